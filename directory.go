@@ -1,0 +1,53 @@
+package entitled
+
+import "time"
+
+// User is a person in the built-in directory.
+type User struct {
+	ID                string
+	UserPrincipalName string
+	DisplayName       string
+	Mail              string
+	AccountEnabled    bool
+	ManagerID         string // empty when the user has no manager
+	CreatedDateTime   time.Time
+}
+
+// UserUpdate holds the fields of a PATCH to a user; nil means unchanged.
+type UserUpdate struct {
+	UserPrincipalName *string
+	DisplayName       *string
+	Mail              *string
+	AccountEnabled    *bool
+}
+
+// Group is a group in the built-in directory. Its members are users.
+type Group struct {
+	ID              string
+	DisplayName     string
+	Description     string
+	MailNickname    string
+	CreatedDateTime time.Time
+}
+
+// GroupUpdate holds the fields of a PATCH to a group; nil means unchanged.
+type GroupUpdate struct {
+	DisplayName  *string
+	Description  *string
+	MailNickname *string
+}
+
+// RoleAssignment grants a role definition to a principal, tenant-wide
+// (DirectoryScopeID "/") for directory roles, or on the entitlement-management
+// app scope: AppScopeID "/" (all catalogs) or "/AccessPackageCatalog/{id}".
+type RoleAssignment struct {
+	ID               string
+	PrincipalID      string
+	RoleDefinitionID string
+	DirectoryScopeID string
+	AppScopeID       string
+	CreatedDateTime  time.Time
+}
+
+// CatalogScope is the AppScopeID of a role assignment on one catalog.
+func CatalogScope(catalogID string) string { return "/AccessPackageCatalog/" + catalogID }

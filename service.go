@@ -1,0 +1,243 @@
+package entitled
+
+import (
+	"context"
+	"time"
+)
+
+// Every service method takes the caller from the context (ActorFrom) and
+// enforces DESIGN.md §5 itself: adapters never decide who may do what.
+// Methods return *Error values for every failure a caller can cause.
+
+// TokenService issues and checks bearer tokens.
+type TokenService interface {
+	// IssueToken creates a token for the user (id or userPrincipalName) and
+	// returns its secret, shown only once. ttl 0 means no expiry.
+	IssueToken(ctx context.Context, user string, ttl time.Duration) (secret string, tok *Token, err error)
+	RevokeToken(ctx context.Context, id string) error
+	// Authenticate returns the actor holding a valid token, with its roles;
+	// a 401 *Error for unknown, expired or revoked tokens and disabled users.
+	Authenticate(ctx context.Context, secret string) (*Actor, error)
+	// ActorFor loads the actor (with roles) of a user id; used by sessions.
+	ActorFor(ctx context.Context, userID string) (*Actor, error)
+}
+
+// UserService manages users of the built-in directory.
+type UserService interface {
+	CreateUser(ctx context.Context, u *User) error
+	// User finds a user by id or userPrincipalName.
+	User(ctx context.Context, id string) (*User, error)
+	Users(ctx context.Context, opt ListOptions) (Page[User], error)
+	UpdateUser(ctx context.Context, id string, upd UserUpdate) (*User, error)
+	DeleteUser(ctx context.Context, id string) error
+	SetManager(ctx context.Context, userID, managerID string) error
+	RemoveManager(ctx context.Context, userID string) error
+	// Manager returns the user's manager, 404 when none is set.
+	Manager(ctx context.Context, userID string) (*User, error)
+}
+
+// GroupService manages groups of the built-in directory and their members.
+type GroupService interface {
+	CreateGroup(ctx context.Context, g *Group) error
+	Group(ctx context.Context, id string) (*Group, error)
+	Groups(ctx context.Context, opt ListOptions) (Page[Group], error)
+	UpdateGroup(ctx context.Context, id string, upd GroupUpdate) (*Group, error)
+	DeleteGroup(ctx context.Context, id string) error
+	AddGroupMember(ctx context.Context, groupID, userID string) error
+	RemoveGroupMember(ctx context.Context, groupID, userID string) error
+	GroupMembers(ctx context.Context, groupID string, opt ListOptions) (Page[User], error)
+}
+
+// RoleAssignmentService manages directory roles (directory == true,
+// /roleManagement/directory) and catalog roles (directory == false,
+// /roleManagement/entitlementManagement).
+type RoleAssignmentService interface {
+	CreateRoleAssignment(ctx context.Context, directory bool, ra *RoleAssignment) error
+	RoleAssignment(ctx context.Context, directory bool, id string) (*RoleAssignment, error)
+	RoleAssignments(ctx context.Context, directory bool, opt ListOptions) (Page[RoleAssignment], error)
+	DeleteRoleAssignment(ctx context.Context, directory bool, id string) error
+}
+
+// CatalogService manages catalogs and their resources.
+type CatalogService interface {
+	// CreateCatalog creates a catalog; its creator becomes its owner.
+	CreateCatalog(ctx context.Context, c *Catalog) error
+	Catalog(ctx context.Context, id string) (*Catalog, error)
+	Catalogs(ctx context.Context, opt ListOptions) (Page[Catalog], error)
+	UpdateCatalog(ctx context.Context, id string, upd CatalogUpdate) (*Catalog, error)
+	DeleteCatalog(ctx context.Context, id string) error
+	// CatalogResources lists a catalog's resources with their roles.
+	CatalogResources(ctx context.Context, catalogID string, opt ListOptions) (Page[Resource], error)
+	CatalogResource(ctx context.Context, catalogID, resourceID string) (*Resource, error)
+	// CreateResourceRequest adds (adminAdd) or removes (adminRemove) a
+	// resource of a connected system named by Resource.OriginSystem and
+	// Resource.OriginID; it fills in the request and the resource.
+	CreateResourceRequest(ctx context.Context, rr *ResourceRequest) error
+	ResourceRequests(ctx context.Context, opt ListOptions) (Page[ResourceRequest], error)
+}
+
+// AccessPackageService manages access packages and their resource role scopes.
+type AccessPackageService interface {
+	CreateAccessPackage(ctx context.Context, p *AccessPackage) error
+	AccessPackage(ctx context.Context, id string) (*AccessPackage, error)
+	AccessPackages(ctx context.Context, opt ListOptions) (Page[AccessPackage], error)
+	UpdateAccessPackage(ctx context.Context, id string, upd AccessPackageUpdate) (*AccessPackage, error)
+	DeleteAccessPackage(ctx context.Context, id string) error
+	AddResourceRoleScope(ctx context.Context, packageID string, in ResourceRoleScopeInput) (*ResourceRoleScope, error)
+	ResourceRoleScopes(ctx context.Context, packageID string) ([]ResourceRoleScope, error)
+	RemoveResourceRoleScope(ctx context.Context, packageID, scopeID string) error
+	// RequestableAccessPackages lists the packages the caller may request
+	// (filterByCurrentUser(on='allowedRequestor')).
+	RequestableAccessPackages(ctx context.Context, opt ListOptions) (Page[AccessPackage], error)
+}
+
+// PolicyService manages assignment policies.
+type PolicyService interface {
+	CreatePolicy(ctx context.Context, p *AssignmentPolicy) error
+	Policy(ctx context.Context, id string) (*AssignmentPolicy, error)
+	Policies(ctx context.Context, opt ListOptions) (Page[AssignmentPolicy], error)
+	// ReplacePolicy is the full PUT update of a policy.
+	ReplacePolicy(ctx context.Context, p *AssignmentPolicy) error
+	DeletePolicy(ctx context.Context, id string) error
+}
+
+// Values of RequestQuery.FilterByCurrentUser and AssignmentQuery.FilterByCurrentUser.
+const (
+	OnTarget    = "target"
+	OnCreatedBy = "createdBy"
+	OnApprover  = "approver"
+)
+
+// RequestQuery lists assignment requests.
+type RequestQuery struct {
+	ListOptions
+	// FilterByCurrentUser limits the list to the caller's requests: as
+	// target, as creator, or as approver of a pending stage; "" for all the
+	// caller may view.
+	FilterByCurrentUser string
+}
+
+// RequestService runs the request lifecycle of DESIGN.md §2.
+type RequestService interface {
+	// SubmitRequest creates an add or remove request. For add requests the
+	// caller sets RequestType, TargetID (defaults to the caller for userAdd),
+	// AssignmentPolicyID, AccessPackageID, Justification, Schedule and
+	// Answers; for remove requests AssignmentID. It fills in the rest.
+	SubmitRequest(ctx context.Context, r *AssignmentRequest) error
+	Request(ctx context.Context, id string) (*AssignmentRequest, error)
+	Requests(ctx context.Context, q RequestQuery) (Page[AssignmentRequest], error)
+	CancelRequest(ctx context.Context, id string) error
+	ReprocessRequest(ctx context.Context, id string) error
+	// Deliveries lists the deliveries of a request, oldest first.
+	Deliveries(ctx context.Context, requestID string) ([]Delivery, error)
+}
+
+// AssignmentQuery lists assignments.
+type AssignmentQuery struct {
+	ListOptions
+	// FilterByCurrentUser is "" or OnTarget.
+	FilterByCurrentUser string
+}
+
+// AssignmentService reads assignments and re-asserts them.
+type AssignmentService interface {
+	Assignment(ctx context.Context, id string) (*Assignment, error)
+	Assignments(ctx context.Context, q AssignmentQuery) (Page[Assignment], error)
+	// ReprocessAssignment re-asserts every resource role of a delivered
+	// assignment (rule 5).
+	ReprocessAssignment(ctx context.Context, id string) error
+}
+
+// ApprovalService reads and decides approval stages.
+type ApprovalService interface {
+	ApprovalStages(ctx context.Context, requestID string) ([]ApprovalStageRecord, error)
+	ApprovalStage(ctx context.Context, requestID, stageID string) (*ApprovalStageRecord, error)
+	// DecideApprovalStage records Approve or Deny; 409 when already decided,
+	// 403 for non-approvers and for the request's own target or requestor.
+	DecideApprovalStage(ctx context.Context, requestID, stageID, reviewResult, justification string) error
+}
+
+// SystemService manages connected systems.
+type SystemService interface {
+	CreateSystem(ctx context.Context, s *ConnectedSystem) error
+	// System finds a system by id or name; secrets are redacted.
+	System(ctx context.Context, id string) (*ConnectedSystem, error)
+	Systems(ctx context.Context, opt ListOptions) (Page[ConnectedSystem], error)
+	UpdateSystem(ctx context.Context, id string, upd SystemUpdate) (*ConnectedSystem, error)
+	DeleteSystem(ctx context.Context, id string) error
+}
+
+// AuditService reads the audit log (filterable by activityDateTime and
+// targetResources/any(t: t/id eq '…'), written as property "targetId").
+type AuditService interface {
+	AuditEvents(ctx context.Context, opt ListOptions) (Page[AuditEvent], error)
+}
+
+// Services bundles every service an adapter (HTTP API, UI) may call.
+type Services struct {
+	Tokens         TokenService
+	Users          UserService
+	Groups         GroupService
+	Roles          RoleAssignmentService
+	Catalogs       CatalogService
+	AccessPackages AccessPackageService
+	Policies       PolicyService
+	Requests       RequestService
+	Assignments    AssignmentService
+	Approvals      ApprovalService
+	Systems        SystemService
+	Audit          AuditService
+}
+
+// JobKind names a background job.
+type JobKind string
+
+// The background jobs. Each is inserted in the transaction of the state
+// change that causes it.
+const (
+	JobDeliver         JobKind = "deliver"          // run one delivery
+	JobExpire          JobKind = "expire"           // end an assignment when its schedule ends
+	JobStart           JobKind = "start"            // start a scheduled request
+	JobApprovalTimeout JobKind = "approval_timeout" // deny a stage nobody decided in time
+)
+
+// Job is a unit of background work for the queue.
+type Job struct {
+	Kind         JobKind
+	DeliveryID   string
+	Run          int
+	RequestID    string
+	AssignmentID string
+	StageID      string
+	// RunAt is when the job becomes due (zero: now).
+	RunAt time.Time
+	// Retry is the connected system's policy (JobDeliver only).
+	Retry RetryPolicy
+}
+
+// DeliveryWork is everything needed to attempt one delivery.
+type DeliveryWork struct {
+	Delivery Delivery
+	System   ConnectedSystem
+	Grant    Grant
+}
+
+// Engine is the store side used by the delivery engine and the scheduler;
+// it acts as the system and needs no actor.
+type Engine interface {
+	// DeliveryWork loads a delivery to attempt; ErrStale (a *Error of kind
+	// conflict) when the delivery is final or was started again since.
+	DeliveryWork(ctx context.Context, deliveryID string, run int) (*DeliveryWork, error)
+	// RecordDeliveryOutcome stores an attempt's result and, when the
+	// delivery is final, rolls its request up.
+	RecordDeliveryOutcome(ctx context.Context, o DeliveryOutcome) error
+	// ExpireAssignment removes an assignment whose schedule has ended.
+	ExpireAssignment(ctx context.Context, assignmentID string) error
+	// StartScheduledRequest starts delivery of a scheduled request when due.
+	StartScheduledRequest(ctx context.Context, requestID string) error
+	// TimeOutApprovalStage denies a stage still undecided at its due time.
+	TimeOutApprovalStage(ctx context.Context, requestID, stageID string) error
+}
+
+// CodeStale marks work that no longer applies (Engine.DeliveryWork).
+const CodeStale = "Stale"

@@ -1,0 +1,185 @@
+// Package sqlstore implements entitled's domain services on SQL: the embedded
+// SQLite default (and, later, PostgreSQL) through database/sql. Every state
+// change, its audit event and the jobs it starts commit in one transaction.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/entitled-dev/entitled"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DirectorySystemID is the id of the built-in directory connected system.
+const DirectorySystemID = "00000000-0000-0000-0000-000000000001"
+
+// DB is an open database with the dialect it speaks.
+type DB struct {
+	SQL     *sql.DB
+	Dialect string // "sqlite"
+	Path    string // file path for sqlite
+}
+
+// Open opens the database named by dsn ("sqlite:PATH"), creating the file if
+// needed. It does not migrate; call Migrate.
+func Open(dsn string) (*DB, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		path = strings.TrimPrefix(path, "//")
+		if path == "" {
+			return nil, fmt.Errorf("--db %q: give a file path, e.g. sqlite:entitled.db", dsn)
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("create database directory: %w", err)
+			}
+		}
+		q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		db, err := sql.Open("sqlite", "file:"+path+q)
+		if err != nil {
+			return nil, err
+		}
+		// SQLite allows one writer; River and the services share one
+		// connection so that jobs insert in the same transaction as the
+		// state change, and nothing ever waits on a lock it holds.
+		db.SetMaxOpenConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+		if err := db.Ping(); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		return &DB{SQL: db, Dialect: "sqlite", Path: path}, nil
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return nil, errors.New("PostgreSQL is not supported yet: use --db sqlite:PATH")
+	}
+	return nil, fmt.Errorf("--db %q: expected sqlite:PATH", dsn)
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.SQL.Close() }
+
+// Migrate brings entitled's schema and River's queue tables up to date.
+func (db *DB) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+db.Dialect)
+	if err != nil {
+		return err
+	}
+	provider, err := goose.NewProvider(goose.DialectSQLite3, db.SQL, sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	migrator, err := rivermigrate.New(riversqlite.New(db.SQL), nil)
+	if err != nil {
+		return fmt.Errorf("queue migrations: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrate queue: %w", err)
+	}
+	return nil
+}
+
+// Queue inserts background jobs inside a store transaction, so a job exists
+// exactly when the state change that causes it commits.
+type Queue interface {
+	InsertJobs(ctx context.Context, tx *sql.Tx, jobs []entitled.Job) error
+}
+
+// tx wraps *sql.Tx with the store's helpers.
+type tx struct {
+	*sql.Tx
+	db *DB
+}
+
+// rebind turns ? placeholders into the dialect's form.
+func (db *DB) rebind(q string) string {
+	if db.Dialect != "postgres" {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.Tx.ExecContext(ctx, t.db.rebind(q), args...)
+}
+
+func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.Tx.QueryContext(ctx, t.db.rebind(q), args...)
+}
+
+func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.Tx.QueryRowContext(ctx, t.db.rebind(q), args...)
+}
+
+// timeLayout is how times are stored: fixed width UTC text sorts correctly
+// on every dialect.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func fmtTimePtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return fmtTime(*t)
+}
+
+func parseTime(s string) time.Time {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	return t
+}
+
+func parseTimePtr(s sql.NullString) *time.Time {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	t := parseTime(s.String)
+	return &t
+}
+
+// newID returns a new time-ordered UUID (v7), so ids sort by creation and
+// serve as keyset positions.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// isUniqueViolation reports whether err is a unique-constraint failure.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "duplicate key value")
+}

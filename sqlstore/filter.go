@@ -1,0 +1,296 @@
+package sqlstore
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// colKind says how a filter literal is converted for a column.
+type colKind int
+
+const (
+	colText colKind = iota
+	colBool
+	colTime
+	colInt
+)
+
+// column maps a documented property to its SQL expression.
+type column struct {
+	expr string
+	kind colKind
+	// enum, when set, normalises enum literals (case-insensitive on input).
+	enum func(string) (string, bool)
+}
+
+// fields maps lower-cased property paths ("state", "accesspackage/id") to columns.
+type fields map[string]column
+
+// where translates a $filter expression to SQL with ? placeholders. Unknown
+// properties, wrong literal types and unsupported operators are 400 errors.
+func where(e entitled.Expr, f fields) (string, []any, error) {
+	if e == nil {
+		return "", nil, nil
+	}
+	var args []any
+	sql, err := translate(e, f, &args)
+	return sql, args, err
+}
+
+func badFilter(format string, a ...any) error {
+	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter",
+		Message: "invalid $filter: " + fmt.Sprintf(format, a...)}
+}
+
+func lookup(f fields, prop string) (column, error) {
+	c, ok := f[strings.ToLower(prop)]
+	if !ok {
+		return column{}, badFilter("property %q cannot be filtered on here", prop)
+	}
+	return c, nil
+}
+
+func literal(c column, prop string, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch c.kind {
+	case colBool:
+		b, ok := v.(bool)
+		if !ok {
+			return nil, badFilter("%s takes true or false", prop)
+		}
+		if b {
+			return 1, nil
+		}
+		return 0, nil
+	case colInt:
+		n, ok := v.(float64)
+		if !ok {
+			return nil, badFilter("%s takes a number", prop)
+		}
+		return int64(n), nil
+	case colTime:
+		switch t := v.(type) {
+		case time.Time:
+			return fmtTime(t), nil
+		case string:
+			p, err := time.Parse(time.RFC3339Nano, t)
+			if err != nil {
+				return nil, badFilter("%s takes a date-time such as 2026-01-31T00:00:00Z", prop)
+			}
+			return fmtTime(p), nil
+		}
+		return nil, badFilter("%s takes a date-time such as 2026-01-31T00:00:00Z", prop)
+	}
+	s, ok := v.(string)
+	if !ok {
+		return nil, badFilter("%s takes a quoted string", prop)
+	}
+	if c.enum != nil {
+		n, ok := c.enum(s)
+		if !ok {
+			return nil, badFilter("%q is not a valid value of %s", s, prop)
+		}
+		return n, nil
+	}
+	return s, nil
+}
+
+var sqlOps = map[string]string{"eq": "=", "ne": "<>", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
+
+func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
+	switch x := e.(type) {
+	case entitled.Logical:
+		l, err := translate(x.Left, f, args)
+		if err != nil {
+			return "", err
+		}
+		r, err := translate(x.Right, f, args)
+		if err != nil {
+			return "", err
+		}
+		op := strings.ToUpper(x.Op)
+		if op != "AND" && op != "OR" {
+			return "", badFilter("unknown operator %q", x.Op)
+		}
+		return "(" + l + " " + op + " " + r + ")", nil
+	case entitled.Not:
+		in, err := translate(x.X, f, args)
+		if err != nil {
+			return "", err
+		}
+		return "(NOT " + in + ")", nil
+	case entitled.Compare:
+		c, err := lookup(f, x.Property)
+		if err != nil {
+			return "", err
+		}
+		op, ok := sqlOps[strings.ToLower(x.Op)]
+		if !ok {
+			return "", badFilter("unknown operator %q", x.Op)
+		}
+		v, err := literal(c, x.Property, x.Value)
+		if err != nil {
+			return "", err
+		}
+		if v == nil {
+			switch op {
+			case "=":
+				return "(" + c.expr + " IS NULL)", nil
+			case "<>":
+				return "(" + c.expr + " IS NOT NULL)", nil
+			}
+			return "", badFilter("null can only be compared with eq or ne")
+		}
+		*args = append(*args, v)
+		return "(" + c.expr + " " + op + " ?)", nil
+	case entitled.In:
+		c, err := lookup(f, x.Property)
+		if err != nil {
+			return "", err
+		}
+		if len(x.Values) == 0 {
+			return "", badFilter("in needs at least one value")
+		}
+		marks := make([]string, len(x.Values))
+		for i, v := range x.Values {
+			lv, err := literal(c, x.Property, v)
+			if err != nil {
+				return "", err
+			}
+			*args = append(*args, lv)
+			marks[i] = "?"
+		}
+		return "(" + c.expr + " IN (" + strings.Join(marks, ",") + "))", nil
+	case entitled.Call:
+		c, err := lookup(f, x.Property)
+		if err != nil {
+			return "", err
+		}
+		if c.kind != colText || c.enum != nil {
+			return "", badFilter("%s only applies to text properties", x.Func)
+		}
+		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(x.Value))
+		switch strings.ToLower(x.Func) {
+		case "contains":
+			esc = "%" + esc + "%"
+		case "startswith":
+			esc = esc + "%"
+		case "endswith":
+			esc = "%" + esc
+		default:
+			return "", badFilter("unknown function %q", x.Func)
+		}
+		*args = append(*args, esc)
+		return "(LOWER(" + c.expr + ") LIKE ? ESCAPE '\\')", nil
+	}
+	return "", badFilter("unsupported expression")
+}
+
+// enumOf returns an enum normaliser over the allowed values.
+func enumOf(values ...string) func(string) (string, bool) {
+	return func(s string) (string, bool) {
+		for _, v := range values {
+			if strings.EqualFold(v, s) {
+				return v, true
+			}
+		}
+		return "", false
+	}
+}
+
+// Keyset paging: the skip token is the last id of the previous page,
+// base64url-encoded, so reading page n costs the same as reading page 1.
+
+func decodeSkipToken(tok string) (string, error) {
+	if tok == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil || len(b) == 0 {
+		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$skiptoken",
+			Message: "invalid $skiptoken: pass the value from @odata.nextLink unchanged"}
+	}
+	return string(b), nil
+}
+
+func encodeSkipToken(lastID string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(lastID))
+}
+
+// listQuery builds "WHERE … AND id > ? ORDER BY id LIMIT n+1" pieces for a
+// keyset-paged list. base is an extra condition (may be empty) with its args.
+type listQuery struct {
+	where string
+	args  []any
+	limit int
+}
+
+// buildList combines a base condition, the $filter and the skip token.
+// idExpr is the id column expression (e.g. "r.id").
+func buildList(opt entitled.ListOptions, f fields, idExpr, base string, baseArgs ...any) (listQuery, error) {
+	conds := []string{}
+	args := []any{}
+	if base != "" {
+		conds = append(conds, "("+base+")")
+		args = append(args, baseArgs...)
+	}
+	fw, fa, err := where(opt.Filter, f)
+	if err != nil {
+		return listQuery{}, err
+	}
+	if fw != "" {
+		conds = append(conds, fw)
+		args = append(args, fa...)
+	}
+	after, err := decodeSkipToken(opt.SkipToken)
+	if err != nil {
+		return listQuery{}, err
+	}
+	if after != "" {
+		conds = append(conds, idExpr+" > ?")
+		args = append(args, after)
+	}
+	w := ""
+	if len(conds) > 0 {
+		w = "WHERE " + strings.Join(conds, " AND ")
+	}
+	return listQuery{where: w, args: args, limit: opt.Limit()}, nil
+}
+
+// countWhere builds the condition for $count (without the skip token).
+func countWhere(opt entitled.ListOptions, f fields, base string, baseArgs ...any) (string, []any, error) {
+	o := opt
+	o.SkipToken = ""
+	q, err := buildList(o, f, "", base, baseArgs...)
+	return q.where, q.args, err
+}
+
+// finishPage trims the extra row fetched to detect a next page.
+func finishPage[T any](items []T, limit int, idOf func(T) string) entitled.Page[T] {
+	p := entitled.Page[T]{Items: items}
+	if len(items) > limit {
+		p.Items = items[:limit]
+		p.NextSkipToken = encodeSkipToken(idOf(p.Items[limit-1]))
+	}
+	if p.Items == nil {
+		p.Items = []T{}
+	}
+	return p
+}
+
+// checkOrderBy accepts the orders every list supports: by id or by
+// createdDateTime ascending (ids are time-ordered, so they are the same).
+func checkOrderBy(opt entitled.ListOptions) error {
+	switch strings.ToLower(strings.TrimSpace(opt.OrderBy)) {
+	case "", "id", "id asc", "createddatetime", "createddatetime asc":
+		return nil
+	}
+	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$orderby",
+		Message: fmt.Sprintf("$orderby %q is not supported; use createdDateTime", opt.OrderBy)}
+}

@@ -1,0 +1,137 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Store implements every service of entitled.Services and entitled.Engine.
+type Store struct {
+	db         *DB
+	queue      Queue
+	connectors entitled.Connectors
+	// Now returns the current time; tests may replace it.
+	Now func() time.Time
+	// ReprocessWindow is how long after completion a failed request may be
+	// reprocessed (DESIGN.md §2 rule 4).
+	ReprocessWindow time.Duration
+	Logger          *slog.Logger
+}
+
+// New returns a store over db. The queue receives the jobs that state
+// changes start; connectors describe resources of connected systems.
+func New(db *DB, queue Queue, connectors entitled.Connectors) *Store {
+	return &Store{db: db, queue: queue, connectors: connectors, Now: time.Now,
+		ReprocessWindow: entitled.DefaultReprocessWindow, Logger: slog.Default()}
+}
+
+// SetQueue sets the queue after construction (the queue's workers need the
+// store, and the store needs the queue).
+func (s *Store) SetQueue(q Queue) { s.queue = q }
+
+// DB returns the store's database.
+func (s *Store) DB() *DB { return s.db }
+
+// Services returns the store as the bundle of domain services.
+func (s *Store) Services() entitled.Services {
+	return entitled.Services{Tokens: s, Users: s, Groups: s, Roles: s, Catalogs: s, AccessPackages: s,
+		Policies: s, Requests: s, Assignments: s, Approvals: s, Systems: s, Audit: s}
+}
+
+func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// inTx runs fn in a transaction and commits it when fn returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(t *tx) error) error {
+	sqlTx, err := s.db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	t := &tx{Tx: sqlTx, db: s.db}
+	if err := fn(t); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// enqueue inserts jobs in the transaction.
+func (s *Store) enqueue(ctx context.Context, t *tx, jobs ...entitled.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	if s.queue == nil {
+		return errors.New("no queue configured")
+	}
+	return s.queue.InsertJobs(ctx, t.Tx, jobs)
+}
+
+// actor returns the caller or a 401 error.
+func actor(ctx context.Context) (*entitled.Actor, error) {
+	a := entitled.ActorFrom(ctx)
+	if a == nil {
+		return nil, entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized, "authentication is required")
+	}
+	return a, nil
+}
+
+// auditEntry describes one change for the audit log.
+type auditEntry struct {
+	Activity      string // "Create access package"
+	Operation     string // Add | Update | Delete
+	TargetID      string
+	TargetType    string
+	TargetName    string
+	CatalogID     string
+	Before, After any // snapshots, marshalled as JSON; nil for none
+	Result        string
+	ResultReason  string
+}
+
+// audit appends an event to the audit log inside the transaction.
+func (s *Store) audit(ctx context.Context, t *tx, a *entitled.Actor, e auditEntry) error {
+	by := entitled.AuditActorOf(a)
+	result := e.Result
+	if result == "" {
+		result = "success"
+	}
+	_, err := t.exec(ctx, `INSERT INTO audit_events (id, activity_date_time, activity_display_name, operation_type,
+		result, result_reason, correlation_id, initiated_by_id, initiated_by_upn, initiated_by_name,
+		target_id, target_type, target_display_name, catalog_id, before_state, after_state)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		newID(), fmtTime(s.now()), e.Activity, e.Operation, result, e.ResultReason, entitled.RequestIDFrom(ctx),
+		by.UserID, by.UserPrincipalName, by.DisplayName, e.TargetID, e.TargetType, e.TargetName, e.CatalogID,
+		snapshot(e.Before), snapshot(e.After))
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
+
+func snapshot(v any) string {
+	if v == nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// notFound maps sql.ErrNoRows to a 404 naming the kind of thing and id.
+func notFound(err error, what, id string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return entitled.NotFoundf("%s %q was not found", what, id)
+	}
+	return err
+}

@@ -1,0 +1,128 @@
+package entitled
+
+import (
+	"context"
+	"time"
+)
+
+// ConnectedSystem is a target system with its connection settings and retry
+// policy. Config values named by the kind's SecretFields are write-only.
+type ConnectedSystem struct {
+	ID               string
+	Name             string
+	Kind             string
+	Config           map[string]any
+	Retry            RetryPolicy
+	BuiltIn          bool
+	CreatedDateTime  time.Time
+	ModifiedDateTime time.Time
+}
+
+// RetryPolicy says how transient delivery errors are retried.
+type RetryPolicy struct {
+	MaxAttempts    int
+	InitialBackoff time.Duration
+	MaxBackoff     time.Duration
+}
+
+// DefaultRetryPolicy is used when a system does not set one.
+var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 5, InitialBackoff: 2 * time.Second, MaxBackoff: 5 * time.Minute}
+
+// Backoff returns the wait before attempt n+1 after n failed attempts (n ≥ 1):
+// InitialBackoff doubled per attempt, capped at MaxBackoff.
+func (p RetryPolicy) Backoff(n int) time.Duration {
+	d := p.InitialBackoff
+	for i := 1; i < n && d < p.MaxBackoff; i++ {
+		d *= 2
+	}
+	if p.MaxBackoff > 0 && d > p.MaxBackoff {
+		d = p.MaxBackoff
+	}
+	return d
+}
+
+// Validate checks the policy and returns a 400 *Error.
+func (p RetryPolicy) Validate() error {
+	if p.MaxAttempts < 1 || p.MaxAttempts > 100 {
+		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "retry.maxAttempts", Message: "retry.maxAttempts must be between 1 and 100"}
+	}
+	if p.InitialBackoff < 0 || p.MaxBackoff < p.InitialBackoff {
+		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "retry",
+			Message: "retry.initialBackoff must be ≥ 0 and retry.maxBackoff ≥ initialBackoff"}
+	}
+	return nil
+}
+
+// SystemUpdate holds the fields of a PATCH to a connected system; nil means
+// unchanged. Config is merged key by key: secrets not sent are kept.
+type SystemUpdate struct {
+	Name   *string
+	Config map[string]any
+	Retry  *RetryPolicy
+}
+
+// Grant is what a connector needs to grant or revoke one resource role for one subject.
+type Grant struct {
+	Subject        Subject
+	Resource       ResourceRef
+	Role           ResourceRoleRef
+	RequestID      string
+	DeliveryID     string
+	IdempotencyKey string
+}
+
+// ResourceInfo describes a resource as its connector sees it.
+type ResourceInfo struct {
+	OriginID    string
+	DisplayName string
+	Description string
+	Roles       []ResourceRoleRef
+}
+
+// Connector grants and revokes resource roles in one connected system.
+// Grant and Revoke are idempotent ("already a member" and "not a member" are
+// success) and return errors made with TransientErrorf or PermanentErrorf.
+type Connector interface {
+	// Describe looks up a resource by its origin id and lists its roles.
+	Describe(ctx context.Context, originID string) (ResourceInfo, error)
+	Grant(ctx context.Context, g Grant) error
+	Revoke(ctx context.Context, g Grant) error
+}
+
+// ConnectorKind is one kind of connected system (directory, webhook, …).
+type ConnectorKind interface {
+	// Name is the kind's name as written in the API ("webhook").
+	Name() string
+	// SecretFields lists config keys that are write-only.
+	SecretFields() []string
+	// Validate checks a system's config and returns a 400 *Error.
+	Validate(config map[string]any) error
+	// New returns a connector for the system.
+	New(sys *ConnectedSystem) (Connector, error)
+}
+
+// Connectors finds the connector kind by name and builds connectors.
+type Connectors interface {
+	Kind(name string) (ConnectorKind, bool)
+	// For returns the connector of a system (possibly cached).
+	For(sys *ConnectedSystem) (Connector, error)
+}
+
+// RedactedConfig returns a copy of the config without the kind's secrets;
+// each secret present is replaced by a note that it is set.
+func RedactedConfig(kind ConnectorKind, config map[string]any) map[string]any {
+	out := make(map[string]any, len(config))
+	for k, v := range config {
+		out[k] = v
+	}
+	if kind == nil {
+		return out
+	}
+	for _, s := range kind.SecretFields() {
+		if _, ok := out[s]; ok {
+			delete(out, s)
+			out[s+"Set"] = true
+		}
+	}
+	return out
+}
