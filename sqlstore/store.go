@@ -36,6 +36,10 @@ func New(db *DB, queue Queue, connectors entitled.Connectors) *Store {
 // store, and the store needs the queue).
 func (s *Store) SetQueue(q Queue) { s.queue = q }
 
+// SetConnectors sets the connector registry after construction (the
+// built-in directory connector needs the store itself).
+func (s *Store) SetConnectors(c entitled.Connectors) { s.connectors = c }
+
 // DB returns the store's database.
 func (s *Store) DB() *DB { return s.db }
 
