@@ -1,0 +1,196 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Loaders read inside a transaction without authorization; callers have
+// already decided the actor may see what they load.
+
+const userCols = `id, user_principal_name, display_name, mail, account_enabled, COALESCE(manager_id,''), created_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanUser(r scanner) (*entitled.User, error) {
+	var u entitled.User
+	var enabled int
+	var created string
+	if err := r.Scan(&u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail, &enabled, &u.ManagerID, &created); err != nil {
+		return nil, err
+	}
+	u.AccountEnabled = enabled != 0
+	u.CreatedDateTime = parseTime(created)
+	return &u, nil
+}
+
+// loadUser loads a user by id; 404 when missing.
+func (s *Store) loadUser(ctx context.Context, t *tx, id string) (*entitled.User, error) {
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "user", id)
+	}
+	return u, nil
+}
+
+const packageCols = `id, catalog_id, display_name, description, is_hidden, created_at, modified_at`
+
+func scanPackage(r scanner) (*entitled.AccessPackage, error) {
+	var p entitled.AccessPackage
+	var hidden int
+	var created, modified string
+	if err := r.Scan(&p.ID, &p.CatalogID, &p.DisplayName, &p.Description, &hidden, &created, &modified); err != nil {
+		return nil, err
+	}
+	p.IsHidden = hidden != 0
+	p.CreatedDateTime = parseTime(created)
+	p.ModifiedDateTime = parseTime(modified)
+	return &p, nil
+}
+
+// loadPackage loads an access package by id; 404 when missing.
+func (s *Store) loadPackage(ctx context.Context, t *tx, id string) (*entitled.AccessPackage, error) {
+	p, err := scanPackage(t.queryRow(ctx, `SELECT `+packageCols+` FROM access_packages WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "access package", id)
+	}
+	return p, nil
+}
+
+const policyCols = `id, access_package_id, catalog_id, display_name, description, allowed_target_scope, settings, created_at, modified_at`
+
+func scanPolicy(r scanner) (*entitled.AssignmentPolicy, error) {
+	var p entitled.AssignmentPolicy
+	var settings, created, modified string
+	if err := r.Scan(&p.ID, &p.AccessPackageID, &p.CatalogID, &p.DisplayName, &p.Description, &p.AllowedTargetScope,
+		&settings, &created, &modified); err != nil {
+		return nil, err
+	}
+	if err := decodePolicySettings(settings, &p); err != nil {
+		return nil, fmt.Errorf("policy %s settings: %w", p.ID, err)
+	}
+	p.CreatedDateTime = parseTime(created)
+	p.ModifiedDateTime = parseTime(modified)
+	return &p, nil
+}
+
+// loadPolicy loads an assignment policy by id; 404 when missing.
+func (s *Store) loadPolicy(ctx context.Context, t *tx, id string) (*entitled.AssignmentPolicy, error) {
+	p, err := scanPolicy(t.queryRow(ctx, `SELECT `+policyCols+` FROM policies WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "assignment policy", id)
+	}
+	return p, nil
+}
+
+const scopeSelect = `SELECT rs.id, rs.access_package_id, rs.created_at,
+	rr.id, rr.resource_id, rr.display_name, rr.description, rr.origin_id, rr.origin_system,
+	r.id, r.catalog_id, r.system_id, r.display_name, r.description, r.origin_id, r.origin_system, r.created_at, r.modified_at
+	FROM resource_role_scopes rs
+	JOIN resource_roles rr ON rr.id = rs.resource_role_id
+	JOIN resources r ON r.id = rs.resource_id`
+
+func scanScope(r scanner) (*entitled.ResourceRoleScope, error) {
+	var sc entitled.ResourceRoleScope
+	var created, rCreated, rModified string
+	if err := r.Scan(&sc.ID, &sc.AccessPackageID, &created,
+		&sc.Role.ID, &sc.Role.ResourceID, &sc.Role.DisplayName, &sc.Role.Description, &sc.Role.OriginID, &sc.Role.OriginSystem,
+		&sc.Resource.ID, &sc.Resource.CatalogID, &sc.Resource.SystemID, &sc.Resource.DisplayName, &sc.Resource.Description,
+		&sc.Resource.OriginID, &sc.Resource.OriginSystem, &rCreated, &rModified); err != nil {
+		return nil, err
+	}
+	sc.CreatedDateTime = parseTime(created)
+	sc.Resource.CreatedDateTime = parseTime(rCreated)
+	sc.Resource.ModifiedDateTime = parseTime(rModified)
+	return &sc, nil
+}
+
+// loadRoleScopes loads the resource role scopes of a package, oldest first,
+// with Role and Resource (including SystemID) filled in.
+func (s *Store) loadRoleScopes(ctx context.Context, t *tx, packageID string) ([]entitled.ResourceRoleScope, error) {
+	rows, err := t.query(ctx, scopeSelect+` WHERE rs.access_package_id = ? ORDER BY rs.id`, packageID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []entitled.ResourceRoleScope{}
+	for rows.Next() {
+		sc, err := scanScope(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *sc)
+	}
+	return out, rows.Err()
+}
+
+const systemCols = `id, name, kind, config, retry, built_in, created_at, modified_at`
+
+func scanSystem(r scanner) (*entitled.ConnectedSystem, error) {
+	var sys entitled.ConnectedSystem
+	var config, retry, created, modified string
+	var builtIn int
+	if err := r.Scan(&sys.ID, &sys.Name, &sys.Kind, &config, &retry, &builtIn, &created, &modified); err != nil {
+		return nil, err
+	}
+	sys.Config = map[string]any{}
+	if config != "" {
+		if err := json.Unmarshal([]byte(config), &sys.Config); err != nil {
+			return nil, fmt.Errorf("system %s config: %w", sys.ID, err)
+		}
+	}
+	rp, err := decodeRetry(retry)
+	if err != nil {
+		return nil, fmt.Errorf("system %s retry: %w", sys.ID, err)
+	}
+	sys.Retry = rp
+	sys.BuiltIn = builtIn != 0
+	sys.CreatedDateTime = parseTime(created)
+	sys.ModifiedDateTime = parseTime(modified)
+	return &sys, nil
+}
+
+// loadSystem loads a connected system by id with its full config, secrets
+// included (for the delivery engine only; never return it from a service).
+func (s *Store) loadSystem(ctx context.Context, t *tx, id string) (*entitled.ConnectedSystem, error) {
+	sys, err := scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "connected system", id)
+	}
+	return sys, nil
+}
+
+// isGroupMember reports whether the user is a member of the group.
+func (s *Store) isGroupMember(ctx context.Context, t *tx, groupID, userID string) (bool, error) {
+	var one int
+	err := t.queryRow(ctx, `SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?`, groupID, userID).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// groupMemberIDs lists the user ids of a group's members, in id order.
+func (s *Store) groupMemberIDs(ctx context.Context, t *tx, groupID string) ([]string, error) {
+	rows, err := t.query(ctx, `SELECT user_id FROM group_members WHERE group_id = ? ORDER BY user_id`, groupID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
