@@ -1,0 +1,327 @@
+package odata
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// maxDepth bounds the nesting of a $filter expression.
+const maxDepth = 64
+
+// lambdaProperties maps "collection/property" inside an any() lambda to the
+// flat property the stores filter on.
+var lambdaProperties = map[string]string{
+	"targetresources/id": "targetId",
+}
+
+var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// ParseFilter parses a $filter expression: comparisons (eq ne gt ge lt le)
+// of a property path with a literal, "in (…)", contains/startswith/endswith,
+// and/or/not with parentheses, and "collection/any(x: x/prop eq …)" lambdas.
+// Literals are 'strings' (” escapes a quote), numbers, true, false, null,
+// unquoted date-times (2026-01-01T00:00:00Z) and unquoted GUIDs. An empty
+// filter yields nil. Errors are 400 *entitled.Error with Target "$filter"
+// and the position of the problem.
+func ParseFilter(s string) (entitled.Expr, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	toks, err := lex(s)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{toks: toks}
+	e, err := p.or(0)
+	if err != nil {
+		return nil, err
+	}
+	if t := p.peek(); t.kind != tokEOF {
+		return nil, filterError(t.pos, "unexpected %q; combine conditions with and/or", t.text)
+	}
+	return e, nil
+}
+
+type parser struct {
+	toks []token
+	i    int
+	// lambda variable in scope ("t" in any(t: t/id eq 'x')) and its collection.
+	lambdaVar, lambdaColl string
+}
+
+func (p *parser) peek() token { return p.toks[p.i] }
+
+func (p *parser) next() token {
+	t := p.toks[p.i]
+	if t.kind != tokEOF {
+		p.i++
+	}
+	return t
+}
+
+func (p *parser) keyword(t token, kw string) bool {
+	return t.kind == tokIdent && strings.EqualFold(t.text, kw)
+}
+
+func (p *parser) expect(kind tokKind, what string) (token, error) {
+	t := p.next()
+	if t.kind != kind {
+		if t.kind == tokEOF {
+			return t, filterError(t.pos, "expected %s but the filter ended", what)
+		}
+		return t, filterError(t.pos, "expected %s but found %q", what, t.text)
+	}
+	return t, nil
+}
+
+func (p *parser) or(depth int) (entitled.Expr, error) {
+	if depth > maxDepth {
+		return nil, filterError(p.peek().pos, "expression is nested too deeply")
+	}
+	left, err := p.and(depth)
+	if err != nil {
+		return nil, err
+	}
+	for p.keyword(p.peek(), "or") {
+		p.next()
+		right, err := p.and(depth)
+		if err != nil {
+			return nil, err
+		}
+		left = entitled.Logical{Op: "or", Left: left, Right: right}
+	}
+	return left, nil
+}
+
+func (p *parser) and(depth int) (entitled.Expr, error) {
+	left, err := p.unary(depth)
+	if err != nil {
+		return nil, err
+	}
+	for p.keyword(p.peek(), "and") {
+		p.next()
+		right, err := p.unary(depth)
+		if err != nil {
+			return nil, err
+		}
+		left = entitled.Logical{Op: "and", Left: left, Right: right}
+	}
+	return left, nil
+}
+
+func (p *parser) unary(depth int) (entitled.Expr, error) {
+	if depth > maxDepth {
+		return nil, filterError(p.peek().pos, "expression is nested too deeply")
+	}
+	if p.keyword(p.peek(), "not") {
+		p.next()
+		x, err := p.unary(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		return entitled.Not{X: x}, nil
+	}
+	return p.primary(depth)
+}
+
+var compareOps = map[string]bool{"eq": true, "ne": true, "gt": true, "ge": true, "lt": true, "le": true}
+
+var stringFuncs = map[string]string{"contains": "contains", "startswith": "startswith", "endswith": "endswith"}
+
+func (p *parser) primary(depth int) (entitled.Expr, error) {
+	t := p.next()
+	switch t.kind {
+	case tokLParen:
+		e, err := p.or(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := p.expect(tokRParen, "')'"); err != nil {
+			return nil, err
+		}
+		return e, nil
+	case tokIdent:
+	case tokEOF:
+		return nil, filterError(t.pos, "expected a condition but the filter ended")
+	default:
+		return nil, filterError(t.pos, "expected a property name but found %q", t.text)
+	}
+	if fn, ok := stringFuncs[strings.ToLower(t.text)]; ok && p.peek().kind == tokLParen {
+		return p.call(fn)
+	}
+	if p.peek().kind == tokLParen {
+		if strings.HasSuffix(strings.ToLower(t.text), "/any") {
+			return p.lambda(t, depth)
+		}
+		return nil, filterError(t.pos, "unsupported function %q; use contains, startswith, endswith or any", t.text)
+	}
+	prop, err := p.property(t)
+	if err != nil {
+		return nil, err
+	}
+	op := p.next()
+	if op.kind != tokIdent {
+		if op.kind == tokEOF {
+			return nil, filterError(op.pos, "expected an operator (eq, ne, gt, ge, lt, le, in) after %q", t.text)
+		}
+		return nil, filterError(op.pos, "expected an operator (eq, ne, gt, ge, lt, le, in) but found %q", op.text)
+	}
+	name := strings.ToLower(op.text)
+	if name == "in" {
+		return p.in(prop)
+	}
+	if !compareOps[name] {
+		return nil, filterError(op.pos, "unsupported operator %q; use eq, ne, gt, ge, lt, le or in", op.text)
+	}
+	v, err := p.literal()
+	if err != nil {
+		return nil, err
+	}
+	return entitled.Compare{Op: name, Property: prop, Value: v}, nil
+}
+
+// property resolves a property path, rewriting lambda variable paths.
+func (p *parser) property(t token) (string, error) {
+	path := t.text
+	if strings.HasPrefix(path, "/") || strings.HasSuffix(path, "/") || strings.Contains(path, "//") {
+		return "", filterError(t.pos, "%q is not a valid property path", path)
+	}
+	switch kw := strings.ToLower(path); kw {
+	case "and", "or", "not", "eq", "ne", "gt", "ge", "lt", "le", "in", "true", "false", "null":
+		return "", filterError(t.pos, "expected a property name but found the keyword %q", path)
+	}
+	if p.lambdaVar == "" {
+		if strings.Contains(strings.ToLower(path), "/any") {
+			return "", filterError(t.pos, "any() must be followed by (x: condition)")
+		}
+		return path, nil
+	}
+	head, rest, _ := strings.Cut(path, "/")
+	if head != p.lambdaVar || rest == "" {
+		return "", filterError(t.pos, "inside any(%s: …) refer to properties as %s/property", p.lambdaVar, p.lambdaVar)
+	}
+	full := p.lambdaColl + "/" + rest
+	if mapped, ok := lambdaProperties[strings.ToLower(full)]; ok {
+		return mapped, nil
+	}
+	return full, nil
+}
+
+func (p *parser) call(fn string) (entitled.Expr, error) {
+	p.next() // (
+	pt, err := p.expect(tokIdent, "a property name")
+	if err != nil {
+		return nil, err
+	}
+	prop, err := p.property(pt)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.expect(tokComma, "','"); err != nil {
+		return nil, err
+	}
+	st, err := p.expect(tokString, "a quoted string")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.expect(tokRParen, "')'"); err != nil {
+		return nil, err
+	}
+	return entitled.Call{Func: fn, Property: prop, Value: st.text}, nil
+}
+
+func (p *parser) lambda(t token, depth int) (entitled.Expr, error) {
+	if p.lambdaVar != "" {
+		return nil, filterError(t.pos, "nested any() is not supported")
+	}
+	coll := t.text[:len(t.text)-len("/any")]
+	if coll == "" || strings.Contains(coll, "//") {
+		return nil, filterError(t.pos, "%q is not a valid collection path", t.text)
+	}
+	p.next() // (
+	v, err := p.expect(tokIdent, "a variable name such as t")
+	if err != nil {
+		return nil, err
+	}
+	if strings.Contains(v.text, "/") {
+		return nil, filterError(v.pos, "%q is not a valid variable name", v.text)
+	}
+	if _, err := p.expect(tokColon, "':'"); err != nil {
+		return nil, err
+	}
+	p.lambdaVar, p.lambdaColl = v.text, coll
+	body, err := p.or(depth + 1)
+	p.lambdaVar, p.lambdaColl = "", ""
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.expect(tokRParen, "')'"); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+func (p *parser) in(prop string) (entitled.Expr, error) {
+	if _, err := p.expect(tokLParen, "'(' after in"); err != nil {
+		return nil, err
+	}
+	var vals []any
+	for {
+		v, err := p.literal()
+		if err != nil {
+			return nil, err
+		}
+		vals = append(vals, v)
+		t := p.next()
+		if t.kind == tokRParen {
+			break
+		}
+		if t.kind != tokComma {
+			return nil, filterError(t.pos, "expected ',' or ')' in the in (…) list")
+		}
+	}
+	return entitled.In{Property: prop, Values: vals}, nil
+}
+
+// literal reads a literal value: string, number, bool, null, date-time or GUID.
+func (p *parser) literal() (any, error) {
+	t := p.next()
+	switch t.kind {
+	case tokString:
+		return t.text, nil
+	case tokIdent:
+		switch strings.ToLower(t.text) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		case "null":
+			return nil, nil
+		}
+		return nil, filterError(t.pos, "expected a value but found %q; quote strings like '%s'", t.text, t.text)
+	case tokBare:
+		if strings.ContainsAny(t.text, "Tt") && strings.Contains(t.text, ":") {
+			tm, err := time.Parse(time.RFC3339Nano, strings.ToUpper(t.text))
+			if err != nil {
+				return nil, filterError(t.pos, "%q is not a date-time such as 2026-01-01T00:00:00Z", t.text)
+			}
+			return tm.UTC(), nil
+		}
+		if guidPattern.MatchString(t.text) {
+			return t.text, nil
+		}
+		f, err := strconv.ParseFloat(t.text, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return nil, filterError(t.pos, "%q is not a number, date-time or GUID; quote strings", t.text)
+		}
+		return f, nil
+	case tokEOF:
+		return nil, filterError(t.pos, "expected a value but the filter ended")
+	}
+	return nil, filterError(t.pos, "expected a value but found %q", t.text)
+}
