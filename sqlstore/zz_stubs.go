@@ -16,61 +16,6 @@ func notImplemented() error {
 	return entitled.Errorf(entitled.KindInternal, "NotImplemented", "not implemented yet")
 }
 
-// ---- B section (requests.go, approvals.go, assignments.go, deliveries.go, engine.go) ----
-
-// RequestService
-func (s *Store) SubmitRequest(ctx context.Context, r *entitled.AssignmentRequest) error {
-	return notImplemented()
-}
-func (s *Store) Request(ctx context.Context, id string) (*entitled.AssignmentRequest, error) {
-	return nil, notImplemented()
-}
-func (s *Store) Requests(ctx context.Context, q entitled.RequestQuery) (entitled.Page[entitled.AssignmentRequest], error) {
-	return entitled.Page[entitled.AssignmentRequest]{}, notImplemented()
-}
-func (s *Store) CancelRequest(ctx context.Context, id string) error    { return notImplemented() }
-func (s *Store) ReprocessRequest(ctx context.Context, id string) error { return notImplemented() }
-func (s *Store) Deliveries(ctx context.Context, requestID string) ([]entitled.Delivery, error) {
-	return nil, notImplemented()
-}
-
-// AssignmentService
-func (s *Store) Assignment(ctx context.Context, id string) (*entitled.Assignment, error) {
-	return nil, notImplemented()
-}
-func (s *Store) Assignments(ctx context.Context, q entitled.AssignmentQuery) (entitled.Page[entitled.Assignment], error) {
-	return entitled.Page[entitled.Assignment]{}, notImplemented()
-}
-func (s *Store) ReprocessAssignment(ctx context.Context, id string) error { return notImplemented() }
-
-// ApprovalService
-func (s *Store) ApprovalStages(ctx context.Context, requestID string) ([]entitled.ApprovalStageRecord, error) {
-	return nil, notImplemented()
-}
-func (s *Store) ApprovalStage(ctx context.Context, requestID, stageID string) (*entitled.ApprovalStageRecord, error) {
-	return nil, notImplemented()
-}
-func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, reviewResult, justification string) error {
-	return notImplemented()
-}
-
-// Engine
-func (s *Store) DeliveryWork(ctx context.Context, deliveryID string, run int) (*entitled.DeliveryWork, error) {
-	return nil, notImplemented()
-}
-func (s *Store) RecordDeliveryOutcome(ctx context.Context, o entitled.DeliveryOutcome) error {
-	return notImplemented()
-}
-func (s *Store) ExpireAssignment(ctx context.Context, assignmentID string) error {
-	return notImplemented()
-}
-func (s *Store) StartScheduledRequest(ctx context.Context, requestID string) error {
-	return notImplemented()
-}
-func (s *Store) TimeOutApprovalStage(ctx context.Context, requestID, stageID string) error {
-	return notImplemented()
-}
-
 // ---- A section (engineer A removes these) ----
 
 // TokenService

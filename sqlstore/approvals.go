@@ -1,0 +1,352 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Approvals: the stages of a request's approval, who approves each, and
+// their decisions (DESIGN.md §2, rule 10).
+
+const stageCols = `id, request_id, idx, display_name, status, review_result, justification, reviewed_by, reviewed_at, due_at`
+
+func scanStage(r scanner) (*entitled.ApprovalStageRecord, error) {
+	var st entitled.ApprovalStageRecord
+	var by string
+	var reviewed, due sql.NullString
+	if err := r.Scan(&st.ID, &st.RequestID, &st.Index, &st.DisplayName, &st.Status, &st.ReviewResult, &st.Justification,
+		&by, &reviewed, &due); err != nil {
+		return nil, err
+	}
+	if by != "" {
+		var a entitled.AuditActor
+		if json.Unmarshal([]byte(by), &a) == nil {
+			st.ReviewedBy = &a
+		}
+	}
+	st.ReviewedDateTime = parseTimePtr(reviewed)
+	st.DueDateTime = parseTimePtr(due)
+	return &st, nil
+}
+
+func (s *Store) loadStages(ctx context.Context, t *tx, requestID string) ([]entitled.ApprovalStageRecord, error) {
+	rows, err := t.query(ctx, `SELECT `+stageCols+` FROM approval_stages WHERE request_id = ? ORDER BY idx`, requestID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []entitled.ApprovalStageRecord{}
+	for rows.Next() {
+		st, err := scanStage(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *st)
+	}
+	return out, rows.Err()
+}
+
+// createStages writes the approval stages of a request under the policy:
+// the first in progress (with its time-out job), the others not started.
+func (s *Store) createStages(ctx context.Context, t *tx, q *reqRow, p *entitled.AssignmentPolicy) error {
+	for i := range p.RequestApprovalSettings.Stages {
+		status := entitled.StageNotStarted
+		if i == 0 {
+			status = entitled.StageInProgress
+		}
+		id := newID()
+		if _, err := t.exec(ctx, `INSERT INTO approval_stages (id, request_id, idx, display_name, status) VALUES (?,?,?,?,?)`,
+			id, q.ID, i, fmt.Sprintf("Stage %d", i+1), status); err != nil {
+			return fmt.Errorf("insert approval stage: %w", err)
+		}
+		if i == 0 {
+			if err := s.startStage(ctx, t, q, p, id, 0); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// startStage puts a stage in progress with its due time and time-out job.
+func (s *Store) startStage(ctx context.Context, t *tx, q *reqRow, p *entitled.AssignmentPolicy, stageID string, idx int) error {
+	var due any
+	var d = p.RequestApprovalSettings.Stages[idx].DurationBeforeAutomaticDenial
+	if d > 0 {
+		at := s.now().Add(d)
+		due = fmtTime(at)
+		if err := s.enqueue(ctx, t, entitled.Job{Kind: entitled.JobApprovalTimeout, RequestID: q.ID, StageID: stageID,
+			RunAt: at}); err != nil {
+			return err
+		}
+	}
+	_, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, due_at = ? WHERE id = ?`, entitled.StageInProgress, due, stageID)
+	return err
+}
+
+// approvers returns the user ids who may decide stage idx of a request for
+// target under the policy: its primary approvers, or its fallback approvers
+// when the primary ones name nobody.
+func (s *Store) approvers(ctx context.Context, t *tx, p *entitled.AssignmentPolicy, idx int, targetID string) (map[string]bool, error) {
+	stages := p.RequestApprovalSettings.Stages
+	if idx < 0 || idx >= len(stages) {
+		return map[string]bool{}, nil
+	}
+	ids, err := s.resolveSubjects(ctx, t, stages[idx].PrimaryApprovers, targetID)
+	if err != nil || len(ids) > 0 {
+		return ids, err
+	}
+	return s.resolveSubjects(ctx, t, stages[idx].FallbackPrimaryApprovers, targetID)
+}
+
+// resolveSubjects turns subject sets into user ids, now.
+func (s *Store) resolveSubjects(ctx context.Context, t *tx, sets []entitled.SubjectSet, targetID string) (map[string]bool, error) {
+	ids := map[string]bool{}
+	for _, ss := range sets {
+		switch ss.Type {
+		case entitled.SubjectSingleUser:
+			if ss.UserID != "" {
+				ids[ss.UserID] = true
+			}
+		case entitled.SubjectGroupMembers:
+			members, err := s.groupMemberIDs(ctx, t, ss.GroupID)
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range members {
+				ids[m] = true
+			}
+		case entitled.SubjectRequestorManager:
+			level := ss.ManagerLevel
+			if level < 1 {
+				level = 1
+			}
+			cur := targetID
+			for i := 0; i < level && cur != ""; i++ {
+				var mgr sql.NullString
+				if err := t.queryRow(ctx, `SELECT manager_id FROM users WHERE id = ?`, cur).Scan(&mgr); err != nil {
+					if err == sql.ErrNoRows {
+						cur = ""
+						break
+					}
+					return nil, err
+				}
+				cur = mgr.String
+			}
+			if cur != "" {
+				ids[cur] = true
+			}
+		}
+	}
+	return ids, nil
+}
+
+// isApproverOf reports whether the user approves any stage of the request
+// (now, or did decide one).
+func (s *Store) isApproverOf(ctx context.Context, t *tx, userID string, q *reqRow) (bool, error) {
+	stages, err := s.loadStages(ctx, t, q.ID)
+	if err != nil || len(stages) == 0 {
+		return false, err
+	}
+	for _, st := range stages {
+		if st.ReviewedBy != nil && st.ReviewedBy.UserID == userID {
+			return true, nil
+		}
+	}
+	p, err := s.loadPolicy(ctx, t, q.AssignmentPolicyID)
+	if err != nil {
+		return false, nil
+	}
+	for _, st := range stages {
+		ids, err := s.approvers(ctx, t, p, st.Index, q.TargetID)
+		if err != nil {
+			return false, err
+		}
+		if ids[userID] {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// ApprovalStages lists the stages of a request's approval, for its target
+// and requestor, its approvers and holders of OpViewRequests.
+func (s *Store) ApprovalStages(ctx context.Context, requestID string) ([]entitled.ApprovalStageRecord, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []entitled.ApprovalStageRecord
+	err = s.inTx(ctx, func(t *tx) error {
+		q, err := s.loadRequest(ctx, t, requestID)
+		if err != nil {
+			return err
+		}
+		if ok, err := s.canSeeRequest(ctx, t, a, q); err != nil {
+			return err
+		} else if !ok {
+			return entitled.NotFoundf("access package assignment approval %q was not found", requestID)
+		}
+		if out, err = s.loadStages(ctx, t, requestID); err != nil {
+			return err
+		}
+		return s.markAssignedToMe(ctx, t, a, q, out)
+	})
+	return out, err
+}
+
+// markAssignedToMe computes AssignedToMe of in-progress stages.
+func (s *Store) markAssignedToMe(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, stages []entitled.ApprovalStageRecord) error {
+	if a.User.ID == q.TargetID || a.User.ID == q.RequestorID || q.State != entitled.StatePendingApproval {
+		return nil
+	}
+	for i := range stages {
+		if stages[i].Status != entitled.StageInProgress {
+			continue
+		}
+		p, err := s.loadPolicy(ctx, t, q.AssignmentPolicyID)
+		if err != nil {
+			return nil
+		}
+		ids, err := s.approvers(ctx, t, p, stages[i].Index, q.TargetID)
+		if err != nil {
+			return err
+		}
+		stages[i].AssignedToMe = ids[a.User.ID]
+	}
+	return nil
+}
+
+// ApprovalStage reads one stage of a request's approval.
+func (s *Store) ApprovalStage(ctx context.Context, requestID, stageID string) (*entitled.ApprovalStageRecord, error) {
+	stages, err := s.ApprovalStages(ctx, requestID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range stages {
+		if stages[i].ID == stageID {
+			return &stages[i], nil
+		}
+	}
+	return nil, entitled.NotFoundf("approval stage %q of request %s was not found", stageID, requestID)
+}
+
+// DecideApprovalStage records an approver's Approve or Deny of the stage in
+// progress. Denial ends the request; approval of the last stage starts (or
+// schedules) delivery; approval of an earlier stage starts the next one.
+func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, reviewResult, justification string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	var result string
+	switch {
+	case strings.EqualFold(reviewResult, entitled.ReviewApprove):
+		result = entitled.ReviewApprove
+	case strings.EqualFold(reviewResult, entitled.ReviewDeny):
+		result = entitled.ReviewDeny
+	default:
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "reviewResult",
+			Message: fmt.Sprintf("reviewResult %q must be Approve or Deny", reviewResult)}
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		q, err := s.loadRequest(ctx, t, requestID)
+		if err != nil {
+			return err
+		}
+		st, err := scanStage(t.queryRow(ctx, `SELECT `+stageCols+` FROM approval_stages WHERE id = ? AND request_id = ?`,
+			stageID, requestID))
+		if err != nil {
+			return notFound(err, "approval stage", stageID)
+		}
+		if a.User.ID == q.TargetID || a.User.ID == q.RequestorID {
+			return entitled.Forbiddenf("you cannot approve your own request: request %s was made by or for you", q.ID)
+		}
+		p, err := s.loadPolicy(ctx, t, q.AssignmentPolicyID)
+		if err != nil {
+			return err
+		}
+		ids, err := s.approvers(ctx, t, p, st.Index, q.TargetID)
+		if err != nil {
+			return err
+		}
+		if !ids[a.User.ID] {
+			return entitled.Forbiddenf("you are not an approver of %s of request %s under policy %q", st.DisplayName, q.ID, p.DisplayName)
+		}
+		if st.Status != entitled.StageInProgress || q.State != entitled.StatePendingApproval {
+			return entitled.Errorf(entitled.KindConflict, entitled.CodeAlreadyDecided,
+				"%s of request %s is %s (request %s); it can no longer be decided", st.DisplayName, q.ID, st.Status, q.State)
+		}
+		if st.Index < len(p.RequestApprovalSettings.Stages) && p.RequestApprovalSettings.Stages[st.Index].IsApproverJustificationRequired &&
+			strings.TrimSpace(justification) == "" {
+			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "justification",
+				Message: fmt.Sprintf("%s requires a justification from the approver", st.DisplayName)}
+		}
+		by, _ := json.Marshal(entitled.AuditActorOf(a))
+		now := s.now()
+		res, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, review_result = ?, justification = ?, reviewed_by = ?,
+			reviewed_at = ? WHERE id = ? AND status = ?`, entitled.StageCompleted, result, justification, string(by),
+			fmtTime(now), stageID, entitled.StageInProgress)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return entitled.Errorf(entitled.KindConflict, entitled.CodeAlreadyDecided, "%s of request %s was decided meanwhile", st.DisplayName, q.ID)
+		}
+		if result == entitled.ReviewDeny {
+			return s.setRequestState(ctx, t, a, q, entitled.StateDenied, &now, "Deny access package assignment request")
+		}
+		if err := s.audit(ctx, t, a, auditEntry{Activity: "Approve access package assignment request", Operation: "Update",
+			TargetID: q.ID, TargetType: requestTargetType, TargetName: st.DisplayName, CatalogID: q.CatalogID,
+			Before: map[string]string{"state": string(q.State)}, After: map[string]string{"state": string(q.State)}}); err != nil {
+			return err
+		}
+		if next := st.Index + 1; next < len(p.RequestApprovalSettings.Stages) {
+			var nextID string
+			if err := t.queryRow(ctx, `SELECT id FROM approval_stages WHERE request_id = ? AND idx = ?`, q.ID, next).Scan(&nextID); err != nil {
+				return fmt.Errorf("next stage: %w", err)
+			}
+			if err := s.startStage(ctx, t, q, p, nextID, next); err != nil {
+				return err
+			}
+			res, err := t.exec(ctx, `UPDATE assignment_requests SET version = version + 1 WHERE id = ? AND version = ?`, q.ID, q.version)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return errChanged(q.ID)
+			}
+			return nil
+		}
+		if err := s.checkNoLiveAssignment(ctx, t, q.TargetID, q.AccessPackageID, q.ID); err != nil {
+			return err
+		}
+		return s.startOrSchedule(ctx, t, a, q, nil, false)
+	})
+}
+
+// timeOutStage denies a request whose stage is still in progress.
+func (s *Store) timeOutStage(ctx context.Context, t *tx, requestID, stageID string) error {
+	q, err := s.loadRequest(ctx, t, requestID)
+	if err != nil {
+		return ignoreNotFound(err)
+	}
+	if q.State != entitled.StatePendingApproval {
+		return nil
+	}
+	now := s.now()
+	res, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, reviewed_at = ? WHERE id = ? AND request_id = ? AND status = ?`,
+		entitled.StageExpired, fmtTime(now), stageID, requestID, entitled.StageInProgress)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	return s.setRequestState(ctx, t, entitled.SystemActor, q, entitled.StateDenied, &now, "Request denied: approval timed out")
+}

@@ -1,0 +1,205 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Assignments: a subject's access to an access package.
+
+const assignmentCols = `id, access_package_id, policy_id, catalog_id, target_id, state, schedule, expired_at, created_at`
+
+func scanAssignment(r scanner) (*entitled.Assignment, string, error) {
+	var as entitled.Assignment
+	var state, sched, created string
+	var expired sql.NullString
+	if err := r.Scan(&as.ID, &as.AccessPackageID, &as.AssignmentPolicyID, &as.CatalogID, &as.TargetID, &state, &sched,
+		&expired, &created); err != nil {
+		return nil, "", err
+	}
+	as.State = entitled.AssignmentState(state)
+	as.Status = as.State.Status()
+	as.Schedule = decodeSchedule(sched).schedule()
+	as.ExpiredDateTime = parseTimePtr(expired)
+	as.CreatedDateTime = parseTime(created)
+	return &as, sched, nil
+}
+
+// loadAssignment loads an assignment without authorization; 404 when missing.
+func (s *Store) loadAssignment(ctx context.Context, t *tx, id string) (*entitled.Assignment, error) {
+	as, _, err := scanAssignment(t.queryRow(ctx, `SELECT `+assignmentCols+` FROM assignments WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "assignment", id)
+	}
+	return as, nil
+}
+
+// Assignment reads one assignment: its target's, or with OpViewRequests.
+func (s *Store) Assignment(ctx context.Context, id string) (*entitled.Assignment, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *entitled.Assignment
+	err = s.inTx(ctx, func(t *tx) error {
+		as, err := s.loadAssignment(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		if as.TargetID != a.User.ID && !a.Can(entitled.OpViewRequests, as.CatalogID) {
+			return entitled.NotFoundf("assignment %q was not found", id)
+		}
+		out = as
+		return nil
+	})
+	return out, err
+}
+
+var assignmentFields = fields{
+	"id": {expr: "id"},
+	"state": {expr: "state", enum: enumOf(string(entitled.AssignmentDelivering), string(entitled.AssignmentDelivered),
+		string(entitled.AssignmentPartiallyDelivered), string(entitled.AssignmentDeliveryFailed), string(entitled.AssignmentExpired))},
+	"status":              {expr: "status"},
+	"accesspackage/id":    {expr: "access_package_id"},
+	"target/id":           {expr: "target_id"},
+	"targetid":            {expr: "target_id"},
+	"assignmentpolicy/id": {expr: "policy_id"},
+	"catalog/id":          {expr: "catalog_id"},
+}
+
+// Assignments lists the assignments the caller may see: their own, and
+// those of catalogs where they hold OpViewRequests.
+func (s *Store) Assignments(ctx context.Context, q entitled.AssignmentQuery) (entitled.Page[entitled.Assignment], error) {
+	var page entitled.Page[entitled.Assignment]
+	a, err := actor(ctx)
+	if err != nil {
+		return page, err
+	}
+	if err := checkOrderBy(q.ListOptions); err != nil {
+		return page, err
+	}
+	var base string
+	var args []any
+	switch strings.ToLower(q.FilterByCurrentUser) {
+	case strings.ToLower(entitled.OnTarget):
+		base = "target_id = ?"
+		args = append(args, a.User.ID)
+	case "":
+		if all, cats := visibleCatalogs(a); !all {
+			base = "target_id = ?"
+			args = append(args, a.User.ID)
+			if len(cats) > 0 {
+				base += " OR catalog_id IN (" + inList(len(cats)) + ")"
+				for _, c := range cats {
+					args = append(args, c)
+				}
+			}
+		}
+	default:
+		return page, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "on",
+			Message: fmt.Sprintf("filterByCurrentUser(on=%q) is not supported for assignments; use target", q.FilterByCurrentUser)}
+	}
+	lq, err := buildList(q.ListOptions, assignmentFields, "id", base, args...)
+	if err != nil {
+		return page, err
+	}
+	err = s.inTx(ctx, func(t *tx) error {
+		rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM assignments `+lq.where+fmt.Sprintf(` ORDER BY id LIMIT %d`, lq.limit+1), lq.args...)
+		if err != nil {
+			return err
+		}
+		items := []entitled.Assignment{}
+		for rows.Next() {
+			as, _, err := scanAssignment(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			items = append(items, *as)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		page = finishPage(items, lq.limit, func(as entitled.Assignment) string { return as.ID })
+		if q.Count {
+			cw, cargs, err := countWhere(q.ListOptions, assignmentFields, base, args...)
+			if err != nil {
+				return err
+			}
+			var n int
+			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM assignments `+cw, cargs...).Scan(&n); err != nil {
+				return err
+			}
+			page.Count = &n
+		}
+		return nil
+	})
+	return page, err
+}
+
+// ReprocessAssignment re-asserts every resource role of a delivered
+// assignment (rule 5) through an adminUpdate request with one idempotent
+// grant per resource role scope, rolled up like any request.
+func (s *Store) ReprocessAssignment(ctx context.Context, id string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		as, err := s.loadAssignment(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		if err := a.Authorize(entitled.OpReprocess, as.CatalogID); err != nil {
+			if as.TargetID != a.User.ID && !a.Can(entitled.OpViewRequests, as.CatalogID) {
+				return entitled.NotFoundf("assignment %q was not found", id)
+			}
+			return entitled.Forbiddenf("only administrators of its access package can reprocess assignment %s", id)
+		}
+		if as.State != entitled.AssignmentDelivered {
+			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeNotReprocessable,
+				Message: fmt.Sprintf("assignment %s is %s; only delivered assignments can be reprocessed (reprocess its failed request instead)", id, as.State)}
+		}
+		if open, err := openRemoval(ctx, t, as.ID); err != nil {
+			return err
+		} else if open != "" {
+			return entitled.Conflictf("assignment %s is being removed by request %s", id, open)
+		}
+		scopes, err := s.loadRoleScopes(ctx, t, as.AccessPackageID)
+		if err != nil {
+			return err
+		}
+		if len(scopes) == 0 {
+			return entitled.Invalidf("access package %s has no resource roles to re-assert", as.AccessPackageID)
+		}
+		now := s.now()
+		q := &reqRow{AssignmentRequest: entitled.AssignmentRequest{ID: newID(), RequestType: entitled.RequestAdminUpdate,
+			State: entitled.StateDelivering, Justification: "reprocess assignment", CreatedDateTime: now,
+			AccessPackageID: as.AccessPackageID, AssignmentPolicyID: as.AssignmentPolicyID, CatalogID: as.CatalogID,
+			TargetID: as.TargetID, RequestorID: a.User.ID, AssignmentID: as.ID}, version: 1}
+		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleJSON{}); err != nil {
+			return err
+		}
+		if err := s.auditRequest(ctx, t, a, q, "Reprocess access package assignment", ""); err != nil {
+			return err
+		}
+		if err := setAssignmentState(ctx, t, as.ID, entitled.AssignmentDelivering); err != nil {
+			return err
+		}
+		ds := make([]entitled.Delivery, len(scopes))
+		for i, sc := range scopes {
+			ds[i] = entitled.Delivery{ID: newID(), RequestID: q.ID, AssignmentID: as.ID, ResourceRoleScopeID: sc.ID,
+				SystemID: sc.Resource.SystemID, Action: entitled.ActionGrant, Status: entitled.DeliveryPending, Run: 1,
+				Resource: entitled.ResourceRef{ID: sc.Resource.ID, DisplayName: sc.Resource.DisplayName,
+					OriginID: sc.Resource.OriginID, OriginSystem: sc.Resource.OriginSystem},
+				Role:            entitled.ResourceRoleRef{ID: sc.Role.ID, DisplayName: sc.Role.DisplayName, OriginID: sc.Role.OriginID},
+				CreatedDateTime: now, ModifiedDateTime: now}
+		}
+		return s.insertDeliveries(ctx, t, ds)
+	})
+}

@@ -1,0 +1,129 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Deliveries: one grant or revoke of one resource role for one request.
+
+const deliveryCols = `d.id, d.request_id, d.assignment_id, d.resource_role_scope_id, d.system_id, d.action, d.status,
+	d.attempts, d.run, d.last_error_class, d.last_error, d.resource_id, d.resource_display_name, d.resource_origin_id,
+	d.resource_origin_system, d.role_id, d.role_display_name, d.role_origin_id, d.created_at, d.modified_at, d.completed_at`
+
+func scanDelivery(r scanner, extra ...any) (*entitled.Delivery, error) {
+	var d entitled.Delivery
+	var action, status, class, created, modified string
+	var completed sql.NullString
+	dest := []any{&d.ID, &d.RequestID, &d.AssignmentID, &d.ResourceRoleScopeID, &d.SystemID, &action, &status,
+		&d.Attempts, &d.Run, &class, &d.LastError, &d.Resource.ID, &d.Resource.DisplayName, &d.Resource.OriginID,
+		&d.Resource.OriginSystem, &d.Role.ID, &d.Role.DisplayName, &d.Role.OriginID, &created, &modified, &completed}
+	if err := r.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	d.Action = entitled.DeliveryAction(action)
+	d.Status = entitled.DeliveryStatus(status)
+	d.LastErrorClass = entitled.ErrorClass(class)
+	d.CreatedDateTime = parseTime(created)
+	d.ModifiedDateTime = parseTime(modified)
+	d.CompletedDateTime = parseTimePtr(completed)
+	return &d, nil
+}
+
+// queryDeliveries lists deliveries matching cond (on alias d), oldest first.
+func (s *Store) queryDeliveries(ctx context.Context, t *tx, cond string, args ...any) ([]entitled.Delivery, error) {
+	rows, err := t.query(ctx, `SELECT `+deliveryCols+` FROM deliveries d WHERE `+cond+` ORDER BY d.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []entitled.Delivery{}
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *d)
+	}
+	return out, rows.Err()
+}
+
+// insertDeliveries stores new deliveries in one statement and queues one
+// deliver job each, with the retry policy of the delivery's system.
+func (s *Store) insertDeliveries(ctx context.Context, t *tx, ds []entitled.Delivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO deliveries (id, request_id, assignment_id, resource_role_scope_id, system_id, action, status,
+		attempts, run, resource_id, resource_display_name, resource_origin_id, resource_origin_system, role_id,
+		role_display_name, role_origin_id, created_at, modified_at) VALUES `)
+	args := make([]any, 0, len(ds)*18)
+	for i, d := range ds {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		args = append(args, d.ID, d.RequestID, d.AssignmentID, d.ResourceRoleScopeID, d.SystemID, string(d.Action),
+			string(d.Status), d.Attempts, d.Run, d.Resource.ID, d.Resource.DisplayName, d.Resource.OriginID,
+			d.Resource.OriginSystem, d.Role.ID, d.Role.DisplayName, d.Role.OriginID, fmtTime(d.CreatedDateTime),
+			fmtTime(d.ModifiedDateTime))
+	}
+	if _, err := t.exec(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("insert deliveries: %w", err)
+	}
+	return s.enqueueDeliveries(ctx, t, ds)
+}
+
+// enqueueDeliveries queues a deliver job for each delivery's current run.
+func (s *Store) enqueueDeliveries(ctx context.Context, t *tx, ds []entitled.Delivery) error {
+	retry := map[string]entitled.RetryPolicy{}
+	jobs := make([]entitled.Job, len(ds))
+	for i, d := range ds {
+		rp, ok := retry[d.SystemID]
+		if !ok {
+			sys, err := s.loadSystem(ctx, t, d.SystemID)
+			if err != nil {
+				return err
+			}
+			rp = sys.Retry
+			retry[d.SystemID] = rp
+		}
+		jobs[i] = entitled.Job{Kind: entitled.JobDeliver, DeliveryID: d.ID, Run: d.Run, RequestID: d.RequestID,
+			AssignmentID: d.AssignmentID, Retry: rp}
+	}
+	return s.enqueue(ctx, t, jobs...)
+}
+
+// Deliveries lists the deliveries of a request, oldest first: for holders
+// of OpViewRequests in its catalog and for the request's target, so users
+// see why their request failed.
+func (s *Store) Deliveries(ctx context.Context, requestID string) ([]entitled.Delivery, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []entitled.Delivery
+	err = s.inTx(ctx, func(t *tx) error {
+		q, err := s.loadRequest(ctx, t, requestID)
+		if err != nil {
+			return err
+		}
+		if q.TargetID != a.User.ID && !a.Can(entitled.OpViewRequests, q.CatalogID) {
+			if ok, err := s.canSeeRequest(ctx, t, a, q); err != nil || !ok {
+				if err != nil {
+					return err
+				}
+				return entitled.NotFoundf("assignment request %q was not found", requestID)
+			}
+			return entitled.Forbiddenf("only the request's target and those who may view requests in its catalog can see its deliveries")
+		}
+		out, err = s.queryDeliveries(ctx, t, `d.request_id = ?`, requestID)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,399 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// The request lifecycle of DESIGN.md §2, shared by the request, approval,
+// assignment and engine files: rows, schedules, state transitions and the
+// start of delivery.
+
+const requestTargetType = "AccessPackageAssignmentRequest"
+
+// reqRow is a stored request with its optimistic-concurrency version.
+type reqRow struct {
+	entitled.AssignmentRequest
+	version int
+}
+
+const requestCols = `id, request_type, state, justification, created_at, completed_at, schedule,
+	access_package_id, policy_id, catalog_id, target_id, requestor_id, assignment_id, answers, version`
+
+func scanRequest(r scanner) (*reqRow, error) {
+	var q reqRow
+	var typ, state, created, sched string
+	var completed sql.NullString
+	if err := r.Scan(&q.ID, &typ, &state, &q.Justification, &created, &completed, &sched,
+		&q.AccessPackageID, &q.AssignmentPolicyID, &q.CatalogID, &q.TargetID, &q.RequestorID, &q.AssignmentID,
+		&q.Answers, &q.version); err != nil {
+		return nil, err
+	}
+	q.RequestType = entitled.RequestType(typ)
+	q.State = entitled.RequestState(state)
+	q.Status = q.State.Status()
+	q.CreatedDateTime = parseTime(created)
+	q.CompletedDateTime = parseTimePtr(completed)
+	q.Schedule = decodeSchedule(sched).schedule()
+	return &q, nil
+}
+
+// loadRequest loads a request by id without authorization; 404 when missing.
+func (s *Store) loadRequest(ctx context.Context, t *tx, id string) (*reqRow, error) {
+	q, err := scanRequest(t.queryRow(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "assignment request", id)
+	}
+	return q, nil
+}
+
+// insertRequest stores a new request (its ID, State and CreatedDateTime set).
+func insertRequest(ctx context.Context, t *tx, r *entitled.AssignmentRequest, sched scheduleJSON) error {
+	r.Status = r.State.Status()
+	_, err := t.exec(ctx, `INSERT INTO assignment_requests (id, request_type, state, status, justification, created_at,
+		completed_at, schedule, access_package_id, policy_id, catalog_id, target_id, requestor_id, assignment_id, answers, version)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)`,
+		r.ID, string(r.RequestType), string(r.State), r.Status, r.Justification, fmtTime(r.CreatedDateTime),
+		fmtTimePtr(r.CompletedDateTime), sched.encode(), r.AccessPackageID, r.AssignmentPolicyID, r.CatalogID,
+		r.TargetID, r.RequestorID, r.AssignmentID, r.Answers)
+	if err != nil {
+		return fmt.Errorf("insert request: %w", err)
+	}
+	return nil
+}
+
+// errChanged is the 409 for a request another caller changed first.
+func errChanged(id string) error {
+	return entitled.Conflictf("assignment request %s changed meanwhile (another decision, cancel or reprocess won); reload it and try again", id)
+}
+
+// setRequestState moves a request to state if its version is still the one
+// read; it bumps the version, writes the audit event and returns 409 when
+// another transaction changed the request first.
+func (s *Store) setRequestState(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, state entitled.RequestState,
+	completed *time.Time, activity string) error {
+	res, err := t.exec(ctx, `UPDATE assignment_requests SET state = ?, status = ?, completed_at = ?, version = version + 1
+		WHERE id = ? AND version = ?`, string(state), state.Status(), fmtTimePtr(completed), q.ID, q.version)
+	if err != nil {
+		return fmt.Errorf("update request: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errChanged(q.ID)
+	}
+	before := q.State
+	q.State, q.Status, q.CompletedDateTime = state, state.Status(), completed
+	q.version++
+	return s.auditRequest(ctx, t, a, q, activity, before)
+}
+
+// auditRequest writes the audit event of a request's state change.
+func (s *Store) auditRequest(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, activity string, before entitled.RequestState) error {
+	var b any
+	op := "Update"
+	if before != "" {
+		b = map[string]string{"state": string(before)}
+	} else {
+		op = "Add"
+	}
+	return s.audit(ctx, t, a, auditEntry{Activity: activity, Operation: op, TargetID: q.ID, TargetType: requestTargetType,
+		TargetName: string(q.RequestType), CatalogID: q.CatalogID, Before: b,
+		After: map[string]string{"state": string(q.State)}})
+}
+
+// activityFor names the audit activity of a rolled-up or changed state.
+func activityFor(state entitled.RequestState) string {
+	switch state {
+	case entitled.StateDelivered:
+		return "Request delivered"
+	case entitled.StatePartiallyDelivered:
+		return "Request partially delivered"
+	case entitled.StateDeliveryFailed:
+		return "Request delivery failed"
+	case entitled.StateDenied:
+		return "Request denied"
+	case entitled.StateCanceled:
+		return "Cancel access package assignment request"
+	case entitled.StateScheduled:
+		return "Request scheduled"
+	case entitled.StateDelivering:
+		return "Request delivering"
+	}
+	return "Request " + string(state)
+}
+
+// scheduleJSON is how schedules are stored in the schedule columns.
+type scheduleJSON struct {
+	StartDateTime string         `json:"startDateTime,omitempty"`
+	Expiration    expirationJSON `json:"expiration"`
+	// ExpireJobAt records the end time for which an expire job was queued,
+	// so a roll-up queues it once (assignments only).
+	ExpireJobAt string `json:"expireJobAt,omitempty"`
+}
+
+type expirationJSON struct {
+	Type        string `json:"type,omitempty"`
+	Duration    string `json:"duration,omitempty"`
+	EndDateTime string `json:"endDateTime,omitempty"`
+}
+
+func scheduleOf(sc entitled.Schedule) scheduleJSON {
+	var j scheduleJSON
+	if sc.StartDateTime != nil {
+		j.StartDateTime = fmtTime(*sc.StartDateTime)
+	}
+	j.Expiration.Type = sc.Expiration.Type
+	if sc.Expiration.Duration > 0 {
+		j.Expiration.Duration = entitled.FormatISODuration(sc.Expiration.Duration)
+	}
+	if sc.Expiration.EndDateTime != nil {
+		j.Expiration.EndDateTime = fmtTime(*sc.Expiration.EndDateTime)
+	}
+	return j
+}
+
+func (j scheduleJSON) encode() string {
+	b, _ := json.Marshal(j)
+	return string(b)
+}
+
+func decodeSchedule(s string) scheduleJSON {
+	var j scheduleJSON
+	if s != "" {
+		_ = json.Unmarshal([]byte(s), &j)
+	}
+	return j
+}
+
+func (j scheduleJSON) schedule() entitled.Schedule {
+	var sc entitled.Schedule
+	if j.StartDateTime != "" {
+		t := parseTime(j.StartDateTime)
+		sc.StartDateTime = &t
+	}
+	sc.Expiration.Type = j.Expiration.Type
+	if j.Expiration.Duration != "" {
+		sc.Expiration.Duration, _ = entitled.ParseISODuration(j.Expiration.Duration)
+	}
+	if j.Expiration.EndDateTime != "" {
+		t := parseTime(j.Expiration.EndDateTime)
+		sc.Expiration.EndDateTime = &t
+	}
+	return sc
+}
+
+// endOf returns when an assignment with this schedule ends, or nil.
+func endOf(sc entitled.Schedule) *time.Time {
+	if sc.Expiration.EndDateTime != nil {
+		t := *sc.Expiration.EndDateTime
+		return &t
+	}
+	if sc.StartDateTime == nil {
+		return nil
+	}
+	return sc.Expiration.EndFrom(*sc.StartDateTime)
+}
+
+// startDelivery creates the assignment of an add request (or reuses the one
+// it names), one grant delivery per resource role scope and one deliver job
+// each, and moves the request to delivering. The request row must already
+// exist unless insert is true, in which case it is inserted in state
+// delivering (the hot path of an auto-approved request).
+func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, scopes []entitled.ResourceRoleScope,
+	insert bool) error {
+	now := s.now()
+	if scopes == nil {
+		var err error
+		if scopes, err = s.loadRoleScopes(ctx, t, q.AccessPackageID); err != nil {
+			return err
+		}
+	}
+	if len(scopes) == 0 {
+		return entitled.Invalidf("access package %s has no resource roles to deliver; add a resource role scope first", q.AccessPackageID)
+	}
+	// The assignment's schedule: starts now (or at the scheduled start),
+	// ends per the request's expiration.
+	sc := q.Schedule
+	start := now
+	if sc.StartDateTime != nil && sc.StartDateTime.Before(now) {
+		start = *sc.StartDateTime
+	}
+	asc := entitled.Schedule{StartDateTime: &start, Expiration: sc.Expiration}
+	if end := endOf(asc); end != nil {
+		asc.Expiration.EndDateTime = end
+	}
+	q.AssignmentID = newID()
+	if _, err := t.exec(ctx, `INSERT INTO assignments (id, access_package_id, policy_id, catalog_id, target_id, state, status,
+		schedule, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, q.AssignmentID, q.AccessPackageID, q.AssignmentPolicyID, q.CatalogID,
+		q.TargetID, string(entitled.AssignmentDelivering), entitled.AssignmentDelivering.Status(), scheduleOf(asc).encode(),
+		fmtTime(now)); err != nil {
+		return fmt.Errorf("insert assignment: %w", err)
+	}
+	if insert {
+		q.State = entitled.StateDelivering
+		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule)); err != nil {
+			return err
+		}
+		if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
+			return err
+		}
+	} else {
+		res, err := t.exec(ctx, `UPDATE assignment_requests SET state = ?, status = ?, assignment_id = ?, version = version + 1
+			WHERE id = ? AND version = ?`, string(entitled.StateDelivering), entitled.StateDelivering.Status(), q.AssignmentID,
+			q.ID, q.version)
+		if err != nil {
+			return fmt.Errorf("update request: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errChanged(q.ID)
+		}
+		before := q.State
+		q.State, q.Status = entitled.StateDelivering, entitled.StateDelivering.Status()
+		q.version++
+		if err := s.auditRequest(ctx, t, a, q, activityFor(entitled.StateDelivering), before); err != nil {
+			return err
+		}
+	}
+	ds := make([]entitled.Delivery, len(scopes))
+	for i, sc := range scopes {
+		ds[i] = entitled.Delivery{ID: newID(), RequestID: q.ID, AssignmentID: q.AssignmentID, ResourceRoleScopeID: sc.ID,
+			SystemID: sc.Resource.SystemID, Action: entitled.ActionGrant, Status: entitled.DeliveryPending, Run: 1,
+			Resource: entitled.ResourceRef{ID: sc.Resource.ID, DisplayName: sc.Resource.DisplayName,
+				OriginID: sc.Resource.OriginID, OriginSystem: sc.Resource.OriginSystem},
+			Role:            entitled.ResourceRoleRef{ID: sc.Role.ID, DisplayName: sc.Role.DisplayName, OriginID: sc.Role.OriginID},
+			CreatedDateTime: now, ModifiedDateTime: now}
+	}
+	return s.insertDeliveries(ctx, t, ds)
+}
+
+// startOrSchedule continues an approved (or approval-free) add request:
+// scheduled with a start job when its start lies in the future, otherwise
+// delivering. insert says whether the request row is still to be written.
+func (s *Store) startOrSchedule(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, scopes []entitled.ResourceRoleScope,
+	insert bool) error {
+	now := s.now()
+	if st := q.Schedule.StartDateTime; st != nil && st.After(now) {
+		if insert {
+			q.State = entitled.StateScheduled
+			if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule)); err != nil {
+				return err
+			}
+			if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
+				return err
+			}
+		} else if err := s.setRequestState(ctx, t, a, q, entitled.StateScheduled, nil, activityFor(entitled.StateScheduled)); err != nil {
+			return err
+		}
+		return s.enqueue(ctx, t, entitled.Job{Kind: entitled.JobStart, RequestID: q.ID, RunAt: *st})
+	}
+	return s.startDelivery(ctx, t, a, q, scopes, insert)
+}
+
+// grantedRoles returns, per resource role, the last succeeded grant of the
+// assignment not followed by a succeeded revoke: what a removal must revoke.
+// onlyRequest limits it to the grants of one request.
+func (s *Store) grantedRoles(ctx context.Context, t *tx, assignmentID, onlyRequest string) ([]entitled.Delivery, error) {
+	ds, err := s.queryDeliveries(ctx, t, `d.assignment_id = ? AND d.status = 'succeeded'`, assignmentID)
+	if err != nil {
+		return nil, err
+	}
+	byRole := map[string]*entitled.Delivery{}
+	order := []string{}
+	for i := range ds {
+		d := &ds[i]
+		key := d.Role.ID
+		switch d.Action {
+		case entitled.ActionGrant:
+			if _, ok := byRole[key]; !ok {
+				order = append(order, key)
+			}
+			byRole[key] = d
+		case entitled.ActionRevoke:
+			byRole[key] = nil
+		}
+	}
+	out := []entitled.Delivery{}
+	for _, k := range order {
+		if d := byRole[k]; d != nil && (onlyRequest == "" || d.RequestID == onlyRequest) {
+			out = append(out, *d)
+		}
+	}
+	return out, nil
+}
+
+// createRemoval creates a remove request of type typ for an assignment with
+// one revoke delivery per granted role (grants; nil means compute them all).
+// With nothing to revoke it completes at once and the assignment expires.
+func (s *Store) createRemoval(ctx context.Context, t *tx, a *entitled.Actor, as *entitled.Assignment, typ entitled.RequestType,
+	requestorID, justification string, grants []entitled.Delivery) (*reqRow, error) {
+	now := s.now()
+	if grants == nil {
+		var err error
+		if grants, err = s.grantedRoles(ctx, t, as.ID, ""); err != nil {
+			return nil, err
+		}
+	}
+	q := &reqRow{AssignmentRequest: entitled.AssignmentRequest{ID: newID(), RequestType: typ, State: entitled.StateDelivering,
+		Justification: justification, CreatedDateTime: now, AccessPackageID: as.AccessPackageID,
+		AssignmentPolicyID: as.AssignmentPolicyID, CatalogID: as.CatalogID, TargetID: as.TargetID, RequestorID: requestorID,
+		AssignmentID: as.ID}, version: 1}
+	if len(grants) == 0 {
+		q.State = entitled.StateDelivered
+		q.CompletedDateTime = &now
+	}
+	if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleJSON{}); err != nil {
+		return nil, err
+	}
+	if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
+		return nil, err
+	}
+	if len(grants) == 0 {
+		return q, s.expireAssignmentNow(ctx, t, as.ID, now)
+	}
+	ds := make([]entitled.Delivery, len(grants))
+	for i, g := range grants {
+		ds[i] = entitled.Delivery{ID: newID(), RequestID: q.ID, AssignmentID: as.ID, ResourceRoleScopeID: g.ResourceRoleScopeID,
+			SystemID: g.SystemID, Action: entitled.ActionRevoke, Status: entitled.DeliveryPending, Run: 1,
+			Resource: g.Resource, Role: g.Role, CreatedDateTime: now, ModifiedDateTime: now}
+	}
+	return q, s.insertDeliveries(ctx, t, ds)
+}
+
+// expireAssignmentNow marks an assignment expired.
+func (s *Store) expireAssignmentNow(ctx context.Context, t *tx, assignmentID string, now time.Time) error {
+	_, err := t.exec(ctx, `UPDATE assignments SET state = ?, status = ?, expired_at = ? WHERE id = ?`,
+		string(entitled.AssignmentExpired), entitled.AssignmentExpired.Status(), fmtTime(now), assignmentID)
+	return err
+}
+
+// setAssignmentState sets an assignment's state.
+func setAssignmentState(ctx context.Context, t *tx, assignmentID string, st entitled.AssignmentState) error {
+	_, err := t.exec(ctx, `UPDATE assignments SET state = ?, status = ? WHERE id = ?`, string(st), st.Status(), assignmentID)
+	return err
+}
+
+// openRemoval returns the id of an open remove request of the assignment, or "".
+func openRemoval(ctx context.Context, t *tx, assignmentID string) (string, error) {
+	var id string
+	err := t.queryRow(ctx, `SELECT id FROM assignment_requests WHERE assignment_id = ?
+		AND request_type IN ('userRemove','adminRemove','systemRemove')
+		AND state IN ('submitted','pendingApproval','scheduled','delivering') LIMIT 1`, assignmentID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return id, err
+}
+
+// inList returns "?,?,?" for n values.
+func inList(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?,", n-1) + "?"
+}

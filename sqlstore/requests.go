@@ -1,0 +1,603 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Assignment requests: submit, read, cancel and reprocess (DESIGN.md §2).
+
+// SubmitRequest creates an add request (userAdd, adminAdd) or a remove
+// request (userRemove, adminRemove) and, in the same transaction, starts
+// what follows: approval, a scheduled start, or delivery.
+func (s *Store) SubmitRequest(ctx context.Context, r *entitled.AssignmentRequest) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if r.RequestType == "" {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "requestType",
+			Message: "requestType is required: userAdd, userRemove, adminAdd or adminRemove"}
+	}
+	typ, err := entitled.ParseRequestType(string(r.RequestType))
+	if err != nil {
+		return err
+	}
+	switch typ {
+	case entitled.RequestUserAdd, entitled.RequestAdminAdd:
+		r.RequestType = typ
+		return s.submitAdd(ctx, a, r)
+	case entitled.RequestUserRemove, entitled.RequestAdminRemove:
+		r.RequestType = typ
+		return s.submitRemove(ctx, a, r)
+	}
+	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "requestType",
+		Message: fmt.Sprintf("requestType %s cannot be submitted; use userAdd, userRemove, adminAdd or adminRemove", typ)}
+}
+
+func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
+	if r.AssignmentPolicyID == "" {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
+			Message: "assignment.assignmentPolicyId is required for an add request"}
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		now := s.now()
+		p, err := s.loadPolicy(ctx, t, r.AssignmentPolicyID)
+		if err != nil {
+			var e *entitled.Error
+			if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
+				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
+					Message: fmt.Sprintf("assignment policy %q does not exist", r.AssignmentPolicyID)}
+			}
+			return err
+		}
+		if r.AccessPackageID == "" {
+			r.AccessPackageID = p.AccessPackageID
+		}
+		if r.AccessPackageID != p.AccessPackageID {
+			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
+				Message: fmt.Sprintf("assignment policy %q belongs to access package %s, not %s", p.DisplayName, p.AccessPackageID, r.AccessPackageID)}
+		}
+		pkg, err := s.loadPackage(ctx, t, p.AccessPackageID)
+		if err != nil {
+			return err
+		}
+		q := &reqRow{version: 1}
+		q.AssignmentRequest = entitled.AssignmentRequest{ID: newID(), RequestType: r.RequestType, Justification: r.Justification,
+			CreatedDateTime: now, AccessPackageID: pkg.ID, AssignmentPolicyID: p.ID, CatalogID: pkg.CatalogID,
+			RequestorID: a.User.ID, Answers: r.Answers}
+		if r.RequestType == entitled.RequestAdminAdd {
+			if err := a.Authorize(entitled.OpDirectAssign, pkg.CatalogID); err != nil {
+				return err
+			}
+			if r.TargetID == "" {
+				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
+					Message: "assignment.targetId is required for an adminAdd request: name the user to assign"}
+			}
+			if _, err := s.loadUser(ctx, t, r.TargetID); err != nil {
+				var e *entitled.Error
+				if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
+					return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
+						Message: fmt.Sprintf("target user %q does not exist", r.TargetID)}
+				}
+				return err
+			}
+			q.TargetID = r.TargetID
+		} else {
+			if r.TargetID != "" && r.TargetID != a.User.ID {
+				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
+					Message: "a userAdd request is for the caller; use adminAdd to assign someone else"}
+			}
+			q.TargetID = a.User.ID
+			if err := s.checkSelfAdd(ctx, t, a, p); err != nil {
+				return err
+			}
+		}
+		if p.RequestApprovalSettings.IsRequestorJustificationRequired && strings.TrimSpace(r.Justification) == "" &&
+			r.RequestType == entitled.RequestUserAdd {
+			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "justification",
+				Message: fmt.Sprintf("policy %q requires a justification", p.DisplayName)}
+		}
+		q.Schedule = entitled.Schedule{Expiration: p.Expiration}
+		if custom := r.Schedule; custom.StartDateTime != nil || custom.Expiration.Type != "" {
+			if !p.RequestorSettings.AllowCustomAssignmentSchedule && r.RequestType == entitled.RequestUserAdd {
+				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "schedule",
+					Message: fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName)}
+			}
+			q.Schedule.StartDateTime = custom.StartDateTime
+			if custom.Expiration.Type != "" {
+				q.Schedule.Expiration = custom.Expiration
+			}
+		}
+		if err := s.checkNoLiveAssignment(ctx, t, q.TargetID, pkg.ID, ""); err != nil {
+			return err
+		}
+		scopes, err := s.loadRoleScopes(ctx, t, pkg.ID)
+		if err != nil {
+			return err
+		}
+		if len(scopes) == 0 {
+			return entitled.Invalidf("access package %q has no resource roles yet; it cannot be requested", pkg.DisplayName)
+		}
+		if r.RequestType == entitled.RequestUserAdd && p.RequiresApproval() {
+			q.State = entitled.StatePendingApproval
+			if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule)); err != nil {
+				return err
+			}
+			if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
+				return err
+			}
+			if err := s.createStages(ctx, t, q, p); err != nil {
+				return err
+			}
+		} else if err := s.startOrSchedule(ctx, t, a, q, scopes, true); err != nil {
+			return err
+		}
+		*r = q.AssignmentRequest
+		return nil
+	})
+}
+
+// checkSelfAdd enforces the policy's requestor settings for a userAdd.
+func (s *Store) checkSelfAdd(ctx context.Context, t *tx, a *entitled.Actor, p *entitled.AssignmentPolicy) error {
+	if !p.RequestorSettings.EnableTargetsToSelfAddAccess {
+		return entitled.Forbiddenf("policy %q does not let users request access for themselves", p.DisplayName)
+	}
+	switch p.AllowedTargetScope {
+	case entitled.ScopeAllMemberUsers, entitled.ScopeAllDirectoryUsers:
+		return nil
+	case entitled.ScopeSpecificDirectoryUsers:
+		for _, ss := range p.SpecificAllowedTargets {
+			switch ss.Type {
+			case entitled.SubjectSingleUser:
+				if ss.UserID == a.User.ID {
+					return nil
+				}
+			case entitled.SubjectGroupMembers:
+				ok, err := s.isGroupMember(ctx, t, ss.GroupID, a.User.ID)
+				if err != nil {
+					return err
+				}
+				if ok {
+					return nil
+				}
+			}
+		}
+	}
+	return entitled.Forbiddenf("you are not among the users allowed to request access under policy %q", p.DisplayName)
+}
+
+// checkNoLiveAssignment enforces rule 7: one open add request or live
+// assignment per user and package. except names a request to ignore.
+func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, packageID, except string) error {
+	var kind, id string
+	err := t.queryRow(ctx, `SELECT 'request', id FROM assignment_requests
+		WHERE target_id = ? AND access_package_id = ? AND id <> ?
+		  AND request_type IN ('userAdd','adminAdd','systemAdd')
+		  AND state IN ('submitted','pendingApproval','scheduled','delivering')
+		UNION ALL
+		SELECT 'assignment', id FROM assignments WHERE target_id = ? AND access_package_id = ? AND state <> 'expired'
+		LIMIT 1`, targetID, packageID, except, targetID, packageID).Scan(&kind, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if kind == "request" {
+		return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
+			"user %s already has an open request %s for access package %s; wait for it or cancel it", targetID, id, packageID)
+	}
+	return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
+		"user %s already has assignment %s for access package %s; remove it before requesting again", targetID, id, packageID)
+}
+
+func (s *Store) submitRemove(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
+	if r.AssignmentID == "" {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.id",
+			Message: "assignment.id is required for a remove request: name the assignment to remove"}
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		as, err := s.loadAssignment(ctx, t, r.AssignmentID)
+		if err != nil {
+			return err
+		}
+		if r.RequestType == entitled.RequestAdminRemove {
+			if err := a.Authorize(entitled.OpDirectAssign, as.CatalogID); err != nil {
+				return err
+			}
+		} else {
+			if as.TargetID != a.User.ID {
+				if !a.Can(entitled.OpViewRequests, as.CatalogID) {
+					return entitled.NotFoundf("assignment %q was not found", as.ID)
+				}
+				return entitled.Forbiddenf("a userRemove request removes your own assignment; use adminRemove for assignment %s", as.ID)
+			}
+			p, err := s.loadPolicy(ctx, t, as.AssignmentPolicyID)
+			if err != nil {
+				return err
+			}
+			if !p.RequestorSettings.EnableTargetsToSelfRemoveAccess {
+				return entitled.Forbiddenf("policy %q does not let users remove their own access; ask an administrator", p.DisplayName)
+			}
+		}
+		if as.State == entitled.AssignmentExpired {
+			return entitled.Invalidf("assignment %s has already expired; there is nothing to remove", as.ID)
+		}
+		open, err := openRemoval(ctx, t, as.ID)
+		if err != nil {
+			return err
+		}
+		if open != "" {
+			return entitled.Conflictf("remove request %s for assignment %s is already in progress", open, as.ID)
+		}
+		q, err := s.createRemoval(ctx, t, a, as, r.RequestType, a.User.ID, r.Justification, nil)
+		if err != nil {
+			return err
+		}
+		*r = q.AssignmentRequest
+		return nil
+	})
+}
+
+// canSeeRequest reports whether the actor may read the request: its target
+// or requestor, an approver of it, or a holder of OpViewRequests.
+func (s *Store) canSeeRequest(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow) (bool, error) {
+	if a.User.ID == q.TargetID || a.User.ID == q.RequestorID || a.Can(entitled.OpViewRequests, q.CatalogID) {
+		return true, nil
+	}
+	return s.isApproverOf(ctx, t, a.User.ID, q)
+}
+
+// Request reads one request.
+func (s *Store) Request(ctx context.Context, id string) (*entitled.AssignmentRequest, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *entitled.AssignmentRequest
+	err = s.inTx(ctx, func(t *tx) error {
+		q, err := s.loadRequest(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		ok, err := s.canSeeRequest(ctx, t, a, q)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return entitled.NotFoundf("assignment request %q was not found", id)
+		}
+		out = &q.AssignmentRequest
+		return nil
+	})
+	return out, err
+}
+
+var requestFields = fields{
+	"id":                {expr: "id"},
+	"state":             {expr: "state", enum: enumOf(requestStateNames()...)},
+	"status":            {expr: "status"},
+	"requesttype":       {expr: "request_type", enum: enumOf("userAdd", "userUpdate", "userRemove", "adminAdd", "adminUpdate", "adminRemove", "systemAdd", "systemRemove")},
+	"accesspackage/id":  {expr: "access_package_id"},
+	"assignment/id":     {expr: "assignment_id"},
+	"target/id":         {expr: "target_id"},
+	"targetid":          {expr: "target_id"},
+	"createddatetime":   {expr: "created_at", kind: colTime},
+	"completeddatetime": {expr: "completed_at", kind: colTime},
+}
+
+func requestStateNames() []string {
+	out := make([]string, len(entitled.RequestStates))
+	for i, st := range entitled.RequestStates {
+		out[i] = string(st)
+	}
+	return out
+}
+
+// visibleCatalogs returns whether the actor sees every catalog's requests,
+// else the catalogs where it holds OpViewRequests.
+func visibleCatalogs(a *entitled.Actor) (all bool, ids []string) {
+	if a.Can(entitled.OpViewRequests, "") {
+		return true, nil
+	}
+	for _, id := range a.CatalogIDs() {
+		if a.Can(entitled.OpViewRequests, id) {
+			ids = append(ids, id)
+		}
+	}
+	return false, ids
+}
+
+// pendingApprovalsFor lists ids of requests pending approval whose stage in
+// progress the user may decide.
+func (s *Store) pendingApprovalsFor(ctx context.Context, t *tx, userID string) ([]string, error) {
+	rows, err := t.query(ctx, `SELECT r.id, r.policy_id, r.target_id, r.requestor_id, st.idx FROM assignment_requests r
+		JOIN approval_stages st ON st.request_id = r.id AND st.status = 'InProgress'
+		WHERE r.state = 'pendingApproval'`)
+	if err != nil {
+		return nil, err
+	}
+	type pend struct {
+		id, policy, target, requestor string
+		idx                           int
+	}
+	var ps []pend
+	for rows.Next() {
+		var p pend
+		if err := rows.Scan(&p.id, &p.policy, &p.target, &p.requestor, &p.idx); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	policies := map[string]*entitled.AssignmentPolicy{}
+	ids := []string{}
+	for _, p := range ps {
+		if p.target == userID || p.requestor == userID {
+			continue
+		}
+		pol, ok := policies[p.policy]
+		if !ok {
+			pol, err = s.loadPolicy(ctx, t, p.policy)
+			if err != nil {
+				pol = nil
+			}
+			policies[p.policy] = pol
+		}
+		if pol == nil {
+			continue
+		}
+		who, err := s.approvers(ctx, t, pol, p.idx, p.target)
+		if err != nil {
+			return nil, err
+		}
+		if who[userID] {
+			ids = append(ids, p.id)
+		}
+	}
+	return ids, nil
+}
+
+// Requests lists the requests the caller may see, filtered and keyset-paged.
+func (s *Store) Requests(ctx context.Context, q entitled.RequestQuery) (entitled.Page[entitled.AssignmentRequest], error) {
+	var page entitled.Page[entitled.AssignmentRequest]
+	a, err := actor(ctx)
+	if err != nil {
+		return page, err
+	}
+	if err := checkOrderBy(q.ListOptions); err != nil {
+		return page, err
+	}
+	err = s.inTx(ctx, func(t *tx) error {
+		var conds []string
+		var args []any
+		switch strings.ToLower(q.FilterByCurrentUser) {
+		case "":
+			all, cats := visibleCatalogs(a)
+			if !all {
+				vis := []string{"target_id = ?", "requestor_id = ?"}
+				args = append(args, a.User.ID, a.User.ID)
+				if len(cats) > 0 {
+					vis = append(vis, "catalog_id IN ("+inList(len(cats))+")")
+					for _, c := range cats {
+						args = append(args, c)
+					}
+				}
+				ids, err := s.approverRequestIDs(ctx, t, a.User.ID)
+				if err != nil {
+					return err
+				}
+				if len(ids) > 0 {
+					vis = append(vis, "id IN ("+inList(len(ids))+")")
+					for _, id := range ids {
+						args = append(args, id)
+					}
+				}
+				conds = append(conds, strings.Join(vis, " OR "))
+			}
+		case strings.ToLower(entitled.OnTarget):
+			conds = append(conds, "target_id = ?")
+			args = append(args, a.User.ID)
+		case strings.ToLower(entitled.OnCreatedBy):
+			conds = append(conds, "requestor_id = ?")
+			args = append(args, a.User.ID)
+		case strings.ToLower(entitled.OnApprover):
+			ids, err := s.pendingApprovalsFor(ctx, t, a.User.ID)
+			if err != nil {
+				return err
+			}
+			if len(ids) == 0 {
+				conds = append(conds, "1 = 0")
+			} else {
+				conds = append(conds, "id IN ("+inList(len(ids))+")")
+				for _, id := range ids {
+					args = append(args, id)
+				}
+			}
+		default:
+			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "on",
+				Message: fmt.Sprintf("filterByCurrentUser(on=%q) is not supported; use target, createdBy or approver", q.FilterByCurrentUser)}
+		}
+		base := ""
+		if len(conds) > 0 {
+			base = "(" + strings.Join(conds, ") AND (") + ")"
+		}
+		lq, err := buildList(q.ListOptions, requestFields, "id", base, args...)
+		if err != nil {
+			return err
+		}
+		rows, err := t.query(ctx, `SELECT `+requestCols+` FROM assignment_requests `+lq.where+
+			fmt.Sprintf(` ORDER BY id LIMIT %d`, lq.limit+1), lq.args...)
+		if err != nil {
+			return err
+		}
+		items := []entitled.AssignmentRequest{}
+		for rows.Next() {
+			r, err := scanRequest(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			items = append(items, r.AssignmentRequest)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		page = finishPage(items, lq.limit, func(r entitled.AssignmentRequest) string { return r.ID })
+		if q.Count {
+			cw, cargs, err := countWhere(q.ListOptions, requestFields, base, args...)
+			if err != nil {
+				return err
+			}
+			var n int
+			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM assignment_requests `+cw, cargs...).Scan(&n); err != nil {
+				return err
+			}
+			page.Count = &n
+		}
+		return nil
+	})
+	return page, err
+}
+
+// approverRequestIDs lists requests the user approves now or decided.
+func (s *Store) approverRequestIDs(ctx context.Context, t *tx, userID string) ([]string, error) {
+	ids, err := s.pendingApprovalsFor(ctx, t, userID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.query(ctx, `SELECT DISTINCT request_id FROM approval_stages WHERE reviewed_by LIKE ?`,
+		`%"UserID":"`+userID+`"%`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// CancelRequest cancels a request (rule 6): the target's own, or any with
+// OpCancelAny. Canceling a partially delivered add request revokes what it
+// delivered through a systemRemove request.
+func (s *Store) CancelRequest(ctx context.Context, id string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		q, err := s.loadRequest(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		if a.User.ID != q.TargetID && !a.Can(entitled.OpCancelAny, q.CatalogID) {
+			if ok, _ := s.canSeeRequest(ctx, t, a, q); !ok {
+				return entitled.NotFoundf("assignment request %q was not found", id)
+			}
+			return entitled.Forbiddenf("only the request's target or an administrator of its access package can cancel request %s", id)
+		}
+		if err := q.CheckCancel(); err != nil {
+			return err
+		}
+		failed := q.State == entitled.StateDeliveryFailed || q.State == entitled.StatePartiallyDelivered
+		now := s.now()
+		if err := s.setRequestState(ctx, t, a, q, entitled.StateCanceled, &now, activityFor(entitled.StateCanceled)); err != nil {
+			return err
+		}
+		if !failed || !q.RequestType.IsAdd() || q.AssignmentID == "" {
+			return nil
+		}
+		grants, err := s.grantedRoles(ctx, t, q.AssignmentID, q.ID)
+		if err != nil {
+			return err
+		}
+		if len(grants) == 0 {
+			return s.expireAssignmentNow(ctx, t, q.AssignmentID, now)
+		}
+		as, err := s.loadAssignment(ctx, t, q.AssignmentID)
+		if err != nil {
+			return err
+		}
+		_, err = s.createRemoval(ctx, t, a, as, entitled.RequestSystemRemove, entitled.SystemActor.User.ID,
+			"revokes what canceled request "+q.ID+" delivered", grants)
+		return err
+	})
+}
+
+// ReprocessRequest re-runs the failed deliveries of a deliveryFailed or
+// partiallyDelivered request (rule 4); succeeded deliveries are left alone.
+func (s *Store) ReprocessRequest(ctx context.Context, id string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		q, err := s.loadRequest(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		if err := a.Authorize(entitled.OpReprocess, q.CatalogID); err != nil {
+			if ok, _ := s.canSeeRequest(ctx, t, a, q); !ok {
+				return entitled.NotFoundf("assignment request %q was not found", id)
+			}
+			return entitled.Forbiddenf("only administrators of its access package can reprocess request %s", id)
+		}
+		if q.State == entitled.StateDelivering {
+			return entitled.Conflictf("request %s is being delivered right now (perhaps reprocessed by someone else); wait until it completes", id)
+		}
+		if err := q.CheckReprocess(s.now(), s.reprocessWindow()); err != nil {
+			return err
+		}
+		return s.redeliverFailed(ctx, t, a, q)
+	})
+}
+
+// redeliverFailed puts the failed deliveries of a request back to pending
+// with a new run and queues them; the request returns to delivering.
+func (s *Store) redeliverFailed(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow) error {
+	now := s.now()
+	if err := s.setRequestState(ctx, t, a, q, entitled.StateDelivering, nil, "Reprocess access package assignment request"); err != nil {
+		return err
+	}
+	failed, err := s.queryDeliveries(ctx, t, `d.request_id = ? AND d.status = 'failed'`, q.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `UPDATE deliveries SET status = 'pending', run = run + 1, modified_at = ?, completed_at = NULL
+		WHERE request_id = ? AND status = 'failed'`, fmtTime(now), q.ID); err != nil {
+		return err
+	}
+	for i := range failed {
+		failed[i].Run++
+	}
+	if q.AssignmentID != "" && !q.RequestType.IsRemove() {
+		if err := setAssignmentState(ctx, t, q.AssignmentID, entitled.AssignmentDelivering); err != nil {
+			return err
+		}
+	}
+	return s.enqueueDeliveries(ctx, t, failed)
+}
+
+func (s *Store) reprocessWindow() time.Duration {
+	if s.ReprocessWindow <= 0 {
+		return entitled.DefaultReprocessWindow
+	}
+	return s.ReprocessWindow
+}
