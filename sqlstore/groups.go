@@ -1,0 +1,234 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// groupFields are the filterable properties of groups.
+var groupFields = fields{
+	"id":          {expr: "id"},
+	"displayname": {expr: "display_name"},
+}
+
+const groupCols = `id, display_name, description, mail_nickname, created_at`
+
+func scanGroup(r scanner) (*entitled.Group, error) {
+	var g entitled.Group
+	var created string
+	if err := r.Scan(&g.ID, &g.DisplayName, &g.Description, &g.MailNickname, &created); err != nil {
+		return nil, err
+	}
+	g.CreatedDateTime = parseTime(created)
+	return &g, nil
+}
+
+func (s *Store) loadGroup(ctx context.Context, t *tx, id string) (*entitled.Group, error) {
+	g, err := scanGroup(t.queryRow(ctx, `SELECT `+groupCols+` FROM groups WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "group", id)
+	}
+	return g, nil
+}
+
+func needDisplayName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "displayName", Message: "displayName is required"}
+	}
+	return nil
+}
+
+// CreateGroup adds a group to the built-in directory (OpManageUsers).
+func (s *Store) CreateGroup(ctx context.Context, g *entitled.Group) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
+		return err
+	}
+	if err := needDisplayName(g.DisplayName); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		g.ID = newID()
+		g.CreatedDateTime = s.now()
+		if _, err := t.exec(ctx, `INSERT INTO groups (id, display_name, description, mail_nickname, created_at) VALUES (?,?,?,?,?)`,
+			g.ID, g.DisplayName, g.Description, g.MailNickname, fmtTime(g.CreatedDateTime)); err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Create group", Operation: "Add", TargetID: g.ID, TargetType: "Group",
+			TargetName: g.DisplayName, After: g})
+	})
+}
+
+// Group reads a group; any authenticated caller may.
+func (s *Store) Group(ctx context.Context, id string) (*entitled.Group, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+	var g *entitled.Group
+	err := s.inTx(ctx, func(t *tx) (err error) { g, err = s.loadGroup(ctx, t, id); return err })
+	return g, err
+}
+
+// Groups lists groups, filterable on id and displayName.
+func (s *Store) Groups(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.Group], error) {
+	if _, err := actor(ctx); err != nil {
+		return entitled.Page[entitled.Group]{}, err
+	}
+	return listRows(ctx, s, opt, groupFields, "groups", "id", groupCols, "", nil, func(r scanner) (entitled.Group, error) {
+		g, err := scanGroup(r)
+		if err != nil {
+			return entitled.Group{}, err
+		}
+		return *g, nil
+	}, func(g entitled.Group) string { return g.ID })
+}
+
+// UpdateGroup applies a PATCH to a group (OpManageUsers).
+func (s *Store) UpdateGroup(ctx context.Context, id string, upd entitled.GroupUpdate) (*entitled.Group, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
+		return nil, err
+	}
+	var out *entitled.Group
+	err = s.inTx(ctx, func(t *tx) error {
+		g, err := s.loadGroup(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		before := *g
+		if upd.DisplayName != nil {
+			if err := needDisplayName(*upd.DisplayName); err != nil {
+				return err
+			}
+			g.DisplayName = *upd.DisplayName
+		}
+		if upd.Description != nil {
+			g.Description = *upd.Description
+		}
+		if upd.MailNickname != nil {
+			g.MailNickname = *upd.MailNickname
+		}
+		if _, err := t.exec(ctx, `UPDATE groups SET display_name = ?, description = ?, mail_nickname = ? WHERE id = ?`,
+			g.DisplayName, g.Description, g.MailNickname, g.ID); err != nil {
+			return err
+		}
+		out = g
+		return s.audit(ctx, t, a, auditEntry{Activity: "Update group", Operation: "Update", TargetID: g.ID, TargetType: "Group",
+			TargetName: g.DisplayName, Before: before, After: g})
+	})
+	return out, err
+}
+
+// DeleteGroup removes a group (OpManageUsers); 409 while a catalog holds it
+// as a resource.
+func (s *Store) DeleteGroup(ctx context.Context, id string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		g, err := s.loadGroup(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		cats, err := idList(ctx, t, `SELECT catalog_id FROM resources WHERE system_id = ? AND origin_id = ? ORDER BY catalog_id`, DirectorySystemID, g.ID)
+		if err != nil {
+			return err
+		}
+		if len(cats) > 0 {
+			return entitled.Conflictf("group %s is a resource in catalog(s) %s; remove it from them first", g.DisplayName, strings.Join(cats, ", "))
+		}
+		if _, err := t.exec(ctx, `DELETE FROM groups WHERE id = ?`, g.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Delete group", Operation: "Delete", TargetID: g.ID, TargetType: "Group",
+			TargetName: g.DisplayName, Before: g})
+	})
+}
+
+// AddGroupMember adds a user to a group (OpManageUsers); adding a member
+// twice is a 409.
+func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		g, err := s.loadGroup(ctx, t, groupID)
+		if err != nil {
+			return err
+		}
+		u, err := s.findUser(ctx, t, userID)
+		if err != nil {
+			return asInvalid(err, "member")
+		}
+		_, err = t.exec(ctx, `INSERT INTO group_members (group_id, user_id) VALUES (?,?)`, g.ID, u.ID)
+		if isUniqueViolation(err) {
+			return entitled.Conflictf("user %s is already a member of group %s", u.UserPrincipalName, g.DisplayName)
+		}
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Add member to group", Operation: "Update", TargetID: g.ID, TargetType: "Group",
+			TargetName: g.DisplayName, After: map[string]string{"memberId": u.ID, "userPrincipalName": u.UserPrincipalName}})
+	})
+}
+
+// RemoveGroupMember removes a user from a group (OpManageUsers); 404 when
+// the user is not a member.
+func (s *Store) RemoveGroupMember(ctx context.Context, groupID, userID string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		g, err := s.loadGroup(ctx, t, groupID)
+		if err != nil {
+			return err
+		}
+		res, err := t.exec(ctx, `DELETE FROM group_members WHERE group_id = ? AND user_id = ?`, g.ID, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return entitled.NotFoundf("user %q is not a member of group %s", userID, g.DisplayName)
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Remove member from group", Operation: "Update", TargetID: g.ID,
+			TargetType: "Group", TargetName: g.DisplayName, Before: map[string]string{"memberId": userID}})
+	})
+}
+
+// GroupMembers lists the users of a group, with the user filter fields.
+func (s *Store) GroupMembers(ctx context.Context, groupID string, opt entitled.ListOptions) (entitled.Page[entitled.User], error) {
+	if _, err := actor(ctx); err != nil {
+		return entitled.Page[entitled.User]{}, err
+	}
+	if err := s.inTx(ctx, func(t *tx) error { _, err := s.loadGroup(ctx, t, groupID); return err }); err != nil {
+		return entitled.Page[entitled.User]{}, err
+	}
+	return listRows(ctx, s, opt, userFields, "users", "id", userCols,
+		"id IN (SELECT user_id FROM group_members WHERE group_id = ?)", []any{groupID}, func(r scanner) (entitled.User, error) {
+			u, err := scanUser(r)
+			if err != nil {
+				return entitled.User{}, err
+			}
+			return *u, nil
+		}, func(u entitled.User) string { return u.ID })
+}

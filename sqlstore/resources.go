@@ -1,0 +1,343 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// resourceFields are the filterable properties of catalog resources.
+var resourceFields = fields{
+	"id":           {expr: "id"},
+	"displayname":  {expr: "display_name"},
+	"originid":     {expr: "origin_id"},
+	"originsystem": {expr: "origin_system"},
+}
+
+// resourceRequestFields are the filterable properties of resource requests.
+var resourceRequestFields = fields{
+	"id":          {expr: "id"},
+	"catalog/id":  {expr: "catalog_id"},
+	"requesttype": {expr: "request_type", enum: enumOf(string(entitled.RequestAdminAdd), string(entitled.RequestAdminRemove))},
+	"state":       {expr: "state"},
+}
+
+const resourceCols = `id, catalog_id, system_id, display_name, description, origin_id, origin_system, created_at, modified_at`
+
+func scanResource(r scanner) (*entitled.Resource, error) {
+	var res entitled.Resource
+	var created, modified string
+	if err := r.Scan(&res.ID, &res.CatalogID, &res.SystemID, &res.DisplayName, &res.Description, &res.OriginID, &res.OriginSystem,
+		&created, &modified); err != nil {
+		return nil, err
+	}
+	res.CreatedDateTime = parseTime(created)
+	res.ModifiedDateTime = parseTime(modified)
+	return &res, nil
+}
+
+// loadResourceRoles fills in the roles of resources.
+func (s *Store) loadResourceRoles(ctx context.Context, t *tx, res []entitled.Resource) error {
+	for i := range res {
+		rows, err := t.query(ctx, `SELECT id, resource_id, display_name, description, origin_id, origin_system
+			FROM resource_roles WHERE resource_id = ? ORDER BY id`, res[i].ID)
+		if err != nil {
+			return err
+		}
+		res[i].Roles = []entitled.ResourceRole{}
+		for rows.Next() {
+			var r entitled.ResourceRole
+			if err := rows.Scan(&r.ID, &r.ResourceID, &r.DisplayName, &r.Description, &r.OriginID, &r.OriginSystem); err != nil {
+				rows.Close()
+				return err
+			}
+			res[i].Roles = append(res[i].Roles, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CatalogResources lists a catalog's resources with their roles
+// (OpReadCatalog), filterable on id, displayName, originId and originSystem.
+func (s *Store) CatalogResources(ctx context.Context, catalogID string, opt entitled.ListOptions) (entitled.Page[entitled.Resource], error) {
+	var page entitled.Page[entitled.Resource]
+	a, err := actor(ctx)
+	if err != nil {
+		return page, err
+	}
+	if err := a.Authorize(entitled.OpReadCatalog, catalogID); err != nil {
+		return page, err
+	}
+	if err := s.inTx(ctx, func(t *tx) error { _, err := s.loadCatalog(ctx, t, catalogID); return err }); err != nil {
+		return page, err
+	}
+	page, err = listRows(ctx, s, opt, resourceFields, "resources", "id", resourceCols, "catalog_id = ?", []any{catalogID},
+		func(r scanner) (entitled.Resource, error) {
+			res, err := scanResource(r)
+			if err != nil {
+				return entitled.Resource{}, err
+			}
+			return *res, nil
+		}, func(r entitled.Resource) string { return r.ID })
+	if err != nil {
+		return page, err
+	}
+	err = s.inTx(ctx, func(t *tx) error { return s.loadResourceRoles(ctx, t, page.Items) })
+	return page, err
+}
+
+// CatalogResource reads one resource of a catalog with its roles (OpReadCatalog).
+func (s *Store) CatalogResource(ctx context.Context, catalogID, resourceID string) (*entitled.Resource, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Authorize(entitled.OpReadCatalog, catalogID); err != nil {
+		return nil, err
+	}
+	var res *entitled.Resource
+	err = s.inTx(ctx, func(t *tx) error {
+		r, err := scanResource(t.queryRow(ctx, `SELECT `+resourceCols+` FROM resources WHERE id = ? AND catalog_id = ?`, resourceID, catalogID))
+		if err != nil {
+			return notFound(err, "resource", resourceID)
+		}
+		list := []entitled.Resource{*r}
+		if err := s.loadResourceRoles(ctx, t, list); err != nil {
+			return err
+		}
+		res = &list[0]
+		return nil
+	})
+	return res, err
+}
+
+// findSystemByOrigin finds the connected system an originSystem names:
+// its name case-insensitively, or "AadGroup" for the built-in directory.
+func (s *Store) findSystemByOrigin(ctx context.Context, t *tx, origin string) (*entitled.ConnectedSystem, error) {
+	if strings.EqualFold(origin, entitled.OriginSystemAadGroup) {
+		return s.loadSystem(ctx, t, DirectorySystemID)
+	}
+	sys, err := scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE LOWER(name) = ?`, strings.ToLower(origin)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, entitled.NotFoundf("no connected system named %q; add it under /api/v1/systems or use AadGroup for directory groups", origin)
+	}
+	return sys, err
+}
+
+// connectorMessage is the human part of a connector error.
+func connectorMessage(err error) string {
+	var de *entitled.DeliveryError
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	var e *entitled.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}
+
+// CreateResourceRequest adds (adminAdd) or removes (adminRemove) a catalog
+// resource (OpEditCatalog). For adminAdd the connector describes the
+// resource outside any transaction; the resource, its roles, the request
+// and the audit event then commit together.
+func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.ResourceRequest) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	rt, err := entitled.ParseRequestType(string(rr.RequestType))
+	if err != nil || (rt != entitled.RequestAdminAdd && rt != entitled.RequestAdminRemove) {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "requestType",
+			Message: "requestType must be adminAdd or adminRemove"}
+	}
+	rr.RequestType = rt
+	if rr.CatalogID == "" {
+		rr.CatalogID = rr.Resource.CatalogID
+	}
+	if rr.CatalogID == "" {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "catalogId", Message: "catalogId is required"}
+	}
+	if err := a.Authorize(entitled.OpEditCatalog, rr.CatalogID); err != nil {
+		return err
+	}
+	if rt == entitled.RequestAdminRemove {
+		return s.removeResource(ctx, a, rr)
+	}
+	if rr.Resource.OriginID == "" || rr.Resource.OriginSystem == "" {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "resource",
+			Message: "resource.originId and resource.originSystem are required"}
+	}
+	var sys *entitled.ConnectedSystem
+	if err := s.inTx(ctx, func(t *tx) (err error) {
+		if _, err = s.loadCatalog(ctx, t, rr.CatalogID); err != nil {
+			return err
+		}
+		sys, err = s.findSystemByOrigin(ctx, t, rr.Resource.OriginSystem)
+		return err
+	}); err != nil {
+		return err
+	}
+	if _, ok := s.connectors.Kind(sys.Kind); !ok {
+		return entitled.Invalidf("connected system %s has kind %q, which this server does not support", sys.Name, sys.Kind)
+	}
+	conn, err := s.connectors.For(sys)
+	if err != nil {
+		return entitled.Invalidf("connected system %s: %s", sys.Name, connectorMessage(err))
+	}
+	info, err := conn.Describe(ctx, rr.Resource.OriginID)
+	if err != nil {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "resource.originId",
+			Message: "connected system " + sys.Name + " cannot add resource " + quoteStr(rr.Resource.OriginID) + ": " + connectorMessage(err)}
+	}
+	if len(info.Roles) == 0 {
+		return entitled.Invalidf("connected system %s reports no roles for resource %q; nothing could be granted", sys.Name, rr.Resource.OriginID)
+	}
+	origin := sys.Name
+	if strings.EqualFold(rr.Resource.OriginSystem, entitled.OriginSystemAadGroup) {
+		origin = entitled.OriginSystemAadGroup
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		if _, err := s.loadCatalog(ctx, t, rr.CatalogID); err != nil {
+			return err
+		}
+		now := s.now()
+		res := entitled.Resource{ID: newID(), CatalogID: rr.CatalogID, SystemID: sys.ID, DisplayName: rr.Resource.DisplayName,
+			Description: rr.Resource.Description, OriginID: rr.Resource.OriginID, OriginSystem: origin, CreatedDateTime: now, ModifiedDateTime: now}
+		if res.DisplayName == "" {
+			res.DisplayName = info.DisplayName
+		}
+		if res.DisplayName == "" {
+			res.DisplayName = res.OriginID
+		}
+		if res.Description == "" {
+			res.Description = info.Description
+		}
+		_, err := t.exec(ctx, `INSERT INTO resources (id, catalog_id, system_id, display_name, description, origin_id, origin_system, created_at, modified_at)
+			VALUES (?,?,?,?,?,?,?,?,?)`, res.ID, res.CatalogID, res.SystemID, res.DisplayName, res.Description, res.OriginID, res.OriginSystem,
+			fmtTime(now), fmtTime(now))
+		if isUniqueViolation(err) {
+			return entitled.Conflictf("resource %q of connected system %s is already in this catalog", res.OriginID, sys.Name)
+		}
+		if err != nil {
+			return err
+		}
+		for _, ri := range info.Roles {
+			role := entitled.ResourceRole{ID: newID(), ResourceID: res.ID, DisplayName: ri.DisplayName, OriginID: ri.OriginID, OriginSystem: origin}
+			if role.DisplayName == "" {
+				role.DisplayName = role.OriginID
+			}
+			if _, err := t.exec(ctx, `INSERT INTO resource_roles (id, resource_id, display_name, description, origin_id, origin_system) VALUES (?,?,?,?,?,?)`,
+				role.ID, role.ResourceID, role.DisplayName, role.Description, role.OriginID, role.OriginSystem); err != nil {
+				if isUniqueViolation(err) {
+					return entitled.Invalidf("connected system %s reports role %q twice for resource %q", sys.Name, ri.OriginID, res.OriginID)
+				}
+				return err
+			}
+			res.Roles = append(res.Roles, role)
+		}
+		rr.Resource = res
+		if err := s.insertResourceRequest(ctx, t, rr); err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Add resource to catalog", Operation: "Add", TargetID: res.ID,
+			TargetType: "AccessPackageResource", TargetName: res.DisplayName, CatalogID: res.CatalogID, After: res})
+	})
+}
+
+func (s *Store) insertResourceRequest(ctx context.Context, t *tx, rr *entitled.ResourceRequest) error {
+	rr.ID = newID()
+	rr.State = entitled.StateDelivered
+	rr.CreatedDateTime = s.now()
+	snap, _ := json.Marshal(rr.Resource)
+	_, err := t.exec(ctx, `INSERT INTO resource_requests (id, request_type, state, catalog_id, resource_id, resource, created_at) VALUES (?,?,?,?,?,?,?)`,
+		rr.ID, string(rr.RequestType), string(rr.State), rr.CatalogID, rr.Resource.ID, string(snap), fmtTime(rr.CreatedDateTime))
+	return err
+}
+
+// removeResource handles adminRemove: the resource is named by id, or by
+// originId (+ originSystem) within the catalog.
+func (s *Store) removeResource(ctx context.Context, a *entitled.Actor, rr *entitled.ResourceRequest) error {
+	return s.inTx(ctx, func(t *tx) error {
+		if _, err := s.loadCatalog(ctx, t, rr.CatalogID); err != nil {
+			return err
+		}
+		var res *entitled.Resource
+		var err error
+		switch {
+		case rr.Resource.ID != "":
+			res, err = scanResource(t.queryRow(ctx, `SELECT `+resourceCols+` FROM resources WHERE id = ? AND catalog_id = ?`, rr.Resource.ID, rr.CatalogID))
+			err = notFound(err, "resource", rr.Resource.ID)
+		case rr.Resource.OriginID != "":
+			q := `SELECT ` + resourceCols + ` FROM resources WHERE catalog_id = ? AND origin_id = ?`
+			args := []any{rr.CatalogID, rr.Resource.OriginID}
+			if rr.Resource.OriginSystem != "" {
+				sys, err := s.findSystemByOrigin(ctx, t, rr.Resource.OriginSystem)
+				if err != nil {
+					return err
+				}
+				q += ` AND system_id = ?`
+				args = append(args, sys.ID)
+			}
+			res, err = scanResource(t.queryRow(ctx, q+` ORDER BY id LIMIT 1`, args...))
+			err = notFound(err, "resource", rr.Resource.OriginID)
+		default:
+			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "resource",
+				Message: "name the resource to remove by resource.id or resource.originId"}
+		}
+		if err != nil {
+			return err
+		}
+		pkgs, err := idList(ctx, t, `SELECT DISTINCT access_package_id FROM resource_role_scopes WHERE resource_id = ? ORDER BY access_package_id LIMIT 5`, res.ID)
+		if err != nil {
+			return err
+		}
+		if len(pkgs) > 0 {
+			return entitled.Conflictf("resource %s is still used by access package(s) %s; remove its roles from them first",
+				res.DisplayName, strings.Join(pkgs, ", "))
+		}
+		list := []entitled.Resource{*res}
+		if err := s.loadResourceRoles(ctx, t, list); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `DELETE FROM resources WHERE id = ?`, res.ID); err != nil {
+			return err
+		}
+		rr.Resource = list[0]
+		if err := s.insertResourceRequest(ctx, t, rr); err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Remove resource from catalog", Operation: "Delete", TargetID: res.ID,
+			TargetType: "AccessPackageResource", TargetName: res.DisplayName, CatalogID: res.CatalogID, Before: list[0]})
+	})
+}
+
+// ResourceRequests lists resource requests of the catalogs the caller may
+// read, filterable on id, catalog/id, requestType and state.
+func (s *Store) ResourceRequests(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.ResourceRequest], error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return entitled.Page[entitled.ResourceRequest]{}, err
+	}
+	base, args := readableCatalogs(a, entitled.OpReadCatalog, "catalog_id")
+	return listRows(ctx, s, opt, resourceRequestFields, "resource_requests", "id", `id, request_type, state, catalog_id, resource, created_at`, base, args,
+		func(r scanner) (entitled.ResourceRequest, error) {
+			var rr entitled.ResourceRequest
+			var rt, st, snap, created string
+			if err := r.Scan(&rr.ID, &rt, &st, &rr.CatalogID, &snap, &created); err != nil {
+				return rr, err
+			}
+			rr.RequestType, rr.State = entitled.RequestType(rt), entitled.RequestState(st)
+			rr.CreatedDateTime = parseTime(created)
+			_ = json.Unmarshal([]byte(snap), &rr.Resource)
+			return rr, nil
+		}, func(rr entitled.ResourceRequest) string { return rr.ID })
+}

@@ -1,0 +1,383 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// userFields are the filterable properties of users.
+var userFields = fields{
+	"id":                {expr: "id"},
+	"userprincipalname": {expr: "user_principal_name"},
+	"displayname":       {expr: "display_name"},
+	"mail":              {expr: "mail"},
+	"accountenabled":    {expr: "account_enabled", kind: colBool},
+}
+
+var upnPattern = regexp.MustCompile(`^[^@\s]+@[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$`)
+
+// checkUPN returns a 400 unless upn looks like name@domain.
+func checkUPN(upn string) error {
+	if !upnPattern.MatchString(upn) {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "userPrincipalName",
+			Message: "userPrincipalName " + quoteStr(upn) + " must look like name@domain, e.g. alice@example.com"}
+	}
+	return nil
+}
+
+func quoteStr(s string) string { return "'" + s + "'" }
+
+// findUser loads a user by id or userPrincipalName (case-insensitive).
+func (s *Store) findUser(ctx context.Context, t *tx, idOrUPN string) (*entitled.User, error) {
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ? OR upn_key = ?`, idOrUPN, strings.ToLower(idOrUPN)))
+	if err != nil {
+		return nil, notFound(err, "user", idOrUPN)
+	}
+	return u, nil
+}
+
+func dupUPN(upn string) error {
+	return &entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeConflict, Target: "userPrincipalName",
+		Message: "a user with userPrincipalName " + quoteStr(upn) + " already exists; userPrincipalNames are unique regardless of case"}
+}
+
+// insertUser validates and inserts a new user with its audit event.
+func (s *Store) insertUser(ctx context.Context, t *tx, a *entitled.Actor, u *entitled.User) error {
+	if err := checkUPN(u.UserPrincipalName); err != nil {
+		return err
+	}
+	if strings.TrimSpace(u.DisplayName) == "" {
+		u.DisplayName, _, _ = strings.Cut(u.UserPrincipalName, "@")
+	}
+	if u.ManagerID != "" {
+		if _, err := s.loadUser(ctx, t, u.ManagerID); err != nil {
+			return asInvalid(err, "manager")
+		}
+	}
+	u.ID = newID()
+	u.CreatedDateTime = s.now()
+	_, err := t.exec(ctx, `INSERT INTO users (id, user_principal_name, upn_key, display_name, mail, account_enabled, manager_id, created_at)
+		VALUES (?,?,?,?,?,?,?,?)`, u.ID, u.UserPrincipalName, strings.ToLower(u.UserPrincipalName), u.DisplayName, u.Mail,
+		boolInt(u.AccountEnabled), nullIfEmpty(u.ManagerID), fmtTime(u.CreatedDateTime))
+	if isUniqueViolation(err) {
+		return dupUPN(u.UserPrincipalName)
+	}
+	if err != nil {
+		return err
+	}
+	return s.audit(ctx, t, a, auditEntry{Activity: "Create user", Operation: "Add", TargetID: u.ID, TargetType: "User",
+		TargetName: u.UserPrincipalName, After: u})
+}
+
+// asInvalid turns a 404 about a referenced object into a 400 naming it.
+func asInvalid(err error, target string) error {
+	var e *entitled.Error
+	if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: target, Message: e.Message}
+	}
+	return err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// CreateUser adds a user to the built-in directory (OpManageUsers).
+func (s *Store) CreateUser(ctx context.Context, u *entitled.User) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error { return s.insertUser(ctx, t, a, u) })
+}
+
+// User finds a user by id or userPrincipalName; any authenticated caller may.
+func (s *Store) User(ctx context.Context, id string) (*entitled.User, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+	var u *entitled.User
+	err := s.inTx(ctx, func(t *tx) (err error) { u, err = s.findUser(ctx, t, id); return err })
+	return u, err
+}
+
+// Users lists users, filterable on id, userPrincipalName, displayName, mail
+// and accountEnabled; any authenticated caller may.
+func (s *Store) Users(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.User], error) {
+	if _, err := actor(ctx); err != nil {
+		return entitled.Page[entitled.User]{}, err
+	}
+	return listRows(ctx, s, opt, userFields, "users", "id", userCols, "", nil, func(r scanner) (entitled.User, error) {
+		u, err := scanUser(r)
+		if err != nil {
+			return entitled.User{}, err
+		}
+		return *u, nil
+	}, func(u entitled.User) string { return u.ID })
+}
+
+// UpdateUser applies a PATCH to a user (OpManageUsers).
+func (s *Store) UpdateUser(ctx context.Context, id string, upd entitled.UserUpdate) (*entitled.User, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
+		return nil, err
+	}
+	var out *entitled.User
+	err = s.inTx(ctx, func(t *tx) error {
+		u, err := s.findUser(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		before := *u
+		if upd.UserPrincipalName != nil {
+			if err := checkUPN(*upd.UserPrincipalName); err != nil {
+				return err
+			}
+			u.UserPrincipalName = *upd.UserPrincipalName
+		}
+		if upd.DisplayName != nil {
+			if strings.TrimSpace(*upd.DisplayName) == "" {
+				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "displayName", Message: "displayName cannot be empty"}
+			}
+			u.DisplayName = *upd.DisplayName
+		}
+		if upd.Mail != nil {
+			u.Mail = *upd.Mail
+		}
+		if upd.AccountEnabled != nil {
+			u.AccountEnabled = *upd.AccountEnabled
+		}
+		_, err = t.exec(ctx, `UPDATE users SET user_principal_name = ?, upn_key = ?, display_name = ?, mail = ?, account_enabled = ? WHERE id = ?`,
+			u.UserPrincipalName, strings.ToLower(u.UserPrincipalName), u.DisplayName, u.Mail, boolInt(u.AccountEnabled), u.ID)
+		if isUniqueViolation(err) {
+			return dupUPN(u.UserPrincipalName)
+		}
+		if err != nil {
+			return err
+		}
+		out = u
+		return s.audit(ctx, t, a, auditEntry{Activity: "Update user", Operation: "Update", TargetID: u.ID, TargetType: "User",
+			TargetName: u.UserPrincipalName, Before: before, After: u})
+	})
+	return out, err
+}
+
+// DeleteUser removes a user (OpManageUsers). A user with live assignments,
+// open requests or request history cannot be deleted (409): remove their
+// access first, or disable the account instead.
+func (s *Store) DeleteUser(ctx context.Context, id string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		u, err := s.findUser(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		live, err := idList(ctx, t, `SELECT id FROM assignments WHERE target_id = ? AND state <> 'expired' ORDER BY id LIMIT 5`, u.ID)
+		if err != nil {
+			return err
+		}
+		if len(live) > 0 {
+			return entitled.Conflictf("user %s still has live access package assignments (%s); remove them before deleting the user",
+				u.UserPrincipalName, strings.Join(live, ", "))
+		}
+		reqs, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE target_id = ? ORDER BY id LIMIT 5`, u.ID)
+		if err != nil {
+			return err
+		}
+		if len(reqs) > 0 {
+			return entitled.Conflictf("user %s has assignment request history (%s) that must be kept; disable the account (accountEnabled false) instead of deleting it",
+				u.UserPrincipalName, strings.Join(reqs, ", "))
+		}
+		if _, err := t.exec(ctx, `DELETE FROM users WHERE id = ?`, u.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Delete user", Operation: "Delete", TargetID: u.ID, TargetType: "User",
+			TargetName: u.UserPrincipalName, Before: u})
+	})
+}
+
+// idList returns the first column of a query as strings.
+func idList(ctx context.Context, t *tx, q string, args ...any) ([]string, error) {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// SetManager sets a user's manager (OpManageUsers); a user cannot manage
+// themself, directly or through a chain of managers (400).
+func (s *Store) SetManager(ctx context.Context, userID, managerID string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		u, err := s.findUser(ctx, t, userID)
+		if err != nil {
+			return err
+		}
+		m, err := s.findUser(ctx, t, managerID)
+		if err != nil {
+			return asInvalid(err, "manager")
+		}
+		if m.ID == u.ID {
+			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "manager",
+				Message: "a user cannot be their own manager"}
+		}
+		// Walk up from the new manager: reaching the user would close a cycle.
+		seen := map[string]bool{}
+		for cur := m.ManagerID; cur != "" && !seen[cur]; {
+			if cur == u.ID {
+				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "manager",
+					Message: "setting " + m.UserPrincipalName + " as manager of " + u.UserPrincipalName + " would create a cycle of managers"}
+			}
+			seen[cur] = true
+			var next sql.NullString
+			if err := t.queryRow(ctx, `SELECT manager_id FROM users WHERE id = ?`, cur).Scan(&next); err != nil {
+				return err
+			}
+			cur = next.String
+		}
+		before := *u
+		u.ManagerID = m.ID
+		if _, err := t.exec(ctx, `UPDATE users SET manager_id = ? WHERE id = ?`, m.ID, u.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Set manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
+			TargetName: u.UserPrincipalName, Before: before, After: u})
+	})
+}
+
+// RemoveManager clears a user's manager (OpManageUsers).
+func (s *Store) RemoveManager(ctx context.Context, userID string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		u, err := s.findUser(ctx, t, userID)
+		if err != nil {
+			return err
+		}
+		if u.ManagerID == "" {
+			return entitled.NotFoundf("user %s has no manager", u.UserPrincipalName)
+		}
+		before := *u
+		u.ManagerID = ""
+		if _, err := t.exec(ctx, `UPDATE users SET manager_id = NULL WHERE id = ?`, u.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Remove manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
+			TargetName: u.UserPrincipalName, Before: before, After: u})
+	})
+}
+
+// Manager returns a user's manager; 404 when none is set.
+func (s *Store) Manager(ctx context.Context, userID string) (*entitled.User, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+	var m *entitled.User
+	err := s.inTx(ctx, func(t *tx) error {
+		u, err := s.findUser(ctx, t, userID)
+		if err != nil {
+			return err
+		}
+		if u.ManagerID == "" {
+			return entitled.NotFoundf("user %s has no manager", u.UserPrincipalName)
+		}
+		m, err = s.loadUser(ctx, t, u.ManagerID)
+		return err
+	})
+	return m, err
+}
+
+// listRows runs a keyset-paged list over one table: base is an extra
+// condition, cols the selected columns, scan reads one row.
+func listRows[T any](ctx context.Context, s *Store, opt entitled.ListOptions, f fields, from, idExpr, cols, base string, baseArgs []any,
+	scan func(scanner) (T, error), idOf func(T) string) (entitled.Page[T], error) {
+	var page entitled.Page[T]
+	if err := checkOrderBy(opt); err != nil {
+		return page, err
+	}
+	q, err := buildList(opt, f, idExpr, base, baseArgs...)
+	if err != nil {
+		return page, err
+	}
+	err = s.inTx(ctx, func(t *tx) error {
+		rows, err := t.query(ctx, `SELECT `+cols+` FROM `+from+` `+q.where+` ORDER BY `+idExpr+` LIMIT ?`, append(q.args, q.limit+1)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var items []T
+		for rows.Next() {
+			it, err := scan(rows)
+			if err != nil {
+				return err
+			}
+			items = append(items, it)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		page = finishPage(items, q.limit, idOf)
+		if opt.Count {
+			w, args, err := countWhere(opt, f, base, baseArgs...)
+			if err != nil {
+				return err
+			}
+			var n int
+			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM `+from+` `+w, args...).Scan(&n); err != nil {
+				return err
+			}
+			page.Count = &n
+		}
+		return nil
+	})
+	return page, err
+}
