@@ -1,0 +1,216 @@
+// Package delivery runs entitled's background jobs — deliveries, expiries,
+// scheduled starts and approval time-outs — on River, in the same database
+// as the store, so jobs commit with the state changes that cause them.
+package delivery
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Defaults of Config.
+const (
+	DefaultWorkers      = 50
+	DefaultPollInterval = 50 * time.Millisecond
+	DefaultJobTimeout   = 2 * time.Minute
+	DefaultRescueAfter  = time.Minute
+)
+
+// otherMaxAttempts is how often an expire, start or approval time-out job is
+// tried; they fail only when the database does.
+const otherMaxAttempts = 25
+
+// Config configures the delivery engine.
+type Config struct {
+	// DB is the store's pool (SQLite: one connection).
+	DB *sql.DB
+	// Engine is the store side that loads and records work.
+	Engine entitled.Engine
+	// Connectors builds the connector of a connected system.
+	Connectors entitled.Connectors
+	// Logger logs every attempt; nil means slog.Default().
+	Logger *slog.Logger
+	// Workers is the most deliveries run at once (default 50).
+	Workers int
+	// PollInterval is how often the queue is polled for new jobs (default
+	// 50ms; SQLite has no LISTEN/NOTIFY).
+	PollInterval time.Duration
+	// RescueAfter is when a job left running by a crashed process runs again
+	// (default 1m, or JobTimeout + 1m when that is longer).
+	RescueAfter time.Duration
+	// JobTimeout bounds one attempt (default 2m); it must be shorter than
+	// RescueAfter.
+	JobTimeout time.Duration
+	// Registerer receives the engine's metrics; nil for none.
+	Registerer prometheus.Registerer
+	// StateCounts counts requests by state for the entitled_requests gauge;
+	// nil for none.
+	StateCounts func(ctx context.Context) (map[entitled.RequestState]int, error)
+}
+
+// Engine runs background jobs on River.
+type Engine struct {
+	cfg     Config
+	log     *slog.Logger
+	client  *river.Client[*sql.Tx]
+	metrics *metrics
+}
+
+// New checks the config, applies defaults and builds the engine; it inserts
+// jobs at once and works them after Start.
+func New(cfg Config) (*Engine, error) {
+	if cfg.DB == nil || cfg.Engine == nil || cfg.Connectors == nil {
+		return nil, errors.New("delivery: Config needs DB, Engine and Connectors")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = DefaultWorkers
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = DefaultPollInterval
+	}
+	if cfg.JobTimeout <= 0 {
+		cfg.JobTimeout = DefaultJobTimeout
+	}
+	if cfg.RescueAfter <= 0 {
+		cfg.RescueAfter = max(DefaultRescueAfter, cfg.JobTimeout+time.Minute)
+	}
+	if cfg.JobTimeout >= cfg.RescueAfter {
+		return nil, fmt.Errorf("delivery: JobTimeout (%s) must be shorter than RescueAfter (%s), or a slow job would run twice at once",
+			cfg.JobTimeout, cfg.RescueAfter)
+	}
+	e := &Engine{cfg: cfg, log: cfg.Logger}
+	e.metrics = newMetrics(e)
+	if cfg.Registerer != nil {
+		if err := e.metrics.register(cfg.Registerer); err != nil {
+			return nil, fmt.Errorf("delivery: metrics: %w", err)
+		}
+	}
+
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &deliverWorker{e: e})
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[ExpireArgs]) error {
+		return e.other(ctx, j.JobRow.Kind, j.Args.AssignmentID, func() error { return cfg.Engine.ExpireAssignment(ctx, j.Args.AssignmentID) })
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[StartArgs]) error {
+		return e.other(ctx, j.JobRow.Kind, j.Args.RequestID, func() error { return cfg.Engine.StartScheduledRequest(ctx, j.Args.RequestID) })
+	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[ApprovalTimeoutArgs]) error {
+		return e.other(ctx, j.JobRow.Kind, j.Args.StageID, func() error {
+			return cfg.Engine.TimeOutApprovalStage(ctx, j.Args.RequestID, j.Args.StageID)
+		})
+	}))
+
+	cooldown := min(cfg.PollInterval, 10*time.Millisecond)
+	client, err := river.NewClient(riversqlite.New(cfg.DB), &river.Config{
+		Logger:               slog.New(warnOnly{cfg.Logger.Handler()}),
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:              workers,
+		FetchPollInterval:    cfg.PollInterval,
+		FetchCooldown:        cooldown,
+		JobTimeout:           cfg.JobTimeout,
+		RescueStuckJobsAfter: cfg.RescueAfter,
+		MaxAttempts:          otherMaxAttempts,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("delivery: %w", err)
+	}
+	e.client = client
+	return e, nil
+}
+
+// InsertJobs inserts jobs in the caller's transaction (it implements
+// sqlstore.Queue): they run only if the transaction commits.
+func (e *Engine) InsertJobs(ctx context.Context, tx *sql.Tx, jobs []entitled.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, 0, len(jobs))
+	for _, j := range jobs {
+		p, err := insertParams(j)
+		if err != nil {
+			return err
+		}
+		params = append(params, p)
+	}
+	if _, err := e.client.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("insert jobs: %w", err)
+	}
+	return nil
+}
+
+func insertParams(j entitled.Job) (river.InsertManyParams, error) {
+	opts := &river.InsertOpts{ScheduledAt: j.RunAt}
+	var args river.JobArgs
+	switch j.Kind {
+	case entitled.JobDeliver:
+		policy := j.Retry
+		if policy.MaxAttempts < 1 {
+			policy = entitled.DefaultRetryPolicy
+		}
+		opts.MaxAttempts = policy.MaxAttempts
+		args = DeliverArgs{DeliveryID: j.DeliveryID, Run: j.Run, RequestID: j.RequestID,
+			InitialBackoff: policy.InitialBackoff, MaxBackoff: policy.MaxBackoff}
+	case entitled.JobExpire:
+		args = ExpireArgs{AssignmentID: j.AssignmentID}
+	case entitled.JobStart:
+		args = StartArgs{RequestID: j.RequestID}
+	case entitled.JobApprovalTimeout:
+		args = ApprovalTimeoutArgs{RequestID: j.RequestID, StageID: j.StageID}
+	default:
+		return river.InsertManyParams{}, fmt.Errorf("delivery: unknown job kind %q", j.Kind)
+	}
+	return river.InsertManyParams{Args: args, InsertOpts: opts}, nil
+}
+
+// Start starts working jobs; cancelling ctx stops at once (prefer Stop).
+func (e *Engine) Start(ctx context.Context) error {
+	return e.client.Start(ctx)
+}
+
+// Stop stops fetching jobs and lets running ones finish until ctx ends;
+// then it cancels them (their jobs run again later: nothing is lost).
+func (e *Engine) Stop(ctx context.Context) error {
+	err := e.client.Stop(ctx)
+	if err == nil {
+		return nil
+	}
+	hard, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return e.client.StopAndCancel(hard)
+}
+
+// QueueDepth counts the jobs not yet done: available, scheduled, retryable
+// and running. It runs outside any transaction.
+func (e *Engine) QueueDepth(ctx context.Context) (int, error) {
+	var n int
+	err := e.cfg.DB.QueryRowContext(ctx,
+		`SELECT count(*) FROM river_job WHERE state IN ('available', 'scheduled', 'retryable', 'running')`).Scan(&n)
+	return n, err
+}
+
+// warnOnly passes only warnings and errors to the wrapped handler, to keep
+// River's own logging quiet.
+type warnOnly struct{ slog.Handler }
+
+func (h warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+func (h warnOnly) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return warnOnly{h.Handler.WithAttrs(attrs)}
+}
+
+func (h warnOnly) WithGroup(name string) slog.Handler { return warnOnly{h.Handler.WithGroup(name)} }

@@ -1,0 +1,472 @@
+package delivery
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	_ "modernc.org/sqlite"
+
+	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
+)
+
+// waitLimit bounds how long a test waits for background work; it is a
+// safety net against hanging, not an assertion on speed.
+const waitLimit = 30 * time.Second
+
+// openDB opens a real SQLite file the way the store does (one connection)
+// and migrates River's tables.
+func openDB(t testing.TB) *sql.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "q.db")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	m, err := rivermigrate.New(riversqlite.New(db), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Migrate(context.Background(), rivermigrate.DirectionUp, nil); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// fakeStore is a tiny entitled.Engine: it hands out work for any delivery
+// id and records outcomes. Delivery ids starting with "stale" are stale.
+type fakeStore struct {
+	mu       sync.Mutex
+	loads    map[string]int
+	outcomes map[string][]entitled.DeliveryOutcome
+	changed  chan struct{}
+	others   []string
+}
+
+func newFakeStore() *fakeStore {
+	return &fakeStore{loads: map[string]int{}, outcomes: map[string][]entitled.DeliveryOutcome{}, changed: make(chan struct{}, 1000)}
+}
+
+func (f *fakeStore) DeliveryWork(ctx context.Context, id string, run int) (*entitled.DeliveryWork, error) {
+	f.mu.Lock()
+	f.loads[id]++
+	f.mu.Unlock()
+	if strings.HasPrefix(id, "stale") {
+		return nil, &entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeStale, Message: "stale"}
+	}
+	d := entitled.Delivery{ID: id, RequestID: "req-" + id, Action: entitled.ActionGrant, Run: run}
+	return &entitled.DeliveryWork{Delivery: d,
+		System: entitled.ConnectedSystem{ID: "sys1", Name: "fake", Kind: "fake"},
+		Grant:  entitled.Grant{DeliveryID: id, RequestID: d.RequestID, IdempotencyKey: d.IdempotencyKey()}}, nil
+}
+
+func (f *fakeStore) RecordDeliveryOutcome(ctx context.Context, o entitled.DeliveryOutcome) error {
+	f.mu.Lock()
+	f.outcomes[o.DeliveryID] = append(f.outcomes[o.DeliveryID], o)
+	f.mu.Unlock()
+	f.changed <- struct{}{}
+	return nil
+}
+
+func (f *fakeStore) other(s string) error {
+	f.mu.Lock()
+	f.others = append(f.others, s)
+	f.mu.Unlock()
+	f.changed <- struct{}{}
+	return nil
+}
+
+func (f *fakeStore) ExpireAssignment(ctx context.Context, id string) error {
+	return f.other("expire " + id)
+}
+
+func (f *fakeStore) StartScheduledRequest(ctx context.Context, id string) error {
+	return f.other("start " + id)
+}
+
+func (f *fakeStore) TimeOutApprovalStage(ctx context.Context, requestID, stageID string) error {
+	return f.other("timeout " + requestID + " " + stageID)
+}
+
+func (f *fakeStore) outcomesOf(id string) []entitled.DeliveryOutcome {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]entitled.DeliveryOutcome(nil), f.outcomes[id]...)
+}
+
+func (f *fakeStore) loadsOf(id string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.loads[id]
+}
+
+// waitFor waits until cond holds, failing the test after waitLimit.
+func (f *fakeStore) waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(waitLimit)
+	for !cond() {
+		select {
+		case <-f.changed:
+		case <-time.After(20 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// fakeKind's connector answers by delivery id prefix: ok, transient,
+// permanent, block (waits for its context).
+type fakeKind struct {
+	mu     sync.Mutex
+	grants map[string]int
+}
+
+func (k *fakeKind) Name() string                  { return "fake" }
+func (k *fakeKind) SecretFields() []string        { return nil }
+func (k *fakeKind) Validate(map[string]any) error { return nil }
+func (k *fakeKind) New(*entitled.ConnectedSystem) (entitled.Connector, error) {
+	return k, nil
+}
+func (k *fakeKind) Describe(context.Context, string) (entitled.ResourceInfo, error) {
+	return entitled.ResourceInfo{}, nil
+}
+func (k *fakeKind) Revoke(ctx context.Context, g entitled.Grant) error { return k.Grant(ctx, g) }
+func (k *fakeKind) Grant(ctx context.Context, g entitled.Grant) error {
+	k.mu.Lock()
+	k.grants[g.DeliveryID]++
+	k.mu.Unlock()
+	switch {
+	case strings.HasPrefix(g.DeliveryID, "transient"):
+		return entitled.TransientErrorf("HTTP 503: busy")
+	case strings.HasPrefix(g.DeliveryID, "permanent"):
+		return entitled.PermanentErrorf("HTTP 404: no such user")
+	case strings.HasPrefix(g.DeliveryID, "block"):
+		<-ctx.Done()
+		return entitled.TransientErrorf("canceled")
+	}
+	return nil
+}
+
+func (k *fakeKind) grantsOf(id string) int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.grants[id]
+}
+
+type harness struct {
+	db    *sql.DB
+	store *fakeStore
+	kind  *fakeKind
+	eng   *Engine
+	reg   *prometheus.Registry
+}
+
+func start(t *testing.T) *harness {
+	t.Helper()
+	h := &harness{db: openDB(t), store: newFakeStore(), kind: &fakeKind{grants: map[string]int{}}, reg: prometheus.NewRegistry()}
+	eng, err := New(Config{DB: h.db, Engine: h.store, Connectors: connectors.NewRegistry(h.kind),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Registerer: h.reg,
+		StateCounts: func(context.Context) (map[entitled.RequestState]int, error) {
+			return map[entitled.RequestState]int{entitled.StateDelivering: 2}, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.eng = eng
+	if err := eng.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		eng.Stop(ctx)
+	})
+	return h
+}
+
+// insert inserts jobs in a transaction and commits (or rolls back).
+func (h *harness) insert(t *testing.T, commit bool, jobs ...entitled.Job) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := h.db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.eng.InsertJobs(ctx, tx, jobs); err != nil {
+		tx.Rollback()
+		t.Fatal(err)
+	}
+	if commit {
+		err = tx.Commit()
+	} else {
+		err = tx.Rollback()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func deliver(id string, p entitled.RetryPolicy) entitled.Job {
+	return entitled.Job{Kind: entitled.JobDeliver, DeliveryID: id, Run: 1, RequestID: "req-" + id, Retry: p}
+}
+
+// jobState returns the River state of the deliver job of a delivery.
+func (h *harness) jobState(t *testing.T, id string) (state string, attempt int) {
+	t.Helper()
+	err := h.db.QueryRow(`SELECT state, attempt FROM river_job WHERE kind = 'deliver' AND json_extract(args, '$.deliveryId') = ?`, id).
+		Scan(&state, &attempt)
+	if err != nil {
+		t.Fatalf("job of %s: %v", id, err)
+	}
+	return state, attempt
+}
+
+func (h *harness) waitJobState(t *testing.T, id, want string) {
+	t.Helper()
+	h.store.waitFor(t, "job "+id+" "+want, func() bool { s, _ := h.jobState(t, id); return s == want })
+}
+
+var fast = entitled.RetryPolicy{MaxAttempts: 3, InitialBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond}
+
+func TestSuccessRecordsFinalOnce(t *testing.T) {
+	h := start(t)
+	h.insert(t, true, deliver("ok-1", fast))
+	h.waitJobState(t, "ok-1", "completed")
+	out := h.store.outcomesOf("ok-1")
+	if len(out) != 1 || !out[0].Final || out[0].Err != nil || out[0].Run != 1 {
+		t.Fatalf("outcomes = %+v, want one final success", out)
+	}
+	if n := h.kind.grantsOf("ok-1"); n != 1 {
+		t.Fatalf("granted %d times, want 1", n)
+	}
+}
+
+func TestTransientRetriedUntilMaxAttempts(t *testing.T) {
+	h := start(t)
+	h.insert(t, true, deliver("transient-1", fast))
+	h.waitJobState(t, "transient-1", "completed")
+	out := h.store.outcomesOf("transient-1")
+	if len(out) != 3 {
+		t.Fatalf("%d outcomes, want 3 (MaxAttempts)", len(out))
+	}
+	for i, o := range out {
+		if o.Err == nil || entitled.ClassOf(o.Err) != entitled.Transient {
+			t.Errorf("outcome %d: err %v, want transient", i, o.Err)
+		}
+		if o.Final != (i == 2) {
+			t.Errorf("outcome %d: Final = %v", i, o.Final)
+		}
+	}
+	if n := h.kind.grantsOf("transient-1"); n != 3 {
+		t.Fatalf("granted %d times, want 3", n)
+	}
+}
+
+func TestPermanentFailsAtOnce(t *testing.T) {
+	h := start(t)
+	h.insert(t, true, deliver("permanent-1", entitled.RetryPolicy{MaxAttempts: 5, InitialBackoff: time.Millisecond, MaxBackoff: time.Millisecond}))
+	h.waitJobState(t, "permanent-1", "completed")
+	out := h.store.outcomesOf("permanent-1")
+	if len(out) != 1 || !out[0].Final || entitled.ClassOf(out[0].Err) != entitled.Permanent {
+		t.Fatalf("outcomes = %+v, want one final permanent failure", out)
+	}
+	if _, attempt := h.jobState(t, "permanent-1"); attempt != 1 {
+		t.Fatalf("attempt = %d, want 1", attempt)
+	}
+}
+
+func TestBackoffFollowsPolicy(t *testing.T) {
+	h := start(t)
+	p := entitled.RetryPolicy{MaxAttempts: 4, InitialBackoff: time.Hour, MaxBackoff: 90 * time.Minute}
+	h.insert(t, true, deliver("transient-slow", p))
+	h.waitJobState(t, "transient-slow", "retryable")
+	var sched, attempted string
+	if err := h.db.QueryRow(`SELECT scheduled_at, attempted_at FROM river_job WHERE json_extract(args, '$.deliveryId') = 'transient-slow'`).
+		Scan(&sched, &attempted); err != nil {
+		t.Fatal(err)
+	}
+	s, a := parseRiverTime(t, sched), parseRiverTime(t, attempted)
+	if d := s.Sub(a); d < time.Hour-time.Minute || d > time.Hour+time.Minute {
+		t.Fatalf("retry scheduled %s after the attempt, want about 1h (InitialBackoff)", d)
+	}
+	if out := h.store.outcomesOf("transient-slow"); len(out) != 1 || out[0].Final {
+		t.Fatalf("outcomes = %+v, want one non-final", out)
+	}
+
+	// Later attempts double the wait, capped at MaxBackoff.
+	w := &deliverWorker{}
+	args := DeliverArgs{InitialBackoff: p.InitialBackoff, MaxBackoff: p.MaxBackoff}
+	for attempt, want := range map[int]time.Duration{1: time.Hour, 2: 90 * time.Minute, 3: 90 * time.Minute} {
+		job := &river.Job[DeliverArgs]{Args: args}
+		job.JobRow = &riverJobRow{Attempt: attempt}
+		before := time.Now()
+		got := w.NextRetry(job).Sub(before)
+		if got < want-time.Second || got > want+time.Second {
+			t.Errorf("NextRetry after attempt %d = %s, want %s", attempt, got, want)
+		}
+	}
+}
+
+func parseRiverTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
+		if v, err := time.Parse(layout, s); err == nil {
+			return v
+		}
+	}
+	t.Fatalf("cannot parse River time %q", s)
+	return time.Time{}
+}
+
+func TestRolledBackJobNeverRuns(t *testing.T) {
+	h := start(t)
+	h.insert(t, false, deliver("ok-rolledback", fast))
+	h.insert(t, true, deliver("ok-after", fast))
+	h.waitJobState(t, "ok-after", "completed")
+	if n := h.store.loadsOf("ok-rolledback"); n != 0 {
+		t.Fatalf("rolled-back job ran %d times", n)
+	}
+	var n int
+	h.db.QueryRow(`SELECT count(*) FROM river_job WHERE json_extract(args, '$.deliveryId') = 'ok-rolledback'`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d river_job rows for a rolled-back insert", n)
+	}
+}
+
+func TestStaleIsDone(t *testing.T) {
+	h := start(t)
+	h.insert(t, true, deliver("stale-1", fast))
+	h.waitJobState(t, "stale-1", "completed")
+	if out := h.store.outcomesOf("stale-1"); len(out) != 0 || h.kind.grantsOf("stale-1") != 0 {
+		t.Fatalf("stale delivery attempted: outcomes %+v", out)
+	}
+}
+
+func TestOtherJobs(t *testing.T) {
+	h := start(t)
+	h.insert(t, true,
+		entitled.Job{Kind: entitled.JobExpire, AssignmentID: "a1"},
+		entitled.Job{Kind: entitled.JobStart, RequestID: "r1"},
+		entitled.Job{Kind: entitled.JobApprovalTimeout, RequestID: "r2", StageID: "s1"},
+		entitled.Job{Kind: entitled.JobStart, RequestID: "later", RunAt: time.Now().Add(time.Hour)})
+	h.store.waitFor(t, "three jobs", func() bool {
+		h.store.mu.Lock()
+		defer h.store.mu.Unlock()
+		return len(h.store.others) == 3
+	})
+	got := strings.Join(h.store.others, ",")
+	for _, want := range []string{"expire a1", "start r1", "timeout r2 s1"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("ran %q, missing %q", got, want)
+		}
+	}
+	var state string
+	h.db.QueryRow(`SELECT state FROM river_job WHERE json_extract(args, '$.requestId') = 'later'`).Scan(&state)
+	if state != "scheduled" {
+		t.Fatalf("future job state %q, want scheduled", state)
+	}
+	// Once River has marked the three done, only the scheduled job is left.
+	h.store.waitFor(t, "queue depth 1", func() bool {
+		depth, err := h.eng.QueueDepth(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return depth == 1
+	})
+	ctx := context.Background()
+	tx, _ := h.db.BeginTx(ctx, nil)
+	defer tx.Rollback()
+	if err := h.eng.InsertJobs(ctx, tx, []entitled.Job{{Kind: "bogus"}}); err == nil {
+		t.Fatalf("unknown job kind accepted")
+	}
+}
+
+func TestStopInterruptsWithoutRecording(t *testing.T) {
+	h := start(t)
+	h.insert(t, true, deliver("block-1", fast))
+	h.store.waitFor(t, "the blocking grant", func() bool { return h.kind.grantsOf("block-1") == 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	h.eng.Stop(ctx)
+	if out := h.store.outcomesOf("block-1"); len(out) != 0 {
+		t.Fatalf("an interrupted attempt was recorded: %+v", out)
+	}
+	state, attempt := h.jobState(t, "block-1")
+	if state != "available" || attempt != 0 {
+		t.Fatalf("after stop: state %q attempt %d; want available with the attempt not used", state, attempt)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	h := start(t)
+	h.insert(t, true, deliver("ok-m", fast), deliver("transient-m", fast), deliver("permanent-m", fast))
+	for _, id := range []string{"ok-m", "transient-m", "permanent-m"} {
+		h.waitJobState(t, id, "completed")
+	}
+	families, err := h.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			key := f.GetName()
+			for _, l := range m.GetLabel() {
+				key += fmt.Sprintf(",%s=%s", l.GetName(), l.GetValue())
+			}
+			switch {
+			case m.Counter != nil:
+				got[key] = m.Counter.GetValue()
+			case m.Gauge != nil:
+				got[key] = m.Gauge.GetValue()
+			case m.Histogram != nil:
+				got[key] = float64(m.Histogram.GetSampleCount())
+			}
+		}
+	}
+	for key, want := range map[string]float64{
+		"entitled_deliveries_total,action=grant,outcome=succeeded": 1,
+		"entitled_deliveries_total,action=grant,outcome=retried":   2,
+		"entitled_deliveries_total,action=grant,outcome=failed":    2,
+		"entitled_delivery_duration_seconds,system_kind=fake":      5,
+		"entitled_queue_depth": 0,
+		"entitled_requests,state=" + string(entitled.StateDelivering): 2,
+	} {
+		if v, ok := got[key]; !ok || v != want {
+			t.Errorf("%s = %v (present %v), want %v", key, v, ok, want)
+		}
+	}
+}
+
+func TestConfigChecks(t *testing.T) {
+	db := openDB(t)
+	if _, err := New(Config{DB: db}); err == nil {
+		t.Fatal("missing Engine and Connectors accepted")
+	}
+	_, err := New(Config{DB: db, Engine: newFakeStore(), Connectors: connectors.NewRegistry(),
+		JobTimeout: time.Minute, RescueAfter: time.Minute})
+	if err == nil || !strings.Contains(err.Error(), "RescueAfter") {
+		t.Fatalf("JobTimeout ≥ RescueAfter: err = %v", err)
+	}
+	e, err := New(Config{DB: db, Engine: newFakeStore(), Connectors: connectors.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.cfg.JobTimeout >= e.cfg.RescueAfter || e.cfg.Workers != DefaultWorkers {
+		t.Fatalf("defaults: %+v", e.cfg)
+	}
+}

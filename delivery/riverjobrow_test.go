@@ -1,0 +1,5 @@
+package delivery
+
+import "github.com/riverqueue/river/rivertype"
+
+type riverJobRow = rivertype.JobRow
