@@ -1,8 +1,10 @@
 package sqlstore
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/entitled-dev/entitled"
@@ -195,4 +197,201 @@ func decodePolicySettings(s string, p *entitled.AssignmentPolicy) error {
 		p.Expiration.EndDateTime = &t
 	}
 	return nil
+}
+
+// policyFields are the filterable properties of assignment policies.
+var policyFields = fields{
+	"id":               {expr: "id"},
+	"displayname":      {expr: "display_name"},
+	"accesspackage/id": {expr: "access_package_id"},
+	"accesspackageid":  {expr: "access_package_id"},
+	"catalog/id":       {expr: "catalog_id"},
+	"catalogid":        {expr: "catalog_id"},
+}
+
+// checkSubjects verifies that every user and group a policy names exists.
+func (s *Store) checkSubjects(ctx context.Context, t *tx, p *entitled.AssignmentPolicy) error {
+	type named struct {
+		target string
+		sets   []entitled.SubjectSet
+	}
+	all := []named{{"specificAllowedTargets", p.SpecificAllowedTargets},
+		{"requestorSettings.onBehalfRequestors", p.RequestorSettings.OnBehalfRequestors}}
+	for i, st := range p.RequestApprovalSettings.Stages {
+		pre := fmt.Sprintf("requestApprovalSettings.stages[%d].", i)
+		all = append(all, named{pre + "primaryApprovers", st.PrimaryApprovers}, named{pre + "fallbackPrimaryApprovers", st.FallbackPrimaryApprovers},
+			named{pre + "escalationApprovers", st.EscalationApprovers}, named{pre + "fallbackEscalationApprovers", st.FallbackEscalationApprovers})
+	}
+	for _, n := range all {
+		for _, set := range n.sets {
+			var err error
+			switch set.Type {
+			case entitled.SubjectSingleUser:
+				_, err = s.loadUser(ctx, t, set.UserID)
+			case entitled.SubjectGroupMembers:
+				_, err = s.loadGroup(ctx, t, set.GroupID)
+			}
+			if err != nil {
+				return asInvalid(err, n.target)
+			}
+		}
+	}
+	return nil
+}
+
+func policyRow(r scanner) (entitled.AssignmentPolicy, error) {
+	p, err := scanPolicy(r)
+	if err != nil {
+		return entitled.AssignmentPolicy{}, err
+	}
+	return *p, nil
+}
+
+// CreatePolicy creates an assignment policy for a package (OpManagePackages
+// in the package's catalog).
+func (s *Store) CreatePolicy(ctx context.Context, p *entitled.AssignmentPolicy) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if p.AccessPackageID == "" {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "accessPackage",
+			Message: "accessPackage id is required"}
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		pkg, err := s.loadPackage(ctx, t, p.AccessPackageID)
+		if err != nil {
+			return err
+		}
+		if err := a.Authorize(entitled.OpManagePackages, pkg.CatalogID); err != nil {
+			return err
+		}
+		if err := s.checkSubjects(ctx, t, p); err != nil {
+			return err
+		}
+		p.ID = newID()
+		p.CatalogID = pkg.CatalogID
+		p.CreatedDateTime = s.now()
+		p.ModifiedDateTime = p.CreatedDateTime
+		if p.Expiration.Type == "" {
+			p.Expiration.Type = entitled.ExpirationNone
+		}
+		if _, err := t.exec(ctx, `INSERT INTO policies (id, access_package_id, catalog_id, display_name, description, allowed_target_scope,
+			settings, created_at, modified_at) VALUES (?,?,?,?,?,?,?,?,?)`, p.ID, p.AccessPackageID, p.CatalogID, p.DisplayName, p.Description,
+			p.AllowedTargetScope, encodePolicySettings(p), fmtTime(p.CreatedDateTime), fmtTime(p.ModifiedDateTime)); err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Create assignment policy", Operation: "Add", TargetID: p.ID,
+			TargetType: "AccessPackageAssignmentPolicy", TargetName: p.DisplayName, CatalogID: p.CatalogID, After: p})
+	})
+}
+
+// Policy reads a policy: readers of its catalog, or anyone who may request
+// under it.
+func (s *Store) Policy(ctx context.Context, id string) (*entitled.AssignmentPolicy, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var p *entitled.AssignmentPolicy
+	err = s.inTx(ctx, func(t *tx) error {
+		if p, err = s.loadPolicy(ctx, t, id); err != nil {
+			return err
+		}
+		if a.Can(entitled.OpReadCatalog, p.CatalogID) {
+			return nil
+		}
+		ok, err := s.mayRequest(ctx, t, a, p)
+		if err != nil || ok {
+			return err
+		}
+		return a.Authorize(entitled.OpReadCatalog, p.CatalogID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Policies lists the policies of catalogs the caller may read, filterable on
+// id, displayName, accessPackage/id and catalog/id.
+func (s *Store) Policies(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.AssignmentPolicy], error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return entitled.Page[entitled.AssignmentPolicy]{}, err
+	}
+	base, args := readableCatalogs(a, entitled.OpReadCatalog, "catalog_id")
+	return listRows(ctx, s, opt, policyFields, "policies", "id", policyCols, base, args, policyRow,
+		func(p entitled.AssignmentPolicy) string { return p.ID })
+}
+
+// ReplacePolicy replaces every setting of a policy (PUT); its package cannot change.
+func (s *Store) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		old, err := s.loadPolicy(ctx, t, p.ID)
+		if err != nil {
+			return err
+		}
+		if err := a.Authorize(entitled.OpManagePackages, old.CatalogID); err != nil {
+			return err
+		}
+		if p.AccessPackageID != "" && p.AccessPackageID != old.AccessPackageID {
+			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "accessPackage",
+				Message: "a policy cannot move to another access package; create a new policy there instead"}
+		}
+		if err := s.checkSubjects(ctx, t, p); err != nil {
+			return err
+		}
+		p.AccessPackageID, p.CatalogID, p.CreatedDateTime = old.AccessPackageID, old.CatalogID, old.CreatedDateTime
+		p.ModifiedDateTime = s.now()
+		if p.Expiration.Type == "" {
+			p.Expiration.Type = entitled.ExpirationNone
+		}
+		if _, err := t.exec(ctx, `UPDATE policies SET display_name = ?, description = ?, allowed_target_scope = ?, settings = ?, modified_at = ?
+			WHERE id = ?`, p.DisplayName, p.Description, p.AllowedTargetScope, encodePolicySettings(p), fmtTime(p.ModifiedDateTime), p.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Update assignment policy", Operation: "Update", TargetID: p.ID,
+			TargetType: "AccessPackageAssignmentPolicy", TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: old, After: p})
+	})
+}
+
+// DeletePolicy deletes a policy (OpManagePackages); 409 while open requests use it.
+func (s *Store) DeletePolicy(ctx context.Context, id string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		p, err := s.loadPolicy(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
+			return err
+		}
+		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE policy_id = ? AND state IN `+openStates()+` ORDER BY id LIMIT 5`, id)
+		if err != nil {
+			return err
+		}
+		if len(open) > 0 {
+			return entitled.Conflictf("assignment policy %s is used by open requests (%s); wait for them or cancel them first",
+				p.DisplayName, strings.Join(open, ", "))
+		}
+		if _, err := t.exec(ctx, `DELETE FROM policies WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Delete assignment policy", Operation: "Delete", TargetID: p.ID,
+			TargetType: "AccessPackageAssignmentPolicy", TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: p})
+	})
 }

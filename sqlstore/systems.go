@@ -1,7 +1,11 @@
 package sqlstore
 
 import (
+	"context"
 	"encoding/json"
+	"regexp"
+	"sort"
+	"strings"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -43,4 +47,275 @@ func decodeRetry(s string) (entitled.RetryPolicy, error) {
 		}
 	}
 	return p, nil
+}
+
+// systemFields are the filterable properties of connected systems.
+var systemFields = fields{
+	"id":   {expr: "id"},
+	"name": {expr: "name"},
+	"kind": {expr: "kind"},
+}
+
+var systemName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+
+func checkSystemName(name string) error {
+	if !systemName.MatchString(name) || strings.EqualFold(name, entitled.OriginSystemAadGroup) {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "name",
+			Message: "name " + quoteStr(name) + " must be 1-63 letters, digits, '.', '_' or '-', start with a letter or digit, and not be AadGroup"}
+	}
+	return nil
+}
+
+// canReadSystems: tenant administrators and User Administrators.
+func canReadSystems(a *entitled.Actor) error {
+	if a.IsTenantAdmin() || a.HasDirectoryRole(entitled.RoleUserAdministrator) {
+		return nil
+	}
+	return entitled.Forbiddenf("only Global, Identity Governance and User Administrators may read connected systems")
+}
+
+// redacted returns a copy of sys whose config has no secrets.
+func (s *Store) redacted(sys *entitled.ConnectedSystem) *entitled.ConnectedSystem {
+	out := *sys
+	var kind entitled.ConnectorKind
+	if s.connectors != nil {
+		kind, _ = s.connectors.Kind(sys.Kind)
+	}
+	out.Config = entitled.RedactedConfig(kind, sys.Config)
+	if kind == nil {
+		// An unknown kind: we cannot tell its secrets, so show no values.
+		out.Config = map[string]any{}
+		for k := range sys.Config {
+			out.Config[k+"Set"] = true
+		}
+	}
+	return &out
+}
+
+func (s *Store) knownKinds() string {
+	var names []string
+	for _, k := range []string{"directory", "webhook", "ldap", "scim", "postgres"} {
+		if _, ok := s.connectors.Kind(k); ok {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// findSystem loads a system by id or name (case-insensitive).
+func (s *Store) findSystem(ctx context.Context, t *tx, idOrName string) (*entitled.ConnectedSystem, error) {
+	sys, err := scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE id = ? OR LOWER(name) = ?`, idOrName, strings.ToLower(idOrName)))
+	if err != nil {
+		return nil, notFound(err, "connected system", idOrName)
+	}
+	return sys, nil
+}
+
+func (s *Store) nameTaken(ctx context.Context, t *tx, name, exceptID string) error {
+	ids, err := idList(ctx, t, `SELECT id FROM systems WHERE LOWER(name) = ? AND id <> ?`, strings.ToLower(name), exceptID)
+	if err != nil {
+		return err
+	}
+	if len(ids) > 0 {
+		return &entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeConflict, Target: "name",
+			Message: "a connected system named " + quoteStr(name) + " already exists"}
+	}
+	return nil
+}
+
+// CreateSystem adds a connected system (OpManageSystems). The stored config
+// keeps its secrets; sys is filled in with them redacted.
+func (s *Store) CreateSystem(ctx context.Context, sys *entitled.ConnectedSystem) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.Authorize(entitled.OpManageSystems, ""); err != nil {
+		return err
+	}
+	if err := checkSystemName(sys.Name); err != nil {
+		return err
+	}
+	kind, ok := s.connectors.Kind(sys.Kind)
+	if !ok {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "kind",
+			Message: "kind " + quoteStr(sys.Kind) + " is not known; use one of " + s.knownKinds()}
+	}
+	sys.Kind = kind.Name()
+	if sys.Config == nil {
+		sys.Config = map[string]any{}
+	}
+	if err := kind.Validate(sys.Config); err != nil {
+		return err
+	}
+	if sys.Retry == (entitled.RetryPolicy{}) {
+		sys.Retry = entitled.DefaultRetryPolicy
+	}
+	if err := sys.Retry.Validate(); err != nil {
+		return err
+	}
+	cfg, err := json.Marshal(sys.Config)
+	if err != nil {
+		return entitled.Invalidf("config cannot be stored: %v", err)
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		if err := s.nameTaken(ctx, t, sys.Name, ""); err != nil {
+			return err
+		}
+		sys.ID = newID()
+		sys.BuiltIn = false
+		sys.CreatedDateTime = s.now()
+		sys.ModifiedDateTime = sys.CreatedDateTime
+		_, err := t.exec(ctx, `INSERT INTO systems (id, name, kind, config, retry, built_in, created_at, modified_at) VALUES (?,?,?,?,?,0,?,?)`,
+			sys.ID, sys.Name, sys.Kind, string(cfg), encodeRetry(sys.Retry), fmtTime(sys.CreatedDateTime), fmtTime(sys.ModifiedDateTime))
+		if isUniqueViolation(err) {
+			return s.nameTaken(ctx, t, sys.Name, "")
+		}
+		if err != nil {
+			return err
+		}
+		*sys = *s.redacted(sys)
+		return s.audit(ctx, t, a, auditEntry{Activity: "Create connected system", Operation: "Add", TargetID: sys.ID,
+			TargetType: "ConnectedSystem", TargetName: sys.Name, After: sys})
+	})
+}
+
+// System reads a connected system by id or name, secrets redacted.
+func (s *Store) System(ctx context.Context, id string) (*entitled.ConnectedSystem, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := canReadSystems(a); err != nil {
+		return nil, err
+	}
+	var sys *entitled.ConnectedSystem
+	err = s.inTx(ctx, func(t *tx) (err error) { sys, err = s.findSystem(ctx, t, id); return err })
+	if err != nil {
+		return nil, err
+	}
+	return s.redacted(sys), nil
+}
+
+// Systems lists connected systems, secrets redacted, filterable on id, name and kind.
+func (s *Store) Systems(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.ConnectedSystem], error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return entitled.Page[entitled.ConnectedSystem]{}, err
+	}
+	if err := canReadSystems(a); err != nil {
+		return entitled.Page[entitled.ConnectedSystem]{}, err
+	}
+	return listRows(ctx, s, opt, systemFields, "systems", "id", systemCols, "", nil, func(r scanner) (entitled.ConnectedSystem, error) {
+		sys, err := scanSystem(r)
+		if err != nil {
+			return entitled.ConnectedSystem{}, err
+		}
+		return *s.redacted(sys), nil
+	}, func(sys entitled.ConnectedSystem) string { return sys.ID })
+}
+
+// UpdateSystem applies a PATCH (OpManageSystems): config is merged key by
+// key (a secret not sent is kept; a null value removes the key) and
+// validated again. The built-in directory cannot be renamed.
+func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.SystemUpdate) (*entitled.ConnectedSystem, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Authorize(entitled.OpManageSystems, ""); err != nil {
+		return nil, err
+	}
+	var out *entitled.ConnectedSystem
+	err = s.inTx(ctx, func(t *tx) error {
+		sys, err := s.findSystem(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		before := s.redacted(sys)
+		if upd.Name != nil && *upd.Name != sys.Name {
+			if sys.BuiltIn {
+				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "name",
+					Message: "the built-in directory system cannot be renamed"}
+			}
+			if err := checkSystemName(*upd.Name); err != nil {
+				return err
+			}
+			if err := s.nameTaken(ctx, t, *upd.Name, sys.ID); err != nil {
+				return err
+			}
+			sys.Name = *upd.Name
+		}
+		kind, ok := s.connectors.Kind(sys.Kind)
+		if !ok {
+			return entitled.Invalidf("connected system %s has kind %q, which this server does not support", sys.Name, sys.Kind)
+		}
+		for k, v := range upd.Config {
+			if v == nil {
+				delete(sys.Config, k)
+			} else {
+				sys.Config[k] = v
+			}
+		}
+		if err := kind.Validate(sys.Config); err != nil {
+			return err
+		}
+		if upd.Retry != nil {
+			if err := upd.Retry.Validate(); err != nil {
+				return err
+			}
+			sys.Retry = *upd.Retry
+		}
+		cfg, err := json.Marshal(sys.Config)
+		if err != nil {
+			return entitled.Invalidf("config cannot be stored: %v", err)
+		}
+		sys.ModifiedDateTime = s.now()
+		if _, err := t.exec(ctx, `UPDATE systems SET name = ?, config = ?, retry = ?, modified_at = ? WHERE id = ?`,
+			sys.Name, string(cfg), encodeRetry(sys.Retry), fmtTime(sys.ModifiedDateTime), sys.ID); err != nil {
+			if isUniqueViolation(err) {
+				return s.nameTaken(ctx, t, sys.Name, sys.ID)
+			}
+			return err
+		}
+		out = s.redacted(sys)
+		return s.audit(ctx, t, a, auditEntry{Activity: "Update connected system", Operation: "Update", TargetID: sys.ID,
+			TargetType: "ConnectedSystem", TargetName: sys.Name, Before: before, After: out})
+	})
+	return out, err
+}
+
+// DeleteSystem deletes a connected system (OpManageSystems); 400 for the
+// built-in directory, 409 while catalog resources use it.
+func (s *Store) DeleteSystem(ctx context.Context, id string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.Authorize(entitled.OpManageSystems, ""); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		sys, err := s.findSystem(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		if sys.BuiltIn {
+			return entitled.Invalidf("the built-in directory system cannot be deleted")
+		}
+		used, err := idList(ctx, t, `SELECT id FROM resources WHERE system_id = ? ORDER BY id LIMIT 5`, sys.ID)
+		if err != nil {
+			return err
+		}
+		if len(used) > 0 {
+			return entitled.Conflictf("connected system %s is used by catalog resources (%s); remove them from their catalogs first",
+				sys.Name, strings.Join(used, ", "))
+		}
+		if _, err := t.exec(ctx, `DELETE FROM systems WHERE id = ?`, sys.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Delete connected system", Operation: "Delete", TargetID: sys.ID,
+			TargetType: "ConnectedSystem", TargetName: sys.Name, Before: s.redacted(sys)})
+	})
 }

@@ -1,0 +1,430 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// packageFields are the filterable properties of access packages.
+var packageFields = fields{
+	"id":          {expr: "id"},
+	"displayname": {expr: "display_name"},
+	"description": {expr: "description"},
+	"catalog/id":  {expr: "catalog_id"},
+	"catalogid":   {expr: "catalog_id"},
+	"ishidden":    {expr: "is_hidden", kind: colBool},
+}
+
+func scanPackageRow(r scanner) (entitled.AccessPackage, error) {
+	p, err := scanPackage(r)
+	if err != nil {
+		return entitled.AccessPackage{}, err
+	}
+	return *p, nil
+}
+
+// mayRequest reports whether the actor may request for themself under the
+// policy: self-add must be enabled and the actor within its allowed targets.
+func (s *Store) mayRequest(ctx context.Context, t *tx, a *entitled.Actor, p *entitled.AssignmentPolicy) (bool, error) {
+	if a.System || !p.RequestorSettings.EnableTargetsToSelfAddAccess {
+		return false, nil
+	}
+	switch p.AllowedTargetScope {
+	case entitled.ScopeAllMemberUsers, entitled.ScopeAllDirectoryUsers:
+		return true, nil
+	case entitled.ScopeSpecificDirectoryUsers:
+		for _, st := range p.SpecificAllowedTargets {
+			switch st.Type {
+			case entitled.SubjectSingleUser:
+				if st.UserID == a.User.ID {
+					return true, nil
+				}
+			case entitled.SubjectGroupMembers:
+				ok, err := s.isGroupMember(ctx, t, st.GroupID, a.User.ID)
+				if ok || err != nil {
+					return ok, err
+				}
+			}
+		}
+	}
+	return false, nil
+}
+
+// requestablePackageIDs returns the ids of packages (non-hidden unless
+// includeHidden) the actor may request under some policy.
+func (s *Store) requestablePackageIDs(ctx context.Context, t *tx, a *entitled.Actor, packageID string, includeHidden bool) ([]string, error) {
+	q := `SELECT ` + prefixCols("pol.", policyCols) + ` FROM policies pol JOIN access_packages ap ON ap.id = pol.access_package_id WHERE 1 = 1`
+	var args []any
+	if !includeHidden {
+		q += ` AND ap.is_hidden = 0`
+	}
+	if packageID != "" {
+		q += ` AND ap.id = ?`
+		args = append(args, packageID)
+	}
+	rows, err := t.query(ctx, q+` ORDER BY pol.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var pols []*entitled.AssignmentPolicy
+	for rows.Next() {
+		p, err := scanPolicy(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		pols = append(pols, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, p := range pols {
+		if seen[p.AccessPackageID] {
+			continue
+		}
+		ok, err := s.mayRequest(ctx, t, a, p)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			seen[p.AccessPackageID] = true
+			ids = append(ids, p.AccessPackageID)
+		}
+	}
+	return ids, nil
+}
+
+// prefixCols prefixes each column of a comma-separated list.
+func prefixCols(prefix, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// authorizePackageRead allows readers of the package's catalog and anyone
+// who may request the package under one of its policies.
+func (s *Store) authorizePackageRead(ctx context.Context, t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
+	if a.Can(entitled.OpReadCatalog, p.CatalogID) {
+		return nil
+	}
+	ids, err := s.requestablePackageIDs(ctx, t, a, p.ID, true)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return a.Authorize(entitled.OpReadCatalog, p.CatalogID)
+	}
+	return nil
+}
+
+// CreateAccessPackage creates a package in a catalog (OpManagePackages).
+func (s *Store) CreateAccessPackage(ctx context.Context, p *entitled.AccessPackage) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if p.CatalogID == "" {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "catalog", Message: "catalog id is required"}
+	}
+	if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
+		return err
+	}
+	if err := needDisplayName(p.DisplayName); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		if _, err := s.loadCatalog(ctx, t, p.CatalogID); err != nil {
+			return err
+		}
+		p.ID = newID()
+		p.CreatedDateTime = s.now()
+		p.ModifiedDateTime = p.CreatedDateTime
+		if _, err := t.exec(ctx, `INSERT INTO access_packages (id, catalog_id, display_name, description, is_hidden, created_at, modified_at)
+			VALUES (?,?,?,?,?,?,?)`, p.ID, p.CatalogID, p.DisplayName, p.Description, boolInt(p.IsHidden), fmtTime(p.CreatedDateTime),
+			fmtTime(p.ModifiedDateTime)); err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Create access package", Operation: "Add", TargetID: p.ID, TargetType: "AccessPackage",
+			TargetName: p.DisplayName, CatalogID: p.CatalogID, After: p})
+	})
+}
+
+// AccessPackage reads a package: readers of its catalog, or anyone who may
+// request it.
+func (s *Store) AccessPackage(ctx context.Context, id string) (*entitled.AccessPackage, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var p *entitled.AccessPackage
+	err = s.inTx(ctx, func(t *tx) error {
+		if p, err = s.loadPackage(ctx, t, id); err != nil {
+			return err
+		}
+		return s.authorizePackageRead(ctx, t, a, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// AccessPackages lists the packages of catalogs the caller may read,
+// filterable on id, displayName, description, catalog/id and isHidden.
+func (s *Store) AccessPackages(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.AccessPackage], error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return entitled.Page[entitled.AccessPackage]{}, err
+	}
+	base, args := readableCatalogs(a, entitled.OpReadCatalog, "catalog_id")
+	return listRows(ctx, s, opt, packageFields, "access_packages", "id", packageCols, base, args, scanPackageRow,
+		func(p entitled.AccessPackage) string { return p.ID })
+}
+
+// RequestableAccessPackages lists the non-hidden packages the caller may
+// request for themself under some policy.
+func (s *Store) RequestableAccessPackages(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.AccessPackage], error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return entitled.Page[entitled.AccessPackage]{}, err
+	}
+	var ids []string
+	if err := s.inTx(ctx, func(t *tx) (err error) { ids, err = s.requestablePackageIDs(ctx, t, a, "", false); return err }); err != nil {
+		return entitled.Page[entitled.AccessPackage]{}, err
+	}
+	base := "1 = 0"
+	var args []any
+	if len(ids) > 0 {
+		base = "id IN (" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	return listRows(ctx, s, opt, packageFields, "access_packages", "id", packageCols, base, args, scanPackageRow,
+		func(p entitled.AccessPackage) string { return p.ID })
+}
+
+// UpdateAccessPackage applies a PATCH to a package (OpManagePackages).
+func (s *Store) UpdateAccessPackage(ctx context.Context, id string, upd entitled.AccessPackageUpdate) (*entitled.AccessPackage, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *entitled.AccessPackage
+	err = s.inTx(ctx, func(t *tx) error {
+		p, err := s.loadPackage(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
+			return err
+		}
+		before := *p
+		if upd.DisplayName != nil {
+			if err := needDisplayName(*upd.DisplayName); err != nil {
+				return err
+			}
+			p.DisplayName = *upd.DisplayName
+		}
+		if upd.Description != nil {
+			p.Description = *upd.Description
+		}
+		if upd.IsHidden != nil {
+			p.IsHidden = *upd.IsHidden
+		}
+		p.ModifiedDateTime = s.now()
+		if _, err := t.exec(ctx, `UPDATE access_packages SET display_name = ?, description = ?, is_hidden = ?, modified_at = ? WHERE id = ?`,
+			p.DisplayName, p.Description, boolInt(p.IsHidden), fmtTime(p.ModifiedDateTime), p.ID); err != nil {
+			return err
+		}
+		out = p
+		return s.audit(ctx, t, a, auditEntry{Activity: "Update access package", Operation: "Update", TargetID: p.ID, TargetType: "AccessPackage",
+			TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: before, After: p})
+	})
+	return out, err
+}
+
+// openStates is the SQL list of open request states.
+func openStates() string {
+	var parts []string
+	for _, st := range entitled.RequestStates {
+		if st.IsOpen() {
+			parts = append(parts, "'"+string(st)+"'")
+		}
+	}
+	return "(" + strings.Join(parts, ",") + ")"
+}
+
+// DeleteAccessPackage deletes a package with its policies and role scopes
+// (OpManagePackages); 409 while it has live assignments or open requests,
+// or any request history (hide it instead: isHidden true).
+func (s *Store) DeleteAccessPackage(ctx context.Context, id string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		p, err := s.loadPackage(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
+			return err
+		}
+		live, err := idList(ctx, t, `SELECT id FROM assignments WHERE access_package_id = ? AND state <> 'expired' ORDER BY id LIMIT 5`, id)
+		if err != nil {
+			return err
+		}
+		if len(live) > 0 {
+			return entitled.Conflictf("access package %s still has live assignments (%s); remove them first", p.DisplayName, strings.Join(live, ", "))
+		}
+		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? AND state IN `+openStates()+` ORDER BY id LIMIT 5`, id)
+		if err != nil {
+			return err
+		}
+		if len(open) > 0 {
+			return entitled.Conflictf("access package %s has open requests (%s); wait for them or cancel them first", p.DisplayName, strings.Join(open, ", "))
+		}
+		hist, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? ORDER BY id LIMIT 1`, id)
+		if err != nil {
+			return err
+		}
+		if len(hist) > 0 {
+			return entitled.Conflictf("access package %s has request history that must be kept; hide it (isHidden true) instead of deleting it", p.DisplayName)
+		}
+		for _, q := range []string{`DELETE FROM policies WHERE access_package_id = ?`, `DELETE FROM resource_role_scopes WHERE access_package_id = ?`,
+			`DELETE FROM access_packages WHERE id = ?`} {
+			if _, err := t.exec(ctx, q, id); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Delete access package", Operation: "Delete", TargetID: p.ID, TargetType: "AccessPackage",
+			TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: p})
+	})
+}
+
+func badScope(format string, args ...any) error {
+	e := entitled.Invalidf(format, args...)
+	e.Target = "role"
+	return e
+}
+
+// AddResourceRoleScope adds a resource role of the package's catalog to the
+// package (OpManagePackages): by role id, or by the role's originId within
+// the resource given by ResourceID. 409 when the role is already in it.
+func (s *Store) AddResourceRoleScope(ctx context.Context, packageID string, in entitled.ResourceRoleScopeInput) (*entitled.ResourceRoleScope, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *entitled.ResourceRoleScope
+	err = s.inTx(ctx, func(t *tx) error {
+		p, err := s.loadPackage(ctx, t, packageID)
+		if err != nil {
+			return err
+		}
+		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
+			return err
+		}
+		var roleID, resourceID, catalogID string
+		switch {
+		case in.RoleID != "":
+			err = t.queryRow(ctx, `SELECT rr.id, r.id, r.catalog_id FROM resource_roles rr JOIN resources r ON r.id = rr.resource_id WHERE rr.id = ?`,
+				in.RoleID).Scan(&roleID, &resourceID, &catalogID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return badScope("resource role %q does not exist; add its resource to the catalog first", in.RoleID)
+			}
+		case in.RoleOriginID != "" && in.ResourceID != "":
+			q := `SELECT rr.id, r.id, r.catalog_id FROM resource_roles rr JOIN resources r ON r.id = rr.resource_id WHERE r.id = ? AND rr.origin_id = ?`
+			args := []any{in.ResourceID, in.RoleOriginID}
+			if in.RoleOriginSystem != "" {
+				q += ` AND LOWER(rr.origin_system) = ?`
+				args = append(args, strings.ToLower(in.RoleOriginSystem))
+			}
+			err = t.queryRow(ctx, q, args...).Scan(&roleID, &resourceID, &catalogID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return badScope("resource %q has no role with originId %q", in.ResourceID, in.RoleOriginID)
+			}
+		default:
+			return badScope("name the role by role.id, or by role.originId with role.resource.id")
+		}
+		if err != nil {
+			return err
+		}
+		if catalogID != p.CatalogID {
+			return badScope("resource role %s belongs to a resource of another catalog; add the resource to catalog %s first", roleID, p.CatalogID)
+		}
+		id := newID()
+		_, err = t.exec(ctx, `INSERT INTO resource_role_scopes (id, access_package_id, resource_role_id, resource_id, created_at) VALUES (?,?,?,?,?)`,
+			id, p.ID, roleID, resourceID, fmtTime(s.now()))
+		if isUniqueViolation(err) {
+			return entitled.Conflictf("access package %s already includes resource role %s", p.DisplayName, roleID)
+		}
+		if err != nil {
+			return err
+		}
+		out, err = scanScope(t.queryRow(ctx, scopeSelect+` WHERE rs.id = ?`, id))
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Add resource role to access package", Operation: "Add", TargetID: p.ID,
+			TargetType: "AccessPackage", TargetName: p.DisplayName, CatalogID: p.CatalogID, After: out})
+	})
+	return out, err
+}
+
+// ResourceRoleScopes lists the role scopes of a package (package readers).
+func (s *Store) ResourceRoleScopes(ctx context.Context, packageID string) ([]entitled.ResourceRoleScope, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []entitled.ResourceRoleScope
+	err = s.inTx(ctx, func(t *tx) error {
+		p, err := s.loadPackage(ctx, t, packageID)
+		if err != nil {
+			return err
+		}
+		if err := s.authorizePackageRead(ctx, t, a, p); err != nil {
+			return err
+		}
+		out, err = s.loadRoleScopes(ctx, t, packageID)
+		return err
+	})
+	return out, err
+}
+
+// RemoveResourceRoleScope removes a role scope from a package (OpManagePackages).
+func (s *Store) RemoveResourceRoleScope(ctx context.Context, packageID, scopeID string) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		p, err := s.loadPackage(ctx, t, packageID)
+		if err != nil {
+			return err
+		}
+		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
+			return err
+		}
+		sc, err := scanScope(t.queryRow(ctx, scopeSelect+` WHERE rs.id = ? AND rs.access_package_id = ?`, scopeID, packageID))
+		if err != nil {
+			return notFound(err, "resource role scope", scopeID)
+		}
+		if _, err := t.exec(ctx, `DELETE FROM resource_role_scopes WHERE id = ?`, scopeID); err != nil {
+			return err
+		}
+		return s.audit(ctx, t, a, auditEntry{Activity: "Remove resource role from access package", Operation: "Delete", TargetID: p.ID,
+			TargetType: "AccessPackage", TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: sc})
+	})
+}
