@@ -1,0 +1,227 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// lc is a lifecycle fixture: a catalog with one access package of two
+// resource role scopes on two webhook systems, and users in every role.
+type lc struct {
+	t        *testing.T
+	s        *Store
+	sys      context.Context // system actor
+	now      time.Time
+	catalog  string
+	pkg      string
+	scopes   []string
+	systems  []string
+	admin    *entitled.User // access package assignment manager
+	reader   *entitled.User // catalog reader
+	alice    *entitled.User // requestor
+	bob      *entitled.User
+	manager  *entitled.User // alice's manager
+	big      *entitled.User // manager's manager
+	approver *entitled.User
+	group    string // group with bob as member
+	policy   string // self-add, no approval, no expiry
+	seen     int    // deliver jobs already handed out
+}
+
+func newLC(t *testing.T) *lc {
+	t.Helper()
+	s, sys := newTestStore(t)
+	f := &lc{t: t, s: s, sys: sys, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	s.Now = func() time.Time { return f.now }
+	f.admin = mustUser(t, s, sys, "admin@example.com")
+	f.reader = mustUser(t, s, sys, "reader@example.com")
+	f.alice = mustUser(t, s, sys, "alice@example.com")
+	f.bob = mustUser(t, s, sys, "bob@example.com")
+	f.manager = mustUser(t, s, sys, "manager@example.com")
+	f.big = mustUser(t, s, sys, "big@example.com")
+	f.approver = mustUser(t, s, sys, "approver@example.com")
+	ts := fmtTime(f.now)
+	f.catalog, f.pkg, f.group = newID(), newID(), newID()
+	f.exec(`INSERT INTO catalogs (id, display_name, created_at, modified_at) VALUES (?,?,?,?)`, f.catalog, "Sales", ts, ts)
+	f.exec(`INSERT INTO access_packages (id, catalog_id, display_name, created_at, modified_at) VALUES (?,?,?,?,?)`,
+		f.pkg, f.catalog, "CRM", ts, ts)
+	f.exec(`INSERT INTO groups (id, display_name, created_at) VALUES (?,?,?)`, f.group, "Approvers", ts)
+	f.exec(`INSERT INTO group_members (group_id, user_id) VALUES (?,?)`, f.group, f.bob.ID)
+	f.exec(`UPDATE users SET manager_id = ? WHERE id = ?`, f.manager.ID, f.alice.ID)
+	f.exec(`UPDATE users SET manager_id = ? WHERE id = ?`, f.big.ID, f.manager.ID)
+	for i, name := range []string{"crm", "mail"} {
+		sysID, resID, roleID, scopeID := newID(), newID(), newID(), newID()
+		retry := encodeRetry(entitled.RetryPolicy{MaxAttempts: 3 + i, InitialBackoff: time.Second, MaxBackoff: time.Minute})
+		f.exec(`INSERT INTO systems (id, name, kind, config, retry, created_at, modified_at) VALUES (?,?,?,?,?,?,?)`,
+			sysID, name, "webhook", `{"url":"http://example.com"}`, retry, ts, ts)
+		f.exec(`INSERT INTO resources (id, catalog_id, system_id, display_name, origin_id, origin_system, created_at, modified_at)
+			VALUES (?,?,?,?,?,?,?,?)`, resID, f.catalog, sysID, name+" users", name+"-users", name, ts, ts)
+		f.exec(`INSERT INTO resource_roles (id, resource_id, display_name, origin_id, origin_system) VALUES (?,?,?,?,?)`,
+			roleID, resID, "Member", "Member", name)
+		f.exec(`INSERT INTO resource_role_scopes (id, access_package_id, resource_role_id, resource_id, created_at) VALUES (?,?,?,?,?)`,
+			scopeID, f.pkg, roleID, resID, ts)
+		f.systems = append(f.systems, sysID)
+		f.scopes = append(f.scopes, scopeID)
+	}
+	f.role(f.admin.ID, entitled.RoleAccessPackageAssignmentManager)
+	f.role(f.reader.ID, entitled.RoleCatalogReader)
+	f.policy = f.newPolicy(nil)
+	return f
+}
+
+func (f *lc) exec(q string, args ...any) {
+	f.t.Helper()
+	if _, err := f.s.db.SQL.Exec(q, args...); err != nil {
+		f.t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// role gives a user a catalog role in the fixture's catalog.
+func (f *lc) role(userID, roleDef string) {
+	f.exec(`INSERT INTO role_assignments (id, principal_id, role_definition_id, directory_scope_id, app_scope_id, created_at)
+		VALUES (?,?,?,?,?,?)`, newID(), userID, roleDef, "", entitled.CatalogScope(f.catalog), fmtTime(f.now))
+}
+
+// newPolicy stores a policy on the package: everyone may request it for
+// themselves, no approval; mutate adjusts it.
+func (f *lc) newPolicy(mutate func(p *entitled.AssignmentPolicy)) string {
+	f.t.Helper()
+	p := &entitled.AssignmentPolicy{ID: newID(), AccessPackageID: f.pkg, CatalogID: f.catalog, DisplayName: "Sales staff",
+		AllowedTargetScope: entitled.ScopeAllMemberUsers,
+		RequestorSettings: entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true, EnableTargetsToSelfRemoveAccess: true},
+		Expiration:        entitled.Expiration{Type: entitled.ExpirationNone}}
+	if mutate != nil {
+		mutate(p)
+	}
+	ts := fmtTime(f.now)
+	f.exec(`INSERT INTO policies (id, access_package_id, catalog_id, display_name, allowed_target_scope, settings, created_at, modified_at)
+		VALUES (?,?,?,?,?,?,?,?)`, p.ID, p.AccessPackageID, p.CatalogID, p.DisplayName, p.AllowedTargetScope,
+		encodePolicySettings(p), ts, ts)
+	return p.ID
+}
+
+func (f *lc) as(u *entitled.User) context.Context { return asUser(context.Background(), f.s, f.t, u.ID) }
+
+// add submits an add request; userAdd by u for themselves, adminAdd by
+// the admin for u.
+func (f *lc) add(typ entitled.RequestType, policy string, u *entitled.User) (*entitled.AssignmentRequest, error) {
+	r := &entitled.AssignmentRequest{RequestType: typ, AssignmentPolicyID: policy}
+	ctx := f.as(u)
+	if typ == entitled.RequestAdminAdd {
+		r.TargetID = u.ID
+		ctx = f.as(f.admin)
+	}
+	err := f.s.SubmitRequest(ctx, r)
+	return r, err
+}
+
+func (f *lc) mustAdd(typ entitled.RequestType, policy string, u *entitled.User) *entitled.AssignmentRequest {
+	f.t.Helper()
+	r, err := f.add(typ, policy, u)
+	mustOK(f.t, err)
+	return r
+}
+
+// jobs returns recorded jobs of a kind.
+func (f *lc) jobs(kind entitled.JobKind) []entitled.Job {
+	var out []entitled.Job
+	for _, j := range testQueue(f.s).Jobs() {
+		if j.Kind == kind {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// newDeliverJobs returns the deliver jobs queued since the last call.
+func (f *lc) newDeliverJobs() []entitled.Job {
+	all := f.jobs(entitled.JobDeliver)
+	out := all[f.seen:]
+	f.seen = len(all)
+	return out
+}
+
+// attempt runs one attempt of a deliver job the way the engine does: load
+// the work, then record err; final as the engine would decide.
+func (f *lc) attempt(j entitled.Job, err error, final bool) {
+	f.t.Helper()
+	w, werr := f.s.DeliveryWork(context.Background(), j.DeliveryID, j.Run)
+	mustOK(f.t, werr)
+	if w.Grant.IdempotencyKey != w.Delivery.IdempotencyKey() || w.Grant.Subject.ID == "" {
+		f.t.Fatalf("bad work: %+v", w.Grant)
+	}
+	mustOK(f.t, f.s.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: j.DeliveryID,
+		Run: j.Run, Err: err, Final: final || err == nil, At: f.now}))
+}
+
+// deliverAll runs every new deliver job with the outcome chosen per job.
+func (f *lc) deliverAll(outcome func(i int, j entitled.Job) error) {
+	f.t.Helper()
+	for i, j := range f.newDeliverJobs() {
+		err := outcome(i, j)
+		f.attempt(j, err, true)
+	}
+}
+
+func ok(int, entitled.Job) error { return nil }
+
+func (f *lc) request(id string) *entitled.AssignmentRequest {
+	f.t.Helper()
+	r, err := f.s.Request(f.sys, id)
+	mustOK(f.t, err)
+	return r
+}
+
+func (f *lc) assignment(id string) *entitled.Assignment {
+	f.t.Helper()
+	a, err := f.s.Assignment(f.sys, id)
+	mustOK(f.t, err)
+	return a
+}
+
+func (f *lc) deliveries(requestID string) []entitled.Delivery {
+	f.t.Helper()
+	ds, err := f.s.Deliveries(f.sys, requestID)
+	mustOK(f.t, err)
+	return ds
+}
+
+func (f *lc) wantState(id string, want entitled.RequestState) *entitled.AssignmentRequest {
+	f.t.Helper()
+	r := f.request(id)
+	if r.State != want || r.Status != want.Status() {
+		f.t.Fatalf("request %s: state %s/%s, want %s", id, r.State, r.Status, want)
+	}
+	return r
+}
+
+// wantCode fails unless err is an *entitled.Error with the kind and code.
+func wantCode(t *testing.T, err error, kind entitled.Kind, code string) *entitled.Error {
+	t.Helper()
+	wantKind(t, err, kind)
+	var e *entitled.Error
+	errors.As(err, &e)
+	if code != "" && e.Code != code {
+		t.Fatalf("want code %s, got %s (%s)", code, e.Code, e.Message)
+	}
+	return e
+}
+
+// auditStates lists the after-states audited for a request, in order.
+func (f *lc) auditStates(requestID string) []string {
+	f.t.Helper()
+	rows, err := f.s.db.SQL.Query(`SELECT after_state FROM audit_events WHERE target_id = ? ORDER BY id`, requestID)
+	mustOK(f.t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		mustOK(f.t, rows.Scan(&s))
+		out = append(out, s)
+	}
+	return out
+}
