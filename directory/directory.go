@@ -1,0 +1,133 @@
+// Package directory is the connector kind of entitled's built-in directory:
+// its resources are the directory's groups and granting a role adds the
+// subject to the group.
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// KindName is the name of the built-in directory's kind (and of its system).
+const KindName = "directory"
+
+// MemberRole is the one role of a directory group.
+const MemberRole = "Member"
+
+// RoleOriginID is the origin id of a group's Member role, after Graph's
+// AadGroup convention ("Member_{groupId}").
+func RoleOriginID(groupID string) string { return MemberRole + "_" + groupID }
+
+// Membership is the store side the directory connector works on.
+type Membership interface {
+	// DirectoryGroup loads a group; a 404 *entitled.Error when unknown.
+	DirectoryGroup(ctx context.Context, id string) (*entitled.Group, error)
+	// GrantMembership adds a user to a group (idempotent); a 404
+	// *entitled.Error when the group or the user is unknown.
+	GrantMembership(ctx context.Context, groupID, userID string) error
+	// RevokeMembership removes a user from a group (idempotent).
+	RevokeMembership(ctx context.Context, groupID, userID string) error
+}
+
+type kind struct{ m Membership }
+
+// NewKind returns the directory kind over the store's membership.
+func NewKind(m Membership) entitled.ConnectorKind { return &kind{m: m} }
+
+func (k *kind) Name() string { return KindName }
+
+func (k *kind) SecretFields() []string { return nil }
+
+// Validate accepts only an empty config: the directory needs no settings.
+func (k *kind) Validate(config map[string]any) error {
+	if len(config) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(config))
+	for key := range config {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config." + keys[0],
+		Message: fmt.Sprintf("the directory takes no config, but config.%s was given; send an empty config {}", keys[0])}
+}
+
+func (k *kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
+	return &Connector{m: k.m}, nil
+}
+
+// Connector grants and revokes membership of directory groups.
+type Connector struct{ m Membership }
+
+// Describe returns a group's display name and its Member role; the group
+// must exist.
+func (c *Connector) Describe(ctx context.Context, originID string) (entitled.ResourceInfo, error) {
+	if strings.TrimSpace(originID) == "" {
+		return entitled.ResourceInfo{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+			Target: "originId", Message: "originId must be the id of a group of the directory"}
+	}
+	g, err := c.m.DirectoryGroup(ctx, originID)
+	if err != nil {
+		return entitled.ResourceInfo{}, err
+	}
+	return entitled.ResourceInfo{OriginID: g.ID, DisplayName: g.DisplayName, Description: g.Description,
+		Roles: []entitled.ResourceRoleRef{{OriginID: RoleOriginID(g.ID), DisplayName: MemberRole}}}, nil
+}
+
+// Grant adds the subject to the group; already a member is success.
+func (c *Connector) Grant(ctx context.Context, g entitled.Grant) error {
+	groupID, userID, err := target(g)
+	if err != nil {
+		return err
+	}
+	return classify(c.m.GrantMembership(ctx, groupID, userID), groupID, userID)
+}
+
+// Revoke removes the subject from the group; not a member is success.
+func (c *Connector) Revoke(ctx context.Context, g entitled.Grant) error {
+	groupID, userID, err := target(g)
+	if err != nil {
+		return err
+	}
+	return classify(c.m.RevokeMembership(ctx, groupID, userID), groupID, userID)
+}
+
+func target(g entitled.Grant) (groupID, userID string, err error) {
+	groupID = g.Resource.OriginID
+	userID = g.Subject.ObjectID
+	if userID == "" {
+		userID = g.Subject.ID
+	}
+	if groupID == "" {
+		return "", "", entitled.PermanentErrorf("the resource has no group id")
+	}
+	if userID == "" {
+		return "", "", entitled.PermanentErrorf("the subject has no user id")
+	}
+	if r := g.Role.OriginID; r != "" && r != MemberRole && r != RoleOriginID(groupID) {
+		return "", "", entitled.PermanentErrorf("role %q is not a role of directory group %s; the only role is %s",
+			r, groupID, RoleOriginID(groupID))
+	}
+	return groupID, userID, nil
+}
+
+// classify turns store errors into delivery errors: unknown group or user is
+// permanent, anything else (busy database, canceled context) transient.
+func classify(err error, groupID, userID string) error {
+	if err == nil {
+		return nil
+	}
+	var e *entitled.Error
+	if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
+		if e.Target == "user" {
+			return entitled.PermanentErrorf("user %s does not exist in the directory", userID)
+		}
+		return entitled.PermanentErrorf("group %s does not exist in the directory", groupID)
+	}
+	return entitled.TransientErrorf("directory: %v", err)
+}
