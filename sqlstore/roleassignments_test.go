@@ -105,7 +105,10 @@ func TestAuthorizationTable(t *testing.T) {
 			return s.CreateSystem(ctx, &entitled.ConnectedSystem{Name: "sys-" + role, Kind: "webhook", Config: map[string]any{"url": "http://x"}})
 		}},
 		{"read audit", []string{"globalAdmin", "igAdmin", "userAdmin", "catalogOwner", "apManager", "apAssignmentManager", "catalogReader"},
-			func(ctx context.Context, role string) error { _, err := s.AuditEvents(ctx, entitled.ListOptions{}); return err }},
+			func(ctx context.Context, role string) error {
+				_, err := s.AuditEvents(ctx, entitled.ListOptions{})
+				return err
+			}},
 	}
 	for _, o := range ops {
 		for _, role := range roleNames {
