@@ -1,0 +1,266 @@
+package http
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/odata"
+)
+
+// userWire is Graph's user.
+type userWire struct {
+	ID                string  `json:"id"`
+	UserPrincipalName string  `json:"userPrincipalName"`
+	DisplayName       string  `json:"displayName"`
+	Mail              *string `json:"mail"`
+	AccountEnabled    bool    `json:"accountEnabled"`
+	CreatedDateTime   *string `json:"createdDateTime,omitempty"`
+}
+
+func toUser(u entitled.User) userWire {
+	w := userWire{ID: u.ID, UserPrincipalName: u.UserPrincipalName, DisplayName: u.DisplayName,
+		AccountEnabled: u.AccountEnabled, CreatedDateTime: fmtTime(u.CreatedDateTime)}
+	if u.Mail != "" {
+		m := u.Mail
+		w.Mail = &m
+	}
+	return w
+}
+
+// userInput is the body of POST and PATCH on users.
+type userInput struct {
+	UserPrincipalName *string `json:"userPrincipalName"`
+	DisplayName       *string `json:"displayName"`
+	Mail              *string `json:"mail"`
+	AccountEnabled    *bool   `json:"accountEnabled"`
+}
+
+// groupWire is Graph's group.
+type groupWire struct {
+	ID              string  `json:"id"`
+	DisplayName     string  `json:"displayName"`
+	Description     *string `json:"description"`
+	MailNickname    string  `json:"mailNickname"`
+	SecurityEnabled bool    `json:"securityEnabled"`
+	MailEnabled     bool    `json:"mailEnabled"`
+	CreatedDateTime *string `json:"createdDateTime,omitempty"`
+}
+
+func toGroup(g entitled.Group) groupWire {
+	w := groupWire{ID: g.ID, DisplayName: g.DisplayName, MailNickname: g.MailNickname, SecurityEnabled: true,
+		CreatedDateTime: fmtTime(g.CreatedDateTime)}
+	if g.Description != "" {
+		d := g.Description
+		w.Description = &d
+	}
+	return w
+}
+
+type groupInput struct {
+	DisplayName  *string `json:"displayName"`
+	Description  *string `json:"description"`
+	MailNickname *string `json:"mailNickname"`
+}
+
+// refInput is the body of a $ref write: {"@odata.id": ".../users/{id}"}.
+type refInput struct {
+	ODataID string `json:"@odata.id"`
+}
+
+// refID extracts the id from an @odata.id URL (its last path segment).
+func refID(ref string) (string, error) {
+	ref = strings.TrimRight(strings.TrimSpace(ref), "/")
+	if ref == "" {
+		return "", badProp("@odata.id", "@odata.id is required, e.g. https://host/v1.0/users/{id}")
+	}
+	if i := strings.LastIndexByte(ref, '/'); i >= 0 {
+		ref = ref[i+1:]
+	}
+	return ref, nil
+}
+
+func userConv(u entitled.User) (any, error) { return toUser(u), nil }
+
+func (s *Server) registerDirectory() {
+	rt := s.routes
+	rt.handle("GET", "/v1.0/me", func(w http.ResponseWriter, r *http.Request, _ params) error {
+		q, err := odata.Parse(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		a := entitled.ActorFrom(r.Context())
+		u, err := s.svc.Users.User(r.Context(), a.User.ID)
+		if err != nil {
+			return err
+		}
+		return s.entity(w, r, 200, "users", toUser(*u), q.Select)
+	})
+	rt.handle("POST", "/v1.0/users", func(w http.ResponseWriter, r *http.Request, _ params) error {
+		var in userInput
+		if err := s.decode(r, &in); err != nil {
+			return err
+		}
+		u := &entitled.User{UserPrincipalName: str(in.UserPrincipalName), DisplayName: str(in.DisplayName),
+			Mail: str(in.Mail), AccountEnabled: in.AccountEnabled == nil || *in.AccountEnabled}
+		if err := s.svc.Users.CreateUser(r.Context(), u); err != nil {
+			return err
+		}
+		return s.created(w, r, "users", u.ID, toUser(*u))
+	})
+	rt.handle("GET", "/v1.0/users", func(w http.ResponseWriter, r *http.Request, _ params) error {
+		q, err := odata.Parse(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		p, err := s.svc.Users.Users(r.Context(), q.List)
+		if err != nil {
+			return err
+		}
+		return writePage(s, w, r, "users", p, q.Select, userConv)
+	})
+	rt.handle("GET", "/v1.0/users/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
+		q, err := odata.Parse(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		u, err := s.svc.Users.User(r.Context(), p["id"])
+		if err != nil {
+			return err
+		}
+		return s.entity(w, r, 200, "users", toUser(*u), q.Select)
+	})
+	rt.handle("PATCH", "/v1.0/users/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
+		var in userInput
+		if err := s.decode(r, &in); err != nil {
+			return err
+		}
+		_, err := s.svc.Users.UpdateUser(r.Context(), p["id"], entitled.UserUpdate{UserPrincipalName: in.UserPrincipalName,
+			DisplayName: in.DisplayName, Mail: in.Mail, AccountEnabled: in.AccountEnabled})
+		if err != nil {
+			return err
+		}
+		return noContent(w)
+	})
+	rt.handle("DELETE", "/v1.0/users/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
+		if err := s.svc.Users.DeleteUser(r.Context(), p["id"]); err != nil {
+			return err
+		}
+		return noContent(w)
+	})
+	rt.handle("GET", "/v1.0/users/{id}/manager", func(w http.ResponseWriter, r *http.Request, p params) error {
+		m, err := s.svc.Users.Manager(r.Context(), p["id"])
+		if err != nil {
+			return err
+		}
+		return s.entity(w, r, 200, "directoryObjects", toUser(*m), nil)
+	})
+	rt.handle("PUT", "/v1.0/users/{id}/manager/$ref", func(w http.ResponseWriter, r *http.Request, p params) error {
+		var in refInput
+		if err := s.decode(r, &in); err != nil {
+			return err
+		}
+		mid, err := refID(in.ODataID)
+		if err != nil {
+			return err
+		}
+		if err := s.svc.Users.SetManager(r.Context(), p["id"], mid); err != nil {
+			return err
+		}
+		return noContent(w)
+	})
+	rt.handle("DELETE", "/v1.0/users/{id}/manager/$ref", func(w http.ResponseWriter, r *http.Request, p params) error {
+		if err := s.svc.Users.RemoveManager(r.Context(), p["id"]); err != nil {
+			return err
+		}
+		return noContent(w)
+	})
+
+	rt.handle("POST", "/v1.0/groups", func(w http.ResponseWriter, r *http.Request, _ params) error {
+		var in groupInput
+		if err := s.decode(r, &in); err != nil {
+			return err
+		}
+		g := &entitled.Group{DisplayName: str(in.DisplayName), Description: str(in.Description), MailNickname: str(in.MailNickname)}
+		if err := s.svc.Groups.CreateGroup(r.Context(), g); err != nil {
+			return err
+		}
+		return s.created(w, r, "groups", g.ID, toGroup(*g))
+	})
+	rt.handle("GET", "/v1.0/groups", func(w http.ResponseWriter, r *http.Request, _ params) error {
+		q, err := odata.Parse(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		p, err := s.svc.Groups.Groups(r.Context(), q.List)
+		if err != nil {
+			return err
+		}
+		return writePage(s, w, r, "groups", p, q.Select, func(g entitled.Group) (any, error) { return toGroup(g), nil })
+	})
+	rt.handle("GET", "/v1.0/groups/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
+		q, err := odata.Parse(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		g, err := s.svc.Groups.Group(r.Context(), p["id"])
+		if err != nil {
+			return err
+		}
+		return s.entity(w, r, 200, "groups", toGroup(*g), q.Select)
+	})
+	rt.handle("PATCH", "/v1.0/groups/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
+		var in groupInput
+		if err := s.decode(r, &in); err != nil {
+			return err
+		}
+		_, err := s.svc.Groups.UpdateGroup(r.Context(), p["id"], entitled.GroupUpdate{DisplayName: in.DisplayName,
+			Description: in.Description, MailNickname: in.MailNickname})
+		if err != nil {
+			return err
+		}
+		return noContent(w)
+	})
+	rt.handle("DELETE", "/v1.0/groups/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
+		if err := s.svc.Groups.DeleteGroup(r.Context(), p["id"]); err != nil {
+			return err
+		}
+		return noContent(w)
+	})
+	rt.handle("GET", "/v1.0/groups/{id}/members", func(w http.ResponseWriter, r *http.Request, p params) error {
+		q, err := odata.Parse(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		pg, err := s.svc.Groups.GroupMembers(r.Context(), p["id"], q.List)
+		if err != nil {
+			return err
+		}
+		return writePage(s, w, r, "directoryObjects", pg, q.Select, func(u entitled.User) (any, error) {
+			return struct {
+				Type string `json:"@odata.type"`
+				userWire
+			}{"#microsoft.graph.user", toUser(u)}, nil
+		})
+	})
+	rt.handle("POST", "/v1.0/groups/{id}/members/$ref", func(w http.ResponseWriter, r *http.Request, p params) error {
+		var in refInput
+		if err := s.decode(r, &in); err != nil {
+			return err
+		}
+		uid, err := refID(in.ODataID)
+		if err != nil {
+			return err
+		}
+		if err := s.svc.Groups.AddGroupMember(r.Context(), p["id"], uid); err != nil {
+			return err
+		}
+		return noContent(w)
+	})
+	rt.handle("DELETE", "/v1.0/groups/{id}/members/{userId}/$ref", func(w http.ResponseWriter, r *http.Request, p params) error {
+		if err := s.svc.Groups.RemoveGroupMember(r.Context(), p["id"], p["userId"]); err != nil {
+			return err
+		}
+		return noContent(w)
+	})
+}

@@ -1,0 +1,19 @@
+package http
+
+// register installs every route. Within a group, literal paths (functions
+// such as filterByCurrentUser) come before {id} paths.
+func (s *Server) register() {
+	s.registerDirectory()
+	s.registerRoles()
+	s.registerCatalogs()
+	s.registerAccessPackages()
+	s.registerPolicies()
+	s.registerRequests()
+	s.registerAssignments()
+	s.registerApprovals()
+	s.registerAudit()
+	s.registerSystems()
+	s.registerDeliveries()
+	s.registerTokens()
+	s.registerBatch()
+}

@@ -1,0 +1,224 @@
+package http_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/entitled-dev/entitled"
+	ehttp "github.com/entitled-dev/entitled/http"
+	"github.com/entitled-dev/entitled/sqlstore"
+)
+
+// noQueue drops jobs: delivery does not run at the HTTP layer.
+type noQueue struct{}
+
+func (noQueue) InsertJobs(context.Context, *sql.Tx, []entitled.Job) error { return nil }
+
+// directoryKinds knows the built-in "directory" kind; every group origin id
+// describes as a resource with a Member role.
+type directoryKinds struct{}
+
+func (directoryKinds) Kind(name string) (entitled.ConnectorKind, bool) {
+	if strings.EqualFold(name, "directory") {
+		return directoryKind{}, true
+	}
+	return nil, false
+}
+
+func (directoryKinds) For(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
+	return directoryConn{}, nil
+}
+
+type directoryKind struct{}
+
+func (directoryKind) Name() string                  { return "directory" }
+func (directoryKind) SecretFields() []string        { return nil }
+func (directoryKind) Validate(map[string]any) error { return nil }
+func (directoryKind) New(*entitled.ConnectedSystem) (entitled.Connector, error) {
+	return directoryConn{}, nil
+}
+
+type directoryConn struct{}
+
+func (directoryConn) Describe(_ context.Context, originID string) (entitled.ResourceInfo, error) {
+	return entitled.ResourceInfo{OriginID: originID, DisplayName: "Group " + originID,
+		Roles: []entitled.ResourceRoleRef{{DisplayName: "Member", OriginID: "Member_" + originID}}}, nil
+}
+func (directoryConn) Grant(context.Context, entitled.Grant) error  { return nil }
+func (directoryConn) Revoke(context.Context, entitled.Grant) error { return nil }
+
+// env is a running API over a real SQLite store with an administrator.
+type env struct {
+	t      *testing.T
+	srv    *httptest.Server
+	store  *sqlstore.Store
+	admin  *entitled.User
+	token  string
+	logBuf *bytes.Buffer
+}
+
+func newEnv(t *testing.T, mod ...func(*ehttp.Config)) *env {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open("sqlite:" + t.TempDir() + "/t.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := sqlstore.New(db, noQueue{}, directoryKinds{})
+	st.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	admin, err := st.EnsureAdmin(ctx, "admin@example.com", "Admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := st.IssueToken(entitled.NewContext(ctx, entitled.SystemActor), admin.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := &bytes.Buffer{}
+	cfg := ehttp.Config{Services: st.Services(), Logger: slog.New(slog.NewJSONHandler(&lockedWriter{w: buf}, nil)), MaxBodyBytes: 64 << 10}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	srv := httptest.NewServer(ehttp.NewServer(cfg))
+	t.Cleanup(srv.Close)
+	return &env{t: t, srv: srv, store: st, admin: admin, token: secret, logBuf: buf}
+}
+
+// tokenFor issues a token for a user.
+func (e *env) tokenFor(userID string) string {
+	e.t.Helper()
+	secret, _, err := e.store.IssueToken(entitled.NewContext(context.Background(), entitled.SystemActor), userID, 0)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return secret
+}
+
+// response is a decoded answer.
+type response struct {
+	status int
+	header http.Header
+	raw    []byte
+	body   map[string]any
+}
+
+// do sends a request with the admin token; body may be a string (sent as
+// is), []byte or any value (marshalled).
+func (e *env) do(method, path string, body any, hdr ...string) response {
+	return e.doAs(e.token, method, path, body, hdr...)
+}
+
+func (e *env) doAs(token, method, path string, body any, hdr ...string) response {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := response{status: res.StatusCode, header: res.Header, raw: raw}
+	if len(bytes.TrimSpace(raw)) > 0 {
+		_ = json.Unmarshal(raw, &out.body)
+	}
+	return out
+}
+
+// must asserts the status and returns the body.
+func (r response) must(t *testing.T, status int) map[string]any {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d; body %s", r.status, status, r.raw)
+	}
+	return r.body
+}
+
+// graphError asserts a Graph error envelope with the status and code whose
+// innerError.request-id matches the response header.
+func (r response) graphError(t *testing.T, status int, code string) map[string]any {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d; body %s", r.status, status, r.raw)
+	}
+	e, ok := r.body["error"].(map[string]any)
+	if !ok {
+		t.Fatalf("no Graph error envelope: %s", r.raw)
+	}
+	if e["code"] != code {
+		t.Errorf("code %v, want %s; body %s", e["code"], code, r.raw)
+	}
+	if m, _ := e["message"].(string); m == "" {
+		t.Errorf("empty message: %s", r.raw)
+	}
+	if d, ok := e["details"].([]any); !ok || len(d) != 0 {
+		t.Errorf("details = %v, want []", e["details"])
+	}
+	inner, _ := e["innerError"].(map[string]any)
+	rid := r.header.Get("request-id")
+	if rid == "" || inner["request-id"] != rid {
+		t.Errorf("innerError.request-id %v, header %q", inner["request-id"], rid)
+	}
+	if d, _ := inner["date"].(string); !strings.HasSuffix(d, "Z") {
+		t.Errorf("innerError.date %q", d)
+	}
+	return e
+}
+
+func gz(t *testing.T, s string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write([]byte(s)); err != nil {
+		t.Fatal(err)
+	}
+	zw.Close()
+	return b.Bytes()
+}
+
+func str(v any) string { s, _ := v.(string); return s }
+
+func list(v any) []any { l, _ := v.([]any); return l }
+
+func obj(v any) map[string]any { m, _ := v.(map[string]any); return m }
+
+func urlq(s string) string { return url.QueryEscape(s) }

@@ -1,0 +1,154 @@
+package http
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/odata"
+)
+
+// apiBase is the root of entitled's own API.
+const apiBase = "/api/v1"
+
+type retryWire struct {
+	MaxAttempts    int     `json:"maxAttempts"`
+	InitialBackoff *string `json:"initialBackoff"`
+	MaxBackoff     *string `json:"maxBackoff"`
+}
+
+type retryInput struct {
+	MaxAttempts    *int    `json:"maxAttempts"`
+	InitialBackoff *string `json:"initialBackoff"`
+	MaxBackoff     *string `json:"maxBackoff"`
+}
+
+// systemWire is a connected system; secrets are redacted by the service.
+type systemWire struct {
+	ID               string         `json:"id"`
+	Name             string         `json:"name"`
+	Kind             string         `json:"kind"`
+	Config           map[string]any `json:"config"`
+	Retry            retryWire      `json:"retry"`
+	BuiltIn          bool           `json:"builtIn"`
+	CreatedDateTime  *string        `json:"createdDateTime"`
+	ModifiedDateTime *string        `json:"modifiedDateTime"`
+}
+
+func toSystem(cs entitled.ConnectedSystem) systemWire {
+	cfg := cs.Config
+	if cfg == nil {
+		cfg = map[string]any{}
+	}
+	iso := func(d time.Duration) *string { v := entitled.FormatISODuration(d); return &v }
+	return systemWire{ID: cs.ID, Name: cs.Name, Kind: cs.Kind, Config: cfg, BuiltIn: cs.BuiltIn,
+		Retry:           retryWire{MaxAttempts: cs.Retry.MaxAttempts, InitialBackoff: iso(cs.Retry.InitialBackoff), MaxBackoff: iso(cs.Retry.MaxBackoff)},
+		CreatedDateTime: fmtTime(cs.CreatedDateTime), ModifiedDateTime: fmtTime(cs.ModifiedDateTime)}
+}
+
+type systemInput struct {
+	Name   *string        `json:"name"`
+	Kind   string         `json:"kind"`
+	Config map[string]any `json:"config"`
+	Retry  *retryInput    `json:"retry"`
+}
+
+// retry merges the input over base.
+func (in *retryInput) apply(base entitled.RetryPolicy) (entitled.RetryPolicy, error) {
+	if in.MaxAttempts != nil {
+		base.MaxAttempts = *in.MaxAttempts
+	}
+	if in.InitialBackoff != nil {
+		d, err := parseDuration(in.InitialBackoff, "retry.initialBackoff", true)
+		if err != nil {
+			return base, err
+		}
+		base.InitialBackoff = d
+	}
+	if in.MaxBackoff != nil {
+		d, err := parseDuration(in.MaxBackoff, "retry.maxBackoff", true)
+		if err != nil {
+			return base, err
+		}
+		base.MaxBackoff = d
+	}
+	return base, nil
+}
+
+func (s *Server) registerSystems() {
+	rt := s.routes
+	base := apiBase + "/systems"
+	rt.handle("POST", base, func(w http.ResponseWriter, r *http.Request, _ params) error {
+		var in systemInput
+		if err := s.decode(r, &in); err != nil {
+			return err
+		}
+		cs := &entitled.ConnectedSystem{Name: str(in.Name), Kind: in.Kind, Config: in.Config, Retry: entitled.DefaultRetryPolicy}
+		if in.Retry != nil {
+			var err error
+			if cs.Retry, err = in.Retry.apply(cs.Retry); err != nil {
+				return err
+			}
+		}
+		if err := s.svc.Systems.CreateSystem(r.Context(), cs); err != nil {
+			return err
+		}
+		// Read back so that secrets are redacted.
+		out, err := s.svc.Systems.System(r.Context(), cs.ID)
+		if err != nil {
+			return err
+		}
+		return s.created(w, r, "", out.ID, toSystem(*out))
+	})
+	rt.handle("GET", base, func(w http.ResponseWriter, r *http.Request, _ params) error {
+		q, err := odata.Parse(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		pg, err := s.svc.Systems.Systems(r.Context(), q.List)
+		if err != nil {
+			return err
+		}
+		return writePage(s, w, r, "", pg, q.Select, func(cs entitled.ConnectedSystem) (any, error) { return toSystem(cs), nil })
+	})
+	rt.handle("GET", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
+		q, err := odata.Parse(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		cs, err := s.svc.Systems.System(r.Context(), p["id"])
+		if err != nil {
+			return err
+		}
+		return s.entity(w, r, 200, "", toSystem(*cs), q.Select)
+	})
+	rt.handle("PATCH", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
+		var in systemInput
+		if err := s.decode(r, &in); err != nil {
+			return err
+		}
+		upd := entitled.SystemUpdate{Name: in.Name, Config: in.Config}
+		if in.Retry != nil {
+			cur, err := s.svc.Systems.System(r.Context(), p["id"])
+			if err != nil {
+				return err
+			}
+			rp, err := in.Retry.apply(cur.Retry)
+			if err != nil {
+				return err
+			}
+			upd.Retry = &rp
+		}
+		cs, err := s.svc.Systems.UpdateSystem(r.Context(), p["id"], upd)
+		if err != nil {
+			return err
+		}
+		return s.entity(w, r, 200, "", toSystem(*cs), nil)
+	})
+	rt.handle("DELETE", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
+		if err := s.svc.Systems.DeleteSystem(r.Context(), p["id"]); err != nil {
+			return err
+		}
+		return noContent(w)
+	})
+}
