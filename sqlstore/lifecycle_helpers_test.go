@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,7 +14,7 @@ import (
 // lc is a lifecycle fixture: a catalog with one access package of two
 // resource role scopes on two webhook systems, and users in every role.
 type lc struct {
-	t        *testing.T
+	t        testing.TB
 	s        *Store
 	sys      context.Context // system actor
 	now      time.Time
@@ -35,15 +37,35 @@ type lc struct {
 func newLC(t *testing.T) *lc {
 	t.Helper()
 	s, sys := newTestStore(t)
+	return setupLC(t, s, sys)
+}
+
+// newLCB is newLC for benchmarks: the same fixture on a store whose queue
+// records jobs.
+func newLCB(b *testing.B) *lc {
+	b.Helper()
+	db, err := Open("sqlite:" + filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	s := New(db, &recordingQueue{}, nil)
+	return setupLC(b, s, entitled.NewContext(context.Background(), entitled.SystemActor))
+}
+
+func setupLC(t testing.TB, s *Store, sys context.Context) *lc {
 	f := &lc{t: t, s: s, sys: sys, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	s.Now = func() time.Time { return f.now }
-	f.admin = mustUser(t, s, sys, "admin@example.com")
-	f.reader = mustUser(t, s, sys, "reader@example.com")
-	f.alice = mustUser(t, s, sys, "alice@example.com")
-	f.bob = mustUser(t, s, sys, "bob@example.com")
-	f.manager = mustUser(t, s, sys, "manager@example.com")
-	f.big = mustUser(t, s, sys, "big@example.com")
-	f.approver = mustUser(t, s, sys, "approver@example.com")
+	f.admin = f.user("admin@example.com")
+	f.reader = f.user("reader@example.com")
+	f.alice = f.user("alice@example.com")
+	f.bob = f.user("bob@example.com")
+	f.manager = f.user("manager@example.com")
+	f.big = f.user("big@example.com")
+	f.approver = f.user("approver@example.com")
 	ts := fmtTime(f.now)
 	f.catalog, f.pkg, f.group = newID(), newID(), newID()
 	f.exec(`INSERT INTO catalogs (id, display_name, created_at, modified_at) VALUES (?,?,?,?)`, f.catalog, "Sales", ts, ts)
@@ -73,6 +95,21 @@ func newLC(t *testing.T) *lc {
 	return f
 }
 
+// user creates an enabled user.
+func (f *lc) user(upn string) *entitled.User {
+	u := &entitled.User{ID: newID(), UserPrincipalName: upn, DisplayName: upn, Mail: upn, AccountEnabled: true}
+	f.exec(`INSERT INTO users (id, user_principal_name, upn_key, display_name, mail, created_at) VALUES (?,?,?,?,?,?)`,
+		u.ID, upn, strings.ToLower(upn), upn, upn, fmtTime(f.now))
+	return u
+}
+
+func (f *lc) must(err error) {
+	f.t.Helper()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}
+
 func (f *lc) exec(q string, args ...any) {
 	f.t.Helper()
 	if _, err := f.s.db.SQL.Exec(q, args...); err != nil {
@@ -92,8 +129,8 @@ func (f *lc) newPolicy(mutate func(p *entitled.AssignmentPolicy)) string {
 	f.t.Helper()
 	p := &entitled.AssignmentPolicy{ID: newID(), AccessPackageID: f.pkg, CatalogID: f.catalog, DisplayName: "Sales staff",
 		AllowedTargetScope: entitled.ScopeAllMemberUsers,
-		RequestorSettings: entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true, EnableTargetsToSelfRemoveAccess: true},
-		Expiration:        entitled.Expiration{Type: entitled.ExpirationNone}}
+		RequestorSettings:  entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true, EnableTargetsToSelfRemoveAccess: true},
+		Expiration:         entitled.Expiration{Type: entitled.ExpirationNone}}
 	if mutate != nil {
 		mutate(p)
 	}
@@ -104,7 +141,12 @@ func (f *lc) newPolicy(mutate func(p *entitled.AssignmentPolicy)) string {
 	return p.ID
 }
 
-func (f *lc) as(u *entitled.User) context.Context { return asUser(context.Background(), f.s, f.t, u.ID) }
+func (f *lc) as(u *entitled.User) context.Context {
+	f.t.Helper()
+	a, err := f.s.ActorFor(f.sys, u.ID)
+	f.must(err)
+	return entitled.NewContext(context.Background(), a)
+}
 
 // add submits an add request; userAdd by u for themselves, adminAdd by
 // the admin for u.
@@ -122,7 +164,7 @@ func (f *lc) add(typ entitled.RequestType, policy string, u *entitled.User) (*en
 func (f *lc) mustAdd(typ entitled.RequestType, policy string, u *entitled.User) *entitled.AssignmentRequest {
 	f.t.Helper()
 	r, err := f.add(typ, policy, u)
-	mustOK(f.t, err)
+	f.must(err)
 	return r
 }
 
@@ -150,11 +192,11 @@ func (f *lc) newDeliverJobs() []entitled.Job {
 func (f *lc) attempt(j entitled.Job, err error, final bool) {
 	f.t.Helper()
 	w, werr := f.s.DeliveryWork(context.Background(), j.DeliveryID, j.Run)
-	mustOK(f.t, werr)
+	f.must(werr)
 	if w.Grant.IdempotencyKey != w.Delivery.IdempotencyKey() || w.Grant.Subject.ID == "" {
 		f.t.Fatalf("bad work: %+v", w.Grant)
 	}
-	mustOK(f.t, f.s.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: j.DeliveryID,
+	f.must(f.s.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: j.DeliveryID,
 		Run: j.Run, Err: err, Final: final || err == nil, At: f.now}))
 }
 
@@ -172,21 +214,21 @@ func ok(int, entitled.Job) error { return nil }
 func (f *lc) request(id string) *entitled.AssignmentRequest {
 	f.t.Helper()
 	r, err := f.s.Request(f.sys, id)
-	mustOK(f.t, err)
+	f.must(err)
 	return r
 }
 
 func (f *lc) assignment(id string) *entitled.Assignment {
 	f.t.Helper()
 	a, err := f.s.Assignment(f.sys, id)
-	mustOK(f.t, err)
+	f.must(err)
 	return a
 }
 
 func (f *lc) deliveries(requestID string) []entitled.Delivery {
 	f.t.Helper()
 	ds, err := f.s.Deliveries(f.sys, requestID)
-	mustOK(f.t, err)
+	f.must(err)
 	return ds
 }
 
@@ -215,12 +257,12 @@ func wantCode(t *testing.T, err error, kind entitled.Kind, code string) *entitle
 func (f *lc) auditStates(requestID string) []string {
 	f.t.Helper()
 	rows, err := f.s.db.SQL.Query(`SELECT after_state FROM audit_events WHERE target_id = ? ORDER BY id`, requestID)
-	mustOK(f.t, err)
+	f.must(err)
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
 		var s string
-		mustOK(f.t, rows.Scan(&s))
+		f.must(rows.Scan(&s))
 		out = append(out, s)
 	}
 	return out
