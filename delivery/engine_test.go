@@ -1,10 +1,11 @@
 package delivery
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -55,6 +56,8 @@ type fakeStore struct {
 	outcomes map[string][]entitled.DeliveryOutcome
 	changed  chan struct{}
 	others   []string
+	// failRecords is how many RecordDeliveryOutcome calls fail first.
+	failRecords int
 }
 
 func newFakeStore() *fakeStore {
@@ -76,6 +79,11 @@ func (f *fakeStore) DeliveryWork(ctx context.Context, id string, run int) (*enti
 
 func (f *fakeStore) RecordDeliveryOutcome(ctx context.Context, o entitled.DeliveryOutcome) error {
 	f.mu.Lock()
+	if f.failRecords > 0 {
+		f.failRecords--
+		f.mu.Unlock()
+		return errors.New("database is locked")
+	}
 	f.outcomes[o.DeliveryID] = append(f.outcomes[o.DeliveryID], o)
 	f.mu.Unlock()
 	f.changed <- struct{}{}
@@ -167,7 +175,26 @@ func (k *fakeKind) grantsOf(id string) int {
 	return k.grants[id]
 }
 
+// syncBuffer is a log sink safe for concurrent writers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 type harness struct {
+	logs  *syncBuffer
 	db    *sql.DB
 	store *fakeStore
 	kind  *fakeKind
@@ -177,9 +204,9 @@ type harness struct {
 
 func start(t *testing.T) *harness {
 	t.Helper()
-	h := &harness{db: openDB(t), store: newFakeStore(), kind: &fakeKind{grants: map[string]int{}}, reg: prometheus.NewRegistry()}
+	h := &harness{logs: &syncBuffer{}, db: openDB(t), store: newFakeStore(), kind: &fakeKind{grants: map[string]int{}}, reg: prometheus.NewRegistry()}
 	eng, err := New(Config{DB: h.db, Engine: h.store, Connectors: connectors.NewRegistry(h.kind),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Registerer: h.reg,
+		Logger: slog.New(slog.NewTextHandler(h.logs, nil)), Registerer: h.reg,
 		StateCounts: func(context.Context) (map[entitled.RequestState]int, error) {
 			return map[entitled.RequestState]int{entitled.StateDelivering: 2}, nil
 		}})
@@ -252,6 +279,28 @@ func TestSuccessRecordsFinalOnce(t *testing.T) {
 	}
 	if n := h.kind.grantsOf("ok-1"); n != 1 {
 		t.Fatalf("granted %d times, want 1", n)
+	}
+	logs := h.logs.String()
+	for _, want := range []string{"delivery=ok-1", "request=req-ok-1", "system=fake", "action=grant", "attempt=1", "outcome=succeeded", "duration="} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("attempt log lacks %q:\n%s", want, logs)
+		}
+	}
+}
+
+func TestRecordFailureRetries(t *testing.T) {
+	h := start(t)
+	h.store.mu.Lock()
+	h.store.failRecords = 1
+	h.store.mu.Unlock()
+	h.insert(t, true, deliver("ok-recordfail", fast))
+	h.waitJobState(t, "ok-recordfail", "completed")
+	out := h.store.outcomesOf("ok-recordfail")
+	if len(out) != 1 || !out[0].Final || out[0].Err != nil {
+		t.Fatalf("outcomes = %+v, want one final success after the failed record", out)
+	}
+	if n := h.kind.grantsOf("ok-recordfail"); n != 2 {
+		t.Fatalf("granted %d times, want 2 (the unrecorded attempt runs again)", n)
 	}
 }
 

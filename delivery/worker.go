@@ -29,18 +29,18 @@ func (w *deliverWorker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	e := w.e
 	a := job.Args
-	log := e.log.With("delivery", a.DeliveryID, "request", a.RequestID, "run", a.Run, "attempt", job.Attempt)
+	log := e.log.With("delivery", a.DeliveryID, "run", a.Run, "attempt", job.Attempt)
 
 	work, err := e.cfg.Engine.DeliveryWork(ctx, a.DeliveryID, a.Run)
 	if err != nil {
 		if gone(err) {
-			log.Info("delivery skipped: no longer applies", "reason", err.Error())
+			log.Info("delivery skipped: no longer applies", "request", a.RequestID, "reason", err.Error())
 			return nil
 		}
 		if shutdown(ctx) {
 			return river.JobSnooze(0)
 		}
-		log.Error("delivery: cannot load work", "error", err)
+		log.Error("delivery: cannot load work", "request", a.RequestID, "error", err)
 		return w.infraError(job, err)
 	}
 	log = log.With("request", work.Delivery.RequestID, "system", work.System.Name, "action", string(work.Delivery.Action))
