@@ -86,11 +86,10 @@ func (s *Store) enqueueDeliveries(ctx context.Context, t *tx, ds []entitled.Deli
 	for i, d := range ds {
 		rp, ok := retry[d.SystemID]
 		if !ok {
-			sys, err := s.loadSystem(ctx, t, d.SystemID)
-			if err != nil {
+			var err error
+			if rp, err = s.retryOf(ctx, t, d.SystemID); err != nil {
 				return err
 			}
-			rp = sys.Retry
 			retry[d.SystemID] = rp
 		}
 		jobs[i] = entitled.Job{Kind: entitled.JobDeliver, DeliveryID: d.ID, Run: d.Run, RequestID: d.RequestID,

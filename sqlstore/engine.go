@@ -2,8 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -30,71 +33,88 @@ func ignoreNotFound(err error) error {
 // full connected system; a CodeStale conflict when the delivery is final or
 // was started again (another run) since the job was queued.
 func (s *Store) DeliveryWork(ctx context.Context, deliveryID string, run int) (*entitled.DeliveryWork, error) {
-	var w *entitled.DeliveryWork
-	err := s.inTx(ctx, func(t *tx) error {
-		var u entitled.User
-		d, err := scanDelivery(t.queryRow(ctx, `SELECT `+deliveryCols+`, u.id, u.user_principal_name, u.display_name, u.mail
-			FROM deliveries d JOIN assignment_requests r ON r.id = d.request_id JOIN users u ON u.id = r.target_id
-			WHERE d.id = ?`, deliveryID), &u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail)
-		if err != nil {
-			if ignoreNotFound(notFound(err, "delivery", deliveryID)) == nil {
-				return errStale("delivery %s no longer exists", deliveryID)
-			}
-			return err
+	s.warm(ctx)
+	var u entitled.User
+	var row *sql.Row
+	if st := prepared(s.db.SQL, deliveryWorkQuery); st != nil {
+		row = st.QueryRowContext(ctx, deliveryID)
+	} else {
+		row = s.db.SQL.QueryRowContext(ctx, s.db.rebind(deliveryWorkQuery), deliveryID)
+	}
+	d, err := scanDelivery(row, &u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, errStale("delivery %s no longer exists", deliveryID)
 		}
-		if d.Status.IsFinal() {
-			return errStale("delivery %s is already %s", deliveryID, d.Status)
-		}
-		if d.Run != run {
-			return errStale("delivery %s is on run %d, not %d", deliveryID, d.Run, run)
-		}
-		sys, err := s.loadSystem(ctx, t, d.SystemID)
-		if err != nil {
-			return err
-		}
-		w = &entitled.DeliveryWork{Delivery: *d, System: *sys, Grant: entitled.Grant{Subject: entitled.SubjectOf(u),
-			Resource: d.Resource, Role: d.Role, RequestID: d.RequestID, DeliveryID: d.ID, IdempotencyKey: d.IdempotencyKey()}}
-		return nil
-	})
-	return w, err
+		return nil, err
+	}
+	if d.Status.IsFinal() {
+		return nil, errStale("delivery %s is already %s", deliveryID, d.Status)
+	}
+	if d.Run != run {
+		return nil, errStale("delivery %s is on run %d, not %d", deliveryID, d.Run, run)
+	}
+	var sysRow *sql.Row
+	q := `SELECT ` + systemCols + ` FROM systems WHERE id = ?`
+	if st := prepared(s.db.SQL, q); st != nil {
+		sysRow = st.QueryRowContext(ctx, d.SystemID)
+	} else {
+		sysRow = s.db.SQL.QueryRowContext(ctx, s.db.rebind(q), d.SystemID)
+	}
+	sys, err := scanSystem(sysRow)
+	if err != nil {
+		return nil, notFound(err, "connected system", d.SystemID)
+	}
+	return &entitled.DeliveryWork{Delivery: *d, System: *sys, Grant: entitled.Grant{Subject: entitled.SubjectOf(u),
+		Resource: d.Resource, Role: d.Role, RequestID: d.RequestID, DeliveryID: d.ID, IdempotencyKey: d.IdempotencyKey()}}, nil
 }
+
+const deliveryWorkQuery = `SELECT ` + deliveryCols + `, u.id, u.user_principal_name, u.display_name, u.mail
+	FROM deliveries d JOIN assignment_requests r ON r.id = d.request_id JOIN users u ON u.id = r.target_id
+	WHERE d.id = ?`
+
+// recordOutcomeQuery updates a delivery of the expected run that is not
+// final yet, returning its request.
+const recordOutcomeQuery = `UPDATE deliveries SET attempts = attempts + 1, status = ?, last_error_class = ?, last_error = ?,
+	modified_at = ?, completed_at = ? WHERE id = ? AND run = ? AND status NOT IN ('succeeded','failed') RETURNING request_id`
+
+// rollUpQuery counts a request's deliveries: all, final, succeeded.
+const rollUpQuery = `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status IN ('succeeded','failed') THEN 1 ELSE 0 END),0),
+	COALESCE(SUM(CASE WHEN status = 'succeeded' THEN 1 ELSE 0 END),0) FROM deliveries WHERE request_id = ?`
 
 // RecordDeliveryOutcome stores one attempt's result (rule 3) and, when the
 // delivery is final and so are all of its request's, rolls the request and
 // its assignment up (rule 2). Outcomes of an outdated run are ignored.
 func (s *Store) RecordDeliveryOutcome(ctx context.Context, o entitled.DeliveryOutcome) error {
-	return s.inTx(ctx, func(t *tx) error {
-		var requestID, status string
-		var run int
-		if err := t.queryRow(ctx, `SELECT request_id, status, run FROM deliveries WHERE id = ?`, o.DeliveryID).
-			Scan(&requestID, &status, &run); err != nil {
-			return ignoreNotFound(notFound(err, "delivery", o.DeliveryID))
+	s.warm(ctx)
+	at := o.At
+	if at.IsZero() {
+		at = s.now()
+	}
+	at = at.UTC()
+	next := entitled.DeliveryPending
+	class, msg := "", ""
+	var completed any
+	switch {
+	case o.Err == nil:
+		next = entitled.DeliverySucceeded
+		completed = fmtTime(at)
+	default:
+		class, msg = string(entitled.ClassOf(o.Err)), deliveryMessage(o.Err)
+		if o.Final {
+			next = entitled.DeliveryFailed
+			completed = fmtTime(at)
 		}
-		if entitled.DeliveryStatus(status).IsFinal() || run != o.Run {
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		var requestID string
+		err := t.hqueryRow(ctx, recordOutcomeQuery, string(next), class, msg, fmtTime(at), completed, o.DeliveryID, o.Run).
+			Scan(&requestID)
+		if errors.Is(err, sql.ErrNoRows) {
 			s.Logger.Debug("ignoring outdated delivery outcome", "delivery", o.DeliveryID, "run", o.Run)
 			return nil
 		}
-		at := o.At
-		if at.IsZero() {
-			at = s.now()
-		}
-		at = at.UTC()
-		next := entitled.DeliveryPending
-		class, msg := "", ""
-		var completed any
-		switch {
-		case o.Err == nil:
-			next = entitled.DeliverySucceeded
-			completed = fmtTime(at)
-		default:
-			class, msg = string(entitled.ClassOf(o.Err)), deliveryMessage(o.Err)
-			if o.Final {
-				next = entitled.DeliveryFailed
-				completed = fmtTime(at)
-			}
-		}
-		if _, err := t.exec(ctx, `UPDATE deliveries SET attempts = attempts + 1, status = ?, last_error_class = ?, last_error = ?,
-			modified_at = ?, completed_at = ? WHERE id = ?`, string(next), class, msg, fmtTime(at), completed, o.DeliveryID); err != nil {
+		if err != nil {
 			return err
 		}
 		if !next.IsFinal() {
@@ -115,27 +135,23 @@ func deliveryMessage(err error) string {
 // rollUp sets a delivering request's state from its deliveries once all
 // are final, and its assignment's state after it.
 func (s *Store) rollUp(ctx context.Context, t *tx, requestID string) error {
-	rows, err := t.query(ctx, `SELECT status FROM deliveries WHERE request_id = ?`, requestID)
-	if err != nil {
+	var total, final, ok int
+	if err := t.hqueryRow(ctx, rollUpQuery, requestID).Scan(&total, &final, &ok); err != nil {
 		return err
 	}
-	var statuses []entitled.DeliveryStatus
-	for rows.Next() {
-		var st string
-		if err := rows.Scan(&st); err != nil {
-			rows.Close()
-			return err
-		}
-		statuses = append(statuses, entitled.DeliveryStatus(st))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	state := entitled.RollUp(statuses)
-	if state == entitled.StateDelivering {
+	if final < total {
 		return nil
 	}
+	statuses := make([]entitled.DeliveryStatus, 0, total)
+	for i := 0; i < total; i++ {
+		switch {
+		case i < ok:
+			statuses = append(statuses, entitled.DeliverySucceeded)
+		default:
+			statuses = append(statuses, entitled.DeliveryFailed)
+		}
+	}
+	state := entitled.RollUp(statuses)
 	q, err := s.loadRequest(ctx, t, requestID)
 	if err != nil {
 		return err
@@ -159,8 +175,8 @@ func (s *Store) rollUp(ctx context.Context, t *tx, requestID string) error {
 	if err := setAssignmentState(ctx, t, q.AssignmentID, entitled.AssignmentStateFor(state)); err != nil {
 		return err
 	}
-	if state == entitled.StateDeliveryFailed {
-		return nil
+	if state == entitled.StateDeliveryFailed || (q.Schedule.Expiration.EndDateTime == nil && q.Schedule.Expiration.Duration <= 0) {
+		return nil // no end time: nothing to schedule
 	}
 	return s.scheduleExpiry(ctx, t, q.AssignmentID)
 }
@@ -234,4 +250,148 @@ func (s *Store) StartScheduledRequest(ctx context.Context, requestID string) err
 // its due time.
 func (s *Store) TimeOutApprovalStage(ctx context.Context, requestID, stageID string) error {
 	return s.inTx(ctx, func(t *tx) error { return s.timeOutStage(ctx, t, requestID, stageID) })
+}
+
+// Hot-path statements are prepared once per database and reused inside
+// transactions (Tx.StmtContext reuses the statement prepared on the same
+// connection), so SQLite does not parse them again on every request.
+
+var hotStmts sync.Map // *sql.DB → *stmtSet
+
+type stmtSet struct {
+	once  sync.Once
+	stmts atomic.Pointer[map[string]*sql.Stmt]
+}
+
+// hotQueries lists the statements worth preparing once.
+var hotQueries = []string{
+	`SELECT ` + policyCols + ` FROM policies WHERE id = ?`,
+	`SELECT ` + packageCols + ` FROM access_packages WHERE id = ?`,
+	`SELECT ` + userCols + ` FROM users WHERE id = ?`,
+	scopeSelect + ` WHERE rs.access_package_id = ? ORDER BY rs.id`,
+	`SELECT ` + systemCols + ` FROM systems WHERE id = ?`,
+	`SELECT ` + requestCols + ` FROM assignment_requests WHERE id = ?`,
+	liveCheckQuery,
+	insertAssignmentQuery,
+	insertRequestQuery,
+	deliveryWorkQuery,
+	recordOutcomeQuery,
+	rollUpQuery,
+	setRequestStateQuery,
+	setAssignmentStateQuery,
+	`SELECT retry FROM systems WHERE id = ?`,
+}
+
+// warm prepares the hot statements once per database, outside any
+// transaction (the SQLite pool has one connection).
+func (s *Store) warm(ctx context.Context) {
+	v, _ := hotStmts.LoadOrStore(s.db.SQL, &stmtSet{})
+	set := v.(*stmtSet)
+	set.once.Do(func() {
+		m := map[string]*sql.Stmt{}
+		for _, q := range hotQueries {
+			st, err := s.db.SQL.PrepareContext(ctx, s.db.rebind(q))
+			if err == nil {
+				m[q] = st
+			}
+		}
+		set.stmts.Store(&m)
+	})
+}
+
+// prepared returns the prepared hot statement for q, or nil.
+func prepared(db *sql.DB, q string) *sql.Stmt {
+	v, ok := hotStmts.Load(db)
+	if !ok {
+		return nil
+	}
+	m := v.(*stmtSet).stmts.Load()
+	if m == nil {
+		return nil
+	}
+	return (*m)[q]
+}
+
+// stmt returns the transaction's view of a prepared hot statement, or nil.
+func (t *tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if st := prepared(t.db.SQL, q); st != nil {
+		return t.Tx.StmtContext(ctx, st)
+	}
+	return nil
+}
+
+// hexec runs a statement, prepared once when it is a hot one.
+func (t *tx) hexec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.exec(ctx, q, args...)
+}
+
+// hqueryRow runs a one-row query, prepared once when it is a hot one.
+func (t *tx) hqueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.queryRow(ctx, q, args...)
+}
+
+// hquery runs a query, prepared once when it is a hot one.
+func (t *tx) hquery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.query(ctx, q, args...)
+}
+
+// Cached versions of the loaders used on the hot path.
+
+func (s *Store) hotPolicy(ctx context.Context, t *tx, id string) (*entitled.AssignmentPolicy, error) {
+	p, err := scanPolicy(t.hqueryRow(ctx, `SELECT `+policyCols+` FROM policies WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "assignment policy", id)
+	}
+	return p, nil
+}
+
+func (s *Store) hotPackage(ctx context.Context, t *tx, id string) (*entitled.AccessPackage, error) {
+	p, err := scanPackage(t.hqueryRow(ctx, `SELECT `+packageCols+` FROM access_packages WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "access package", id)
+	}
+	return p, nil
+}
+
+func (s *Store) hotUser(ctx context.Context, t *tx, id string) (*entitled.User, error) {
+	u, err := scanUser(t.hqueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "user", id)
+	}
+	return u, nil
+}
+
+func (s *Store) hotRoleScopes(ctx context.Context, t *tx, packageID string) ([]entitled.ResourceRoleScope, error) {
+	rows, err := t.hquery(ctx, scopeSelect+` WHERE rs.access_package_id = ? ORDER BY rs.id`, packageID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []entitled.ResourceRoleScope{}
+	for rows.Next() {
+		sc, err := scanScope(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *sc)
+	}
+	return out, rows.Err()
+}
+
+// retryOf returns a connected system's retry policy.
+func (s *Store) retryOf(ctx context.Context, t *tx, systemID string) (entitled.RetryPolicy, error) {
+	var raw string
+	if err := t.hqueryRow(ctx, `SELECT retry FROM systems WHERE id = ?`, systemID).Scan(&raw); err != nil {
+		return entitled.RetryPolicy{}, notFound(err, "connected system", systemID)
+	}
+	return decodeRetry(raw)
 }

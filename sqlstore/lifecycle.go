@@ -47,19 +47,29 @@ func scanRequest(r scanner) (*reqRow, error) {
 
 // loadRequest loads a request by id without authorization; 404 when missing.
 func (s *Store) loadRequest(ctx context.Context, t *tx, id string) (*reqRow, error) {
-	q, err := scanRequest(t.queryRow(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE id = ?`, id))
+	q, err := scanRequest(t.hqueryRow(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "assignment request", id)
 	}
 	return q, nil
 }
 
+const insertRequestQuery = `INSERT INTO assignment_requests (id, request_type, state, status, justification, created_at,
+	completed_at, schedule, access_package_id, policy_id, catalog_id, target_id, requestor_id, assignment_id, answers, version)
+	VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)`
+
+const setRequestStateQuery = `UPDATE assignment_requests SET state = ?, status = ?, completed_at = ?, version = version + 1
+	WHERE id = ? AND version = ?`
+
+const insertAssignmentQuery = `INSERT INTO assignments (id, access_package_id, policy_id, catalog_id, target_id, state, status,
+	schedule, created_at) VALUES (?,?,?,?,?,?,?,?,?)`
+
+const setAssignmentStateQuery = `UPDATE assignments SET state = ?, status = ? WHERE id = ?`
+
 // insertRequest stores a new request (its ID, State and CreatedDateTime set).
 func insertRequest(ctx context.Context, t *tx, r *entitled.AssignmentRequest, sched scheduleJSON) error {
 	r.Status = r.State.Status()
-	_, err := t.exec(ctx, `INSERT INTO assignment_requests (id, request_type, state, status, justification, created_at,
-		completed_at, schedule, access_package_id, policy_id, catalog_id, target_id, requestor_id, assignment_id, answers, version)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)`,
+	_, err := t.hexec(ctx, insertRequestQuery,
 		r.ID, string(r.RequestType), string(r.State), r.Status, r.Justification, fmtTime(r.CreatedDateTime),
 		fmtTimePtr(r.CompletedDateTime), sched.encode(), r.AccessPackageID, r.AssignmentPolicyID, r.CatalogID,
 		r.TargetID, r.RequestorID, r.AssignmentID, r.Answers)
@@ -79,8 +89,7 @@ func errChanged(id string) error {
 // another transaction changed the request first.
 func (s *Store) setRequestState(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, state entitled.RequestState,
 	completed *time.Time, activity string) error {
-	res, err := t.exec(ctx, `UPDATE assignment_requests SET state = ?, status = ?, completed_at = ?, version = version + 1
-		WHERE id = ? AND version = ?`, string(state), state.Status(), fmtTimePtr(completed), q.ID, q.version)
+	res, err := t.hexec(ctx, setRequestStateQuery, string(state), state.Status(), fmtTimePtr(completed), q.ID, q.version)
 	if err != nil {
 		return fmt.Errorf("update request: %w", err)
 	}
@@ -210,7 +219,7 @@ func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *
 	now := s.now()
 	if scopes == nil {
 		var err error
-		if scopes, err = s.loadRoleScopes(ctx, t, q.AccessPackageID); err != nil {
+		if scopes, err = s.hotRoleScopes(ctx, t, q.AccessPackageID); err != nil {
 			return err
 		}
 	}
@@ -229,8 +238,7 @@ func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *
 		asc.Expiration.EndDateTime = end
 	}
 	q.AssignmentID = newID()
-	if _, err := t.exec(ctx, `INSERT INTO assignments (id, access_package_id, policy_id, catalog_id, target_id, state, status,
-		schedule, created_at) VALUES (?,?,?,?,?,?,?,?,?)`, q.AssignmentID, q.AccessPackageID, q.AssignmentPolicyID, q.CatalogID,
+	if _, err := t.hexec(ctx, insertAssignmentQuery, q.AssignmentID, q.AccessPackageID, q.AssignmentPolicyID, q.CatalogID,
 		q.TargetID, string(entitled.AssignmentDelivering), entitled.AssignmentDelivering.Status(), scheduleOf(asc).encode(),
 		fmtTime(now)); err != nil {
 		return fmt.Errorf("insert assignment: %w", err)
@@ -374,7 +382,7 @@ func (s *Store) expireAssignmentNow(ctx context.Context, t *tx, assignmentID str
 
 // setAssignmentState sets an assignment's state.
 func setAssignmentState(ctx context.Context, t *tx, assignmentID string, st entitled.AssignmentState) error {
-	_, err := t.exec(ctx, `UPDATE assignments SET state = ?, status = ? WHERE id = ?`, string(st), st.Status(), assignmentID)
+	_, err := t.hexec(ctx, setAssignmentStateQuery, string(st), st.Status(), assignmentID)
 	return err
 }
 

@@ -46,9 +46,10 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
 			Message: "assignment.assignmentPolicyId is required for an add request"}
 	}
+	s.warm(ctx)
 	return s.inTx(ctx, func(t *tx) error {
 		now := s.now()
-		p, err := s.loadPolicy(ctx, t, r.AssignmentPolicyID)
+		p, err := s.hotPolicy(ctx, t, r.AssignmentPolicyID)
 		if err != nil {
 			var e *entitled.Error
 			if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
@@ -64,7 +65,7 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
 				Message: fmt.Sprintf("assignment policy %q belongs to access package %s, not %s", p.DisplayName, p.AccessPackageID, r.AccessPackageID)}
 		}
-		pkg, err := s.loadPackage(ctx, t, p.AccessPackageID)
+		pkg, err := s.hotPackage(ctx, t, p.AccessPackageID)
 		if err != nil {
 			return err
 		}
@@ -80,7 +81,7 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
 					Message: "assignment.targetId is required for an adminAdd request: name the user to assign"}
 			}
-			if _, err := s.loadUser(ctx, t, r.TargetID); err != nil {
+			if _, err := s.hotUser(ctx, t, r.TargetID); err != nil {
 				var e *entitled.Error
 				if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
 					return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
@@ -118,7 +119,7 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 		if err := s.checkNoLiveAssignment(ctx, t, q.TargetID, pkg.ID, ""); err != nil {
 			return err
 		}
-		scopes, err := s.loadRoleScopes(ctx, t, pkg.ID)
+		scopes, err := s.hotRoleScopes(ctx, t, pkg.ID)
 		if err != nil {
 			return err
 		}
@@ -173,17 +174,19 @@ func (s *Store) checkSelfAdd(ctx context.Context, t *tx, a *entitled.Actor, p *e
 	return entitled.Forbiddenf("you are not among the users allowed to request access under policy %q", p.DisplayName)
 }
 
+const liveCheckQuery = `SELECT 'request', id FROM assignment_requests
+	WHERE target_id = ? AND access_package_id = ? AND id <> ?
+	  AND request_type IN ('userAdd','adminAdd','systemAdd')
+	  AND state IN ('submitted','pendingApproval','scheduled','delivering')
+	UNION ALL
+	SELECT 'assignment', id FROM assignments WHERE target_id = ? AND access_package_id = ? AND state <> 'expired'
+	LIMIT 1`
+
 // checkNoLiveAssignment enforces rule 7: one open add request or live
 // assignment per user and package. except names a request to ignore.
 func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, packageID, except string) error {
 	var kind, id string
-	err := t.queryRow(ctx, `SELECT 'request', id FROM assignment_requests
-		WHERE target_id = ? AND access_package_id = ? AND id <> ?
-		  AND request_type IN ('userAdd','adminAdd','systemAdd')
-		  AND state IN ('submitted','pendingApproval','scheduled','delivering')
-		UNION ALL
-		SELECT 'assignment', id FROM assignments WHERE target_id = ? AND access_package_id = ? AND state <> 'expired'
-		LIMIT 1`, targetID, packageID, except, targetID, packageID).Scan(&kind, &id)
+	err := t.hqueryRow(ctx, liveCheckQuery, targetID, packageID, except, targetID, packageID).Scan(&kind, &id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
