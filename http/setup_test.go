@@ -29,10 +29,25 @@ func (noQueue) InsertJobs(context.Context, *sql.Tx, []entitled.Job) error { retu
 type directoryKinds struct{}
 
 func (directoryKinds) Kind(name string) (entitled.ConnectorKind, bool) {
-	if strings.EqualFold(name, "directory") {
+	switch strings.ToLower(name) {
+	case "directory":
 		return directoryKind{}, true
+	case "webhook":
+		return webhookKind{}, true
 	}
 	return nil, false
+}
+
+// webhookKind has a secret field and requires a url.
+type webhookKind struct{ directoryKind }
+
+func (webhookKind) Name() string           { return "webhook" }
+func (webhookKind) SecretFields() []string { return []string{"secret"} }
+func (webhookKind) Validate(cfg map[string]any) error {
+	if u, _ := cfg["url"].(string); u == "" {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config.url", Message: "config.url is required"}
+	}
+	return nil
 }
 
 func (directoryKinds) For(sys *entitled.ConnectedSystem) (entitled.Connector, error) {

@@ -1,0 +1,35 @@
+package http_test
+
+import "testing"
+
+func TestSystemsAPI(t *testing.T) {
+	e := newEnv(t)
+	sys := e.do("POST", "/api/v1/systems", map[string]any{"name": "hooks", "kind": "webhook",
+		"config": map[string]any{"url": "https://hooks.example.com", "secret": "s3cret"},
+		"retry":  map[string]any{"maxAttempts": 3, "initialBackoff": "2s", "maxBackoff": "PT1M"}}).must(t, 201)
+	cfg := obj(sys["config"])
+	if _, leaked := cfg["secret"]; leaked || cfg["secretSet"] != true || cfg["url"] != "https://hooks.example.com" {
+		t.Errorf("config %v", cfg)
+	}
+	retry := obj(sys["retry"])
+	if retry["maxAttempts"] != float64(3) || retry["initialBackoff"] != "PT2S" || retry["maxBackoff"] != "PT1M" {
+		t.Errorf("retry %v", retry)
+	}
+	byName := e.do("GET", "/api/v1/systems/hooks", nil).must(t, 200)
+	if byName["id"] != sys["id"] {
+		t.Errorf("system by name %v", byName)
+	}
+	all := e.do("GET", "/api/v1/systems", nil).must(t, 200)
+	if len(list(all["value"])) != 2 { // the built-in directory and hooks
+		t.Errorf("systems %v", all)
+	}
+	upd := e.do("PATCH", "/api/v1/systems/hooks", map[string]any{"retry": map[string]any{"maxAttempts": 7}}).must(t, 200)
+	if r := obj(upd["retry"]); r["maxAttempts"] != float64(7) || r["initialBackoff"] != "PT2S" {
+		t.Errorf("patched retry %v", r)
+	}
+	e.do("POST", "/api/v1/systems", map[string]any{"name": "bad", "kind": "webhook", "config": map[string]any{},
+		"retry": map[string]any{"initialBackoff": "soon"}}).graphError(t, 400, "BadRequest")
+	e.do("POST", "/api/v1/systems", map[string]any{"name": "bad", "kind": "webhook", "config": map[string]any{}}).graphError(t, 400, "BadRequest")
+	e.do("DELETE", "/api/v1/systems/hooks", nil).must(t, 204)
+	e.do("GET", "/api/v1/systems/hooks", nil).graphError(t, 404, "ResourceNotFound")
+}
