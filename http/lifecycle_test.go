@@ -105,6 +105,11 @@ func TestAccessPackageLifecycle(t *testing.T) {
 	if len(list(mine["value"])) != 1 {
 		t.Errorf("alice's requests %v", mine)
 	}
+	// Clients may percent-encode the function's quotes.
+	enc := e.doAs(aliceTok, "GET", em+"/assignmentRequests/filterByCurrentUser(on=%27createdBy%27)", nil).must(t, 200)
+	if len(list(enc["value"])) != 1 {
+		t.Errorf("alice's requests (createdBy) %v", enc)
+	}
 	byPkg := e.do("GET", em+"/assignmentRequests?$filter="+urlq("accessPackage/id eq '"+apID+"' and state in ('pendingApproval','delivering')"), nil).must(t, 200)
 	if len(list(byPkg["value"])) != 1 {
 		t.Errorf("filtered requests %v", byPkg)
