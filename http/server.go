@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -126,7 +127,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			err := fmt.Errorf("panic: %v", v)
+			err := fmt.Errorf("panic: %v\n%s", v, debug.Stack())
 			if w.status == 0 {
 				writeError(w, r, err, s.log)
 			} else {
@@ -206,7 +207,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		if err := s.cfg.Health(r.Context()); err != nil {
 			s.log.WarnContext(r.Context(), "health check failed", "error", err.Error())
 			writeError(w, r, entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable,
-				"the service is not healthy: %v", err), s.log)
+				"the service is not healthy; the server log says why"), s.log)
 			return
 		}
 	}
