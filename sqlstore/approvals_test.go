@@ -182,3 +182,29 @@ func TestCancelPendingApproval(t *testing.T) {
 	mustOK(t, f.s.TimeOutApprovalStage(context.Background(), r.ID, st[0].ID))
 	f.wantState(r.ID, entitled.StateCanceled)
 }
+
+// Rule 10: a requestor named as approver still cannot approve their own request.
+func TestNoSelfApprovalEvenWhenNamed(t *testing.T) {
+	f := newLC(t)
+	p := f.newPolicy(func(p *entitled.AssignmentPolicy) {
+		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true, Stages: []entitled.ApprovalStage{{
+			PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.alice.ID},
+				{Type: entitled.SubjectSingleUser, UserID: f.approver.ID}}}}}
+	})
+	r := f.mustAdd(entitled.RequestUserAdd, p, f.alice)
+	st := f.stages(f.as(f.alice), r.ID)
+	if st[0].AssignedToMe {
+		t.Fatal("own request's stage assigned to the requestor")
+	}
+	e := wantCode(t, f.s.DecideApprovalStage(f.as(f.alice), r.ID, st[0].ID, "Approve", ""), entitled.KindForbidden, "")
+	if !strings.Contains(e.Message, "own request") {
+		t.Fatalf("message: %s", e.Message)
+	}
+	page, err := f.s.Requests(f.as(f.alice), entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover})
+	f.must(err)
+	if len(page.Items) != 0 {
+		t.Fatal("own request listed for approval")
+	}
+	mustOK(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""))
+	f.wantState(r.ID, entitled.StateDelivering)
+}

@@ -583,3 +583,21 @@ func TestRequestStateCounts(t *testing.T) {
 		t.Fatalf("counts %v", counts)
 	}
 }
+
+// The engine's work is stale once the delivery is final.
+func TestDeliveryWorkStaleWhenFinal(t *testing.T) {
+	f := newLC(t)
+	f.mustAdd(entitled.RequestAdminAdd, f.policy, f.alice)
+	jobs := f.newDeliverJobs()
+	f.attempt(jobs[0], nil, true)
+	_, err := f.s.DeliveryWork(context.Background(), jobs[0].DeliveryID, jobs[0].Run)
+	wantCode(t, err, entitled.KindConflict, entitled.CodeStale)
+	_, err = f.s.DeliveryWork(context.Background(), "unknown", 1)
+	wantCode(t, err, entitled.KindConflict, entitled.CodeStale)
+	// An outcome for an unknown delivery or an old run is ignored.
+	mustOK(t, f.s.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: "unknown", Run: 1, Final: true}))
+	mustOK(t, f.s.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: jobs[1].DeliveryID, Run: 7, Final: true}))
+	if d := f.deliveries(jobs[1].RequestID)[1]; d.Status != entitled.DeliveryPending || d.Attempts != 0 {
+		t.Fatalf("old-run outcome recorded: %+v", d)
+	}
+}
