@@ -186,7 +186,7 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 	}); err != nil {
 		return err
 	}
-	if _, ok := s.connectors.Kind(sys.Kind); !ok {
+	if _, ok := s.kind(sys.Kind); !ok {
 		return entitled.Invalidf("connected system %s has kind %q, which this server does not support", sys.Name, sys.Kind)
 	}
 	conn, err := s.connectors.For(sys)

@@ -77,10 +77,7 @@ func canReadSystems(a *entitled.Actor) error {
 // redacted returns a copy of sys whose config has no secrets.
 func (s *Store) redacted(sys *entitled.ConnectedSystem) *entitled.ConnectedSystem {
 	out := *sys
-	var kind entitled.ConnectorKind
-	if s.connectors != nil {
-		kind, _ = s.connectors.Kind(sys.Kind)
-	}
+	kind, _ := s.kind(sys.Kind)
 	out.Config = entitled.RedactedConfig(kind, sys.Config)
 	if kind == nil {
 		// An unknown kind: we cannot tell its secrets, so show no values.
@@ -92,12 +89,21 @@ func (s *Store) redacted(sys *entitled.ConnectedSystem) *entitled.ConnectedSyste
 	return &out
 }
 
+// knownKinds lists the registry's kinds (when it can tell) for error messages.
 func (s *Store) knownKinds() string {
+	if l, ok := s.connectors.(interface{ Kinds() []string }); ok {
+		names := append([]string(nil), l.Kinds()...)
+		sort.Strings(names)
+		return strings.Join(names, ", ")
+	}
 	var names []string
 	for _, k := range []string{"directory", "webhook", "ldap", "scim", "postgres"} {
-		if _, ok := s.connectors.Kind(k); ok {
+		if _, ok := s.kind(k); ok {
 			names = append(names, k)
 		}
+	}
+	if len(names) == 0 {
+		return "(none: this server has no connector kinds configured)"
 	}
 	sort.Strings(names)
 	return strings.Join(names, ", ")
@@ -137,7 +143,7 @@ func (s *Store) CreateSystem(ctx context.Context, sys *entitled.ConnectedSystem)
 	if err := checkSystemName(sys.Name); err != nil {
 		return err
 	}
-	kind, ok := s.connectors.Kind(sys.Kind)
+	kind, ok := s.kind(sys.Kind)
 	if !ok {
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "kind",
 			Message: "kind " + quoteStr(sys.Kind) + " is not known; use one of " + s.knownKinds()}
@@ -247,7 +253,7 @@ func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.System
 			}
 			sys.Name = *upd.Name
 		}
-		kind, ok := s.connectors.Kind(sys.Kind)
+		kind, ok := s.kind(sys.Kind)
 		if !ok {
 			return entitled.Invalidf("connected system %s has kind %q, which this server does not support", sys.Name, sys.Kind)
 		}
@@ -318,4 +324,12 @@ func (s *Store) DeleteSystem(ctx context.Context, id string) error {
 		return s.audit(ctx, t, a, auditEntry{Activity: "Delete connected system", Operation: "Delete", TargetID: sys.ID,
 			TargetType: "ConnectedSystem", TargetName: sys.Name, Before: s.redacted(sys)})
 	})
+}
+
+// kind finds a connector kind; none are known when no registry is set.
+func (s *Store) kind(name string) (entitled.ConnectorKind, bool) {
+	if s.connectors == nil {
+		return nil, false
+	}
+	return s.connectors.Kind(name)
 }

@@ -120,3 +120,17 @@ func TestSystemRules(t *testing.T) {
 	_, err = s.Systems(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "config", Value: "x"}})
 	wantKind(t, err, entitled.KindInvalid)
 }
+
+// TestNoConnectorRegistry: a store built without connectors refuses
+// systems with a 400 instead of panicking.
+func TestNoConnectorRegistry(t *testing.T) {
+	s, sys := newTestStore(t)
+	s.SetConnectors(nil)
+	err := s.CreateSystem(sys, &entitled.ConnectedSystem{Name: "x", Kind: "webhook", Config: map[string]any{"url": "http://x"}})
+	wantKind(t, err, entitled.KindInvalid)
+	got, err := s.System(sys, "directory")
+	mustOK(t, err)
+	if got.Kind != "directory" {
+		t.Errorf("kind %q", got.Kind)
+	}
+}
