@@ -1,8 +1,10 @@
 package http_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -159,6 +161,44 @@ func TestAccessPackageLifecycle(t *testing.T) {
 	if d["assignmentRequestId"] != reqID || d["action"] != "grant" || d["lastError"] != nil ||
 		obj(d["resource"])["id"] != resID || obj(d["role"])["originId"] != "Member_"+groupID {
 		t.Errorf("delivery %v", d)
+	}
+
+	// The delivery fails for good: the request can be reprocessed (202).
+	work, err := e.store.DeliveryWork(context.Background(), str(d["id"]), int(d["run"].(float64)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: work.Delivery.ID, Run: work.Delivery.Run,
+		Err: entitled.PermanentErrorf("no such group"), Final: true, At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	failed := e.do("GET", em+"/assignmentRequests/"+reqID, nil).must(t, 200)
+	if failed["state"] != "deliveryFailed" || failed["status"] != "DeliveryFailed" || !strings.HasSuffix(str(failed["completedDateTime"]), "Z") {
+		t.Errorf("failed request %v", failed)
+	}
+	le := obj(obj(list(e.do("GET", "/api/v1/assignmentRequests/"+reqID+"/deliveries", nil).must(t, 200)["value"])[0])["lastError"])
+	if le["class"] != "permanent" || !strings.Contains(str(le["message"]), "no such group") {
+		t.Errorf("lastError %v", le)
+	}
+	rp := e.do("POST", em+"/assignmentRequests/"+reqID+"/reprocess", nil)
+	if rp.must(t, 202); len(rp.raw) != 0 {
+		t.Errorf("202 with body %q", rp.raw)
+	}
+	if again := e.do("GET", em+"/assignmentRequests/"+reqID, nil).must(t, 200); again["state"] != "delivering" {
+		t.Errorf("reprocessed request %v", again)
+	}
+
+	// Another user's pending request can be canceled (204).
+	carol := e.do("POST", "/v1.0/users", map[string]any{"userPrincipalName": "carol@example.com", "displayName": "Carol"}).must(t, 201)
+	carolTok := e.tokenFor(str(carol["id"]))
+	creq := e.doAs(carolTok, "POST", em+"/assignmentRequests", map[string]any{"requestType": "userAdd",
+		"assignment": map[string]any{"accessPackageId": apID, "assignmentPolicyId": polID}}).must(t, 201)
+	cr := e.doAs(carolTok, "POST", em+"/assignmentRequests/"+str(creq["id"])+"/cancel", nil)
+	if cr.must(t, 204); len(cr.raw) != 0 {
+		t.Errorf("204 with body %q", cr.raw)
+	}
+	if c := e.doAs(carolTok, "GET", em+"/assignmentRequests/"+str(creq["id"]), nil).must(t, 200); c["state"] != "canceled" {
+		t.Errorf("canceled request %v", c)
 	}
 
 	as := e.doAs(aliceTok, "GET", em+"/assignments/filterByCurrentUser(on='target')?$expand=target,accessPackage,assignmentPolicy", nil).must(t, 200)
