@@ -9,9 +9,13 @@ import (
 // DeliverArgs are the River args of a JobDeliver job. The retry policy
 // travels with the job so the backoff does not need the database.
 type DeliverArgs struct {
-	DeliveryID     string        `json:"deliveryId"`
-	Run            int           `json:"run"`
-	RequestID      string        `json:"requestId,omitempty"`
+	DeliveryID string `json:"deliveryId"`
+	Run        int    `json:"run"`
+	RequestID  string `json:"requestId,omitempty"`
+	// MaxAttempts is the connected system's limit; the River job allows
+	// rescueHeadroom more, so a crash during the last attempt cannot make
+	// River discard a delivery that was never recorded.
+	MaxAttempts    int           `json:"maxAttempts,omitempty"`
 	InitialBackoff time.Duration `json:"initialBackoff"`
 	MaxBackoff     time.Duration `json:"maxBackoff"`
 }
@@ -43,6 +47,18 @@ type ApprovalTimeoutArgs struct {
 
 // Kind is the River job kind.
 func (ApprovalTimeoutArgs) Kind() string { return string(entitled.JobApprovalTimeout) }
+
+// attemptLimit is the attempt after which a transient error is final.
+func (a DeliverArgs) attemptLimit(riverMax int) int {
+	if a.MaxAttempts > 0 {
+		return a.MaxAttempts
+	}
+	return riverMax
+}
+
+// rescueHeadroom is how many attempts River allows beyond the system's
+// limit: each crash mid-attempt costs one when River rescues the job.
+const rescueHeadroom = 3
 
 // policy is the retry policy carried by the args.
 func (a DeliverArgs) policy() entitled.RetryPolicy {

@@ -160,8 +160,8 @@ func insertParams(j entitled.Job) (river.InsertManyParams, error) {
 		if policy.MaxAttempts < 1 {
 			policy = entitled.DefaultRetryPolicy
 		}
-		opts.MaxAttempts = policy.MaxAttempts
-		args = DeliverArgs{DeliveryID: j.DeliveryID, Run: j.Run, RequestID: j.RequestID,
+		opts.MaxAttempts = policy.MaxAttempts + rescueHeadroom
+		args = DeliverArgs{DeliveryID: j.DeliveryID, Run: j.Run, RequestID: j.RequestID, MaxAttempts: policy.MaxAttempts,
 			InitialBackoff: policy.InitialBackoff, MaxBackoff: policy.MaxBackoff}
 	case entitled.JobExpire:
 		args = ExpireArgs{AssignmentID: j.AssignmentID}

@@ -55,7 +55,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		log.Info("delivery interrupted by shutdown; it will run again", "duration", took)
 		return river.JobSnooze(0)
 	}
-	final := err == nil || entitled.ClassOf(err) == entitled.Permanent || job.Attempt >= job.MaxAttempts
+	final := err == nil || entitled.ClassOf(err) == entitled.Permanent || job.Attempt >= job.Args.attemptLimit(job.MaxAttempts)
 	outcome := outcomeSucceeded
 	switch {
 	case err != nil && final:
@@ -64,7 +64,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		outcome = outcomeRetried
 	}
 	e.metrics.observe(work.Delivery.Action, outcome, work.System.Kind, took)
-	attrs := []any{"outcome", outcome, "duration", took, "maxAttempts", job.MaxAttempts}
+	attrs := []any{"outcome", outcome, "duration", took, "maxAttempts", job.Args.attemptLimit(job.MaxAttempts)}
 	if err != nil {
 		attrs = append(attrs, "class", string(entitled.ClassOf(err)), "error", err.Error())
 		log.Warn("delivery attempt failed", attrs...)
