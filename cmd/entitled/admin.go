@@ -1,0 +1,39 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func adminCommand() *cobra.Command {
+	admin := &cobra.Command{Use: "admin", Short: "Administer the installation"}
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "Create a user holding Global Administrator (idempotent; works on an empty database)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			upn, _ := cmd.Flags().GetString("upn")
+			name, _ := cmd.Flags().GetString("display-name")
+			if upn == "" {
+				return errors.New("--upn is required, e.g. --upn admin@example.com")
+			}
+			db, store, err := openStore(cmd.Context(), dbFlag(cmd))
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			u, err := store.EnsureAdmin(systemContext(cmd.Context()), upn, name)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s (%s) is a Global Administrator\n", u.UserPrincipalName, u.ID)
+			return nil
+		},
+	}
+	create.Flags().String("upn", "", "user principal name of the administrator (required)")
+	create.Flags().String("display-name", "", "display name (default: the part of the UPN before @)")
+	admin.AddCommand(create)
+	return admin
+}

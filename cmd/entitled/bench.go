@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/spf13/cobra"
+
+	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/sqlstore"
+)
+
+func benchCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure requests/second from submission to delivered, beside River's bare job rate",
+		Long: `bench creates a package with two directory resource roles and an auto-approved
+policy, submits N requests for N users, and measures the time until every request is
+delivered. In the same run it measures River's bare job rate (no-op jobs) on the same
+database, and prints both and their ratio. Without --db it uses a temporary SQLite file.`,
+		Args: cobra.NoArgs,
+		RunE: runBench,
+	}
+	cmd.Flags().Int("n", 10000, "number of requests")
+	cmd.Flags().Int("workers", 50, "delivery workers")
+	cmd.Flags().Int("submitters", 4, "goroutines submitting requests")
+	return cmd
+}
+
+func runBench(cmd *cobra.Command, _ []string) error {
+	n, _ := cmd.Flags().GetInt("n")
+	workers, _ := cmd.Flags().GetInt("workers")
+	submitters, _ := cmd.Flags().GetInt("submitters")
+	if n < 1 || workers < 1 || submitters < 1 {
+		return errors.New("--n, --workers and --submitters must be positive")
+	}
+	ctx := cmd.Context()
+	dsn := dbFlag(cmd)
+	if !cmd.Flags().Changed("db") && os.Getenv("ENTITLED_DB") == "" {
+		dir, err := os.MkdirTemp("", "entitled-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		dsn = "sqlite:" + filepath.Join(dir, "bench.db")
+	}
+	out := cmd.OutOrStdout()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := openApp(ctx, dsn, appOptions{workers: workers, rescueAfter: time.Minute, jobTimeout: 30 * time.Second,
+		pollInterval: 20 * time.Millisecond, logger: quiet})
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	sys := systemContext(ctx)
+	fmt.Fprintf(out, "entitled bench: n=%d workers=%d submitters=%d GOMAXPROCS=%d db=%s\n", n, workers, submitters, runtime.GOMAXPROCS(0), dsn)
+
+	pkg, policy, users, err := benchSetup(sys, a.store, n)
+	if err != nil {
+		return err
+	}
+	if err := a.engine.Start(ctx); err != nil {
+		return err
+	}
+	start := time.Now()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, submitters)
+	for range submitters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				r := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AccessPackageID: pkg,
+					AssignmentPolicyID: policy, TargetID: users[i]}
+				if err := a.store.SubmitRequest(sys, r); err != nil {
+					errs <- fmt.Errorf("submit %d: %w", i, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	submitted := time.Since(start)
+	select {
+	case err := <-errs:
+		return err
+	default:
+	}
+	for {
+		counts, err := a.store.RequestStateCounts(ctx)
+		if err != nil {
+			return err
+		}
+		if counts[entitled.StateDelivered] >= n {
+			break
+		}
+		if bad := counts[entitled.StateDeliveryFailed] + counts[entitled.StatePartiallyDelivered]; bad > 0 {
+			return fmt.Errorf("%d requests failed delivery", bad)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.engine.Stop(stopCtx); err != nil {
+		return err
+	}
+	rate := float64(n) / elapsed.Seconds()
+	fmt.Fprintf(out, "entitled: %d requests (%d deliveries) submitted in %s, all delivered in %s: %.0f requests/s, %.0f deliveries/s\n",
+		n, 2*n, submitted.Round(time.Millisecond), elapsed.Round(time.Millisecond), rate, 2*rate)
+
+	bareJobs := 2 * n
+	bare, err := riverBareRate(ctx, a.db, bareJobs, workers)
+	if err != nil {
+		return fmt.Errorf("river bare rate: %w", err)
+	}
+	bareRate := float64(bareJobs) / bare.Seconds()
+	fmt.Fprintf(out, "river bare: %d no-op jobs inserted and worked in %s: %.0f jobs/s\n", bareJobs, bare.Round(time.Millisecond), bareRate)
+	fmt.Fprintf(out, "ratio: entitled deliveries/s ÷ river bare jobs/s = %.2f\n", 2*rate/bareRate)
+	return nil
+}
+
+// benchSetup creates two directory groups in a catalog, a package with both
+// Member roles, an auto-approved policy and n users.
+func benchSetup(ctx context.Context, s *sqlstore.Store, n int) (pkg, policy string, users []string, err error) {
+	cat := &entitled.Catalog{DisplayName: "Bench", State: "published"}
+	if err = s.CreateCatalog(ctx, cat); err != nil {
+		return
+	}
+	p := &entitled.AccessPackage{CatalogID: cat.ID, DisplayName: "Bench package"}
+	if err = s.CreateAccessPackage(ctx, p); err != nil {
+		return
+	}
+	for i := range 2 {
+		g := &entitled.Group{DisplayName: fmt.Sprintf("bench-group-%d", i)}
+		if err = s.CreateGroup(ctx, g); err != nil {
+			return
+		}
+		rr := &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: cat.ID,
+			Resource: entitled.Resource{OriginSystem: entitled.DirectorySystemName, OriginID: g.ID}}
+		if err = s.CreateResourceRequest(ctx, rr); err != nil {
+			return
+		}
+		if _, err = s.AddResourceRoleScope(ctx, p.ID, entitled.ResourceRoleScopeInput{ResourceID: rr.Resource.ID,
+			RoleOriginID: "Member_" + g.ID, RoleOriginSystem: entitled.DirectorySystemName}); err != nil {
+			return
+		}
+	}
+	pol := &entitled.AssignmentPolicy{AccessPackageID: p.ID, DisplayName: "auto", AllowedTargetScope: entitled.ScopeAllMemberUsers,
+		RequestorSettings: entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true}}
+	if err = s.CreatePolicy(ctx, pol); err != nil {
+		return
+	}
+	users = make([]string, n)
+	for i := range n {
+		u := &entitled.User{UserPrincipalName: fmt.Sprintf("bench%06d@bench.example", i), DisplayName: fmt.Sprintf("Bench %d", i), AccountEnabled: true}
+		if err = s.CreateUser(ctx, u); err != nil {
+			return
+		}
+		users[i] = u.ID
+	}
+	return p.ID, pol.ID, users, nil
+}
+
+// noopArgs is River's bare job: it does nothing.
+type noopArgs struct{ I int }
+
+func (noopArgs) Kind() string { return "bench_noop" }
+
+type noopWorker struct {
+	river.WorkerDefaults[noopArgs]
+	done *atomic.Int64
+}
+
+func (w *noopWorker) Work(context.Context, *river.Job[noopArgs]) error {
+	w.done.Add(1)
+	return nil
+}
+
+// riverBareRate inserts n no-op jobs on the same database and measures the
+// time until River has worked them all, with the same worker count.
+func riverBareRate(ctx context.Context, db *sqlstore.DB, n, workers int) (time.Duration, error) {
+	var done atomic.Int64
+	ws := river.NewWorkers()
+	river.AddWorker(ws, &noopWorker{done: &done})
+	client, err := river.NewClient(riversqlite.New(db.SQL), &river.Config{
+		Queues:            map[string]river.QueueConfig{"bench": {MaxWorkers: workers}},
+		Workers:           ws,
+		FetchPollInterval: 20 * time.Millisecond,
+		FetchCooldown:     5 * time.Millisecond,
+		Logger:            slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		return 0, err
+	}
+	if err := client.Start(ctx); err != nil {
+		return 0, err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = client.Stop(stopCtx)
+	}()
+	start := time.Now()
+	const batch = 500
+	for i := 0; i < n; i += batch {
+		params := []river.InsertManyParams{}
+		for j := i; j < i+batch && j < n; j++ {
+			params = append(params, river.InsertManyParams{Args: noopArgs{I: j}, InsertOpts: &river.InsertOpts{Queue: "bench"}})
+		}
+		if _, err := client.InsertMany(ctx, params); err != nil {
+			return 0, err
+		}
+	}
+	for done.Load() < int64(n) {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return time.Since(start), nil
+}

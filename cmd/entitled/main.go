@@ -1,0 +1,53 @@
+// Command entitled is the entitlement-management service: it serves the
+// Graph-shaped API, runs the delivery workers, and administers the database.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := rootCommand().ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "entitled:", err)
+		os.Exit(1)
+	}
+}
+
+// rootCommand builds the command tree.
+func rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "entitled",
+		Short: "Self-hosted entitlement management: access packages, approvals, delivery and reprocess",
+		Long: `entitled lets people request access packages (bundles of roles in other systems),
+routes each request through approval, delivers the access into the target systems,
+tracks delivery per resource, retries what failed and lets managers reprocess
+requests that failed or were only partially delivered.
+
+Every command takes --db (sqlite:PATH, default sqlite:entitled.db; also ENTITLED_DB).`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().String("db", envOr("ENTITLED_DB", "sqlite:entitled.db"), "database: sqlite:PATH (env ENTITLED_DB)")
+	root.AddCommand(serveCommand(), migrateCommand(), adminCommand(), tokenCommand(), benchCommand())
+	return root
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func dbFlag(cmd *cobra.Command) string {
+	v, _ := cmd.Flags().GetString("db")
+	return v
+}

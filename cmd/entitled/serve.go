@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	nethttp "net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
+
+	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/http"
+)
+
+func serveCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Migrate the database, then serve the API and run the delivery workers",
+		Long: `serve migrates the database, then serves the Graph-shaped API under /v1.0, entitled's
+own API under /api/v1, /healthz and /metrics, and runs the delivery workers.
+SIGTERM or SIGINT stops it gracefully: the listener closes, running deliveries get
+--shutdown-timeout to finish, and any still running are left for the next start
+to re-run (grants and revokes are idempotent, nothing is lost).`,
+		Args: cobra.NoArgs,
+		RunE: runServe,
+	}
+	f := cmd.Flags()
+	f.String("addr", envOr("ENTITLED_ADDR", "127.0.0.1:8080"), "listen address (env ENTITLED_ADDR)")
+	f.Duration("reprocess-window", entitled.DefaultReprocessWindow, "how long after completion a failed request may be reprocessed")
+	f.Bool("demo", false, "seed a small demo (users, catalog, packages, policies) on first run and print how to use it")
+	f.Int("workers", 50, "deliveries run at the same time")
+	f.Duration("rescue-after", time.Minute, "re-run deliveries left running this long by a crashed process")
+	f.Duration("job-timeout", 30*time.Second, "time limit of one delivery attempt (must be below --rescue-after)")
+	f.Duration("shutdown-timeout", 20*time.Second, "how long running deliveries may take to finish on shutdown")
+	f.String("log-format", "text", "log format: text or json")
+	f.String("log-level", "info", "log level: debug, info, warn, error")
+	return cmd
+}
+
+func newLogger(format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: use text or json", format)
+}
+
+func runServe(cmd *cobra.Command, _ []string) error {
+	f := cmd.Flags()
+	addr, _ := f.GetString("addr")
+	window, _ := f.GetDuration("reprocess-window")
+	demo, _ := f.GetBool("demo")
+	workers, _ := f.GetInt("workers")
+	rescue, _ := f.GetDuration("rescue-after")
+	jobTimeout, _ := f.GetDuration("job-timeout")
+	shutdownTimeout, _ := f.GetDuration("shutdown-timeout")
+	logFormat, _ := f.GetString("log-format")
+	logLevel, _ := f.GetString("log-level")
+	if window <= 0 {
+		return errors.New("--reprocess-window must be positive")
+	}
+	if jobTimeout >= rescue {
+		return fmt.Errorf("--job-timeout (%s) must be below --rescue-after (%s)", jobTimeout, rescue)
+	}
+	logger, err := newLogger(logFormat, logLevel)
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(logger)
+
+	ctx := cmd.Context()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a, err := openApp(ctx, dbFlag(cmd), appOptions{
+		reprocessWindow: window, workers: workers, rescueAfter: rescue, jobTimeout: jobTimeout,
+		pollInterval: 50 * time.Millisecond, registerer: reg, logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	base := "http://" + ln.Addr().String()
+	if demo {
+		if err := seedDemo(systemContext(ctx), a.store, cmd.OutOrStdout(), base); err != nil {
+			ln.Close()
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+
+	api := http.NewServer(http.Config{
+		Services: a.store.Services(),
+		Logger:   logger,
+		Metrics:  promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		Health:   func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
+	})
+	srv := &nethttp.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
+
+	if err := a.engine.Start(ctx); err != nil {
+		ln.Close()
+		return fmt.Errorf("start delivery engine: %w", err)
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	logger.Info("entitled is serving", "addr", ln.Addr().String(), "db", dbFlag(cmd), "reprocessWindow", window.String())
+
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down")
+	case err := <-serveErr:
+		if !errors.Is(err, nethttp.ErrServerClosed) {
+			logger.Error("server stopped", "err", err)
+		}
+	}
+	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(stopCtx); err != nil {
+		logger.Warn("http shutdown", "err", err)
+	}
+	if err := a.engine.Stop(stopCtx); err != nil {
+		logger.Warn("delivery engine stop", "err", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
