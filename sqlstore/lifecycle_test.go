@@ -601,3 +601,28 @@ func TestDeliveryWorkStaleWhenFinal(t *testing.T) {
 		t.Fatalf("old-run outcome recorded: %+v", d)
 	}
 }
+
+// A custom schedule (allowed by the policy) sets the assignment's end; bad
+// schedules are refused.
+func TestCustomSchedule(t *testing.T) {
+	f := newLC(t)
+	p := f.newPolicy(func(p *entitled.AssignmentPolicy) { p.RequestorSettings.AllowCustomAssignmentSchedule = true })
+	past := f.now.Add(-time.Hour)
+	err := f.s.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: p,
+		Schedule: entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationAfterDate, EndDateTime: &past}}})
+	wantCode(t, err, entitled.KindInvalid, entitled.CodeBadRequest)
+	err = f.s.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: p,
+		Schedule: entitled.Schedule{Expiration: entitled.Expiration{Type: "someday"}}})
+	wantCode(t, err, entitled.KindInvalid, entitled.CodeBadRequest)
+	r := &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: p,
+		Schedule: entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 2 * time.Hour}}}
+	mustOK(t, f.s.SubmitRequest(f.as(f.alice), r))
+	f.deliverAll(ok)
+	a := f.assignment(r.AssignmentID)
+	if end := a.Schedule.Expiration.EndDateTime; end == nil || !end.Equal(f.now.Add(2*time.Hour)) {
+		t.Fatalf("assignment end %v", a.Schedule.Expiration.EndDateTime)
+	}
+	if exp := f.jobs(entitled.JobExpire); len(exp) != 1 || !exp[0].RunAt.Equal(f.now.Add(2*time.Hour)) {
+		t.Fatalf("expire jobs %+v", exp)
+	}
+}

@@ -111,6 +111,9 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "schedule",
 					Message: fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName)}
 			}
+			if err := checkSchedule(custom, now); err != nil {
+				return err
+			}
 			q.Schedule.StartDateTime = custom.StartDateTime
 			if custom.Expiration.Type != "" {
 				q.Schedule.Expiration = custom.Expiration
@@ -603,4 +606,29 @@ func (s *Store) reprocessWindow() time.Duration {
 		return entitled.DefaultReprocessWindow
 	}
 	return s.ReprocessWindow
+}
+
+// checkSchedule validates a custom schedule sent with a request.
+func checkSchedule(sc entitled.Schedule, now time.Time) error {
+	bad := func(target, msg string) error {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: target, Message: msg}
+	}
+	start := now
+	if sc.StartDateTime != nil && sc.StartDateTime.After(now) {
+		start = *sc.StartDateTime
+	}
+	switch sc.Expiration.Type {
+	case "", entitled.ExpirationNotSpecified, entitled.ExpirationNone:
+	case entitled.ExpirationAfterPeriod:
+		if sc.Expiration.Duration <= 0 {
+			return bad("schedule.expiration.duration", "schedule.expiration of type afterDuration needs a positive duration such as P30D")
+		}
+	case entitled.ExpirationAfterDate:
+		if sc.Expiration.EndDateTime == nil || !sc.Expiration.EndDateTime.After(start) {
+			return bad("schedule.expiration.endDateTime", "schedule.expiration of type afterDateTime needs an endDateTime after the start")
+		}
+	default:
+		return bad("schedule.expiration.type", "schedule.expiration.type must be noExpiration, afterDuration or afterDateTime")
+	}
+	return nil
 }
