@@ -191,15 +191,6 @@ func (s *Store) ReprocessAssignment(ctx context.Context, id string) error {
 		if err := setAssignmentState(ctx, t, as.ID, entitled.AssignmentDelivering); err != nil {
 			return err
 		}
-		ds := make([]entitled.Delivery, len(scopes))
-		for i, sc := range scopes {
-			ds[i] = entitled.Delivery{ID: newID(), RequestID: q.ID, AssignmentID: as.ID, ResourceRoleScopeID: sc.ID,
-				SystemID: sc.Resource.SystemID, Action: entitled.ActionGrant, Status: entitled.DeliveryPending, Run: 1,
-				Resource: entitled.ResourceRef{ID: sc.Resource.ID, DisplayName: sc.Resource.DisplayName,
-					OriginID: sc.Resource.OriginID, OriginSystem: sc.Resource.OriginSystem},
-				Role:            entitled.ResourceRoleRef{ID: sc.Role.ID, DisplayName: sc.Role.DisplayName, OriginID: sc.Role.OriginID},
-				CreatedDateTime: now, ModifiedDateTime: now}
-		}
-		return s.insertDeliveries(ctx, t, ds)
+		return s.insertDeliveries(ctx, t, grantDeliveries(q.ID, as.ID, scopes, now))
 	})
 }

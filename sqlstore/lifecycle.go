@@ -268,16 +268,22 @@ func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *
 			return err
 		}
 	}
+	return s.insertDeliveries(ctx, t, grantDeliveries(q.ID, q.AssignmentID, scopes, now))
+}
+
+// grantDeliveries returns one pending grant delivery per resource role
+// scope, with snapshots of the resource and role.
+func grantDeliveries(requestID, assignmentID string, scopes []entitled.ResourceRoleScope, now time.Time) []entitled.Delivery {
 	ds := make([]entitled.Delivery, len(scopes))
 	for i, sc := range scopes {
-		ds[i] = entitled.Delivery{ID: newID(), RequestID: q.ID, AssignmentID: q.AssignmentID, ResourceRoleScopeID: sc.ID,
+		ds[i] = entitled.Delivery{ID: newID(), RequestID: requestID, AssignmentID: assignmentID, ResourceRoleScopeID: sc.ID,
 			SystemID: sc.Resource.SystemID, Action: entitled.ActionGrant, Status: entitled.DeliveryPending, Run: 1,
 			Resource: entitled.ResourceRef{ID: sc.Resource.ID, DisplayName: sc.Resource.DisplayName,
 				OriginID: sc.Resource.OriginID, OriginSystem: sc.Resource.OriginSystem},
 			Role:            entitled.ResourceRoleRef{ID: sc.Role.ID, DisplayName: sc.Role.DisplayName, OriginID: sc.Role.OriginID},
 			CreatedDateTime: now, ModifiedDateTime: now}
 	}
-	return s.insertDeliveries(ctx, t, ds)
+	return ds
 }
 
 // startOrSchedule continues an approved (or approval-free) add request:
