@@ -200,8 +200,21 @@ func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, pack
 		return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
 			"user %s already has an open request %s for access package %s; wait for it or cancel it", targetID, id, packageID)
 	}
+	// Name the request that created the assignment: that is what the user
+	// sees and what they cancel when its delivery failed.
+	var reqID, reqState string
+	err = t.queryRow(ctx, `SELECT id, state FROM assignment_requests
+		WHERE assignment_id = ? AND request_type IN ('userAdd','adminAdd','systemAdd') ORDER BY id DESC LIMIT 1`, id).Scan(&reqID, &reqState)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if reqID == "" {
+		return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
+			"user %s already has assignment %s for access package %s; remove it before requesting again", targetID, id, packageID)
+	}
 	return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
-		"user %s already has assignment %s for access package %s; remove it before requesting again", targetID, id, packageID)
+		"user %s already has assignment %s for access package %s, from request %s (%s); cancel that request or remove the assignment before requesting again",
+		targetID, id, packageID, reqID, reqState)
 }
 
 func (s *Store) submitRemove(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,6 +36,7 @@ database, and prints both and their ratio. Without --db it uses a temporary SQLi
 	cmd.Flags().Int("n", 10000, "number of requests")
 	cmd.Flags().Int("workers", 50, "delivery workers")
 	cmd.Flags().Int("submitters", 4, "goroutines submitting requests")
+	cmd.Flags().String("cpuprofile", "", "write a CPU profile of the measured part to this file")
 	return cmd
 }
 
@@ -72,6 +74,17 @@ func runBench(cmd *cobra.Command, _ []string) error {
 	}
 	if err := a.engine.Start(ctx); err != nil {
 		return err
+	}
+	if path, _ := cmd.Flags().GetString("cpuprofile"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	var next atomic.Int64
