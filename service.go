@@ -209,6 +209,9 @@ type Job struct {
 	RequestID    string
 	AssignmentID string
 	StageID      string
+	// SystemID is the connected system of a delivery (JobDeliver only). The
+	// queue may run deliveries of one request to one system as one job.
+	SystemID string
 	// RunAt is when the job becomes due (zero: now).
 	RunAt time.Time
 	// Retry is the connected system's policy (JobDeliver only).
@@ -231,6 +234,9 @@ type Engine interface {
 	// RecordDeliveryOutcome stores an attempt's result and, when the
 	// delivery is final, rolls its request up.
 	RecordDeliveryOutcome(ctx context.Context, o DeliveryOutcome) error
+	// RecordDeliveryOutcomes records several outcomes in one transaction,
+	// rolling each request up once.
+	RecordDeliveryOutcomes(ctx context.Context, os []DeliveryOutcome) error
 	// ExpireAssignment removes an assignment whose schedule has ended.
 	ExpireAssignment(ctx context.Context, assignmentID string) error
 	// StartScheduledRequest starts delivery of a scheduled request when due.

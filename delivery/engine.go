@@ -138,7 +138,7 @@ func (e *Engine) InsertJobs(ctx context.Context, tx *sql.Tx, jobs []entitled.Job
 		return nil
 	}
 	params := make([]river.InsertManyParams, 0, len(jobs))
-	for _, j := range jobs {
+	for _, j := range groupDeliveries(jobs) {
 		p, err := insertParams(j)
 		if err != nil {
 			return err
@@ -151,7 +151,36 @@ func (e *Engine) InsertJobs(ctx context.Context, tx *sql.Tx, jobs []entitled.Job
 	return nil
 }
 
-func insertParams(j entitled.Job) (river.InsertManyParams, error) {
+// deliverGroup is a deliver job for several deliveries.
+type deliverGroup struct {
+	entitled.Job
+	refs []DeliveryRef
+}
+
+// groupDeliveries merges deliver jobs of the same request, system and retry
+// policy into one job; other jobs pass through in order.
+func groupDeliveries(jobs []entitled.Job) []deliverGroup {
+	out := make([]deliverGroup, 0, len(jobs))
+	index := map[[2]string]int{}
+	for _, j := range jobs {
+		if j.Kind != entitled.JobDeliver {
+			out = append(out, deliverGroup{Job: j})
+			continue
+		}
+		ref := DeliveryRef{ID: j.DeliveryID, Run: j.Run}
+		key := [2]string{j.RequestID, j.SystemID}
+		if i, ok := index[key]; ok && j.RequestID != "" && out[i].Retry == j.Retry && out[i].RunAt.Equal(j.RunAt) {
+			out[i].refs = append(out[i].refs, ref)
+			continue
+		}
+		index[key] = len(out)
+		out = append(out, deliverGroup{Job: j, refs: []DeliveryRef{ref}})
+	}
+	return out
+}
+
+func insertParams(g deliverGroup) (river.InsertManyParams, error) {
+	j := g.Job
 	opts := &river.InsertOpts{ScheduledAt: j.RunAt}
 	var args river.JobArgs
 	switch j.Kind {
@@ -161,7 +190,7 @@ func insertParams(j entitled.Job) (river.InsertManyParams, error) {
 			policy = entitled.DefaultRetryPolicy
 		}
 		opts.MaxAttempts = policy.MaxAttempts + rescueHeadroom
-		args = DeliverArgs{DeliveryID: j.DeliveryID, Run: j.Run, RequestID: j.RequestID, MaxAttempts: policy.MaxAttempts,
+		args = DeliverArgs{Deliveries: g.refs, RequestID: j.RequestID, MaxAttempts: policy.MaxAttempts,
 			InitialBackoff: policy.InitialBackoff, MaxBackoff: policy.MaxBackoff}
 	case entitled.JobExpire:
 		args = ExpireArgs{AssignmentID: j.AssignmentID}

@@ -68,13 +68,25 @@ func (f *fakeStore) DeliveryWork(ctx context.Context, id string, run int) (*enti
 	f.mu.Lock()
 	f.loads[id]++
 	f.mu.Unlock()
-	if strings.HasPrefix(id, "stale") {
+	if strings.HasPrefix(id, "stale") || f.isFinal(id) {
 		return nil, &entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeStale, Message: "stale"}
 	}
 	d := entitled.Delivery{ID: id, RequestID: "req-" + id, Action: entitled.ActionGrant, Run: run}
 	return &entitled.DeliveryWork{Delivery: d,
 		System: entitled.ConnectedSystem{ID: "sys1", Name: "fake", Kind: "fake"},
 		Grant:  entitled.Grant{DeliveryID: id, RequestID: d.RequestID, IdempotencyKey: d.IdempotencyKey()}}, nil
+}
+
+// isFinal reports whether a final outcome was recorded for the delivery.
+func (f *fakeStore) isFinal(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, o := range f.outcomes[id] {
+		if o.Final {
+			return true
+		}
+	}
+	return false
 }
 
 func (f *fakeStore) RecordDeliveryOutcome(ctx context.Context, o entitled.DeliveryOutcome) error {
@@ -85,6 +97,24 @@ func (f *fakeStore) RecordDeliveryOutcome(ctx context.Context, o entitled.Delive
 		return errors.New("database is locked")
 	}
 	f.outcomes[o.DeliveryID] = append(f.outcomes[o.DeliveryID], o)
+	f.mu.Unlock()
+	f.changed <- struct{}{}
+	return nil
+}
+
+func (f *fakeStore) RecordDeliveryOutcomes(ctx context.Context, os []entitled.DeliveryOutcome) error {
+	if len(os) == 0 {
+		return nil
+	}
+	f.mu.Lock()
+	if f.failRecords > 0 {
+		f.failRecords--
+		f.mu.Unlock()
+		return errors.New("database is locked")
+	}
+	for _, o := range os {
+		f.outcomes[o.DeliveryID] = append(f.outcomes[o.DeliveryID], o)
+	}
 	f.mu.Unlock()
 	f.changed <- struct{}{}
 	return nil
@@ -254,7 +284,7 @@ func deliver(id string, p entitled.RetryPolicy) entitled.Job {
 // jobState returns the River state of the deliver job of a delivery.
 func (h *harness) jobState(t *testing.T, id string) (state string, attempt int) {
 	t.Helper()
-	err := h.db.QueryRow(`SELECT state, attempt FROM river_job WHERE kind = 'deliver' AND json_extract(args, '$.deliveryId') = ?`, id).
+	err := h.db.QueryRow(`SELECT state, attempt FROM river_job WHERE kind = 'deliver' AND json_extract(args, '$.deliveries[0].id') = ?`, id).
 		Scan(&state, &attempt)
 	if err != nil {
 		t.Fatalf("job of %s: %v", id, err)
@@ -344,7 +374,7 @@ func TestBackoffFollowsPolicy(t *testing.T) {
 	h.insert(t, true, deliver("transient-slow", p))
 	h.waitJobState(t, "transient-slow", "retryable")
 	var sched, attempted string
-	if err := h.db.QueryRow(`SELECT scheduled_at, attempted_at FROM river_job WHERE json_extract(args, '$.deliveryId') = 'transient-slow'`).
+	if err := h.db.QueryRow(`SELECT scheduled_at, attempted_at FROM river_job WHERE json_extract(args, '$.deliveries[0].id') = 'transient-slow'`).
 		Scan(&sched, &attempted); err != nil {
 		t.Fatal(err)
 	}
@@ -390,7 +420,7 @@ func TestRolledBackJobNeverRuns(t *testing.T) {
 		t.Fatalf("rolled-back job ran %d times", n)
 	}
 	var n int
-	h.db.QueryRow(`SELECT count(*) FROM river_job WHERE json_extract(args, '$.deliveryId') = 'ok-rolledback'`).Scan(&n)
+	h.db.QueryRow(`SELECT count(*) FROM river_job WHERE json_extract(args, '$.deliveries[0].id') = 'ok-rolledback'`).Scan(&n)
 	if n != 0 {
 		t.Fatalf("%d river_job rows for a rolled-back insert", n)
 	}
@@ -517,5 +547,36 @@ func TestConfigChecks(t *testing.T) {
 	}
 	if e.cfg.JobTimeout >= e.cfg.RescueAfter || e.cfg.Workers != DefaultWorkers {
 		t.Fatalf("defaults: %+v", e.cfg)
+	}
+}
+
+// TestGroupedDeliveries: deliveries of one request to one system run as one
+// job; a retry re-attempts only the delivery that failed.
+func TestGroupedDeliveries(t *testing.T) {
+	h := start(t)
+	ok, bad := deliver("ok-g", fast), deliver("transient-g", fast)
+	ok.RequestID, bad.RequestID = "req-g", "req-g"
+	ok.SystemID, bad.SystemID = "sys1", "sys1"
+	other := deliver("ok-other-system", fast)
+	other.RequestID, other.SystemID = "req-g", "sys2"
+	h.insert(t, true, ok, bad, other)
+	var jobs int
+	if err := h.db.QueryRow(`SELECT count(*) FROM river_job WHERE kind = 'deliver'`).Scan(&jobs); err != nil {
+		t.Fatal(err)
+	}
+	if jobs != 2 {
+		t.Fatalf("%d deliver jobs, want 2 (one per request and system)", jobs)
+	}
+	h.store.waitFor(t, "transient-g final", func() bool { return h.store.isFinal("transient-g") })
+	if out := h.store.outcomesOf("ok-g"); len(out) != 1 || !out[0].Final || out[0].Err != nil {
+		t.Errorf("ok-g outcomes %+v: want one success, not attempted again on retries", out)
+	}
+	if out := h.store.outcomesOf("transient-g"); len(out) != fast.MaxAttempts || !out[len(out)-1].Final {
+		t.Errorf("transient-g outcomes %+v: want %d attempts, the last final", out, fast.MaxAttempts)
+	}
+	h.kind.mu.Lock()
+	defer h.kind.mu.Unlock()
+	if n := h.kind.grants["ok-g"]; n != 1 {
+		t.Errorf("ok-g granted %d times, want 1", n)
 	}
 }

@@ -26,68 +26,87 @@ func (w *deliverWorker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
 	return time.Now().Add(job.Args.policy().Backoff(job.Attempt))
 }
 
+// Work attempts every delivery of the job that is still due, in order, then
+// records all outcomes in one transaction. A transient failure that is not
+// final makes River retry the job; deliveries that succeeded meanwhile are
+// final and skipped on the next attempt.
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	e := w.e
 	a := job.Args
-	log := e.log.With("delivery", a.DeliveryID, "run", a.Run, "attempt", job.Attempt)
-
-	work, err := e.cfg.Engine.DeliveryWork(ctx, a.DeliveryID, a.Run)
-	if err != nil {
-		if gone(err) {
-			log.Info("delivery skipped: no longer applies", "request", a.RequestID, "reason", err.Error())
-			return nil
+	limit := a.attemptLimit(job.MaxAttempts)
+	outcomes := make([]entitled.DeliveryOutcome, 0, len(a.Deliveries))
+	var retryErr error
+	interrupted := false
+	for _, ref := range a.Deliveries {
+		log := e.log.With("delivery", ref.ID, "run", ref.Run, "attempt", job.Attempt, "request", a.RequestID)
+		work, err := e.cfg.Engine.DeliveryWork(ctx, ref.ID, ref.Run)
+		if err != nil {
+			if gone(err) {
+				log.Debug("delivery skipped: no longer applies", "reason", err.Error())
+				continue
+			}
+			if shutdown(ctx) {
+				interrupted = true
+				break
+			}
+			log.Error("delivery: cannot load work", "error", err)
+			if len(outcomes) == 0 {
+				return w.infraError(job, err)
+			}
+			retryErr = err
+			continue
 		}
-		if shutdown(ctx) {
-			return river.JobSnooze(0)
+		log = log.With("system", work.System.Name, "action", string(work.Delivery.Action))
+
+		start := time.Now()
+		err = w.attempt(ctx, work)
+		took := time.Since(start)
+		if err != nil && shutdown(ctx) {
+			// Stopping: not the target's fault. Nothing is recorded for this
+			// delivery; the job runs again when a worker starts.
+			log.Info("delivery interrupted by shutdown; it will run again", "duration", took)
+			interrupted = true
+			break
 		}
-		log.Error("delivery: cannot load work", "request", a.RequestID, "error", err)
-		return w.infraError(job, err)
-	}
-	log = log.With("request", work.Delivery.RequestID, "system", work.System.Name, "action", string(work.Delivery.Action))
-
-	start := time.Now()
-	err = w.attempt(ctx, work)
-	took := time.Since(start)
-
-	if err != nil && shutdown(ctx) {
-		// Stopping: not the target's fault. Put the job back without using
-		// an attempt; it runs again when a worker starts.
-		log.Info("delivery interrupted by shutdown; it will run again", "duration", took)
-		return river.JobSnooze(0)
-	}
-	final := err == nil || entitled.ClassOf(err) == entitled.Permanent || job.Attempt >= job.Args.attemptLimit(job.MaxAttempts)
-	outcome := outcomeSucceeded
-	switch {
-	case err != nil && final:
-		outcome = outcomeFailed
-	case err != nil:
-		outcome = outcomeRetried
-	}
-	e.metrics.observe(work.Delivery.Action, outcome, work.System.Kind, took)
-	attrs := []any{"outcome", outcome, "duration", took, "maxAttempts", job.Args.attemptLimit(job.MaxAttempts)}
-	if err != nil {
-		attrs = append(attrs, "class", string(entitled.ClassOf(err)), "error", err.Error())
-		log.Warn("delivery attempt failed", attrs...)
-	} else {
-		log.Info("delivery attempt succeeded", attrs...)
+		final := err == nil || entitled.ClassOf(err) == entitled.Permanent || job.Attempt >= limit
+		outcome := outcomeSucceeded
+		switch {
+		case err != nil && final:
+			outcome = outcomeFailed
+		case err != nil:
+			outcome = outcomeRetried
+			retryErr = err
+		}
+		e.metrics.observe(work.Delivery.Action, outcome, work.System.Kind, took)
+		attrs := []any{"outcome", outcome, "duration", took, "maxAttempts", limit}
+		if err != nil {
+			attrs = append(attrs, "class", string(entitled.ClassOf(err)), "error", err.Error())
+			log.Warn("delivery attempt failed", attrs...)
+		} else {
+			log.Info("delivery attempt succeeded", attrs...)
+		}
+		outcomes = append(outcomes, entitled.DeliveryOutcome{DeliveryID: ref.ID, Run: ref.Run, Err: err, Final: final, At: time.Now().UTC()})
 	}
 
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
-	if rerr := e.cfg.Engine.RecordDeliveryOutcome(rctx, entitled.DeliveryOutcome{
-		DeliveryID: a.DeliveryID, Run: a.Run, Err: err, Final: final, At: time.Now().UTC(),
-	}); rerr != nil {
+	if rerr := e.cfg.Engine.RecordDeliveryOutcomes(rctx, outcomes); rerr != nil {
 		if gone(rerr) {
-			log.Info("delivery outcome not recorded: no longer applies", "reason", rerr.Error())
+			e.log.Info("delivery outcomes not recorded: no longer apply", "request", a.RequestID, "reason", rerr.Error())
 			return nil
 		}
-		log.Error("delivery: cannot record outcome; the attempt will run again", "error", rerr)
+		e.log.Error("delivery: cannot record outcomes; the attempt will run again", "request", a.RequestID, "error", rerr)
 		return w.infraError(job, rerr)
 	}
-	if final {
-		return nil
+	if interrupted {
+		// Put the job back without using an attempt; recorded deliveries
+		// are final or carry their attempt, the rest run again.
+		return river.JobSnooze(0)
 	}
-	return err
+	if retryErr != nil {
+		return w.infraError(job, retryErr)
+	}
+	return nil
 }
 
 // attempt builds the connector and calls Grant or Revoke.

@@ -93,7 +93,7 @@ func (s *Store) enqueueDeliveries(ctx context.Context, t *tx, ds []entitled.Deli
 			retry[d.SystemID] = rp
 		}
 		jobs[i] = entitled.Job{Kind: entitled.JobDeliver, DeliveryID: d.ID, Run: d.Run, RequestID: d.RequestID,
-			AssignmentID: d.AssignmentID, Retry: rp}
+			AssignmentID: d.AssignmentID, SystemID: d.SystemID, Retry: rp}
 	}
 	return s.enqueue(ctx, t, jobs...)
 }

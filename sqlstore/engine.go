@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -86,7 +87,39 @@ const rollUpQuery = `SELECT COUNT(*), COALESCE(SUM(CASE WHEN status IN ('succeed
 // delivery is final and so are all of its request's, rolls the request and
 // its assignment up (rule 2). Outcomes of an outdated run are ignored.
 func (s *Store) RecordDeliveryOutcome(ctx context.Context, o entitled.DeliveryOutcome) error {
+	return s.RecordDeliveryOutcomes(ctx, []entitled.DeliveryOutcome{o})
+}
+
+// RecordDeliveryOutcomes records several outcomes in one transaction and
+// rolls up each request that has a newly final delivery, once.
+func (s *Store) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.DeliveryOutcome) error {
+	if len(outcomes) == 0 {
+		return nil
+	}
 	s.warm(ctx)
+	return s.inTx(ctx, func(t *tx) error {
+		var toRollUp []string
+		for _, o := range outcomes {
+			requestID, final, err := s.recordOutcome(ctx, t, o)
+			if err != nil {
+				return err
+			}
+			if final && !slices.Contains(toRollUp, requestID) {
+				toRollUp = append(toRollUp, requestID)
+			}
+		}
+		for _, id := range toRollUp {
+			if err := s.rollUp(ctx, t, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// recordOutcome updates one delivery; it returns its request and whether
+// the delivery became final. Outdated outcomes return "" and false.
+func (s *Store) recordOutcome(ctx context.Context, t *tx, o entitled.DeliveryOutcome) (string, bool, error) {
 	at := o.At
 	if at.IsZero() {
 		at = s.now()
@@ -106,22 +139,17 @@ func (s *Store) RecordDeliveryOutcome(ctx context.Context, o entitled.DeliveryOu
 			completed = fmtTime(at)
 		}
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		var requestID string
-		err := t.hqueryRow(ctx, recordOutcomeQuery, string(next), class, msg, fmtTime(at), completed, o.DeliveryID, o.Run).
-			Scan(&requestID)
-		if errors.Is(err, sql.ErrNoRows) {
-			s.Logger.Debug("ignoring outdated delivery outcome", "delivery", o.DeliveryID, "run", o.Run)
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if !next.IsFinal() {
-			return nil
-		}
-		return s.rollUp(ctx, t, requestID)
-	})
+	var requestID string
+	err := t.hqueryRow(ctx, recordOutcomeQuery, string(next), class, msg, fmtTime(at), completed, o.DeliveryID, o.Run).
+		Scan(&requestID)
+	if errors.Is(err, sql.ErrNoRows) {
+		s.Logger.Debug("ignoring outdated delivery outcome", "delivery", o.DeliveryID, "run", o.Run)
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return requestID, next.IsFinal(), nil
 }
 
 func deliveryMessage(err error) string {
