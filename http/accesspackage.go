@@ -210,6 +210,9 @@ func (s *Server) registerAccessPackages() {
 		if err != nil {
 			return err
 		}
+		if err := refuseFilterOrder(q); err != nil {
+			return err
+		}
 		scopes, err := s.svc.AccessPackages.ResourceRoleScopes(r.Context(), p["id"])
 		if err != nil {
 			return err

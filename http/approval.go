@@ -92,6 +92,9 @@ func (s *Server) registerApprovals() {
 		if err != nil {
 			return err
 		}
+		if err := refuseFilterOrder(q); err != nil {
+			return err
+		}
 		stages, err := s.svc.Approvals.ApprovalStages(r.Context(), p["id"])
 		if err != nil {
 			return err

@@ -214,6 +214,9 @@ func (s *Server) registerCatalogs() {
 		if err != nil {
 			return err
 		}
+		if _, err := s.svc.Catalogs.Catalog(r.Context(), p["id"]); err != nil {
+			return err
+		}
 		cat := entitled.Compare{Op: "eq", Property: "catalog/id", Value: p["id"]}
 		if q.List.Filter == nil {
 			q.List.Filter = cat

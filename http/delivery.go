@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/odata"
 )
 
 type deliveryErrorWire struct {
@@ -58,6 +59,13 @@ func toDelivery(d entitled.Delivery) deliveryWire {
 
 func (s *Server) registerDeliveries() {
 	s.routes.handle("GET", apiBase+"/assignmentRequests/{id}/deliveries", func(w http.ResponseWriter, r *http.Request, p params) error {
+		q, err := odata.Parse(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		if err := refuseFilterOrder(q); err != nil {
+			return err
+		}
 		if s.deliveries == nil {
 			return entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable, "deliveries are not available")
 		}
@@ -69,6 +77,6 @@ func (s *Server) registerDeliveries() {
 		for _, d := range ds {
 			items = append(items, toDelivery(d))
 		}
-		return s.collection(w, r, "", items, "", nil, nil)
+		return s.collection(w, r, "", items, "", nil, q.Select)
 	})
 }

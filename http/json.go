@@ -69,7 +69,22 @@ func (s *Server) decode(r *http.Request, v any) error {
 			Message: fmt.Sprintf("Content-Encoding %q is not supported; send identity or gzip", enc)}
 	}
 	dec := json.NewDecoder(&limitedReader{r: body, n: s.cfg.MaxBodyBytes})
-	if err := dec.Decode(v); err != nil {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		return s.decodeError(err)
+	}
+	if string(raw) == "null" {
+		return entitled.Invalidf("the request body must be a JSON object, not null")
+	}
+	if err := dec.Decode(new(json.RawMessage)); !errors.Is(err, io.EOF) {
+		if err != nil {
+			if e := s.decodeError(err); entitled.ErrorKind(e) == entitled.KindTooLarge {
+				return e
+			}
+		}
+		return entitled.Invalidf("malformed JSON: the body holds more than one JSON value; send a single JSON object")
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
 		return s.decodeError(err)
 	}
 	return nil

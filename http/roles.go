@@ -98,6 +98,9 @@ func (s *Server) registerRoles() {
 			if err != nil {
 				return err
 			}
+			if err := refuseFilterOrder(q); err != nil {
+				return err
+			}
 			var items []any
 			for _, d := range entitled.RoleDefinitions {
 				if d.Directory == dir {

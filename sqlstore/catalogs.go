@@ -87,6 +87,12 @@ func (s *Store) CreateCatalog(ctx context.Context, c *entitled.Catalog) error {
 	if c.CatalogType == "" {
 		c.CatalogType = "userManaged"
 	}
+	if n, ok := enumOf("userManaged", "serviceDefault", "serviceManaged")(c.CatalogType); ok {
+		c.CatalogType = n
+	} else {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "catalogType",
+			Message: "catalogType must be userManaged, serviceDefault or serviceManaged, not " + quoteStr(c.CatalogType)}
+	}
 	return s.inTx(ctx, func(t *tx) error {
 		c.ID = newID()
 		c.CreatedDateTime = s.now()
