@@ -31,8 +31,10 @@ type sweepWorld struct {
 	e        *env
 	routes   []ehttp.SweepRoute
 	plainTok string
-	hook     *httptest.Server
-	hookHits atomic.Int64
+	// readerTok is the Catalog reader of the catalog (and alice's manager).
+	readerTok string
+	hook      *httptest.Server
+	hookHits  atomic.Int64
 	// ids maps a pattern prefix ending in a {param} to a real id.
 	ids map[string]string
 	// named entity ids used by samples.
@@ -69,6 +71,7 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 		w.id[n] = user(n)
 	}
 	w.plainTok = e.tokenFor(w.id["pat"])
+	w.readerTok = e.tokenFor(w.id["mgr"])
 	e.do("PUT", "/v1.0/users/"+w.id["alice"]+"/manager/$ref", map[string]any{"@odata.id": e.srv.URL + "/v1.0/users/" + w.id["mgr"]}).must(t, 204)
 	w.id["group"] = str(mk("/v1.0/groups", map[string]any{"displayName": "Sales", "mailNickname": "sales"})["id"])
 	e.do("POST", "/v1.0/groups/"+w.id["group"]+"/members/$ref", map[string]any{"@odata.id": e.srv.URL + "/v1.0/users/" + w.id["alice"]}).must(t, 204)
@@ -586,6 +589,8 @@ var badQueries = []string{
 	"$skiptoken=garbage", "$skiptoken=" + url.QueryEscape("eyJ4IjoxfQ=="), "$skiptoken=" + url.QueryEscape(strings.Repeat("A", 10000)),
 	"$expand=nope", "$expand=" + url.QueryEscape("catalog($expand=nope)"), "$expand=" + url.QueryEscape("((("),
 	"$orderby=nope", "$orderby=" + url.QueryEscape("displayName sideways"), "$orderby=" + url.QueryEscape("1; DROP TABLE users"),
+	"$filter=" + url.QueryEscape("displayName eq '"+strings.Repeat("x", 100<<10)+"'"),
+	"$filter=" + url.QueryEscape("startswith(displayName,'\u0000')"),
 	"$select=nope", "$count=maybe", "$search=x", "$skip=1",
 }
 
@@ -648,6 +653,11 @@ func TestSweep(t *testing.T) {
 				pc.mayChange = true
 			}
 			w.run(t, k, pc)
+			// A Catalog reader may read its catalog but change nothing.
+			rc := pc
+			rc.name, rc.token = "catalog reader", w.readerTok
+			rc.body = body()
+			w.run(t, k, rc)
 			// Unknown ids in every path parameter, as the administrator.
 			for i := 0; i < paramCount(r.Pattern); i++ {
 				for _, id := range badIDs {
@@ -683,6 +693,8 @@ func TestSweep(t *testing.T) {
 			}
 			w.run(t, k, call{name: "body null", method: r.Method, path: path, token: admin, body: rawBody("null"), want: []int{400}})
 			w.run(t, k, call{name: "not gzip", method: r.Method, path: path, token: admin, body: rawBody("{}"),
+				hdr: map[string]string{"Content-Encoding": "gzip"}, want: []int{400}})
+			w.run(t, k, call{name: "gzip array", method: r.Method, path: path, token: admin, body: bytes.NewReader(gz(t, `[1,2]`)),
 				hdr: map[string]string{"Content-Encoding": "gzip"}, want: []int{400}})
 			w.run(t, k, call{name: "brotli", method: r.Method, path: path, token: admin, body: rawBody("{}"),
 				hdr: map[string]string{"Content-Encoding": "br"}, want: []int{400, 415}})
