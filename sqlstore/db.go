@@ -19,7 +19,6 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"github.com/entitled-dev/entitled"
 )
@@ -53,10 +52,11 @@ func Open(dsn string) (*DB, error) {
 			}
 		}
 		q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-		db, err := sql.Open("sqlite", "file:"+path+q)
+		connector, err := openSQLite("file:" + path + q)
 		if err != nil {
 			return nil, err
 		}
+		db := sql.OpenDB(connector)
 		// SQLite allows one writer; River and the services share one
 		// connection so that jobs insert in the same transaction as the
 		// state change, and nothing ever waits on a lock it holds.
@@ -136,6 +136,11 @@ func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	return t.Tx.QueryContext(ctx, t.db.rebind(q), args...)
+}
+
+// queryRow runs a one-row query outside a transaction.
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.SQL.QueryRowContext(ctx, db.rebind(q), args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -34,14 +32,8 @@ func ignoreNotFound(err error) error {
 // full connected system; a CodeStale conflict when the delivery is final or
 // was started again (another run) since the job was queued.
 func (s *Store) DeliveryWork(ctx context.Context, deliveryID string, run int) (*entitled.DeliveryWork, error) {
-	s.warm(ctx)
 	var u entitled.User
-	var row *sql.Row
-	if st := prepared(s.db.SQL, deliveryWorkQuery); st != nil {
-		row = st.QueryRowContext(ctx, deliveryID)
-	} else {
-		row = s.db.SQL.QueryRowContext(ctx, s.db.rebind(deliveryWorkQuery), deliveryID)
-	}
+	row := s.db.queryRow(ctx, deliveryWorkQuery, deliveryID)
 	d, err := scanDelivery(row, &u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -55,14 +47,7 @@ func (s *Store) DeliveryWork(ctx context.Context, deliveryID string, run int) (*
 	if d.Run != run {
 		return nil, errStale("delivery %s is on run %d, not %d", deliveryID, d.Run, run)
 	}
-	var sysRow *sql.Row
-	q := `SELECT ` + systemCols + ` FROM systems WHERE id = ?`
-	if st := prepared(s.db.SQL, q); st != nil {
-		sysRow = st.QueryRowContext(ctx, d.SystemID)
-	} else {
-		sysRow = s.db.SQL.QueryRowContext(ctx, s.db.rebind(q), d.SystemID)
-	}
-	sys, err := scanSystem(sysRow)
+	sys, err := scanSystem(s.db.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE id = ?`, d.SystemID))
 	if err != nil {
 		return nil, notFound(err, "connected system", d.SystemID)
 	}
@@ -96,7 +81,6 @@ func (s *Store) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.
 	if len(outcomes) == 0 {
 		return nil
 	}
-	s.warm(ctx)
 	return s.inTx(ctx, func(t *tx) error {
 		var toRollUp []string
 		for _, o := range outcomes {
@@ -140,7 +124,7 @@ func (s *Store) recordOutcome(ctx context.Context, t *tx, o entitled.DeliveryOut
 		}
 	}
 	var requestID string
-	err := t.hqueryRow(ctx, recordOutcomeQuery, string(next), class, msg, fmtTime(at), completed, o.DeliveryID, o.Run).
+	err := t.queryRow(ctx, recordOutcomeQuery, string(next), class, msg, fmtTime(at), completed, o.DeliveryID, o.Run).
 		Scan(&requestID)
 	if errors.Is(err, sql.ErrNoRows) {
 		s.Logger.Debug("ignoring outdated delivery outcome", "delivery", o.DeliveryID, "run", o.Run)
@@ -164,7 +148,7 @@ func deliveryMessage(err error) string {
 // are final, and its assignment's state after it.
 func (s *Store) rollUp(ctx context.Context, t *tx, requestID string) error {
 	var total, final, ok int
-	if err := t.hqueryRow(ctx, rollUpQuery, requestID).Scan(&total, &final, &ok); err != nil {
+	if err := t.queryRow(ctx, rollUpQuery, requestID).Scan(&total, &final, &ok); err != nil {
 		return err
 	}
 	if final < total {
@@ -280,102 +264,10 @@ func (s *Store) TimeOutApprovalStage(ctx context.Context, requestID, stageID str
 	return s.inTx(ctx, func(t *tx) error { return s.timeOutStage(ctx, t, requestID, stageID) })
 }
 
-// Hot-path statements are prepared once per database and reused inside
-// transactions (Tx.StmtContext reuses the statement prepared on the same
-// connection), so SQLite does not parse them again on every request.
-
-var hotStmts sync.Map // *sql.DB → *stmtSet
-
-type stmtSet struct {
-	once  sync.Once
-	stmts atomic.Pointer[map[string]*sql.Stmt]
-}
-
-// hotQueries lists the statements worth preparing once.
-var hotQueries = []string{
-	`SELECT ` + policyCols + ` FROM policies WHERE id = ?`,
-	`SELECT ` + packageCols + ` FROM access_packages WHERE id = ?`,
-	`SELECT ` + userCols + ` FROM users WHERE id = ?`,
-	scopeSelect + ` WHERE rs.access_package_id = ? ORDER BY rs.id`,
-	`SELECT ` + systemCols + ` FROM systems WHERE id = ?`,
-	`SELECT ` + requestCols + ` FROM assignment_requests WHERE id = ?`,
-	liveCheckQuery,
-	insertAssignmentQuery,
-	insertRequestQuery,
-	deliveryWorkQuery,
-	recordOutcomeQuery,
-	rollUpQuery,
-	setRequestStateQuery,
-	setAssignmentStateQuery,
-	`SELECT retry FROM systems WHERE id = ?`,
-}
-
-// warm prepares the hot statements once per database, outside any
-// transaction (the SQLite pool has one connection).
-func (s *Store) warm(ctx context.Context) {
-	v, _ := hotStmts.LoadOrStore(s.db.SQL, &stmtSet{})
-	set := v.(*stmtSet)
-	set.once.Do(func() {
-		m := map[string]*sql.Stmt{}
-		for _, q := range hotQueries {
-			st, err := s.db.SQL.PrepareContext(ctx, s.db.rebind(q))
-			if err == nil {
-				m[q] = st
-			}
-		}
-		set.stmts.Store(&m)
-	})
-}
-
-// prepared returns the prepared hot statement for q, or nil.
-func prepared(db *sql.DB, q string) *sql.Stmt {
-	v, ok := hotStmts.Load(db)
-	if !ok {
-		return nil
-	}
-	m := v.(*stmtSet).stmts.Load()
-	if m == nil {
-		return nil
-	}
-	return (*m)[q]
-}
-
-// stmt returns the transaction's view of a prepared hot statement, or nil.
-func (t *tx) stmt(ctx context.Context, q string) *sql.Stmt {
-	if st := prepared(t.db.SQL, q); st != nil {
-		return t.Tx.StmtContext(ctx, st)
-	}
-	return nil
-}
-
-// hexec runs a statement, prepared once when it is a hot one.
-func (t *tx) hexec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	if st := t.stmt(ctx, q); st != nil {
-		return st.ExecContext(ctx, args...)
-	}
-	return t.exec(ctx, q, args...)
-}
-
-// hqueryRow runs a one-row query, prepared once when it is a hot one.
-func (t *tx) hqueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	if st := t.stmt(ctx, q); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return t.queryRow(ctx, q, args...)
-}
-
-// hquery runs a query, prepared once when it is a hot one.
-func (t *tx) hquery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	if st := t.stmt(ctx, q); st != nil {
-		return st.QueryContext(ctx, args...)
-	}
-	return t.query(ctx, q, args...)
-}
-
 // Cached versions of the loaders used on the hot path.
 
 func (s *Store) hotPolicy(ctx context.Context, t *tx, id string) (*entitled.AssignmentPolicy, error) {
-	p, err := scanPolicy(t.hqueryRow(ctx, `SELECT `+policyCols+` FROM policies WHERE id = ?`, id))
+	p, err := scanPolicy(t.queryRow(ctx, `SELECT `+policyCols+` FROM policies WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "assignment policy", id)
 	}
@@ -383,7 +275,7 @@ func (s *Store) hotPolicy(ctx context.Context, t *tx, id string) (*entitled.Assi
 }
 
 func (s *Store) hotPackage(ctx context.Context, t *tx, id string) (*entitled.AccessPackage, error) {
-	p, err := scanPackage(t.hqueryRow(ctx, `SELECT `+packageCols+` FROM access_packages WHERE id = ?`, id))
+	p, err := scanPackage(t.queryRow(ctx, `SELECT `+packageCols+` FROM access_packages WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "access package", id)
 	}
@@ -391,7 +283,7 @@ func (s *Store) hotPackage(ctx context.Context, t *tx, id string) (*entitled.Acc
 }
 
 func (s *Store) hotUser(ctx context.Context, t *tx, id string) (*entitled.User, error) {
-	u, err := scanUser(t.hqueryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "user", id)
 	}
@@ -399,7 +291,7 @@ func (s *Store) hotUser(ctx context.Context, t *tx, id string) (*entitled.User, 
 }
 
 func (s *Store) hotRoleScopes(ctx context.Context, t *tx, packageID string) ([]entitled.ResourceRoleScope, error) {
-	rows, err := t.hquery(ctx, scopeSelect+` WHERE rs.access_package_id = ? ORDER BY rs.id`, packageID)
+	rows, err := t.query(ctx, scopeSelect+` WHERE rs.access_package_id = ? ORDER BY rs.id`, packageID)
 	if err != nil {
 		return nil, err
 	}
@@ -418,7 +310,7 @@ func (s *Store) hotRoleScopes(ctx context.Context, t *tx, packageID string) ([]e
 // retryOf returns a connected system's retry policy.
 func (s *Store) retryOf(ctx context.Context, t *tx, systemID string) (entitled.RetryPolicy, error) {
 	var raw string
-	if err := t.hqueryRow(ctx, `SELECT retry FROM systems WHERE id = ?`, systemID).Scan(&raw); err != nil {
+	if err := t.queryRow(ctx, `SELECT retry FROM systems WHERE id = ?`, systemID).Scan(&raw); err != nil {
 		return entitled.RetryPolicy{}, notFound(err, "connected system", systemID)
 	}
 	return decodeRetry(raw)

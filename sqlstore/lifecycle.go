@@ -47,7 +47,7 @@ func scanRequest(r scanner) (*reqRow, error) {
 
 // loadRequest loads a request by id without authorization; 404 when missing.
 func (s *Store) loadRequest(ctx context.Context, t *tx, id string) (*reqRow, error) {
-	q, err := scanRequest(t.hqueryRow(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE id = ?`, id))
+	q, err := scanRequest(t.queryRow(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "assignment request", id)
 	}
@@ -69,7 +69,7 @@ const setAssignmentStateQuery = `UPDATE assignments SET state = ?, status = ? WH
 // insertRequest stores a new request (its ID, State and CreatedDateTime set).
 func insertRequest(ctx context.Context, t *tx, r *entitled.AssignmentRequest, sched scheduleJSON) error {
 	r.Status = r.State.Status()
-	_, err := t.hexec(ctx, insertRequestQuery,
+	_, err := t.exec(ctx, insertRequestQuery,
 		r.ID, string(r.RequestType), string(r.State), r.Status, r.Justification, fmtTime(r.CreatedDateTime),
 		fmtTimePtr(r.CompletedDateTime), sched.encode(), r.AccessPackageID, r.AssignmentPolicyID, r.CatalogID,
 		r.TargetID, r.RequestorID, r.AssignmentID, r.Answers)
@@ -89,7 +89,7 @@ func errChanged(id string) error {
 // another transaction changed the request first.
 func (s *Store) setRequestState(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, state entitled.RequestState,
 	completed *time.Time, activity string) error {
-	res, err := t.hexec(ctx, setRequestStateQuery, string(state), state.Status(), fmtTimePtr(completed), q.ID, q.version)
+	res, err := t.exec(ctx, setRequestStateQuery, string(state), state.Status(), fmtTimePtr(completed), q.ID, q.version)
 	if err != nil {
 		return fmt.Errorf("update request: %w", err)
 	}
@@ -238,7 +238,7 @@ func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *
 		asc.Expiration.EndDateTime = end
 	}
 	q.AssignmentID = newID()
-	if _, err := t.hexec(ctx, insertAssignmentQuery, q.AssignmentID, q.AccessPackageID, q.AssignmentPolicyID, q.CatalogID,
+	if _, err := t.exec(ctx, insertAssignmentQuery, q.AssignmentID, q.AccessPackageID, q.AssignmentPolicyID, q.CatalogID,
 		q.TargetID, string(entitled.AssignmentDelivering), entitled.AssignmentDelivering.Status(), scheduleOf(asc).encode(),
 		fmtTime(now)); err != nil {
 		return fmt.Errorf("insert assignment: %w", err)
@@ -388,7 +388,7 @@ func (s *Store) expireAssignmentNow(ctx context.Context, t *tx, assignmentID str
 
 // setAssignmentState sets an assignment's state.
 func setAssignmentState(ctx context.Context, t *tx, assignmentID string, st entitled.AssignmentState) error {
-	_, err := t.hexec(ctx, setAssignmentStateQuery, string(st), st.Status(), assignmentID)
+	_, err := t.exec(ctx, setAssignmentStateQuery, string(st), st.Status(), assignmentID)
 	return err
 }
 

@@ -46,7 +46,6 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
 			Message: "assignment.assignmentPolicyId is required for an add request"}
 	}
-	s.warm(ctx)
 	return s.inTx(ctx, func(t *tx) error {
 		now := s.now()
 		p, err := s.hotPolicy(ctx, t, r.AssignmentPolicyID)
@@ -189,7 +188,7 @@ const liveCheckQuery = `SELECT 'request', id FROM assignment_requests
 // assignment per user and package. except names a request to ignore.
 func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, packageID, except string) error {
 	var kind, id string
-	err := t.hqueryRow(ctx, liveCheckQuery, targetID, packageID, except, targetID, packageID).Scan(&kind, &id)
+	err := t.queryRow(ctx, liveCheckQuery, targetID, packageID, except, targetID, packageID).Scan(&kind, &id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}

@@ -84,7 +84,7 @@ func runBench(cmd *cobra.Command, _ []string) error {
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return err
 		}
-		defer pprof.StopCPUProfile()
+		defer pprof.StopCPUProfile() // also stops it when the run fails
 	}
 	start := time.Now()
 	var next atomic.Int64
@@ -129,9 +129,10 @@ func runBench(cmd *cobra.Command, _ []string) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 	elapsed := time.Since(start)
+	pprof.StopCPUProfile()
 	stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := a.engine.Stop(stopCtx); err != nil {
