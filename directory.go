@@ -51,3 +51,11 @@ type RoleAssignment struct {
 
 // CatalogScope is the AppScopeID of a role assignment on one catalog.
 func CatalogScope(catalogID string) string { return "/AccessPackageCatalog/" + catalogID }
+
+// MembershipChange adds a user to a group of the built-in directory, or
+// removes them (Add false).
+type MembershipChange struct {
+	GroupID string
+	UserID  string
+	Add     bool
+}

@@ -126,3 +126,37 @@ func RedactedConfig(kind ConnectorKind, config map[string]any) map[string]any {
 	}
 	return out
 }
+
+// Change is one grant or revoke for a batch.
+type Change struct {
+	Action DeliveryAction
+	Grant  Grant
+}
+
+// BatchConnector is a Connector that applies several changes in one round
+// trip where its protocol allows (one transaction, one LDAP modify, …).
+// The engine uses it for the deliveries of one request to one system. The
+// result has one error (or nil) per change, in order.
+type BatchConnector interface {
+	Connector
+	ApplyBatch(ctx context.Context, changes []Change) []error
+}
+
+// ResourcePage is one page of resources discovered in a connected system.
+type ResourcePage struct {
+	Resources []ResourceInfo
+	// Next is an opaque token for the next page; empty on the last page.
+	Next string
+}
+
+// ResourceLister is a Connector that can list the resources of its system
+// (LDAP groups, SCIM groups, PostgreSQL roles), for administrators browsing
+// what to add to a catalog. search filters by name; limit bounds the page.
+type ResourceLister interface {
+	ListResources(ctx context.Context, search, pageToken string, limit int) (ResourcePage, error)
+}
+
+// Checker is a Connector that can test its connection and credentials.
+type Checker interface {
+	Check(ctx context.Context) error
+}

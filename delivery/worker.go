@@ -26,48 +26,65 @@ func (w *deliverWorker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
 	return time.Now().Add(job.Args.policy().Backoff(job.Attempt))
 }
 
-// Work attempts every delivery of the job that is still due, in order, then
-// records all outcomes in one transaction. A transient failure that is not
-// final makes River retry the job; deliveries that succeeded meanwhile are
-// final and skipped on the next attempt.
+// Work attempts every delivery of the job that is still due, then records
+// all outcomes in one transaction. A connector that applies batches gets all
+// of them in one call. A transient failure that is not final makes River
+// retry the job; deliveries that succeeded meanwhile are final and skipped
+// on the next attempt.
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	e := w.e
 	a := job.Args
 	limit := a.attemptLimit(job.MaxAttempts)
-	outcomes := make([]entitled.DeliveryOutcome, 0, len(a.Deliveries))
-	var retryErr error
-	interrupted := false
-	for _, ref := range a.Deliveries {
-		log := e.log.With("delivery", ref.ID, "run", ref.Run, "attempt", job.Attempt, "request", a.RequestID)
-		work, err := e.cfg.Engine.DeliveryWork(ctx, ref.ID, ref.Run)
-		if err != nil {
-			if gone(err) {
-				log.Debug("delivery skipped: no longer applies", "reason", err.Error())
-				continue
-			}
-			if shutdown(ctx) {
-				interrupted = true
-				break
-			}
-			log.Error("delivery: cannot load work", "error", err)
-			if len(outcomes) == 0 {
-				return w.infraError(job, err)
-			}
-			retryErr = err
-			continue
-		}
-		log = log.With("system", work.System.Name, "action", string(work.Delivery.Action))
 
-		start := time.Now()
-		err = w.attempt(ctx, work)
-		took := time.Since(start)
-		if err != nil && shutdown(ctx) {
-			// Stopping: not the target's fault. Nothing is recorded for this
-			// delivery; the job runs again when a worker starts.
-			log.Info("delivery interrupted by shutdown; it will run again", "duration", took)
-			interrupted = true
-			break
+	works := make([]*entitled.DeliveryWork, 0, len(a.Deliveries))
+	var loadErr error
+	for _, ref := range a.Deliveries {
+		work, err := e.cfg.Engine.DeliveryWork(ctx, ref.ID, ref.Run)
+		switch {
+		case err == nil:
+			works = append(works, work)
+		case gone(err):
+			e.log.Debug("delivery skipped: no longer applies", "delivery", ref.ID, "run", ref.Run, "reason", err.Error())
+		case shutdown(ctx):
+			return river.JobSnooze(0)
+		default:
+			e.log.Error("delivery: cannot load work", "delivery", ref.ID, "request", a.RequestID, "error", err)
+			loadErr = err
 		}
+	}
+	if len(works) == 0 {
+		if loadErr != nil {
+			return w.infraError(job, loadErr)
+		}
+		return nil
+	}
+
+	start := time.Now()
+	errs := w.apply(ctx, works)
+	took := time.Since(start)
+	if shutdown(ctx) {
+		// Stopping: a failure now is not the target's fault. Only what
+		// succeeded is recorded; the job runs again, without using an
+		// attempt, when a worker starts.
+		var done []entitled.DeliveryOutcome
+		for i, work := range works {
+			if errs[i] == nil {
+				done = append(done, entitled.DeliveryOutcome{DeliveryID: work.Delivery.ID, Run: work.Delivery.Run, Final: true, At: time.Now().UTC()})
+			}
+		}
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+		defer cancel()
+		if err := e.cfg.Engine.RecordDeliveryOutcomes(rctx, done); err != nil {
+			e.log.Warn("delivery: cannot record outcomes at shutdown; they will run again", "request", a.RequestID, "error", err)
+		}
+		e.log.Info("deliveries interrupted by shutdown; they will run again", "request", a.RequestID, "duration", took)
+		return river.JobSnooze(0)
+	}
+
+	retryErr := loadErr
+	outcomes := make([]entitled.DeliveryOutcome, len(works))
+	for i, work := range works {
+		err := errs[i]
 		final := err == nil || entitled.ClassOf(err) == entitled.Permanent || job.Attempt >= limit
 		outcome := outcomeSucceeded
 		switch {
@@ -78,14 +95,16 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 			retryErr = err
 		}
 		e.metrics.observe(work.Delivery.Action, outcome, work.System.Kind, took)
-		attrs := []any{"outcome", outcome, "duration", took, "maxAttempts", limit}
+		attrs := []any{"delivery", work.Delivery.ID, "run", work.Delivery.Run, "attempt", job.Attempt,
+			"request", work.Delivery.RequestID, "system", work.System.Name, "action", string(work.Delivery.Action),
+			"outcome", outcome, "duration", took, "maxAttempts", limit}
 		if err != nil {
 			attrs = append(attrs, "class", string(entitled.ClassOf(err)), "error", err.Error())
-			log.Warn("delivery attempt failed", attrs...)
+			e.log.Warn("delivery attempt failed", attrs...)
 		} else {
-			log.Info("delivery attempt succeeded", attrs...)
+			e.log.Info("delivery attempt succeeded", attrs...)
 		}
-		outcomes = append(outcomes, entitled.DeliveryOutcome{DeliveryID: ref.ID, Run: ref.Run, Err: err, Final: final, At: time.Now().UTC()})
+		outcomes[i] = entitled.DeliveryOutcome{DeliveryID: work.Delivery.ID, Run: work.Delivery.Run, Err: err, Final: final, At: time.Now().UTC()}
 	}
 
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
@@ -98,35 +117,69 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		e.log.Error("delivery: cannot record outcomes; the attempt will run again", "request", a.RequestID, "error", rerr)
 		return w.infraError(job, rerr)
 	}
-	if interrupted {
-		// Put the job back without using an attempt; recorded deliveries
-		// are final or carry their attempt, the rest run again.
-		return river.JobSnooze(0)
-	}
 	if retryErr != nil {
 		return w.infraError(job, retryErr)
 	}
 	return nil
 }
 
-// attempt builds the connector and calls Grant or Revoke.
-func (w *deliverWorker) attempt(ctx context.Context, work *entitled.DeliveryWork) error {
-	conn, err := w.e.cfg.Connectors.For(&work.System)
+// apply runs the changes of works (all for one system): in one call when
+// the connector applies batches, else one by one. It returns one error per work.
+func (w *deliverWorker) apply(ctx context.Context, works []*entitled.DeliveryWork) []error {
+	errs := make([]error, len(works))
+	conn, err := w.connector(&works[0].System)
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	if bc, ok := conn.(entitled.BatchConnector); ok && len(works) > 1 {
+		changes := make([]entitled.Change, len(works))
+		for i, work := range works {
+			changes[i] = entitled.Change{Action: work.Delivery.Action, Grant: work.Grant}
+		}
+		res := bc.ApplyBatch(ctx, changes)
+		for i := range errs {
+			if i < len(res) {
+				errs[i] = res[i]
+			} else {
+				errs[i] = entitled.TransientErrorf("connector %s returned no result for this change", works[0].System.Name)
+			}
+		}
+		return errs
+	}
+	for i, work := range works {
+		if ctx.Err() != nil {
+			errs[i] = ctx.Err()
+			continue
+		}
+		errs[i] = applyOne(ctx, conn, work)
+	}
+	return errs
+}
+
+// connector builds the system's connector; a connector that cannot be
+// built has a bad config, so retrying the same config will not help.
+func (w *deliverWorker) connector(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
+	conn, err := w.e.cfg.Connectors.For(sys)
 	if err != nil {
 		var de *entitled.DeliveryError
 		if errors.As(err, &de) {
-			return err
+			return nil, err
 		}
-		// A connector that cannot be built has a bad config: retrying the
-		// same config will not help.
-		return entitled.PermanentErrorf("connected system %s: %v", work.System.Name, err)
+		return nil, entitled.PermanentErrorf("connected system %s: %v", sys.Name, err)
 	}
-	g := work.Grant
+	return conn, nil
+}
+
+// applyOne calls Grant or Revoke for one delivery.
+func applyOne(ctx context.Context, conn entitled.Connector, work *entitled.DeliveryWork) error {
 	switch work.Delivery.Action {
 	case entitled.ActionGrant:
-		return conn.Grant(ctx, g)
+		return conn.Grant(ctx, work.Grant)
 	case entitled.ActionRevoke:
-		return conn.Revoke(ctx, g)
+		return conn.Revoke(ctx, work.Grant)
 	}
 	return entitled.PermanentErrorf("unknown delivery action %q", work.Delivery.Action)
 }

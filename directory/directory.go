@@ -32,6 +32,10 @@ type Membership interface {
 	GrantMembership(ctx context.Context, groupID, userID string) error
 	// RevokeMembership removes a user from a group (idempotent).
 	RevokeMembership(ctx context.Context, groupID, userID string) error
+	// ApplyMemberships applies several changes in one transaction and
+	// returns one error per change (404 *entitled.Error for an unknown group
+	// or user; any other error fails every change).
+	ApplyMemberships(ctx context.Context, changes []entitled.MembershipChange) []error
 }
 
 type kind struct{ m Membership }
@@ -95,6 +99,34 @@ func (c *Connector) Revoke(ctx context.Context, g entitled.Grant) error {
 		return err
 	}
 	return classify(c.m.RevokeMembership(ctx, groupID, userID), groupID, userID)
+}
+
+// ApplyBatch applies several grants and revokes in one transaction.
+func (c *Connector) ApplyBatch(ctx context.Context, changes []entitled.Change) []error {
+	errs := make([]error, len(changes))
+	valid := make([]entitled.MembershipChange, 0, len(changes))
+	index := make([]int, 0, len(changes))
+	for i, ch := range changes {
+		groupID, userID, err := target(ch.Grant)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		valid = append(valid, entitled.MembershipChange{GroupID: groupID, UserID: userID, Add: ch.Action == entitled.ActionGrant})
+		index = append(index, i)
+	}
+	if len(valid) == 0 {
+		return errs
+	}
+	res := c.m.ApplyMemberships(ctx, valid)
+	for j, i := range index {
+		var err error
+		if j < len(res) {
+			err = res[j]
+		}
+		errs[i] = classify(err, valid[j].GroupID, valid[j].UserID)
+	}
+	return errs
 }
 
 func target(g entitled.Grant) (groupID, userID string, err error) {

@@ -152,3 +152,33 @@ func TestValidate(t *testing.T) {
 		t.Fatalf("Validate with a key: %v, want 400 on config.url", err)
 	}
 }
+
+// TestApplyBatch: several changes in one call, each with its own result; an
+// unknown group fails only its own change.
+func TestApplyBatch(t *testing.T) {
+	db, c := setup(t)
+	ctx := context.Background()
+	bc, ok := c.(entitled.BatchConnector)
+	if !ok {
+		t.Fatal("the directory connector does not apply batches")
+	}
+	errs := bc.ApplyBatch(ctx, []entitled.Change{
+		{Action: entitled.ActionGrant, Grant: grantOf(groupID, userID)},
+		{Action: entitled.ActionGrant, Grant: grantOf("no-such-group", userID)},
+		{Action: entitled.ActionGrant, Grant: grantOf(groupID, userID)},
+	})
+	if len(errs) != 3 || errs[0] != nil || errs[2] != nil {
+		t.Fatalf("batch results %v: want nil, error, nil", errs)
+	}
+	permanent(t, errs[1], "no-such-group")
+	if n := count(t, db, `SELECT count(*) FROM group_members`); n != 1 {
+		t.Fatalf("%d membership rows, want 1", n)
+	}
+	errs = bc.ApplyBatch(ctx, []entitled.Change{{Action: entitled.ActionRevoke, Grant: grantOf(groupID, userID)}})
+	if errs[0] != nil {
+		t.Fatal(errs[0])
+	}
+	if n := count(t, db, `SELECT count(*) FROM group_members`); n != 0 {
+		t.Fatalf("%d membership rows after the revoke batch, want 0", n)
+	}
+}

@@ -39,45 +39,13 @@ func (s *Store) DirectoryGroup(ctx context.Context, id string) (*entitled.Group,
 // together; a 404 *entitled.Error (Target "group" or "user") names what is
 // unknown.
 func (s *Store) GrantMembership(ctx context.Context, groupID, userID string) error {
-	return s.inTx(ctx, func(t *tx) error {
-		name, err := s.membershipCheck(ctx, t, groupID, userID)
-		if err != nil {
-			return err
-		}
-		res, err := t.exec(ctx, `INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`,
-			groupID, userID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil // already a member: nothing changed, nothing to audit
-		}
-		return s.audit(ctx, t, entitled.SystemActor, auditEntry{Activity: "Add member to group", Operation: "Add",
-			TargetID: groupID, TargetType: "Group", TargetName: name,
-			After: map[string]string{"groupId": groupID, "userId": userID}})
-	})
+	return s.ApplyMemberships(ctx, []entitled.MembershipChange{{GroupID: groupID, UserID: userID, Add: true}})[0]
 }
 
-// RevokeMembership removes the user from the group of the built-in
-// directory; a non-member is success. Like GrantMembership it does no
-// authorization and audits the change in the same transaction.
+// RevokeMembership removes the user from the group; not being a member is
+// success. Unknown group or user → 404 *entitled.Error.
 func (s *Store) RevokeMembership(ctx context.Context, groupID, userID string) error {
-	return s.inTx(ctx, func(t *tx) error {
-		name, err := s.membershipCheck(ctx, t, groupID, userID)
-		if err != nil {
-			return err
-		}
-		res, err := t.exec(ctx, `DELETE FROM group_members WHERE group_id = ? AND user_id = ?`, groupID, userID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil // not a member: nothing changed, nothing to audit
-		}
-		return s.audit(ctx, t, entitled.SystemActor, auditEntry{Activity: "Remove member from group", Operation: "Delete",
-			TargetID: groupID, TargetType: "Group", TargetName: name,
-			Before: map[string]string{"groupId": groupID, "userId": userID}})
-	})
+	return s.ApplyMemberships(ctx, []entitled.MembershipChange{{GroupID: groupID, UserID: userID}})[0]
 }
 
 // membershipCheck returns the group's display name after checking that the
@@ -102,4 +70,56 @@ func (s *Store) membershipCheck(ctx context.Context, t *tx, groupID, userID stri
 		return "", err
 	}
 	return name, nil
+}
+
+// ApplyMemberships applies several membership changes in one transaction,
+// auditing each change that alters a row. An unknown group or user fails
+// only its own change; any other error fails them all.
+func (s *Store) ApplyMemberships(ctx context.Context, changes []entitled.MembershipChange) []error {
+	errs := make([]error, len(changes))
+	err := s.inTx(ctx, func(t *tx) error {
+		for i, ch := range changes {
+			name, err := s.membershipCheck(ctx, t, ch.GroupID, ch.UserID)
+			if err != nil {
+				if entitled.ErrorKind(err) == entitled.KindNotFound {
+					errs[i] = err
+					continue
+				}
+				return err
+			}
+			if err := s.applyMembership(ctx, t, ch, name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+	}
+	return errs
+}
+
+// applyMembership inserts or deletes one membership row and audits a change.
+func (s *Store) applyMembership(ctx context.Context, t *tx, ch entitled.MembershipChange, groupName string) error {
+	q, activity, op := `DELETE FROM group_members WHERE group_id = ? AND user_id = ?`, "Remove member from group", "Delete"
+	if ch.Add {
+		q, activity, op = `INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, "Add member to group", "Add"
+	}
+	res, err := t.exec(ctx, q, ch.GroupID, ch.UserID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil // nothing changed, nothing to audit
+	}
+	snap := map[string]string{"groupId": ch.GroupID, "userId": ch.UserID}
+	e := auditEntry{Activity: activity, Operation: op, TargetID: ch.GroupID, TargetType: "Group", TargetName: groupName}
+	if ch.Add {
+		e.After = snap
+	} else {
+		e.Before = snap
+	}
+	return s.audit(ctx, t, entitled.SystemActor, e)
 }
