@@ -165,6 +165,13 @@ type SystemService interface {
 	Systems(ctx context.Context, opt ListOptions) (Page[ConnectedSystem], error)
 	UpdateSystem(ctx context.Context, id string, upd SystemUpdate) (*ConnectedSystem, error)
 	DeleteSystem(ctx context.Context, id string) error
+	// SystemResources lists resources of the system that can be added to
+	// a catalog (LDAP groups, SCIM groups, roles …), filtered by search;
+	// opt.Top and opt.SkipToken page through them.
+	SystemResources(ctx context.Context, id, search string, opt ListOptions) (Page[ResourceInfo], error)
+	// CheckSystem tests the system's connection and credentials: nil when
+	// they work, else the connector's classified error.
+	CheckSystem(ctx context.Context, id string) error
 }
 
 // AuditService reads the audit log (filterable by activityDateTime and

@@ -36,6 +36,9 @@ type Membership interface {
 	// returns one error per change (404 *entitled.Error for an unknown group
 	// or user; any other error fails every change).
 	ApplyMemberships(ctx context.Context, changes []entitled.MembershipChange) []error
+	// DirectoryGroups lists groups whose display name contains search
+	// (case-insensitive), ordered by id, after the id given, at most limit.
+	DirectoryGroups(ctx context.Context, search, after string, limit int) ([]entitled.Group, error)
 }
 
 type kind struct{ m Membership }
@@ -100,6 +103,27 @@ func (c *Connector) Revoke(ctx context.Context, g entitled.Grant) error {
 	}
 	return classify(c.m.RevokeMembership(ctx, groupID, userID), groupID, userID)
 }
+
+// ListResources pages through the directory's groups, by id.
+func (c *Connector) ListResources(ctx context.Context, search, pageToken string, limit int) (entitled.ResourcePage, error) {
+	gs, err := c.m.DirectoryGroups(ctx, search, pageToken, limit+1)
+	if err != nil {
+		return entitled.ResourcePage{}, err
+	}
+	var page entitled.ResourcePage
+	for i, g := range gs {
+		if i == limit {
+			page.Next = gs[limit-1].ID
+			break
+		}
+		page.Resources = append(page.Resources, entitled.ResourceInfo{OriginID: g.ID, DisplayName: g.DisplayName,
+			Description: g.Description, Roles: []entitled.ResourceRoleRef{{OriginID: RoleOriginID(g.ID), DisplayName: MemberRole}}})
+	}
+	return page, nil
+}
+
+// Check always succeeds: the directory is entitled's own database.
+func (c *Connector) Check(ctx context.Context) error { return nil }
 
 // ApplyBatch applies several grants and revokes in one transaction.
 func (c *Connector) ApplyBatch(ctx context.Context, changes []entitled.Change) []error {

@@ -182,3 +182,31 @@ func TestApplyBatch(t *testing.T) {
 		t.Fatalf("%d membership rows after the revoke batch, want 0", n)
 	}
 }
+
+// TestListResources pages through groups and filters by name.
+func TestListResources(t *testing.T) {
+	db, c := setup(t)
+	ctx := context.Background()
+	for _, name := range []string{"Sales", "Sales EMEA", "Support"} {
+		if _, err := db.SQL.ExecContext(ctx, `INSERT INTO groups (id, display_name, created_at) VALUES (?, ?, '2026-01-01T00:00:00.000000Z')`,
+			"g-"+name, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := c.(entitled.ResourceLister)
+	p1, err := l.ListResources(ctx, "sales", "", 1)
+	if err != nil || len(p1.Resources) != 1 || p1.Next == "" {
+		t.Fatalf("first page: %+v %v", p1, err)
+	}
+	p2, err := l.ListResources(ctx, "sales", p1.Next, 1)
+	if err != nil || len(p2.Resources) != 1 || p2.Next != "" || p2.Resources[0].OriginID == p1.Resources[0].OriginID {
+		t.Fatalf("second page: %+v %v", p2, err)
+	}
+	if r := p2.Resources[0].Roles; len(r) != 1 || r[0].OriginID != directory.RoleOriginID(p2.Resources[0].OriginID) {
+		t.Errorf("roles: %+v", r)
+	}
+	all, _ := l.ListResources(ctx, "", "", 10)
+	if len(all.Resources) != 4 { // Payroll + the three above
+		t.Errorf("%d groups without search, want 4", len(all.Resources))
+	}
+}

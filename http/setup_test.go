@@ -15,62 +15,17 @@ import (
 	"testing"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
+	"github.com/entitled-dev/entitled/directory"
 	ehttp "github.com/entitled-dev/entitled/http"
 	"github.com/entitled-dev/entitled/sqlstore"
+	"github.com/entitled-dev/entitled/webhook"
 )
 
 // noQueue drops jobs: delivery does not run at the HTTP layer.
 type noQueue struct{}
 
 func (noQueue) InsertJobs(context.Context, *sql.Tx, []entitled.Job) error { return nil }
-
-// directoryKinds knows the built-in "directory" kind; every group origin id
-// describes as a resource with a Member role.
-type directoryKinds struct{}
-
-func (directoryKinds) Kind(name string) (entitled.ConnectorKind, bool) {
-	switch strings.ToLower(name) {
-	case "directory":
-		return directoryKind{}, true
-	case "webhook":
-		return webhookKind{}, true
-	}
-	return nil, false
-}
-
-// webhookKind has a secret field and requires a url.
-type webhookKind struct{ directoryKind }
-
-func (webhookKind) Name() string           { return "webhook" }
-func (webhookKind) SecretFields() []string { return []string{"secret"} }
-func (webhookKind) Validate(cfg map[string]any) error {
-	if u, _ := cfg["url"].(string); u == "" {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config.url", Message: "config.url is required"}
-	}
-	return nil
-}
-
-func (directoryKinds) For(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
-	return directoryConn{}, nil
-}
-
-type directoryKind struct{}
-
-func (directoryKind) Name() string                  { return "directory" }
-func (directoryKind) SecretFields() []string        { return nil }
-func (directoryKind) Validate(map[string]any) error { return nil }
-func (directoryKind) New(*entitled.ConnectedSystem) (entitled.Connector, error) {
-	return directoryConn{}, nil
-}
-
-type directoryConn struct{}
-
-func (directoryConn) Describe(_ context.Context, originID string) (entitled.ResourceInfo, error) {
-	return entitled.ResourceInfo{OriginID: originID, DisplayName: "Group " + originID,
-		Roles: []entitled.ResourceRoleRef{{DisplayName: "Member", OriginID: "Member_" + originID}}}, nil
-}
-func (directoryConn) Grant(context.Context, entitled.Grant) error  { return nil }
-func (directoryConn) Revoke(context.Context, entitled.Grant) error { return nil }
 
 // env is a running API over a real SQLite store with an administrator.
 type env struct {
@@ -93,7 +48,9 @@ func newEnv(t *testing.T, mod ...func(*ehttp.Config)) *env {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	st := sqlstore.New(db, noQueue{}, directoryKinds{})
+	st := sqlstore.New(db, noQueue{}, nil)
+	// The real connector kinds: the built-in directory and webhooks.
+	st.SetConnectors(connectors.NewRegistry(directory.NewKind(st), webhook.NewKind(nil)))
 	st.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	admin, err := st.EnsureAdmin(ctx, "admin@example.com", "Admin")
 	if err != nil {

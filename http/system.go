@@ -1,6 +1,7 @@
 package http
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -151,4 +152,50 @@ func (s *Server) registerSystems() {
 		}
 		return noContent(w)
 	})
+	rt.handle("GET", base+"/{id}/resources", func(w http.ResponseWriter, r *http.Request, p params) error {
+		q, err := odata.Parse(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		pg, err := s.svc.Systems.SystemResources(r.Context(), p["id"], r.URL.Query().Get("search"), q.List)
+		if err != nil {
+			return err
+		}
+		return writePage(s, w, r, "", pg, q.Select, func(ri entitled.ResourceInfo) (any, error) { return toResourceInfo(ri), nil })
+	})
+	rt.handle("POST", base+"/{id}/check", func(w http.ResponseWriter, r *http.Request, p params) error {
+		err := s.svc.Systems.CheckSystem(r.Context(), p["id"])
+		var de *entitled.DeliveryError
+		switch {
+		case err == nil:
+			writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
+			return nil
+		case errors.As(err, &de):
+			writeJSON(w, http.StatusOK, map[string]any{"status": "failed",
+				"error": map[string]any{"class": string(de.Class), "message": de.Message}})
+			return nil
+		}
+		return err
+	})
+}
+
+// resourceInfoWire is a resource found in a connected system.
+type resourceInfoWire struct {
+	OriginID    string         `json:"originId"`
+	DisplayName string         `json:"displayName"`
+	Description string         `json:"description"`
+	Roles       []roleInfoWire `json:"roles"`
+}
+
+type roleInfoWire struct {
+	OriginID    string `json:"originId"`
+	DisplayName string `json:"displayName"`
+}
+
+func toResourceInfo(ri entitled.ResourceInfo) resourceInfoWire {
+	out := resourceInfoWire{OriginID: ri.OriginID, DisplayName: ri.DisplayName, Description: ri.Description, Roles: []roleInfoWire{}}
+	for _, r := range ri.Roles {
+		out.Roles = append(out.Roles, roleInfoWire{OriginID: r.OriginID, DisplayName: r.DisplayName})
+	}
+	return out
 }

@@ -33,3 +33,32 @@ func TestSystemsAPI(t *testing.T) {
 	e.do("DELETE", "/api/v1/systems/hooks", nil).must(t, 204)
 	e.do("GET", "/api/v1/systems/hooks", nil).graphError(t, 404, "ResourceNotFound")
 }
+
+// TestSystemBrowseAndCheck lists the built-in directory's groups through
+// the connector and tests connections; a webhook cannot list its resources.
+func TestSystemBrowseAndCheck(t *testing.T) {
+	e := newEnv(t)
+	for _, name := range []string{"Finance readers", "Finance writers", "Engineering"} {
+		e.do("POST", "/v1.0/groups", map[string]any{"displayName": name, "mailNickname": "x"}).must(t, 201)
+	}
+	page := e.do("GET", "/api/v1/systems/directory/resources?search=finance&$top=1", nil).must(t, 200)
+	if len(list(page["value"])) != 1 || page["@odata.nextLink"] == nil {
+		t.Fatalf("first page %v", page)
+	}
+	first := obj(list(page["value"])[0])
+	roles := list(first["roles"])
+	if len(roles) != 1 || obj(roles[0])["originId"] != "Member_"+first["originId"].(string) {
+		t.Errorf("resource %v", first)
+	}
+	all := e.do("GET", "/api/v1/systems/directory/resources?search=finance", nil).must(t, 200)
+	if len(list(all["value"])) != 2 {
+		t.Errorf("finance groups %v", all)
+	}
+	if r := e.do("POST", "/api/v1/systems/directory/check", nil).must(t, 200); r["status"] != "ok" {
+		t.Errorf("check %v", r)
+	}
+	e.do("POST", "/api/v1/systems", map[string]any{"name": "hooks", "kind": "webhook",
+		"config": map[string]any{"url": "http://127.0.0.1:1/hook"}}).must(t, 201)
+	e.do("GET", "/api/v1/systems/hooks/resources", nil).graphError(t, 400, "BadRequest")
+	e.do("GET", "/api/v1/systems/nope/resources", nil).graphError(t, 404, "ResourceNotFound")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -122,4 +123,27 @@ func (s *Store) applyMembership(ctx context.Context, t *tx, ch entitled.Membersh
 		e.Before = snap
 	}
 	return s.audit(ctx, t, entitled.SystemActor, e)
+}
+
+// DirectoryGroups lists groups for the directory connector's browsing: by
+// id after the one given, display name containing search.
+func (s *Store) DirectoryGroups(ctx context.Context, search, after string, limit int) ([]entitled.Group, error) {
+	pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(search)) + "%"
+	rows, err := s.db.SQL.QueryContext(ctx, s.db.rebind(`SELECT id, display_name, description, mail_nickname, created_at FROM groups
+		WHERE id > ? AND LOWER(display_name) LIKE ? ESCAPE '\' ORDER BY id LIMIT ?`), after, pattern, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []entitled.Group
+	for rows.Next() {
+		var g entitled.Group
+		var created string
+		if err := rows.Scan(&g.ID, &g.DisplayName, &g.Description, &g.MailNickname, &created); err != nil {
+			return nil, err
+		}
+		g.CreatedDateTime = parseTime(created)
+		out = append(out, g)
+	}
+	return out, rows.Err()
 }

@@ -1,0 +1,80 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Browsing and testing a connected system call its connector, outside any
+// transaction; they need the right to read systems.
+
+// connectorOf loads a system (full config) and builds its connector.
+func (s *Store) connectorOf(ctx context.Context, id string) (*entitled.ConnectedSystem, entitled.Connector, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := canReadSystems(a); err != nil {
+		return nil, nil, err
+	}
+	var sys *entitled.ConnectedSystem
+	if err := s.inTx(ctx, func(t *tx) (err error) { sys, err = s.findSystem(ctx, t, id); return err }); err != nil {
+		return nil, nil, err
+	}
+	if s.connectors == nil {
+		return nil, nil, entitled.Invalidf("no connectors are configured")
+	}
+	conn, err := s.connectors.For(sys)
+	if err != nil {
+		return nil, nil, entitled.Invalidf("connected system %s: %v", sys.Name, err)
+	}
+	return sys, conn, nil
+}
+
+// SystemResources lists resources of a connected system whose connector can
+// list them.
+func (s *Store) SystemResources(ctx context.Context, id, search string, opt entitled.ListOptions) (entitled.Page[entitled.ResourceInfo], error) {
+	sys, conn, err := s.connectorOf(ctx, id)
+	if err != nil {
+		return entitled.Page[entitled.ResourceInfo]{}, err
+	}
+	lister, ok := conn.(entitled.ResourceLister)
+	if !ok {
+		return entitled.Page[entitled.ResourceInfo]{}, entitled.Invalidf(
+			"connected systems of kind %s cannot list their resources; add a resource by its originId", sys.Kind)
+	}
+	pg, err := lister.ListResources(ctx, search, opt.SkipToken, opt.Limit())
+	if err != nil {
+		if e, ok := err.(*entitled.Error); ok {
+			return entitled.Page[entitled.ResourceInfo]{}, e
+		}
+		return entitled.Page[entitled.ResourceInfo]{}, &entitled.Error{Kind: entitled.KindUnavailable, Code: "ConnectedSystemUnavailable",
+			Message: fmt.Sprintf("listing the resources of %s failed: %v", sys.Name, err)}
+	}
+	out := entitled.Page[entitled.ResourceInfo]{Items: pg.Resources, NextSkipToken: pg.Next}
+	if out.Items == nil {
+		out.Items = []entitled.ResourceInfo{}
+	}
+	return out, nil
+}
+
+// CheckSystem tests a connected system's connection and credentials.
+func (s *Store) CheckSystem(ctx context.Context, id string) error {
+	sys, conn, err := s.connectorOf(ctx, id)
+	if err != nil {
+		return err
+	}
+	checker, ok := conn.(entitled.Checker)
+	if !ok {
+		return entitled.Invalidf("connected systems of kind %s have no connection test", sys.Kind)
+	}
+	if err := checker.Check(ctx); err != nil {
+		if _, ok := err.(*entitled.DeliveryError); ok {
+			return err
+		}
+		return entitled.TransientErrorf("%v", err)
+	}
+	return nil
+}
