@@ -200,7 +200,11 @@ func (s *Server) registerRequests() {
 		if err := s.svc.Requests.SubmitRequest(r.Context(), ar); err != nil {
 			return err
 		}
-		return s.created(w, r, set, ar.ID, toRequest(*ar))
+		// Graph answers a new request as submitted/Accepted and clients poll
+		// for what follows (pendingApproval, delivering …), which a GET shows.
+		accepted := *ar
+		accepted.State, accepted.Status = entitled.StateSubmitted, entitled.StateSubmitted.Status()
+		return s.created(w, r, set, ar.ID, toRequest(accepted))
 	})
 	rt.handle("GET", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		q, err := odata.Parse(r.URL.Query(), requestExpands...)
