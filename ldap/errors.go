@@ -1,0 +1,117 @@
+package ldap
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+	goldap "github.com/go-ldap/ldap/v3"
+)
+
+// transientCodes are LDAP result codes a retry may cure: the server is
+// busy, unavailable, or ran out of time, or the connection failed.
+var transientCodes = []uint16{
+	goldap.LDAPResultTimeLimitExceeded, goldap.LDAPResultAdminLimitExceeded, goldap.LDAPResultBusy,
+	goldap.LDAPResultUnavailable, goldap.LDAPResultUnwillingToPerform, goldap.LDAPResultLoopDetect,
+	goldap.LDAPResultOther, goldap.ErrorNetwork, goldap.ErrorUnexpectedResponse, goldap.LDAPResultServerDown,
+	goldap.LDAPResultTimeout, goldap.LDAPResultConnectError,
+}
+
+// isNetwork reports whether err says the connection itself failed, so the
+// connection must be discarded.
+func isNetwork(err error) bool {
+	return goldap.IsErrorAnyOf(err, goldap.ErrorNetwork, goldap.LDAPResultServerDown, goldap.LDAPResultConnectError,
+		goldap.LDAPResultTimeout, goldap.ErrorUnexpectedResponse)
+}
+
+// code returns the LDAP result code of err, or 0.
+func code(err error) uint16 {
+	var e *goldap.Error
+	if errors.As(err, &e) {
+		return e.ResultCode
+	}
+	return 0
+}
+
+// describe returns the LDAP error text an admin can act on: the result
+// code's name and the server's diagnostic message.
+func describe(err error) string {
+	var e *goldap.Error
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	name := goldap.LDAPResultCodeMap[e.ResultCode]
+	if name == "" {
+		name = fmt.Sprintf("result code %d", e.ResultCode)
+	}
+	detail := ""
+	if e.Err != nil {
+		detail = strings.TrimPrefix(e.Err.Error(), "ldap: ")
+	}
+	if detail == "" || strings.EqualFold(detail, name) {
+		return name
+	}
+	return name + ": " + detail
+}
+
+// classify turns an LDAP error into a delivery error whose message starts
+// with what (the operation, naming group and user). Errors already
+// classified pass through.
+func (c *Connector) classify(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var de *entitled.DeliveryError
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return c.transientf("%s: interrupted before the LDAP server answered (%v); it will be retried", what, err)
+	}
+	var certErr *tls.CertificateVerificationError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	if errors.As(err, &certErr) || errors.As(err, &unknownCA) || errors.As(err, &hostErr) {
+		return c.permanentf("%s: the TLS certificate of %s is not trusted (%v); set config.tlsCACert or config.tlsServerName", what, c.cfg.URL.Host, err)
+	}
+	if isNetwork(err) {
+		return c.transientf("%s: cannot reach the LDAP server at %s (%s); it will be retried", what, c.url(), describe(err))
+	}
+	if goldap.IsErrorAnyOf(err, transientCodes...) {
+		return c.transientf("%s: the LDAP server at %s is unavailable (%s); it will be retried", what, c.url(), describe(err))
+	}
+	switch code(err) {
+	case goldap.LDAPResultInvalidCredentials:
+		return c.permanentf("%s: the LDAP server refused to bind as %s: invalid credentials; check config.bindDN and config.bindPassword", what, c.cfg.BindDN)
+	case goldap.LDAPResultInsufficientAccessRights:
+		return c.permanentf("%s: %s may not do this (insufficient access rights); grant it write access to the groups", what, c.cfg.BindDN)
+	case goldap.LDAPResultConfidentialityRequired, goldap.LDAPResultStrongAuthRequired:
+		return c.permanentf("%s: the LDAP server requires an encrypted connection (%s); use an ldaps:// URL or config.startTLS", what, describe(err))
+	}
+	return c.permanentf("%s: %s", what, describe(err))
+}
+
+// transientf and permanentf build delivery errors with every secret of the
+// config scrubbed from the message.
+func (c *Connector) transientf(format string, args ...any) error {
+	return entitled.TransientErrorf("%s", c.scrub(fmt.Sprintf(format, args...)))
+}
+
+func (c *Connector) permanentf(format string, args ...any) error {
+	return entitled.PermanentErrorf("%s", c.scrub(fmt.Sprintf(format, args...)))
+}
+
+// scrub removes the bind password from a message should a server or a
+// library ever echo it.
+func (c *Connector) scrub(s string) string {
+	if p := c.cfg.BindPassword; p != "" {
+		s = strings.ReplaceAll(s, p, "[redacted]")
+	}
+	return s
+}
+
+func (c *Connector) url() string { return c.cfg.URL.Scheme + "://" + c.cfg.URL.Host }

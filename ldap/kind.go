@@ -1,0 +1,62 @@
+// Package ldap is the connector kind of LDAP directories (OpenLDAP, 389-ds,
+// Active Directory's LDAP side): its resources are groups, identified by
+// their DN; granting Member adds the user to the group's member attribute
+// (member, uniqueMember or memberUid) and granting Owner adds the user's DN
+// to owner.
+package ldap
+
+import (
+	"github.com/entitled-dev/entitled"
+)
+
+// KindName is the name of the kind as written in the API.
+const KindName = "ldap"
+
+// The roles of an LDAP group.
+const (
+	RoleMember = "Member"
+	RoleOwner  = "Owner"
+)
+
+type kind struct{}
+
+// NewKind returns the ldap kind.
+func NewKind() entitled.ConnectorKind { return kind{} }
+
+func (kind) Name() string { return KindName }
+
+func (kind) SecretFields() []string { return []string{"bindPassword"} }
+
+func (kind) Validate(config map[string]any) error {
+	_, err := ParseConfig(config)
+	return err
+}
+
+func (kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
+	cfg, err := ParseConfig(sys.Config)
+	if err != nil {
+		return nil, err
+	}
+	return New(cfg), nil
+}
+
+// New returns a connector for a parsed config. Its connections are opened
+// on first use; Close closes the idle ones.
+func New(cfg *Config) *Connector {
+	return &Connector{cfg: cfg, pool: newPool(cfg)}
+}
+
+// Connector grants and revokes group roles in one LDAP directory.
+type Connector struct {
+	cfg  *Config
+	pool *pool
+}
+
+var (
+	_ entitled.BatchConnector = (*Connector)(nil)
+	_ entitled.ResourceLister = (*Connector)(nil)
+	_ entitled.Checker        = (*Connector)(nil)
+)
+
+// Close closes the connector's idle connections.
+func (c *Connector) Close() { c.pool.close() }
