@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/elimity-com/scim"
 	"github.com/elimity-com/scim/optional"
@@ -36,6 +37,9 @@ type Server struct {
 	fail     int
 	failBody string
 	requests map[string]int
+	inFlight int
+	maxIn    int
+	delay    time.Duration
 }
 
 // New starts a server on 127.0.0.1 that accepts token; it stops when the
@@ -89,8 +93,22 @@ func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.requests[r.Method]++
-		fail, failBody := s.fail, s.failBody
+		s.inFlight++
+		s.maxIn = max(s.maxIn, s.inFlight)
+		fail, failBody, delay := s.fail, s.failBody, s.delay
 		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			s.inFlight--
+			s.mu.Unlock()
+		}()
+		if delay > 0 {
+			select {
+			case <-time.After(delay):
+			case <-r.Context().Done():
+				return
+			}
+		}
 		if fail != 0 {
 			if fail == http.StatusTooManyRequests || fail == http.StatusServiceUnavailable {
 				w.Header().Set("Retry-After", "1")
@@ -153,6 +171,21 @@ func (s *Server) Requests(method string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.requests[method]
+}
+
+// SetDelay makes the server wait d before answering each request (0: no
+// wait), so that concurrent requests overlap.
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+// MaxInFlight returns the most requests the server handled at once.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxIn
 }
 
 // AddUser creates a user and returns its id; emails may be empty.

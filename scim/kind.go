@@ -1,0 +1,134 @@
+// Package scim is the connector kind of SCIM 2.0 service providers (RFC 7643
+// and RFC 7644). Its resources are SCIM Groups, each with one role, Member;
+// granting adds the subject's SCIM User to the group with PATCH /Groups/{id}
+// and revoking removes it. Users are found by the attribute config.userMatch
+// names (userName, emails or externalId) and, with config.createUsers,
+// created when missing.
+package scim
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// KindName is the kind's name in the API.
+const KindName = "scim"
+
+// MemberRole is the one role of a SCIM group.
+const MemberRole = "Member"
+
+// kind is the scim connector kind.
+type kind struct{ client *http.Client }
+
+// NewKind returns the scim kind. Requests go through client; nil gives each
+// system its own pooled client sized by its config.maxConnections. Each
+// request's timeout comes from the system's config.
+func NewKind(client *http.Client) entitled.ConnectorKind { return &kind{client: client} }
+
+func (k *kind) Name() string { return KindName }
+
+func (k *kind) SecretFields() []string { return []string{"token"} }
+
+func (k *kind) Validate(config map[string]any) error {
+	_, err := ParseConfig(config)
+	return err
+}
+
+func (k *kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
+	cfg, err := ParseConfig(sys.Config)
+	if err != nil {
+		return nil, err
+	}
+	return newConnector(cfg, k.client), nil
+}
+
+// Connector grants and revokes membership of the groups of one SCIM service
+// provider. It implements entitled.Connector, BatchConnector,
+// ResourceLister and Checker, and is safe for concurrent use.
+type Connector struct {
+	cfg    *Config
+	client *http.Client
+	sem    chan struct{} // bounds concurrent requests to cfg.MaxConnections
+	users  *userCache
+}
+
+var (
+	_ entitled.BatchConnector = (*Connector)(nil)
+	_ entitled.ResourceLister = (*Connector)(nil)
+	_ entitled.Checker        = (*Connector)(nil)
+)
+
+func newConnector(cfg *Config, client *http.Client) *Connector {
+	if client == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns = cfg.MaxConnections
+		t.MaxIdleConnsPerHost = cfg.MaxConnections
+		t.MaxConnsPerHost = cfg.MaxConnections
+		t.IdleConnTimeout = 90 * time.Second
+		client = &http.Client{Transport: t}
+	}
+	return &Connector{cfg: cfg, client: client, sem: make(chan struct{}, cfg.MaxConnections), users: newUserCache()}
+}
+
+// String describes the connector without secrets.
+func (c *Connector) String() string { return "scim " + c.where() }
+
+// groupPath is "/Groups/{id}" with the id escaped.
+func groupPath(id string) string { return "/Groups/" + url.PathEscape(id) }
+
+// roleOK accepts the Member role (or none, meaning Member).
+func roleOK(r entitled.ResourceRoleRef) bool {
+	return r.OriginID == "" || strings.EqualFold(r.OriginID, MemberRole)
+}
+
+// groupJSON is the part of a SCIM Group the connector reads.
+type groupJSON struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"displayName"`
+}
+
+func (g groupJSON) info() entitled.ResourceInfo {
+	name := g.DisplayName
+	if name == "" {
+		name = g.ID
+	}
+	return entitled.ResourceInfo{OriginID: g.ID, DisplayName: name,
+		Roles: []entitled.ResourceRoleRef{{OriginID: MemberRole, DisplayName: MemberRole}}}
+}
+
+// Describe reads a group (GET /Groups/{id}) and lists its Member role.
+func (c *Connector) Describe(ctx context.Context, originID string) (entitled.ResourceInfo, error) {
+	if strings.TrimSpace(originID) == "" {
+		return entitled.ResourceInfo{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+			Target: "originId", Message: "originId must be the id of a SCIM group of the service provider"}
+	}
+	var g groupJSON
+	err := c.do(ctx, request{Method: http.MethodGet, Path: groupPath(originID),
+		Query: url.Values{"excludedAttributes": {"members"}}}, &g)
+	if se, ok := err.(*statusError); ok && se.Status == http.StatusNotFound {
+		return entitled.ResourceInfo{}, entitled.PermanentErrorf("the SCIM server %s has no group with id %q", c.where(), originID)
+	}
+	if err != nil {
+		return entitled.ResourceInfo{}, c.delivery(err, fmt.Sprintf("read SCIM group %q", originID))
+	}
+	if g.ID == "" {
+		g.ID = originID
+	}
+	return g.info(), nil
+}
+
+// Grant adds the subject to the group; already a member is success.
+func (c *Connector) Grant(ctx context.Context, g entitled.Grant) error {
+	return c.ApplyBatch(ctx, []entitled.Change{{Action: entitled.ActionGrant, Grant: g}})[0]
+}
+
+// Revoke removes the subject from the group; not a member is success.
+func (c *Connector) Revoke(ctx context.Context, g entitled.Grant) error {
+	return c.ApplyBatch(ctx, []entitled.Change{{Action: entitled.ActionRevoke, Grant: g}})[0]
+}
