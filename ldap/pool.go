@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	goldap "github.com/go-ldap/ldap/v3"
@@ -18,6 +19,8 @@ type pool struct {
 	sem  chan struct{}
 	mu   sync.Mutex
 	idle []*goldap.Conn
+	// ops counts the operations run, retries included (for tests).
+	ops atomic.Int64
 }
 
 func newPool(cfg *Config) *pool {
@@ -141,6 +144,7 @@ func (p *pool) run(ctx context.Context, fn func(c *goldap.Conn) error) error {
 		}
 		c.SetTimeout(timeout)
 		stop := context.AfterFunc(ctx, func() { c.Close() })
+		p.ops.Add(1)
 		err = fn(c)
 		if !stop() {
 			p.put(c, false)

@@ -49,7 +49,11 @@ func (c *Connector) fill(key, tmpl string, s entitled.Subject, esc func(string) 
 		return esc(v)
 	})
 	if missing != "" {
-		return "", c.permanentf("user %s has no %s, which config.%s needs to find the user in LDAP", subjectName(s), missing, key)
+		field := missing
+		if missing == "localPart" {
+			field = "principalName"
+		}
+		return "", c.permanentf("user %s has no %s, which {%s} in config.%s needs to find the user in LDAP", subjectName(s), field, missing, key)
 	}
 	return out, nil
 }
