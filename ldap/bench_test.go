@@ -24,7 +24,8 @@ func benchAdds() int {
 
 // BenchmarkMemberAdds adds benchAdds() members to one fresh groupOfNames
 // per run, on one slapd: raw go-ldap single-value modifies over one bound
-// connection (the protocol's rate), then the connector's Grant one by one
+// connection (the protocol's rate) and raw modifies of 100 values, then
+// the connector's Grant one by one
 // (a user lookup and a modify each), its ApplyBatch in batches of 100 (100
 // lookups and one modify), and Grant from 4 goroutines over maxConnections
 // 4. Each reports adds/s and its ratio to the raw rate. Run with
@@ -73,6 +74,29 @@ func BenchmarkMemberAdds(b *testing.B) {
 			for _, u := range uids {
 				req := goldap.NewModifyRequest(group, nil)
 				req.Add("member", []string{slapdtest.UserDN(u)})
+				if err := conn.Modify(req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
+	b.Run("raw-go-ldap-batch100", func(b *testing.B) {
+		conn, err := goldap.DialURL(srv.URL)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer conn.Close()
+		if err := conn.Bind(slapdtest.ServiceDN, slapdtest.ServicePassword); err != nil {
+			b.Fatal(err)
+		}
+		run(b, "raw-batch100", func(b *testing.B, group string) {
+			for start := 0; start < len(uids); start += 100 {
+				var dns []string
+				for _, u := range uids[start:min(start+100, len(uids))] {
+					dns = append(dns, slapdtest.UserDN(u))
+				}
+				req := goldap.NewModifyRequest(group, nil)
+				req.Add("member", dns)
 				if err := conn.Modify(req); err != nil {
 					b.Fatal(err)
 				}
