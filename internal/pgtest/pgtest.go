@@ -1,7 +1,10 @@
 // Package pgtest runs throwaway PostgreSQL servers for tests: initdb into a
 // temporary directory, pg_ctl start on a free 127.0.0.1 port (and a Unix
 // socket in the same directory), stop by pg_ctl stop -m immediate (falling
-// back to killing the postmaster's PID), restart on the same data.
+// back to killing the postmaster's PID), restart on the same data. The
+// server runs with fsync off (fast; data survives the server's crash but not
+// the machine's) and synchronous commit on, so a committed transaction
+// survives Stop.
 //
 // PostgreSQL refuses to run as root. When the test runs as root, initdb and
 // the server run as an unprivileged user (PGTEST_USER, else "postgres" if

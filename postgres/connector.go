@@ -1,0 +1,291 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// maxIdentifier is PostgreSQL's identifier limit (NAMEDATALEN-1 bytes);
+// longer names would be silently truncated to another role's name.
+const maxIdentifier = 63
+
+// role is a row of pg_roles.
+type role struct {
+	name        string
+	canLogin    bool
+	superuser   bool
+	description string
+}
+
+// change is one planned GRANT or REVOKE.
+type change struct {
+	idx    int
+	action entitled.DeliveryAction
+	role   string // the resource: the group role
+	user   string // the subject's role
+	who    string // how the user was named, for messages
+	stmt   string
+}
+
+// checkIdentifier refuses names PostgreSQL would mangle.
+func checkIdentifier(what, name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("the %s is empty", what)
+	case len(name) > maxIdentifier:
+		return fmt.Errorf("the %s %q is longer than %d bytes, PostgreSQL's limit for role names", what, name, maxIdentifier)
+	case strings.ContainsRune(name, 0):
+		return fmt.Errorf("the %s %q contains a NUL character", what, name)
+	}
+	return nil
+}
+
+// plan checks a change without the server and builds its statement.
+func (c *Connector) plan(ch entitled.Change) (change, error) {
+	g := ch.Grant
+	p := change{action: ch.Action, role: g.Resource.OriginID}
+	if err := checkIdentifier("resource's origin id (the PostgreSQL role name)", p.role); err != nil {
+		return p, entitled.PermanentErrorf("%v", err)
+	}
+	if r := g.Role.OriginID; r != "" && !strings.EqualFold(r, MemberRole) {
+		return p, entitled.PermanentErrorf("role %q is not a role of PostgreSQL role resource %q; the only role is %s", r, p.role, MemberRole)
+	}
+	user, err := c.cfg.User.User(g.Subject)
+	if err != nil {
+		return p, entitled.PermanentErrorf("cannot name the PostgreSQL user of subject %s: %v", subjectName(g.Subject), err)
+	}
+	if err := checkIdentifier("PostgreSQL user name", user); err != nil {
+		return p, entitled.PermanentErrorf("%v (mapped from %s by config.userTemplate %q)", err, subjectName(g.Subject), c.cfg.User)
+	}
+	p.user = user
+	p.who = fmt.Sprintf("PostgreSQL user %q (mapped from %s by config.userTemplate %q)", user, subjectName(g.Subject), c.cfg.User)
+	roleID, userID := pgx.Identifier{p.role}.Sanitize(), pgx.Identifier{user}.Sanitize()
+	switch ch.Action {
+	case entitled.ActionGrant:
+		p.stmt = "GRANT " + roleID + " TO " + userID
+	case entitled.ActionRevoke:
+		p.stmt = "REVOKE " + roleID + " FROM " + userID
+	default:
+		return p, entitled.PermanentErrorf("unknown delivery action %q", ch.Action)
+	}
+	return p, nil
+}
+
+func subjectName(s entitled.Subject) string {
+	switch {
+	case s.PrincipalName != "":
+		return fmt.Sprintf("principalName %q", s.PrincipalName)
+	case s.Email != "":
+		return fmt.Sprintf("email %q", s.Email)
+	}
+	return fmt.Sprintf("the subject with id %q", s.ID)
+}
+
+// verify checks a planned change against the roles found on the server.
+func (c *Connector) verify(p change, roles map[string]role) error {
+	r, ok := roles[p.role]
+	if !ok {
+		return entitled.PermanentErrorf("the PostgreSQL role %q (the resource) does not exist; it was dropped or renamed: recreate it or remove the resource from its catalog", p.role)
+	}
+	if !c.cfg.Filter.Match(r.name, r.canLogin, r.superuser) {
+		return entitled.PermanentErrorf("the PostgreSQL role %q is not managed by this system: it is outside %s", p.role, c.cfg.Filter.Describe())
+	}
+	if _, ok := roles[p.user]; !ok {
+		return entitled.PermanentErrorf("the %s does not exist; create that login role or fix config.userTemplate", p.who)
+	}
+	return nil
+}
+
+// Grant runs GRANT role TO user; already a member is success (PostgreSQL
+// only notices it).
+func (c *Connector) Grant(ctx context.Context, g entitled.Grant) error {
+	return c.ApplyBatch(ctx, []entitled.Change{{Action: entitled.ActionGrant, Grant: g}})[0]
+}
+
+// Revoke runs REVOKE role FROM user; not a member is success (PostgreSQL
+// only warns).
+func (c *Connector) Revoke(ctx context.Context, g entitled.Grant) error {
+	return c.ApplyBatch(ctx, []entitled.Change{{Action: entitled.ActionRevoke, Grant: g}})[0]
+}
+
+// ApplyBatch applies the changes on one connection in one transaction, each
+// change inside its own savepoint, so that a change PostgreSQL refuses (a
+// missing user, say) fails alone while the others commit together. The
+// roles and users of all changes are looked up in one query first. When the
+// connection breaks (the server restarted) the whole batch is run once more
+// on a fresh connection: grants and revokes are idempotent.
+func (c *Connector) ApplyBatch(ctx context.Context, changes []entitled.Change) []error {
+	errs := make([]error, len(changes))
+	var todo []change
+	for i, ch := range changes {
+		p, err := c.plan(ch)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		p.idx = i
+		todo = append(todo, p)
+	}
+	if len(todo) == 0 {
+		return errs
+	}
+	res, broken, err := c.apply(ctx, todo)
+	if err != nil && broken {
+		res, _, err = c.apply(ctx, todo)
+	}
+	if err != nil {
+		err = c.classify(err)
+		for _, p := range todo {
+			errs[p.idx] = err
+		}
+		return errs
+	}
+	for k, p := range todo {
+		errs[p.idx] = res[k]
+	}
+	return errs
+}
+
+// apply runs planned changes on one pooled connection. It returns one
+// result per change, or an error for the whole batch and whether that error
+// was a broken connection. A single change runs without a transaction.
+func (c *Connector) apply(ctx context.Context, todo []change) (res []error, broken bool, err error) {
+	conn, err := c.pool.Acquire(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	// A connection released inside a transaction is closed by the pool.
+	defer conn.Release()
+	pg := conn.Conn().PgConn()
+	fail := func(err error) ([]error, bool, error) { return nil, brokenConnection(err, pg), err }
+
+	single := len(todo) == 1
+	if !single {
+		if _, err := conn.Exec(ctx, "BEGIN"); err != nil {
+			return fail(err)
+		}
+	}
+	names := make([]string, 0, 2*len(todo))
+	for _, p := range todo {
+		names = append(names, p.role, p.user)
+	}
+	roles, err := lookupRoles(ctx, conn, names)
+	if err != nil {
+		return fail(err)
+	}
+	res = make([]error, len(todo))
+	for k, p := range todo {
+		if res[k] = c.verify(p, roles); res[k] != nil {
+			continue
+		}
+		stmt := p.stmt
+		if !single {
+			stmt = "SAVEPOINT entitled_change; " + p.stmt + "; RELEASE SAVEPOINT entitled_change"
+		}
+		_, err := conn.Exec(ctx, stmt)
+		if err == nil {
+			continue
+		}
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || brokenConnection(err, pg) {
+			return fail(err)
+		}
+		res[k] = c.classify(err)
+		if !single {
+			if _, err := conn.Exec(ctx, "ROLLBACK TO SAVEPOINT entitled_change; RELEASE SAVEPOINT entitled_change"); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	if !single {
+		if _, err := conn.Exec(ctx, "COMMIT"); err != nil {
+			return fail(err)
+		}
+	}
+	return res, false, nil
+}
+
+// lookupRoles returns the roles among names that exist.
+func lookupRoles(ctx context.Context, conn *pgxpool.Conn, names []string) (map[string]role, error) {
+	rows, err := conn.Query(ctx, `SELECT rolname, rolcanlogin, rolsuper FROM pg_roles WHERE rolname = ANY($1)`, names)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]role{}
+	var r role
+	_, err = pgx.ForEachRow(rows, []any{&r.name, &r.canLogin, &r.superuser}, func() error {
+		out[r.name] = r
+		return nil
+	})
+	return out, err
+}
+
+// withConn runs a read on a pooled connection, once more on a fresh one if
+// the connection broke, and classifies the error.
+func (c *Connector) withConn(ctx context.Context, f func(conn *pgxpool.Conn) error) error {
+	run := func() (broken bool, err error) {
+		conn, err := c.pool.Acquire(ctx)
+		if err != nil {
+			return false, err
+		}
+		defer conn.Release()
+		err = f(conn)
+		return brokenConnection(err, conn.Conn().PgConn()), err
+	}
+	broken, err := run()
+	if err != nil && broken {
+		_, err = run()
+	}
+	return c.classify(err)
+}
+
+// Describe looks up a role; it must exist and pass config.roleFilter. Its
+// one role is Member.
+func (c *Connector) Describe(ctx context.Context, originID string) (entitled.ResourceInfo, error) {
+	if err := checkIdentifier("origin id (the PostgreSQL role name)", originID); err != nil {
+		return entitled.ResourceInfo{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "originId",
+			Message: err.Error() + "; give the name of a PostgreSQL role"}
+	}
+	var r role
+	found := false
+	err := c.withConn(ctx, func(conn *pgxpool.Conn) error {
+		err := conn.QueryRow(ctx, `SELECT rolname, rolcanlogin, rolsuper, coalesce(shobj_description(oid, 'pg_authid'), '')
+			FROM pg_roles WHERE rolname = $1`, originID).Scan(&r.name, &r.canLogin, &r.superuser, &r.description)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	if err != nil {
+		return entitled.ResourceInfo{}, err
+	}
+	if !found {
+		return entitled.ResourceInfo{}, entitled.PermanentErrorf("there is no PostgreSQL role named %q (names are case-sensitive)", originID)
+	}
+	if !c.cfg.Filter.Match(r.name, r.canLogin, r.superuser) {
+		return entitled.ResourceInfo{}, entitled.PermanentErrorf("the PostgreSQL role %q is outside %s", originID, c.cfg.Filter.Describe())
+	}
+	return resourceOf(r), nil
+}
+
+func resourceOf(r role) entitled.ResourceInfo {
+	return entitled.ResourceInfo{OriginID: r.name, DisplayName: r.name, Description: r.description,
+		Roles: []entitled.ResourceRoleRef{{OriginID: MemberRole, DisplayName: MemberRole}}}
+}
+
+// Check connects and runs a query as config.dsn's user.
+func (c *Connector) Check(ctx context.Context) error {
+	return c.withConn(ctx, func(conn *pgxpool.Conn) error {
+		var ok bool
+		return conn.QueryRow(ctx, `SELECT true FROM pg_roles WHERE rolname = current_user`).Scan(&ok)
+	})
+}
