@@ -1,6 +1,7 @@
 package scimtest
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -69,11 +70,28 @@ func compare(attr string, op filter.CompareOperator, value any, v valuer) (bool,
 		}
 		return false, nil
 	}
-	want, ok := value.(string)
+	raw, ok := value.(string)
 	if !ok {
 		return false, fmt.Errorf("%s compares with strings only", attr)
 	}
+	// The parser keeps the JSON escapes of the compare value (RFC 7644
+	// §3.4.2.2 makes it a JSON string): undo them.
+	want := raw
+	if strings.Contains(raw, `\`) {
+		if err := json.Unmarshal([]byte(`"`+raw+`"`), &want); err != nil {
+			return false, fmt.Errorf("compare value %s is not a valid JSON string", raw)
+		}
+	}
 	exact := caseExact(attr)
+	if op == filter.EQ || op == filter.NE {
+		for _, x := range values {
+			eq := x == want || (!exact && strings.EqualFold(x, want))
+			if eq == (op == filter.EQ) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
 	if !exact {
 		want = strings.ToLower(want)
 	}
@@ -83,10 +101,6 @@ func compare(attr string, op filter.CompareOperator, value any, v valuer) (bool,
 		}
 		var hit bool
 		switch op {
-		case filter.EQ:
-			hit = x == want
-		case filter.NE:
-			hit = x != want
 		case filter.CO:
 			hit = strings.Contains(x, want)
 		case filter.SW:

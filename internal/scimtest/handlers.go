@@ -9,6 +9,7 @@ import (
 	"github.com/elimity-com/scim"
 	scimerrors "github.com/elimity-com/scim/errors"
 	"github.com/elimity-com/scim/optional"
+	"github.com/scim2/filter-parser/v2"
 )
 
 // page filters and pages ids in store order.
@@ -111,12 +112,54 @@ func (h users) Get(r *http.Request, id string) (scim.Resource, error) {
 	return h.resource(u), nil
 }
 
-// GetAll filters and pages users.
+// GetAll filters and pages users. A single "eq" on userName, externalId
+// or emails.value takes an allocation-free scan, as an indexed lookup would
+// be on a real server.
 func (h users) GetAll(r *http.Request, params scim.ListRequestParams) (scim.Page, error) {
 	h.s.mu.Lock()
 	defer h.s.mu.Unlock()
+	if params.FilterValidator != nil {
+		if e, ok := params.FilterValidator.GetFilter().(*filter.AttributeExpression); ok && e.Operator == filter.EQ {
+			if v, ok := e.CompareValue.(string); ok && !strings.Contains(v, `\`) {
+				if p, ok := h.lookup(e.AttributePath, v, params); ok {
+					return p, nil
+				}
+			}
+		}
+	}
 	return page(params, h.s.st.userOrder, func(id string) *User { return h.s.st.users[id] },
 		func(u *User) valuer { return u.filterValues }, h.resource)
+}
+
+// lookup finds users whose attribute equals v; ok is false for other attributes.
+func (h users) lookup(path filter.AttributePath, v string, params scim.ListRequestParams) (scim.Page, bool) {
+	attr := strings.ToLower(path.AttributeName)
+	if sub := path.SubAttributeName(); sub != "" {
+		attr += "." + strings.ToLower(sub)
+	}
+	var hit func(u *User) bool
+	switch attr {
+	case "username":
+		hit = func(u *User) bool { return strings.EqualFold(u.UserName, v) }
+	case "externalid":
+		hit = func(u *User) bool { return u.ExternalID == v }
+	case "emails.value":
+		hit = func(u *User) bool {
+			return slices.ContainsFunc(u.Emails, func(e string) bool { return strings.EqualFold(e, v) })
+		}
+	default:
+		return scim.Page{}, false
+	}
+	p := scim.Page{Resources: []scim.Resource{}}
+	for _, id := range h.s.st.userOrder {
+		if u := h.s.st.users[id]; hit(u) {
+			p.TotalResults++
+			if p.TotalResults >= max(params.StartIndex, 1) && len(p.Resources) < params.Count {
+				p.Resources = append(p.Resources, h.resource(u))
+			}
+		}
+	}
+	return p, true
 }
 
 // Replace replaces a user's attributes.
