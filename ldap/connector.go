@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/entitled-dev/entitled"
 	goldap "github.com/go-ldap/ldap/v3"
@@ -59,52 +60,50 @@ type modification struct {
 	names       map[string]string
 }
 
-// ApplyBatch resolves each subject once, then applies the changes with one
-// LDAP modify per group, attribute and action carrying all its values. When
-// such a modify fails for one value (one member already present, say), the
-// values are applied one by one so that each change gets its own result.
-// A server failure fails the changes not yet applied transiently.
+// ApplyBatch resolves each subject once (several at a time, up to
+// config.maxConnections), then applies the changes with one LDAP modify per
+// group, attribute and action carrying all its values. When such a modify
+// fails for one value (one member already present, say), the values are
+// applied one by one so that each change gets its own result.
 func (c *Connector) ApplyBatch(ctx context.Context, changes []entitled.Change) []error {
 	errs := make([]error, len(changes))
-	type found struct {
-		u   user
-		err error
-	}
-	users := map[string]found{}
-	var mods []*modification
-	index := map[[3]string]*modification{}
-	var down error
+	groups := make([]string, len(changes))
+	attrs := make([]string, len(changes))
+	subjects := map[string]int{}
+	var order []entitled.Subject
 	for i, ch := range changes {
-		if down != nil {
-			errs[i] = c.transientf("not attempted because the LDAP server failed: %s", messageOf(down))
-			continue
-		}
-		group, attr, err := c.target(ch)
-		if err != nil {
+		var err error
+		if groups[i], attrs[i], err = c.target(ch); err != nil {
 			errs[i] = err
 			continue
 		}
 		key := subjectKey(ch.Grant.Subject)
-		f, ok := users[key]
-		if !ok {
-			f.u, f.err = c.findUser(ctx, ch.Grant.Subject)
-			users[key] = f
+		if _, ok := subjects[key]; !ok {
+			subjects[key] = len(order)
+			order = append(order, ch.Grant.Subject)
 		}
+	}
+	users := c.findUsers(ctx, order)
+
+	var mods []*modification
+	index := map[[3]string]*modification{}
+	for i, ch := range changes {
+		if errs[i] != nil {
+			continue
+		}
+		f := users[subjects[subjectKey(ch.Grant.Subject)]]
 		if f.err != nil {
 			errs[i] = f.err
-			if entitled.ClassOf(f.err) == entitled.Transient {
-				down = f.err
-			}
 			continue
 		}
 		value := f.u.DN
-		if attr == AttrMemberUID {
+		if attrs[i] == AttrMemberUID {
 			value = f.u.UID
 		}
-		k := [3]string{strings.ToLower(group), attr, string(ch.Action)}
+		k := [3]string{strings.ToLower(groups[i]), attrs[i], string(ch.Action)}
 		m := index[k]
 		if m == nil {
-			m = &modification{group: group, attr: attr, action: ch.Action, changes: map[string][]int{}, names: map[string]string{}}
+			m = &modification{group: groups[i], attr: attrs[i], action: ch.Action, changes: map[string][]int{}, names: map[string]string{}}
 			index[k] = m
 			mods = append(mods, m)
 		}
@@ -120,12 +119,31 @@ func (c *Connector) ApplyBatch(ctx context.Context, changes []entitled.Change) [
 	return errs
 }
 
-// messageOf returns a delivery error's message.
-func messageOf(err error) string {
-	if de, ok := err.(*entitled.DeliveryError); ok {
-		return de.Message
+// found is the outcome of one user lookup.
+type found struct {
+	u   user
+	err error
+}
+
+// findUsers looks up subjects, up to config.maxConnections at a time.
+func (c *Connector) findUsers(ctx context.Context, subjects []entitled.Subject) []found {
+	out := make([]found, len(subjects))
+	if len(subjects) == 1 {
+		out[0].u, out[0].err = c.findUser(ctx, subjects[0])
+		return out
 	}
-	return err.Error()
+	sem := make(chan struct{}, c.cfg.MaxConnections)
+	var wg sync.WaitGroup
+	for i, s := range subjects {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i].u, out[i].err = c.findUser(ctx, s)
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // modify applies one modification and records each change's result.
