@@ -75,7 +75,9 @@ func (c *Connector) classify(err error, what string) error {
 	var certErr *tls.CertificateVerificationError
 	var unknownCA x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
-	if errors.As(err, &certErr) || errors.As(err, &unknownCA) || errors.As(err, &hostErr) {
+	// StartTLS reports handshake failures as text only, hence the string test.
+	if errors.As(err, &certErr) || errors.As(err, &unknownCA) || errors.As(err, &hostErr) ||
+		strings.Contains(err.Error(), "failed to verify certificate") {
 		return c.permanentf("%s: the TLS certificate of %s is not trusted (%v); set config.tlsCACert or config.tlsServerName", what, c.cfg.URL.Host, err)
 	}
 	if isNetwork(err) {

@@ -61,6 +61,12 @@ type Server struct {
 	URL string
 	// Addr is "127.0.0.1:PORT".
 	Addr string
+	// LDAPSURL is the ldaps:// address of a server started with StartTLS
+	// ("" otherwise); its plain URL then also offers StartTLS.
+	LDAPSURL string
+	// CACertPEM is the PEM certificate that signs the server's TLS
+	// certificate (TLS servers only).
+	CACertPEM string
 
 	tb     testing.TB
 	bin    string
@@ -116,6 +122,18 @@ func Require(tb testing.TB) string {
 // (BaseDN, PeopleDN, GroupsDN) in place; it is stopped when the test ends.
 func Start(tb testing.TB) *Server {
 	tb.Helper()
+	return start(tb, false)
+}
+
+// StartTLS is Start with TLS: a self-signed certificate for 127.0.0.1,
+// StartTLS on URL and an ldaps:// listener on LDAPSURL.
+func StartTLS(tb testing.TB) *Server {
+	tb.Helper()
+	return start(tb, true)
+}
+
+func start(tb testing.TB, withTLS bool) *Server {
+	tb.Helper()
 	bin := Require(tb)
 	dir, err := os.MkdirTemp("", "slapdtest-")
 	if err != nil {
@@ -136,7 +154,21 @@ func Start(tb testing.TB) *Server {
 	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	s.URL = "ldap://" + s.Addr + "/"
 	s.conf = filepath.Join(dir, "slapd.conf")
-	if err := os.WriteFile(s.conf, []byte(config(dir)), 0o600); err != nil {
+	tlsConf := ""
+	if withTLS {
+		certFile, keyFile, certPEM, err := writeCert(dir)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		s.CACertPEM = string(certPEM)
+		tlsConf = fmt.Sprintf("TLSCertificateFile %s\nTLSCertificateKeyFile %s\n", certFile, keyFile)
+		tlsPort, err := freePort()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		s.LDAPSURL = "ldaps://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(tlsPort)) + "/"
+	}
+	if err := os.WriteFile(s.conf, []byte(config(dir, tlsConf)), 0o600); err != nil {
 		tb.Fatal(err)
 	}
 	if err := s.start(); err != nil {
@@ -151,7 +183,7 @@ func Start(tb testing.TB) *Server {
 }
 
 // config returns the slapd.conf of a server in dir.
-func config(dir string) string {
+func config(dir, tlsConf string) string {
 	var b strings.Builder
 	for _, s := range []string{"core", "cosine", "inetorgperson", "nis"} {
 		fmt.Fprintf(&b, "include %s\n", filepath.Join(SchemaDir, s+".schema"))
@@ -163,6 +195,7 @@ func config(dir string) string {
 			break
 		}
 	}
+	b.WriteString(tlsConf)
 	b.WriteString("sortvals member uniqueMember memberUid owner\n")
 	b.WriteString("database mdb\nmaxsize 1073741824\n")
 	fmt.Fprintf(&b, "suffix %q\nrootdn %q\nrootpw %s\ndirectory %s\n", BaseDN, RootDN, RootPassword, filepath.Join(dir, "data"))
@@ -187,7 +220,11 @@ func (s *Server) start() error {
 	if s.cmd != nil {
 		return errors.New("slapdtest: slapd is already running")
 	}
-	cmd := exec.Command(s.bin, "-f", s.conf, "-h", s.URL, "-d", "0")
+	urls := s.URL
+	if s.LDAPSURL != "" {
+		urls += " " + s.LDAPSURL
+	}
+	cmd := exec.Command(s.bin, "-f", s.conf, "-h", urls, "-d", "0")
 	s.stderr = &bytes.Buffer{}
 	cmd.Stdout = s.stderr
 	cmd.Stderr = s.stderr
