@@ -82,7 +82,10 @@ type Server struct {
 // on the PATH; "" when none is found.
 func Binary() string {
 	if b := os.Getenv("SLAPD"); b != "" {
-		return b
+		if _, err := os.Stat(b); err == nil {
+			return b
+		}
+		return ""
 	}
 	if _, err := os.Stat("/usr/sbin/slapd"); err == nil {
 		return "/usr/sbin/slapd"
