@@ -13,6 +13,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"github.com/entitled-dev/entitled"
@@ -34,6 +36,10 @@ const otherMaxAttempts = 25
 type Config struct {
 	// DB is the store's pool (SQLite: one connection).
 	DB *sql.DB
+	// Dialect is the database's dialect: "sqlite" (the default when empty)
+	// or "postgres". It picks River's driver; both are database/sql
+	// drivers, so jobs insert in the store's *sql.Tx either way.
+	Dialect string
 	// Engine is the store side that loads and records work.
 	Engine entitled.Engine
 	// Connectors builds the connector of a connected system.
@@ -113,8 +119,12 @@ func New(cfg Config) (*Engine, error) {
 		})
 	}))
 
+	driver, err := Driver(cfg.Dialect, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
 	cooldown := min(cfg.PollInterval, 10*time.Millisecond)
-	client, err := river.NewClient(riversqlite.New(cfg.DB), &river.Config{
+	client, err := river.NewClient(driver, &river.Config{
 		Logger:               slog.New(warnOnly{cfg.Logger.Handler()}),
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:              workers,
@@ -129,6 +139,18 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e.client = client
 	return e, nil
+}
+
+// Driver returns River's database/sql driver for the dialect ("sqlite" or
+// empty, or "postgres") over db.
+func Driver(dialect string, db *sql.DB) (riverdriver.Driver[*sql.Tx], error) {
+	switch dialect {
+	case "", "sqlite":
+		return riversqlite.New(db), nil
+	case "postgres":
+		return riverdatabasesql.New(db), nil
+	}
+	return nil, fmt.Errorf("delivery: unknown database dialect %q; use sqlite or postgres", dialect)
 }
 
 // InsertJobs inserts jobs in the caller's transaction (it implements

@@ -10,7 +10,7 @@ import (
 func countAudit(t *testing.T, s *Store) int {
 	t.Helper()
 	var n int
-	mustOK(t, s.db.SQL.QueryRow(`SELECT COUNT(*) FROM audit_events`).Scan(&n))
+	mustOK(t, s.db.tQueryRow(`SELECT COUNT(*) FROM audit_events`).Scan(&n))
 	return n
 }
 

@@ -1,13 +1,13 @@
 // Package sqlstore implements entitled's domain services on SQL: the embedded
-// SQLite default (and, later, PostgreSQL) through database/sql. Every state
-// change, its audit event and the jobs it starts commit in one transaction.
+// SQLite default and PostgreSQL, through database/sql with one set of
+// queries. Every state change, its audit event and the jobs it starts commit
+// in one transaction.
 package sqlstore
 
 import (
 	"context"
 	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -17,6 +17,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
@@ -32,12 +34,20 @@ const DirectorySystemID = "00000000-0000-0000-0000-000000000001"
 // DB is an open database with the dialect it speaks.
 type DB struct {
 	SQL     *sql.DB
-	Dialect string // "sqlite"
+	Dialect string // "sqlite" or "postgres"
 	Path    string // file path for sqlite
 }
 
-// Open opens the database named by dsn ("sqlite:PATH"), creating the file if
-// needed. It does not migrate; call Migrate.
+// Dialects of DB.
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+// Open opens the database named by dsn: "sqlite:PATH" (creating the file if
+// needed) or a PostgreSQL URL "postgres://user:password@host:port/db?…"
+// (see openPostgres for its extra parameters). It does not migrate; call
+// Migrate.
 func Open(dsn string) (*DB, error) {
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
@@ -67,11 +77,11 @@ func Open(dsn string) (*DB, error) {
 			db.Close()
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
-		return &DB{SQL: db, Dialect: "sqlite", Path: path}, nil
+		return &DB{SQL: db, Dialect: DialectSQLite, Path: path}, nil
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return nil, errors.New("PostgreSQL is not supported yet: use --db sqlite:PATH")
+		return openPostgres(dsn)
 	}
-	return nil, fmt.Errorf("--db %q: expected sqlite:PATH", dsn)
+	return nil, fmt.Errorf("--db %q: expected sqlite:PATH or postgres://user:password@host:port/database", Redact(dsn))
 }
 
 // Close closes the database.
@@ -83,14 +93,28 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	provider, err := goose.NewProvider(goose.DialectSQLite3, db.SQL, sub)
+	dialect := goose.DialectSQLite3
+	if db.Dialect == DialectPostgres {
+		dialect = goose.DialectPostgres
+	}
+	provider, err := goose.NewProvider(dialect, db.SQL, sub)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
 	if _, err := provider.Up(ctx); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
 	}
-	migrator, err := rivermigrate.New(riversqlite.New(db.SQL), nil)
+	if db.Dialect == DialectPostgres {
+		err = migrateQueue(ctx, riverdatabasesql.New(db.SQL))
+	} else {
+		err = migrateQueue(ctx, riversqlite.New(db.SQL))
+	}
+	return err
+}
+
+// migrateQueue brings River's tables up to date with the dialect's driver.
+func migrateQueue[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error {
+	migrator, err := rivermigrate.New(driver, nil)
 	if err != nil {
 		return fmt.Errorf("queue migrations: %w", err)
 	}
@@ -114,7 +138,7 @@ type tx struct {
 
 // rebind turns ? placeholders into the dialect's form.
 func (db *DB) rebind(q string) string {
-	if db.Dialect != "postgres" {
+	if db.Dialect != DialectPostgres {
 		return q
 	}
 	var b strings.Builder

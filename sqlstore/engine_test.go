@@ -9,12 +9,11 @@ import (
 	"github.com/entitled-dev/entitled/delivery"
 )
 
-// The store drives the real delivery engine (River on the same SQLite
-// database): an approved request is delivered and rolled up by workers.
+// The store drives the real delivery engine (River on the same database): an approved request is delivered and rolled up by workers.
 func TestRealEngineDeliversRequest(t *testing.T) {
 	f := newLC(t)
 	f.s.Now = time.Now
-	eng, err := delivery.New(delivery.Config{DB: f.s.db.SQL, Engine: f.s, Connectors: f.s.connectors,
+	eng, err := delivery.New(delivery.Config{DB: f.s.db.SQL, Dialect: f.s.db.Dialect, Engine: f.s, Connectors: f.s.connectors,
 		PollInterval: 10 * time.Millisecond})
 	mustOK(t, err)
 	f.s.SetQueue(eng)

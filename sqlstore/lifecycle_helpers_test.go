@@ -112,7 +112,7 @@ func (f *lc) must(err error) {
 
 func (f *lc) exec(q string, args ...any) {
 	f.t.Helper()
-	if _, err := f.s.db.SQL.Exec(q, args...); err != nil {
+	if _, err := f.s.db.tExec(q, args...); err != nil {
 		f.t.Fatalf("%s: %v", q, err)
 	}
 }
@@ -256,7 +256,7 @@ func wantCode(t *testing.T, err error, kind entitled.Kind, code string) *entitle
 // auditStates lists the after-states audited for a request, in order.
 func (f *lc) auditStates(requestID string) []string {
 	f.t.Helper()
-	rows, err := f.s.db.SQL.Query(`SELECT after_state FROM audit_events WHERE target_id = ? ORDER BY id`, requestID)
+	rows, err := f.s.db.tQuery(`SELECT after_state FROM audit_events WHERE target_id = ? ORDER BY id`, requestID)
 	f.must(err)
 	defer rows.Close()
 	var out []string

@@ -167,7 +167,7 @@ func TestReprocessRunsFailedDeliveriesOnly(t *testing.T) {
 		t.Fatalf("assignment %s", a.State)
 	}
 	var n int
-	mustOK(t, f.s.db.SQL.QueryRow(`SELECT COUNT(*) FROM audit_events WHERE target_id = ? AND activity_display_name = ?`,
+	mustOK(t, f.s.db.tQueryRow(`SELECT COUNT(*) FROM audit_events WHERE target_id = ? AND activity_display_name = ?`,
 		r.ID, "Reprocess access package assignment request").Scan(&n))
 	if n != 1 {
 		t.Fatalf("reprocess audit events: %d", n)
@@ -510,7 +510,7 @@ func TestFailedSubmitLeavesNothing(t *testing.T) {
 	f := newLC(t)
 	count := func(table string) int {
 		var n int
-		mustOK(t, f.s.db.SQL.QueryRow(`SELECT COUNT(*) FROM `+table).Scan(&n))
+		mustOK(t, f.s.db.tQueryRow(`SELECT COUNT(*) FROM `+table).Scan(&n))
 		return n
 	}
 	audits := count("audit_events")

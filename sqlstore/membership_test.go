@@ -3,7 +3,6 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/entitled-dev/entitled"
@@ -15,14 +14,7 @@ import (
 func membershipStore(t *testing.T) (*sqlstore.DB, *sqlstore.Store) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open("sqlite:" + filepath.Join(t.TempDir(), "m.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := sqlstore.OpenTestDB(t)
 	for _, q := range []string{
 		`INSERT INTO users (id, user_principal_name, upn_key, display_name, created_at) VALUES ('u1', 'ada@example.com', 'ada@example.com', 'Ada', '2026-01-01T00:00:00.000000Z')`,
 		`INSERT INTO groups (id, display_name, description, mail_nickname, created_at) VALUES ('g1', 'Payroll', 'pays', 'payroll', '2026-01-02T03:04:05.000000Z')`,

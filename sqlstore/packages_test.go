@@ -116,7 +116,7 @@ func TestDeletePackageWithOpenRequest(t *testing.T) {
 	u := f.users["requestor"]
 	ts := fmtTime(time.Now())
 	reqID := newID()
-	_, err := s.db.SQL.Exec(`INSERT INTO assignment_requests (id, request_type, state, status, created_at, access_package_id, catalog_id, target_id, requestor_id)
+	_, err := s.db.tExec(`INSERT INTO assignment_requests (id, request_type, state, status, created_at, access_package_id, catalog_id, target_id, requestor_id)
 		VALUES (?,?,?,?,?,?,?,?,?)`, reqID, "userAdd", "pendingApproval", "PendingApproval", ts, f.pkg.ID, f.catalog.ID, u.ID, u.ID)
 	mustOK(t, err)
 	err = s.DeleteAccessPackage(sys, f.pkg.ID)

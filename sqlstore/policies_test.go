@@ -38,7 +38,7 @@ func TestPolicyValidationAndStorage(t *testing.T) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, p)
 	}
 	var settings string
-	mustOK(t, s.db.SQL.QueryRow(`SELECT settings FROM policies WHERE id = ?`, p.ID).Scan(&settings))
+	mustOK(t, s.db.tQueryRow(`SELECT settings FROM policies WHERE id = ?`, p.ID).Scan(&settings))
 	for _, iso := range []string{`"P14D"`, `"PT1H30M"`, `"P30D"`} {
 		if !contains(settings, iso) {
 			t.Errorf("settings should hold ISO 8601 duration %s: %s", iso, settings)
@@ -103,11 +103,11 @@ func TestPolicyValidationAndStorage(t *testing.T) {
 	// Delete: 409 while an open request uses it.
 	u := f.users["requestor"]
 	ts := fmtTime(time.Now())
-	_, err = s.db.SQL.Exec(`INSERT INTO assignment_requests (id, request_type, state, status, created_at, access_package_id, policy_id, catalog_id, target_id, requestor_id)
+	_, err = s.db.tExec(`INSERT INTO assignment_requests (id, request_type, state, status, created_at, access_package_id, policy_id, catalog_id, target_id, requestor_id)
 		VALUES (?,?,?,?,?,?,?,?,?,?)`, newID(), "userAdd", "delivering", "Delivering", ts, f.pkg.ID, p.ID, f.catalog.ID, u.ID, u.ID)
 	mustOK(t, err)
 	wantKind(t, s.DeletePolicy(sys, p.ID), entitled.KindConflict)
-	_, err = s.db.SQL.Exec(`UPDATE assignment_requests SET state = 'delivered' WHERE policy_id = ?`, p.ID)
+	_, err = s.db.tExec(`UPDATE assignment_requests SET state = 'delivered' WHERE policy_id = ?`, p.ID)
 	mustOK(t, err)
 	mustOK(t, s.DeletePolicy(sys, p.ID))
 	_, err = s.Policy(sys, p.ID)

@@ -57,6 +57,12 @@ func (s *Store) inTx(ctx context.Context, fn func(t *tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	if s.db.Dialect == DialectPostgres {
+		if err := lockStore(ctx, sqlTx); err != nil {
+			_ = sqlTx.Rollback()
+			return err
+		}
+	}
 	t := &tx{Tx: sqlTx, db: s.db}
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()

@@ -83,7 +83,7 @@ func TestSystemRules(t *testing.T) {
 		t.Errorf("retry %+v, want the default", got.Retry)
 	}
 	var retry string
-	mustOK(t, s.db.SQL.QueryRow(`SELECT retry FROM systems WHERE id = ?`, got.ID).Scan(&retry))
+	mustOK(t, s.db.tQueryRow(`SELECT retry FROM systems WHERE id = ?`, got.ID).Scan(&retry))
 	if retry != `{"maxAttempts":5,"initialBackoff":"PT2S","maxBackoff":"PT5M"}` {
 		t.Errorf("stored retry %s", retry)
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -66,7 +65,7 @@ type testDirectory struct{ db *DB }
 
 func (d testDirectory) Describe(ctx context.Context, originID string) (entitled.ResourceInfo, error) {
 	var name, desc string
-	err := d.db.SQL.QueryRowContext(ctx, `SELECT display_name, description FROM groups WHERE id = ?`, originID).Scan(&name, &desc)
+	err := d.db.queryRow(ctx, `SELECT display_name, description FROM groups WHERE id = ?`, originID).Scan(&name, &desc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return entitled.ResourceInfo{}, entitled.PermanentErrorf("group %q does not exist in the directory", originID)
 	}
@@ -115,7 +114,8 @@ func (w testWebhook) Describe(_ context.Context, originID string) (entitled.Reso
 func (testWebhook) Grant(context.Context, entitled.Grant) error  { return nil }
 func (testWebhook) Revoke(context.Context, entitled.Grant) error { return nil }
 
-// newTestStore opens a fresh SQLite store in t.TempDir(), migrated, with a
+// newTestStore opens a fresh store on the run's backend (SQLite in
+// t.TempDir(), or a fresh PostgreSQL database; see backend_test.go), with a
 // recording queue (records jobs; B will add a real engine in its own tests)
 // and a test connectors registry that knows kinds "directory" (Describe:
 // group must exist, role Member with originId "Member_{groupId}") and
@@ -123,15 +123,8 @@ func (testWebhook) Revoke(context.Context, entitled.Grant) error { return nil }
 // ["Member"]). Returns the store and a system-actor context.
 func newTestStore(t *testing.T) (*Store, context.Context) {
 	t.Helper()
-	db, err := Open("sqlite:" + filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTestDB(t)
 	ctx := context.Background()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	conns := &testConnectors{db: db, kinds: map[string]entitled.ConnectorKind{
 		"directory": testDirectoryKind{db: db},
 		"webhook":   testWebhookKind{},

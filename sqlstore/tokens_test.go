@@ -25,7 +25,7 @@ func TestTokenLifecycle(t *testing.T) {
 		t.Fatalf("secret %q: want ent_ + base64url(32 bytes)", secret)
 	}
 	var stored string
-	mustOK(t, s.db.SQL.QueryRow(`SELECT hash FROM tokens WHERE id = ?`, tok.ID).Scan(&stored))
+	mustOK(t, s.db.tQueryRow(`SELECT hash FROM tokens WHERE id = ?`, tok.ID).Scan(&stored))
 	if stored != hashToken(secret) || strings.Contains(stored, secret) {
 		t.Fatalf("stored %q: want the SHA-256 hex of the secret only", stored)
 	}

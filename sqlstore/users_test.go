@@ -64,7 +64,7 @@ func TestDeleteUserWithLiveAssignment(t *testing.T) {
 	pkg := &entitled.AccessPackage{CatalogID: cat.ID, DisplayName: "P"}
 	mustOK(t, s.CreateAccessPackage(sys, pkg))
 	asgID := newID()
-	_, err := s.db.SQL.Exec(`INSERT INTO assignments (id, access_package_id, policy_id, catalog_id, target_id, state, status, created_at)
+	_, err := s.db.tExec(`INSERT INTO assignments (id, access_package_id, policy_id, catalog_id, target_id, state, status, created_at)
 		VALUES (?,?,?,?,?,?,?,?)`, asgID, pkg.ID, "p", cat.ID, u.ID, "delivered", "Delivered", fmtTime(time.Now()))
 	mustOK(t, err)
 	err = s.DeleteUser(sys, u.ID)
