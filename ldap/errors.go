@@ -22,8 +22,18 @@ var transientCodes = []uint16{
 }
 
 // isNetwork reports whether err says the connection itself failed, so the
-// connection must be discarded.
+// connection must be discarded. Besides the network result codes, go-ldap
+// reports a connection the server dropped as a plain error ("unable to read
+// LDAP response packet: EOF"): every error without an LDAP result counts.
 func isNetwork(err error) bool {
+	if err == nil {
+		return false
+	}
+	var le *goldap.Error
+	var de *entitled.DeliveryError
+	if !errors.As(err, &le) && !errors.As(err, &de) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
 	return goldap.IsErrorAnyOf(err, goldap.ErrorNetwork, goldap.LDAPResultServerDown, goldap.LDAPResultConnectError,
 		goldap.LDAPResultTimeout, goldap.ErrorUnexpectedResponse)
 }
