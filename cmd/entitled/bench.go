@@ -15,10 +15,10 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/spf13/cobra"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/delivery"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -29,7 +29,8 @@ func benchCommand() *cobra.Command {
 		Long: `bench creates a package with two directory resource roles and an auto-approved
 policy, submits N requests for N users, and measures the time until every request is
 delivered. In the same run it measures River's bare job rate (no-op jobs) on the same
-database, and prints both and their ratio. Without --db it uses a temporary SQLite file.`,
+database, and prints both and their ratio. Without --db it uses a temporary SQLite file;
+with --db postgres://… give it an empty database.`,
 		Args: cobra.NoArgs,
 		RunE: runBench,
 	}
@@ -66,7 +67,7 @@ func runBench(cmd *cobra.Command, _ []string) error {
 	}
 	defer a.db.Close()
 	sys := systemContext(ctx)
-	fmt.Fprintf(out, "entitled bench: n=%d workers=%d submitters=%d GOMAXPROCS=%d db=%s\n", n, workers, submitters, runtime.GOMAXPROCS(0), dsn)
+	fmt.Fprintf(out, "entitled bench: n=%d workers=%d submitters=%d GOMAXPROCS=%d db=%s\n", n, workers, submitters, runtime.GOMAXPROCS(0), sqlstore.Redact(dsn))
 
 	pkg, policy, users, err := benchSetup(sys, a.store, n)
 	if err != nil {
@@ -216,7 +217,11 @@ func riverBareRate(ctx context.Context, db *sqlstore.DB, n, workers int) (time.D
 	var done atomic.Int64
 	ws := river.NewWorkers()
 	river.AddWorker(ws, &noopWorker{done: &done})
-	client, err := river.NewClient(riversqlite.New(db.SQL), &river.Config{
+	driver, err := delivery.Driver(db.Dialect, db.SQL)
+	if err != nil {
+		return 0, err
+	}
+	client, err := river.NewClient(driver, &river.Config{
 		Queues:            map[string]river.QueueConfig{"bench": {MaxWorkers: workers}},
 		Workers:           ws,
 		FetchPollInterval: 20 * time.Millisecond,

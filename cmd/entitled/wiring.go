@@ -67,6 +67,7 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 	store.SetConnectors(registry)
 	engine, err := delivery.New(delivery.Config{
 		DB:           db.SQL,
+		Dialect:      db.Dialect,
 		Engine:       store,
 		Connectors:   registry,
 		Logger:       o.logger,
