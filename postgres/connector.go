@@ -156,7 +156,15 @@ func (c *Connector) ApplyBatch(ctx context.Context, changes []entitled.Change) [
 
 // apply runs planned changes on one pooled connection. It returns one
 // result per change, or an error for the whole batch and whether that error
-// was a broken connection. A single change runs without a transaction.
+// was a broken connection.
+//
+// The roles are looked up first (one query). A single change then runs as
+// one statement. Several run as one multi-statement query in one
+// transaction: "BEGIN; SAVEPOINT s; GRANT …; RELEASE SAVEPOINT s; …;
+// COMMIT". When PostgreSQL refuses a change the rest of that query is
+// skipped; the statements that completed tell which change failed, and the
+// next query rolls back to its savepoint and goes on with the changes after
+// it. A batch thus takes two round trips plus one per refused change.
 func (c *Connector) apply(ctx context.Context, todo []change) (res []error, broken bool, err error) {
 	conn, err := c.pool.Acquire(ctx)
 	if err != nil {
@@ -167,12 +175,6 @@ func (c *Connector) apply(ctx context.Context, todo []change) (res []error, brok
 	pg := conn.Conn().PgConn()
 	fail := func(err error) ([]error, bool, error) { return nil, brokenConnection(err, pg), err }
 
-	single := len(todo) == 1
-	if !single {
-		if _, err := conn.Exec(ctx, "BEGIN"); err != nil {
-			return fail(err)
-		}
-	}
 	names := make([]string, 0, 2*len(todo))
 	for _, p := range todo {
 		names = append(names, p.role, p.user)
@@ -182,33 +184,55 @@ func (c *Connector) apply(ctx context.Context, todo []change) (res []error, brok
 		return fail(err)
 	}
 	res = make([]error, len(todo))
+	var run []int // indexes into todo of the changes to run
 	for k, p := range todo {
-		if res[k] = c.verify(p, roles); res[k] != nil {
-			continue
-		}
-		stmt := p.stmt
-		if !single {
-			stmt = "SAVEPOINT entitled_change; " + p.stmt + "; RELEASE SAVEPOINT entitled_change"
-		}
-		_, err := conn.Exec(ctx, stmt)
-		if err == nil {
-			continue
-		}
-		var pe *pgconn.PgError
-		if !errors.As(err, &pe) || brokenConnection(err, pg) {
-			return fail(err)
-		}
-		res[k] = c.classify(err)
-		if !single {
-			if _, err := conn.Exec(ctx, "ROLLBACK TO SAVEPOINT entitled_change; RELEASE SAVEPOINT entitled_change"); err != nil {
-				return fail(err)
-			}
+		if res[k] = c.verify(p, roles); res[k] == nil {
+			run = append(run, k)
 		}
 	}
-	if !single {
-		if _, err := conn.Exec(ctx, "COMMIT"); err != nil {
+	switch len(run) {
+	case 0:
+		return res, false, nil
+	case 1:
+		if _, err := conn.Exec(ctx, todo[run[0]].stmt); err != nil {
+			var pe *pgconn.PgError
+			if !errors.As(err, &pe) || brokenConnection(err, pg) {
+				return fail(err)
+			}
+			res[run[0]] = c.classify(err)
+		}
+		return res, false, nil
+	}
+
+	prefix := []string{"BEGIN"}
+	for len(run) > 0 {
+		var q strings.Builder
+		for _, stmt := range prefix {
+			q.WriteString(stmt + ";\n")
+		}
+		for _, k := range run {
+			q.WriteString("SAVEPOINT entitled_change;\n" + todo[k].stmt + ";\nRELEASE SAVEPOINT entitled_change;\n")
+		}
+		q.WriteString("COMMIT")
+		results, err := pg.Exec(ctx, q.String()).ReadAll()
+		if err == nil {
+			return res, false, nil
+		}
+		var pe *pgconn.PgError
+		done := len(results) - len(prefix)
+		if !errors.As(err, &pe) || brokenConnection(err, pg) || done < 0 || done%3 != 1 || done/3 >= len(run) {
+			// Not a refused GRANT or REVOKE: the connection, BEGIN, a
+			// savepoint or COMMIT failed. Nothing is committed.
 			return fail(err)
 		}
+		failed := done / 3
+		res[run[failed]] = c.classify(err)
+		run = run[failed+1:]
+		prefix = []string{"ROLLBACK TO SAVEPOINT entitled_change", "RELEASE SAVEPOINT entitled_change"}
+	}
+	// The last change failed: commit the ones before it.
+	if _, err := pg.Exec(ctx, "ROLLBACK TO SAVEPOINT entitled_change; RELEASE SAVEPOINT entitled_change; COMMIT").ReadAll(); err != nil {
+		return fail(err)
 	}
 	return res, false, nil
 }
