@@ -145,7 +145,12 @@ func versionOf(binDir string) float64 {
 
 // setup makes the directory, picks the user and runs initdb.
 func (s *Server) setup() error {
-	dir, err := os.MkdirTemp("", "pgtest-")
+	base := os.TempDir()
+	if os.Geteuid() == 0 && !traversable(base) {
+		// The server's user must reach its directory.
+		base = "/tmp"
+	}
+	dir, err := os.MkdirTemp(base, "pgtest-")
 	if err != nil {
 		return err
 	}
@@ -182,6 +187,20 @@ func (s *Server) setup() error {
 		return fmt.Errorf("initdb: %v\n%s", err, out)
 	}
 	return nil
+}
+
+// traversable reports whether every directory from / to dir lets others
+// pass (o+x), as the unprivileged server user must.
+func traversable(dir string) bool {
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		if d == filepath.Dir(d) {
+			return true
+		}
+	}
 }
 
 // unprivileged returns the credentials to run PostgreSQL with as root.
