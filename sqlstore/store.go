@@ -40,6 +40,9 @@ func (s *Store) SetQueue(q Queue) { s.queue = q }
 // built-in directory connector needs the store itself).
 func (s *Store) SetConnectors(c entitled.Connectors) { s.connectors = c }
 
+// Connectors returns the store's connector registry.
+func (s *Store) Connectors() entitled.Connectors { return s.connectors }
+
 // DB returns the store's database.
 func (s *Store) DB() *DB { return s.db }
 

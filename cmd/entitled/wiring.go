@@ -12,6 +12,9 @@ import (
 	"github.com/entitled-dev/entitled/connectors"
 	"github.com/entitled-dev/entitled/delivery"
 	"github.com/entitled-dev/entitled/directory"
+	"github.com/entitled-dev/entitled/ldap"
+	"github.com/entitled-dev/entitled/postgres"
+	"github.com/entitled-dev/entitled/scim"
 	"github.com/entitled-dev/entitled/sqlstore"
 	"github.com/entitled-dev/entitled/webhook"
 )
@@ -46,7 +49,7 @@ func openStore(ctx context.Context, dsn string) (*sqlstore.DB, *sqlstore.Store, 
 		return nil, nil, err
 	}
 	store := sqlstore.New(db, nil, nil)
-	store.SetConnectors(connectors.NewRegistry(directory.NewKind(store), webhook.NewKind(nil)))
+	store.SetConnectors(newRegistry(store))
 	return db, store, nil
 }
 
@@ -63,8 +66,7 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 	if o.reprocessWindow > 0 {
 		store.ReprocessWindow = o.reprocessWindow
 	}
-	registry := connectors.NewRegistry(directory.NewKind(store), webhook.NewKind(nil))
-	store.SetConnectors(registry)
+	registry := store.Connectors()
 	engine, err := delivery.New(delivery.Config{
 		DB:           db.SQL,
 		Dialect:      db.Dialect,
@@ -89,4 +91,15 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 // systemContext is a context acting as the service itself.
 func systemContext(ctx context.Context) context.Context {
 	return entitled.NewContext(ctx, entitled.SystemActor)
+}
+
+// newRegistry knows every kind of connected system entitled delivers to.
+func newRegistry(store *sqlstore.Store) *connectors.Registry {
+	return connectors.NewRegistry(
+		directory.NewKind(store),
+		webhook.NewKind(nil),
+		ldap.NewKind(),
+		scim.NewKind(nil),
+		postgres.NewKind(),
+	)
 }
