@@ -4,6 +4,7 @@ package connectors
 
 import (
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"sync"
@@ -80,7 +81,37 @@ func (r *Registry) For(sys *entitled.ConnectedSystem) (entitled.Connector, error
 		return nil, err
 	}
 	r.mu.Lock()
+	old, replaced := r.cache[sys.ID]
 	r.cache[sys.ID] = cached{modified: sys.ModifiedDateTime, kind: strings.ToLower(sys.Kind), conn: conn}
 	r.mu.Unlock()
+	if replaced && old.conn != conn {
+		// The system's settings changed. Deliveries may still be using the
+		// old connector: close its pool only once they are done.
+		if c, ok := old.conn.(io.Closer); ok {
+			time.AfterFunc(RetireAfter, func() { _ = c.Close() })
+		}
+	}
 	return conn, nil
+}
+
+// RetireAfter is how long a connector replaced by new settings stays open
+// for the deliveries still using it.
+var RetireAfter = 5 * time.Minute
+
+// Close closes every cached connector that holds resources (connection
+// pools); the registry builds new ones if used again.
+func (r *Registry) Close() error {
+	r.mu.Lock()
+	cache := r.cache
+	r.cache = map[string]cached{}
+	r.mu.Unlock()
+	var first error
+	for _, c := range cache {
+		if cl, ok := c.conn.(io.Closer); ok {
+			if err := cl.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
 }

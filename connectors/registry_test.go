@@ -68,3 +68,57 @@ func TestRegistry(t *testing.T) {
 		t.Fatalf("unknown kind: err = %v, want permanent", err)
 	}
 }
+
+// closingConn counts Close calls.
+type closingConn struct {
+	entitled.Connector
+	closed chan struct{}
+}
+
+func (c *closingConn) Close() error { close(c.closed); return nil }
+
+type closingKind struct{ made []*closingConn }
+
+func (k *closingKind) Name() string                  { return "closing" }
+func (k *closingKind) SecretFields() []string        { return nil }
+func (k *closingKind) Validate(map[string]any) error { return nil }
+func (k *closingKind) New(*entitled.ConnectedSystem) (entitled.Connector, error) {
+	c := &closingConn{closed: make(chan struct{})}
+	k.made = append(k.made, c)
+	return c, nil
+}
+
+// TestReplacedConnectorIsClosed: new settings build a new connector and the
+// old one's pool is closed once deliveries had time to finish; Close closes
+// the rest.
+func TestReplacedConnectorIsClosed(t *testing.T) {
+	old := RetireAfter
+	RetireAfter = time.Millisecond
+	t.Cleanup(func() { RetireAfter = old })
+	k := &closingKind{}
+	r := NewRegistry(k)
+	sys := &entitled.ConnectedSystem{ID: "s1", Name: "s", Kind: "closing", ModifiedDateTime: time.Unix(1, 0)}
+	if _, err := r.For(sys); err != nil {
+		t.Fatal(err)
+	}
+	sys.ModifiedDateTime = time.Unix(2, 0)
+	if _, err := r.For(sys); err != nil {
+		t.Fatal(err)
+	}
+	if len(k.made) != 2 {
+		t.Fatalf("%d connectors built, want 2", len(k.made))
+	}
+	select {
+	case <-k.made[0].closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the replaced connector was never closed")
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-k.made[1].closed:
+	default:
+		t.Fatal("Close did not close the current connector")
+	}
+}

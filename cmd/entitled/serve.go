@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	nethttp "net/http"
@@ -137,6 +138,9 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	}
 	if err := a.engine.Stop(stopCtx); err != nil {
 		logger.Warn("delivery engine stop", "err", err)
+	}
+	if c, ok := a.store.Connectors().(io.Closer); ok {
+		_ = c.Close() // connection pools to target systems
 	}
 	logger.Info("stopped")
 	return nil
