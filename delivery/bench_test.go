@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
+	"github.com/entitled-dev/entitled/internal/dbtest"
 )
 
 // noopArgs is a job that does nothing, to measure River alone.
@@ -28,7 +28,11 @@ func BenchmarkRiverBareJobs(b *testing.B) {
 	ctx := context.Background()
 	workers := river.NewWorkers()
 	river.AddWorker(workers, river.WorkFunc(func(context.Context, *river.Job[noopArgs]) error { return nil }))
-	client, err := river.NewClient(riversqlite.New(db), &river.Config{
+	driver, err := Driver(dbtest.Backend(), db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	client, err := river.NewClient(driver, &river.Config{
 		Logger:            slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: DefaultWorkers}},
 		Workers:           workers,
@@ -74,7 +78,7 @@ func BenchmarkEngineDeliveries(b *testing.B) {
 	ctx := context.Background()
 	store := newFakeStore()
 	store.changed = make(chan struct{}, b.N+10)
-	eng, err := New(Config{DB: db, Engine: store, Connectors: connectors.NewRegistry(&fakeKind{grants: map[string]int{}}),
+	eng, err := New(Config{DB: db, Dialect: dbtest.Backend(), Engine: store, Connectors: connectors.NewRegistry(&fakeKind{grants: map[string]int{}}),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -70,6 +71,9 @@ type Engine struct {
 	log     *slog.Logger
 	client  *river.Client[*sql.Tx]
 	metrics *metrics
+
+	batchMu  sync.Mutex
+	batchers map[entitled.BatchConnector]*batcher
 }
 
 // New checks the config, applies defaults and builds the engine; it inserts

@@ -21,6 +21,7 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
+	"github.com/entitled-dev/entitled/internal/dbtest"
 )
 
 // waitLimit bounds how long a test waits for background work; it is a
@@ -28,9 +29,13 @@ import (
 const waitLimit = 30 * time.Second
 
 // openDB opens a real SQLite file the way the store does (one connection)
-// and migrates River's tables.
+// and migrates River's tables; in the PostgreSQL run (backend_test.go) it
+// opens a fresh PostgreSQL database with River's tables instead.
 func openDB(t testing.TB) *sql.DB {
 	t.Helper()
+	if dbtest.Backend() == dbtest.Postgres {
+		return openPostgres(t)
+	}
 	path := filepath.Join(t.TempDir(), "q.db")
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate")
 	if err != nil {
@@ -235,7 +240,7 @@ type harness struct {
 func start(t *testing.T) *harness {
 	t.Helper()
 	h := &harness{logs: &syncBuffer{}, db: openDB(t), store: newFakeStore(), kind: &fakeKind{grants: map[string]int{}}, reg: prometheus.NewRegistry()}
-	eng, err := New(Config{DB: h.db, Engine: h.store, Connectors: connectors.NewRegistry(h.kind),
+	eng, err := New(Config{DB: h.db, Dialect: dbtest.Backend(), Engine: h.store, Connectors: connectors.NewRegistry(h.kind),
 		Logger: slog.New(slog.NewTextHandler(h.logs, nil)), Registerer: h.reg,
 		StateCounts: func(context.Context) (map[entitled.RequestState]int, error) {
 			return map[entitled.RequestState]int{entitled.StateDelivering: 2}, nil
@@ -284,7 +289,7 @@ func deliver(id string, p entitled.RetryPolicy) entitled.Job {
 // jobState returns the River state of the deliver job of a delivery.
 func (h *harness) jobState(t *testing.T, id string) (state string, attempt int) {
 	t.Helper()
-	err := h.db.QueryRow(`SELECT state, attempt FROM river_job WHERE kind = 'deliver' AND json_extract(args, '$.deliveries[0].id') = ?`, id).
+	err := h.db.QueryRow(q(`SELECT state, attempt FROM river_job WHERE kind = 'deliver' AND json_extract(args, '$.deliveries[0].id') = ?`), id).
 		Scan(&state, &attempt)
 	if err != nil {
 		t.Fatalf("job of %s: %v", id, err)
@@ -374,7 +379,7 @@ func TestBackoffFollowsPolicy(t *testing.T) {
 	h.insert(t, true, deliver("transient-slow", p))
 	h.waitJobState(t, "transient-slow", "retryable")
 	var sched, attempted string
-	if err := h.db.QueryRow(`SELECT scheduled_at, attempted_at FROM river_job WHERE json_extract(args, '$.deliveries[0].id') = 'transient-slow'`).
+	if err := h.db.QueryRow(q(`SELECT scheduled_at, attempted_at FROM river_job WHERE json_extract(args, '$.deliveries[0].id') = 'transient-slow'`)).
 		Scan(&sched, &attempted); err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +425,7 @@ func TestRolledBackJobNeverRuns(t *testing.T) {
 		t.Fatalf("rolled-back job ran %d times", n)
 	}
 	var n int
-	h.db.QueryRow(`SELECT count(*) FROM river_job WHERE json_extract(args, '$.deliveries[0].id') = 'ok-rolledback'`).Scan(&n)
+	h.db.QueryRow(q(`SELECT count(*) FROM river_job WHERE json_extract(args, '$.deliveries[0].id') = 'ok-rolledback'`)).Scan(&n)
 	if n != 0 {
 		t.Fatalf("%d river_job rows for a rolled-back insert", n)
 	}
@@ -454,7 +459,7 @@ func TestOtherJobs(t *testing.T) {
 		}
 	}
 	var state string
-	h.db.QueryRow(`SELECT state FROM river_job WHERE json_extract(args, '$.requestId') = 'later'`).Scan(&state)
+	h.db.QueryRow(q(`SELECT state FROM river_job WHERE json_extract(args, '$.requestId') = 'later'`)).Scan(&state)
 	if state != "scheduled" {
 		t.Fatalf("future job state %q, want scheduled", state)
 	}
@@ -536,12 +541,12 @@ func TestConfigChecks(t *testing.T) {
 	if _, err := New(Config{DB: db}); err == nil {
 		t.Fatal("missing Engine and Connectors accepted")
 	}
-	_, err := New(Config{DB: db, Engine: newFakeStore(), Connectors: connectors.NewRegistry(),
+	_, err := New(Config{DB: db, Dialect: dbtest.Backend(), Engine: newFakeStore(), Connectors: connectors.NewRegistry(),
 		JobTimeout: time.Minute, RescueAfter: time.Minute})
 	if err == nil || !strings.Contains(err.Error(), "RescueAfter") {
 		t.Fatalf("JobTimeout ≥ RescueAfter: err = %v", err)
 	}
-	e, err := New(Config{DB: db, Engine: newFakeStore(), Connectors: connectors.NewRegistry()})
+	e, err := New(Config{DB: db, Dialect: dbtest.Backend(), Engine: newFakeStore(), Connectors: connectors.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -561,7 +566,7 @@ func TestGroupedDeliveries(t *testing.T) {
 	other.RequestID, other.SystemID = "req-g", "sys2"
 	h.insert(t, true, ok, bad, other)
 	var jobs int
-	if err := h.db.QueryRow(`SELECT count(*) FROM river_job WHERE kind = 'deliver'`).Scan(&jobs); err != nil {
+	if err := h.db.QueryRow(q(`SELECT count(*) FROM river_job WHERE kind = 'deliver'`)).Scan(&jobs); err != nil {
 		t.Fatal(err)
 	}
 	if jobs != 2 {

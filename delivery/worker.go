@@ -123,8 +123,8 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	return nil
 }
 
-// apply runs the changes of works (all for one system): in one call when
-// the connector applies batches, else one by one. It returns one error per work.
+// apply runs the changes of works (all for one system): through the
+// system's batcher when the connector applies batches, else one by one. It returns one error per work.
 func (w *deliverWorker) apply(ctx context.Context, works []*entitled.DeliveryWork) []error {
 	errs := make([]error, len(works))
 	conn, err := w.connector(&works[0].System)
@@ -134,12 +134,12 @@ func (w *deliverWorker) apply(ctx context.Context, works []*entitled.DeliveryWor
 		}
 		return errs
 	}
-	if bc, ok := conn.(entitled.BatchConnector); ok && len(works) > 1 {
+	if bc, ok := conn.(entitled.BatchConnector); ok {
 		changes := make([]entitled.Change, len(works))
 		for i, work := range works {
 			changes[i] = entitled.Change{Action: work.Delivery.Action, Grant: work.Grant}
 		}
-		res := bc.ApplyBatch(ctx, changes)
+		res := w.e.batcherFor(bc).apply(ctx, changes)
 		for i := range errs {
 			if i < len(res) {
 				errs[i] = res[i]
