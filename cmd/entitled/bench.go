@@ -87,52 +87,10 @@ func runBench(cmd *cobra.Command, _ []string) error {
 		}
 		defer pprof.StopCPUProfile() // also stops it when the run fails
 	}
-	start := time.Now()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, submitters)
-	for range submitters {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				r := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AccessPackageID: pkg,
-					AssignmentPolicyID: policy, TargetID: users[i]}
-				if err := a.store.SubmitRequest(sys, r); err != nil {
-					errs <- fmt.Errorf("submit %d: %w", i, err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	submitted := time.Since(start)
-	select {
-	case err := <-errs:
+	submitted, elapsed, err := submitAndWait(ctx, a, pkg, policy, users, submitters)
+	if err != nil {
 		return err
-	default:
 	}
-	for {
-		counts, err := a.store.RequestStateCounts(ctx)
-		if err != nil {
-			return err
-		}
-		if counts[entitled.StateDelivered] >= n {
-			break
-		}
-		if bad := counts[entitled.StateDeliveryFailed] + counts[entitled.StatePartiallyDelivered]; bad > 0 {
-			return fmt.Errorf("%d requests failed delivery", bad)
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	elapsed := time.Since(start)
 	pprof.StopCPUProfile()
 	stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -157,6 +115,31 @@ func runBench(cmd *cobra.Command, _ []string) error {
 // benchSetup creates two directory groups in a catalog, a package with both
 // Member roles, an auto-approved policy and n users.
 func benchSetup(ctx context.Context, s *sqlstore.Store, n int) (pkg, policy string, users []string, err error) {
+	var resources []benchResource
+	for i := range 2 {
+		g := &entitled.Group{DisplayName: fmt.Sprintf("bench-group-%d", i)}
+		if err = s.CreateGroup(ctx, g); err != nil {
+			return
+		}
+		resources = append(resources, benchResource{System: entitled.DirectorySystemName, OriginID: g.ID, Role: "Member_" + g.ID})
+	}
+	if pkg, policy, err = benchPackage(ctx, s, resources); err != nil {
+		return
+	}
+	upns := make([]string, n)
+	for i := range upns {
+		upns[i] = fmt.Sprintf("bench%06d@bench.example", i)
+	}
+	users, err = benchUsers(ctx, s, upns)
+	return pkg, policy, users, err
+}
+
+// benchResource is a resource role to put in the benchmark's package.
+type benchResource struct{ System, OriginID, Role string }
+
+// benchPackage creates a catalog with the resources, a package holding
+// their roles and an auto-approved policy.
+func benchPackage(ctx context.Context, s *sqlstore.Store, resources []benchResource) (pkg, policy string, err error) {
 	cat := &entitled.Catalog{DisplayName: "Bench", State: "published"}
 	if err = s.CreateCatalog(ctx, cat); err != nil {
 		return
@@ -165,18 +148,14 @@ func benchSetup(ctx context.Context, s *sqlstore.Store, n int) (pkg, policy stri
 	if err = s.CreateAccessPackage(ctx, p); err != nil {
 		return
 	}
-	for i := range 2 {
-		g := &entitled.Group{DisplayName: fmt.Sprintf("bench-group-%d", i)}
-		if err = s.CreateGroup(ctx, g); err != nil {
-			return
-		}
+	for _, r := range resources {
 		rr := &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: cat.ID,
-			Resource: entitled.Resource{OriginSystem: entitled.DirectorySystemName, OriginID: g.ID}}
+			Resource: entitled.Resource{OriginSystem: r.System, OriginID: r.OriginID}}
 		if err = s.CreateResourceRequest(ctx, rr); err != nil {
 			return
 		}
 		if _, err = s.AddResourceRoleScope(ctx, p.ID, entitled.ResourceRoleScopeInput{ResourceID: rr.Resource.ID,
-			RoleOriginID: "Member_" + g.ID, RoleOriginSystem: entitled.DirectorySystemName}); err != nil {
+			RoleOriginID: r.Role, RoleOriginSystem: rr.Resource.OriginSystem}); err != nil {
 			return
 		}
 	}
@@ -185,15 +164,73 @@ func benchSetup(ctx context.Context, s *sqlstore.Store, n int) (pkg, policy stri
 	if err = s.CreatePolicy(ctx, pol); err != nil {
 		return
 	}
-	users = make([]string, n)
-	for i := range n {
-		u := &entitled.User{UserPrincipalName: fmt.Sprintf("bench%06d@bench.example", i), DisplayName: fmt.Sprintf("Bench %d", i), AccountEnabled: true}
-		if err = s.CreateUser(ctx, u); err != nil {
-			return
+	return p.ID, pol.ID, nil
+}
+
+// benchUsers creates a user per principal name and returns their ids.
+func benchUsers(ctx context.Context, s *sqlstore.Store, upns []string) ([]string, error) {
+	ids := make([]string, len(upns))
+	for i, upn := range upns {
+		u := &entitled.User{UserPrincipalName: upn, DisplayName: upn, Mail: upn, AccountEnabled: true}
+		if err := s.CreateUser(ctx, u); err != nil {
+			return nil, err
 		}
-		users[i] = u.ID
+		ids[i] = u.ID
 	}
-	return p.ID, pol.ID, users, nil
+	return ids, nil
+}
+
+// submitAndWait submits an adminAdd request per user from several
+// goroutines and waits until every request is delivered. It returns how
+// long submitting took and how long until all were delivered.
+func submitAndWait(ctx context.Context, a *app, pkg, policy string, users []string, submitters int) (submitted, elapsed time.Duration, err error) {
+	sys := systemContext(ctx)
+	n := len(users)
+	start := time.Now()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, submitters)
+	for range submitters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				r := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AccessPackageID: pkg,
+					AssignmentPolicyID: policy, TargetID: users[i]}
+				if err := a.store.SubmitRequest(sys, r); err != nil {
+					errs <- fmt.Errorf("submit %d: %w", i, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	submitted = time.Since(start)
+	select {
+	case err := <-errs:
+		return 0, 0, err
+	default:
+	}
+	for {
+		counts, err := a.store.RequestStateCounts(ctx)
+		if err != nil {
+			return 0, 0, err
+		}
+		if counts[entitled.StateDelivered] >= n {
+			return submitted, time.Since(start), nil
+		}
+		if bad := counts[entitled.StateDeliveryFailed] + counts[entitled.StatePartiallyDelivered]; bad > 0 {
+			return 0, 0, fmt.Errorf("%d requests failed delivery", bad)
+		}
+		if ctx.Err() != nil {
+			return 0, 0, ctx.Err()
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // noopArgs is River's bare job: it does nothing.
