@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
 	goldap "github.com/go-ldap/ldap/v3"
 )
 
@@ -120,10 +121,7 @@ func (c *Connector) permanentf(format string, args ...any) error {
 // scrub removes the bind password from a message should a server or a
 // library ever echo it.
 func (c *Connector) scrub(s string) string {
-	if p := c.cfg.BindPassword; p != "" {
-		s = strings.ReplaceAll(s, p, "[redacted]")
-	}
-	return s
+	return connectors.Redact(s, c.cfg.BindPassword)
 }
 
 func (c *Connector) url() string { return c.cfg.URL.Scheme + "://" + c.cfg.URL.Host }

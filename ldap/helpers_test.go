@@ -40,7 +40,7 @@ func newConnector(t testing.TB, config map[string]any) *Connector {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(c.(*Connector).Close)
+	t.Cleanup(func() { _ = c.(*Connector).Close() })
 	return c.(*Connector)
 }
 

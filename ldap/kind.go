@@ -59,4 +59,4 @@ var (
 )
 
 // Close closes the connector's idle connections.
-func (c *Connector) Close() { c.pool.close() }
+func (c *Connector) Close() error { c.pool.close(); return nil }

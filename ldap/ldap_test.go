@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"slices"
 	"strings"
@@ -271,3 +272,6 @@ func TestConcurrentGrantsShareThePool(t *testing.T) {
 		t.Fatalf("%d idle connections for maxConnections 3", idle)
 	}
 }
+
+// The registry closes connectors that hold pools through io.Closer.
+var _ io.Closer = (*Connector)(nil)

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
 )
 
 // scrubber removes connection details from text that may end up in an
@@ -54,10 +55,7 @@ func longestFirst(ss []string, min int) []string {
 
 // clean removes the secrets from a server's message.
 func (s scrubber) clean(text string) string {
-	for _, x := range s.secrets {
-		text = strings.ReplaceAll(text, x, "…")
-	}
-	return text
+	return connectors.Redact(text, s.secrets...)
 }
 
 // cleanAll removes the secrets and the connection details from a

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
 )
 
 // ContentType is the media type of SCIM requests and responses (RFC 7644 §8.1).
@@ -202,13 +203,7 @@ func (c *Connector) text(b []byte) string {
 
 // redact removes the token from s.
 func (c *Connector) redact(s string) string {
-	if t := c.cfg.Token; t != "" {
-		s = strings.ReplaceAll(s, t, "[redacted]")
-		if q := url.QueryEscape(t); q != t {
-			s = strings.ReplaceAll(s, q, "[redacted]")
-		}
-	}
-	return s
+	return connectors.Redact(s, c.cfg.Token, url.QueryEscape(c.cfg.Token))
 }
 
 // where names the service provider's base URL.

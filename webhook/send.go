@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
 )
 
 // SignatureHeader carries "sha256=" and the hex HMAC-SHA256 of the body.
@@ -146,12 +147,7 @@ func (c *Connector) where() string {
 
 // redact removes the secret and the URL's userinfo and query from s.
 func (c *Connector) redact(s string) string {
-	for _, v := range c.secrets() {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, "[redacted]")
-		}
-	}
-	return s
+	return connectors.Redact(s, c.secrets()...)
 }
 
 func (c *Connector) secrets() []string {
