@@ -270,6 +270,10 @@ func TestReprocessScenario(t *testing.T) {
 	if r := carol.waitState(req3, 30*time.Second, "delivered", "partiallyDelivered", "deliveryFailed"); r.Str("state") != "delivered" {
 		t.Fatalf("dave's new request: %s", r.Raw)
 	}
+	if strings.Contains(w.srv.Logs(), "s3cret-webhook-key") ||
+		strings.Contains(w.admin.must(200, "GET", "/api/v1/systems/crm", nil).Raw, "s3cret-webhook-key") {
+		t.Error("the webhook secret appears in the server's logs or API output")
+	}
 	if w.target.badSigs != 0 {
 		t.Errorf("%d deliveries had a bad signature", w.target.badSigs)
 	}

@@ -177,4 +177,19 @@ func TestLDAPAndPostgresTargets(t *testing.T) {
 	if memberOfApp() {
 		t.Error("lena still holds the PostgreSQL role after removal")
 	}
+
+	// No connector secret anywhere: not in what the API answers about the
+	// systems, not in the delivery lists, not in the server's logs (debug level).
+	secrets := []string{slapdtest.ServicePassword, pg.Password()}
+	outputs := []string{srv.Logs(),
+		admin.must(200, "GET", "/api/v1/systems", nil).Raw,
+		admin.must(200, "GET", "/api/v1/assignmentRequests/"+req+"/deliveries", nil).Raw,
+		admin.must(200, "GET", "/v1.0/auditLogs/directoryAudits?$top=999", nil).Raw}
+	for _, secret := range secrets {
+		for i, out := range outputs {
+			if strings.Contains(out, secret) {
+				t.Errorf("a connector secret appears in output %d", i)
+			}
+		}
+	}
 }
