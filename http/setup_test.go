@@ -18,6 +18,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors"
 	"github.com/entitled-dev/entitled/directory"
 	ehttp "github.com/entitled-dev/entitled/http"
+	"github.com/entitled-dev/entitled/postgres"
 	"github.com/entitled-dev/entitled/sqlstore"
 	"github.com/entitled-dev/entitled/webhook"
 )
@@ -50,7 +51,7 @@ func newEnv(t *testing.T, mod ...func(*ehttp.Config)) *env {
 	}
 	st := sqlstore.New(db, noQueue{}, nil)
 	// The real connector kinds: the built-in directory and webhooks.
-	st.SetConnectors(connectors.NewRegistry(directory.NewKind(st), webhook.NewKind(nil)))
+	st.SetConnectors(connectors.NewRegistry(directory.NewKind(st), webhook.NewKind(nil), postgres.NewKind()))
 	st.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	admin, err := st.EnsureAdmin(ctx, "admin@example.com", "Admin")
 	if err != nil {

@@ -62,3 +62,39 @@ func TestSystemBrowseAndCheck(t *testing.T) {
 	e.do("GET", "/api/v1/systems/hooks/resources", nil).graphError(t, 400, "BadRequest")
 	e.do("GET", "/api/v1/systems/nope/resources", nil).graphError(t, 404, "ResourceNotFound")
 }
+
+// TestSecretMarkerNotStored: a config read back (with "secretSet") and sent
+// unchanged keeps the secret; removing the secret then shows it unset.
+func TestSecretMarkerNotStored(t *testing.T) {
+	e := newEnv(t)
+	sys := e.do("POST", "/api/v1/systems", map[string]any{"name": "hooks", "kind": "webhook",
+		"config": map[string]any{"url": "https://hooks.example.com", "secret": "s3cret-s3cret"}}).must(t, 201)
+	readBack := obj(sys["config"])
+	if readBack["secretSet"] != true {
+		t.Fatalf("config %v", readBack)
+	}
+	e.do("PATCH", "/api/v1/systems/hooks", map[string]any{"config": readBack}).must(t, 200)
+	if cfg := obj(e.do("GET", "/api/v1/systems/hooks", nil).must(t, 200)["config"]); cfg["secretSet"] != true {
+		t.Fatalf("after sending the read-back config: %v", cfg)
+	}
+	e.do("PATCH", "/api/v1/systems/hooks", map[string]any{"config": map[string]any{"secret": nil}}).must(t, 200)
+	if cfg := obj(e.do("GET", "/api/v1/systems/hooks", nil).must(t, 200)["config"]); cfg["secretSet"] != nil {
+		t.Fatalf("after removing the secret: %v", cfg)
+	}
+}
+
+// TestAddResourceTargetDown: a target that does not answer is a 503, not a
+// bad request, and nothing is added.
+func TestAddResourceTargetDown(t *testing.T) {
+	e := newEnv(t)
+	e.do("POST", "/api/v1/systems", map[string]any{"name": "pg", "kind": "postgres",
+		"config": map[string]any{"dsn": "postgres://u:p4ssw0rd-long@127.0.0.1:1/postgres", "connectTimeout": "1s"}}).must(t, 201)
+	cat := e.do("POST", "/v1.0/identityGovernance/entitlementManagement/catalogs", map[string]any{"displayName": "c"}).must(t, 201)
+	r := e.do("POST", "/v1.0/identityGovernance/entitlementManagement/resourceRequests", map[string]any{"requestType": "adminAdd",
+		"catalog": map[string]any{"id": cat["id"]}, "resource": map[string]any{"originId": "app_read", "originSystem": "pg"}})
+	r.graphError(t, 503, "ConnectedSystemUnavailable")
+	res := e.do("GET", "/v1.0/identityGovernance/entitlementManagement/catalogs/"+cat["id"].(string)+"/resources", nil).must(t, 200)
+	if len(list(res["value"])) != 0 {
+		t.Errorf("a resource was added: %v", res)
+	}
+}

@@ -133,6 +133,10 @@ func (s *Store) findSystemByOrigin(ctx context.Context, t *tx, origin string) (*
 }
 
 // connectorMessage is the human part of a connector error.
+// CodeSystemUnavailable is the Graph error code when a connected system does
+// not answer while entitled needs it to answer a call.
+const CodeSystemUnavailable = "ConnectedSystemUnavailable"
+
 func connectorMessage(err error) string {
 	var de *entitled.DeliveryError
 	if errors.As(err, &de) {
@@ -195,6 +199,13 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 	}
 	info, err := conn.Describe(ctx, rr.Resource.OriginID)
 	if err != nil {
+		var de *entitled.DeliveryError
+		if errors.As(err, &de) && de.Class == entitled.Transient {
+			// The target did not answer: nothing is wrong with the request.
+			return &entitled.Error{Kind: entitled.KindUnavailable, Code: CodeSystemUnavailable,
+				Message: "connected system " + sys.Name + " could not be reached to look up resource " +
+					quoteStr(rr.Resource.OriginID) + ": " + de.Message + "; try again when it is back"}
+		}
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "resource.originId",
 			Message: "connected system " + sys.Name + " cannot add resource " + quoteStr(rr.Resource.OriginID) + ": " + connectorMessage(err)}
 	}

@@ -50,8 +50,8 @@ func (s *Store) SystemResources(ctx context.Context, id, search string, opt enti
 		if e, ok := err.(*entitled.Error); ok {
 			return entitled.Page[entitled.ResourceInfo]{}, e
 		}
-		return entitled.Page[entitled.ResourceInfo]{}, &entitled.Error{Kind: entitled.KindUnavailable, Code: "ConnectedSystemUnavailable",
-			Message: fmt.Sprintf("listing the resources of %s failed: %v", sys.Name, err)}
+		return entitled.Page[entitled.ResourceInfo]{}, &entitled.Error{Kind: entitled.KindUnavailable, Code: CodeSystemUnavailable,
+			Message: fmt.Sprintf("listing the resources of %s failed: %s", sys.Name, connectorMessage(err))}
 	}
 	out := entitled.Page[entitled.ResourceInfo]{Items: pg.Resources, NextSkipToken: pg.Next}
 	if out.Items == nil {

@@ -152,6 +152,7 @@ func (s *Store) CreateSystem(ctx context.Context, sys *entitled.ConnectedSystem)
 	if sys.Config == nil {
 		sys.Config = map[string]any{}
 	}
+	dropSecretMarkers(kind, sys.Config)
 	if err := kind.Validate(sys.Config); err != nil {
 		return err
 	}
@@ -264,6 +265,7 @@ func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.System
 				sys.Config[k] = v
 			}
 		}
+		dropSecretMarkers(kind, sys.Config)
 		if err := kind.Validate(sys.Config); err != nil {
 			return err
 		}
@@ -332,4 +334,13 @@ func (s *Store) kind(name string) (entitled.ConnectorKind, bool) {
 		return nil, false
 	}
 	return s.connectors.Kind(name)
+}
+
+// dropSecretMarkers removes the "<secret>Set" keys that reads write in place
+// of secrets: a config read back and sent unchanged must not store them,
+// or a secret removed later would still show as set.
+func dropSecretMarkers(kind entitled.ConnectorKind, config map[string]any) {
+	for _, f := range kind.SecretFields() {
+		delete(config, f+"Set")
+	}
 }
