@@ -28,6 +28,8 @@ type batchItem struct {
 type batcher struct {
 	conn    entitled.BatchConnector
 	timeout time.Duration
+	// idle is called when the queue runs empty, to forget the batcher.
+	idle func(*batcher)
 
 	mu      sync.Mutex
 	queue   []batchItem
@@ -43,10 +45,23 @@ func (e *Engine) batcherFor(conn entitled.BatchConnector) *batcher {
 	}
 	b, ok := e.batchers[conn]
 	if !ok {
-		b = &batcher{conn: conn, timeout: e.cfg.JobTimeout}
+		b = &batcher{conn: conn, timeout: e.cfg.JobTimeout, idle: e.forgetBatcher}
 		e.batchers[conn] = b
 	}
 	return b
+}
+
+// forgetBatcher drops an idle batcher, so that connectors replaced by new
+// settings are not kept; a later delivery makes a new one.
+func (e *Engine) forgetBatcher(b *batcher) {
+	e.batchMu.Lock()
+	defer e.batchMu.Unlock()
+	b.mu.Lock()
+	busy := b.running || len(b.queue) > 0
+	b.mu.Unlock()
+	if !busy && e.batchers[b.conn] == b {
+		delete(e.batchers, b.conn)
+	}
 }
 
 // apply queues the changes and waits for their results. A worker whose
@@ -87,6 +102,9 @@ func (b *batcher) run() {
 		if len(items) == 0 {
 			b.running = false
 			b.mu.Unlock()
+			if b.idle != nil {
+				b.idle(b)
+			}
 			return
 		}
 		b.mu.Unlock()
