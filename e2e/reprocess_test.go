@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"io"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -273,6 +275,21 @@ func TestReprocessScenario(t *testing.T) {
 	if strings.Contains(w.srv.Logs(), "s3cret-webhook-key") ||
 		strings.Contains(w.admin.must(200, "GET", "/api/v1/systems/crm", nil).Raw, "s3cret-webhook-key") {
 		t.Error("the webhook secret appears in the server's logs or API output")
+	}
+	// Prometheus metrics describe what happened.
+	resp, err := http.Get(w.srv.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`entitled_requests{state="delivered"}`, `entitled_requests{state="canceled"} 1`,
+		`entitled_deliveries_total{action="grant",outcome="retried"}`, `entitled_deliveries_total{action="grant",outcome="failed"}`,
+		`entitled_deliveries_total{action="revoke",outcome="succeeded"}`, `entitled_delivery_duration_seconds_bucket{system_kind="webhook"`,
+		`entitled_queue_depth`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics has no %s", want)
+		}
 	}
 	if w.target.badSigs != 0 {
 		t.Errorf("%d deliveries had a bad signature", w.target.badSigs)
