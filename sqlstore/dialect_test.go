@@ -7,11 +7,13 @@ import (
 	"testing"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/internal/dbtest"
 )
 
 // The suite really runs on the backend it names.
 func TestBackendIsTheRunsBackend(t *testing.T) {
 	s, _ := newTestStore(t)
+	backend := dbtest.Backend()
 	if s.db.Dialect != backend {
 		t.Fatalf("store dialect %q, run's backend %q", s.db.Dialect, backend)
 	}
