@@ -113,3 +113,28 @@ func TestOpenPostgresURL(t *testing.T) {
 		t.Fatalf("unknown scheme: %v", err)
 	}
 }
+
+// Concurrent grants of one membership (they run without the store lock on
+// PostgreSQL) add one row and audit it once.
+func TestConcurrentGrantsOneMembership(t *testing.T) {
+	s, sys := newTestStore(t)
+	u := mustUser(t, s, sys, "ada@example.com")
+	g := &entitled.Group{DisplayName: "Payroll"}
+	mustOK(t, s.CreateGroup(sys, g))
+	before := countAudit(t, s)
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = s.GrantMembership(sys, g.ID, u.ID) }()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		mustOK(t, err)
+	}
+	var rows int
+	mustOK(t, s.db.tQueryRow(`SELECT COUNT(*) FROM group_members WHERE group_id = ? AND user_id = ?`, g.ID, u.ID).Scan(&rows))
+	if rows != 1 || countAudit(t, s) != before+1 {
+		t.Fatalf("%d membership rows and %d audit events, want 1 and 1", rows, countAudit(t, s)-before)
+	}
+}

@@ -75,10 +75,13 @@ func (s *Store) membershipCheck(ctx context.Context, t *tx, groupID, userID stri
 
 // ApplyMemberships applies several membership changes in one transaction,
 // auditing each change that alters a row. An unknown group or user fails
-// only its own change; any other error fails them all.
+// only its own change; any other error fails them all. It needs no store
+// lock: the insert or delete itself says whether the row changed (and so
+// whether to audit), and foreign keys refuse a group or user deleted since
+// the check.
 func (s *Store) ApplyMemberships(ctx context.Context, changes []entitled.MembershipChange) []error {
 	errs := make([]error, len(changes))
-	err := s.inTx(ctx, func(t *tx) error {
+	err := s.inUnlockedTx(ctx, func(t *tx) error {
 		for i, ch := range changes {
 			name, err := s.membershipCheck(ctx, t, ch.GroupID, ch.UserID)
 			if err != nil {

@@ -54,13 +54,27 @@ func (s *Store) Services() entitled.Services {
 
 func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
 
-// inTx runs fn in a transaction and commits it when fn returns nil.
+// inTx runs fn in a transaction and commits it when fn returns nil. On
+// PostgreSQL it first takes the store lock (lockStore), so transactions
+// run one after another as they do on SQLite.
 func (s *Store) inTx(ctx context.Context, fn func(t *tx) error) error {
+	return s.runTx(ctx, true, fn)
+}
+
+// inUnlockedTx is inTx without the store lock on PostgreSQL, for a
+// transaction whose every check is re-made by the statement that acts on it
+// (a foreign key, ON CONFLICT, a row count), so another transaction
+// committing in between cannot make it wrong. Use inTx when in doubt.
+func (s *Store) inUnlockedTx(ctx context.Context, fn func(t *tx) error) error {
+	return s.runTx(ctx, false, fn)
+}
+
+func (s *Store) runTx(ctx context.Context, lock bool, fn func(t *tx) error) error {
 	sqlTx, err := s.db.SQL.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if s.db.Dialect == DialectPostgres {
+	if lock && s.db.Dialect == DialectPostgres {
 		if err := lockStore(ctx, sqlTx); err != nil {
 			_ = sqlTx.Rollback()
 			return err
