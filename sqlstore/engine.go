@@ -264,49 +264,6 @@ func (s *Store) TimeOutApprovalStage(ctx context.Context, requestID, stageID str
 	return s.inTx(ctx, func(t *tx) error { return s.timeOutStage(ctx, t, requestID, stageID) })
 }
 
-// Cached versions of the loaders used on the hot path.
-
-func (s *Store) hotPolicy(ctx context.Context, t *tx, id string) (*entitled.AssignmentPolicy, error) {
-	p, err := scanPolicy(t.queryRow(ctx, `SELECT `+policyCols+` FROM policies WHERE id = ?`, id))
-	if err != nil {
-		return nil, notFound(err, "assignment policy", id)
-	}
-	return p, nil
-}
-
-func (s *Store) hotPackage(ctx context.Context, t *tx, id string) (*entitled.AccessPackage, error) {
-	p, err := scanPackage(t.queryRow(ctx, `SELECT `+packageCols+` FROM access_packages WHERE id = ?`, id))
-	if err != nil {
-		return nil, notFound(err, "access package", id)
-	}
-	return p, nil
-}
-
-func (s *Store) hotUser(ctx context.Context, t *tx, id string) (*entitled.User, error) {
-	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
-	if err != nil {
-		return nil, notFound(err, "user", id)
-	}
-	return u, nil
-}
-
-func (s *Store) hotRoleScopes(ctx context.Context, t *tx, packageID string) ([]entitled.ResourceRoleScope, error) {
-	rows, err := t.query(ctx, scopeSelect+` WHERE rs.access_package_id = ? ORDER BY rs.id`, packageID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []entitled.ResourceRoleScope{}
-	for rows.Next() {
-		sc, err := scanScope(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *sc)
-	}
-	return out, rows.Err()
-}
-
 // retryOf returns a connected system's retry policy.
 func (s *Store) retryOf(ctx context.Context, t *tx, systemID string) (entitled.RetryPolicy, error) {
 	var raw string

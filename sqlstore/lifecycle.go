@@ -219,7 +219,7 @@ func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *
 	now := s.now()
 	if scopes == nil {
 		var err error
-		if scopes, err = s.hotRoleScopes(ctx, t, q.AccessPackageID); err != nil {
+		if scopes, err = s.loadRoleScopes(ctx, t, q.AccessPackageID); err != nil {
 			return err
 		}
 	}

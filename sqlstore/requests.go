@@ -48,7 +48,7 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 	}
 	return s.inTx(ctx, func(t *tx) error {
 		now := s.now()
-		p, err := s.hotPolicy(ctx, t, r.AssignmentPolicyID)
+		p, err := s.loadPolicy(ctx, t, r.AssignmentPolicyID)
 		if err != nil {
 			var e *entitled.Error
 			if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
@@ -64,7 +64,7 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
 				Message: fmt.Sprintf("assignment policy %q belongs to access package %s, not %s", p.DisplayName, p.AccessPackageID, r.AccessPackageID)}
 		}
-		pkg, err := s.hotPackage(ctx, t, p.AccessPackageID)
+		pkg, err := s.loadPackage(ctx, t, p.AccessPackageID)
 		if err != nil {
 			return err
 		}
@@ -80,7 +80,7 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
 					Message: "assignment.targetId is required for an adminAdd request: name the user to assign"}
 			}
-			if _, err := s.hotUser(ctx, t, r.TargetID); err != nil {
+			if _, err := s.loadUser(ctx, t, r.TargetID); err != nil {
 				var e *entitled.Error
 				if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
 					return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
@@ -121,7 +121,7 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 		if err := s.checkNoLiveAssignment(ctx, t, q.TargetID, pkg.ID, ""); err != nil {
 			return err
 		}
-		scopes, err := s.hotRoleScopes(ctx, t, pkg.ID)
+		scopes, err := s.loadRoleScopes(ctx, t, pkg.ID)
 		if err != nil {
 			return err
 		}

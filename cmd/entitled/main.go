@@ -31,11 +31,12 @@ routes each request through approval, delivers the access into the target system
 tracks delivery per resource, retries what failed and lets managers reprocess
 requests that failed or were only partially delivered.
 
-Every command takes --db (sqlite:PATH, default sqlite:entitled.db; also ENTITLED_DB).`,
+Every command takes --db (also ENTITLED_DB): sqlite:PATH (the default is
+sqlite:entitled.db) or postgres://user:password@host:5432/database?max_conns=20.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().String("db", envOr("ENTITLED_DB", "sqlite:entitled.db"), "database: sqlite:PATH (env ENTITLED_DB)")
+	root.PersistentFlags().String("db", envOr("ENTITLED_DB", "sqlite:entitled.db"), "database: sqlite:PATH or postgres://user:password@host:port/db[?max_conns=N] (env ENTITLED_DB)")
 	root.AddCommand(serveCommand(), migrateCommand(), adminCommand(), tokenCommand(), benchCommand())
 	return root
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/http"
+	"github.com/entitled-dev/entitled/sqlstore"
 )
 
 func serveCommand() *cobra.Command {
@@ -121,7 +122,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	logger.Info("entitled is serving", "addr", ln.Addr().String(), "db", dbFlag(cmd), "reprocessWindow", window.String())
+	logger.Info("entitled is serving", "addr", ln.Addr().String(), "db", sqlstore.Redact(dbFlag(cmd)), "reprocessWindow", window.String())
 
 	select {
 	case <-ctx.Done():
