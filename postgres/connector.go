@@ -124,7 +124,7 @@ func (c *Connector) Revoke(ctx context.Context, g entitled.Grant) error {
 // on a fresh connection: grants and revokes are idempotent.
 func (c *Connector) ApplyBatch(ctx context.Context, changes []entitled.Change) []error {
 	errs := make([]error, len(changes))
-	var todo []change
+	var pending []change
 	for i, ch := range changes {
 		p, err := c.plan(ch)
 		if err != nil {
@@ -132,23 +132,23 @@ func (c *Connector) ApplyBatch(ctx context.Context, changes []entitled.Change) [
 			continue
 		}
 		p.idx = i
-		todo = append(todo, p)
+		pending = append(pending, p)
 	}
-	if len(todo) == 0 {
+	if len(pending) == 0 {
 		return errs
 	}
-	res, broken, err := c.apply(ctx, todo)
+	res, broken, err := c.apply(ctx, pending)
 	if err != nil && broken {
-		res, _, err = c.apply(ctx, todo)
+		res, _, err = c.apply(ctx, pending)
 	}
 	if err != nil {
 		err = c.classify(err)
-		for _, p := range todo {
+		for _, p := range pending {
 			errs[p.idx] = err
 		}
 		return errs
 	}
-	for k, p := range todo {
+	for k, p := range pending {
 		errs[p.idx] = res[k]
 	}
 	return errs
@@ -165,7 +165,7 @@ func (c *Connector) ApplyBatch(ctx context.Context, changes []entitled.Change) [
 // skipped; the statements that completed tell which change failed, and the
 // next query rolls back to its savepoint and goes on with the changes after
 // it. A batch thus takes two round trips plus one per refused change.
-func (c *Connector) apply(ctx context.Context, todo []change) (res []error, broken bool, err error) {
+func (c *Connector) apply(ctx context.Context, pending []change) (res []error, broken bool, err error) {
 	conn, err := c.pool.Acquire(ctx)
 	if err != nil {
 		return nil, false, err
@@ -175,17 +175,17 @@ func (c *Connector) apply(ctx context.Context, todo []change) (res []error, brok
 	pg := conn.Conn().PgConn()
 	fail := func(err error) ([]error, bool, error) { return nil, brokenConnection(err, pg), err }
 
-	names := make([]string, 0, 2*len(todo))
-	for _, p := range todo {
+	names := make([]string, 0, 2*len(pending))
+	for _, p := range pending {
 		names = append(names, p.role, p.user)
 	}
 	roles, err := lookupRoles(ctx, conn, names)
 	if err != nil {
 		return fail(err)
 	}
-	res = make([]error, len(todo))
-	var run []int // indexes into todo of the changes to run
-	for k, p := range todo {
+	res = make([]error, len(pending))
+	var run []int // indexes into pending of the changes to run
+	for k, p := range pending {
 		if res[k] = c.verify(p, roles); res[k] == nil {
 			run = append(run, k)
 		}
@@ -194,7 +194,7 @@ func (c *Connector) apply(ctx context.Context, todo []change) (res []error, brok
 	case 0:
 		return res, false, nil
 	case 1:
-		if _, err := conn.Exec(ctx, todo[run[0]].stmt); err != nil {
+		if _, err := conn.Exec(ctx, pending[run[0]].stmt); err != nil {
 			var pe *pgconn.PgError
 			if !errors.As(err, &pe) || brokenConnection(err, pg) {
 				return fail(err)
@@ -211,7 +211,7 @@ func (c *Connector) apply(ctx context.Context, todo []change) (res []error, brok
 			q.WriteString(stmt + ";\n")
 		}
 		for _, k := range run {
-			q.WriteString("SAVEPOINT entitled_change;\n" + todo[k].stmt + ";\nRELEASE SAVEPOINT entitled_change;\n")
+			q.WriteString("SAVEPOINT entitled_change;\n" + pending[k].stmt + ";\nRELEASE SAVEPOINT entitled_change;\n")
 		}
 		q.WriteString("COMMIT")
 		results, err := pg.Exec(ctx, q.String()).ReadAll()

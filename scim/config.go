@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
 )
 
 // Defaults and limits of a scim system's config.
@@ -148,25 +149,5 @@ func ParseConfig(config map[string]any) (*Config, error) {
 }
 
 func parseTimeout(raw any) (time.Duration, error) {
-	var d time.Duration
-	switch v := raw.(type) {
-	case string:
-		var err error
-		if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(v)), "P") {
-			d, err = entitled.ParseISODuration(v)
-		} else {
-			d, err = time.ParseDuration(strings.TrimSpace(v))
-		}
-		if err != nil {
-			return 0, invalid("timeout", "config.timeout %q is not a duration; write \"10s\" or \"PT10S\"", v)
-		}
-	case float64:
-		d = time.Duration(v * float64(time.Second))
-	default:
-		return 0, invalid("timeout", "config.timeout must be a duration such as \"10s\" or \"PT10S\"")
-	}
-	if d <= 0 || d > MaxTimeout {
-		return 0, invalid("timeout", "config.timeout must be more than 0 and at most %s", MaxTimeout)
-	}
-	return d, nil
+	return connectors.ConfigDuration("timeout", raw, MaxTimeout)
 }

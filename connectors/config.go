@@ -1,0 +1,44 @@
+package connectors
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Helpers for reading connector configs, shared by the kinds so that the
+// same setting is read, and refused, the same way everywhere.
+
+// ConfigError is the 400 error for a bad config value, naming config.key.
+func ConfigError(key, format string, args ...any) error {
+	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config." + key,
+		Message: fmt.Sprintf(format, args...)}
+}
+
+// ConfigDuration reads a duration written "10s", ISO 8601 "PT10S", or a
+// number of seconds; it must be more than 0 and at most max.
+func ConfigDuration(key string, raw any, max time.Duration) (time.Duration, error) {
+	var d time.Duration
+	switch v := raw.(type) {
+	case string:
+		var err error
+		if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(v)), "P") {
+			d, err = entitled.ParseISODuration(v)
+		} else {
+			d, err = time.ParseDuration(strings.TrimSpace(v))
+		}
+		if err != nil {
+			return 0, ConfigError(key, "config.%s %q is not a duration; write \"10s\" or \"PT10S\"", key, v)
+		}
+	case float64:
+		d = time.Duration(v * float64(time.Second))
+	default:
+		return 0, ConfigError(key, "config.%s must be a duration such as \"10s\" or \"PT10S\"", key)
+	}
+	if d <= 0 || d > max {
+		return 0, ConfigError(key, "config.%s must be more than 0 and at most %s", key, max)
+	}
+	return d, nil
+}
