@@ -1,0 +1,181 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/entitled-dev/entitled/internal/pgtest"
+)
+
+// replicaWorld is a world whose database is a throwaway PostgreSQL shared by
+// several `entitled serve` replicas.
+type replicaWorld struct {
+	*world
+	pg       *pgtest.Server
+	args     []string
+	replicas []*server
+}
+
+// newReplicaWorld starts PostgreSQL, creates the administrator with the CLI,
+// starts n replicas on the database and builds the scenario of newWorld
+// (the named users, a catalog with a webhook system of two resources, a
+// package and a policy, approved by approver when set) through replica 0.
+func newReplicaWorld(t *testing.T, n int, serveArgs []string, names []string, approver string) *replicaWorld {
+	t.Helper()
+	pg := pgtest.StartWith(t, pgtest.Options{Settings: []string{"max_connections=300"}})
+	db := pg.CreateDatabase("entitled")
+	cli(t, "admin", "create", "--db", db, "--upn", "admin@example.com", "--display-name", "Admin")
+	rw := &replicaWorld{pg: pg, args: serveArgs,
+		world: &world{db: db, users: map[string]string{}, clients: map[string]*client{}}}
+	for range n {
+		rw.replicas = append(rw.replicas, startServer(t, db, serveArgs...))
+	}
+	w := rw.world
+	w.srv = rw.replicas[0]
+	w.admin = &client{t: t, base: w.srv.base, token: tokenFor(t, db, "admin@example.com")}
+	for _, name := range names {
+		u := w.admin.must(201, "POST", "/v1.0/users", map[string]any{
+			"userPrincipalName": name + "@example.com", "displayName": strings.ToUpper(name[:1]) + name[1:],
+			"mail": name + "@example.com", "accountEnabled": true})
+		w.users[name] = u.Str("id")
+		w.clients[name] = &client{t: t, base: w.srv.base, token: tokenFor(t, db, name+"@example.com")}
+	}
+	w.target = newTarget(t, "s3cret-webhook-key")
+	w.catalog = w.admin.must(201, "POST", em+"/catalogs", map[string]any{"displayName": "Apps", "description": "Business apps"}).Str("id")
+	w.admin.must(201, "POST", "/api/v1/systems", map[string]any{
+		"name": "crm", "kind": "webhook",
+		"config": map[string]any{"url": w.target.srv.URL, "secret": "s3cret-webhook-key", "timeout": "5s", "roles": []string{"Member"}},
+		"retry":  map[string]any{"maxAttempts": 2, "initialBackoff": "PT0.2S", "maxBackoff": "PT0.5S"},
+	})
+	w.pkg = w.admin.must(201, "POST", em+"/accessPackages", map[string]any{
+		"displayName": "CRM access", "description": "Both CRM apps", "catalog": map[string]any{"id": w.catalog}}).Str("id")
+	for _, app := range []string{"app-a", "app-b"} {
+		rr := w.admin.must(201, "POST", em+"/resourceRequests", map[string]any{
+			"requestType": "adminAdd", "catalog": map[string]any{"id": w.catalog},
+			"resource": map[string]any{"originId": app, "originSystem": "crm", "displayName": app}})
+		res, _ := rr.Body["resource"].(map[string]any)
+		resID, _ := res["id"].(string)
+		if resID == "" {
+			t.Fatalf("resource request returned no resource id: %s", rr.Raw)
+		}
+		w.admin.must(201, "POST", em+"/accessPackages/"+w.pkg+"/resourceRoleScopes", map[string]any{
+			"role":  map[string]any{"originId": "Member", "originSystem": "crm", "resource": map[string]any{"id": resID}},
+			"scope": map[string]any{"originId": app, "originSystem": "crm"}})
+	}
+	approval := map[string]any{"isApprovalRequiredForAdd": false, "isRequestorJustificationRequired": false, "stages": []any{}}
+	if approver != "" {
+		approval = map[string]any{"isApprovalRequiredForAdd": true, "isRequestorJustificationRequired": true,
+			"stages": []any{map[string]any{"durationBeforeAutomaticDenial": "P7D", "isApproverJustificationRequired": false,
+				"primaryApprovers": []any{map[string]any{"@odata.type": "#microsoft.graph.singleUser", "userId": w.users[approver]}}}}}
+	}
+	w.policy = w.admin.must(201, "POST", em+"/assignmentPolicies", map[string]any{
+		"displayName": "Employees", "description": "Any employee", "allowedTargetScope": "allMemberUsers",
+		"accessPackage":           map[string]any{"id": w.pkg},
+		"requestorSettings":       map[string]any{"enableTargetsToSelfAddAccess": true, "enableTargetsToSelfRemoveAccess": true},
+		"requestApprovalSettings": approval,
+		"expiration":              map[string]any{"type": "noExpiration"},
+	}).Str("id")
+	return rw
+}
+
+// on returns a copy of c that calls replica i.
+func (rw *replicaWorld) on(c *client, i int) *client {
+	cc := *c
+	cc.base = rw.replicas[i].base
+	return &cc
+}
+
+// TestReplicasCrashMidDelivery runs three replicas on one PostgreSQL, spreads
+// 300 adminAdd requests (600 webhook deliveries) over them, kills one with
+// SIGKILL while deliveries run, and checks that the others finish its work:
+// every request delivered, every delivery granted at the target, none sent
+// twice at the same time. The killed replica then starts again and rejoins.
+func TestReplicasCrashMidDelivery(t *testing.T) {
+	const users, replicas = 300, 3 // × 2 resources = 600 deliveries
+	args := []string{"--rescue-after", "3s", "--job-timeout", "2s", "--workers", "4"}
+	rw := newReplicaWorld(t, replicas, args, nil, "")
+	w := rw.world
+	w.target.delay = 40 * time.Millisecond
+
+	ids := make([]string, users)
+	for i := range ids {
+		u := rw.on(w.admin, i%replicas).must(201, "POST", "/v1.0/users", map[string]any{
+			"userPrincipalName": fmt.Sprintf("replica%04d@example.com", i), "displayName": fmt.Sprintf("Replica %d", i), "accountEnabled": true})
+		ids[i] = u.Str("id")
+	}
+	requests := make([]string, users)
+	var wg sync.WaitGroup
+	for g := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := g; i < users; i += 6 {
+				r := rw.on(w.admin, i%replicas).must(201, "POST", em+"/assignmentRequests", map[string]any{
+					"requestType": "adminAdd",
+					"assignment":  map[string]any{"targetId": ids[i], "accessPackageId": w.pkg, "assignmentPolicyId": w.policy}})
+				requests[i] = r.Str("id")
+			}
+		}()
+	}
+	wg.Wait()
+
+	waitFor(t, 60*time.Second, "100 grants before the kill", func() bool { return len(w.target.grantedDeliveries()) >= 100 })
+	victim := rw.replicas[0]
+	victim.kill()
+	before := len(w.target.grantedDeliveries())
+	if before >= 2*users {
+		t.Fatalf("all deliveries finished before the kill (%d); nothing was tested", before)
+	}
+	t.Logf("replica 0 killed with %d of %d deliveries granted", before, 2*users)
+	if !strings.Contains(victim.Logs(), "delivery attempt succeeded") {
+		t.Fatalf("the killed replica had delivered nothing; it did not share the work:\n%s", tail(victim.Logs(), 30))
+	}
+
+	// The surviving replicas serve the API and finish the work, the killed
+	// replica's running jobs included once --rescue-after passes.
+	admin := rw.on(w.admin, 1)
+	countDelivered := func(c *client) int {
+		r := c.must(200, "GET", em+"/assignmentRequests?$filter="+urlq("state eq 'delivered'")+"&$top=1&$count=true", nil)
+		n, _ := r.Body["@odata.count"].(float64)
+		return int(n)
+	}
+	waitFor(t, 120*time.Second, "every request delivered by the surviving replicas", func() bool {
+		return countDelivered(admin) == users
+	})
+	granted := w.target.grantedDeliveries()
+	if len(granted) != 2*users {
+		t.Errorf("%d distinct deliveries granted, want %d", len(granted), 2*users)
+	}
+	resent := 0
+	for _, n := range granted {
+		resent += n - 1
+	}
+	t.Logf("deliveries sent again after the kill (allowed: grants are idempotent): %d", resent)
+	if w.target.overlaps != 0 {
+		t.Errorf("%d calls overlapped another call of the same delivery", w.target.overlaps)
+	}
+	for i, id := range requests {
+		ds := rw.on(w.admin, 1+i%(replicas-1)).must(200, "GET", "/api/v1/assignmentRequests/"+id+"/deliveries", nil).Values()
+		if len(ds) != 2 {
+			t.Fatalf("request %s has %d deliveries", id, len(ds))
+		}
+		for _, d := range ds {
+			if d["status"] != "succeeded" {
+				t.Fatalf("request %s delivery %v", id, d)
+			}
+		}
+	}
+	if n := w.target.count("grant", "app-a", ids[0]) + w.target.count("grant", "app-b", ids[0]); n < 2 {
+		t.Errorf("user 0 received %d grants, want both resources", n)
+	}
+
+	// The killed replica starts again on the same database and sees the
+	// same state.
+	rw.replicas[0] = startServer(t, w.db, args...)
+	if n := countDelivered(rw.on(w.admin, 0)); n != users {
+		t.Errorf("the restarted replica sees %d delivered requests, want %d", n, users)
+	}
+}
