@@ -1,0 +1,66 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// loginLinkCommand prints a one-time sign-in link to the web UI.
+func loginLinkCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "login-link",
+		Short: "Print a one-time sign-in link to the web UI for a user as the last line of stdout",
+		Long: `login-link creates a one-time sign-in link for a user of the built-in directory and
+prints it. Following it (and pressing Continue) starts a browser session; the link
+then no longer works. Only the link's hash is stored.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			upn, _ := cmd.Flags().GetString("upn")
+			base, _ := cmd.Flags().GetString("base")
+			ttl, _ := cmd.Flags().GetDuration("ttl")
+			if upn == "" {
+				return errors.New("--upn is required")
+			}
+			if ttl <= 0 {
+				return errors.New("--ttl must be positive, such as 15m")
+			}
+			link, err := loginURL(base, "")
+			if err != nil {
+				return err
+			}
+			db, store, err := openStore(cmd.Context(), dbFlag(cmd))
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			secret, exp, err := store.CreateLoginLink(systemContext(cmd.Context()), upn, ttl)
+			if err != nil {
+				return err
+			}
+			link, _ = loginURL(base, secret)
+			fmt.Fprintf(cmd.ErrOrStderr(), "sign-in link for %s, usable once until %s\n", upn, exp.UTC().Format(time.RFC3339))
+			fmt.Fprintln(cmd.OutOrStdout(), link)
+			return nil
+		},
+	}
+	cmd.Flags().String("upn", "", "user principal name (required)")
+	cmd.Flags().String("base", envOr("ENTITLED_BASE_URL", "http://127.0.0.1:8080"), "address of the web UI as users reach it (env ENTITLED_BASE_URL)")
+	cmd.Flags().Duration("ttl", 15*time.Minute, "how long the link can be used")
+	return cmd
+}
+
+// loginURL is base + /login?token=secret; base must be an http(s) URL.
+func loginURL(base, secret string) (string, error) {
+	u, err := url.Parse(strings.TrimRight(base, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("--base %q: expected an address such as https://entitled.example.com", base)
+	}
+	u.Path += "/login"
+	u.RawQuery = url.Values{"token": {secret}}.Encode()
+	return u.String(), nil
+}

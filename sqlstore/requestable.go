@@ -1,0 +1,52 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// RequestablePolicies lists the policies of an access package under which
+// the caller may request it for themself, so a requestor (who may not list a
+// catalog's policies) can pick one. Readers of the package's catalog see every
+// policy that lets users request for themselves; an unknown package is a 404.
+func (s *Store) RequestablePolicies(ctx context.Context, packageID string) ([]entitled.AssignmentPolicy, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []entitled.AssignmentPolicy
+	err = s.inTx(ctx, func(t *tx) error {
+		if _, err := s.loadPackage(ctx, t, packageID); err != nil {
+			return err
+		}
+		rows, err := t.query(ctx, `SELECT `+policyCols+` FROM policies WHERE access_package_id = ? ORDER BY id`, packageID)
+		if err != nil {
+			return err
+		}
+		var pols []*entitled.AssignmentPolicy
+		for rows.Next() {
+			p, err := scanPolicy(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			pols = append(pols, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, p := range pols {
+			ok, err := s.mayRequest(ctx, t, a, p)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out = append(out, *p)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
