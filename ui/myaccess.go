@@ -1,0 +1,225 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// My Access: the packages I may request, my requests, my approvals.
+
+// packagesData is the My Access home page.
+type packagesData struct {
+	base
+	Query     string
+	Packages  []entitled.AccessPackage
+	NextToken string
+	Paged     bool
+}
+
+// packagesPage lists the packages the user may request, with search.
+func (h *handler) packagesPage(c *call) {
+	q := strings.TrimSpace(c.r.URL.Query().Get("q"))
+	opt := entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: c.r.URL.Query().Get("skiptoken")}
+	if q != "" {
+		opt.Filter = entitled.Logical{Op: "or",
+			Left:  entitled.Call{Func: "contains", Property: "displayName", Value: q},
+			Right: entitled.Call{Func: "contains", Property: "description", Value: q}}
+	}
+	pg, err := h.svc.AccessPackages.RequestableAccessPackages(c.ctx, opt)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	d := packagesData{base: c.base("My Access", "access"), Query: q, Packages: pg.Items, NextToken: pg.NextSkipToken,
+		Paged: opt.SkipToken != ""}
+	h.render(c.w, c.r, http.StatusOK, "packages", &d)
+}
+
+// policyChoice is a policy offered on the request form.
+type policyChoice struct {
+	ID                    string
+	Name                  string
+	Description           string
+	JustificationRequired bool
+	NeedsApproval         bool
+	Checked               bool
+}
+
+// requestFormData is the request form.
+type requestFormData struct {
+	base
+	Package               entitled.AccessPackage
+	Policies              []policyChoice
+	Justification         string
+	JustificationRequired bool
+}
+
+// requestForm shows the form to request a package.
+func (h *handler) requestForm(c *call) {
+	d, ok := h.requestFormData(c)
+	if !ok {
+		return
+	}
+	h.render(c.w, c.r, http.StatusOK, "requestform", d)
+}
+
+// requestFormData loads the package and the policies the user may request
+// it under; it answers the call itself when that is impossible.
+func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
+	id := c.r.PathValue("id")
+	p, err := h.svc.AccessPackages.AccessPackage(c.ctx, id)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return nil, false
+	}
+	var pols []entitled.AssignmentPolicy
+	if h.policies != nil {
+		pols, err = h.policies.RequestablePolicies(c.ctx, id)
+		if err != nil {
+			h.fail(c.w, c.r, c, err)
+			return nil, false
+		}
+	}
+	if len(pols) == 0 {
+		h.renderError(c.w, c.r, c, http.StatusForbidden, "You cannot request "+p.DisplayName+": no assignment policy of it lets you request it for yourself.")
+		return nil, false
+	}
+	d := &requestFormData{base: c.base("Request "+p.DisplayName, "access"), Package: *p}
+	for i, pol := range pols {
+		ch := policyChoice{ID: pol.ID, Name: pol.DisplayName, Description: pol.Description,
+			JustificationRequired: pol.RequestApprovalSettings.IsRequestorJustificationRequired,
+			NeedsApproval:         pol.RequiresApproval(), Checked: i == 0}
+		d.JustificationRequired = d.JustificationRequired || (len(pols) == 1 && ch.JustificationRequired)
+		d.Policies = append(d.Policies, ch)
+	}
+	return d, true
+}
+
+// submitRequest submits a userAdd request for the signed-in user.
+func (h *handler) submitRequest(c *call) {
+	f := c.r.PostForm
+	req := &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AccessPackageID: c.r.PathValue("id"),
+		AssignmentPolicyID: f.Get("policy"), Justification: strings.TrimSpace(f.Get("justification"))}
+	err := h.svc.Requests.SubmitRequest(c.ctx, req)
+	if err == nil {
+		http.Redirect(c.w, c.r, "/requests?done=requested", http.StatusSeeOther)
+		return
+	}
+	if entitled.ErrorKind(err) == entitled.KindInternal {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	d, ok := h.requestFormData(c)
+	if !ok {
+		return
+	}
+	d.Justification = req.Justification
+	d.Error = entitled.AsError(err).Message
+	for i := range d.Policies {
+		d.Policies[i].Checked = d.Policies[i].ID == req.AssignmentPolicyID
+	}
+	h.render(c.w, c.r, entitled.ErrorKind(err).HTTPStatus(), "requestform", d)
+}
+
+// listData is a page of request rows.
+type listData struct {
+	base
+	Rows      []requestRow
+	NextToken string
+	Paged     bool
+	Window    string
+}
+
+// myRequestsPage lists the requests for the signed-in user.
+func (h *handler) myRequestsPage(c *call) {
+	skip := c.r.URL.Query().Get("skiptoken")
+	pg, err := h.svc.Requests.Requests(c.ctx, entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget,
+		ListOptions: entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip}})
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	l, err := h.load(c.ctx, pg.Items)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	d := listData{base: c.base("My requests", "requests"), Rows: h.rows(c.actor, l, pg.Items), NextToken: pg.NextSkipToken,
+		Paged: skip != "", Window: entitled.FormatWindow(h.cfg.ReprocessWindow)}
+	h.render(c.w, c.r, http.StatusOK, "myrequests", &d)
+}
+
+// cancelRequest cancels a request, then returns to the page named by next.
+func (h *handler) cancelRequest(c *call) {
+	id := c.r.PathValue("id")
+	if err := h.svc.Requests.CancelRequest(c.ctx, id); err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	http.Redirect(c.w, c.r, localPath(c.r.PostForm.Get("next"), "/requests")+"?done=canceled", http.StatusSeeOther)
+}
+
+// approvalsPage lists the requests waiting for the user's decision.
+func (h *handler) approvalsPage(c *call) {
+	skip := c.r.URL.Query().Get("skiptoken")
+	pg, err := h.svc.Requests.Requests(c.ctx, entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover,
+		ListOptions: entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip}})
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	l, err := h.load(c.ctx, pg.Items)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	d := listData{base: c.base("Approvals", "approvals"), Rows: h.rows(c.actor, l, pg.Items), NextToken: pg.NextSkipToken, Paged: skip != ""}
+	h.render(c.w, c.r, http.StatusOK, "approvals", &d)
+}
+
+// decide records Approve or Deny on the stage of the request now waiting
+// for the user.
+func (h *handler) decide(c *call) {
+	id := c.r.PathValue("id")
+	decision := c.r.PostForm.Get("decision")
+	if decision != entitled.ReviewApprove && decision != entitled.ReviewDeny {
+		h.renderError(c.w, c.r, c, http.StatusBadRequest, "Choose Approve or Deny.")
+		return
+	}
+	stages, err := h.svc.Approvals.ApprovalStages(c.ctx, id)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	stageID := ""
+	for _, st := range stages {
+		if st.Status == entitled.StageInProgress {
+			stageID = st.ID
+			break
+		}
+	}
+	if stageID == "" {
+		h.renderError(c.w, c.r, c, http.StatusConflict, "This request is no longer waiting for a decision; someone may have decided it already.")
+		return
+	}
+	if err := h.svc.Approvals.DecideApprovalStage(c.ctx, id, stageID, decision, strings.TrimSpace(c.r.PostForm.Get("reason"))); err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	done := "approved"
+	if decision == entitled.ReviewDeny {
+		done = "denied"
+	}
+	http.Redirect(c.w, c.r, "/approvals?done="+done, http.StatusSeeOther)
+}
+
+// localPath returns p when it is a path on this site, else def (no open
+// redirects).
+func localPath(p, def string) string {
+	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "?#\r\n") {
+		return def
+	}
+	return p
+}

@@ -1,0 +1,190 @@
+package ui
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+
+	"github.com/google/uuid"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// CookieName is the session cookie.
+const CookieName = "entitled_session"
+
+// csrfField is the hidden form field carrying the CSRF token.
+const csrfField = "csrf"
+
+// maxForm bounds a form body.
+const maxForm = 64 << 10
+
+// call is one authenticated UI request.
+type call struct {
+	w       http.ResponseWriter
+	r       *http.Request
+	actor   *entitled.Actor
+	session string
+	csrf    string
+	// ctx carries the actor and a request id for the services.
+	ctx context.Context
+}
+
+// csrfToken is the session's CSRF token: an HMAC of a fixed label under the
+// session secret, so it needs no storage and cannot be derived from the
+// stored (hashed) session.
+func csrfToken(session string) string {
+	m := hmac.New(sha256.New, []byte(session))
+	m.Write([]byte("entitled-ui-csrf"))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// sameOrigin reports whether a state-changing request comes from this site:
+// browsers send Origin (and Sec-Fetch-Site) on form posts; a request without
+// either (an old browser, a script) is judged by the CSRF token alone.
+func sameOrigin(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
+		return false
+	}
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	if o == "null" {
+		return false
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
+}
+
+// isHTTPS reports whether the browser talks HTTPS to us (directly or through
+// a proxy that says so); the cookie is then Secure.
+func isHTTPS(r *http.Request) bool {
+	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
+}
+
+func (h *handler) setCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isHTTPS(r)})
+}
+
+// authed wraps a page that needs a signed-in user. GETs without a session
+// go to /login; POSTs are refused unless they come from this site and carry
+// the session's CSRF token (403 otherwise).
+func (h *handler) authed(fn func(c *call)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		post := r.Method == http.MethodPost
+		if post && !sameOrigin(r) {
+			h.renderError(w, r, nil, http.StatusForbidden, "This form was sent from another site and was refused. Open the page in entitled and try again.")
+			return
+		}
+		ck, err := r.Cookie(CookieName)
+		var userID string
+		if err == nil && ck.Value != "" {
+			userID, err = h.cfg.Sessions.SessionUser(r.Context(), ck.Value)
+		} else if err == nil {
+			err = http.ErrNoCookie
+		}
+		if err != nil {
+			if entitled.ErrorKind(err) == entitled.KindInternal && err != http.ErrNoCookie {
+				h.fail(w, r, nil, err)
+				return
+			}
+			h.signInAgain(w, r)
+			return
+		}
+		ctx := entitled.WithRequestID(r.Context(), uuid.NewString())
+		a, err := h.svc.Tokens.ActorFor(ctx, userID)
+		if err != nil {
+			if entitled.ErrorKind(err) == entitled.KindUnauthorized {
+				h.signInAgain(w, r)
+				return
+			}
+			h.fail(w, r, nil, err)
+			return
+		}
+		c := &call{w: w, r: r, actor: a, session: ck.Value, csrf: csrfToken(ck.Value), ctx: entitled.NewContext(ctx, a)}
+		if post {
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+			if err := r.ParseForm(); err != nil {
+				h.renderError(w, r, c, http.StatusBadRequest, "The form could not be read. Go back and try again.")
+				return
+			}
+			got := r.PostForm.Get(csrfField)
+			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(c.csrf)) != 1 {
+				h.renderError(w, r, c, http.StatusForbidden, "This form has expired or did not come from entitled, so it was refused. Reload the page and try again.")
+				return
+			}
+		}
+		fn(c)
+	}
+}
+
+// signInAgain sends a visitor without a live session to the sign-in page.
+func (h *handler) signInAgain(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		if ck, err := r.Cookie(CookieName); err == nil && ck.Value != "" {
+			h.setCookie(w, r, "", -1)
+			http.Redirect(w, r, "/login?expired=1", http.StatusSeeOther)
+			return
+		}
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	h.renderError(w, r, nil, http.StatusUnauthorized, "Your session has ended. Sign in again with a new sign-in link.")
+}
+
+// loginData is the sign-in page.
+type loginData struct {
+	base
+	Token   string
+	Expired bool
+	Signout bool
+}
+
+// loginPage shows the sign-in page. A link's GET never uses the secret up
+// (link previewers and mail scanners follow links); the button POSTs it.
+func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	d := loginData{base: base{Title: "Sign in"}, Token: q.Get("token"), Expired: q.Get("expired") != "", Signout: q.Get("signedout") != ""}
+	h.render(w, r, http.StatusOK, "login", &d)
+}
+
+// login redeems a sign-in secret and starts the session.
+func (h *handler) login(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) {
+		h.renderError(w, r, nil, http.StatusForbidden, "This sign-in was sent from another site and was refused. Open your sign-in link again.")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	if err := r.ParseForm(); err != nil {
+		h.renderError(w, r, nil, http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	session, _, err := h.cfg.Sessions.RedeemLoginLink(r.Context(), r.PostForm.Get("token"), h.cfg.SessionTTL)
+	if err != nil {
+		if entitled.ErrorKind(err) == entitled.KindInternal {
+			h.fail(w, r, nil, err)
+			return
+		}
+		d := loginData{base: base{Title: "Sign in", Error: entitled.AsError(err).Message}}
+		h.render(w, r, entitled.ErrorKind(err).HTTPStatus(), "login", &d)
+		return
+	}
+	h.setCookie(w, r, session, int(h.cfg.SessionTTL.Seconds()))
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// logout ends the session.
+func (h *handler) logout(c *call) {
+	if err := h.cfg.Sessions.EndSession(c.ctx, c.session); err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	h.setCookie(c.w, c.r, "", -1)
+	http.Redirect(c.w, c.r, "/login?signedout=1", http.StatusSeeOther)
+}

@@ -1,0 +1,21 @@
+// Optional enhancement: a "select all" checkbox on request tables. Without
+// JavaScript the "Select all" link reloads the page with every row checked.
+document.addEventListener("DOMContentLoaded", function () {
+  var all = document.getElementById("select-all");
+  if (!all) return;
+  var rows = Array.prototype.slice.call(document.querySelectorAll("input.row-check"));
+  var link = document.querySelector(".select-all-link");
+  all.hidden = false;
+  if (link) link.hidden = true;
+  function sync() {
+    var n = rows.filter(function (r) { return r.checked; }).length;
+    all.checked = n > 0 && n === rows.length;
+    all.indeterminate = n > 0 && n < rows.length;
+  }
+  all.addEventListener("change", function () {
+    rows.forEach(function (r) { r.checked = all.checked; });
+    sync();
+  });
+  rows.forEach(function (r) { r.addEventListener("change", sync); });
+  sync();
+});

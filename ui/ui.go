@@ -1,0 +1,166 @@
+// Package ui is entitled's server-rendered web UI: My Access (request
+// packages, follow and cancel my requests, decide approvals) and Identity
+// Governance (a package's requests, reprocess, request detail with its
+// deliveries). Pages are html/template with embedded CSS and a few lines of
+// optional JavaScript; every page and form works without JavaScript.
+//
+// The UI calls the domain services directly with the signed-in user as the
+// actor (entitled.NewContext); the services enforce authorization, the UI
+// only hides what the user may not use.
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Sessions stores one-time sign-in links and browser sessions; secrets are
+// kept hashed. *sqlstore.Store implements it.
+type Sessions interface {
+	// RedeemLoginLink uses up a sign-in secret and starts a session of ttl;
+	// it returns the session secret and the user id, or a 401 *entitled.Error.
+	RedeemLoginLink(ctx context.Context, secret string, ttl time.Duration) (session, userID string, err error)
+	// SessionUser returns the user id of a live session, or a 401 *entitled.Error.
+	SessionUser(ctx context.Context, session string) (userID string, err error)
+	// EndSession signs a session out.
+	EndSession(ctx context.Context, session string) error
+}
+
+// PolicyFinder lists the policies of a package under which the caller may
+// request it (a requestor may not list a catalog's policies). *sqlstore.Store
+// implements it.
+type PolicyFinder interface {
+	RequestablePolicies(ctx context.Context, packageID string) ([]entitled.AssignmentPolicy, error)
+}
+
+// Config configures the UI.
+type Config struct {
+	// Services are the domain services the pages call.
+	Services entitled.Services
+	// Sessions stores sign-in links and sessions.
+	Sessions Sessions
+	// Policies finds requestable policies; nil uses Sessions or
+	// Services.Policies when either implements PolicyFinder.
+	Policies PolicyFinder
+	// Logger logs unexpected errors; nil means slog.Default().
+	Logger *slog.Logger
+	// ReprocessWindow is how long after completion a failed request may be
+	// reprocessed (the store's setting); 0 means the default 14 days.
+	ReprocessWindow time.Duration
+	// SessionTTL is how long a session lasts; 0 means 12 hours.
+	SessionTTL time.Duration
+	// PageSize is the number of rows of a list page; 0 means 50.
+	PageSize int
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// handler serves the UI.
+type handler struct {
+	cfg      Config
+	svc      entitled.Services
+	policies PolicyFinder
+	log      *slog.Logger
+	pages    pages
+	mux      *http.ServeMux
+}
+
+// New returns the UI's handler: / (My Access), /requests, /approvals,
+// /packages/{id}/request, /login, /logout, /governance/… and /static/….
+func New(cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.ReprocessWindow <= 0 {
+		cfg.ReprocessWindow = entitled.DefaultReprocessWindow
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = 50
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	h := &handler{cfg: cfg, svc: cfg.Services, log: cfg.Logger, pages: parsePages(), mux: http.NewServeMux()}
+	h.policies = cfg.Policies
+	if h.policies == nil {
+		if pf, ok := cfg.Sessions.(PolicyFinder); ok {
+			h.policies = pf
+		} else if pf, ok := cfg.Services.Policies.(PolicyFinder); ok {
+			h.policies = pf
+		}
+	}
+	h.routes()
+	return securityHeaders(h.mux)
+}
+
+func (h *handler) routes() {
+	m := h.mux
+	m.Handle("GET /static/", staticHandler())
+	m.HandleFunc("GET /login", h.loginPage)
+	m.HandleFunc("POST /login", h.login)
+	m.HandleFunc("POST /logout", h.authed(h.logout))
+
+	m.HandleFunc("GET /{$}", h.authed(h.packagesPage))
+	m.HandleFunc("GET /packages/{id}/request", h.authed(h.requestForm))
+	m.HandleFunc("POST /packages/{id}/request", h.authed(h.submitRequest))
+	m.HandleFunc("GET /requests", h.authed(h.myRequestsPage))
+	m.HandleFunc("GET /requests/{id}", h.authed(h.requestDetail))
+	m.HandleFunc("POST /requests/{id}/cancel", h.authed(h.cancelRequest))
+	m.HandleFunc("GET /approvals", h.authed(h.approvalsPage))
+	m.HandleFunc("POST /approvals/{id}", h.authed(h.decide))
+
+	m.HandleFunc("GET /governance/{$}", h.authed(h.governancePage))
+	m.HandleFunc("GET /governance/packages/{id}", h.authed(h.packageRedirect))
+	m.HandleFunc("GET /governance/packages/{id}/requests", h.authed(h.packageRequests))
+	m.HandleFunc("POST /governance/packages/{id}/requests/reprocess", h.authed(h.reprocessSelected))
+	m.HandleFunc("GET /governance/requests/{id}", h.authed(h.requestDetail))
+	m.HandleFunc("POST /governance/requests/{id}/reprocess", h.authed(h.reprocessOne))
+	m.HandleFunc("POST /governance/requests/{id}/cancel", h.authed(h.cancelRequest))
+
+	m.HandleFunc("/", h.notFound)
+}
+
+// securityHeaders sets the headers every UI answer carries: no framing, no
+// inline script, no referrer (sign-in links carry a secret), no caching of
+// pages that show personal data.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Mux routes the API's paths (/v1.0, /api/v1 and below, /healthz,
+// /metrics) to api and everything else to web: the one handler
+// `entitled serve` listens with.
+func Mux(api, web http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAPIPath(r.URL.Path) {
+			api.ServeHTTP(w, r)
+			return
+		}
+		web.ServeHTTP(w, r)
+	})
+}
+
+// isAPIPath reports whether a path belongs to the API server.
+func isAPIPath(p string) bool {
+	for _, prefix := range []string{"/v1.0", "/api/v1"} {
+		if p == prefix || strings.HasPrefix(p, prefix+"/") {
+			return true
+		}
+	}
+	return p == "/healthz" || p == "/metrics"
+}
