@@ -301,3 +301,31 @@ func TestExportCoversEveryTable(t *testing.T) {
 	}
 	mustOK(t, rows.Err())
 }
+
+// TestImportManagersAcrossBatches: a user's manager may come later in the
+// export, beyond the batch that inserts the user.
+func TestImportManagersAcrossBatches(t *testing.T) {
+	ctx := context.Background()
+	src := openSQLiteStore(t, "source.db")
+	ts := fmtTime(time.Now())
+	ids := make([]string, 3*importBatch)
+	for i := range ids {
+		ids[i] = newID()
+	}
+	for i := len(ids) - 1; i >= 0; i-- { // managers first, so the FK holds
+		var manager any
+		if i+importBatch+1 < len(ids) {
+			manager = ids[i+importBatch+1]
+		}
+		_, err := src.db.tExec(`INSERT INTO users (id, user_principal_name, upn_key, manager_id, created_at) VALUES (?,?,?,?,?)`,
+			ids[i], fmt.Sprintf("u%d@example.com", i), fmt.Sprintf("u%d@example.com", i), manager, ts)
+		mustOK(t, err)
+	}
+	var exp bytes.Buffer
+	_, err := src.db.Export(ctx, &exp)
+	mustOK(t, err)
+	dst, _ := newTestStore(t)
+	_, err = dst.Import(ctx, &exp)
+	mustOK(t, err)
+	sameTables(t, "users with later managers", dumpTables(t, src.db), dumpTables(t, dst.db))
+}
