@@ -22,7 +22,7 @@ func TestSignInLinkWorksOnce(t *testing.T) {
 
 	secret := w.link("alice", 15*time.Minute)
 	for range 2 { // previewers may fetch the link: GET never signs in
-		b.get("/login?token=" + url.QueryEscape(secret)).see(t, 200, "Continue")
+		b.get("/login?token="+url.QueryEscape(secret)).see(t, 200, "Continue")
 	}
 	b.get("/").redirect(t, "/login")
 	res := b.post("/login", url.Values{"token": {secret}})

@@ -75,6 +75,20 @@ type world struct {
 	// crm needs bob's approval and a justification; wiki needs neither.
 	crm, crmPolicy   string
 	wiki, wikiPolicy string
+	// userLists counts the UI's calls to list users (one per page, never
+	// one per row).
+	userLists atomic.Int64
+}
+
+// countingUsers counts Users list calls.
+type countingUsers struct {
+	entitled.UserService
+	n *atomic.Int64
+}
+
+func (c *countingUsers) Users(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.User], error) {
+	c.n.Add(1)
+	return c.UserService.Users(ctx, opt)
 }
 
 // options tune a world.
@@ -134,7 +148,9 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 		w.must(st.CreateRoleAssignment(sys, false, &entitled.RoleAssignment{PrincipalID: w.users[user].ID,
 			RoleDefinitionID: role, AppScopeID: entitled.CatalogScope(w.cat)}))
 	}
-	w.srv = httptest.NewServer(ui.New(ui.Config{Services: st.Services(), Sessions: st, Logger: st.Logger,
+	svc := st.Services()
+	svc.Users = &countingUsers{UserService: st, n: &w.userLists}
+	w.srv = httptest.NewServer(ui.New(ui.Config{Services: svc, Sessions: st, Logger: st.Logger,
 		ReprocessWindow: st.ReprocessWindow, Now: clk.Now, PageSize: 5}))
 	t.Cleanup(w.srv.Close)
 	return w
