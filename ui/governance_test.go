@@ -138,7 +138,7 @@ func TestRequestsTabPagingAndSelectAll(t *testing.T) {
 		ids = append(ids, id)
 	}
 	mia := w.signIn("mia")
-	first := mia.get("/governance/packages/" + w.wiki + "/requests").see(t, 200, "Next page")
+	first := mia.get("/governance/packages/"+w.wiki+"/requests").see(t, 200, "Next page")
 	rows := regexp.MustCompile(`<tr data-request="([^"]+)">`).FindAllStringSubmatch(first.body, -1)
 	if len(rows) != 5 {
 		t.Fatalf("first page has %d rows, want 5", len(rows))
