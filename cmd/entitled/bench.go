@@ -37,6 +37,7 @@ with --db postgres://… give it an empty database.`,
 	cmd.Flags().Int("n", 10000, "number of requests")
 	cmd.Flags().Int("workers", 50, "delivery workers")
 	cmd.Flags().Int("submitters", 4, "goroutines submitting requests")
+	cmd.Flags().Int("replicas", 1, "entitled instances sharing the database (PostgreSQL only), each with its own workers; requests are spread over them")
 	cmd.Flags().String("cpuprofile", "", "write a CPU profile of the measured part to this file")
 	return cmd
 }
@@ -45,8 +46,9 @@ func runBench(cmd *cobra.Command, _ []string) error {
 	n, _ := cmd.Flags().GetInt("n")
 	workers, _ := cmd.Flags().GetInt("workers")
 	submitters, _ := cmd.Flags().GetInt("submitters")
-	if n < 1 || workers < 1 || submitters < 1 {
-		return errors.New("--n, --workers and --submitters must be positive")
+	replicas, _ := cmd.Flags().GetInt("replicas")
+	if n < 1 || workers < 1 || submitters < 1 || replicas < 1 {
+		return errors.New("--n, --workers, --submitters and --replicas must be positive")
 	}
 	ctx := cmd.Context()
 	dsn := dbFlag(cmd)
@@ -67,7 +69,10 @@ func runBench(cmd *cobra.Command, _ []string) error {
 	}
 	defer a.db.Close()
 	sys := systemContext(ctx)
-	fmt.Fprintf(out, "entitled bench: n=%d workers=%d submitters=%d GOMAXPROCS=%d db=%s\n", n, workers, submitters, runtime.GOMAXPROCS(0), sqlstore.Redact(dsn))
+	if replicas > 1 && a.db.Dialect != sqlstore.DialectPostgres {
+		return errors.New("--replicas above 1 needs a PostgreSQL database (--db postgres://…): SQLite serves one process")
+	}
+	fmt.Fprintf(out, "entitled bench: n=%d workers=%d submitters=%d replicas=%d GOMAXPROCS=%d db=%s\n", n, workers, submitters, replicas, runtime.GOMAXPROCS(0), sqlstore.Redact(dsn))
 
 	pkg, policy, users, err := benchSetup(sys, a.store, n)
 	if err != nil {
@@ -87,7 +92,25 @@ func runBench(cmd *cobra.Command, _ []string) error {
 		}
 		defer pprof.StopCPUProfile() // also stops it when the run fails
 	}
-	submitted, elapsed, err := submitAndWait(ctx, a, pkg, policy, users, submitters)
+	apps := []*app{a}
+	for range replicas - 1 {
+		extra, err := openApp(ctx, dsn, appOptions{workers: workers, rescueAfter: time.Minute, jobTimeout: 30 * time.Second,
+			pollInterval: 20 * time.Millisecond, logger: quiet})
+		if err != nil {
+			return err
+		}
+		defer extra.db.Close()
+		if err := extra.engine.Start(ctx); err != nil {
+			return err
+		}
+		defer func() {
+			stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = extra.engine.Stop(stop)
+		}()
+		apps = append(apps, extra)
+	}
+	submitted, elapsed, err := submitAndWait(ctx, apps, pkg, policy, users, submitters)
 	if err != nil {
 		return err
 	}
@@ -98,8 +121,8 @@ func runBench(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	rate := float64(n) / elapsed.Seconds()
-	fmt.Fprintf(out, "entitled: %d requests (%d deliveries) submitted in %s, all delivered in %s: %.0f requests/s, %.0f deliveries/s\n",
-		n, 2*n, submitted.Round(time.Millisecond), elapsed.Round(time.Millisecond), rate, 2*rate)
+	fmt.Fprintf(out, "entitled (%d replica(s)): %d requests (%d deliveries) submitted in %s, all delivered in %s: %.0f requests/s, %.0f deliveries/s\n",
+		replicas, n, 2*n, submitted.Round(time.Millisecond), elapsed.Round(time.Millisecond), rate, 2*rate)
 
 	bareJobs := n // entitled runs one River job per request (its two deliveries share it)
 	bare, err := riverBareRate(ctx, a.db, bareJobs, workers)
@@ -183,7 +206,8 @@ func benchUsers(ctx context.Context, s *sqlstore.Store, upns []string) ([]string
 // submitAndWait submits an adminAdd request per user from several
 // goroutines and waits until every request is delivered. It returns how
 // long submitting took and how long until all were delivered.
-func submitAndWait(ctx context.Context, a *app, pkg, policy string, users []string, submitters int) (submitted, elapsed time.Duration, err error) {
+func submitAndWait(ctx context.Context, apps []*app, pkg, policy string, users []string, submitters int) (submitted, elapsed time.Duration, err error) {
+	a := apps[0]
 	sys := systemContext(ctx)
 	n := len(users)
 	start := time.Now()
@@ -201,7 +225,7 @@ func submitAndWait(ctx context.Context, a *app, pkg, policy string, users []stri
 				}
 				r := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AccessPackageID: pkg,
 					AssignmentPolicyID: policy, TargetID: users[i]}
-				if err := a.store.SubmitRequest(sys, r); err != nil {
+				if err := apps[i%len(apps)].store.SubmitRequest(sys, r); err != nil {
 					errs <- fmt.Errorf("submit %d: %w", i, err)
 					return
 				}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,7 +60,7 @@ func runPipeline(b *testing.B, a *app, ctx context.Context, pkg, policy string, 
 		defer cancel()
 		_ = a.engine.Stop(stop)
 	}()
-	_, elapsed, err := submitAndWait(ctx, a, pkg, policy, users, 4)
+	_, elapsed, err := submitAndWait(ctx, []*app{a}, pkg, policy, users, 4)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -165,6 +166,26 @@ func BenchmarkPipelinePostgres(b *testing.B) {
 		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
 			WHERE r.rolname = 'app_pipeline'`).Scan(&granted); err != nil || granted != n {
 			b.Fatalf("app_pipeline granted to %d roles (%v), want %d", granted, err, n)
+		}
+	}
+}
+
+// BenchmarkCorePostgres runs `entitled bench` (two directory roles per
+// request) on a throwaway PostgreSQL with one and with two replicas sharing
+// the database, in one run, each on a fresh database.
+func BenchmarkCorePostgres(b *testing.B) {
+	pg := pgtest.Start(b)
+	for range b.N {
+		for _, replicas := range []int{1, 2} {
+			dsn := pg.CreateDatabase(fmt.Sprintf("core_%d_%d", replicas, time.Now().UnixNano()))
+			var out strings.Builder
+			cmd := rootCommand()
+			cmd.SetOut(&out)
+			cmd.SetArgs([]string{"bench", "--db", dsn, "--n", strconv.Itoa(pipelineN()), "--replicas", strconv.Itoa(replicas)})
+			if err := cmd.Execute(); err != nil {
+				b.Fatalf("bench with %d replica(s): %v\n%s", replicas, err, out.String())
+			}
+			b.Logf("PostgreSQL, %d replica(s):\n%s", replicas, out.String())
 		}
 	}
 }
