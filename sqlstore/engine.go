@@ -81,7 +81,9 @@ func (s *Store) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.
 	if len(outcomes) == 0 {
 		return nil
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	// No store lock: each update names the run it records, and rollUp
+	// locks the request row before deciding (below).
+	return s.inUnlockedTx(ctx, func(t *tx) error {
 		var toRollUp []string
 		for _, o := range outcomes {
 			requestID, final, err := s.recordOutcome(ctx, t, o)
@@ -147,6 +149,14 @@ func deliveryMessage(err error) string {
 // rollUp sets a delivering request's state from its deliveries once all
 // are final, and its assignment's state after it.
 func (s *Store) rollUp(ctx context.Context, t *tx, requestID string) error {
+	if s.db.Dialect == DialectPostgres {
+		// Deliveries of one request may be recorded by concurrent
+		// transactions: the row lock makes the last of them see all the
+		// others' results (and roll up), after they commit.
+		if _, err := t.exec(ctx, `SELECT id FROM assignment_requests WHERE id = ? FOR UPDATE`, requestID); err != nil {
+			return err
+		}
+	}
 	var total, final, ok int
 	if err := t.queryRow(ctx, rollUpQuery, requestID).Scan(&total, &final, &ok); err != nil {
 		return err

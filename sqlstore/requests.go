@@ -32,7 +32,13 @@ func (s *Store) SubmitRequest(ctx context.Context, r *entitled.AssignmentRequest
 	switch typ {
 	case entitled.RequestUserAdd, entitled.RequestAdminAdd:
 		r.RequestType = typ
-		return s.submitAdd(ctx, a, r)
+		err := s.submitAdd(ctx, a, r)
+		if isUniqueViolation(err) {
+			// A concurrent request for the same user and package won the
+			// race past the check (rule 7 is kept by unique indexes): name it.
+			return s.liveConflict(ctx, r)
+		}
+		return err
 	case entitled.RequestUserRemove, entitled.RequestAdminRemove:
 		r.RequestType = typ
 		return s.submitRemove(ctx, a, r)
@@ -46,7 +52,9 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
 			Message: "assignment.assignmentPolicyId is required for an add request"}
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	// No store lock: rule 7 is enforced by unique indexes (migration 3),
+	// and everything else read here is protected by foreign keys.
+	return s.inUnlockedTx(ctx, func(t *tx) error {
 		now := s.now()
 		p, err := s.loadPolicy(ctx, t, r.AssignmentPolicyID)
 		if err != nil {
@@ -214,6 +222,25 @@ func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, pack
 	return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
 		"user %s already has assignment %s for access package %s, from request %s (%s); cancel that request or remove the assignment before requesting again",
 		targetID, id, packageID, reqID, reqState)
+}
+
+// liveConflict explains a rule-7 conflict found by the database: it names
+// the open request or live assignment of the target for the package.
+func (s *Store) liveConflict(ctx context.Context, r *entitled.AssignmentRequest) error {
+	err := s.inTx(ctx, func(t *tx) error {
+		target := r.TargetID
+		if target == "" {
+			if a := entitled.ActorFrom(ctx); a != nil {
+				target = a.User.ID
+			}
+		}
+		return s.checkNoLiveAssignment(ctx, t, target, r.AccessPackageID, "")
+	})
+	if err != nil {
+		return err
+	}
+	return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
+		"another request for the same user and access package %s was accepted at the same moment; read the user's requests", r.AccessPackageID)
 }
 
 func (s *Store) submitRemove(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
