@@ -107,6 +107,8 @@ func TestCSRFRefused(t *testing.T) {
 		{"another session's token", url.Values{"csrf": {bobsToken}}, nil},
 		{"other site", url.Values{"csrf": {good}}, []string{"Origin", "https://evil.example"}},
 		{"other site (fetch metadata)", url.Values{"csrf": {good}}, []string{"Origin", "", "Sec-Fetch-Site", "cross-site"}},
+		{"sibling site", url.Values{"csrf": {good}}, []string{"Sec-Fetch-Site", "same-site"}},
+		{"opaque origin", url.Values{"csrf": {good}}, []string{"Origin", "null"}},
 	}
 	for _, c := range cases {
 		res := alice.post("/requests/"+id+"/cancel", c.form, c.hdr...)
@@ -126,11 +128,12 @@ func TestCSRFRefused(t *testing.T) {
 	}
 }
 
-// TestPagesCarrySecurityHeaders: no framing, no inline script, no referrer.
+// TestPagesCarrySecurityHeaders: no framing, no inline script, no referrer
+// to other sites.
 func TestPagesCarrySecurityHeaders(t *testing.T) {
 	w := newWorld(t)
 	p := w.browser().get("/login?token=x")
-	for k, want := range map[string]string{"X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"} {
+	for k, want := range map[string]string{"X-Frame-Options": "DENY", "Referrer-Policy": "same-origin", "X-Content-Type-Options": "nosniff"} {
 		if got := p.header.Get(k); got != want {
 			t.Errorf("%s = %q, want %q", k, got, want)
 		}

@@ -43,22 +43,23 @@ func csrfToken(session string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// sameOrigin reports whether a state-changing request comes from this site:
-// browsers send Origin (and Sec-Fetch-Site) on form posts; a request without
-// either (an old browser, a script) is judged by the CSRF token alone.
+// sameOrigin reports whether a state-changing request comes from this site.
+// Browsers say so in Sec-Fetch-Site; older ones in Origin. A request with
+// neither (an old browser, a script) is judged by the CSRF token alone.
 func sameOrigin(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return true
+	case "":
+	default: // cross-site, same-site (a sibling host)
 		return false
 	}
 	o := r.Header.Get("Origin")
 	if o == "" {
 		return true
 	}
-	if o == "null" {
-		return false
-	}
 	u, err := url.Parse(o)
-	return err == nil && u.Host == r.Host
+	return err == nil && o != "null" && u.Host == r.Host
 }
 
 // isHTTPS reports whether the browser talks HTTPS to us (directly or through

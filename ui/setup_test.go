@@ -19,6 +19,7 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
+	"github.com/entitled-dev/entitled/delivery"
 	"github.com/entitled-dev/entitled/directory"
 	"github.com/entitled-dev/entitled/sqlstore"
 	"github.com/entitled-dev/entitled/ui"
@@ -37,7 +38,15 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+// Now is the set time, or the real time when none was set.
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.t.IsZero() {
+		return time.Now()
+	}
+	return c.t
+}
 
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
@@ -93,13 +102,17 @@ func (c *countingUsers) Users(ctx context.Context, opt entitled.ListOptions) (en
 
 // options tune a world.
 type options struct {
-	queue  sqlstore.Queue
-	window time.Duration
+	// engine runs the real delivery engine (River on the same SQLite
+	// file) against the webhook target, on real time.
+	engine bool
 }
+
+// withEngine delivers for real.
+func withEngine(o *options) { o.engine = true }
 
 func newWorld(t *testing.T, opts ...func(*options)) *world {
 	t.Helper()
-	o := options{queue: noQueue{}}
+	var o options
 	for _, f := range opts {
 		f(&o)
 	}
@@ -113,13 +126,28 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 		t.Fatal(err)
 	}
 	clk := &clock{t: time.Date(2031, 3, 4, 9, 0, 0, 0, time.UTC)}
-	st := sqlstore.New(db, o.queue, nil)
-	st.SetConnectors(connectors.NewRegistry(directory.NewKind(st), webhook.NewKind(nil)))
+	st := sqlstore.New(db, noQueue{}, nil)
+	reg := connectors.NewRegistry(directory.NewKind(st), webhook.NewKind(nil))
+	st.SetConnectors(reg)
 	st.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	st.Now = clk.Now
-	if o.window > 0 {
-		st.ReprocessWindow = o.window
+	if o.engine {
+		clk = &clock{}
+		eng, err := delivery.New(delivery.Config{DB: db.SQL, Dialect: db.Dialect, Engine: st, Connectors: reg, Logger: st.Logger,
+			Workers: 4, PollInterval: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.SetQueue(eng)
+		if err := eng.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = eng.Stop(stop)
+		})
 	}
+	st.Now = clk.Now
 	w := &world{t: t, store: st, clock: clk, target: newTarget(t), users: map[string]*entitled.User{}}
 	admin, err := st.EnsureAdmin(ctx, "admin@example.com", "Ada Admin")
 	if err != nil {

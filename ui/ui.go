@@ -129,15 +129,15 @@ func (h *handler) routes() {
 }
 
 // securityHeaders sets the headers every UI answer carries: no framing, no
-// inline script, no referrer (sign-in links carry a secret), no caching of
-// pages that show personal data.
+// inline script, no referrer to other sites (sign-in links carry a
+// secret).
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("Referrer-Policy", "same-origin")
 		next.ServeHTTP(w, r)
 	})
 }

@@ -1,0 +1,225 @@
+package ui_test
+
+import (
+	"context"
+	"flag"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// updateScreenshots writes the browser test's screenshots into
+// docs/screenshots (go test ./ui/ -run Browser -update-screenshots);
+// otherwise they go to a temporary directory.
+var updateScreenshots = flag.Bool("update-screenshots", false, "write the browser test's screenshots to docs/screenshots")
+
+// chromium finds Debian's chromium. Outside CI a missing browser skips the
+// test with a message; with CI=true it fails it.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is not installed: .ci/run must `apt-get install -y chromium`")
+	}
+	t.Skip("chromium is not installed (apt-get install -y chromium); the browser test needs it and runs in CI")
+	return ""
+}
+
+// TestBrowserRequestApproveReprocess drives the UI in a real browser: the
+// requester requests, the approver approves, delivery fails at the target,
+// the manager selects the failed request on the Requests tab and
+// reprocesses it, and the request shows Delivered.
+func TestBrowserRequestApproveReprocess(t *testing.T) {
+	exe := chromium(t)
+	w := newWorld(t, withEngine)
+	shots := t.TempDir()
+	if *updateScreenshots {
+		shots = filepath.Join("..", "docs", "screenshots")
+		w.must(os.MkdirAll(shots, 0o755))
+	}
+
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	defer cancelAlloc()
+	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
+	defer cancelBrowser()
+	// The first run starts the browser and lives as long as its context, so
+	// it gets no timeout; the steps after it do.
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancelTime := context.WithTimeout(browser, 2*time.Minute)
+	defer cancelTime()
+
+	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	shot := func(name string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			png, err := chromedp.FullScreenshot(100)(ctx, tg)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
+		})
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return strings.Join(strings.Fields(s), " ")
+	}
+	signIn := func(name string) {
+		t.Helper()
+		run("sign in as "+name,
+			chromedp.Navigate(w.srv.URL+"/login?token="+url.QueryEscape(w.link(name, 15*time.Minute))),
+			chromedp.WaitVisible(chromedp.CSS(`#signin`)),
+			chromedp.Click(chromedp.CSS(`#signin`)),
+			chromedp.WaitVisible(chromedp.CSS(`.who`)))
+		if got := text(".who"); got != w.users[name].DisplayName {
+			t.Fatalf("signed in as %q, want %s", got, w.users[name].DisplayName)
+		}
+	}
+	signOut := func() {
+		t.Helper()
+		run("sign out", chromedp.Click(chromedp.CSS(`form.signout button`)), chromedp.WaitVisible(chromedp.CSS(`#signed-out`)))
+	}
+
+	// The requester finds the CRM package and requests it.
+	signIn("alice")
+	run("my access", chromedp.WaitVisible(chromedp.CSS(`a[href="/packages/`+w.crm+`/request"]`)), shot("my-access"))
+	run("request form",
+		chromedp.Click(chromedp.CSS(`a[href="/packages/`+w.crm+`/request"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#justification`)),
+		chromedp.SendKeys(chromedp.CSS(`#justification`), "I run the quarterly sales review"),
+		shot("request-form"),
+		chromedp.Click(chromedp.CSS(`#submit-request`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice.ok`)))
+	if got := text("main table tbody"); !strings.Contains(got, "CRM access") || !strings.Contains(got, "Waiting for approval") {
+		t.Fatalf("my requests after submitting: %q", got)
+	}
+	run("my requests", shot("my-requests"))
+	reqs, err := w.store.Requests(w.as("alice"), entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget})
+	w.must(err)
+	if len(reqs.Items) != 1 {
+		t.Fatalf("%d requests, want 1", len(reqs.Items))
+	}
+	id := reqs.Items[0].ID
+	signOut()
+
+	// The approver approves with a reason.
+	signIn("bob")
+	run("approvals",
+		chromedp.Click(chromedp.CSS(`a[href="/approvals"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#reason-`+id)),
+		chromedp.SendKeys(chromedp.CSS(`#reason-`+id), "Sales lead, approved"),
+		shot("approvals"),
+		chromedp.Click(chromedp.CSS(`form[action="/approvals/`+id+`"] button[value="Approve"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice.ok`)))
+	if got := text(".notice.ok"); got != "You approved the request." {
+		t.Fatalf("after approving: %q", got)
+	}
+	signOut()
+
+	// The target refuses the grant: the request fails.
+	w.waitState(id, entitled.StateDeliveryFailed)
+
+	// The manager selects it on the Requests tab and reprocesses it.
+	w.target.fixed.Store(true)
+	signIn("mia")
+	run("requests tab",
+		chromedp.Click(chromedp.CSS(`a[href="/governance/"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/governance/packages/`+w.crm+`/requests"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/governance/packages/`+w.crm+`/requests"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#state`)),
+		chromedp.SetValue(chromedp.CSS(`#state`), "deliveryFailed"),
+		chromedp.Click(chromedp.CSS(`#filter`)),
+		chromedp.WaitVisible(chromedp.CSS(`#sel-`+id)))
+	if got := text(`tr[data-request="` + id + `"]`); !strings.Contains(got, "Delivery failed") || !strings.Contains(got, "Alice Requester") {
+		t.Fatalf("failed request row: %q", got)
+	}
+	run("failed request detail",
+		chromedp.Click(chromedp.CSS(`tr[data-request="`+id+`"] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`#request-state`)),
+		shot("request-failed"))
+	if got := text("main table tbody"); !strings.Contains(got, "app-crm") || !strings.Contains(got, "no such account in the CRM") {
+		t.Fatalf("deliveries of the failed request: %q", got)
+	}
+	run("back to the requests tab",
+		chromedp.Navigate(w.srv.URL+"/governance/packages/"+w.crm+"/requests?state=deliveryFailed"),
+		chromedp.WaitVisible(chromedp.CSS(`#sel-`+id)))
+	run("select and reprocess",
+		chromedp.Click(chromedp.CSS(`#sel-`+id)),
+		shot("requests-tab"),
+		chromedp.Click(chromedp.CSS(`#reprocess`)),
+		chromedp.WaitVisible(chromedp.CSS(`.outcomes`)),
+		shot("reprocess-outcome"))
+	if got := text(`.outcomes li[data-request="` + id + `"]`); !strings.Contains(got, "Accepted") {
+		t.Fatalf("reprocess outcome: %q", got)
+	}
+
+	// Delivery is retried and succeeds; the UI shows Delivered.
+	w.waitState(id, entitled.StateDelivered)
+	run("requests tab, delivered",
+		chromedp.Navigate(w.srv.URL+"/governance/packages/"+w.crm+"/requests"),
+		chromedp.WaitVisible(chromedp.CSS(`tr[data-request="`+id+`"]`)))
+	if got := text(`tr[data-request="` + id + `"] .badge`); got != "Delivered" {
+		t.Fatalf("state on the Requests tab: %q, want Delivered", got)
+	}
+	run("request detail",
+		chromedp.Click(chromedp.CSS(`tr[data-request="`+id+`"] a`)),
+		chromedp.WaitVisible(chromedp.CSS(`#request-state`)),
+		shot("request-detail"))
+	if got := text("#request-state"); got != "Delivered" {
+		t.Fatalf("state on the detail page: %q, want Delivered", got)
+	}
+	if got := text("main table tbody"); !strings.Contains(got, "app-crm") || !strings.Contains(got, "Done") {
+		t.Fatalf("deliveries: %q", got)
+	}
+}
+
+// waitState waits (up to 30s) for the delivery engine to move a request to
+// the state.
+func (w *world) waitState(id string, want entitled.RequestState) {
+	w.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st := w.state(id)
+		if st == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("request %s is %s, still not %s", id, st, want)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
