@@ -47,9 +47,21 @@ func seedDemo(ctx context.Context, s *sqlstore.Store, out io.Writer, base string
 	} else {
 		fmt.Fprintln(out, "Demo data already present; new tokens issued.")
 	}
-	fmt.Fprintf(out, "\nentitled is at %s. Tokens (valid 7 days):\n", base)
+	fmt.Fprintf(out, "\nentitled is at %s. Tokens for the API (valid 7 days):\n", base)
 	for _, u := range demoUsers {
 		fmt.Fprintf(out, "  %-22s %s\n", u.name, tokens[u.upn])
+	}
+	fmt.Fprintln(out, "\nSign in to the web UI with a one-time link (valid 1 hour; `entitled login-link --upn …` makes more):")
+	for _, u := range demoUsers {
+		secret, _, err := s.CreateLoginLink(ctx, u.upn, time.Hour)
+		if err != nil {
+			return err
+		}
+		link, err := loginURL(base, secret)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "  %-22s %s\n", u.name, link)
 	}
 	fmt.Fprintln(out, "\nAccess packages:")
 	var pkgID, policyID string

@@ -19,6 +19,7 @@ import (
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/http"
 	"github.com/entitled-dev/entitled/sqlstore"
+	"github.com/entitled-dev/entitled/ui"
 )
 
 func serveCommand() *cobra.Command {
@@ -26,7 +27,8 @@ func serveCommand() *cobra.Command {
 		Use:   "serve",
 		Short: "Migrate the database, then serve the API and run the delivery workers",
 		Long: `serve migrates the database, then serves the Graph-shaped API under /v1.0, entitled's
-own API under /api/v1, /healthz and /metrics, and runs the delivery workers.
+own API under /api/v1, the web UI under / (sign in with a link from entitled login-link),
+/healthz and /metrics, and runs the delivery workers.
 SIGTERM or SIGINT stops it gracefully: the listener closes, running deliveries get
 --shutdown-timeout to finish, and any still running are left for the next start
 to re-run (grants and revokes are idempotent, nothing is lost).`,
@@ -114,7 +116,8 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		Metrics:  promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 		Health:   func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
 	})
-	srv := &nethttp.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
+	web := ui.New(ui.Config{Services: a.store.Services(), Sessions: a.store, Logger: logger, ReprocessWindow: window})
+	srv := &nethttp.Server{Handler: ui.Mux(api, web), ReadHeaderTimeout: 10 * time.Second}
 
 	if err := a.engine.Start(ctx); err != nil {
 		ln.Close()
