@@ -58,7 +58,7 @@ type target struct {
 	calls atomic.Int64
 }
 
-func newTarget(t *testing.T) *target {
+func newTarget(t testing.TB) *target {
 	tg := &target{}
 	tg.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tg.calls.Add(1)
@@ -74,8 +74,9 @@ func newTarget(t *testing.T) *target {
 
 // world is a store with users, a catalog and two packages, served by the UI.
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	store  *sqlstore.Store
+	db     *sqlstore.DB
 	srv    *httptest.Server
 	clock  *clock
 	target *target
@@ -105,12 +106,14 @@ type options struct {
 	// engine runs the real delivery engine (River on the same SQLite
 	// file) against the webhook target, on real time.
 	engine bool
+	// pageSize is the UI's page size; 0 means 5.
+	pageSize int
 }
 
 // withEngine delivers for real.
 func withEngine(o *options) { o.engine = true }
 
-func newWorld(t *testing.T, opts ...func(*options)) *world {
+func newWorld(t testing.TB, opts ...func(*options)) *world {
 	t.Helper()
 	var o options
 	for _, f := range opts {
@@ -148,7 +151,7 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 		})
 	}
 	st.Now = clk.Now
-	w := &world{t: t, store: st, clock: clk, target: newTarget(t), users: map[string]*entitled.User{}}
+	w := &world{t: t, store: st, db: db, clock: clk, target: newTarget(t), users: map[string]*entitled.User{}}
 	admin, err := st.EnsureAdmin(ctx, "admin@example.com", "Ada Admin")
 	if err != nil {
 		t.Fatal(err)
@@ -178,8 +181,11 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 	}
 	svc := st.Services()
 	svc.Users = &countingUsers{UserService: st, n: &w.userLists}
+	if o.pageSize == 0 {
+		o.pageSize = 5
+	}
 	w.srv = httptest.NewServer(ui.New(ui.Config{Services: svc, Sessions: st, Logger: st.Logger,
-		ReprocessWindow: st.ReprocessWindow, Now: clk.Now, PageSize: 5}))
+		ReprocessWindow: st.ReprocessWindow, Now: clk.Now, PageSize: o.pageSize}))
 	t.Cleanup(w.srv.Close)
 	return w
 }
@@ -270,7 +276,7 @@ func (w *world) link(name string, ttl time.Duration) string {
 
 // browser is a cookie-keeping client that does not follow redirects.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	w    *world
 	c    *http.Client
 	csrf string
