@@ -163,6 +163,8 @@ func TestBrowserRequestApproveReprocess(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#state`)),
 		chromedp.SetValue(chromedp.CSS(`#state`), "deliveryFailed"),
 		chromedp.Click(chromedp.CSS(`#filter`)),
+		// The filtered page (not the one before it) marks its choice.
+		chromedp.WaitReady(chromedp.CSS(`#state option[value="deliveryFailed"][selected]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#sel-`+id)))
 	if got := text(`tr[data-request="` + id + `"]`); !strings.Contains(got, "Delivery failed") || !strings.Contains(got, "Alice Requester") {
 		t.Fatalf("failed request row: %q", got)

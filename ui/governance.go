@@ -51,10 +51,11 @@ type stateOption struct {
 	Selected     bool
 }
 
-// outcome is what reprocess did to one selected request.
+// outcome is what an action did to one selected request or assignment.
 type outcome struct {
-	RequestID string
-	Who       string
+	RequestID    string
+	AssignmentID string
+	Who          string
 	// Kind is accepted, ineligible, window, forbidden or error.
 	Kind    string
 	Message string
@@ -64,6 +65,8 @@ type outcome struct {
 type pkgRequestsData struct {
 	base
 	Package      entitled.AccessPackage
+	Tab          string
+	OutcomeTitle string
 	State        string
 	States       []stateOption
 	Rows         []requestRow
@@ -112,7 +115,7 @@ func (h *handler) showPackageRequests(c *call, state, skip string, selectAll boo
 		return
 	}
 	l := &lookups{users: users, pkgs: map[string]entitled.AccessPackage{p.ID: *p}}
-	d := pkgRequestsData{base: c.base(p.DisplayName+" — Requests", "governance"), Package: *p, State: string(st),
+	d := pkgRequestsData{base: c.base(p.DisplayName+" — Requests", "governance"), Package: *p, Tab: "requests", OutcomeTitle: "Reprocess", State: string(st),
 		Rows: h.rows(c.actor, l, pg.Items), SkipToken: skip, NextToken: pg.NextSkipToken, SelectAll: selectAll,
 		CanReprocess: c.actor.Can(entitled.OpReprocess, p.CatalogID), Outcomes: outs}
 	d.States = append(d.States, stateOption{Value: "", Label: "All states", Selected: st == ""})

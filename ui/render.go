@@ -35,7 +35,7 @@ func (b *base) b() *base { return b }
 type pages map[string]*template.Template
 
 var pageNames = []string{"login", "error", "packages", "requestform", "myrequests", "approvals",
-	"governance", "pkgrequests", "request"}
+	"governance", "pkgrequests", "request", "pkgassignments"}
 
 func parsePages() pages {
 	funcs := template.FuncMap{
@@ -51,10 +51,11 @@ func parsePages() pages {
 			}
 			return template.URL("?" + v.Encode())
 		},
+		"pkgTabs": func() []pkgTab { return packageTabs },
 	}
 	ps := pages{}
 	for _, n := range pageNames {
-		ps[n] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+n+".html"))
+		ps[n] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/parts.html", "templates/"+n+".html"))
 	}
 	return ps
 }
@@ -72,6 +73,7 @@ var flashes = map[string]string{
 	"approved":    "You approved the request.",
 	"denied":      "You denied the request.",
 	"reprocessed": "Reprocess accepted: the failed deliveries are being sent again.",
+	"assigned":    "The user was assigned; their access is being set up.",
 }
 
 // render writes a page; templates run into a buffer so a template error is

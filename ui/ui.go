@@ -119,6 +119,9 @@ func (h *handler) routes() {
 
 	m.HandleFunc("GET /governance/{$}", h.authed(h.governancePage))
 	m.HandleFunc("GET /governance/packages/{id}", h.authed(h.packageRedirect))
+	m.HandleFunc("GET /governance/packages/{id}/assignments", h.authed(h.packageAssignments))
+	m.HandleFunc("POST /governance/packages/{id}/assignments/action", h.authed(h.assignmentAction))
+	m.HandleFunc("POST /governance/packages/{id}/assignments/add", h.authed(h.directAssign))
 	m.HandleFunc("GET /governance/packages/{id}/requests", h.authed(h.packageRequests))
 	m.HandleFunc("POST /governance/packages/{id}/requests/reprocess", h.authed(h.reprocessSelected))
 	m.HandleFunc("GET /governance/requests/{id}", h.authed(h.requestDetail))
