@@ -41,10 +41,6 @@ func (h *handler) governancePage(c *call) {
 	h.render(c.w, c.r, http.StatusOK, "governance", &d)
 }
 
-func (h *handler) packageRedirect(c *call) {
-	http.Redirect(c.w, c.r, "/governance/packages/"+url.PathEscape(c.r.PathValue("id"))+"/requests", http.StatusSeeOther)
-}
-
 // stateOption is one choice of the state filter.
 type stateOption struct {
 	Value, Label string

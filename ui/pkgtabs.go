@@ -9,6 +9,9 @@ type pkgTab struct {
 
 // packageTabs are the tabs of an access package, in order.
 var packageTabs = []pkgTab{
+	{"overview", "Overview"},
+	{"roles", "Resource roles"},
+	{"policies", "Policies"},
 	{"assignments", "Assignments"},
 	{"requests", "Requests"},
 }

@@ -35,7 +35,7 @@ func (b *base) b() *base { return b }
 type pages map[string]*template.Template
 
 var pageNames = []string{"login", "error", "packages", "requestform", "myrequests", "approvals",
-	"governance", "pkgrequests", "request", "pkgassignments"}
+	"governance", "pkgrequests", "request", "pkgassignments", "pkgoverview", "pkgroles", "pkgpolicies"}
 
 func parsePages() pages {
 	funcs := template.FuncMap{

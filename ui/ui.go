@@ -119,6 +119,9 @@ func (h *handler) routes() {
 
 	m.HandleFunc("GET /governance/{$}", h.authed(h.governancePage))
 	m.HandleFunc("GET /governance/packages/{id}", h.authed(h.packageRedirect))
+	m.HandleFunc("GET /governance/packages/{id}/overview", h.authed(h.packageOverview))
+	m.HandleFunc("GET /governance/packages/{id}/roles", h.authed(h.packageRoles))
+	m.HandleFunc("GET /governance/packages/{id}/policies", h.authed(h.packagePoliciesTab))
 	m.HandleFunc("GET /governance/packages/{id}/assignments", h.authed(h.packageAssignments))
 	m.HandleFunc("POST /governance/packages/{id}/assignments/action", h.authed(h.assignmentAction))
 	m.HandleFunc("POST /governance/packages/{id}/assignments/add", h.authed(h.directAssign))

@@ -1,0 +1,262 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// A package's read-only tabs: Overview, Resource roles and Policies.
+
+// pkgOverviewData is a package's Overview tab.
+type pkgOverviewData struct {
+	base
+	Package  entitled.AccessPackage
+	Tab      string
+	Catalog  string
+	Created  string
+	Modified string
+	Roles    int
+	Policies int
+}
+
+func (h *handler) packageRedirect(c *call) {
+	http.Redirect(c.w, c.r, "/governance/packages/"+url.PathEscape(c.r.PathValue("id"))+"/overview", http.StatusSeeOther)
+}
+
+// packageOverview shows a package's description and facts.
+func (h *handler) packageOverview(c *call) {
+	p, ok := h.viewablePackage(c)
+	if !ok {
+		return
+	}
+	d := pkgOverviewData{base: c.base(p.DisplayName+" — Overview", "governance"), Package: *p, Tab: "overview",
+		Catalog: p.CatalogID, Created: when(p.CreatedDateTime), Modified: when(p.ModifiedDateTime)}
+	if cat, err := h.svc.Catalogs.Catalog(c.ctx, p.CatalogID); err == nil {
+		d.Catalog = cat.DisplayName
+	}
+	scopes, err := h.svc.AccessPackages.ResourceRoleScopes(c.ctx, p.ID)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	pols, err := h.packagePolicies(c, p.ID)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	d.Roles, d.Policies = len(scopes), len(pols)
+	h.render(c.w, c.r, http.StatusOK, "pkgoverview", &d)
+}
+
+// roleRow is a resource role scope as the Resource roles tab shows it.
+type roleRow struct {
+	Resource       string
+	ResourceOrigin string
+	Role           string
+	RoleOrigin     string
+	System         string
+	SystemID       string
+	SystemKind     string
+	Added          string
+}
+
+// pkgRolesData is a package's Resource roles tab.
+type pkgRolesData struct {
+	base
+	Package     entitled.AccessPackage
+	Tab         string
+	Rows        []roleRow
+	SystemLinks bool
+}
+
+// packageRoles lists the resource roles a package grants, with their
+// connected systems.
+func (h *handler) packageRoles(c *call) {
+	p, ok := h.viewablePackage(c)
+	if !ok {
+		return
+	}
+	scopes, err := h.svc.AccessPackages.ResourceRoleScopes(c.ctx, p.ID)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	d := pkgRolesData{base: c.base(p.DisplayName+" — Resource roles", "governance"), Package: *p, Tab: "roles",
+		SystemLinks: c.actor.Can(entitled.OpManageSystems, "")}
+	// Systems are few: one lookup per distinct system, by name.
+	kinds := map[string]*entitled.ConnectedSystem{}
+	for _, s := range scopes {
+		name := firstNonEmpty(s.Role.OriginSystem, s.Resource.OriginSystem)
+		if _, seen := kinds[name]; !seen {
+			kinds[name] = nil
+			if sys, err := h.svc.Systems.System(c.ctx, name); err == nil {
+				kinds[name] = sys
+			}
+		}
+		row := roleRow{Resource: firstNonEmpty(s.Resource.DisplayName, s.Resource.OriginID), ResourceOrigin: s.Resource.OriginID,
+			Role: firstNonEmpty(s.Role.DisplayName, s.Role.OriginID), RoleOrigin: s.Role.OriginID, System: name, Added: when(s.CreatedDateTime)}
+		if sys := kinds[name]; sys != nil {
+			row.SystemID, row.SystemKind = sys.ID, sys.Kind
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	h.render(c.w, c.r, http.StatusOK, "pkgroles", &d)
+}
+
+// stageView is an approval stage in plain words.
+type stageView struct {
+	N          int
+	Approvers  []string
+	Fallback   []string
+	Escalation []string
+	AutoDeny   string
+	Escalate   string
+	Reason     bool
+}
+
+// policyView is a policy in plain words.
+type policyView struct {
+	ID            string
+	Name          string
+	Description   string
+	Who           string
+	SelfAdd       bool
+	SelfRemove    bool
+	CustomDates   bool
+	Approval      bool
+	Justification bool
+	Stages        []stageView
+	Expiration    string
+}
+
+// pkgPoliciesData is a package's Policies tab.
+type pkgPoliciesData struct {
+	base
+	Package  entitled.AccessPackage
+	Tab      string
+	Policies []policyView
+}
+
+var scopeWords = map[string]string{
+	entitled.ScopeNotSpecified:           "Nobody may request it; administrators assign it directly",
+	entitled.ScopeSpecificDirectoryUsers: "Specific users and groups",
+	entitled.ScopeAllMemberUsers:         "All member users",
+	entitled.ScopeAllDirectoryUsers:      "All users in the directory",
+}
+
+// packagePoliciesTab lists a package's policies with their approval stages
+// and expiration.
+func (h *handler) packagePoliciesTab(c *call) {
+	p, ok := h.viewablePackage(c)
+	if !ok {
+		return
+	}
+	pols, err := h.packagePolicies(c, p.ID)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	// Name approvers: users in one query, groups one by one (few).
+	var uids []string
+	for _, pol := range pols {
+		for _, st := range pol.RequestApprovalSettings.Stages {
+			for _, set := range [][]entitled.SubjectSet{st.PrimaryApprovers, st.FallbackPrimaryApprovers, st.EscalationApprovers, st.FallbackEscalationApprovers} {
+				for _, s := range set {
+					uids = append(uids, s.UserID)
+				}
+			}
+		}
+	}
+	users, err := h.loadUsers(c.ctx, uids)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	l := &lookups{users: users}
+	groups := map[string]string{}
+	name := func(s entitled.SubjectSet) string {
+		switch s.Type {
+		case entitled.SubjectSingleUser:
+			pr := l.person(s.UserID)
+			if pr.UPN != "" {
+				return pr.Name + " (" + pr.UPN + ")"
+			}
+			return pr.Name
+		case entitled.SubjectGroupMembers:
+			if _, ok := groups[s.GroupID]; !ok {
+				groups[s.GroupID] = "group " + s.GroupID
+				if g, err := h.svc.Groups.Group(c.ctx, s.GroupID); err == nil {
+					groups[s.GroupID] = g.DisplayName
+				}
+			}
+			return "Members of " + groups[s.GroupID]
+		case entitled.SubjectRequestorManager:
+			if s.ManagerLevel > 1 {
+				return "The requestor's manager (level " + strconv.Itoa(s.ManagerLevel) + ")"
+			}
+			return "The requestor's manager"
+		}
+		return firstNonEmpty(s.Description, s.Type)
+	}
+	names := func(set []entitled.SubjectSet) []string {
+		var out []string
+		for _, s := range set {
+			out = append(out, name(s))
+		}
+		return out
+	}
+	d := pkgPoliciesData{base: c.base(p.DisplayName+" — Policies", "governance"), Package: *p, Tab: "policies"}
+	for _, pol := range pols {
+		ap := pol.RequestApprovalSettings
+		v := policyView{ID: pol.ID, Name: pol.DisplayName, Description: pol.Description,
+			Who: firstNonEmpty(scopeWords[pol.AllowedTargetScope], pol.AllowedTargetScope), SelfAdd: pol.RequestorSettings.EnableTargetsToSelfAddAccess,
+			SelfRemove: pol.RequestorSettings.EnableTargetsToSelfRemoveAccess, CustomDates: pol.RequestorSettings.AllowCustomAssignmentSchedule,
+			Approval: ap.IsApprovalRequiredForAdd, Justification: ap.IsRequestorJustificationRequired, Expiration: expirationText(pol.Expiration)}
+		if ap.IsApprovalRequiredForAdd {
+			for i, st := range ap.Stages {
+				sv := stageView{N: i + 1, Approvers: names(st.PrimaryApprovers), Fallback: names(st.FallbackPrimaryApprovers),
+					Reason: st.IsApproverJustificationRequired, AutoDeny: durationText(st.DurationBeforeAutomaticDenial)}
+				if st.IsEscalationEnabled {
+					sv.Escalate = durationText(st.DurationBeforeEscalation)
+					sv.Escalation = append(names(st.EscalationApprovers), names(st.FallbackEscalationApprovers)...)
+				}
+				v.Stages = append(v.Stages, sv)
+			}
+		}
+		d.Policies = append(d.Policies, v)
+	}
+	h.render(c.w, c.r, http.StatusOK, "pkgpolicies", &d)
+}
+
+// expirationText says when assignments under a policy end.
+func expirationText(e entitled.Expiration) string {
+	switch e.Type {
+	case entitled.ExpirationAfterPeriod:
+		return "After " + durationText(e.Duration)
+	case entitled.ExpirationAfterDate:
+		if e.EndDateTime != nil {
+			return "On " + when(*e.EndDateTime)
+		}
+	}
+	return "Never"
+}
+
+// durationText is a duration in days or hours.
+func durationText(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "never"
+	case d%(24*time.Hour) == 0:
+		return entitled.FormatWindow(d)
+	case d%time.Hour == 0:
+		if d == time.Hour {
+			return "1 hour"
+		}
+		return strconv.Itoa(int(d/time.Hour)) + " hours"
+	}
+	return d.String()
+}
