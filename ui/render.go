@@ -17,13 +17,16 @@ var assets embed.FS
 // base is what the layout of every page needs.
 type base struct {
 	Title string
-	// Nav marks the active section: access, requests, approvals, governance.
+	// Nav marks the active section: access, requests, approvals, governance,
+	// systems.
 	Nav       string
 	User      *entitled.User
 	CSRF      string
 	CanGovern bool
-	Flash     string
-	Error     string
+	// CanSystems shows the Connected systems section.
+	CanSystems bool
+	Flash      string
+	Error      string
 }
 
 // pageData is implemented by every page's data (through base).
@@ -35,7 +38,8 @@ func (b *base) b() *base { return b }
 type pages map[string]*template.Template
 
 var pageNames = []string{"login", "error", "packages", "requestform", "myrequests", "approvals",
-	"governance", "pkgrequests", "request", "pkgassignments", "pkgoverview", "pkgroles", "pkgpolicies"}
+	"governance", "pkgrequests", "request", "pkgassignments", "pkgoverview", "pkgroles", "pkgpolicies",
+	"systems", "systemform", "system", "systemresources"}
 
 func parsePages() pages {
 	funcs := template.FuncMap{
@@ -52,6 +56,7 @@ func parsePages() pages {
 			return template.URL("?" + v.Encode())
 		},
 		"pkgTabs": func() []pkgTab { return packageTabs },
+		"when":    when,
 	}
 	ps := pages{}
 	for _, n := range pageNames {
@@ -62,7 +67,7 @@ func parsePages() pages {
 
 // base fills the layout's data for a signed-in call.
 func (c *call) base(title, nav string) base {
-	return base{Title: title, Nav: nav, User: &c.actor.User, CSRF: c.csrf, CanGovern: canGovern(c.actor),
+	return base{Title: title, Nav: nav, User: &c.actor.User, CSRF: c.csrf, CanGovern: canGovern(c.actor), CanSystems: canManageSystems(c.actor),
 		Flash: flashes[c.r.URL.Query().Get("done")]}
 }
 
@@ -74,6 +79,7 @@ var flashes = map[string]string{
 	"denied":      "You denied the request.",
 	"reprocessed": "Reprocess accepted: the failed deliveries are being sent again.",
 	"assigned":    "The user was assigned; their access is being set up.",
+	"systemAdded": "The connected system was added.",
 }
 
 // render writes a page; templates run into a buffer so a template error is

@@ -21,6 +21,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors"
 	"github.com/entitled-dev/entitled/delivery"
 	"github.com/entitled-dev/entitled/directory"
+	"github.com/entitled-dev/entitled/scim"
 	"github.com/entitled-dev/entitled/sqlstore"
 	"github.com/entitled-dev/entitled/ui"
 	"github.com/entitled-dev/entitled/webhook"
@@ -130,7 +131,7 @@ func newWorld(t testing.TB, opts ...func(*options)) *world {
 	}
 	clk := &clock{t: time.Date(2031, 3, 4, 9, 0, 0, 0, time.UTC)}
 	st := sqlstore.New(db, noQueue{}, nil)
-	reg := connectors.NewRegistry(directory.NewKind(st), webhook.NewKind(nil))
+	reg := connectors.NewRegistry(directory.NewKind(st), webhook.NewKind(nil), scim.NewKind(nil))
 	st.SetConnectors(reg)
 	st.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	if o.engine {
@@ -185,7 +186,7 @@ func newWorld(t testing.TB, opts ...func(*options)) *world {
 		o.pageSize = 5
 	}
 	w.srv = httptest.NewServer(ui.New(ui.Config{Services: svc, Sessions: st, Logger: st.Logger,
-		ReprocessWindow: st.ReprocessWindow, Now: clk.Now, PageSize: o.pageSize}))
+		ReprocessWindow: st.ReprocessWindow, Now: clk.Now, PageSize: o.pageSize, Connectors: reg}))
 	t.Cleanup(w.srv.Close)
 	return w
 }

@@ -58,6 +58,12 @@ type Config struct {
 	PageSize int
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// Connectors, when set, names the connector kinds offered on the
+	// add-system form (if it has a Kinds() []string method, as
+	// *connectors.Registry does) and each kind's secret config keys, shown
+	// as password inputs. Nil: the kind is typed in and secrets go in the
+	// form's secret rows.
+	Connectors entitled.Connectors
 }
 
 // handler serves the UI.
@@ -71,7 +77,8 @@ type handler struct {
 }
 
 // New returns the UI's handler: / (My Access), /requests, /approvals,
-// /packages/{id}/request, /login, /logout, /governance/… and /static/….
+// /packages/{id}/request, /login, /logout, /governance/…, /admin/systems/…
+// and /static/….
 func New(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -130,6 +137,13 @@ func (h *handler) routes() {
 	m.HandleFunc("GET /governance/requests/{id}", h.authed(h.requestDetail))
 	m.HandleFunc("POST /governance/requests/{id}/reprocess", h.authed(h.reprocessOne))
 	m.HandleFunc("POST /governance/requests/{id}/cancel", h.authed(h.cancelRequest))
+
+	m.HandleFunc("GET /admin/systems", h.authed(h.systemsPage))
+	m.HandleFunc("GET /admin/systems/new", h.authed(h.newSystemForm))
+	m.HandleFunc("POST /admin/systems", h.authed(h.createSystem))
+	m.HandleFunc("GET /admin/systems/{id}", h.authed(h.systemDetail))
+	m.HandleFunc("POST /admin/systems/{id}/check", h.authed(h.checkSystem))
+	m.HandleFunc("GET /admin/systems/{id}/resources", h.authed(h.systemResources))
 
 	m.HandleFunc("/", h.notFound)
 }

@@ -1,0 +1,377 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Connected systems, for tenant administrators: list, add, test the
+// connection, browse resources.
+
+// Rows of the add form: plain settings and secrets.
+const (
+	settingRows = 8
+	secretRows  = 3
+)
+
+// kvRow is one key/value row of the add form.
+type kvRow struct {
+	N          int
+	Key, Value string
+}
+
+// systemForm is what the add form was filled with; secret values are never
+// kept.
+type systemForm struct {
+	Name, Kind string
+	Settings   []kvRow
+	Secrets    []kvRow
+	Error      string
+}
+
+// systemsData is the list of connected systems.
+type systemsData struct {
+	base
+	Systems   []entitled.ConnectedSystem
+	NextToken string
+	Paged     bool
+}
+
+// systemFormData is the add form.
+type systemFormData struct {
+	base
+	Kinds []string
+	Form  systemForm
+}
+
+// configRow is a config entry as the detail page shows it.
+type configRow struct {
+	Key, Value string
+	Secret     bool
+}
+
+// systemData is a system's detail page.
+type systemData struct {
+	base
+	System  entitled.ConnectedSystem
+	Config  []configRow
+	Retry   string
+	Checked bool
+	CheckOK bool
+	Check   string
+}
+
+// resourceRow is a resource of a system as the browser shows it.
+type resourceRow struct {
+	Name, OriginID, Description string
+	Roles                       []string
+}
+
+// systemResourcesData is the resource browser.
+type systemResourcesData struct {
+	base
+	System    entitled.ConnectedSystem
+	Search    string
+	Rows      []resourceRow
+	SkipToken string
+	NextToken string
+	Problem   string
+}
+
+// canManageSystems reports whether the actor may see the connected systems
+// pages (Global and Identity Governance Administrators).
+func canManageSystems(a *entitled.Actor) bool { return a.Can(entitled.OpManageSystems, "") }
+
+// systemsAllowed refuses a caller who is no tenant administrator.
+func (h *handler) systemsAllowed(c *call) bool {
+	if canManageSystems(c.actor) {
+		return true
+	}
+	h.renderError(c.w, c.r, c, http.StatusForbidden, "Connected systems are for Global and Identity Governance Administrators; you hold neither role.")
+	return false
+}
+
+// systemsPage lists the connected systems.
+func (h *handler) systemsPage(c *call) {
+	if !h.systemsAllowed(c) {
+		return
+	}
+	skip := c.r.URL.Query().Get("skiptoken")
+	pg, err := h.svc.Systems.Systems(c.ctx, entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip})
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	d := systemsData{base: c.base("Connected systems", "systems"), Systems: pg.Items, NextToken: pg.NextSkipToken, Paged: skip != ""}
+	h.render(c.w, c.r, http.StatusOK, "systems", &d)
+}
+
+// kinds lists the connector kinds the UI knows of (none when it cannot
+// tell: the kind is then typed in).
+func (h *handler) kinds() []string {
+	if l, ok := h.cfg.Connectors.(interface{ Kinds() []string }); ok {
+		ks := slices.Clone(l.Kinds())
+		sort.Strings(ks)
+		return ks
+	}
+	return nil
+}
+
+// secretFields lists a kind's write-only config keys.
+func (h *handler) secretFields(kind string) []string {
+	if h.cfg.Connectors == nil {
+		return nil
+	}
+	if k, ok := h.cfg.Connectors.Kind(kind); ok {
+		return k.SecretFields()
+	}
+	return nil
+}
+
+// newSystemForm shows the add form; ?kind= names the secret rows after the
+// kind's secrets.
+func (h *handler) newSystemForm(c *call) {
+	if !h.systemsAllowed(c) {
+		return
+	}
+	kind := c.r.URL.Query().Get("kind")
+	h.showSystemForm(c, systemForm{Kind: kind}, http.StatusOK)
+}
+
+func (h *handler) showSystemForm(c *call, f systemForm, status int) {
+	for len(f.Settings) < settingRows {
+		f.Settings = append(f.Settings, kvRow{})
+	}
+	secrets := f.Secrets
+	f.Secrets = nil
+	for _, s := range secrets {
+		if s.Key != "" {
+			f.Secrets = append(f.Secrets, kvRow{Key: s.Key})
+		}
+	}
+	for _, k := range h.secretFields(f.Kind) {
+		if !slices.ContainsFunc(f.Secrets, func(r kvRow) bool { return r.Key == k }) {
+			f.Secrets = append(f.Secrets, kvRow{Key: k})
+		}
+	}
+	for len(f.Secrets) < secretRows {
+		f.Secrets = append(f.Secrets, kvRow{})
+	}
+	// Never echo a secret back, even one typed into a plain row.
+	secret := h.secretFields(f.Kind)
+	for i := range f.Settings {
+		f.Settings[i].N = i
+		if slices.Contains(secret, f.Settings[i].Key) {
+			f.Settings[i].Value = ""
+		}
+	}
+	for i := range f.Secrets {
+		f.Secrets[i].N = i
+		f.Secrets[i].Value = ""
+	}
+	d := systemFormData{base: c.base("Add a connected system", "systems"), Kinds: h.kinds(), Form: f}
+	h.render(c.w, c.r, status, "systemform", &d)
+}
+
+// createSystem adds a connected system from the form.
+func (h *handler) createSystem(c *call) {
+	if !h.systemsAllowed(c) {
+		return
+	}
+	pf := c.r.PostForm
+	f := systemForm{Name: strings.TrimSpace(pf.Get("name")), Kind: strings.TrimSpace(pf.Get("kind"))}
+	keys, vals := pf["key"], pf["value"]
+	for i, k := range keys {
+		v := ""
+		if i < len(vals) {
+			v = vals[i]
+		}
+		f.Settings = append(f.Settings, kvRow{Key: strings.TrimSpace(k), Value: v})
+	}
+	skeys, svals := pf["skey"], pf["svalue"]
+	for i, k := range skeys {
+		v := ""
+		if i < len(svals) {
+			v = svals[i]
+		}
+		f.Secrets = append(f.Secrets, kvRow{Key: strings.TrimSpace(k), Value: v})
+	}
+	again := func(status int, msg string) {
+		f.Error = msg
+		h.showSystemForm(c, f, status)
+	}
+	if f.Name == "" || f.Kind == "" {
+		again(http.StatusBadRequest, "Enter a name and choose a kind.")
+		return
+	}
+	cfg := map[string]any{}
+	for _, rows := range [][]kvRow{f.Settings, f.Secrets} {
+		for _, r := range rows {
+			if r.Key == "" {
+				if strings.TrimSpace(r.Value) != "" {
+					again(http.StatusBadRequest, "A value was entered without its key; name every setting you fill in.")
+					return
+				}
+				continue
+			}
+			if _, dup := cfg[r.Key]; dup {
+				again(http.StatusBadRequest, "The key "+r.Key+" is entered twice; enter each key once.")
+				return
+			}
+			v, err := configValue(r.Value)
+			if err != nil {
+				again(http.StatusBadRequest, "The value of "+r.Key+" "+err.Error())
+				return
+			}
+			cfg[r.Key] = v
+		}
+	}
+	sys := &entitled.ConnectedSystem{Name: f.Name, Kind: f.Kind, Config: cfg}
+	if err := h.svc.Systems.CreateSystem(c.ctx, sys); err != nil {
+		e := entitled.AsError(err)
+		if e.Kind == entitled.KindInternal {
+			h.fail(c.w, c.r, c, err)
+			return
+		}
+		again(e.Kind.HTTPStatus(), e.Message)
+		return
+	}
+	http.Redirect(c.w, c.r, "/admin/systems/"+url.PathEscape(sys.ID)+"?done=systemAdded", http.StatusSeeOther)
+}
+
+// configValue reads a form value: JSON for arrays, objects, true, false and
+// numbers; text otherwise.
+func configValue(s string) (any, error) {
+	t := strings.TrimSpace(s)
+	looksJSON := strings.HasPrefix(t, "[") || strings.HasPrefix(t, "{") || t == "true" || t == "false"
+	if !looksJSON {
+		if _, err := strconv.ParseFloat(t, 64); err == nil && t != "" {
+			looksJSON = true
+		}
+	}
+	if !looksJSON {
+		return s, nil
+	}
+	var v any
+	if err := json.Unmarshal([]byte(t), &v); err != nil {
+		return nil, fmt.Errorf("starts like JSON but is not valid JSON (%v); write a list as [\"a\", \"b\"]", err)
+	}
+	return v, nil
+}
+
+// showValue writes a config value for people.
+func showValue(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// systemDetail shows a system with its (redacted) config.
+func (h *handler) systemDetail(c *call) {
+	h.showSystem(c, false, nil)
+}
+
+func (h *handler) showSystem(c *call, checked bool, checkErr error) {
+	if !h.systemsAllowed(c) {
+		return
+	}
+	sys, err := h.svc.Systems.System(c.ctx, c.r.PathValue("id"))
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	d := systemData{base: c.base(sys.Name+" — Connected system", "systems"), System: *sys, Checked: checked, CheckOK: checked && checkErr == nil,
+		Retry: fmt.Sprintf("%d attempts, waiting %s to %s", sys.Retry.MaxAttempts, sys.Retry.InitialBackoff, sys.Retry.MaxBackoff)}
+	if sys.Retry.MaxAttempts == 0 {
+		d.Retry = "Default"
+	}
+	if checkErr != nil {
+		var de *entitled.DeliveryError
+		if errors.As(checkErr, &de) {
+			d.Check = de.Message + " (" + string(de.Class) + ")"
+		} else {
+			d.Check = entitled.AsError(checkErr).Message
+		}
+	}
+	secret := h.secretFields(sys.Kind)
+	keys := make([]string, 0, len(sys.Config))
+	for k := range sys.Config {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if base, ok := strings.CutSuffix(k, "Set"); ok && (slices.Contains(secret, base) || len(secret) == 0) {
+			if b, _ := sys.Config[k].(bool); b {
+				d.Config = append(d.Config, configRow{Key: base, Secret: true})
+				continue
+			}
+		}
+		d.Config = append(d.Config, configRow{Key: k, Value: showValue(sys.Config[k])})
+	}
+	h.render(c.w, c.r, http.StatusOK, "system", &d)
+}
+
+// checkSystem tests a system's connection and shows the answer.
+func (h *handler) checkSystem(c *call) {
+	if !h.systemsAllowed(c) {
+		return
+	}
+	err := h.svc.Systems.CheckSystem(c.ctx, c.r.PathValue("id"))
+	var e *entitled.Error
+	if errors.As(err, &e) && (e.Kind == entitled.KindNotFound || e.Kind == entitled.KindForbidden || e.Kind == entitled.KindInternal) {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	h.showSystem(c, true, err)
+}
+
+// systemResources browses a system's resources with search and paging.
+func (h *handler) systemResources(c *call) {
+	if !h.systemsAllowed(c) {
+		return
+	}
+	sys, err := h.svc.Systems.System(c.ctx, c.r.PathValue("id"))
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	q := c.r.URL.Query()
+	d := systemResourcesData{base: c.base(sys.Name+" — Resources", "systems"), System: *sys, Search: strings.TrimSpace(q.Get("q")),
+		SkipToken: q.Get("skiptoken")}
+	pg, err := h.svc.Systems.SystemResources(c.ctx, sys.ID, d.Search, entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: d.SkipToken})
+	status := http.StatusOK
+	var de *entitled.DeliveryError
+	switch e := entitled.AsError(err); {
+	case err == nil:
+	case errors.As(err, &de):
+		d.Problem, status = de.Message, http.StatusBadGateway
+	case e.Kind == entitled.KindInternal:
+		h.fail(c.w, c.r, c, err)
+		return
+	default:
+		d.Problem, status = e.Message, e.Kind.HTTPStatus()
+	}
+	for _, r := range pg.Items {
+		row := resourceRow{Name: firstNonEmpty(r.DisplayName, r.OriginID), OriginID: r.OriginID, Description: r.Description}
+		for _, role := range r.Roles {
+			row.Roles = append(row.Roles, firstNonEmpty(role.DisplayName, role.OriginID))
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	d.NextToken = pg.NextSkipToken
+	h.render(c.w, c.r, status, "systemresources", &d)
+}
