@@ -1,0 +1,269 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// assignmentManagerRole is Graph's "access package assignment manager" role.
+const assignmentManagerRole = "e2182095-804a-4656-ae11-64734e9b7ae5"
+
+// findChromium finds Debian's chromium. Outside CI a missing browser skips
+// the test with a message; with CI=true it fails it.
+func findChromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is not installed: .ci/run must `apt-get install -y chromium`")
+	}
+	t.Skip("chromium is not installed (apt-get install -y chromium); the browser tests need it and run in CI")
+	return ""
+}
+
+// uiBrowser is a headless chromium driving the web UI of a real
+// `entitled serve` of a world.
+type uiBrowser struct {
+	t   *testing.T
+	w   *world
+	ctx context.Context
+}
+
+// newBrowser starts chromium with the same flags as the ui package's
+// browser test; it stops when the test ends.
+func newBrowser(t *testing.T, w *world) *uiBrowser {
+	t.Helper()
+	exe := findChromium(t)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
+	t.Cleanup(cancelBrowser)
+	// The first run starts the browser and lives as long as its context, so
+	// it gets no timeout; the steps after it do.
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return &uiBrowser{t: t, w: w, ctx: browser}
+}
+
+// run performs the actions of one step (at most 30s) or fails the test.
+func (b *uiBrowser) run(step string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// text returns the text of the first element matching sel, spaces collapsed.
+func (b *uiBrowser) text(sel string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("read %s: %v", sel, err)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// eval evaluates a JavaScript expression returning a string.
+func (b *uiBrowser) eval(expr string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return s
+}
+
+// signIn opens a one-time link from `entitled login-link` and presses Continue.
+func (b *uiBrowser) signIn(name string) {
+	b.t.Helper()
+	link := lastLine(cli(b.t, "login-link", "--db", b.w.db, "--upn", name+"@example.com", "--base", b.w.srv.base))
+	b.run("sign in as "+name,
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.CSS(`#signin`)),
+		chromedp.Click(chromedp.CSS(`#signin`)),
+		chromedp.WaitVisible(chromedp.CSS(`.who`)))
+	if got, want := b.text(".who"), strings.ToUpper(name[:1])+name[1:]; got != want {
+		b.t.Fatalf("signed in as %q, want %s", got, want)
+	}
+}
+
+// signOut presses Sign out.
+func (b *uiBrowser) signOut() {
+	b.t.Helper()
+	b.run("sign out", chromedp.Click(chromedp.CSS(`form.signout button`)), chromedp.WaitVisible(chromedp.CSS(`#signed-out`)))
+}
+
+// onlyRequest returns the id of the user's only request in the state.
+func (w *world) onlyRequest(user, state string) string {
+	c := w.clients[user]
+	c.t.Helper()
+	var ids []string
+	for _, r := range c.must(200, "GET", em+"/assignmentRequests/filterByCurrentUser(on='target')", nil).Values() {
+		if r["state"] == state {
+			id, _ := r["id"].(string)
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) != 1 {
+		c.t.Fatalf("%s has %d requests in state %s, want 1", user, len(ids), state)
+	}
+	return ids[0]
+}
+
+// TestBrowserReprocessAgainstServe drives the web UI of a real `entitled
+// serve` in chromium: the requester requests in My Access, the approver
+// approves, one of two resources fails at the webhook target (503) so the
+// request ends partially delivered, the target recovers, and the assignment
+// manager selects the request on the package's Requests tab and reprocesses
+// it until it shows Delivered. Then a requester cancels a failed request in
+// My requests and requests the package again.
+func TestBrowserReprocessAgainstServe(t *testing.T) {
+	findChromium(t)
+	w := newWorld(t, nil, []string{"alice", "bob", "carol", "dave"}, "bob")
+	w.grantCatalogRole("carol", assignmentManagerRole)
+	b := newBrowser(t, w)
+	carol := w.clients["carol"]
+
+	w.target.fail("app-b", 503)
+
+	// The requester requests the package in My Access.
+	b.signIn("alice")
+	requestPackage(b, w, "I run the quarterly sales review")
+	if got := b.text("main table tbody"); !strings.Contains(got, "CRM access") || !strings.Contains(got, "Waiting for approval") {
+		t.Fatalf("my requests after submitting: %q", got)
+	}
+	b.signOut()
+	id := w.onlyRequest("alice", "pendingApproval")
+
+	// The approver approves in Approvals.
+	b.signIn("bob")
+	b.run("approve",
+		chromedp.Click(chromedp.CSS(`a[href="/approvals"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#reason-`+id)),
+		chromedp.SendKeys(chromedp.CSS(`#reason-`+id), "Sales lead, approved"),
+		chromedp.Click(chromedp.CSS(`form[action="/approvals/`+id+`"] button[value="Approve"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice.ok`)))
+	if got := b.text(".notice.ok"); got != "You approved the request." {
+		t.Fatalf("after approving: %q", got)
+	}
+	b.signOut()
+
+	// app-b answers 503 until retries are exhausted: partially delivered.
+	carol.waitState(id, 30*time.Second, "partiallyDelivered", "delivered", "deliveryFailed")
+	if s := carol.must(200, "GET", em+"/assignmentRequests/"+id, nil).Str("state"); s != "partiallyDelivered" {
+		t.Fatalf("request after delivery: %s, want partiallyDelivered", s)
+	}
+	w.target.fail("app-b", 0)
+
+	// The manager opens the Requests tab, selects the request, reprocesses.
+	b.signIn("carol")
+	b.run("requests tab",
+		chromedp.Click(chromedp.CSS(`a[href="/governance/"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/governance/packages/`+w.pkg+`/requests"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/governance/packages/`+w.pkg+`/requests"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#sel-`+id)))
+	if got := b.text(`tr[data-request="` + id + `"]`); !strings.Contains(got, "Partially delivered") || !strings.Contains(got, "Alice") {
+		t.Fatalf("failed request row: %q", got)
+	}
+	b.run("select and reprocess",
+		chromedp.Click(chromedp.CSS(`#sel-`+id)),
+		chromedp.Click(chromedp.CSS(`#reprocess`)),
+		chromedp.WaitVisible(chromedp.CSS(`.outcomes`)))
+	if got := b.text(`.outcomes li[data-request="` + id + `"]`); !strings.Contains(got, "Accepted") {
+		t.Fatalf("reprocess outcome: %q", got)
+	}
+	carol.waitState(id, 30*time.Second, "delivered")
+	b.run("requests tab, delivered",
+		chromedp.Navigate(w.srv.base+"/governance/packages/"+w.pkg+"/requests"),
+		chromedp.WaitVisible(chromedp.CSS(`tr[data-request="`+id+`"]`)))
+	if got := b.text(`tr[data-request="` + id + `"] .badge`); got != "Delivered" {
+		t.Fatalf("state on the Requests tab: %q, want Delivered", got)
+	}
+	if n := w.target.count("grant", "app-b", w.users["alice"]); n != 1 {
+		t.Errorf("app-b received %d grants for alice, want 1", n)
+	}
+	b.signOut()
+
+	// Another request fails; its requester cancels it and requests again.
+	w.target.fail("app-b", 503)
+	b.signIn("dave")
+	requestPackage(b, w, "I need the CRM for my work")
+	failed := w.onlyRequest("dave", "pendingApproval")
+	w.approve("bob", failed)
+	carol.waitState(failed, 30*time.Second, "partiallyDelivered")
+	w.target.fail("app-b", 0)
+	b.run("cancel in my requests",
+		chromedp.Navigate(w.srv.base+"/requests"),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/requests/`+failed+`/cancel"] button`)),
+		chromedp.Click(chromedp.CSS(`form[action="/requests/`+failed+`/cancel"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice.ok`)))
+	carol.waitState(failed, 30*time.Second, "canceled")
+	waitFor(t, 30*time.Second, "app-a revoke for dave", func() bool {
+		return w.target.count("revoke", "app-a", w.users["dave"]) == 1
+	})
+	// Until the revoke of the canceled request finishes, a new request is
+	// refused with a message; then it is accepted.
+	waitFor(t, 30*time.Second, "a new request to be accepted in My Access", func() bool {
+		return tryRequestPackage(b, w, "Requesting again after the failure")
+	})
+	again := w.onlyRequest("dave", "pendingApproval")
+	if again == failed {
+		t.Fatalf("the new request has the id of the canceled one")
+	}
+	w.approve("bob", again)
+	if r := carol.waitState(again, 30*time.Second, "delivered", "partiallyDelivered", "deliveryFailed"); r.Str("state") != "delivered" {
+		t.Fatalf("dave's new request: %s", r.Raw)
+	}
+}
+
+// requestPackage requests the world's package from My Access with a
+// justification and waits for the confirmation on My requests.
+func requestPackage(b *uiBrowser, w *world, why string) {
+	b.t.Helper()
+	if !tryRequestPackage(b, w, why) {
+		b.t.Fatalf("requesting %s: %q", w.pkg, b.text(".notice"))
+	}
+}
+
+// tryRequestPackage requests the world's package from My Access and reports
+// whether the UI confirmed it.
+func tryRequestPackage(b *uiBrowser, w *world, why string) bool {
+	b.t.Helper()
+	link := `a[href="/packages/` + w.pkg + `/request"]`
+	b.run("request in my access",
+		chromedp.Navigate(w.srv.base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(link)),
+		chromedp.Click(chromedp.CSS(link)),
+		chromedp.WaitVisible(chromedp.CSS(`#justification`)),
+		chromedp.SendKeys(chromedp.CSS(`#justification`), why),
+		chromedp.Click(chromedp.CSS(`#submit-request`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice`)))
+	return strings.Contains(b.eval(`document.querySelector(".notice").className`), "ok")
+}
