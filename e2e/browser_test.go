@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // assignmentManagerRole is Graph's "access package assignment manager" role.
@@ -266,4 +268,138 @@ func tryRequestPackage(b *uiBrowser, w *world, why string) bool {
 		chromedp.Click(chromedp.CSS(`#submit-request`)),
 		chromedp.WaitVisible(chromedp.CSS(`.notice`)))
 	return strings.Contains(b.eval(`document.querySelector(".notice").className`), "ok")
+}
+
+// tabTo presses Tab (or Shift+Tab when back) until the focused element
+// matches sel, at most 80 times, then checks that the focus is visible: the
+// element matches :focus-visible and has an outline. It fails the test with
+// the path the focus took when sel is not reached.
+func (b *uiBrowser) tabTo(sel string, back bool) {
+	b.t.Helper()
+	var opts []chromedp.KeyOption
+	if back {
+		opts = append(opts, chromedp.KeyModifiers(chromedp.ModifierShift))
+	}
+	var path []string
+	for range 80 {
+		b.run("press Tab", chromedp.KeyEvent(kb.Tab, opts...))
+		at := b.eval(`(function(){var e=document.activeElement; if(!e) return ""; ` +
+			`return e.tagName.toLowerCase()+(e.id?"#"+e.id:"")+(e.getAttribute("href")?"[href="+e.getAttribute("href")+"]":"")+` +
+			`(e.getAttribute("value")&&e.tagName==="BUTTON"?"[value="+e.getAttribute("value")+"]":"")})()`)
+		path = append(path, at)
+		if b.eval(`String(document.activeElement && document.activeElement.matches(`+jsString(sel)+`))`) == "true" {
+			style := b.eval(`(function(){var e=document.activeElement, s=getComputedStyle(e); ` +
+				`return String(e.matches(":focus-visible"))+" "+s.outlineStyle+" "+s.outlineWidth})()`)
+			if f := strings.Fields(style); len(f) != 3 || f[0] != "true" || f[1] == "none" || f[2] == "0px" {
+				b.t.Fatalf("focus on %s is not visible: :focus-visible, outline style and width are %q", sel, style)
+			}
+			return
+		}
+	}
+	b.t.Fatalf("%s is not reachable with the keyboard; the focus went through %s", sel, strings.Join(path, " → "))
+}
+
+// press presses keys on the focused element (Enter, Space, text) and waits
+// for sel to be visible.
+func (b *uiBrowser) press(step, keys, waitFor string) {
+	b.t.Helper()
+	actions := []chromedp.Action[chromedp.Void]{chromedp.KeyEvent(keys)}
+	if waitFor != "" {
+		actions = append(actions, chromedp.WaitVisible(chromedp.CSS(waitFor)))
+	}
+	b.run(step, actions...)
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	q, _ := json.Marshal(s)
+	return string(q)
+}
+
+// keyboardSignIn signs in with only the keyboard.
+func (b *uiBrowser) keyboardSignIn(name string) {
+	b.t.Helper()
+	link := lastLine(cli(b.t, "login-link", "--db", b.w.db, "--upn", name+"@example.com", "--base", b.w.srv.base))
+	b.run("open the sign-in link", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`#signin`)))
+	b.tabTo(`#signin`, false)
+	b.press("continue", kb.Enter, `.who`)
+}
+
+// keyboardSignOut signs out with only the keyboard, reaching Sign out
+// backwards from the end of the page.
+func (b *uiBrowser) keyboardSignOut() {
+	b.t.Helper()
+	b.tabTo(`form.signout button`, true)
+	b.press("sign out", kb.Enter, `#signed-out`)
+}
+
+// TestBrowserKeyboardOnly is the request → approve → reprocess flow of a
+// real `entitled serve` with only the keyboard: Tab and Shift+Tab to move,
+// typing into fields, Enter to follow links and press buttons, Space to
+// check a checkbox. Every control used must show a visible focus outline.
+func TestBrowserKeyboardOnly(t *testing.T) {
+	findChromium(t)
+	w := newWorld(t, nil, []string{"alice", "bob", "carol"}, "bob")
+	w.grantCatalogRole("carol", assignmentManagerRole)
+	b := newBrowser(t, w)
+	carol := w.clients["carol"]
+	w.target.fail("app-b", 503)
+
+	// The requester: My Access → Request → justification → Submit.
+	b.keyboardSignIn("alice")
+	b.tabTo(`a[href="/packages/`+w.pkg+`/request"]`, false)
+	b.press("open the request form", kb.Enter, `#justification`)
+	b.tabTo(`#justification`, false)
+	b.press("type the justification", "I run the quarterly sales review", "")
+	b.tabTo(`#submit-request`, false)
+	b.press("submit", kb.Enter, `.notice.ok`)
+	if got := b.text("main table tbody"); !strings.Contains(got, "Waiting for approval") {
+		t.Fatalf("my requests after submitting: %q", got)
+	}
+	id := w.onlyRequest("alice", "pendingApproval")
+	b.keyboardSignOut()
+
+	// The approver: Approvals → reason → Approve.
+	b.keyboardSignIn("bob")
+	b.tabTo(`a[href="/approvals"]`, false)
+	b.press("open approvals", kb.Enter, `#reason-`+id)
+	b.tabTo(`#reason-`+id, false)
+	b.press("type the reason", "Sales lead, approved", "")
+	b.tabTo(`form[action="/approvals/`+id+`"] button[value="Approve"]`, false)
+	b.press("approve", kb.Enter, `.notice.ok`)
+	if got := b.text(".notice.ok"); got != "You approved the request." {
+		t.Fatalf("after approving: %q", got)
+	}
+	b.keyboardSignOut()
+
+	carol.waitState(id, 30*time.Second, "partiallyDelivered", "delivered", "deliveryFailed")
+	if s := carol.must(200, "GET", em+"/assignmentRequests/"+id, nil).Str("state"); s != "partiallyDelivered" {
+		t.Fatalf("request after delivery: %s, want partiallyDelivered", s)
+	}
+	w.target.fail("app-b", 0)
+
+	// The manager: Identity Governance → Requests of the package → check the
+	// request with Space → back (Shift+Tab) to Reprocess selected → Enter.
+	b.keyboardSignIn("carol")
+	b.tabTo(`a[href="/governance/"]`, false)
+	b.press("open identity governance", kb.Enter, `a[href="/governance/packages/`+w.pkg+`/requests"]`)
+	b.tabTo(`a[href="/governance/packages/`+w.pkg+`/requests"]`, false)
+	b.press("open the requests tab", kb.Enter, `#sel-`+id)
+	b.tabTo(`#sel-`+id, false)
+	b.press("check the request", " ", "")
+	if b.eval(`String(document.getElementById(`+jsString("sel-"+id)+`).checked)`) != "true" {
+		t.Fatal("Space did not check the request's checkbox")
+	}
+	b.tabTo(`#reprocess`, true)
+	b.press("reprocess", kb.Enter, `.outcomes`)
+	if got := b.text(`.outcomes li[data-request="` + id + `"]`); !strings.Contains(got, "Accepted") {
+		t.Fatalf("reprocess outcome: %q", got)
+	}
+	carol.waitState(id, 30*time.Second, "delivered")
+	// The outcome links to the request; Enter opens it and it says Delivered.
+	b.tabTo(`.outcomes li[data-request="`+id+`"] a`, false)
+	b.press("open the request", kb.Enter, `#request-state`)
+	if got := b.text("#request-state"); got != "Delivered" {
+		t.Fatalf("state on the detail page: %q, want Delivered", got)
+	}
 }
