@@ -310,6 +310,26 @@ func (b *uiBrowser) press(step, keys, waitFor string) {
 	b.run(step, actions...)
 }
 
+// checkLabels fails the test when a form control of the page has no
+// accessible name (no label, aria-label or aria-labelledby) or when a link
+// or button has no text.
+func (b *uiBrowser) checkLabels(page string) {
+	b.t.Helper()
+	bad := b.eval(`(function(){var out=[];
+document.querySelectorAll("input:not([type=hidden]),select,textarea").forEach(function(e){
+  if(e.hidden) return;
+  if((e.labels&&e.labels.length)||e.getAttribute("aria-label")||e.getAttribute("aria-labelledby")) return;
+  out.push(e.outerHTML.slice(0,120));});
+document.querySelectorAll("a[href],button").forEach(function(e){
+  if(e.hidden) return;
+  if(e.textContent.trim()||e.getAttribute("aria-label")) return;
+  out.push(e.outerHTML.slice(0,120));});
+return out.join("\n");})()`)
+	if bad != "" {
+		b.t.Errorf("%s: controls without an accessible name:\n%s", page, bad)
+	}
+}
+
 // jsString quotes s as a JavaScript string literal.
 func jsString(s string) string {
 	q, _ := json.Marshal(s)
@@ -348,7 +368,9 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	// The requester: My Access → Request → justification → Submit.
 	b.keyboardSignIn("alice")
 	b.tabTo(`a[href="/packages/`+w.pkg+`/request"]`, false)
+	b.checkLabels("My Access")
 	b.press("open the request form", kb.Enter, `#justification`)
+	b.checkLabels("request form")
 	b.tabTo(`#justification`, false)
 	b.press("type the justification", "I run the quarterly sales review", "")
 	b.tabTo(`#submit-request`, false)
@@ -363,6 +385,7 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	b.keyboardSignIn("bob")
 	b.tabTo(`a[href="/approvals"]`, false)
 	b.press("open approvals", kb.Enter, `#reason-`+id)
+	b.checkLabels("Approvals")
 	b.tabTo(`#reason-`+id, false)
 	b.press("type the reason", "Sales lead, approved", "")
 	b.tabTo(`form[action="/approvals/`+id+`"] button[value="Approve"]`, false)
@@ -385,6 +408,7 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	b.press("open identity governance", kb.Enter, `a[href="/governance/packages/`+w.pkg+`/requests"]`)
 	b.tabTo(`a[href="/governance/packages/`+w.pkg+`/requests"]`, false)
 	b.press("open the requests tab", kb.Enter, `#sel-`+id)
+	b.checkLabels("Requests tab")
 	b.tabTo(`#sel-`+id, false)
 	b.press("check the request", " ", "")
 	if b.eval(`String(document.getElementById(`+jsString("sel-"+id)+`).checked)`) != "true" {
@@ -392,6 +416,7 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	}
 	b.tabTo(`#reprocess`, true)
 	b.press("reprocess", kb.Enter, `.outcomes`)
+	b.checkLabels("Requests tab after reprocess")
 	if got := b.text(`.outcomes li[data-request="` + id + `"]`); !strings.Contains(got, "Accepted") {
 		t.Fatalf("reprocess outcome: %q", got)
 	}
@@ -399,6 +424,7 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	// The outcome links to the request; Enter opens it and it says Delivered.
 	b.tabTo(`.outcomes li[data-request="`+id+`"] a`, false)
 	b.press("open the request", kb.Enter, `#request-state`)
+	b.checkLabels("request detail")
 	if got := b.text("#request-state"); got != "Delivered" {
 		t.Fatalf("state on the detail page: %q, want Delivered", got)
 	}
