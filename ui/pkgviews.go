@@ -71,6 +71,8 @@ type pkgRolesData struct {
 	Tab         string
 	Rows        []roleRow
 	SystemLinks bool
+	// CanManage shows Add a resource role.
+	CanManage bool
 }
 
 // packageRoles lists the resource roles a package grants, with their
@@ -86,7 +88,7 @@ func (h *handler) packageRoles(c *call) {
 		return
 	}
 	d := pkgRolesData{base: c.base(p.DisplayName+" — Resource roles", "governance"), Package: *p, Tab: "roles",
-		SystemLinks: c.actor.Can(entitled.OpManageSystems, "")}
+		SystemLinks: c.actor.Can(entitled.OpManageSystems, ""), CanManage: c.actor.Can(entitled.OpManagePackages, p.CatalogID)}
 	// Systems are few: one lookup per distinct system, by name.
 	kinds := map[string]*entitled.ConnectedSystem{}
 	for _, s := range scopes {
@@ -139,6 +141,8 @@ type pkgPoliciesData struct {
 	Package  entitled.AccessPackage
 	Tab      string
 	Policies []policyView
+	// CanManage shows Add a policy.
+	CanManage bool
 }
 
 var scopeWords = map[string]string{
@@ -209,7 +213,8 @@ func (h *handler) packagePoliciesTab(c *call) {
 		}
 		return out
 	}
-	d := pkgPoliciesData{base: c.base(p.DisplayName+" — Policies", "governance"), Package: *p, Tab: "policies"}
+	d := pkgPoliciesData{base: c.base(p.DisplayName+" — Policies", "governance"), Package: *p, Tab: "policies",
+		CanManage: c.actor.Can(entitled.OpManagePackages, p.CatalogID)}
 	for _, pol := range pols {
 		ap := pol.RequestApprovalSettings
 		v := policyView{ID: pol.ID, Name: pol.DisplayName, Description: pol.Description,

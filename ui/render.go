@@ -18,15 +18,17 @@ var assets embed.FS
 type base struct {
 	Title string
 	// Nav marks the active section: access, requests, approvals, governance,
-	// systems.
+	// catalogs, systems.
 	Nav       string
 	User      *entitled.User
 	CSRF      string
 	CanGovern bool
 	// CanSystems shows the Connected systems section.
 	CanSystems bool
-	Flash      string
-	Error      string
+	// CanCatalogs shows the Catalogs section.
+	CanCatalogs bool
+	Flash       string
+	Error       string
 }
 
 // pageData is implemented by every page's data (through base).
@@ -39,7 +41,7 @@ type pages map[string]*template.Template
 
 var pageNames = []string{"login", "error", "packages", "requestform", "myrequests", "approvals",
 	"governance", "pkgrequests", "request", "pkgassignments", "pkgoverview", "pkgroles", "pkgpolicies",
-	"systems", "systemform", "system", "systemresources"}
+	"systems", "systemform", "system", "systemresources", "catalogs", "catalogform", "packageform", "roleform", "policyform"}
 
 func parsePages() pages {
 	funcs := template.FuncMap{
@@ -68,18 +70,23 @@ func parsePages() pages {
 // base fills the layout's data for a signed-in call.
 func (c *call) base(title, nav string) base {
 	return base{Title: title, Nav: nav, User: &c.actor.User, CSRF: c.csrf, CanGovern: canGovern(c.actor), CanSystems: canManageSystems(c.actor),
-		Flash: flashes[c.r.URL.Query().Get("done")]}
+		CanCatalogs: canAdminCatalogs(c.actor),
+		Flash:       flashes[c.r.URL.Query().Get("done")]}
 }
 
 // flashes are the messages shown after a redirect (?done=…).
 var flashes = map[string]string{
-	"requested":   "Your request was submitted.",
-	"canceled":    "The request was canceled.",
-	"approved":    "You approved the request.",
-	"denied":      "You denied the request.",
-	"reprocessed": "Reprocess accepted: the failed deliveries are being sent again.",
-	"assigned":    "The user was assigned; their access is being set up.",
-	"systemAdded": "The connected system was added.",
+	"requested":    "Your request was submitted.",
+	"canceled":     "The request was canceled.",
+	"approved":     "You approved the request.",
+	"denied":       "You denied the request.",
+	"reprocessed":  "Reprocess accepted: the failed deliveries are being sent again.",
+	"assigned":     "The user was assigned; their access is being set up.",
+	"systemAdded":  "The connected system was added.",
+	"catalogAdded": "The catalog was created; you own it.",
+	"packageAdded": "The access package was created. Add the resource roles it grants and a policy.",
+	"roleAdded":    "The resource role was added to the access package.",
+	"policyAdded":  "The policy was added.",
 }
 
 // render writes a page; templates run into a buffer so a template error is

@@ -77,7 +77,7 @@ type handler struct {
 }
 
 // New returns the UI's handler: / (My Access), /requests, /approvals,
-// /packages/{id}/request, /login, /logout, /governance/…, /admin/systems/…
+// /packages/{id}/request, /login, /logout, /governance/…, /admin/catalogs/…, /admin/systems/…
 // and /static/….
 func New(cfg Config) http.Handler {
 	if cfg.Logger == nil {
@@ -137,6 +137,17 @@ func (h *handler) routes() {
 	m.HandleFunc("GET /governance/requests/{id}", h.authed(h.requestDetail))
 	m.HandleFunc("POST /governance/requests/{id}/reprocess", h.authed(h.reprocessOne))
 	m.HandleFunc("POST /governance/requests/{id}/cancel", h.authed(h.cancelRequest))
+
+	m.HandleFunc("GET /governance/packages/{id}/roles/add", h.authed(h.addRoleForm))
+	m.HandleFunc("POST /governance/packages/{id}/roles/add", h.authed(h.addRole))
+	m.HandleFunc("GET /governance/packages/{id}/policies/add", h.authed(h.addPolicyForm))
+	m.HandleFunc("POST /governance/packages/{id}/policies/add", h.authed(h.addPolicy))
+
+	m.HandleFunc("GET /admin/catalogs", h.authed(h.catalogsPage))
+	m.HandleFunc("GET /admin/catalogs/new", h.authed(h.newCatalogForm))
+	m.HandleFunc("POST /admin/catalogs", h.authed(h.createCatalog))
+	m.HandleFunc("GET /admin/catalogs/{id}/packages/new", h.authed(h.newPackageForm))
+	m.HandleFunc("POST /admin/catalogs/{id}/packages", h.authed(h.createPackage))
 
 	m.HandleFunc("GET /admin/systems", h.authed(h.systemsPage))
 	m.HandleFunc("GET /admin/systems/new", h.authed(h.newSystemForm))
