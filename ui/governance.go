@@ -235,6 +235,10 @@ type requestData struct {
 	Governance bool
 	Window     string
 	Self       string
+	// Audit is the request's audit trail; ShowAudit is false for callers
+	// who may not read it.
+	Audit     []auditRow
+	ShowAudit bool
 }
 
 // requestDetail shows one request with its deliveries.
@@ -268,6 +272,7 @@ func (h *handler) requestDetail(c *call) {
 			StatusKey: string(dl.Status), Attempts: dl.Attempts, ErrorClass: string(dl.LastErrorClass), Error: dl.LastError,
 			Updated: when(dl.ModifiedDateTime)})
 	}
+	d.Audit, d.ShowAudit = h.requestAudit(c, r.ID)
 	h.render(c.w, c.r, http.StatusOK, "request", &d)
 }
 
