@@ -45,6 +45,9 @@ type policyChoice struct {
 	JustificationRequired bool
 	NeedsApproval         bool
 	Checked               bool
+	// CustomSchedule is set when the policy lets requesters choose when
+	// access starts and ends.
+	CustomSchedule bool
 }
 
 // requestFormData is the request form.
@@ -54,6 +57,12 @@ type requestFormData struct {
 	Policies              []policyChoice
 	Justification         string
 	JustificationRequired bool
+	// CustomSchedule is set when any offered policy allows a custom
+	// schedule; the form then has optional start and end dates.
+	CustomSchedule bool
+	// OnlySomeSchedule is set when only some offered policies allow it.
+	OnlySomeSchedule bool
+	Start, End       string
 }
 
 // requestForm shows the form to request a package.
@@ -90,10 +99,17 @@ func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
 	for i, pol := range pols {
 		ch := policyChoice{ID: pol.ID, Name: pol.DisplayName, Description: pol.Description,
 			JustificationRequired: pol.RequestApprovalSettings.IsRequestorJustificationRequired,
-			NeedsApproval:         pol.RequiresApproval(), Checked: i == 0}
+			NeedsApproval:         pol.RequiresApproval(), Checked: i == 0,
+			CustomSchedule:        pol.RequestorSettings.AllowCustomAssignmentSchedule}
 		d.JustificationRequired = d.JustificationRequired || (len(pols) == 1 && ch.JustificationRequired)
+		if ch.CustomSchedule {
+			d.CustomSchedule = true
+		} else {
+			d.OnlySomeSchedule = true
+		}
 		d.Policies = append(d.Policies, ch)
 	}
+	d.OnlySomeSchedule = d.OnlySomeSchedule && d.CustomSchedule
 	return d, true
 }
 
@@ -102,7 +118,12 @@ func (h *handler) submitRequest(c *call) {
 	f := c.r.PostForm
 	req := &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AccessPackageID: c.r.PathValue("id"),
 		AssignmentPolicyID: f.Get("policy"), Justification: strings.TrimSpace(f.Get("justification"))}
-	err := h.svc.Requests.SubmitRequest(c.ctx, req)
+	start, end := strings.TrimSpace(f.Get("start")), strings.TrimSpace(f.Get("end"))
+	sched, err := formSchedule(start, end)
+	if err == nil {
+		req.Schedule = sched
+		err = h.svc.Requests.SubmitRequest(c.ctx, req)
+	}
 	if err == nil {
 		http.Redirect(c.w, c.r, "/requests?done=requested", http.StatusSeeOther)
 		return
@@ -116,6 +137,7 @@ func (h *handler) submitRequest(c *call) {
 		return
 	}
 	d.Justification = req.Justification
+	d.Start, d.End = start, end
 	d.Error = entitled.AsError(err).Message
 	for i := range d.Policies {
 		d.Policies[i].Checked = d.Policies[i].ID == req.AssignmentPolicyID

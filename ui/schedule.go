@@ -1,0 +1,43 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// The optional start and end dates of the request form.
+
+// dateLayout is the value format of <input type="date">.
+const dateLayout = "2006-01-02"
+
+// formSchedule turns the request form's start and end dates (YYYY-MM-DD,
+// UTC, both optional) into a request schedule: access starts at 00:00 UTC
+// of the start date and ends at the end (24:00 UTC) of the end date. Both
+// empty is the policy's own schedule. The service checks the rest (the
+// policy allows a custom schedule, the end lies after the start).
+func formSchedule(start, end string) (entitled.Schedule, error) {
+	var sc entitled.Schedule
+	if start != "" {
+		t, err := time.Parse(dateLayout, start)
+		if err != nil {
+			return sc, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "start",
+				Message: "The start date " + start + " is not a date; write it as YYYY-MM-DD, such as 2031-03-10."}
+		}
+		sc.StartDateTime = &t
+	}
+	if end != "" {
+		t, err := time.Parse(dateLayout, end)
+		if err != nil {
+			return sc, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "end",
+				Message: "The end date " + end + " is not a date; write it as YYYY-MM-DD, such as 2031-03-31."}
+		}
+		if sc.StartDateTime != nil && t.Before(*sc.StartDateTime) {
+			return sc, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "end",
+				Message: "The end date " + end + " is before the start date " + start + "; choose an end on or after the start."}
+		}
+		t = t.Add(24 * time.Hour)
+		sc.Expiration = entitled.Expiration{Type: entitled.ExpirationAfterDate, EndDateTime: &t}
+	}
+	return sc, nil
+}
