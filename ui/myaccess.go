@@ -100,7 +100,7 @@ func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
 		ch := policyChoice{ID: pol.ID, Name: pol.DisplayName, Description: pol.Description,
 			JustificationRequired: pol.RequestApprovalSettings.IsRequestorJustificationRequired,
 			NeedsApproval:         pol.RequiresApproval(), Checked: i == 0,
-			CustomSchedule:        pol.RequestorSettings.AllowCustomAssignmentSchedule}
+			CustomSchedule: pol.RequestorSettings.AllowCustomAssignmentSchedule}
 		d.JustificationRequired = d.JustificationRequired || (len(pols) == 1 && ch.JustificationRequired)
 		if ch.CustomSchedule {
 			d.CustomSchedule = true

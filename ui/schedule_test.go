@@ -22,7 +22,7 @@ func TestRequestFormSchedule(t *testing.T) {
 	w.must(w.store.CreatePolicy(w.sys(), pol))
 
 	alice := w.signIn("alice")
-	if p := alice.get("/packages/" + w.wiki + "/request").see(t, 200, "Request Wiki editor"); strings.Contains(p.body, `name="start"`) {
+	if p := alice.get("/packages/"+w.wiki+"/request").see(t, 200, "Request Wiki editor"); strings.Contains(p.body, `name="start"`) {
 		t.Error("the form offers a start date under a policy without a custom schedule")
 	}
 	alice.get("/packages/"+vpn+"/request").see(t, 200, `type="date" id="start" name="start"`, `type="date" id="end" name="end"`, "Start date", "End date")
