@@ -41,7 +41,7 @@ type pages map[string]*template.Template
 
 var pageNames = []string{"login", "error", "packages", "requestform", "myrequests", "approvals",
 	"governance", "pkgrequests", "request", "pkgassignments", "pkgoverview", "pkgroles", "pkgpolicies",
-	"systems", "systemform", "system", "systemresources", "catalogs", "catalogform", "packageform", "roleform", "policyform"}
+	"systems", "systemform", "system", "systemresources", "catalogs", "catalogform", "packageform", "roleform", "policyform", "catalog", "catalogaddresource"}
 
 func parsePages() pages {
 	funcs := template.FuncMap{
@@ -76,17 +76,21 @@ func (c *call) base(title, nav string) base {
 
 // flashes are the messages shown after a redirect (?done=…).
 var flashes = map[string]string{
-	"requested":    "Your request was submitted.",
-	"canceled":     "The request was canceled.",
-	"approved":     "You approved the request.",
-	"denied":       "You denied the request.",
-	"reprocessed":  "Reprocess accepted: the failed deliveries are being sent again.",
-	"assigned":     "The user was assigned; their access is being set up.",
-	"systemAdded":  "The connected system was added.",
-	"catalogAdded": "The catalog was created; you own it.",
-	"packageAdded": "The access package was created. Add the resource roles it grants and a policy.",
-	"roleAdded":    "The resource role was added to the access package.",
-	"policyAdded":  "The policy was added.",
+	"requested":          "Your request was submitted.",
+	"canceled":           "The request was canceled.",
+	"approved":           "You approved the request.",
+	"denied":             "You denied the request.",
+	"reprocessed":        "Reprocess accepted: the failed deliveries are being sent again.",
+	"assigned":           "The user was assigned; their access is being set up.",
+	"systemAdded":        "The connected system was added.",
+	"catalogAdded":       "The catalog was created; you own it.",
+	"packageAdded":       "The access package was created. Add the resource roles it grants and a policy.",
+	"roleAdded":          "The resource role was added to the access package.",
+	"policyAdded":        "The policy was added.",
+	"catalogSaved":       "The catalog was saved.",
+	"resourceAdded":      "The resource was added to the catalog.",
+	"catalogRoleAdded":   "The role was given.",
+	"catalogRoleRemoved": "The role was taken away.",
 }
 
 // render writes a page; templates run into a buffer so a template error is

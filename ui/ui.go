@@ -148,6 +148,12 @@ func (h *handler) routes() {
 	m.HandleFunc("POST /admin/catalogs", h.authed(h.createCatalog))
 	m.HandleFunc("GET /admin/catalogs/{id}/packages/new", h.authed(h.newPackageForm))
 	m.HandleFunc("POST /admin/catalogs/{id}/packages", h.authed(h.createPackage))
+	m.HandleFunc("GET /admin/catalogs/{id}", h.authed(h.catalogPage))
+	m.HandleFunc("POST /admin/catalogs/{id}", h.authed(h.editCatalog))
+	m.HandleFunc("GET /admin/catalogs/{id}/resources/add", h.authed(h.addResourcePage))
+	m.HandleFunc("POST /admin/catalogs/{id}/resources", h.authed(h.addResource))
+	m.HandleFunc("POST /admin/catalogs/{id}/roles", h.authed(h.addCatalogRole))
+	m.HandleFunc("POST /admin/catalogs/{id}/roles/{ra}/remove", h.authed(h.removeCatalogRole))
 
 	m.HandleFunc("GET /admin/systems", h.authed(h.systemsPage))
 	m.HandleFunc("GET /admin/systems/new", h.authed(h.newSystemForm))

@@ -1,0 +1,265 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// A catalog's page: its name and description, its resources and the roles
+// people hold in it. Catalog owners (and tenant administrators) edit it;
+// everyone else who may read the catalog sees it read-only.
+
+// catalogResourceRow is a resource of the catalog as its page shows it.
+type catalogResourceRow struct {
+	ID, Name, System, OriginID, Roles string
+}
+
+// catalogRoleRow is a catalog role assignment as the page shows it.
+type catalogRoleRow struct {
+	ID     string
+	Person person
+	Role   string
+}
+
+// catalogRoleChoice is a catalog role the add-role form offers.
+type catalogRoleChoice struct {
+	ID, Name string
+	Selected bool
+}
+
+// catalogRoleForm is what the add-role form was filled with.
+type catalogRoleForm struct {
+	UPN, Role, Error string
+}
+
+// catalogPageData is a catalog's page.
+type catalogPageData struct {
+	base
+	Catalog     entitled.Catalog
+	CanEdit     bool
+	Form        catalogForm
+	Resources   []catalogResourceRow
+	SkipToken   string
+	NextToken   string
+	Roles       []catalogRoleRow
+	RolesHidden bool
+	RoleChoices []catalogRoleChoice
+	RoleForm    catalogRoleForm
+}
+
+// catalogRoleIDs are the roles that can be given in a catalog, in the
+// order the form offers them.
+var catalogRoleIDs = []string{entitled.RoleCatalogOwner, entitled.RoleCatalogReader,
+	entitled.RoleAccessPackageManager, entitled.RoleAccessPackageAssignmentManager}
+
+// roleName names a role definition id.
+func roleName(id string) string {
+	if d, ok := entitled.LookupRoleDefinition(id); ok {
+		return d.DisplayName
+	}
+	return id
+}
+
+// readableCatalog loads the catalog of the path and refuses a caller who
+// may not read it; it shows the error itself.
+func (h *handler) readableCatalog(c *call) (*entitled.Catalog, bool) {
+	cat, err := h.svc.Catalogs.Catalog(c.ctx, c.r.PathValue("id"))
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return nil, false
+	}
+	if !c.actor.Can(entitled.OpReadCatalog, cat.ID) {
+		h.renderError(c.w, c.r, c, http.StatusForbidden, "You may not see the catalog "+cat.DisplayName+".")
+		return nil, false
+	}
+	return cat, true
+}
+
+// editableCatalog loads the catalog of the path and refuses a caller who
+// may not edit it (403: only catalog owners and tenant administrators).
+func (h *handler) editableCatalog(c *call) (*entitled.Catalog, bool) {
+	cat, ok := h.readableCatalog(c)
+	if !ok {
+		return nil, false
+	}
+	if !c.actor.Can(entitled.OpEditCatalog, cat.ID) {
+		h.renderError(c.w, c.r, c, http.StatusForbidden, "You may not change the catalog "+cat.DisplayName+
+			": that needs the catalog owner role (or Global or Identity Governance Administrator).")
+		return nil, false
+	}
+	return cat, true
+}
+
+// catalogPage shows a catalog.
+func (h *handler) catalogPage(c *call) {
+	cat, ok := h.readableCatalog(c)
+	if !ok {
+		return
+	}
+	h.showCatalog(c, cat, catalogForm{Name: cat.DisplayName, Description: cat.Description}, catalogRoleForm{}, http.StatusOK)
+}
+
+// showCatalog renders a catalog's page with the forms as filled.
+func (h *handler) showCatalog(c *call, cat *entitled.Catalog, form catalogForm, roleForm catalogRoleForm, status int) {
+	skip := c.r.URL.Query().Get("skiptoken")
+	d := catalogPageData{base: c.base(cat.DisplayName+" — Catalog", "catalogs"), Catalog: *cat,
+		CanEdit: c.actor.Can(entitled.OpEditCatalog, cat.ID), Form: form, RoleForm: roleForm, SkipToken: skip}
+	res, err := h.svc.Catalogs.CatalogResources(c.ctx, cat.ID, entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip})
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	d.NextToken = res.NextSkipToken
+	for _, r := range res.Items {
+		var roles []string
+		for _, role := range r.Roles {
+			roles = append(roles, firstNonEmpty(role.DisplayName, role.OriginID))
+		}
+		d.Resources = append(d.Resources, catalogResourceRow{ID: r.ID, Name: firstNonEmpty(r.DisplayName, r.OriginID),
+			System: r.OriginSystem, OriginID: r.OriginID, Roles: strings.Join(roles, ", ")})
+	}
+	ras, err := h.catalogRoles(c, cat.ID)
+	switch k := entitled.ErrorKind(err); {
+	case err == nil:
+	case k == entitled.KindForbidden:
+		d.RolesHidden = true
+	default:
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	var uids []string
+	for _, ra := range ras {
+		uids = append(uids, ra.PrincipalID)
+	}
+	users, err := h.loadUsers(c.ctx, uids)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	l := &lookups{users: users}
+	for _, ra := range ras {
+		d.Roles = append(d.Roles, catalogRoleRow{ID: ra.ID, Person: l.person(ra.PrincipalID), Role: roleName(ra.RoleDefinitionID)})
+	}
+	for _, id := range catalogRoleIDs {
+		d.RoleChoices = append(d.RoleChoices, catalogRoleChoice{ID: id, Name: roleName(id), Selected: id == roleForm.Role})
+	}
+	h.render(c.w, c.r, status, "catalog", &d)
+}
+
+// catalogRoles lists every role assignment in a catalog (a catalog has
+// few).
+func (h *handler) catalogRoles(c *call, catalogID string) ([]entitled.RoleAssignment, error) {
+	var out []entitled.RoleAssignment
+	skip := ""
+	for {
+		pg, err := h.svc.Roles.RoleAssignments(c.ctx, false, entitled.ListOptions{Top: entitled.MaxPageSize, SkipToken: skip,
+			Filter: entitled.Compare{Op: "eq", Property: "appScopeId", Value: entitled.CatalogScope(catalogID)}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pg.Items...)
+		if pg.NextSkipToken == "" {
+			return out, nil
+		}
+		skip = pg.NextSkipToken
+	}
+}
+
+// editCatalog changes a catalog's name and description.
+func (h *handler) editCatalog(c *call) {
+	cat, ok := h.editableCatalog(c)
+	if !ok {
+		return
+	}
+	f := catalogForm{Name: strings.TrimSpace(c.r.PostForm.Get("name")), Description: strings.TrimSpace(c.r.PostForm.Get("description"))}
+	again := func(status int, msg string) {
+		f.Error = msg
+		h.showCatalog(c, cat, f, catalogRoleForm{}, status)
+	}
+	if f.Name == "" {
+		again(http.StatusBadRequest, "Enter a name for the catalog.")
+		return
+	}
+	if _, err := h.svc.Catalogs.UpdateCatalog(c.ctx, cat.ID, entitled.CatalogUpdate{DisplayName: &f.Name, Description: &f.Description}); err != nil {
+		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
+			again(e.Kind.HTTPStatus(), e.Message)
+			return
+		}
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	http.Redirect(c.w, c.r, catalogPath(cat.ID)+"?done=catalogSaved", http.StatusSeeOther)
+}
+
+// addCatalogRole gives a user a role in the catalog.
+func (h *handler) addCatalogRole(c *call) {
+	cat, ok := h.editableCatalog(c)
+	if !ok {
+		return
+	}
+	f := catalogRoleForm{UPN: strings.TrimSpace(c.r.PostForm.Get("upn")), Role: c.r.PostForm.Get("role")}
+	again := func(status int, msg string) {
+		f.Error = msg
+		h.showCatalog(c, cat, catalogForm{Name: cat.DisplayName, Description: cat.Description}, f, status)
+	}
+	if f.UPN == "" {
+		again(http.StatusBadRequest, "Enter the user principal name of the person, such as alice@example.com.")
+		return
+	}
+	known := false
+	for _, id := range catalogRoleIDs {
+		known = known || id == f.Role
+	}
+	if !known {
+		again(http.StatusBadRequest, "Choose a role from the list: Catalog owner, Catalog reader, Access package manager or Access package assignment manager.")
+		return
+	}
+	u, err := h.svc.Users.User(c.ctx, f.UPN)
+	if err != nil {
+		if entitled.ErrorKind(err) == entitled.KindNotFound {
+			again(http.StatusBadRequest, "There is no user with the user principal name "+f.UPN+". Check the spelling.")
+			return
+		}
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	ra := &entitled.RoleAssignment{PrincipalID: u.ID, RoleDefinitionID: f.Role, AppScopeID: entitled.CatalogScope(cat.ID)}
+	if err := h.svc.Roles.CreateRoleAssignment(c.ctx, false, ra); err != nil {
+		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
+			again(e.Kind.HTTPStatus(), e.Message)
+			return
+		}
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	http.Redirect(c.w, c.r, catalogPath(cat.ID)+"?done=catalogRoleAdded", http.StatusSeeOther)
+}
+
+// removeCatalogRole takes a catalog role away; the assignment must belong
+// to the catalog of the path.
+func (h *handler) removeCatalogRole(c *call) {
+	cat, ok := h.editableCatalog(c)
+	if !ok {
+		return
+	}
+	ra, err := h.svc.Roles.RoleAssignment(c.ctx, false, c.r.PathValue("ra"))
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	if ra.AppScopeID != entitled.CatalogScope(cat.ID) {
+		h.renderError(c.w, c.r, c, http.StatusNotFound, "That role assignment is not one of the catalog "+cat.DisplayName+".")
+		return
+	}
+	if err := h.svc.Roles.DeleteRoleAssignment(c.ctx, false, ra.ID); err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	http.Redirect(c.w, c.r, catalogPath(cat.ID)+"?done=catalogRoleRemoved", http.StatusSeeOther)
+}
+
+// catalogPath is the path of a catalog's page.
+func catalogPath(id string) string { return "/admin/catalogs/" + url.PathEscape(id) }

@@ -1,0 +1,190 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Add a resource to a catalog: choose a connected system, browse and
+// search its resources (tenant administrators, who may read systems), or
+// type the system's name and the resource's origin id (anyone who may edit
+// the catalog).
+
+// systemChoice is a connected system the add-resource page offers.
+type systemChoice struct {
+	ID, Name, Kind string
+	Selected       bool
+}
+
+// systemResourceRow is a resource of the chosen system.
+type systemResourceRow struct {
+	Name, OriginID, Description, Roles string
+	// InCatalog is set when the catalog already holds it.
+	InCatalog bool
+}
+
+// resourceForm is what the add-resource form was filled with.
+type resourceForm struct {
+	System, OriginID, DisplayName, Error string
+}
+
+// addResourceData is the add-resource page.
+type addResourceData struct {
+	base
+	Catalog entitled.Catalog
+	// Systems is nil for callers who may not read connected systems.
+	Systems   []systemChoice
+	CanBrowse bool
+	System    *systemChoice
+	Search    string
+	Rows      []systemResourceRow
+	Problem   string
+	SkipToken string
+	NextToken string
+	Form      resourceForm
+}
+
+// addResourcePage shows the add-resource page of a catalog.
+func (h *handler) addResourcePage(c *call) {
+	cat, ok := h.editableCatalog(c)
+	if !ok {
+		return
+	}
+	h.showAddResource(c, cat, resourceForm{}, http.StatusOK)
+}
+
+func (h *handler) showAddResource(c *call, cat *entitled.Catalog, form resourceForm, status int) {
+	q := c.r.URL.Query()
+	d := addResourceData{base: c.base("Add a resource to "+cat.DisplayName, "catalogs"), Catalog: *cat, Form: form,
+		Search: strings.TrimSpace(q.Get("q")), SkipToken: q.Get("skiptoken")}
+	if canManageSystems(c.actor) {
+		systems, err := h.allSystems(c)
+		if err != nil && entitled.ErrorKind(err) != entitled.KindForbidden {
+			h.fail(c.w, c.r, c, err)
+			return
+		}
+		d.CanBrowse = err == nil
+		chosen := q.Get("system")
+		for _, s := range systems {
+			ch := systemChoice{ID: s.ID, Name: s.Name, Kind: s.Kind, Selected: chosen != "" && (s.ID == chosen || s.Name == chosen)}
+			d.Systems = append(d.Systems, ch)
+			if ch.Selected {
+				sel := ch
+				d.System = &sel
+			}
+		}
+	}
+	if d.System != nil {
+		if st := h.browseSystem(c, cat, &d); st != 0 && status == http.StatusOK {
+			status = st
+		}
+	}
+	h.render(c.w, c.r, status, "catalogaddresource", &d)
+}
+
+// browseSystem lists the chosen system's resources, marking those the
+// catalog already holds; it returns a status other than 200 when the
+// system could not list them (the page says why).
+func (h *handler) browseSystem(c *call, cat *entitled.Catalog, d *addResourceData) int {
+	pg, err := h.svc.Systems.SystemResources(c.ctx, d.System.ID, d.Search, entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: d.SkipToken})
+	var de *entitled.DeliveryError
+	switch e := entitled.AsError(err); {
+	case err == nil:
+	case errors.As(err, &de):
+		d.Problem = de.Message
+		return http.StatusBadGateway
+	case e.Kind == entitled.KindInternal:
+		h.log.Error("ui: browse system resources", "system", d.System.ID, "err", err)
+		d.Problem = "The resources of " + d.System.Name + " could not be listed: " + e.Message
+		return http.StatusInternalServerError
+	default:
+		d.Problem = e.Message
+		return e.Kind.HTTPStatus()
+	}
+	d.NextToken = pg.NextSkipToken
+	held := map[string]bool{}
+	if len(pg.Items) > 0 {
+		vals := make([]any, 0, len(pg.Items))
+		for _, r := range pg.Items {
+			vals = append(vals, r.OriginID)
+		}
+		in, err := h.svc.Catalogs.CatalogResources(c.ctx, cat.ID, entitled.ListOptions{Top: entitled.MaxPageSize,
+			Filter: entitled.In{Property: "originId", Values: vals}})
+		if err == nil {
+			for _, r := range in.Items {
+				if r.OriginSystem == d.System.Name {
+					held[r.OriginID] = true
+				}
+			}
+		}
+	}
+	for _, r := range pg.Items {
+		var roles []string
+		for _, role := range r.Roles {
+			roles = append(roles, firstNonEmpty(role.DisplayName, role.OriginID))
+		}
+		d.Rows = append(d.Rows, systemResourceRow{Name: firstNonEmpty(r.DisplayName, r.OriginID), OriginID: r.OriginID,
+			Description: r.Description, Roles: strings.Join(roles, ", "), InCatalog: held[r.OriginID]})
+	}
+	return 0
+}
+
+// allSystems lists every connected system (a server has few).
+func (h *handler) allSystems(c *call) ([]entitled.ConnectedSystem, error) {
+	var out []entitled.ConnectedSystem
+	skip := ""
+	for {
+		pg, err := h.svc.Systems.Systems(c.ctx, entitled.ListOptions{Top: entitled.MaxPageSize, SkipToken: skip})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pg.Items...)
+		if pg.NextSkipToken == "" {
+			return out, nil
+		}
+		skip = pg.NextSkipToken
+	}
+}
+
+// addResource adds a resource of a connected system to the catalog (an
+// adminAdd resource request).
+func (h *handler) addResource(c *call) {
+	cat, ok := h.editableCatalog(c)
+	if !ok {
+		return
+	}
+	pf := c.r.PostForm
+	f := resourceForm{System: strings.TrimSpace(pf.Get("system")), OriginID: strings.TrimSpace(pf.Get("originId")),
+		DisplayName: strings.TrimSpace(pf.Get("displayName"))}
+	again := func(status int, msg string) {
+		f.Error = msg
+		h.showAddResource(c, cat, f, status)
+	}
+	if f.System == "" {
+		again(http.StatusBadRequest, "Enter the name of the connected system the resource lives in, such as directory or crm.")
+		return
+	}
+	if f.OriginID == "" {
+		again(http.StatusBadRequest, "Enter the resource's id in "+f.System+" (its origin id), such as a group's id or name.")
+		return
+	}
+	rr := &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: cat.ID,
+		Resource: entitled.Resource{OriginSystem: f.System, OriginID: f.OriginID, DisplayName: f.DisplayName}}
+	if err := h.svc.Catalogs.CreateResourceRequest(c.ctx, rr); err != nil {
+		var de *entitled.DeliveryError
+		if errors.As(err, &de) {
+			again(http.StatusBadGateway, f.System+" could not describe the resource: "+de.Message)
+			return
+		}
+		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
+			again(e.Kind.HTTPStatus(), e.Message)
+			return
+		}
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	http.Redirect(c.w, c.r, catalogPath(cat.ID)+"?done=resourceAdded", http.StatusSeeOther)
+}
