@@ -56,6 +56,7 @@ func TestCatalogPageReadOnly(t *testing.T) {
 			}
 		}
 		b.get("/admin/catalogs/"+w.cat+"/resources/add").see(t, http.StatusForbidden, "catalog owner role")
+		b.get("/governance/packages/"+w.crm+"/overview").see(t, 200, `<a href="/admin/catalogs/`+w.cat+`" id="catalog-link">Business apps</a>`)
 	}
 	alice := w.signIn("alice")
 	if p := alice.get("/admin/catalogs/" + w.cat); p.status != http.StatusForbidden && p.status != http.StatusNotFound {
