@@ -31,7 +31,7 @@ func TestPackageReadOnlyTabs(t *testing.T) {
 	mia := w.signIn("mia")
 	mia.get("/governance/packages/"+w.crm).redirect(t, "/governance/packages/"+w.crm+"/overview")
 	mia.get("/governance/packages/"+w.crm+"/overview").see(t, 200, `aria-current="page">Overview</a>`, "The sales CRM",
-		"<dd>Business apps</dd>", `/roles">1</a>`, `/policies">2</a>`, w.crm)
+		`id="catalog-link">Business apps</a></dd>`, `/roles">1</a>`, `/policies">2</a>`, w.crm)
 	roles := mia.get("/governance/packages/"+w.crm+"/roles").see(t, 200, `aria-current="page">Resource roles</a>`, "app-crm", "Member", "crm")
 	if strings.Contains(roles.body, "/admin/systems/") {
 		t.Error("an assignment manager is linked to the connected systems pages")
