@@ -36,48 +36,7 @@ func newReplicaWorld(t *testing.T, n int, serveArgs []string, names []string, ap
 	w := rw.world
 	w.srv = rw.replicas[0]
 	w.admin = &client{t: t, base: w.srv.base, token: tokenFor(t, db, "admin@example.com")}
-	for _, name := range names {
-		u := w.admin.must(201, "POST", "/v1.0/users", map[string]any{
-			"userPrincipalName": name + "@example.com", "displayName": strings.ToUpper(name[:1]) + name[1:],
-			"mail": name + "@example.com", "accountEnabled": true})
-		w.users[name] = u.Str("id")
-		w.clients[name] = &client{t: t, base: w.srv.base, token: tokenFor(t, db, name+"@example.com")}
-	}
-	w.target = newTarget(t, "s3cret-webhook-key")
-	w.catalog = w.admin.must(201, "POST", em+"/catalogs", map[string]any{"displayName": "Apps", "description": "Business apps"}).Str("id")
-	w.admin.must(201, "POST", "/api/v1/systems", map[string]any{
-		"name": "crm", "kind": "webhook",
-		"config": map[string]any{"url": w.target.srv.URL, "secret": "s3cret-webhook-key", "timeout": "5s", "roles": []string{"Member"}},
-		"retry":  map[string]any{"maxAttempts": 2, "initialBackoff": "PT0.2S", "maxBackoff": "PT0.5S"},
-	})
-	w.pkg = w.admin.must(201, "POST", em+"/accessPackages", map[string]any{
-		"displayName": "CRM access", "description": "Both CRM apps", "catalog": map[string]any{"id": w.catalog}}).Str("id")
-	for _, app := range []string{"app-a", "app-b"} {
-		rr := w.admin.must(201, "POST", em+"/resourceRequests", map[string]any{
-			"requestType": "adminAdd", "catalog": map[string]any{"id": w.catalog},
-			"resource": map[string]any{"originId": app, "originSystem": "crm", "displayName": app}})
-		res, _ := rr.Body["resource"].(map[string]any)
-		resID, _ := res["id"].(string)
-		if resID == "" {
-			t.Fatalf("resource request returned no resource id: %s", rr.Raw)
-		}
-		w.admin.must(201, "POST", em+"/accessPackages/"+w.pkg+"/resourceRoleScopes", map[string]any{
-			"role":  map[string]any{"originId": "Member", "originSystem": "crm", "resource": map[string]any{"id": resID}},
-			"scope": map[string]any{"originId": app, "originSystem": "crm"}})
-	}
-	approval := map[string]any{"isApprovalRequiredForAdd": false, "isRequestorJustificationRequired": false, "stages": []any{}}
-	if approver != "" {
-		approval = map[string]any{"isApprovalRequiredForAdd": true, "isRequestorJustificationRequired": true,
-			"stages": []any{map[string]any{"durationBeforeAutomaticDenial": "P7D", "isApproverJustificationRequired": false,
-				"primaryApprovers": []any{map[string]any{"@odata.type": "#microsoft.graph.singleUser", "userId": w.users[approver]}}}}}
-	}
-	w.policy = w.admin.must(201, "POST", em+"/assignmentPolicies", map[string]any{
-		"displayName": "Employees", "description": "Any employee", "allowedTargetScope": "allMemberUsers",
-		"accessPackage":           map[string]any{"id": w.pkg},
-		"requestorSettings":       map[string]any{"enableTargetsToSelfAddAccess": true, "enableTargetsToSelfRemoveAccess": true},
-		"requestApprovalSettings": approval,
-		"expiration":              map[string]any{"type": "noExpiration"},
-	}).Str("id")
+	w.populate(t, names, approver)
 	return rw
 }
 

@@ -31,6 +31,16 @@ func newWorld(t *testing.T, serveArgs []string, names []string, approver string)
 	cli(t, "admin", "create", "--db", w.db, "--upn", "admin@example.com", "--display-name", "Admin")
 	w.srv = startServer(t, w.db, serveArgs...)
 	w.admin = &client{t: t, base: w.srv.base, token: tokenFor(t, w.db, "admin@example.com")}
+	w.populate(t, names, approver)
+	return w
+}
+
+// populate creates, through the API of w.srv as w.admin, the named users
+// (with tokens), a webhook target with two resources (app-a, app-b) in a
+// catalog, a package holding both, and a policy; approver, when set, must
+// approve requests.
+func (w *world) populate(t *testing.T, names []string, approver string) {
+	t.Helper()
 	for _, n := range names {
 		u := w.admin.must(201, "POST", "/v1.0/users", map[string]any{
 			"userPrincipalName": n + "@example.com", "displayName": strings.ToUpper(n[:1]) + n[1:], "mail": n + "@example.com", "accountEnabled": true})
@@ -72,7 +82,6 @@ func newWorld(t *testing.T, serveArgs []string, names []string, approver string)
 		"requestApprovalSettings": approval,
 		"expiration":              map[string]any{"type": "noExpiration"},
 	}).Str("id")
-	return w
 }
 
 // grantCatalogRole gives a user a catalog role through Graph's role assignments.
