@@ -2,6 +2,7 @@ package connectors
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -41,4 +42,29 @@ func ConfigDuration(key string, raw any, max time.Duration) (time.Duration, erro
 		return 0, ConfigError(key, "config.%s must be more than 0 and at most %s", key, max)
 	}
 	return d, nil
+}
+
+// CheckKeys refuses a config holding a key other than keys, naming the first
+// unknown one and listing the known ones. The "<secret>Set" markers that
+// reads write in place of secrets are accepted, so that a config read back
+// can be sent unchanged.
+func CheckKeys(kind string, config map[string]any, keys, secrets []string) error {
+	known := make(map[string]bool, len(keys)+len(secrets))
+	for _, k := range keys {
+		known[k] = true
+	}
+	for _, s := range secrets {
+		known[s+"Set"] = true
+	}
+	var unknown []string
+	for k := range config {
+		if !known[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	return ConfigError(unknown[0], "unknown %s config key %q; the keys are %s", kind, unknown[0], strings.Join(keys, ", "))
 }

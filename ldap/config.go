@@ -2,14 +2,11 @@ package ldap
 
 import (
 	"crypto/x509"
-	"fmt"
 	"net/url"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
-	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
 	goldap "github.com/go-ldap/ldap/v3"
 )
@@ -56,35 +53,21 @@ type Config struct {
 	MaxConnections        int
 }
 
-// configKeys are the keys an ldap config may hold; "bindPasswordSet" is what
-// entitled.RedactedConfig writes in place of the password.
+// configKeys are the keys an ldap config may hold.
 var configKeys = []string{"url", "startTLS", "bindDN", "bindPassword", "baseDN", "groupBaseDN", "userBaseDN",
 	"groupFilter", "userFilter", "userDNTemplate", "memberAttribute", "uidAttribute",
-	"tlsInsecureSkipVerify", "tlsServerName", "tlsCACert", "timeout", "maxConnections", "bindPasswordSet"}
+	"tlsInsecureSkipVerify", "tlsServerName", "tlsCACert", "timeout", "maxConnections"}
 
 // placeholders are the subject fields a user filter or DN template may use.
 var placeholders = map[string]bool{"principalName": true, "mail": true, "localPart": true, "objectId": true}
 
 var placeholderRE = regexp.MustCompile(`\{([A-Za-z]*)\}`)
 
-func invalid(key, format string, args ...any) error {
-	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config." + key,
-		Message: fmt.Sprintf(format, args...)}
-}
-
 // ParseConfig checks an ldap config and returns it parsed; errors are 400
 // *entitled.Error values naming the offending key.
 func ParseConfig(config map[string]any) (*Config, error) {
-	var unknown []string
-	for k := range config {
-		if !contains(configKeys, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return nil, invalid(unknown[0], "unknown ldap config key %q; the keys are %s", unknown[0],
-			strings.Join(configKeys[:len(configKeys)-1], ", "))
+	if err := connectors.CheckKeys("ldap", config, configKeys, []string{"bindPassword"}); err != nil {
+		return nil, err
 	}
 	c := &Config{Timeout: DefaultTimeout, MaxConnections: DefaultMaxConnections, MemberAttribute: AttrMember,
 		UIDAttribute: DefaultUIDAttribute}
@@ -96,20 +79,20 @@ func ParseConfig(config map[string]any) (*Config, error) {
 	}
 	u, perr := url.Parse(raw)
 	if perr != nil || (u.Scheme != "ldap" && u.Scheme != "ldaps") || u.Host == "" {
-		return nil, invalid("url", "config.url must be an ldap:// or ldaps:// URL with a host, such as \"ldaps://ldap.example.com\"")
+		return nil, connectors.ConfigError("url", "config.url must be an ldap:// or ldaps:// URL with a host, such as \"ldaps://ldap.example.com\"")
 	}
 	if u.User != nil {
-		return nil, invalid("url", "config.url must not carry credentials; put them in config.bindDN and config.bindPassword")
+		return nil, connectors.ConfigError("url", "config.url must not carry credentials; put them in config.bindDN and config.bindPassword")
 	}
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return nil, invalid("url", "config.url must be only scheme, host and port; put the base DN in config.baseDN")
+		return nil, connectors.ConfigError("url", "config.url must be only scheme, host and port; put the base DN in config.baseDN")
 	}
 	c.URL = u
 	if c.StartTLS, err = boolean(config, "startTLS"); err != nil {
 		return nil, err
 	}
 	if c.StartTLS && u.Scheme == "ldaps" {
-		return nil, invalid("startTLS", "config.startTLS applies to ldap:// URLs only; an ldaps:// URL is already encrypted")
+		return nil, connectors.ConfigError("startTLS", "config.startTLS applies to ldap:// URLs only; an ldaps:// URL is already encrypted")
 	}
 
 	if c.BindDN, err = dn(config, "bindDN", true, "the DN the connector binds as, such as \"cn=entitled,ou=services,dc=example,dc=org\""); err != nil {
@@ -146,14 +129,14 @@ func ParseConfig(config map[string]any) (*Config, error) {
 		case "memberuid":
 			c.MemberAttribute = AttrMemberUID
 		default:
-			return nil, invalid("memberAttribute", "config.memberAttribute must be member (groupOfNames), uniqueMember (groupOfUniqueNames) or memberUid (posixGroup)")
+			return nil, connectors.ConfigError("memberAttribute", "config.memberAttribute must be member (groupOfNames), uniqueMember (groupOfUniqueNames) or memberUid (posixGroup)")
 		}
 	}
 	if v, err := str(config, "uidAttribute", false, ""); err != nil {
 		return nil, err
 	} else if v != "" {
 		if !attrNameRE.MatchString(v) {
-			return nil, invalid("uidAttribute", "config.uidAttribute must be an attribute name such as \"uid\"")
+			return nil, connectors.ConfigError("uidAttribute", "config.uidAttribute must be an attribute name such as \"uid\"")
 		}
 		c.UIDAttribute = v
 	}
@@ -164,7 +147,7 @@ func ParseConfig(config map[string]any) (*Config, error) {
 	if c.GroupFilter == "" {
 		c.GroupFilter = defaultGroupFilter(c.MemberAttribute)
 	} else if _, ferr := goldap.CompileFilter(c.GroupFilter); ferr != nil {
-		return nil, invalid("groupFilter", "config.groupFilter is not a valid LDAP filter (%v); write one such as \"(objectClass=groupOfNames)\"", ferr)
+		return nil, connectors.ConfigError("groupFilter", "config.groupFilter is not a valid LDAP filter (%v); write one such as \"(objectClass=groupOfNames)\"", ferr)
 	}
 
 	if c.UserFilter, err = str(config, "userFilter", false, ""); err != nil {
@@ -175,14 +158,14 @@ func ParseConfig(config map[string]any) (*Config, error) {
 	}
 	switch {
 	case c.UserFilter != "" && c.UserDNTemplate != "":
-		return nil, invalid("userDNTemplate", "give config.userFilter or config.userDNTemplate, not both")
+		return nil, connectors.ConfigError("userDNTemplate", "give config.userFilter or config.userDNTemplate, not both")
 	case c.UserDNTemplate != "":
 		sample, err := checkTemplate("userDNTemplate", c.UserDNTemplate)
 		if err != nil {
 			return nil, err
 		}
 		if _, perr := goldap.ParseDN(sample); perr != nil {
-			return nil, invalid("userDNTemplate", "config.userDNTemplate is not a DN template (%v); write one such as \"uid={localPart},ou=people,dc=example,dc=org\"", perr)
+			return nil, connectors.ConfigError("userDNTemplate", "config.userDNTemplate is not a DN template (%v); write one such as \"uid={localPart},ou=people,dc=example,dc=org\"", perr)
 		}
 	default:
 		if c.UserFilter == "" {
@@ -193,7 +176,7 @@ func ParseConfig(config map[string]any) (*Config, error) {
 			return nil, err
 		}
 		if _, ferr := goldap.CompileFilter(sample); ferr != nil {
-			return nil, invalid("userFilter", "config.userFilter is not a valid LDAP filter (%v); write one such as \"(mail={mail})\"", ferr)
+			return nil, connectors.ConfigError("userFilter", "config.userFilter is not a valid LDAP filter (%v); write one such as \"(mail={mail})\"", ferr)
 		}
 	}
 
@@ -208,7 +191,7 @@ func ParseConfig(config map[string]any) (*Config, error) {
 	} else if pem != "" {
 		c.TLSRootCAs = x509.NewCertPool()
 		if !c.TLSRootCAs.AppendCertsFromPEM([]byte(pem)) {
-			return nil, invalid("tlsCACert", "config.tlsCACert must hold one or more PEM certificates (-----BEGIN CERTIFICATE-----)")
+			return nil, connectors.ConfigError("tlsCACert", "config.tlsCACert must hold one or more PEM certificates (-----BEGIN CERTIFICATE-----)")
 		}
 	}
 
@@ -223,7 +206,7 @@ func ParseConfig(config map[string]any) (*Config, error) {
 			f, isNum = float64(i), true
 		}
 		if !isNum || f != float64(int(f)) || f < 1 || f > MaxMaxConnections {
-			return nil, invalid("maxConnections", "config.maxConnections must be a whole number from 1 to %d", MaxMaxConnections)
+			return nil, connectors.ConfigError("maxConnections", "config.maxConnections must be a whole number from 1 to %d", MaxMaxConnections)
 		}
 		c.MaxConnections = int(f)
 	}
@@ -258,21 +241,12 @@ func checkTemplate(key, tmpl string) (string, error) {
 		return "x"
 	})
 	if bad != "" {
-		return "", invalid(key, "config.%s uses the unknown placeholder %s; the placeholders are {principalName}, {mail}, {localPart} (principalName before the @) and {objectId}", key, bad)
+		return "", connectors.ConfigError(key, "config.%s uses the unknown placeholder %s; the placeholders are {principalName}, {mail}, {localPart} (principalName before the @) and {objectId}", key, bad)
 	}
 	if !found {
-		return "", invalid(key, "config.%s must use a placeholder such as {principalName}, {mail} or {localPart} to find the user", key)
+		return "", connectors.ConfigError(key, "config.%s must use a placeholder such as {principalName}, {mail} or {localPart} to find the user", key)
 	}
 	return sample, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // str reads a string key; required says it must be present and non-empty.
@@ -280,17 +254,17 @@ func str(config map[string]any, key string, required bool, what string) (string,
 	raw, ok := config[key]
 	if !ok || raw == nil {
 		if required {
-			return "", invalid(key, "config.%s is required: %s", key, what)
+			return "", connectors.ConfigError(key, "config.%s is required: %s", key, what)
 		}
 		return "", nil
 	}
 	s, ok := raw.(string)
 	if !ok {
-		return "", invalid(key, "config.%s must be a string", key)
+		return "", connectors.ConfigError(key, "config.%s must be a string", key)
 	}
 	s = strings.TrimSpace(s)
 	if s == "" && required {
-		return "", invalid(key, "config.%s must not be empty: %s", key, what)
+		return "", connectors.ConfigError(key, "config.%s must not be empty: %s", key, what)
 	}
 	return s, nil
 }
@@ -302,7 +276,7 @@ func dn(config map[string]any, key string, required bool, what string) (string, 
 		return s, err
 	}
 	if _, perr := goldap.ParseDN(s); perr != nil {
-		return "", invalid(key, "config.%s %q is not a DN (%v)", key, s, perr)
+		return "", connectors.ConfigError(key, "config.%s %q is not a DN (%v)", key, s, perr)
 	}
 	return s, nil
 }
@@ -314,7 +288,7 @@ func boolean(config map[string]any, key string) (bool, error) {
 	}
 	b, ok := raw.(bool)
 	if !ok {
-		return false, invalid(key, "config.%s must be true or false", key)
+		return false, connectors.ConfigError(key, "config.%s must be true or false", key)
 	}
 	return b, nil
 }

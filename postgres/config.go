@@ -3,13 +3,13 @@ package postgres
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
 )
 
 // Limits and defaults of a postgres system's config.
@@ -37,40 +37,25 @@ type Config struct {
 	pool *pgxpool.Config
 }
 
-// configKeys are the keys a postgres config may hold. "dsnSet" is what
-// entitled.RedactedConfig writes in place of the DSN; a client sending a read
-// config back unchanged must not be refused for it.
-var configKeys = map[string]bool{"dsn": true, "dsnSet": true, "roleFilter": true, "userTemplate": true,
-	"lowercase": true, "maxConnections": true, "connectTimeout": true}
-
-func invalid(key, format string, args ...any) error {
-	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config." + key,
-		Message: fmt.Sprintf(format, args...)}
-}
+// configKeys are the keys a postgres config may hold.
+var configKeys = []string{"dsn", "roleFilter", "userTemplate", "lowercase", "maxConnections", "connectTimeout"}
 
 // ParseConfig checks a postgres config and returns it parsed; errors are 400
 // *entitled.Error values naming the offending key. They never repeat the DSN.
 func ParseConfig(config map[string]any) (*Config, error) {
-	var unknown []string
-	for k := range config {
-		if !configKeys[k] {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return nil, invalid(unknown[0], "unknown postgres config key %q; the keys are dsn, roleFilter, userTemplate, lowercase, maxConnections and connectTimeout", unknown[0])
+	if err := connectors.CheckKeys("postgres", config, configKeys, []string{"dsn"}); err != nil {
+		return nil, err
 	}
 	c := &Config{MaxConnections: DefaultMaxConnections, ConnectTimeout: DefaultConnectTimeout}
 
 	dsn, ok := config["dsn"].(string)
 	if !ok || strings.TrimSpace(dsn) == "" {
-		return nil, invalid("dsn", "config.dsn is required: a PostgreSQL connection string such as \"postgres://entitled:PASSWORD@db.example.com:5432/postgres\" for a user with CREATEROLE or ADMIN OPTION on the managed roles")
+		return nil, connectors.ConfigError("dsn", "config.dsn is required: a PostgreSQL connection string such as \"postgres://entitled:PASSWORD@db.example.com:5432/postgres\" for a user with CREATEROLE or ADMIN OPTION on the managed roles")
 	}
 	pc, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// pgx's message may quote parts of the DSN: it is not repeated.
-		return nil, invalid("dsn", "config.dsn is not a valid PostgreSQL connection string; write a URL such as \"postgres://user:password@host:5432/database\" (percent-encode special characters) or key=value pairs such as \"host=db user=entitled password=… dbname=postgres\"")
+		return nil, connectors.ConfigError("dsn", "config.dsn is not a valid PostgreSQL connection string; write a URL such as \"postgres://user:password@host:5432/database\" (percent-encode special characters) or key=value pairs such as \"host=db user=entitled password=… dbname=postgres\"")
 	}
 	c.DSN = dsn
 	c.pool = pc
@@ -78,14 +63,14 @@ func ParseConfig(config map[string]any) (*Config, error) {
 	if raw, ok := config["maxConnections"]; ok && raw != nil {
 		n, ok := wholeNumber(raw)
 		if !ok || n < 1 || n > MaxMaxConnections {
-			return nil, invalid("maxConnections", "config.maxConnections must be a whole number from 1 to %d (the size of the connection pool)", MaxMaxConnections)
+			return nil, connectors.ConfigError("maxConnections", "config.maxConnections must be a whole number from 1 to %d (the size of the connection pool)", MaxMaxConnections)
 		}
 		c.MaxConnections = n
 	}
 	if raw, ok := config["connectTimeout"]; ok && raw != nil {
 		d, err := parseDuration(raw)
 		if err != nil || d <= 0 || d > MaxConnectTimeout {
-			return nil, invalid("connectTimeout", "config.connectTimeout must be a duration more than 0 and at most %s, such as \"10s\" or \"PT10S\"", MaxConnectTimeout)
+			return nil, connectors.ConfigError("connectTimeout", "config.connectTimeout must be a duration more than 0 and at most %s, such as \"10s\" or \"PT10S\"", MaxConnectTimeout)
 		}
 		c.ConnectTimeout = d
 	}
@@ -94,19 +79,19 @@ func ParseConfig(config map[string]any) (*Config, error) {
 	if raw, ok := config["roleFilter"]; ok && raw != nil {
 		s, ok := raw.(string)
 		if !ok {
-			return nil, invalid("roleFilter", "config.roleFilter must be a string: a LIKE pattern such as \"app\\\\_%%\" or a regular expression between slashes such as \"/^app_(read|write)$/\"")
+			return nil, connectors.ConfigError("roleFilter", "config.roleFilter must be a string: a LIKE pattern such as \"app\\\\_%%\" or a regular expression between slashes such as \"/^app_(read|write)$/\"")
 		}
 		filter = s
 	}
 	if c.Filter, err = ParseRoleFilter(filter); err != nil {
-		return nil, invalid("roleFilter", "%s", err.Error())
+		return nil, connectors.ConfigError("roleFilter", "%s", err.Error())
 	}
 
 	tmpl := DefaultUserTemplate
 	if raw, ok := config["userTemplate"]; ok && raw != nil {
 		s, ok := raw.(string)
 		if !ok {
-			return nil, invalid("userTemplate", "config.userTemplate must be a string such as \"{{localpart}}\" or \"{{principalName}}\"")
+			return nil, connectors.ConfigError("userTemplate", "config.userTemplate must be a string such as \"{{localpart}}\" or \"{{principalName}}\"")
 		}
 		tmpl = s
 	}
@@ -114,12 +99,12 @@ func ParseConfig(config map[string]any) (*Config, error) {
 	if raw, ok := config["lowercase"]; ok && raw != nil {
 		b, ok := raw.(bool)
 		if !ok {
-			return nil, invalid("lowercase", "config.lowercase must be true (the default: user names are lower-cased) or false")
+			return nil, connectors.ConfigError("lowercase", "config.lowercase must be true (the default: user names are lower-cased) or false")
 		}
 		lower = b
 	}
 	if c.User, err = ParseUserTemplate(tmpl, lower); err != nil {
-		return nil, invalid("userTemplate", "%s", err.Error())
+		return nil, connectors.ConfigError("userTemplate", "%s", err.Error())
 	}
 	return c, nil
 }

@@ -1,14 +1,11 @@
 package scim
 
 import (
-	"fmt"
 	"math"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
-	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
 )
 
@@ -44,47 +41,32 @@ type Config struct {
 	MaxConnections int
 }
 
-// configKeys are the keys a scim config may hold. "tokenSet" is what
-// entitled.RedactedConfig writes in place of the token; a client sending a
-// read config back unchanged must not be refused for it.
-var configKeys = map[string]bool{"baseURL": true, "token": true, "userMatch": true, "createUsers": true,
-	"timeout": true, "maxConnections": true, "tokenSet": true}
-
-func invalid(key, format string, args ...any) error {
-	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config." + key,
-		Message: fmt.Sprintf(format, args...)}
-}
+// configKeys are the keys a scim config may hold.
+var configKeys = []string{"baseURL", "token", "userMatch", "createUsers", "timeout", "maxConnections"}
 
 // ParseConfig checks a scim config and returns it parsed; errors are 400
 // *entitled.Error values naming the offending key. Error messages never
 // repeat the token.
 func ParseConfig(config map[string]any) (*Config, error) {
-	var unknown []string
-	for k := range config {
-		if !configKeys[k] {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return nil, invalid(unknown[0], "unknown scim config key %q; the keys are baseURL, token, userMatch, createUsers, timeout and maxConnections", unknown[0])
+	if err := connectors.CheckKeys("scim", config, configKeys, []string{"token"}); err != nil {
+		return nil, err
 	}
 	c := &Config{UserMatch: MatchUserName, Timeout: DefaultTimeout, MaxConnections: DefaultMaxConnections}
 
 	raw, ok := config["baseURL"]
 	if !ok || raw == nil {
-		return nil, invalid("baseURL", "config.baseURL is required: the SCIM 2.0 base address, such as \"https://app.example.com/scim/v2\"")
+		return nil, connectors.ConfigError("baseURL", "config.baseURL is required: the SCIM 2.0 base address, such as \"https://app.example.com/scim/v2\"")
 	}
 	s, ok := raw.(string)
 	if !ok || strings.TrimSpace(s) == "" {
-		return nil, invalid("baseURL", "config.baseURL must be a non-empty string such as \"https://app.example.com/scim/v2\"")
+		return nil, connectors.ConfigError("baseURL", "config.baseURL must be a non-empty string such as \"https://app.example.com/scim/v2\"")
 	}
 	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, invalid("baseURL", "config.baseURL must be an absolute http or https URL such as \"https://app.example.com/scim/v2\"")
+		return nil, connectors.ConfigError("baseURL", "config.baseURL must be an absolute http or https URL such as \"https://app.example.com/scim/v2\"")
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, invalid("baseURL", "config.baseURL must not contain credentials, a query or a fragment; put the bearer token in config.token")
+		return nil, connectors.ConfigError("baseURL", "config.baseURL must not contain credentials, a query or a fragment; put the bearer token in config.token")
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
@@ -94,14 +76,14 @@ func ParseConfig(config map[string]any) (*Config, error) {
 	// when a client sends back a read config with "tokenSet" only.
 	raw, ok = config["token"]
 	if !ok || raw == nil {
-		return nil, invalid("token", "config.token is required: the bearer token the SCIM service provider issued to entitled")
+		return nil, connectors.ConfigError("token", "config.token is required: the bearer token the SCIM service provider issued to entitled")
 	}
 	tok, ok := raw.(string)
 	if !ok || strings.TrimSpace(tok) == "" {
-		return nil, invalid("token", "config.token must be a non-empty string: the bearer token the SCIM service provider issued to entitled")
+		return nil, connectors.ConfigError("token", "config.token must be a non-empty string: the bearer token the SCIM service provider issued to entitled")
 	}
 	if strings.ContainsAny(tok, "\r\n") {
-		return nil, invalid("token", "config.token must not contain line breaks")
+		return nil, connectors.ConfigError("token", "config.token must not contain line breaks")
 	}
 	c.Token = strings.TrimSpace(tok)
 
@@ -115,14 +97,14 @@ func ParseConfig(config map[string]any) (*Config, error) {
 		case "externalid":
 			c.UserMatch = MatchExternalID
 		default:
-			return nil, invalid("userMatch", "config.userMatch must be \"userName\" (matched with the user's principal name), \"emails\" (the user's mail) or \"externalId\" (the user's object id)")
+			return nil, connectors.ConfigError("userMatch", "config.userMatch must be \"userName\" (matched with the user's principal name), \"emails\" (the user's mail) or \"externalId\" (the user's object id)")
 		}
 	}
 
 	if raw, ok := config["createUsers"]; ok && raw != nil {
 		b, ok := raw.(bool)
 		if !ok {
-			return nil, invalid("createUsers", "config.createUsers must be true or false")
+			return nil, connectors.ConfigError("createUsers", "config.createUsers must be true or false")
 		}
 		c.CreateUsers = b
 	}
@@ -141,7 +123,7 @@ func ParseConfig(config map[string]any) (*Config, error) {
 			f, ok = float64(i), true
 		}
 		if !ok || f != math.Trunc(f) || f < 1 || f > MaxMaxConnections {
-			return nil, invalid("maxConnections", "config.maxConnections must be a whole number from 1 to %d", MaxMaxConnections)
+			return nil, connectors.ConfigError("maxConnections", "config.maxConnections must be a whole number from 1 to %d", MaxMaxConnections)
 		}
 		c.MaxConnections = int(f)
 	}

@@ -1,13 +1,10 @@
 package webhook
 
 import (
-	"fmt"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
-	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
 )
 
@@ -25,49 +22,35 @@ type Config struct {
 	Roles   []string
 }
 
-// configKeys are the keys a webhook config may hold. "secretSet" is what
-// entitled.RedactedConfig writes in place of the secret; a client sending a
-// read config back unchanged must not be refused for it.
-var configKeys = map[string]bool{"url": true, "secret": true, "timeout": true, "roles": true, "secretSet": true}
-
-func invalid(key, format string, args ...any) error {
-	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config." + key,
-		Message: fmt.Sprintf(format, args...)}
-}
+// configKeys are the keys a webhook config may hold.
+var configKeys = []string{"url", "secret", "timeout", "roles"}
 
 // ParseConfig checks a webhook config and returns it parsed; errors are 400
 // *entitled.Error values naming the offending key.
 func ParseConfig(config map[string]any) (*Config, error) {
-	var unknown []string
-	for k := range config {
-		if !configKeys[k] {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return nil, invalid(unknown[0], "unknown webhook config key %q; the keys are url, secret, timeout and roles", unknown[0])
+	if err := connectors.CheckKeys("webhook", config, configKeys, []string{"secret"}); err != nil {
+		return nil, err
 	}
 	c := &Config{Timeout: DefaultTimeout, Roles: []string{"Member"}}
 
 	raw, ok := config["url"]
 	if !ok || raw == nil {
-		return nil, invalid("url", "config.url is required: the http or https address that receives grant and revoke calls")
+		return nil, connectors.ConfigError("url", "config.url is required: the http or https address that receives grant and revoke calls")
 	}
 	s, ok := raw.(string)
 	if !ok || strings.TrimSpace(s) == "" {
-		return nil, invalid("url", "config.url must be a non-empty string such as \"https://hr.example.com/entitled\"")
+		return nil, connectors.ConfigError("url", "config.url must be a non-empty string such as \"https://hr.example.com/entitled\"")
 	}
 	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, invalid("url", "config.url must be an absolute http or https URL such as \"https://hr.example.com/entitled\"")
+		return nil, connectors.ConfigError("url", "config.url must be an absolute http or https URL such as \"https://hr.example.com/entitled\"")
 	}
 	c.URL = u
 
 	if raw, ok := config["secret"]; ok && raw != nil {
 		s, ok := raw.(string)
 		if !ok {
-			return nil, invalid("secret", "config.secret must be a string")
+			return nil, connectors.ConfigError("secret", "config.secret must be a string")
 		}
 		c.Secret = s
 	}
@@ -88,21 +71,21 @@ func ParseConfig(config map[string]any) (*Config, error) {
 					list = append(list, s)
 				}
 			} else {
-				return nil, invalid("roles", "config.roles must be a list of role names such as [\"Member\", \"Owner\"]")
+				return nil, connectors.ConfigError("roles", "config.roles must be a list of role names such as [\"Member\", \"Owner\"]")
 			}
 		}
 		if len(list) == 0 {
-			return nil, invalid("roles", "config.roles must name at least one role")
+			return nil, connectors.ConfigError("roles", "config.roles must name at least one role")
 		}
 		seen := map[string]bool{}
 		c.Roles = nil
 		for _, v := range list {
 			s, ok := v.(string)
 			if !ok || strings.TrimSpace(s) == "" {
-				return nil, invalid("roles", "config.roles must hold non-empty strings")
+				return nil, connectors.ConfigError("roles", "config.roles must hold non-empty strings")
 			}
 			if seen[s] {
-				return nil, invalid("roles", "config.roles names %q twice", s)
+				return nil, connectors.ConfigError("roles", "config.roles names %q twice", s)
 			}
 			seen[s] = true
 			c.Roles = append(c.Roles, s)
