@@ -71,11 +71,8 @@ func readableCatalogs(a *entitled.Actor, op entitled.Op, catalogExpr string) (st
 // CreateCatalog creates a catalog (OpCreateCatalog); its creator becomes its
 // Catalog owner in the same transaction.
 func (s *Store) CreateCatalog(ctx context.Context, c *entitled.Catalog) error {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpCreateCatalog, "")
 	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpCreateCatalog, ""); err != nil {
 		return err
 	}
 	if err := needDisplayName(c.DisplayName); err != nil {

@@ -42,11 +42,8 @@ func needDisplayName(name string) error {
 
 // CreateGroup adds a group to the built-in directory (OpManageUsers).
 func (s *Store) CreateGroup(ctx context.Context, g *entitled.Group) error {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
 		return err
 	}
 	if err := needDisplayName(g.DisplayName); err != nil {
@@ -90,11 +87,8 @@ func (s *Store) Groups(ctx context.Context, opt entitled.ListOptions) (entitled.
 
 // UpdateGroup applies a PATCH to a group (OpManageUsers).
 func (s *Store) UpdateGroup(ctx context.Context, id string, upd entitled.GroupUpdate) (*entitled.Group, error) {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
 		return nil, err
 	}
 	var out *entitled.Group
@@ -130,11 +124,8 @@ func (s *Store) UpdateGroup(ctx context.Context, id string, upd entitled.GroupUp
 // DeleteGroup removes a group (OpManageUsers); 409 while a catalog holds it
 // as a resource.
 func (s *Store) DeleteGroup(ctx context.Context, id string) error {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(t *tx) error {
@@ -160,11 +151,8 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 // AddGroupMember adds a user to a group (OpManageUsers); adding a member
 // twice is a 409.
 func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) error {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(t *tx) error {
@@ -191,11 +179,8 @@ func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) erro
 // RemoveGroupMember removes a user from a group (OpManageUsers); 404 when
 // the user is not a member.
 func (s *Store) RemoveGroupMember(ctx context.Context, groupID, userID string) error {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(t *tx) error {

@@ -111,6 +111,19 @@ func actor(ctx context.Context) (*entitled.Actor, error) {
 	return a, nil
 }
 
+// authorized returns the caller when they may perform op in the catalog
+// ("" for tenant-wide operations), else a 401 or 403 error.
+func authorized(ctx context.Context, op entitled.Op, catalogID string) (*entitled.Actor, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Authorize(op, catalogID); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
 // auditEntry describes one change for the audit log.
 type auditEntry struct {
 	Activity      string // "Create access package"

@@ -133,11 +133,8 @@ func (s *Store) nameTaken(ctx context.Context, t *tx, name, exceptID string) err
 // CreateSystem adds a connected system (OpManageSystems). The stored config
 // keeps its secrets; sys is filled in with them redacted.
 func (s *Store) CreateSystem(ctx context.Context, sys *entitled.ConnectedSystem) error {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpManageSystems, "")
 	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpManageSystems, ""); err != nil {
 		return err
 	}
 	if err := checkSystemName(sys.Name); err != nil {
@@ -227,11 +224,8 @@ func (s *Store) Systems(ctx context.Context, opt entitled.ListOptions) (entitled
 // key (a secret not sent is kept; a null value removes the key) and
 // validated again. The built-in directory cannot be renamed.
 func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.SystemUpdate) (*entitled.ConnectedSystem, error) {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpManageSystems, "")
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Authorize(entitled.OpManageSystems, ""); err != nil {
 		return nil, err
 	}
 	var out *entitled.ConnectedSystem
@@ -297,11 +291,8 @@ func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.System
 // DeleteSystem deletes a connected system (OpManageSystems); 400 for the
 // built-in directory, 409 while catalog resources use it.
 func (s *Store) DeleteSystem(ctx context.Context, id string) error {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpManageSystems, "")
 	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpManageSystems, ""); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(t *tx) error {

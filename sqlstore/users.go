@@ -99,11 +99,8 @@ func nullIfEmpty(s string) any {
 
 // CreateUser adds a user to the built-in directory (OpManageUsers).
 func (s *Store) CreateUser(ctx context.Context, u *entitled.User) error {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(t *tx) error { return s.insertUser(ctx, t, a, u) })
@@ -136,11 +133,8 @@ func (s *Store) Users(ctx context.Context, opt entitled.ListOptions) (entitled.P
 
 // UpdateUser applies a PATCH to a user (OpManageUsers).
 func (s *Store) UpdateUser(ctx context.Context, id string, upd entitled.UserUpdate) (*entitled.User, error) {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
 		return nil, err
 	}
 	var out *entitled.User
@@ -187,11 +181,8 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd entitled.UserUpda
 // open requests or request history cannot be deleted (409): remove their
 // access first, or disable the account instead.
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(t *tx) error {
@@ -244,11 +235,8 @@ func idList(ctx context.Context, t *tx, q string, args ...any) ([]string, error)
 // SetManager sets a user's manager (OpManageUsers); a user cannot manage
 // themself, directly or through a chain of managers (400).
 func (s *Store) SetManager(ctx context.Context, userID, managerID string) error {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(t *tx) error {
@@ -290,11 +278,8 @@ func (s *Store) SetManager(ctx context.Context, userID, managerID string) error 
 
 // RemoveManager clears a user's manager (OpManageUsers).
 func (s *Store) RemoveManager(ctx context.Context, userID string) error {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpManageUsers, ""); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(t *tx) error {
