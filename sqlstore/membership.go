@@ -1,9 +1,11 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/entitled-dev/entitled"
@@ -25,8 +27,7 @@ func (s *Store) DirectoryGroup(ctx context.Context, id string) (*entitled.Group,
 		FROM groups WHERE id = ?`), id).Scan(&g.ID, &g.DisplayName, &g.Description, &g.MailNickname, &created)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, &entitled.Error{Kind: entitled.KindNotFound, Code: entitled.CodeNotFound,
-				Target: MembershipTargetGroup, Message: "group " + id + " does not exist in the directory"}
+			return nil, unknownGroup(id)
 		}
 		return nil, err
 	}
@@ -49,51 +50,63 @@ func (s *Store) RevokeMembership(ctx context.Context, groupID, userID string) er
 	return s.ApplyMemberships(ctx, []entitled.MembershipChange{{GroupID: groupID, UserID: userID}})[0]
 }
 
-// membershipCheck returns the group's display name after checking that the
-// group and the user exist.
-func (s *Store) membershipCheck(ctx context.Context, t *tx, groupID, userID string) (string, error) {
-	var name string
-	err := t.queryRow(ctx, `SELECT display_name FROM groups WHERE id = ?`, groupID).Scan(&name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", &entitled.Error{Kind: entitled.KindNotFound, Code: entitled.CodeNotFound,
-			Target: MembershipTargetGroup, Message: "group " + groupID + " does not exist in the directory"}
-	}
-	if err != nil {
-		return "", err
-	}
-	var one int
-	err = t.queryRow(ctx, `SELECT 1 FROM users WHERE id = ?`, userID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", &entitled.Error{Kind: entitled.KindNotFound, Code: entitled.CodeNotFound,
-			Target: MembershipTargetUser, Message: "user " + userID + " does not exist in the directory"}
-	}
-	if err != nil {
-		return "", err
-	}
-	return name, nil
+// unknownGroup is the 404 for a change naming a group the directory lacks.
+func unknownGroup(id string) error {
+	return &entitled.Error{Kind: entitled.KindNotFound, Code: entitled.CodeNotFound,
+		Target: MembershipTargetGroup, Message: "group " + id + " does not exist in the directory"}
+}
+
+// unknownUser is the 404 for a change naming a user the directory lacks.
+func unknownUser(id string) error {
+	return &entitled.Error{Kind: entitled.KindNotFound, Code: entitled.CodeNotFound,
+		Target: MembershipTargetUser, Message: "user " + id + " does not exist in the directory"}
 }
 
 // ApplyMemberships applies several membership changes in one transaction,
-// auditing each change that alters a row. An unknown group or user fails
-// only its own change; any other error fails them all. It needs no store
-// lock: the insert or delete itself says whether the row changed (and so
-// whether to audit), and foreign keys refuse a group or user deleted since
-// the check.
+// in order, auditing each change that alters a row. An unknown group or
+// user fails only its own change (the same 404 as GrantMembership); any
+// other error fails them all. It is set-based: one query finds the
+// groups, one the users, and each run of consecutive adds (or removes) is
+// one INSERT (or DELETE) plus one audit insert, whatever its length (per
+// maxBulkRows rows). It needs no store lock: the RETURNING rows of the
+// insert or delete say which rows changed (and so what to audit), and
+// foreign keys refuse a group or user deleted since the check.
 func (s *Store) ApplyMemberships(ctx context.Context, changes []entitled.MembershipChange) []error {
 	errs := make([]error, len(changes))
+	if len(changes) == 0 {
+		return errs
+	}
 	err := s.inUnlockedTx(ctx, func(t *tx) error {
+		groupIDs, userIDs := membershipIDs(changes)
+		names, err := directoryGroupNames(ctx, t, groupIDs)
+		if err != nil {
+			return err
+		}
+		users, err := directoryUsers(ctx, t, userIDs)
+		if err != nil {
+			return err
+		}
+		valid := make([]entitled.MembershipChange, 0, len(changes))
 		for i, ch := range changes {
-			name, err := s.membershipCheck(ctx, t, ch.GroupID, ch.UserID)
-			if err != nil {
-				if entitled.ErrorKind(err) == entitled.KindNotFound {
-					errs[i] = err
-					continue
-				}
+			switch _, known := names[ch.GroupID]; {
+			case !known:
+				errs[i] = unknownGroup(ch.GroupID)
+			case !users[ch.UserID]:
+				errs[i] = unknownUser(ch.UserID)
+			default:
+				errs[i] = nil
+				valid = append(valid, ch)
+			}
+		}
+		for lo := 0; lo < len(valid); {
+			hi := lo + 1
+			for hi < len(valid) && valid[hi].Add == valid[lo].Add {
+				hi++
+			}
+			if err := s.applyMembershipRun(ctx, t, valid[lo:hi], names); err != nil {
 				return err
 			}
-			if err := s.applyMembership(ctx, t, ch, name); err != nil {
-				return err
-			}
+			lo = hi
 		}
 		return nil
 	})
@@ -105,27 +118,149 @@ func (s *Store) ApplyMemberships(ctx context.Context, changes []entitled.Members
 	return errs
 }
 
-// applyMembership inserts or deletes one membership row and audits a change.
-func (s *Store) applyMembership(ctx context.Context, t *tx, ch entitled.MembershipChange, groupName string) error {
-	q, activity, op := `DELETE FROM group_members WHERE group_id = ? AND user_id = ?`, "Remove member from group", "Delete"
-	if ch.Add {
-		q, activity, op = `INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, "Add member to group", "Add"
+// membershipIDs returns the distinct group and user ids of the changes.
+func membershipIDs(changes []entitled.MembershipChange) (groupIDs, userIDs []string) {
+	seenG, seenU := map[string]bool{}, map[string]bool{}
+	for _, ch := range changes {
+		if !seenG[ch.GroupID] {
+			seenG[ch.GroupID] = true
+			groupIDs = append(groupIDs, ch.GroupID)
+		}
+		if !seenU[ch.UserID] {
+			seenU[ch.UserID] = true
+			userIDs = append(userIDs, ch.UserID)
+		}
 	}
-	res, err := t.exec(ctx, q, ch.GroupID, ch.UserID)
+	return groupIDs, userIDs
+}
+
+// directoryGroupNames returns the display name of each of the groups that
+// exists, by id.
+func directoryGroupNames(ctx context.Context, t *tx, ids []string) (map[string]string, error) {
+	names := make(map[string]string, len(ids))
+	err := queryByIDs(ctx, t, `SELECT id, display_name FROM groups WHERE id IN (`, ids, func(rows *sql.Rows) error {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		names[id] = name
+		return nil
+	})
+	return names, err
+}
+
+// directoryUsers returns which of the users exist.
+func directoryUsers(ctx context.Context, t *tx, ids []string) (map[string]bool, error) {
+	found := make(map[string]bool, len(ids))
+	err := queryByIDs(ctx, t, `SELECT id FROM users WHERE id IN (`, ids, func(rows *sql.Rows) error {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		found[id] = true
+		return nil
+	})
+	return found, err
+}
+
+// queryByIDs runs prefix + "?,…,?)" for the ids, maxBulkRows at a time,
+// calling scan on each row.
+func queryByIDs(ctx context.Context, t *tx, prefix string, ids []string, scan func(*sql.Rows) error) error {
+	return chunks(len(ids), func(lo, hi int) error {
+		args := make([]any, 0, hi-lo)
+		for _, id := range ids[lo:hi] {
+			args = append(args, id)
+		}
+		return t.scanSet(ctx, prefix+inList(hi-lo)+")", hi-lo, args, scan)
+	})
+}
+
+// scanSet runs a query of n rows of values and calls scan on each result
+// row. One row of values is a fixed text, worth preparing; more go
+// through bulkQuery.
+func (t *tx) scanSet(ctx context.Context, q string, n int, args []any, scan func(*sql.Rows) error) error {
+	var rows *sql.Rows
+	var err error
+	if n == 1 {
+		rows, err = t.query(ctx, q, args...)
+	} else {
+		rows, err = t.bulkQuery(ctx, q, args...)
+	}
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil // nothing changed, nothing to audit
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
 	}
-	snap := map[string]string{"groupId": ch.GroupID, "userId": ch.UserID}
-	e := auditEntry{Activity: activity, Operation: op, TargetID: ch.GroupID, TargetType: "Group", TargetName: groupName}
-	if ch.Add {
-		e.After = snap
-	} else {
-		e.Before = snap
+	return rows.Err()
+}
+
+// membershipPair is one (group, user) row of group_members.
+type membershipPair struct{ GroupID, UserID string }
+
+// applyMembershipRun applies a run of changes that all add (or all remove)
+// with one statement per maxBulkRows distinct pairs, then audits the rows
+// it changed, in the order of the changes, with one auditMany.
+func (s *Store) applyMembershipRun(ctx context.Context, t *tx, run []entitled.MembershipChange, groupNames map[string]string) error {
+	add := run[0].Add
+	seen := make(map[membershipPair]bool, len(run))
+	pairs := make([]membershipPair, 0, len(run))
+	for _, ch := range run {
+		p := membershipPair{ch.GroupID, ch.UserID}
+		if !seen[p] {
+			seen[p] = true
+			pairs = append(pairs, p)
+		}
 	}
-	return s.audit(ctx, t, entitled.SystemActor, e)
+	// Concurrent batches insert overlapping pairs in the same order, so
+	// that one waits for the other instead of deadlocking.
+	sorted := slices.Clone(pairs)
+	slices.SortFunc(sorted, func(a, b membershipPair) int {
+		return cmp.Or(strings.Compare(a.GroupID, b.GroupID), strings.Compare(a.UserID, b.UserID))
+	})
+	changed := make(map[membershipPair]bool, len(pairs))
+	err := chunks(len(sorted), func(lo, hi int) error {
+		args := make([]any, 0, 2*(hi-lo))
+		for _, p := range sorted[lo:hi] {
+			args = append(args, p.GroupID, p.UserID)
+		}
+		q := `DELETE FROM group_members WHERE (group_id, user_id) IN (VALUES ` + valueRows(hi-lo, 2) + `) RETURNING group_id, user_id`
+		if add {
+			q = `INSERT INTO group_members (group_id, user_id) VALUES ` + valueRows(hi-lo, 2) + ` ON CONFLICT DO NOTHING RETURNING group_id, user_id`
+		}
+		return t.scanSet(ctx, q, hi-lo, args, func(rows *sql.Rows) error {
+			var p membershipPair
+			if err := rows.Scan(&p.GroupID, &p.UserID); err != nil {
+				return err
+			}
+			changed[p] = true
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	entries := make([]auditEntry, 0, len(changed))
+	for _, p := range pairs {
+		if changed[p] {
+			entries = append(entries, membershipAudit(p, add, groupNames[p.GroupID]))
+		}
+	}
+	return s.auditMany(ctx, t, entitled.SystemActor, entries)
+}
+
+// membershipAudit is the audit event of a membership row added or removed.
+func membershipAudit(p membershipPair, add bool, groupName string) auditEntry {
+	snap := map[string]string{"groupId": p.GroupID, "userId": p.UserID}
+	e := auditEntry{Activity: "Remove member from group", Operation: "Delete", TargetID: p.GroupID,
+		TargetType: "Group", TargetName: groupName, Before: snap}
+	if add {
+		e.Activity, e.Operation, e.Before, e.After = "Add member to group", "Add", nil, snap
+	}
+	return e
 }
 
 // DirectoryGroups lists groups for the directory connector's browsing: by
