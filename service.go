@@ -225,6 +225,12 @@ type Job struct {
 	Retry RetryPolicy
 }
 
+// DeliveryRun names one run of one delivery: what a deliver job attempts.
+type DeliveryRun struct {
+	ID  string `json:"id"`
+	Run int    `json:"run"`
+}
+
 // DeliveryWork is everything needed to attempt one delivery.
 type DeliveryWork struct {
 	Delivery Delivery
@@ -238,6 +244,10 @@ type Engine interface {
 	// DeliveryWork loads a delivery to attempt; ErrStale (a *Error of kind
 	// conflict) when the delivery is final or was started again since.
 	DeliveryWork(ctx context.Context, deliveryID string, run int) (*DeliveryWork, error)
+	// DeliveryWorks loads several deliveries to attempt in one go, in the
+	// order given; an entry is nil where DeliveryWork would be stale or
+	// not found. The error is for a failure of the store itself.
+	DeliveryWorks(ctx context.Context, runs []DeliveryRun) ([]*DeliveryWork, error)
 	// RecordDeliveryOutcome stores an attempt's result and, when the
 	// delivery is final, rolls its request up.
 	RecordDeliveryOutcome(ctx context.Context, o DeliveryOutcome) error

@@ -23,10 +23,7 @@ type DeliverArgs struct {
 }
 
 // DeliveryRef names one run of one delivery.
-type DeliveryRef struct {
-	ID  string `json:"id"`
-	Run int    `json:"run"`
-}
+type DeliveryRef = entitled.DeliveryRun
 
 // Kind is the River job kind.
 func (DeliverArgs) Kind() string { return string(entitled.JobDeliver) }

@@ -35,7 +35,7 @@ func (s *slowBatch) ApplyBatch(ctx context.Context, changes []entitled.Change) [
 // in fewer batches, and each worker gets the results of its own changes.
 func TestBatcherCoalesces(t *testing.T) {
 	conn := &slowBatch{}
-	b := &batcher{conn: conn, timeout: time.Minute}
+	e := &Engine{cfg: Config{JobTimeout: time.Minute}}
 	const workers = 40
 	var wg sync.WaitGroup
 	errs := make([][]error, workers)
@@ -51,7 +51,7 @@ func TestBatcherCoalesces(t *testing.T) {
 				{Action: entitled.ActionGrant, Grant: entitled.Grant{DeliveryID: fmt.Sprintf("%s-%d-a", prefix, w)}},
 				{Action: entitled.ActionGrant, Grant: entitled.Grant{DeliveryID: fmt.Sprintf("ok-%d-b", w)}},
 			}
-			errs[w] = b.apply(context.Background(), changes)
+			errs[w] = e.applyBatched(context.Background(), conn, changes)
 		}()
 	}
 	wg.Wait()
@@ -62,6 +62,8 @@ func TestBatcherCoalesces(t *testing.T) {
 	if total != 2*workers {
 		t.Fatalf("%d changes applied, want %d", total, 2*workers)
 	}
+	conn.mu.Lock()
+	defer conn.mu.Unlock()
 	if len(conn.calls) >= workers {
 		t.Errorf("%d batches for %d workers: nothing was coalesced", len(conn.calls), workers)
 	}
@@ -74,10 +76,10 @@ func TestBatcherCoalesces(t *testing.T) {
 
 // TestBatcherWaiterCanLeave: a worker whose context ends stops waiting.
 func TestBatcherWaiterCanLeave(t *testing.T) {
-	b := &batcher{conn: &slowBatch{}, timeout: time.Minute}
+	e := &Engine{cfg: Config{JobTimeout: time.Minute}}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	errs := b.apply(ctx, []entitled.Change{{Grant: entitled.Grant{DeliveryID: "ok"}}})
+	errs := e.applyBatched(ctx, &slowBatch{}, []entitled.Change{{Grant: entitled.Grant{DeliveryID: "ok"}}})
 	if errs[0] != context.Canceled {
 		t.Fatalf("got %v, want context.Canceled", errs[0])
 	}

@@ -74,6 +74,7 @@ type Engine struct {
 
 	batchMu  sync.Mutex
 	batchers map[entitled.BatchConnector]*batcher
+	recorder *recorder
 }
 
 // New checks the config, applies defaults and builds the engine; it inserts
@@ -102,6 +103,7 @@ func New(cfg Config) (*Engine, error) {
 			cfg.JobTimeout, cfg.RescueAfter)
 	}
 	e := &Engine{cfg: cfg, log: cfg.Logger}
+	e.recorder = e.newRecorder()
 	e.metrics = newMetrics(e)
 	if cfg.Registerer != nil {
 		if err := e.metrics.register(cfg.Registerer); err != nil {

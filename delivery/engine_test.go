@@ -82,6 +82,18 @@ func (f *fakeStore) DeliveryWork(ctx context.Context, id string, run int) (*enti
 		Grant:  entitled.Grant{DeliveryID: id, RequestID: d.RequestID, IdempotencyKey: d.IdempotencyKey()}}, nil
 }
 
+func (f *fakeStore) DeliveryWorks(ctx context.Context, runs []entitled.DeliveryRun) ([]*entitled.DeliveryWork, error) {
+	out := make([]*entitled.DeliveryWork, len(runs))
+	for i, r := range runs {
+		w, err := f.DeliveryWork(ctx, r.ID, r.Run)
+		if err != nil && entitled.ErrorKind(err) != entitled.KindConflict {
+			return nil, err
+		}
+		out[i] = w
+	}
+	return out, nil
+}
+
 // isFinal reports whether a final outcome was recorded for the delivery.
 func (f *fakeStore) isFinal(id string) bool {
 	f.mu.Lock()

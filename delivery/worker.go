@@ -36,26 +36,23 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	a := job.Args
 	limit := a.attemptLimit(job.MaxAttempts)
 
-	works := make([]*entitled.DeliveryWork, 0, len(a.Deliveries))
-	var loadErr error
-	for _, ref := range a.Deliveries {
-		work, err := e.cfg.Engine.DeliveryWork(ctx, ref.ID, ref.Run)
-		switch {
-		case err == nil:
-			works = append(works, work)
-		case gone(err):
-			e.log.Debug("delivery skipped: no longer applies", "delivery", ref.ID, "run", ref.Run, "reason", err.Error())
-		case shutdown(ctx):
+	loaded, err := e.cfg.Engine.DeliveryWorks(ctx, a.Deliveries)
+	if err != nil {
+		if shutdown(ctx) {
 			return river.JobSnooze(0)
-		default:
-			e.log.Error("delivery: cannot load work", "delivery", ref.ID, "request", a.RequestID, "error", err)
-			loadErr = err
 		}
+		e.log.Error("delivery: cannot load work", "request", a.RequestID, "error", err)
+		return w.infraError(job, err)
+	}
+	works := make([]*entitled.DeliveryWork, 0, len(loaded))
+	for i, work := range loaded {
+		if work == nil {
+			e.log.Debug("delivery skipped: no longer applies", "delivery", a.Deliveries[i].ID, "run", a.Deliveries[i].Run)
+			continue
+		}
+		works = append(works, work)
 	}
 	if len(works) == 0 {
-		if loadErr != nil {
-			return w.infraError(job, loadErr)
-		}
 		return nil
 	}
 
@@ -81,7 +78,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return river.JobSnooze(0)
 	}
 
-	retryErr := loadErr
+	var retryErr error
 	outcomes := make([]entitled.DeliveryOutcome, len(works))
 	for i, work := range works {
 		err := errs[i]
@@ -109,7 +106,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
-	if rerr := e.cfg.Engine.RecordDeliveryOutcomes(rctx, outcomes); rerr != nil {
+	if rerr := e.record(rctx, outcomes); rerr != nil {
 		if gone(rerr) {
 			e.log.Info("delivery outcomes not recorded: no longer apply", "request", a.RequestID, "reason", rerr.Error())
 			return nil
@@ -139,15 +136,7 @@ func (w *deliverWorker) apply(ctx context.Context, works []*entitled.DeliveryWor
 		for i, work := range works {
 			changes[i] = entitled.Change{Action: work.Delivery.Action, Grant: work.Grant}
 		}
-		res := w.e.batcherFor(bc).apply(ctx, changes)
-		for i := range errs {
-			if i < len(res) {
-				errs[i] = res[i]
-			} else {
-				errs[i] = entitled.TransientErrorf("connector %s returned no result for this change", works[0].System.Name)
-			}
-		}
-		return errs
+		return w.e.applyBatched(ctx, bc, changes)
 	}
 	for i, work := range works {
 		if ctx.Err() != nil {

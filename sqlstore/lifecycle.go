@@ -104,6 +104,12 @@ func (s *Store) setRequestState(ctx context.Context, t *tx, a *entitled.Actor, q
 
 // auditRequest writes the audit event of a request's state change.
 func (s *Store) auditRequest(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, activity string, before entitled.RequestState) error {
+	return s.audit(ctx, t, a, requestAudit(q, activity, before))
+}
+
+// requestAudit is the audit entry of a request's state change from before
+// ("" for a new request) to its current state.
+func requestAudit(q *reqRow, activity string, before entitled.RequestState) auditEntry {
 	var b any
 	op := "Update"
 	if before != "" {
@@ -111,9 +117,9 @@ func (s *Store) auditRequest(ctx context.Context, t *tx, a *entitled.Actor, q *r
 	} else {
 		op = "Add"
 	}
-	return s.audit(ctx, t, a, auditEntry{Activity: activity, Operation: op, TargetID: q.ID, TargetType: requestTargetType,
+	return auditEntry{Activity: activity, Operation: op, TargetID: q.ID, TargetType: requestTargetType,
 		TargetName: string(q.RequestType), CatalogID: q.CatalogID, Before: b,
-		After: map[string]string{"state": string(q.State)}})
+		After: map[string]string{"state": string(q.State)}}
 }
 
 // activityFor names the audit activity of a rolled-up or changed state.

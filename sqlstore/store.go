@@ -139,22 +139,7 @@ type auditEntry struct {
 
 // audit appends an event to the audit log inside the transaction.
 func (s *Store) audit(ctx context.Context, t *tx, a *entitled.Actor, e auditEntry) error {
-	by := entitled.AuditActorOf(a)
-	result := e.Result
-	if result == "" {
-		result = "success"
-	}
-	_, err := t.exec(ctx, `INSERT INTO audit_events (id, activity_date_time, activity_display_name, operation_type,
-		result, result_reason, correlation_id, initiated_by_id, initiated_by_upn, initiated_by_name,
-		target_id, target_type, target_display_name, catalog_id, before_state, after_state)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		newID(), fmtTime(s.now()), e.Activity, e.Operation, result, e.ResultReason, entitled.RequestIDFrom(ctx),
-		by.UserID, by.UserPrincipalName, by.DisplayName, e.TargetID, e.TargetType, e.TargetName, e.CatalogID,
-		snapshot(e.Before), snapshot(e.After))
-	if err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
-	return nil
+	return s.auditMany(ctx, t, a, []auditEntry{e})
 }
 
 func snapshot(v any) string {

@@ -1,0 +1,123 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Set-based statements for the hot paths: one statement acts on many rows,
+// so a batch of requests or outcomes costs a few round trips, not a few per
+// row. Their text varies with the number of rows, so on PostgreSQL they run
+// as unnamed statements (pgx's exec mode) instead of filling each
+// connection's prepared-statement cache with one entry per row count.
+
+// maxBulkRows bounds the rows of one multi-row statement, well inside
+// both databases' limits on bound parameters.
+const maxBulkRows = 500
+
+// valueRows returns n parenthesised groups of cols placeholders:
+// "(?,?),(?,?)" for n=2, cols=2.
+func valueRows(n, cols int) string {
+	row := "(" + inList(cols) + ")"
+	var b strings.Builder
+	b.Grow(n * (len(row) + 1))
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+// bulkArgs prepends, on PostgreSQL, the argument that makes pgx run the
+// statement unprepared.
+func (db *DB) bulkArgs(args []any) []any {
+	if db.Dialect != DialectPostgres {
+		return args
+	}
+	return append([]any{pgx.QueryExecModeExec}, args...)
+}
+
+// bulkExec runs a set-based statement whose text depends on its row count.
+func (t *tx) bulkExec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.exec(ctx, q, t.db.bulkArgs(args)...)
+}
+
+// bulkQuery runs a set-based query whose text depends on its row count.
+func (t *tx) bulkQuery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.query(ctx, q, t.db.bulkArgs(args)...)
+}
+
+// chunks calls fn for each run of at most maxBulkRows of n items, with the
+// run's bounds.
+func chunks(n int, fn func(lo, hi int) error) error {
+	for lo := 0; lo < n; lo += maxBulkRows {
+		if err := fn(lo, min(lo+maxBulkRows, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const auditInsert = `INSERT INTO audit_events (id, activity_date_time, activity_display_name, operation_type,
+	result, result_reason, correlation_id, initiated_by_id, initiated_by_upn, initiated_by_name,
+	target_id, target_type, target_display_name, catalog_id, before_state, after_state) VALUES `
+
+// auditColumnCount is the number of columns auditInsert fills.
+const auditColumnCount = 16
+
+// auditMany appends events to the audit log inside the transaction, all by
+// the same actor, in as few statements as the batch allows.
+func (s *Store) auditMany(ctx context.Context, t *tx, a *entitled.Actor, es []auditEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	by := entitled.AuditActorOf(a)
+	now := fmtTime(s.now())
+	corr := entitled.RequestIDFrom(ctx)
+	return chunks(len(es), func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*auditColumnCount)
+		for _, e := range es[lo:hi] {
+			result := e.Result
+			if result == "" {
+				result = "success"
+			}
+			args = append(args, newID(), now, e.Activity, e.Operation, result, e.ResultReason, corr,
+				by.UserID, by.UserPrincipalName, by.DisplayName, e.TargetID, e.TargetType, e.TargetName, e.CatalogID,
+				snapshot(e.Before), snapshot(e.After))
+		}
+		var err error
+		if hi-lo == 1 {
+			_, err = t.exec(ctx, auditInsert+valueRows(1, auditColumnCount), args...)
+		} else {
+			_, err = t.bulkExec(ctx, auditInsert+valueRows(hi-lo, auditColumnCount), args...)
+		}
+		if err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		return nil
+	})
+}
+
+// drain reads and discards the rows of a query run for its side effect
+// (a SELECT … FOR UPDATE), returning the query's error if any.
+func (t *tx) drain(rows interface {
+	Next() bool
+	Err() error
+	Close() error
+}, err error) error {
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	return rows.Err()
+}

@@ -1,0 +1,273 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Recording delivery outcomes and rolling requests up (rules 2 and 3), set
+// based: the delivery engine hands over the outcomes of many workers at
+// once, and a batch costs the same few statements whatever its size.
+
+// RecordDeliveryOutcome stores one attempt's result (rule 3) and, when the
+// delivery is final and so are all of its request's, rolls the request and
+// its assignment up (rule 2). Outcomes of an outdated run are ignored.
+func (s *Store) RecordDeliveryOutcome(ctx context.Context, o entitled.DeliveryOutcome) error {
+	return s.RecordDeliveryOutcomes(ctx, []entitled.DeliveryOutcome{o})
+}
+
+// RecordDeliveryOutcomes records several outcomes in one transaction and
+// rolls up, once each, the requests that have a newly final delivery.
+func (s *Store) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.DeliveryOutcome) error {
+	if len(outcomes) == 0 {
+		return nil
+	}
+	// No store lock: each update names the run it records, and rollUp
+	// locks the request rows before deciding.
+	return s.inUnlockedTx(ctx, func(t *tx) error {
+		var toRollUp []string
+		err := chunks(len(outcomes), func(lo, hi int) error {
+			ids, err := s.recordOutcomes(ctx, t, outcomes[lo:hi])
+			for _, id := range ids {
+				if !slices.Contains(toRollUp, id) {
+					toRollUp = append(toRollUp, id)
+				}
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return chunks(len(toRollUp), func(lo, hi int) error { return s.rollUp(ctx, t, toRollUp[lo:hi]) })
+	})
+}
+
+// recordOutcomesQuery updates each delivery named with the run it names
+// while it is not final yet; v's columns are prefixed so that nothing is
+// ambiguous beside deliveries' own.
+const recordOutcomesQuery = `WITH v(vid, vrun, vstatus, vclass, vmsg, vat, vcompleted) AS (VALUES %s)
+	UPDATE deliveries SET attempts = attempts + 1, status = v.vstatus, last_error_class = v.vclass, last_error = v.vmsg,
+	modified_at = v.vat, completed_at = v.vcompleted
+	FROM v WHERE deliveries.id = v.vid AND deliveries.run = v.vrun AND deliveries.status NOT IN ('succeeded','failed')
+	RETURNING request_id, status`
+
+// recordOutcomeRow is one row of recordOutcomesQuery's VALUES.
+const recordOutcomeRow = `(?, CAST(? AS INTEGER), ?, ?, ?, ?, ?)`
+
+// recordOutcomes updates the deliveries and returns the requests of those
+// that became final. Outcomes of an outdated run change nothing.
+func (s *Store) recordOutcomes(ctx context.Context, t *tx, outcomes []entitled.DeliveryOutcome) ([]string, error) {
+	args := make([]any, 0, 7*len(outcomes))
+	rowsSQL := make([]byte, 0, len(outcomes)*(len(recordOutcomeRow)+1))
+	for i, o := range outcomes {
+		at := o.At
+		if at.IsZero() {
+			at = s.now()
+		}
+		next := entitled.DeliveryPending
+		class, msg := "", ""
+		var completed any
+		switch {
+		case o.Err == nil:
+			next = entitled.DeliverySucceeded
+			completed = fmtTime(at)
+		default:
+			class, msg = string(entitled.ClassOf(o.Err)), deliveryMessage(o.Err)
+			if o.Final {
+				next = entitled.DeliveryFailed
+				completed = fmtTime(at)
+			}
+		}
+		if i > 0 {
+			rowsSQL = append(rowsSQL, ',')
+		}
+		rowsSQL = append(rowsSQL, recordOutcomeRow...)
+		args = append(args, o.DeliveryID, o.Run, string(next), class, msg, fmtTime(at), completed)
+	}
+	rows, err := t.bulkQuery(ctx, fmt.Sprintf(recordOutcomesQuery, rowsSQL), args...)
+	if err != nil {
+		return nil, fmt.Errorf("record delivery outcomes: %w", err)
+	}
+	defer rows.Close()
+	var final []string
+	updated := 0
+	for rows.Next() {
+		var requestID, status string
+		if err := rows.Scan(&requestID, &status); err != nil {
+			return nil, err
+		}
+		updated++
+		if entitled.DeliveryStatus(status).IsFinal() && !slices.Contains(final, requestID) {
+			final = append(final, requestID)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if updated < len(outcomes) {
+		s.Logger.Debug("ignored outdated delivery outcomes", "outcomes", len(outcomes), "recorded", updated)
+	}
+	return final, nil
+}
+
+func deliveryMessage(err error) string {
+	var de *entitled.DeliveryError
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	return err.Error()
+}
+
+// rollUpCountsQuery counts each request's deliveries: all, final, succeeded.
+const rollUpCountsQuery = `SELECT request_id, COUNT(*), COALESCE(SUM(CASE WHEN status IN ('succeeded','failed') THEN 1 ELSE 0 END),0),
+	COALESCE(SUM(CASE WHEN status = 'succeeded' THEN 1 ELSE 0 END),0) FROM deliveries WHERE request_id IN (%s) GROUP BY request_id`
+
+// rollUp sets each delivering request whose deliveries are all final to
+// the state they add up to, and its assignment's state after it.
+func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string) error {
+	ids := make([]any, len(requestIDs))
+	for i, id := range requestIDs {
+		ids[i] = id
+	}
+	if s.db.Dialect == DialectPostgres {
+		// Deliveries of one request may be recorded by concurrent
+		// transactions: the row locks make the last of them see all the
+		// others' results (and roll up), after they commit. Locking in id
+		// order keeps two batches from deadlocking.
+		if err := t.drain(t.bulkQuery(ctx, `SELECT id FROM assignment_requests WHERE id IN (`+inList(len(ids))+`) ORDER BY id FOR UPDATE`, ids...)); err != nil {
+			return fmt.Errorf("lock requests: %w", err)
+		}
+	}
+	done, err := s.allFinal(ctx, t, ids)
+	if err != nil || len(done) == 0 {
+		return err
+	}
+	doneIDs := make([]any, 0, len(done))
+	for id := range done {
+		doneIDs = append(doneIDs, id)
+	}
+	rows, err := t.bulkQuery(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE id IN (`+inList(len(doneIDs))+`) AND state = 'delivering'`, doneIDs...)
+	if err != nil {
+		return err
+	}
+	var qs []*reqRow
+	for rows.Next() {
+		q, err := scanRequest(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		qs = append(qs, q)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return s.settle(ctx, t, qs, done)
+}
+
+// deliveryCounts is how many of a request's deliveries are final and how
+// many of those succeeded.
+type deliveryCounts struct{ total, final, ok int }
+
+// state is what the deliveries add up to (rule 2).
+func (c deliveryCounts) state() entitled.RequestState {
+	statuses := make([]entitled.DeliveryStatus, c.total)
+	for i := range statuses {
+		statuses[i] = entitled.DeliveryFailed
+		if i < c.ok {
+			statuses[i] = entitled.DeliverySucceeded
+		}
+	}
+	return entitled.RollUp(statuses)
+}
+
+// allFinal returns the counts of the requests whose deliveries are all final.
+func (s *Store) allFinal(ctx context.Context, t *tx, ids []any) (map[string]deliveryCounts, error) {
+	rows, err := t.bulkQuery(ctx, fmt.Sprintf(rollUpCountsQuery, inList(len(ids))), ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	done := map[string]deliveryCounts{}
+	for rows.Next() {
+		var id string
+		var c deliveryCounts
+		if err := rows.Scan(&id, &c.total, &c.final, &c.ok); err != nil {
+			return nil, err
+		}
+		if c.final == c.total {
+			done[id] = c
+		}
+	}
+	return done, rows.Err()
+}
+
+// settle moves locked delivering requests to their rolled-up states with
+// one update per state, audits them in one insert and updates their
+// assignments: states in one update per state, expiry for those with an
+// end time, and expiry at once for a delivered removal.
+func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[string]deliveryCounts) error {
+	if len(qs) == 0 {
+		return nil
+	}
+	now := s.now()
+	byState := map[entitled.RequestState][]any{}
+	assignments := map[entitled.AssignmentState][]any{}
+	audits := make([]auditEntry, 0, len(qs))
+	var expireNow, schedule []string
+	for _, q := range qs {
+		state := counts[q.ID].state()
+		byState[state] = append(byState[state], q.ID)
+		before := q.State
+		q.State, q.Status, q.CompletedDateTime = state, state.Status(), &now
+		audits = append(audits, requestAudit(q, activityFor(state), before))
+		switch {
+		case q.AssignmentID == "":
+		case q.RequestType.IsRemove():
+			if state == entitled.StateDelivered {
+				expireNow = append(expireNow, q.AssignmentID)
+			}
+		default:
+			as := entitled.AssignmentStateFor(state)
+			assignments[as] = append(assignments[as], q.AssignmentID)
+			if state != entitled.StateDeliveryFailed && (q.Schedule.Expiration.EndDateTime != nil || q.Schedule.Expiration.Duration > 0) {
+				schedule = append(schedule, q.AssignmentID)
+			}
+		}
+	}
+	for state, ids := range byState {
+		res, err := t.bulkExec(ctx, `UPDATE assignment_requests SET state = ?, status = ?, completed_at = ?, version = version + 1
+			WHERE state = 'delivering' AND id IN (`+inList(len(ids))+`)`, append([]any{string(state), state.Status(), fmtTime(now)}, ids...)...)
+		if err != nil {
+			return fmt.Errorf("update requests: %w", err)
+		}
+		if n, _ := res.RowsAffected(); int(n) != len(ids) {
+			return fmt.Errorf("roll-up: %d of %d requests were no longer delivering", len(ids)-int(n), len(ids))
+		}
+	}
+	if err := s.auditMany(ctx, t, entitled.SystemActor, audits); err != nil {
+		return err
+	}
+	for st, ids := range assignments {
+		if _, err := t.bulkExec(ctx, `UPDATE assignments SET state = ?, status = ? WHERE id IN (`+inList(len(ids))+`)`,
+			append([]any{string(st), st.Status()}, ids...)...); err != nil {
+			return fmt.Errorf("update assignments: %w", err)
+		}
+	}
+	for _, id := range expireNow {
+		if err := s.expireAssignmentNow(ctx, t, id, now); err != nil {
+			return err
+		}
+	}
+	for _, id := range schedule {
+		if err := s.scheduleExpiry(ctx, t, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
