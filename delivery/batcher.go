@@ -92,3 +92,44 @@ func (e *Engine) record(ctx context.Context, outcomes []entitled.DeliveryOutcome
 	}
 	return errs[0]
 }
+
+// loader loads the deliveries of concurrent jobs in one query; each
+// item is one job's deliveries.
+type loader = coalesce.Batcher[[]entitled.DeliveryRun, loaded]
+
+// loaded is one job's share of a load: its works in order (nil where the
+// delivery no longer applies), or the error of the whole load.
+type loaded struct {
+	works []*entitled.DeliveryWork
+	err   error
+}
+
+// newLoader returns the engine's delivery loader.
+func (e *Engine) newLoader() *loader {
+	return &loader{Max: maxBatch, Timeout: recordTimeout,
+		Apply: func(ctx context.Context, jobs [][]entitled.DeliveryRun) []loaded {
+			var all []entitled.DeliveryRun
+			for _, runs := range jobs {
+				all = append(all, runs...)
+			}
+			works, err := e.cfg.Engine.DeliveryWorks(ctx, all)
+			out := make([]loaded, len(jobs))
+			for i, runs := range jobs {
+				if err != nil {
+					out[i].err = err
+					continue
+				}
+				out[i].works, works = works[:len(runs)], works[len(runs):]
+			}
+			return out
+		}}
+}
+
+// load returns the works of a job's deliveries through the loader.
+func (e *Engine) load(ctx context.Context, runs []entitled.DeliveryRun) ([]*entitled.DeliveryWork, error) {
+	res, err := e.loads.Do(ctx, [][]entitled.DeliveryRun{runs})
+	if err != nil {
+		return nil, err
+	}
+	return res[0].works, res[0].err
+}

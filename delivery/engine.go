@@ -75,6 +75,7 @@ type Engine struct {
 	batchMu  sync.Mutex
 	batchers map[entitled.BatchConnector]*batcher
 	recorder *recorder
+	loads    *loader
 }
 
 // New checks the config, applies defaults and builds the engine; it inserts
@@ -104,6 +105,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e := &Engine{cfg: cfg, log: cfg.Logger}
 	e.recorder = e.newRecorder()
+	e.loads = e.newLoader()
 	e.metrics = newMetrics(e)
 	if cfg.Registerer != nil {
 		if err := e.metrics.register(cfg.Registerer); err != nil {

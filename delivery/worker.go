@@ -36,7 +36,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	a := job.Args
 	limit := a.attemptLimit(job.MaxAttempts)
 
-	loaded, err := e.cfg.Engine.DeliveryWorks(ctx, a.Deliveries)
+	loaded, err := e.load(ctx, a.Deliveries)
 	if err != nil {
 		if shutdown(ctx) {
 			return river.JobSnooze(0)

@@ -45,6 +45,16 @@ func (db *DB) bulkArgs(args []any) []any {
 	return append([]any{pgx.QueryExecModeExec}, args...)
 }
 
+// argsFor returns args for a statement over rows rows: kept prepared for
+// the few rows one request brings (the same text recurs), unprepared for a
+// batch's (bulkArgs).
+func (db *DB) argsFor(rows int, args []any) []any {
+	if rows <= preparedRows {
+		return args
+	}
+	return db.bulkArgs(args)
+}
+
 // bulkExec runs a set-based statement whose text depends on its row count.
 func (t *tx) bulkExec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	return t.exec(ctx, q, t.db.bulkArgs(args)...)
@@ -89,17 +99,18 @@ func (s *Store) auditMany(ctx context.Context, t *tx, a *entitled.Actor, es []au
 			if result == "" {
 				result = "success"
 			}
+			by, corr := by, corr
+			if e.By != nil {
+				by = entitled.AuditActorOf(e.By)
+			}
+			if e.Correlation != "" {
+				corr = e.Correlation
+			}
 			args = append(args, newID(), now, e.Activity, e.Operation, result, e.ResultReason, corr,
 				by.UserID, by.UserPrincipalName, by.DisplayName, e.TargetID, e.TargetType, e.TargetName, e.CatalogID,
 				snapshot(e.Before), snapshot(e.After))
 		}
-		var err error
-		if hi-lo == 1 {
-			_, err = t.exec(ctx, auditInsert+valueRows(1, auditColumnCount), args...)
-		} else {
-			_, err = t.bulkExec(ctx, auditInsert+valueRows(hi-lo, auditColumnCount), args...)
-		}
-		if err != nil {
+		if _, err := t.execRows(ctx, auditInsert, hi-lo, auditColumnCount, args); err != nil {
 			return fmt.Errorf("audit: %w", err)
 		}
 		return nil
@@ -120,4 +131,14 @@ func (t *tx) drain(rows interface {
 	for rows.Next() {
 	}
 	return rows.Err()
+}
+
+// preparedRows is the most rows a multi-row insert has for its text to be
+// worth keeping prepared: the shapes a single request produces.
+const preparedRows = 4
+
+// execRows runs prefix followed by rows groups of cols placeholders:
+// prepared for the few rows one request writes, unprepared for a batch's.
+func (t *tx) execRows(ctx context.Context, prefix string, rows, cols int, args []any) (sql.Result, error) {
+	return t.exec(ctx, prefix+valueRows(rows, cols), t.db.argsFor(rows, args)...)
 }

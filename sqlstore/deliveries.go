@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -52,28 +51,33 @@ func (s *Store) queryDeliveries(ctx context.Context, t *tx, cond string, args ..
 	return out, rows.Err()
 }
 
+// deliveryInsert is a multi-row insert of new deliveries, with
+// deliveryColumnCount values per row.
+const deliveryInsert = `INSERT INTO deliveries (id, request_id, assignment_id, resource_role_scope_id, system_id, action, status,
+	attempts, run, resource_id, resource_display_name, resource_origin_id, resource_origin_system, role_id,
+	role_display_name, role_origin_id, created_at, modified_at) VALUES `
+
+// deliveryColumnCount is the number of columns deliveryInsert fills.
+const deliveryColumnCount = 18
+
 // insertDeliveries stores new deliveries in one statement and queues one
 // deliver job each, with the retry policy of the delivery's system.
 func (s *Store) insertDeliveries(ctx context.Context, t *tx, ds []entitled.Delivery) error {
 	if len(ds) == 0 {
 		return nil
 	}
-	var b strings.Builder
-	b.WriteString(`INSERT INTO deliveries (id, request_id, assignment_id, resource_role_scope_id, system_id, action, status,
-		attempts, run, resource_id, resource_display_name, resource_origin_id, resource_origin_system, role_id,
-		role_display_name, role_origin_id, created_at, modified_at) VALUES `)
-	args := make([]any, 0, len(ds)*18)
-	for i, d := range ds {
-		if i > 0 {
-			b.WriteString(",")
+	err := chunks(len(ds), func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*deliveryColumnCount)
+		for _, d := range ds[lo:hi] {
+			args = append(args, d.ID, d.RequestID, d.AssignmentID, d.ResourceRoleScopeID, d.SystemID, string(d.Action),
+				string(d.Status), d.Attempts, d.Run, d.Resource.ID, d.Resource.DisplayName, d.Resource.OriginID,
+				d.Resource.OriginSystem, d.Role.ID, d.Role.DisplayName, d.Role.OriginID, fmtTime(d.CreatedDateTime),
+				fmtTime(d.ModifiedDateTime))
 		}
-		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-		args = append(args, d.ID, d.RequestID, d.AssignmentID, d.ResourceRoleScopeID, d.SystemID, string(d.Action),
-			string(d.Status), d.Attempts, d.Run, d.Resource.ID, d.Resource.DisplayName, d.Resource.OriginID,
-			d.Resource.OriginSystem, d.Role.ID, d.Role.DisplayName, d.Role.OriginID, fmtTime(d.CreatedDateTime),
-			fmtTime(d.ModifiedDateTime))
-	}
-	if _, err := t.exec(ctx, b.String(), args...); err != nil {
+		_, err := t.execRows(ctx, deliveryInsert, hi-lo, deliveryColumnCount, args)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("insert deliveries: %w", err)
 	}
 	return s.enqueueDeliveries(ctx, t, ds)

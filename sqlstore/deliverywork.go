@@ -7,9 +7,11 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-// DeliveryWorks loads the deliveries of a job with their target subjects
-// and connected systems in two queries, in the order given. An entry is
-// nil when the delivery no longer exists, is final, or is on another run.
+// DeliveryWorks loads deliveries with their target subjects and connected
+// systems in two queries, in the order given. An entry is nil when the
+// delivery no longer exists, is final, or is on another run. On PostgreSQL
+// the join is planned for each call (bulkArgs): a plan cached while the
+// tables were small would scan them whole once they have grown.
 func (s *Store) DeliveryWorks(ctx context.Context, runs []entitled.DeliveryRun) ([]*entitled.DeliveryWork, error) {
 	out := make([]*entitled.DeliveryWork, len(runs))
 	if len(runs) == 0 {
@@ -77,7 +79,7 @@ func (s *Store) loadSystems(ctx context.Context, systems map[string]*entitled.Co
 		ids = append(ids, id)
 	}
 	rows, err := s.db.SQL.QueryContext(ctx, s.db.rebind(`SELECT `+systemCols+` FROM systems WHERE id IN (`+inList(len(ids))+`)`),
-		s.db.bulkArgs(ids)...)
+		s.db.argsFor(len(ids), ids)...)
 	if err != nil {
 		return fmt.Errorf("load connected systems: %w", err)
 	}

@@ -54,29 +54,67 @@ func (s *Store) loadRequest(ctx context.Context, t *tx, id string) (*reqRow, err
 	return q, nil
 }
 
-const insertRequestQuery = `INSERT INTO assignment_requests (id, request_type, state, status, justification, created_at,
+// requestInsert and requestRow make a (multi-row) request insert.
+const (
+	requestInsert = `INSERT INTO assignment_requests (id, request_type, state, status, justification, created_at,
 	completed_at, schedule, access_package_id, policy_id, catalog_id, target_id, requestor_id, assignment_id, answers, version)
-	VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)`
+	VALUES `
+	requestRow = `(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	// requestColumnCount is the number of placeholders in requestRow.
+	requestColumnCount = 16
+)
+
+const insertRequestQuery = requestInsert + requestRow
 
 const setRequestStateQuery = `UPDATE assignment_requests SET state = ?, status = ?, completed_at = ?, version = version + 1
 	WHERE id = ? AND version = ?`
 
-const insertAssignmentQuery = `INSERT INTO assignments (id, access_package_id, policy_id, catalog_id, target_id, state, status,
-	schedule, created_at) VALUES (?,?,?,?,?,?,?,?,?)`
+// assignmentInsert and assignmentRow make a (multi-row) assignment insert.
+const (
+	assignmentInsert = `INSERT INTO assignments (id, access_package_id, policy_id, catalog_id, target_id, state, status,
+	schedule, created_at) VALUES `
+	assignmentRow = `(?,?,?,?,?,?,?,?,?)`
+	// assignmentColumnCount is the number of values in assignmentRow.
+	assignmentColumnCount = 9
+)
+
+const insertAssignmentQuery = assignmentInsert + assignmentRow
+
+// newAssignmentArgs are the assignmentRow values of the assignment a
+// request starting delivery now creates (q.AssignmentID set): delivering,
+// starting now (or at the request's earlier start), ending per its
+// expiration.
+func newAssignmentArgs(q *reqRow, now time.Time) []any {
+	start := now
+	if st := q.Schedule.StartDateTime; st != nil && st.Before(now) {
+		start = *st
+	}
+	asc := entitled.Schedule{StartDateTime: &start, Expiration: q.Schedule.Expiration}
+	if end := endOf(asc); end != nil {
+		asc.Expiration.EndDateTime = end
+	}
+	return []any{q.AssignmentID, q.AccessPackageID, q.AssignmentPolicyID, q.CatalogID, q.TargetID,
+		string(entitled.AssignmentDelivering), entitled.AssignmentDelivering.Status(), scheduleOf(asc).encode(), fmtTime(now)}
+}
 
 const setAssignmentStateQuery = `UPDATE assignments SET state = ?, status = ? WHERE id = ?`
 
 // insertRequest stores a new request (its ID, State and CreatedDateTime set).
 func insertRequest(ctx context.Context, t *tx, r *entitled.AssignmentRequest, sched scheduleJSON) error {
-	r.Status = r.State.Status()
-	_, err := t.exec(ctx, insertRequestQuery,
-		r.ID, string(r.RequestType), string(r.State), r.Status, r.Justification, fmtTime(r.CreatedDateTime),
-		fmtTimePtr(r.CompletedDateTime), sched.encode(), r.AccessPackageID, r.AssignmentPolicyID, r.CatalogID,
-		r.TargetID, r.RequestorID, r.AssignmentID, r.Answers)
+	_, err := t.exec(ctx, insertRequestQuery, requestArgs(r, sched)...)
 	if err != nil {
 		return fmt.Errorf("insert request: %w", err)
 	}
 	return nil
+}
+
+// requestArgs are the requestRow values of a new request r (version 1);
+// it sets r.Status.
+func requestArgs(r *entitled.AssignmentRequest, sched scheduleJSON) []any {
+	r.Status = r.State.Status()
+	return []any{r.ID, string(r.RequestType), string(r.State), r.Status, r.Justification, fmtTime(r.CreatedDateTime),
+		fmtTimePtr(r.CompletedDateTime), sched.encode(), r.AccessPackageID, r.AssignmentPolicyID, r.CatalogID,
+		r.TargetID, r.RequestorID, r.AssignmentID, r.Answers, 1}
 }
 
 // errChanged is the 409 for a request another caller changed first.
@@ -232,21 +270,8 @@ func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *
 	if len(scopes) == 0 {
 		return entitled.Invalidf("access package %s has no resource roles to deliver; add a resource role scope first", q.AccessPackageID)
 	}
-	// The assignment's schedule: starts now (or at the scheduled start),
-	// ends per the request's expiration.
-	sc := q.Schedule
-	start := now
-	if sc.StartDateTime != nil && sc.StartDateTime.Before(now) {
-		start = *sc.StartDateTime
-	}
-	asc := entitled.Schedule{StartDateTime: &start, Expiration: sc.Expiration}
-	if end := endOf(asc); end != nil {
-		asc.Expiration.EndDateTime = end
-	}
 	q.AssignmentID = newID()
-	if _, err := t.exec(ctx, insertAssignmentQuery, q.AssignmentID, q.AccessPackageID, q.AssignmentPolicyID, q.CatalogID,
-		q.TargetID, string(entitled.AssignmentDelivering), entitled.AssignmentDelivering.Status(), scheduleOf(asc).encode(),
-		fmtTime(now)); err != nil {
+	if _, err := t.exec(ctx, insertAssignmentQuery, newAssignmentArgs(q, now)...); err != nil {
 		return fmt.Errorf("insert assignment: %w", err)
 	}
 	if insert {

@@ -32,13 +32,10 @@ func (s *Store) SubmitRequest(ctx context.Context, r *entitled.AssignmentRequest
 	switch typ {
 	case entitled.RequestUserAdd, entitled.RequestAdminAdd:
 		r.RequestType = typ
-		err := s.submitAdd(ctx, a, r)
-		if isUniqueViolation(err) {
-			// A concurrent request for the same user and package won the
-			// race past the check (rule 7 is kept by unique indexes): name it.
-			return s.liveConflict(ctx, r)
+		if err := checkAddInput(r); err != nil {
+			return err
 		}
-		return err
+		return s.submitAddBatched(ctx, a, r)
 	case entitled.RequestUserRemove, entitled.RequestAdminRemove:
 		r.RequestType = typ
 		return s.submitRemove(ctx, a, r)
@@ -48,111 +45,158 @@ func (s *Store) SubmitRequest(ctx context.Context, r *entitled.AssignmentRequest
 }
 
 func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
-	if r.AssignmentPolicyID == "" {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
-			Message: "assignment.assignmentPolicyId is required for an add request"}
+	if err := checkAddInput(r); err != nil {
+		return err
 	}
 	// No store lock: rule 7 is enforced by unique indexes (migration 3),
 	// and everything else read here is protected by foreign keys.
 	return s.inUnlockedTx(ctx, func(t *tx) error {
-		now := s.now()
-		p, err := s.loadPolicy(ctx, t, r.AssignmentPolicyID)
-		if err != nil {
-			var e *entitled.Error
-			if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
-				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
-					Message: fmt.Sprintf("assignment policy %q does not exist", r.AssignmentPolicyID)}
-			}
-			return err
-		}
-		if r.AccessPackageID == "" {
-			r.AccessPackageID = p.AccessPackageID
-		}
-		if r.AccessPackageID != p.AccessPackageID {
-			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
-				Message: fmt.Sprintf("assignment policy %q belongs to access package %s, not %s", p.DisplayName, p.AccessPackageID, r.AccessPackageID)}
-		}
-		pkg, err := s.loadPackage(ctx, t, p.AccessPackageID)
+		plan, err := s.planAdd(ctx, t, a, r, nil)
 		if err != nil {
 			return err
 		}
-		q := &reqRow{version: 1}
-		q.AssignmentRequest = entitled.AssignmentRequest{ID: newID(), RequestType: r.RequestType, Justification: r.Justification,
-			CreatedDateTime: now, AccessPackageID: pkg.ID, AssignmentPolicyID: p.ID, CatalogID: pkg.CatalogID,
-			RequestorID: a.User.ID, Answers: r.Answers}
-		if r.RequestType == entitled.RequestAdminAdd {
-			if err := a.Authorize(entitled.OpDirectAssign, pkg.CatalogID); err != nil {
-				return err
-			}
-			if r.TargetID == "" {
-				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
-					Message: "assignment.targetId is required for an adminAdd request: name the user to assign"}
-			}
-			if _, err := s.loadUser(ctx, t, r.TargetID); err != nil {
-				var e *entitled.Error
-				if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
-					return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
-						Message: fmt.Sprintf("target user %q does not exist", r.TargetID)}
-				}
-				return err
-			}
-			q.TargetID = r.TargetID
-		} else {
-			if r.TargetID != "" && r.TargetID != a.User.ID {
-				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
-					Message: "a userAdd request is for the caller; use adminAdd to assign someone else"}
-			}
-			q.TargetID = a.User.ID
-			if err := s.checkSelfAdd(ctx, t, a, p); err != nil {
-				return err
-			}
-		}
-		if p.RequestApprovalSettings.IsRequestorJustificationRequired && strings.TrimSpace(r.Justification) == "" &&
-			r.RequestType == entitled.RequestUserAdd {
-			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "justification",
-				Message: fmt.Sprintf("policy %q requires a justification", p.DisplayName)}
-		}
-		q.Schedule = entitled.Schedule{Expiration: p.Expiration}
-		if custom := r.Schedule; custom.StartDateTime != nil || custom.Expiration.Type != "" {
-			if !p.RequestorSettings.AllowCustomAssignmentSchedule && r.RequestType == entitled.RequestUserAdd {
-				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "schedule",
-					Message: fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName)}
-			}
-			if err := checkSchedule(custom, now); err != nil {
-				return err
-			}
-			q.Schedule.StartDateTime = custom.StartDateTime
-			if custom.Expiration.Type != "" {
-				q.Schedule.Expiration = custom.Expiration
-			}
-		}
-		if err := s.checkNoLiveAssignment(ctx, t, q.TargetID, pkg.ID, ""); err != nil {
+		if err := s.writeAdd(ctx, t, a, plan); err != nil {
 			return err
 		}
-		scopes, err := s.loadRoleScopes(ctx, t, pkg.ID)
-		if err != nil {
-			return err
-		}
-		if len(scopes) == 0 {
-			return entitled.Invalidf("access package %q has no resource roles yet; it cannot be requested", pkg.DisplayName)
-		}
-		if r.RequestType == entitled.RequestUserAdd && p.RequiresApproval() {
-			q.State = entitled.StatePendingApproval
-			if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule)); err != nil {
-				return err
-			}
-			if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
-				return err
-			}
-			if err := s.createStages(ctx, t, q, p); err != nil {
-				return err
-			}
-		} else if err := s.startOrSchedule(ctx, t, a, q, scopes, true); err != nil {
-			return err
-		}
-		*r = q.AssignmentRequest
+		*r = plan.q.AssignmentRequest
 		return nil
 	})
+}
+
+// checkAddInput refuses an add request that lacks what no lookup can supply.
+func checkAddInput(r *entitled.AssignmentRequest) error {
+	if r.AssignmentPolicyID == "" {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
+			Message: "assignment.assignmentPolicyId is required for an add request"}
+	}
+	return nil
+}
+
+// addPlan is a validated add request, ready to write.
+type addPlan struct {
+	q      *reqRow
+	p      *entitled.AssignmentPolicy
+	scopes []entitled.ResourceRoleScope
+}
+
+// deliversNow reports whether the request goes straight to delivery: no
+// approval to wait for and no start in the future.
+func (pl *addPlan) deliversNow(now time.Time) bool {
+	if pl.q.RequestType == entitled.RequestUserAdd && pl.p.RequiresApproval() {
+		return false
+	}
+	st := pl.q.Schedule.StartDateTime
+	return st == nil || !st.After(now)
+}
+
+// planAdd checks an add request against its policy, package, target and
+// rule 7, reading through c when given (a batch's shared lookups), and
+// returns what to write. It writes nothing.
+func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitled.AssignmentRequest, c *submitCache) (*addPlan, error) {
+	now := s.now()
+	p, err := c.policy(ctx, s, t, r.AssignmentPolicyID)
+	if err != nil {
+		var e *entitled.Error
+		if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
+			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
+				Message: fmt.Sprintf("assignment policy %q does not exist", r.AssignmentPolicyID)}
+		}
+		return nil, err
+	}
+	packageID := r.AccessPackageID
+	if packageID == "" {
+		packageID = p.AccessPackageID
+	}
+	if packageID != p.AccessPackageID {
+		return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
+			Message: fmt.Sprintf("assignment policy %q belongs to access package %s, not %s", p.DisplayName, p.AccessPackageID, packageID)}
+	}
+	pkg, err := c.accessPackage(ctx, s, t, p.AccessPackageID)
+	if err != nil {
+		return nil, err
+	}
+	q := &reqRow{version: 1}
+	q.AssignmentRequest = entitled.AssignmentRequest{ID: newID(), RequestType: r.RequestType, Justification: r.Justification,
+		CreatedDateTime: now, AccessPackageID: pkg.ID, AssignmentPolicyID: p.ID, CatalogID: pkg.CatalogID,
+		RequestorID: a.User.ID, Answers: r.Answers}
+	if r.RequestType == entitled.RequestAdminAdd {
+		if err := a.Authorize(entitled.OpDirectAssign, pkg.CatalogID); err != nil {
+			return nil, err
+		}
+		if r.TargetID == "" {
+			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
+				Message: "assignment.targetId is required for an adminAdd request: name the user to assign"}
+		}
+		exists, err := c.userExists(ctx, s, t, r.TargetID)
+		if err != nil {
+			return nil, err
+		}
+		if !exists {
+			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
+				Message: fmt.Sprintf("target user %q does not exist", r.TargetID)}
+		}
+		q.TargetID = r.TargetID
+	} else {
+		if r.TargetID != "" && r.TargetID != a.User.ID {
+			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
+				Message: "a userAdd request is for the caller; use adminAdd to assign someone else"}
+		}
+		q.TargetID = a.User.ID
+		if err := s.checkSelfAdd(ctx, t, a, p); err != nil {
+			return nil, err
+		}
+	}
+	if p.RequestApprovalSettings.IsRequestorJustificationRequired && strings.TrimSpace(r.Justification) == "" &&
+		r.RequestType == entitled.RequestUserAdd {
+		return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "justification",
+			Message: fmt.Sprintf("policy %q requires a justification", p.DisplayName)}
+	}
+	q.Schedule = entitled.Schedule{Expiration: p.Expiration}
+	if custom := r.Schedule; custom.StartDateTime != nil || custom.Expiration.Type != "" {
+		if !p.RequestorSettings.AllowCustomAssignmentSchedule && r.RequestType == entitled.RequestUserAdd {
+			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "schedule",
+				Message: fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName)}
+		}
+		if err := checkSchedule(custom, now); err != nil {
+			return nil, err
+		}
+		q.Schedule.StartDateTime = custom.StartDateTime
+		if custom.Expiration.Type != "" {
+			q.Schedule.Expiration = custom.Expiration
+		}
+	}
+	if live, err := c.mayBeLive(ctx, s, t, q.TargetID, pkg.ID); err != nil {
+		return nil, err
+	} else if live {
+		if err := s.checkNoLiveAssignment(ctx, t, q.TargetID, pkg.ID, ""); err != nil {
+			return nil, err
+		}
+	}
+	scopes, err := c.roleScopes(ctx, s, t, pkg.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(scopes) == 0 {
+		return nil, entitled.Invalidf("access package %q has no resource roles yet; it cannot be requested", pkg.DisplayName)
+	}
+	return &addPlan{q: q, p: p, scopes: scopes}, nil
+}
+
+// writeAdd stores a planned add request and starts what follows: its
+// approval stages, a scheduled start, or delivery.
+func (s *Store) writeAdd(ctx context.Context, t *tx, a *entitled.Actor, pl *addPlan) error {
+	q := pl.q
+	if q.RequestType == entitled.RequestUserAdd && pl.p.RequiresApproval() {
+		q.State = entitled.StatePendingApproval
+		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule)); err != nil {
+			return err
+		}
+		if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
+			return err
+		}
+		return s.createStages(ctx, t, q, pl.p)
+	}
+	return s.startOrSchedule(ctx, t, a, q, pl.scopes, true)
 }
 
 // checkSelfAdd enforces the policy's requestor settings for a userAdd.

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/internal/coalesce"
 )
 
 // Store implements every service of entitled.Services and entitled.Engine.
@@ -23,6 +25,10 @@ type Store struct {
 	// reprocessed (DESIGN.md §2 rule 4).
 	ReprocessWindow time.Duration
 	Logger          *slog.Logger
+
+	// submits batches concurrent add requests (submitbatch.go).
+	submitOnce sync.Once
+	submits    *coalesce.Batcher[*submission, submitted]
 }
 
 // New returns a store over db. The queue receives the jobs that state
@@ -135,6 +141,10 @@ type auditEntry struct {
 	Before, After any // snapshots, marshalled as JSON; nil for none
 	Result        string
 	ResultReason  string
+	// By and Correlation, when set, override the transaction's actor and
+	// the context's request id (a batch writes events of many callers).
+	By          *entitled.Actor
+	Correlation string
 }
 
 // audit appends an event to the audit log inside the transaction.

@@ -1,0 +1,178 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/internal/coalesce"
+)
+
+// Add requests submitted at the same moment commit together, in the manner
+// of a database's group commit: the submissions waiting while one batch
+// commits form the next. A batch reads each policy, package and set of role
+// scopes once, checks every target and rule 7 in two queries, and writes
+// the requests that go straight to delivery with one multi-row insert per
+// table and one insert of their jobs. Each submission keeps its own
+// outcome: one refused by a rule is left out of the batch, and if the
+// batch fails as a whole (a rule-7 race with another replica, say) every
+// submission runs again on its own, where the error it gets is its own.
+
+// maxSubmitBatch bounds the submissions of one batch.
+const maxSubmitBatch = 200
+
+// submission is one caller's add request waiting for a batch.
+type submission struct {
+	ctx context.Context // the caller's: its request id goes to the audit log
+	a   *entitled.Actor
+	r   entitled.AssignmentRequest
+}
+
+// submitted is a submission's outcome: the stored request, or why not.
+type submitted struct {
+	r   entitled.AssignmentRequest
+	err error
+}
+
+// submitAddBatched submits an add request through the batcher and copies
+// the stored request into r.
+func (s *Store) submitAddBatched(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
+	s.submitOnce.Do(func() {
+		s.submits = &coalesce.Batcher[*submission, submitted]{Apply: s.submitAdds, Max: maxSubmitBatch,
+			Missing: func() submitted { return submitted{err: errors.New("submission lost by its batch")} }}
+	})
+	res, err := s.submits.Do(ctx, []*submission{{ctx: ctx, a: a, r: *r}})
+	if err != nil {
+		return err
+	}
+	if res[0].err != nil {
+		return res[0].err
+	}
+	*r = res[0].r
+	return nil
+}
+
+// submitAlone submits one add request in its own transaction.
+func (s *Store) submitAlone(sub *submission) submitted {
+	r := sub.r
+	err := s.submitAdd(sub.ctx, sub.a, &r)
+	if isUniqueViolation(err) {
+		// A concurrent request for the same user and package won the race
+		// past the check (rule 7 is kept by unique indexes): name it.
+		err = s.liveConflict(sub.ctx, &r)
+	}
+	return submitted{r: r, err: err}
+}
+
+// submitAdds is the batcher's Apply: one transaction for the batch, each
+// submission on its own when that fails.
+func (s *Store) submitAdds(ctx context.Context, subs []*submission) []submitted {
+	out := make([]submitted, len(subs))
+	if len(subs) == 1 {
+		out[0] = s.submitAlone(subs[0])
+		return out
+	}
+	alone := make([]bool, len(subs))
+	err := s.inUnlockedTx(ctx, func(t *tx) error {
+		return s.submitBatch(ctx, t, subs, out, alone)
+	})
+	for i, sub := range subs {
+		if err != nil || alone[i] {
+			out[i] = s.submitAlone(sub)
+		}
+	}
+	return out
+}
+
+// submitBatch plans every submission, writes those that wait (for approval
+// or a start date) one by one and those that deliver now together. It
+// fills out for the submissions it decides and marks in alone those that
+// must run on their own afterwards.
+func (s *Store) submitBatch(ctx context.Context, t *tx, subs []*submission, out []submitted, alone []bool) error {
+	c, err := s.newSubmitCache(ctx, t, subs)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	claimed := map[[2]string]bool{}
+	var fast []int
+	plans := make([]*addPlan, len(subs))
+	for i, sub := range subs {
+		pl, err := s.planAdd(ctx, t, sub.a, &sub.r, c)
+		if err != nil {
+			var e *entitled.Error
+			if !errors.As(err, &e) {
+				return err // the database failed, not a rule: the transaction is spoilt
+			}
+			out[i].err = err
+			continue
+		}
+		// Two submissions of the batch for the same user and package: the
+		// second runs after the batch and meets rule 7 there, naming the first.
+		pair := [2]string{pl.q.TargetID, pl.q.AccessPackageID}
+		if claimed[pair] {
+			alone[i] = true
+			continue
+		}
+		claimed[pair] = true
+		plans[i] = pl
+		if pl.deliversNow(now) {
+			fast = append(fast, i)
+			continue
+		}
+		if err := s.writeAdd(sub.ctx, t, sub.a, pl); err != nil {
+			return err
+		}
+		out[i].r = pl.q.AssignmentRequest
+	}
+	if err := s.writeDeliveringNow(ctx, t, subs, plans, fast, now); err != nil {
+		return err
+	}
+	for _, i := range fast {
+		out[i].r = plans[i].q.AssignmentRequest
+	}
+	return nil
+}
+
+// writeDeliveringNow stores the requests of plans[idx] in state
+// delivering with their assignments, audit events, deliveries and jobs,
+// one multi-row insert per table: what startDelivery does for one.
+func (s *Store) writeDeliveringNow(ctx context.Context, t *tx, subs []*submission, plans []*addPlan, idx []int, now time.Time) error {
+	if len(idx) == 0 {
+		return nil
+	}
+	var assignments, requests []any
+	audits := make([]auditEntry, 0, len(idx))
+	var ds []entitled.Delivery
+	for _, i := range idx {
+		q := plans[i].q
+		q.AssignmentID = newID()
+		q.State = entitled.StateDelivering
+		assignments = append(assignments, newAssignmentArgs(q, now)...)
+		requests = append(requests, requestArgs(&q.AssignmentRequest, scheduleOf(q.Schedule))...)
+		e := requestAudit(q, "Create access package assignment request", "")
+		e.By, e.Correlation = subs[i].a, entitled.RequestIDFrom(subs[i].ctx)
+		audits = append(audits, e)
+		ds = append(ds, grantDeliveries(q.ID, q.AssignmentID, plans[i].scopes, now)...)
+	}
+	err := chunks(len(idx), func(lo, hi int) error {
+		if _, err := t.execRows(ctx, assignmentInsert, hi-lo, assignmentColumnCount,
+			assignments[lo*assignmentColumnCount:hi*assignmentColumnCount]); err != nil {
+			return fmt.Errorf("insert assignments: %w", err)
+		}
+		if _, err := t.execRows(ctx, requestInsert, hi-lo, requestColumnCount,
+			requests[lo*requestColumnCount:hi*requestColumnCount]); err != nil {
+			return fmt.Errorf("insert requests: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.auditMany(ctx, t, entitled.SystemActor, audits); err != nil {
+		return err
+	}
+	return s.insertDeliveries(ctx, t, ds)
+}
