@@ -219,6 +219,10 @@ type Job struct {
 	// SystemID is the connected system of a delivery (JobDeliver only). The
 	// queue may run deliveries of one request to one system as one job.
 	SystemID string
+	// Group, when set, lets the queue run deliveries of several requests
+	// (all with this Group) to one system as one job: the requests a batch
+	// of submissions started together (JobDeliver only).
+	Group string
 	// RunAt is when the job becomes due (zero: now).
 	RunAt time.Time
 	// Retry is the connected system's policy (JobDeliver only).

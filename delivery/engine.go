@@ -23,10 +23,15 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultWorkers      = 50
-	DefaultPollInterval = 50 * time.Millisecond
-	DefaultJobTimeout   = 2 * time.Minute
-	DefaultRescueAfter  = time.Minute
+	DefaultWorkers = 50
+	// DefaultPostgresWorkers is the default on PostgreSQL: its pool serves
+	// many connections, and a job spends most of its time waiting for a
+	// batch (load, apply, record), so more jobs in flight make bigger
+	// batches rather than more load.
+	DefaultPostgresWorkers = 200
+	DefaultPollInterval    = 50 * time.Millisecond
+	DefaultJobTimeout      = 2 * time.Minute
+	DefaultRescueAfter     = time.Minute
 )
 
 // otherMaxAttempts is how often an expire, start or approval time-out job is
@@ -47,7 +52,8 @@ type Config struct {
 	Connectors entitled.Connectors
 	// Logger logs every attempt; nil means slog.Default().
 	Logger *slog.Logger
-	// Workers is the most deliveries run at once (default 50).
+	// Workers is the most deliveries run at once (default 50, 200 on
+	// PostgreSQL).
 	Workers int
 	// PollInterval is how often the queue is polled for new jobs (default
 	// 50ms; SQLite has no LISTEN/NOTIFY).
@@ -89,6 +95,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = DefaultWorkers
+		if cfg.Dialect == "postgres" {
+			cfg.Workers = DefaultPostgresWorkers
+		}
 	}
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = DefaultPollInterval
@@ -187,8 +196,15 @@ type deliverGroup struct {
 	refs []DeliveryRef
 }
 
-// groupDeliveries merges deliver jobs of the same request, system and retry
-// policy into one job; other jobs pass through in order.
+// maxJobDeliveries bounds the deliveries of one grouped deliver job, so
+// that a connector applying changes one at a time still spreads a batch
+// of requests over several workers.
+const maxJobDeliveries = 16
+
+// groupDeliveries merges deliver jobs of the same group (Job.Group, else
+// their request), system, retry policy and due time into jobs of at most
+// maxJobDeliveries deliveries; other jobs pass through in order. A job
+// holding several requests' deliveries names no single request.
 func groupDeliveries(jobs []entitled.Job) []deliverGroup {
 	out := make([]deliverGroup, 0, len(jobs))
 	index := map[[2]string]int{}
@@ -198,9 +214,17 @@ func groupDeliveries(jobs []entitled.Job) []deliverGroup {
 			continue
 		}
 		ref := DeliveryRef{ID: j.DeliveryID, Run: j.Run}
-		key := [2]string{j.RequestID, j.SystemID}
-		if i, ok := index[key]; ok && j.RequestID != "" && out[i].Retry == j.Retry && out[i].RunAt.Equal(j.RunAt) {
+		group := j.Group
+		if group == "" {
+			group = j.RequestID
+		}
+		key := [2]string{group, j.SystemID}
+		if i, ok := index[key]; ok && group != "" && out[i].Retry == j.Retry && out[i].RunAt.Equal(j.RunAt) &&
+			len(out[i].refs) < maxJobDeliveries {
 			out[i].refs = append(out[i].refs, ref)
+			if out[i].RequestID != j.RequestID {
+				out[i].RequestID = ""
+			}
 			continue
 		}
 		index[key] = len(out)
@@ -273,3 +297,6 @@ func (h warnOnly) WithAttrs(attrs []slog.Attr) slog.Handler {
 }
 
 func (h warnOnly) WithGroup(name string) slog.Handler { return warnOnly{h.Handler.WithGroup(name)} }
+
+// Workers is how many delivery jobs the engine runs at once.
+func (e *Engine) Workers() int { return e.cfg.Workers }

@@ -562,7 +562,11 @@ func TestConfigChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.cfg.JobTimeout >= e.cfg.RescueAfter || e.cfg.Workers != DefaultWorkers {
+	wantWorkers := DefaultWorkers
+	if dbtest.Backend() == dbtest.Postgres {
+		wantWorkers = DefaultPostgresWorkers
+	}
+	if e.cfg.JobTimeout >= e.cfg.RescueAfter || e.Workers() != wantWorkers {
 		t.Fatalf("defaults: %+v", e.cfg)
 	}
 }
@@ -595,5 +599,47 @@ func TestGroupedDeliveries(t *testing.T) {
 	defer h.kind.mu.Unlock()
 	if n := h.kind.grants["ok-g"]; n != 1 {
 		t.Errorf("ok-g granted %d times, want 1", n)
+	}
+}
+
+// TestGroupDeliveriesOfABatch: deliveries of several requests sharing a
+// Group merge per system into jobs of at most maxJobDeliveries, naming no
+// single request; without a Group each request keeps its own job.
+func TestGroupDeliveriesOfABatch(t *testing.T) {
+	var jobs []entitled.Job
+	for i := range 20 {
+		for _, sys := range []string{"sysA", "sysB"} {
+			jobs = append(jobs, entitled.Job{Kind: entitled.JobDeliver, DeliveryID: fmt.Sprintf("d%d%s", i, sys), Run: 1,
+				RequestID: fmt.Sprintf("r%d", i), SystemID: sys, Group: "batch1", Retry: fast})
+		}
+	}
+	jobs = append(jobs, entitled.Job{Kind: entitled.JobDeliver, DeliveryID: "alone", Run: 1, RequestID: "r-alone", SystemID: "sysA", Retry: fast})
+	groups := groupDeliveries(jobs)
+	perSystem := map[string]int{}
+	for _, g := range groups {
+		if len(g.refs) > maxJobDeliveries {
+			t.Errorf("a job of %d deliveries, the bound is %d", len(g.refs), maxJobDeliveries)
+		}
+		if g.RequestID == "r-alone" {
+			if len(g.refs) != 1 || g.refs[0].ID != "alone" {
+				t.Errorf("the ungrouped request's job holds %+v", g.refs)
+			}
+			continue
+		}
+		if len(g.refs) > 1 && g.RequestID != "" {
+			t.Errorf("a job of several requests names request %s", g.RequestID)
+		}
+		for _, r := range g.refs {
+			if !strings.HasSuffix(r.ID, g.SystemID) {
+				t.Errorf("delivery %s in a job for %s", r.ID, g.SystemID)
+			}
+		}
+		perSystem[g.SystemID] += len(g.refs)
+	}
+	if perSystem["sysA"] != 20 || perSystem["sysB"] != 20 {
+		t.Errorf("deliveries per system %v, want 20 each", perSystem)
+	}
+	if want := 2*((20+maxJobDeliveries-1)/maxJobDeliveries) + 1; len(groups) != want {
+		t.Errorf("%d jobs, want %d", len(groups), want)
 	}
 }

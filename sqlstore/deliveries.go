@@ -63,6 +63,12 @@ const deliveryColumnCount = 18
 // insertDeliveries stores new deliveries in one statement and queues one
 // deliver job each, with the retry policy of the delivery's system.
 func (s *Store) insertDeliveries(ctx context.Context, t *tx, ds []entitled.Delivery) error {
+	return s.insertDeliveriesAs(ctx, t, ds, "")
+}
+
+// insertDeliveriesAs is insertDeliveries for deliveries of several
+// requests that started together: their jobs carry group (Job.Group).
+func (s *Store) insertDeliveriesAs(ctx context.Context, t *tx, ds []entitled.Delivery, group string) error {
 	if len(ds) == 0 {
 		return nil
 	}
@@ -80,11 +86,16 @@ func (s *Store) insertDeliveries(ctx context.Context, t *tx, ds []entitled.Deliv
 	if err != nil {
 		return fmt.Errorf("insert deliveries: %w", err)
 	}
-	return s.enqueueDeliveries(ctx, t, ds)
+	return s.enqueueDeliveriesAs(ctx, t, ds, group)
 }
 
 // enqueueDeliveries queues a deliver job for each delivery's current run.
 func (s *Store) enqueueDeliveries(ctx context.Context, t *tx, ds []entitled.Delivery) error {
+	return s.enqueueDeliveriesAs(ctx, t, ds, "")
+}
+
+// enqueueDeliveriesAs is enqueueDeliveries with a Job.Group.
+func (s *Store) enqueueDeliveriesAs(ctx context.Context, t *tx, ds []entitled.Delivery, group string) error {
 	retry := map[string]entitled.RetryPolicy{}
 	jobs := make([]entitled.Job, len(ds))
 	for i, d := range ds {
@@ -97,7 +108,7 @@ func (s *Store) enqueueDeliveries(ctx context.Context, t *tx, ds []entitled.Deli
 			retry[d.SystemID] = rp
 		}
 		jobs[i] = entitled.Job{Kind: entitled.JobDeliver, DeliveryID: d.ID, Run: d.Run, RequestID: d.RequestID,
-			AssignmentID: d.AssignmentID, SystemID: d.SystemID, Retry: rp}
+			AssignmentID: d.AssignmentID, SystemID: d.SystemID, Retry: rp, Group: group}
 	}
 	return s.enqueue(ctx, t, jobs...)
 }

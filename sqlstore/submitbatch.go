@@ -138,7 +138,8 @@ func (s *Store) submitBatch(ctx context.Context, t *tx, subs []*submission, out 
 
 // writeDeliveringNow stores the requests of plans[idx] in state
 // delivering with their assignments, audit events, deliveries and jobs,
-// one multi-row insert per table: what startDelivery does for one.
+// one multi-row insert per table: what startDelivery does for one. Their
+// deliveries to one system may share queue jobs (Job.Group).
 func (s *Store) writeDeliveringNow(ctx context.Context, t *tx, subs []*submission, plans []*addPlan, idx []int, now time.Time) error {
 	if len(idx) == 0 {
 		return nil
@@ -174,5 +175,5 @@ func (s *Store) writeDeliveringNow(ctx context.Context, t *tx, subs []*submissio
 	if err := s.auditMany(ctx, t, entitled.SystemActor, audits); err != nil {
 		return err
 	}
-	return s.insertDeliveries(ctx, t, ds)
+	return s.insertDeliveriesAs(ctx, t, ds, newID())
 }

@@ -39,7 +39,7 @@ to re-run (grants and revokes are idempotent, nothing is lost).`,
 	f.String("addr", envOr("ENTITLED_ADDR", "127.0.0.1:8080"), "listen address (env ENTITLED_ADDR)")
 	f.Duration("reprocess-window", entitled.DefaultReprocessWindow, "how long after completion a failed request may be reprocessed")
 	f.Bool("demo", false, "seed a small demo (users, catalog, packages, policies) on first run and print how to use it")
-	f.Int("workers", 50, "deliveries run at the same time")
+	f.Int("workers", 0, "delivery jobs run at the same time (0: 50 on SQLite, 200 on PostgreSQL)")
 	f.Duration("rescue-after", time.Minute, "re-run deliveries left running this long by a crashed process")
 	f.Duration("job-timeout", 30*time.Second, "time limit of one delivery attempt (must be below --rescue-after)")
 	f.Duration("shutdown-timeout", 20*time.Second, "how long running deliveries may take to finish on shutdown")
