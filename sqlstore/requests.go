@@ -270,21 +270,30 @@ func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, pack
 
 // liveConflict explains a rule-7 conflict found by the database: it names
 // the open request or live assignment of the target for the package.
+// The caller may have named only the policy: the package is the policy's.
 func (s *Store) liveConflict(ctx context.Context, r *entitled.AssignmentRequest) error {
-	err := s.inTx(ctx, func(t *tx) error {
+	packageID := r.AccessPackageID
+	err := s.inUnlockedTx(ctx, func(t *tx) error {
 		target := r.TargetID
 		if target == "" {
 			if a := entitled.ActorFrom(ctx); a != nil {
 				target = a.User.ID
 			}
 		}
-		return s.checkNoLiveAssignment(ctx, t, target, r.AccessPackageID, "")
+		if packageID == "" {
+			p, err := s.loadPolicy(ctx, t, r.AssignmentPolicyID)
+			if err != nil {
+				return err
+			}
+			packageID = p.AccessPackageID
+		}
+		return s.checkNoLiveAssignment(ctx, t, target, packageID, "")
 	})
 	if err != nil {
 		return err
 	}
 	return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
-		"another request for the same user and access package %s was accepted at the same moment; read the user's requests", r.AccessPackageID)
+		"another request for the same user and access package %s was accepted at the same moment; read the user's requests", packageID)
 }
 
 func (s *Store) submitRemove(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
