@@ -94,23 +94,47 @@ func (s *Store) enqueueDeliveries(ctx context.Context, t *tx, ds []entitled.Deli
 	return s.enqueueDeliveriesAs(ctx, t, ds, "")
 }
 
-// enqueueDeliveriesAs is enqueueDeliveries with a Job.Group.
+// enqueueDeliveriesAs is enqueueDeliveries with a Job.Group, which only
+// deliveries to a system whose connector applies batches keep: a job
+// attempts the deliveries of a connector without batches one after
+// another, within one --job-timeout, so those stay one job per request.
 func (s *Store) enqueueDeliveriesAs(ctx context.Context, t *tx, ds []entitled.Delivery, group string) error {
-	retry := map[string]entitled.RetryPolicy{}
+	type target struct {
+		retry entitled.RetryPolicy
+		group string
+	}
+	targets := map[string]target{}
 	jobs := make([]entitled.Job, len(ds))
 	for i, d := range ds {
-		rp, ok := retry[d.SystemID]
+		tg, ok := targets[d.SystemID]
 		if !ok {
-			var err error
-			if rp, err = s.retryOf(ctx, t, d.SystemID); err != nil {
+			sys, err := s.loadSystem(ctx, t, d.SystemID)
+			if err != nil {
 				return err
 			}
-			retry[d.SystemID] = rp
+			tg = target{retry: sys.Retry}
+			if group != "" && s.batches(sys) {
+				tg.group = group
+			}
+			targets[d.SystemID] = tg
 		}
 		jobs[i] = entitled.Job{Kind: entitled.JobDeliver, DeliveryID: d.ID, Run: d.Run, RequestID: d.RequestID,
-			AssignmentID: d.AssignmentID, SystemID: d.SystemID, Retry: rp, Group: group}
+			AssignmentID: d.AssignmentID, SystemID: d.SystemID, Retry: tg.retry, Group: tg.group}
 	}
 	return s.enqueue(ctx, t, jobs...)
+}
+
+// batches reports whether the system's connector applies batches.
+func (s *Store) batches(sys *entitled.ConnectedSystem) bool {
+	if s.connectors == nil {
+		return false
+	}
+	conn, err := s.connectors.For(sys)
+	if err != nil {
+		return false
+	}
+	_, ok := conn.(entitled.BatchConnector)
+	return ok
 }
 
 // Deliveries lists the deliveries of a request, oldest first: for holders

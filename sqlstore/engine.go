@@ -128,12 +128,3 @@ func (s *Store) StartScheduledRequest(ctx context.Context, requestID string) err
 func (s *Store) TimeOutApprovalStage(ctx context.Context, requestID, stageID string) error {
 	return s.inTx(ctx, func(t *tx) error { return s.timeOutStage(ctx, t, requestID, stageID) })
 }
-
-// retryOf returns a connected system's retry policy.
-func (s *Store) retryOf(ctx context.Context, t *tx, systemID string) (entitled.RetryPolicy, error) {
-	var raw string
-	if err := t.queryRow(ctx, `SELECT retry FROM systems WHERE id = ?`, systemID).Scan(&raw); err != nil {
-		return entitled.RetryPolicy{}, notFound(err, "connected system", systemID)
-	}
-	return decodeRetry(raw)
-}
