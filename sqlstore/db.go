@@ -12,7 +12,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -136,23 +138,42 @@ type tx struct {
 	db *DB
 }
 
-// rebind turns ? placeholders into the dialect's form.
+// rebind turns ? placeholders into the dialect's form. Statements of up
+// to rebindCacheLen bytes are rebound once and remembered; longer ones are
+// the multi-row statements of batches, rebound each time.
 func (db *DB) rebind(q string) string {
-	if db.Dialect != DialectPostgres {
+	if db.Dialect != DialectPostgres || strings.IndexByte(q, '?') < 0 {
 		return q
 	}
-	var b strings.Builder
+	if len(q) <= rebindCacheLen {
+		if r, ok := rebound.Load(q); ok {
+			return r.(string)
+		}
+	}
+	b := make([]byte, 0, len(q)+strings.Count(q, "?")*3)
 	n := 0
-	for _, r := range q {
-		if r == '?' {
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
 			n++
-			fmt.Fprintf(&b, "$%d", n)
+			b = append(b, '$')
+			b = strconv.AppendInt(b, int64(n), 10)
 			continue
 		}
-		b.WriteRune(r)
+		b = append(b, q[i])
 	}
-	return b.String()
+	r := string(b)
+	if len(q) <= rebindCacheLen {
+		rebound.Store(q, r)
+	}
+	return r
 }
+
+// rebindCacheLen is the longest statement rebind remembers: every
+// statement with a fixed text is shorter.
+const rebindCacheLen = 2048
+
+// rebound maps statements to their PostgreSQL form.
+var rebound sync.Map
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	return t.Tx.ExecContext(ctx, t.db.rebind(q), args...)

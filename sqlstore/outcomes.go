@@ -122,9 +122,16 @@ func deliveryMessage(err error) string {
 	return err.Error()
 }
 
-// rollUpCountsQuery counts each request's deliveries: all, final, succeeded.
-const rollUpCountsQuery = `SELECT request_id, COUNT(*), COALESCE(SUM(CASE WHEN status IN ('succeeded','failed') THEN 1 ELSE 0 END),0),
-	COALESCE(SUM(CASE WHEN status = 'succeeded' THEN 1 ELSE 0 END),0) FROM deliveries WHERE request_id IN (%s) GROUP BY request_id`
+// rollUpCountsQuery counts each request's deliveries, as the text
+// "all,final,succeeded". The counts are one correlated subquery per
+// request, which both databases run as one index lookup whatever their
+// statistics say (a join or an IN list is planned as a scan of every
+// delivery while the table is young and has none); the three counts
+// travel as one value so that the lookup runs once.
+const rollUpCountsQuery = `WITH v(rid) AS (VALUES %s) SELECT v.rid,
+	(SELECT COUNT(*) || ',' || COALESCE(SUM(CASE WHEN d.status IN ('succeeded','failed') THEN 1 ELSE 0 END),0)
+	        || ',' || COALESCE(SUM(CASE WHEN d.status = 'succeeded' THEN 1 ELSE 0 END),0)
+	 FROM deliveries d WHERE d.request_id = v.rid) FROM v`
 
 // rollUp sets each delivering request whose deliveries are all final to
 // the state they add up to, and its assignment's state after it.
@@ -133,26 +140,18 @@ func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string) error {
 	for i, id := range requestIDs {
 		ids[i] = id
 	}
+	// On PostgreSQL the requests are locked first: deliveries of one
+	// request may be recorded by concurrent transactions, and the row
+	// locks make the last of them see all the others' results (and roll
+	// up) after they commit. Locking in id order keeps two batches from
+	// deadlocking. (SQLite has one writer.)
+	q := `SELECT ` + requestCols + ` FROM assignment_requests WHERE id IN (` + inList(len(ids)) + `)`
 	if s.db.Dialect == DialectPostgres {
-		// Deliveries of one request may be recorded by concurrent
-		// transactions: the row locks make the last of them see all the
-		// others' results (and roll up), after they commit. Locking in id
-		// order keeps two batches from deadlocking.
-		if err := t.drain(t.bulkQuery(ctx, `SELECT id FROM assignment_requests WHERE id IN (`+inList(len(ids))+`) ORDER BY id FOR UPDATE`, ids...)); err != nil {
-			return fmt.Errorf("lock requests: %w", err)
-		}
+		q += ` ORDER BY id FOR UPDATE`
 	}
-	done, err := s.allFinal(ctx, t, ids)
-	if err != nil || len(done) == 0 {
-		return err
-	}
-	doneIDs := make([]any, 0, len(done))
-	for id := range done {
-		doneIDs = append(doneIDs, id)
-	}
-	rows, err := t.bulkQuery(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE id IN (`+inList(len(doneIDs))+`) AND state = 'delivering'`, doneIDs...)
+	rows, err := t.bulkQuery(ctx, q, ids...)
 	if err != nil {
-		return err
+		return fmt.Errorf("lock requests: %w", err)
 	}
 	var qs []*reqRow
 	for rows.Next() {
@@ -161,13 +160,28 @@ func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string) error {
 			rows.Close()
 			return err
 		}
-		qs = append(qs, q)
+		if q.State == entitled.StateDelivering {
+			qs = append(qs, q)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return s.settle(ctx, t, qs, done)
+	if len(qs) == 0 {
+		return nil
+	}
+	done, err := s.allFinal(ctx, t, qs)
+	if err != nil || len(done) == 0 {
+		return err
+	}
+	settle := qs[:0]
+	for _, q := range qs {
+		if _, ok := done[q.ID]; ok {
+			settle = append(settle, q)
+		}
+	}
+	return s.settle(ctx, t, settle, done)
 }
 
 // deliveryCounts is how many of a request's deliveries are final and how
@@ -187,18 +201,25 @@ func (c deliveryCounts) state() entitled.RequestState {
 }
 
 // allFinal returns the counts of the requests whose deliveries are all final.
-func (s *Store) allFinal(ctx context.Context, t *tx, ids []any) (map[string]deliveryCounts, error) {
-	rows, err := t.bulkQuery(ctx, fmt.Sprintf(rollUpCountsQuery, inList(len(ids))), ids...)
+func (s *Store) allFinal(ctx context.Context, t *tx, qs []*reqRow) (map[string]deliveryCounts, error) {
+	ids := make([]any, len(qs))
+	for i, q := range qs {
+		ids[i] = q.ID
+	}
+	rows, err := t.bulkQuery(ctx, fmt.Sprintf(rollUpCountsQuery, valueRows(len(ids), 1)), ids...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	done := map[string]deliveryCounts{}
 	for rows.Next() {
-		var id string
-		var c deliveryCounts
-		if err := rows.Scan(&id, &c.total, &c.final, &c.ok); err != nil {
+		var id, packed string
+		if err := rows.Scan(&id, &packed); err != nil {
 			return nil, err
+		}
+		var c deliveryCounts
+		if _, err := fmt.Sscanf(packed, "%d,%d,%d", &c.total, &c.final, &c.ok); err != nil {
+			return nil, fmt.Errorf("delivery counts of request %s: %q: %w", id, packed, err)
 		}
 		if c.final == c.total {
 			done[id] = c

@@ -2,29 +2,44 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/entitled-dev/entitled"
 )
 
 // submitCache holds what a batch of submissions reads: each policy,
 // package and set of role scopes once, and, for every target of the batch,
-// whether the user exists and which packages they already have an open
-// add request or a live assignment for (rule 7). A nil cache reads
-// straight from the database, as a submission on its own does.
+// whether the user exists and whether they already have an open add
+// request or a live assignment for the package they ask for (rule 7). A
+// nil cache reads straight from the database, as a submission on its own
+// does.
 type submitCache struct {
 	policies map[string]*entitled.AssignmentPolicy
 	packages map[string]*entitled.AccessPackage
 	scopes   map[string][]entitled.ResourceRoleScope
 	users    map[string]bool
-	live     map[[2]string]bool
+	// live maps each (target, package) pair of the batch to whether it
+	// already has an open add request or a live assignment.
+	live map[[2]string]bool
 }
 
-// newSubmitCache reads the targets of subs and their live pairs, two
-// queries per maxBulkRows targets.
+// liveQuery answers, for (target, package) pairs, those that have an open
+// add request or a live assignment. The lookups are correlated subqueries,
+// which both databases run as index lookups per pair whatever their
+// statistics say.
+const liveQuery = `WITH v(t, p) AS (VALUES %s) SELECT v.t, v.p FROM v
+	WHERE (SELECT 1 FROM assignment_requests r WHERE r.target_id = v.t AND r.access_package_id = v.p
+	        AND r.request_type IN ('userAdd','adminAdd','systemAdd')
+	        AND r.state IN ('submitted','pendingApproval','scheduled','delivering') LIMIT 1) IS NOT NULL
+	   OR (SELECT 1 FROM assignments a WHERE a.target_id = v.t AND a.access_package_id = v.p AND a.state <> 'expired' LIMIT 1) IS NOT NULL`
+
+// newSubmitCache reads the policies of subs, whether their targets exist
+// and which (target, package) pairs are live: a query per policy and two
+// per maxBulkRows submissions.
 func (s *Store) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (*submitCache, error) {
 	c := &submitCache{policies: map[string]*entitled.AssignmentPolicy{}, packages: map[string]*entitled.AccessPackage{},
 		scopes: map[string][]entitled.ResourceRoleScope{}, users: map[string]bool{}, live: map[[2]string]bool{}}
-	var targets []any
+	var targets, pairs []any
 	for _, sub := range subs {
 		target := sub.r.TargetID
 		if sub.r.RequestType == entitled.RequestUserAdd || target == "" {
@@ -34,31 +49,39 @@ func (s *Store) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (
 			c.users[target] = false
 			targets = append(targets, target)
 		}
+		p, err := c.policy(ctx, s, t, sub.r.AssignmentPolicyID)
+		if entitled.ErrorKind(err) == entitled.KindNotFound {
+			continue // planAdd says so
+		}
+		if err != nil {
+			return nil, err
+		}
+		pair := [2]string{target, p.AccessPackageID}
+		if _, seen := c.live[pair]; !seen {
+			c.live[pair] = false
+			pairs = append(pairs, pair[0], pair[1])
+		}
 	}
 	err := chunks(len(targets), func(lo, hi int) error {
-		ids := targets[lo:hi]
-		in := inList(len(ids))
-		rows, err := t.bulkQuery(ctx, `SELECT id FROM users WHERE id IN (`+in+`)`, ids...)
+		rows, err := t.bulkQuery(ctx, `SELECT id FROM users WHERE id IN (`+inList(hi-lo)+`)`, targets[lo:hi]...)
 		if err != nil {
 			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var id string
 			if err := rows.Scan(&id); err != nil {
-				rows.Close()
 				return err
 			}
 			c.users[id] = true
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows, err = t.bulkQuery(ctx, `SELECT target_id, access_package_id FROM assignment_requests WHERE target_id IN (`+in+`)
-			  AND request_type IN ('userAdd','adminAdd','systemAdd') AND state IN ('submitted','pendingApproval','scheduled','delivering')
-			UNION ALL
-			SELECT target_id, access_package_id FROM assignments WHERE target_id IN (`+in+`) AND state <> 'expired'`,
-			append(append([]any{}, ids...), ids...)...)
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = chunks(len(pairs)/2, func(lo, hi int) error {
+		rows, err := t.bulkQuery(ctx, fmt.Sprintf(liveQuery, valueRows(hi-lo, 2)), pairs[2*lo:2*hi]...)
 		if err != nil {
 			return err
 		}
@@ -139,13 +162,12 @@ func (c *submitCache) userExists(ctx context.Context, s *Store, t *tx, id string
 
 // mayBeLive reports whether the target may already have an open add
 // request or a live assignment for the package: the caller then makes the
-// exact check, which names it. Without a cache it is always true.
+// exact check, which names it. Without a cache, or for a pair the cache
+// did not look up, it is true.
 func (c *submitCache) mayBeLive(ctx context.Context, s *Store, t *tx, targetID, packageID string) (bool, error) {
 	if c == nil {
 		return true, nil
 	}
-	if _, known := c.users[targetID]; !known {
-		return true, nil
-	}
-	return c.live[[2]string{targetID, packageID}], nil
+	live, checked := c.live[[2]string{targetID, packageID}]
+	return live || !checked, nil
 }

@@ -7,12 +7,22 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
 )
 
+// defaultGCPercent is the garbage collector's target when GOGC is not set:
+// entitled's live heap is small (tens of MiB) and its work allocates many
+// short-lived objects, so collecting at 5× the live heap instead of 2×
+// spends a quarter of the CPU on collection for a little more memory.
+const defaultGCPercent = 400
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := rootCommand().ExecuteContext(ctx); err != nil {
