@@ -76,12 +76,11 @@ func chunks(n int, fn func(lo, hi int) error) error {
 	return nil
 }
 
-const auditInsert = `INSERT INTO audit_events (id, activity_date_time, activity_display_name, operation_type,
-	result, result_reason, correlation_id, initiated_by_id, initiated_by_upn, initiated_by_name,
-	target_id, target_type, target_display_name, catalog_id, before_state, after_state) VALUES `
-
-// auditColumnCount is the number of columns auditInsert fills.
-const auditColumnCount = 16
+// auditInsert appends audit events.
+var auditInsert = newInsert("audit_events", textColumns("id", "activity_date_time", "activity_display_name",
+	"operation_type", "result", "result_reason", "correlation_id", "initiated_by_id", "initiated_by_upn",
+	"initiated_by_name", "target_id", "target_type", "target_display_name", "catalog_id", "before_state",
+	"after_state"), "")
 
 // auditMany appends events to the audit log inside the transaction, all by
 // the same actor, in as few statements as the batch allows.
@@ -92,53 +91,30 @@ func (s *Store) auditMany(ctx context.Context, t *tx, a *entitled.Actor, es []au
 	by := entitled.AuditActorOf(a)
 	now := fmtTime(s.now())
 	corr := entitled.RequestIDFrom(ctx)
-	return chunks(len(es), func(lo, hi int) error {
-		args := make([]any, 0, (hi-lo)*auditColumnCount)
-		for _, e := range es[lo:hi] {
-			result := e.Result
-			if result == "" {
-				result = "success"
-			}
-			by, corr := by, corr
-			if e.By != nil {
-				by = entitled.AuditActorOf(e.By)
-			}
-			if e.Correlation != "" {
-				corr = e.Correlation
-			}
-			args = append(args, newID(), now, e.Activity, e.Operation, result, e.ResultReason, corr,
-				by.UserID, by.UserPrincipalName, by.DisplayName, e.TargetID, e.TargetType, e.TargetName, e.CatalogID,
-				snapshot(e.Before), snapshot(e.After))
+	args := make([]any, 0, len(es)*len(auditInsert.cols))
+	for _, e := range es {
+		result := e.Result
+		if result == "" {
+			result = "success"
 		}
-		if _, err := t.execRows(ctx, auditInsert, hi-lo, auditColumnCount, args); err != nil {
-			return fmt.Errorf("audit: %w", err)
+		by, corr := by, corr
+		if e.By != nil {
+			by = entitled.AuditActorOf(e.By)
 		}
-		return nil
-	})
-}
-
-// drain reads and discards the rows of a query run for its side effect
-// (a SELECT … FOR UPDATE), returning the query's error if any.
-func (t *tx) drain(rows interface {
-	Next() bool
-	Err() error
-	Close() error
-}, err error) error {
-	if err != nil {
-		return err
+		if e.Correlation != "" {
+			corr = e.Correlation
+		}
+		args = append(args, newID(), now, e.Activity, e.Operation, result, e.ResultReason, corr,
+			by.UserID, by.UserPrincipalName, by.DisplayName, e.TargetID, e.TargetType, e.TargetName, e.CatalogID,
+			snapshot(e.Before), snapshot(e.After))
 	}
-	defer rows.Close()
-	for rows.Next() {
+	if err := auditInsert.run(ctx, t, args, nil); err != nil {
+		return fmt.Errorf("audit: %w", err)
 	}
-	return rows.Err()
+	return nil
 }
 
 // preparedRows is the most rows a multi-row insert has for its text to be
 // worth keeping prepared: the shapes a single request produces.
 const preparedRows = 4
 
-// execRows runs prefix followed by rows groups of cols placeholders:
-// prepared for the few rows one request writes, unprepared for a batch's.
-func (t *tx) execRows(ctx context.Context, prefix string, rows, cols int, args []any) (sql.Result, error) {
-	return t.exec(ctx, prefix+valueRows(rows, cols), t.db.argsFor(rows, args)...)
-}

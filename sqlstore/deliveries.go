@@ -51,14 +51,12 @@ func (s *Store) queryDeliveries(ctx context.Context, t *tx, cond string, args ..
 	return out, rows.Err()
 }
 
-// deliveryInsert is a multi-row insert of new deliveries, with
-// deliveryColumnCount values per row.
-const deliveryInsert = `INSERT INTO deliveries (id, request_id, assignment_id, resource_role_scope_id, system_id, action, status,
-	attempts, run, resource_id, resource_display_name, resource_origin_id, resource_origin_system, role_id,
-	role_display_name, role_origin_id, created_at, modified_at) VALUES `
-
-// deliveryColumnCount is the number of columns deliveryInsert fills.
-const deliveryColumnCount = 18
+// deliveryInsert stores new deliveries.
+var deliveryInsert = newInsert("deliveries", append(textColumns("id", "request_id", "assignment_id",
+	"resource_role_scope_id", "system_id", "action", "status"), bulkColumn{"attempts", "int8"}, bulkColumn{"run", "int8"},
+	bulkColumn{"resource_id", "text"}, bulkColumn{"resource_display_name", "text"}, bulkColumn{"resource_origin_id", "text"},
+	bulkColumn{"resource_origin_system", "text"}, bulkColumn{"role_id", "text"}, bulkColumn{"role_display_name", "text"},
+	bulkColumn{"role_origin_id", "text"}, bulkColumn{"created_at", "text"}, bulkColumn{"modified_at", "text"}), "")
 
 // insertDeliveries stores new deliveries in one statement and queues one
 // deliver job each, with the retry policy of the delivery's system.
@@ -72,17 +70,14 @@ func (s *Store) insertDeliveriesAs(ctx context.Context, t *tx, ds []entitled.Del
 	if len(ds) == 0 {
 		return nil
 	}
-	err := chunks(len(ds), func(lo, hi int) error {
-		args := make([]any, 0, (hi-lo)*deliveryColumnCount)
-		for _, d := range ds[lo:hi] {
-			args = append(args, d.ID, d.RequestID, d.AssignmentID, d.ResourceRoleScopeID, d.SystemID, string(d.Action),
-				string(d.Status), d.Attempts, d.Run, d.Resource.ID, d.Resource.DisplayName, d.Resource.OriginID,
-				d.Resource.OriginSystem, d.Role.ID, d.Role.DisplayName, d.Role.OriginID, fmtTime(d.CreatedDateTime),
-				fmtTime(d.ModifiedDateTime))
-		}
-		_, err := t.execRows(ctx, deliveryInsert, hi-lo, deliveryColumnCount, args)
-		return err
-	})
+	args := make([]any, 0, len(ds)*len(deliveryInsert.cols))
+	for _, d := range ds {
+		args = append(args, d.ID, d.RequestID, d.AssignmentID, d.ResourceRoleScopeID, d.SystemID, string(d.Action),
+			string(d.Status), d.Attempts, d.Run, d.Resource.ID, d.Resource.DisplayName, d.Resource.OriginID,
+			d.Resource.OriginSystem, d.Role.ID, d.Role.DisplayName, d.Role.OriginID, fmtTime(d.CreatedDateTime),
+			fmtTime(d.ModifiedDateTime))
+	}
+	err := deliveryInsert.run(ctx, t, args, nil)
 	if err != nil {
 		return fmt.Errorf("insert deliveries: %w", err)
 	}

@@ -54,14 +54,12 @@ func (s *Store) loadRequest(ctx context.Context, t *tx, id string) (*reqRow, err
 	return q, nil
 }
 
-// requestInsert and requestRow make a (multi-row) request insert.
+// requestInsert and requestRow make a request insert.
 const (
 	requestInsert = `INSERT INTO assignment_requests (id, request_type, state, status, justification, created_at,
 	completed_at, schedule, access_package_id, policy_id, catalog_id, target_id, requestor_id, assignment_id, answers, version)
 	VALUES `
 	requestRow = `(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
-	// requestColumnCount is the number of placeholders in requestRow.
-	requestColumnCount = 16
 )
 
 const insertRequestQuery = requestInsert + requestRow
@@ -69,13 +67,11 @@ const insertRequestQuery = requestInsert + requestRow
 const setRequestStateQuery = `UPDATE assignment_requests SET state = ?, status = ?, completed_at = ?, version = version + 1
 	WHERE id = ? AND version = ?`
 
-// assignmentInsert and assignmentRow make a (multi-row) assignment insert.
+// assignmentInsert and assignmentRow make an assignment insert.
 const (
 	assignmentInsert = `INSERT INTO assignments (id, access_package_id, policy_id, catalog_id, target_id, state, status,
 	schedule, created_at) VALUES `
 	assignmentRow = `(?,?,?,?,?,?,?,?,?)`
-	// assignmentColumnCount is the number of values in assignmentRow.
-	assignmentColumnCount = 9
 )
 
 const insertAssignmentQuery = assignmentInsert + assignmentRow

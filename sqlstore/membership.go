@@ -198,6 +198,9 @@ func (t *tx) scanSet(ctx context.Context, q string, n int, args []any, scan func
 	return rows.Err()
 }
 
+// memberInsert adds memberships, answering the rows it added.
+var memberInsert = newInsert("group_members", textColumns("group_id", "user_id"), `ON CONFLICT DO NOTHING RETURNING group_id, user_id`)
+
 // membershipPair is one (group, user) row of group_members.
 type membershipPair struct{ GroupID, UserID string }
 
@@ -222,24 +225,40 @@ func (s *Store) applyMembershipRun(ctx context.Context, t *tx, run []entitled.Me
 		return cmp.Or(strings.Compare(a.GroupID, b.GroupID), strings.Compare(a.UserID, b.UserID))
 	})
 	changed := make(map[membershipPair]bool, len(pairs))
-	err := chunks(len(sorted), func(lo, hi int) error {
-		args := make([]any, 0, 2*(hi-lo))
-		for _, p := range sorted[lo:hi] {
-			args = append(args, p.GroupID, p.UserID)
-		}
-		q := `DELETE FROM group_members WHERE (group_id, user_id) IN (VALUES ` + valueRows(hi-lo, 2) + `) RETURNING group_id, user_id`
-		if add {
-			q = `INSERT INTO group_members (group_id, user_id) VALUES ` + valueRows(hi-lo, 2) + ` ON CONFLICT DO NOTHING RETURNING group_id, user_id`
-		}
-		return t.scanSet(ctx, q, hi-lo, args, func(rows *sql.Rows) error {
+	scan := func(rows *sql.Rows) error {
+		for rows.Next() {
 			var p membershipPair
 			if err := rows.Scan(&p.GroupID, &p.UserID); err != nil {
 				return err
 			}
 			changed[p] = true
-			return nil
+		}
+		return nil
+	}
+	var err error
+	if add {
+		args := make([]any, 0, 2*len(sorted))
+		for _, p := range sorted {
+			args = append(args, p.GroupID, p.UserID)
+		}
+		err = memberInsert.run(ctx, t, args, scan)
+	} else {
+		err = chunks(len(sorted), func(lo, hi int) error {
+			args := make([]any, 0, 2*(hi-lo))
+			for _, p := range sorted[lo:hi] {
+				args = append(args, p.GroupID, p.UserID)
+			}
+			q := `DELETE FROM group_members WHERE (group_id, user_id) IN (VALUES ` + valueRows(hi-lo, 2) + `) RETURNING group_id, user_id`
+			return t.scanSet(ctx, q, hi-lo, args, func(rows *sql.Rows) error {
+				var p membershipPair
+				if err := rows.Scan(&p.GroupID, &p.UserID); err != nil {
+					return err
+				}
+				changed[p] = true
+				return nil
+			})
 		})
-	})
+	}
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,132 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// Multi-row inserts for batches. On SQLite they are INSERT … VALUES with a
+// group of placeholders per row, in chunks of maxBulkRows. On PostgreSQL
+// they are INSERT … SELECT FROM unnest(arrays): one array per column, so
+// the statement's text is the same for any row count (prepared once per
+// connection, no plan to choose), and pgx encodes a few arrays instead of
+// thousands of parameters.
+
+// bulkColumn is one column of a multi-row insert: its name and its
+// PostgreSQL element type, "text" or "int8".
+type bulkColumn struct{ name, pgType string }
+
+// textColumns returns text columns with the names given.
+func textColumns(names ...string) []bulkColumn {
+	cols := make([]bulkColumn, len(names))
+	for i, n := range names {
+		cols[i] = bulkColumn{name: n, pgType: "text"}
+	}
+	return cols
+}
+
+// insertStatement is a multi-row insert into a table.
+type insertStatement struct {
+	table string
+	cols  []bulkColumn
+	// tail follows the rows: ON CONFLICT …, RETURNING ….
+	tail string
+	// values is the SQLite text up to VALUES; unnest the PostgreSQL text.
+	values, unnest string
+}
+
+// newInsert builds the statements of a multi-row insert.
+func newInsert(table string, cols []bulkColumn, tail string) *insertStatement {
+	names := make([]string, len(cols))
+	arrays := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.name
+		arrays[i] = fmt.Sprintf("$%d::%s[]", i+1, c.pgType)
+	}
+	head := `INSERT INTO ` + table + ` (` + strings.Join(names, ", ") + `) `
+	return &insertStatement{table: table, cols: cols, tail: tail, values: head + `VALUES `,
+		unnest: head + `SELECT * FROM unnest(` + strings.Join(arrays, ", ") + `) ` + tail}
+}
+
+// run inserts the rows of args (len(cols) values per row, in column order:
+// strings or nil for text, ints for int8). When scan is not nil the
+// statement is a query (its tail RETURNING …) and scan reads its rows.
+func (st *insertStatement) run(ctx context.Context, t *tx, args []any, scan func(*sql.Rows) error) error {
+	n := len(st.cols)
+	if len(args) == 0 {
+		return nil
+	}
+	if len(args)%n != 0 {
+		return fmt.Errorf("insert into %s: %d values for %d columns", st.table, len(args), n)
+	}
+	rows := len(args) / n
+	if t.db.Dialect == DialectPostgres {
+		arrays, err := st.arrays(args, rows)
+		if err != nil {
+			return err
+		}
+		return t.runRaw(ctx, st.unnest, arrays, scan)
+	}
+	return chunks(rows, func(lo, hi int) error {
+		q := st.values + valueRows(hi-lo, n) + " " + st.tail
+		return t.runRaw(ctx, q, args[lo*n:hi*n], scan)
+	})
+}
+
+// arrays turns row-major args into one typed array per column.
+func (st *insertStatement) arrays(args []any, rows int) ([]any, error) {
+	n := len(st.cols)
+	out := make([]any, n)
+	for j, c := range st.cols {
+		switch c.pgType {
+		case "text":
+			col := make([]*string, rows)
+			for i := range rows {
+				switch v := args[i*n+j].(type) {
+				case nil:
+				case string:
+					col[i] = &v
+				default:
+					return nil, fmt.Errorf("insert into %s: column %s: %T is not text", st.table, c.name, v)
+				}
+			}
+			out[j] = col
+		case "int8":
+			col := make([]int64, rows)
+			for i := range rows {
+				switch v := args[i*n+j].(type) {
+				case int:
+					col[i] = int64(v)
+				case int64:
+					col[i] = v
+				default:
+					return nil, fmt.Errorf("insert into %s: column %s: %T is not an integer", st.table, c.name, v)
+				}
+			}
+			out[j] = col
+		default:
+			return nil, fmt.Errorf("insert into %s: column %s: unknown type %s", st.table, c.name, c.pgType)
+		}
+	}
+	return out, nil
+}
+
+// runRaw runs q (placeholders already in the dialect's form on PostgreSQL,
+// ? on SQLite) as an exec, or as a query read by scan.
+func (t *tx) runRaw(ctx context.Context, q string, args []any, scan func(*sql.Rows) error) error {
+	if scan == nil {
+		_, err := t.exec(ctx, q, args...)
+		return err
+	}
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if err := scan(rows); err != nil {
+		return err
+	}
+	return rows.Err()
+}
