@@ -117,4 +117,3 @@ func (s *Store) auditMany(ctx context.Context, t *tx, a *entitled.Actor, es []au
 // preparedRows is the most rows a multi-row insert has for its text to be
 // worth keeping prepared: the shapes a single request produces.
 const preparedRows = 4
-
