@@ -21,7 +21,11 @@ func (s *Store) DeliveryWorks(ctx context.Context, runs []entitled.DeliveryRun) 
 	for i, r := range runs {
 		ids[i] = r.ID
 	}
-	rows, err := s.db.SQL.QueryContext(ctx, s.db.rebind(deliveryWorksQuery+`(`+inList(len(ids))+`)`), s.db.bulkArgs(ids)...)
+	cond, args, err := s.db.idIn("d.id", ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.SQL.QueryContext(ctx, s.db.rebind(deliveryWorksQuery+cond), s.db.bulkArgs(args)...)
 	if err != nil {
 		return nil, fmt.Errorf("load deliveries: %w", err)
 	}
@@ -67,7 +71,7 @@ func (s *Store) DeliveryWorks(ctx context.Context, runs []entitled.DeliveryRun) 
 
 const deliveryWorksQuery = `SELECT ` + deliveryCols + `, u.id, u.user_principal_name, u.display_name, u.mail
 	FROM deliveries d JOIN assignment_requests r ON r.id = d.request_id JOIN users u ON u.id = r.target_id
-	WHERE d.id IN `
+	WHERE `
 
 // loadSystems fills a map keyed by system id with the systems that exist.
 func (s *Store) loadSystems(ctx context.Context, systems map[string]*entitled.ConnectedSystem) error {

@@ -77,9 +77,16 @@ func (st *insertStatement) run(ctx context.Context, t *tx, args []any, scan func
 
 // arrays turns row-major args into one typed array per column.
 func (st *insertStatement) arrays(args []any, rows int) ([]any, error) {
-	n := len(st.cols)
+	return columnArrays(st.table, st.cols, args, rows)
+}
+
+// columnArrays turns row-major args (len(cols) per row) into one typed
+// array per column, for PostgreSQL's unnest; what names the rows' table
+// in errors.
+func columnArrays(what string, cols []bulkColumn, args []any, rows int) ([]any, error) {
+	n := len(cols)
 	out := make([]any, n)
-	for j, c := range st.cols {
+	for j, c := range cols {
 		switch c.pgType {
 		case "text":
 			col := make([]*string, rows)
@@ -89,7 +96,7 @@ func (st *insertStatement) arrays(args []any, rows int) ([]any, error) {
 				case string:
 					col[i] = &v
 				default:
-					return nil, fmt.Errorf("insert into %s: column %s: %T is not text", st.table, c.name, v)
+					return nil, fmt.Errorf("%s: column %s: %T is not text", what, c.name, v)
 				}
 			}
 			out[j] = col
@@ -102,15 +109,49 @@ func (st *insertStatement) arrays(args []any, rows int) ([]any, error) {
 				case int64:
 					col[i] = v
 				default:
-					return nil, fmt.Errorf("insert into %s: column %s: %T is not an integer", st.table, c.name, v)
+					return nil, fmt.Errorf("%s: column %s: %T is not an integer", what, c.name, v)
 				}
 			}
 			out[j] = col
 		default:
-			return nil, fmt.Errorf("insert into %s: column %s: unknown type %s", st.table, c.name, c.pgType)
+			return nil, fmt.Errorf("%s: column %s: unknown type %s", what, c.name, c.pgType)
 		}
 	}
 	return out, nil
+}
+
+// rowsSource returns a row source for a CTE, WITH v(…) AS (source), of
+// the rows in args (len(cols) values per row), and its arguments: VALUES
+// on SQLite, unnest of one array per column on PostgreSQL. Callers keep
+// rows within maxBulkRows (SQLite's limit on placeholders).
+func (db *DB) rowsSource(cols []bulkColumn, args []any) (string, []any, error) {
+	n := len(cols)
+	rows := len(args) / n
+	if db.Dialect != DialectPostgres {
+		return "VALUES " + valueRows(rows, n), args, nil
+	}
+	arrays, err := columnArrays("rows", cols, args, rows)
+	if err != nil {
+		return "", nil, err
+	}
+	casts := make([]string, n)
+	for i, c := range cols {
+		casts[i] = "?::" + c.pgType + "[]"
+	}
+	return "SELECT * FROM unnest(" + strings.Join(casts, ", ") + ")", arrays, nil
+}
+
+// idIn returns the condition "col is one of ids" and its arguments: an IN
+// list on SQLite, = ANY(array) on PostgreSQL.
+func (db *DB) idIn(col string, ids []any) (string, []any, error) {
+	if db.Dialect != DialectPostgres {
+		return col + " IN (" + inList(len(ids)) + ")", ids, nil
+	}
+	arrays, err := columnArrays(col, []bulkColumn{{col, "text"}}, ids, len(ids))
+	if err != nil {
+		return "", nil, err
+	}
+	return col + " = ANY(?::text[])", arrays, nil
 }
 
 // runRaw runs q (placeholders already in the dialect's form on PostgreSQL,

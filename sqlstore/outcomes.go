@@ -48,22 +48,22 @@ func (s *Store) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.
 
 // recordOutcomesQuery updates each delivery named with the run it names
 // while it is not final yet; v's columns are prefixed so that nothing is
-// ambiguous beside deliveries' own.
-const recordOutcomesQuery = `WITH v(vid, vrun, vstatus, vclass, vmsg, vat, vcompleted) AS (VALUES %s)
+// ambiguous beside deliveries' own. %s is v's row source (rowsSource).
+const recordOutcomesQuery = `WITH v(vid, vrun, vstatus, vclass, vmsg, vat, vcompleted) AS (%s)
 	UPDATE deliveries SET attempts = attempts + 1, status = v.vstatus, last_error_class = v.vclass, last_error = v.vmsg,
 	modified_at = v.vat, completed_at = v.vcompleted
 	FROM v WHERE deliveries.id = v.vid AND deliveries.run = v.vrun AND deliveries.status NOT IN ('succeeded','failed')
 	RETURNING request_id, status`
 
-// recordOutcomeRow is one row of recordOutcomesQuery's VALUES.
-const recordOutcomeRow = `(?, CAST(? AS INTEGER), ?, ?, ?, ?, ?)`
+// outcomeColumns are the columns of recordOutcomesQuery's rows.
+var outcomeColumns = append(append(textColumns("vid"), bulkColumn{"vrun", "int8"}),
+	textColumns("vstatus", "vclass", "vmsg", "vat", "vcompleted")...)
 
 // recordOutcomes updates the deliveries and returns the requests of those
 // that became final. Outcomes of an outdated run change nothing.
 func (s *Store) recordOutcomes(ctx context.Context, t *tx, outcomes []entitled.DeliveryOutcome) ([]string, error) {
-	args := make([]any, 0, 7*len(outcomes))
-	rowsSQL := make([]byte, 0, len(outcomes)*(len(recordOutcomeRow)+1))
-	for i, o := range outcomes {
+	args := make([]any, 0, len(outcomeColumns)*len(outcomes))
+	for _, o := range outcomes {
 		at := o.At
 		if at.IsZero() {
 			at = s.now()
@@ -82,13 +82,13 @@ func (s *Store) recordOutcomes(ctx context.Context, t *tx, outcomes []entitled.D
 				completed = fmtTime(at)
 			}
 		}
-		if i > 0 {
-			rowsSQL = append(rowsSQL, ',')
-		}
-		rowsSQL = append(rowsSQL, recordOutcomeRow...)
 		args = append(args, o.DeliveryID, o.Run, string(next), class, msg, fmtTime(at), completed)
 	}
-	rows, err := t.bulkQuery(ctx, fmt.Sprintf(recordOutcomesQuery, rowsSQL), args...)
+	src, args, err := t.db.rowsSource(outcomeColumns, args)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.bulkQuery(ctx, fmt.Sprintf(recordOutcomesQuery, src), args...)
 	if err != nil {
 		return nil, fmt.Errorf("record delivery outcomes: %w", err)
 	}
@@ -128,7 +128,7 @@ func deliveryMessage(err error) string {
 // statistics say (a join or an IN list is planned as a scan of every
 // delivery while the table is young and has none); the three counts
 // travel as one value so that the lookup runs once.
-const rollUpCountsQuery = `WITH v(rid) AS (VALUES %s) SELECT v.rid,
+const rollUpCountsQuery = `WITH v(rid) AS (%s) SELECT v.rid,
 	(SELECT COUNT(*) || ',' || COALESCE(SUM(CASE WHEN d.status IN ('succeeded','failed') THEN 1 ELSE 0 END),0)
 	        || ',' || COALESCE(SUM(CASE WHEN d.status = 'succeeded' THEN 1 ELSE 0 END),0)
 	 FROM deliveries d WHERE d.request_id = v.rid) FROM v`
@@ -145,11 +145,15 @@ func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string) error {
 	// locks make the last of them see all the others' results (and roll
 	// up) after they commit. Locking in id order keeps two batches from
 	// deadlocking. (SQLite has one writer.)
-	q := `SELECT ` + requestCols + ` FROM assignment_requests WHERE id IN (` + inList(len(ids)) + `)`
+	cond, args, err := s.db.idIn("id", ids)
+	if err != nil {
+		return err
+	}
+	q := `SELECT ` + requestCols + ` FROM assignment_requests WHERE ` + cond
 	if s.db.Dialect == DialectPostgres {
 		q += ` ORDER BY id FOR UPDATE`
 	}
-	rows, err := t.bulkQuery(ctx, q, ids...)
+	rows, err := t.bulkQuery(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("lock requests: %w", err)
 	}
@@ -206,7 +210,11 @@ func (s *Store) allFinal(ctx context.Context, t *tx, qs []*reqRow) (map[string]d
 	for i, q := range qs {
 		ids[i] = q.ID
 	}
-	rows, err := t.bulkQuery(ctx, fmt.Sprintf(rollUpCountsQuery, valueRows(len(ids), 1)), ids...)
+	src, args, err := s.db.rowsSource(textColumns("rid"), ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.bulkQuery(ctx, fmt.Sprintf(rollUpCountsQuery, src), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -262,8 +270,12 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 		}
 	}
 	for state, ids := range byState {
+		cond, args, err := s.db.idIn("id", ids)
+		if err != nil {
+			return err
+		}
 		res, err := t.bulkExec(ctx, `UPDATE assignment_requests SET state = ?, status = ?, completed_at = ?, version = version + 1
-			WHERE state = 'delivering' AND id IN (`+inList(len(ids))+`)`, append([]any{string(state), state.Status(), fmtTime(now)}, ids...)...)
+			WHERE state = 'delivering' AND `+cond, append([]any{string(state), state.Status(), fmtTime(now)}, args...)...)
 		if err != nil {
 			return fmt.Errorf("update requests: %w", err)
 		}
@@ -275,8 +287,12 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 		return err
 	}
 	for st, ids := range assignments {
-		if _, err := t.bulkExec(ctx, `UPDATE assignments SET state = ?, status = ? WHERE id IN (`+inList(len(ids))+`)`,
-			append([]any{string(st), st.Status()}, ids...)...); err != nil {
+		cond, args, err := s.db.idIn("id", ids)
+		if err != nil {
+			return err
+		}
+		if _, err := t.bulkExec(ctx, `UPDATE assignments SET state = ?, status = ? WHERE `+cond,
+			append([]any{string(st), st.Status()}, args...)...); err != nil {
 			return fmt.Errorf("update assignments: %w", err)
 		}
 	}

@@ -27,7 +27,7 @@ type submitCache struct {
 // add request or a live assignment. The lookups are correlated subqueries,
 // which both databases run as index lookups per pair whatever their
 // statistics say.
-const liveQuery = `WITH v(t, p) AS (VALUES %s) SELECT v.t, v.p FROM v
+const liveQuery = `WITH v(t, p) AS (%s) SELECT v.t, v.p FROM v
 	WHERE (SELECT 1 FROM assignment_requests r WHERE r.target_id = v.t AND r.access_package_id = v.p
 	        AND r.request_type IN ('userAdd','adminAdd','systemAdd')
 	        AND r.state IN ('submitted','pendingApproval','scheduled','delivering') LIMIT 1) IS NOT NULL
@@ -63,7 +63,11 @@ func (s *Store) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (
 		}
 	}
 	err := chunks(len(targets), func(lo, hi int) error {
-		rows, err := t.bulkQuery(ctx, `SELECT id FROM users WHERE id IN (`+inList(hi-lo)+`)`, targets[lo:hi]...)
+		cond, args, err := s.db.idIn("id", targets[lo:hi])
+		if err != nil {
+			return err
+		}
+		rows, err := t.bulkQuery(ctx, `SELECT id FROM users WHERE `+cond, args...)
 		if err != nil {
 			return err
 		}
@@ -81,7 +85,11 @@ func (s *Store) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (
 		return nil, err
 	}
 	err = chunks(len(pairs)/2, func(lo, hi int) error {
-		rows, err := t.bulkQuery(ctx, fmt.Sprintf(liveQuery, valueRows(hi-lo, 2)), pairs[2*lo:2*hi]...)
+		src, args, err := s.db.rowsSource(textColumns("t", "p"), pairs[2*lo:2*hi])
+		if err != nil {
+			return err
+		}
+		rows, err := t.bulkQuery(ctx, fmt.Sprintf(liveQuery, src), args...)
 		if err != nil {
 			return err
 		}
