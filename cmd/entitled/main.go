@@ -20,9 +20,6 @@ import (
 const defaultGCPercent = 400
 
 func main() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(defaultGCPercent)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := rootCommand().ExecuteContext(ctx); err != nil {
@@ -45,6 +42,12 @@ Every command takes --db (also ENTITLED_DB): sqlite:PATH (the default is
 sqlite:entitled.db) or postgres://user:password@host:5432/database?max_conns=20.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Every command runs with the collector tuned for entitled.
+		PersistentPreRun: func(*cobra.Command, []string) {
+			if os.Getenv("GOGC") == "" {
+				debug.SetGCPercent(defaultGCPercent)
+			}
+		},
 	}
 	root.PersistentFlags().String("db", envOr("ENTITLED_DB", "sqlite:entitled.db"), "database: sqlite:PATH or postgres://user:password@host:port/db[?max_conns=N] (env ENTITLED_DB)")
 	root.AddCommand(serveCommand(), migrateCommand(), adminCommand(), tokenCommand(), benchCommand(), exportCommand(), importCommand(), loginLinkCommand())
