@@ -182,7 +182,7 @@ func (s *Store) ReprocessAssignment(ctx context.Context, id string) error {
 			State: entitled.StateDelivering, Justification: "reprocess assignment", CreatedDateTime: now,
 			AccessPackageID: as.AccessPackageID, AssignmentPolicyID: as.AssignmentPolicyID, CatalogID: as.CatalogID,
 			TargetID: as.TargetID, RequestorID: a.User.ID, AssignmentID: as.ID}, version: 1}
-		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleJSON{}); err != nil {
+		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleJSON{}, len(scopes)); err != nil {
 			return err
 		}
 		if err := s.auditRequest(ctx, t, a, q, "Reprocess access package assignment", ""); err != nil {

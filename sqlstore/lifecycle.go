@@ -27,13 +27,15 @@ type reqRow struct {
 const requestCols = `id, request_type, state, justification, created_at, completed_at, schedule,
 	access_package_id, policy_id, catalog_id, target_id, requestor_id, assignment_id, answers, version`
 
-func scanRequest(r scanner) (*reqRow, error) {
+// scanRequest reads a row of requestCols, then into extra what follows.
+func scanRequest(r scanner, extra ...any) (*reqRow, error) {
 	var q reqRow
 	var typ, state, created, sched string
 	var completed sql.NullString
-	if err := r.Scan(&q.ID, &typ, &state, &q.Justification, &created, &completed, &sched,
+	dest := []any{&q.ID, &typ, &state, &q.Justification, &created, &completed, &sched,
 		&q.AccessPackageID, &q.AssignmentPolicyID, &q.CatalogID, &q.TargetID, &q.RequestorID, &q.AssignmentID,
-		&q.Answers, &q.version); err != nil {
+		&q.Answers, &q.version}
+	if err := r.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	q.RequestType = entitled.RequestType(typ)
@@ -57,9 +59,9 @@ func (s *Store) loadRequest(ctx context.Context, t *tx, id string) (*reqRow, err
 // requestInsert and requestRow make a request insert.
 const (
 	requestInsert = `INSERT INTO assignment_requests (id, request_type, state, status, justification, created_at,
-	completed_at, schedule, access_package_id, policy_id, catalog_id, target_id, requestor_id, assignment_id, answers, version)
-	VALUES `
-	requestRow = `(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	completed_at, schedule, access_package_id, policy_id, catalog_id, target_id, requestor_id, assignment_id, answers, version,
+	delivery_count) VALUES `
+	requestRow = `(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
 )
 
 const insertRequestQuery = requestInsert + requestRow
@@ -95,22 +97,23 @@ func newAssignmentArgs(q *reqRow, now time.Time) []any {
 
 const setAssignmentStateQuery = `UPDATE assignments SET state = ?, status = ? WHERE id = ?`
 
-// insertRequest stores a new request (its ID, State and CreatedDateTime set).
-func insertRequest(ctx context.Context, t *tx, r *entitled.AssignmentRequest, sched scheduleJSON) error {
-	_, err := t.exec(ctx, insertRequestQuery, requestArgs(r, sched)...)
+// insertRequest stores a new request (its ID, State and CreatedDateTime set)
+// that will have deliveries deliveries (0 while they are not made yet).
+func insertRequest(ctx context.Context, t *tx, r *entitled.AssignmentRequest, sched scheduleJSON, deliveries int) error {
+	_, err := t.exec(ctx, insertRequestQuery, requestArgs(r, sched, deliveries)...)
 	if err != nil {
 		return fmt.Errorf("insert request: %w", err)
 	}
 	return nil
 }
 
-// requestArgs are the requestRow values of a new request r (version 1);
-// it sets r.Status.
-func requestArgs(r *entitled.AssignmentRequest, sched scheduleJSON) []any {
+// requestArgs are the requestRow values of a new request r (version 1)
+// with its number of deliveries; it sets r.Status.
+func requestArgs(r *entitled.AssignmentRequest, sched scheduleJSON, deliveries int) []any {
 	r.Status = r.State.Status()
 	return []any{r.ID, string(r.RequestType), string(r.State), r.Status, r.Justification, fmtTime(r.CreatedDateTime),
 		fmtTimePtr(r.CompletedDateTime), sched.encode(), r.AccessPackageID, r.AssignmentPolicyID, r.CatalogID,
-		r.TargetID, r.RequestorID, r.AssignmentID, r.Answers, 1}
+		r.TargetID, r.RequestorID, r.AssignmentID, r.Answers, 1, deliveries}
 }
 
 // errChanged is the 409 for a request another caller changed first.
@@ -272,16 +275,16 @@ func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *
 	}
 	if insert {
 		q.State = entitled.StateDelivering
-		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule)); err != nil {
+		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule), len(scopes)); err != nil {
 			return err
 		}
 		if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
 			return err
 		}
 	} else {
-		res, err := t.exec(ctx, `UPDATE assignment_requests SET state = ?, status = ?, assignment_id = ?, version = version + 1
-			WHERE id = ? AND version = ?`, string(entitled.StateDelivering), entitled.StateDelivering.Status(), q.AssignmentID,
-			q.ID, q.version)
+		res, err := t.exec(ctx, `UPDATE assignment_requests SET state = ?, status = ?, assignment_id = ?, delivery_count = ?,
+			version = version + 1 WHERE id = ? AND version = ?`, string(entitled.StateDelivering), entitled.StateDelivering.Status(),
+			q.AssignmentID, len(scopes), q.ID, q.version)
 		if err != nil {
 			return fmt.Errorf("update request: %w", err)
 		}
@@ -322,7 +325,7 @@ func (s *Store) startOrSchedule(ctx context.Context, t *tx, a *entitled.Actor, q
 	if st := q.Schedule.StartDateTime; st != nil && st.After(now) {
 		if insert {
 			q.State = entitled.StateScheduled
-			if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule)); err != nil {
+			if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule), 0); err != nil {
 				return err
 			}
 			if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
@@ -388,7 +391,7 @@ func (s *Store) createRemoval(ctx context.Context, t *tx, a *entitled.Actor, as 
 		q.State = entitled.StateDelivered
 		q.CompletedDateTime = &now
 	}
-	if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleJSON{}); err != nil {
+	if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleJSON{}, len(grants)); err != nil {
 		return nil, err
 	}
 	if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {

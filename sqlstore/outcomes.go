@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
+	"maps"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -29,20 +29,26 @@ func (s *Store) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.
 	// No store lock: each update names the run it records, and rollUp
 	// locks the request rows before deciding.
 	return s.inUnlockedTx(ctx, func(t *tx) error {
+		made := map[string]*deliveryCounts{} // per request: deliveries made final here
 		var toRollUp []string
 		err := chunks(len(outcomes), func(lo, hi int) error {
-			ids, err := s.recordOutcomes(ctx, t, outcomes[lo:hi])
-			for _, id := range ids {
-				if !slices.Contains(toRollUp, id) {
-					toRollUp = append(toRollUp, id)
+			return s.recordOutcomes(ctx, t, outcomes[lo:hi], func(requestID string, st entitled.DeliveryStatus) {
+				c := made[requestID]
+				if c == nil {
+					c = &deliveryCounts{}
+					made[requestID] = c
+					toRollUp = append(toRollUp, requestID)
 				}
-			}
-			return err
+				c.final++
+				if st == entitled.DeliverySucceeded {
+					c.ok++
+				}
+			})
 		})
 		if err != nil {
 			return err
 		}
-		return chunks(len(toRollUp), func(lo, hi int) error { return s.rollUp(ctx, t, toRollUp[lo:hi]) })
+		return chunks(len(toRollUp), func(lo, hi int) error { return s.rollUp(ctx, t, toRollUp[lo:hi], made) })
 	})
 }
 
@@ -59,9 +65,11 @@ const recordOutcomesQuery = `WITH v(vid, vrun, vstatus, vclass, vmsg, vat, vcomp
 var outcomeColumns = append(append(textColumns("vid"), bulkColumn{"vrun", "int8"}),
 	textColumns("vstatus", "vclass", "vmsg", "vat", "vcompleted")...)
 
-// recordOutcomes updates the deliveries and returns the requests of those
-// that became final. Outcomes of an outdated run change nothing.
-func (s *Store) recordOutcomes(ctx context.Context, t *tx, outcomes []entitled.DeliveryOutcome) ([]string, error) {
+// recordOutcomes updates the deliveries and calls final for each that
+// became final, with its request. Outcomes of an outdated run change
+// nothing.
+func (s *Store) recordOutcomes(ctx context.Context, t *tx, outcomes []entitled.DeliveryOutcome,
+	final func(requestID string, st entitled.DeliveryStatus)) error {
 	args := make([]any, 0, len(outcomeColumns)*len(outcomes))
 	for _, o := range outcomes {
 		at := o.At
@@ -86,32 +94,31 @@ func (s *Store) recordOutcomes(ctx context.Context, t *tx, outcomes []entitled.D
 	}
 	src, args, err := t.db.rowsSource(outcomeColumns, args)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	rows, err := t.bulkQuery(ctx, fmt.Sprintf(recordOutcomesQuery, src), args...)
 	if err != nil {
-		return nil, fmt.Errorf("record delivery outcomes: %w", err)
+		return fmt.Errorf("record delivery outcomes: %w", err)
 	}
 	defer rows.Close()
-	var final []string
 	updated := 0
 	for rows.Next() {
 		var requestID, status string
 		if err := rows.Scan(&requestID, &status); err != nil {
-			return nil, err
+			return err
 		}
 		updated++
-		if entitled.DeliveryStatus(status).IsFinal() && !slices.Contains(final, requestID) {
-			final = append(final, requestID)
+		if st := entitled.DeliveryStatus(status); st.IsFinal() {
+			final(requestID, st)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	if updated < len(outcomes) {
 		s.Logger.Debug("ignored outdated delivery outcomes", "outcomes", len(outcomes), "recorded", updated)
 	}
-	return final, nil
+	return nil
 }
 
 func deliveryMessage(err error) string {
@@ -134,8 +141,11 @@ const rollUpCountsQuery = `WITH v(rid) AS (%s) SELECT v.rid,
 	 FROM deliveries d WHERE d.request_id = v.rid) FROM v`
 
 // rollUp sets each delivering request whose deliveries are all final to
-// the state they add up to, and its assignment's state after it.
-func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string) error {
+// the state they add up to, and its assignment's state after it. made
+// counts, per request, the deliveries this transaction made final: when
+// that is all of a request's deliveries (its delivery_count), nothing
+// needs counting.
+func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string, made map[string]*deliveryCounts) error {
 	ids := make([]any, len(requestIDs))
 	for i, id := range requestIDs {
 		ids[i] = id
@@ -149,7 +159,7 @@ func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string) error {
 	if err != nil {
 		return err
 	}
-	q := `SELECT ` + requestCols + ` FROM assignment_requests WHERE ` + cond
+	q := `SELECT ` + requestCols + `, delivery_count FROM assignment_requests WHERE ` + cond
 	if s.db.Dialect == DialectPostgres {
 		q += ` ORDER BY id FOR UPDATE`
 	}
@@ -157,27 +167,35 @@ func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string) error {
 	if err != nil {
 		return fmt.Errorf("lock requests: %w", err)
 	}
-	var qs []*reqRow
+	var qs, count []*reqRow
+	done := map[string]deliveryCounts{}
 	for rows.Next() {
-		q, err := scanRequest(rows)
+		var n int
+		q, err := scanRequest(rows, &n)
 		if err != nil {
 			rows.Close()
 			return err
 		}
-		if q.State == entitled.StateDelivering {
-			qs = append(qs, q)
+		if q.State != entitled.StateDelivering {
+			continue
+		}
+		qs = append(qs, q)
+		if m := made[q.ID]; m != nil && n > 0 && m.final == n {
+			done[q.ID] = deliveryCounts{total: n, final: n, ok: m.ok}
+		} else {
+			count = append(count, q)
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if len(qs) == 0 {
-		return nil
-	}
-	done, err := s.allFinal(ctx, t, qs)
-	if err != nil || len(done) == 0 {
-		return err
+	if len(count) > 0 {
+		counted, err := s.allFinal(ctx, t, count)
+		if err != nil {
+			return err
+		}
+		maps.Copy(done, counted)
 	}
 	settle := qs[:0]
 	for _, q := range qs {

@@ -188,7 +188,7 @@ func (s *Store) writeAdd(ctx context.Context, t *tx, a *entitled.Actor, pl *addP
 	q := pl.q
 	if q.RequestType == entitled.RequestUserAdd && pl.p.RequiresApproval() {
 		q.State = entitled.StatePendingApproval
-		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule)); err != nil {
+		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule), 0); err != nil {
 			return err
 		}
 		if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {

@@ -143,7 +143,7 @@ var (
 		"target_id", "state", "status", "schedule", "created_at"), "")
 	requestInsertMany = newInsert("assignment_requests", append(textColumns("id", "request_type", "state", "status",
 		"justification", "created_at", "completed_at", "schedule", "access_package_id", "policy_id", "catalog_id",
-		"target_id", "requestor_id", "assignment_id", "answers"), bulkColumn{"version", "int8"}), "")
+		"target_id", "requestor_id", "assignment_id", "answers"), bulkColumn{"version", "int8"}, bulkColumn{"delivery_count", "int8"}), "")
 )
 
 // writeDeliveringNow stores the requests of plans[idx] in state
@@ -162,7 +162,7 @@ func (s *Store) writeDeliveringNow(ctx context.Context, t *tx, subs []*submissio
 		q.AssignmentID = newID()
 		q.State = entitled.StateDelivering
 		assignments = append(assignments, newAssignmentArgs(q, now)...)
-		requests = append(requests, requestArgs(&q.AssignmentRequest, scheduleOf(q.Schedule))...)
+		requests = append(requests, requestArgs(&q.AssignmentRequest, scheduleOf(q.Schedule), len(plans[i].scopes))...)
 		e := requestAudit(q, "Create access package assignment request", "")
 		e.By, e.Correlation = subs[i].a, entitled.RequestIDFrom(subs[i].ctx)
 		audits = append(audits, e)
