@@ -37,7 +37,36 @@ type lc struct {
 func newLC(t *testing.T) *lc {
 	t.Helper()
 	s, sys := newTestStore(t)
-	return setupLC(t, s, sys)
+	f := setupLC(t, s, sys)
+	t.Cleanup(func() { wantDeliveryCounts(t, s.db) })
+	return f
+}
+
+// wantDeliveryCounts fails the test unless every request that has
+// deliveries records how many (assignment_requests.delivery_count): the
+// roll-up trusts that number to know a request is done without counting.
+// It runs at the end of every lifecycle test, so every path that creates
+// deliveries is checked.
+func wantDeliveryCounts(t *testing.T, db *DB) {
+	t.Helper()
+	rows, err := db.tQuery(`SELECT r.id, r.request_type, r.delivery_count,
+		(SELECT COUNT(*) FROM deliveries d WHERE d.request_id = r.id) FROM assignment_requests r`)
+	if err != nil {
+		t.Errorf("delivery counts: %v", err)
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, typ string
+		var recorded, actual int
+		if err := rows.Scan(&id, &typ, &recorded, &actual); err != nil {
+			t.Errorf("delivery counts: %v", err)
+			return
+		}
+		if recorded != actual {
+			t.Errorf("%s request %s records %d deliveries and has %d", typ, id, recorded, actual)
+		}
+	}
 }
 
 // newLCB is newLC for benchmarks: the same fixture on a store whose queue
