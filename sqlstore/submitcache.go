@@ -111,47 +111,42 @@ func (s *Store) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (
 
 // policy returns a policy by id (404 when missing).
 func (c *submitCache) policy(ctx context.Context, s *Store, t *tx, id string) (*entitled.AssignmentPolicy, error) {
-	if c == nil {
-		return s.loadPolicy(ctx, t, id)
+	var m map[string]*entitled.AssignmentPolicy
+	if c != nil {
+		m = c.policies
 	}
-	if p, ok := c.policies[id]; ok {
-		return p, nil
-	}
-	p, err := s.loadPolicy(ctx, t, id)
-	if err == nil {
-		c.policies[id] = p
-	}
-	return p, err
+	return memo(m, id, func() (*entitled.AssignmentPolicy, error) { return s.loadPolicy(ctx, t, id) })
 }
 
 // accessPackage returns a package by id (404 when missing).
 func (c *submitCache) accessPackage(ctx context.Context, s *Store, t *tx, id string) (*entitled.AccessPackage, error) {
-	if c == nil {
-		return s.loadPackage(ctx, t, id)
+	var m map[string]*entitled.AccessPackage
+	if c != nil {
+		m = c.packages
 	}
-	if p, ok := c.packages[id]; ok {
-		return p, nil
-	}
-	p, err := s.loadPackage(ctx, t, id)
-	if err == nil {
-		c.packages[id] = p
-	}
-	return p, err
+	return memo(m, id, func() (*entitled.AccessPackage, error) { return s.loadPackage(ctx, t, id) })
 }
 
 // roleScopes returns the resource role scopes of a package.
 func (c *submitCache) roleScopes(ctx context.Context, s *Store, t *tx, packageID string) ([]entitled.ResourceRoleScope, error) {
-	if c == nil {
-		return s.loadRoleScopes(ctx, t, packageID)
+	var m map[string][]entitled.ResourceRoleScope
+	if c != nil {
+		m = c.scopes
 	}
-	if sc, ok := c.scopes[packageID]; ok {
-		return sc, nil
+	return memo(m, packageID, func() ([]entitled.ResourceRoleScope, error) { return s.loadRoleScopes(ctx, t, packageID) })
+}
+
+// memo returns m[key], loading and remembering it on a miss; a nil m
+// remembers nothing. Failed loads are not remembered.
+func memo[V any](m map[string]V, key string, load func() (V, error)) (V, error) {
+	if v, ok := m[key]; ok {
+		return v, nil
 	}
-	sc, err := s.loadRoleScopes(ctx, t, packageID)
-	if err == nil {
-		c.scopes[packageID] = sc
+	v, err := load()
+	if err == nil && m != nil {
+		m[key] = v
 	}
-	return sc, err
+	return v, err
 }
 
 // userExists reports whether a user exists.
