@@ -349,8 +349,10 @@ func TestRemoveRequest(t *testing.T) {
 		return nil
 	})
 	f.wantState(rm.ID, entitled.StatePartiallyDelivered)
-	if a := f.assignment(r.AssignmentID); a.State != entitled.AssignmentDelivered {
-		t.Fatalf("partial removal changed the assignment: %s", a.State)
+	// One role was revoked, one is still granted: that is what the
+	// assignment says.
+	if a := f.assignment(r.AssignmentID); a.State != entitled.AssignmentPartiallyDelivered || a.Status != "PartiallyDelivered" {
+		t.Fatalf("assignment after a partial removal: %s (%s), want partiallyDelivered", a.State, a.Status)
 	}
 	// Removing again revokes only what is still granted.
 	rm2 := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove, AssignmentID: r.AssignmentID}
@@ -365,6 +367,46 @@ func TestRemoveRequest(t *testing.T) {
 	}
 	wantKind(t, f.s.SubmitRequest(f.as(f.admin), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove,
 		AssignmentID: r.AssignmentID}), entitled.KindInvalid)
+}
+
+// TestFailedRemovalReprocessed: a removal that revoked nothing leaves the
+// assignment delivered; reprocessed, one that revoked part of it leaves it
+// partially delivered; reprocessed again and complete, it ends it. Only
+// the failed revokes run again each time (rules 2, 4, 8).
+func TestFailedRemovalReprocessed(t *testing.T) {
+	f := newLC(t)
+	r := f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
+	f.deliverAll(ok)
+	rm := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove, AssignmentID: r.AssignmentID}
+	mustOK(t, f.s.SubmitRequest(f.as(f.admin), rm))
+	f.deliverAll(func(int, entitled.Job) error { return entitled.PermanentErrorf("directory refused") })
+	f.wantState(rm.ID, entitled.StateDeliveryFailed)
+	if a := f.assignment(r.AssignmentID); a.State != entitled.AssignmentDelivered {
+		t.Fatalf("a removal that revoked nothing left the assignment %s, want delivered", a.State)
+	}
+	mustOK(t, f.s.ReprocessRequest(f.as(f.admin), rm.ID))
+	f.deliverAll(func(i int, _ entitled.Job) error {
+		if i == 0 {
+			return entitled.PermanentErrorf("directory refused again")
+		}
+		return nil
+	})
+	f.wantState(rm.ID, entitled.StatePartiallyDelivered)
+	if a := f.assignment(r.AssignmentID); a.State != entitled.AssignmentPartiallyDelivered {
+		t.Fatalf("a removal that revoked one of two roles left the assignment %s, want partiallyDelivered", a.State)
+	}
+	mustOK(t, f.s.ReprocessRequest(f.as(f.admin), rm.ID))
+	jobs := f.newDeliverJobs()
+	if len(jobs) != 1 {
+		t.Fatalf("reprocess ran %d revokes, want only the one that failed", len(jobs))
+	}
+	for _, j := range jobs {
+		f.attempt(j, nil, true)
+	}
+	f.wantState(rm.ID, entitled.StateDelivered)
+	if a := f.assignment(r.AssignmentID); a.State != entitled.AssignmentExpired {
+		t.Fatalf("a completed removal left the assignment %s, want expired", a.State)
+	}
 }
 
 func TestUserRemoveNeedsPolicy(t *testing.T) {

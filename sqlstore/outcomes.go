@@ -257,7 +257,8 @@ func (s *Store) allFinal(ctx context.Context, t *tx, qs []*reqRow) (map[string]d
 // settle moves locked delivering requests to their rolled-up states with
 // one update per state, audits them in one insert and updates their
 // assignments: states in one update per state, expiry for those with an
-// end time, and expiry at once for a delivered removal.
+// end time, expiry at once for a delivered removal and partially
+// delivered for a partial one.
 func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[string]deliveryCounts) error {
 	if len(qs) == 0 {
 		return nil
@@ -276,8 +277,15 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 		switch {
 		case q.AssignmentID == "":
 		case q.RequestType.IsRemove():
-			if state == entitled.StateDelivered {
+			// A removal that revoked everything ends the assignment; one
+			// that revoked only part leaves it partially delivered, which
+			// is what the user still has (reprocess the removal, or remove
+			// again, to finish); one that revoked nothing changes nothing.
+			switch state {
+			case entitled.StateDelivered:
 				expireNow = append(expireNow, q.AssignmentID)
+			case entitled.StatePartiallyDelivered:
+				assignments[entitled.AssignmentPartiallyDelivered] = append(assignments[entitled.AssignmentPartiallyDelivered], q.AssignmentID)
 			}
 		default:
 			as := entitled.AssignmentStateFor(state)
