@@ -14,10 +14,13 @@ import (
 )
 
 // transientCodes are LDAP result codes a retry may cure: the server is
-// busy, unavailable, or ran out of time, or the connection failed.
+// busy, unavailable, or ran out of time, or the connection failed. Not
+// unwillingToPerform: servers answer it for what they will not do at all
+// (a DN outside their naming contexts, a read-only replica, a policy), so
+// it fails at once and says so.
 var transientCodes = []uint16{
 	goldap.LDAPResultTimeLimitExceeded, goldap.LDAPResultAdminLimitExceeded, goldap.LDAPResultBusy,
-	goldap.LDAPResultUnavailable, goldap.LDAPResultUnwillingToPerform, goldap.LDAPResultLoopDetect,
+	goldap.LDAPResultUnavailable, goldap.LDAPResultLoopDetect,
 	goldap.LDAPResultOther, goldap.ErrorNetwork, goldap.ErrorUnexpectedResponse, goldap.LDAPResultServerDown,
 	goldap.LDAPResultTimeout, goldap.LDAPResultConnectError,
 }
@@ -104,6 +107,8 @@ func (c *Connector) classify(err error, what string) error {
 		return c.permanentf("%s: %s may not do this (insufficient access rights); grant it write access to the groups", what, c.cfg.BindDN)
 	case goldap.LDAPResultConfidentialityRequired, goldap.LDAPResultStrongAuthRequired:
 		return c.permanentf("%s: the LDAP server requires an encrypted connection (%s); use an ldaps:// URL or config.startTLS", what, describe(err))
+	case goldap.LDAPResultUnwillingToPerform:
+		return c.permanentf("%s: the LDAP server at %s will not do this (%s); check that the DN is in a naming context it holds and that it accepts writes there", what, c.url(), describe(err))
 	}
 	return c.permanentf("%s: %s", what, describe(err))
 }

@@ -114,6 +114,11 @@ func TestPermanentErrorsSayWhatIsWrong(t *testing.T) {
 	wantError(t, "last member", c.Revoke(ctx, grantOf("alice", "cn=solo,"+slapdtest.GroupsDN, RoleMember)),
 		entitled.Permanent, "without members")
 
+	// A group DN outside every naming context the server holds: slapd is
+	// unwilling to perform; retrying cannot help.
+	wantError(t, "group outside the directory", c.Grant(ctx, grantOf("alice", "cn=g,dc=elsewhere,dc=com", RoleMember)),
+		entitled.Permanent, "cn=g,dc=elsewhere,dc=com", "will not do this", "no global superior knowledge")
+
 	noName := grantOf("alice", group, RoleMember)
 	noName.Subject.PrincipalName = ""
 	wantError(t, "subject without principalName", c.Grant(ctx, noName), entitled.Permanent, "principalName", "config.userFilter")
