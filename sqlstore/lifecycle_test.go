@@ -263,6 +263,13 @@ func TestCancel(t *testing.T) {
 	if len(ds) != 1 || ds[0].Action != entitled.ActionRevoke || ds[0].Role.ID != succeeded.Role.ID || ds[0].SystemID != succeeded.SystemID {
 		t.Fatalf("revokes: %+v", ds)
 	}
+	// The canceled request's history names the removal, and the removal names it.
+	if states := f.auditStates(r.ID); !strings.Contains(states[len(states)-1], rm.ID) {
+		t.Fatalf("the canceled request's last audit event %q does not name removal %s", states[len(states)-1], rm.ID)
+	}
+	if !strings.Contains(rm.Justification, r.ID) {
+		t.Fatalf("the removal's justification %q does not name the canceled request %s", rm.Justification, r.ID)
+	}
 	if a := f.assignment(r.AssignmentID); !a.State.IsLive() {
 		t.Fatal("assignment expired before the revoke was delivered")
 	}

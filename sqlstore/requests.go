@@ -633,9 +633,16 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		_, err = s.createRemoval(ctx, t, a, as, entitled.RequestSystemRemove, entitled.SystemActor.User.ID,
+		rm, err := s.createRemoval(ctx, t, a, as, entitled.RequestSystemRemove, entitled.SystemActor.User.ID,
 			"revokes what canceled request "+q.ID+" delivered", grants)
-		return err
+		if err != nil {
+			return err
+		}
+		// The canceled request's own history names the removal, as the
+		// removal's justification names the canceled request.
+		return s.audit(ctx, t, a, auditEntry{Activity: "Revoke what a canceled request delivered", Operation: "Update",
+			TargetID: q.ID, TargetType: requestTargetType, TargetName: string(q.RequestType), CatalogID: q.CatalogID,
+			After: map[string]string{"state": string(q.State), "removalRequestId": rm.ID}})
 	})
 }
 
