@@ -23,6 +23,11 @@ import (
 // maxSubmitBatch bounds the submissions of one batch.
 const maxSubmitBatch = 200
 
+// submitBatchTimeout bounds one batch's transaction: a database that stops
+// answering fails the batch (each caller then tries alone, under its own
+// context) instead of holding every later submission behind it.
+const submitBatchTimeout = 30 * time.Second
+
 // submission is one caller's add request waiting for a batch.
 type submission struct {
 	ctx context.Context // the caller's: its request id goes to the audit log
@@ -40,7 +45,7 @@ type submitted struct {
 // the stored request into r.
 func (s *Store) submitAddBatched(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
 	s.submitOnce.Do(func() {
-		s.submits = &coalesce.Batcher[*submission, submitted]{Apply: s.submitAdds, Max: maxSubmitBatch,
+		s.submits = &coalesce.Batcher[*submission, submitted]{Apply: s.submitAdds, Max: maxSubmitBatch, Timeout: submitBatchTimeout,
 			Missing: func() submitted { return submitted{err: errors.New("submission lost by its batch")} }}
 	})
 	res, err := s.submits.Do(ctx, []*submission{{ctx: ctx, a: a, r: *r}})
