@@ -126,7 +126,9 @@ func (h *handler) routes() {
 
 	m.HandleFunc("GET /governance/{$}", h.authed(h.governancePage))
 	m.HandleFunc("GET /governance/packages/{id}", h.authed(h.packageRedirect))
-	m.HandleFunc("GET /governance/packages/{id}/overview", h.authed(h.packageOverview))
+	m.HandleFunc("GET /governance/packages/{id}/overview", h.authed(h.manageOverview))
+	m.HandleFunc("POST /governance/packages/{id}/overview", h.authed(h.editPackage))
+	m.HandleFunc("POST /governance/packages/{id}/delete", h.authed(h.deletePackage))
 	m.HandleFunc("GET /governance/packages/{id}/roles", h.authed(h.packageRoles))
 	m.HandleFunc("GET /governance/packages/{id}/policies", h.authed(h.packagePoliciesTab))
 	m.HandleFunc("GET /governance/packages/{id}/assignments", h.authed(h.packageAssignments))
@@ -140,8 +142,10 @@ func (h *handler) routes() {
 
 	m.HandleFunc("GET /governance/packages/{id}/roles/add", h.authed(h.addRoleForm))
 	m.HandleFunc("POST /governance/packages/{id}/roles/add", h.authed(h.addRole))
+	m.HandleFunc("POST /governance/packages/{id}/roles/remove", h.authed(h.removePackageRole))
 	m.HandleFunc("GET /governance/packages/{id}/policies/add", h.authed(h.addPolicyForm))
 	m.HandleFunc("POST /governance/packages/{id}/policies/add", h.authed(h.addPolicy))
+	m.HandleFunc("POST /governance/packages/{id}/policies/{policy}/delete", h.authed(h.deletePackagePolicy))
 
 	m.HandleFunc("GET /admin/catalogs", h.authed(h.catalogsPage))
 	m.HandleFunc("GET /admin/catalogs/new", h.authed(h.newCatalogForm))
@@ -152,6 +156,8 @@ func (h *handler) routes() {
 	m.HandleFunc("POST /admin/catalogs/{id}", h.authed(h.editCatalog))
 	m.HandleFunc("GET /admin/catalogs/{id}/resources/add", h.authed(h.addResourcePage))
 	m.HandleFunc("POST /admin/catalogs/{id}/resources", h.authed(h.addResource))
+	m.HandleFunc("POST /admin/catalogs/{id}/resources/{resource}/remove", h.authed(h.removeCatalogResource))
+	m.HandleFunc("POST /admin/catalogs/{id}/delete", h.authed(h.deleteCatalog))
 	m.HandleFunc("POST /admin/catalogs/{id}/roles", h.authed(h.addCatalogRole))
 	m.HandleFunc("POST /admin/catalogs/{id}/roles/{ra}/remove", h.authed(h.removeCatalogRole))
 

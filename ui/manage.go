@@ -1,0 +1,278 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Changing and removing what administrators create: a package's name,
+// description and visibility; deleting a package, a policy, a catalog;
+// removing a resource role from a package and a resource from a catalog.
+// Forms are shown only to users whose role allows the action, but every
+// handler leaves the decision to the domain service: a forged post is
+// refused by the service and changes nothing.
+
+func init() {
+	for k, v := range map[string]string{
+		"packageSaved":    "The access package was saved.",
+		"packageDeleted":  "The access package was deleted with its policies and resource roles.",
+		"roleRemoved":     "The resource role was removed from the access package. Users who already have it keep it until their assignment is removed.",
+		"policyDeleted":   "The policy was deleted.",
+		"catalogDeleted":  "The catalog was deleted.",
+		"resourceRemoved": "The resource was removed from the catalog.",
+	} {
+		flashes[k] = v
+	}
+}
+
+// packageEditForm is what the edit-package form was filled with.
+type packageEditForm struct {
+	Name, Description string
+	Hidden            bool
+	Error             string
+}
+
+// pkgManageOverviewData is a package's Overview tab with the edit and
+// delete forms for those who may manage the package.
+type pkgManageOverviewData struct {
+	pkgOverviewData
+	// CanManage shows the edit and delete forms.
+	CanManage   bool
+	Edit        packageEditForm
+	DeleteError string
+}
+
+// manageOverview shows a package's Overview tab.
+func (h *handler) manageOverview(c *call) {
+	p, ok := h.viewablePackage(c)
+	if !ok {
+		return
+	}
+	h.showOverview(c, p, packageEditForm{Name: p.DisplayName, Description: p.Description, Hidden: p.IsHidden}, "", http.StatusOK)
+}
+
+// showOverview renders the Overview tab with the forms as filled.
+func (h *handler) showOverview(c *call, p *entitled.AccessPackage, edit packageEditForm, deleteErr string, status int) {
+	d := pkgManageOverviewData{pkgOverviewData: pkgOverviewData{base: c.base(p.DisplayName+" — Overview", "governance"), Package: *p,
+		Tab: "overview", Catalog: p.CatalogID, Created: when(p.CreatedDateTime), Modified: when(p.ModifiedDateTime)},
+		CanManage: c.actor.Can(entitled.OpManagePackages, p.CatalogID), Edit: edit, DeleteError: deleteErr}
+	if cat, err := h.svc.Catalogs.Catalog(c.ctx, p.CatalogID); err == nil {
+		d.Catalog = cat.DisplayName
+	}
+	scopes, err := h.svc.AccessPackages.ResourceRoleScopes(c.ctx, p.ID)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	pols, err := h.packagePolicies(c, p.ID)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	d.Roles, d.Policies = len(scopes), len(pols)
+	h.render(c.w, c.r, status, "pkgoverview", &d)
+}
+
+// userError reports whether a service error is one the page should show
+// beside its form (bad input, a conflict) rather than as an error page.
+func userError(err error) (*entitled.Error, bool) {
+	e := entitled.AsError(err)
+	switch e.Kind {
+	case entitled.KindInternal, entitled.KindForbidden, entitled.KindUnauthorized:
+		return e, false
+	}
+	return e, true
+}
+
+// pathPackage loads the package named by the path; it shows the error
+// itself. It does not check the caller's role: the services do.
+func (h *handler) pathPackage(c *call) (*entitled.AccessPackage, bool) {
+	p, err := h.svc.AccessPackages.AccessPackage(c.ctx, c.r.PathValue("id"))
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return nil, false
+	}
+	return p, true
+}
+
+// editPackage saves a package's name, description and visibility.
+func (h *handler) editPackage(c *call) {
+	p, ok := h.pathPackage(c)
+	if !ok {
+		return
+	}
+	f := packageEditForm{Name: strings.TrimSpace(c.r.PostForm.Get("name")), Description: strings.TrimSpace(c.r.PostForm.Get("description")),
+		Hidden: c.r.PostForm.Get("hidden") == "on"}
+	if f.Name == "" {
+		f.Error = "Enter a name for the access package."
+		h.showOverview(c, p, f, "", http.StatusBadRequest)
+		return
+	}
+	upd := entitled.AccessPackageUpdate{DisplayName: &f.Name, Description: &f.Description, IsHidden: &f.Hidden}
+	if _, err := h.svc.AccessPackages.UpdateAccessPackage(c.ctx, p.ID, upd); err != nil {
+		if e, show := userError(err); show && c.actor.Can(entitled.OpManagePackages, p.CatalogID) {
+			f.Error = "Nothing was saved: " + e.Message
+			h.showOverview(c, p, f, "", e.Kind.HTTPStatus())
+			return
+		}
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	http.Redirect(c.w, c.r, packagePath(p.ID, "overview")+"?done=packageSaved", http.StatusSeeOther)
+}
+
+// confirmed reports whether the "I understand" box of a delete form was
+// ticked.
+func confirmed(c *call) bool { return c.r.PostForm.Get("confirm") == "on" }
+
+// deletePackage deletes a package after the confirm box was ticked.
+func (h *handler) deletePackage(c *call) {
+	p, ok := h.pathPackage(c)
+	if !ok {
+		return
+	}
+	edit := packageEditForm{Name: p.DisplayName, Description: p.Description, Hidden: p.IsHidden}
+	if !confirmed(c) {
+		h.showOverview(c, p, edit, "Tick “I understand” to confirm that "+p.DisplayName+" should be deleted. Nothing was deleted.", http.StatusBadRequest)
+		return
+	}
+	if err := h.svc.AccessPackages.DeleteAccessPackage(c.ctx, p.ID); err != nil {
+		if e, show := userError(err); show && c.actor.Can(entitled.OpManagePackages, p.CatalogID) {
+			h.showOverview(c, p, edit, "Nothing was deleted: "+e.Message, e.Kind.HTTPStatus())
+			return
+		}
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	http.Redirect(c.w, c.r, "/governance/?done=packageDeleted", http.StatusSeeOther)
+}
+
+// removePackageRole removes a resource role from a package. The form
+// names the role as the Resource roles tab shows it: connected system,
+// resource origin id and role origin id.
+func (h *handler) removePackageRole(c *call) {
+	p, ok := h.pathPackage(c)
+	if !ok {
+		return
+	}
+	pf := c.r.PostForm
+	system, resource, role := pf.Get("system"), pf.Get("resource"), pf.Get("role")
+	scopes, err := h.svc.AccessPackages.ResourceRoleScopes(c.ctx, p.ID)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	id := ""
+	for _, s := range scopes {
+		if firstNonEmpty(s.Role.OriginSystem, s.Resource.OriginSystem) == system && s.Resource.OriginID == resource && s.Role.OriginID == role {
+			id = s.ID
+			break
+		}
+	}
+	if id == "" {
+		h.renderError(c.w, c.r, c, http.StatusNotFound, "The role "+role+" of "+resource+" in "+system+" is not part of "+p.DisplayName+
+			" (it may have been removed already). Reload the Resource roles tab.")
+		return
+	}
+	if err := h.svc.AccessPackages.RemoveResourceRoleScope(c.ctx, p.ID, id); err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	http.Redirect(c.w, c.r, packagePath(p.ID, "roles")+"?done=roleRemoved", http.StatusSeeOther)
+}
+
+// deletePackagePolicy deletes a policy of the package of the path.
+func (h *handler) deletePackagePolicy(c *call) {
+	p, ok := h.pathPackage(c)
+	if !ok {
+		return
+	}
+	pol, err := h.svc.Policies.Policy(c.ctx, c.r.PathValue("policy"))
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	if pol.AccessPackageID != p.ID {
+		h.renderError(c.w, c.r, c, http.StatusNotFound, "That policy is not one of "+p.DisplayName+".")
+		return
+	}
+	if err := h.svc.Policies.DeletePolicy(c.ctx, pol.ID); err != nil {
+		if e, show := userError(err); show {
+			h.renderError(c.w, c.r, c, e.Kind.HTTPStatus(), "The policy "+pol.DisplayName+" was not deleted: "+e.Message)
+			return
+		}
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	http.Redirect(c.w, c.r, packagePath(p.ID, "policies")+"?done=policyDeleted", http.StatusSeeOther)
+}
+
+// pathCatalog loads the catalog named by the path; it shows the error
+// itself. It does not check the caller's role: the services do.
+func (h *handler) pathCatalog(c *call) (*entitled.Catalog, bool) {
+	cat, err := h.svc.Catalogs.Catalog(c.ctx, c.r.PathValue("id"))
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return nil, false
+	}
+	return cat, true
+}
+
+// catalogRefused shows why a change to a catalog was refused: beside the
+// catalog's details for its editors, else as an error page.
+func (h *handler) catalogRefused(c *call, cat *entitled.Catalog, status int, msg string) {
+	if c.actor.Can(entitled.OpEditCatalog, cat.ID) {
+		h.showCatalog(c, cat, catalogForm{Name: cat.DisplayName, Description: cat.Description, Error: msg}, catalogRoleForm{}, status)
+		return
+	}
+	h.renderError(c.w, c.r, c, status, msg)
+}
+
+// deleteCatalog deletes a catalog after the confirm box was ticked.
+func (h *handler) deleteCatalog(c *call) {
+	cat, ok := h.pathCatalog(c)
+	if !ok {
+		return
+	}
+	if !confirmed(c) {
+		h.catalogRefused(c, cat, http.StatusBadRequest, "Tick “I understand” to confirm that the catalog "+cat.DisplayName+" should be deleted. Nothing was deleted.")
+		return
+	}
+	if err := h.svc.Catalogs.DeleteCatalog(c.ctx, cat.ID); err != nil {
+		if e, show := userError(err); show {
+			h.catalogRefused(c, cat, e.Kind.HTTPStatus(), "Nothing was deleted: "+e.Message)
+			return
+		}
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	http.Redirect(c.w, c.r, "/admin/catalogs?done=catalogDeleted", http.StatusSeeOther)
+}
+
+// removeCatalogResource removes a resource from a catalog (an adminRemove
+// resource request).
+func (h *handler) removeCatalogResource(c *call) {
+	cat, ok := h.pathCatalog(c)
+	if !ok {
+		return
+	}
+	rr := &entitled.ResourceRequest{RequestType: entitled.RequestAdminRemove, CatalogID: cat.ID,
+		Resource: entitled.Resource{ID: c.r.PathValue("resource")}}
+	if err := h.svc.Catalogs.CreateResourceRequest(c.ctx, rr); err != nil {
+		if e, show := userError(err); show {
+			h.catalogRefused(c, cat, e.Kind.HTTPStatus(), "The resource was not removed: "+e.Message)
+			return
+		}
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	http.Redirect(c.w, c.r, catalogPath(cat.ID)+"?done=resourceRemoved", http.StatusSeeOther)
+}
+
+// packagePath is the path of a package's tab.
+func packagePath(id, tab string) string {
+	return "/governance/packages/" + url.PathEscape(id) + "/" + tab
+}
