@@ -45,8 +45,8 @@ type pkgManageOverviewData struct {
 	DeleteError string
 }
 
-// manageOverview shows a package's Overview tab.
-func (h *handler) manageOverview(c *call) {
+// packageOverview shows a package's Overview tab.
+func (h *handler) packageOverview(c *call) {
 	p, ok := h.viewablePackage(c)
 	if !ok {
 		return

@@ -27,31 +27,6 @@ func (h *handler) packageRedirect(c *call) {
 	http.Redirect(c.w, c.r, "/governance/packages/"+url.PathEscape(c.r.PathValue("id"))+"/overview", http.StatusSeeOther)
 }
 
-// packageOverview shows a package's description and facts.
-func (h *handler) packageOverview(c *call) {
-	p, ok := h.viewablePackage(c)
-	if !ok {
-		return
-	}
-	d := pkgOverviewData{base: c.base(p.DisplayName+" — Overview", "governance"), Package: *p, Tab: "overview",
-		Catalog: p.CatalogID, Created: when(p.CreatedDateTime), Modified: when(p.ModifiedDateTime)}
-	if cat, err := h.svc.Catalogs.Catalog(c.ctx, p.CatalogID); err == nil {
-		d.Catalog = cat.DisplayName
-	}
-	scopes, err := h.svc.AccessPackages.ResourceRoleScopes(c.ctx, p.ID)
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	pols, err := h.packagePolicies(c, p.ID)
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	d.Roles, d.Policies = len(scopes), len(pols)
-	h.render(c.w, c.r, http.StatusOK, "pkgoverview", &d)
-}
-
 // roleRow is a resource role scope as the Resource roles tab shows it.
 type roleRow struct {
 	Resource       string

@@ -126,7 +126,7 @@ func (h *handler) routes() {
 
 	m.HandleFunc("GET /governance/{$}", h.authed(h.governancePage))
 	m.HandleFunc("GET /governance/packages/{id}", h.authed(h.packageRedirect))
-	m.HandleFunc("GET /governance/packages/{id}/overview", h.authed(h.manageOverview))
+	m.HandleFunc("GET /governance/packages/{id}/overview", h.authed(h.packageOverview))
 	m.HandleFunc("POST /governance/packages/{id}/overview", h.authed(h.editPackage))
 	m.HandleFunc("POST /governance/packages/{id}/delete", h.authed(h.deletePackage))
 	m.HandleFunc("GET /governance/packages/{id}/roles", h.authed(h.packageRoles))
