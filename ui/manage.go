@@ -15,19 +15,6 @@ import (
 // handler leaves the decision to the domain service: a forged post is
 // refused by the service and changes nothing.
 
-func init() {
-	for k, v := range map[string]string{
-		"packageSaved":    "The access package was saved.",
-		"packageDeleted":  "The access package was deleted with its policies and resource roles.",
-		"roleRemoved":     "The resource role was removed from the access package. Users who already have it keep it until their assignment is removed.",
-		"policyDeleted":   "The policy was deleted.",
-		"catalogDeleted":  "The catalog was deleted.",
-		"resourceRemoved": "The resource was removed from the catalog.",
-	} {
-		flashes[k] = v
-	}
-}
-
 // packageEditForm is what the edit-package form was filled with.
 type packageEditForm struct {
 	Name, Description string

@@ -76,6 +76,12 @@ func (c *call) base(title, nav string) base {
 
 // flashes are the messages shown after a redirect (?done=…).
 var flashes = map[string]string{
+	"packageSaved":       "The access package was saved.",
+	"packageDeleted":     "The access package was deleted with its policies and resource roles.",
+	"roleRemoved":        "The resource role was removed from the access package. Users who already have it keep it until their assignment is removed.",
+	"policyDeleted":      "The policy was deleted.",
+	"catalogDeleted":     "The catalog was deleted.",
+	"resourceRemoved":    "The resource was removed from the catalog.",
 	"requested":          "Your request was submitted.",
 	"canceled":           "The request was canceled.",
 	"approved":           "You approved the request.",
