@@ -245,16 +245,11 @@ type DeliveryWork struct {
 // Engine is the store side used by the delivery engine and the scheduler;
 // it acts as the system and needs no actor.
 type Engine interface {
-	// DeliveryWork loads a delivery to attempt; ErrStale (a *Error of kind
-	// conflict) when the delivery is final or was started again since.
-	DeliveryWork(ctx context.Context, deliveryID string, run int) (*DeliveryWork, error)
-	// DeliveryWorks loads several deliveries to attempt in one go, in the
-	// order given; an entry is nil where DeliveryWork would be stale or
-	// not found. The error is for a failure of the store itself.
+	// DeliveryWorks loads deliveries to attempt in one go, in the order
+	// given; an entry is nil where the delivery is final, on another run
+	// than the one named, or gone. The error is for a failure of the store
+	// itself.
 	DeliveryWorks(ctx context.Context, runs []DeliveryRun) ([]*DeliveryWork, error)
-	// RecordDeliveryOutcome stores an attempt's result and, when the
-	// delivery is final, rolls its request up.
-	RecordDeliveryOutcome(ctx context.Context, o DeliveryOutcome) error
 	// RecordDeliveryOutcomes records several outcomes in one transaction,
 	// rolling each request up once.
 	RecordDeliveryOutcomes(ctx context.Context, os []DeliveryOutcome) error
@@ -266,5 +261,6 @@ type Engine interface {
 	TimeOutApprovalStage(ctx context.Context, requestID, stageID string) error
 }
 
-// CodeStale marks work that no longer applies (Engine.DeliveryWork).
+// CodeStale marks work that no longer applies (a delivery that is final
+// or on another run, an outcome of an outdated run).
 const CodeStale = "Stale"

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 
@@ -27,36 +26,19 @@ func ignoreNotFound(err error) error {
 	return err
 }
 
-// DeliveryWork loads a delivery to attempt with its target subject and its
-// full connected system; a CodeStale conflict when the delivery is final or
-// was started again (another run) since the job was queued.
+// DeliveryWork loads one delivery to attempt (DeliveryWorks for one); a
+// CodeStale conflict when it is final, was started again (another run)
+// since the job was queued, or no longer exists.
 func (s *Store) DeliveryWork(ctx context.Context, deliveryID string, run int) (*entitled.DeliveryWork, error) {
-	var u entitled.User
-	row := s.db.queryRow(ctx, deliveryWorkQuery, deliveryID)
-	d, err := scanDelivery(row, &u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail)
+	works, err := s.DeliveryWorks(ctx, []entitled.DeliveryRun{{ID: deliveryID, Run: run}})
 	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, errStale("delivery %s no longer exists", deliveryID)
-		}
 		return nil, err
 	}
-	if d.Status.IsFinal() {
-		return nil, errStale("delivery %s is already %s", deliveryID, d.Status)
+	if works[0] == nil {
+		return nil, errStale("delivery %s run %d no longer applies: it is final, on another run, or gone", deliveryID, run)
 	}
-	if d.Run != run {
-		return nil, errStale("delivery %s is on run %d, not %d", deliveryID, d.Run, run)
-	}
-	sys, err := scanSystem(s.db.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE id = ?`, d.SystemID))
-	if err != nil {
-		return nil, notFound(err, "connected system", d.SystemID)
-	}
-	return &entitled.DeliveryWork{Delivery: *d, System: *sys, Grant: entitled.Grant{Subject: entitled.SubjectOf(u),
-		Resource: d.Resource, Role: d.Role, RequestID: d.RequestID, DeliveryID: d.ID, IdempotencyKey: d.IdempotencyKey()}}, nil
+	return works[0], nil
 }
-
-const deliveryWorkQuery = `SELECT ` + deliveryCols + `, u.id, u.user_principal_name, u.display_name, u.mail
-	FROM deliveries d JOIN assignment_requests r ON r.id = d.request_id JOIN users u ON u.id = r.target_id
-	WHERE d.id = ?`
 
 // scheduleExpiry queues the expire job of an assignment with an end time,
 // once per end time (recorded in its schedule).
