@@ -56,29 +56,20 @@ func (s *Store) loadRequest(ctx context.Context, t *tx, id string) (*reqRow, err
 	return q, nil
 }
 
-// requestInsert and requestRow make a request insert.
-const (
-	requestInsert = `INSERT INTO assignment_requests (id, request_type, state, status, justification, created_at,
-	completed_at, schedule, access_package_id, policy_id, catalog_id, target_id, requestor_id, assignment_id, answers, version,
-	delivery_count) VALUES `
-	requestRow = `(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
-)
-
-const insertRequestQuery = requestInsert + requestRow
-
 const setRequestStateQuery = `UPDATE assignment_requests SET state = ?, status = ?, completed_at = ?, version = version + 1
 	WHERE id = ? AND version = ?`
 
-// assignmentInsert and assignmentRow make an assignment insert.
-const (
-	assignmentInsert = `INSERT INTO assignments (id, access_package_id, policy_id, catalog_id, target_id, state, status,
-	schedule, created_at) VALUES `
-	assignmentRow = `(?,?,?,?,?,?,?,?,?)`
+// assignmentInsert and requestInsert store new assignments and requests,
+// one or a batch, with the values of newAssignmentArgs and requestArgs.
+var (
+	assignmentInsert = newInsert("assignments", textColumns("id", "access_package_id", "policy_id", "catalog_id",
+		"target_id", "state", "status", "schedule", "created_at"), "")
+	requestInsert = newInsert("assignment_requests", append(textColumns("id", "request_type", "state", "status",
+		"justification", "created_at", "completed_at", "schedule", "access_package_id", "policy_id", "catalog_id",
+		"target_id", "requestor_id", "assignment_id", "answers"), bulkColumn{"version", "int8"}, bulkColumn{"delivery_count", "int8"}), "")
 )
 
-const insertAssignmentQuery = assignmentInsert + assignmentRow
-
-// newAssignmentArgs are the assignmentRow values of the assignment a
+// newAssignmentArgs are the assignmentInsert values of the assignment a
 // request starting delivery now creates (q.AssignmentID set): delivering,
 // starting now (or at the request's earlier start), ending per its
 // expiration.
@@ -100,14 +91,14 @@ const setAssignmentStateQuery = `UPDATE assignments SET state = ?, status = ? WH
 // insertRequest stores a new request (its ID, State and CreatedDateTime set)
 // that will have deliveries deliveries (0 while they are not made yet).
 func insertRequest(ctx context.Context, t *tx, r *entitled.AssignmentRequest, sched scheduleJSON, deliveries int) error {
-	_, err := t.exec(ctx, insertRequestQuery, requestArgs(r, sched, deliveries)...)
+	err := requestInsert.run(ctx, t, requestArgs(r, sched, deliveries), nil)
 	if err != nil {
 		return fmt.Errorf("insert request: %w", err)
 	}
 	return nil
 }
 
-// requestArgs are the requestRow values of a new request r (version 1)
+// requestArgs are the requestInsert values of a new request r (version 1)
 // with its number of deliveries; it sets r.Status.
 func requestArgs(r *entitled.AssignmentRequest, sched scheduleJSON, deliveries int) []any {
 	r.Status = r.State.Status()
@@ -270,7 +261,7 @@ func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *
 		return entitled.Invalidf("access package %s has no resource roles to deliver; add a resource role scope first", q.AccessPackageID)
 	}
 	q.AssignmentID = newID()
-	if _, err := t.exec(ctx, insertAssignmentQuery, newAssignmentArgs(q, now)...); err != nil {
+	if err := assignmentInsert.run(ctx, t, newAssignmentArgs(q, now), nil); err != nil {
 		return fmt.Errorf("insert assignment: %w", err)
 	}
 	if insert {

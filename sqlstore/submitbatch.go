@@ -141,16 +141,6 @@ func (s *Store) submitBatch(ctx context.Context, t *tx, subs []*submission, out 
 	return nil
 }
 
-// assignmentInsertMany and requestInsertMany store new assignments and
-// requests, with the values of newAssignmentArgs and requestArgs.
-var (
-	assignmentInsertMany = newInsert("assignments", textColumns("id", "access_package_id", "policy_id", "catalog_id",
-		"target_id", "state", "status", "schedule", "created_at"), "")
-	requestInsertMany = newInsert("assignment_requests", append(textColumns("id", "request_type", "state", "status",
-		"justification", "created_at", "completed_at", "schedule", "access_package_id", "policy_id", "catalog_id",
-		"target_id", "requestor_id", "assignment_id", "answers"), bulkColumn{"version", "int8"}, bulkColumn{"delivery_count", "int8"}), "")
-)
-
 // writeDeliveringNow stores the requests of plans[idx] in state
 // delivering with their assignments, audit events, deliveries and jobs,
 // one multi-row insert per table: what startDelivery does for one. Their
@@ -173,10 +163,10 @@ func (s *Store) writeDeliveringNow(ctx context.Context, t *tx, subs []*submissio
 		audits = append(audits, e)
 		ds = append(ds, grantDeliveries(q.ID, q.AssignmentID, plans[i].scopes, now)...)
 	}
-	if err := assignmentInsertMany.run(ctx, t, assignments, nil); err != nil {
+	if err := assignmentInsert.run(ctx, t, assignments, nil); err != nil {
 		return fmt.Errorf("insert assignments: %w", err)
 	}
-	if err := requestInsertMany.run(ctx, t, requests, nil); err != nil {
+	if err := requestInsert.run(ctx, t, requests, nil); err != nil {
 		return fmt.Errorf("insert requests: %w", err)
 	}
 	if err := s.auditMany(ctx, t, entitled.SystemActor, audits); err != nil {
