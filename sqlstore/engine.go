@@ -40,26 +40,48 @@ func (s *Store) DeliveryWork(ctx context.Context, deliveryID string, run int) (*
 	return works[0], nil
 }
 
-// scheduleExpiry queues the expire job of an assignment with an end time,
-// once per end time (recorded in its schedule).
-func (s *Store) scheduleExpiry(ctx context.Context, t *tx, assignmentID string) error {
-	as, raw, err := scanAssignment(t.queryRow(ctx, `SELECT `+assignmentCols+` FROM assignments WHERE id = ?`, assignmentID))
+// scheduleExpiries queues the expire job of each assignment with an end
+// time, once per end time (recorded in its schedule): one query to read
+// them, one update and one insert of jobs for all.
+func (s *Store) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs []any) error {
+	cond, args, err := s.db.idIn("id", assignmentIDs)
 	if err != nil {
 		return err
 	}
-	end := endOf(as.Schedule)
-	if end == nil {
-		return nil
-	}
-	j := decodeSchedule(raw)
-	if j.ExpireJobAt == fmtTime(*end) {
-		return nil
-	}
-	j.ExpireJobAt = fmtTime(*end)
-	if _, err := t.exec(ctx, `UPDATE assignments SET schedule = ? WHERE id = ?`, j.encode(), assignmentID); err != nil {
+	rows, err := t.bulkQuery(ctx, `SELECT `+assignmentCols+` FROM assignments WHERE `+cond, args...)
+	if err != nil {
 		return err
 	}
-	return s.enqueue(ctx, t, entitled.Job{Kind: entitled.JobExpire, AssignmentID: assignmentID, RunAt: *end})
+	var jobs []entitled.Job
+	var schedules []any // id, schedule per row
+	for rows.Next() {
+		as, raw, err := scanAssignment(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		end := endOf(as.Schedule)
+		j := decodeSchedule(raw)
+		if end == nil || j.ExpireJobAt == fmtTime(*end) {
+			continue
+		}
+		j.ExpireJobAt = fmtTime(*end)
+		schedules = append(schedules, as.ID, j.encode())
+		jobs = append(jobs, entitled.Job{Kind: entitled.JobExpire, AssignmentID: as.ID, RunAt: *end})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(jobs) == 0 {
+		return err
+	}
+	src, args, err := s.db.rowsSource(textColumns("vid", "vschedule"), schedules)
+	if err != nil {
+		return err
+	}
+	if _, err := t.bulkExec(ctx, `WITH v(vid, vschedule) AS (`+src+`)
+		UPDATE assignments SET schedule = v.vschedule FROM v WHERE assignments.id = v.vid`, args...); err != nil {
+		return fmt.Errorf("record expiry: %w", err)
+	}
+	return s.enqueue(ctx, t, jobs...)
 }
 
 // ExpireAssignment removes a live assignment whose end time has passed

@@ -429,6 +429,30 @@ func TestUserRemoveNeedsPolicy(t *testing.T) {
 }
 
 // Rule 8: expiry creates a systemRemove request once the end has passed.
+// TestExpiryQueuedOnce: an assignment's expire job is queued once per end
+// time, though its request rolls up twice (partially delivered, then
+// delivered after a reprocess).
+func TestExpiryQueuedOnce(t *testing.T) {
+	f := newLC(t)
+	p := f.newPolicy(func(p *entitled.AssignmentPolicy) {
+		p.Expiration = entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 48 * time.Hour}
+	})
+	r := f.mustAdd(entitled.RequestUserAdd, p, f.alice)
+	f.deliverAll(func(i int, _ entitled.Job) error {
+		if i == 1 {
+			return entitled.PermanentErrorf("refused")
+		}
+		return nil
+	})
+	f.wantState(r.ID, entitled.StatePartiallyDelivered)
+	mustOK(t, f.s.ReprocessRequest(f.as(f.admin), r.ID))
+	f.deliverAll(ok)
+	f.wantState(r.ID, entitled.StateDelivered)
+	if exp := f.jobs(entitled.JobExpire); len(exp) != 1 || exp[0].AssignmentID != r.AssignmentID {
+		t.Fatalf("expire jobs after two roll-ups: %+v, want one", exp)
+	}
+}
+
 func TestExpiry(t *testing.T) {
 	f := newLC(t)
 	p := f.newPolicy(func(p *entitled.AssignmentPolicy) {

@@ -267,7 +267,8 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 	byState := map[entitled.RequestState][]any{}
 	assignments := map[entitled.AssignmentState][]any{}
 	audits := make([]auditEntry, 0, len(qs))
-	var expireNow, schedule []string
+	var expireNow []string
+	var schedule []any
 	for _, q := range qs {
 		state := counts[q.ID].state()
 		byState[state] = append(byState[state], q.ID)
@@ -327,8 +328,8 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 			return err
 		}
 	}
-	for _, id := range schedule {
-		if err := s.scheduleExpiry(ctx, t, id); err != nil {
+	if len(schedule) > 0 {
+		if err := s.scheduleExpiries(ctx, t, schedule); err != nil {
 			return err
 		}
 	}
