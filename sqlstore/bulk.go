@@ -42,16 +42,6 @@ func (db *DB) bulkArgs(args []any) []any {
 	return append([]any{pgx.QueryExecModeExec}, args...)
 }
 
-// argsFor returns args for a statement over rows rows: kept prepared for
-// the few rows one request brings (the same text recurs), unprepared for a
-// batch's (bulkArgs).
-func (db *DB) argsFor(rows int, args []any) []any {
-	if rows <= preparedRows {
-		return args
-	}
-	return db.bulkArgs(args)
-}
-
 // bulkExec runs a set-based statement whose text depends on its row count.
 func (t *tx) bulkExec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	return t.exec(ctx, q, t.db.bulkArgs(args)...)
@@ -72,7 +62,3 @@ func chunks(n int, fn func(lo, hi int) error) error {
 	}
 	return nil
 }
-
-// preparedRows is the most ids a lookup has for its text to be worth
-// keeping prepared: the few shapes a single request produces.
-const preparedRows = 4

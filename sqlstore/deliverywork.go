@@ -82,8 +82,13 @@ func (s *Store) loadSystems(ctx context.Context, systems map[string]*entitled.Co
 	for id := range systems {
 		ids = append(ids, id)
 	}
-	rows, err := s.db.SQL.QueryContext(ctx, s.db.rebind(`SELECT `+systemCols+` FROM systems WHERE id IN (`+inList(len(ids))+`)`),
-		s.db.argsFor(len(ids), ids)...)
+	cond, args, err := s.db.idIn("id", ids)
+	if err != nil {
+		return err
+	}
+	// The text is the same for any number of systems on PostgreSQL (an
+	// array), so it stays prepared; systems are few, any plan is cheap.
+	rows, err := s.db.SQL.QueryContext(ctx, s.db.rebind(`SELECT `+systemCols+` FROM systems WHERE `+cond), args...)
 	if err != nil {
 		return fmt.Errorf("load connected systems: %w", err)
 	}
