@@ -46,6 +46,13 @@ type GroupService interface {
 	AddGroupMember(ctx context.Context, groupID, userID string) error
 	RemoveGroupMember(ctx context.Context, groupID, userID string) error
 	GroupMembers(ctx context.Context, groupID string, opt ListOptions) (Page[User], error)
+	// AddGroupOwner makes a user an owner of a group: an owner may add the
+	// group to the catalogs they own (MayAddResource).
+	AddGroupOwner(ctx context.Context, groupID, userID string) error
+	// RemoveGroupOwner removes an owner of a group.
+	RemoveGroupOwner(ctx context.Context, groupID, userID string) error
+	// GroupOwners lists the owners of a group.
+	GroupOwners(ctx context.Context, groupID string, opt ListOptions) (Page[User], error)
 }
 
 // RoleAssignmentService manages directory roles (directory == true,
@@ -172,6 +179,9 @@ type SystemService interface {
 	// CheckSystem tests the system's connection and credentials: nil when
 	// they work, else the connector's classified error.
 	CheckSystem(ctx context.Context, id string) error
+	// DelegatedSystems lists the systems delegated to a catalog, for those
+	// who may edit it: their id, name and kind, no config.
+	DelegatedSystems(ctx context.Context, catalogID string) ([]ConnectedSystem, error)
 }
 
 // AuditService reads the audit log (filterable by activityDateTime and

@@ -8,14 +8,18 @@ import (
 // ConnectedSystem is a target system with its connection settings and retry
 // policy. Config values named by the kind's SecretFields are write-only.
 type ConnectedSystem struct {
-	ID               string
-	Name             string
-	Kind             string
-	Config           map[string]any
-	Retry            RetryPolicy
-	BuiltIn          bool
-	CreatedDateTime  time.Time
-	ModifiedDateTime time.Time
+	ID      string
+	Name    string
+	Kind    string
+	Config  map[string]any
+	Retry   RetryPolicy
+	BuiltIn bool
+	// DelegatedCatalogIDs lists the catalogs whose owners may add this
+	// system's resources (see MayAddResource). Only tenant administrators
+	// set it; the built-in directory has none (its groups have owners).
+	DelegatedCatalogIDs []string
+	CreatedDateTime     time.Time
+	ModifiedDateTime    time.Time
 }
 
 // RetryPolicy says how transient delivery errors are retried.
@@ -59,6 +63,9 @@ type SystemUpdate struct {
 	Name   *string
 	Config map[string]any
 	Retry  *RetryPolicy
+	// DelegatedCatalogIDs, when set, replaces the list of catalogs the
+	// system is delegated to.
+	DelegatedCatalogIDs *[]string
 }
 
 // Grant is what a connector needs to grant or revoke one resource role for one subject.

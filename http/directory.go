@@ -227,40 +227,4 @@ func (s *Server) registerDirectory() {
 		}
 		return noContent(w)
 	})
-	rt.handle("GET", "/v1.0/groups/{id}/members", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query())
-		if err != nil {
-			return err
-		}
-		pg, err := s.svc.Groups.GroupMembers(r.Context(), p["id"], q.List)
-		if err != nil {
-			return err
-		}
-		return writePage(s, w, r, "directoryObjects", pg, q.Select, func(u entitled.User) (any, error) {
-			return struct {
-				Type string `json:"@odata.type"`
-				userWire
-			}{"#microsoft.graph.user", toUser(u)}, nil
-		})
-	})
-	rt.handle("POST", "/v1.0/groups/{id}/members/$ref", func(w http.ResponseWriter, r *http.Request, p params) error {
-		var in refInput
-		if err := s.decode(r, &in); err != nil {
-			return err
-		}
-		uid, err := refID(in.ODataID)
-		if err != nil {
-			return err
-		}
-		if err := s.svc.Groups.AddGroupMember(r.Context(), p["id"], uid); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
-	rt.handle("DELETE", "/v1.0/groups/{id}/members/{userId}/$ref", func(w http.ResponseWriter, r *http.Request, p params) error {
-		if err := s.svc.Groups.RemoveGroupMember(r.Context(), p["id"], p["userId"]); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
 }

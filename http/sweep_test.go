@@ -75,6 +75,7 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 	e.do("PUT", "/v1.0/users/"+w.id["alice"]+"/manager/$ref", map[string]any{"@odata.id": e.srv.URL + "/v1.0/users/" + w.id["mgr"]}).must(t, 204)
 	w.id["group"] = str(mk("/v1.0/groups", map[string]any{"displayName": "Sales", "mailNickname": "sales"})["id"])
 	e.do("POST", "/v1.0/groups/"+w.id["group"]+"/members/$ref", map[string]any{"@odata.id": e.srv.URL + "/v1.0/users/" + w.id["alice"]}).must(t, 204)
+	e.do("POST", "/v1.0/groups/"+w.id["group"]+"/owners/$ref", map[string]any{"@odata.id": e.srv.URL + "/v1.0/users/" + w.id["alice"]}).must(t, 204)
 	w.id["cat"] = str(mk(em+"/catalogs", map[string]any{"displayName": "Sales", "state": "published"})["id"])
 	w.id["sys"] = str(mk("/api/v1/systems", map[string]any{"name": "hooks", "kind": "webhook",
 		"config": map[string]any{"url": w.hook.URL, "secret": "shh"}, "retry": map[string]any{"maxAttempts": 3}})["id"])
@@ -129,6 +130,7 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 		"/v1.0/users/{id}":                                                w.id["alice"],
 		"/v1.0/groups/{id}":                                               w.id["group"],
 		"/v1.0/groups/{id}/members/{userId}":                              w.id["alice"],
+		"/v1.0/groups/{id}/owners/{userId}":                               w.id["alice"],
 		"/v1.0/roleManagement/directory/roleAssignments/{id}":             w.id["dirRA"],
 		"/v1.0/roleManagement/entitlementManagement/roleAssignments/{id}": w.id["emRA"],
 		em + "/catalogs/{id}":                                             w.id["cat"],
@@ -221,6 +223,7 @@ func (w *sweepWorld) samples() map[string]sample {
 		"POST /v1.0/groups":                   {body: groupBody},
 		"PATCH /v1.0/groups/{id}":             {body: groupBody},
 		"POST /v1.0/groups/{id}/members/$ref": {body: map[string]any{"@odata.id": url + "/v1.0/users/" + w.id["bob"]}},
+		"POST /v1.0/groups/{id}/owners/$ref":  {body: map[string]any{"@odata.id": url + "/v1.0/users/" + w.id["bob"]}},
 		"POST /v1.0/roleManagement/directory/roleAssignments": {body: map[string]any{"principalId": w.id["ua"],
 			"roleDefinitionId": roleUserAdmin, "directoryScopeId": "/"},
 			invalid: []invalidValue{bad("roleDefinitionId", "not-a-role", 400, 404), bad("directoryScopeId", "/nowhere")}},

@@ -26,14 +26,17 @@ type retryInput struct {
 
 // systemWire is a connected system; secrets are redacted by the service.
 type systemWire struct {
-	ID               string         `json:"id"`
-	Name             string         `json:"name"`
-	Kind             string         `json:"kind"`
-	Config           map[string]any `json:"config"`
-	Retry            retryWire      `json:"retry"`
-	BuiltIn          bool           `json:"builtIn"`
-	CreatedDateTime  *string        `json:"createdDateTime"`
-	ModifiedDateTime *string        `json:"modifiedDateTime"`
+	ID      string         `json:"id"`
+	Name    string         `json:"name"`
+	Kind    string         `json:"kind"`
+	Config  map[string]any `json:"config"`
+	Retry   retryWire      `json:"retry"`
+	BuiltIn bool           `json:"builtIn"`
+	// DelegatedCatalogIDs lists the catalogs whose owners may add this
+	// system's resources.
+	DelegatedCatalogIDs []string `json:"delegatedCatalogIds"`
+	CreatedDateTime     *string  `json:"createdDateTime"`
+	ModifiedDateTime    *string  `json:"modifiedDateTime"`
 }
 
 func toSystem(cs entitled.ConnectedSystem) systemWire {
@@ -42,7 +45,11 @@ func toSystem(cs entitled.ConnectedSystem) systemWire {
 		cfg = map[string]any{}
 	}
 	iso := func(d time.Duration) *string { v := entitled.FormatISODuration(d); return &v }
-	return systemWire{ID: cs.ID, Name: cs.Name, Kind: cs.Kind, Config: cfg, BuiltIn: cs.BuiltIn,
+	delegated := cs.DelegatedCatalogIDs
+	if delegated == nil {
+		delegated = []string{}
+	}
+	return systemWire{ID: cs.ID, Name: cs.Name, Kind: cs.Kind, Config: cfg, BuiltIn: cs.BuiltIn, DelegatedCatalogIDs: delegated,
 		Retry:           retryWire{MaxAttempts: cs.Retry.MaxAttempts, InitialBackoff: iso(cs.Retry.InitialBackoff), MaxBackoff: iso(cs.Retry.MaxBackoff)},
 		CreatedDateTime: fmtTime(cs.CreatedDateTime), ModifiedDateTime: fmtTime(cs.ModifiedDateTime)}
 }
@@ -52,6 +59,9 @@ type systemInput struct {
 	Kind   string         `json:"kind"`
 	Config map[string]any `json:"config"`
 	Retry  *retryInput    `json:"retry"`
+	// DelegatedCatalogIDs, when sent, replaces the catalogs the system is
+	// delegated to.
+	DelegatedCatalogIDs *[]string `json:"delegatedCatalogIds"`
 }
 
 // retry merges the input over base.
@@ -85,6 +95,9 @@ func (s *Server) registerSystems() {
 			return err
 		}
 		cs := &entitled.ConnectedSystem{Name: str(in.Name), Kind: in.Kind, Config: in.Config, Retry: entitled.DefaultRetryPolicy}
+		if in.DelegatedCatalogIDs != nil {
+			cs.DelegatedCatalogIDs = *in.DelegatedCatalogIDs
+		}
 		if in.Retry != nil {
 			var err error
 			if cs.Retry, err = in.Retry.apply(cs.Retry); err != nil {
@@ -128,7 +141,7 @@ func (s *Server) registerSystems() {
 		if err := s.decode(r, &in); err != nil {
 			return err
 		}
-		upd := entitled.SystemUpdate{Name: in.Name, Config: in.Config}
+		upd := entitled.SystemUpdate{Name: in.Name, Config: in.Config, DelegatedCatalogIDs: in.DelegatedCatalogIDs}
 		if in.Retry != nil {
 			cur, err := s.svc.Systems.System(r.Context(), p["id"])
 			if err != nil {

@@ -27,8 +27,8 @@ import (
 
 // ExportTables are entitled's tables in dependency order: the order Export
 // writes them and Import expects them.
-var ExportTables = []string{"users", "groups", "group_members", "role_assignments", "tokens", "systems", "catalogs",
-	"resources", "resource_roles", "resource_requests", "access_packages", "resource_role_scopes", "policies",
+var ExportTables = []string{"users", "groups", "group_members", "group_owners", "role_assignments", "tokens", "systems", "catalogs",
+	"system_catalogs", "resources", "resource_roles", "resource_requests", "access_packages", "resource_role_scopes", "policies",
 	"assignments", "assignment_requests", "approval_stages", "deliveries", "audit_events"}
 
 // NotExported are entitled's tables an export leaves out on purpose: web
@@ -37,7 +37,8 @@ var ExportTables = []string{"users", "groups", "group_members", "role_assignment
 var NotExported = []string{"ui_login_links", "ui_sessions"}
 
 // exportOrder is the ORDER BY of each table: its primary key.
-var exportOrder = map[string]string{"group_members": "group_id, user_id"}
+var exportOrder = map[string]string{"group_members": "group_id, user_id", "group_owners": "group_id, user_id",
+	"system_catalogs": "system_id, catalog_id"}
 
 // ExportLine is one line of an export: a row of a table, by column name.
 type ExportLine struct {

@@ -83,6 +83,10 @@ func populate(t *testing.T, f *lc) {
 	mustOK(t, err)
 	mustOK(t, f.s.CreateResourceRequest(f.sys, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd,
 		CatalogID: f.catalog, Resource: entitled.Resource{OriginID: f.group, OriginSystem: entitled.OriginSystemAadGroup}}))
+	mustOK(t, f.s.AddGroupOwner(f.sys, f.group, f.approver.ID))
+	delegated := []string{f.catalog}
+	_, err = f.s.UpdateSystem(f.sys, f.systems[0], entitled.SystemUpdate{DelegatedCatalogIDs: &delegated})
+	mustOK(t, err)
 }
 
 // dumpTables reads every exported table of db, row by row in primary-key
@@ -92,8 +96,8 @@ func dumpTables(t *testing.T, db *DB) map[string][]string {
 	out := map[string][]string{}
 	for _, table := range ExportTables {
 		order := "id"
-		if table == "group_members" {
-			order = "group_id, user_id"
+		if o := exportOrder[table]; o != "" {
+			order = o
 		}
 		rows, err := db.SQL.Query(`SELECT * FROM ` + table + ` ORDER BY ` + order)
 		mustOK(t, err)

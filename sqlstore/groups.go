@@ -151,69 +151,16 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 // AddGroupMember adds a user to a group (OpManageUsers); adding a member
 // twice is a 409.
 func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) error {
-	a, err := authorized(ctx, entitled.OpManageUsers, "")
-	if err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(t *tx) error {
-		g, err := s.loadGroup(ctx, t, groupID)
-		if err != nil {
-			return err
-		}
-		u, err := s.findUser(ctx, t, userID)
-		if err != nil {
-			return asInvalid(err, "member")
-		}
-		_, err = t.exec(ctx, `INSERT INTO group_members (group_id, user_id) VALUES (?,?)`, g.ID, u.ID)
-		if isUniqueViolation(err) {
-			return entitled.Conflictf("user %s is already a member of group %s", u.UserPrincipalName, g.DisplayName)
-		}
-		if err != nil {
-			return err
-		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Add member to group", Operation: "Update", TargetID: g.ID, TargetType: "Group",
-			TargetName: g.DisplayName, After: map[string]string{"memberId": u.ID, "userPrincipalName": u.UserPrincipalName}})
-	})
+	return s.addToGroup(ctx, groupMembers, groupID, userID)
 }
 
 // RemoveGroupMember removes a user from a group (OpManageUsers); 404 when
 // the user is not a member.
 func (s *Store) RemoveGroupMember(ctx context.Context, groupID, userID string) error {
-	a, err := authorized(ctx, entitled.OpManageUsers, "")
-	if err != nil {
-		return err
-	}
-	return s.inTx(ctx, func(t *tx) error {
-		g, err := s.loadGroup(ctx, t, groupID)
-		if err != nil {
-			return err
-		}
-		res, err := t.exec(ctx, `DELETE FROM group_members WHERE group_id = ? AND user_id = ?`, g.ID, userID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return entitled.NotFoundf("user %q is not a member of group %s", userID, g.DisplayName)
-		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Remove member from group", Operation: "Update", TargetID: g.ID,
-			TargetType: "Group", TargetName: g.DisplayName, Before: map[string]string{"memberId": userID}})
-	})
+	return s.removeFromGroup(ctx, groupMembers, groupID, userID)
 }
 
 // GroupMembers lists the users of a group, with the user filter fields.
 func (s *Store) GroupMembers(ctx context.Context, groupID string, opt entitled.ListOptions) (entitled.Page[entitled.User], error) {
-	if _, err := actor(ctx); err != nil {
-		return entitled.Page[entitled.User]{}, err
-	}
-	if err := s.inTx(ctx, func(t *tx) error { _, err := s.loadGroup(ctx, t, groupID); return err }); err != nil {
-		return entitled.Page[entitled.User]{}, err
-	}
-	return listRows(ctx, s, opt, userFields, "users", "id", userCols,
-		"id IN (SELECT user_id FROM group_members WHERE group_id = ?)", []any{groupID}, func(r scanner) (entitled.User, error) {
-			u, err := scanUser(r)
-			if err != nil {
-				return entitled.User{}, err
-			}
-			return *u, nil
-		}, func(u entitled.User) string { return u.ID })
+	return s.groupUsers(ctx, groupMembers, groupID, opt)
 }

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -166,15 +165,7 @@ func (s *Store) loadSystem(ctx context.Context, t *tx, id string) (*entitled.Con
 
 // isGroupMember reports whether the user is a member of the group.
 func (s *Store) isGroupMember(ctx context.Context, t *tx, groupID, userID string) (bool, error) {
-	var one int
-	err := t.queryRow(ctx, `SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?`, groupID, userID).Scan(&one)
-	if err == sql.ErrNoRows {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return true, nil
+	return s.inGroup(ctx, t, groupMembers, groupID, userID)
 }
 
 // groupMemberIDs lists the user ids of a group's members, in id order.

@@ -150,7 +150,9 @@ func connectorMessage(err error) string {
 }
 
 // CreateResourceRequest adds (adminAdd) or removes (adminRemove) a catalog
-// resource (OpEditCatalog). For adminAdd the connector describes the
+// resource (OpEditCatalog). An add also obeys entitled.MayAddResource: only
+// tenant administrators add any resource, catalog owners only what they own
+// or what was delegated to their catalog. For adminAdd the connector describes the
 // resource outside any transaction; the resource, its roles, the request
 // and the audit event then commit together.
 func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.ResourceRequest) error {
@@ -185,8 +187,10 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 		if _, err = s.loadCatalog(ctx, t, rr.CatalogID); err != nil {
 			return err
 		}
-		sys, err = s.findSystemByOrigin(ctx, t, rr.Resource.OriginSystem)
-		return err
+		if sys, err = s.findSystemByOrigin(ctx, t, rr.Resource.OriginSystem); err != nil {
+			return err
+		}
+		return s.mayAddResource(ctx, t, a, sys, rr)
 	}); err != nil {
 		return err
 	}
@@ -218,6 +222,11 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 	}
 	return s.inTx(ctx, func(t *tx) error {
 		if _, err := s.loadCatalog(ctx, t, rr.CatalogID); err != nil {
+			return err
+		}
+		// Ownership or delegation may have been withdrawn while the
+		// connector answered.
+		if err := s.mayAddResource(ctx, t, a, sys, rr); err != nil {
 			return err
 		}
 		now := s.now()
@@ -262,6 +271,15 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 		return s.audit(ctx, t, a, auditEntry{Activity: "Add resource to catalog", Operation: "Add", TargetID: res.ID,
 			TargetType: "AccessPackageResource", TargetName: res.DisplayName, CatalogID: res.CatalogID, After: res})
 	})
+}
+
+// mayAddResource applies entitled.MayAddResource to the resource rr adds.
+func (s *Store) mayAddResource(ctx context.Context, t *tx, a *entitled.Actor, sys *entitled.ConnectedSystem, rr *entitled.ResourceRequest) error {
+	o, err := s.resourceOwnership(ctx, t, a, sys, rr.CatalogID, rr.Resource.OriginID)
+	if err != nil {
+		return err
+	}
+	return entitled.MayAddResource(a, o)
 }
 
 func (s *Store) insertResourceRequest(ctx context.Context, t *tx, rr *entitled.ResourceRequest) error {

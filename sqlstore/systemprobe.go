@@ -10,17 +10,29 @@ import (
 // Browsing and testing a connected system call its connector, outside any
 // transaction; they need the right to read systems.
 
-// connectorOf loads a system (full config) and builds its connector.
-func (s *Store) connectorOf(ctx context.Context, id string) (*entitled.ConnectedSystem, entitled.Connector, error) {
+// connectorOf loads a system (full config) and builds its connector, for
+// those who may read systems, or (delegated) for owners of a catalog the
+// system is delegated to.
+func (s *Store) connectorOf(ctx context.Context, id string, delegated bool) (*entitled.ConnectedSystem, entitled.Connector, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := canReadSystems(a); err != nil {
-		return nil, nil, err
+	readErr := canReadSystems(a)
+	if readErr != nil && !delegated {
+		return nil, nil, readErr
 	}
 	var sys *entitled.ConnectedSystem
-	if err := s.inTx(ctx, func(t *tx) (err error) { sys, err = s.findSystem(ctx, t, id); return err }); err != nil {
+	if err := s.inTx(ctx, func(t *tx) (err error) {
+		sys, err = s.findSystem(ctx, t, id)
+		switch {
+		case readErr == nil:
+			return err
+		case err != nil:
+			return readErr // tell nothing of systems the caller may not read
+		}
+		return s.mayBrowseDelegated(ctx, t, a, sys, readErr)
+	}); err != nil {
 		return nil, nil, err
 	}
 	if s.connectors == nil {
@@ -34,9 +46,10 @@ func (s *Store) connectorOf(ctx context.Context, id string) (*entitled.Connected
 }
 
 // SystemResources lists resources of a connected system whose connector can
-// list them.
+// list them: for tenant administrators, and for the owners of a catalog the
+// system is delegated to (what they may add).
 func (s *Store) SystemResources(ctx context.Context, id, search string, opt entitled.ListOptions) (entitled.Page[entitled.ResourceInfo], error) {
-	sys, conn, err := s.connectorOf(ctx, id)
+	sys, conn, err := s.connectorOf(ctx, id, true)
 	if err != nil {
 		return entitled.Page[entitled.ResourceInfo]{}, err
 	}
@@ -62,7 +75,7 @@ func (s *Store) SystemResources(ctx context.Context, id, search string, opt enti
 
 // CheckSystem tests a connected system's connection and credentials.
 func (s *Store) CheckSystem(ctx context.Context, id string) error {
-	sys, conn, err := s.connectorOf(ctx, id)
+	sys, conn, err := s.connectorOf(ctx, id, false)
 	if err != nil {
 		return err
 	}
@@ -77,4 +90,19 @@ func (s *Store) CheckSystem(ctx context.Context, id string) error {
 		return entitled.TransientErrorf("%v", err)
 	}
 	return nil
+}
+
+// mayBrowseDelegated allows browsing a system to whoever may edit a catalog
+// the system is delegated to; otherwise it returns refused.
+func (s *Store) mayBrowseDelegated(ctx context.Context, t *tx, a *entitled.Actor, sys *entitled.ConnectedSystem, refused error) error {
+	list := []*entitled.ConnectedSystem{sys}
+	if err := s.loadSystemCatalogs(ctx, t, list); err != nil {
+		return err
+	}
+	for _, cat := range sys.DelegatedCatalogIDs {
+		if a.Can(entitled.OpEditCatalog, cat) {
+			return nil
+		}
+	}
+	return refused
 }

@@ -66,12 +66,12 @@ func checkSystemName(name string) error {
 	return nil
 }
 
-// canReadSystems: tenant administrators and User Administrators.
+// canReadSystems: reading a connected system (its address, settings,
+// resources and connection test) is managing it, for Global and Identity
+// Governance Administrators only (OpManageSystems). Owners of a catalog a
+// system is delegated to may browse its resources (SystemResources).
 func canReadSystems(a *entitled.Actor) error {
-	if a.IsTenantAdmin() || a.HasDirectoryRole(entitled.RoleUserAdministrator) {
-		return nil
-	}
-	return entitled.Forbiddenf("only Global, Identity Governance and User Administrators may read connected systems")
+	return a.Authorize(entitled.OpManageSystems, "")
 }
 
 // redacted returns a copy of sys whose config has no secrets.
@@ -179,6 +179,9 @@ func (s *Store) CreateSystem(ctx context.Context, sys *entitled.ConnectedSystem)
 		if err != nil {
 			return err
 		}
+		if err := s.setSystemCatalogs(ctx, t, sys, sys.DelegatedCatalogIDs); err != nil {
+			return err
+		}
 		*sys = *s.redacted(sys)
 		return s.audit(ctx, t, a, auditEntry{Activity: "Create connected system", Operation: "Add", TargetID: sys.ID,
 			TargetType: "ConnectedSystem", TargetName: sys.Name, After: sys})
@@ -195,7 +198,12 @@ func (s *Store) System(ctx context.Context, id string) (*entitled.ConnectedSyste
 		return nil, err
 	}
 	var sys *entitled.ConnectedSystem
-	err = s.inTx(ctx, func(t *tx) (err error) { sys, err = s.findSystem(ctx, t, id); return err })
+	err = s.inTx(ctx, func(t *tx) (err error) {
+		if sys, err = s.findSystem(ctx, t, id); err != nil {
+			return err
+		}
+		return s.loadSystemCatalogs(ctx, t, []*entitled.ConnectedSystem{sys})
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -211,13 +219,22 @@ func (s *Store) Systems(ctx context.Context, opt entitled.ListOptions) (entitled
 	if err := canReadSystems(a); err != nil {
 		return entitled.Page[entitled.ConnectedSystem]{}, err
 	}
-	return listRows(ctx, s, opt, systemFields, "systems", "id", systemCols, "", nil, func(r scanner) (entitled.ConnectedSystem, error) {
+	page, err := listRows(ctx, s, opt, systemFields, "systems", "id", systemCols, "", nil, func(r scanner) (entitled.ConnectedSystem, error) {
 		sys, err := scanSystem(r)
 		if err != nil {
 			return entitled.ConnectedSystem{}, err
 		}
 		return *s.redacted(sys), nil
 	}, func(sys entitled.ConnectedSystem) string { return sys.ID })
+	if err != nil {
+		return page, err
+	}
+	list := make([]*entitled.ConnectedSystem, len(page.Items))
+	for i := range page.Items {
+		list[i] = &page.Items[i]
+	}
+	err = s.inTx(ctx, func(t *tx) error { return s.loadSystemCatalogs(ctx, t, list) })
+	return page, err
 }
 
 // UpdateSystem applies a PATCH (OpManageSystems): config is merged key by
@@ -232,6 +249,9 @@ func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.System
 	err = s.inTx(ctx, func(t *tx) error {
 		sys, err := s.findSystem(ctx, t, id)
 		if err != nil {
+			return err
+		}
+		if err := s.loadSystemCatalogs(ctx, t, []*entitled.ConnectedSystem{sys}); err != nil {
 			return err
 		}
 		before := s.redacted(sys)
@@ -268,6 +288,11 @@ func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.System
 				return err
 			}
 			sys.Retry = *upd.Retry
+		}
+		if upd.DelegatedCatalogIDs != nil {
+			if err := s.setSystemCatalogs(ctx, t, sys, *upd.DelegatedCatalogIDs); err != nil {
+				return err
+			}
 		}
 		cfg, err := json.Marshal(sys.Config)
 		if err != nil {

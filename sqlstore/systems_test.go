@@ -22,7 +22,7 @@ func TestSystemsRedactSecretsEverywhere(t *testing.T) {
 		}
 	}
 	noSecret("CreateSystem", f.web)
-	got, err := s.System(f.as(t, "userAdmin"), "CRM")
+	got, err := s.System(f.as(t, "igAdmin"), "CRM")
 	mustOK(t, err)
 	noSecret("System", got)
 	page, err := s.Systems(sys, entitled.ListOptions{})

@@ -88,13 +88,22 @@ func TestCatalogPageOwnerEdits(t *testing.T) {
 	}
 
 	// Resources: the owner may not read connected systems, so the add page
-	// offers only the typed form.
-	add := olly.get("/admin/catalogs/"+w.cat+"/resources/add").see(t, 200, `id="resource-form"`, `name="originId"`)
+	// offers only the typed form, and says who may add what.
+	add := olly.get("/admin/catalogs/"+w.cat+"/resources/add").see(t, 200, `id="resource-form"`, `name="originId"`, `id="who-may-add"`)
 	if strings.Contains(add.body, `id="browse"`) {
 		t.Error("the add-resource page offers browsing systems to a catalog owner, who may not read them")
 	}
 	olly.submit("/admin/catalogs/"+w.cat+"/resources", url.Values{"system": {"crm"}, "originId": {""}}).see(t, 400, "origin id", `value="crm"`)
 	olly.submit("/admin/catalogs/"+w.cat+"/resources", url.Values{"system": {"nosuch"}, "originId": {"x"}}).see(t, http.StatusNotFound, `no connected system named &#34;nosuch&#34;`, `value="nosuch"`)
+	// A system not delegated to the catalog is refused; once delegated, the
+	// owner may browse it and add its resources.
+	olly.submit("/admin/catalogs/"+w.cat+"/resources", url.Values{"system": {"crm"}, "originId": {"app-billing"}, "displayName": {"Billing"}}).
+		see(t, http.StatusForbidden, "delegatedCatalogIds")
+	delegated := []string{w.cat}
+	if _, err := w.store.UpdateSystem(w.sys(), "crm", entitled.SystemUpdate{DelegatedCatalogIDs: &delegated}); err != nil {
+		t.Fatal(err)
+	}
+	olly.get("/admin/catalogs/"+w.cat+"/resources/add").see(t, 200, `id="browse"`, "crm (webhook)")
 	olly.submit("/admin/catalogs/"+w.cat+"/resources", url.Values{"system": {"crm"}, "originId": {"app-billing"}, "displayName": {"Billing"}}).
 		redirect(t, "/admin/catalogs/"+w.cat+"?done=resourceAdded")
 	olly.get("/admin/catalogs/"+w.cat).see(t, 200, "Billing", "app-billing")

@@ -60,12 +60,20 @@ func (h *handler) showAddResource(c *call, cat *entitled.Catalog, form resourceF
 	q := c.r.URL.Query()
 	d := addResourceData{base: c.base("Add a resource to "+cat.DisplayName, "catalogs"), Catalog: *cat, Form: form,
 		Search: strings.TrimSpace(q.Get("q")), SkipToken: q.Get("skiptoken")}
+	// Tenant administrators browse every system; catalog owners those
+	// delegated to this catalog (the resources they may add).
+	var systems []entitled.ConnectedSystem
+	var err error
 	if canManageSystems(c.actor) {
-		systems, err := h.allSystems(c)
-		if err != nil && entitled.ErrorKind(err) != entitled.KindForbidden {
-			h.fail(c.w, c.r, c, err)
-			return
-		}
+		systems, err = h.allSystems(c)
+	} else {
+		systems, err = h.svc.Systems.DelegatedSystems(c.ctx, cat.ID)
+	}
+	if err != nil && entitled.ErrorKind(err) != entitled.KindForbidden {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	if len(systems) > 0 {
 		d.CanBrowse = err == nil
 		chosen := q.Get("system")
 		for _, s := range systems {
