@@ -9,10 +9,28 @@ type Catalog struct {
 	DisplayName         string
 	Description         string
 	CatalogType         string // userManaged
-	State               string // published | unpublished
+	State               string // CatalogPublished or CatalogUnpublished
 	IsExternallyVisible bool
 	CreatedDateTime     time.Time
 	ModifiedDateTime    time.Time
+}
+
+// Catalog states (Graph's accessPackageCatalogState).
+const (
+	CatalogPublished   = "published"
+	CatalogUnpublished = "unpublished"
+)
+
+// Requestable decides the rule "packages of an unpublished catalog cannot be
+// requested": nil for a published catalog, else a 400 *Error saying why. It
+// holds for every add request, direct assignments included; administrators
+// still see and edit what the catalog holds.
+func (c *Catalog) Requestable() error {
+	if c.State == CatalogUnpublished {
+		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "assignment.accessPackageId",
+			Message: "catalog " + c.DisplayName + " is unpublished: its access packages cannot be requested or assigned until an owner publishes it"}
+	}
+	return nil
 }
 
 // CatalogUpdate holds the fields of a PATCH to a catalog; nil means unchanged.

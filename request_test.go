@@ -1,6 +1,7 @@
 package entitled_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -133,5 +134,71 @@ func TestPolicyValidate(t *testing.T) {
 		if err := p.Validate(); entitled.ErrorKind(err) != entitled.KindInvalid {
 			t.Errorf("%s: Validate = %v, want a 400", name, err)
 		}
+	}
+}
+
+func TestRequestSchedule(t *testing.T) {
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	at := func(d time.Duration) *time.Time { v := now.Add(d); return &v }
+	oneDay := entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: day}
+	fixed := entitled.Expiration{Type: entitled.ExpirationAfterDate, EndDateTime: at(10 * day)}
+	none := entitled.Expiration{Type: entitled.ExpirationNone}
+	cases := []struct {
+		name    string
+		policy  entitled.Expiration
+		custom  entitled.Schedule
+		target  string // "" when accepted
+		wantExp entitled.Expiration
+	}{
+		{"no custom expiration keeps the policy's", oneDay, entitled.Schedule{StartDateTime: at(day)}, "", oneDay},
+		{"shorter duration", oneDay, entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: time.Hour}}, "",
+			entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: time.Hour}},
+		{"the same duration", oneDay, entitled.Schedule{Expiration: oneDay}, "", oneDay},
+		{"noExpiration under a one-day policy", oneDay, entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationNone}}, "schedule.expiration.type", oneDay},
+		{"notSpecified under a one-day policy", oneDay, entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationNotSpecified}}, "schedule.expiration.type", oneDay},
+		{"a hundred years under a one-day policy", oneDay, entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 36500 * day}},
+			"schedule.expiration.duration", oneDay},
+		{"an end date past a one-day policy", oneDay, entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationAfterDate, EndDateTime: at(2 * day)}},
+			"schedule.expiration.endDateTime", oneDay},
+		{"a later start moves the duration's limit", oneDay, entitled.Schedule{StartDateTime: at(5 * day),
+			Expiration: entitled.Expiration{Type: entitled.ExpirationAfterDate, EndDateTime: at(5*day + 12*time.Hour)}}, "",
+			entitled.Expiration{Type: entitled.ExpirationAfterDate, EndDateTime: at(5*day + 12*time.Hour)}},
+		{"an end date before a fixed end", fixed, entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationAfterDate, EndDateTime: at(3 * day)}}, "",
+			entitled.Expiration{Type: entitled.ExpirationAfterDate, EndDateTime: at(3 * day)}},
+		{"a duration past a fixed end", fixed, entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 11 * day}},
+			"schedule.expiration.duration", fixed},
+		{"a start after a fixed end", fixed, entitled.Schedule{StartDateTime: at(11 * day)}, "schedule.startDateTime", fixed},
+		{"no limit: noExpiration is fine", none, entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationNone}}, "",
+			entitled.Expiration{Type: entitled.ExpirationNone}},
+		{"no limit: any duration", none, entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 400 * day}}, "",
+			entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 400 * day}},
+		{"zero duration", none, entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationAfterPeriod}}, "schedule.expiration.duration", none},
+		{"end before start", none, entitled.Schedule{StartDateTime: at(2 * day),
+			Expiration: entitled.Expiration{Type: entitled.ExpirationAfterDate, EndDateTime: at(day)}}, "schedule.expiration.endDateTime", none},
+		{"unknown type", none, entitled.Schedule{Expiration: entitled.Expiration{Type: "sometimes"}}, "schedule.expiration.type", none},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := entitled.RequestSchedule(c.policy, c.custom, now)
+			if c.target != "" {
+				var e *entitled.Error
+				if !errors.As(err, &e) || e.Kind != entitled.KindInvalid || e.Target != c.target {
+					t.Fatalf("got %v, want a 400 on %s", err, c.target)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Expiration.Type != c.wantExp.Type || got.Expiration.Duration != c.wantExp.Duration ||
+				(got.Expiration.EndDateTime == nil) != (c.wantExp.EndDateTime == nil) ||
+				(got.Expiration.EndDateTime != nil && !got.Expiration.EndDateTime.Equal(*c.wantExp.EndDateTime)) {
+				t.Errorf("expiration %+v, want %+v", got.Expiration, c.wantExp)
+			}
+			if got.StartDateTime != c.custom.StartDateTime {
+				t.Errorf("start %v, want %v", got.StartDateTime, c.custom.StartDateTime)
+			}
+		})
 	}
 }

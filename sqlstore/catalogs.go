@@ -11,7 +11,7 @@ import (
 var catalogFields = fields{
 	"id":          {expr: "id"},
 	"displayname": {expr: "display_name"},
-	"state":       {expr: "state", enum: enumOf("published", "unpublished")},
+	"state":       {expr: "state", enum: enumOf(entitled.CatalogPublished, entitled.CatalogUnpublished)},
 }
 
 const catalogCols = `id, display_name, description, catalog_type, state, is_externally_visible, created_at, modified_at`
@@ -39,9 +39,9 @@ func (s *Store) loadCatalog(ctx context.Context, t *tx, id string) (*entitled.Ca
 
 func normCatalogState(st string) (string, error) {
 	if st == "" {
-		return "published", nil
+		return entitled.CatalogPublished, nil
 	}
-	if n, ok := enumOf("published", "unpublished")(st); ok {
+	if n, ok := enumOf(entitled.CatalogPublished, entitled.CatalogUnpublished)(st); ok {
 		return n, nil
 	}
 	return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "state",

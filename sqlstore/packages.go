@@ -55,10 +55,12 @@ func (s *Store) mayRequest(ctx context.Context, t *tx, a *entitled.Actor, p *ent
 }
 
 // requestablePackageIDs returns the ids of packages (non-hidden unless
-// includeHidden) the actor may request under some policy.
+// includeHidden) of published catalogs (Catalog.Requestable) the actor may
+// request under some policy.
 func (s *Store) requestablePackageIDs(ctx context.Context, t *tx, a *entitled.Actor, packageID string, includeHidden bool) ([]string, error) {
-	q := `SELECT ` + prefixCols("pol.", policyCols) + ` FROM policies pol JOIN access_packages ap ON ap.id = pol.access_package_id WHERE 1 = 1`
-	var args []any
+	q := `SELECT ` + prefixCols("pol.", policyCols) + ` FROM policies pol JOIN access_packages ap ON ap.id = pol.access_package_id
+		JOIN catalogs cat ON cat.id = ap.catalog_id WHERE cat.state = ?`
+	args := []any{entitled.CatalogPublished}
 	if !includeHidden {
 		q += ` AND ap.is_hidden = 0`
 	}

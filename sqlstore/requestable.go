@@ -9,7 +9,8 @@ import (
 // RequestablePolicies lists the policies of an access package under which
 // the caller may request it for themself, so a requestor (who may not list a
 // catalog's policies) can pick one. Readers of the package's catalog see every
-// policy that lets users request for themselves; an unknown package is a 404.
+// policy that lets users request for themselves; an unknown package is a 404,
+// a package of an unpublished catalog has none.
 func (s *Store) RequestablePolicies(ctx context.Context, packageID string) ([]entitled.AssignmentPolicy, error) {
 	a, err := actor(ctx)
 	if err != nil {
@@ -17,8 +18,16 @@ func (s *Store) RequestablePolicies(ctx context.Context, packageID string) ([]en
 	}
 	var out []entitled.AssignmentPolicy
 	err = s.inTx(ctx, func(t *tx) error {
-		if _, err := s.loadPackage(ctx, t, packageID); err != nil {
+		pkg, err := s.loadPackage(ctx, t, packageID)
+		if err != nil {
 			return err
+		}
+		cat, err := s.loadCatalog(ctx, t, pkg.CatalogID)
+		if err != nil {
+			return err
+		}
+		if cat.Requestable() != nil {
+			return nil // nothing of an unpublished catalog can be requested
 		}
 		rows, err := t.query(ctx, `SELECT `+policyCols+` FROM policies WHERE access_package_id = ? ORDER BY id`, packageID)
 		if err != nil {

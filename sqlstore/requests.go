@@ -115,6 +115,13 @@ func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitl
 	if err != nil {
 		return nil, err
 	}
+	cat, err := c.catalog(ctx, s, t, pkg.CatalogID)
+	if err != nil {
+		return nil, err
+	}
+	if err := cat.Requestable(); err != nil {
+		return nil, err
+	}
 	q := &reqRow{version: 1}
 	q.AssignmentRequest = entitled.AssignmentRequest{ID: newID(), RequestType: r.RequestType, Justification: r.Justification,
 		CreatedDateTime: now, AccessPackageID: pkg.ID, AssignmentPolicyID: p.ID, CatalogID: pkg.CatalogID,
@@ -157,13 +164,11 @@ func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitl
 			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "schedule",
 				Message: fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName)}
 		}
-		if err := checkSchedule(custom, now); err != nil {
+		sc, err := entitled.RequestSchedule(p.Expiration, custom, now)
+		if err != nil {
 			return nil, err
 		}
-		q.Schedule.StartDateTime = custom.StartDateTime
-		if custom.Expiration.Type != "" {
-			q.Schedule.Expiration = custom.Expiration
-		}
+		q.Schedule = sc
 	}
 	if live, err := c.mayBeLive(ctx, s, t, q.TargetID, pkg.ID); err != nil {
 		return nil, err
@@ -705,29 +710,4 @@ func (s *Store) reprocessWindow() time.Duration {
 		return entitled.DefaultReprocessWindow
 	}
 	return s.ReprocessWindow
-}
-
-// checkSchedule validates a custom schedule sent with a request.
-func checkSchedule(sc entitled.Schedule, now time.Time) error {
-	bad := func(target, msg string) error {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: target, Message: msg}
-	}
-	start := now
-	if sc.StartDateTime != nil && sc.StartDateTime.After(now) {
-		start = *sc.StartDateTime
-	}
-	switch sc.Expiration.Type {
-	case "", entitled.ExpirationNotSpecified, entitled.ExpirationNone:
-	case entitled.ExpirationAfterPeriod:
-		if sc.Expiration.Duration <= 0 {
-			return bad("schedule.expiration.duration", "schedule.expiration of type afterDuration needs a positive duration such as P30D")
-		}
-	case entitled.ExpirationAfterDate:
-		if sc.Expiration.EndDateTime == nil || !sc.Expiration.EndDateTime.After(start) {
-			return bad("schedule.expiration.endDateTime", "schedule.expiration of type afterDateTime needs an endDateTime after the start")
-		}
-	default:
-		return bad("schedule.expiration.type", "schedule.expiration.type must be noExpiration, afterDuration or afterDateTime")
-	}
-	return nil
 }

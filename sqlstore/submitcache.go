@@ -16,6 +16,7 @@ import (
 type submitCache struct {
 	policies map[string]*entitled.AssignmentPolicy
 	packages map[string]*entitled.AccessPackage
+	catalogs map[string]*entitled.Catalog
 	scopes   map[string][]entitled.ResourceRoleScope
 	users    map[string]bool
 	// live maps each (target, package) pair of the batch to whether it
@@ -38,7 +39,8 @@ const liveQuery = `WITH v(t, p) AS (%s) SELECT v.t, v.p FROM v
 // per maxBulkRows submissions.
 func (s *Store) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (*submitCache, error) {
 	c := &submitCache{policies: map[string]*entitled.AssignmentPolicy{}, packages: map[string]*entitled.AccessPackage{},
-		scopes: map[string][]entitled.ResourceRoleScope{}, users: map[string]bool{}, live: map[[2]string]bool{}}
+		catalogs: map[string]*entitled.Catalog{},
+		scopes:   map[string][]entitled.ResourceRoleScope{}, users: map[string]bool{}, live: map[[2]string]bool{}}
 	var targets, pairs []any
 	for _, sub := range subs {
 		target := sub.r.TargetID
@@ -125,6 +127,15 @@ func (c *submitCache) accessPackage(ctx context.Context, s *Store, t *tx, id str
 		m = c.packages
 	}
 	return memo(m, id, func() (*entitled.AccessPackage, error) { return s.loadPackage(ctx, t, id) })
+}
+
+// catalog returns a catalog by id (404 when missing).
+func (c *submitCache) catalog(ctx context.Context, s *Store, t *tx, id string) (*entitled.Catalog, error) {
+	var m map[string]*entitled.Catalog
+	if c != nil {
+		m = c.catalogs
+	}
+	return memo(m, id, func() (*entitled.Catalog, error) { return s.loadCatalog(ctx, t, id) })
 }
 
 // roleScopes returns the resource role scopes of a package.
