@@ -43,13 +43,14 @@ func (kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
 // New returns a connector for a parsed config. Its connections are opened
 // on first use; Close closes the idle ones.
 func New(cfg *Config) *Connector {
-	return &Connector{cfg: cfg, pool: newPool(cfg)}
+	return &Connector{cfg: cfg, pool: newPool(cfg), scope: newScope(cfg)}
 }
 
 // Connector grants and revokes group roles in one LDAP directory.
 type Connector struct {
-	cfg  *Config
-	pool *pool
+	cfg   *Config
+	pool  *pool
+	scope scope
 }
 
 var (
