@@ -27,6 +27,10 @@ func (kind) Name() string { return KindName }
 
 func (kind) SecretFields() []string { return []string{"bindPassword"} }
 
+// URLFields names config.url, masked when read back should it ever carry
+// credentials or a query (validation refuses both).
+func (kind) URLFields() []string { return []string{"url"} }
+
 func (kind) Validate(config map[string]any) error {
 	_, err := ParseConfig(config)
 	return err

@@ -35,6 +35,10 @@ func (k *kind) Name() string { return KindName }
 
 func (k *kind) SecretFields() []string { return []string{"token"} }
 
+// URLFields names config.baseURL, masked when read back should it ever
+// carry credentials or a query (validation refuses both).
+func (k *kind) URLFields() []string { return []string{"baseURL"} }
+
 func (k *kind) Validate(config map[string]any) error {
 	_, err := ParseConfig(config)
 	return err

@@ -27,6 +27,10 @@ func (k *kind) Name() string { return "webhook" }
 
 func (k *kind) SecretFields() []string { return []string{"secret"} }
 
+// URLFields names config.url: its userinfo and query are masked when the
+// config is read back.
+func (k *kind) URLFields() []string { return []string{"url"} }
+
 func (k *kind) Validate(config map[string]any) error {
 	_, err := ParseConfig(config)
 	return err
