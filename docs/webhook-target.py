@@ -44,6 +44,7 @@ TOLERANCE = 5 * 60  # seconds
 
 SEEN = {}  # webhook-id -> timestamp of the call applied under it
 SEEN_LOCK = threading.Lock()
+CALL_LOCK = threading.Lock()
 
 
 def signing_key(secret):
@@ -108,6 +109,10 @@ def remember(msg_id, stamp):
 class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with CALL_LOCK:  # one call at a time, so a duplicate cannot slip in beside its original
+            self.handle_call(body)
+
+    def handle_call(self, body):
         msg_id = None
         if SECRET:
             msg_id, reason = verify(self.headers, body)
