@@ -116,7 +116,9 @@ type Connectors interface {
 }
 
 // RedactedConfig returns a copy of the config without the kind's secrets;
-// each secret present is replaced by a note that it is set.
+// each secret present is replaced by a note that it is set, and the URLs a
+// URLConfig kind names have their credentials and query values masked
+// (RedactURL). It is what the API, the audit snapshots and the UI show.
 func RedactedConfig(kind ConnectorKind, config map[string]any) map[string]any {
 	out := make(map[string]any, len(config))
 	for k, v := range config {
@@ -129,6 +131,11 @@ func RedactedConfig(kind ConnectorKind, config map[string]any) map[string]any {
 		if _, ok := out[s]; ok {
 			delete(out, s)
 			out[s+"Set"] = true
+		}
+	}
+	for _, f := range urlFields(kind) {
+		if v, ok := out[f].(string); ok {
+			out[f] = RedactURL(v)
 		}
 	}
 	return out

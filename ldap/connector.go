@@ -28,8 +28,12 @@ func (c *Connector) target(ch entitled.Change) (group, attr string, err error) {
 	if group == "" {
 		return "", "", c.permanentf("the resource has no originId; an LDAP resource's originId is the group's DN")
 	}
-	if _, perr := goldap.ParseDN(group); perr != nil {
+	parsed, perr := goldap.ParseDN(group)
+	if perr != nil {
 		return "", "", c.permanentf("resource originId %q is not an LDAP DN (%v); it must be the group's DN", group, perr)
+	}
+	if !c.scope.contains(parsed) {
+		return "", "", c.outside(group)
 	}
 	switch r := ch.Grant.Role.OriginID; {
 	case r == "" || strings.EqualFold(r, RoleMember):
@@ -234,14 +238,18 @@ func (c *Connector) Describe(ctx context.Context, originID string) (entitled.Res
 		return entitled.ResourceInfo{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
 			Target: "originId", Message: "originId must be the DN of an LDAP group, such as \"cn=staff,ou=groups,dc=example,dc=org\""}
 	}
-	if _, err := goldap.ParseDN(dn); err != nil {
+	parsed, err := goldap.ParseDN(dn)
+	if err != nil {
 		return entitled.ResourceInfo{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
 			Target: "originId", Message: fmt.Sprintf("originId %q is not an LDAP DN (%v); give the group's DN", dn, err)}
+	}
+	if !c.scope.contains(parsed) {
+		return entitled.ResourceInfo{}, c.outside(dn)
 	}
 	req := goldap.NewSearchRequest(dn, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,
 		c.cfg.GroupFilter, groupAttrs, nil)
 	var res *goldap.SearchResult
-	err := c.pool.run(ctx, func(conn *goldap.Conn) (err error) {
+	err = c.pool.run(ctx, func(conn *goldap.Conn) (err error) {
 		res, err = conn.Search(req)
 		return err
 	})

@@ -27,6 +27,10 @@ func (kind) Name() string { return KindName }
 
 func (kind) SecretFields() []string { return []string{"bindPassword"} }
 
+// URLFields names config.url, masked when read back should it ever carry
+// credentials or a query (validation refuses both).
+func (kind) URLFields() []string { return []string{"url"} }
+
 func (kind) Validate(config map[string]any) error {
 	_, err := ParseConfig(config)
 	return err
@@ -43,13 +47,14 @@ func (kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
 // New returns a connector for a parsed config. Its connections are opened
 // on first use; Close closes the idle ones.
 func New(cfg *Config) *Connector {
-	return &Connector{cfg: cfg, pool: newPool(cfg)}
+	return &Connector{cfg: cfg, pool: newPool(cfg), scope: newScope(cfg)}
 }
 
 // Connector grants and revokes group roles in one LDAP directory.
 type Connector struct {
-	cfg  *Config
-	pool *pool
+	cfg   *Config
+	pool  *pool
+	scope scope
 }
 
 var (

@@ -114,9 +114,13 @@ func TestPermanentErrorsSayWhatIsWrong(t *testing.T) {
 	wantError(t, "last member", c.Revoke(ctx, grantOf("alice", "cn=solo,"+slapdtest.GroupsDN, RoleMember)),
 		entitled.Permanent, "without members")
 
-	// A group DN outside every naming context the server holds: slapd is
-	// unwilling to perform; retrying cannot help.
-	wantError(t, "group outside the directory", c.Grant(ctx, grantOf("alice", "cn=g,dc=elsewhere,dc=com", RoleMember)),
+	// A group DN outside config.groupBaseDN is refused before any modify.
+	wantError(t, "group outside groupBaseDN", c.Grant(ctx, grantOf("alice", "cn=g,dc=elsewhere,dc=com", RoleMember)),
+		entitled.Permanent, "cn=g,dc=elsewhere,dc=com", "config.groupBaseDN")
+	// A group DN outside every naming context the server holds (groupBaseDN
+	// set there): slapd is unwilling to perform; retrying cannot help.
+	elsewhere := newConnector(t, configFor(srv, map[string]any{"groupBaseDN": "dc=elsewhere,dc=com"}))
+	wantError(t, "group outside the directory", elsewhere.Grant(ctx, grantOf("alice", "cn=g,dc=elsewhere,dc=com", RoleMember)),
 		entitled.Permanent, "cn=g,dc=elsewhere,dc=com", "will not do this", "no global superior knowledge")
 
 	noName := grantOf("alice", group, RoleMember)

@@ -21,7 +21,8 @@ const (
 
 const tokenPrefix = "ldap1:"
 
-// ListResources lists the groups under config.groupBaseDN that match
+// ListResources lists the groups below config.groupBaseDN (not the base
+// entry itself) that match
 // config.groupFilter (and, when search is given, whose cn or displayName
 // contains it), ordered by DN. The groups are read from the server with the
 // simple paged results control; the page returned is cut client-side, so the
@@ -64,6 +65,10 @@ func (c *Connector) ListResources(ctx context.Context, search, pageToken string,
 	}
 	all := make([]keyed, 0, len(res.Entries))
 	for _, e := range res.Entries {
+		if !c.scope.containsString(e.DN) {
+			// The base entry itself, or whatever a server returns beyond it.
+			continue
+		}
 		k := strings.ToLower(e.DN)
 		if k > after {
 			all = append(all, keyed{k, e})

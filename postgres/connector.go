@@ -23,6 +23,9 @@ type role struct {
 	canLogin    bool
 	superuser   bool
 	description string
+	// privVia and privWhat say which role makes this one privileged and
+	// why (see privilegedJoin); both are empty for an ordinary role.
+	privVia, privWhat string
 }
 
 // change is one planned GRANT or REVOKE.
@@ -97,6 +100,11 @@ func (c *Connector) verify(p change, roles map[string]role) error {
 	}
 	if !c.cfg.Filter.Match(r.name, r.canLogin, r.superuser) {
 		return entitled.PermanentErrorf("the PostgreSQL role %q is not managed by this system: it is outside %s", p.role, c.cfg.Filter.Describe())
+	}
+	if err := escapes(r); err != nil && p.action == entitled.ActionGrant {
+		// A revoke only takes access away: it goes ahead, so that a role
+		// that became privileged after it was granted can still be revoked.
+		return err
 	}
 	if _, ok := roles[p.user]; !ok {
 		return entitled.PermanentErrorf("the %s does not exist; create that login role or fix config.userTemplate", p.who)
@@ -239,13 +247,14 @@ func (c *Connector) apply(ctx context.Context, pending []change) (res []error, b
 
 // lookupRoles returns the roles among names that exist.
 func lookupRoles(ctx context.Context, conn *pgxpool.Conn, names []string) (map[string]role, error) {
-	rows, err := conn.Query(ctx, `SELECT rolname, rolcanlogin, rolsuper FROM pg_roles WHERE rolname = ANY($1)`, names)
+	rows, err := conn.Query(ctx, `SELECT r.rolname, r.rolcanlogin, r.rolsuper, `+privilegedCols+`
+		FROM pg_roles r `+privilegedJoin+` WHERE r.rolname = ANY($1)`, names)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]role{}
 	var r role
-	_, err = pgx.ForEachRow(rows, []any{&r.name, &r.canLogin, &r.superuser}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&r.name, &r.canLogin, &r.superuser, &r.privVia, &r.privWhat}, func() error {
 		out[r.name] = r
 		return nil
 	})
@@ -271,8 +280,8 @@ func (c *Connector) withConn(ctx context.Context, f func(conn *pgxpool.Conn) err
 	return c.classify(err)
 }
 
-// Describe looks up a role; it must exist and pass config.roleFilter. Its
-// one role is Member.
+// Describe looks up a role; it must exist, pass config.roleFilter and not
+// be privileged (see privilegedJoin). Its one role is Member.
 func (c *Connector) Describe(ctx context.Context, originID string) (entitled.ResourceInfo, error) {
 	if err := checkIdentifier("origin id (the PostgreSQL role name)", originID); err != nil {
 		return entitled.ResourceInfo{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "originId",
@@ -281,8 +290,9 @@ func (c *Connector) Describe(ctx context.Context, originID string) (entitled.Res
 	var r role
 	found := false
 	err := c.withConn(ctx, func(conn *pgxpool.Conn) error {
-		err := conn.QueryRow(ctx, `SELECT rolname, rolcanlogin, rolsuper, coalesce(shobj_description(oid, 'pg_authid'), '')
-			FROM pg_roles WHERE rolname = $1`, originID).Scan(&r.name, &r.canLogin, &r.superuser, &r.description)
+		err := conn.QueryRow(ctx, `SELECT r.rolname, r.rolcanlogin, r.rolsuper, coalesce(shobj_description(r.oid, 'pg_authid'), ''), `+
+			privilegedCols+` FROM pg_roles r `+privilegedJoin+` WHERE r.rolname = $1`, originID).
+			Scan(&r.name, &r.canLogin, &r.superuser, &r.description, &r.privVia, &r.privWhat)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
@@ -297,6 +307,9 @@ func (c *Connector) Describe(ctx context.Context, originID string) (entitled.Res
 	}
 	if !c.cfg.Filter.Match(r.name, r.canLogin, r.superuser) {
 		return entitled.ResourceInfo{}, entitled.PermanentErrorf("the PostgreSQL role %q is outside %s", originID, c.cfg.Filter.Describe())
+	}
+	if err := escapes(r); err != nil {
+		return entitled.ResourceInfo{}, err
 	}
 	return resourceOf(r), nil
 }

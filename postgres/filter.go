@@ -21,6 +21,7 @@ import (
 //     starting with "app_").
 //
 // Superuser roles never match: granting one would make a user superuser.
+// Other privileged roles are refused apart from the filter (privileged.go).
 type RoleFilter struct {
 	src string
 	re  *regexp.Regexp // nil for the default filter

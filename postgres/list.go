@@ -36,7 +36,8 @@ func decodeToken(token string) (string, error) {
 	return strings.TrimPrefix(string(b), pageTokenPrefix), nil
 }
 
-// ListResources lists the roles config.roleFilter admits, in byte order of
+// ListResources lists the roles config.roleFilter admits that are not
+// privileged (see privilegedJoin), in byte order of
 // their names, keyset-paged: the page token holds the last name of the page.
 // search keeps the roles whose name contains it, case-insensitively. limit
 // defaults to 100 and is capped at 1000.
@@ -59,19 +60,19 @@ func (c *Connector) ListResources(ctx context.Context, search, pageToken string,
 		cursor := after
 		for {
 			// rolname is of type name, which sorts in byte order (collation "C").
-			rows, err := conn.Query(ctx, `SELECT rolname, rolcanlogin, rolsuper, coalesce(shobj_description(oid, 'pg_authid'), '')
-				FROM pg_roles
-				WHERE rolname > $1 AND NOT rolsuper AND ($2 = '' OR strpos(lower(rolname), lower($2)) > 0)
-				ORDER BY rolname LIMIT $3`, cursor, search, scanChunk)
+			rows, err := conn.Query(ctx, `SELECT r.rolname, r.rolcanlogin, r.rolsuper, coalesce(shobj_description(r.oid, 'pg_authid'), ''), `+privilegedCols+`
+				FROM pg_roles r `+privilegedJoin+`
+				WHERE r.rolname > $1 AND NOT r.rolsuper AND ($2 = '' OR strpos(lower(r.rolname), lower($2)) > 0)
+				ORDER BY r.rolname LIMIT $3`, cursor, search, scanChunk)
 			if err != nil {
 				return err
 			}
 			var r role
 			n := 0
-			_, err = pgx.ForEachRow(rows, []any{&r.name, &r.canLogin, &r.superuser, &r.description}, func() error {
+			_, err = pgx.ForEachRow(rows, []any{&r.name, &r.canLogin, &r.superuser, &r.description, &r.privVia, &r.privWhat}, func() error {
 				n++
 				cursor = r.name
-				if len(page) > limit || !c.cfg.Filter.Match(r.name, r.canLogin, r.superuser) {
+				if len(page) > limit || !c.cfg.Filter.Match(r.name, r.canLogin, r.superuser) || escapes(r) != nil {
 					return nil
 				}
 				page = append(page, r)

@@ -61,6 +61,8 @@ func (c *Connector) ApplyBatch(ctx context.Context, changes []entitled.Change) [
 			errs[i] = entitled.PermanentErrorf("unknown delivery action %q", ch.Action)
 		case g.Resource.OriginID == "":
 			errs[i] = entitled.PermanentErrorf("the resource has no SCIM group id (originId)")
+		case checkGroupID(g.Resource.OriginID) != nil:
+			errs[i] = checkGroupID(g.Resource.OriginID)
 		case !roleOK(g.Role):
 			errs[i] = entitled.PermanentErrorf("role %q is not a role of SCIM group %q; the only role is %s",
 				g.Role.OriginID, g.Resource.OriginID, MemberRole)

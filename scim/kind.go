@@ -35,6 +35,10 @@ func (k *kind) Name() string { return KindName }
 
 func (k *kind) SecretFields() []string { return []string{"token"} }
 
+// URLFields names config.baseURL, masked when read back should it ever
+// carry credentials or a query (validation refuses both).
+func (k *kind) URLFields() []string { return []string{"baseURL"} }
+
 func (k *kind) Validate(config map[string]any) error {
 	_, err := ParseConfig(config)
 	return err
@@ -89,8 +93,9 @@ func roleOK(r entitled.ResourceRoleRef) bool {
 
 // groupJSON is the part of a SCIM Group the connector reads.
 type groupJSON struct {
-	ID          string `json:"id"`
-	DisplayName string `json:"displayName"`
+	Schemas     []string `json:"schemas"`
+	ID          string   `json:"id"`
+	DisplayName string   `json:"displayName"`
 }
 
 func (g groupJSON) info() entitled.ResourceInfo {
@@ -108,6 +113,9 @@ func (c *Connector) Describe(ctx context.Context, originID string) (entitled.Res
 		return entitled.ResourceInfo{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
 			Target: "originId", Message: "originId must be the id of a SCIM group of the service provider"}
 	}
+	if err := checkGroupID(originID); err != nil {
+		return entitled.ResourceInfo{}, err
+	}
 	var g groupJSON
 	err := c.do(ctx, request{Method: http.MethodGet, Path: groupPath(originID),
 		Query: url.Values{"excludedAttributes": {"members"}}}, &g)
@@ -116,6 +124,9 @@ func (c *Connector) Describe(ctx context.Context, originID string) (entitled.Res
 	}
 	if err != nil {
 		return entitled.ResourceInfo{}, c.delivery(err, fmt.Sprintf("read SCIM group %q", originID))
+	}
+	if err := checkGroup(originID, g); err != nil {
+		return entitled.ResourceInfo{}, err
 	}
 	if g.ID == "" {
 		g.ID = originID

@@ -273,6 +273,9 @@ func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.System
 			return entitled.Invalidf("connected system %s has kind %q, which this server does not support", sys.Name, sys.Kind)
 		}
 		for k, v := range upd.Config {
+			if entitled.IsMaskedURLEcho(kind, k, v, sys.Config[k]) {
+				continue // the masked URL read back: keep the real one
+			}
 			if v == nil {
 				delete(sys.Config, k)
 			} else {

@@ -16,8 +16,10 @@ const (
 
 // Config is the parsed config of a webhook connected system.
 type Config struct {
-	URL     *url.URL
-	Secret  string
+	URL    *url.URL
+	Secret string
+	// Key is the HMAC key of Secret (see SigningKey).
+	Key     []byte
 	Timeout time.Duration
 	Roles   []string
 }
@@ -52,7 +54,11 @@ func ParseConfig(config map[string]any) (*Config, error) {
 		if !ok {
 			return nil, connectors.ConfigError("secret", "config.secret must be a string")
 		}
-		c.Secret = s
+		key, err := SigningKey(s)
+		if err != nil {
+			return nil, connectors.ConfigError("secret", "config.secret starts with whsec_ but %v; write whsec_ and the base64 of the key (such as the output of \"openssl rand -base64 32\"), or a secret without that prefix", err)
+		}
+		c.Secret, c.Key = s, key
 	}
 
 	if raw, ok := config["timeout"]; ok && raw != nil {

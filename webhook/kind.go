@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -26,6 +27,10 @@ func (k *kind) Name() string { return "webhook" }
 
 func (k *kind) SecretFields() []string { return []string{"secret"} }
 
+// URLFields names config.url: its userinfo and query are masked when the
+// config is read back.
+func (k *kind) URLFields() []string { return []string{"url"} }
+
 func (k *kind) Validate(config map[string]any) error {
 	_, err := ParseConfig(config)
 	return err
@@ -36,13 +41,14 @@ func (k *kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Connector{client: k.client, cfg: cfg}, nil
+	return &Connector{client: k.client, cfg: cfg, now: time.Now}, nil
 }
 
 // Connector delivers to one webhook endpoint.
 type Connector struct {
 	client *http.Client
 	cfg    *Config
+	now    func() time.Time // stamps webhook-timestamp
 }
 
 // Describe accepts any non-empty origin id; the resource's roles are the

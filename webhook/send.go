@@ -3,9 +3,6 @@ package webhook
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -21,6 +19,8 @@ import (
 )
 
 // SignatureHeader carries "sha256=" and the hex HMAC-SHA256 of the body.
+// Deprecated: verify the Standard Webhooks headers (StandardSignatureHeader);
+// this one is still sent for one release and then dropped.
 const SignatureHeader = "X-Entitled-Signature"
 
 // maxErrorBody is how much of a refusal's body becomes the error message.
@@ -51,13 +51,6 @@ type PayloadRef struct {
 	DisplayName string `json:"displayName"`
 }
 
-// Sign returns the signature header value of body under secret.
-func Sign(secret string, body []byte) string {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(body)
-	return "sha256=" + hex.EncodeToString(m.Sum(nil))
-}
-
 func (c *Connector) send(ctx context.Context, action entitled.DeliveryAction, g entitled.Grant) error {
 	objectID := g.Subject.ObjectID
 	if objectID == "" {
@@ -85,7 +78,18 @@ func (c *Connector) send(ctx context.Context, action entitled.DeliveryAction, g 
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", g.IdempotencyKey)
+	id := g.IdempotencyKey
+	if id == "" {
+		id = g.DeliveryID
+	}
+	if id == "" {
+		id = newMessageID()
+	}
+	ts := c.now().Unix()
+	req.Header.Set(IDHeader, id)
+	req.Header.Set(TimestampHeader, strconv.FormatInt(ts, 10))
 	if c.cfg.Secret != "" {
+		req.Header.Set(StandardSignatureHeader, SignStandard(c.cfg.Key, id, ts, body))
 		req.Header.Set(SignatureHeader, Sign(c.cfg.Secret, body))
 	}
 
