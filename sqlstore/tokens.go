@@ -42,8 +42,13 @@ func (s *Store) IssueToken(ctx context.Context, user string, ttl time.Duration) 
 		if err != nil {
 			return err
 		}
-		if !a.IsTenantAdmin() && a.User.ID != u.ID {
-			return entitled.Forbiddenf("only the user themself or a Global or Identity Governance Administrator may issue a token for %s", u.UserPrincipalName)
+		if a.User.ID != u.ID {
+			if !a.IsTenantAdmin() {
+				return entitled.Forbiddenf("only the user themself or a Global or Identity Governance Administrator may issue a token for %s", u.UserPrincipalName)
+			}
+			if err := mayChangeUser(ctx, t, a, u); err != nil {
+				return err
+			}
 		}
 		now := s.now()
 		tok = &entitled.Token{ID: newID(), UserID: u.ID, CreatedDateTime: now}
@@ -89,8 +94,17 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 		if err != nil {
 			return notFound(err, "token", id)
 		}
-		if !a.IsTenantAdmin() && a.User.ID != tok.UserID {
-			return entitled.Forbiddenf("only the token's owner or a Global or Identity Governance Administrator may revoke it")
+		if a.User.ID != tok.UserID {
+			if !a.IsTenantAdmin() {
+				return entitled.Forbiddenf("only the token's owner or a Global or Identity Governance Administrator may revoke it")
+			}
+			owner, err := s.loadUser(ctx, t, tok.UserID)
+			if err != nil {
+				return err
+			}
+			if err := mayChangeUser(ctx, t, a, owner); err != nil {
+				return err
+			}
 		}
 		if tok.RevokedDateTime != nil {
 			return nil
