@@ -154,38 +154,3 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (*entitled.Acto
 	})
 	return a, err
 }
-
-// EnsureAdmin makes sure a user with the userPrincipalName exists and holds
-// Global Administrator, creating either as needed. It acts as the system and
-// is idempotent; `entitled admin create` uses it to bootstrap a database.
-func (s *Store) EnsureAdmin(ctx context.Context, upn, displayName string) (*entitled.User, error) {
-	if err := checkUPN(upn); err != nil {
-		return nil, err
-	}
-	sys := entitled.SystemActor
-	var out *entitled.User
-	err := s.inTx(ctx, func(t *tx) error {
-		u, err := s.findUser(ctx, t, upn)
-		switch {
-		case errIs(err, entitled.KindNotFound):
-			u = &entitled.User{UserPrincipalName: upn, DisplayName: displayName, Mail: upn, AccountEnabled: true}
-			if err := s.insertUser(ctx, t, sys, u); err != nil {
-				return err
-			}
-		case err != nil:
-			return err
-		}
-		out = u
-		var n int
-		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM role_assignments WHERE principal_id = ? AND role_definition_id = ? AND directory_scope_id = '/'`,
-			u.ID, entitled.RoleGlobalAdministrator).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return nil
-		}
-		ra := &entitled.RoleAssignment{PrincipalID: u.ID, RoleDefinitionID: entitled.RoleGlobalAdministrator, DirectoryScopeID: "/"}
-		return s.insertRoleAssignment(ctx, t, sys, ra, "")
-	})
-	return out, err
-}
