@@ -10,8 +10,8 @@ var PrivilegedRoles = []string{RoleGlobalAdministrator, RoleIdentityGovernanceAd
 
 // MayChangeUser decides whether the actor may change a user who holds the
 // directory roles targetRoles (role definition ids): edit or disable them,
-// delete them, set or remove their manager, or issue, revoke or list their
-// tokens and sign-in links. Only the system or a Global Administrator may
+// delete them, set or remove their manager, or issue or revoke their
+// tokens and create their sign-in links. Only the system or a Global Administrator may
 // change a user who holds a privileged role; anyone else gets a 403 naming
 // the most privileged role the user holds. Whether the actor may manage
 // users at all (OpManageUsers, or the token rules) is checked separately.

@@ -229,6 +229,15 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 			return entitled.Conflictf("user %s has assignment request history (%s) that must be kept; disable the account (accountEnabled false) instead of deleting it",
 				u.UserPrincipalName, strings.Join(reqs, ", "))
 		}
+		// The user's tokens go with the user; what they minted for others
+		// is revoked first, as when they are revoked.
+		own, err := idList(ctx, t, `SELECT id FROM tokens WHERE user_id = ? ORDER BY id`, u.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.revokeDescendants(ctx, t, a, own, s.now()); err != nil {
+			return err
+		}
 		if _, err := t.exec(ctx, `DELETE FROM users WHERE id = ?`, u.ID); err != nil {
 			return err
 		}
