@@ -197,9 +197,9 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd entitled.UserUpda
 	return out, err
 }
 
-// DeleteUser removes a user (OpManageUsers and MayChangeUser). A user with live assignments,
-// open requests or request history cannot be deleted (409): remove their
-// access first, or disable the account instead.
+// DeleteUser removes a user (OpManageUsers and MayChangeUser). A user with
+// live assignments, open requests or request history cannot be deleted
+// (409): remove their access first, or disable the account instead.
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
