@@ -159,12 +159,14 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 			}
 		}
 		now := s.now()
-		if tok.RevokedDateTime == nil {
+		res, err := t.exec(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, fmtTime(now), id)
+		if err != nil {
+			return err
+		}
+		// Of two concurrent revocations, one changes the row and audits.
+		if n, _ := res.RowsAffected(); n == 1 {
 			before := *tok
 			tok.RevokedDateTime = &now
-			if _, err := t.exec(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ?`, fmtTime(now), id); err != nil {
-				return err
-			}
 			if err := s.audit(ctx, t, a, auditEntry{Activity: "Revoke token", Operation: "Update", TargetID: id,
 				TargetType: "Token", Before: before, After: tok}); err != nil {
 				return err
