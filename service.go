@@ -14,10 +14,21 @@ type TokenService interface {
 	// IssueToken creates a token for the user (id or userPrincipalName) and
 	// returns its secret, shown only once. ttl 0 means no expiry.
 	IssueToken(ctx context.Context, user string, ttl time.Duration) (secret string, tok *Token, err error)
+	// CreateToken is IssueToken with a description. A token minted in a
+	// context carrying the caller's token (WithToken) records it as its
+	// parent and expires no later than it (ChildExpiry).
+	CreateToken(ctx context.Context, req TokenRequest) (secret string, tok *Token, err error)
+	// RevokeToken revokes a token and, transitively, every token minted
+	// with it.
 	RevokeToken(ctx context.Context, id string) error
+	// Tokens lists the tokens of the caller, or of q.UserID for tenant
+	// administrators; never their secrets.
+	Tokens(ctx context.Context, q TokenQuery) (Page[Token], error)
 	// Authenticate returns the actor holding a valid token, with its roles;
 	// a 401 *Error for unknown, expired or revoked tokens and disabled users.
 	Authenticate(ctx context.Context, secret string) (*Actor, error)
+	// AuthenticateToken is Authenticate that also returns the token.
+	AuthenticateToken(ctx context.Context, secret string) (*Actor, *Token, error)
 	// ActorFor loads the actor (with roles) of a user id; used by sessions.
 	ActorFor(ctx context.Context, userID string) (*Actor, error)
 }

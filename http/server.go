@@ -161,7 +161,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err, s.log)
 		return
 	}
-	actor, err := s.authenticate(r)
+	actor, tok, err := s.authenticate(r)
 	if err != nil {
 		writeError(w, r, err, s.log)
 		return
@@ -169,7 +169,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if st, ok := r.Context().Value(logStateKey{}).(*logState); ok {
 		st.userID = actor.User.ID
 	}
-	r = r.WithContext(entitled.NewContext(r.Context(), actor))
+	r = r.WithContext(entitled.WithToken(entitled.NewContext(r.Context(), actor), tok))
 	if r.ContentLength > s.cfg.MaxBodyBytes {
 		writeError(w, r, s.tooLarge(), s.log)
 		return
@@ -188,18 +188,20 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) authenticate(r *http.Request) (*entitled.Actor, error) {
+// authenticate returns the caller and the token they sent; the token goes
+// into the request context, so tokens minted with it are bounded by it.
+func (s *Server) authenticate(r *http.Request) (*entitled.Actor, *entitled.Token, error) {
 	h := r.Header.Get("Authorization")
 	scheme, secret, _ := strings.Cut(h, " ")
 	secret = strings.TrimSpace(secret)
 	if !strings.EqualFold(scheme, "Bearer") || secret == "" {
-		return nil, entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized,
+		return nil, nil, entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized,
 			"send a bearer token in the Authorization header: Authorization: Bearer <token>")
 	}
 	if s.svc.Tokens == nil {
-		return nil, entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable, "authentication is not configured")
+		return nil, nil, entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable, "authentication is not configured")
 	}
-	return s.svc.Tokens.Authenticate(r.Context(), secret)
+	return s.svc.Tokens.AuthenticateToken(r.Context(), secret)
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {

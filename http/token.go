@@ -4,19 +4,40 @@ import (
 	"net/http"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/odata"
 )
 
 type tokenInput struct {
-	UserID *string `json:"userId"`
-	TTL    *string `json:"ttl"`
+	UserID      *string `json:"userId"`
+	TTL         *string `json:"ttl"`
+	Description *string `json:"description"`
+}
+
+// tokenInfoWire is a token as listed: never its secret.
+type tokenInfoWire struct {
+	ID              string  `json:"id"`
+	UserID          string  `json:"userId"`
+	Description     string  `json:"description"`
+	ParentID        *string `json:"parentId"`
+	CreatedDateTime *string `json:"createdDateTime"`
+	ExpiresDateTime *string `json:"expiresDateTime"`
+	RevokedDateTime *string `json:"revokedDateTime"`
 }
 
 // tokenWire is an issued token; Token (the secret) is shown only here.
 type tokenWire struct {
-	ID              string  `json:"id"`
-	Token           string  `json:"token"`
-	UserID          string  `json:"userId"`
-	ExpiresDateTime *string `json:"expiresDateTime"`
+	tokenInfoWire
+	Token string `json:"token"`
+}
+
+func toTokenInfo(t entitled.Token) tokenInfoWire {
+	w := tokenInfoWire{ID: t.ID, UserID: t.UserID, Description: t.Description, CreatedDateTime: fmtTime(t.CreatedDateTime),
+		ExpiresDateTime: fmtTimePtr(t.ExpiresDateTime), RevokedDateTime: fmtTimePtr(t.RevokedDateTime)}
+	if t.ParentID != "" {
+		p := t.ParentID
+		w.ParentID = &p
+	}
+	return w
 }
 
 func (s *Server) registerTokens() {
@@ -38,12 +59,22 @@ func (s *Server) registerTokens() {
 		if ttl < 0 {
 			return badProp("ttl", "ttl must not be negative")
 		}
-		secret, tok, err := s.svc.Tokens.IssueToken(r.Context(), user, ttl)
+		secret, tok, err := s.svc.Tokens.CreateToken(r.Context(), entitled.TokenRequest{User: user, TTL: ttl, Description: str(in.Description)})
 		if err != nil {
 			return err
 		}
-		return s.created(w, r, "", tok.ID, tokenWire{ID: tok.ID, Token: secret, UserID: tok.UserID,
-			ExpiresDateTime: fmtTimePtr(tok.ExpiresDateTime)})
+		return s.created(w, r, "", tok.ID, tokenWire{tokenInfoWire: toTokenInfo(*tok), Token: secret})
+	})
+	s.routes.handle("GET", apiBase+"/tokens", func(w http.ResponseWriter, r *http.Request, _ params) error {
+		q, err := odata.Parse(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		pg, err := s.svc.Tokens.Tokens(r.Context(), entitled.TokenQuery{ListOptions: q.List, UserID: r.URL.Query().Get("userId")})
+		if err != nil {
+			return err
+		}
+		return writePage(s, w, r, "", pg, q.Select, func(t entitled.Token) (any, error) { return toTokenInfo(t), nil })
 	})
 	s.routes.handle("DELETE", apiBase+"/tokens/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		if err := s.svc.Tokens.RevokeToken(r.Context(), p["id"]); err != nil {

@@ -132,9 +132,10 @@ func (s *Store) batches(sys *entitled.ConnectedSystem) bool {
 	return ok
 }
 
-// Deliveries lists the deliveries of a request, oldest first: for holders
-// of OpViewRequests in its catalog and for the request's target, so users
-// see why their request failed.
+// Deliveries lists the deliveries of a request, oldest first, to whoever
+// may read the request (canSeeRequest: its target or requestor, an approver
+// of it, a holder of OpViewRequests in its catalog); a 404 for others, as
+// when reading the request.
 func (s *Store) Deliveries(ctx context.Context, requestID string) ([]entitled.Delivery, error) {
 	a, err := actor(ctx)
 	if err != nil {
@@ -146,14 +147,13 @@ func (s *Store) Deliveries(ctx context.Context, requestID string) ([]entitled.De
 		if err != nil {
 			return err
 		}
-		if q.TargetID != a.User.ID && !a.Can(entitled.OpViewRequests, q.CatalogID) {
-			if ok, err := s.canSeeRequest(ctx, t, a, q); err != nil || !ok {
-				if err != nil {
-					return err
-				}
-				return entitled.NotFoundf("assignment request %q was not found", requestID)
-			}
-			return entitled.Forbiddenf("only the request's target and those who may view requests in its catalog can see its deliveries")
+		// The same rule as reading the request itself, and the same 404.
+		ok, err := s.canSeeRequest(ctx, t, a, q)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return entitled.NotFoundf("assignment request %q was not found", requestID)
 		}
 		out, err = s.queryDeliveries(ctx, t, `d.request_id = ?`, requestID)
 		return err

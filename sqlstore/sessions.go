@@ -26,7 +26,9 @@ func newSecret() (string, error) {
 
 // CreateLoginLink makes a one-time sign-in secret for the user (id or
 // userPrincipalName), valid for ttl; only the system or a Global or Identity
-// Governance Administrator may. The secret is returned once.
+// Governance Administrator may, and for a holder of a privileged directory
+// role only a Global Administrator (MayChangeUser). The secret is returned
+// once.
 func (s *Store) CreateLoginLink(ctx context.Context, user string, ttl time.Duration) (string, time.Time, error) {
 	a, err := actor(ctx)
 	if err != nil {
@@ -48,6 +50,11 @@ func (s *Store) CreateLoginLink(ctx context.Context, user string, ttl time.Durat
 		u, err := s.findUser(ctx, t, user)
 		if err != nil {
 			return err
+		}
+		if a.User.ID != u.ID {
+			if err := mayChangeUser(ctx, t, a, u); err != nil {
+				return err
+			}
 		}
 		if !u.AccountEnabled {
 			return entitled.Invalidf("the account %s is disabled; enable it before creating a sign-in link", u.UserPrincipalName)

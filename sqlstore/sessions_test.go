@@ -156,3 +156,22 @@ func TestRequestablePolicies(t *testing.T) {
 	_, err := s.RequestablePolicies(asUser(sys, s, t, alice.ID), "no-such-package")
 	wantKind(t, err, entitled.KindNotFound)
 }
+
+// TestLoginLinkForAdministrator: an Identity Governance Administrator may
+// create a sign-in link for an ordinary user, not for a Global
+// Administrator (it would sign them in as that administrator).
+func TestLoginLinkForAdministrator(t *testing.T) {
+	s, sys := newTestStore(t)
+	ga, err := s.EnsureAdmin(sys, "ga@example.com", "GA")
+	mustOK(t, err)
+	iga := mustUser(t, s, sys, "iga@example.com")
+	mustOK(t, s.CreateRoleAssignment(sys, true, &entitled.RoleAssignment{PrincipalID: iga.ID,
+		RoleDefinitionID: entitled.RoleIdentityGovernanceAdministrator}))
+	mustUser(t, s, sys, "plain@example.com")
+	_, _, err = s.CreateLoginLink(asUser(sys, s, t, iga.ID), "ga@example.com", time.Minute)
+	wantKind(t, err, entitled.KindForbidden)
+	_, _, err = s.CreateLoginLink(asUser(sys, s, t, iga.ID), "plain@example.com", time.Minute)
+	mustOK(t, err)
+	_, _, err = s.CreateLoginLink(asUser(sys, s, t, ga.ID), "iga@example.com", time.Minute)
+	mustOK(t, err)
+}

@@ -8,7 +8,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -19,17 +21,50 @@ func hashToken(secret string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// tokenCols are the columns scanToken reads.
+const tokenCols = `id, user_id, expires_at, revoked_at, created_at, COALESCE(parent_id, ''), description`
+
+// maxTokenDescription bounds a token's description, in characters.
+const maxTokenDescription = 200
+
+func scanToken(r scanner) (*entitled.Token, error) {
+	var tok entitled.Token
+	var exp, rev sql.NullString
+	var created string
+	if err := r.Scan(&tok.ID, &tok.UserID, &exp, &rev, &created, &tok.ParentID, &tok.Description); err != nil {
+		return nil, err
+	}
+	tok.ExpiresDateTime = parseTimePtr(exp)
+	tok.RevokedDateTime = parseTimePtr(rev)
+	tok.CreatedDateTime = parseTime(created)
+	return &tok, nil
+}
+
 // IssueToken creates a bearer token for a user (id or userPrincipalName);
-// only the system, tenant administrators or the user themself may. The
-// secret is returned once; only its SHA-256 hash is stored.
+// it is CreateToken without a description.
 func (s *Store) IssueToken(ctx context.Context, user string, ttl time.Duration) (string, *entitled.Token, error) {
+	return s.CreateToken(ctx, entitled.TokenRequest{User: user, TTL: ttl})
+}
+
+// CreateToken creates a bearer token for a user; only the system, the user
+// themself or a tenant administrator may (and for a holder of a privileged
+// directory role only a Global Administrator, MayChangeUser). When the
+// caller authenticated with a token (entitled.TokenFrom), the new token
+// records it as its parent and expires no later than it. The secret is
+// returned once; only its SHA-256 hash is stored.
+func (s *Store) CreateToken(ctx context.Context, req entitled.TokenRequest) (string, *entitled.Token, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return "", nil, err
 	}
-	if ttl < 0 {
+	if req.TTL < 0 {
 		return "", nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "ttl",
 			Message: "the token lifetime must be positive, or 0 for a token that never expires"}
+	}
+	req.Description = strings.TrimSpace(req.Description)
+	if utf8.RuneCountInString(req.Description) > maxTokenDescription {
+		return "", nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "description",
+			Message: "the description is longer than 200 characters"}
 	}
 	buf := make([]byte, 32)
 	if _, err := rand.Read(buf); err != nil {
@@ -38,21 +73,30 @@ func (s *Store) IssueToken(ctx context.Context, user string, ttl time.Duration) 
 	secret := entitled.TokenPrefix + base64.RawURLEncoding.EncodeToString(buf)
 	var tok *entitled.Token
 	err = s.inTx(ctx, func(t *tx) error {
-		u, err := s.findUser(ctx, t, user)
+		u, err := s.findUser(ctx, t, req.User)
 		if err != nil {
 			return err
 		}
-		if !a.IsTenantAdmin() && a.User.ID != u.ID {
-			return entitled.Forbiddenf("only the user themself or a Global or Identity Governance Administrator may issue a token for %s", u.UserPrincipalName)
+		if a.User.ID != u.ID {
+			if !a.IsTenantAdmin() {
+				return entitled.Forbiddenf("only the user themself or a Global or Identity Governance Administrator may issue a token for %s", u.UserPrincipalName)
+			}
+			if err := mayChangeUser(ctx, t, a, u); err != nil {
+				return err
+			}
 		}
 		now := s.now()
-		tok = &entitled.Token{ID: newID(), UserID: u.ID, CreatedDateTime: now}
-		if ttl > 0 {
-			exp := now.Add(ttl)
-			tok.ExpiresDateTime = &exp
+		tok = &entitled.Token{ID: newID(), UserID: u.ID, Description: req.Description, CreatedDateTime: now}
+		var parentExp *time.Time
+		if p := entitled.TokenFrom(ctx); p != nil {
+			if parentExp, err = s.lockParent(ctx, t, p.ID, now); err != nil {
+				return err
+			}
+			tok.ParentID = p.ID
 		}
-		if _, err := t.exec(ctx, `INSERT INTO tokens (id, user_id, hash, expires_at, created_at) VALUES (?,?,?,?,?)`,
-			tok.ID, u.ID, hashToken(secret), fmtTimePtr(tok.ExpiresDateTime), fmtTime(now)); err != nil {
+		tok.ExpiresDateTime = entitled.ChildExpiry(now, req.TTL, parentExp)
+		if _, err := t.exec(ctx, `INSERT INTO tokens (id, user_id, hash, expires_at, created_at, parent_id, description) VALUES (?,?,?,?,?,?,?)`,
+			tok.ID, u.ID, hashToken(secret), fmtTimePtr(tok.ExpiresDateTime), fmtTime(now), nullIfEmpty(tok.ParentID), tok.Description); err != nil {
 			return err
 		}
 		return s.audit(ctx, t, a, auditEntry{Activity: "Issue token", Operation: "Add", TargetID: tok.ID,
@@ -64,58 +108,171 @@ func (s *Store) IssueToken(ctx context.Context, user string, ttl time.Duration) 
 	return secret, tok, nil
 }
 
-func scanToken(r scanner) (*entitled.Token, error) {
-	var tok entitled.Token
-	var exp, rev sql.NullString
-	var created string
-	if err := r.Scan(&tok.ID, &tok.UserID, &exp, &rev, &created); err != nil {
+// lockParent locks the row of the caller's token for the rest of the
+// transaction and returns its expiry; a 401 when it was revoked or expired
+// meanwhile. The lock orders a concurrent RevokeToken of the parent: it
+// either waits for the child to be committed (and then revokes it too), or
+// wins, and the child is refused here.
+func (s *Store) lockParent(ctx context.Context, t *tx, id string, now time.Time) (*time.Time, error) {
+	res, err := t.exec(ctx, `UPDATE tokens SET revoked_at = revoked_at WHERE id = ? AND revoked_at IS NULL`, id)
+	if err != nil {
 		return nil, err
 	}
-	tok.ExpiresDateTime = parseTimePtr(exp)
-	tok.RevokedDateTime = parseTimePtr(rev)
-	tok.CreatedDateTime = parseTime(created)
-	return &tok, nil
+	gone := unauthorized("the bearer token is not valid: it is unknown, expired or revoked")
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return nil, gone
+	}
+	p, err := scanToken(t.queryRow(ctx, `SELECT `+tokenCols+` FROM tokens WHERE id = ?`, id))
+	if err != nil {
+		return nil, err
+	}
+	if p.ExpiresDateTime != nil && !now.Before(*p.ExpiresDateTime) {
+		return nil, gone
+	}
+	return p.ExpiresDateTime, nil
 }
 
-// RevokeToken revokes a token; its owner or a tenant administrator may.
-// Revoking a revoked token is a no-op.
+// RevokeToken revokes a token and every token minted with it, transitively;
+// its owner or a tenant administrator may (for a holder of a privileged
+// directory role only a Global Administrator). Revoking a revoked token
+// revokes what it minted, if anything remained.
 func (s *Store) RevokeToken(ctx context.Context, id string) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(t *tx) error {
-		tok, err := scanToken(t.queryRow(ctx, `SELECT id, user_id, expires_at, revoked_at, created_at FROM tokens WHERE id = ?`, id))
+		tok, err := scanToken(t.queryRow(ctx, `SELECT `+tokenCols+` FROM tokens WHERE id = ?`, id))
 		if err != nil {
 			return notFound(err, "token", id)
 		}
-		if !a.IsTenantAdmin() && a.User.ID != tok.UserID {
-			return entitled.Forbiddenf("only the token's owner or a Global or Identity Governance Administrator may revoke it")
+		if a.User.ID != tok.UserID {
+			if !a.IsTenantAdmin() {
+				return entitled.Forbiddenf("only the token's owner or a Global or Identity Governance Administrator may revoke it")
+			}
+			owner, err := s.loadUser(ctx, t, tok.UserID)
+			if err != nil {
+				return err
+			}
+			if err := mayChangeUser(ctx, t, a, owner); err != nil {
+				return err
+			}
 		}
-		if tok.RevokedDateTime != nil {
-			return nil
-		}
-		before := *tok
 		now := s.now()
-		tok.RevokedDateTime = &now
-		if _, err := t.exec(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ?`, fmtTime(now), id); err != nil {
+		res, err := t.exec(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, fmtTime(now), id)
+		if err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Revoke token", Operation: "Update", TargetID: id,
-			TargetType: "Token", Before: before, After: tok})
+		// Of two concurrent revocations, one changes the row and audits.
+		if n, _ := res.RowsAffected(); n == 1 {
+			before := *tok
+			tok.RevokedDateTime = &now
+			if err := s.audit(ctx, t, a, auditEntry{Activity: "Revoke token", Operation: "Update", TargetID: id,
+				TargetType: "Token", Before: before, After: tok}); err != nil {
+				return err
+			}
+		}
+		return s.revokeDescendants(ctx, t, a, []string{id}, now)
 	})
+}
+
+// revokeDescendants revokes every live token minted, directly or through
+// others, with one of the tokens ids, one generation at a time, each with
+// its audit event. Each generation is read by a new statement, so a child
+// committed while an earlier generation was revoked is still found.
+func (s *Store) revokeDescendants(ctx context.Context, t *tx, a *entitled.Actor, ids []string, now time.Time) error {
+	for len(ids) > 0 {
+		var children []string
+		for _, id := range ids {
+			got, err := idList(ctx, t, `SELECT id FROM tokens WHERE parent_id = ? ORDER BY id`, id)
+			if err != nil {
+				return err
+			}
+			children = append(children, got...)
+		}
+		for _, c := range children {
+			res, err := t.exec(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, fmtTime(now), c)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			if err := s.audit(ctx, t, a, auditEntry{Activity: "Revoke token", Operation: "Update", TargetID: c,
+				TargetType: "Token", After: map[string]string{"reason": "the token that minted it was revoked"}}); err != nil {
+				return err
+			}
+		}
+		ids = children
+	}
+	return nil
+}
+
+// Tokens lists the tokens of the caller, or of q.UserID (id or
+// userPrincipalName): anyone may list their own, Global and Identity
+// Governance Administrators anyone's. Filterable on id, parentId,
+// description, createdDateTime, expiresDateTime and revokedDateTime.
+func (s *Store) Tokens(ctx context.Context, q entitled.TokenQuery) (entitled.Page[entitled.Token], error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return entitled.Page[entitled.Token]{}, err
+	}
+	owner := a.User.ID
+	if q.UserID != "" {
+		err := s.inTx(ctx, func(t *tx) error {
+			u, err := s.findUser(ctx, t, q.UserID)
+			if err != nil {
+				return asInvalid(err, "userId")
+			}
+			owner = u.ID
+			return nil
+		})
+		if err != nil {
+			return entitled.Page[entitled.Token]{}, err
+		}
+	}
+	if owner != a.User.ID && !a.IsTenantAdmin() {
+		return entitled.Page[entitled.Token]{}, entitled.Forbiddenf("only Global and Identity Governance Administrators may list the tokens of another user")
+	}
+	return listRows(ctx, s, q.ListOptions, tokenFields, "tokens", "id", tokenCols, "user_id = ?", []any{owner},
+		func(r scanner) (entitled.Token, error) {
+			tok, err := scanToken(r)
+			if err != nil {
+				return entitled.Token{}, err
+			}
+			return *tok, nil
+		}, func(tok entitled.Token) string { return tok.ID })
+}
+
+// tokenFields are the filterable properties of tokens.
+var tokenFields = fields{
+	"id":              {expr: "id"},
+	"parentid":        {expr: "parent_id"},
+	"description":     {expr: "description"},
+	"createddatetime": {expr: "created_at", kind: colTime},
+	"expiresdatetime": {expr: "expires_at", kind: colTime},
+	"revokeddatetime": {expr: "revoked_at", kind: colTime},
 }
 
 // Authenticate returns the actor holding a valid token with their roles; a
 // 401 for unknown, expired or revoked tokens and for disabled accounts.
 func (s *Store) Authenticate(ctx context.Context, secret string) (*entitled.Actor, error) {
+	a, _, err := s.AuthenticateToken(ctx, secret)
+	return a, err
+}
+
+// AuthenticateToken is Authenticate that also returns the token, so the
+// caller can mint child tokens bounded by it (entitled.WithToken).
+func (s *Store) AuthenticateToken(ctx context.Context, secret string) (*entitled.Actor, *entitled.Token, error) {
 	bad := unauthorized("the bearer token is not valid: it is unknown, expired or revoked")
 	if len(secret) < len(entitled.TokenPrefix)+10 || secret[:len(entitled.TokenPrefix)] != entitled.TokenPrefix {
-		return nil, bad
+		return nil, nil, bad
 	}
 	var a *entitled.Actor
+	var tok *entitled.Token
 	err := s.inTx(ctx, func(t *tx) error {
-		tok, err := scanToken(t.queryRow(ctx, `SELECT id, user_id, expires_at, revoked_at, created_at FROM tokens WHERE hash = ?`, hashToken(secret)))
+		var err error
+		tok, err = scanToken(t.queryRow(ctx, `SELECT `+tokenCols+` FROM tokens WHERE hash = ?`, hashToken(secret)))
 		if errors.Is(err, sql.ErrNoRows) {
 			return bad
 		}
@@ -138,40 +295,8 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (*entitled.Acto
 		a, err = s.loadActor(ctx, t, u)
 		return err
 	})
-	return a, err
-}
-
-// EnsureAdmin makes sure a user with the userPrincipalName exists and holds
-// Global Administrator, creating either as needed. It acts as the system and
-// is idempotent; `entitled admin create` uses it to bootstrap a database.
-func (s *Store) EnsureAdmin(ctx context.Context, upn, displayName string) (*entitled.User, error) {
-	if err := checkUPN(upn); err != nil {
-		return nil, err
+	if err != nil {
+		return nil, nil, err
 	}
-	sys := entitled.SystemActor
-	var out *entitled.User
-	err := s.inTx(ctx, func(t *tx) error {
-		u, err := s.findUser(ctx, t, upn)
-		switch {
-		case errIs(err, entitled.KindNotFound):
-			u = &entitled.User{UserPrincipalName: upn, DisplayName: displayName, Mail: upn, AccountEnabled: true}
-			if err := s.insertUser(ctx, t, sys, u); err != nil {
-				return err
-			}
-		case err != nil:
-			return err
-		}
-		out = u
-		var n int
-		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM role_assignments WHERE principal_id = ? AND role_definition_id = ? AND directory_scope_id = '/'`,
-			u.ID, entitled.RoleGlobalAdministrator).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return nil
-		}
-		ra := &entitled.RoleAssignment{PrincipalID: u.ID, RoleDefinitionID: entitled.RoleGlobalAdministrator, DirectoryScopeID: "/"}
-		return s.insertRoleAssignment(ctx, t, sys, ra, "")
-	})
-	return out, err
+	return a, tok, nil
 }

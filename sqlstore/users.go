@@ -41,6 +41,22 @@ func (s *Store) findUser(ctx context.Context, t *tx, idOrUPN string) (*entitled.
 	return u, nil
 }
 
+// directoryRolesOf lists the directory role definition ids a user holds.
+func directoryRolesOf(ctx context.Context, t *tx, userID string) ([]string, error) {
+	return idList(ctx, t, `SELECT role_definition_id FROM role_assignments WHERE principal_id = ? AND directory_scope_id = '/' ORDER BY id`, userID)
+}
+
+// mayChangeUser loads the directory roles of u and applies
+// entitled.MayChangeUser: only a Global Administrator changes holders of a
+// privileged role.
+func mayChangeUser(ctx context.Context, t *tx, a *entitled.Actor, u *entitled.User) error {
+	roles, err := directoryRolesOf(ctx, t, u.ID)
+	if err != nil {
+		return err
+	}
+	return entitled.MayChangeUser(a, roles)
+}
+
 func dupUPN(upn string) error {
 	return &entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeConflict, Target: "userPrincipalName",
 		Message: "a user with userPrincipalName " + quoteStr(upn) + " already exists; userPrincipalNames are unique regardless of case"}
@@ -131,7 +147,8 @@ func (s *Store) Users(ctx context.Context, opt entitled.ListOptions) (entitled.P
 	}, func(u entitled.User) string { return u.ID })
 }
 
-// UpdateUser applies a PATCH to a user (OpManageUsers).
+// UpdateUser applies a PATCH to a user (OpManageUsers; holders of a
+// privileged directory role only by a Global Administrator, MayChangeUser).
 func (s *Store) UpdateUser(ctx context.Context, id string, upd entitled.UserUpdate) (*entitled.User, error) {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
@@ -141,6 +158,9 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd entitled.UserUpda
 	err = s.inTx(ctx, func(t *tx) error {
 		u, err := s.findUser(ctx, t, id)
 		if err != nil {
+			return err
+		}
+		if err := mayChangeUser(ctx, t, a, u); err != nil {
 			return err
 		}
 		before := *u
@@ -177,9 +197,9 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd entitled.UserUpda
 	return out, err
 }
 
-// DeleteUser removes a user (OpManageUsers). A user with live assignments,
-// open requests or request history cannot be deleted (409): remove their
-// access first, or disable the account instead.
+// DeleteUser removes a user (OpManageUsers and MayChangeUser). A user with
+// live assignments, open requests or request history cannot be deleted
+// (409): remove their access first, or disable the account instead.
 func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
@@ -188,6 +208,9 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	return s.inTx(ctx, func(t *tx) error {
 		u, err := s.findUser(ctx, t, id)
 		if err != nil {
+			return err
+		}
+		if err := mayChangeUser(ctx, t, a, u); err != nil {
 			return err
 		}
 		live, err := idList(ctx, t, `SELECT id FROM assignments WHERE target_id = ? AND state <> 'expired' ORDER BY id LIMIT 5`, u.ID)
@@ -205,6 +228,15 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 		if len(reqs) > 0 {
 			return entitled.Conflictf("user %s has assignment request history (%s) that must be kept; disable the account (accountEnabled false) instead of deleting it",
 				u.UserPrincipalName, strings.Join(reqs, ", "))
+		}
+		// The user's tokens go with the user; what they minted for others
+		// is revoked first, as when they are revoked.
+		own, err := idList(ctx, t, `SELECT id FROM tokens WHERE user_id = ? ORDER BY id`, u.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.revokeDescendants(ctx, t, a, own, s.now()); err != nil {
+			return err
 		}
 		if _, err := t.exec(ctx, `DELETE FROM users WHERE id = ?`, u.ID); err != nil {
 			return err
@@ -232,7 +264,7 @@ func idList(ctx context.Context, t *tx, q string, args ...any) ([]string, error)
 	return out, rows.Err()
 }
 
-// SetManager sets a user's manager (OpManageUsers); a user cannot manage
+// SetManager sets a user's manager (OpManageUsers and MayChangeUser); a user cannot manage
 // themself, directly or through a chain of managers (400).
 func (s *Store) SetManager(ctx context.Context, userID, managerID string) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
@@ -242,6 +274,9 @@ func (s *Store) SetManager(ctx context.Context, userID, managerID string) error 
 	return s.inTx(ctx, func(t *tx) error {
 		u, err := s.findUser(ctx, t, userID)
 		if err != nil {
+			return err
+		}
+		if err := mayChangeUser(ctx, t, a, u); err != nil {
 			return err
 		}
 		m, err := s.findUser(ctx, t, managerID)
@@ -276,7 +311,7 @@ func (s *Store) SetManager(ctx context.Context, userID, managerID string) error 
 	})
 }
 
-// RemoveManager clears a user's manager (OpManageUsers).
+// RemoveManager clears a user's manager (OpManageUsers and MayChangeUser).
 func (s *Store) RemoveManager(ctx context.Context, userID string) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
@@ -285,6 +320,9 @@ func (s *Store) RemoveManager(ctx context.Context, userID string) error {
 	return s.inTx(ctx, func(t *tx) error {
 		u, err := s.findUser(ctx, t, userID)
 		if err != nil {
+			return err
+		}
+		if err := mayChangeUser(ctx, t, a, u); err != nil {
 			return err
 		}
 		if u.ManagerID == "" {

@@ -11,7 +11,7 @@ func adminCommand() *cobra.Command {
 	admin := &cobra.Command{Use: "admin", Short: "Administer the installation"}
 	create := &cobra.Command{
 		Use:   "create",
-		Short: "Create a user holding Global Administrator (idempotent; works on an empty database)",
+		Short: "Create a user holding Global Administrator, or re-enable and promote an existing one (idempotent; works on an empty database)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			upn, _ := cmd.Flags().GetString("upn")
@@ -24,9 +24,13 @@ func adminCommand() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			u, err := store.EnsureAdmin(systemContext(cmd.Context()), upn, name)
+			b, err := store.BootstrapAdmin(systemContext(cmd.Context()), upn, name)
 			if err != nil {
 				return err
+			}
+			u := b.User
+			if b.Reenabled {
+				fmt.Fprintf(cmd.OutOrStdout(), "re-enabled the disabled account %s\n", u.UserPrincipalName)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s (%s) is a Global Administrator\n", u.UserPrincipalName, u.ID)
 			return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/entitled-dev/entitled"
 	"github.com/spf13/cobra"
 )
 
@@ -17,6 +18,7 @@ func tokenCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			upn, _ := cmd.Flags().GetString("upn")
 			ttl, _ := cmd.Flags().GetDuration("ttl")
+			desc, _ := cmd.Flags().GetString("description")
 			if upn == "" {
 				return errors.New("--upn is required")
 			}
@@ -28,7 +30,7 @@ func tokenCommand() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			secret, t, err := store.IssueToken(systemContext(cmd.Context()), upn, ttl)
+			secret, t, err := store.CreateToken(systemContext(cmd.Context()), entitled.TokenRequest{User: upn, TTL: ttl, Description: desc})
 			if err != nil {
 				return err
 			}
@@ -43,6 +45,7 @@ func tokenCommand() *cobra.Command {
 	}
 	issue.Flags().String("upn", "", "user principal name (required)")
 	issue.Flags().Duration("ttl", 24*time.Hour, "lifetime of the token (0: no expiry)")
+	issue.Flags().String("description", "", "what the token is for, shown by token list")
 	revoke := &cobra.Command{
 		Use:   "revoke ID",
 		Short: "Revoke a token by its id",
@@ -60,6 +63,60 @@ func tokenCommand() *cobra.Command {
 			return nil
 		},
 	}
-	tok.AddCommand(issue, revoke)
+	revoke.Short = "Revoke a token by its id, and every token minted with it"
+	tok.AddCommand(issue, tokenListCommand(), revoke)
 	return tok
+}
+
+// tokenListCommand prints a user's tokens, one a line, never their secrets.
+func tokenListCommand() *cobra.Command {
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List a user's tokens: id, created, expires, revoked, parent, description",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			upn, _ := cmd.Flags().GetString("upn")
+			if upn == "" {
+				return errors.New("--upn is required")
+			}
+			db, store, err := openStore(cmd.Context(), dbFlag(cmd))
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			w := cmd.OutOrStdout()
+			q := entitled.TokenQuery{UserID: upn, ListOptions: entitled.ListOptions{Top: entitled.MaxPageSize}}
+			for {
+				pg, err := store.Tokens(systemContext(cmd.Context()), q)
+				if err != nil {
+					return err
+				}
+				for _, t := range pg.Items {
+					fmt.Fprintf(w, "%s\tcreated %s\texpires %s\trevoked %s\tparent %s\t%s\n", t.ID, stamp(&t.CreatedDateTime),
+						stamp(t.ExpiresDateTime), stamp(t.RevokedDateTime), orDash(t.ParentID), t.Description)
+				}
+				if pg.NextSkipToken == "" {
+					return nil
+				}
+				q.SkipToken = pg.NextSkipToken
+			}
+		},
+	}
+	list.Flags().String("upn", "", "user principal name (required)")
+	return list
+}
+
+// stamp formats a time for the CLI, "-" for none.
+func stamp(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runToken runs `entitled token ARGS…` on the database and returns stdout.
+func runToken(t *testing.T, dsn string, args ...string) string {
+	t.Helper()
+	cmd := tokenCommand()
+	cmd.PersistentFlags().String("db", dsn, "")
+	var out, errb bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errb)
+	cmd.SetArgs(args)
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("token %v: %v\n%s", args, err, errb.String())
+	}
+	return out.String()
+}
+
+// TestTokenListCommand: `token list` shows a user's tokens with their
+// description and revocation, never a secret.
+func TestTokenListCommand(t *testing.T) {
+	ctx := context.Background()
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "e.db")
+	db, store, err := openStore(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := store.EnsureAdmin(ctx, "ada@example.com", "Ada"); err != nil {
+		t.Fatal(err)
+	}
+	secret := strings.TrimSpace(runToken(t, dsn, "issue", "--upn", "ada@example.com", "--description", "backup job"))
+	runToken(t, dsn, "issue", "--upn", "ada@example.com", "--ttl", "0")
+	out := runToken(t, dsn, "list", "--upn", "ada@example.com")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.HasSuffix(lines[0], "\tbackup job") || !strings.Contains(lines[1], "expires -") {
+		t.Fatalf("token list:\n%s", out)
+	}
+	if strings.Contains(out, secret) || strings.Contains(out, "ent_") {
+		t.Errorf("token list shows a secret:\n%s", out)
+	}
+	id, _, _ := strings.Cut(lines[0], "\t")
+	runToken(t, dsn, "revoke", id)
+	if out := runToken(t, dsn, "list", "--upn", "ada@example.com"); !strings.Contains(strings.Split(out, "\n")[0], "revoked 20") {
+		t.Errorf("after revoke:\n%s", out)
+	}
+}
