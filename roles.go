@@ -59,7 +59,7 @@ const (
 	OpReprocess                      // reprocess requests and assignments
 	OpCancelAny                      // cancel any request in the catalog
 	OpManageUsers                    // create/edit/delete users and groups, set managers
-	OpManageDirectoryRoles           // assign directory roles
+	OpManageDirectoryRoles           // assign directory roles (Global Administrators only)
 	OpManageSystems                  // add/edit/delete connected systems
 	OpReadAudit                      // read the audit log of every catalog
 )
@@ -138,6 +138,12 @@ func (a *Actor) IsTenantAdmin() bool {
 func (a *Actor) Can(op Op, catalogID string) bool {
 	if a == nil {
 		return false
+	}
+	if op == OpManageDirectoryRoles {
+		// Every directory role is privileged (PrivilegedRoles): granting
+		// or taking one is for a Global Administrator alone, or an
+		// Identity Governance Administrator could make themself one.
+		return a.System || a.HasDirectoryRole(RoleGlobalAdministrator)
 	}
 	if a.IsTenantAdmin() {
 		return true

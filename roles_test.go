@@ -36,7 +36,7 @@ func TestActorCan(t *testing.T) {
 		entitled.OpReprocess:            {"global", "igAdmin", "userAdmin", "owner", "apManager", "assignManager"},
 		entitled.OpCancelAny:            {"global", "igAdmin", "userAdmin", "owner", "apManager", "assignManager"},
 		entitled.OpManageUsers:          {"global", "igAdmin", "userAdmin"},
-		entitled.OpManageDirectoryRoles: {"global", "igAdmin"},
+		entitled.OpManageDirectoryRoles: {"global"},
 		entitled.OpManageSystems:        {"global", "igAdmin"},
 		entitled.OpReadAudit:            {"global", "igAdmin"},
 	}

@@ -51,7 +51,7 @@ cancel another's request        B      !  !   !  x  x  x   x    x  x
 request for oneself             A      +  +   +  +  +  +   +    +  +
 create a user                   -      +  +   +  -  -  -   -    -  -
 add a group owner               -      +  +   +  -  -  -   -    -  -
-assign a directory role         -      +  +   -  -  -  -   -    -  -
+assign a directory role         -      +  -   -  -  -  -   -    -  -
 read connected systems          -      +  +   -  -  -  -   -    -  -
 create a connected system       -      +  +   -  -  -  -   -    -  -
 `
