@@ -50,6 +50,10 @@ cancel another's request        A      !  !   !  x  !  !   !    -  x
 cancel another's request        B      !  !   !  x  x  x   x    x  x
 request for oneself             A      +  +   +  +  +  +   +    +  +
 create a user                   -      +  +   +  -  -  -   -    -  -
+rename an ordinary user         -      +  +   +  -  -  -   -    -  -
+rename an administrator         -      +  -   -  -  -  -   -    -  -
+issue a token for another user  -      +  +   -  -  -  -   -    -  -
+list another user's tokens      -      +  +   -  -  -  -   -    -  -
 add a group owner               -      +  +   +  -  -  -   -    -  -
 assign a directory role         -      +  -   -  -  -  -   -    -  -
 read connected systems          -      +  +   -  -  -  -   -    -  -
@@ -109,6 +113,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// System "hr" is delegated to catalog A.
 	e.do("POST", "/api/v1/systems", map[string]any{"name": "hr", "kind": "webhook", "delegatedCatalogIds": []string{cats["A"].id},
 		"config": map[string]any{"url": "http://127.0.0.1:1/hr", "secret": "s3cret-webhook-key"}}).must(t, 201)
+
+	// An ordinary user and a second Identity Governance Administrator,
+	// whom only a Global Administrator may change.
+	ordinary, administrator := newUser("ordinary"), newUser("administrator")
+	e.do("POST", "/v1.0/roleManagement/directory/roleAssignments", map[string]any{"principalId": administrator,
+		"roleDefinitionId": entitled.RoleIdentityGovernanceAdministrator, "directoryScopeId": "/"}).must(t, 201)
 
 	users, tokens := map[string]string{}, map[string]string{}
 	for _, r := range matrixRoles {
@@ -193,6 +203,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"create a user": func(_ string, _ *matrixCatalog) call {
 			name := next("user")
 			return call{"POST", "/v1.0/users", map[string]any{"userPrincipalName": name + "@example.com", "displayName": name, "accountEnabled": true}, false}
+		},
+		"rename an ordinary user": func(_ string, _ *matrixCatalog) call {
+			return call{"PATCH", "/v1.0/users/" + ordinary, map[string]any{"displayName": next("renamed")}, false}
+		},
+		"rename an administrator": func(_ string, _ *matrixCatalog) call {
+			return call{"PATCH", "/v1.0/users/" + administrator, map[string]any{"displayName": next("renamed")}, false}
+		},
+		"issue a token for another user": func(_ string, _ *matrixCatalog) call {
+			return call{"POST", "/api/v1/tokens", map[string]any{"userId": ordinary, "ttl": "PT1H"}, false}
+		},
+		"list another user's tokens": func(_ string, _ *matrixCatalog) call {
+			return call{"GET", "/api/v1/tokens?userId=" + ordinary, nil, false}
 		},
 		"add a group owner": func(_ string, _ *matrixCatalog) call {
 			g := str(e.do("POST", "/v1.0/groups", map[string]any{"displayName": next("group"), "mailNickname": next("g")}).must(t, 201)["id"])
