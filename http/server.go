@@ -41,6 +41,9 @@ type Config struct {
 	// MaxBodyBytes bounds request bodies (after gzip decompression too);
 	// 0 means 1 MiB. Larger bodies get 413.
 	MaxBodyBytes int64
+	// MaxBatchResponseBytes bounds the response bodies of one $batch
+	// together; 0 means DefaultMaxBatchResponseBytes.
+	MaxBatchResponseBytes int
 	// BaseURL (scheme://host, no trailing slash) is used in @odata.context and
 	// @odata.nextLink; empty derives it from each request.
 	BaseURL string
@@ -65,6 +68,9 @@ func NewServer(cfg Config) *Server {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxBatchResponseBytes <= 0 {
+		cfg.MaxBatchResponseBytes = DefaultMaxBatchResponseBytes
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	s := &Server{cfg: cfg, svc: cfg.Services, deliveries: cfg.Deliveries, log: cfg.Logger, routes: &router{}}
