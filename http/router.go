@@ -1,6 +1,7 @@
 package http
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -62,6 +63,9 @@ func (r route) match(segs []string) (params, bool) {
 	return p, true
 }
 
+// MaxPathParam is the longest value of a path's {id} segment, in bytes.
+const MaxPathParam = 512
+
 // lookup finds the handler for the request, or a 404/405 error.
 func (rt *router) lookup(method, path string) (handlerFunc, params, error) {
 	segs := splitPath(path)
@@ -72,6 +76,12 @@ func (rt *router) lookup(method, path string) (handlerFunc, params, error) {
 			continue
 		}
 		if r.method == method || (method == http.MethodHead && r.method == http.MethodGet) {
+			for name, v := range p {
+				if len(v) > MaxPathParam {
+					return nil, nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: name,
+						Message: fmt.Sprintf("the %s in the path is %d bytes long; the limit is %d", name, len(v), MaxPathParam)}
+				}
+			}
 			return r.h, p, nil
 		}
 		allowed = append(allowed, r.method)
