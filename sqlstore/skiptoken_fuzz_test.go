@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"errors"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -10,7 +12,7 @@ import (
 // FuzzSkipToken: any $skiptoken is decoded or refused with a 400 on
 // $skiptoken, and a decoded one is the id that encodes to it.
 func FuzzSkipToken(f *testing.F) {
-	for _, s := range []string{encodeSkipToken("01a2230e-0d69-7efe-9b67-030d86b7a6d4"), "", "=", "AA==", "@@@", "A", "MDFh", "x y"} {
+	for _, s := range []string{encodeSkipToken("01a2230e-0d69-7efe-9b67-030d86b7a6d4"), "", "=", "AA==", "@@@", "A", "MDFh", "x y", "00", encodeSkipToken("a\x00b"), encodeSkipToken("\xff\xfe")} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, tok string) {
@@ -22,7 +24,7 @@ func FuzzSkipToken(f *testing.F) {
 			}
 			return
 		}
-		if tok != "" && (id == "" || encodeSkipToken(id) != tok) {
+		if tok != "" && (id == "" || encodeSkipToken(id) != tok || !utf8.ValidString(id) || strings.ContainsRune(id, 0)) {
 			t.Fatalf("%q decoded to %q, which encodes to %q", tok, id, encodeSkipToken(id))
 		}
 		q, err := buildList(entitled.ListOptions{SkipToken: tok}, fields{}, "id", "")
