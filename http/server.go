@@ -44,8 +44,10 @@ type Config struct {
 	// MaxBatchResponseBytes bounds the response bodies of one $batch
 	// together; 0 means DefaultMaxBatchResponseBytes.
 	MaxBatchResponseBytes int
-	// BaseURL (scheme://host, no trailing slash) is used in @odata.context and
-	// @odata.nextLink; empty derives it from each request.
+	// BaseURL (scheme://host, no trailing slash) is used in @odata.context,
+	// @odata.nextLink and Location. Empty derives it from each request's Host
+	// and X-Forwarded-Proto, which clients control: entitled serve always
+	// sets it (--base-url, or the listen address).
 	BaseURL string
 }
 
