@@ -1,6 +1,7 @@
 package entitled
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -10,30 +11,51 @@ import (
 
 var isoDuration = regexp.MustCompile(`^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$`)
 
+// MaxDuration is the longest duration entitled accepts: 100 years of 365
+// days (P36500D). Longer ones are refused rather than wrapped around.
+const MaxDuration = 36500 * 24 * time.Hour
+
+// ErrDurationTooLong is wrapped by ParseISODuration's error for a duration
+// (or one of its parts) longer than MaxDuration.
+var ErrDurationTooLong = errors.New("longer than the maximum of 100 years (P36500D)")
+
+// isoUnits are the lengths of the W, D, H and M parts of a duration.
+var isoUnits = []time.Duration{7 * 24 * time.Hour, 24 * time.Hour, time.Hour, time.Minute}
+
 // ParseISODuration reads an ISO 8601 duration as Graph writes them ("P14D",
-// "PT8H", "P1DT12H", "PT0.5S"). Years and months are refused: their length varies.
+// "PT8H", "P1DT12H", "PT0.5S"). Years and months are refused: their length
+// varies. A duration longer than MaxDuration, in any part or in the sum, is
+// an error wrapping ErrDurationTooLong.
 func ParseISODuration(s string) (time.Duration, error) {
-	m := isoDuration.FindStringSubmatch(strings.ToUpper(strings.TrimSpace(s)))
-	if m == nil || s == "P" || strings.HasSuffix(strings.ToUpper(s), "T") {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	m := isoDuration.FindStringSubmatch(u)
+	if m == nil || u == "P" || strings.HasSuffix(u, "T") {
 		return 0, fmt.Errorf("%q is not an ISO 8601 duration such as P14D or PT8H", s)
 	}
+	tooLong := fmt.Errorf("%q is %w", s, ErrDurationTooLong)
 	var d time.Duration
-	units := []time.Duration{7 * 24 * time.Hour, 24 * time.Hour, time.Hour, time.Minute}
-	for i, u := range units {
-		if m[i+1] != "" {
-			n, err := strconv.ParseInt(m[i+1], 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("%q: %v", s, err)
-			}
-			d += time.Duration(n) * u
+	for i, unit := range isoUnits {
+		if m[i+1] == "" {
+			continue
+		}
+		// The pattern admits only digits, so ParseInt fails only on range.
+		n, err := strconv.ParseInt(m[i+1], 10, 64)
+		if err != nil || n > int64(MaxDuration/unit) {
+			return 0, tooLong
+		}
+		// d and the part are each at most MaxDuration: the sum cannot overflow.
+		if d += time.Duration(n) * unit; d > MaxDuration {
+			return 0, tooLong
 		}
 	}
 	if m[5] != "" {
 		f, err := strconv.ParseFloat(m[5], 64)
-		if err != nil {
-			return 0, fmt.Errorf("%q: %v", s, err)
+		if err != nil || f > MaxDuration.Seconds() {
+			return 0, tooLong
 		}
-		d += time.Duration(f * float64(time.Second))
+		if d += time.Duration(f * float64(time.Second)); d > MaxDuration {
+			return 0, tooLong
+		}
 	}
 	return d, nil
 }

@@ -84,6 +84,9 @@ func (s *Server) decode(r *http.Request, v any) error {
 		}
 		return entitled.Invalidf("malformed JSON: the body holds more than one JSON value; send a single JSON object")
 	}
+	if err := checkJSONShape(raw); err != nil {
+		return err
+	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return s.decodeError(err)
 	}

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -62,6 +63,10 @@ func (r route) match(segs []string) (params, bool) {
 	return p, true
 }
 
+// MaxPathParam is the longest value of a path's {id} segment, in bytes;
+// a longer one is answered 404 without a lookup.
+const MaxPathParam = 512
+
 // lookup finds the handler for the request, or a 404/405 error.
 func (rt *router) lookup(method, path string) (handlerFunc, params, error) {
 	segs := splitPath(path)
@@ -72,6 +77,12 @@ func (rt *router) lookup(method, path string) (handlerFunc, params, error) {
 			continue
 		}
 		if r.method == method || (method == http.MethodHead && r.method == http.MethodGet) {
+			for name, v := range p {
+				if len(v) > MaxPathParam {
+					return nil, nil, &entitled.Error{Kind: entitled.KindNotFound, Code: entitled.CodeNotFound, Target: name,
+						Message: fmt.Sprintf("no entity has this %s: it is %d bytes long, and ids are at most %d", name, len(v), MaxPathParam)}
+				}
+			}
 			return r.h, p, nil
 		}
 		allowed = append(allowed, r.method)

@@ -41,8 +41,13 @@ type Config struct {
 	// MaxBodyBytes bounds request bodies (after gzip decompression too);
 	// 0 means 1 MiB. Larger bodies get 413.
 	MaxBodyBytes int64
-	// BaseURL (scheme://host, no trailing slash) is used in @odata.context and
-	// @odata.nextLink; empty derives it from each request.
+	// MaxBatchResponseBytes bounds the response bodies of one $batch
+	// together; 0 means DefaultMaxBatchResponseBytes.
+	MaxBatchResponseBytes int
+	// BaseURL (scheme://host, no trailing slash) is used in @odata.context,
+	// @odata.nextLink and Location. Empty derives it from each request's Host
+	// and X-Forwarded-Proto, which clients control: entitled serve always
+	// sets it (--base-url, or the listen address).
 	BaseURL string
 }
 
@@ -65,6 +70,9 @@ func NewServer(cfg Config) *Server {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxBatchResponseBytes <= 0 {
+		cfg.MaxBatchResponseBytes = DefaultMaxBatchResponseBytes
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	s := &Server{cfg: cfg, svc: cfg.Services, deliveries: cfg.Deliveries, log: cfg.Logger, routes: &router{}}

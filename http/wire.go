@@ -2,6 +2,7 @@ package http
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -49,8 +50,14 @@ func parseDuration(s *string, prop string, goStyle bool) (time.Duration, error) 
 	if err == nil {
 		return d, nil
 	}
+	if errors.Is(err, entitled.ErrDurationTooLong) {
+		return 0, badProp(prop, "%s %q is %v", prop, *s, entitled.ErrDurationTooLong)
+	}
 	if goStyle {
 		if gd, gerr := time.ParseDuration(*s); gerr == nil {
+			if gd > entitled.MaxDuration {
+				return 0, badProp(prop, "%s %q is %v", prop, *s, entitled.ErrDurationTooLong)
+			}
 			return gd, nil
 		}
 		return 0, badProp(prop, "%s must be an ISO 8601 duration such as PT2S or a duration such as 2s, not %q", prop, *s)

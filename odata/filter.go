@@ -32,6 +32,9 @@ func ParseFilter(s string) (entitled.Expr, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
+	if len(s) > MaxFilterLength {
+		return nil, invalid("$filter", "$filter is %d bytes long; the limit is %d", len(s), MaxFilterLength)
+	}
 	toks, err := lex(s)
 	if err != nil {
 		return nil, err
@@ -52,6 +55,22 @@ type parser struct {
 	i    int
 	// lambda variable in scope ("t" in any(t: t/id eq 'x')) and its collection.
 	lambdaVar, lambdaColl string
+	// values and conditions read so far, bounded by MaxFilterValues and
+	// MaxFilterConditions.
+	values, conditions int
+}
+
+// condition counts a condition with n literal values against the limits.
+func (p *parser) condition(pos, n int) error {
+	p.conditions++
+	p.values += n
+	if p.conditions > MaxFilterConditions {
+		return filterError(pos, "the filter holds more than %d conditions; split the query", MaxFilterConditions)
+	}
+	if p.values > MaxFilterValues {
+		return filterError(pos, "the filter holds more than %d values (in (…) lists included); split the query", MaxFilterValues)
+	}
+	return nil
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -182,6 +201,9 @@ func (p *parser) primary(depth int) (entitled.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := p.condition(op.pos, 1); err != nil {
+		return nil, err
+	}
 	return entitled.Compare{Op: name, Property: prop, Value: v}, nil
 }
 
@@ -213,7 +235,9 @@ func (p *parser) property(t token) (string, error) {
 }
 
 func (p *parser) call(fn string) (entitled.Expr, error) {
-	p.next() // (
+	if err := p.condition(p.next().pos, 1); err != nil { // (
+		return nil, err
+	}
 	pt, err := p.expect(tokIdent, "a property name")
 	if err != nil {
 		return nil, err
@@ -267,7 +291,11 @@ func (p *parser) lambda(t token, depth int) (entitled.Expr, error) {
 }
 
 func (p *parser) in(prop string) (entitled.Expr, error) {
-	if _, err := p.expect(tokLParen, "'(' after in"); err != nil {
+	open, err := p.expect(tokLParen, "'(' after in")
+	if err != nil {
+		return nil, err
+	}
+	if err := p.condition(open.pos, 0); err != nil {
 		return nil, err
 	}
 	var vals []any
@@ -275,6 +303,9 @@ func (p *parser) in(prop string) (entitled.Expr, error) {
 		v, err := p.literal()
 		if err != nil {
 			return nil, err
+		}
+		if p.values++; p.values > MaxFilterValues {
+			return nil, filterError(open.pos, "the filter holds more than %d values (in (…) lists included); split the query", MaxFilterValues)
 		}
 		vals = append(vals, v)
 		t := p.next()

@@ -63,6 +63,9 @@ func Parse(v url.Values, expandable ...string) (Query, error) {
 		q.List.Top = n
 	}
 	q.List.SkipToken = v.Get("$skiptoken")
+	if len(q.List.SkipToken) > MaxSkipTokenLength {
+		return q, invalid("$skiptoken", "invalid $skiptoken: pass the value from @odata.nextLink unchanged")
+	}
 	switch s := strings.ToLower(strings.TrimSpace(v.Get("$count"))); s {
 	case "", "false":
 	case "true":
@@ -71,10 +74,16 @@ func Parse(v url.Values, expandable ...string) (Query, error) {
 		return q, invalid("$count", "$count must be true or false, not %q", v.Get("$count"))
 	}
 	q.List.OrderBy = strings.TrimSpace(v.Get("$orderby"))
+	if len(q.List.OrderBy) > MaxOrderByLength || strings.Count(q.List.OrderBy, ",") >= MaxOrderByKeys {
+		return q, invalid("$orderby", "$orderby may list at most %d keys in %d characters", MaxOrderByKeys, MaxOrderByLength)
+	}
 	if q.Expand, err = ParseExpand(v.Get("$expand"), expandable...); err != nil {
 		return q, err
 	}
 	q.Select = ParseSelect(v.Get("$select"))
+	if len(q.Select) > MaxSelect {
+		return q, invalid("$select", "$select names %d properties; the limit is %d", len(q.Select), MaxSelect)
+	}
 	return q, nil
 }
 
@@ -82,11 +91,17 @@ func Parse(v url.Values, expandable ...string) (Query, error) {
 // each optionally followed by nested options in parentheses. Names not in
 // allowed (case-insensitive) are a 400 error naming the allowed values.
 func ParseExpand(s string, allowed ...string) ([]Expand, error) {
+	if d := nesting(s); d > MaxExpandDepth {
+		return nil, invalid("$expand", "$expand options nest %d levels deep; the limit is %d", d, MaxExpandDepth)
+	}
 	var out []Expand
 	for _, item := range splitTop(s) {
 		item = strings.TrimSpace(item)
 		if item == "" {
 			continue
+		}
+		if len(out) == MaxExpand {
+			return nil, invalid("$expand", "$expand names more than %d navigation properties", MaxExpand)
 		}
 		name, opts := item, ""
 		if i := strings.IndexByte(item, '('); i >= 0 {
@@ -110,6 +125,21 @@ func ParseExpand(s string, allowed ...string) ([]Expand, error) {
 		out = append(out, Expand{Name: canonical, Options: opts})
 	}
 	return out, nil
+}
+
+// nesting is the deepest parenthesis nesting in s.
+func nesting(s string) int {
+	depth, deepest := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+			deepest = max(deepest, depth)
+		case ')':
+			depth--
+		}
+	}
+	return deepest
 }
 
 // splitTop splits s at commas outside parentheses.

@@ -1,10 +1,12 @@
 package sqlstore
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -211,8 +213,10 @@ func decodeSkipToken(tok string) (string, error) {
 	if tok == "" {
 		return "", nil
 	}
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || len(b) == 0 {
+	// One spelling per token (no line breaks, no stray bits). The id must be text PostgreSQL can
+	// compare (valid UTF-8 without NUL), or the query would fail with a 500.
+	b, err := base64.RawURLEncoding.Strict().DecodeString(tok)
+	if err != nil || len(b) == 0 || encodeSkipToken(string(b)) != tok || !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
 		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$skiptoken",
 			Message: "invalid $skiptoken: pass the value from @odata.nextLink unchanged"}
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,18 +48,16 @@ then no longer works. Only the link's hash is stored.`,
 		},
 	}
 	cmd.Flags().String("upn", "", "user principal name (required)")
-	cmd.Flags().String("base", envOr("ENTITLED_BASE_URL", "http://127.0.0.1:8080"), "address of the web UI as users reach it (env ENTITLED_BASE_URL)")
+	cmd.Flags().String("base", envOr("ENTITLED_BASE_URL", "http://127.0.0.1:8080"), "address of the web UI as users reach it, scheme://host[:port] (env ENTITLED_BASE_URL)")
 	cmd.Flags().Duration("ttl", 15*time.Minute, "how long the link can be used")
 	return cmd
 }
 
-// loginURL is base + /login?token=secret; base must be an http(s) URL.
+// loginURL is base + /login?token=secret; base is checked by parseBaseURL.
 func loginURL(base, secret string) (string, error) {
-	u, err := url.Parse(strings.TrimRight(base, "/"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("--base %q: expected an address such as https://entitled.example.com", base)
+	b, err := parseBaseURL("--base", base)
+	if err != nil {
+		return "", err
 	}
-	u.Path += "/login"
-	u.RawQuery = url.Values{"token": {secret}}.Encode()
-	return u.String(), nil
+	return b + "/login?" + url.Values{"token": {secret}}.Encode(), nil
 }

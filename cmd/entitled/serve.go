@@ -37,6 +37,7 @@ to re-run (grants and revokes are idempotent, nothing is lost).`,
 	}
 	f := cmd.Flags()
 	f.String("addr", envOr("ENTITLED_ADDR", "127.0.0.1:8080"), "listen address (env ENTITLED_ADDR)")
+	f.String("base-url", envOr("ENTITLED_BASE_URL", ""), "address clients reach entitled at, such as https://entitled.example.com; links in answers (nextLink, Location, @odata.context) and printed sign-in links use it, never the request's Host (default: http:// and the listen address; env ENTITLED_BASE_URL)")
 	f.Duration("reprocess-window", entitled.DefaultReprocessWindow, "how long after completion a failed request may be reprocessed")
 	f.Bool("demo", false, "seed a small demo (users, catalog, packages, policies) on first run and print how to use it")
 	f.Int("workers", 0, "delivery jobs run at the same time (0: 50 on SQLite, 200 on PostgreSQL)")
@@ -74,6 +75,13 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	shutdownTimeout, _ := f.GetDuration("shutdown-timeout")
 	logFormat, _ := f.GetString("log-format")
 	logLevel, _ := f.GetString("log-level")
+	baseURL, _ := f.GetString("base-url")
+	if baseURL != "" {
+		var err error
+		if baseURL, err = parseBaseURL("--base-url", baseURL); err != nil {
+			return err
+		}
+	}
 	if window <= 0 {
 		return errors.New("--reprocess-window must be positive")
 	}
@@ -102,7 +110,13 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	base := "http://" + ln.Addr().String()
+	base := baseURL
+	if base == "" {
+		var local bool
+		if base, local = listenBaseURL(ln.Addr()); !local {
+			logger.Warn("--base-url is not set: links in API answers point at "+base+"; set --base-url to the address clients use", "addr", ln.Addr().String())
+		}
+	}
 	if demo {
 		if err := seedDemo(systemContext(ctx), a.store, cmd.OutOrStdout(), base); err != nil {
 			ln.Close()
@@ -115,6 +129,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		Logger:   logger,
 		Metrics:  promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 		Health:   func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
+		BaseURL:  base,
 	})
 	web := ui.New(ui.Config{Services: a.store.Services(), Sessions: a.store, Connectors: a.store.Connectors(), Logger: logger, ReprocessWindow: window})
 	srv := &nethttp.Server{Handler: ui.Mux(api, web), ReadHeaderTimeout: 10 * time.Second}
@@ -125,7 +140,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	logger.Info("entitled is serving", "addr", ln.Addr().String(), "db", sqlstore.Redact(dbFlag(cmd)), "reprocessWindow", window.String())
+	logger.Info("entitled is serving", "addr", ln.Addr().String(), "baseURL", base, "db", sqlstore.Redact(dbFlag(cmd)), "reprocessWindow", window.String())
 
 	select {
 	case <-ctx.Done():
