@@ -67,7 +67,7 @@ func (s *Store) Group(ctx context.Context, id string) (*entitled.Group, error) {
 		return nil, err
 	}
 	var g *entitled.Group
-	err := s.inTx(ctx, func(t *tx) (err error) { g, err = s.loadGroup(ctx, t, id); return err })
+	err := s.readTx(ctx, func(t *tx) (err error) { g, err = s.loadGroup(ctx, t, id); return err })
 	return g, err
 }
 
@@ -205,7 +205,7 @@ func (s *Store) GroupMembers(ctx context.Context, groupID string, opt entitled.L
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.User]{}, err
 	}
-	if err := s.inTx(ctx, func(t *tx) error { _, err := s.loadGroup(ctx, t, groupID); return err }); err != nil {
+	if err := s.readTx(ctx, func(t *tx) error { _, err := s.loadGroup(ctx, t, groupID); return err }); err != nil {
 		return entitled.Page[entitled.User]{}, err
 	}
 	return listRows(ctx, s, opt, userFields, "users", "id", userCols,

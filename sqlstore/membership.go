@@ -23,7 +23,7 @@ const (
 func (s *Store) DirectoryGroup(ctx context.Context, id string) (*entitled.Group, error) {
 	var g entitled.Group
 	var created string
-	err := s.db.SQL.QueryRowContext(ctx, s.db.rebind(`SELECT id, display_name, description, mail_nickname, created_at
+	err := s.db.reader().QueryRowContext(ctx, s.db.rebind(`SELECT id, display_name, description, mail_nickname, created_at
 		FROM groups WHERE id = ?`), id).Scan(&g.ID, &g.DisplayName, &g.Description, &g.MailNickname, &created)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -286,7 +286,7 @@ func membershipAudit(p membershipPair, add bool, groupName string) auditEntry {
 // id after the one given, display name containing search.
 func (s *Store) DirectoryGroups(ctx context.Context, search, after string, limit int) ([]entitled.Group, error) {
 	pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(search)) + "%"
-	rows, err := s.db.SQL.QueryContext(ctx, s.db.rebind(`SELECT id, display_name, description, mail_nickname, created_at FROM groups
+	rows, err := s.db.reader().QueryContext(ctx, s.db.rebind(`SELECT id, display_name, description, mail_nickname, created_at FROM groups
 		WHERE id > ? AND LOWER(display_name) LIKE ? ESCAPE '\' ORDER BY id LIMIT ?`), after, pattern, limit)
 	if err != nil {
 		return nil, err

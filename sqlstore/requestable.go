@@ -16,7 +16,7 @@ func (s *Store) RequestablePolicies(ctx context.Context, packageID string) ([]en
 		return nil, err
 	}
 	var out []entitled.AssignmentPolicy
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.readTx(ctx, func(t *tx) error {
 		if _, err := s.loadPackage(ctx, t, packageID); err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ func (s *Store) connectorOf(ctx context.Context, id string) (*entitled.Connected
 		return nil, nil, err
 	}
 	var sys *entitled.ConnectedSystem
-	if err := s.inTx(ctx, func(t *tx) (err error) { sys, err = s.findSystem(ctx, t, id); return err }); err != nil {
+	if err := s.readTx(ctx, func(t *tx) (err error) { sys, err = s.findSystem(ctx, t, id); return err }); err != nil {
 		return nil, nil, err
 	}
 	if s.connectors == nil {

@@ -195,7 +195,7 @@ func (s *Store) System(ctx context.Context, id string) (*entitled.ConnectedSyste
 		return nil, err
 	}
 	var sys *entitled.ConnectedSystem
-	err = s.inTx(ctx, func(t *tx) (err error) { sys, err = s.findSystem(ctx, t, id); return err })
+	err = s.readTx(ctx, func(t *tx) (err error) { sys, err = s.findSystem(ctx, t, id); return err })
 	if err != nil {
 		return nil, err
 	}

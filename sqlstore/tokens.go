@@ -114,7 +114,7 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (*entitled.Acto
 		return nil, bad
 	}
 	var a *entitled.Actor
-	err := s.inTx(ctx, func(t *tx) error {
+	err := s.readTx(ctx, func(t *tx) error {
 		tok, err := scanToken(t.queryRow(ctx, `SELECT id, user_id, expires_at, revoked_at, created_at FROM tokens WHERE hash = ?`, hashToken(secret)))
 		if errors.Is(err, sql.ErrNoRows) {
 			return bad
