@@ -68,7 +68,7 @@ func unknownUser(id string) error {
 // other error fails them all. It is set-based: one query finds the
 // groups, one the users, and each run of consecutive adds (or removes) is
 // one INSERT (or DELETE) plus one audit insert, whatever its length (per
-// maxBulkRows rows). It needs no store lock: the RETURNING rows of the
+// maxBulkRows rows). It needs no change lock: the RETURNING rows of the
 // insert or delete say which rows changed (and so what to audit), and
 // foreign keys refuse a group or user deleted since the check.
 func (s *Store) ApplyMemberships(ctx context.Context, changes []entitled.MembershipChange) []error {

@@ -273,7 +273,7 @@ func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, pack
 // The caller may have named only the policy: the package is the policy's.
 func (s *Store) liveConflict(ctx context.Context, r *entitled.AssignmentRequest) error {
 	packageID := r.AccessPackageID
-	err := s.inUnlockedTx(ctx, func(t *tx) error {
+	err := s.readTx(ctx, func(t *tx) error {
 		target := r.TargetID
 		if target == "" {
 			if a := entitled.ActorFrom(ctx); a != nil {
