@@ -64,7 +64,8 @@ func (p *waitProbe) run(fn func() error, stopOnWait bool) (done chan error, wait
 
 // TestReadsDoNotWaitForAChange: a lifecycle change holds the request it
 // changes (its row lock on PostgreSQL; the one write connection on SQLite)
-// and stays open. Every read completes meanwhile, without waiting. A
+// and stays open. Every read completes meanwhile, without waiting, and on
+// PostgreSQL so does a change of another request. A
 // second change of the same request waits for the first, then reads the
 // request as the first left it: one wins, the other gets a 400, and the audit log holds
 // one cancel.
@@ -75,7 +76,8 @@ func TestReadsDoNotWaitForAChange(t *testing.T) {
 			Stages: []entitled.ApprovalStage{{PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.approver.ID}}}}}
 	})
 	r := f.mustAdd(entitled.RequestUserAdd, approval, f.alice)
-	delivering := f.mustAdd(entitled.RequestAdminAdd, f.policy, f.bob)
+	other := f.mustAdd(entitled.RequestUserAdd, approval, f.bob)
+	delivering := f.mustAdd(entitled.RequestAdminAdd, f.policy, f.manager)
 	alice, admin := f.as(f.alice), f.as(f.admin)
 
 	holding, release := make(chan struct{}), make(chan struct{})
@@ -132,6 +134,16 @@ func TestReadsDoNotWaitForAChange(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Fatalf("%s: %v", rd.name, err)
 		}
+	}
+
+	// On PostgreSQL a change of another request does not wait either
+	// (SQLite has one writer: there it does).
+	if f.s.db.Dialect == DialectPostgres {
+		done, waited := probe.run(func() error { return f.s.CancelRequest(f.as(f.bob), other.ID) }, true)
+		if waited {
+			t.Fatalf("a cancel of request %s waited behind the open change of request %s", other.ID, r.ID)
+		}
+		f.must(<-done)
 	}
 
 	// A second change of the same request waits for the held one.
