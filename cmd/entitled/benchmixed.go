@@ -51,7 +51,8 @@ type mixedConfig struct {
 // mixedResult is what a mixed-load run measured.
 type mixedResult struct {
 	writes, writeErrors int
-	elapsed             time.Duration
+	elapsed             time.Duration   // until the last writer stopped
+	ranOut              bool            // the writers ran out of users before the end
 	reads               []time.Duration // latencies of the reads answered
 	readTimeouts        int
 	readErrors          int
@@ -185,15 +186,19 @@ func runMixed(ctx context.Context, c *mixedClient, cfg mixedConfig, pkg, policy 
 	stop := time.Now().Add(cfg.duration)
 	var next atomic.Int64
 	var writes, writeErrs, own, stale atomic.Int64
+	var ranOut atomic.Bool
+	ends := make([]time.Duration, cfg.writers) // when each writer stopped
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range cfg.writers {
+	for w := range cfg.writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() { ends[w] = time.Since(start) }()
 			for k := 0; time.Now().Before(stop); k++ {
 				i := int(next.Add(1)) - 1
 				if i >= len(users) {
+					ranOut.Store(true)
 					return
 				}
 				body := map[string]any{"requestType": "adminAdd", "assignment": map[string]string{
@@ -250,7 +255,8 @@ func runMixed(ctx context.Context, c *mixedClient, cfg mixedConfig, pkg, policy 
 		}()
 	}
 	wg.Wait()
-	res.elapsed = time.Since(start)
+	res.elapsed = slices.Max(ends)
+	res.ranOut = ranOut.Load()
 	readers.Wait()
 	res.writes, res.writeErrors = int(writes.Load()), int(writeErrs.Load())
 	res.ownReads, res.stale = int(own.Load()), int(stale.Load())
@@ -264,6 +270,9 @@ func runMixed(ctx context.Context, c *mixedClient, cfg mixedConfig, pkg, policy 
 func (r *mixedResult) print(w io.Writer, rate int) {
 	fmt.Fprintf(w, "writes: %d requests submitted in %s: %.0f/s (%d failed)\n", r.writes, r.elapsed.Round(time.Millisecond),
 		float64(r.writes)/r.elapsed.Seconds(), r.writeErrors)
+	if r.ranOut {
+		fmt.Fprintln(w, "warning: the writers used up --n users before the end, so the last reads ran without write load: raise --n")
+	}
 	fmt.Fprintf(w, "reads at %d/s: %d answered, %d timed out, %d failed", rate, len(r.reads), r.readTimeouts, r.readErrors)
 	if len(r.reads) > 0 {
 		slices.Sort(r.reads)
