@@ -181,11 +181,24 @@ type Queue interface {
 	InsertJobs(ctx context.Context, tx *sql.Tx, jobs []entitled.Job) error
 }
 
-// tx wraps *sql.Tx with the store's helpers.
+// tx wraps *sql.Tx with the store's helpers. A read on PostgreSQL
+// (readTx) has no transaction: its statements run on the pool (conn) and
+// Tx is nil.
 type tx struct {
 	*sql.Tx
-	db *DB
+	conn querier // where statements run: Tx, or the read pool
+	db   *DB
 }
+
+// querier runs statements: a transaction or a pool.
+type querier interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// newTx returns the store's wrapper of a transaction.
+func newTx(sqlTx *sql.Tx, db *DB) *tx { return &tx{Tx: sqlTx, conn: sqlTx, db: db} }
 
 // rebind turns ? placeholders into the dialect's form. Statements of up
 // to rebindCacheLen bytes are rebound once and remembered; longer ones are
@@ -225,11 +238,11 @@ const rebindCacheLen = 2048
 var rebound sync.Map
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.Tx.ExecContext(ctx, t.db.rebind(q), args...)
+	return t.conn.ExecContext(ctx, t.db.rebind(q), args...)
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.Tx.QueryContext(ctx, t.db.rebind(q), args...)
+	return t.conn.QueryContext(ctx, t.db.rebind(q), args...)
 }
 
 // queryRow runs a one-row read outside a transaction, on the read pool.
@@ -238,7 +251,7 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.Tx.QueryRowContext(ctx, t.db.rebind(q), args...)
+	return t.conn.QueryRowContext(ctx, t.db.rebind(q), args...)
 }
 
 // timeLayout is how times are stored: fixed width UTC text sorts correctly

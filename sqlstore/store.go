@@ -63,7 +63,7 @@ func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond
 // The transaction helpers. Reads take no lock anywhere; on PostgreSQL a
 // change locks what it changes (see locks.go):
 //
-//   - readTx: a read-only transaction, on SQLite from the read pool, so it
+//   - readTx: a read, on SQLite in a transaction of the read pool, so it
 //     never waits for a write;
 //   - inLifecycleTx: a change to existing requests or assignments, which
 //     locks their rows (lockRequest, lockAssignment) and holds the change
@@ -77,21 +77,24 @@ func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond
 // SQLite has one writer: there every change runs alone and the locks are
 // no-ops.
 
-// readTx runs fn in a read-only transaction, without any lock: on SQLite
-// on a connection of the read pool (a WAL reader, beside the writer), on
-// PostgreSQL as READ ONLY. It sees every change committed before it began,
-// so a client reads its own writes. fn must not write.
+// readTx runs fn as a read, without any lock. On SQLite it is a
+// transaction on a connection of the read pool (a WAL reader beside the
+// writer), which reads one snapshot. On PostgreSQL its statements run on
+// the pool without a transaction: under READ COMMITTED each statement
+// sees what was committed when it began, inside a transaction or not, so
+// a BEGIN and its end would only add two round trips. Either way it sees
+// every change committed before it began, so a client reads its own
+// writes. fn must not write.
 func (s *Store) readTx(ctx context.Context, fn func(t *tx) error) error {
-	opts := &sql.TxOptions{ReadOnly: true}
-	if s.db.Dialect == DialectSQLite {
-		opts = nil // the read pool's connections are query-only
+	if s.db.Dialect == DialectPostgres {
+		return fn(&tx{conn: s.db.reader(), db: s.db})
 	}
-	sqlTx, err := s.db.reader().BeginTx(ctx, opts)
+	sqlTx, err := s.db.reader().BeginTx(ctx, nil) // query-only connections
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // read-only: nothing to keep
-	return fn(&tx{Tx: sqlTx, db: s.db})
+	return fn(newTx(sqlTx, s.db))
 }
 
 // inTx runs fn in a transaction and commits it when fn returns nil. On
@@ -130,7 +133,7 @@ func (s *Store) runTx(ctx context.Context, mode lockMode, fn func(t *tx) error) 
 			return err
 		}
 	}
-	t := &tx{Tx: sqlTx, db: s.db}
+	t := newTx(sqlTx, s.db)
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
