@@ -182,7 +182,7 @@ func (s *Store) ApprovalStages(ctx context.Context, requestID string) ([]entitle
 		return nil, err
 	}
 	var out []entitled.ApprovalStageRecord
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.readTx(ctx, func(t *tx) error {
 		q, err := s.loadRequest(ctx, t, requestID)
 		if err != nil {
 			return err
@@ -254,8 +254,8 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "reviewResult",
 			Message: fmt.Sprintf("reviewResult %q must be Approve or Deny", reviewResult)}
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		q, err := s.loadRequest(ctx, t, requestID)
+	return s.inLifecycleTx(ctx, func(t *tx) error {
+		q, err := s.lockRequest(ctx, t, requestID)
 		if err != nil {
 			return err
 		}
@@ -332,7 +332,7 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 
 // timeOutStage denies a request whose stage is still in progress.
 func (s *Store) timeOutStage(ctx context.Context, t *tx, requestID, stageID string) error {
-	q, err := s.loadRequest(ctx, t, requestID)
+	q, err := s.lockRequest(ctx, t, requestID)
 	if err != nil {
 		return ignoreNotFound(err)
 	}

@@ -121,7 +121,7 @@ func (s *Store) Catalog(ctx context.Context, id string) (*entitled.Catalog, erro
 		return nil, err
 	}
 	var c *entitled.Catalog
-	err = s.inTx(ctx, func(t *tx) (err error) { c, err = s.loadCatalog(ctx, t, id); return err })
+	err = s.readTx(ctx, func(t *tx) (err error) { c, err = s.loadCatalog(ctx, t, id); return err })
 	return c, err
 }
 

@@ -35,9 +35,26 @@ const DirectorySystemID = "00000000-0000-0000-0000-000000000001"
 
 // DB is an open database with the dialect it speaks.
 type DB struct {
-	SQL     *sql.DB
+	// SQL is the pool of changes and of the queue: on SQLite its one
+	// connection is the one writer.
+	SQL *sql.DB
+	// Read is the pool of reads (readTx): on SQLite read-only connections
+	// of their own, which read beside the writer in WAL mode; on
+	// PostgreSQL the same pool as SQL.
+	Read    *sql.DB
 	Dialect string // "sqlite" or "postgres"
 	Path    string // file path for sqlite
+}
+
+// readConns is how many read-only connections the SQLite read pool opens.
+const readConns = 8
+
+// reader returns the pool reads run on.
+func (db *DB) reader() *sql.DB {
+	if db.Read != nil {
+		return db.Read
+	}
+	return db.SQL
 }
 
 // Dialects of DB.
@@ -79,15 +96,47 @@ func Open(dsn string) (*DB, error) {
 			db.Close()
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
-		return &DB{SQL: db, Dialect: DialectSQLite, Path: path}, nil
+		read, err := openSQLiteReader(path)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		return &DB{SQL: db, Read: read, Dialect: DialectSQLite, Path: path}, nil
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		return openPostgres(dsn)
 	}
 	return nil, fmt.Errorf("--db %q: expected sqlite:PATH or postgres://user:password@host:port/database", Redact(dsn))
 }
 
+// openSQLiteReader opens the read pool of the SQLite file at path, whose
+// writer is already open (and has put the file in WAL mode): query-only
+// connections whose transactions start deferred, so they read a snapshot
+// beside the writer instead of waiting for it.
+func openSQLiteReader(path string) (*sql.DB, error) {
+	q := "?_pragma=busy_timeout(10000)&_pragma=query_only(1)&_txlock=deferred"
+	connector, err := openSQLite("file:" + path + q)
+	if err != nil {
+		return nil, err
+	}
+	read := sql.OpenDB(connector)
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
+	read.SetConnMaxLifetime(0)
+	read.SetConnMaxIdleTime(0)
+	if err := read.Ping(); err != nil {
+		read.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", path, err)
+	}
+	return read, nil
+}
+
 // Close closes the database.
-func (db *DB) Close() error { return db.SQL.Close() }
+func (db *DB) Close() error {
+	if db.Read != nil && db.Read != db.SQL {
+		db.Read.Close()
+	}
+	return db.SQL.Close()
+}
 
 // Migrate brings entitled's schema and River's queue tables up to date.
 func (db *DB) Migrate(ctx context.Context) error {
@@ -132,11 +181,24 @@ type Queue interface {
 	InsertJobs(ctx context.Context, tx *sql.Tx, jobs []entitled.Job) error
 }
 
-// tx wraps *sql.Tx with the store's helpers.
+// tx wraps *sql.Tx with the store's helpers. A read on PostgreSQL
+// (readTx) has no transaction: its statements run on the pool (conn) and
+// Tx is nil.
 type tx struct {
 	*sql.Tx
-	db *DB
+	conn querier // where statements run: Tx, or the read pool
+	db   *DB
 }
+
+// querier runs statements: a transaction or a pool.
+type querier interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// newTx returns the store's wrapper of a transaction.
+func newTx(sqlTx *sql.Tx, db *DB) *tx { return &tx{Tx: sqlTx, conn: sqlTx, db: db} }
 
 // rebind turns ? placeholders into the dialect's form. Statements of up
 // to rebindCacheLen bytes are rebound once and remembered; longer ones are
@@ -176,20 +238,20 @@ const rebindCacheLen = 2048
 var rebound sync.Map
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.Tx.ExecContext(ctx, t.db.rebind(q), args...)
+	return t.conn.ExecContext(ctx, t.db.rebind(q), args...)
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.Tx.QueryContext(ctx, t.db.rebind(q), args...)
+	return t.conn.QueryContext(ctx, t.db.rebind(q), args...)
 }
 
-// queryRow runs a one-row query outside a transaction.
+// queryRow runs a one-row read outside a transaction, on the read pool.
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.SQL.QueryRowContext(ctx, db.rebind(q), args...)
+	return db.reader().QueryRowContext(ctx, db.rebind(q), args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.Tx.QueryRowContext(ctx, t.db.rebind(q), args...)
+	return t.conn.QueryRowContext(ctx, t.db.rebind(q), args...)
 }
 
 // timeLayout is how times are stored: fixed width UTC text sorts correctly

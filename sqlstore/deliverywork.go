@@ -25,7 +25,7 @@ func (s *Store) DeliveryWorks(ctx context.Context, runs []entitled.DeliveryRun) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.SQL.QueryContext(ctx, s.db.rebind(deliveryWorksQuery+cond), s.db.bulkArgs(args)...)
+	rows, err := s.db.reader().QueryContext(ctx, s.db.rebind(deliveryWorksQuery+cond), s.db.bulkArgs(args)...)
 	if err != nil {
 		return nil, fmt.Errorf("load deliveries: %w", err)
 	}
@@ -88,7 +88,7 @@ func (s *Store) loadSystems(ctx context.Context, systems map[string]*entitled.Co
 	}
 	// The text is the same for any number of systems on PostgreSQL (an
 	// array), so it stays prepared; systems are few, any plan is cheap.
-	rows, err := s.db.SQL.QueryContext(ctx, s.db.rebind(`SELECT `+systemCols+` FROM systems WHERE `+cond), args...)
+	rows, err := s.db.reader().QueryContext(ctx, s.db.rebind(`SELECT `+systemCols+` FROM systems WHERE `+cond), args...)
 	if err != nil {
 		return fmt.Errorf("load connected systems: %w", err)
 	}

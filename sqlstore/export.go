@@ -71,7 +71,7 @@ func (db *DB) Export(ctx context.Context, w io.Writer) (ExportStats, error) {
 	if db.Dialect == DialectPostgres {
 		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 	}
-	sqlTx, err := db.SQL.BeginTx(ctx, opts)
+	sqlTx, err := db.reader().BeginTx(ctx, opts)
 	if err != nil {
 		return stats, fmt.Errorf("export: begin: %w", err)
 	}

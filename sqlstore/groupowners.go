@@ -97,7 +97,7 @@ func (s *Store) groupUsers(ctx context.Context, rel groupRelation, groupID strin
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.User]{}, err
 	}
-	if err := s.inTx(ctx, func(t *tx) error { _, err := s.loadGroup(ctx, t, groupID); return err }); err != nil {
+	if err := s.readTx(ctx, func(t *tx) error { _, err := s.loadGroup(ctx, t, groupID); return err }); err != nil {
 		return entitled.Page[entitled.User]{}, err
 	}
 	return listRows(ctx, s, opt, userFields, "users", "id", userCols,

@@ -67,7 +67,7 @@ func (s *Store) Group(ctx context.Context, id string) (*entitled.Group, error) {
 		return nil, err
 	}
 	var g *entitled.Group
-	err := s.inTx(ctx, func(t *tx) (err error) { g, err = s.loadGroup(ctx, t, id); return err })
+	err := s.readTx(ctx, func(t *tx) (err error) { g, err = s.loadGroup(ctx, t, id); return err })
 	return g, err
 }
 

@@ -23,7 +23,7 @@ const (
 func (s *Store) DirectoryGroup(ctx context.Context, id string) (*entitled.Group, error) {
 	var g entitled.Group
 	var created string
-	err := s.db.SQL.QueryRowContext(ctx, s.db.rebind(`SELECT id, display_name, description, mail_nickname, created_at
+	err := s.db.reader().QueryRowContext(ctx, s.db.rebind(`SELECT id, display_name, description, mail_nickname, created_at
 		FROM groups WHERE id = ?`), id).Scan(&g.ID, &g.DisplayName, &g.Description, &g.MailNickname, &created)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -68,7 +68,7 @@ func unknownUser(id string) error {
 // other error fails them all. It is set-based: one query finds the
 // groups, one the users, and each run of consecutive adds (or removes) is
 // one INSERT (or DELETE) plus one audit insert, whatever its length (per
-// maxBulkRows rows). It needs no store lock: the RETURNING rows of the
+// maxBulkRows rows). It needs no change lock: the RETURNING rows of the
 // insert or delete say which rows changed (and so what to audit), and
 // foreign keys refuse a group or user deleted since the check.
 func (s *Store) ApplyMemberships(ctx context.Context, changes []entitled.MembershipChange) []error {
@@ -286,7 +286,7 @@ func membershipAudit(p membershipPair, add bool, groupName string) auditEntry {
 // id after the one given, display name containing search.
 func (s *Store) DirectoryGroups(ctx context.Context, search, after string, limit int) ([]entitled.Group, error) {
 	pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(search)) + "%"
-	rows, err := s.db.SQL.QueryContext(ctx, s.db.rebind(`SELECT id, display_name, description, mail_nickname, created_at FROM groups
+	rows, err := s.db.reader().QueryContext(ctx, s.db.rebind(`SELECT id, display_name, description, mail_nickname, created_at FROM groups
 		WHERE id > ? AND LOWER(display_name) LIKE ? ESCAPE '\' ORDER BY id LIMIT ?`), after, pattern, limit)
 	if err != nil {
 		return nil, err

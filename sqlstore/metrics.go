@@ -14,7 +14,7 @@ func (s *Store) RequestStateCounts(ctx context.Context) (map[entitled.RequestSta
 	for _, st := range entitled.RequestStates {
 		out[st] = 0
 	}
-	rows, err := s.db.SQL.QueryContext(ctx, `SELECT state, COUNT(*) FROM assignment_requests GROUP BY state`)
+	rows, err := s.db.reader().QueryContext(ctx, `SELECT state, COUNT(*) FROM assignment_requests GROUP BY state`)
 	if err != nil {
 		return nil, err
 	}

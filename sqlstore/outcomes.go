@@ -26,7 +26,7 @@ func (s *Store) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.
 	if len(outcomes) == 0 {
 		return nil
 	}
-	// No store lock: each update names the run it records, and rollUp
+	// No change lock: each update names the run it records, and rollUp
 	// locks the request rows before deciding.
 	return s.inUnlockedTx(ctx, func(t *tx) error {
 		made := map[string]*deliveryCounts{} // per request: deliveries made final here

@@ -168,7 +168,7 @@ func (s *Store) AccessPackage(ctx context.Context, id string) (*entitled.AccessP
 		return nil, err
 	}
 	var p *entitled.AccessPackage
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.readTx(ctx, func(t *tx) error {
 		if p, err = s.loadPackage(ctx, t, id); err != nil {
 			return err
 		}
@@ -200,7 +200,7 @@ func (s *Store) RequestableAccessPackages(ctx context.Context, opt entitled.List
 		return entitled.Page[entitled.AccessPackage]{}, err
 	}
 	var ids []string
-	if err := s.inTx(ctx, func(t *tx) (err error) { ids, err = s.requestablePackageIDs(ctx, t, a, "", false); return err }); err != nil {
+	if err := s.readTx(ctx, func(t *tx) (err error) { ids, err = s.requestablePackageIDs(ctx, t, a, "", false); return err }); err != nil {
 		return entitled.Page[entitled.AccessPackage]{}, err
 	}
 	base := "1 = 0"
@@ -391,7 +391,7 @@ func (s *Store) ResourceRoleScopes(ctx context.Context, packageID string) ([]ent
 		return nil, err
 	}
 	var out []entitled.ResourceRoleScope
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.readTx(ctx, func(t *tx) error {
 		p, err := s.loadPackage(ctx, t, packageID)
 		if err != nil {
 			return err

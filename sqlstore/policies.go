@@ -297,7 +297,7 @@ func (s *Store) Policy(ctx context.Context, id string) (*entitled.AssignmentPoli
 		return nil, err
 	}
 	var p *entitled.AssignmentPolicy
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.readTx(ctx, func(t *tx) error {
 		if p, err = s.loadPolicy(ctx, t, id); err != nil {
 			return err
 		}

@@ -16,9 +16,9 @@ import (
 // DefaultMaxConns is the PostgreSQL pool size when the URL has no max_conns.
 const DefaultMaxConns = 20
 
-// storeLockKey is the advisory lock every store transaction on PostgreSQL
-// takes first (see lockStore).
-const storeLockKey = 0x656e746974 // "entit"
+// changeLockKey is the advisory lock that changes on PostgreSQL take,
+// exclusively or shared (see lockChanges). Reads never take it.
+const changeLockKey = 0x656e746974 // "entit"
 
 // openPostgres opens a PostgreSQL database through pgx's database/sql
 // driver (pgx keeps each connection's prepared statements). The URL takes
@@ -57,17 +57,39 @@ func openPostgres(dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %v", Redact(dsn), redactErr(err, dsn))
 	}
-	return &DB{SQL: db, Dialect: DialectPostgres}, nil
+	return &DB{SQL: db, Read: db, Dialect: DialectPostgres}, nil
 }
 
-// lockStore serialises store transactions on PostgreSQL, as SQLite does by
-// having one writer: every check a transaction makes (one live assignment
-// per user and package, a name still free, …) still holds when it commits,
-// across every replica sharing the database. The lock is released at commit
-// or rollback. River's own transactions do not take it.
-func lockStore(ctx context.Context, t *sql.Tx) error {
-	if _, err := t.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(storeLockKey)); err != nil {
-		return fmt.Errorf("lock store: %w", err)
+// lockMode is how a change transaction holds the change lock.
+type lockMode int
+
+// Modes of the change lock.
+const (
+	lockNone      lockMode = iota // not at all (inUnlockedTx)
+	lockShared                    // beside other shared holders (inLifecycleTx)
+	lockExclusive                 // alone (inTx)
+)
+
+// lockChanges takes the change lock on PostgreSQL in the mode asked, until
+// the transaction ends. A change that holds it exclusively runs alone among
+// the changes that take it, across every replica sharing the database, so
+// every check it makes (a name still free, a policy with no open request,
+// the last administrator) still holds when it commits. Lifecycle changes
+// hold it shared: they lock the rows they change instead, and wait only
+// while an exclusive holder runs. Reads, submissions and the recording of
+// delivery outcomes do not take it.
+func lockChanges(ctx context.Context, t *sql.Tx, mode lockMode) error {
+	var q string
+	switch mode {
+	case lockNone:
+		return nil
+	case lockShared:
+		q = `SELECT pg_advisory_xact_lock_shared($1)`
+	default:
+		q = `SELECT pg_advisory_xact_lock($1)`
+	}
+	if _, err := t.ExecContext(ctx, q, int64(changeLockKey)); err != nil {
+		return fmt.Errorf("lock changes: %w", err)
 	}
 	return nil
 }

@@ -278,7 +278,7 @@ func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, pack
 // The caller may have named only the policy: the package is the policy's.
 func (s *Store) liveConflict(ctx context.Context, r *entitled.AssignmentRequest) error {
 	packageID := r.AccessPackageID
-	err := s.inUnlockedTx(ctx, func(t *tx) error {
+	err := s.readTx(ctx, func(t *tx) error {
 		target := r.TargetID
 		if target == "" {
 			if a := entitled.ActorFrom(ctx); a != nil {
@@ -365,7 +365,7 @@ func (s *Store) Request(ctx context.Context, id string) (*entitled.AssignmentReq
 		return nil, err
 	}
 	var out *entitled.AssignmentRequest
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.readTx(ctx, func(t *tx) error {
 		q, err := s.loadRequest(ctx, t, id)
 		if err != nil {
 			return err
@@ -482,7 +482,7 @@ func (s *Store) Requests(ctx context.Context, q entitled.RequestQuery) (entitled
 	if err := checkOrderBy(q.ListOptions); err != nil {
 		return page, err
 	}
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.readTx(ctx, func(t *tx) error {
 		var conds []string
 		var args []any
 		switch strings.ToLower(q.FilterByCurrentUser) {
@@ -605,8 +605,8 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		q, err := s.loadRequest(ctx, t, id)
+	return s.inLifecycleTx(ctx, func(t *tx) error {
+		q, err := s.lockRequest(ctx, t, id)
 		if err != nil {
 			return err
 		}
@@ -634,7 +634,7 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 		if len(grants) == 0 {
 			return s.expireAssignmentNow(ctx, t, q.AssignmentID, now)
 		}
-		as, err := s.loadAssignment(ctx, t, q.AssignmentID)
+		as, err := s.lockAssignment(ctx, t, q.AssignmentID)
 		if err != nil {
 			return err
 		}
@@ -658,8 +658,8 @@ func (s *Store) ReprocessRequest(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		q, err := s.loadRequest(ctx, t, id)
+	return s.inLifecycleTx(ctx, func(t *tx) error {
+		q, err := s.lockRequest(ctx, t, id)
 		if err != nil {
 			return err
 		}

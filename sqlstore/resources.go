@@ -76,7 +76,7 @@ func (s *Store) CatalogResources(ctx context.Context, catalogID string, opt enti
 	if err := a.Authorize(entitled.OpReadCatalog, catalogID); err != nil {
 		return page, err
 	}
-	if err := s.inTx(ctx, func(t *tx) error { _, err := s.loadCatalog(ctx, t, catalogID); return err }); err != nil {
+	if err := s.readTx(ctx, func(t *tx) error { _, err := s.loadCatalog(ctx, t, catalogID); return err }); err != nil {
 		return page, err
 	}
 	page, err = listRows(ctx, s, opt, resourceFields, "resources", "id", resourceCols, "catalog_id = ?", []any{catalogID},
@@ -90,7 +90,7 @@ func (s *Store) CatalogResources(ctx context.Context, catalogID string, opt enti
 	if err != nil {
 		return page, err
 	}
-	err = s.inTx(ctx, func(t *tx) error { return s.loadResourceRoles(ctx, t, page.Items) })
+	err = s.readTx(ctx, func(t *tx) error { return s.loadResourceRoles(ctx, t, page.Items) })
 	return page, err
 }
 
@@ -104,7 +104,7 @@ func (s *Store) CatalogResource(ctx context.Context, catalogID, resourceID strin
 		return nil, err
 	}
 	var res *entitled.Resource
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.readTx(ctx, func(t *tx) error {
 		r, err := scanResource(t.queryRow(ctx, `SELECT `+resourceCols+` FROM resources WHERE id = ? AND catalog_id = ?`, resourceID, catalogID))
 		if err != nil {
 			return notFound(err, "resource", resourceID)
@@ -183,7 +183,7 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 			Message: "resource.originId and resource.originSystem are required"}
 	}
 	var sys *entitled.ConnectedSystem
-	if err := s.inTx(ctx, func(t *tx) (err error) {
+	if err := s.readTx(ctx, func(t *tx) (err error) {
 		if _, err = s.loadCatalog(ctx, t, rr.CatalogID); err != nil {
 			return err
 		}

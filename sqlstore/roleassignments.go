@@ -187,7 +187,7 @@ func (s *Store) RoleAssignment(ctx context.Context, directory bool, id string) (
 	}
 	vis, args := roleVisibility(a, directory)
 	var ra *entitled.RoleAssignment
-	err = s.inTx(ctx, func(t *tx) (err error) {
+	err = s.readTx(ctx, func(t *tx) (err error) {
 		ra, err = scanRoleAssignment(t.queryRow(ctx, `SELECT `+roleAssignmentCols+` FROM role_assignments WHERE `+
 			andCond("id = ? AND "+familyCond(directory), vis), append([]any{id}, args...)...))
 		return notFound(err, "role assignment", id)

@@ -60,33 +60,80 @@ func (s *Store) Services() entitled.Services {
 
 func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
 
-// inTx runs fn in a transaction and commits it when fn returns nil. On
-// PostgreSQL it first takes the store lock (lockStore), so transactions
-// run one after another as they do on SQLite.
-func (s *Store) inTx(ctx context.Context, fn func(t *tx) error) error {
-	return s.runTx(ctx, true, fn)
+// The transaction helpers. Reads take no lock anywhere; on PostgreSQL a
+// change locks what it changes (see locks.go):
+//
+//   - readTx: a read, on SQLite in a transaction of the read pool, so it
+//     never waits for a write;
+//   - inLifecycleTx: a change to existing requests or assignments, which
+//     locks their rows (lockRequest, lockAssignment) and holds the change
+//     lock shared: such changes run side by side;
+//   - inTx: any other change (catalogs, packages, policies, users, …),
+//     which holds the change lock exclusively, so its checks that span
+//     rows and tables still hold when it commits;
+//   - inUnlockedTx: a change whose every check is re-made by the statement
+//     that acts on it.
+//
+// SQLite has one writer: there every change runs alone and the locks are
+// no-ops.
+
+// readTx runs fn as a read, without any lock. On SQLite it is a
+// transaction on a connection of the read pool (a WAL reader beside the
+// writer), which reads one snapshot. On PostgreSQL its statements run on
+// the pool without a transaction: under READ COMMITTED each statement
+// sees what was committed when it began, inside a transaction or not, so
+// a BEGIN and its end would only add two round trips. Either way it sees
+// every change committed before it began, so a client reads its own
+// writes. fn must not write.
+func (s *Store) readTx(ctx context.Context, fn func(t *tx) error) error {
+	if s.db.Dialect == DialectPostgres {
+		return fn(&tx{conn: s.db.reader(), db: s.db})
+	}
+	sqlTx, err := s.db.reader().BeginTx(ctx, nil) // query-only connections
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer sqlTx.Rollback() //nolint:errcheck // read-only: nothing to keep
+	return fn(newTx(sqlTx, s.db))
 }
 
-// inUnlockedTx is inTx without the store lock on PostgreSQL, for a
+// inTx runs fn in a transaction and commits it when fn returns nil. On
+// PostgreSQL it first takes the change lock exclusively (lockChanges): it
+// runs alone among changes made with inTx and inLifecycleTx, on every
+// replica. Reads do not wait for it. Use it when in doubt.
+func (s *Store) inTx(ctx context.Context, fn func(t *tx) error) error {
+	return s.runTx(ctx, lockExclusive, fn)
+}
+
+// inLifecycleTx runs a change to existing requests and assignments: fn
+// locks the rows it changes (lockRequest, lockAssignment: a request before
+// its assignment) before it checks them. On PostgreSQL it holds the change
+// lock shared, so lifecycle changes of different requests run at the same
+// time and wait only for an inTx change (a policy deleted, say).
+func (s *Store) inLifecycleTx(ctx context.Context, fn func(t *tx) error) error {
+	return s.runTx(ctx, lockShared, fn)
+}
+
+// inUnlockedTx is inTx without the change lock on PostgreSQL, for a
 // transaction whose every check is re-made by the statement that acts on it
 // (a foreign key, ON CONFLICT, a row count), so another transaction
 // committing in between cannot make it wrong. Use inTx when in doubt.
 func (s *Store) inUnlockedTx(ctx context.Context, fn func(t *tx) error) error {
-	return s.runTx(ctx, false, fn)
+	return s.runTx(ctx, lockNone, fn)
 }
 
-func (s *Store) runTx(ctx context.Context, lock bool, fn func(t *tx) error) error {
+func (s *Store) runTx(ctx context.Context, mode lockMode, fn func(t *tx) error) error {
 	sqlTx, err := s.db.SQL.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if lock && s.db.Dialect == DialectPostgres {
-		if err := lockStore(ctx, sqlTx); err != nil {
+	if s.db.Dialect == DialectPostgres {
+		if err := lockChanges(ctx, sqlTx, mode); err != nil {
 			_ = sqlTx.Rollback()
 			return err
 		}
 	}
-	t := &tx{Tx: sqlTx, db: s.db}
+	t := newTx(sqlTx, s.db)
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err

@@ -198,7 +198,7 @@ func (s *Store) System(ctx context.Context, id string) (*entitled.ConnectedSyste
 		return nil, err
 	}
 	var sys *entitled.ConnectedSystem
-	err = s.inTx(ctx, func(t *tx) (err error) {
+	err = s.readTx(ctx, func(t *tx) (err error) {
 		if sys, err = s.findSystem(ctx, t, id); err != nil {
 			return err
 		}
@@ -233,7 +233,7 @@ func (s *Store) Systems(ctx context.Context, opt entitled.ListOptions) (entitled
 	for i := range page.Items {
 		list[i] = &page.Items[i]
 	}
-	err = s.inTx(ctx, func(t *tx) error { return s.loadSystemCatalogs(ctx, t, list) })
+	err = s.readTx(ctx, func(t *tx) error { return s.loadSystemCatalogs(ctx, t, list) })
 	return page, err
 }
 

@@ -270,7 +270,7 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (*entitled
 	}
 	var a *entitled.Actor
 	var tok *entitled.Token
-	err := s.inTx(ctx, func(t *tx) error {
+	err := s.readTx(ctx, func(t *tx) error {
 		var err error
 		tok, err = scanToken(t.queryRow(ctx, `SELECT `+tokenCols+` FROM tokens WHERE hash = ?`, hashToken(secret)))
 		if errors.Is(err, sql.ErrNoRows) {

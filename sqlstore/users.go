@@ -128,7 +128,7 @@ func (s *Store) User(ctx context.Context, id string) (*entitled.User, error) {
 		return nil, err
 	}
 	var u *entitled.User
-	err := s.inTx(ctx, func(t *tx) (err error) { u, err = s.findUser(ctx, t, id); return err })
+	err := s.readTx(ctx, func(t *tx) (err error) { u, err = s.findUser(ctx, t, id); return err })
 	return u, err
 }
 
@@ -344,7 +344,7 @@ func (s *Store) Manager(ctx context.Context, userID string) (*entitled.User, err
 		return nil, err
 	}
 	var m *entitled.User
-	err := s.inTx(ctx, func(t *tx) error {
+	err := s.readTx(ctx, func(t *tx) error {
 		u, err := s.findUser(ctx, t, userID)
 		if err != nil {
 			return err
@@ -370,7 +370,7 @@ func listRows[T any](ctx context.Context, s *Store, opt entitled.ListOptions, f 
 	if err != nil {
 		return page, err
 	}
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.readTx(ctx, func(t *tx) error {
 		rows, err := t.query(ctx, `SELECT `+cols+` FROM `+from+` `+q.where+` ORDER BY `+idExpr+` LIMIT ?`, append(q.args, q.limit+1)...)
 		if err != nil {
 			return err

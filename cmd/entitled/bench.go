@@ -39,6 +39,7 @@ with --db postgres://… give it an empty database.`,
 	cmd.Flags().Int("submitters", 0, "goroutines submitting requests at once, like API clients (0: 4 on SQLite, 64 on PostgreSQL)")
 	cmd.Flags().Int("replicas", 1, "entitled instances sharing the database (PostgreSQL only), each with its own workers; requests are spread over them")
 	cmd.Flags().String("cpuprofile", "", "write a CPU profile of the measured part to this file")
+	addMixedFlags(cmd)
 	return cmd
 }
 
@@ -59,6 +60,9 @@ func runBench(cmd *cobra.Command, _ []string) error {
 		}
 		defer os.RemoveAll(dir)
 		dsn = "sqlite:" + filepath.Join(dir, "bench.db")
+	}
+	if mixed, _ := cmd.Flags().GetBool("mixed"); mixed {
+		return runMixedBench(cmd, dsn, workers, submitters, n)
 	}
 	out := cmd.OutOrStdout()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
