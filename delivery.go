@@ -80,7 +80,7 @@ type ResourceRoleRef struct {
 }
 
 // RollUp is the request state once every delivery of a request is final
-// (DESIGN.md §2 rule 2): all succeeded → delivered, some → partiallyDelivered,
+// (Roll-up, docs/design.md): all succeeded → delivered, some → partiallyDelivered,
 // none → deliveryFailed. While any delivery is not final it is delivering.
 func RollUp(statuses []DeliveryStatus) RequestState {
 	if len(statuses) == 0 {

@@ -46,7 +46,7 @@ func ParseRequestType(s string) (RequestType, error) {
 // RequestState is Graph's accessPackageRequestState.
 type RequestState string
 
-// The request states of the lifecycle (DESIGN.md §2).
+// The request states of the lifecycle (docs/design.md).
 const (
 	StateSubmitted          RequestState = "submitted"
 	StatePendingApproval    RequestState = "pendingApproval"
@@ -149,7 +149,7 @@ type AssignmentRequest struct {
 const DefaultReprocessWindow = 14 * 24 * time.Hour
 
 // CheckReprocess returns nil when the request may be reprocessed now, or a
-// 400 *Error saying why not (DESIGN.md §2 rule 4).
+// 400 *Error saying why not (Reprocess a request, docs/design.md).
 func (r *AssignmentRequest) CheckReprocess(now time.Time, window time.Duration) error {
 	if r.State != StateDeliveryFailed && r.State != StatePartiallyDelivered {
 		return &Error{Kind: KindInvalid, Code: CodeNotReprocessable,
@@ -164,7 +164,7 @@ func (r *AssignmentRequest) CheckReprocess(now time.Time, window time.Duration) 
 }
 
 // CheckCancel returns nil when the request may be canceled, or a 400 *Error
-// saying why not (DESIGN.md §2 rule 6).
+// saying why not (Cancel, docs/design.md).
 func (r *AssignmentRequest) CheckCancel() error {
 	switch r.State {
 	case StateSubmitted, StatePendingApproval, StateScheduled, StateDeliveryFailed, StatePartiallyDelivered:

@@ -11,7 +11,7 @@ import (
 )
 
 // Approvals: the stages of a request's approval, who approves each, and
-// their decisions (DESIGN.md §2, rule 10).
+// their decisions (Approval in stages, Separation of duties: docs/design.md).
 
 const stageCols = `id, request_id, idx, display_name, status, review_result, justification, reviewed_by, reviewed_at, due_at`
 

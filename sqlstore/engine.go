@@ -85,7 +85,7 @@ func (s *Store) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs []any
 }
 
 // ExpireAssignment removes a live assignment whose end time has passed
-// through a systemRemove request (rule 8). It does nothing when the end
+// through a systemRemove request (Removal and expiry are requests, docs/design.md). It does nothing when the end
 // time lies ahead, the assignment is gone or expired, or a removal is open.
 func (s *Store) ExpireAssignment(ctx context.Context, assignmentID string) error {
 	return s.inLifecycleTx(ctx, func(t *tx) error {

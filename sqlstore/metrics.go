@@ -31,7 +31,7 @@ func (s *Store) RequestStateCounts(ctx context.Context) (map[entitled.RequestSta
 }
 
 // SetReprocessWindow sets how long after completion a failed request may
-// be reprocessed (DESIGN.md §2 rule 4); d ≤ 0 restores the default.
+// be reprocessed (Reprocess a request, docs/design.md); d ≤ 0 restores the default.
 func (s *Store) SetReprocessWindow(d time.Duration) {
 	if d <= 0 {
 		d = entitled.DefaultReprocessWindow

@@ -13,9 +13,9 @@ import (
 // based: the delivery engine hands over the outcomes of many workers at
 // once, and a batch costs the same few statements whatever its size.
 
-// RecordDeliveryOutcome stores one attempt's result (rule 3) and, when the
+// RecordDeliveryOutcome stores one attempt's result (Automatic retry, docs/design.md) and, when the
 // delivery is final and so are all of its request's, rolls the request and
-// its assignment up (rule 2). Outcomes of an outdated run are ignored.
+// its assignment up (Roll-up, docs/design.md). Outcomes of an outdated run are ignored.
 func (s *Store) RecordDeliveryOutcome(ctx context.Context, o entitled.DeliveryOutcome) error {
 	return s.RecordDeliveryOutcomes(ctx, []entitled.DeliveryOutcome{o})
 }
@@ -210,7 +210,7 @@ func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string, made map
 // many of those succeeded.
 type deliveryCounts struct{ total, final, ok int }
 
-// state is what the deliveries add up to (rule 2).
+// state is what the deliveries add up to (Roll-up, docs/design.md).
 func (c deliveryCounts) state() entitled.RequestState {
 	statuses := make([]entitled.DeliveryStatus, c.total)
 	for i := range statuses {

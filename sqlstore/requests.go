@@ -11,7 +11,7 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-// Assignment requests: submit, read, cancel and reprocess (DESIGN.md §2).
+// Assignment requests: submit, read, cancel and reprocess (the request lifecycle, docs/design.md).
 
 // SubmitRequest creates an add request (userAdd, adminAdd) or a remove
 // request (userRemove, adminRemove) and, in the same transaction, starts
@@ -48,7 +48,7 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 	if err := checkAddInput(r); err != nil {
 		return err
 	}
-	// No store lock: rule 7 is enforced by unique indexes (migration 3),
+	// No store lock: "one live assignment per user and package" (docs/design.md) is enforced by unique indexes (migration 3),
 	// and everything else read here is protected by foreign keys.
 	return s.inUnlockedTx(ctx, func(t *tx) error {
 		plan, err := s.planAdd(ctx, t, a, r, nil)
@@ -90,7 +90,7 @@ func (pl *addPlan) deliversNow(now time.Time) bool {
 }
 
 // planAdd checks an add request against its policy, package, target and
-// rule 7, reading through c when given (a batch's shared lookups), and
+// "one live assignment per user and package" (docs/design.md), reading through c when given (a batch's shared lookups), and
 // returns what to write. It writes nothing.
 func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitled.AssignmentRequest, c *submitCache) (*addPlan, error) {
 	now := s.now()
@@ -241,7 +241,7 @@ const liveCheckQuery = `SELECT 'request', id FROM assignment_requests
 	SELECT 'assignment', id FROM assignments WHERE target_id = ? AND access_package_id = ? AND state <> 'expired'
 	LIMIT 1`
 
-// checkNoLiveAssignment enforces rule 7: one open add request or live
+// checkNoLiveAssignment enforces "One live assignment per user and package" (docs/design.md): one open add request or live
 // assignment per user and package. except names a request to ignore.
 func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, packageID, except string) error {
 	var kind, id string
@@ -273,7 +273,7 @@ func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, pack
 		targetID, id, packageID, reqID, reqState)
 }
 
-// liveConflict explains a rule-7 conflict found by the database: it names
+// liveConflict explains a conflict with "one live assignment per user and package" (docs/design.md) found by the database: it names
 // the open request or live assignment of the target for the package.
 // The caller may have named only the policy: the package is the policy's.
 func (s *Store) liveConflict(ctx context.Context, r *entitled.AssignmentRequest) error {
@@ -597,7 +597,7 @@ func (s *Store) approverRequestIDs(ctx context.Context, t *tx, userID string) ([
 	return ids, rows.Err()
 }
 
-// CancelRequest cancels a request (rule 6): the target's own, or any with
+// CancelRequest cancels a request (Cancel, docs/design.md): the target's own, or any with
 // OpCancelAny. Canceling a partially delivered add request revokes what it
 // delivered through a systemRemove request.
 func (s *Store) CancelRequest(ctx context.Context, id string) error {
@@ -652,7 +652,7 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 }
 
 // ReprocessRequest re-runs the failed deliveries of a deliveryFailed or
-// partiallyDelivered request (rule 4); succeeded deliveries are left alone.
+// partiallyDelivered request (Reprocess a request, docs/design.md); succeeded deliveries are left alone.
 func (s *Store) ReprocessRequest(ctx context.Context, id string) error {
 	a, err := actor(ctx)
 	if err != nil {

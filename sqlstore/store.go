@@ -22,7 +22,7 @@ type Store struct {
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 	// ReprocessWindow is how long after completion a failed request may be
-	// reprocessed (DESIGN.md §2 rule 4).
+	// reprocessed: rule "Reprocess a request" (docs/design.md).
 	ReprocessWindow time.Duration
 	Logger          *slog.Logger
 

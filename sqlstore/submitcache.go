@@ -10,7 +10,7 @@ import (
 // submitCache holds what a batch of submissions reads: each policy,
 // package and set of role scopes once, and, for every target of the batch,
 // whether the user exists and whether they already have an open add
-// request or a live assignment for the package they ask for (rule 7). A
+// request or a live assignment for the package they ask for (One live assignment per user and package, docs/design.md). A
 // nil cache reads straight from the database, as a submission on its own
 // does.
 type submitCache struct {
