@@ -49,15 +49,34 @@ func ParseISODuration(s string) (time.Duration, error) {
 		}
 	}
 	if m[5] != "" {
-		f, err := strconv.ParseFloat(m[5], 64)
-		if err != nil || f > MaxDuration.Seconds() {
+		secs, err := parseSeconds(m[5])
+		if err != nil || secs > MaxDuration {
 			return 0, tooLong
 		}
-		if d += time.Duration(f * float64(time.Second)); d > MaxDuration {
+		if d += secs; d > MaxDuration {
 			return 0, tooLong
 		}
 	}
 	return d, nil
+}
+
+// parseSeconds reads "S" or "S.F" exactly, to the nanosecond (digits past
+// the ninth are dropped), without going through a float. It fails on an
+// integer part too large for a duration.
+func parseSeconds(s string) (time.Duration, error) {
+	whole, frac, _ := strings.Cut(s, ".")
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || n > int64(MaxDuration/time.Second) {
+		return 0, ErrDurationTooLong
+	}
+	if len(frac) > 9 {
+		frac = frac[:9]
+	}
+	var ns int64
+	if frac != "" {
+		ns, _ = strconv.ParseInt(frac+strings.Repeat("0", 9-len(frac)), 10, 64) // digits only, by the pattern
+	}
+	return time.Duration(n)*time.Second + time.Duration(ns), nil
 }
 
 // FormatISODuration writes a duration in ISO 8601 ("P14D", "PT1H30M", "PT0S").
@@ -85,7 +104,13 @@ func FormatISODuration(d time.Duration) string {
 		d -= m * time.Minute
 	}
 	if d > 0 {
-		b.WriteString(strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "S")
+		// Whole seconds, then the nanoseconds without trailing zeros: exact,
+		// so that parsing the text gives d back.
+		fmt.Fprintf(&b, "%d", d/time.Second)
+		if ns := d % time.Second; ns > 0 {
+			b.WriteString("." + strings.TrimRight(fmt.Sprintf("%09d", int64(ns)), "0"))
+		}
+		b.WriteString("S")
 	}
 	return b.String()
 }
