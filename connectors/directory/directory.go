@@ -16,12 +16,12 @@ import (
 // KindName is the name of the built-in directory's kind (and of its system).
 const KindName = "directory"
 
-// MemberRole is the one role of a directory group.
-const MemberRole = "Member"
+// RoleMember is the one role of a directory group.
+const RoleMember = "Member"
 
 // RoleOriginID is the origin id of a group's Member role, after Graph's
 // AadGroup convention ("Member_{groupId}").
-func RoleOriginID(groupID string) string { return MemberRole + "_" + groupID }
+func RoleOriginID(groupID string) string { return RoleMember + "_" + groupID }
 
 // Membership is the store side the directory connector works on.
 type Membership interface {
@@ -65,8 +65,11 @@ func (k *kind) Validate(config map[string]any) error {
 }
 
 func (k *kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
-	return &Connector{m: k.m}, nil
+	return New(k.m), nil
 }
+
+// New returns a connector over the store's membership.
+func New(m Membership) *Connector { return &Connector{m: m} }
 
 // Connector grants and revokes membership of directory groups.
 type Connector struct{ m Membership }
@@ -83,7 +86,7 @@ func (c *Connector) Describe(ctx context.Context, originID string) (entitled.Res
 		return entitled.ResourceInfo{}, err
 	}
 	return entitled.ResourceInfo{OriginID: g.ID, DisplayName: g.DisplayName, Description: g.Description,
-		Roles: []entitled.ResourceRoleRef{{OriginID: RoleOriginID(g.ID), DisplayName: MemberRole}}}, nil
+		Roles: []entitled.ResourceRoleRef{{OriginID: RoleOriginID(g.ID), DisplayName: RoleMember}}}, nil
 }
 
 // Grant adds the subject to the group; already a member is success.
@@ -117,7 +120,7 @@ func (c *Connector) ListResources(ctx context.Context, search, pageToken string,
 			break
 		}
 		page.Resources = append(page.Resources, entitled.ResourceInfo{OriginID: g.ID, DisplayName: g.DisplayName,
-			Description: g.Description, Roles: []entitled.ResourceRoleRef{{OriginID: RoleOriginID(g.ID), DisplayName: MemberRole}}})
+			Description: g.Description, Roles: []entitled.ResourceRoleRef{{OriginID: RoleOriginID(g.ID), DisplayName: RoleMember}}})
 	}
 	return page, nil
 }
@@ -165,7 +168,7 @@ func target(g entitled.Grant) (groupID, userID string, err error) {
 	if userID == "" {
 		return "", "", entitled.PermanentErrorf("the subject has no user id")
 	}
-	if r := g.Role.OriginID; r != "" && r != MemberRole && r != RoleOriginID(groupID) {
+	if r := g.Role.OriginID; r != "" && r != RoleMember && r != RoleOriginID(groupID) {
 		return "", "", entitled.PermanentErrorf("role %q is not a role of directory group %s; the only role is %s",
 			r, groupID, RoleOriginID(groupID))
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/entitled-dev/entitled"
-	"github.com/entitled-dev/entitled/directory"
+	"github.com/entitled-dev/entitled/connectors/directory"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 

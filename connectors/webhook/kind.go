@@ -41,7 +41,16 @@ func (k *kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Connector{client: k.client, cfg: cfg, now: time.Now}, nil
+	return New(cfg, k.client), nil
+}
+
+// New returns a connector for a parsed config; requests go through client
+// (nil: a default client).
+func New(cfg *Config, client *http.Client) *Connector {
+	if client == nil {
+		client = &http.Client{}
+	}
+	return &Connector{client: client, cfg: cfg, now: time.Now}
 }
 
 // Connector delivers to one webhook endpoint.

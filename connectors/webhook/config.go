@@ -14,6 +14,9 @@ const (
 	MaxTimeout     = 2 * time.Minute
 )
 
+// RoleMember is the role of a webhook resource when config.roles is not set.
+const RoleMember = "Member"
+
 // Config is the parsed config of a webhook connected system.
 type Config struct {
 	URL    *url.URL
@@ -33,7 +36,7 @@ func ParseConfig(config map[string]any) (*Config, error) {
 	if err := connectors.CheckKeys("webhook", config, configKeys, []string{"secret"}); err != nil {
 		return nil, err
 	}
-	c := &Config{Timeout: DefaultTimeout, Roles: []string{"Member"}}
+	c := &Config{Timeout: DefaultTimeout, Roles: []string{RoleMember}}
 
 	raw, ok := config["url"]
 	if !ok || raw == nil {
