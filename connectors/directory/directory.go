@@ -5,6 +5,7 @@ package directory
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"sort"
@@ -107,16 +108,27 @@ func (c *Connector) Revoke(ctx context.Context, g entitled.Grant) error {
 	return classify(c.m.RevokeMembership(ctx, groupID, userID), groupID, userID)
 }
 
-// ListResources pages through the directory's groups, by id.
+// ListResources pages through the directory's groups, by id. The page token
+// holds the last id of the page; a token this connector did not return is a
+// 400.
 func (c *Connector) ListResources(ctx context.Context, search, pageToken string, limit int) (entitled.ResourcePage, error) {
-	gs, err := c.m.DirectoryGroups(ctx, search, pageToken, limit+1)
+	after := ""
+	if pageToken != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(pageToken)
+		if err != nil || !strings.HasPrefix(string(raw), tokenPrefix) {
+			return entitled.ResourcePage{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+				Target: "$skipToken", Message: "the page token is not one the directory returned; start again without it"}
+		}
+		after = strings.TrimPrefix(string(raw), tokenPrefix)
+	}
+	gs, err := c.m.DirectoryGroups(ctx, search, after, limit+1)
 	if err != nil {
 		return entitled.ResourcePage{}, err
 	}
 	var page entitled.ResourcePage
 	for i, g := range gs {
 		if i == limit {
-			page.Next = gs[limit-1].ID
+			page.Next = base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + gs[limit-1].ID))
 			break
 		}
 		page.Resources = append(page.Resources, entitled.ResourceInfo{OriginID: g.ID, DisplayName: g.DisplayName,
@@ -124,6 +136,9 @@ func (c *Connector) ListResources(ctx context.Context, search, pageToken string,
 	}
 	return page, nil
 }
+
+// tokenPrefix marks the page tokens of the directory.
+const tokenPrefix = "directory1:"
 
 // Check always succeeds: the directory is entitled's own database.
 func (c *Connector) Check(ctx context.Context) error { return nil }
