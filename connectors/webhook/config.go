@@ -42,7 +42,7 @@ type settings struct {
 // *entitled.Error values naming the offending key.
 func ParseConfig(config map[string]any) (*Config, error) {
 	var s settings
-	if err := connectors.Decode("webhook", config, []string{"secret"}, &s); err != nil {
+	if err := connectors.Decode(KindName, config, []string{"secret"}, &s); err != nil {
 		return nil, err
 	}
 	return s.Validate()

@@ -11,6 +11,9 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
+// KindName is the kind's name as written in the API.
+const KindName = "webhook"
+
 // kind is the webhook connector kind.
 type kind struct{ client *http.Client }
 
@@ -23,7 +26,7 @@ func NewKind(client *http.Client) entitled.ConnectorKind {
 	return &kind{client: client}
 }
 
-func (k *kind) Name() string { return "webhook" }
+func (k *kind) Name() string { return KindName }
 
 func (k *kind) SecretFields() []string { return []string{"secret"} }
 
