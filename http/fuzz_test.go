@@ -13,10 +13,10 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
-	"github.com/entitled-dev/entitled/directory"
+	"github.com/entitled-dev/entitled/connectors/directory"
+	"github.com/entitled-dev/entitled/connectors/webhook"
 	ehttp "github.com/entitled-dev/entitled/http"
 	"github.com/entitled-dev/entitled/sqlstore"
-	"github.com/entitled-dev/entitled/webhook"
 )
 
 // fuzzWorld is the API over a real SQLite store with a catalog, a package

@@ -16,11 +16,11 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
-	"github.com/entitled-dev/entitled/directory"
+	"github.com/entitled-dev/entitled/connectors/directory"
+	"github.com/entitled-dev/entitled/connectors/postgres"
+	"github.com/entitled-dev/entitled/connectors/webhook"
 	ehttp "github.com/entitled-dev/entitled/http"
-	"github.com/entitled-dev/entitled/postgres"
 	"github.com/entitled-dev/entitled/sqlstore"
-	"github.com/entitled-dev/entitled/webhook"
 )
 
 // noQueue drops jobs: delivery does not run at the HTTP layer.

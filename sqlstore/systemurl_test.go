@@ -11,7 +11,7 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
-	"github.com/entitled-dev/entitled/webhook"
+	"github.com/entitled-dev/entitled/connectors/webhook"
 )
 
 // TestSystemURLCredentialsAreMasked: a webhook URL carrying a password and a

@@ -19,12 +19,12 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
+	"github.com/entitled-dev/entitled/connectors/directory"
+	"github.com/entitled-dev/entitled/connectors/scim"
+	"github.com/entitled-dev/entitled/connectors/webhook"
 	"github.com/entitled-dev/entitled/delivery"
-	"github.com/entitled-dev/entitled/directory"
-	"github.com/entitled-dev/entitled/scim"
 	"github.com/entitled-dev/entitled/sqlstore"
 	"github.com/entitled-dev/entitled/ui"
-	"github.com/entitled-dev/entitled/webhook"
 )
 
 // noQueue drops jobs: in handler tests the test records delivery outcomes

@@ -10,13 +10,13 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
+	"github.com/entitled-dev/entitled/connectors/directory"
+	"github.com/entitled-dev/entitled/connectors/ldap"
+	"github.com/entitled-dev/entitled/connectors/postgres"
+	"github.com/entitled-dev/entitled/connectors/scim"
+	"github.com/entitled-dev/entitled/connectors/webhook"
 	"github.com/entitled-dev/entitled/delivery"
-	"github.com/entitled-dev/entitled/directory"
-	"github.com/entitled-dev/entitled/ldap"
-	"github.com/entitled-dev/entitled/postgres"
-	"github.com/entitled-dev/entitled/scim"
 	"github.com/entitled-dev/entitled/sqlstore"
-	"github.com/entitled-dev/entitled/webhook"
 )
 
 // app is the wired product: database, store, connectors and delivery engine.

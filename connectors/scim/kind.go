@@ -20,8 +20,8 @@ import (
 // KindName is the kind's name in the API.
 const KindName = "scim"
 
-// MemberRole is the one role of a SCIM group.
-const MemberRole = "Member"
+// RoleMember is the one role of a SCIM group.
+const RoleMember = "Member"
 
 // kind is the scim connector kind.
 type kind struct{ client *http.Client }
@@ -49,7 +49,7 @@ func (k *kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newConnector(cfg, k.client), nil
+	return New(cfg, k.client), nil
 }
 
 // Connector grants and revokes membership of the groups of one SCIM service
@@ -68,7 +68,9 @@ var (
 	_ entitled.Checker        = (*Connector)(nil)
 )
 
-func newConnector(cfg *Config, client *http.Client) *Connector {
+// New returns a connector for a parsed config. Requests go through client;
+// nil gives the connector its own pooled client sized by cfg.MaxConnections.
+func New(cfg *Config, client *http.Client) *Connector {
 	if client == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConns = cfg.MaxConnections
@@ -88,7 +90,7 @@ func groupPath(id string) string { return "/Groups/" + url.PathEscape(id) }
 
 // roleOK accepts the Member role (or none, meaning Member).
 func roleOK(r entitled.ResourceRoleRef) bool {
-	return r.OriginID == "" || strings.EqualFold(r.OriginID, MemberRole)
+	return r.OriginID == "" || strings.EqualFold(r.OriginID, RoleMember)
 }
 
 // groupJSON is the part of a SCIM Group the connector reads.
@@ -104,7 +106,7 @@ func (g groupJSON) info() entitled.ResourceInfo {
 		name = g.ID
 	}
 	return entitled.ResourceInfo{OriginID: g.ID, DisplayName: name,
-		Roles: []entitled.ResourceRoleRef{{OriginID: MemberRole, DisplayName: MemberRole}}}
+		Roles: []entitled.ResourceRoleRef{{OriginID: RoleMember, DisplayName: RoleMember}}}
 }
 
 // Describe reads a group (GET /Groups/{id}) and lists its Member role.

@@ -58,8 +58,8 @@ func (c *Connector) plan(ch entitled.Change) (change, error) {
 	if err := checkIdentifier("resource's origin id (the PostgreSQL role name)", p.role); err != nil {
 		return p, entitled.PermanentErrorf("%v", err)
 	}
-	if r := g.Role.OriginID; r != "" && !strings.EqualFold(r, MemberRole) {
-		return p, entitled.PermanentErrorf("role %q is not a role of PostgreSQL role resource %q; the only role is %s", r, p.role, MemberRole)
+	if r := g.Role.OriginID; r != "" && !strings.EqualFold(r, RoleMember) {
+		return p, entitled.PermanentErrorf("role %q is not a role of PostgreSQL role resource %q; the only role is %s", r, p.role, RoleMember)
 	}
 	user, err := c.cfg.User.User(g.Subject)
 	if err != nil {
@@ -316,7 +316,7 @@ func (c *Connector) Describe(ctx context.Context, originID string) (entitled.Res
 
 func resourceOf(r role) entitled.ResourceInfo {
 	return entitled.ResourceInfo{OriginID: r.name, DisplayName: r.name, Description: r.description,
-		Roles: []entitled.ResourceRoleRef{{OriginID: MemberRole, DisplayName: MemberRole}}}
+		Roles: []entitled.ResourceRoleRef{{OriginID: RoleMember, DisplayName: RoleMember}}}
 }
 
 // Check connects and runs a query as config.dsn's user.

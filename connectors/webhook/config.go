@@ -14,6 +14,9 @@ const (
 	MaxTimeout     = 2 * time.Minute
 )
 
+// RoleMember is the role of a webhook resource when config.roles is not set.
+const RoleMember = "Member"
+
 // Config is the parsed config of a webhook connected system.
 type Config struct {
 	URL    *url.URL
@@ -24,62 +27,60 @@ type Config struct {
 	Roles   []string
 }
 
-// configKeys are the keys a webhook config may hold.
-var configKeys = []string{"url", "secret", "timeout", "roles"}
+// settings is a webhook config as written: one field per key, decoded by
+// connectors.Decode; Validate checks it and fills in the defaults.
+type settings struct {
+	URL    *string `json:"url" invalid:"must be a non-empty string such as \"https://hr.example.com/entitled\""`
+	Secret *string `json:"secret" invalid:"must be a string"`
+	// Timeout is a duration string or a number of seconds.
+	Timeout any `json:"timeout"`
+	// Roles is a list of role names; its items are checked by Validate.
+	Roles *[]any `json:"roles" invalid:"must be a list of role names such as [\"Member\", \"Owner\"]"`
+}
 
 // ParseConfig checks a webhook config and returns it parsed; errors are 400
 // *entitled.Error values naming the offending key.
 func ParseConfig(config map[string]any) (*Config, error) {
-	if err := connectors.CheckKeys("webhook", config, configKeys, []string{"secret"}); err != nil {
+	var s settings
+	if err := connectors.Decode(KindName, config, []string{"secret"}, &s); err != nil {
 		return nil, err
 	}
-	c := &Config{Timeout: DefaultTimeout, Roles: []string{"Member"}}
+	return s.Validate()
+}
 
-	raw, ok := config["url"]
-	if !ok || raw == nil {
+// Validate checks the settings and returns the config they make, with the
+// defaults filled in.
+func (s *settings) Validate() (*Config, error) {
+	c := &Config{Timeout: DefaultTimeout, Roles: []string{RoleMember}}
+
+	if s.URL == nil {
 		return nil, connectors.ConfigError("url", "config.url is required: the http or https address that receives grant and revoke calls")
 	}
-	s, ok := raw.(string)
-	if !ok || strings.TrimSpace(s) == "" {
+	if strings.TrimSpace(*s.URL) == "" {
 		return nil, connectors.ConfigError("url", "config.url must be a non-empty string such as \"https://hr.example.com/entitled\"")
 	}
-	u, err := url.Parse(strings.TrimSpace(s))
+	u, err := url.Parse(strings.TrimSpace(*s.URL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, connectors.ConfigError("url", "config.url must be an absolute http or https URL such as \"https://hr.example.com/entitled\"")
 	}
 	c.URL = u
 
-	if raw, ok := config["secret"]; ok && raw != nil {
-		s, ok := raw.(string)
-		if !ok {
-			return nil, connectors.ConfigError("secret", "config.secret must be a string")
-		}
-		key, err := SigningKey(s)
+	if s.Secret != nil {
+		key, err := SigningKey(*s.Secret)
 		if err != nil {
 			return nil, connectors.ConfigError("secret", "config.secret starts with whsec_ but %v; write whsec_ and the base64 of the key (such as the output of \"openssl rand -base64 32\"), or a secret without that prefix", err)
 		}
-		c.Secret, c.Key = s, key
+		c.Secret, c.Key = *s.Secret, key
 	}
 
-	if raw, ok := config["timeout"]; ok && raw != nil {
-		d, err := parseTimeout(raw)
-		if err != nil {
+	if s.Timeout != nil {
+		if c.Timeout, err = connectors.ConfigDuration("timeout", s.Timeout, MaxTimeout); err != nil {
 			return nil, err
 		}
-		c.Timeout = d
 	}
 
-	if raw, ok := config["roles"]; ok && raw != nil {
-		list, ok := raw.([]any)
-		if !ok {
-			if ss, isStrings := raw.([]string); isStrings {
-				for _, s := range ss {
-					list = append(list, s)
-				}
-			} else {
-				return nil, connectors.ConfigError("roles", "config.roles must be a list of role names such as [\"Member\", \"Owner\"]")
-			}
-		}
+	if s.Roles != nil {
+		list := *s.Roles
 		if len(list) == 0 {
 			return nil, connectors.ConfigError("roles", "config.roles must name at least one role")
 		}
@@ -98,8 +99,4 @@ func ParseConfig(config map[string]any) (*Config, error) {
 		}
 	}
 	return c, nil
-}
-
-func parseTimeout(raw any) (time.Duration, error) {
-	return connectors.ConfigDuration("timeout", raw, MaxTimeout)
 }

@@ -186,7 +186,7 @@ func TestDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.OriginID != "reports" || info.Description != "Read access to the reports schema" || len(info.Roles) != 1 || info.Roles[0].OriginID != MemberRole {
+	if info.OriginID != "reports" || info.Description != "Read access to the reports schema" || len(info.Roles) != 1 || info.Roles[0].OriginID != RoleMember {
 		t.Fatalf("Describe = %+v", info)
 	}
 	_, err = c.Describe(context.Background(), "Reports")

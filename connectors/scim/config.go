@@ -1,7 +1,6 @@
 package scim
 
 import (
-	"math"
 	"net/url"
 	"strings"
 	"time"
@@ -41,27 +40,41 @@ type Config struct {
 	MaxConnections int
 }
 
-// configKeys are the keys a scim config may hold.
-var configKeys = []string{"baseURL", "token", "userMatch", "createUsers", "timeout", "maxConnections"}
+// settings is a scim config as written: one field per key, decoded by
+// connectors.Decode; Validate checks it and fills in the defaults.
+type settings struct {
+	BaseURL     *string `json:"baseURL" invalid:"must be a non-empty string such as \"https://app.example.com/scim/v2\""`
+	Token       *string `json:"token" invalid:"must be a non-empty string: the bearer token the SCIM service provider issued to entitled"`
+	UserMatch   *string `json:"userMatch" invalid:"must be \"userName\" (matched with the user's principal name), \"emails\" (the user's mail) or \"externalId\" (the user's object id)"`
+	CreateUsers *bool   `json:"createUsers" invalid:"must be true or false"`
+	// Timeout is a duration string or a number of seconds.
+	Timeout        any  `json:"timeout"`
+	MaxConnections *int `json:"maxConnections" invalid:"must be a whole number from 1 to 64"`
+}
 
 // ParseConfig checks a scim config and returns it parsed; errors are 400
 // *entitled.Error values naming the offending key. Error messages never
 // repeat the token.
 func ParseConfig(config map[string]any) (*Config, error) {
-	if err := connectors.CheckKeys("scim", config, configKeys, []string{"token"}); err != nil {
+	var s settings
+	if err := connectors.Decode(KindName, config, []string{"token"}, &s); err != nil {
 		return nil, err
 	}
+	return s.Validate()
+}
+
+// Validate checks the settings and returns the config they make, with the
+// defaults filled in. Error messages never repeat the token.
+func (s *settings) Validate() (*Config, error) {
 	c := &Config{UserMatch: MatchUserName, Timeout: DefaultTimeout, MaxConnections: DefaultMaxConnections}
 
-	raw, ok := config["baseURL"]
-	if !ok || raw == nil {
+	if s.BaseURL == nil {
 		return nil, connectors.ConfigError("baseURL", "config.baseURL is required: the SCIM 2.0 base address, such as \"https://app.example.com/scim/v2\"")
 	}
-	s, ok := raw.(string)
-	if !ok || strings.TrimSpace(s) == "" {
+	if strings.TrimSpace(*s.BaseURL) == "" {
 		return nil, connectors.ConfigError("baseURL", "config.baseURL must be a non-empty string such as \"https://app.example.com/scim/v2\"")
 	}
-	u, err := url.Parse(strings.TrimSpace(s))
+	u, err := url.Parse(strings.TrimSpace(*s.BaseURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, connectors.ConfigError("baseURL", "config.baseURL must be an absolute http or https URL such as \"https://app.example.com/scim/v2\"")
 	}
@@ -74,12 +87,11 @@ func ParseConfig(config map[string]any) (*Config, error) {
 
 	// The store validates the merged config, which holds the stored token
 	// when a client sends back a read config with "tokenSet" only.
-	raw, ok = config["token"]
-	if !ok || raw == nil {
+	if s.Token == nil {
 		return nil, connectors.ConfigError("token", "config.token is required: the bearer token the SCIM service provider issued to entitled")
 	}
-	tok, ok := raw.(string)
-	if !ok || strings.TrimSpace(tok) == "" {
+	tok := *s.Token
+	if strings.TrimSpace(tok) == "" {
 		return nil, connectors.ConfigError("token", "config.token must be a non-empty string: the bearer token the SCIM service provider issued to entitled")
 	}
 	if strings.ContainsAny(tok, "\r\n") {
@@ -87,9 +99,8 @@ func ParseConfig(config map[string]any) (*Config, error) {
 	}
 	c.Token = strings.TrimSpace(tok)
 
-	if raw, ok := config["userMatch"]; ok && raw != nil {
-		s, _ := raw.(string)
-		switch strings.ToLower(s) {
+	if s.UserMatch != nil {
+		switch strings.ToLower(*s.UserMatch) {
 		case "username":
 			c.UserMatch = MatchUserName
 		case "emails", "email":
@@ -100,36 +111,19 @@ func ParseConfig(config map[string]any) (*Config, error) {
 			return nil, connectors.ConfigError("userMatch", "config.userMatch must be \"userName\" (matched with the user's principal name), \"emails\" (the user's mail) or \"externalId\" (the user's object id)")
 		}
 	}
-
-	if raw, ok := config["createUsers"]; ok && raw != nil {
-		b, ok := raw.(bool)
-		if !ok {
-			return nil, connectors.ConfigError("createUsers", "config.createUsers must be true or false")
-		}
-		c.CreateUsers = b
+	if s.CreateUsers != nil {
+		c.CreateUsers = *s.CreateUsers
 	}
-
-	if raw, ok := config["timeout"]; ok && raw != nil {
-		d, err := parseTimeout(raw)
-		if err != nil {
+	if s.Timeout != nil {
+		if c.Timeout, err = connectors.ConfigDuration("timeout", s.Timeout, MaxTimeout); err != nil {
 			return nil, err
 		}
-		c.Timeout = d
 	}
-
-	if raw, ok := config["maxConnections"]; ok && raw != nil {
-		f, ok := raw.(float64)
-		if i, isInt := raw.(int); isInt {
-			f, ok = float64(i), true
-		}
-		if !ok || f != math.Trunc(f) || f < 1 || f > MaxMaxConnections {
+	if n := s.MaxConnections; n != nil {
+		if *n < 1 || *n > MaxMaxConnections {
 			return nil, connectors.ConfigError("maxConnections", "config.maxConnections must be a whole number from 1 to %d", MaxMaxConnections)
 		}
-		c.MaxConnections = int(f)
+		c.MaxConnections = *n
 	}
 	return c, nil
-}
-
-func parseTimeout(raw any) (time.Duration, error) {
-	return connectors.ConfigDuration("timeout", raw, MaxTimeout)
 }

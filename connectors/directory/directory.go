@@ -5,6 +5,7 @@ package directory
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"sort"
@@ -16,12 +17,12 @@ import (
 // KindName is the name of the built-in directory's kind (and of its system).
 const KindName = "directory"
 
-// MemberRole is the one role of a directory group.
-const MemberRole = "Member"
+// RoleMember is the one role of a directory group.
+const RoleMember = "Member"
 
 // RoleOriginID is the origin id of a group's Member role, after Graph's
 // AadGroup convention ("Member_{groupId}").
-func RoleOriginID(groupID string) string { return MemberRole + "_" + groupID }
+func RoleOriginID(groupID string) string { return RoleMember + "_" + groupID }
 
 // Membership is the store side the directory connector works on.
 type Membership interface {
@@ -65,8 +66,11 @@ func (k *kind) Validate(config map[string]any) error {
 }
 
 func (k *kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
-	return &Connector{m: k.m}, nil
+	return New(k.m), nil
 }
+
+// New returns a connector over the store's membership.
+func New(m Membership) *Connector { return &Connector{m: m} }
 
 // Connector grants and revokes membership of directory groups.
 type Connector struct{ m Membership }
@@ -83,7 +87,7 @@ func (c *Connector) Describe(ctx context.Context, originID string) (entitled.Res
 		return entitled.ResourceInfo{}, err
 	}
 	return entitled.ResourceInfo{OriginID: g.ID, DisplayName: g.DisplayName, Description: g.Description,
-		Roles: []entitled.ResourceRoleRef{{OriginID: RoleOriginID(g.ID), DisplayName: MemberRole}}}, nil
+		Roles: []entitled.ResourceRoleRef{{OriginID: RoleOriginID(g.ID), DisplayName: RoleMember}}}, nil
 }
 
 // Grant adds the subject to the group; already a member is success.
@@ -104,23 +108,37 @@ func (c *Connector) Revoke(ctx context.Context, g entitled.Grant) error {
 	return classify(c.m.RevokeMembership(ctx, groupID, userID), groupID, userID)
 }
 
-// ListResources pages through the directory's groups, by id.
+// ListResources pages through the directory's groups, by id. The page token
+// holds the last id of the page; a token this connector did not return is a
+// 400.
 func (c *Connector) ListResources(ctx context.Context, search, pageToken string, limit int) (entitled.ResourcePage, error) {
-	gs, err := c.m.DirectoryGroups(ctx, search, pageToken, limit+1)
+	after := ""
+	if pageToken != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(pageToken)
+		if err != nil || !strings.HasPrefix(string(raw), tokenPrefix) {
+			return entitled.ResourcePage{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+				Target: "$skipToken", Message: "the page token is not one the directory returned; start again without it"}
+		}
+		after = strings.TrimPrefix(string(raw), tokenPrefix)
+	}
+	gs, err := c.m.DirectoryGroups(ctx, search, after, limit+1)
 	if err != nil {
 		return entitled.ResourcePage{}, err
 	}
 	var page entitled.ResourcePage
 	for i, g := range gs {
 		if i == limit {
-			page.Next = gs[limit-1].ID
+			page.Next = base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + gs[limit-1].ID))
 			break
 		}
 		page.Resources = append(page.Resources, entitled.ResourceInfo{OriginID: g.ID, DisplayName: g.DisplayName,
-			Description: g.Description, Roles: []entitled.ResourceRoleRef{{OriginID: RoleOriginID(g.ID), DisplayName: MemberRole}}})
+			Description: g.Description, Roles: []entitled.ResourceRoleRef{{OriginID: RoleOriginID(g.ID), DisplayName: RoleMember}}})
 	}
 	return page, nil
 }
+
+// tokenPrefix marks the page tokens of the directory.
+const tokenPrefix = "directory1:"
 
 // Check always succeeds: the directory is entitled's own database.
 func (c *Connector) Check(ctx context.Context) error { return nil }
@@ -165,7 +183,7 @@ func target(g entitled.Grant) (groupID, userID string, err error) {
 	if userID == "" {
 		return "", "", entitled.PermanentErrorf("the subject has no user id")
 	}
-	if r := g.Role.OriginID; r != "" && r != MemberRole && r != RoleOriginID(groupID) {
+	if r := g.Role.OriginID; r != "" && r != RoleMember && r != RoleOriginID(groupID) {
 		return "", "", entitled.PermanentErrorf("role %q is not a role of directory group %s; the only role is %s",
 			r, groupID, RoleOriginID(groupID))
 	}

@@ -46,7 +46,7 @@ func subject(user string) entitled.Subject {
 
 func grantOf(role, user string) entitled.Grant {
 	return entitled.Grant{Subject: subject(user), Resource: entitled.ResourceRef{OriginID: role, DisplayName: role},
-		Role: entitled.ResourceRoleRef{OriginID: MemberRole, DisplayName: MemberRole}}
+		Role: entitled.ResourceRoleRef{OriginID: RoleMember, DisplayName: RoleMember}}
 }
 
 // createRoles creates group roles (NOLOGIN) and login users.

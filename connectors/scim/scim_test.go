@@ -311,7 +311,7 @@ func TestListPagesBeyondServerCap(t *testing.T) {
 func TestDescribeAndCheck(t *testing.T) {
 	e := newEnv(t, nil)
 	info, err := e.c.Describe(ctx, e.g2)
-	if err != nil || info.OriginID != e.g2 || info.DisplayName != "Payroll" || len(info.Roles) != 1 || info.Roles[0].OriginID != MemberRole {
+	if err != nil || info.OriginID != e.g2 || info.DisplayName != "Payroll" || len(info.Roles) != 1 || info.Roles[0].OriginID != RoleMember {
 		t.Fatalf("Describe = %+v, %v", info, err)
 	}
 	de := deliveryError(t, func() error { _, err := e.c.Describe(ctx, "nope"); return err }(), entitled.Permanent)

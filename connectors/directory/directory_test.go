@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/entitled-dev/entitled"
-	"github.com/entitled-dev/entitled/directory"
+	"github.com/entitled-dev/entitled/connectors/directory"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -62,7 +62,9 @@ func grantOf(group, user string) entitled.Grant {
 	}
 }
 
-func TestGrantRevokeIdempotent(t *testing.T) {
+// TestRepeatedChangeIsAuditedOnce: a grant or revoke that changes nothing
+// (the conformance suite checks that it succeeds) writes no audit event.
+func TestRepeatedChangeIsAuditedOnce(t *testing.T) {
 	db, c := setup(t)
 	ctx := context.Background()
 	g := grantOf(groupID, userID)
@@ -71,9 +73,6 @@ func TestGrantRevokeIdempotent(t *testing.T) {
 			t.Fatalf("grant %d: %v", i+1, err)
 		}
 	}
-	if n := count(t, db, `SELECT count(*) FROM group_members WHERE group_id = '`+groupID+`' AND user_id = '`+userID+`'`); n != 1 {
-		t.Fatalf("%d membership rows after two grants, want 1", n)
-	}
 	if n := count(t, db, `SELECT count(*) FROM audit_events WHERE activity_display_name = 'Add member to group' AND target_id = '`+groupID+`'`); n != 1 {
 		t.Fatalf("%d add audit events, want 1 (the second grant changed nothing)", n)
 	}
@@ -81,9 +80,6 @@ func TestGrantRevokeIdempotent(t *testing.T) {
 		if err := c.Revoke(ctx, g); err != nil {
 			t.Fatalf("revoke %d: %v", i+1, err)
 		}
-	}
-	if n := count(t, db, `SELECT count(*) FROM group_members`); n != 0 {
-		t.Fatalf("%d membership rows after revoke, want 0", n)
 	}
 	if n := count(t, db, `SELECT count(*) FROM audit_events WHERE activity_display_name = 'Remove member from group'`); n != 1 {
 		t.Fatalf("%d remove audit events, want 1", n)
@@ -111,15 +107,8 @@ func TestUnknownGroupOrUserIsPermanent(t *testing.T) {
 	}
 }
 
-func TestCanceledIsTransient(t *testing.T) {
-	_, c := setup(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := c.Grant(ctx, grantOf(groupID, userID)); entitled.ClassOf(err) != entitled.Transient || err == nil {
-		t.Fatalf("canceled grant: %v, want transient", err)
-	}
-}
-
+// TestDescribe: the role is named after the group (the suite checks that
+// Describe lists it); an unknown group is a 404.
 func TestDescribe(t *testing.T) {
 	_, c := setup(t)
 	ctx := context.Background()
@@ -127,8 +116,7 @@ func TestDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.OriginID != groupID || info.DisplayName != "Payroll" || len(info.Roles) != 1 ||
-		info.Roles[0].OriginID != "Member_"+groupID || info.Roles[0].DisplayName != "Member" {
+	if info.DisplayName != "Payroll" || len(info.Roles) != 1 || info.Roles[0].OriginID != "Member_"+groupID || info.Roles[0].DisplayName != "Member" {
 		t.Fatalf("Describe = %+v", info)
 	}
 	if _, err := c.Describe(ctx, "nope"); entitled.ErrorKind(err) != entitled.KindNotFound {
@@ -150,63 +138,5 @@ func TestValidate(t *testing.T) {
 	var e *entitled.Error
 	if err := k.Validate(map[string]any{"url": "x"}); !errors.As(err, &e) || e.Kind != entitled.KindInvalid || e.Target != "config.url" {
 		t.Fatalf("Validate with a key: %v, want 400 on config.url", err)
-	}
-}
-
-// TestApplyBatch: several changes in one call, each with its own result; an
-// unknown group fails only its own change.
-func TestApplyBatch(t *testing.T) {
-	db, c := setup(t)
-	ctx := context.Background()
-	bc, ok := c.(entitled.BatchConnector)
-	if !ok {
-		t.Fatal("the directory connector does not apply batches")
-	}
-	errs := bc.ApplyBatch(ctx, []entitled.Change{
-		{Action: entitled.ActionGrant, Grant: grantOf(groupID, userID)},
-		{Action: entitled.ActionGrant, Grant: grantOf("no-such-group", userID)},
-		{Action: entitled.ActionGrant, Grant: grantOf(groupID, userID)},
-	})
-	if len(errs) != 3 || errs[0] != nil || errs[2] != nil {
-		t.Fatalf("batch results %v: want nil, error, nil", errs)
-	}
-	permanent(t, errs[1], "no-such-group")
-	if n := count(t, db, `SELECT count(*) FROM group_members`); n != 1 {
-		t.Fatalf("%d membership rows, want 1", n)
-	}
-	errs = bc.ApplyBatch(ctx, []entitled.Change{{Action: entitled.ActionRevoke, Grant: grantOf(groupID, userID)}})
-	if errs[0] != nil {
-		t.Fatal(errs[0])
-	}
-	if n := count(t, db, `SELECT count(*) FROM group_members`); n != 0 {
-		t.Fatalf("%d membership rows after the revoke batch, want 0", n)
-	}
-}
-
-// TestListResources pages through groups and filters by name.
-func TestListResources(t *testing.T) {
-	db, c := setup(t)
-	ctx := context.Background()
-	for _, name := range []string{"Sales", "Sales EMEA", "Support"} {
-		if _, err := db.SQL.ExecContext(ctx, `INSERT INTO groups (id, display_name, created_at) VALUES (?, ?, '2026-01-01T00:00:00.000000Z')`,
-			"g-"+name, name); err != nil {
-			t.Fatal(err)
-		}
-	}
-	l := c.(entitled.ResourceLister)
-	p1, err := l.ListResources(ctx, "sales", "", 1)
-	if err != nil || len(p1.Resources) != 1 || p1.Next == "" {
-		t.Fatalf("first page: %+v %v", p1, err)
-	}
-	p2, err := l.ListResources(ctx, "sales", p1.Next, 1)
-	if err != nil || len(p2.Resources) != 1 || p2.Next != "" || p2.Resources[0].OriginID == p1.Resources[0].OriginID {
-		t.Fatalf("second page: %+v %v", p2, err)
-	}
-	if r := p2.Resources[0].Roles; len(r) != 1 || r[0].OriginID != directory.RoleOriginID(p2.Resources[0].OriginID) {
-		t.Errorf("roles: %+v", r)
-	}
-	all, _ := l.ListResources(ctx, "", "", 10)
-	if len(all.Resources) != 4 { // Payroll + the three above
-		t.Errorf("%d groups without search, want 4", len(all.Resources))
 	}
 }

@@ -27,8 +27,8 @@ import (
 // KindName is the kind's name as written in the API.
 const KindName = "postgres"
 
-// MemberRole is the one role of every PostgreSQL role resource.
-const MemberRole = "Member"
+// RoleMember is the one role of every PostgreSQL role resource.
+const RoleMember = "Member"
 
 type kind struct{}
 
@@ -52,11 +52,11 @@ func (kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewConnector(cfg)
+	return New(cfg)
 }
 
-// NewConnector returns a connector for a parsed config.
-func NewConnector(cfg *Config) (*Connector, error) {
+// New returns a connector for a parsed config.
+func New(cfg *Config) (*Connector, error) {
 	pc := cfg.pool.Copy()
 	pc.MaxConns = int32(cfg.MaxConnections)
 	pc.MinConns = 0

@@ -11,6 +11,9 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
+// KindName is the kind's name as written in the API.
+const KindName = "webhook"
+
 // kind is the webhook connector kind.
 type kind struct{ client *http.Client }
 
@@ -23,7 +26,7 @@ func NewKind(client *http.Client) entitled.ConnectorKind {
 	return &kind{client: client}
 }
 
-func (k *kind) Name() string { return "webhook" }
+func (k *kind) Name() string { return KindName }
 
 func (k *kind) SecretFields() []string { return []string{"secret"} }
 
@@ -41,7 +44,16 @@ func (k *kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Connector{client: k.client, cfg: cfg, now: time.Now}, nil
+	return New(cfg, k.client), nil
+}
+
+// New returns a connector for a parsed config; requests go through client
+// (nil: a default client).
+func New(cfg *Config, client *http.Client) *Connector {
+	if client == nil {
+		client = &http.Client{}
+	}
+	return &Connector{client: client, cfg: cfg, now: time.Now}
 }
 
 // Connector delivers to one webhook endpoint.

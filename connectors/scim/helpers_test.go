@@ -62,7 +62,7 @@ func connector(t *testing.T, config map[string]any) *Connector {
 func grantOf(s entitled.Subject, groupID string) entitled.Grant {
 	return entitled.Grant{Subject: s,
 		Resource:  entitled.ResourceRef{ID: "r-" + groupID, OriginID: groupID, DisplayName: groupID},
-		Role:      entitled.ResourceRoleRef{ID: "rr", OriginID: MemberRole, DisplayName: MemberRole},
+		Role:      entitled.ResourceRoleRef{ID: "rr", OriginID: RoleMember, DisplayName: RoleMember},
 		RequestID: "req", DeliveryID: "d-" + groupID + "-" + s.ID, IdempotencyKey: "d-" + groupID + "-" + s.ID + "-1"}
 }
 

@@ -53,10 +53,28 @@ type Config struct {
 	MaxConnections        int
 }
 
-// configKeys are the keys an ldap config may hold.
-var configKeys = []string{"url", "startTLS", "bindDN", "bindPassword", "baseDN", "groupBaseDN", "userBaseDN",
-	"groupFilter", "userFilter", "userDNTemplate", "memberAttribute", "uidAttribute",
-	"tlsInsecureSkipVerify", "tlsServerName", "tlsCACert", "timeout", "maxConnections"}
+// settings is an ldap config as written: one field per key, decoded by
+// connectors.Decode; Validate checks it and fills in the defaults.
+type settings struct {
+	URL                   *string `json:"url" invalid:"must be a string"`
+	StartTLS              bool    `json:"startTLS" invalid:"must be true or false"`
+	BindDN                *string `json:"bindDN" invalid:"must be a string"`
+	BindPassword          *string `json:"bindPassword" invalid:"must be a string"`
+	BaseDN                *string `json:"baseDN" invalid:"must be a string"`
+	GroupBaseDN           *string `json:"groupBaseDN" invalid:"must be a string"`
+	UserBaseDN            *string `json:"userBaseDN" invalid:"must be a string"`
+	GroupFilter           *string `json:"groupFilter" invalid:"must be a string"`
+	UserFilter            *string `json:"userFilter" invalid:"must be a string"`
+	UserDNTemplate        *string `json:"userDNTemplate" invalid:"must be a string"`
+	MemberAttribute       *string `json:"memberAttribute" invalid:"must be a string"`
+	UIDAttribute          *string `json:"uidAttribute" invalid:"must be a string"`
+	TLSInsecureSkipVerify bool    `json:"tlsInsecureSkipVerify" invalid:"must be true or false"`
+	TLSServerName         *string `json:"tlsServerName" invalid:"must be a string"`
+	TLSCACert             *string `json:"tlsCACert" invalid:"must be a string"`
+	// Timeout is a duration string or a number of seconds.
+	Timeout        any  `json:"timeout"`
+	MaxConnections *int `json:"maxConnections" invalid:"must be a whole number from 1 to 64"`
+}
 
 // placeholders are the subject fields a user filter or DN template may use.
 var placeholders = map[string]bool{"principalName": true, "mail": true, "localPart": true, "objectId": true}
@@ -66,14 +84,21 @@ var placeholderRE = regexp.MustCompile(`\{([A-Za-z]*)\}`)
 // ParseConfig checks an ldap config and returns it parsed; errors are 400
 // *entitled.Error values naming the offending key.
 func ParseConfig(config map[string]any) (*Config, error) {
-	if err := connectors.CheckKeys("ldap", config, configKeys, []string{"bindPassword"}); err != nil {
+	var s settings
+	if err := connectors.Decode(KindName, config, []string{"bindPassword"}, &s); err != nil {
 		return nil, err
 	}
+	return s.Validate()
+}
+
+// Validate checks the settings and returns the config they make, with the
+// defaults filled in.
+func (s *settings) Validate() (*Config, error) {
 	c := &Config{Timeout: DefaultTimeout, MaxConnections: DefaultMaxConnections, MemberAttribute: AttrMember,
 		UIDAttribute: DefaultUIDAttribute}
 	var err error
 
-	raw, err := str(config, "url", true, "the server's address such as \"ldaps://ldap.example.com\" or \"ldap://ldap.example.com:389\"")
+	raw, err := text("url", s.URL, true, "the server's address such as \"ldaps://ldap.example.com\" or \"ldap://ldap.example.com:389\"")
 	if err != nil {
 		return nil, err
 	}
@@ -88,27 +113,25 @@ func ParseConfig(config map[string]any) (*Config, error) {
 		return nil, connectors.ConfigError("url", "config.url must be only scheme, host and port; put the base DN in config.baseDN")
 	}
 	c.URL = u
-	if c.StartTLS, err = boolean(config, "startTLS"); err != nil {
-		return nil, err
-	}
+	c.StartTLS = s.StartTLS
 	if c.StartTLS && u.Scheme == "ldaps" {
 		return nil, connectors.ConfigError("startTLS", "config.startTLS applies to ldap:// URLs only; an ldaps:// URL is already encrypted")
 	}
 
-	if c.BindDN, err = dn(config, "bindDN", true, "the DN the connector binds as, such as \"cn=entitled,ou=services,dc=example,dc=org\""); err != nil {
+	if c.BindDN, err = dn("bindDN", s.BindDN, true, "the DN the connector binds as, such as \"cn=entitled,ou=services,dc=example,dc=org\""); err != nil {
 		return nil, err
 	}
-	if c.BindPassword, err = str(config, "bindPassword", true, "the password of config.bindDN"); err != nil {
+	if c.BindPassword, err = text("bindPassword", s.BindPassword, true, "the password of config.bindDN"); err != nil {
 		// A missing password is reported without echoing anything.
 		return nil, err
 	}
-	if c.BaseDN, err = dn(config, "baseDN", true, "the DN under which groups and users live, such as \"dc=example,dc=org\""); err != nil {
+	if c.BaseDN, err = dn("baseDN", s.BaseDN, true, "the DN under which groups and users live, such as \"dc=example,dc=org\""); err != nil {
 		return nil, err
 	}
-	if c.GroupBaseDN, err = dn(config, "groupBaseDN", false, ""); err != nil {
+	if c.GroupBaseDN, err = dn("groupBaseDN", s.GroupBaseDN, false, ""); err != nil {
 		return nil, err
 	}
-	if c.UserBaseDN, err = dn(config, "userBaseDN", false, ""); err != nil {
+	if c.UserBaseDN, err = dn("userBaseDN", s.UserBaseDN, false, ""); err != nil {
 		return nil, err
 	}
 	if c.GroupBaseDN == "" {
@@ -118,9 +141,7 @@ func ParseConfig(config map[string]any) (*Config, error) {
 		c.UserBaseDN = c.BaseDN
 	}
 
-	if v, err := str(config, "memberAttribute", false, ""); err != nil {
-		return nil, err
-	} else if v != "" {
+	if v, _ := text("memberAttribute", s.MemberAttribute, false, ""); v != "" {
 		switch strings.ToLower(v) {
 		case "member":
 			c.MemberAttribute = AttrMember
@@ -132,30 +153,22 @@ func ParseConfig(config map[string]any) (*Config, error) {
 			return nil, connectors.ConfigError("memberAttribute", "config.memberAttribute must be member (groupOfNames), uniqueMember (groupOfUniqueNames) or memberUid (posixGroup)")
 		}
 	}
-	if v, err := str(config, "uidAttribute", false, ""); err != nil {
-		return nil, err
-	} else if v != "" {
+	if v, _ := text("uidAttribute", s.UIDAttribute, false, ""); v != "" {
 		if !attrNameRE.MatchString(v) {
 			return nil, connectors.ConfigError("uidAttribute", "config.uidAttribute must be an attribute name such as \"uid\"")
 		}
 		c.UIDAttribute = v
 	}
 
-	if c.GroupFilter, err = str(config, "groupFilter", false, ""); err != nil {
-		return nil, err
-	}
+	c.GroupFilter, _ = text("groupFilter", s.GroupFilter, false, "")
 	if c.GroupFilter == "" {
 		c.GroupFilter = defaultGroupFilter(c.MemberAttribute)
 	} else if _, ferr := goldap.CompileFilter(c.GroupFilter); ferr != nil {
 		return nil, connectors.ConfigError("groupFilter", "config.groupFilter is not a valid LDAP filter (%v); write one such as \"(objectClass=groupOfNames)\"", ferr)
 	}
 
-	if c.UserFilter, err = str(config, "userFilter", false, ""); err != nil {
-		return nil, err
-	}
-	if c.UserDNTemplate, err = str(config, "userDNTemplate", false, ""); err != nil {
-		return nil, err
-	}
+	c.UserFilter, _ = text("userFilter", s.UserFilter, false, "")
+	c.UserDNTemplate, _ = text("userDNTemplate", s.UserDNTemplate, false, "")
 	switch {
 	case c.UserFilter != "" && c.UserDNTemplate != "":
 		return nil, connectors.ConfigError("userDNTemplate", "give config.userFilter or config.userDNTemplate, not both")
@@ -180,35 +193,25 @@ func ParseConfig(config map[string]any) (*Config, error) {
 		}
 	}
 
-	if c.TLSInsecureSkipVerify, err = boolean(config, "tlsInsecureSkipVerify"); err != nil {
-		return nil, err
-	}
-	if c.TLSServerName, err = str(config, "tlsServerName", false, ""); err != nil {
-		return nil, err
-	}
-	if pem, err := str(config, "tlsCACert", false, ""); err != nil {
-		return nil, err
-	} else if pem != "" {
+	c.TLSInsecureSkipVerify = s.TLSInsecureSkipVerify
+	c.TLSServerName, _ = text("tlsServerName", s.TLSServerName, false, "")
+	if pem, _ := text("tlsCACert", s.TLSCACert, false, ""); pem != "" {
 		c.TLSRootCAs = x509.NewCertPool()
 		if !c.TLSRootCAs.AppendCertsFromPEM([]byte(pem)) {
 			return nil, connectors.ConfigError("tlsCACert", "config.tlsCACert must hold one or more PEM certificates (-----BEGIN CERTIFICATE-----)")
 		}
 	}
 
-	if raw, ok := config["timeout"]; ok && raw != nil {
-		if c.Timeout, err = parseTimeout(raw); err != nil {
+	if s.Timeout != nil {
+		if c.Timeout, err = connectors.ConfigDuration("timeout", s.Timeout, MaxTimeout); err != nil {
 			return nil, err
 		}
 	}
-	if raw, ok := config["maxConnections"]; ok && raw != nil {
-		f, isNum := raw.(float64)
-		if i, isInt := raw.(int); isInt {
-			f, isNum = float64(i), true
-		}
-		if !isNum || f != float64(int(f)) || f < 1 || f > MaxMaxConnections {
+	if n := s.MaxConnections; n != nil {
+		if *n < 1 || *n > MaxMaxConnections {
 			return nil, connectors.ConfigError("maxConnections", "config.maxConnections must be a whole number from 1 to %d", MaxMaxConnections)
 		}
-		c.MaxConnections = int(f)
+		c.MaxConnections = *n
 	}
 	return c, nil
 }
@@ -249,29 +252,25 @@ func checkTemplate(key, tmpl string) (string, error) {
 	return sample, nil
 }
 
-// str reads a string key; required says it must be present and non-empty.
-func str(config map[string]any, key string, required bool, what string) (string, error) {
-	raw, ok := config[key]
-	if !ok || raw == nil {
+// text reads a string setting, trimmed; required says it must be present
+// and non-empty (what says what it holds). Only required settings fail.
+func text(key string, v *string, required bool, what string) (string, error) {
+	if v == nil {
 		if required {
 			return "", connectors.ConfigError(key, "config.%s is required: %s", key, what)
 		}
 		return "", nil
 	}
-	s, ok := raw.(string)
-	if !ok {
-		return "", connectors.ConfigError(key, "config.%s must be a string", key)
-	}
-	s = strings.TrimSpace(s)
+	s := strings.TrimSpace(*v)
 	if s == "" && required {
 		return "", connectors.ConfigError(key, "config.%s must not be empty: %s", key, what)
 	}
 	return s, nil
 }
 
-// dn reads a key holding a DN.
-func dn(config map[string]any, key string, required bool, what string) (string, error) {
-	s, err := str(config, key, required, what)
+// dn reads a setting holding a DN.
+func dn(key string, v *string, required bool, what string) (string, error) {
+	s, err := text(key, v, required, what)
 	if err != nil || s == "" {
 		return s, err
 	}
@@ -279,20 +278,4 @@ func dn(config map[string]any, key string, required bool, what string) (string, 
 		return "", connectors.ConfigError(key, "config.%s %q is not a DN (%v)", key, s, perr)
 	}
 	return s, nil
-}
-
-func boolean(config map[string]any, key string) (bool, error) {
-	raw, ok := config[key]
-	if !ok || raw == nil {
-		return false, nil
-	}
-	b, ok := raw.(bool)
-	if !ok {
-		return false, connectors.ConfigError(key, "config.%s must be true or false", key)
-	}
-	return b, nil
-}
-
-func parseTimeout(raw any) (time.Duration, error) {
-	return connectors.ConfigDuration("timeout", raw, MaxTimeout)
 }

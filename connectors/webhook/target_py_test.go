@@ -28,7 +28,7 @@ func startPythonTarget(t *testing.T, secret string) (string, string) {
 		t.Skip("python3 not found; set CI=true to make this a failure")
 	}
 	failFile := filepath.Join(t.TempDir(), "webhook-fail.txt")
-	cmd := exec.Command(py, filepath.Join("..", "docs", "webhook-target.py"))
+	cmd := exec.Command(py, filepath.Join("..", "..", "docs", "webhook-target.py"))
 	cmd.Env = append(os.Environ(), "PORT=0", "WEBHOOK_SECRET="+secret, "FAIL_FILE="+failFile)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
