@@ -417,8 +417,8 @@ func setAssignmentState(ctx context.Context, t *tx, assignmentID string, st enti
 func openRemoval(ctx context.Context, t *tx, assignmentID string) (string, error) {
 	var id string
 	err := t.queryRow(ctx, `SELECT id FROM assignment_requests WHERE assignment_id = ?
-		AND request_type IN ('userRemove','adminRemove','systemRemove')
-		AND state IN ('submitted','pendingApproval','scheduled','delivering') LIMIT 1`, assignmentID).Scan(&id)
+		AND request_type IN `+removeTypesSQL+`
+		AND state IN `+openStatesSQL+` LIMIT 1`, assignmentID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -28,30 +28,16 @@ func scanPackageRow(r scanner) (entitled.AccessPackage, error) {
 }
 
 // mayRequest reports whether the actor may request for themself under the
-// policy: self-add must be enabled and the actor within its allowed targets.
+// policy (entitled.CheckSelfAdd); the system actor never does.
 func (s *Store) mayRequest(ctx context.Context, t *tx, a *entitled.Actor, p *entitled.AssignmentPolicy) (bool, error) {
-	if a.System || !p.RequestorSettings.EnableTargetsToSelfAddAccess {
+	if a.System {
 		return false, nil
 	}
-	switch p.AllowedTargetScope {
-	case entitled.ScopeAllMemberUsers, entitled.ScopeAllDirectoryUsers:
-		return true, nil
-	case entitled.ScopeSpecificDirectoryUsers:
-		for _, st := range p.SpecificAllowedTargets {
-			switch st.Type {
-			case entitled.SubjectSingleUser:
-				if st.UserID == a.User.ID {
-					return true, nil
-				}
-			case entitled.SubjectGroupMembers:
-				ok, err := s.isGroupMember(ctx, t, st.GroupID, a.User.ID)
-				if ok || err != nil {
-					return ok, err
-				}
-			}
-		}
+	err := s.checkSelfAdd(ctx, t, a, p)
+	if entitled.ErrorKind(err) == entitled.KindForbidden {
+		return false, nil
 	}
-	return false, nil
+	return err == nil, err
 }
 
 // requestablePackageIDs returns the ids of packages (non-hidden unless
@@ -255,17 +241,6 @@ func (s *Store) UpdateAccessPackage(ctx context.Context, id string, upd entitled
 	return out, err
 }
 
-// openStates is the SQL list of open request states.
-func openStates() string {
-	var parts []string
-	for _, st := range entitled.RequestStates {
-		if st.IsOpen() {
-			parts = append(parts, "'"+string(st)+"'")
-		}
-	}
-	return "(" + strings.Join(parts, ",") + ")"
-}
-
 // DeleteAccessPackage deletes a package with its policies and role scopes
 // (OpManagePackages); 409 while it has live assignments or open requests,
 // or any request history (hide it instead: isHidden true).
@@ -289,7 +264,7 @@ func (s *Store) DeleteAccessPackage(ctx context.Context, id string) error {
 		if len(live) > 0 {
 			return entitled.Conflictf("access package %s still has live assignments (%s); remove them first", p.DisplayName, strings.Join(live, ", "))
 		}
-		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? AND state IN `+openStates()+` ORDER BY id LIMIT 5`, id)
+		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? AND state IN `+openStatesSQL+` ORDER BY id LIMIT 5`, id)
 		if err != nil {
 			return err
 		}

@@ -380,7 +380,7 @@ func (s *Store) DeletePolicy(ctx context.Context, id string) error {
 		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
 			return err
 		}
-		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE policy_id = ? AND state IN `+openStates()+` ORDER BY id LIMIT 5`, id)
+		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE policy_id = ? AND state IN `+openStatesSQL+` ORDER BY id LIMIT 5`, id)
 		if err != nil {
 			return err
 		}

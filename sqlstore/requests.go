@@ -204,45 +204,32 @@ func (s *Store) writeAdd(ctx context.Context, t *tx, a *entitled.Actor, pl *addP
 	return s.startOrSchedule(ctx, t, a, q, pl.scopes, true)
 }
 
-// checkSelfAdd enforces the policy's requestor settings for a userAdd.
+// checkSelfAdd loads the actor's memberships of the policy's groups and
+// applies entitled.CheckSelfAdd.
 func (s *Store) checkSelfAdd(ctx context.Context, t *tx, a *entitled.Actor, p *entitled.AssignmentPolicy) error {
-	if !p.RequestorSettings.EnableTargetsToSelfAddAccess {
-		return entitled.Forbiddenf("policy %q does not let users request access for themselves", p.DisplayName)
-	}
-	switch p.AllowedTargetScope {
-	case entitled.ScopeAllMemberUsers, entitled.ScopeAllDirectoryUsers:
-		return nil
-	case entitled.ScopeSpecificDirectoryUsers:
-		for _, ss := range p.SpecificAllowedTargets {
-			switch ss.Type {
-			case entitled.SubjectSingleUser:
-				if ss.UserID == a.User.ID {
-					return nil
-				}
-			case entitled.SubjectGroupMembers:
-				ok, err := s.isGroupMember(ctx, t, ss.GroupID, a.User.ID)
-				if err != nil {
-					return err
-				}
-				if ok {
-					return nil
-				}
-			}
+	memberOf := map[string]bool{}
+	for _, g := range entitled.SelfAddGroups(p) {
+		ok, err := s.isGroupMember(ctx, t, g, a.User.ID)
+		if err != nil {
+			return err
 		}
+		memberOf[g] = ok
 	}
-	return entitled.Forbiddenf("you are not among the users allowed to request access under policy %q", p.DisplayName)
+	return entitled.CheckSelfAdd(p, a.User.ID, memberOf)
 }
 
-const liveCheckQuery = `SELECT 'request', id FROM assignment_requests
+// liveCheckQuery finds what holds the place of a user for a package
+// (entitled.CheckOneLive): an open add request or a live assignment.
+var liveCheckQuery = `SELECT 'request', id FROM assignment_requests
 	WHERE target_id = ? AND access_package_id = ? AND id <> ?
-	  AND request_type IN ('userAdd','adminAdd','systemAdd')
-	  AND state IN ('submitted','pendingApproval','scheduled','delivering')
+	  AND request_type IN ` + addTypesSQL + `
+	  AND state IN ` + openStatesSQL + `
 	UNION ALL
 	SELECT 'assignment', id FROM assignments WHERE target_id = ? AND access_package_id = ? AND state <> 'expired'
 	LIMIT 1`
 
-// checkNoLiveAssignment enforces rule 7: one open add request or live
-// assignment per user and package. except names a request to ignore.
+// checkNoLiveAssignment loads what holds the place of the target for the
+// package and applies entitled.CheckOneLive. except names a request to ignore.
 func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, packageID, except string) error {
 	var kind, id string
 	err := t.queryRow(ctx, liveCheckQuery, targetID, packageID, except, targetID, packageID).Scan(&kind, &id)
@@ -253,27 +240,20 @@ func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, pack
 		return err
 	}
 	if kind == "request" {
-		return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
-			"user %s already has an open request %s for access package %s; wait for it or cancel it", targetID, id, packageID)
+		return entitled.CheckOneLive(targetID, packageID, entitled.LiveHolder{RequestID: id})
 	}
-	// Name the request that created the assignment: that is what the user
-	// sees and what they cancel when its delivery failed.
-	var reqID, reqState string
+	h := entitled.LiveHolder{AssignmentID: id}
+	var reqState string
 	err = t.queryRow(ctx, `SELECT id, state FROM assignment_requests
-		WHERE assignment_id = ? AND request_type IN ('userAdd','adminAdd','systemAdd') ORDER BY id DESC LIMIT 1`, id).Scan(&reqID, &reqState)
+		WHERE assignment_id = ? AND request_type IN `+addTypesSQL+` ORDER BY id DESC LIMIT 1`, id).Scan(&h.FromRequestID, &reqState)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if reqID == "" {
-		return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
-			"user %s already has assignment %s for access package %s; remove it before requesting again", targetID, id, packageID)
-	}
-	return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
-		"user %s already has assignment %s for access package %s, from request %s (%s); cancel that request or remove the assignment before requesting again",
-		targetID, id, packageID, reqID, reqState)
+	h.FromRequestState = entitled.RequestState(reqState)
+	return entitled.CheckOneLive(targetID, packageID, h)
 }
 
-// liveConflict explains a rule-7 conflict found by the database: it names
+// liveConflict explains a conflict of entitled.CheckOneLive found by the database: it names
 // the open request or live assignment of the target for the package.
 // The caller may have named only the policy: the package is the policy's.
 func (s *Store) liveConflict(ctx context.Context, r *entitled.AssignmentRequest) error {
@@ -597,8 +577,8 @@ func (s *Store) approverRequestIDs(ctx context.Context, t *tx, userID string) ([
 	return ids, rows.Err()
 }
 
-// CancelRequest cancels a request (rule 6): the target's own, or any with
-// OpCancelAny. Canceling a partially delivered add request revokes what it
+// CancelRequest cancels a request (entitled.MayCancel, CheckCancel): the
+// target's own, or any with OpCancelAny. Canceling a partially delivered add request revokes what it
 // delivered through a systemRemove request.
 func (s *Store) CancelRequest(ctx context.Context, id string) error {
 	a, err := actor(ctx)
@@ -610,7 +590,7 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		if a.User.ID != q.TargetID && !a.Can(entitled.OpCancelAny, q.CatalogID) {
+		if !entitled.MayCancel(a, &q.AssignmentRequest) {
 			if ok, _ := s.canSeeRequest(ctx, t, a, q); !ok {
 				return entitled.NotFoundf("assignment request %q was not found", id)
 			}
