@@ -276,8 +276,8 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 		by, _ := json.Marshal(entitled.AuditActorOf(a))
 		now := s.now()
 		res, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, review_result = ?, justification = ?, reviewed_by = ?,
-			reviewed_at = ? WHERE id = ? AND status = ?`, entitled.StageCompleted, result, justification, string(by),
-			fmtTime(now), stageID, entitled.StageInProgress)
+			reviewed_by_id = ?, reviewed_at = ? WHERE id = ? AND status = ?`, entitled.StageCompleted, result, justification, string(by),
+			a.User.ID, fmtTime(now), stageID, entitled.StageInProgress)
 		if err != nil {
 			return err
 		}

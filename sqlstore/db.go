@@ -140,17 +140,9 @@ func (db *DB) Close() error {
 
 // Migrate brings entitled's schema and River's queue tables up to date.
 func (db *DB) Migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations/"+db.Dialect)
+	provider, err := db.schemaMigrations()
 	if err != nil {
 		return err
-	}
-	dialect := goose.DialectSQLite3
-	if db.Dialect == DialectPostgres {
-		dialect = goose.DialectPostgres
-	}
-	provider, err := goose.NewProvider(dialect, db.SQL, sub)
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
 	}
 	if _, err := provider.Up(ctx); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
@@ -161,6 +153,24 @@ func (db *DB) Migrate(ctx context.Context) error {
 		err = migrateQueue(ctx, riversqlite.New(db.SQL))
 	}
 	return err
+}
+
+// schemaMigrations returns the migrations of entitled's schema in the
+// database's dialect.
+func (db *DB) schemaMigrations() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+db.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	if db.Dialect == DialectPostgres {
+		dialect = goose.DialectPostgres
+	}
+	provider, err := goose.NewProvider(dialect, db.SQL, sub)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return provider, nil
 }
 
 // migrateQueue brings River's tables up to date with the dialect's driver.

@@ -561,8 +561,7 @@ func (s *Store) approverRequestIDs(ctx context.Context, t *tx, userID string) ([
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.query(ctx, `SELECT DISTINCT request_id FROM approval_stages WHERE reviewed_by LIKE ?`,
-		`%"UserID":"`+userID+`"%`)
+	rows, err := t.query(ctx, `SELECT DISTINCT request_id FROM approval_stages WHERE reviewed_by_id = ?`, userID)
 	if err != nil {
 		return nil, err
 	}
