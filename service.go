@@ -6,7 +6,7 @@ import (
 )
 
 // Every service method takes the caller from the context (ActorFrom) and
-// enforces DESIGN.md §5 itself: adapters never decide who may do what.
+// enforces the delegated-role model (Actor.Can) itself: adapters never decide who may do what.
 // Methods return *Error values for every failure a caller can cause.
 
 // TokenService issues and checks bearer tokens.
@@ -135,7 +135,7 @@ type RequestQuery struct {
 	FilterByCurrentUser string
 }
 
-// RequestService runs the request lifecycle of DESIGN.md §2.
+// RequestService runs the request lifecycle (docs/design.md).
 type RequestService interface {
 	// SubmitRequest creates an add or remove request. For add requests the
 	// caller sets RequestType, TargetID (defaults to the caller for userAdd),
@@ -148,6 +148,9 @@ type RequestService interface {
 	ReprocessRequest(ctx context.Context, id string) error
 	// Deliveries lists the deliveries of a request, oldest first.
 	Deliveries(ctx context.Context, requestID string) ([]Delivery, error)
+	// ReprocessWindow is how long after completion a failed request may be
+	// reprocessed (AssignmentRequest.CheckReprocess).
+	ReprocessWindow() time.Duration
 }
 
 // AssignmentQuery lists assignments.
@@ -162,7 +165,7 @@ type AssignmentService interface {
 	Assignment(ctx context.Context, id string) (*Assignment, error)
 	Assignments(ctx context.Context, q AssignmentQuery) (Page[Assignment], error)
 	// ReprocessAssignment re-asserts every resource role of a delivered
-	// assignment (rule 5).
+	// assignment.
 	ReprocessAssignment(ctx context.Context, id string) error
 }
 

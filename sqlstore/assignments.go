@@ -143,7 +143,7 @@ func (s *Store) Assignments(ctx context.Context, q entitled.AssignmentQuery) (en
 }
 
 // ReprocessAssignment re-asserts every resource role of a delivered
-// assignment (rule 5) through an adminUpdate request with one idempotent
+// assignment through an adminUpdate request with one idempotent
 // grant per resource role scope, rolled up like any request.
 func (s *Store) ReprocessAssignment(ctx context.Context, id string) error {
 	a, err := actor(ctx)

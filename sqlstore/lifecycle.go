@@ -12,7 +12,7 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-// The request lifecycle of DESIGN.md §2, shared by the request, approval,
+// The request lifecycle (docs/design.md), shared by the request, approval,
 // assignment and engine files: rows, schedules, state transitions and the
 // start of delivery.
 

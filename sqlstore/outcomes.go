@@ -9,16 +9,10 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-// Recording delivery outcomes and rolling requests up (rules 2 and 3), set
-// based: the delivery engine hands over the outcomes of many workers at
-// once, and a batch costs the same few statements whatever its size.
-
-// RecordDeliveryOutcome stores one attempt's result (rule 3) and, when the
-// delivery is final and so are all of its request's, rolls the request and
-// its assignment up (rule 2). Outcomes of an outdated run are ignored.
-func (s *Store) RecordDeliveryOutcome(ctx context.Context, o entitled.DeliveryOutcome) error {
-	return s.RecordDeliveryOutcomes(ctx, []entitled.DeliveryOutcome{o})
-}
+// Recording delivery outcomes and rolling requests up (entitled.RollUp,
+// entitled.SettleAssignment), set based: the delivery engine hands over the
+// outcomes of many workers at once, and a batch costs the same few
+// statements whatever its size.
 
 // RecordDeliveryOutcomes records several outcomes in one transaction and
 // rolls up, once each, the requests that have a newly final delivery.

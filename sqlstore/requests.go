@@ -11,7 +11,7 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-// Assignment requests: submit, read, cancel and reprocess (DESIGN.md §2).
+// Assignment requests: submit, read, cancel and reprocess (docs/design.md).
 
 // SubmitRequest creates an add request (userAdd, adminAdd) or a remove
 // request (userRemove, adminRemove) and, in the same transaction, starts
@@ -48,7 +48,7 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 	if err := checkAddInput(r); err != nil {
 		return err
 	}
-	// No store lock: rule 7 is enforced by unique indexes (migration 3),
+	// No store lock: entitled.CheckOneLive is backed by unique indexes (migration 3),
 	// and everything else read here is protected by foreign keys.
 	return s.inUnlockedTx(ctx, func(t *tx) error {
 		plan, err := s.planAdd(ctx, t, a, r, nil)
@@ -90,7 +90,7 @@ func (pl *addPlan) deliversNow(now time.Time) bool {
 }
 
 // planAdd checks an add request against its policy, package, target and
-// rule 7, reading through c when given (a batch's shared lookups), and
+// entitled.CheckOneLive, reading through c when given (a batch's shared lookups), and
 // returns what to write. It writes nothing.
 func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitled.AssignmentRequest, c *submitCache) (*addPlan, error) {
 	now := s.now()
@@ -631,7 +631,7 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 }
 
 // ReprocessRequest re-runs the failed deliveries of a deliveryFailed or
-// partiallyDelivered request (rule 4); succeeded deliveries are left alone.
+// partiallyDelivered request (entitled.AssignmentRequest.CheckReprocess); succeeded deliveries are left alone.
 func (s *Store) ReprocessRequest(ctx context.Context, id string) error {
 	a, err := actor(ctx)
 	if err != nil {
@@ -651,7 +651,7 @@ func (s *Store) ReprocessRequest(ctx context.Context, id string) error {
 		if q.State == entitled.StateDelivering {
 			return entitled.Conflictf("request %s is being delivered right now (perhaps reprocessed by someone else); wait until it completes", id)
 		}
-		if err := q.CheckReprocess(s.now(), s.reprocessWindow()); err != nil {
+		if err := q.CheckReprocess(s.now(), s.ReprocessWindow()); err != nil {
 			return err
 		}
 		return s.redeliverFailed(ctx, t, a, q)
@@ -682,11 +682,4 @@ func (s *Store) redeliverFailed(ctx context.Context, t *tx, a *entitled.Actor, q
 		}
 	}
 	return s.enqueueDeliveries(ctx, t, failed)
-}
-
-func (s *Store) reprocessWindow() time.Duration {
-	if s.ReprocessWindow <= 0 {
-		return entitled.DefaultReprocessWindow
-	}
-	return s.ReprocessWindow
 }

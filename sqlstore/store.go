@@ -21,9 +21,10 @@ type Store struct {
 	connectors entitled.Connectors
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
-	// ReprocessWindow is how long after completion a failed request may be
-	// reprocessed (DESIGN.md §2 rule 4).
-	ReprocessWindow time.Duration
+	// reprocessWindow is how long after completion a failed request may be
+	// reprocessed (entitled.AssignmentRequest.CheckReprocess): the one
+	// setting of it, SetReprocessWindow, read by ReprocessWindow.
+	reprocessWindow time.Duration
 	Logger          *slog.Logger
 
 	// submits batches concurrent add requests (submitbatch.go).
@@ -35,8 +36,22 @@ type Store struct {
 // changes start; connectors describe resources of connected systems.
 func New(db *DB, queue Queue, connectors entitled.Connectors) *Store {
 	return &Store{db: db, queue: queue, connectors: connectors, Now: time.Now,
-		ReprocessWindow: entitled.DefaultReprocessWindow, Logger: slog.Default()}
+		reprocessWindow: entitled.DefaultReprocessWindow, Logger: slog.Default()}
 }
+
+// SetReprocessWindow sets how long after completion a failed request may
+// be reprocessed; d ≤ 0 restores the default. Set it before serving: it is
+// the one setting of the window, which the UI reads (ReprocessWindow).
+func (s *Store) SetReprocessWindow(d time.Duration) {
+	if d <= 0 {
+		d = entitled.DefaultReprocessWindow
+	}
+	s.reprocessWindow = d
+}
+
+// ReprocessWindow is how long after completion a failed request may be
+// reprocessed.
+func (s *Store) ReprocessWindow() time.Duration { return s.reprocessWindow }
 
 // SetQueue sets the queue after construction (the queue's workers need the
 // store, and the store needs the queue).

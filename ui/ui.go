@@ -49,9 +49,6 @@ type Config struct {
 	Policies PolicyFinder
 	// Logger logs unexpected errors; nil means slog.Default().
 	Logger *slog.Logger
-	// ReprocessWindow is how long after completion a failed request may be
-	// reprocessed (the store's setting); 0 means the default 14 days.
-	ReprocessWindow time.Duration
 	// SessionTTL is how long a session lasts; 0 means 12 hours.
 	SessionTTL time.Duration
 	// PageSize is the number of rows of a list page; 0 means 50.
@@ -82,9 +79,6 @@ type handler struct {
 func New(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
-	}
-	if cfg.ReprocessWindow <= 0 {
-		cfg.ReprocessWindow = entitled.DefaultReprocessWindow
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour

@@ -157,11 +157,11 @@ func (h *handler) row(a *entitled.Actor, l *lookups, r *entitled.AssignmentReque
 		Submitted: when(r.CreatedDateTime), Completed: whenPtr(r.CompletedDateTime), Justification: r.Justification}
 	row.CanCancel = r.CheckCancel() == nil && entitled.MayCancel(a, r)
 	if r.State == entitled.StateDeliveryFailed || r.State == entitled.StatePartiallyDelivered {
-		err := r.CheckReprocess(now, h.cfg.ReprocessWindow)
+		err := r.CheckReprocess(now, h.svc.Requests.ReprocessWindow())
 		row.WindowPassed = err != nil && entitled.AsError(err).Code == entitled.CodeReprocessWindowPassed
 		row.CanReprocess = err == nil && a.Can(entitled.OpReprocess, r.CatalogID)
 		if err == nil && r.CompletedDateTime != nil {
-			row.RetryUntil = when(r.CompletedDateTime.Add(h.cfg.ReprocessWindow))
+			row.RetryUntil = when(r.CompletedDateTime.Add(h.svc.Requests.ReprocessWindow()))
 		}
 	}
 	return row
