@@ -13,10 +13,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	ehttp "github.com/entitled-dev/entitled/http"
 )
 
 // Sessions stores one-time sign-in links and browser sessions; secrets are
@@ -179,25 +179,15 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// Mux routes the API's paths (/v1.0, /api/v1 and below, /healthz,
-// /metrics) to api and everything else to web: the one handler
+// Mux routes the API's paths (http.IsAPIPath: /v1.0, /api/v1 and below in
+// any case, /healthz, /metrics) to api and everything else to web: the one handler
 // `entitled serve` listens with.
 func Mux(api, web http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isAPIPath(r.URL.Path) {
+		if ehttp.IsAPIPath(r.URL.Path) {
 			api.ServeHTTP(w, r)
 			return
 		}
 		web.ServeHTTP(w, r)
 	})
-}
-
-// isAPIPath reports whether a path belongs to the API server.
-func isAPIPath(p string) bool {
-	for _, prefix := range []string{"/v1.0", "/api/v1"} {
-		if p == prefix || strings.HasPrefix(p, prefix+"/") {
-			return true
-		}
-	}
-	return p == "/healthz" || p == "/metrics"
 }
