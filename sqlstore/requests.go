@@ -398,60 +398,6 @@ func visibleCatalogs(a *entitled.Actor) (all bool, ids []string) {
 	return false, ids
 }
 
-// pendingApprovalsFor lists ids of requests pending approval whose stage in
-// progress the user may decide.
-func (s *Store) pendingApprovalsFor(ctx context.Context, t *tx, userID string) ([]string, error) {
-	rows, err := t.query(ctx, `SELECT r.id, r.policy_id, r.target_id, r.requestor_id, st.idx FROM assignment_requests r
-		JOIN approval_stages st ON st.request_id = r.id AND st.status = 'InProgress'
-		WHERE r.state = 'pendingApproval'`)
-	if err != nil {
-		return nil, err
-	}
-	type pend struct {
-		id, policy, target, requestor string
-		idx                           int
-	}
-	var ps []pend
-	for rows.Next() {
-		var p pend
-		if err := rows.Scan(&p.id, &p.policy, &p.target, &p.requestor, &p.idx); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	policies := map[string]*entitled.AssignmentPolicy{}
-	ids := []string{}
-	for _, p := range ps {
-		if p.target == userID || p.requestor == userID {
-			continue
-		}
-		pol, ok := policies[p.policy]
-		if !ok {
-			pol, err = s.loadPolicy(ctx, t, p.policy)
-			if err != nil {
-				pol = nil
-			}
-			policies[p.policy] = pol
-		}
-		if pol == nil {
-			continue
-		}
-		who, err := s.approvers(ctx, t, pol, p.idx, p.target)
-		if err != nil {
-			return nil, err
-		}
-		if who[userID] {
-			ids = append(ids, p.id)
-		}
-	}
-	return ids, nil
-}
-
 // Requests lists the requests the caller may see, filtered and keyset-paged.
 func (s *Store) Requests(ctx context.Context, q entitled.RequestQuery) (entitled.Page[entitled.AssignmentRequest], error) {
 	var page entitled.Page[entitled.AssignmentRequest]
