@@ -77,7 +77,7 @@ func (s *Store) startStage(ctx context.Context, t *tx, q *reqRow, p *entitled.As
 	var due any
 	var d = p.RequestApprovalSettings.Stages[idx].DurationBeforeAutomaticDenial
 	if d > 0 {
-		at := s.now().Add(d)
+		at := t.now().Add(d)
 		due = fmtTime(at)
 		if err := s.enqueue(ctx, t, entitled.Job{Kind: entitled.JobApprovalTimeout, RequestID: q.ID, StageID: stageID,
 			RunAt: at}); err != nil {
@@ -274,7 +274,7 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 			return err
 		}
 		by, _ := json.Marshal(entitled.AuditActorOf(a))
-		now := s.now()
+		now := t.now()
 		res, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, review_result = ?, justification = ?, reviewed_by = ?,
 			reviewed_by_id = ?, reviewed_at = ? WHERE id = ? AND status = ?`, entitled.StageCompleted, result, justification, string(by),
 			a.User.ID, fmtTime(now), stageID, entitled.StageInProgress)
@@ -326,7 +326,7 @@ func (s *Store) timeOutStage(ctx context.Context, t *tx, requestID, stageID stri
 	if q.State != entitled.StatePendingApproval {
 		return nil
 	}
-	now := s.now()
+	now := t.now()
 	res, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, reviewed_at = ? WHERE id = ? AND request_id = ? AND status = ?`,
 		entitled.StageExpired, fmtTime(now), stageID, requestID, entitled.StageInProgress)
 	if err != nil {

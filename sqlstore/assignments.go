@@ -177,7 +177,7 @@ func (s *Store) ReprocessAssignment(ctx context.Context, id string) error {
 		if len(scopes) == 0 {
 			return entitled.Invalidf("access package %s has no resource roles to re-assert", as.AccessPackageID)
 		}
-		now := s.now()
+		now := t.now()
 		q := &reqRow{AssignmentRequest: entitled.AssignmentRequest{ID: newID(), RequestType: entitled.RequestAdminUpdate,
 			State: entitled.StateDelivering, Justification: "reprocess assignment", CreatedDateTime: now,
 			AccessPackageID: as.AccessPackageID, AssignmentPolicyID: as.AssignmentPolicyID, CatalogID: as.CatalogID,

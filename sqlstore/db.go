@@ -198,6 +198,20 @@ type tx struct {
 	*sql.Tx
 	conn querier // where statements run: Tx, or the read pool
 	db   *DB
+	// clock reads the time (Store.now); at is its first reading in the
+	// transaction, which now returns from then on.
+	clock func() time.Time
+	at    time.Time
+}
+
+// now is the time of the transaction: the clock is read once, when the
+// transaction first asks (after the locks it took first), so every
+// timestamp it writes and every deadline it checks use the same instant.
+func (t *tx) now() time.Time {
+	if t.at.IsZero() {
+		t.at = t.clock()
+	}
+	return t.at
 }
 
 // querier runs statements: a transaction or a pool.
@@ -208,7 +222,9 @@ type querier interface {
 }
 
 // newTx returns the store's wrapper of a transaction.
-func newTx(sqlTx *sql.Tx, db *DB) *tx { return &tx{Tx: sqlTx, conn: sqlTx, db: db} }
+func newTx(sqlTx *sql.Tx, db *DB, clock func() time.Time) *tx {
+	return &tx{Tx: sqlTx, conn: sqlTx, db: db, clock: clock}
+}
 
 // rebind turns ? placeholders into the dialect's form. Statements of up
 // to rebindCacheLen bytes are rebound once and remembered; longer ones are

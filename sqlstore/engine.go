@@ -83,7 +83,7 @@ func (s *Store) ExpireAssignment(ctx context.Context, assignmentID string) error
 			return nil
 		}
 		end := endOf(as.Schedule)
-		if end == nil || end.After(s.now()) {
+		if end == nil || end.After(t.now()) {
 			return nil
 		}
 		if open, err := openRemoval(ctx, t, as.ID); err != nil || open != "" {
@@ -106,7 +106,7 @@ func (s *Store) StartScheduledRequest(ctx context.Context, requestID string) err
 		if q.State != entitled.StateScheduled {
 			return nil
 		}
-		if st := q.Schedule.StartDateTime; st != nil && st.After(s.now()) {
+		if st := q.Schedule.StartDateTime; st != nil && st.After(t.now()) {
 			return nil
 		}
 		return s.startDelivery(ctx, t, entitled.SystemActor, q, nil, false)

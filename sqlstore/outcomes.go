@@ -68,7 +68,7 @@ func (s *Store) recordOutcomes(ctx context.Context, t *tx, outcomes []entitled.D
 	for _, o := range outcomes {
 		at := o.At
 		if at.IsZero() {
-			at = s.now()
+			at = t.now()
 		}
 		next := entitled.DeliveryPending
 		class, msg := "", ""
@@ -250,7 +250,7 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 	if len(qs) == 0 {
 		return nil
 	}
-	now := s.now()
+	now := t.now()
 	byState := map[entitled.RequestState][]any{}
 	assignments := map[entitled.AssignmentState][]any{}
 	audits := make([]auditEntry, 0, len(qs))

@@ -134,7 +134,7 @@ func (s *Store) CreateAccessPackage(ctx context.Context, p *entitled.AccessPacka
 			return err
 		}
 		p.ID = newID()
-		p.CreatedDateTime = s.now()
+		p.CreatedDateTime = t.now()
 		p.ModifiedDateTime = p.CreatedDateTime
 		if _, err := t.exec(ctx, `INSERT INTO access_packages (id, catalog_id, display_name, description, is_hidden, created_at, modified_at)
 			VALUES (?,?,?,?,?,?,?)`, p.ID, p.CatalogID, p.DisplayName, p.Description, boolInt(p.IsHidden), fmtTime(p.CreatedDateTime),
@@ -229,7 +229,7 @@ func (s *Store) UpdateAccessPackage(ctx context.Context, id string, upd entitled
 		if upd.IsHidden != nil {
 			p.IsHidden = *upd.IsHidden
 		}
-		p.ModifiedDateTime = s.now()
+		p.ModifiedDateTime = t.now()
 		if _, err := t.exec(ctx, `UPDATE access_packages SET display_name = ?, description = ?, is_hidden = ?, modified_at = ? WHERE id = ?`,
 			p.DisplayName, p.Description, boolInt(p.IsHidden), fmtTime(p.ModifiedDateTime), p.ID); err != nil {
 			return err
@@ -342,7 +342,7 @@ func (s *Store) AddResourceRoleScope(ctx context.Context, packageID string, in e
 		}
 		id := newID()
 		_, err = t.exec(ctx, `INSERT INTO resource_role_scopes (id, access_package_id, resource_role_id, resource_id, created_at) VALUES (?,?,?,?,?)`,
-			id, p.ID, roleID, resourceID, fmtTime(s.now()))
+			id, p.ID, roleID, resourceID, fmtTime(t.now()))
 		if isUniqueViolation(err) {
 			return entitled.Conflictf("access package %s already includes resource role %s", p.DisplayName, roleID)
 		}

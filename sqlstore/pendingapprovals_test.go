@@ -52,7 +52,7 @@ func TestPendingApprovalsFor(t *testing.T) {
 	fallback := f.newPolicy(func(p *entitled.AssignmentPolicy) {
 		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true, Stages: []entitled.ApprovalStage{
 			{PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectRequestorManager, ManagerLevel: 1}},
-				FallbackPrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.approver.ID}},
+				FallbackPrimaryApprovers:      []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.approver.ID}},
 				DurationBeforeAutomaticDenial: time.Hour}}}
 	})
 	rb := f.mustAdd(entitled.RequestUserAdd, fallback, f.bob)

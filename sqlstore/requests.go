@@ -93,7 +93,7 @@ func (pl *addPlan) deliversNow(now time.Time) bool {
 // entitled.CheckOneLive, reading through c when given (a batch's shared lookups), and
 // returns what to write. It writes nothing.
 func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitled.AssignmentRequest, c *submitCache) (*addPlan, error) {
-	now := s.now()
+	now := t.now()
 	p, err := c.policy(ctx, s, t, r.AssignmentPolicyID)
 	if err != nil {
 		var e *entitled.Error
@@ -545,7 +545,7 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 			return err
 		}
 		failed := q.State == entitled.StateDeliveryFailed || q.State == entitled.StatePartiallyDelivered
-		now := s.now()
+		now := t.now()
 		if err := s.setRequestState(ctx, t, a, q, entitled.StateCanceled, &now, activityFor(entitled.StateCanceled)); err != nil {
 			return err
 		}
@@ -597,7 +597,7 @@ func (s *Store) ReprocessRequest(ctx context.Context, id string) error {
 		if q.State == entitled.StateDelivering {
 			return entitled.Conflictf("request %s is being delivered right now (perhaps reprocessed by someone else); wait until it completes", id)
 		}
-		if err := q.CheckReprocess(s.now(), s.ReprocessWindow()); err != nil {
+		if err := q.CheckReprocess(t.now(), s.ReprocessWindow()); err != nil {
 			return err
 		}
 		return s.redeliverFailed(ctx, t, a, q)
@@ -607,7 +607,7 @@ func (s *Store) ReprocessRequest(ctx context.Context, id string) error {
 // redeliverFailed puts the failed deliveries of a request back to pending
 // with a new run and queues them; the request returns to delivering.
 func (s *Store) redeliverFailed(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow) error {
-	now := s.now()
+	now := t.now()
 	if err := s.setRequestState(ctx, t, a, q, entitled.StateDelivering, nil, "Reprocess access package assignment request"); err != nil {
 		return err
 	}

@@ -102,14 +102,14 @@ func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond
 // writes. fn must not write.
 func (s *Store) readTx(ctx context.Context, fn func(t *tx) error) error {
 	if s.db.Dialect == DialectPostgres {
-		return fn(&tx{conn: s.db.reader(), db: s.db})
+		return fn(&tx{conn: s.db.reader(), db: s.db, clock: s.now})
 	}
 	sqlTx, err := s.db.reader().BeginTx(ctx, nil) // query-only connections
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // read-only: nothing to keep
-	return fn(newTx(sqlTx, s.db))
+	return fn(newTx(sqlTx, s.db, s.now))
 }
 
 // inTx runs fn in a transaction and commits it when fn returns nil. On
@@ -148,7 +148,7 @@ func (s *Store) runTx(ctx context.Context, mode lockMode, fn func(t *tx) error) 
 			return err
 		}
 	}
-	t := newTx(sqlTx, s.db)
+	t := newTx(sqlTx, s.db, s.now)
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -227,7 +227,7 @@ func (s *Store) auditMany(ctx context.Context, t *tx, a *entitled.Actor, es []au
 		return nil
 	}
 	by := entitled.AuditActorOf(a)
-	now := fmtTime(s.now())
+	now := fmtTime(t.now())
 	corr := entitled.RequestIDFrom(ctx)
 	args := make([]any, 0, len(es)*len(auditInsert.cols))
 	for _, e := range es {

@@ -100,7 +100,7 @@ func (s *Store) submitBatch(ctx context.Context, t *tx, subs []*submission, out 
 	if err != nil {
 		return err
 	}
-	now := s.now()
+	now := t.now()
 	claimed := map[[2]string]bool{}
 	var fast []int
 	plans := make([]*addPlan, len(subs))
