@@ -282,7 +282,7 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 			return err
 		}
 		res, err := t.bulkExec(ctx, `UPDATE assignment_requests SET state = ?, status = ?, completed_at = ?, version = version + 1
-			WHERE state = 'delivering' AND `+cond, append([]any{string(state), state.Status(), fmtTime(now)}, args...)...)
+			WHERE state = ? AND `+cond, append([]any{string(state), state.Status(), fmtTime(now), string(entitled.StateDelivering)}, args...)...)
 		if err != nil {
 			return fmt.Errorf("update requests: %w", err)
 		}

@@ -1,8 +1,11 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/entitled-dev/entitled"
@@ -61,5 +64,43 @@ func wantReviewers(t *testing.T, f *lc, requestID string, want []string) {
 	mustOK(t, rows.Err())
 	if !slices.Equal(got, want) {
 		t.Fatalf("reviewed_by_id = %q, want %q", got, want)
+	}
+}
+
+// TestImportFillsStageReviewer: an export made before reviewed_by_id
+// existed imports with the column filled from reviewed_by, so the
+// reviewer still finds the requests they decided.
+func TestImportFillsStageReviewer(t *testing.T) {
+	ctx := context.Background()
+	src := openSQLiteStore(t, "source.db")
+	f := setupLC(t, src, entitled.NewContext(ctx, entitled.SystemActor))
+	r := f.mustAdd(entitled.RequestUserAdd, f.threeStages(nil), f.alice)
+	st := f.stages(f.as(f.approver), r.ID)
+	mustOK(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", "ok"))
+	var exp bytes.Buffer
+	_, err := src.db.Export(ctx, &exp)
+	mustOK(t, err)
+	// The export of an older entitled: approval stages without the column.
+	var old bytes.Buffer
+	for _, line := range strings.SplitAfter(exp.String(), "\n") {
+		var l ExportLine
+		if line == "" || json.Unmarshal([]byte(line), &l) != nil {
+			old.WriteString(line)
+			continue
+		}
+		if l.Table == "approval_stages" {
+			delete(l.Row, "reviewed_by_id")
+		}
+		b, err := json.Marshal(l)
+		mustOK(t, err)
+		old.Write(append(b, '\n'))
+	}
+	dst, _ := newTestStore(t)
+	_, err = dst.Import(ctx, &old)
+	mustOK(t, err)
+	var got string
+	mustOK(t, dst.db.tQueryRow(`SELECT reviewed_by_id FROM approval_stages WHERE id = ?`, st[0].ID).Scan(&got))
+	if got != f.approver.ID {
+		t.Fatalf("imported reviewed_by_id = %q, want %q", got, f.approver.ID)
 	}
 }
