@@ -30,6 +30,7 @@ func (s *Store) pendingApprovalsFor(ctx context.Context, t *tx, userID string) (
 		return []string{}, nil
 	}
 	var conds []string
+	// The user's own requests are left out (entitled.CheckNotOwnRequest).
 	args := []any{entitled.StageInProgress, string(entitled.StatePendingApproval), userID, userID}
 	for _, c := range cands {
 		cond, ids, err := s.db.idIn("r.policy_id", c.policyIDs)
