@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -196,6 +197,40 @@ func TestCheckNotOwnRequest(t *testing.T) {
 	for user, want := range map[string]entitled.Kind{"t": entitled.KindForbidden, "q": entitled.KindForbidden, "other": allowed} {
 		if got := kindOf(entitled.CheckNotOwnRequest(user, r)); got != want {
 			t.Errorf("CheckNotOwnRequest(%s) kind %v, want %v", user, got, want)
+		}
+	}
+}
+
+func TestCheckRequestorInput(t *testing.T) {
+	strict := &entitled.AssignmentPolicy{DisplayName: "strict"}
+	strict.RequestApprovalSettings.IsRequestorJustificationRequired = true
+	lax := &entitled.AssignmentPolicy{DisplayName: "lax"}
+	lax.RequestorSettings.AllowCustomAssignmentSchedule = true
+	start := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	custom := entitled.Schedule{StartDateTime: &start}
+	for _, c := range []struct {
+		name       string
+		p          *entitled.AssignmentPolicy
+		r          entitled.AssignmentRequest
+		want       entitled.Kind
+		wantTarget string
+	}{
+		{"justification given", strict, entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, Justification: "need it"}, allowed, ""},
+		{"justification missing", strict, entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, Justification: "  "}, entitled.KindInvalid, "justification"},
+		{"admin needs none", strict, entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd}, allowed, ""},
+		{"custom schedule refused", strict, entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, Justification: "x", Schedule: custom}, entitled.KindInvalid, "schedule"},
+		{"custom schedule allowed", lax, entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, Schedule: custom}, allowed, ""},
+		{"admin may set a schedule", strict, entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, Schedule: custom}, allowed, ""},
+		{"expiration alone is custom", strict, entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, Justification: "x",
+			Schedule: entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationNone}}}, entitled.KindInvalid, "schedule"},
+	} {
+		err := entitled.CheckRequestorInput(c.p, &c.r)
+		if kindOf(err) != c.want {
+			t.Errorf("%s: CheckRequestorInput = %v, want kind %v", c.name, err, c.want)
+			continue
+		}
+		if e := entitled.AsError(err); e != nil && e.Target != c.wantTarget {
+			t.Errorf("%s: target %q, want %q", c.name, e.Target, c.wantTarget)
 		}
 	}
 }

@@ -1,5 +1,10 @@
 package entitled
 
+import (
+	"fmt"
+	"strings"
+)
+
 // SelfAddGroups returns the groups whose membership CheckSelfAdd needs to
 // know for the user under the policy: the groups among its specific allowed
 // targets, when self-add is enabled for specific users; else none.
@@ -43,4 +48,29 @@ func CheckSelfAdd(p *AssignmentPolicy, userID string, memberOf map[string]bool) 
 		}
 	}
 	return Forbiddenf("you are not among the users allowed to request access under policy %q", p.DisplayName)
+}
+
+// CheckRequestorInput is the rule for what a userAdd request brings under
+// its policy: a justification where the policy requires one, and a custom
+// schedule only where the policy allows one. It returns nil or a 400
+// *Error naming the field; other request types are not bound by it.
+func CheckRequestorInput(p *AssignmentPolicy, r *AssignmentRequest) error {
+	if r.RequestType != RequestUserAdd {
+		return nil
+	}
+	if p.RequestApprovalSettings.IsRequestorJustificationRequired && strings.TrimSpace(r.Justification) == "" {
+		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "justification",
+			Message: fmt.Sprintf("policy %q requires a justification", p.DisplayName)}
+	}
+	if r.Schedule.IsCustom() && !p.RequestorSettings.AllowCustomAssignmentSchedule {
+		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "schedule",
+			Message: fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName)}
+	}
+	return nil
+}
+
+// IsCustom reports whether a request names its own schedule rather than
+// taking its policy's.
+func (s Schedule) IsCustom() bool {
+	return s.StartDateTime != nil || s.Expiration.Type != ""
 }

@@ -153,17 +153,11 @@ func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitl
 			return nil, err
 		}
 	}
-	if p.RequestApprovalSettings.IsRequestorJustificationRequired && strings.TrimSpace(r.Justification) == "" &&
-		r.RequestType == entitled.RequestUserAdd {
-		return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "justification",
-			Message: fmt.Sprintf("policy %q requires a justification", p.DisplayName)}
+	if err := entitled.CheckRequestorInput(p, r); err != nil {
+		return nil, err
 	}
 	q.Schedule = entitled.Schedule{Expiration: p.Expiration}
-	if custom := r.Schedule; custom.StartDateTime != nil || custom.Expiration.Type != "" {
-		if !p.RequestorSettings.AllowCustomAssignmentSchedule && r.RequestType == entitled.RequestUserAdd {
-			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "schedule",
-				Message: fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName)}
-		}
+	if custom := r.Schedule; custom.IsCustom() {
 		sc, err := entitled.RequestSchedule(p.Expiration, custom, now)
 		if err != nil {
 			return nil, err
