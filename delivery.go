@@ -29,6 +29,10 @@ const (
 // IsFinal reports whether no more attempts will be made.
 func (s DeliveryStatus) IsFinal() bool { return s == DeliverySucceeded || s == DeliveryFailed }
 
+// FinalDeliveryStatuses are the delivery statuses that end a delivery's run
+// (DeliveryStatus.IsFinal).
+var FinalDeliveryStatuses = []DeliveryStatus{DeliverySucceeded, DeliveryFailed}
+
 // ErrorClass says whether retrying a failed delivery may help.
 type ErrorClass string
 
@@ -79,26 +83,23 @@ type ResourceRoleRef struct {
 	OriginID    string
 }
 
-// RollUp is the request state once every delivery of a request is final
-// (Roll-up, docs/design.md): all succeeded → delivered, some → partiallyDelivered,
-// none → deliveryFailed. While any delivery is not final it is delivering.
-func RollUp(statuses []DeliveryStatus) RequestState {
-	if len(statuses) == 0 {
+// DeliveryTally counts the deliveries of one request: how many there are,
+// how many are final (succeeded or failed) and how many succeeded.
+type DeliveryTally struct {
+	Total, Final, Succeeded int
+}
+
+// RollUp is the roll-up rule: the request state its deliveries add up to.
+// While any delivery is not final it is delivering; then all succeeded →
+// delivered (also when there are none), some → partiallyDelivered, none →
+// deliveryFailed.
+func RollUp(t DeliveryTally) RequestState {
+	switch {
+	case t.Final < t.Total:
+		return StateDelivering
+	case t.Succeeded == t.Total:
 		return StateDelivered
-	}
-	ok := 0
-	for _, s := range statuses {
-		if !s.IsFinal() {
-			return StateDelivering
-		}
-		if s == DeliverySucceeded {
-			ok++
-		}
-	}
-	switch ok {
-	case len(statuses):
-		return StateDelivered
-	case 0:
+	case t.Succeeded == 0:
 		return StateDeliveryFailed
 	}
 	return StatePartiallyDelivered

@@ -33,8 +33,7 @@ func (t RequestType) IsRemove() bool {
 
 // ParseRequestType reads a request type case-insensitively.
 func ParseRequestType(s string) (RequestType, error) {
-	for _, t := range []RequestType{RequestUserAdd, RequestUserUpdate, RequestUserRemove, RequestAdminAdd,
-		RequestAdminUpdate, RequestAdminRemove, RequestSystemAdd, RequestSystemRemove} {
+	for _, t := range RequestTypes {
 		if strings.EqualFold(string(t), s) {
 			return t, nil
 		}
@@ -109,7 +108,7 @@ func (s RequestState) IsFinal() bool {
 }
 
 // IsOpen reports whether a request in this state still holds its place as the
-// one live request of a user for a package.
+// one live request of a user for a package (CheckOneLive, OpenRequestStates).
 func (s RequestState) IsOpen() bool {
 	switch s {
 	case StateSubmitted, StatePendingApproval, StateScheduled, StateDelivering:
@@ -149,7 +148,7 @@ type AssignmentRequest struct {
 const DefaultReprocessWindow = 14 * 24 * time.Hour
 
 // CheckReprocess returns nil when the request may be reprocessed now, or a
-// 400 *Error saying why not (Reprocess a request, docs/design.md).
+// 400 *Error saying why not: the reprocess-window rule.
 func (r *AssignmentRequest) CheckReprocess(now time.Time, window time.Duration) error {
 	if r.State != StateDeliveryFailed && r.State != StatePartiallyDelivered {
 		return &Error{Kind: KindInvalid, Code: CodeNotReprocessable,
@@ -164,7 +163,7 @@ func (r *AssignmentRequest) CheckReprocess(now time.Time, window time.Duration) 
 }
 
 // CheckCancel returns nil when the request may be canceled, or a 400 *Error
-// saying why not (Cancel, docs/design.md).
+// saying why not: the state half of the cancel rule; MayCancel is who.
 func (r *AssignmentRequest) CheckCancel() error {
 	switch r.State {
 	case StateSubmitted, StatePendingApproval, StateScheduled, StateDeliveryFailed, StatePartiallyDelivered:

@@ -10,21 +10,21 @@ import (
 )
 
 func TestRollUp(t *testing.T) {
-	s, f, p := entitled.DeliverySucceeded, entitled.DeliveryFailed, entitled.DeliveryPending
 	cases := []struct {
-		in   []entitled.DeliveryStatus
+		in   entitled.DeliveryTally
 		want entitled.RequestState
 	}{
-		{[]entitled.DeliveryStatus{s, s}, entitled.StateDelivered},
-		{[]entitled.DeliveryStatus{s, f}, entitled.StatePartiallyDelivered},
-		{[]entitled.DeliveryStatus{f, f}, entitled.StateDeliveryFailed},
-		{[]entitled.DeliveryStatus{s, p}, entitled.StateDelivering},
-		{[]entitled.DeliveryStatus{f, entitled.DeliveryRunning}, entitled.StateDelivering},
-		{nil, entitled.StateDelivered},
+		{entitled.DeliveryTally{Total: 2, Final: 2, Succeeded: 2}, entitled.StateDelivered},
+		{entitled.DeliveryTally{Total: 2, Final: 2, Succeeded: 1}, entitled.StatePartiallyDelivered},
+		{entitled.DeliveryTally{Total: 2, Final: 2, Succeeded: 0}, entitled.StateDeliveryFailed},
+		{entitled.DeliveryTally{Total: 2, Final: 1, Succeeded: 1}, entitled.StateDelivering},
+		{entitled.DeliveryTally{Total: 2, Final: 1, Succeeded: 0}, entitled.StateDelivering},
+		{entitled.DeliveryTally{Total: 3, Final: 0}, entitled.StateDelivering},
+		{entitled.DeliveryTally{}, entitled.StateDelivered},
 	}
 	for _, c := range cases {
 		if got := entitled.RollUp(c.in); got != c.want {
-			t.Errorf("RollUp(%v) = %s, want %s", c.in, got, c.want)
+			t.Errorf("RollUp(%+v) = %s, want %s", c.in, got, c.want)
 		}
 	}
 }

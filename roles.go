@@ -45,7 +45,7 @@ func LookupRoleDefinition(id string) (RoleDefinition, bool) {
 	return RoleDefinition{}, false
 }
 
-// Op is an operation guarded by the rule "Delegated roles" (docs/design.md).
+// Op is an operation guarded by the delegated-role model (Actor.Can).
 type Op int
 
 // The guarded operations.

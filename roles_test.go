@@ -6,7 +6,7 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-// TestActorCan checks the rule "Delegated roles" (docs/design.md) for every role and operation, in the
+// TestActorCan checks Actor.Can for every role and operation, in the
 // catalog where the catalog role is held and in another catalog.
 func TestActorCan(t *testing.T) {
 	const cat, other = "cat-1", "cat-2"

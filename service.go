@@ -6,7 +6,7 @@ import (
 )
 
 // Every service method takes the caller from the context (ActorFrom) and
-// enforces the rule "Delegated roles" (docs/design.md) itself: adapters never decide who may do what.
+// enforces the delegated-role model (Actor.Can) itself: adapters never decide who may do what.
 // Methods return *Error values for every failure a caller can cause.
 
 // TokenService issues and checks bearer tokens.
@@ -148,6 +148,9 @@ type RequestService interface {
 	ReprocessRequest(ctx context.Context, id string) error
 	// Deliveries lists the deliveries of a request, oldest first.
 	Deliveries(ctx context.Context, requestID string) ([]Delivery, error)
+	// ReprocessWindow is how long after completion a failed request may be
+	// reprocessed (AssignmentRequest.CheckReprocess).
+	ReprocessWindow() time.Duration
 }
 
 // AssignmentQuery lists assignments.
@@ -162,7 +165,7 @@ type AssignmentService interface {
 	Assignment(ctx context.Context, id string) (*Assignment, error)
 	Assignments(ctx context.Context, q AssignmentQuery) (Page[Assignment], error)
 	// ReprocessAssignment re-asserts every resource role of a delivered
-	// assignment (Reprocess an assignment, docs/design.md).
+	// assignment.
 	ReprocessAssignment(ctx context.Context, id string) error
 }
 

@@ -164,12 +164,13 @@ func TestAccessPackageLifecycle(t *testing.T) {
 	}
 
 	// The delivery fails for good: the request can be reprocessed (202).
-	work, err := e.store.DeliveryWork(context.Background(), str(d["id"]), int(d["run"].(float64)))
-	if err != nil {
-		t.Fatal(err)
+	works, err := e.store.DeliveryWorks(context.Background(), []entitled.DeliveryRun{{ID: str(d["id"]), Run: int(d["run"].(float64))}})
+	if err != nil || works[0] == nil {
+		t.Fatalf("delivery work: %v, %v", works, err)
 	}
-	if err := e.store.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: work.Delivery.ID, Run: work.Delivery.Run,
-		Err: entitled.PermanentErrorf("no such group"), Final: true, At: time.Now()}); err != nil {
+	work := works[0]
+	if err := e.store.RecordDeliveryOutcomes(context.Background(), []entitled.DeliveryOutcome{{DeliveryID: work.Delivery.ID, Run: work.Delivery.Run,
+		Err: entitled.PermanentErrorf("no such group"), Final: true, At: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
 	failed := e.do("GET", em+"/assignmentRequests/"+reqID, nil).must(t, 200)

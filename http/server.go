@@ -164,7 +164,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !strings.HasPrefix(r.URL.Path, "/v1.0/") && !strings.HasPrefix(r.URL.Path, "/api/v1/") {
+	if !underAPIPrefix(r.URL.Path) {
 		_, _, err := s.routes.lookup(r.Method, r.URL.Path)
 		writeError(w, r, err, s.log)
 		return

@@ -5,13 +5,12 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/entitled-dev/entitled"
 )
 
 // Approvals: the stages of a request's approval, who approves each, and
-// their decisions (Approval in stages, Separation of duties: docs/design.md).
+// their decisions (the rules: entitled.StageReview.Decide, entitled.CheckNotOwnRequest).
 
 const stageCols = `id, request_id, idx, display_name, status, review_result, justification, reviewed_by, reviewed_at, due_at`
 
@@ -78,7 +77,7 @@ func (s *Store) startStage(ctx context.Context, t *tx, q *reqRow, p *entitled.As
 	var due any
 	var d = p.RequestApprovalSettings.Stages[idx].DurationBeforeAutomaticDenial
 	if d > 0 {
-		at := s.now().Add(d)
+		at := t.now().Add(d)
 		due = fmtTime(at)
 		if err := s.enqueue(ctx, t, entitled.Job{Kind: entitled.JobApprovalTimeout, RequestID: q.ID, StageID: stageID,
 			RunAt: at}); err != nil {
@@ -202,7 +201,7 @@ func (s *Store) ApprovalStages(ctx context.Context, requestID string) ([]entitle
 
 // markAssignedToMe computes AssignedToMe of in-progress stages.
 func (s *Store) markAssignedToMe(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, stages []entitled.ApprovalStageRecord) error {
-	if a.User.ID == q.TargetID || a.User.ID == q.RequestorID || q.State != entitled.StatePendingApproval {
+	if entitled.CheckNotOwnRequest(a.User.ID, &q.AssignmentRequest) != nil || q.State != entitled.StatePendingApproval {
 		return nil
 	}
 	for i := range stages {
@@ -244,15 +243,9 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 	if err != nil {
 		return err
 	}
-	var result string
-	switch {
-	case strings.EqualFold(reviewResult, entitled.ReviewApprove):
-		result = entitled.ReviewApprove
-	case strings.EqualFold(reviewResult, entitled.ReviewDeny):
-		result = entitled.ReviewDeny
-	default:
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "reviewResult",
-			Message: fmt.Sprintf("reviewResult %q must be Approve or Deny", reviewResult)}
+	result, err := entitled.ParseReviewResult(reviewResult)
+	if err != nil {
+		return err
 	}
 	return s.inLifecycleTx(ctx, func(t *tx) error {
 		q, err := s.lockRequest(ctx, t, requestID)
@@ -264,8 +257,8 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 		if err != nil {
 			return notFound(err, "approval stage", stageID)
 		}
-		if a.User.ID == q.TargetID || a.User.ID == q.RequestorID {
-			return entitled.Forbiddenf("you cannot approve your own request: request %s was made by or for you", q.ID)
+		if err := entitled.CheckNotOwnRequest(a.User.ID, &q.AssignmentRequest); err != nil {
+			return err
 		}
 		p, err := s.loadPolicy(ctx, t, q.AssignmentPolicyID)
 		if err != nil {
@@ -275,30 +268,23 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 		if err != nil {
 			return err
 		}
-		if !ids[a.User.ID] {
-			return entitled.Forbiddenf("you are not an approver of %s of request %s under policy %q", st.DisplayName, q.ID, p.DisplayName)
-		}
-		if st.Status != entitled.StageInProgress || q.State != entitled.StatePendingApproval {
-			return entitled.Errorf(entitled.KindConflict, entitled.CodeAlreadyDecided,
-				"%s of request %s is %s (request %s); it can no longer be decided", st.DisplayName, q.ID, st.Status, q.State)
-		}
-		if st.Index < len(p.RequestApprovalSettings.Stages) && p.RequestApprovalSettings.Stages[st.Index].IsApproverJustificationRequired &&
-			strings.TrimSpace(justification) == "" {
-			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "justification",
-				Message: fmt.Sprintf("%s requires a justification from the approver", st.DisplayName)}
+		step, err := entitled.StageReview{Request: &q.AssignmentRequest, Stage: st, Policy: p, ReviewerID: a.User.ID,
+			IsApprover: ids[a.User.ID], Result: result, Justification: justification}.Decide()
+		if err != nil {
+			return err
 		}
 		by, _ := json.Marshal(entitled.AuditActorOf(a))
-		now := s.now()
+		now := t.now()
 		res, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, review_result = ?, justification = ?, reviewed_by = ?,
-			reviewed_at = ? WHERE id = ? AND status = ?`, entitled.StageCompleted, result, justification, string(by),
-			fmtTime(now), stageID, entitled.StageInProgress)
+			reviewed_by_id = ?, reviewed_at = ? WHERE id = ? AND status = ?`, entitled.StageCompleted, result, justification, string(by),
+			a.User.ID, fmtTime(now), stageID, entitled.StageInProgress)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return entitled.Errorf(entitled.KindConflict, entitled.CodeAlreadyDecided, "%s of request %s was decided meanwhile", st.DisplayName, q.ID)
 		}
-		if result == entitled.ReviewDeny {
+		if step == entitled.StepDeny {
 			return s.setRequestState(ctx, t, a, q, entitled.StateDenied, &now, "Deny access package assignment request")
 		}
 		if err := s.audit(ctx, t, a, auditEntry{Activity: "Approve access package assignment request", Operation: "Update",
@@ -306,7 +292,8 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 			Before: map[string]string{"state": string(q.State)}, After: map[string]string{"state": string(q.State)}}); err != nil {
 			return err
 		}
-		if next := st.Index + 1; next < len(p.RequestApprovalSettings.Stages) {
+		if step == entitled.StepNextStage {
+			next := st.Index + 1
 			var nextID string
 			if err := t.queryRow(ctx, `SELECT id FROM approval_stages WHERE request_id = ? AND idx = ?`, q.ID, next).Scan(&nextID); err != nil {
 				return fmt.Errorf("next stage: %w", err)
@@ -339,7 +326,7 @@ func (s *Store) timeOutStage(ctx context.Context, t *tx, requestID, stageID stri
 	if q.State != entitled.StatePendingApproval {
 		return nil
 	}
-	now := s.now()
+	now := t.now()
 	res, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, reviewed_at = ? WHERE id = ? AND request_id = ? AND status = ?`,
 		entitled.StageExpired, fmtTime(now), stageID, requestID, entitled.StageInProgress)
 	if err != nil {

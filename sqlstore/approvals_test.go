@@ -183,7 +183,7 @@ func TestCancelPendingApproval(t *testing.T) {
 	f.wantState(r.ID, entitled.StateCanceled)
 }
 
-// Separation of duties (docs/design.md): a requestor named as approver still cannot approve their own request.
+// entitled.CheckNotOwnRequest: a requestor named as approver still cannot approve their own request.
 func TestNoSelfApprovalEvenWhenNamed(t *testing.T) {
 	f := newLC(t)
 	p := f.newPolicy(func(p *entitled.AssignmentPolicy) {

@@ -143,7 +143,7 @@ func (s *Store) Assignments(ctx context.Context, q entitled.AssignmentQuery) (en
 }
 
 // ReprocessAssignment re-asserts every resource role of a delivered
-// assignment (Reprocess an assignment, docs/design.md) through an adminUpdate request with one idempotent
+// assignment through an adminUpdate request with one idempotent
 // grant per resource role scope, rolled up like any request.
 func (s *Store) ReprocessAssignment(ctx context.Context, id string) error {
 	a, err := actor(ctx)
@@ -177,7 +177,7 @@ func (s *Store) ReprocessAssignment(ctx context.Context, id string) error {
 		if len(scopes) == 0 {
 			return entitled.Invalidf("access package %s has no resource roles to re-assert", as.AccessPackageID)
 		}
-		now := s.now()
+		now := t.now()
 		q := &reqRow{AssignmentRequest: entitled.AssignmentRequest{ID: newID(), RequestType: entitled.RequestAdminUpdate,
 			State: entitled.StateDelivering, Justification: "reprocess assignment", CreatedDateTime: now,
 			AccessPackageID: as.AccessPackageID, AssignmentPolicyID: as.AssignmentPolicyID, CatalogID: as.CatalogID,

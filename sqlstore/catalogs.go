@@ -92,7 +92,7 @@ func (s *Store) CreateCatalog(ctx context.Context, c *entitled.Catalog) error {
 	}
 	return s.inTx(ctx, func(t *tx) error {
 		c.ID = newID()
-		c.CreatedDateTime = s.now()
+		c.CreatedDateTime = t.now()
 		c.ModifiedDateTime = c.CreatedDateTime
 		if _, err := t.exec(ctx, `INSERT INTO catalogs (id, display_name, description, catalog_type, state, is_externally_visible, created_at, modified_at)
 			VALUES (?,?,?,?,?,?,?,?)`, c.ID, c.DisplayName, c.Description, c.CatalogType, c.State, boolInt(c.IsExternallyVisible),
@@ -175,7 +175,7 @@ func (s *Store) UpdateCatalog(ctx context.Context, id string, upd entitled.Catal
 		if upd.IsExternallyVisible != nil {
 			c.IsExternallyVisible = *upd.IsExternallyVisible
 		}
-		c.ModifiedDateTime = s.now()
+		c.ModifiedDateTime = t.now()
 		if _, err := t.exec(ctx, `UPDATE catalogs SET display_name = ?, description = ?, state = ?, is_externally_visible = ?, modified_at = ? WHERE id = ?`,
 			c.DisplayName, c.Description, c.State, boolInt(c.IsExternallyVisible), fmtTime(c.ModifiedDateTime), c.ID); err != nil {
 			return err

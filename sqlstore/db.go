@@ -140,17 +140,9 @@ func (db *DB) Close() error {
 
 // Migrate brings entitled's schema and River's queue tables up to date.
 func (db *DB) Migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations/"+db.Dialect)
+	provider, err := db.schemaMigrations()
 	if err != nil {
 		return err
-	}
-	dialect := goose.DialectSQLite3
-	if db.Dialect == DialectPostgres {
-		dialect = goose.DialectPostgres
-	}
-	provider, err := goose.NewProvider(dialect, db.SQL, sub)
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
 	}
 	if _, err := provider.Up(ctx); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
@@ -161,6 +153,24 @@ func (db *DB) Migrate(ctx context.Context) error {
 		err = migrateQueue(ctx, riversqlite.New(db.SQL))
 	}
 	return err
+}
+
+// schemaMigrations returns the migrations of entitled's schema in the
+// database's dialect.
+func (db *DB) schemaMigrations() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+db.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	if db.Dialect == DialectPostgres {
+		dialect = goose.DialectPostgres
+	}
+	provider, err := goose.NewProvider(dialect, db.SQL, sub)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return provider, nil
 }
 
 // migrateQueue brings River's tables up to date with the dialect's driver.
@@ -188,6 +198,20 @@ type tx struct {
 	*sql.Tx
 	conn querier // where statements run: Tx, or the read pool
 	db   *DB
+	// clock reads the time (Store.now); at is its first reading in the
+	// transaction, which now returns from then on.
+	clock func() time.Time
+	at    time.Time
+}
+
+// now is the time of the transaction: the clock is read once, when the
+// transaction first asks (after the locks it took first), so every
+// timestamp it writes and every deadline it checks use the same instant.
+func (t *tx) now() time.Time {
+	if t.at.IsZero() {
+		t.at = t.clock()
+	}
+	return t.at
 }
 
 // querier runs statements: a transaction or a pool.
@@ -198,7 +222,9 @@ type querier interface {
 }
 
 // newTx returns the store's wrapper of a transaction.
-func newTx(sqlTx *sql.Tx, db *DB) *tx { return &tx{Tx: sqlTx, conn: sqlTx, db: db} }
+func newTx(sqlTx *sql.Tx, db *DB, clock func() time.Time) *tx {
+	return &tx{Tx: sqlTx, conn: sqlTx, db: db, clock: clock}
+}
 
 // rebind turns ? placeholders into the dialect's form. Statements of up
 // to rebindCacheLen bytes are rebound once and remembered; longer ones are

@@ -47,7 +47,7 @@ func TestAuditAppendOnly(t *testing.T) {
 	}
 }
 
-// One live assignment per user and package (docs/design.md) holds under concurrency: of several add requests for the same user
+// entitled.CheckOneLive holds under concurrency: of several add requests for the same user
 // and package submitted at once, exactly one is accepted and the others are
 // refused naming it (on PostgreSQL, store transactions take a lock so the
 // check and the insert are not interleaved).

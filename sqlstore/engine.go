@@ -26,20 +26,6 @@ func ignoreNotFound(err error) error {
 	return err
 }
 
-// DeliveryWork loads one delivery to attempt (DeliveryWorks for one); a
-// CodeStale conflict when it is final, was started again (another run)
-// since the job was queued, or no longer exists.
-func (s *Store) DeliveryWork(ctx context.Context, deliveryID string, run int) (*entitled.DeliveryWork, error) {
-	works, err := s.DeliveryWorks(ctx, []entitled.DeliveryRun{{ID: deliveryID, Run: run}})
-	if err != nil {
-		return nil, err
-	}
-	if works[0] == nil {
-		return nil, errStale("delivery %s run %d no longer applies: it is final, on another run, or gone", deliveryID, run)
-	}
-	return works[0], nil
-}
-
 // scheduleExpiries queues the expire job of each assignment with an end
 // time, once per end time (recorded in its schedule): one query to read
 // them, one update and one insert of jobs for all.
@@ -85,7 +71,7 @@ func (s *Store) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs []any
 }
 
 // ExpireAssignment removes a live assignment whose end time has passed
-// through a systemRemove request (Removal and expiry are requests, docs/design.md). It does nothing when the end
+// through a systemRemove request. It does nothing when the end
 // time lies ahead, the assignment is gone or expired, or a removal is open.
 func (s *Store) ExpireAssignment(ctx context.Context, assignmentID string) error {
 	return s.inLifecycleTx(ctx, func(t *tx) error {
@@ -97,7 +83,7 @@ func (s *Store) ExpireAssignment(ctx context.Context, assignmentID string) error
 			return nil
 		}
 		end := endOf(as.Schedule)
-		if end == nil || end.After(s.now()) {
+		if end == nil || end.After(t.now()) {
 			return nil
 		}
 		if open, err := openRemoval(ctx, t, as.ID); err != nil || open != "" {
@@ -120,7 +106,7 @@ func (s *Store) StartScheduledRequest(ctx context.Context, requestID string) err
 		if q.State != entitled.StateScheduled {
 			return nil
 		}
-		if st := q.Schedule.StartDateTime; st != nil && st.After(s.now()) {
+		if st := q.Schedule.StartDateTime; st != nil && st.After(t.now()) {
 			return nil
 		}
 		return s.startDelivery(ctx, t, entitled.SystemActor, q, nil, false)

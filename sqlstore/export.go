@@ -267,6 +267,9 @@ func (im *importer) add(ctx context.Context, line int, l ExportLine) error {
 	if len(l.Row) == 0 {
 		return entitled.Invalidf("import: line %d: the row of table %s is empty", line, l.Table)
 	}
+	if l.Table == "approval_stages" {
+		stageReviewerID(l.Row)
+	}
 	cols := make([]string, 0, len(l.Row))
 	for c := range l.Row {
 		if !have[c] {
@@ -309,6 +312,21 @@ func (im *importer) add(ctx context.Context, line int, l ExportLine) error {
 	}
 	im.pending = append(im.pending, vals)
 	return nil
+}
+
+// stageReviewerID fills reviewed_by_id of an approval stage exported before
+// it had that column, from the reviewer's JSON in reviewed_by, as migration
+// 00007 does for the stages already stored.
+func stageReviewerID(row map[string]any) {
+	if _, ok := row["reviewed_by_id"]; ok {
+		return
+	}
+	by, _ := row["reviewed_by"].(string)
+	var who entitled.AuditActor
+	if by == "" || json.Unmarshal([]byte(by), &who) != nil {
+		return
+	}
+	row["reviewed_by_id"] = who.UserID
 }
 
 // flush inserts the queued rows in one statement.

@@ -51,7 +51,7 @@ func (s *Store) CreateGroup(ctx context.Context, g *entitled.Group) error {
 	}
 	return s.inTx(ctx, func(t *tx) error {
 		g.ID = newID()
-		g.CreatedDateTime = s.now()
+		g.CreatedDateTime = t.now()
 		if _, err := t.exec(ctx, `INSERT INTO groups (id, display_name, description, mail_nickname, created_at) VALUES (?,?,?,?,?)`,
 			g.ID, g.DisplayName, g.Description, g.MailNickname, fmtTime(g.CreatedDateTime)); err != nil {
 			return err

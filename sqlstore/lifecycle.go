@@ -250,7 +250,7 @@ func endOf(sc entitled.Schedule) *time.Time {
 // delivering (the hot path of an auto-approved request).
 func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, scopes []entitled.ResourceRoleScope,
 	insert bool) error {
-	now := s.now()
+	now := t.now()
 	if scopes == nil {
 		var err error
 		if scopes, err = s.loadRoleScopes(ctx, t, q.AccessPackageID); err != nil {
@@ -312,7 +312,7 @@ func grantDeliveries(requestID, assignmentID string, scopes []entitled.ResourceR
 // delivering. insert says whether the request row is still to be written.
 func (s *Store) startOrSchedule(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, scopes []entitled.ResourceRoleScope,
 	insert bool) error {
-	now := s.now()
+	now := t.now()
 	if st := q.Schedule.StartDateTime; st != nil && st.After(now) {
 		if insert {
 			q.State = entitled.StateScheduled
@@ -367,7 +367,7 @@ func (s *Store) grantedRoles(ctx context.Context, t *tx, assignmentID, onlyReque
 // With nothing to revoke it completes at once and the assignment expires.
 func (s *Store) createRemoval(ctx context.Context, t *tx, a *entitled.Actor, as *entitled.Assignment, typ entitled.RequestType,
 	requestorID, justification string, grants []entitled.Delivery) (*reqRow, error) {
-	now := s.now()
+	now := t.now()
 	if grants == nil {
 		var err error
 		if grants, err = s.grantedRoles(ctx, t, as.ID, ""); err != nil {
@@ -417,8 +417,8 @@ func setAssignmentState(ctx context.Context, t *tx, assignmentID string, st enti
 func openRemoval(ctx context.Context, t *tx, assignmentID string) (string, error) {
 	var id string
 	err := t.queryRow(ctx, `SELECT id FROM assignment_requests WHERE assignment_id = ?
-		AND request_type IN ('userRemove','adminRemove','systemRemove')
-		AND state IN ('submitted','pendingApproval','scheduled','delivering') LIMIT 1`, assignmentID).Scan(&id)
+		AND request_type IN `+removeTypesSQL+`
+		AND state IN `+openStatesSQL+` LIMIT 1`, assignmentID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-// Deliveries per resource role scope (docs/design.md): an approved add request gets one grant delivery per scope, each
+// startDelivery: an approved add request gets one grant delivery per scope, each
 // with a deliver job carrying its system's retry policy.
 func TestSubmitCreatesDeliveryPerScope(t *testing.T) {
 	f := newLC(t)
@@ -56,7 +56,7 @@ func TestSubmitCreatesDeliveryPerScope(t *testing.T) {
 	wantCode(t, err, entitled.KindConflict, entitled.CodeStale)
 }
 
-// Roll-up (docs/design.md): all, some or none succeeded; the assignment follows.
+// entitled.RollUp: roll-up of all, some or none succeeded; the assignment follows.
 func TestRollUp(t *testing.T) {
 	perm := entitled.PermanentErrorf("no such user")
 	for _, tc := range []struct {
@@ -95,7 +95,7 @@ func TestRollUp(t *testing.T) {
 	}
 }
 
-// Automatic retry (docs/design.md): while retries remain a transient error keeps the delivery
+// Retries (entitled.RetryPolicy): while retries remain a transient error keeps the delivery
 // pending and the request delivering.
 func TestTransientErrorKeepsDelivering(t *testing.T) {
 	f := newLC(t)
@@ -132,7 +132,7 @@ func (f *lc) partial(u *entitled.User) *entitled.AssignmentRequest {
 	return r
 }
 
-// Reprocess a request (docs/design.md): reprocess re-runs the failed deliveries only.
+// CheckReprocess: reprocess re-runs the failed deliveries only.
 func TestReprocessRunsFailedDeliveriesOnly(t *testing.T) {
 	f := newLC(t)
 	r := f.partial(f.alice)
@@ -226,7 +226,7 @@ func TestConcurrentReprocess(t *testing.T) {
 	}
 }
 
-// Cancel (docs/design.md): cancel eligibility, and cancel of a partial request revokes what
+// MayCancel and CheckCancel: cancel eligibility, and cancel of a partial request revokes what
 // it delivered.
 func TestCancel(t *testing.T) {
 	f := newLC(t)
@@ -299,7 +299,7 @@ func TestCancelFailedExpiresAssignment(t *testing.T) {
 	f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
 }
 
-// One live assignment per user and package (docs/design.md): one open request or live assignment per user and package.
+// entitled.CheckOneLive: one open request or live assignment per user and package.
 func TestOneLiveAssignment(t *testing.T) {
 	f := newLC(t)
 	p := f.newPolicy(func(p *entitled.AssignmentPolicy) {
@@ -324,7 +324,7 @@ func TestOneLiveAssignment(t *testing.T) {
 	f.mustAdd(entitled.RequestUserAdd, f.policy, f.bob)
 }
 
-// Removal and expiry are requests (docs/design.md): removal revokes what was granted and expires the assignment.
+// Removal revokes what was granted and expires the assignment.
 func TestRemoveRequest(t *testing.T) {
 	f := newLC(t)
 	r := f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
@@ -379,7 +379,7 @@ func TestRemoveRequest(t *testing.T) {
 // TestFailedRemovalReprocessed: a removal that revoked nothing leaves the
 // assignment delivered; reprocessed, one that revoked part of it leaves it
 // partially delivered; reprocessed again and complete, it ends it. Only
-// the failed revokes run again each time (rules 2, 4, 8).
+// the failed revokes run again each time (RollUp, CheckReprocess, SettleAssignment).
 func TestFailedRemovalReprocessed(t *testing.T) {
 	f := newLC(t)
 	r := f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
@@ -428,7 +428,7 @@ func TestUserRemoveNeedsPolicy(t *testing.T) {
 	}
 }
 
-// Removal and expiry are requests (docs/design.md): expiry creates a systemRemove request once the end has passed.
+// ExpireAssignment: expiry creates a systemRemove request once the end has passed.
 // TestExpiryQueuedOnce: an assignment's expire job is queued once per end
 // time, though its request rolls up twice (partially delivered, then
 // delivered after a reprocess).
@@ -578,7 +578,7 @@ func (failingQueue) InsertJobs(context.Context, *sql.Tx, []entitled.Job) error {
 	return errors.New("queue unavailable")
 }
 
-// Nothing is lost (docs/design.md): a failed change leaves nothing behind, audit included.
+// A failed change leaves nothing behind, audit included.
 func TestFailedSubmitLeavesNothing(t *testing.T) {
 	f := newLC(t)
 	count := func(table string) int {
@@ -602,7 +602,7 @@ func TestFailedSubmitLeavesNothing(t *testing.T) {
 	}
 }
 
-// Reprocess an assignment (docs/design.md): reprocessing an assignment re-asserts every role.
+// ReprocessAssignment: reprocessing an assignment re-asserts every role.
 func TestReprocessAssignment(t *testing.T) {
 	f := newLC(t)
 	r := f.partial(f.alice)

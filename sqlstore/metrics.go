@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"time"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -28,13 +27,4 @@ func (s *Store) RequestStateCounts(ctx context.Context) (map[entitled.RequestSta
 		out[entitled.RequestState(st)] = n
 	}
 	return out, rows.Err()
-}
-
-// SetReprocessWindow sets how long after completion a failed request may
-// be reprocessed (Reprocess a request, docs/design.md); d ≤ 0 restores the default.
-func (s *Store) SetReprocessWindow(d time.Duration) {
-	if d <= 0 {
-		d = entitled.DefaultReprocessWindow
-	}
-	s.ReprocessWindow = d
 }

@@ -9,16 +9,10 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-// Recording delivery outcomes and rolling requests up (rules 2 and 3), set
-// based: the delivery engine hands over the outcomes of many workers at
-// once, and a batch costs the same few statements whatever its size.
-
-// RecordDeliveryOutcome stores one attempt's result (Automatic retry, docs/design.md) and, when the
-// delivery is final and so are all of its request's, rolls the request and
-// its assignment up (Roll-up, docs/design.md). Outcomes of an outdated run are ignored.
-func (s *Store) RecordDeliveryOutcome(ctx context.Context, o entitled.DeliveryOutcome) error {
-	return s.RecordDeliveryOutcomes(ctx, []entitled.DeliveryOutcome{o})
-}
+// Recording delivery outcomes and rolling requests up (entitled.RollUp,
+// entitled.SettleAssignment), set based: the delivery engine hands over the
+// outcomes of many workers at once, and a batch costs the same few
+// statements whatever its size.
 
 // RecordDeliveryOutcomes records several outcomes in one transaction and
 // rolls up, once each, the requests that have a newly final delivery.
@@ -55,10 +49,10 @@ func (s *Store) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.
 // recordOutcomesQuery updates each delivery named with the run it names
 // while it is not final yet; v's columns are prefixed so that nothing is
 // ambiguous beside deliveries' own. %s is v's row source (rowsSource).
-const recordOutcomesQuery = `WITH v(vid, vrun, vstatus, vclass, vmsg, vat, vcompleted) AS (%s)
+var recordOutcomesQuery = `WITH v(vid, vrun, vstatus, vclass, vmsg, vat, vcompleted) AS (%s)
 	UPDATE deliveries SET attempts = attempts + 1, status = v.vstatus, last_error_class = v.vclass, last_error = v.vmsg,
 	modified_at = v.vat, completed_at = v.vcompleted
-	FROM v WHERE deliveries.id = v.vid AND deliveries.run = v.vrun AND deliveries.status NOT IN ('succeeded','failed')
+	FROM v WHERE deliveries.id = v.vid AND deliveries.run = v.vrun AND deliveries.status NOT IN ` + finalDeliverySQL + `
 	RETURNING request_id, status`
 
 // outcomeColumns are the columns of recordOutcomesQuery's rows.
@@ -74,7 +68,7 @@ func (s *Store) recordOutcomes(ctx context.Context, t *tx, outcomes []entitled.D
 	for _, o := range outcomes {
 		at := o.At
 		if at.IsZero() {
-			at = s.now()
+			at = t.now()
 		}
 		next := entitled.DeliveryPending
 		class, msg := "", ""
@@ -135,8 +129,8 @@ func deliveryMessage(err error) string {
 // statistics say (a join or an IN list is planned as a scan of every
 // delivery while the table is young and has none); the three counts
 // travel as one value so that the lookup runs once.
-const rollUpCountsQuery = `WITH v(rid) AS (%s) SELECT v.rid,
-	(SELECT COUNT(*) || ',' || COALESCE(SUM(CASE WHEN d.status IN ('succeeded','failed') THEN 1 ELSE 0 END),0)
+var rollUpCountsQuery = `WITH v(rid) AS (%s) SELECT v.rid,
+	(SELECT COUNT(*) || ',' || COALESCE(SUM(CASE WHEN d.status IN ` + finalDeliverySQL + ` THEN 1 ELSE 0 END),0)
 	        || ',' || COALESCE(SUM(CASE WHEN d.status = 'succeeded' THEN 1 ELSE 0 END),0)
 	 FROM deliveries d WHERE d.request_id = v.rid) FROM v`
 
@@ -210,16 +204,9 @@ func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string, made map
 // many of those succeeded.
 type deliveryCounts struct{ total, final, ok int }
 
-// state is what the deliveries add up to (Roll-up, docs/design.md).
+// state is what the deliveries add up to (entitled.RollUp).
 func (c deliveryCounts) state() entitled.RequestState {
-	statuses := make([]entitled.DeliveryStatus, c.total)
-	for i := range statuses {
-		statuses[i] = entitled.DeliveryFailed
-		if i < c.ok {
-			statuses[i] = entitled.DeliverySucceeded
-		}
-	}
-	return entitled.RollUp(statuses)
+	return entitled.RollUp(entitled.DeliveryTally{Total: c.total, Final: c.final, Succeeded: c.ok})
 }
 
 // allFinal returns the counts of the requests whose deliveries are all final.
@@ -263,7 +250,7 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 	if len(qs) == 0 {
 		return nil
 	}
-	now := s.now()
+	now := t.now()
 	byState := map[entitled.RequestState][]any{}
 	assignments := map[entitled.AssignmentState][]any{}
 	audits := make([]auditEntry, 0, len(qs))
@@ -275,25 +262,18 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 		before := q.State
 		q.State, q.Status, q.CompletedDateTime = state, state.Status(), &now
 		audits = append(audits, requestAudit(q, activityFor(state), before))
-		switch {
-		case q.AssignmentID == "":
-		case q.RequestType.IsRemove():
-			// A removal that revoked everything ends the assignment; one
-			// that revoked only part leaves it partially delivered, which
-			// is what the user still has (reprocess the removal, or remove
-			// again, to finish); one that revoked nothing changes nothing.
-			switch state {
-			case entitled.StateDelivered:
-				expireNow = append(expireNow, q.AssignmentID)
-			case entitled.StatePartiallyDelivered:
-				assignments[entitled.AssignmentPartiallyDelivered] = append(assignments[entitled.AssignmentPartiallyDelivered], q.AssignmentID)
-			}
-		default:
-			as := entitled.AssignmentStateFor(state)
-			assignments[as] = append(assignments[as], q.AssignmentID)
-			if state != entitled.StateDeliveryFailed && (q.Schedule.Expiration.EndDateTime != nil || q.Schedule.Expiration.Duration > 0) {
-				schedule = append(schedule, q.AssignmentID)
-			}
+		if q.AssignmentID == "" {
+			continue
+		}
+		eff := entitled.SettleAssignment(q.RequestType, state, q.Schedule.Expiration.Ends())
+		if eff.State != "" {
+			assignments[eff.State] = append(assignments[eff.State], q.AssignmentID)
+		}
+		if eff.ExpireNow {
+			expireNow = append(expireNow, q.AssignmentID)
+		}
+		if eff.ScheduleExpiry {
+			schedule = append(schedule, q.AssignmentID)
 		}
 	}
 	for state, ids := range byState {
@@ -302,7 +282,7 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 			return err
 		}
 		res, err := t.bulkExec(ctx, `UPDATE assignment_requests SET state = ?, status = ?, completed_at = ?, version = version + 1
-			WHERE state = 'delivering' AND `+cond, append([]any{string(state), state.Status(), fmtTime(now)}, args...)...)
+			WHERE state = ? AND `+cond, append([]any{string(state), state.Status(), fmtTime(now), string(entitled.StateDelivering)}, args...)...)
 		if err != nil {
 			return fmt.Errorf("update requests: %w", err)
 		}

@@ -28,30 +28,16 @@ func scanPackageRow(r scanner) (entitled.AccessPackage, error) {
 }
 
 // mayRequest reports whether the actor may request for themself under the
-// policy: self-add must be enabled and the actor within its allowed targets.
+// policy (entitled.CheckSelfAdd); the system actor never does.
 func (s *Store) mayRequest(ctx context.Context, t *tx, a *entitled.Actor, p *entitled.AssignmentPolicy) (bool, error) {
-	if a.System || !p.RequestorSettings.EnableTargetsToSelfAddAccess {
+	if a.System {
 		return false, nil
 	}
-	switch p.AllowedTargetScope {
-	case entitled.ScopeAllMemberUsers, entitled.ScopeAllDirectoryUsers:
-		return true, nil
-	case entitled.ScopeSpecificDirectoryUsers:
-		for _, st := range p.SpecificAllowedTargets {
-			switch st.Type {
-			case entitled.SubjectSingleUser:
-				if st.UserID == a.User.ID {
-					return true, nil
-				}
-			case entitled.SubjectGroupMembers:
-				ok, err := s.isGroupMember(ctx, t, st.GroupID, a.User.ID)
-				if ok || err != nil {
-					return ok, err
-				}
-			}
-		}
+	err := s.checkSelfAdd(ctx, t, a, p)
+	if entitled.ErrorKind(err) == entitled.KindForbidden {
+		return false, nil
 	}
-	return false, nil
+	return err == nil, err
 }
 
 // requestablePackageIDs returns the ids of packages (non-hidden unless
@@ -148,7 +134,7 @@ func (s *Store) CreateAccessPackage(ctx context.Context, p *entitled.AccessPacka
 			return err
 		}
 		p.ID = newID()
-		p.CreatedDateTime = s.now()
+		p.CreatedDateTime = t.now()
 		p.ModifiedDateTime = p.CreatedDateTime
 		if _, err := t.exec(ctx, `INSERT INTO access_packages (id, catalog_id, display_name, description, is_hidden, created_at, modified_at)
 			VALUES (?,?,?,?,?,?,?)`, p.ID, p.CatalogID, p.DisplayName, p.Description, boolInt(p.IsHidden), fmtTime(p.CreatedDateTime),
@@ -243,7 +229,7 @@ func (s *Store) UpdateAccessPackage(ctx context.Context, id string, upd entitled
 		if upd.IsHidden != nil {
 			p.IsHidden = *upd.IsHidden
 		}
-		p.ModifiedDateTime = s.now()
+		p.ModifiedDateTime = t.now()
 		if _, err := t.exec(ctx, `UPDATE access_packages SET display_name = ?, description = ?, is_hidden = ?, modified_at = ? WHERE id = ?`,
 			p.DisplayName, p.Description, boolInt(p.IsHidden), fmtTime(p.ModifiedDateTime), p.ID); err != nil {
 			return err
@@ -253,17 +239,6 @@ func (s *Store) UpdateAccessPackage(ctx context.Context, id string, upd entitled
 			TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: before, After: p})
 	})
 	return out, err
-}
-
-// openStates is the SQL list of open request states.
-func openStates() string {
-	var parts []string
-	for _, st := range entitled.RequestStates {
-		if st.IsOpen() {
-			parts = append(parts, "'"+string(st)+"'")
-		}
-	}
-	return "(" + strings.Join(parts, ",") + ")"
 }
 
 // DeleteAccessPackage deletes a package with its policies and role scopes
@@ -289,7 +264,7 @@ func (s *Store) DeleteAccessPackage(ctx context.Context, id string) error {
 		if len(live) > 0 {
 			return entitled.Conflictf("access package %s still has live assignments (%s); remove them first", p.DisplayName, strings.Join(live, ", "))
 		}
-		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? AND state IN `+openStates()+` ORDER BY id LIMIT 5`, id)
+		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? AND state IN `+openStatesSQL+` ORDER BY id LIMIT 5`, id)
 		if err != nil {
 			return err
 		}
@@ -367,7 +342,7 @@ func (s *Store) AddResourceRoleScope(ctx context.Context, packageID string, in e
 		}
 		id := newID()
 		_, err = t.exec(ctx, `INSERT INTO resource_role_scopes (id, access_package_id, resource_role_id, resource_id, created_at) VALUES (?,?,?,?,?)`,
-			id, p.ID, roleID, resourceID, fmtTime(s.now()))
+			id, p.ID, roleID, resourceID, fmtTime(t.now()))
 		if isUniqueViolation(err) {
 			return entitled.Conflictf("access package %s already includes resource role %s", p.DisplayName, roleID)
 		}

@@ -274,7 +274,7 @@ func (s *Store) CreatePolicy(ctx context.Context, p *entitled.AssignmentPolicy) 
 		}
 		p.ID = newID()
 		p.CatalogID = pkg.CatalogID
-		p.CreatedDateTime = s.now()
+		p.CreatedDateTime = t.now()
 		p.ModifiedDateTime = p.CreatedDateTime
 		if p.Expiration.Type == "" {
 			p.Expiration.Type = entitled.ExpirationNone
@@ -353,7 +353,7 @@ func (s *Store) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy)
 			return err
 		}
 		p.AccessPackageID, p.CatalogID, p.CreatedDateTime = old.AccessPackageID, old.CatalogID, old.CreatedDateTime
-		p.ModifiedDateTime = s.now()
+		p.ModifiedDateTime = t.now()
 		if p.Expiration.Type == "" {
 			p.Expiration.Type = entitled.ExpirationNone
 		}
@@ -380,7 +380,7 @@ func (s *Store) DeletePolicy(ctx context.Context, id string) error {
 		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
 			return err
 		}
-		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE policy_id = ? AND state IN `+openStates()+` ORDER BY id LIMIT 5`, id)
+		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE policy_id = ? AND state IN `+openStatesSQL+` ORDER BY id LIMIT 5`, id)
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-// Assignment requests: submit, read, cancel and reprocess (the request lifecycle, docs/design.md).
+// Assignment requests: submit, read, cancel and reprocess (docs/design.md).
 
 // SubmitRequest creates an add request (userAdd, adminAdd) or a remove
 // request (userRemove, adminRemove) and, in the same transaction, starts
@@ -48,7 +48,7 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 	if err := checkAddInput(r); err != nil {
 		return err
 	}
-	// No store lock: "one live assignment per user and package" (docs/design.md) is enforced by unique indexes (migration 3),
+	// No store lock: entitled.CheckOneLive is backed by unique indexes (migration 3),
 	// and everything else read here is protected by foreign keys.
 	return s.inUnlockedTx(ctx, func(t *tx) error {
 		plan, err := s.planAdd(ctx, t, a, r, nil)
@@ -90,10 +90,10 @@ func (pl *addPlan) deliversNow(now time.Time) bool {
 }
 
 // planAdd checks an add request against its policy, package, target and
-// "one live assignment per user and package" (docs/design.md), reading through c when given (a batch's shared lookups), and
+// entitled.CheckOneLive, reading through c when given (a batch's shared lookups), and
 // returns what to write. It writes nothing.
 func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitled.AssignmentRequest, c *submitCache) (*addPlan, error) {
-	now := s.now()
+	now := t.now()
 	p, err := c.policy(ctx, s, t, r.AssignmentPolicyID)
 	if err != nil {
 		var e *entitled.Error
@@ -153,17 +153,11 @@ func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitl
 			return nil, err
 		}
 	}
-	if p.RequestApprovalSettings.IsRequestorJustificationRequired && strings.TrimSpace(r.Justification) == "" &&
-		r.RequestType == entitled.RequestUserAdd {
-		return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "justification",
-			Message: fmt.Sprintf("policy %q requires a justification", p.DisplayName)}
+	if err := entitled.CheckRequestorInput(p, r); err != nil {
+		return nil, err
 	}
 	q.Schedule = entitled.Schedule{Expiration: p.Expiration}
-	if custom := r.Schedule; custom.StartDateTime != nil || custom.Expiration.Type != "" {
-		if !p.RequestorSettings.AllowCustomAssignmentSchedule && r.RequestType == entitled.RequestUserAdd {
-			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "schedule",
-				Message: fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName)}
-		}
+	if custom := r.Schedule; custom.IsCustom() {
 		sc, err := entitled.RequestSchedule(p.Expiration, custom, now)
 		if err != nil {
 			return nil, err
@@ -204,45 +198,32 @@ func (s *Store) writeAdd(ctx context.Context, t *tx, a *entitled.Actor, pl *addP
 	return s.startOrSchedule(ctx, t, a, q, pl.scopes, true)
 }
 
-// checkSelfAdd enforces the policy's requestor settings for a userAdd.
+// checkSelfAdd loads the actor's memberships of the policy's groups and
+// applies entitled.CheckSelfAdd.
 func (s *Store) checkSelfAdd(ctx context.Context, t *tx, a *entitled.Actor, p *entitled.AssignmentPolicy) error {
-	if !p.RequestorSettings.EnableTargetsToSelfAddAccess {
-		return entitled.Forbiddenf("policy %q does not let users request access for themselves", p.DisplayName)
-	}
-	switch p.AllowedTargetScope {
-	case entitled.ScopeAllMemberUsers, entitled.ScopeAllDirectoryUsers:
-		return nil
-	case entitled.ScopeSpecificDirectoryUsers:
-		for _, ss := range p.SpecificAllowedTargets {
-			switch ss.Type {
-			case entitled.SubjectSingleUser:
-				if ss.UserID == a.User.ID {
-					return nil
-				}
-			case entitled.SubjectGroupMembers:
-				ok, err := s.isGroupMember(ctx, t, ss.GroupID, a.User.ID)
-				if err != nil {
-					return err
-				}
-				if ok {
-					return nil
-				}
-			}
+	memberOf := map[string]bool{}
+	for _, g := range entitled.SelfAddGroups(p) {
+		ok, err := s.isGroupMember(ctx, t, g, a.User.ID)
+		if err != nil {
+			return err
 		}
+		memberOf[g] = ok
 	}
-	return entitled.Forbiddenf("you are not among the users allowed to request access under policy %q", p.DisplayName)
+	return entitled.CheckSelfAdd(p, a.User.ID, memberOf)
 }
 
-const liveCheckQuery = `SELECT 'request', id FROM assignment_requests
+// liveCheckQuery finds what holds the place of a user for a package
+// (entitled.CheckOneLive): an open add request or a live assignment.
+var liveCheckQuery = `SELECT 'request', id FROM assignment_requests
 	WHERE target_id = ? AND access_package_id = ? AND id <> ?
-	  AND request_type IN ('userAdd','adminAdd','systemAdd')
-	  AND state IN ('submitted','pendingApproval','scheduled','delivering')
+	  AND request_type IN ` + addTypesSQL + `
+	  AND state IN ` + openStatesSQL + `
 	UNION ALL
 	SELECT 'assignment', id FROM assignments WHERE target_id = ? AND access_package_id = ? AND state <> 'expired'
 	LIMIT 1`
 
-// checkNoLiveAssignment enforces "One live assignment per user and package" (docs/design.md): one open add request or live
-// assignment per user and package. except names a request to ignore.
+// checkNoLiveAssignment loads what holds the place of the target for the
+// package and applies entitled.CheckOneLive. except names a request to ignore.
 func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, packageID, except string) error {
 	var kind, id string
 	err := t.queryRow(ctx, liveCheckQuery, targetID, packageID, except, targetID, packageID).Scan(&kind, &id)
@@ -253,27 +234,20 @@ func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, pack
 		return err
 	}
 	if kind == "request" {
-		return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
-			"user %s already has an open request %s for access package %s; wait for it or cancel it", targetID, id, packageID)
+		return entitled.CheckOneLive(targetID, packageID, entitled.LiveHolder{RequestID: id})
 	}
-	// Name the request that created the assignment: that is what the user
-	// sees and what they cancel when its delivery failed.
-	var reqID, reqState string
+	h := entitled.LiveHolder{AssignmentID: id}
+	var reqState string
 	err = t.queryRow(ctx, `SELECT id, state FROM assignment_requests
-		WHERE assignment_id = ? AND request_type IN ('userAdd','adminAdd','systemAdd') ORDER BY id DESC LIMIT 1`, id).Scan(&reqID, &reqState)
+		WHERE assignment_id = ? AND request_type IN `+addTypesSQL+` ORDER BY id DESC LIMIT 1`, id).Scan(&h.FromRequestID, &reqState)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if reqID == "" {
-		return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
-			"user %s already has assignment %s for access package %s; remove it before requesting again", targetID, id, packageID)
-	}
-	return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
-		"user %s already has assignment %s for access package %s, from request %s (%s); cancel that request or remove the assignment before requesting again",
-		targetID, id, packageID, reqID, reqState)
+	h.FromRequestState = entitled.RequestState(reqState)
+	return entitled.CheckOneLive(targetID, packageID, h)
 }
 
-// liveConflict explains a conflict with "one live assignment per user and package" (docs/design.md) found by the database: it names
+// liveConflict explains a conflict of entitled.CheckOneLive found by the database: it names
 // the open request or live assignment of the target for the package.
 // The caller may have named only the policy: the package is the policy's.
 func (s *Store) liveConflict(ctx context.Context, r *entitled.AssignmentRequest) error {
@@ -418,60 +392,6 @@ func visibleCatalogs(a *entitled.Actor) (all bool, ids []string) {
 	return false, ids
 }
 
-// pendingApprovalsFor lists ids of requests pending approval whose stage in
-// progress the user may decide.
-func (s *Store) pendingApprovalsFor(ctx context.Context, t *tx, userID string) ([]string, error) {
-	rows, err := t.query(ctx, `SELECT r.id, r.policy_id, r.target_id, r.requestor_id, st.idx FROM assignment_requests r
-		JOIN approval_stages st ON st.request_id = r.id AND st.status = 'InProgress'
-		WHERE r.state = 'pendingApproval'`)
-	if err != nil {
-		return nil, err
-	}
-	type pend struct {
-		id, policy, target, requestor string
-		idx                           int
-	}
-	var ps []pend
-	for rows.Next() {
-		var p pend
-		if err := rows.Scan(&p.id, &p.policy, &p.target, &p.requestor, &p.idx); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	policies := map[string]*entitled.AssignmentPolicy{}
-	ids := []string{}
-	for _, p := range ps {
-		if p.target == userID || p.requestor == userID {
-			continue
-		}
-		pol, ok := policies[p.policy]
-		if !ok {
-			pol, err = s.loadPolicy(ctx, t, p.policy)
-			if err != nil {
-				pol = nil
-			}
-			policies[p.policy] = pol
-		}
-		if pol == nil {
-			continue
-		}
-		who, err := s.approvers(ctx, t, pol, p.idx, p.target)
-		if err != nil {
-			return nil, err
-		}
-		if who[userID] {
-			ids = append(ids, p.id)
-		}
-	}
-	return ids, nil
-}
-
 // Requests lists the requests the caller may see, filtered and keyset-paged.
 func (s *Store) Requests(ctx context.Context, q entitled.RequestQuery) (entitled.Page[entitled.AssignmentRequest], error) {
 	var page entitled.Page[entitled.AssignmentRequest]
@@ -581,8 +501,7 @@ func (s *Store) approverRequestIDs(ctx context.Context, t *tx, userID string) ([
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.query(ctx, `SELECT DISTINCT request_id FROM approval_stages WHERE reviewed_by LIKE ?`,
-		`%"UserID":"`+userID+`"%`)
+	rows, err := t.query(ctx, `SELECT DISTINCT request_id FROM approval_stages WHERE reviewed_by_id = ?`, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -597,8 +516,8 @@ func (s *Store) approverRequestIDs(ctx context.Context, t *tx, userID string) ([
 	return ids, rows.Err()
 }
 
-// CancelRequest cancels a request (Cancel, docs/design.md): the target's own, or any with
-// OpCancelAny. Canceling a partially delivered add request revokes what it
+// CancelRequest cancels a request (entitled.MayCancel, CheckCancel): the
+// target's own, or any with OpCancelAny. Canceling a partially delivered add request revokes what it
 // delivered through a systemRemove request.
 func (s *Store) CancelRequest(ctx context.Context, id string) error {
 	a, err := actor(ctx)
@@ -610,7 +529,7 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		if a.User.ID != q.TargetID && !a.Can(entitled.OpCancelAny, q.CatalogID) {
+		if !entitled.MayCancel(a, &q.AssignmentRequest) {
 			if ok, _ := s.canSeeRequest(ctx, t, a, q); !ok {
 				return entitled.NotFoundf("assignment request %q was not found", id)
 			}
@@ -620,7 +539,7 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 			return err
 		}
 		failed := q.State == entitled.StateDeliveryFailed || q.State == entitled.StatePartiallyDelivered
-		now := s.now()
+		now := t.now()
 		if err := s.setRequestState(ctx, t, a, q, entitled.StateCanceled, &now, activityFor(entitled.StateCanceled)); err != nil {
 			return err
 		}
@@ -652,7 +571,7 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 }
 
 // ReprocessRequest re-runs the failed deliveries of a deliveryFailed or
-// partiallyDelivered request (Reprocess a request, docs/design.md); succeeded deliveries are left alone.
+// partiallyDelivered request (entitled.AssignmentRequest.CheckReprocess); succeeded deliveries are left alone.
 func (s *Store) ReprocessRequest(ctx context.Context, id string) error {
 	a, err := actor(ctx)
 	if err != nil {
@@ -672,7 +591,7 @@ func (s *Store) ReprocessRequest(ctx context.Context, id string) error {
 		if q.State == entitled.StateDelivering {
 			return entitled.Conflictf("request %s is being delivered right now (perhaps reprocessed by someone else); wait until it completes", id)
 		}
-		if err := q.CheckReprocess(s.now(), s.reprocessWindow()); err != nil {
+		if err := q.CheckReprocess(t.now(), s.ReprocessWindow()); err != nil {
 			return err
 		}
 		return s.redeliverFailed(ctx, t, a, q)
@@ -682,7 +601,7 @@ func (s *Store) ReprocessRequest(ctx context.Context, id string) error {
 // redeliverFailed puts the failed deliveries of a request back to pending
 // with a new run and queues them; the request returns to delivering.
 func (s *Store) redeliverFailed(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow) error {
-	now := s.now()
+	now := t.now()
 	if err := s.setRequestState(ctx, t, a, q, entitled.StateDelivering, nil, "Reprocess access package assignment request"); err != nil {
 		return err
 	}
@@ -703,11 +622,4 @@ func (s *Store) redeliverFailed(ctx context.Context, t *tx, a *entitled.Actor, q
 		}
 	}
 	return s.enqueueDeliveries(ctx, t, failed)
-}
-
-func (s *Store) reprocessWindow() time.Duration {
-	if s.ReprocessWindow <= 0 {
-		return entitled.DefaultReprocessWindow
-	}
-	return s.ReprocessWindow
 }

@@ -229,7 +229,7 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 		if err := s.mayAddResource(ctx, t, a, sys, rr); err != nil {
 			return err
 		}
-		now := s.now()
+		now := t.now()
 		res := entitled.Resource{ID: newID(), CatalogID: rr.CatalogID, SystemID: sys.ID, DisplayName: rr.Resource.DisplayName,
 			Description: rr.Resource.Description, OriginID: rr.Resource.OriginID, OriginSystem: origin, CreatedDateTime: now, ModifiedDateTime: now}
 		if res.DisplayName == "" {
@@ -285,7 +285,7 @@ func (s *Store) mayAddResource(ctx context.Context, t *tx, a *entitled.Actor, sy
 func (s *Store) insertResourceRequest(ctx context.Context, t *tx, rr *entitled.ResourceRequest) error {
 	rr.ID = newID()
 	rr.State = entitled.StateDelivered
-	rr.CreatedDateTime = s.now()
+	rr.CreatedDateTime = t.now()
 	snap, _ := json.Marshal(rr.Resource)
 	_, err := t.exec(ctx, `INSERT INTO resource_requests (id, request_type, state, catalog_id, resource_id, resource, created_at) VALUES (?,?,?,?,?,?,?)`,
 		rr.ID, string(rr.RequestType), string(rr.State), rr.CatalogID, rr.Resource.ID, string(snap), fmtTime(rr.CreatedDateTime))

@@ -106,7 +106,7 @@ func (s *Store) authorizeRoleAssignment(ctx context.Context, t *tx, a *entitled.
 // insertRoleAssignment inserts a validated role assignment with its audit event.
 func (s *Store) insertRoleAssignment(ctx context.Context, t *tx, a *entitled.Actor, ra *entitled.RoleAssignment, catalogID string) error {
 	ra.ID = newID()
-	ra.CreatedDateTime = s.now()
+	ra.CreatedDateTime = t.now()
 	_, err := t.exec(ctx, `INSERT INTO role_assignments (id, principal_id, role_definition_id, directory_scope_id, app_scope_id, created_at)
 		VALUES (?,?,?,?,?,?)`, ra.ID, ra.PrincipalID, ra.RoleDefinitionID, ra.DirectoryScopeID, ra.AppScopeID, fmtTime(ra.CreatedDateTime))
 	if isUniqueViolation(err) {

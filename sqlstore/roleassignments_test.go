@@ -9,7 +9,7 @@ import (
 )
 
 // roleFixture is a store with one catalog, one package and one user per
-// delegated role (Delegated roles, docs/design.md).
+// delegated role (entitled.Actor.Can).
 type roleFixture struct {
 	s       *Store
 	sys     context.Context
@@ -66,7 +66,7 @@ func (f *roleFixture) as(t *testing.T, role string) context.Context {
 }
 
 // TestAuthorizationTable checks every operation this part of the store owns
-// against every delegated role (Delegated roles, docs/design.md).
+// against every delegated role (entitled.Actor.Can).
 func TestAuthorizationTable(t *testing.T) {
 	f := newRoleFixture(t)
 	type op struct {

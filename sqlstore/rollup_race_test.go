@@ -11,7 +11,7 @@ import (
 
 // TestConcurrentOutcomesRollUp: the two deliveries of a request (to two
 // systems, so two jobs) finish at the same moment in two transactions. The
-// request must still roll up to delivered (Roll-up, docs/design.md): the last transaction
+// request must still roll up to delivered (entitled.RollUp): the last transaction
 // sees the other's result.
 func TestConcurrentOutcomesRollUp(t *testing.T) {
 	f := newLC(t)

@@ -59,7 +59,7 @@ func (s *Store) CreateLoginLink(ctx context.Context, user string, ttl time.Durat
 		if !u.AccountEnabled {
 			return entitled.Invalidf("the account %s is disabled; enable it before creating a sign-in link", u.UserPrincipalName)
 		}
-		now := s.now()
+		now := t.now()
 		exp = now.Add(ttl)
 		if _, err := t.exec(ctx, `DELETE FROM ui_login_links WHERE expires_at <= ?`, fmtTime(now)); err != nil {
 			return err
@@ -108,7 +108,7 @@ func (s *Store) RedeemLoginLink(ctx context.Context, secret string, ttl time.Dur
 		if err != nil {
 			return err
 		}
-		now := s.now()
+		now := t.now()
 		if !now.Before(parseTime(exp)) {
 			return errBadLink()
 		}

@@ -21,9 +21,10 @@ type Store struct {
 	connectors entitled.Connectors
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
-	// ReprocessWindow is how long after completion a failed request may be
-	// reprocessed: rule "Reprocess a request" (docs/design.md).
-	ReprocessWindow time.Duration
+	// reprocessWindow is how long after completion a failed request may be
+	// reprocessed (entitled.AssignmentRequest.CheckReprocess): the one
+	// setting of it, SetReprocessWindow, read by ReprocessWindow.
+	reprocessWindow time.Duration
 	Logger          *slog.Logger
 
 	// submits batches concurrent add requests (submitbatch.go).
@@ -35,8 +36,22 @@ type Store struct {
 // changes start; connectors describe resources of connected systems.
 func New(db *DB, queue Queue, connectors entitled.Connectors) *Store {
 	return &Store{db: db, queue: queue, connectors: connectors, Now: time.Now,
-		ReprocessWindow: entitled.DefaultReprocessWindow, Logger: slog.Default()}
+		reprocessWindow: entitled.DefaultReprocessWindow, Logger: slog.Default()}
 }
+
+// SetReprocessWindow sets how long after completion a failed request may
+// be reprocessed; d ≤ 0 restores the default. Set it before serving: it is
+// the one setting of the window, which the UI reads (ReprocessWindow).
+func (s *Store) SetReprocessWindow(d time.Duration) {
+	if d <= 0 {
+		d = entitled.DefaultReprocessWindow
+	}
+	s.reprocessWindow = d
+}
+
+// ReprocessWindow is how long after completion a failed request may be
+// reprocessed.
+func (s *Store) ReprocessWindow() time.Duration { return s.reprocessWindow }
 
 // SetQueue sets the queue after construction (the queue's workers need the
 // store, and the store needs the queue).
@@ -87,14 +102,14 @@ func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond
 // writes. fn must not write.
 func (s *Store) readTx(ctx context.Context, fn func(t *tx) error) error {
 	if s.db.Dialect == DialectPostgres {
-		return fn(&tx{conn: s.db.reader(), db: s.db})
+		return fn(&tx{conn: s.db.reader(), db: s.db, clock: s.now})
 	}
 	sqlTx, err := s.db.reader().BeginTx(ctx, nil) // query-only connections
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // read-only: nothing to keep
-	return fn(newTx(sqlTx, s.db))
+	return fn(newTx(sqlTx, s.db, s.now))
 }
 
 // inTx runs fn in a transaction and commits it when fn returns nil. On
@@ -133,7 +148,7 @@ func (s *Store) runTx(ctx context.Context, mode lockMode, fn func(t *tx) error) 
 			return err
 		}
 	}
-	t := newTx(sqlTx, s.db)
+	t := newTx(sqlTx, s.db, s.now)
 	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -212,7 +227,7 @@ func (s *Store) auditMany(ctx context.Context, t *tx, a *entitled.Actor, es []au
 		return nil
 	}
 	by := entitled.AuditActorOf(a)
-	now := fmtTime(s.now())
+	now := fmtTime(t.now())
 	corr := entitled.RequestIDFrom(ctx)
 	args := make([]any, 0, len(es)*len(auditInsert.cols))
 	for _, e := range es {

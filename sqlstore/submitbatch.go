@@ -13,11 +13,11 @@ import (
 // Add requests submitted at the same moment commit together, in the manner
 // of a database's group commit: the submissions waiting while one batch
 // commits form the next. A batch reads each policy, package and set of role
-// scopes once, checks every target and "one live assignment per user and package" (docs/design.md) in two queries, and writes
+// scopes once, checks every target and entitled.CheckOneLive in two queries, and writes
 // the requests that go straight to delivery with one multi-row insert per
 // table and one insert of their jobs. Each submission keeps its own
 // outcome: one refused by a rule is left out of the batch, and if the
-// batch fails as a whole (a race on that rule with another replica, say) every
+// batch fails as a whole (a CheckOneLive race with another replica, say) every
 // submission runs again on its own, where the error it gets is its own.
 
 // maxSubmitBatch bounds the submissions of one batch.
@@ -65,7 +65,7 @@ func (s *Store) submitAlone(sub *submission) submitted {
 	err := s.submitAdd(sub.ctx, sub.a, &r)
 	if isUniqueViolation(err) {
 		// A concurrent request for the same user and package won the race
-		// past the check ("one live assignment per user and package" is kept by unique indexes, docs/design.md): name it.
+		// past the check (CheckOneLive is backed by unique indexes): name it.
 		err = s.liveConflict(sub.ctx, &r)
 	}
 	return submitted{r: r, err: err}
@@ -100,7 +100,7 @@ func (s *Store) submitBatch(ctx context.Context, t *tx, subs []*submission, out 
 	if err != nil {
 		return err
 	}
-	now := s.now()
+	now := t.now()
 	claimed := map[[2]string]bool{}
 	var fast []int
 	plans := make([]*addPlan, len(subs))
@@ -115,7 +115,7 @@ func (s *Store) submitBatch(ctx context.Context, t *tx, subs []*submission, out 
 			continue
 		}
 		// Two submissions of the batch for the same user and package: the
-		// second runs after the batch and meets "one live assignment per user and package" (docs/design.md) there, naming the first.
+		// second runs after the batch and meets CheckOneLive there, naming the first.
 		pair := [2]string{pl.q.TargetID, pl.q.AccessPackageID}
 		if claimed[pair] {
 			alone[i] = true

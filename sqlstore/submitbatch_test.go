@@ -192,7 +192,7 @@ func wantCallResult(t *testing.T, c *batchCall) {
 }
 
 // TestBatchMixedSubmissions: successes of every kind (delivering at once,
-// pending approval, scheduled) share batches with refusals ("one live assignment per user and package", docs/design.md, within
+// pending approval, scheduled) share batches with refusals (CheckOneLive within
 // the batch and against the database, a missing target, an unknown policy,
 // a caller without the role). Every caller gets its own outcome, and the
 // database holds exactly what the successes wrote: nothing of a refusal.
@@ -714,7 +714,7 @@ func wantRolledUp(t *testing.T, f *lc, cases []*rollUpCase) {
 
 // TestBatchRollUpSetBased: the outcomes of thirty requests recorded in one
 // call roll up each request that became final, once, to what its
-// deliveries add up to (Roll-up, docs/design.md); the others stay delivering; a stale run's
+// deliveries add up to (entitled.RollUp); the others stay delivering; a stale run's
 // outcome is ignored; expiring assignments that were delivered get their
 // expire job.
 func TestBatchRollUpSetBased(t *testing.T) {
@@ -823,8 +823,8 @@ func TestBatchRollUpIdempotent(t *testing.T) {
 // TestBatchRule7AcrossReplicas: two stores on one database (two replicas,
 // each with its own batcher) receive, at the same moment, two add requests
 // for each of thirty users and the same package (three rounds). On
-// PostgreSQL their batches race past the checks to the unique indexes of "one live assignment per user and package",
-// and the losing submissions run again on their own. That rule (docs/design.md) holds across the
+// PostgreSQL their batches race past the checks to CheckOneLive's unique indexes,
+// and the losing submissions run again on their own. CheckOneLive holds across the
 // batches: exactly one request per user succeeds, the other gets a 409
 // naming it, and the database holds one request, one assignment, its
 // deliveries and one create event per user.
@@ -929,7 +929,7 @@ func contendAcrossReplicas(t *testing.T, f *lc, other *Store, admin2 *entitled.U
 }
 
 // TestBatchFallbackConflictNamesOpenRequest: when a submission that ran
-// on its own after its batch failed meets a unique index of "one live assignment per user and package" (docs/design.md; another
+// on its own after its batch failed meets CheckOneLive's unique index (another
 // replica's request for the same user and package committed first),
 // submitAlone explains the conflict with liveConflict, passing the
 // caller's input. A caller who named only the policy (the package is

@@ -10,7 +10,8 @@ import (
 // submitCache holds what a batch of submissions reads: each policy,
 // package and set of role scopes once, and, for every target of the batch,
 // whether the user exists and whether they already have an open add
-// request or a live assignment for the package they ask for (One live assignment per user and package, docs/design.md). A
+// request or a live assignment for the package they ask for
+// (entitled.CheckOneLive). A
 // nil cache reads straight from the database, as a submission on its own
 // does.
 type submitCache struct {
@@ -28,10 +29,10 @@ type submitCache struct {
 // add request or a live assignment. The lookups are correlated subqueries,
 // which both databases run as index lookups per pair whatever their
 // statistics say.
-const liveQuery = `WITH v(t, p) AS (%s) SELECT v.t, v.p FROM v
+var liveQuery = `WITH v(t, p) AS (%s) SELECT v.t, v.p FROM v
 	WHERE (SELECT 1 FROM assignment_requests r WHERE r.target_id = v.t AND r.access_package_id = v.p
-	        AND r.request_type IN ('userAdd','adminAdd','systemAdd')
-	        AND r.state IN ('submitted','pendingApproval','scheduled','delivering') LIMIT 1) IS NOT NULL
+	        AND r.request_type IN ` + addTypesSQL + `
+	        AND r.state IN ` + openStatesSQL + ` LIMIT 1) IS NOT NULL
 	   OR (SELECT 1 FROM assignments a WHERE a.target_id = v.t AND a.access_package_id = v.p AND a.state <> 'expired' LIMIT 1) IS NOT NULL`
 
 // newSubmitCache reads the policies of subs, whether their targets exist

@@ -169,7 +169,7 @@ func (s *Store) CreateSystem(ctx context.Context, sys *entitled.ConnectedSystem)
 		}
 		sys.ID = newID()
 		sys.BuiltIn = false
-		sys.CreatedDateTime = s.now()
+		sys.CreatedDateTime = t.now()
 		sys.ModifiedDateTime = sys.CreatedDateTime
 		_, err := t.exec(ctx, `INSERT INTO systems (id, name, kind, config, retry, built_in, created_at, modified_at) VALUES (?,?,?,?,?,0,?,?)`,
 			sys.ID, sys.Name, sys.Kind, string(cfg), encodeRetry(sys.Retry), fmtTime(sys.CreatedDateTime), fmtTime(sys.ModifiedDateTime))
@@ -301,7 +301,7 @@ func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.System
 		if err != nil {
 			return entitled.Invalidf("config cannot be stored: %v", err)
 		}
-		sys.ModifiedDateTime = s.now()
+		sys.ModifiedDateTime = t.now()
 		if _, err := t.exec(ctx, `UPDATE systems SET name = ?, config = ?, retry = ?, modified_at = ? WHERE id = ?`,
 			sys.Name, string(cfg), encodeRetry(sys.Retry), fmtTime(sys.ModifiedDateTime), sys.ID); err != nil {
 			if isUniqueViolation(err) {

@@ -85,7 +85,7 @@ func (s *Store) CreateToken(ctx context.Context, req entitled.TokenRequest) (str
 				return err
 			}
 		}
-		now := s.now()
+		now := t.now()
 		tok = &entitled.Token{ID: newID(), UserID: u.ID, Description: req.Description, CreatedDateTime: now}
 		var parentExp *time.Time
 		if p := entitled.TokenFrom(ctx); p != nil {
@@ -158,7 +158,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		now := s.now()
+		now := t.now()
 		res, err := t.exec(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, fmtTime(now), id)
 		if err != nil {
 			return err
@@ -279,7 +279,7 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (*entitled
 		if err != nil {
 			return err
 		}
-		if tok.RevokedDateTime != nil || (tok.ExpiresDateTime != nil && !s.now().Before(*tok.ExpiresDateTime)) {
+		if tok.RevokedDateTime != nil || (tok.ExpiresDateTime != nil && !t.now().Before(*tok.ExpiresDateTime)) {
 			return bad
 		}
 		u, err := s.loadUser(ctx, t, tok.UserID)

@@ -76,7 +76,7 @@ func (s *Store) insertUser(ctx context.Context, t *tx, a *entitled.Actor, u *ent
 		}
 	}
 	u.ID = newID()
-	u.CreatedDateTime = s.now()
+	u.CreatedDateTime = t.now()
 	_, err := t.exec(ctx, `INSERT INTO users (id, user_principal_name, upn_key, display_name, mail, account_enabled, manager_id, created_at)
 		VALUES (?,?,?,?,?,?,?,?)`, u.ID, u.UserPrincipalName, strings.ToLower(u.UserPrincipalName), u.DisplayName, u.Mail,
 		boolInt(u.AccountEnabled), nullIfEmpty(u.ManagerID), fmtTime(u.CreatedDateTime))
@@ -235,7 +235,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		if err := s.revokeDescendants(ctx, t, a, own, s.now()); err != nil {
+		if err := s.revokeDescendants(ctx, t, a, own, t.now()); err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, `DELETE FROM users WHERE id = ?`, u.ID); err != nil {

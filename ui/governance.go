@@ -189,7 +189,7 @@ func (h *handler) reprocess(c *call, id string) outcome {
 	switch {
 	case e.Code == entitled.CodeReprocessWindowPassed:
 		o.Kind = "window"
-		o.Message = "Window passed: it completed more than " + entitled.FormatWindow(h.cfg.ReprocessWindow) +
+		o.Message = "Window passed: it completed more than " + entitled.FormatWindow(h.svc.Requests.ReprocessWindow()) +
 			" ago and can no longer be reprocessed. The user must cancel it and request again."
 	case e.Code == entitled.CodeNotReprocessable || e.Kind == entitled.KindConflict:
 		o.Kind, o.Message = "ineligible", "Not eligible because "+e.Message
@@ -265,7 +265,7 @@ func (h *handler) requestDetail(c *call) {
 		nav = "governance"
 	}
 	d := requestData{base: c.base("Request for "+l.pkgName(r.AccessPackageID), nav), Request: h.row(c.actor, l, r, h.cfg.Now()),
-		Governance: gov, Window: entitled.FormatWindow(h.cfg.ReprocessWindow), Self: c.r.URL.Path}
+		Governance: gov, Window: entitled.FormatWindow(h.svc.Requests.ReprocessWindow()), Self: c.r.URL.Path}
 	for _, dl := range ds {
 		d.Deliveries = append(d.Deliveries, deliveryRow{Resource: firstNonEmpty(dl.Resource.DisplayName, dl.Resource.OriginID),
 			Role: firstNonEmpty(dl.Role.DisplayName, dl.Role.OriginID), Action: string(dl.Action), Status: deliveryText(dl.Status),

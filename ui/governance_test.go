@@ -18,7 +18,7 @@ func (w *world) succeed(requestID string) {
 	w.must(err)
 	for _, d := range ds {
 		if !d.Status.IsFinal() {
-			w.must(w.store.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: d.ID, Run: d.Run, Final: true, At: w.clock.Now()}))
+			w.must(w.store.RecordDeliveryOutcomes(context.Background(), []entitled.DeliveryOutcome{{DeliveryID: d.ID, Run: d.Run, Final: true, At: w.clock.Now()}}))
 		}
 	}
 }

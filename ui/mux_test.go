@@ -9,8 +9,8 @@ import (
 	"github.com/entitled-dev/entitled/ui"
 )
 
-// TestMuxSendsAPIPathsToTheAPI: /v1.0, /api/v1 (and below), /healthz and
-// /metrics reach the API; everything else reaches the UI.
+// TestMuxSendsAPIPathsToTheAPI: /v1.0, /api/v1 (and below, in any case),
+// /healthz and /metrics reach the API; everything else reaches the UI.
 func TestMuxSendsAPIPathsToTheAPI(t *testing.T) {
 	named := func(name string) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, name) })
@@ -20,7 +20,9 @@ func TestMuxSendsAPIPathsToTheAPI(t *testing.T) {
 	for path, want := range map[string]string{
 		"/v1.0": "api", "/v1.0/users": "api", "/v1.0/$batch": "api", "/api/v1": "api", "/api/v1/systems": "api",
 		"/healthz": "api", "/metrics": "api",
-		"/": "ui", "/login": "ui", "/governance/": "ui", "/static/style.css": "ui", "/v1.0x": "ui", "/api/v10": "ui", "/metricsx": "ui",
+		// The API router matches any case, so any case is the API's.
+		"/V1.0/me": "api", "/V1.0": "api", "/Api/V1/systems": "api", "/API/v1": "api",
+		"/": "ui", "/login": "ui", "/governance/": "ui", "/static/style.css": "ui", "/v1.0x": "ui", "/api/v10": "ui", "/metricsx": "ui", "/V1.0x": "ui",
 	} {
 		res, err := http.Get(srv.URL + path)
 		if err != nil {

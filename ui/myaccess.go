@@ -169,7 +169,7 @@ func (h *handler) myRequestsPage(c *call) {
 		return
 	}
 	d := listData{base: c.base("My requests", "requests"), Rows: h.rows(c.actor, l, pg.Items), NextToken: pg.NextSkipToken,
-		Paged: skip != "", Window: entitled.FormatWindow(h.cfg.ReprocessWindow)}
+		Paged: skip != "", Window: entitled.FormatWindow(h.svc.Requests.ReprocessWindow())}
 	h.render(c.w, c.r, http.StatusOK, "myrequests", &d)
 }
 

@@ -186,7 +186,7 @@ func newWorld(t testing.TB, opts ...func(*options)) *world {
 		o.pageSize = 5
 	}
 	w.srv = httptest.NewServer(ui.New(ui.Config{Services: svc, Sessions: st, Logger: st.Logger,
-		ReprocessWindow: st.ReprocessWindow, Now: clk.Now, PageSize: o.pageSize, Connectors: reg}))
+		Now: clk.Now, PageSize: o.pageSize, Connectors: reg}))
 	t.Cleanup(w.srv.Close)
 	return w
 }
@@ -254,8 +254,8 @@ func (w *world) failDeliveries(requestID string) {
 		if d.Status.IsFinal() {
 			continue
 		}
-		w.must(w.store.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: d.ID, Run: d.Run,
-			Err: entitled.PermanentErrorf("HTTP 403: no such account in the CRM"), Final: true, At: w.clock.Now()}))
+		w.must(w.store.RecordDeliveryOutcomes(context.Background(), []entitled.DeliveryOutcome{{DeliveryID: d.ID, Run: d.Run,
+			Err: entitled.PermanentErrorf("HTTP 403: no such account in the CRM"), Final: true, At: w.clock.Now()}}))
 	}
 }
 

@@ -13,10 +13,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	ehttp "github.com/entitled-dev/entitled/http"
 )
 
 // Sessions stores one-time sign-in links and browser sessions; secrets are
@@ -49,9 +49,6 @@ type Config struct {
 	Policies PolicyFinder
 	// Logger logs unexpected errors; nil means slog.Default().
 	Logger *slog.Logger
-	// ReprocessWindow is how long after completion a failed request may be
-	// reprocessed (the store's setting); 0 means the default 14 days.
-	ReprocessWindow time.Duration
 	// SessionTTL is how long a session lasts; 0 means 12 hours.
 	SessionTTL time.Duration
 	// PageSize is the number of rows of a list page; 0 means 50.
@@ -82,9 +79,6 @@ type handler struct {
 func New(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
-	}
-	if cfg.ReprocessWindow <= 0 {
-		cfg.ReprocessWindow = entitled.DefaultReprocessWindow
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
@@ -185,25 +179,15 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// Mux routes the API's paths (/v1.0, /api/v1 and below, /healthz,
-// /metrics) to api and everything else to web: the one handler
+// Mux routes the API's paths (http.IsAPIPath: /v1.0, /api/v1 and below in
+// any case, /healthz, /metrics) to api and everything else to web: the one handler
 // `entitled serve` listens with.
 func Mux(api, web http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isAPIPath(r.URL.Path) {
+		if ehttp.IsAPIPath(r.URL.Path) {
 			api.ServeHTTP(w, r)
 			return
 		}
 		web.ServeHTTP(w, r)
 	})
-}
-
-// isAPIPath reports whether a path belongs to the API server.
-func isAPIPath(p string) bool {
-	for _, prefix := range []string{"/v1.0", "/api/v1"} {
-		if p == prefix || strings.HasPrefix(p, prefix+"/") {
-			return true
-		}
-	}
-	return p == "/healthz" || p == "/metrics"
 }

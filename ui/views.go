@@ -155,13 +155,13 @@ func (h *handler) row(a *entitled.Actor, l *lookups, r *entitled.AssignmentReque
 		Requester: l.person(r.RequestorID), Target: l.person(r.TargetID), Type: typeText(r.RequestType),
 		State: stateText(r.State), StateKey: string(r.State), Status: statusText(r.Status),
 		Submitted: when(r.CreatedDateTime), Completed: whenPtr(r.CompletedDateTime), Justification: r.Justification}
-	row.CanCancel = r.CheckCancel() == nil && (a.User.ID == r.TargetID || a.Can(entitled.OpCancelAny, r.CatalogID))
+	row.CanCancel = r.CheckCancel() == nil && entitled.MayCancel(a, r)
 	if r.State == entitled.StateDeliveryFailed || r.State == entitled.StatePartiallyDelivered {
-		err := r.CheckReprocess(now, h.cfg.ReprocessWindow)
+		err := r.CheckReprocess(now, h.svc.Requests.ReprocessWindow())
 		row.WindowPassed = err != nil && entitled.AsError(err).Code == entitled.CodeReprocessWindowPassed
 		row.CanReprocess = err == nil && a.Can(entitled.OpReprocess, r.CatalogID)
 		if err == nil && r.CompletedDateTime != nil {
-			row.RetryUntil = when(r.CompletedDateTime.Add(h.cfg.ReprocessWindow))
+			row.RetryUntil = when(r.CompletedDateTime.Add(h.svc.Requests.ReprocessWindow()))
 		}
 	}
 	return row

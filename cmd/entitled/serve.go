@@ -131,7 +131,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		Health:   func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
 		BaseURL:  base,
 	})
-	web := ui.New(ui.Config{Services: a.store.Services(), Sessions: a.store, Connectors: a.store.Connectors(), Logger: logger, ReprocessWindow: window})
+	web := ui.New(ui.Config{Services: a.store.Services(), Sessions: a.store, Connectors: a.store.Connectors(), Logger: logger})
 	srv := &nethttp.Server{Handler: ui.Mux(api, web), ReadHeaderTimeout: 10 * time.Second}
 
 	if err := a.engine.Start(ctx); err != nil {

@@ -63,9 +63,7 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 		o.logger = slog.Default()
 	}
 	store.Logger = o.logger
-	if o.reprocessWindow > 0 {
-		store.ReprocessWindow = o.reprocessWindow
-	}
+	store.SetReprocessWindow(o.reprocessWindow)
 	registry := store.Connectors()
 	engine, err := delivery.New(delivery.Config{
 		DB:           db.SQL,

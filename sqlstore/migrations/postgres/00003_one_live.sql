@@ -1,5 +1,6 @@
 -- +goose Up
--- One live assignment per user and package (docs/design.md) is
+-- entitled.CheckOneLive (one open add request or live assignment per user and
+-- package; the lists are entitled.AddRequestTypes and OpenRequestStates) is
 -- kept by the database itself, so that it holds under concurrent
 -- transactions on PostgreSQL without serialising requests.
 CREATE UNIQUE INDEX assignments_one_live ON assignments (target_id, access_package_id) WHERE state <> 'expired';
