@@ -2,7 +2,6 @@ package http_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -11,12 +10,7 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/entitled-dev/entitled"
-	"github.com/entitled-dev/entitled/connectors"
-	"github.com/entitled-dev/entitled/connectors/directory"
-	"github.com/entitled-dev/entitled/connectors/webhook"
 	ehttp "github.com/entitled-dev/entitled/http"
-	"github.com/entitled-dev/entitled/sqlstore"
 )
 
 // fuzzWorld is the API over a real SQLite store with a catalog, a package
@@ -29,26 +23,7 @@ type fuzzWorld struct {
 
 func newFuzzWorld(tb testing.TB) *fuzzWorld {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := sqlstore.Open("sqlite:" + tb.TempDir() + "/f.db")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	st := sqlstore.New(db, noQueue{}, nil)
-	st.SetConnectors(connectors.NewRegistry(directory.NewKind(st), webhook.NewKind(nil)))
-	st.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	admin, err := st.EnsureAdmin(ctx, "admin@example.com", "Admin")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	secret, _, err := st.IssueToken(entitled.NewContext(ctx, entitled.SystemActor), admin.ID, 0)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	st, admin, secret := newAdminStore(tb)
 	w := &fuzzWorld{h: ehttp.NewServer(ehttp.Config{Services: st.Services(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		MaxBodyBytes: 64 << 10, BaseURL: "https://entitled.example.com"}), token: secret, adminID: admin.ID}
 	cat := w.mustCreate(tb, em+"/catalogs", `{"displayName":"C","state":"published"}`)

@@ -28,6 +28,34 @@ type noQueue struct{}
 
 func (noQueue) InsertJobs(context.Context, *sql.Tx, []entitled.Job) error { return nil }
 
+// newAdminStore opens a migrated SQLite store in a temporary directory with
+// the real connector kinds (the built-in directory, webhooks, PostgreSQL),
+// and returns it with its Global Administrator and a token of theirs.
+func newAdminStore(tb testing.TB) (*sqlstore.Store, *entitled.User, string) {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open("sqlite:" + tb.TempDir() + "/t.db")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	st := sqlstore.New(db, noQueue{}, nil)
+	st.SetConnectors(connectors.NewRegistry(directory.NewKind(st), webhook.NewKind(nil), postgres.NewKind()))
+	st.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	admin, err := st.EnsureAdmin(ctx, "admin@example.com", "Admin")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	secret, _, err := st.IssueToken(entitled.NewContext(ctx, entitled.SystemActor), admin.ID, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return st, admin, secret
+}
+
 // env is a running API over a real SQLite store with an administrator.
 type env struct {
 	t      *testing.T
@@ -40,27 +68,7 @@ type env struct {
 
 func newEnv(t *testing.T, mod ...func(*ehttp.Config)) *env {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlstore.Open("sqlite:" + t.TempDir() + "/t.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	st := sqlstore.New(db, noQueue{}, nil)
-	// The real connector kinds: the built-in directory and webhooks.
-	st.SetConnectors(connectors.NewRegistry(directory.NewKind(st), webhook.NewKind(nil), postgres.NewKind()))
-	st.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	admin, err := st.EnsureAdmin(ctx, "admin@example.com", "Admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	secret, _, err := st.IssueToken(entitled.NewContext(ctx, entitled.SystemActor), admin.ID, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, admin, secret := newAdminStore(t)
 	buf := &bytes.Buffer{}
 	cfg := ehttp.Config{Services: st.Services(), Logger: slog.New(slog.NewJSONHandler(&lockedWriter{w: buf}, nil)), MaxBodyBytes: 64 << 10}
 	for _, m := range mod {
