@@ -65,9 +65,7 @@ func runBench(cmd *cobra.Command, _ []string) error {
 		return runMixedBench(cmd, dsn, workers, submitters, n)
 	}
 	out := cmd.OutOrStdout()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := openApp(ctx, dsn, appOptions{workers: workers, rescueAfter: time.Minute, jobTimeout: 30 * time.Second,
-		pollInterval: 20 * time.Millisecond, logger: quiet})
+	a, err := openBenchApp(ctx, dsn, workers)
 	if err != nil {
 		return err
 	}
@@ -107,8 +105,7 @@ func runBench(cmd *cobra.Command, _ []string) error {
 	}
 	apps := []*app{a}
 	for range replicas - 1 {
-		extra, err := openApp(ctx, dsn, appOptions{workers: workers, rescueAfter: time.Minute, jobTimeout: 30 * time.Second,
-			pollInterval: 20 * time.Millisecond, logger: quiet})
+		extra, err := openBenchApp(ctx, dsn, workers)
 		if err != nil {
 			return err
 		}
@@ -331,4 +328,11 @@ func riverBareRate(ctx context.Context, db *sqlstore.DB, n, workers int) (time.D
 		time.Sleep(5 * time.Millisecond)
 	}
 	return time.Since(start), nil
+}
+
+// openBenchApp opens an entitled instance for a benchmark: the given delivery
+// workers, a short poll interval, and no log output.
+func openBenchApp(ctx context.Context, dsn string, workers int) (*app, error) {
+	return openApp(ctx, dsn, appOptions{workers: workers, rescueAfter: time.Minute, jobTimeout: 30 * time.Second,
+		pollInterval: 20 * time.Millisecond, logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }

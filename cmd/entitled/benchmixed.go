@@ -80,8 +80,7 @@ func runMixedBench(cmd *cobra.Command, dsn string, workers, writers, n int) erro
 	ctx := cmd.Context()
 	out := cmd.OutOrStdout()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := openApp(ctx, dsn, appOptions{workers: workers, rescueAfter: time.Minute, jobTimeout: 30 * time.Second,
-		pollInterval: 20 * time.Millisecond, logger: quiet})
+	a, err := openBenchApp(ctx, dsn, workers)
 	if err != nil {
 		return err
 	}
