@@ -196,6 +196,11 @@ type SystemService interface {
 	// DelegatedSystems lists the systems delegated to a catalog, for those
 	// who may edit it: their id, name and kind, no config.
 	DelegatedSystems(ctx context.Context, catalogID string) ([]ConnectedSystem, error)
+	// PauseSystem pauses a system's deliveries (OpManageSystems): they wait
+	// until ResumeSystem.
+	PauseSystem(ctx context.Context, id string) (*ConnectedSystem, error)
+	// ResumeSystem resumes a paused or suspended system (OpManageSystems).
+	ResumeSystem(ctx context.Context, id string) (*ConnectedSystem, error)
 }
 
 // AuditService reads the audit log (filterable by activityDateTime and
@@ -230,6 +235,7 @@ const (
 	JobExpire          JobKind = "expire"           // end an assignment when its schedule ends
 	JobStart           JobKind = "start"            // start a scheduled request
 	JobApprovalTimeout JobKind = "approval_timeout" // deny a stage nobody decided in time
+	JobWakeSystem      JobKind = "wake_system"      // run the waiting deliveries of a resumed system now
 )
 
 // Job is a unit of background work for the queue.
