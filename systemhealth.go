@@ -52,11 +52,11 @@ func (p HealthPolicy) Validate() error {
 	}
 	switch {
 	case p.SuspendAfter < 0 || p.SuspendAfter > maxSuspendAfter:
-		return bad("health.suspendAfter", fmt.Sprintf("health.suspendAfter must be between 0 (never suspend) and %d", maxSuspendAfter))
+		return bad("healthPolicy.suspendAfter", fmt.Sprintf("healthPolicy.suspendAfter must be between 0 (never suspend) and %d", maxSuspendAfter))
 	case p.MaxProbeInterval < minProbeInterval || p.MaxProbeInterval > maxProbeInterval:
-		return bad("health.maxProbeInterval", "health.maxProbeInterval must be between PT1S and P1D")
+		return bad("healthPolicy.maxProbeInterval", "healthPolicy.maxProbeInterval must be between PT1S and P1D")
 	case p.RetryFailedWithin < 0 || p.RetryFailedWithin > maxRetryFailedWithin:
-		return bad("health.retryFailedWithin", "health.retryFailedWithin must be between PT0S and P7D")
+		return bad("healthPolicy.retryFailedWithin", "healthPolicy.retryFailedWithin must be between PT0S and P7D")
 	}
 	return nil
 }
@@ -156,8 +156,9 @@ type HealthChange struct {
 //
 //   - Outcomes count consecutive transient failures (a success resets the
 //     count); at SuspendAfter (unless 0) an active system is suspended and
-//     its first probe is due after FirstProbeAfter. A success while
-//     suspended resumes it.
+//     its first probe is due after FirstProbeAfter. Outcomes never resume
+//     a system (an attempt that was under way when it was suspended may
+//     still end): only a probe or an administrator does.
 //   - A probe of a suspended system resumes it on success; on failure the
 //     next probe waits twice as long, up to MaxProbeInterval.
 //   - An administrator may pause an active or suspended system (409 when
@@ -180,10 +181,7 @@ func (h SystemHealth) Apply(p HealthPolicy, ev HealthEvent, now time.Time) (Heal
 		if ev.Failures > 0 {
 			n.LastError = ev.Error
 		}
-		switch {
-		case h.State == HealthSuspended && ev.Succeeded:
-			return h.resumed(p, n, now, "a delivery succeeded"), nil
-		case h.State == HealthActive && p.SuspendAfter > 0 && n.Failures >= p.SuspendAfter:
+		if h.State == HealthActive && p.SuspendAfter > 0 && n.Failures >= p.SuspendAfter {
 			n.State, n.Since, n.SuspendedAt = HealthSuspended, now, &now
 			n.Reason = fmt.Sprintf("%d consecutive transient failures", n.Failures)
 			n.ProbeFailures, n.LastProbe = 0, nil

@@ -44,8 +44,8 @@ func TestHealthApply(t *testing.T) {
 			ev: HealthEvent{Kind: EventOutcomes, Failures: 100}, state: HealthActive, fails: 500},
 		{name: "failures while suspended count, state stays", from: suspended, policy: p,
 			ev: HealthEvent{Kind: EventOutcomes, Failures: 2}, state: HealthSuspended, fails: 7, next: at(0)},
-		{name: "a success while suspended resumes", from: suspended, policy: p,
-			ev: HealthEvent{Kind: EventOutcomes, Succeeded: true}, state: HealthActive, trans: TransitionResume, retry: &retrySince},
+		{name: "a success while suspended resets the count, only a probe resumes", from: suspended, policy: p,
+			ev: HealthEvent{Kind: EventOutcomes, Succeeded: true}, state: HealthSuspended, next: at(0)},
 		{name: "outcomes while paused do not resume", from: paused, policy: p,
 			ev: HealthEvent{Kind: EventOutcomes, Succeeded: true}, state: HealthPaused},
 		{name: "failed probe backs off", from: suspended, policy: p,
@@ -115,10 +115,10 @@ func TestHealthPolicyValidateAndBackoff(t *testing.T) {
 		target string
 	}{
 		{DefaultHealthPolicy, ""},
-		{HealthPolicy{SuspendAfter: -1, MaxProbeInterval: time.Minute}, "health.suspendAfter"},
-		{HealthPolicy{SuspendAfter: 5, MaxProbeInterval: 0}, "health.maxProbeInterval"},
-		{HealthPolicy{SuspendAfter: 5, MaxProbeInterval: 48 * time.Hour}, "health.maxProbeInterval"},
-		{HealthPolicy{SuspendAfter: 5, MaxProbeInterval: time.Minute, RetryFailedWithin: -time.Second}, "health.retryFailedWithin"},
+		{HealthPolicy{SuspendAfter: -1, MaxProbeInterval: time.Minute}, "healthPolicy.suspendAfter"},
+		{HealthPolicy{SuspendAfter: 5, MaxProbeInterval: 0}, "healthPolicy.maxProbeInterval"},
+		{HealthPolicy{SuspendAfter: 5, MaxProbeInterval: 48 * time.Hour}, "healthPolicy.maxProbeInterval"},
+		{HealthPolicy{SuspendAfter: 5, MaxProbeInterval: time.Minute, RetryFailedWithin: -time.Second}, "healthPolicy.retryFailedWithin"},
 	} {
 		err := tt.p.Validate()
 		if tt.target == "" {

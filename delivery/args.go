@@ -14,6 +14,9 @@ import (
 type DeliverArgs struct {
 	Deliveries []DeliveryRef `json:"deliveries"`
 	RequestID  string        `json:"requestId,omitempty"`
+	// SystemID is the connected system of the deliveries: a resume of the
+	// system wakes its waiting jobs by it (wake.go).
+	SystemID string `json:"systemId,omitempty"`
 	// MaxAttempts is the connected system's limit; the River job allows
 	// rescueHeadroom more, so a crash during the last attempt cannot make
 	// River discard a delivery that was never recorded.

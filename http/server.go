@@ -38,6 +38,10 @@ type Config struct {
 	Metrics http.Handler
 	// Health is called by /healthz: nil error → 200 {"status":"ok"}, else 503.
 	Health func(ctx context.Context) error
+	// SystemHealth, when set, lists the connected systems' health for
+	// /healthz, which names those not active (a target that is down does
+	// not make entitled unhealthy: the answer stays 200).
+	SystemHealth func(ctx context.Context) ([]entitled.SystemHealthRecord, error)
 	// MaxBodyBytes bounds request bodies (after gzip decompression too);
 	// 0 means 1 MiB. Larger bodies get 413.
 	MaxBodyBytes int64
@@ -221,7 +225,11 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	out := map[string]any{"status": "ok"}
+	if s.cfg.SystemHealth != nil {
+		out["systems"] = s.notActiveSystems(r)
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) tooLarge() error {

@@ -33,8 +33,9 @@ var ExportTables = []string{"users", "groups", "group_members", "group_owners", 
 
 // NotExported are entitled's tables an export leaves out on purpose: web
 // sign-in links and sessions, short-lived secrets of one installation
-// (people sign in again after an import).
-var NotExported = []string{"ui_login_links", "ui_sessions"}
+// (people sign in again after an import), and the health of connected
+// systems (learnt again from the deliveries).
+var NotExported = []string{"ui_login_links", "ui_sessions", "system_health"}
 
 // exportOrder is the ORDER BY of each table: its primary key.
 var exportOrder = map[string]string{"group_members": "group_id, user_id", "group_owners": "group_id, user_id",

@@ -23,6 +23,9 @@ func (s *Store) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.
 	// No change lock: each update names the run it records, and rollUp
 	// locks the request rows before deciding.
 	return s.inUnlockedTx(ctx, func(t *tx) error {
+		if err := s.countHealth(ctx, t, outcomes); err != nil {
+			return err
+		}
 		made := map[string]*deliveryCounts{} // per request: deliveries made final here
 		var toRollUp []string
 		err := chunks(len(outcomes), func(lo, hi int) error {

@@ -125,11 +125,12 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	}
 
 	api := http.NewServer(http.Config{
-		Services: a.store.Services(),
-		Logger:   logger,
-		Metrics:  promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
-		Health:   func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
-		BaseURL:  base,
+		Services:     a.store.Services(),
+		Logger:       logger,
+		Metrics:      promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		Health:       func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
+		SystemHealth: a.store.SystemHealths,
+		BaseURL:      base,
 	})
 	web := ui.New(ui.Config{Services: a.store.Services(), Sessions: a.store, Connectors: a.store.Connectors(), Logger: logger})
 	srv := &nethttp.Server{Handler: ui.Mux(api, web), ReadHeaderTimeout: 10 * time.Second}

@@ -77,6 +77,7 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 		JobTimeout:   o.jobTimeout,
 		Registerer:   o.registerer,
 		StateCounts:  store.RequestStateCounts,
+		Health:       store,
 	})
 	if err != nil {
 		db.Close()
