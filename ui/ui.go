@@ -160,6 +160,8 @@ func (h *handler) routes() {
 	m.HandleFunc("POST /admin/systems", h.authed(h.createSystem))
 	m.HandleFunc("GET /admin/systems/{id}", h.authed(h.systemDetail))
 	m.HandleFunc("POST /admin/systems/{id}/check", h.authed(h.checkSystem))
+	m.HandleFunc("POST /admin/systems/{id}/pause", h.authed(h.pauseSystem))
+	m.HandleFunc("POST /admin/systems/{id}/resume", h.authed(h.resumeSystem))
 	m.HandleFunc("GET /admin/systems/{id}/resources", h.authed(h.systemResources))
 
 	m.HandleFunc("/", h.notFound)
