@@ -165,3 +165,35 @@ func TestTargetOutageWaitsInsteadOfFailing(t *testing.T) {
 		t.Errorf("no probe resumed the system")
 	}
 }
+
+// TestPausedSystemDeliveriesWait: an administrator pauses a system; a
+// request's deliveries to it wait — pending, no attempt spent, no call to
+// the target, the reason shown — and run as soon as it is resumed (the
+// resume wakes them: they do not sleep out their 5-minute snooze).
+func TestPausedSystemDeliveriesWait(t *testing.T) {
+	w := newWorld(t, nil, []string{"alice"}, "")
+	w.admin.must(200, "POST", "/api/v1/systems/crm/pause", nil)
+	before := len(w.target.receivedSince(time.Time{}))
+	id := w.request("alice")
+	waitFor(t, 10*time.Second, "the deliveries seen waiting", func() bool {
+		ds := w.admin.must(200, "GET", "/api/v1/assignmentRequests/"+id+"/deliveries", nil).Values()
+		return len(ds) == 2 && strings.HasPrefix(fmt.Sprint(ds[0]["waiting"]), "waiting: crm is paused since ") &&
+			strings.Contains(w.srv.Logs(), "deliveries wait: their system is not active")
+	})
+	time.Sleep(2 * time.Second)
+	for _, d := range w.admin.must(200, "GET", "/api/v1/assignmentRequests/"+id+"/deliveries", nil).Values() {
+		if d["status"] != "pending" || d["attempts"] != float64(0) {
+			t.Errorf("a delivery to a paused system: %v", d)
+		}
+	}
+	if n := len(w.target.receivedSince(time.Time{})) - before; n != 0 {
+		t.Errorf("the target received %d calls while the system was paused", n)
+	}
+	if h := systemHealth(w.admin, "crm"); h["state"] != "paused" || h["waitingDeliveries"] != float64(2) || h["pausedBy"] != "admin@example.com" {
+		t.Errorf("health while paused: %v", h)
+	}
+	resumed := time.Now()
+	w.admin.must(200, "POST", "/api/v1/systems/crm/resume", nil)
+	w.admin.waitState(id, 30*time.Second, "delivered")
+	t.Logf("delivered %s after the resume", time.Since(resumed).Round(10*time.Millisecond))
+}
