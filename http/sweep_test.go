@@ -259,6 +259,8 @@ func (w *sweepWorld) samples() map[string]sample {
 		"POST " + em + "/assignmentRequests/{id}/reprocess": noBody,
 		"POST " + em + "/assignments/{id}/reprocess":        noBody,
 		"POST /api/v1/systems/{id}/check":                   noBody,
+		"POST /api/v1/systems/{id}/pause":                   noBody,
+		"POST /api/v1/systems/{id}/resume":                  noBody,
 		"PATCH " + em + "/accessPackageAssignmentApprovals/{id}/stages/{stageId}": {body: map[string]any{"reviewResult": "Approve", "justification": "ok"},
 			invalid: []invalidValue{bad("reviewResult", "Maybe")}},
 		"POST /api/v1/systems": {body: sysBody, anyType: []string{"config/secret"},
