@@ -246,16 +246,16 @@ func (h SystemHealth) WaitingReason(system string) string {
 }
 
 // ProbeWork is a suspended system to probe: with its connection check when
-// its connector has one, else by attempting Delivery (one that waits, or
-// one that failed before the suspension); nil Delivery when there is
-// nothing to try it with.
+// its connector has one, else by attempting Delivery (one that waits); nil
+// Delivery when nothing waits to try it with (the probe then succeeds: the
+// next delivery tries the system, and its failures count again).
 type ProbeWork struct {
 	System   ConnectedSystem
 	Delivery *DeliveryWork
 }
 
 // SystemHealthRecord is a system's health with its name, for metrics,
-// /healthz and the engine's cache.
+// /healthz and the engine's cache (state, since, reason and failures only).
 type SystemHealthRecord struct {
 	SystemID string
 	Name     string

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 
@@ -77,14 +76,6 @@ func (h *handler) changeSystemHealth(c *call, done string,
 		return
 	}
 	http.Redirect(c.w, c.r, "/admin/systems/"+url.PathEscape(id)+"?done=system"+done, http.StatusSeeOther)
-}
-
-// healthFacts is the one-line summary of a health for the list.
-func (v healthView) String() string {
-	if v.State == string(entitled.HealthActive) {
-		return v.Word
-	}
-	return fmt.Sprintf("%s since %s", v.Word, v.Since)
 }
 
 // systemRow is a system in the list, with its health.
