@@ -168,8 +168,9 @@ func TestTargetOutageWaitsInsteadOfFailing(t *testing.T) {
 
 // TestPausedSystemDeliveriesWait: an administrator pauses a system; a
 // request's deliveries to it wait — pending, no attempt spent, no call to
-// the target, the reason shown — and run as soon as it is resumed (the
-// resume wakes them: they do not sleep out their 5-minute snooze).
+// the target, the reason shown — also across a restart, and run as soon as
+// it is resumed (the resume wakes them: they do not sleep out their
+// 5-minute snooze).
 func TestPausedSystemDeliveriesWait(t *testing.T) {
 	w := newWorld(t, nil, []string{"alice"}, "")
 	w.admin.must(200, "POST", "/api/v1/systems/crm/pause", nil)
@@ -191,6 +192,17 @@ func TestPausedSystemDeliveriesWait(t *testing.T) {
 	}
 	if h := systemHealth(w.admin, "crm"); h["state"] != "paused" || h["waitingDeliveries"] != float64(2) || h["pausedBy"] != "admin@example.com" {
 		t.Errorf("health while paused: %v", h)
+	}
+	// A restart keeps the pause and the waiting deliveries.
+	w.srv.stop()
+	w.srv = startServer(t, w.db)
+	w.admin.base = w.srv.base
+	time.Sleep(time.Second)
+	if h := systemHealth(w.admin, "crm"); h["state"] != "paused" || h["waitingDeliveries"] != float64(2) {
+		t.Errorf("health after a restart: %v", h)
+	}
+	if n := len(w.target.receivedSince(time.Time{})) - before; n != 0 {
+		t.Errorf("the target received %d calls after the restart", n)
 	}
 	resumed := time.Now()
 	w.admin.must(200, "POST", "/api/v1/systems/crm/resume", nil)
