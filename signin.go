@@ -88,11 +88,22 @@ func ParseClaimMatches(s string) ([]ClaimMatch, error) {
 	return out, nil
 }
 
+// SignInOptions are the operator's sign-in settings (serve --oidc-*).
+type SignInOptions struct {
+	// Matches are the claim matches in order of preference; nil means
+	// DefaultClaimMatches.
+	Matches []ClaimMatch
+	// CreateUsers allows creating a user for an unknown person
+	// (serve --oidc-create-users).
+	CreateUsers bool
+	// Provider names the provider in messages ("Keycloak").
+	Provider string
+}
+
 // SignInFacts is what the store loads for DecideSignIn.
 type SignInFacts struct {
+	SignInOptions
 	Identity ExternalIdentity
-	// Matches are the claim matches in order of preference.
-	Matches []ClaimMatch
 	// Linked is the user this issuer and subject were recorded for at an
 	// earlier sign-in, nil when none.
 	Linked *User
@@ -105,11 +116,6 @@ type SignInFacts struct {
 	// ServicePrincipals holds ids of service principals among Found; they
 	// never sign in as people.
 	ServicePrincipals map[string]bool
-	// CreateUsers allows creating a user for an unknown person
-	// (serve --oidc-create-users).
-	CreateUsers bool
-	// Provider names the provider in messages ("Keycloak").
-	Provider string
 }
 
 // SignInDecision is the outcome of DecideSignIn: an existing User, or a user
@@ -151,7 +157,11 @@ func DecideSignIn(f SignInFacts) (SignInDecision, error) {
 		return SignInDecision{User: f.Linked}, nil
 	}
 	var tried []string
-	for i, m := range f.Matches {
+	matches := f.Matches
+	if matches == nil {
+		matches = DefaultClaimMatches
+	}
+	for i, m := range matches {
 		v := f.Identity.Claim(m.Claim)
 		if v == "" {
 			continue

@@ -43,22 +43,19 @@ func TestDecideSignIn(t *testing.T) {
 			ServicePrincipals: map[string]bool{"u-sp": true}}, refuse: "no entitled user matches"},
 		{name: "disabled match refused", facts: entitled.SignInFacts{Identity: id(map[string]any{"email": "off@example.com"}),
 			Found: [][]entitled.User{{off}}}, refuse: "is disabled"},
-		{name: "unknown refused, says who to ask", facts: entitled.SignInFacts{Identity: id(email), Provider: "Keycloak"},
+		{name: "unknown refused, says who to ask", facts: entitled.SignInFacts{Identity: id(email), SignInOptions: entitled.SignInOptions{Provider: "Keycloak"}},
 			refuse: "Keycloak signed you in, but no entitled user matches email \"alice@example.com\", preferred_username \"alice@example.com\"; ask a Global, Identity Governance or User Administrator"},
-		{name: "unknown created when allowed", facts: entitled.SignInFacts{Identity: id(email), CreateUsers: true},
+		{name: "unknown created when allowed", facts: entitled.SignInFacts{Identity: id(email), SignInOptions: entitled.SignInOptions{CreateUsers: true}},
 			create: "alice@example.com", link: true},
 		{name: "created from email when the username is not name@domain", facts: entitled.SignInFacts{
-			Identity: id(map[string]any{"email": "carol@example.com", "preferred_username": "carol"}), CreateUsers: true},
+			Identity: id(map[string]any{"email": "carol@example.com", "preferred_username": "carol"}), SignInOptions: entitled.SignInOptions{CreateUsers: true}},
 			create: "carol@example.com", link: true},
 		{name: "nothing to create a user from", facts: entitled.SignInFacts{
-			Identity: id(map[string]any{"preferred_username": "carol"}), CreateUsers: true}, refuse: "cannot create your user"},
+			Identity: id(map[string]any{"preferred_username": "carol"}), SignInOptions: entitled.SignInOptions{CreateUsers: true}}, refuse: "cannot create your user"},
 		{name: "unverified email cannot name a created user", facts: entitled.SignInFacts{
-			Identity: id(map[string]any{"email": "ceo@example.com", "email_verified": false}), CreateUsers: true}, refuse: "cannot create your user"},
+			Identity: id(map[string]any{"email": "ceo@example.com", "email_verified": false}), SignInOptions: entitled.SignInOptions{CreateUsers: true}}, refuse: "cannot create your user"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if c.facts.Matches == nil {
-				c.facts.Matches = entitled.DefaultClaimMatches
-			}
 			d, err := entitled.DecideSignIn(c.facts)
 			if c.refuse != "" {
 				if err == nil || entitled.ErrorKind(err) != entitled.KindForbidden || !strings.Contains(err.Error(), c.refuse) {

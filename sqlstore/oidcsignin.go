@@ -9,28 +9,17 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-// OIDCSignIn tunes SignInWithOIDC and ActorForIdentity.
-type OIDCSignIn struct {
-	// Matches are the claim matches, in order; nil means
-	// entitled.DefaultClaimMatches.
-	Matches []entitled.ClaimMatch
-	// CreateUsers creates a user for an unknown person.
-	CreateUsers bool
-	// Provider names the provider in messages.
-	Provider string
-}
-
 // notServicePrincipal is the list condition that leaves service principals
 // out of the users.
 const notServicePrincipal = `id NOT IN (SELECT id FROM service_principals)`
 
 // signInFacts loads what entitled.DecideSignIn needs about an identity.
-func (s *Store) signInFacts(ctx context.Context, t *tx, x entitled.ExternalIdentity, o OIDCSignIn) (entitled.SignInFacts, error) {
-	f := entitled.SignInFacts{Identity: x, Matches: o.Matches, CreateUsers: o.CreateUsers, Provider: o.Provider,
-		LinkedElsewhere: map[string]bool{}, ServicePrincipals: map[string]bool{}}
-	if f.Matches == nil {
-		f.Matches = entitled.DefaultClaimMatches
+func (s *Store) signInFacts(ctx context.Context, t *tx, x entitled.ExternalIdentity, o entitled.SignInOptions) (entitled.SignInFacts, error) {
+	if o.Matches == nil {
+		o.Matches = entitled.DefaultClaimMatches
 	}
+	f := entitled.SignInFacts{SignInOptions: o, Identity: x,
+		LinkedElsewhere: map[string]bool{}, ServicePrincipals: map[string]bool{}}
 	var linked string
 	err := t.queryRow(ctx, `SELECT user_id FROM oidc_subjects WHERE issuer = ? AND subject = ?`, x.Issuer, x.Subject).Scan(&linked)
 	switch {
@@ -92,7 +81,7 @@ func (s *Store) signInFacts(ctx context.Context, t *tx, x entitled.ExternalIdent
 // subject for them, so later sign-ins find them whatever their email
 // becomes. Refusals are 403 errors whose message tells the person who to
 // ask. The creation and the link are audited.
-func (s *Store) SignInWithOIDC(ctx context.Context, x entitled.ExternalIdentity, o OIDCSignIn) (*entitled.User, error) {
+func (s *Store) SignInWithOIDC(ctx context.Context, x entitled.ExternalIdentity, o entitled.SignInOptions) (*entitled.User, error) {
 	if x.Issuer == "" || x.Subject == "" {
 		return nil, entitled.Invalidf("the identity provider's answer has no issuer or subject")
 	}
@@ -134,7 +123,7 @@ func (s *Store) SignInWithOIDC(ctx context.Context, x entitled.ExternalIdentity,
 // provider's userinfo for it) names a person: the user recorded for the
 // issuer and subject, else the claim matches of entitled.DecideSignIn.
 // It never creates or links a user; no match, or a disabled user, is a 401.
-func (s *Store) ActorForIdentity(ctx context.Context, x entitled.ExternalIdentity, o OIDCSignIn) (*entitled.Actor, error) {
+func (s *Store) ActorForIdentity(ctx context.Context, x entitled.ExternalIdentity, o entitled.SignInOptions) (*entitled.Actor, error) {
 	o.CreateUsers = false
 	var a *entitled.Actor
 	err := s.readTx(ctx, func(t *tx) error {
