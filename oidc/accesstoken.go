@@ -26,17 +26,12 @@ type Directory interface {
 }
 
 // Authenticator authenticates API callers by the provider's JWT access
-// tokens; http.Server calls it for bearer tokens that look like a JWT.
+// tokens; http.Server calls it (Config.AccessTokens) for bearer tokens that
+// look like a JWT.
 type Authenticator struct {
 	Provider  *Provider
 	Directory Directory
 	Options   entitled.SignInOptions
-}
-
-// LooksLikeJWT reports whether a bearer token has a JWT's three parts;
-// entitled's own tokens (ent_…) never do.
-func LooksLikeJWT(s string) bool {
-	return !strings.HasPrefix(s, entitled.TokenPrefix) && strings.Count(s, ".") == 2 && len(s) < 16<<10
 }
 
 func invalidToken(format string, args ...any) error {

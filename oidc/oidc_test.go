@@ -219,11 +219,3 @@ func TestConfigLogValueHidesTheSecret(t *testing.T) {
 		t.Fatalf("log value %s", v)
 	}
 }
-
-func TestLooksLikeJWT(t *testing.T) {
-	for s, want := range map[string]bool{"a.b.c": true, "ent_abc.def.ghi": false, "ent_abc": false, "a.b": false, "a.b.c.d": false} {
-		if oidc.LooksLikeJWT(s) != want {
-			t.Errorf("LooksLikeJWT(%q) = %v", s, !want)
-		}
-	}
-}
