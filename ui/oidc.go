@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/oidc"
 )
@@ -102,7 +104,7 @@ func (h *handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		h.refuseErr(w, r, err)
 		return
 	}
-	ctx := entitled.WithRequestID(r.Context(), "")
+	ctx := entitled.WithRequestID(r.Context(), uuid.NewString())
 	u, err := o.Users.SignInWithOIDC(ctx, s.Identity, o.Options)
 	if err != nil {
 		h.refuseErr(w, r, err)
