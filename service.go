@@ -223,6 +223,9 @@ type Services struct {
 	Approvals      ApprovalService
 	Systems        SystemService
 	Audit          AuditService
+	// ServicePrincipals registers applications that call the API with
+	// their own access tokens; nil when the store has none.
+	ServicePrincipals ServicePrincipalService
 }
 
 // JobKind names a background job.

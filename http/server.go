@@ -53,6 +53,10 @@ type Config struct {
 	// and X-Forwarded-Proto, which clients control: entitled serve always
 	// sets it (--base-url, or the listen address).
 	BaseURL string
+	// AccessTokens, when set, authenticates bearer tokens that look like a
+	// JWT (an identity provider's access tokens, serve --oidc-audience);
+	// entitled's own tokens are authenticated by Services.Tokens as always.
+	AccessTokens AccessTokenAuthenticator
 }
 
 // DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is 0.
@@ -209,6 +213,10 @@ func (s *Server) authenticate(r *http.Request) (*entitled.Actor, *entitled.Token
 	if !strings.EqualFold(scheme, "Bearer") || secret == "" {
 		return nil, nil, entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized,
 			"send a bearer token in the Authorization header: Authorization: Bearer <token>")
+	}
+	if s.cfg.AccessTokens != nil && looksLikeJWT(secret) {
+		a, err := s.cfg.AccessTokens.AuthenticateAccessToken(r.Context(), secret)
+		return a, nil, err
 	}
 	if s.svc.Tokens == nil {
 		return nil, nil, entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable, "authentication is not configured")

@@ -70,7 +70,7 @@ func (s *Store) DB() *DB { return s.db }
 // Services returns the store as the bundle of domain services.
 func (s *Store) Services() entitled.Services {
 	return entitled.Services{Tokens: s, Users: s, Groups: s, Roles: s, Catalogs: s, AccessPackages: s,
-		Policies: s, Requests: s, Assignments: s, Approvals: s, Systems: s, Audit: s}
+		Policies: s, Requests: s, Assignments: s, Approvals: s, Systems: s, Audit: s, ServicePrincipals: s}
 }
 
 func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }

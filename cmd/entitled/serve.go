@@ -27,7 +27,8 @@ func serveCommand() *cobra.Command {
 		Use:   "serve",
 		Short: "Migrate the database, then serve the API and run the delivery workers",
 		Long: `serve migrates the database, then serves the Graph-shaped API under /v1.0, entitled's
-own API under /api/v1, the web UI under / (sign in with a link from entitled login-link),
+own API under /api/v1, the web UI under / (sign in with the OpenID provider of
+--oidc-issuer, or with a link from entitled login-link),
 /healthz and /metrics, and runs the delivery workers.
 SIGTERM or SIGINT stops it gracefully: the listener closes, running deliveries get
 --shutdown-timeout to finish, and any still running are left for the next start
@@ -46,6 +47,7 @@ to re-run (grants and revokes are idempotent, nothing is lost).`,
 	f.Duration("shutdown-timeout", 20*time.Second, "how long running deliveries may take to finish on shutdown")
 	f.String("log-format", "text", "log format: text or json")
 	f.String("log-level", "info", "log level: debug, info, warn, error")
+	addOIDCFlags(cmd)
 	return cmd
 }
 
@@ -124,15 +126,23 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		}
 	}
 
-	api := http.NewServer(http.Config{
+	idp, err := oidcFromFlags(ctx, cmd, base)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	apiCfg := http.Config{
 		Services:     a.store.Services(),
 		Logger:       logger,
 		Metrics:      promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 		Health:       func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
 		SystemHealth: a.store.SystemHealths,
 		BaseURL:      base,
-	})
-	web := ui.New(ui.Config{Services: a.store.Services(), Sessions: a.store, Connectors: a.store.Connectors(), Logger: logger})
+	}
+	webCfg := ui.Config{Services: a.store.Services(), Sessions: a.store, Connectors: a.store.Connectors(), Logger: logger}
+	idp.apply(&apiCfg, &webCfg, a.store, base)
+	api := http.NewServer(apiCfg)
+	web := ui.New(webCfg)
 	srv := &nethttp.Server{Handler: ui.Mux(api, web), ReadHeaderTimeout: 10 * time.Second}
 
 	if err := a.engine.Start(ctx); err != nil {
