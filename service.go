@@ -218,6 +218,7 @@ type Services struct {
 	Approvals      ApprovalService
 	Systems        SystemService
 	Audit          AuditService
+	Notifications  NotificationService
 }
 
 // JobKind names a background job.
@@ -230,6 +231,7 @@ const (
 	JobExpire          JobKind = "expire"           // end an assignment when its schedule ends
 	JobStart           JobKind = "start"            // start a scheduled request
 	JobApprovalTimeout JobKind = "approval_timeout" // deny a stage nobody decided in time
+	JobNotify          JobKind = "notify"           // tell people about a NoticeEvent
 )
 
 // Job is a unit of background work for the queue.
@@ -247,6 +249,9 @@ type Job struct {
 	// (all with this Group) to one system as one job: the requests a batch
 	// of submissions started together (JobDeliver only).
 	Group string
+	// Notice is what a JobNotify job tells (its RequestID, StageID and
+	// AssignmentID are the notice's).
+	Notice *Notice
 	// RunAt is when the job becomes due (zero: now).
 	RunAt time.Time
 	// Retry is the connected system's policy (JobDeliver only).

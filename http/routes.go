@@ -16,5 +16,6 @@ func (s *Server) register() {
 	s.registerSystems()
 	s.registerDeliveries()
 	s.registerTokens()
+	s.registerNotifications()
 	s.registerBatch()
 }

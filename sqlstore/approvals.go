@@ -84,8 +84,10 @@ func (s *Store) startStage(ctx context.Context, t *tx, q *reqRow, p *entitled.As
 			return err
 		}
 	}
-	_, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, due_at = ? WHERE id = ?`, entitled.StageInProgress, due, stageID)
-	return err
+	if _, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, due_at = ? WHERE id = ?`, entitled.StageInProgress, due, stageID); err != nil {
+		return err
+	}
+	return s.queueNotices(ctx, t, entitled.StageNotices(q.ID, stageID, p.RequestApprovalSettings.Stages[idx], t.now()))
 }
 
 // approvers returns the user ids who may decide stage idx of a request for
