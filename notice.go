@@ -245,3 +245,12 @@ func NoticeStillApplies(e NoticeEvent, r *AssignmentRequest, stage *ApprovalStag
 	}
 	return true
 }
+
+// Escalated is the escalation rule of an approval stage: once it has been
+// in progress for DurationBeforeEscalation, with escalation enabled, its
+// escalation approvers may decide it too (and are told: StageNotices).
+// A stage whose start is unknown never escalates.
+func (st ApprovalStage) Escalated(started *time.Time, now time.Time) bool {
+	return st.IsEscalationEnabled && st.DurationBeforeEscalation > 0 && started != nil &&
+		!now.Before(started.Add(st.DurationBeforeEscalation))
+}

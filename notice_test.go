@@ -176,3 +176,26 @@ func TestNoticeAudiences(t *testing.T) {
 		}
 	}
 }
+
+func TestStageEscalated(t *testing.T) {
+	start := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	on := ApprovalStage{IsEscalationEnabled: true, DurationBeforeEscalation: time.Hour}
+	for _, tc := range []struct {
+		name    string
+		st      ApprovalStage
+		started *time.Time
+		now     time.Time
+		want    bool
+	}{
+		{"before the delay", on, &start, start.Add(59 * time.Minute), false},
+		{"at the delay", on, &start, start.Add(time.Hour), true},
+		{"after", on, &start, start.Add(2 * time.Hour), true},
+		{"disabled", ApprovalStage{DurationBeforeEscalation: time.Hour}, &start, start.Add(2 * time.Hour), false},
+		{"no delay", ApprovalStage{IsEscalationEnabled: true}, &start, start.Add(2 * time.Hour), false},
+		{"start unknown", on, nil, start.Add(2 * time.Hour), false},
+	} {
+		if got := tc.st.Escalated(tc.started, tc.now); got != tc.want {
+			t.Errorf("%s: Escalated = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -107,3 +107,46 @@ func TestNoticeRecipients(t *testing.T) {
 		t.Errorf("unknown status accepted: %v", err)
 	}
 }
+
+// TestEscalationApproversDecideOnceEscalated: the escalation approvers of
+// a stage are told after durationBeforeEscalation and may decide from then
+// on (not before); the request is on their list of pending approvals.
+func TestEscalationApproversDecideOnceEscalated(t *testing.T) {
+	f := newLC(t)
+	policy := f.newPolicy(func(p *entitled.AssignmentPolicy) {
+		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true, Stages: []entitled.ApprovalStage{{
+			PrimaryApprovers:         []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.approver.ID}},
+			IsEscalationEnabled:      true,
+			DurationBeforeEscalation: 2 * 3600e9,
+			EscalationApprovers:      []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.manager.ID}},
+		}}}
+	})
+	r := f.mustAdd(entitled.RequestUserAdd, policy, f.alice)
+	esc := f.noticeOf(r.ID, entitled.NoticeApprovalEscalated)
+	if !esc.RunAt.Equal(f.now.Add(2 * 3600e9)) {
+		t.Errorf("escalation notice due %s, want two hours after the stage started", esc.RunAt)
+	}
+	stages, err := f.s.ApprovalStages(f.sys, r.ID)
+	f.must(err)
+	if err := f.s.DecideApprovalStage(f.as(f.manager), r.ID, stages[0].ID, entitled.ReviewApprove, "early"); entitled.ErrorKind(err) != entitled.KindForbidden {
+		t.Fatalf("the escalation approver decided before the escalation: %v", err)
+	}
+	if page, err := f.s.Requests(f.as(f.manager), entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover}); err != nil || len(page.Items) != 0 {
+		t.Errorf("before the escalation the manager's approvals list %d requests (%v)", len(page.Items), err)
+	}
+
+	f.now = f.now.Add(2 * 3600e9)
+	facts, err := f.s.NoticeFacts(f.sys, esc)
+	f.must(err)
+	if got := recipientIDs(facts); len(got) != 1 || got[0] != f.manager.ID {
+		t.Errorf("escalation told %v, want the escalation approver", got)
+	}
+	if page, err := f.s.Requests(f.as(f.manager), entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover}); err != nil ||
+		len(page.Items) != 1 || page.Items[0].ID != r.ID {
+		t.Errorf("after the escalation the manager's approvals list %v (%v), want the request", page.Items, err)
+	}
+	f.must(f.s.DecideApprovalStage(f.as(f.manager), r.ID, stages[0].ID, entitled.ReviewApprove, "escalated to me"))
+	if got := f.request(r.ID).State; got != entitled.StateDelivering {
+		t.Errorf("state after the escalation approver's approval: %s", got)
+	}
+}

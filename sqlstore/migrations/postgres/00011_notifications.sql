@@ -22,5 +22,10 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_created ON notifications(created_at);
 CREATE INDEX notifications_request ON notifications(request_id);
 
+-- When a stage went in progress: its escalation approvers may decide once
+-- it has waited durationBeforeEscalation (ApprovalStage.Escalated).
+ALTER TABLE approval_stages ADD COLUMN started_at TEXT;
+
 -- +goose Down
+ALTER TABLE approval_stages DROP COLUMN started_at;
 DROP TABLE notifications;
