@@ -134,3 +134,53 @@ func removeAccess(t *testing.T, w *world, user string) {
 		w.admin.waitState(r.Str("id"), 20*time.Second, "delivered")
 	}
 }
+
+// TestEscalationAndRemindersThroughSMTP: with short durations, the
+// approver is reminded halfway to the automatic denial, the escalation
+// approver is told after durationBeforeEscalation and may then decide, and
+// a stage nobody decides denies the request and tells the requester.
+func TestEscalationAndRemindersThroughSMTP(t *testing.T) {
+	mp := mailpittest.Start(t)
+	w := newWorld(t, []string{"--smtp", mp.URL("none", "", ""), "--base-url", "https://entitled.example.org"},
+		[]string{"alice", "bob", "carol", "dave"}, "")
+	single := func(id string) []any {
+		return []any{map[string]any{"@odata.type": "#microsoft.graph.singleUser", "userId": id}}
+	}
+	policy := w.admin.must(201, "POST", em+"/assignmentPolicies", map[string]any{
+		"displayName": "Escalating", "description": "Escalates fast", "allowedTargetScope": "allMemberUsers",
+		"accessPackage":     map[string]any{"id": w.pkg},
+		"requestorSettings": map[string]any{"enableTargetsToSelfAddAccess": true},
+		"requestApprovalSettings": map[string]any{"isApprovalRequiredForAdd": true, "stages": []any{map[string]any{
+			"durationBeforeAutomaticDenial": "PT8S", "isEscalationEnabled": true, "durationBeforeEscalation": "PT3S",
+			"primaryApprovers": single(w.users["bob"]), "escalationApprovers": single(w.users["carol"])}}},
+		"expiration": map[string]any{"type": "noExpiration"},
+	}).Str("id")
+	submit := func(user string) string {
+		return w.clients[user].must(201, "POST", em+"/assignmentRequests", map[string]any{
+			"requestType": "UserAdd", "justification": "month end",
+			"assignment": map[string]any{"accessPackageId": w.pkg, "assignmentPolicyId": policy}}).Str("id")
+	}
+
+	// alice's request: nobody decides; bob is asked and reminded, carol is
+	// told of the escalation, then the request is denied automatically.
+	a := submit("alice")
+	waitMail(t, mp, "bob@example.com", "Approval needed: Alice requests CRM access")
+	waitMail(t, mp, "carol@example.com", "Escalated to you: Alice requests CRM access")
+	waitMail(t, mp, "bob@example.com", "Reminder: Alice's request for CRM access waits for you")
+	w.admin.waitState(a, 20*time.Second, "denied")
+	waitMail(t, mp, "alice@example.com", "Denied: CRM access")
+
+	// dave's request: carol decides once it has escalated.
+	d := submit("dave")
+	esc := waitMail(t, mp, "carol@example.com", "Escalated to you: Dave requests CRM access")
+	if !strings.Contains(esc.Text, "did not decide in time") || !strings.Contains(esc.Text, "https://entitled.example.org/approvals") {
+		t.Errorf("escalation message:\n%s", esc.Text)
+	}
+	stages := w.clients["carol"].must(200, "GET", em+"/accessPackageAssignmentApprovals/"+d+"/stages", nil).Values()
+	if len(stages) != 1 || stages[0]["assignedToMe"] != true {
+		t.Fatalf("the escalated stage is not assigned to the escalation approver: %v", stages)
+	}
+	w.clients["carol"].must(204, "PATCH", em+"/accessPackageAssignmentApprovals/"+d+"/stages/"+stages[0]["id"].(string),
+		map[string]any{"reviewResult": "Approve", "justification": "escalated to me"})
+	waitMail(t, mp, "dave@example.com", "Approved: CRM access")
+}
