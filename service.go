@@ -226,6 +226,7 @@ type Services struct {
 	// ServicePrincipals registers applications that call the API with
 	// their own access tokens; nil when the store has none.
 	ServicePrincipals ServicePrincipalService
+	Notifications     NotificationService
 }
 
 // JobKind names a background job.
@@ -239,6 +240,7 @@ const (
 	JobStart           JobKind = "start"            // start a scheduled request
 	JobApprovalTimeout JobKind = "approval_timeout" // deny a stage nobody decided in time
 	JobWakeSystem      JobKind = "wake_system"      // run the waiting deliveries of a resumed system now
+	JobNotify          JobKind = "notify"           // tell people about a NoticeEvent
 )
 
 // Job is a unit of background work for the queue.
@@ -256,6 +258,9 @@ type Job struct {
 	// (all with this Group) to one system as one job: the requests a batch
 	// of submissions started together (JobDeliver only).
 	Group string
+	// Notice is what a JobNotify job tells (its RequestID, StageID and
+	// AssignmentID are the notice's).
+	Notice *Notice
 	// RunAt is when the job becomes due (zero: now).
 	RunAt time.Time
 	// Retry is the connected system's policy (JobDeliver only).

@@ -56,6 +56,14 @@ type ApprovalTimeoutArgs struct {
 // Kind is the River job kind.
 func (ApprovalTimeoutArgs) Kind() string { return string(entitled.JobApprovalTimeout) }
 
+// NotifyArgs are the River args of a JobNotify job: the notice to tell.
+type NotifyArgs struct {
+	Notice entitled.Notice `json:"notice"`
+}
+
+// Kind is the River job kind.
+func (NotifyArgs) Kind() string { return string(entitled.JobNotify) }
+
 // attemptLimit is the attempt after which a transient error is final.
 func (a DeliverArgs) attemptLimit(riverMax int) int {
 	if a.MaxAttempts > 0 {

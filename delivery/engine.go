@@ -34,6 +34,11 @@ const (
 	DefaultRescueAfter     = time.Minute
 )
 
+// Notifier works notices (notify.Notifier does).
+type Notifier interface {
+	Notify(ctx context.Context, n entitled.Notice) error
+}
+
 // otherMaxAttempts is how often an expire, start or approval time-out job is
 // tried; they fail only when the database does.
 const otherMaxAttempts = 25
@@ -66,6 +71,8 @@ type Config struct {
 	JobTimeout time.Duration
 	// Registerer receives the engine's metrics; nil for none.
 	Registerer prometheus.Registerer
+	// Notifier works notify jobs; nil drops them (logged).
+	Notifier Notifier
 	// StateCounts counts requests by state for the entitled_requests gauge;
 	// nil for none.
 	StateCounts func(ctx context.Context) (map[entitled.RequestState]int, error)
@@ -146,6 +153,15 @@ func New(cfg Config) (*Engine, error) {
 		return e.other(ctx, j.JobRow.Kind, j.Args.StageID, func() error {
 			return cfg.Engine.TimeOutApprovalStage(ctx, j.Args.RequestID, j.Args.StageID)
 		})
+	}))
+
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[NotifyArgs]) error {
+		n := j.Args.Notice
+		if cfg.Notifier == nil {
+			e.log.Warn("notice dropped: no notifier configured", "notice", n.ID, "event", n.Event)
+			return nil
+		}
+		return e.other(ctx, j.JobRow.Kind, n.ID, func() error { return cfg.Notifier.Notify(ctx, n) })
 	}))
 
 	driver, err := Driver(cfg.Dialect, cfg.DB)
@@ -266,6 +282,11 @@ func insertParams(g deliverGroup) (river.InsertManyParams, error) {
 		args = ApprovalTimeoutArgs{RequestID: j.RequestID, StageID: j.StageID}
 	case entitled.JobWakeSystem:
 		args = WakeSystemArgs{SystemID: j.SystemID}
+	case entitled.JobNotify:
+		if j.Notice == nil {
+			return river.InsertManyParams{}, fmt.Errorf("delivery: notify job without a notice")
+		}
+		args = NotifyArgs{Notice: *j.Notice}
 	default:
 		return river.InsertManyParams{}, fmt.Errorf("delivery: unknown job kind %q", j.Kind)
 	}

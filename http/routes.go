@@ -17,5 +17,6 @@ func (s *Server) register() {
 	s.registerSystems()
 	s.registerDeliveries()
 	s.registerTokens()
+	s.registerNotifications()
 	s.registerBatch()
 }

@@ -29,7 +29,7 @@ import (
 // writes them and Import expects them.
 var ExportTables = []string{"users", "groups", "group_members", "group_owners", "role_assignments", "tokens", "systems", "catalogs",
 	"system_catalogs", "resources", "resource_roles", "resource_requests", "access_packages", "resource_role_scopes", "policies",
-	"assignments", "assignment_requests", "approval_stages", "deliveries", "audit_events"}
+	"assignments", "assignment_requests", "approval_stages", "deliveries", "audit_events", "notifications"}
 
 // NotExported are entitled's tables an export leaves out on purpose: web
 // sign-in links and sessions, short-lived secrets of one installation
