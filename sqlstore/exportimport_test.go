@@ -84,6 +84,10 @@ func populate(t *testing.T, f *lc) {
 	f.deliverAll(ok)
 	f.wantState(rm.ID, entitled.StateDelivered)
 
+	f.exec(`INSERT INTO oidc_subjects (issuer, subject, user_id, created_at) VALUES (?,?,?,?)`,
+		"https://idp.example.org", "sub-carol", carol.ID, fmtTime(f.now))
+	app := f.user("app@example.com")
+	f.exec(`INSERT INTO service_principals (id, app_id, created_at) VALUES (?,?,?)`, app.ID, "client-app", fmtTime(f.now))
 	_, _, err = f.s.IssueToken(f.sys, f.admin.ID, time.Hour)
 	mustOK(t, err)
 	mustOK(t, f.s.CreateResourceRequest(f.sys, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd,
