@@ -101,11 +101,17 @@ func (s *Store) approvers(ctx context.Context, t *tx, p *entitled.AssignmentPoli
 	if idx < 0 || idx >= len(stages) {
 		return map[string]bool{}, nil
 	}
-	ids, err := s.resolveSubjects(ctx, t, stages[idx].PrimaryApprovers, targetID)
+	return s.resolveWithFallback(ctx, t, stages[idx].PrimaryApprovers, stages[idx].FallbackPrimaryApprovers, targetID)
+}
+
+// resolveWithFallback resolves the subject sets of a stage's approvers,
+// or, when they name nobody, its fallback sets.
+func (s *Store) resolveWithFallback(ctx context.Context, t *tx, sets, fallback []entitled.SubjectSet, targetID string) (map[string]bool, error) {
+	ids, err := s.resolveSubjects(ctx, t, sets, targetID)
 	if err != nil || len(ids) > 0 {
 		return ids, err
 	}
-	return s.resolveSubjects(ctx, t, stages[idx].FallbackPrimaryApprovers, targetID)
+	return s.resolveSubjects(ctx, t, fallback, targetID)
 }
 
 // deciders returns the user ids who may decide a stage of a request for

@@ -50,7 +50,7 @@ func (s *Store) NoticeFacts(ctx context.Context, n entitled.Notice) (*entitled.N
 		packageID, catalogID, targetID := "", "", ""
 		if n.RequestID != "" {
 			q, err := s.loadRequest(ctx, t, n.RequestID)
-			if errors.Is(err, sql.ErrNoRows) {
+			if entitled.ErrorKind(err) == entitled.KindNotFound {
 				return errStaleNotice(n, "the request is gone")
 			} else if err != nil {
 				return err
@@ -63,7 +63,7 @@ func (s *Store) NoticeFacts(ctx context.Context, n entitled.Notice) (*entitled.N
 		}
 		if n.AssignmentID != "" {
 			a, err := s.loadAssignment(ctx, t, n.AssignmentID)
-			if errors.Is(err, sql.ErrNoRows) || entitled.ErrorKind(err) == entitled.KindNotFound {
+			if entitled.ErrorKind(err) == entitled.KindNotFound {
 				return errStaleNotice(n, "the assignment is gone")
 			} else if err != nil {
 				return err
@@ -102,18 +102,8 @@ func (s *Store) NoticeFacts(ctx context.Context, n entitled.Notice) (*entitled.N
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			u, err := s.loadUser(ctx, t, id)
-			if errors.Is(err, sql.ErrNoRows) || entitled.ErrorKind(err) == entitled.KindNotFound {
-				continue
-			} else if err != nil {
-				return err
-			}
-			if u.AccountEnabled {
-				f.Recipients = append(f.Recipients, *u)
-			}
-		}
-		return nil
+		f.Recipients, err = s.enabledUsers(ctx, t, ids)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -125,7 +115,7 @@ func (s *Store) NoticeFacts(ctx context.Context, n entitled.Notice) (*entitled.N
 func (s *Store) noticeNames(ctx context.Context, t *tx, f *entitled.NoticeFacts, packageID, catalogID, targetID string) error {
 	if p, err := s.loadPackage(ctx, t, packageID); err == nil {
 		f.PackageName = p.DisplayName
-	} else if !errors.Is(err, sql.ErrNoRows) && entitled.ErrorKind(err) != entitled.KindNotFound {
+	} else if ignoreNotFound(err) != nil {
 		return err
 	}
 	var name sql.NullString
@@ -144,7 +134,7 @@ func (s *Store) noticeNames(ctx context.Context, t *tx, f *entitled.NoticeFacts,
 		u, err := s.loadUser(ctx, t, p.id)
 		if err == nil {
 			*p.into = *u
-		} else if !errors.Is(err, sql.ErrNoRows) && entitled.ErrorKind(err) != entitled.KindNotFound {
+		} else if ignoreNotFound(err) != nil {
 			return err
 		}
 	}
@@ -172,7 +162,7 @@ func (s *Store) noticeRecipients(ctx context.Context, t *tx, f *entitled.NoticeF
 		}
 		p, err := s.loadPolicy(ctx, t, f.Request.AssignmentPolicyID)
 		if err != nil {
-			return nil, ignoreNotFoundErr(err)
+			return nil, ignoreNotFound(err)
 		}
 		var set map[string]bool
 		if f.Notice.Event.Audience() == entitled.AudienceApprovers {
@@ -191,11 +181,14 @@ func (s *Store) noticeRecipients(ctx context.Context, t *tx, f *entitled.NoticeF
 			}
 		}
 	case entitled.AudienceManagers:
-		for _, roles := range [][]string{{entitled.RoleAccessPackageManager, entitled.RoleAccessPackageAssignmentManager},
+		for _, roles := range [][]any{{entitled.RoleAccessPackageManager, entitled.RoleAccessPackageAssignmentManager},
 			{entitled.RoleCatalogOwner}} {
-			found, err := idList(ctx, t, `SELECT principal_id FROM role_assignments WHERE app_scope_id = ?
-				AND role_definition_id IN (?, ?) ORDER BY principal_id`, append([]any{entitled.CatalogScope(catalogID)},
-				pad2(roles)...)...)
+			cond, args, err := s.db.idIn("role_definition_id", roles)
+			if err != nil {
+				return nil, err
+			}
+			found, err := idList(ctx, t, `SELECT principal_id FROM role_assignments WHERE app_scope_id = ? AND `+cond+`
+				ORDER BY principal_id`, append([]any{entitled.CatalogScope(catalogID)}, args...)...)
 			if err != nil {
 				return nil, err
 			}
@@ -210,15 +203,6 @@ func (s *Store) noticeRecipients(ctx context.Context, t *tx, f *entitled.NoticeF
 	return ids, nil
 }
 
-// pad2 returns two role ids for an IN (?, ?) (the second repeats the first
-// when only one is given).
-func pad2(roles []string) []any {
-	if len(roles) == 1 {
-		return []any{roles[0], roles[0]}
-	}
-	return []any{roles[0], roles[1]}
-}
-
 // escalationApprovers returns the user ids who may decide stage idx once it
 // has escalated: its escalation approvers, or their fallback.
 func (s *Store) escalationApprovers(ctx context.Context, t *tx, p *entitled.AssignmentPolicy, idx int, targetID string) (map[string]bool, error) {
@@ -226,18 +210,7 @@ func (s *Store) escalationApprovers(ctx context.Context, t *tx, p *entitled.Assi
 	if idx < 0 || idx >= len(stages) {
 		return map[string]bool{}, nil
 	}
-	ids, err := s.resolveSubjects(ctx, t, stages[idx].EscalationApprovers, targetID)
-	if err != nil || len(ids) > 0 {
-		return ids, err
-	}
-	return s.resolveSubjects(ctx, t, stages[idx].FallbackEscalationApprovers, targetID)
-}
-
-func ignoreNotFoundErr(err error) error {
-	if errors.Is(err, sql.ErrNoRows) || entitled.ErrorKind(err) == entitled.KindNotFound {
-		return nil
-	}
-	return err
+	return s.resolveWithFallback(ctx, t, stages[idx].EscalationApprovers, stages[idx].FallbackEscalationApprovers, targetID)
 }
 
 const notificationCols = `id, notice_id, event, request_id, recipient_id, recipient_address, language, subject, status, error,
@@ -324,6 +297,45 @@ func (s *Store) Notifications(ctx context.Context, opt entitled.ListOptions) (en
 			}
 			return *m, nil
 		}, func(m entitled.Notification) string { return m.ID })
+}
+
+// enabledUsers loads the users of ids that exist and may sign in, in the
+// order of ids, in one query.
+func (s *Store) enabledUsers(ctx context.Context, t *tx, ids []string) ([]entitled.User, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	cond, args, err := s.db.idIn("id", args)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.query(ctx, `SELECT `+userCols+` FROM users WHERE account_enabled = ? AND `+cond, append([]any{boolInt(true)}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := map[string]entitled.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		byID[u.ID] = *u
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]entitled.User, 0, len(byID))
+	for _, id := range ids {
+		if u, ok := byID[id]; ok {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 // sortedKeys returns the keys of a set in order.
