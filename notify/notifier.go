@@ -85,47 +85,59 @@ func (n *Notifier) tell(ctx context.Context, f *entitled.NoticeFacts, to entitle
 	if err != nil {
 		return err
 	}
-	rec, err := n.Store.RecordNotification(ctx, &entitled.Notification{NoticeID: f.Notice.ID, Event: f.Notice.Event,
-		RequestID: f.Request.ID, RecipientID: to.ID, RecipientAddress: to.Mail, Language: lang, Subject: msg.Subject,
-		Status: entitled.NotificationQueued})
-	if err != nil {
-		return err
-	}
-	if rec.Status != entitled.NotificationQueued {
-		return nil // done on an earlier attempt
-	}
-	status, errText := entitled.NotificationSent, ""
-	var retry error
+	// Without a mail server, or an address, the outcome is known before
+	// any attempt: the message is recorded with it in one write.
+	status, errText := entitled.NotificationQueued, ""
 	switch {
 	case to.Mail == "":
 		status, errText = entitled.NotificationFailed, "the recipient has no mail address"
 	case n.Sender == nil:
 		status = entitled.NotificationRecorded
-	default:
-		err := n.Sender.Send(ctx, mail.Message{ID: MessageID(f.Notice.ID, to.ID, n.BaseURL),
-			To: []mail.Address{{Name: name(to), Addr: to.Mail}}, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML,
-			Headers: map[string]string{"X-Entitled-Event": string(f.Notice.Event)}})
-		if err != nil {
-			errText = err.Error()
-			status = entitled.NotificationFailed
-			if entitled.ClassOf(err) == entitled.Transient {
-				status, retry = entitled.NotificationQueued, err
-			}
+	}
+	m := &entitled.Notification{NoticeID: f.Notice.ID, Event: f.Notice.Event, RequestID: f.Request.ID, RecipientID: to.ID,
+		RecipientAddress: to.Mail, Language: lang, Subject: msg.Subject, Status: status, Error: errText}
+	if status != entitled.NotificationQueued {
+		m.Attempts = 1
+	}
+	rec, created, err := n.Store.RecordNotification(ctx, m)
+	if err != nil {
+		return err
+	}
+	if created && status != entitled.NotificationQueued {
+		n.count(f, status, errText, to)
+	}
+	if rec.Status != entitled.NotificationQueued || status != entitled.NotificationQueued {
+		return nil // recorded now with its outcome, or done on an earlier attempt
+	}
+	status = entitled.NotificationSent
+	var retry error
+	if err := n.Sender.Send(ctx, mail.Message{ID: MessageID(f.Notice.ID, to.ID, n.BaseURL),
+		To: []mail.Address{{Name: name(to), Addr: to.Mail}}, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML,
+		Headers: map[string]string{"X-Entitled-Event": string(f.Notice.Event)}}); err != nil {
+		errText = err.Error()
+		status = entitled.NotificationFailed
+		if entitled.ClassOf(err) == entitled.Transient {
+			status, retry = entitled.NotificationQueued, err
 		}
 	}
 	if err := n.Store.MarkNotification(ctx, rec.ID, status, errText); err != nil {
 		return err
 	}
-	outcome := status
 	if retry != nil {
-		outcome = "retry"
+		n.count(f, "retry", errText, to)
+	} else {
+		n.count(f, status, errText, to)
 	}
+	return retry
+}
+
+// count counts one outcome and logs a message that was not sent.
+func (n *Notifier) count(f *entitled.NoticeFacts, outcome, errText string, to entitled.User) {
 	n.sent.WithLabelValues(string(f.Notice.Event), outcome).Inc()
 	if errText != "" {
 		n.log().Warn("notification not sent", "event", f.Notice.Event, "recipient", to.UserPrincipalName,
-			"request", f.Request.ID, "status", status, "error", errText)
+			"request", f.Request.ID, "status", outcome, "error", errText)
 	}
-	return retry
 }
 
 func (n *Notifier) log() *slog.Logger {

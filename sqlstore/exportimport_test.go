@@ -69,7 +69,7 @@ func populate(t *testing.T, f *lc) {
 				DurationBeforeAutomaticDenial: 24 * time.Hour}}}
 	})
 	pending := f.mustAdd(entitled.RequestUserAdd, approval, f.reader)
-	sent, err := f.s.RecordNotification(f.sys, &entitled.Notification{NoticeID: newID(), Event: entitled.NoticeApprovalPending,
+	sent, _, err := f.s.RecordNotification(f.sys, &entitled.Notification{NoticeID: newID(), Event: entitled.NoticeApprovalPending,
 		RequestID: pending.ID, RecipientID: f.approver.ID, RecipientAddress: f.approver.Mail, Language: "en",
 		Subject: "Approval needed", Status: entitled.NotificationQueued})
 	mustOK(t, err)

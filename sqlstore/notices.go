@@ -230,24 +230,27 @@ func scanNotification(r scanner) (*entitled.Notification, error) {
 
 // RecordNotification stores a message before it is sent, or returns the
 // one already stored under its id.
-func (s *Store) RecordNotification(ctx context.Context, m *entitled.Notification) (*entitled.Notification, error) {
+func (s *Store) RecordNotification(ctx context.Context, m *entitled.Notification) (*entitled.Notification, bool, error) {
 	if m.NoticeID == "" || m.RecipientID == "" {
-		return nil, entitled.Invalidf("a notification needs a notice and a recipient")
+		return nil, false, entitled.Invalidf("a notification needs a notice and a recipient")
 	}
 	var out *entitled.Notification
+	created := false
 	err := s.inUnlockedTx(ctx, func(t *tx) error {
 		now := fmtTime(t.now())
-		if _, err := t.exec(ctx, `INSERT INTO notifications (`+notificationCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-			ON CONFLICT (notice_id, recipient_id) DO NOTHING`, newID(), m.NoticeID, string(m.Event), m.RequestID, m.RecipientID, m.RecipientAddress,
-			m.Language, m.Subject, m.Status, m.Error, 0, now, now); err != nil {
+		res, err := t.exec(ctx, `INSERT INTO notifications (`+notificationCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+			ON CONFLICT (notice_id, recipient_id) DO NOTHING`, newID(), m.NoticeID, string(m.Event), m.RequestID, m.RecipientID,
+			m.RecipientAddress, m.Language, m.Subject, m.Status, m.Error, m.Attempts, now, now)
+		if err != nil {
 			return fmt.Errorf("record notification: %w", err)
 		}
-		var err error
+		n, _ := res.RowsAffected()
+		created = n == 1
 		out, err = scanNotification(t.queryRow(ctx, `SELECT `+notificationCols+` FROM notifications
 			WHERE notice_id = ? AND recipient_id = ?`, m.NoticeID, m.RecipientID))
 		return err
 	})
-	return out, err
+	return out, created, err
 }
 
 // MarkNotification records the outcome of one attempt to send a message.

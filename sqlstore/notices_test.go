@@ -92,10 +92,16 @@ func TestNoticeRecipients(t *testing.T) {
 	// The outbox keeps one row per notice and recipient, for administrators.
 	m := &entitled.Notification{NoticeID: ask.Notice.ID, Event: ask.Notice.Event, RequestID: r.ID, RecipientID: f.bob.ID,
 		Subject: "Approval needed", Status: entitled.NotificationQueued}
-	first, err := f.s.RecordNotification(f.sys, m)
+	first, created, err := f.s.RecordNotification(f.sys, m)
+	if !created {
+		t.Error("a new message was not reported as created")
+	}
 	f.must(err)
 	f.must(f.s.MarkNotification(f.sys, first.ID, entitled.NotificationSent, ""))
-	again, err := f.s.RecordNotification(f.sys, m)
+	again, created, err := f.s.RecordNotification(f.sys, m)
+	if created {
+		t.Error("recording a message twice created it twice")
+	}
 	f.must(err)
 	if again.ID != first.ID || again.Status != entitled.NotificationSent || again.Attempts != 1 {
 		t.Errorf("recording the same message again: %+v; want the sent row", again)
