@@ -9,7 +9,7 @@
 //	loc := i18n.For(user.PreferredLanguage, r.Header.Get("Accept-Language"))
 //	loc.T("requests.count", i18n.N(3))                 // "3 requests" / "3 demandes"
 //	loc.T("request.title", i18n.V("Package", "CRM"))   // "Request for CRM"
-//	loc.DateTime(t)                                    // "Dec 6, 2026 2:05 PM UTC" / "6 déc. 2026 14:05 UTC"
+//	loc.DateTime(t)                                    // "6 Dec 2026 14:05 UTC" / "6 déc. 2026 14:05 UTC"
 //
 // English is the fallback: for a reader whose preferences match no
 // supported language, and for a key a translation lacks (the catalogue

@@ -108,10 +108,10 @@ func TestDateTime(t *testing.T) {
 		loc  *Localizer
 		want string
 	}{
-		{For("en"), "Dec 6, 2026 2:05 PM UTC"},
+		{For("en"), "6 Dec 2026 14:05 UTC"},
 		{For("fr"), "6 déc. 2026 14:05 UTC"},
 		{For("fr").In(paris), "6 déc. 2026 15:05 CET"},
-		{For("en").In(paris), "Dec 6, 2026 3:05 PM CET"},
+		{For("en").In(paris), "6 Dec 2026 15:05 CET"},
 	} {
 		if got := tc.loc.DateTime(at); got != tc.want {
 			t.Errorf("%s in %s: %q, want %q", tc.loc.Lang(), tc.loc.Zone(), got, tc.want)

@@ -10,7 +10,7 @@ var monthKeys = [12]string{"time.month.jan", "time.month.feb", "time.month.mar",
 	"time.month.jul", "time.month.aug", "time.month.sep", "time.month.oct", "time.month.nov", "time.month.dec"}
 
 // Date shows the day of t in the localizer's language and time zone:
-// "Dec 6, 2026" / "6 déc. 2026". The zero time is "".
+// "6 Dec 2026" / "6 déc. 2026". The zero time is "".
 func (l *Localizer) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -20,7 +20,7 @@ func (l *Localizer) Date(t time.Time) string {
 }
 
 // DateTime shows t to the minute in the localizer's language and time zone,
-// with the zone's name: "Dec 6, 2026 2:05 PM UTC" / "6 déc. 2026 14:05 UTC".
+// with the zone's name: "6 Dec 2026 14:05 UTC" / "6 déc. 2026 14:05 UTC".
 // The zero time is "".
 func (l *Localizer) DateTime(t time.Time) string {
 	if t.IsZero() {
