@@ -102,7 +102,7 @@ func (s *Server) decodeError(err error) error {
 	case errors.As(err, &mbe), errors.Is(err, errBodyTooLarge):
 		return s.tooLarge()
 	case errors.Is(err, io.EOF):
-		return entitled.Invalidf(emptyBodyMessage)
+		return entitled.Invalidf(emptyBodyMessage).WithKey("api.emptyBody")
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return entitled.Invalidf("malformed JSON: the body ends before the JSON value is complete").WithKey("api.truncatedJSON")
 	case errors.As(err, &syn):
