@@ -82,4 +82,3 @@ func TestServiceErrorsInReaderLanguage(t *testing.T) {
 	req.Header.Set("Accept-Language", "fr")
 	bob.do(req).see(t, 400, "exige une justification")
 }
-
