@@ -37,6 +37,7 @@ to re-run (grants and revokes are idempotent, nothing is lost).`,
 	}
 	f := cmd.Flags()
 	f.String("addr", envOr("ENTITLED_ADDR", "127.0.0.1:8080"), "listen address (env ENTITLED_ADDR)")
+	f.String("time-zone", envOr("ENTITLED_TIME_ZONE", "UTC"), "IANA time zone the web UI shows times in, with its name, such as Europe/Paris (env ENTITLED_TIME_ZONE)")
 	f.String("base-url", envOr("ENTITLED_BASE_URL", ""), "address clients reach entitled at, such as https://entitled.example.com; links in answers (nextLink, Location, @odata.context) and printed sign-in links use it, never the request's Host (default: http:// and the listen address; env ENTITLED_BASE_URL)")
 	f.Duration("reprocess-window", entitled.DefaultReprocessWindow, "how long after completion a failed request may be reprocessed")
 	f.Bool("demo", false, "seed a small demo (users, catalog, packages, policies) on first run and print how to use it")
@@ -76,6 +77,11 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	logFormat, _ := f.GetString("log-format")
 	logLevel, _ := f.GetString("log-level")
 	baseURL, _ := f.GetString("base-url")
+	tzName, _ := f.GetString("time-zone")
+	zone, err := time.LoadLocation(tzName)
+	if err != nil {
+		return fmt.Errorf("--time-zone %q: use an IANA time zone such as UTC or Europe/Paris (%v)", tzName, err)
+	}
 	if baseURL != "" {
 		var err error
 		if baseURL, err = parseBaseURL("--base-url", baseURL); err != nil {
@@ -131,7 +137,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		Health:   func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
 		BaseURL:  base,
 	})
-	web := ui.New(ui.Config{Services: a.store.Services(), Sessions: a.store, Connectors: a.store.Connectors(), Logger: logger})
+	web := ui.New(ui.Config{Services: a.store.Services(), Sessions: a.store, Connectors: a.store.Connectors(), Logger: logger, TimeZone: zone})
 	srv := &nethttp.Server{Handler: ui.Mux(api, web), ReadHeaderTimeout: 10 * time.Second}
 
 	if err := a.engine.Start(ctx); err != nil {
