@@ -12,14 +12,15 @@ import (
 // Approvals: the stages of a request's approval, who approves each, and
 // their decisions (the rules: entitled.StageReview.Decide, entitled.CheckNotOwnRequest).
 
-const stageCols = `id, request_id, idx, display_name, status, review_result, justification, reviewed_by, reviewed_at, due_at`
+const stageCols = `id, request_id, idx, display_name, status, review_result, justification, reviewed_by, reviewed_at, due_at,
+	started_at`
 
 func scanStage(r scanner) (*entitled.ApprovalStageRecord, error) {
 	var st entitled.ApprovalStageRecord
 	var by string
-	var reviewed, due sql.NullString
+	var reviewed, due, started sql.NullString
 	if err := r.Scan(&st.ID, &st.RequestID, &st.Index, &st.DisplayName, &st.Status, &st.ReviewResult, &st.Justification,
-		&by, &reviewed, &due); err != nil {
+		&by, &reviewed, &due, &started); err != nil {
 		return nil, err
 	}
 	if by != "" {
@@ -30,6 +31,7 @@ func scanStage(r scanner) (*entitled.ApprovalStageRecord, error) {
 	}
 	st.ReviewedDateTime = parseTimePtr(reviewed)
 	st.DueDateTime = parseTimePtr(due)
+	st.StartedDateTime = parseTimePtr(started)
 	return &st, nil
 }
 
@@ -84,8 +86,11 @@ func (s *Store) startStage(ctx context.Context, t *tx, q *reqRow, p *entitled.As
 			return err
 		}
 	}
-	_, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, due_at = ? WHERE id = ?`, entitled.StageInProgress, due, stageID)
-	return err
+	if _, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, due_at = ?, started_at = ? WHERE id = ?`,
+		entitled.StageInProgress, due, fmtTime(t.now()), stageID); err != nil {
+		return err
+	}
+	return s.queueNotices(ctx, t, entitled.StageNotices(q.ID, stageID, p.RequestApprovalSettings.Stages[idx], t.now()))
 }
 
 // approvers returns the user ids who may decide stage idx of a request for
@@ -96,11 +101,37 @@ func (s *Store) approvers(ctx context.Context, t *tx, p *entitled.AssignmentPoli
 	if idx < 0 || idx >= len(stages) {
 		return map[string]bool{}, nil
 	}
-	ids, err := s.resolveSubjects(ctx, t, stages[idx].PrimaryApprovers, targetID)
+	return s.resolveWithFallback(ctx, t, stages[idx].PrimaryApprovers, stages[idx].FallbackPrimaryApprovers, targetID)
+}
+
+// resolveWithFallback resolves the subject sets of a stage's approvers,
+// or, when they name nobody, its fallback sets.
+func (s *Store) resolveWithFallback(ctx context.Context, t *tx, sets, fallback []entitled.SubjectSet, targetID string) (map[string]bool, error) {
+	ids, err := s.resolveSubjects(ctx, t, sets, targetID)
 	if err != nil || len(ids) > 0 {
 		return ids, err
 	}
-	return s.resolveSubjects(ctx, t, stages[idx].FallbackPrimaryApprovers, targetID)
+	return s.resolveSubjects(ctx, t, fallback, targetID)
+}
+
+// deciders returns the user ids who may decide a stage of a request for
+// target now: its approvers and, once it has escalated
+// (entitled.ApprovalStage.Escalated), its escalation approvers.
+func (s *Store) deciders(ctx context.Context, t *tx, p *entitled.AssignmentPolicy, st *entitled.ApprovalStageRecord, targetID string) (map[string]bool, error) {
+	ids, err := s.approvers(ctx, t, p, st.Index, targetID)
+	stages := p.RequestApprovalSettings.Stages
+	if err != nil || st.Index >= len(stages) || st.Status != entitled.StageInProgress ||
+		!stages[st.Index].Escalated(st.StartedDateTime, t.now()) {
+		return ids, err
+	}
+	more, err := s.escalationApprovers(ctx, t, p, st.Index, targetID)
+	if err != nil {
+		return nil, err
+	}
+	for id := range more {
+		ids[id] = true
+	}
+	return ids, nil
 }
 
 // resolveSubjects turns subject sets into user ids, now.
@@ -161,8 +192,8 @@ func (s *Store) isApproverOf(ctx context.Context, t *tx, userID string, q *reqRo
 	if err != nil {
 		return false, nil
 	}
-	for _, st := range stages {
-		ids, err := s.approvers(ctx, t, p, st.Index, q.TargetID)
+	for i := range stages {
+		ids, err := s.deciders(ctx, t, p, &stages[i], q.TargetID)
 		if err != nil {
 			return false, err
 		}
@@ -212,7 +243,7 @@ func (s *Store) markAssignedToMe(ctx context.Context, t *tx, a *entitled.Actor, 
 		if err != nil {
 			return nil
 		}
-		ids, err := s.approvers(ctx, t, p, stages[i].Index, q.TargetID)
+		ids, err := s.deciders(ctx, t, p, &stages[i], q.TargetID)
 		if err != nil {
 			return err
 		}
@@ -264,7 +295,7 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 		if err != nil {
 			return err
 		}
-		ids, err := s.approvers(ctx, t, p, st.Index, q.TargetID)
+		ids, err := s.deciders(ctx, t, p, st, q.TargetID)
 		if err != nil {
 			return err
 		}

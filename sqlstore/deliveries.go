@@ -155,8 +155,10 @@ func (s *Store) Deliveries(ctx context.Context, requestID string) ([]entitled.De
 		if !ok {
 			return entitled.NotFoundf("assignment request %q was not found", requestID)
 		}
-		out, err = s.queryDeliveries(ctx, t, `d.request_id = ?`, requestID)
-		return err
+		if out, err = s.queryDeliveries(ctx, t, `d.request_id = ?`, requestID); err != nil {
+			return err
+		}
+		return s.markWaiting(ctx, t, out)
 	})
 	return out, err
 }

@@ -39,6 +39,7 @@ func (s *Store) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs []any
 		return err
 	}
 	var jobs []entitled.Job
+	var notices []entitled.Notice
 	var schedules []any // id, schedule per row
 	for rows.Next() {
 		as, raw, err := scanAssignment(rows)
@@ -54,6 +55,7 @@ func (s *Store) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs []any
 		j.ExpireJobAt = fmtTime(*end)
 		schedules = append(schedules, as.ID, j.encode())
 		jobs = append(jobs, entitled.Job{Kind: entitled.JobExpire, AssignmentID: as.ID, RunAt: *end})
+		notices = append(notices, entitled.AssignmentNotices(as.ID, end, t.now(), s.Notices)...)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil || len(jobs) == 0 {
@@ -67,7 +69,10 @@ func (s *Store) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs []any
 		UPDATE assignments SET schedule = v.vschedule FROM v WHERE assignments.id = v.vid`, args...); err != nil {
 		return fmt.Errorf("record expiry: %w", err)
 	}
-	return s.enqueue(ctx, t, jobs...)
+	if err := s.enqueue(ctx, t, jobs...); err != nil {
+		return err
+	}
+	return s.queueNotices(ctx, t, notices)
 }
 
 // ExpireAssignment removes a live assignment whose end time has passed

@@ -130,9 +130,13 @@ func (s *Store) setRequestState(ctx context.Context, t *tx, a *entitled.Actor, q
 	return s.auditRequest(ctx, t, a, q, activity, before)
 }
 
-// auditRequest writes the audit event of a request's state change.
+// auditRequest writes the audit event of a request's state change and
+// queues the notices it causes (entitled.NoticesOf).
 func (s *Store) auditRequest(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, activity string, before entitled.RequestState) error {
-	return s.audit(ctx, t, a, requestAudit(q, activity, before))
+	if err := s.audit(ctx, t, a, requestAudit(q, activity, before)); err != nil {
+		return err
+	}
+	return s.queueNotices(ctx, t, s.requestNotices(t, q, before))
 }
 
 // requestAudit is the audit entry of a request's state change from before

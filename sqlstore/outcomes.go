@@ -23,6 +23,9 @@ func (s *Store) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.
 	// No change lock: each update names the run it records, and rollUp
 	// locks the request rows before deciding.
 	return s.inUnlockedTx(ctx, func(t *tx) error {
+		if err := s.countHealth(ctx, t, outcomes); err != nil {
+			return err
+		}
 		made := map[string]*deliveryCounts{} // per request: deliveries made final here
 		var toRollUp []string
 		err := chunks(len(outcomes), func(lo, hi int) error {
@@ -254,6 +257,7 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 	byState := map[entitled.RequestState][]any{}
 	assignments := map[entitled.AssignmentState][]any{}
 	audits := make([]auditEntry, 0, len(qs))
+	var notices []entitled.Notice
 	var expireNow []string
 	var schedule []any
 	for _, q := range qs {
@@ -262,6 +266,7 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 		before := q.State
 		q.State, q.Status, q.CompletedDateTime = state, state.Status(), &now
 		audits = append(audits, requestAudit(q, activityFor(state), before))
+		notices = append(notices, s.requestNotices(t, q, before)...)
 		if q.AssignmentID == "" {
 			continue
 		}
@@ -291,6 +296,9 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 		}
 	}
 	if err := s.auditMany(ctx, t, entitled.SystemActor, audits); err != nil {
+		return err
+	}
+	if err := s.queueNotices(ctx, t, notices); err != nil {
 		return err
 	}
 	for st, ids := range assignments {

@@ -26,6 +26,8 @@ type Store struct {
 	// setting of it, SetReprocessWindow, read by ReprocessWindow.
 	reprocessWindow time.Duration
 	Logger          *slog.Logger
+	// Notices tunes the notices state changes queue (queueNotices).
+	Notices entitled.NoticeSettings
 
 	// submits batches concurrent add requests (submitbatch.go).
 	submitOnce sync.Once
@@ -70,7 +72,7 @@ func (s *Store) DB() *DB { return s.db }
 // Services returns the store as the bundle of domain services.
 func (s *Store) Services() entitled.Services {
 	return entitled.Services{Tokens: s, Users: s, Groups: s, Roles: s, Catalogs: s, AccessPackages: s,
-		Policies: s, Requests: s, Assignments: s, Approvals: s, Systems: s, Audit: s}
+		Policies: s, Requests: s, Assignments: s, Approvals: s, Systems: s, Audit: s, ServicePrincipals: s, Notifications: s}
 }
 
 func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }

@@ -143,7 +143,7 @@ func (s *Store) Users(ctx context.Context, opt entitled.ListOptions) (entitled.P
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.User]{}, err
 	}
-	return listRows(ctx, s, opt, userFields, "users", "id", userCols, "", nil, func(r scanner) (entitled.User, error) {
+	return listRows(ctx, s, opt, userFields, "users", "id", userCols, notServicePrincipal, nil, func(r scanner) (entitled.User, error) {
 		u, err := scanUser(r)
 		if err != nil {
 			return entitled.User{}, err

@@ -225,6 +225,8 @@ type deliveryRow struct {
 	ErrorClass string
 	Error      string
 	Updated    string
+	// Waiting says why the delivery waits (its system is not active).
+	Waiting string
 }
 
 // requestData is the request detail page.
@@ -270,7 +272,7 @@ func (h *handler) requestDetail(c *call) {
 		d.Deliveries = append(d.Deliveries, deliveryRow{Resource: firstNonEmpty(dl.Resource.DisplayName, dl.Resource.OriginID),
 			Role: firstNonEmpty(dl.Role.DisplayName, dl.Role.OriginID), Action: actionText(c.loc, string(dl.Action)), Status: deliveryText(c.loc, dl.Status),
 			StatusKey: string(dl.Status), Attempts: dl.Attempts, ErrorClass: string(dl.LastErrorClass), Error: dl.LastError,
-			Updated: c.loc.DateTime(dl.ModifiedDateTime)})
+			Updated: c.loc.DateTime(dl.ModifiedDateTime), Waiting: textOf(c.loc, dl.WaitingText)})
 	}
 	d.Audit, d.ShowAudit = h.requestAudit(c, r.ID)
 	h.render(c.w, c.r, http.StatusOK, "request", &d)

@@ -42,7 +42,7 @@ type systemForm struct {
 // systemsData is the list of connected systems.
 type systemsData struct {
 	base
-	Systems   []entitled.ConnectedSystem
+	Systems   []systemRow
 	NextToken string
 	Paged     bool
 }
@@ -69,6 +69,7 @@ type systemData struct {
 	Checked bool
 	CheckOK bool
 	Check   string
+	Health  healthView
 }
 
 // resourceRow is a resource of a system as the browser shows it.
@@ -112,7 +113,11 @@ func (h *handler) systemsPage(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	d := systemsData{base: c.base(c.T("nav.systems"), "systems"), Systems: pg.Items, NextToken: pg.NextSkipToken, Paged: skip != ""}
+	rows := make([]systemRow, len(pg.Items))
+	for i, sys := range pg.Items {
+		rows[i] = systemRow{ConnectedSystem: sys, Health: viewHealth(c.loc, sys.Health)}
+	}
+	d := systemsData{base: c.base(c.T("nav.systems"), "systems"), Systems: rows, NextToken: pg.NextSkipToken, Paged: skip != ""}
 	h.render(c.w, c.r, http.StatusOK, "systems", &d)
 }
 
@@ -296,7 +301,8 @@ func (h *handler) showSystem(c *call, checked bool, checkErr error) {
 		return
 	}
 	d := systemData{base: c.base(c.T("system.pageTitle", i18n.V("System", sys.Name)), "systems"), System: *sys, Checked: checked, CheckOK: checked && checkErr == nil,
-		Retry: c.T("system.retry", i18n.N(sys.Retry.MaxAttempts), i18n.V("Initial", sys.Retry.InitialBackoff), i18n.V("Max", sys.Retry.MaxBackoff))}
+		Retry:  c.T("system.retry", i18n.N(sys.Retry.MaxAttempts), i18n.V("Initial", sys.Retry.InitialBackoff), i18n.V("Max", sys.Retry.MaxBackoff)),
+		Health: viewHealth(c.loc, sys.Health)}
 	if sys.Retry.MaxAttempts == 0 {
 		d.Retry = c.T("system.retryDefault")
 	}

@@ -65,6 +65,9 @@ type Config struct {
 	// TimeZone is the zone pages show times in, with its name; nil means
 	// UTC.
 	TimeZone *time.Location
+	// OIDC, when set, offers sign-in with an OpenID provider beside the
+	// one-time links (which stay, for break-glass).
+	OIDC *OIDCConfig
 }
 
 // handler serves the UI.
@@ -117,6 +120,8 @@ func (h *handler) routes() {
 	m.HandleFunc("GET /login", h.loginPage)
 	m.HandleFunc("POST /login", h.login)
 	m.HandleFunc("POST /logout", h.authed(h.logout))
+	m.HandleFunc("GET /auth/login", h.oidcLogin)
+	m.HandleFunc("GET /auth/callback", h.oidcCallback)
 
 	m.HandleFunc("GET /{$}", h.authed(h.packagesPage))
 	m.HandleFunc("GET /me", h.authed(h.mePage))
@@ -171,6 +176,8 @@ func (h *handler) routes() {
 	m.HandleFunc("POST /admin/systems", h.authed(h.createSystem))
 	m.HandleFunc("GET /admin/systems/{id}", h.authed(h.systemDetail))
 	m.HandleFunc("POST /admin/systems/{id}/check", h.authed(h.checkSystem))
+	m.HandleFunc("POST /admin/systems/{id}/pause", h.authed(h.pauseSystem))
+	m.HandleFunc("POST /admin/systems/{id}/resume", h.authed(h.resumeSystem))
 	m.HandleFunc("GET /admin/systems/{id}/resources", h.authed(h.systemResources))
 
 	m.HandleFunc("/", h.notFound)

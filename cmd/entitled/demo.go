@@ -88,7 +88,11 @@ func seedDemo(ctx context.Context, s *sqlstore.Store, out io.Writer, base string
   curl -s %s/assignmentRequests/filterByCurrentUser\(on=\'target\'\) -H "Authorization: Bearer %s"
 
 %s
-`, loc.T("cli.demoTry"), em, tokens["alice@demo.example"], pkgID, policyID, em, tokens["alice@demo.example"], loc.T("cli.demoMore"))
+
+%s
+  curl -s %s/api/v1/notifications -H "Authorization: Bearer <admin token>"
+`, loc.T("cli.demoTry"), em, tokens["alice@demo.example"], pkgID, policyID, em, tokens["alice@demo.example"], loc.T("cli.demoMore"),
+		loc.T("cli.demoOutbox"), base)
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors/scim"
 	"github.com/entitled-dev/entitled/connectors/webhook"
 	"github.com/entitled-dev/entitled/delivery"
+	"github.com/entitled-dev/entitled/notify"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -35,6 +36,13 @@ type appOptions struct {
 	pollInterval    time.Duration
 	registerer      prometheus.Registerer
 	logger          *slog.Logger
+	// notices tunes notifications; mail sends them (nil: recorded in the
+	// outbox only); baseURL is where links in messages point.
+	notices entitled.NoticeSettings
+	mail    notify.Sender
+	baseURL string
+	// zone is the time zone of dates in messages (nil: UTC).
+	zone *time.Location
 }
 
 // openStore opens and migrates the database and returns a store without a
@@ -63,8 +71,16 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 		o.logger = slog.Default()
 	}
 	store.Logger = o.logger
+	store.Notices = o.notices
 	store.SetReprocessWindow(o.reprocessWindow)
 	registry := store.Connectors()
+	notifier, err := notify.New(store, o.mail, o.baseURL, o.registerer)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	notifier.Logger = o.logger
+	notifier.Location = o.zone
 	engine, err := delivery.New(delivery.Config{
 		DB:           db.SQL,
 		Dialect:      db.Dialect,
@@ -77,6 +93,8 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 		JobTimeout:   o.jobTimeout,
 		Registerer:   o.registerer,
 		StateCounts:  store.RequestStateCounts,
+		Health:       store,
+		Notifier:     notifier,
 	})
 	if err != nil {
 		db.Close()
