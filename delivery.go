@@ -66,6 +66,8 @@ type Delivery struct {
 	// Waiting says why a delivery that is not final waits (its system is
 	// suspended or paused; SystemHealth.WaitingReason), "" when it does not.
 	Waiting string
+	// WaitingText is Waiting with its catalogue key, for the web UI.
+	WaitingText Text
 }
 
 // IdempotencyKey identifies one run of a delivery for the target system.

@@ -11,6 +11,10 @@ type User struct {
 	AccountEnabled    bool
 	ManagerID         string // empty when the user has no manager
 	CreatedDateTime   time.Time
+	// PreferredLanguage is Graph's preferredLanguage: a BCP 47 tag such
+	// as "fr-FR" (CheckPreferredLanguage), "" when unset. The web UI and
+	// emails speak it to the user.
+	PreferredLanguage string
 }
 
 // UserUpdate holds the fields of a PATCH to a user; nil means unchanged.
@@ -19,6 +23,7 @@ type UserUpdate struct {
 	DisplayName       *string
 	Mail              *string
 	AccountEnabled    *bool
+	PreferredLanguage *string
 }
 
 // Group is a group in the built-in directory. Its members are users.

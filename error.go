@@ -45,11 +45,46 @@ func (k Kind) HTTPStatus() int {
 // (for example "BadRequest", "ResourceNotFound", "RequestNotReprocessable"),
 // Message is a sentence for a human, Target optionally names the offending
 // property or id.
+//
+// MessageKey, when set, names the message of the i18n catalogue that says
+// Message in other languages, with MessageArgs filling its placeholders;
+// the API and the web UI show it in the reader's language. Message stays
+// the English text (logs, Error()).
 type Error struct {
-	Kind    Kind
-	Code    string
-	Message string
-	Target  string
+	Kind       Kind
+	Code       string
+	Message    string
+	Target     string
+	MessageKey string
+	// MessageArgs is a pointer so that Error stays comparable.
+	MessageArgs *Args
+}
+
+// Args are the named placeholders of a catalogue message.
+type Args map[string]any
+
+// KeyArgs are e's MessageArgs, nil when none.
+func (e *Error) KeyArgs() map[string]any {
+	if e.MessageArgs == nil {
+		return nil
+	}
+	return *e.MessageArgs
+}
+
+// WithKey sets the catalogue key of e's message and its placeholders as
+// name/value pairs ("Name", x, …), and returns e.
+func (e *Error) WithKey(key string, pairs ...any) *Error {
+	e.MessageKey = key
+	if len(pairs) > 1 {
+		a := make(Args, len(pairs)/2)
+		for i := 0; i+1 < len(pairs); i += 2 {
+			if name, ok := pairs[i].(string); ok {
+				a[name] = pairs[i+1]
+			}
+		}
+		e.MessageArgs = &a
+	}
+	return e
 }
 
 func (e *Error) Error() string {
@@ -117,5 +152,5 @@ func AsError(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Kind: KindInternal, Code: CodeInternal, Message: "an internal error occurred"}
+	return &Error{Kind: KindInternal, Code: CodeInternal, Message: "an internal error occurred", MessageKey: "error.internal"}
 }

@@ -53,16 +53,19 @@ func CheckOneLive(targetID, packageID string, h LiveHolder) error {
 	switch {
 	case h.RequestID != "":
 		return Errorf(KindConflict, CodeExistingAssignment,
-			"user %s already has an open request %s for access package %s; wait for it or cancel it", targetID, h.RequestID, packageID)
+			"user %s already has an open request %s for access package %s; wait for it or cancel it", targetID, h.RequestID, packageID).
+			WithKey("error.openRequest", "User", targetID, "Request", h.RequestID, "Package", packageID)
 	case h.AssignmentID == "":
 		return nil
 	case h.FromRequestID == "":
 		return Errorf(KindConflict, CodeExistingAssignment,
-			"user %s already has assignment %s for access package %s; remove it before requesting again", targetID, h.AssignmentID, packageID)
+			"user %s already has assignment %s for access package %s; remove it before requesting again", targetID, h.AssignmentID, packageID).
+			WithKey("error.liveAssignment", "User", targetID, "Assignment", h.AssignmentID, "Package", packageID)
 	}
 	// Name the request that created the assignment: that is what the user
 	// sees and what they cancel when its delivery failed.
 	return Errorf(KindConflict, CodeExistingAssignment,
 		"user %s already has assignment %s for access package %s, from request %s (%s); cancel that request or remove the assignment before requesting again",
-		targetID, h.AssignmentID, packageID, h.FromRequestID, h.FromRequestState)
+		targetID, h.AssignmentID, packageID, h.FromRequestID, h.FromRequestState).
+		WithKey("error.liveAssignmentFrom", "User", targetID, "Assignment", h.AssignmentID, "Package", packageID, "Request", h.FromRequestID, "State", string(h.FromRequestState))
 }

@@ -39,7 +39,8 @@ func ParseRequestType(s string) (RequestType, error) {
 		}
 	}
 	return "", &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestType",
-		Message: fmt.Sprintf("requestType %q is not one of userAdd, userRemove, adminAdd, adminRemove", s)}
+		Message:    fmt.Sprintf("requestType %q is not one of userAdd, userRemove, adminAdd, adminRemove", s),
+		MessageKey: "error.badRequestType", MessageArgs: &Args{"Value": s}}
 }
 
 // RequestState is Graph's accessPackageRequestState.

@@ -175,12 +175,12 @@ func (a *Actor) Can(op Op, catalogID string) bool {
 // Authorize returns a 403 *Error unless the actor may perform op in the catalog.
 func (a *Actor) Authorize(op Op, catalogID string) error {
 	if a == nil {
-		return Errorf(KindUnauthorized, CodeUnauthorized, "authentication is required")
+		return Errorf(KindUnauthorized, CodeUnauthorized, "authentication is required").WithKey("error.unauthenticated")
 	}
 	if a.Can(op, catalogID) {
 		return nil
 	}
-	return Forbiddenf("the caller is not allowed to %s", op)
+	return Forbiddenf("the caller is not allowed to %s", op).WithKey("error.forbidden", "OpKey", op.Key())
 }
 
 // CatalogIDs returns the ids of catalogs where the actor holds any catalog

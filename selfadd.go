@@ -60,11 +60,13 @@ func CheckRequestorInput(p *AssignmentPolicy, r *AssignmentRequest) error {
 	}
 	if p.RequestApprovalSettings.IsRequestorJustificationRequired && strings.TrimSpace(r.Justification) == "" {
 		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "justification",
-			Message: fmt.Sprintf("policy %q requires a justification", p.DisplayName)}
+			Message:    fmt.Sprintf("policy %q requires a justification", p.DisplayName),
+			MessageKey: "error.justificationRequired", MessageArgs: &Args{"Policy": p.DisplayName}}
 	}
 	if r.Schedule.IsCustom() && !p.RequestorSettings.AllowCustomAssignmentSchedule {
 		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "schedule",
-			Message: fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName)}
+			Message:    fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName),
+			MessageKey: "error.noCustomSchedule", MessageArgs: &Args{"Policy": p.DisplayName}}
 	}
 	return nil
 }

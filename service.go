@@ -40,6 +40,9 @@ type UserService interface {
 	User(ctx context.Context, id string) (*User, error)
 	Users(ctx context.Context, opt ListOptions) (Page[User], error)
 	UpdateUser(ctx context.Context, id string, upd UserUpdate) (*User, error)
+	// SetMyPreferredLanguage sets the caller's own preferredLanguage
+	// (CheckPreferredLanguage; "" clears it); every signed-in user may.
+	SetMyPreferredLanguage(ctx context.Context, lang string) (*User, error)
 	DeleteUser(ctx context.Context, id string) error
 	SetManager(ctx context.Context, userID, managerID string) error
 	RemoveManager(ctx context.Context, userID string) error

@@ -146,7 +146,8 @@ func DecideSignIn(f SignInFacts) (SignInDecision, error) {
 	}
 	enabled := func(u *User) error {
 		if !u.AccountEnabled {
-			return Forbiddenf("your entitled account %s is disabled; %s to enable it", u.UserPrincipalName, askAdmin)
+			return Forbiddenf("your entitled account %s is disabled; %s to enable it", u.UserPrincipalName, askAdmin).
+				WithKey("signin.disabled", "UPN", u.UserPrincipalName)
 		}
 		return nil
 	}
@@ -185,25 +186,26 @@ func DecideSignIn(f SignInFacts) (SignInDecision, error) {
 		case 1:
 		default:
 			return SignInDecision{}, Forbiddenf("several entitled users have %s %q, so entitled cannot tell which one you are; %s to make it unique",
-				m.Attribute, v, askAdmin)
+				m.Attribute, v, askAdmin).WithKey("signin.ambiguous", "Attribute", m.Attribute, "Value", v)
 		}
 		u := found[0]
 		if f.LinkedElsewhere[u.ID] {
 			return SignInDecision{}, Forbiddenf("the entitled user %s is already linked to another account of %s; %s",
-				u.UserPrincipalName, prov, askAdmin)
+				u.UserPrincipalName, prov, askAdmin).WithKey("signin.linkedElsewhere", "UPN", u.UserPrincipalName, "Provider", prov)
 		}
 		if err := enabled(&u); err != nil {
 			return SignInDecision{}, err
 		}
 		return SignInDecision{User: &u, Link: true, MatchedBy: m.String()}, nil
 	}
-	what := "no claim entitled matches users by"
+	what, whatArg := "no claim entitled matches users by", []any{"WhatKey", "signin.noClaim"}
 	if len(tried) > 0 {
 		what = strings.Join(tried, ", ")
+		whatArg = []any{"What", what}
 	}
 	if !f.CreateUsers {
 		return SignInDecision{}, Forbiddenf("%s signed you in, but no entitled user matches %s; %s to create your user",
-			prov, what, askAdmin)
+			prov, what, askAdmin).WithKey("signin.noMatch", append([]any{"Provider", prov}, whatArg...)...)
 	}
 	nu, err := newUserFrom(f.Identity, prov)
 	if err != nil {
@@ -228,7 +230,7 @@ func newUserFrom(x ExternalIdentity, prov string) (*User, error) {
 	}
 	if !upnLike.MatchString(upn) {
 		return nil, Forbiddenf("%s sent neither a verified email nor a username like name@domain, so entitled cannot create your user; %s",
-			prov, askAdmin)
+			prov, askAdmin).WithKey("signin.cannotCreate", "Provider", prov)
 	}
 	return &User{UserPrincipalName: upn, Mail: email, DisplayName: x.Claim("name"), AccountEnabled: true}, nil
 }

@@ -183,7 +183,7 @@ func (h SystemHealth) Apply(p HealthPolicy, ev HealthEvent, now time.Time) (Heal
 		}
 		if h.State == HealthActive && p.SuspendAfter > 0 && n.Failures >= p.SuspendAfter {
 			n.State, n.Since, n.SuspendedAt = HealthSuspended, now, &now
-			n.Reason = fmt.Sprintf("%d consecutive transient failures", n.Failures)
+			n.Reason = fmt.Sprintf(reasonFailures, n.Failures)
 			n.ProbeFailures, n.LastProbe = 0, nil
 			next := now.Add(p.ProbeBackoff(0))
 			n.NextProbe = &next
@@ -196,7 +196,7 @@ func (h SystemHealth) Apply(p HealthPolicy, ev HealthEvent, now time.Time) (Heal
 		}
 		n.LastProbe = &now
 		if ev.Succeeded {
-			return h.resumed(p, n, now, "a probe succeeded"), nil
+			return h.resumed(p, n, now, reasonProbeSucceeded), nil
 		}
 		n.ProbeFailures++
 		n.LastError = ev.Error
@@ -205,16 +205,16 @@ func (h SystemHealth) Apply(p HealthPolicy, ev HealthEvent, now time.Time) (Heal
 		return HealthChange{Health: n}, nil
 	case EventPause:
 		if h.State == HealthPaused {
-			return HealthChange{}, Conflictf("the system is already paused (by %s)", h.PausedBy)
+			return HealthChange{}, Conflictf("the system is already paused (by %s)", h.PausedBy).WithKey("health.alreadyPaused", "By", h.PausedBy)
 		}
 		n.State, n.Since, n.PausedBy, n.NextProbe = HealthPaused, now, ev.By, nil
-		n.Reason = "paused by " + ev.By
+		n.Reason = reasonPausedBy + ev.By
 		return HealthChange{Health: n, Transition: TransitionPause}, nil
 	case EventResume:
 		if h.State == HealthActive {
-			return HealthChange{}, Conflictf("the system is active; only a suspended or paused system can be resumed")
+			return HealthChange{}, Conflictf("the system is active; only a suspended or paused system can be resumed").WithKey("health.notResumable")
 		}
-		return h.resumed(p, n, now, "resumed by "+ev.By), nil
+		return h.resumed(p, n, now, reasonResumedBy+ev.By), nil
 	}
 	return HealthChange{}, fmt.Errorf("unknown health event %d", ev.Kind)
 }
@@ -232,17 +232,23 @@ func (h SystemHealth) resumed(p HealthPolicy, n SystemHealth, now time.Time, why
 }
 
 // WaitingReason says why a delivery to the named system waits, or "" when
-// the system is active: "crm is suspended since 10:42:05 UTC after 5
-// consecutive transient failures".
-func (h SystemHealth) WaitingReason(system string) string {
+// the system is active: "waiting: crm is suspended since 2026-12-06
+// 10:42:05 UTC after 5 consecutive transient failures".
+func (h SystemHealth) WaitingReason(system string) string { return h.WaitingText(system).Message }
+
+// WaitingText is WaitingReason with its catalogue key; Message "" when the
+// system is active.
+func (h SystemHealth) WaitingText(system string) Text {
 	at := h.Since.UTC().Format("2006-01-02 15:04:05 UTC")
+	why := h.ReasonText()
+	args := Args{"System": system, "Since": h.Since, "Reason": why}
 	switch h.State {
 	case HealthSuspended:
-		return fmt.Sprintf("waiting: %s is suspended since %s after %s", system, at, h.Reason)
+		return Text{Message: fmt.Sprintf("waiting: %s is suspended since %s after %s", system, at, h.Reason), Key: "health.waiting.suspended", Args: args}
 	case HealthPaused:
-		return fmt.Sprintf("waiting: %s is paused since %s (%s)", system, at, h.Reason)
+		return Text{Message: fmt.Sprintf("waiting: %s is paused since %s (%s)", system, at, h.Reason), Key: "health.waiting.paused", Args: args}
 	}
-	return ""
+	return Text{}
 }
 
 // ProbeWork is a suspended system to probe: with its connection check when

@@ -16,6 +16,7 @@ type userWire struct {
 	Mail              *string `json:"mail"`
 	AccountEnabled    bool    `json:"accountEnabled"`
 	CreatedDateTime   *string `json:"createdDateTime,omitempty"`
+	PreferredLanguage *string `json:"preferredLanguage"`
 }
 
 func toUser(u entitled.User) userWire {
@@ -24,6 +25,10 @@ func toUser(u entitled.User) userWire {
 	if u.Mail != "" {
 		m := u.Mail
 		w.Mail = &m
+	}
+	if u.PreferredLanguage != "" {
+		l := u.PreferredLanguage
+		w.PreferredLanguage = &l
 	}
 	return w
 }
@@ -34,6 +39,13 @@ type userInput struct {
 	DisplayName       *string `json:"displayName"`
 	Mail              *string `json:"mail"`
 	AccountEnabled    *bool   `json:"accountEnabled"`
+	PreferredLanguage *string `json:"preferredLanguage"`
+}
+
+// meInput is the body of PATCH /v1.0/me: what a user may change on
+// themself.
+type meInput struct {
+	PreferredLanguage *string `json:"preferredLanguage"`
 }
 
 // groupWire is Graph's group.
@@ -96,13 +108,25 @@ func (s *Server) registerDirectory() {
 		}
 		return s.entity(w, r, 200, "users", toUser(*u), q.Select)
 	})
+	rt.handle("PATCH", "/v1.0/me", func(w http.ResponseWriter, r *http.Request, _ params) error {
+		var in meInput
+		if err := s.decode(r, &in); err != nil {
+			return err
+		}
+		if in.PreferredLanguage != nil {
+			if _, err := s.svc.Users.SetMyPreferredLanguage(r.Context(), *in.PreferredLanguage); err != nil {
+				return err
+			}
+		}
+		return noContent(w)
+	})
 	rt.handle("POST", "/v1.0/users", func(w http.ResponseWriter, r *http.Request, _ params) error {
 		var in userInput
 		if err := s.decode(r, &in); err != nil {
 			return err
 		}
 		u := &entitled.User{UserPrincipalName: str(in.UserPrincipalName), DisplayName: str(in.DisplayName),
-			Mail: str(in.Mail), AccountEnabled: in.AccountEnabled == nil || *in.AccountEnabled}
+			Mail: str(in.Mail), AccountEnabled: in.AccountEnabled == nil || *in.AccountEnabled, PreferredLanguage: str(in.PreferredLanguage)}
 		if err := s.svc.Users.CreateUser(r.Context(), u); err != nil {
 			return err
 		}
@@ -136,7 +160,7 @@ func (s *Server) registerDirectory() {
 			return err
 		}
 		_, err := s.svc.Users.UpdateUser(r.Context(), p["id"], entitled.UserUpdate{UserPrincipalName: in.UserPrincipalName,
-			DisplayName: in.DisplayName, Mail: in.Mail, AccountEnabled: in.AccountEnabled})
+			DisplayName: in.DisplayName, Mail: in.Mail, AccountEnabled: in.AccountEnabled, PreferredLanguage: in.PreferredLanguage})
 		if err != nil {
 			return err
 		}

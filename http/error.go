@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // errorBody is Graph's error envelope.
@@ -44,7 +45,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, err error, log *slog.Logger) {
-	status, d := describe(err)
+	status, d := describe(err, i18n.For(r.Header.Get("Accept-Language")))
 	if status >= 500 && entitled.ErrorKind(err) == entitled.KindInternal {
 		log.ErrorContext(r.Context(), "internal error", "error", err.Error(),
 			"method", r.Method, "path", r.URL.Path, "request_id", requestIDOf(w, r))
@@ -78,13 +79,17 @@ func writeError(w http.ResponseWriter, r *http.Request, err error, log *slog.Log
 }
 
 // describe maps an error to its status and envelope (without innerError).
-func describe(err error) (int, errorDetail) {
+// The message is in loc's language when the error names a catalogue
+// message (entitled.Error.MessageKey), as written otherwise; codes and
+// targets never change.
+func describe(err error, loc *i18n.Localizer) (int, errorDetail) {
 	var mna *methodNotAllowed
 	if errors.As(err, &mna) {
-		return http.StatusMethodNotAllowed, errorDetail{Code: "MethodNotAllowed", Message: mna.Error(), Details: []any{}}
+		return http.StatusMethodNotAllowed, errorDetail{Code: "MethodNotAllowed", Details: []any{},
+			Message: loc.T("api.methodNotAllowed", i18n.V("Method", mna.method), i18n.V("Allowed", strings.Join(mna.allowed, ", ")))}
 	}
 	e := entitled.AsError(err)
-	d := errorDetail{Code: e.Code, Message: e.Message, Details: []any{}}
+	d := errorDetail{Code: e.Code, Message: loc.TOr(e.Message, e.MessageKey, i18n.Map(e.KeyArgs())...), Details: []any{}}
 	if e.Target != "" {
 		t := e.Target
 		d.Target = &t

@@ -48,7 +48,7 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 // bodies 413.
 func (s *Server) decode(r *http.Request, v any) error {
 	if r.Body == nil || r.Body == http.NoBody {
-		return entitled.Invalidf(emptyBodyMessage)
+		return entitled.Invalidf(emptyBodyMessage).WithKey("api.emptyBody")
 	}
 	var body io.Reader = r.Body
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
@@ -60,13 +60,14 @@ func (s *Server) decode(r *http.Request, v any) error {
 			if errors.As(err, &mbe) {
 				return s.tooLarge()
 			}
-			return entitled.Invalidf("the request body is not valid gzip: %v", err)
+			return entitled.Invalidf("the request body is not valid gzip: %v", err).WithKey("api.badGzip", "Problem", err.Error())
 		}
 		defer zr.Close()
 		body = zr
 	default:
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "Content-Encoding",
-			Message: fmt.Sprintf("Content-Encoding %q is not supported; send identity or gzip", enc)}
+			Message:    fmt.Sprintf("Content-Encoding %q is not supported; send identity or gzip", enc),
+			MessageKey: "api.badEncoding", MessageArgs: &entitled.Args{"Encoding": enc}}
 	}
 	dec := json.NewDecoder(&limitedReader{r: body, n: s.cfg.MaxBodyBytes})
 	var raw json.RawMessage
@@ -74,7 +75,7 @@ func (s *Server) decode(r *http.Request, v any) error {
 		return s.decodeError(err)
 	}
 	if string(raw) == "null" {
-		return entitled.Invalidf("the request body must be a JSON object, not null")
+		return entitled.Invalidf("the request body must be a JSON object, not null").WithKey("api.nullBody")
 	}
 	if err := dec.Decode(new(json.RawMessage)); !errors.Is(err, io.EOF) {
 		if err != nil {
@@ -82,7 +83,7 @@ func (s *Server) decode(r *http.Request, v any) error {
 				return e
 			}
 		}
-		return entitled.Invalidf("malformed JSON: the body holds more than one JSON value; send a single JSON object")
+		return entitled.Invalidf("malformed JSON: the body holds more than one JSON value; send a single JSON object").WithKey("api.twoValues")
 	}
 	if err := checkJSONShape(raw); err != nil {
 		return err
@@ -101,18 +102,19 @@ func (s *Server) decodeError(err error) error {
 	case errors.As(err, &mbe), errors.Is(err, errBodyTooLarge):
 		return s.tooLarge()
 	case errors.Is(err, io.EOF):
-		return entitled.Invalidf(emptyBodyMessage)
+		return entitled.Invalidf(emptyBodyMessage).WithKey("api.emptyBody")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return entitled.Invalidf("malformed JSON: the body ends before the JSON value is complete")
+		return entitled.Invalidf("malformed JSON: the body ends before the JSON value is complete").WithKey("api.truncatedJSON")
 	case errors.As(err, &syn):
-		return entitled.Invalidf("malformed JSON at byte offset %d: %v", syn.Offset, err)
+		return entitled.Invalidf("malformed JSON at byte offset %d: %v", syn.Offset, err).WithKey("api.malformedJSON", "Offset", syn.Offset, "Problem", err.Error())
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
-			return entitled.Invalidf("the request body must be a JSON object, not a JSON %s", typ.Value)
+			return entitled.Invalidf("the request body must be a JSON object, not a JSON %s", typ.Value).WithKey("api.notObject", "Type", typ.Value)
 		}
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: field,
-			Message: fmt.Sprintf("property %q must be %s, not a JSON %s", field, jsonKind(typ.Type.Kind().String()), typ.Value)}
+			Message:    fmt.Sprintf("property %q must be %s, not a JSON %s", field, jsonKind(typ.Type.Kind().String()), typ.Value),
+			MessageKey: "api.wrongType", MessageArgs: &entitled.Args{"Property": field, "Want": jsonKind(typ.Type.Kind().String()), "Got": typ.Value}}
 	}
 	var ie *entitled.Error
 	if errors.As(err, &ie) {
@@ -121,7 +123,7 @@ func (s *Server) decodeError(err error) error {
 	if strings.Contains(err.Error(), "gzip") || strings.Contains(err.Error(), "flate") {
 		return entitled.Invalidf("the request body is not valid gzip: %v", err)
 	}
-	return entitled.Invalidf("the request body could not be read: %v", err)
+	return entitled.Invalidf("the request body could not be read: %v", err).WithKey("api.unreadableBody", "Problem", err.Error())
 }
 
 func jsonKind(goKind string) string {

@@ -174,14 +174,14 @@ func (s *Server) registerRequests() {
 			return err
 		}
 		if strings.TrimSpace(in.RequestType) == "" {
-			return badProp("requestType", "requestType is required: userAdd, userRemove, adminAdd or adminRemove")
+			return badProp("requestType", "requestType is required: userAdd, userRemove, adminAdd or adminRemove").WithKey("api.requestTypeRequired")
 		}
 		typ, err := entitled.ParseRequestType(in.RequestType)
 		if err != nil {
 			return err
 		}
 		if in.Assignment == nil {
-			return badProp("assignment", "assignment is required: {\"accessPackageId\", \"assignmentPolicyId\", \"targetId\"} to add, {\"id\"} to remove")
+			return badProp("assignment", "assignment is required: {\"accessPackageId\", \"assignmentPolicyId\", \"targetId\"} to add, {\"id\"} to remove").WithKey("api.assignmentRequired")
 		}
 		sched, err := fromSchedule(in.Schedule)
 		if err != nil {
@@ -193,7 +193,7 @@ func (s *Server) registerRequests() {
 		if len(in.Answers) > 0 && string(in.Answers) != "null" {
 			var arr []json.RawMessage
 			if err := json.Unmarshal(in.Answers, &arr); err != nil {
-				return badProp("answers", "answers must be an array")
+				return badProp("answers", "answers must be an array").WithKey("api.answersArray")
 			}
 			ar.Answers = string(in.Answers)
 		}

@@ -212,14 +212,14 @@ func (s *Server) authenticate(r *http.Request) (*entitled.Actor, *entitled.Token
 	secret = strings.TrimSpace(secret)
 	if !strings.EqualFold(scheme, "Bearer") || secret == "" {
 		return nil, nil, entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized,
-			"send a bearer token in the Authorization header: Authorization: Bearer <token>")
+			"send a bearer token in the Authorization header: Authorization: Bearer <token>").WithKey("api.noToken")
 	}
 	if s.cfg.AccessTokens != nil && looksLikeJWT(secret) {
 		a, err := s.cfg.AccessTokens.AuthenticateAccessToken(r.Context(), secret)
 		return a, nil, err
 	}
 	if s.svc.Tokens == nil {
-		return nil, nil, entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable, "authentication is not configured")
+		return nil, nil, entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable, "authentication is not configured").WithKey("api.noAuth")
 	}
 	return s.svc.Tokens.AuthenticateToken(r.Context(), secret)
 }
@@ -229,7 +229,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		if err := s.cfg.Health(r.Context()); err != nil {
 			s.log.WarnContext(r.Context(), "health check failed", "error", err.Error())
 			writeError(w, r, entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable,
-				"the service is not healthy; the server log says why"), s.log)
+				"the service is not healthy; the server log says why").WithKey("api.unhealthy"), s.log)
 			return
 		}
 	}
@@ -242,5 +242,5 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) tooLarge() error {
 	return entitled.Errorf(entitled.KindTooLarge, entitled.CodeTooLarge,
-		"the request body is larger than %d bytes", s.cfg.MaxBodyBytes)
+		"the request body is larger than %d bytes", s.cfg.MaxBodyBytes).WithKey("api.tooLarge", "Max", s.cfg.MaxBodyBytes)
 }

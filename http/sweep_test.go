@@ -220,7 +220,8 @@ func (w *sweepWorld) samples() map[string]sample {
 	noBody := sample{noBody: true}
 	return map[string]sample{
 		"POST /v1.0/users":                    {body: userBody, invalid: []invalidValue{bad("userPrincipalName", "no at sign")}},
-		"PATCH /v1.0/users/{id}":              {body: userBody, invalid: []invalidValue{bad("userPrincipalName", "no at sign")}},
+		"PATCH /v1.0/users/{id}":              {body: userBody, invalid: []invalidValue{bad("userPrincipalName", "no at sign"), bad("preferredLanguage", "not a tag")}},
+		"PATCH /v1.0/me":                      {body: map[string]any{"preferredLanguage": "fr-FR"}, invalid: []invalidValue{bad("preferredLanguage", "not a tag")}},
 		"PUT /v1.0/users/{id}/manager/$ref":   {body: map[string]any{"@odata.id": url + "/v1.0/users/" + w.id["mgr"]}},
 		"POST /v1.0/groups":                   {body: groupBody},
 		"POST /v1.0/servicePrincipals":        {body: map[string]any{"appId": "sweep-app", "displayName": "Sweep app"}, invalid: []invalidValue{bad("appId", "")}},
@@ -654,9 +655,10 @@ func TestSweep(t *testing.T) {
 				w.run(t, k, call{name: auth.name, method: r.Method, path: path, token: auth.tok, body: body(), hdr: hdr, want: []int{401}})
 			}
 			// A plain user with no roles: refused or allowed, never 401 or 5xx;
-			// writes other than $batch must be refused.
+			// writes other than $batch and PATCH /v1.0/me (every user sets
+			// their own preferredLanguage) must be refused.
 			pc := call{name: "plain user", method: r.Method, path: path, token: w.plainTok, body: body()}
-			if isWrite(r.Method) && !strings.HasSuffix(r.Pattern, "/$batch") {
+			if isWrite(r.Method) && !strings.HasSuffix(r.Pattern, "/$batch") && r.Pattern != "/v1.0/me" {
 				pc.want = []int{400, 403, 404}
 			} else {
 				pc.mayChange = true

@@ -11,11 +11,11 @@ import (
 func refuseFilterOrder(q odata.Query) error {
 	if q.List.Filter != nil {
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter",
-			Message: "$filter is not supported on this collection; it is small and returned whole, so filter it on the client"}
+			Message: "$filter is not supported on this collection; it is small and returned whole, so filter it on the client", MessageKey: "api.noFilter"}
 	}
 	if q.List.OrderBy != "" {
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$orderby",
-			Message: "$orderby is not supported on this collection; it is returned in its natural order"}
+			Message: "$orderby is not supported on this collection; it is returned in its natural order", MessageKey: "api.noOrderBy"}
 	}
 	return nil
 }

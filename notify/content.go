@@ -6,31 +6,10 @@ import (
 	htmltemplate "html/template"
 	"net/url"
 	"strings"
-	"text/template"
-	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
-
-// data is what a message's texts may say: the placeholders of its
-// catalogue entries.
-type data struct {
-	Recipient   string
-	Target      string
-	Requestor   string
-	Package     string
-	Catalog     string
-	Reason      string // the requestor's justification, or the approver's reason of a denial
-	Due         string // when an approval stage is denied automatically
-	Deadline    string // the reprocess deadline
-	End         string // when an assignment ends
-	Count       int    // failed resources
-	Failed      []string
-	Link        string
-	RequestLink string // "request again" link of a passed window
-	Removal     bool   // the request removes access
-	Partial     bool   // the request was partially delivered
-}
 
 // message is one message ready to send.
 type message struct {
@@ -39,56 +18,68 @@ type message struct {
 	HTML    string
 }
 
-// compose writes the message of a notice to one recipient in lang.
+// compose writes the message of a notice to one recipient in lang, from
+// the catalogue's notice.EVENT.subject, .body, .next (where the event has
+// one) and .action, with dates in lang and the notifier's time zone.
 func (n *Notifier) compose(f *entitled.NoticeFacts, to entitled.User, lang string) (message, error) {
-	cat := catalogueFor(lang)
-	loc := locationOr(n.Location)
-	d := data{
-		Recipient: name(to), Target: name(f.Target), Requestor: name(f.Requestor), Package: f.PackageName,
-		Catalog: f.CatalogName, Reason: f.Request.Justification, Count: len(f.Failed),
-		Removal: f.Request.RequestType.IsRemove(), Partial: f.Request.State == entitled.StatePartiallyDelivered,
+	loc := i18n.For(lang).In(n.Location)
+	target, requestor := name(f.Target), name(f.Requestor)
+	if f.Request.RequestorID == entitled.SystemActor.User.ID || requestor == "" {
+		requestor = target
 	}
-	if f.Request.RequestorID == entitled.SystemActor.User.ID || d.Requestor == "" {
-		d.Requestor = d.Target
+	justification := f.Request.Justification
+	if justification == "" {
+		justification = loc.T("common.noneGiven")
 	}
+	reason := ""
 	if f.Notice.Event == entitled.NoticeDenied {
-		d.Reason = f.Decision
+		reason = f.Decision
 	}
+	due, deadline, end := "", "", ""
 	if f.Stage != nil && f.Stage.DueDateTime != nil {
-		d.Due = cat.date(*f.Stage.DueDateTime, loc)
+		due = loc.DateTime(*f.Stage.DueDateTime)
 	}
 	if !f.ReprocessDeadline.IsZero() {
-		d.Deadline = cat.date(f.ReprocessDeadline, loc)
+		deadline = loc.DateTime(f.ReprocessDeadline)
 	}
 	if f.AssignmentEnd != nil {
-		d.End = cat.date(*f.AssignmentEnd, loc)
+		end = loc.DateTime(*f.AssignmentEnd)
 	}
+	args := []i18n.Arg{
+		i18n.V("Recipient", name(to)), i18n.V("Target", target), i18n.V("Requestor", requestor), i18n.V("ForOther", target != requestor),
+		i18n.V("Package", f.PackageName), i18n.V("Catalog", f.CatalogName), i18n.V("Justification", justification), i18n.V("Reason", reason),
+		i18n.V("Due", due), i18n.V("Deadline", deadline), i18n.V("End", end),
+		i18n.V("Removal", f.Request.RequestType.IsRemove()), i18n.V("Partial", f.Request.State == entitled.StatePartiallyDelivered),
+	}
+	var failed []string
 	if listsFailures(f.Notice.Event) {
 		for _, dl := range f.Failed {
-			d.Failed = append(d.Failed, fmt.Sprintf("%s (%s): %s", dl.Resource.DisplayName, dl.Role.DisplayName, oneLine(dl.LastError)))
+			failed = append(failed, fmt.Sprintf("%s (%s): %s", dl.Resource.DisplayName, dl.Role.DisplayName, oneLine(dl.LastError)))
 		}
 	}
-	d.Link, d.RequestLink = n.links(f)
-	ev := string(f.Notice.Event)
+	link, again := n.links(f)
+	prefix := "notice." + string(f.Notice.Event) + "."
+	text := func(part string) (string, error) {
+		key := prefix + part
+		if !i18n.Defined(key) {
+			if part == "next" {
+				return "", nil
+			}
+			return "", fmt.Errorf("notify: the catalogue has no message %s", key)
+		}
+		return strings.TrimSpace(loc.T(key, args...)), nil
+	}
 	var m message
-	var err error
-	if m.Subject, err = cat.text(ev+".subject", d); err != nil {
-		return m, err
+	var parts [4]string
+	for i, part := range []string{"subject", "body", "next", "action"} {
+		s, err := text(part)
+		if err != nil {
+			return m, err
+		}
+		parts[i] = s
 	}
-	body, err := cat.text(ev+".body", d)
-	if err != nil {
-		return m, err
-	}
-	next, err := cat.text(ev+".next", d)
-	if err != nil {
-		return m, err
-	}
-	action, err := cat.text(ev+".action", d)
-	if err != nil {
-		return m, err
-	}
-	footer, _ := cat.text("footer", d)
-	m.Text, m.HTML = layout(body, d.Failed, next, action, d.Link, d.RequestLink, cat.again, footer)
+	m.Subject = parts[0]
+	m.Text, m.HTML = layout(parts[1], failed, parts[2], parts[3], link, again, loc.T("notice.again"), loc.T("notice.footer"), loc.T("punct.colon"))
 	return m, nil
 }
 
@@ -120,8 +111,9 @@ func (n *Notifier) links(f *entitled.NoticeFacts) (link, again string) {
 	return base + "/requests/" + r, ""
 }
 
-// layout builds the plain-text and HTML bodies from the same parts.
-func layout(body string, items []string, next, action, link, again, againLabel, footer string) (text, html string) {
+// layout builds the plain-text and HTML bodies from the same parts; colon
+// is the language's colon (" :" in French).
+func layout(body string, items []string, next, action, link, again, againLabel, footer, colon string) (text, html string) {
 	var t bytes.Buffer
 	t.WriteString(body)
 	t.WriteString("\n")
@@ -131,9 +123,9 @@ func layout(body string, items []string, next, action, link, again, againLabel, 
 	if next != "" {
 		fmt.Fprintf(&t, "\n%s\n", next)
 	}
-	fmt.Fprintf(&t, "\n%s: %s\n", action, link)
+	fmt.Fprintf(&t, "\n%s%s %s\n", action, colon, link)
 	if again != "" {
-		fmt.Fprintf(&t, "%s: %s\n", againLabel, again)
+		fmt.Fprintf(&t, "%s%s %s\n", againLabel, colon, again)
 	}
 	if footer != "" {
 		fmt.Fprintf(&t, "\n-- \n%s\n", footer)
@@ -172,24 +164,4 @@ func oneLine(s string) string {
 		s = s[:297] + "..."
 	}
 	return s
-}
-
-func locationOr(l *time.Location) *time.Location {
-	if l == nil {
-		return time.UTC
-	}
-	return l
-}
-
-// render runs one catalogue entry.
-func render(tmpl string, d data) (string, error) {
-	t, err := template.New("").Option("missingkey=error").Parse(tmpl)
-	if err != nil {
-		return "", err
-	}
-	var b bytes.Buffer
-	if err := t.Execute(&b, d); err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(b.String()), nil
 }

@@ -6,61 +6,25 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // TestCataloguesAreComplete: every event has a subject, a body and an
-// action in every language, with the same placeholders.
+// action in the catalogue (i18n's tests check every language has the same
+// keys with the same placeholders).
 func TestCataloguesAreComplete(t *testing.T) {
 	for _, ev := range entitled.NoticeEvents() {
-		for _, part := range []string{"subject", "body", "action", "next"} {
-			key := string(ev) + "." + part
-			en, enOK := english.entries[key]
-			fr, frOK := french.entries[key]
-			if part != "next" && (!enOK || !frOK) {
-				t.Errorf("%s: English %v, French %v", key, enOK, frOK)
-			}
-			if enOK != frOK {
-				t.Errorf("%s exists in one language only", key)
-			}
-			if got, want := placeholders(fr), placeholders(en); got != want {
-				t.Errorf("%s: French uses %s, English %s", key, got, want)
+		for _, part := range []string{"subject", "body", "action"} {
+			if key := "notice." + string(ev) + "." + part; !i18n.Defined(key) {
+				t.Errorf("%s is not in the catalogue", key)
 			}
 		}
 	}
-	for key := range english.entries {
-		if _, ok := french.entries[key]; !ok {
-			t.Errorf("%s has no French text", key)
+	for _, key := range []string{"notice.footer", "notice.again"} {
+		if !i18n.Defined(key) {
+			t.Errorf("%s is not in the catalogue", key)
 		}
 	}
-	for key := range french.entries {
-		if _, ok := english.entries[key]; !ok {
-			t.Errorf("%s has no English text", key)
-		}
-	}
-}
-
-// placeholders lists the {{.Field}} names a text uses, sorted.
-func placeholders(s string) string {
-	seen := map[string]bool{}
-	for _, part := range strings.Split(s, "{{")[1:] {
-		for _, f := range strings.Fields(strings.SplitN(part, "}}", 2)[0]) {
-			if strings.HasPrefix(f, ".") {
-				seen[f] = true
-			}
-		}
-	}
-	var out []string
-	for f := range seen {
-		out = append(out, f)
-	}
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j] < out[i] {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
-	return strings.Join(out, ",")
 }
 
 func sampleFacts(ev entitled.NoticeEvent) *entitled.NoticeFacts {
@@ -125,7 +89,7 @@ func TestComposeEveryEvent(t *testing.T) {
 		t.Errorf("French managers' message: %q\n%s", fr.Subject, fr.Text)
 	}
 	en, _ := n.compose(sampleFacts(entitled.NoticeManagersFailed), entitled.User{}, "en-GB")
-	if !strings.Contains(en.Text, "Dec 20, 2026 10:30 UTC") {
+	if !strings.Contains(en.Text, "20 Dec 2026 10:30 UTC") {
 		t.Errorf("English managers' message:\n%s", en.Text)
 	}
 	// HTML is escaped: a justification cannot inject markup.
@@ -134,5 +98,36 @@ func TestComposeEveryEvent(t *testing.T) {
 	m, _ := n.compose(f, entitled.User{}, "en")
 	if strings.Contains(m.HTML, "<script>") {
 		t.Errorf("HTML not escaped:\n%s", m.HTML)
+	}
+}
+
+// TestReaderLanguage: a user whose preferredLanguage is French gets the
+// French email, dates in French and in the notifier's time zone; a user
+// without one, or with a language entitled does not speak, gets English.
+func TestReaderLanguage(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &Notifier{BaseURL: "https://entitled.example.org/", Location: paris}
+	for _, c := range []struct {
+		pref, lang, subject, text string
+	}{
+		{"fr", "fr", "Approbation requise : Alice Martin demande Sales tools", "Décidez avant le 9 déc. 2026 11:30 CET"},
+		{"fr-CA", "fr", "Approbation requise : Alice Martin demande Sales tools", "Examiner la demande : https://entitled.example.org/approvals"},
+		{"", "en", "Approval needed: Alice Martin requests Sales tools", "Decide by 9 Dec 2026 11:30 CET"},
+		{"de-DE", "en", "Approval needed: Alice Martin requests Sales tools", "Justification: Quarter close"},
+	} {
+		bob := entitled.User{ID: "u2", DisplayName: "Bob", PreferredLanguage: c.pref}
+		if got := language(bob); got != c.lang {
+			t.Errorf("preferredLanguage %q: language %q, want %q", c.pref, got, c.lang)
+		}
+		m, err := n.compose(sampleFacts(entitled.NoticeApprovalPending), bob, language(bob))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Subject != c.subject || !strings.Contains(m.Text, c.text) {
+			t.Errorf("preferredLanguage %q: subject %q, want %q; text lacks %q:\n%s", c.pref, m.Subject, c.subject, c.text, m.Text)
+		}
 	}
 }

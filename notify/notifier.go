@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 	"github.com/entitled-dev/entitled/mail"
 )
 
@@ -30,7 +31,8 @@ type Notifier struct {
 	Sender Sender
 	// BaseURL is where readers open entitled (links in messages).
 	BaseURL string
-	// Location is the time zone of dates in messages; nil means UTC.
+	// Location is the time zone of dates in messages (the server's
+	// --time-zone, as in the web UI); nil means UTC.
 	Location *time.Location
 	// Logger logs sends and failures; nil means slog.Default().
 	Logger *slog.Logger
@@ -80,7 +82,7 @@ func (n *Notifier) Notify(ctx context.Context, notice entitled.Notice) error {
 
 // tell writes, records and sends the message of a notice to one person.
 func (n *Notifier) tell(ctx context.Context, f *entitled.NoticeFacts, to entitled.User) error {
-	lang := preferredLanguage(to)
+	lang := language(to)
 	msg, err := n.compose(f, to, lang)
 	if err != nil {
 		return err
@@ -159,8 +161,10 @@ func MessageID(noticeID, recipientID, baseURL string) string {
 	return hex.EncodeToString(sum[:16]) + "@" + host
 }
 
-// preferredLanguage is the language a user reads messages in.
-func preferredLanguage(u entitled.User) string { return "en" }
+// language is the language a user reads messages in: the supported
+// language that best fits their preferredLanguage, English when none does
+// (i18n.For), as on the web UI.
+func language(u entitled.User) string { return i18n.For(u.PreferredLanguage).Lang() }
 
 // stale reports whether err says the notice no longer applies.
 func stale(err error) bool {

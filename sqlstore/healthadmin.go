@@ -96,21 +96,21 @@ func (s *Store) markWaiting(ctx context.Context, t *tx, ds []entitled.Delivery) 
 		return fmt.Errorf("load system health: %w", err)
 	}
 	defer rows.Close()
-	reasons := map[string]string{}
+	reasons := map[string]entitled.Text{}
 	for rows.Next() {
 		var name string
 		id, h, err := scanHealth(scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &name)...) }))
 		if err != nil {
 			return err
 		}
-		reasons[id] = h.WaitingReason(name)
+		reasons[id] = h.WaitingText(name)
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	for i := range ds {
 		if !ds[i].Status.IsFinal() {
-			ds[i].Waiting = reasons[ds[i].SystemID]
+			ds[i].Waiting, ds[i].WaitingText = reasons[ds[i].SystemID].Message, reasons[ds[i].SystemID]
 		}
 	}
 	return nil

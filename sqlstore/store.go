@@ -176,7 +176,7 @@ func (s *Store) enqueue(ctx context.Context, t *tx, jobs ...entitled.Job) error 
 func actor(ctx context.Context) (*entitled.Actor, error) {
 	a := entitled.ActorFrom(ctx)
 	if a == nil {
-		return nil, entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized, "authentication is required")
+		return nil, entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized, "authentication is required").WithKey("error.unauthenticated")
 	}
 	return a, nil
 }
@@ -268,7 +268,7 @@ func snapshot(v any) string {
 // notFound maps sql.ErrNoRows to a 404 naming the kind of thing and id.
 func notFound(err error, what, id string) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return entitled.NotFoundf("%s %q was not found", what, id)
+		return entitled.NotFoundf("%s %q was not found", what, id).WithKey("error.notFound", "WhatKey", nounKey(what), "ID", id)
 	}
 	return err
 }

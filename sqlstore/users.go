@@ -70,6 +70,11 @@ func (s *Store) insertUser(ctx context.Context, t *tx, a *entitled.Actor, u *ent
 	if strings.TrimSpace(u.DisplayName) == "" {
 		u.DisplayName, _, _ = strings.Cut(u.UserPrincipalName, "@")
 	}
+	lang, err := entitled.CheckPreferredLanguage(u.PreferredLanguage)
+	if err != nil {
+		return err
+	}
+	u.PreferredLanguage = lang
 	if u.ManagerID != "" {
 		if _, err := s.loadUser(ctx, t, u.ManagerID); err != nil {
 			return asInvalid(err, "manager")
@@ -77,9 +82,9 @@ func (s *Store) insertUser(ctx context.Context, t *tx, a *entitled.Actor, u *ent
 	}
 	u.ID = newID()
 	u.CreatedDateTime = t.now()
-	_, err := t.exec(ctx, `INSERT INTO users (id, user_principal_name, upn_key, display_name, mail, account_enabled, manager_id, created_at)
-		VALUES (?,?,?,?,?,?,?,?)`, u.ID, u.UserPrincipalName, strings.ToLower(u.UserPrincipalName), u.DisplayName, u.Mail,
-		boolInt(u.AccountEnabled), nullIfEmpty(u.ManagerID), fmtTime(u.CreatedDateTime))
+	_, err = t.exec(ctx, `INSERT INTO users (id, user_principal_name, upn_key, display_name, mail, account_enabled, manager_id, created_at, preferred_language)
+		VALUES (?,?,?,?,?,?,?,?,?)`, u.ID, u.UserPrincipalName, strings.ToLower(u.UserPrincipalName), u.DisplayName, u.Mail,
+		boolInt(u.AccountEnabled), nullIfEmpty(u.ManagerID), fmtTime(u.CreatedDateTime), u.PreferredLanguage)
 	if isUniqueViolation(err) {
 		return dupUPN(u.UserPrincipalName)
 	}
@@ -182,8 +187,13 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd entitled.UserUpda
 		if upd.AccountEnabled != nil {
 			u.AccountEnabled = *upd.AccountEnabled
 		}
-		_, err = t.exec(ctx, `UPDATE users SET user_principal_name = ?, upn_key = ?, display_name = ?, mail = ?, account_enabled = ? WHERE id = ?`,
-			u.UserPrincipalName, strings.ToLower(u.UserPrincipalName), u.DisplayName, u.Mail, boolInt(u.AccountEnabled), u.ID)
+		if upd.PreferredLanguage != nil {
+			if u.PreferredLanguage, err = entitled.CheckPreferredLanguage(*upd.PreferredLanguage); err != nil {
+				return err
+			}
+		}
+		_, err = t.exec(ctx, `UPDATE users SET user_principal_name = ?, upn_key = ?, display_name = ?, mail = ?, account_enabled = ?, preferred_language = ? WHERE id = ?`,
+			u.UserPrincipalName, strings.ToLower(u.UserPrincipalName), u.DisplayName, u.Mail, boolInt(u.AccountEnabled), u.PreferredLanguage, u.ID)
 		if isUniqueViolation(err) {
 			return dupUPN(u.UserPrincipalName)
 		}

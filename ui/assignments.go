@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // A package's Assignments tab: who holds the package, reprocess and remove
@@ -56,12 +57,12 @@ type pkgAssignmentsData struct {
 	Accepted     int
 }
 
-var assignmentStateWords = map[entitled.AssignmentState]string{
-	entitled.AssignmentDelivering:         "Being delivered",
-	entitled.AssignmentDelivered:          "Delivered",
-	entitled.AssignmentPartiallyDelivered: "Partially delivered",
-	entitled.AssignmentDeliveryFailed:     "Delivery failed",
-	entitled.AssignmentExpired:            "Expired",
+var assignmentStateKeys = map[entitled.AssignmentState]string{
+	entitled.AssignmentDelivering:         "state.delivering",
+	entitled.AssignmentDelivered:          "state.delivered",
+	entitled.AssignmentPartiallyDelivered: "state.partiallyDelivered",
+	entitled.AssignmentDeliveryFailed:     "state.deliveryFailed",
+	entitled.AssignmentExpired:            "state.expired",
 }
 
 // assignmentStates are the states of the filter, in order.
@@ -69,9 +70,9 @@ var assignmentStates = []entitled.AssignmentState{entitled.AssignmentDelivering,
 	entitled.AssignmentPartiallyDelivered, entitled.AssignmentDeliveryFailed, entitled.AssignmentExpired}
 
 // assignmentStateText is an assignment state in plain words.
-func assignmentStateText(s entitled.AssignmentState) string {
-	if w, ok := assignmentStateWords[s]; ok {
-		return w
+func assignmentStateText(loc *i18n.Localizer, s entitled.AssignmentState) string {
+	if k, ok := assignmentStateKeys[s]; ok {
+		return loc.T(k)
 	}
 	return string(s)
 }
@@ -85,7 +86,7 @@ func (h *handler) viewablePackage(c *call) (*entitled.AccessPackage, bool) {
 		return nil, false
 	}
 	if !c.actor.Can(entitled.OpViewRequests, p.CatalogID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, "You may not view the assignments and requests of "+p.DisplayName+".")
+		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("pkg.forbiddenView", i18n.V("Package", p.DisplayName)))
 		return nil, false
 	}
 	return p, true
@@ -105,7 +106,7 @@ func (h *handler) showPackageAssignments(c *call, state, skip string, selectAll 
 	var filter entitled.Expr = entitled.Compare{Op: "eq", Property: "accessPackage/id", Value: p.ID}
 	st, ok := entitled.ParseAssignmentState(state)
 	if state != "" && !ok {
-		h.renderError(c.w, c.r, c, http.StatusBadRequest, "Unknown state "+state+"; choose one from the list.")
+		h.renderError(c.w, c.r, c, http.StatusBadRequest, c.T("filter.unknownState", i18n.V("State", state)))
 		return
 	}
 	if ok {
@@ -134,23 +135,23 @@ func (h *handler) showPackageAssignments(c *call, state, skip string, selectAll 
 	for _, pol := range pols {
 		polName[pol.ID] = pol.DisplayName
 	}
-	l := &lookups{users: users}
-	d := pkgAssignmentsData{base: c.base(p.DisplayName+" — Assignments", "governance"), Package: *p, Tab: "assignments",
-		OutcomeTitle: "Result", State: string(st), SkipToken: skip, NextToken: pg.NextSkipToken, SelectAll: selectAll,
+	l := &lookups{loc: c.loc, users: users}
+	d := pkgAssignmentsData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.assignments")), "governance"), Package: *p, Tab: "assignments",
+		OutcomeTitle: c.T("outcomes.result"), State: string(st), SkipToken: skip, NextToken: pg.NextSkipToken, SelectAll: selectAll,
 		CanReprocess: c.actor.Can(entitled.OpReprocess, p.CatalogID), CanAssign: c.actor.Can(entitled.OpDirectAssign, p.CatalogID),
 		Outcomes: outs, Form: form}
 	d.CanSelect = d.CanReprocess || d.CanAssign
 	for _, a := range pg.Items {
 		d.Rows = append(d.Rows, assignmentRow{ID: a.ID, Target: l.person(a.TargetID), Policy: firstNonEmpty(polName[a.AssignmentPolicyID], a.AssignmentPolicyID),
-			State: assignmentStateText(a.State), StateKey: string(a.State), Status: statusText(a.Status), Created: when(a.CreatedDateTime),
-			Expires: expiresText(a)})
+			State: assignmentStateText(c.loc, a.State), StateKey: string(a.State), Status: statusText(c.loc, a.Status), Created: c.loc.DateTime(a.CreatedDateTime),
+			Expires: expiresText(c.loc, a)})
 	}
 	for _, pol := range pols {
 		d.Policies = append(d.Policies, policyOption{ID: pol.ID, Name: pol.DisplayName, Selected: pol.ID == form.Policy})
 	}
-	d.States = append(d.States, stateOption{Value: "", Label: "All states", Selected: st == ""})
+	d.States = append(d.States, stateOption{Value: "", Label: c.T("filter.allStates"), Selected: st == ""})
 	for _, s := range assignmentStates {
-		d.States = append(d.States, stateOption{Value: string(s), Label: assignmentStateText(s), Selected: s == st})
+		d.States = append(d.States, stateOption{Value: string(s), Label: assignmentStateText(c.loc, s), Selected: s == st})
 	}
 	for _, o := range outs {
 		if o.Kind == "accepted" {
@@ -161,17 +162,17 @@ func (h *handler) showPackageAssignments(c *call, state, skip string, selectAll 
 }
 
 // expiresText says when an assignment ends.
-func expiresText(a entitled.Assignment) string {
+func expiresText(loc *i18n.Localizer, a entitled.Assignment) string {
 	if a.ExpiredDateTime != nil {
-		return when(*a.ExpiredDateTime)
+		return loc.DateTime(*a.ExpiredDateTime)
 	}
 	if end := a.Schedule.Expiration.EndFrom(a.CreatedDateTime); end != nil {
 		if a.Schedule.StartDateTime != nil {
 			end = a.Schedule.Expiration.EndFrom(*a.Schedule.StartDateTime)
 		}
-		return when(*end)
+		return loc.DateTime(*end)
 	}
-	return "Never"
+	return loc.T("expiration.never")
 }
 
 // packagePolicies lists every policy of a package (a package has few).
@@ -198,17 +199,17 @@ func (h *handler) assignmentAction(c *call) {
 	f := c.r.PostForm
 	action := f.Get("action")
 	if action != "reprocess" && action != "remove" {
-		h.renderError(c.w, c.r, c, http.StatusBadRequest, "Choose Reprocess selected or Remove selected.")
+		h.renderError(c.w, c.r, c, http.StatusBadRequest, c.T("pkgassignments.chooseAction"))
 		return
 	}
 	ids := distinct(f["id"])
 	if len(ids) == 0 {
 		h.showPackageAssignments(c, f.Get("state"), f.Get("skiptoken"), false,
-			[]outcome{{Kind: "error", Message: "Select at least one assignment."}}, assignForm{}, http.StatusBadRequest)
+			[]outcome{{Kind: "error", Message: c.T("pkgassignments.selectOneAtLeast")}}, assignForm{}, http.StatusBadRequest)
 		return
 	}
 	if len(ids) > maxSelected {
-		h.renderError(c.w, c.r, c, http.StatusBadRequest, "Select at most 999 assignments at once.")
+		h.renderError(c.w, c.r, c, http.StatusBadRequest, c.T("pkgassignments.tooMany", i18n.V("Max", maxSelected)))
 		return
 	}
 	pkgID := c.r.PathValue("id")
@@ -249,7 +250,7 @@ func (h *handler) nameAssignments(c *call, outs []outcome) {
 	if err != nil {
 		return
 	}
-	l := &lookups{users: users}
+	l := &lookups{loc: c.loc, users: users}
 	who := map[string]string{}
 	for _, a := range pg.Items {
 		who[a.ID] = l.person(a.TargetID).Name
@@ -264,10 +265,10 @@ func (h *handler) reprocessAssignment(c *call, id string) outcome {
 	o := outcome{AssignmentID: id}
 	err := h.svc.Assignments.ReprocessAssignment(c.ctx, id)
 	if err == nil {
-		o.Kind, o.Message = "accepted", "Accepted: its access is being applied again."
+		o.Kind, o.Message = "accepted", c.T("outcome.assignmentReprocessAccepted")
 		return o
 	}
-	return h.failedOutcome(o, "reprocess assignment", err)
+	return h.failedOutcome(c, o, "reprocess assignment", err)
 }
 
 // removeAssignment submits an adminRemove request for an assignment of the
@@ -275,31 +276,31 @@ func (h *handler) reprocessAssignment(c *call, id string) outcome {
 func (h *handler) removeAssignment(c *call, pkgID, id string) outcome {
 	o := outcome{AssignmentID: id}
 	if a, err := h.svc.Assignments.Assignment(c.ctx, id); err == nil && a.AccessPackageID != pkgID {
-		o.Kind, o.Message = "ineligible", "Not eligible because it belongs to another access package."
+		o.Kind, o.Message = "ineligible", c.T("outcome.otherPackage")
 		return o
 	}
 	r := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove, AssignmentID: id, Justification: "removed in the web UI"}
 	if err := h.svc.Requests.SubmitRequest(c.ctx, r); err != nil {
-		return h.failedOutcome(o, "remove assignment", err)
+		return h.failedOutcome(c, o, "remove assignment", err)
 	}
 	o.RequestID = r.ID
-	o.Kind, o.Message = "accepted", "Removal accepted: access is being taken away."
+	o.Kind, o.Message = "accepted", c.T("outcome.removalAccepted")
 	return o
 }
 
 // failedOutcome says in plain words why an action on an assignment failed.
-func (h *handler) failedOutcome(o outcome, what string, err error) outcome {
+func (h *handler) failedOutcome(c *call, o outcome, what string, err error) outcome {
 	e := entitled.AsError(err)
 	switch {
 	case e.Code == entitled.CodeNotReprocessable || e.Kind == entitled.KindConflict || e.Kind == entitled.KindInvalid:
-		o.Kind, o.Message = "ineligible", "Not eligible because "+e.Message
+		o.Kind, o.Message = "ineligible", c.T("outcome.ineligible", i18n.V("Reason", errorText(c.loc, e)))
 	case e.Kind == entitled.KindForbidden || e.Kind == entitled.KindNotFound:
-		o.Kind, o.Message = "forbidden", "Not allowed: "+e.Message
+		o.Kind, o.Message = "forbidden", c.T("outcome.forbidden", i18n.V("Reason", errorText(c.loc, e)))
 	default:
 		if e.Kind == entitled.KindInternal {
 			h.log.Error("ui: "+what, "assignment", o.AssignmentID, "err", err)
 		}
-		o.Kind, o.Message = "error", "Failed: "+e.Message
+		o.Kind, o.Message = "error", c.T("outcome.failed", i18n.V("Reason", errorText(c.loc, e)))
 	}
 	return o
 }
@@ -314,17 +315,17 @@ func (h *handler) directAssign(c *call) {
 		h.showPackageAssignments(c, "", "", false, nil, form, status)
 	}
 	if form.UPN == "" {
-		again(http.StatusBadRequest, "Enter the user principal name of the user to assign, such as alice@example.com.")
+		again(http.StatusBadRequest, c.T("pkgassignments.enterUPN"))
 		return
 	}
 	if form.Policy == "" {
-		again(http.StatusBadRequest, "Choose the policy to assign the user under.")
+		again(http.StatusBadRequest, c.T("pkgassignments.choosePolicy"))
 		return
 	}
 	u, err := h.svc.Users.User(c.ctx, form.UPN)
 	if err != nil {
 		if entitled.ErrorKind(err) == entitled.KindNotFound {
-			again(http.StatusBadRequest, "There is no user with the user principal name "+form.UPN+". Check the spelling.")
+			again(http.StatusBadRequest, c.T("form.noSuchUser", i18n.V("UPN", form.UPN)))
 			return
 		}
 		h.fail(c.w, c.r, c, err)
@@ -338,7 +339,7 @@ func (h *handler) directAssign(c *call) {
 			h.fail(c.w, c.r, c, err)
 			return
 		}
-		again(e.Kind.HTTPStatus(), e.Message)
+		again(e.Kind.HTTPStatus(), errorText(c.loc, e))
 		return
 	}
 	http.Redirect(c.w, c.r, "/governance/packages/"+url.PathEscape(r.AccessPackageID)+"/assignments?done=assigned", http.StatusSeeOther)

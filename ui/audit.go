@@ -41,9 +41,9 @@ func (h *handler) requestAudit(c *call, requestID string) ([]auditRow, bool) {
 			return nil, false
 		}
 		for _, e := range pg.Items {
-			rows = append(rows, auditRow{When: when(e.ActivityDateTime), Who: firstNonEmpty(e.InitiatedBy.DisplayName, e.InitiatedBy.UserPrincipalName),
+			rows = append(rows, auditRow{When: c.loc.DateTime(e.ActivityDateTime), Who: firstNonEmpty(e.InitiatedBy.DisplayName, e.InitiatedBy.UserPrincipalName),
 				WhoUPN: e.InitiatedBy.UserPrincipalName, What: e.ActivityDisplayName, Result: e.Result,
-				Before: snapshotState(e.Before), After: snapshotState(e.After)})
+				Before: snapshotState(c, e.Before), After: snapshotState(c, e.After)})
 		}
 		if pg.NextSkipToken == "" {
 			break
@@ -55,7 +55,7 @@ func (h *handler) requestAudit(c *call, requestID string) ([]auditRow, bool) {
 
 // snapshotState reads the request state of an audit snapshot, in plain
 // words ("" when the snapshot has none).
-func snapshotState(snap string) string {
+func snapshotState(c *call, snap string) string {
 	if snap == "" {
 		return ""
 	}
@@ -66,7 +66,7 @@ func snapshotState(snap string) string {
 		return ""
 	}
 	if st, ok := entitled.ParseRequestState(v.State); ok {
-		return stateText(st)
+		return stateText(c.loc, st)
 	}
 	return v.State
 }

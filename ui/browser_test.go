@@ -42,8 +42,41 @@ func chromium(t *testing.T) string {
 // the manager selects the failed request on the Requests tab and
 // reprocesses it, and the request shows Delivered.
 func TestBrowserRequestApproveReprocess(t *testing.T) {
+	browserFlow(t, browserWords["en"])
+}
+
+// TestBrowserRequestApproveReprocessFrench runs the same flow with every
+// user's preferredLanguage set to French: the pages, flash messages, states
+// and outcomes are French (screenshots with the -fr suffix).
+func TestBrowserRequestApproveReprocessFrench(t *testing.T) {
+	browserFlow(t, browserWords["fr"])
+}
+
+// flowWords are the words the browser flow checks, per language.
+type flowWords struct {
+	lang, suffix                                             string
+	approved, waiting, failed, accepted, delivered, doneWord string
+}
+
+var browserWords = map[string]flowWords{
+	"en": {lang: "", suffix: "", approved: "You approved the request.", waiting: "Waiting for approval", failed: "Delivery failed",
+		accepted: "Accepted", delivered: "Delivered", doneWord: "Done"},
+	"fr": {lang: "fr", suffix: "-fr", approved: "Vous avez approuvé la demande.", waiting: "En attente d'approbation", failed: "Échec de la remise",
+		accepted: "Acceptée", delivered: "Remise", doneWord: "Terminée"},
+}
+
+// browserFlow is the request → approve → fail → reprocess → delivered flow
+// in a real browser, in the language of fw.
+func browserFlow(t *testing.T, fw flowWords) {
 	exe := chromium(t)
 	w := newWorld(t, withEngine)
+	if fw.lang != "" {
+		for _, u := range w.users {
+			lang := fw.lang
+			_, err := w.store.UpdateUser(w.sys(), u.ID, entitled.UserUpdate{PreferredLanguage: &lang})
+			w.must(err)
+		}
+	}
 	shots := t.TempDir()
 	if *updateScreenshots {
 		shots = filepath.Join("..", "docs", "screenshots")
@@ -87,7 +120,7 @@ func TestBrowserRequestApproveReprocess(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			return os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
+			return os.WriteFile(filepath.Join(shots, name+fw.suffix+".png"), png, 0o644)
 		})
 	}
 	text := func(sel string) string {
@@ -124,7 +157,7 @@ func TestBrowserRequestApproveReprocess(t *testing.T) {
 		shot("request-form"),
 		chromedp.Click(chromedp.CSS(`#submit-request`)),
 		chromedp.WaitVisible(chromedp.CSS(`.notice.ok`)))
-	if got := text("main table tbody"); !strings.Contains(got, "CRM access") || !strings.Contains(got, "Waiting for approval") {
+	if got := text("main table tbody"); !strings.Contains(got, "CRM access") || !strings.Contains(got, fw.waiting) {
 		t.Fatalf("my requests after submitting: %q", got)
 	}
 	run("my requests", shot("my-requests"))
@@ -145,7 +178,7 @@ func TestBrowserRequestApproveReprocess(t *testing.T) {
 		shot("approvals"),
 		chromedp.Click(chromedp.CSS(`form[action="/approvals/`+id+`"] button[value="Approve"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.notice.ok`)))
-	if got := text(".notice.ok"); got != "You approved the request." {
+	if got := text(".notice.ok"); got != fw.approved {
 		t.Fatalf("after approving: %q", got)
 	}
 	signOut()
@@ -166,7 +199,7 @@ func TestBrowserRequestApproveReprocess(t *testing.T) {
 		// The filtered page (not the one before it) marks its choice.
 		chromedp.WaitReady(chromedp.CSS(`#state option[value="deliveryFailed"][selected]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#sel-`+id)))
-	if got := text(`tr[data-request="` + id + `"]`); !strings.Contains(got, "Delivery failed") || !strings.Contains(got, "Alice Requester") {
+	if got := text(`tr[data-request="` + id + `"]`); !strings.Contains(got, fw.failed) || !strings.Contains(got, "Alice Requester") {
 		t.Fatalf("failed request row: %q", got)
 	}
 	run("failed request detail",
@@ -185,7 +218,7 @@ func TestBrowserRequestApproveReprocess(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#reprocess`)),
 		chromedp.WaitVisible(chromedp.CSS(`.outcomes`)),
 		shot("reprocess-outcome"))
-	if got := text(`.outcomes li[data-request="` + id + `"]`); !strings.Contains(got, "Accepted") {
+	if got := text(`.outcomes li[data-request="` + id + `"]`); !strings.Contains(got, fw.accepted) {
 		t.Fatalf("reprocess outcome: %q", got)
 	}
 
@@ -194,17 +227,17 @@ func TestBrowserRequestApproveReprocess(t *testing.T) {
 	run("requests tab, delivered",
 		chromedp.Navigate(w.srv.URL+"/governance/packages/"+w.crm+"/requests"),
 		chromedp.WaitVisible(chromedp.CSS(`tr[data-request="`+id+`"]`)))
-	if got := text(`tr[data-request="` + id + `"] .badge`); got != "Delivered" {
+	if got := text(`tr[data-request="` + id + `"] .badge`); got != fw.delivered {
 		t.Fatalf("state on the Requests tab: %q, want Delivered", got)
 	}
 	run("request detail",
 		chromedp.Click(chromedp.CSS(`tr[data-request="`+id+`"] a`)),
 		chromedp.WaitVisible(chromedp.CSS(`#request-state`)),
 		shot("request-detail"))
-	if got := text("#request-state"); got != "Delivered" {
+	if got := text("#request-state"); got != fw.delivered {
 		t.Fatalf("state on the detail page: %q, want Delivered", got)
 	}
-	if got := text("main table tbody"); !strings.Contains(got, "app-crm") || !strings.Contains(got, "Done") {
+	if got := text("main table tbody"); !strings.Contains(got, "app-crm") || !strings.Contains(got, fw.doneWord) {
 		t.Fatalf("deliveries: %q", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // A catalog's page: its name and description, its resources and the roles
@@ -56,7 +57,18 @@ var catalogRoleIDs = []string{entitled.RoleCatalogOwner, entitled.RoleCatalogRea
 	entitled.RoleAccessPackageManager, entitled.RoleAccessPackageAssignmentManager}
 
 // roleName names a role definition id.
-func roleName(id string) string {
+// catalogRoleKeys name the catalog roles in the catalogue.
+var catalogRoleKeys = map[string]string{
+	entitled.RoleCatalogOwner:                   "catalogRole.owner",
+	entitled.RoleCatalogReader:                  "catalogRole.reader",
+	entitled.RoleAccessPackageManager:           "catalogRole.packageManager",
+	entitled.RoleAccessPackageAssignmentManager: "catalogRole.assignmentManager",
+}
+
+func roleName(loc *i18n.Localizer, id string) string {
+	if k, ok := catalogRoleKeys[id]; ok {
+		return loc.T(k)
+	}
 	if d, ok := entitled.LookupRoleDefinition(id); ok {
 		return d.DisplayName
 	}
@@ -72,7 +84,7 @@ func (h *handler) readableCatalog(c *call) (*entitled.Catalog, bool) {
 		return nil, false
 	}
 	if !c.actor.Can(entitled.OpReadCatalog, cat.ID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, "You may not see the catalog "+cat.DisplayName+".")
+		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("catalog.forbiddenView", i18n.V("Catalog", cat.DisplayName)))
 		return nil, false
 	}
 	return cat, true
@@ -86,8 +98,7 @@ func (h *handler) editableCatalog(c *call) (*entitled.Catalog, bool) {
 		return nil, false
 	}
 	if !c.actor.Can(entitled.OpEditCatalog, cat.ID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, "You may not change the catalog "+cat.DisplayName+
-			": that needs the catalog owner role (or Global or Identity Governance Administrator).")
+		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("catalog.forbiddenEdit", i18n.V("Catalog", cat.DisplayName)))
 		return nil, false
 	}
 	return cat, true
@@ -105,7 +116,7 @@ func (h *handler) catalogPage(c *call) {
 // showCatalog renders a catalog's page with the forms as filled.
 func (h *handler) showCatalog(c *call, cat *entitled.Catalog, form catalogForm, roleForm catalogRoleForm, status int) {
 	skip := c.r.URL.Query().Get("skiptoken")
-	d := catalogPageData{base: c.base(cat.DisplayName+" — Catalog", "catalogs"), Catalog: *cat,
+	d := catalogPageData{base: c.base(c.T("catalog.pageTitle", i18n.V("Catalog", cat.DisplayName)), "catalogs"), Catalog: *cat,
 		CanEdit: c.actor.Can(entitled.OpEditCatalog, cat.ID), Form: form, RoleForm: roleForm, SkipToken: skip}
 	res, err := h.svc.Catalogs.CatalogResources(c.ctx, cat.ID, entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip})
 	if err != nil {
@@ -139,12 +150,12 @@ func (h *handler) showCatalog(c *call, cat *entitled.Catalog, form catalogForm, 
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	l := &lookups{users: users}
+	l := &lookups{loc: c.loc, users: users}
 	for _, ra := range ras {
-		d.Roles = append(d.Roles, catalogRoleRow{ID: ra.ID, Person: l.person(ra.PrincipalID), Role: roleName(ra.RoleDefinitionID)})
+		d.Roles = append(d.Roles, catalogRoleRow{ID: ra.ID, Person: l.person(ra.PrincipalID), Role: roleName(c.loc, ra.RoleDefinitionID)})
 	}
 	for _, id := range catalogRoleIDs {
-		d.RoleChoices = append(d.RoleChoices, catalogRoleChoice{ID: id, Name: roleName(id), Selected: id == roleForm.Role})
+		d.RoleChoices = append(d.RoleChoices, catalogRoleChoice{ID: id, Name: roleName(c.loc, id), Selected: id == roleForm.Role})
 	}
 	h.render(c.w, c.r, status, "catalog", &d)
 }
@@ -180,12 +191,12 @@ func (h *handler) editCatalog(c *call) {
 		h.showCatalog(c, cat, f, catalogRoleForm{}, status)
 	}
 	if f.Name == "" {
-		again(http.StatusBadRequest, "Enter a name for the catalog.")
+		again(http.StatusBadRequest, c.T("catalog.enterName"))
 		return
 	}
 	if _, err := h.svc.Catalogs.UpdateCatalog(c.ctx, cat.ID, entitled.CatalogUpdate{DisplayName: &f.Name, Description: &f.Description}); err != nil {
 		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
-			again(e.Kind.HTTPStatus(), e.Message)
+			again(e.Kind.HTTPStatus(), errorText(c.loc, e))
 			return
 		}
 		h.fail(c.w, c.r, c, err)
@@ -206,7 +217,7 @@ func (h *handler) addCatalogRole(c *call) {
 		h.showCatalog(c, cat, catalogForm{Name: cat.DisplayName, Description: cat.Description}, f, status)
 	}
 	if f.UPN == "" {
-		again(http.StatusBadRequest, "Enter the user principal name of the person, such as alice@example.com.")
+		again(http.StatusBadRequest, c.T("catalog.enterUPN"))
 		return
 	}
 	known := false
@@ -214,13 +225,13 @@ func (h *handler) addCatalogRole(c *call) {
 		known = known || id == f.Role
 	}
 	if !known {
-		again(http.StatusBadRequest, "Choose a role from the list: Catalog owner, Catalog reader, Access package manager or Access package assignment manager.")
+		again(http.StatusBadRequest, c.T("catalog.chooseRole"))
 		return
 	}
 	u, err := h.svc.Users.User(c.ctx, f.UPN)
 	if err != nil {
 		if entitled.ErrorKind(err) == entitled.KindNotFound {
-			again(http.StatusBadRequest, "There is no user with the user principal name "+f.UPN+". Check the spelling.")
+			again(http.StatusBadRequest, c.T("form.noSuchUser", i18n.V("UPN", f.UPN)))
 			return
 		}
 		h.fail(c.w, c.r, c, err)
@@ -229,7 +240,7 @@ func (h *handler) addCatalogRole(c *call) {
 	ra := &entitled.RoleAssignment{PrincipalID: u.ID, RoleDefinitionID: f.Role, AppScopeID: entitled.CatalogScope(cat.ID)}
 	if err := h.svc.Roles.CreateRoleAssignment(c.ctx, false, ra); err != nil {
 		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
-			again(e.Kind.HTTPStatus(), e.Message)
+			again(e.Kind.HTTPStatus(), errorText(c.loc, e))
 			return
 		}
 		h.fail(c.w, c.r, c, err)
@@ -251,7 +262,7 @@ func (h *handler) removeCatalogRole(c *call) {
 		return
 	}
 	if ra.AppScopeID != entitled.CatalogScope(cat.ID) {
-		h.renderError(c.w, c.r, c, http.StatusNotFound, "That role assignment is not one of the catalog "+cat.DisplayName+".")
+		h.renderError(c.w, c.r, c, http.StatusNotFound, c.T("catalog.notItsRole", i18n.V("Catalog", cat.DisplayName)))
 		return
 	}
 	if err := h.svc.Roles.DeleteRoleAssignment(c.ctx, false, ra.ID); err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // Add a resource to a catalog: choose a connected system, browse and
@@ -58,7 +59,7 @@ func (h *handler) addResourcePage(c *call) {
 
 func (h *handler) showAddResource(c *call, cat *entitled.Catalog, form resourceForm, status int) {
 	q := c.r.URL.Query()
-	d := addResourceData{base: c.base("Add a resource to "+cat.DisplayName, "catalogs"), Catalog: *cat, Form: form,
+	d := addResourceData{base: c.base(c.T("addresource.title", i18n.V("Catalog", cat.DisplayName)), "catalogs"), Catalog: *cat, Form: form,
 		Search: strings.TrimSpace(q.Get("q")), SkipToken: q.Get("skiptoken")}
 	// Tenant administrators browse every system; catalog owners those
 	// delegated to this catalog (the resources they may add).
@@ -106,10 +107,10 @@ func (h *handler) browseSystem(c *call, cat *entitled.Catalog, d *addResourceDat
 		return http.StatusBadGateway
 	case e.Kind == entitled.KindInternal:
 		h.log.Error("ui: browse system resources", "system", d.System.ID, "err", err)
-		d.Problem = "The resources of " + d.System.Name + " could not be listed: " + e.Message
+		d.Problem = c.T("addresource.listFailed", i18n.V("System", d.System.Name), i18n.V("Reason", errorText(c.loc, e)))
 		return http.StatusInternalServerError
 	default:
-		d.Problem = e.Message
+		d.Problem = errorText(c.loc, e)
 		return e.Kind.HTTPStatus()
 	}
 	d.NextToken = pg.NextSkipToken
@@ -172,11 +173,11 @@ func (h *handler) addResource(c *call) {
 		h.showAddResource(c, cat, f, status)
 	}
 	if f.System == "" {
-		again(http.StatusBadRequest, "Enter the name of the connected system the resource lives in, such as directory or crm.")
+		again(http.StatusBadRequest, c.T("addresource.enterSystem"))
 		return
 	}
 	if f.OriginID == "" {
-		again(http.StatusBadRequest, "Enter the resource's id in "+f.System+" (its origin id), such as a group's id or name.")
+		again(http.StatusBadRequest, c.T("addresource.enterOrigin", i18n.V("System", f.System)))
 		return
 	}
 	rr := &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: cat.ID,
@@ -184,11 +185,11 @@ func (h *handler) addResource(c *call) {
 	if err := h.svc.Catalogs.CreateResourceRequest(c.ctx, rr); err != nil {
 		var de *entitled.DeliveryError
 		if errors.As(err, &de) {
-			again(http.StatusBadGateway, f.System+" could not describe the resource: "+de.Message)
+			again(http.StatusBadGateway, c.T("addresource.describeFailed", i18n.V("System", f.System), i18n.V("Reason", de.Message)))
 			return
 		}
 		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
-			again(e.Kind.HTTPStatus(), e.Message)
+			again(e.Kind.HTTPStatus(), errorText(c.loc, e))
 			return
 		}
 		h.fail(c.w, c.r, c, err)

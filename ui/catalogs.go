@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // Catalogs and access packages for their administrators: list catalogs,
@@ -70,7 +71,7 @@ func canAdminCatalogs(a *entitled.Actor) bool {
 // the caller may use.
 func (h *handler) catalogsPage(c *call) {
 	if !canAdminCatalogs(c.actor) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, "Catalogs are for catalog creators, catalog owners and access package managers; you hold none of these roles.")
+		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("catalogs.forbidden"))
 		return
 	}
 	skip := c.r.URL.Query().Get("skiptoken")
@@ -79,7 +80,7 @@ func (h *handler) catalogsPage(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	d := catalogsData{base: c.base("Catalogs", "catalogs"), CanCreate: c.actor.Can(entitled.OpCreateCatalog, ""),
+	d := catalogsData{base: c.base(c.T("nav.catalogs"), "catalogs"), CanCreate: c.actor.Can(entitled.OpCreateCatalog, ""),
 		NextToken: pg.NextSkipToken, Paged: skip != ""}
 	for _, cat := range pg.Items {
 		d.Rows = append(d.Rows, catalogRow{Catalog: cat, CanAddPackage: c.actor.Can(entitled.OpManagePackages, cat.ID)})
@@ -92,7 +93,7 @@ func (h *handler) catalogCreateAllowed(c *call) bool {
 	if c.actor.Can(entitled.OpCreateCatalog, "") {
 		return true
 	}
-	h.renderError(c.w, c.r, c, http.StatusForbidden, "Only catalog creators and Global and Identity Governance Administrators may create catalogs.")
+	h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("catalogform.forbidden"))
 	return false
 }
 
@@ -101,7 +102,7 @@ func (h *handler) newCatalogForm(c *call) {
 	if !h.catalogCreateAllowed(c) {
 		return
 	}
-	h.render(c.w, c.r, http.StatusOK, "catalogform", &catalogFormData{base: c.base("Create a catalog", "catalogs")})
+	h.render(c.w, c.r, http.StatusOK, "catalogform", &catalogFormData{base: c.base(c.T("catalogform.title"), "catalogs")})
 }
 
 // createCatalog creates a catalog from the form; its creator owns it.
@@ -112,16 +113,16 @@ func (h *handler) createCatalog(c *call) {
 	f := catalogForm{Name: strings.TrimSpace(c.r.PostForm.Get("name")), Description: strings.TrimSpace(c.r.PostForm.Get("description"))}
 	again := func(status int, msg string) {
 		f.Error = msg
-		h.render(c.w, c.r, status, "catalogform", &catalogFormData{base: c.base("Create a catalog", "catalogs"), Form: f})
+		h.render(c.w, c.r, status, "catalogform", &catalogFormData{base: c.base(c.T("catalogform.title"), "catalogs"), Form: f})
 	}
 	if f.Name == "" {
-		again(http.StatusBadRequest, "Enter a name for the catalog.")
+		again(http.StatusBadRequest, c.T("catalog.enterName"))
 		return
 	}
 	cat := &entitled.Catalog{DisplayName: f.Name, Description: f.Description, State: "published"}
 	if err := h.svc.Catalogs.CreateCatalog(c.ctx, cat); err != nil {
 		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
-			again(e.Kind.HTTPStatus(), e.Message)
+			again(e.Kind.HTTPStatus(), errorText(c.loc, e))
 			return
 		}
 		h.fail(c.w, c.r, c, err)
@@ -139,7 +140,7 @@ func (h *handler) packageCatalog(c *call) (*entitled.Catalog, bool) {
 		return nil, false
 	}
 	if !c.actor.Can(entitled.OpManagePackages, cat.ID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, "You may not create access packages in "+cat.DisplayName+": that needs the catalog owner or access package manager role.")
+		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("packageform.forbidden", i18n.V("Catalog", cat.DisplayName)))
 		return nil, false
 	}
 	return cat, true
@@ -151,7 +152,7 @@ func (h *handler) newPackageForm(c *call) {
 	if !ok {
 		return
 	}
-	h.render(c.w, c.r, http.StatusOK, "packageform", &packageFormData{base: c.base("Create an access package", "catalogs"), Catalog: *cat})
+	h.render(c.w, c.r, http.StatusOK, "packageform", &packageFormData{base: c.base(c.T("packageform.pageTitle"), "catalogs"), Catalog: *cat})
 }
 
 // createPackage creates an access package in the catalog and opens its
@@ -165,16 +166,16 @@ func (h *handler) createPackage(c *call) {
 	f := packageForm{Name: strings.TrimSpace(pf.Get("name")), Description: strings.TrimSpace(pf.Get("description")), Hidden: pf.Get("hidden") == "on"}
 	again := func(status int, msg string) {
 		f.Error = msg
-		h.render(c.w, c.r, status, "packageform", &packageFormData{base: c.base("Create an access package", "catalogs"), Catalog: *cat, Form: f})
+		h.render(c.w, c.r, status, "packageform", &packageFormData{base: c.base(c.T("packageform.pageTitle"), "catalogs"), Catalog: *cat, Form: f})
 	}
 	if f.Name == "" {
-		again(http.StatusBadRequest, "Enter a name for the access package.")
+		again(http.StatusBadRequest, c.T("package.enterName"))
 		return
 	}
 	p := &entitled.AccessPackage{CatalogID: cat.ID, DisplayName: f.Name, Description: f.Description, IsHidden: f.Hidden}
 	if err := h.svc.AccessPackages.CreateAccessPackage(c.ctx, p); err != nil {
 		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
-			again(e.Kind.HTTPStatus(), e.Message)
+			again(e.Kind.HTTPStatus(), errorText(c.loc, e))
 			return
 		}
 		h.fail(c.w, c.r, c, err)

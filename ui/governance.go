@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // Identity Governance: packages, a package's Requests tab, reprocess, and
@@ -22,7 +23,7 @@ type governanceData struct {
 // administers.
 func (h *handler) governancePage(c *call) {
 	if !canGovern(c.actor) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, "Identity Governance is for administrators of access packages; you hold no such role.")
+		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("governance.forbidden"))
 		return
 	}
 	skip := c.r.URL.Query().Get("skiptoken")
@@ -37,7 +38,7 @@ func (h *handler) governancePage(c *call) {
 			pkgs = append(pkgs, p)
 		}
 	}
-	d := governanceData{base: c.base("Identity Governance", "governance"), Packages: pkgs, NextToken: pg.NextSkipToken, Paged: skip != ""}
+	d := governanceData{base: c.base(c.T("nav.governance"), "governance"), Packages: pkgs, NextToken: pg.NextSkipToken, Paged: skip != ""}
 	h.render(c.w, c.r, http.StatusOK, "governance", &d)
 }
 
@@ -88,13 +89,13 @@ func (h *handler) showPackageRequests(c *call, state, skip string, selectAll boo
 		return
 	}
 	if !c.actor.Can(entitled.OpViewRequests, p.CatalogID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, "You may not view the requests of "+p.DisplayName+".")
+		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("pkgrequests.forbidden", i18n.V("Package", p.DisplayName)))
 		return
 	}
 	var filter entitled.Expr = entitled.Compare{Op: "eq", Property: "accessPackage/id", Value: p.ID}
 	st, ok := entitled.ParseRequestState(state)
 	if state != "" && !ok {
-		h.renderError(c.w, c.r, c, http.StatusBadRequest, "Unknown state "+state+"; choose one from the list.")
+		h.renderError(c.w, c.r, c, http.StatusBadRequest, c.T("filter.unknownState", i18n.V("State", state)))
 		return
 	}
 	if ok {
@@ -110,13 +111,13 @@ func (h *handler) showPackageRequests(c *call, state, skip string, selectAll boo
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	l := &lookups{users: users, pkgs: map[string]entitled.AccessPackage{p.ID: *p}}
-	d := pkgRequestsData{base: c.base(p.DisplayName+" — Requests", "governance"), Package: *p, Tab: "requests", OutcomeTitle: "Reprocess", State: string(st),
-		Rows: h.rows(c.actor, l, pg.Items), SkipToken: skip, NextToken: pg.NextSkipToken, SelectAll: selectAll,
+	l := &lookups{loc: c.loc, users: users, pkgs: map[string]entitled.AccessPackage{p.ID: *p}}
+	d := pkgRequestsData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.requests")), "governance"), Package: *p, Tab: "requests", OutcomeTitle: c.T("outcomes.reprocess"), State: string(st),
+		Rows: h.rows(c, l, pg.Items), SkipToken: skip, NextToken: pg.NextSkipToken, SelectAll: selectAll,
 		CanReprocess: c.actor.Can(entitled.OpReprocess, p.CatalogID), Outcomes: outs}
-	d.States = append(d.States, stateOption{Value: "", Label: "All states", Selected: st == ""})
+	d.States = append(d.States, stateOption{Value: "", Label: c.T("filter.allStates"), Selected: st == ""})
 	for _, s := range entitled.RequestStates {
-		d.States = append(d.States, stateOption{Value: string(s), Label: stateText(s), Selected: s == st})
+		d.States = append(d.States, stateOption{Value: string(s), Label: stateText(c.loc, s), Selected: s == st})
 	}
 	for _, o := range outs {
 		if o.Kind == "accepted" {
@@ -144,11 +145,11 @@ func (h *handler) reprocessSelected(c *call) {
 	ids := distinct(f["id"])
 	if len(ids) == 0 {
 		h.showPackageRequests(c, f.Get("state"), f.Get("skiptoken"), false,
-			[]outcome{{Kind: "error", Message: "Select at least one request to reprocess."}}, http.StatusBadRequest)
+			[]outcome{{Kind: "error", Message: c.T("pkgrequests.selectOneAtLeast")}}, http.StatusBadRequest)
 		return
 	}
 	if len(ids) > maxSelected {
-		h.renderError(c.w, c.r, c, http.StatusBadRequest, "Select at most 999 requests at once.")
+		h.renderError(c.w, c.r, c, http.StatusBadRequest, c.T("pkgrequests.tooMany", i18n.V("Max", maxSelected)))
 		return
 	}
 	outs := make([]outcome, 0, len(ids))
@@ -164,7 +165,7 @@ func (h *handler) reprocessSelected(c *call) {
 		Filter: entitled.In{Property: "id", Values: vals}, Top: entitled.MaxPageSize}})
 	if err == nil {
 		if users, err := h.loadUsers(c.ctx, requestUsers(pg.Items)); err == nil {
-			l := &lookups{users: users}
+			l := &lookups{loc: c.loc, users: users}
 			who := map[string]string{}
 			for _, r := range pg.Items {
 				who[r.ID] = l.person(r.TargetID).Name
@@ -182,24 +183,23 @@ func (h *handler) reprocess(c *call, id string) outcome {
 	o := outcome{RequestID: id}
 	err := h.svc.Requests.ReprocessRequest(c.ctx, id)
 	if err == nil {
-		o.Kind, o.Message = "accepted", "Accepted: its failed deliveries are being sent again."
+		o.Kind, o.Message = "accepted", c.T("outcome.reprocessAccepted")
 		return o
 	}
 	e := entitled.AsError(err)
 	switch {
 	case e.Code == entitled.CodeReprocessWindowPassed:
 		o.Kind = "window"
-		o.Message = "Window passed: it completed more than " + entitled.FormatWindow(h.svc.Requests.ReprocessWindow()) +
-			" ago and can no longer be reprocessed. The user must cancel it and request again."
+		o.Message = c.T("outcome.windowPassed", i18n.V("Window", windowText(c.loc, h.svc.Requests.ReprocessWindow())))
 	case e.Code == entitled.CodeNotReprocessable || e.Kind == entitled.KindConflict:
-		o.Kind, o.Message = "ineligible", "Not eligible because "+e.Message
+		o.Kind, o.Message = "ineligible", c.T("outcome.ineligible", i18n.V("Reason", errorText(c.loc, e)))
 	case e.Kind == entitled.KindForbidden || e.Kind == entitled.KindNotFound:
-		o.Kind, o.Message = "forbidden", "Not allowed: "+e.Message
+		o.Kind, o.Message = "forbidden", c.T("outcome.forbidden", i18n.V("Reason", errorText(c.loc, e)))
 	default:
 		if e.Kind == entitled.KindInternal {
 			h.log.Error("ui: reprocess", "request", id, "err", err)
 		}
-		o.Kind, o.Message = "error", "Failed: "+e.Message
+		o.Kind, o.Message = "error", c.T("outcome.failed", i18n.V("Reason", errorText(c.loc, e)))
 	}
 	return o
 }
@@ -256,7 +256,7 @@ func (h *handler) requestDetail(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	l, err := h.load(c.ctx, []entitled.AssignmentRequest{*r})
+	l, err := h.load(c, []entitled.AssignmentRequest{*r})
 	if err != nil {
 		h.fail(c.w, c.r, c, err)
 		return
@@ -266,13 +266,13 @@ func (h *handler) requestDetail(c *call) {
 	if gov {
 		nav = "governance"
 	}
-	d := requestData{base: c.base("Request for "+l.pkgName(r.AccessPackageID), nav), Request: h.row(c.actor, l, r, h.cfg.Now()),
-		Governance: gov, Window: entitled.FormatWindow(h.svc.Requests.ReprocessWindow()), Self: c.r.URL.Path}
+	d := requestData{base: c.base(c.T("request.title", i18n.V("Package", l.pkgName(r.AccessPackageID))), nav), Request: h.row(c, l, r, h.cfg.Now()),
+		Governance: gov, Window: windowText(c.loc, h.svc.Requests.ReprocessWindow()), Self: c.r.URL.Path}
 	for _, dl := range ds {
 		d.Deliveries = append(d.Deliveries, deliveryRow{Resource: firstNonEmpty(dl.Resource.DisplayName, dl.Resource.OriginID),
-			Role: firstNonEmpty(dl.Role.DisplayName, dl.Role.OriginID), Action: string(dl.Action), Status: deliveryText(dl.Status),
+			Role: firstNonEmpty(dl.Role.DisplayName, dl.Role.OriginID), Action: actionText(c.loc, string(dl.Action)), Status: deliveryText(c.loc, dl.Status),
 			StatusKey: string(dl.Status), Attempts: dl.Attempts, ErrorClass: string(dl.LastErrorClass), Error: dl.LastError,
-			Updated: when(dl.ModifiedDateTime), Waiting: dl.Waiting})
+			Updated: c.loc.DateTime(dl.ModifiedDateTime), Waiting: textOf(c.loc, dl.WaitingText)})
 	}
 	d.Audit, d.ShowAudit = h.requestAudit(c, r.ID)
 	h.render(c.w, c.r, http.StatusOK, "request", &d)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // Changing and removing what administrators create: a package's name,
@@ -43,8 +44,8 @@ func (h *handler) packageOverview(c *call) {
 
 // showOverview renders the Overview tab with the forms as filled.
 func (h *handler) showOverview(c *call, p *entitled.AccessPackage, edit packageEditForm, deleteErr string, status int) {
-	d := pkgManageOverviewData{pkgOverviewData: pkgOverviewData{base: c.base(p.DisplayName+" — Overview", "governance"), Package: *p,
-		Tab: "overview", Catalog: p.CatalogID, Created: when(p.CreatedDateTime), Modified: when(p.ModifiedDateTime)},
+	d := pkgManageOverviewData{pkgOverviewData: pkgOverviewData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.overview")), "governance"), Package: *p,
+		Tab: "overview", Catalog: p.CatalogID, Created: c.loc.DateTime(p.CreatedDateTime), Modified: c.loc.DateTime(p.ModifiedDateTime)},
 		CanManage: c.actor.Can(entitled.OpManagePackages, p.CatalogID), Edit: edit, DeleteError: deleteErr}
 	if cat, err := h.svc.Catalogs.Catalog(c.ctx, p.CatalogID); err == nil {
 		d.Catalog = cat.DisplayName
@@ -94,14 +95,14 @@ func (h *handler) editPackage(c *call) {
 	f := packageEditForm{Name: strings.TrimSpace(c.r.PostForm.Get("name")), Description: strings.TrimSpace(c.r.PostForm.Get("description")),
 		Hidden: c.r.PostForm.Get("hidden") == "on"}
 	if f.Name == "" {
-		f.Error = "Enter a name for the access package."
+		f.Error = c.T("package.enterName")
 		h.showOverview(c, p, f, "", http.StatusBadRequest)
 		return
 	}
 	upd := entitled.AccessPackageUpdate{DisplayName: &f.Name, Description: &f.Description, IsHidden: &f.Hidden}
 	if _, err := h.svc.AccessPackages.UpdateAccessPackage(c.ctx, p.ID, upd); err != nil {
 		if e, show := userError(err); show && c.actor.Can(entitled.OpManagePackages, p.CatalogID) {
-			f.Error = "Nothing was saved: " + e.Message
+			f.Error = c.T("form.nothingSaved", i18n.V("Reason", errorText(c.loc, e)))
 			h.showOverview(c, p, f, "", e.Kind.HTTPStatus())
 			return
 		}
@@ -123,12 +124,12 @@ func (h *handler) deletePackage(c *call) {
 	}
 	edit := packageEditForm{Name: p.DisplayName, Description: p.Description, Hidden: p.IsHidden}
 	if !confirmed(c) {
-		h.showOverview(c, p, edit, "Tick “I understand” to confirm that "+p.DisplayName+" should be deleted. Nothing was deleted.", http.StatusBadRequest)
+		h.showOverview(c, p, edit, c.T("pkgoverview.confirmFirst", i18n.V("Package", p.DisplayName)), http.StatusBadRequest)
 		return
 	}
 	if err := h.svc.AccessPackages.DeleteAccessPackage(c.ctx, p.ID); err != nil {
 		if e, show := userError(err); show && c.actor.Can(entitled.OpManagePackages, p.CatalogID) {
-			h.showOverview(c, p, edit, "Nothing was deleted: "+e.Message, e.Kind.HTTPStatus())
+			h.showOverview(c, p, edit, c.T("form.nothingDeleted", i18n.V("Reason", errorText(c.loc, e))), e.Kind.HTTPStatus())
 			return
 		}
 		h.fail(c.w, c.r, c, err)
@@ -160,8 +161,7 @@ func (h *handler) removePackageRole(c *call) {
 		}
 	}
 	if id == "" {
-		h.renderError(c.w, c.r, c, http.StatusNotFound, "The role "+role+" of "+resource+" in "+system+" is not part of "+p.DisplayName+
-			" (it may have been removed already). Reload the Resource roles tab.")
+		h.renderError(c.w, c.r, c, http.StatusNotFound, c.T("pkgroles.notPart", i18n.V("Role", role), i18n.V("Resource", resource), i18n.V("System", system), i18n.V("Package", p.DisplayName)))
 		return
 	}
 	if err := h.svc.AccessPackages.RemoveResourceRoleScope(c.ctx, p.ID, id); err != nil {
@@ -183,12 +183,12 @@ func (h *handler) deletePackagePolicy(c *call) {
 		return
 	}
 	if pol.AccessPackageID != p.ID {
-		h.renderError(c.w, c.r, c, http.StatusNotFound, "That policy is not one of "+p.DisplayName+".")
+		h.renderError(c.w, c.r, c, http.StatusNotFound, c.T("pkgpolicies.notItsPolicy", i18n.V("Package", p.DisplayName)))
 		return
 	}
 	if err := h.svc.Policies.DeletePolicy(c.ctx, pol.ID); err != nil {
 		if e, show := userError(err); show {
-			h.renderError(c.w, c.r, c, e.Kind.HTTPStatus(), "The policy "+pol.DisplayName+" was not deleted: "+e.Message)
+			h.renderError(c.w, c.r, c, e.Kind.HTTPStatus(), c.T("pkgpolicies.notDeleted", i18n.V("Policy", pol.DisplayName), i18n.V("Reason", errorText(c.loc, e))))
 			return
 		}
 		h.fail(c.w, c.r, c, err)
@@ -225,12 +225,12 @@ func (h *handler) deleteCatalog(c *call) {
 		return
 	}
 	if !confirmed(c) {
-		h.catalogRefused(c, cat, http.StatusBadRequest, "Tick “I understand” to confirm that the catalog "+cat.DisplayName+" should be deleted. Nothing was deleted.")
+		h.catalogRefused(c, cat, http.StatusBadRequest, c.T("catalog.confirmFirst", i18n.V("Catalog", cat.DisplayName)))
 		return
 	}
 	if err := h.svc.Catalogs.DeleteCatalog(c.ctx, cat.ID); err != nil {
 		if e, show := userError(err); show {
-			h.catalogRefused(c, cat, e.Kind.HTTPStatus(), "Nothing was deleted: "+e.Message)
+			h.catalogRefused(c, cat, e.Kind.HTTPStatus(), c.T("form.nothingDeleted", i18n.V("Reason", errorText(c.loc, e))))
 			return
 		}
 		h.fail(c.w, c.r, c, err)
@@ -250,7 +250,7 @@ func (h *handler) removeCatalogResource(c *call) {
 		Resource: entitled.Resource{ID: c.r.PathValue("resource")}}
 	if err := h.svc.Catalogs.CreateResourceRequest(c.ctx, rr); err != nil {
 		if e, show := userError(err); show {
-			h.catalogRefused(c, cat, e.Kind.HTTPStatus(), "The resource was not removed: "+e.Message)
+			h.catalogRefused(c, cat, e.Kind.HTTPStatus(), c.T("catalog.resourceNotRemoved", i18n.V("Reason", errorText(c.loc, e))))
 			return
 		}
 		h.fail(c.w, c.r, c, err)

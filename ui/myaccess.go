@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // My Access: the packages I may request, my requests, my approvals.
@@ -32,7 +33,7 @@ func (h *handler) packagesPage(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	d := packagesData{base: c.base("My Access", "access"), Query: q, Packages: pg.Items, NextToken: pg.NextSkipToken,
+	d := packagesData{base: c.base(c.T("nav.myAccess"), "access"), Query: q, Packages: pg.Items, NextToken: pg.NextSkipToken,
 		Paged: opt.SkipToken != ""}
 	h.render(c.w, c.r, http.StatusOK, "packages", &d)
 }
@@ -92,10 +93,10 @@ func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
 		}
 	}
 	if len(pols) == 0 {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, "You cannot request "+p.DisplayName+": no assignment policy of it lets you request it for yourself.")
+		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("requestform.cannotRequest", i18n.V("Package", p.DisplayName)))
 		return nil, false
 	}
-	d := &requestFormData{base: c.base("Request "+p.DisplayName, "access"), Package: *p}
+	d := &requestFormData{base: c.base(c.T("requestform.title", i18n.V("Package", p.DisplayName)), "access"), Package: *p}
 	for i, pol := range pols {
 		ch := policyChoice{ID: pol.ID, Name: pol.DisplayName, Description: pol.Description,
 			JustificationRequired: pol.RequestApprovalSettings.IsRequestorJustificationRequired,
@@ -119,7 +120,7 @@ func (h *handler) submitRequest(c *call) {
 	req := &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AccessPackageID: c.r.PathValue("id"),
 		AssignmentPolicyID: f.Get("policy"), Justification: strings.TrimSpace(f.Get("justification"))}
 	start, end := strings.TrimSpace(f.Get("start")), strings.TrimSpace(f.Get("end"))
-	sched, err := formSchedule(start, end)
+	sched, err := formSchedule(c.loc, start, end)
 	if err == nil {
 		req.Schedule = sched
 		err = h.svc.Requests.SubmitRequest(c.ctx, req)
@@ -138,7 +139,7 @@ func (h *handler) submitRequest(c *call) {
 	}
 	d.Justification = req.Justification
 	d.Start, d.End = start, end
-	d.Error = entitled.AsError(err).Message
+	d.Error = errorText(c.loc, entitled.AsError(err))
 	for i := range d.Policies {
 		d.Policies[i].Checked = d.Policies[i].ID == req.AssignmentPolicyID
 	}
@@ -163,13 +164,13 @@ func (h *handler) myRequestsPage(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	l, err := h.load(c.ctx, pg.Items)
+	l, err := h.load(c, pg.Items)
 	if err != nil {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	d := listData{base: c.base("My requests", "requests"), Rows: h.rows(c.actor, l, pg.Items), NextToken: pg.NextSkipToken,
-		Paged: skip != "", Window: entitled.FormatWindow(h.svc.Requests.ReprocessWindow())}
+	d := listData{base: c.base(c.T("nav.myRequests"), "requests"), Rows: h.rows(c, l, pg.Items), NextToken: pg.NextSkipToken,
+		Paged: skip != "", Window: windowText(c.loc, h.svc.Requests.ReprocessWindow())}
 	h.render(c.w, c.r, http.StatusOK, "myrequests", &d)
 }
 
@@ -192,12 +193,12 @@ func (h *handler) approvalsPage(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	l, err := h.load(c.ctx, pg.Items)
+	l, err := h.load(c, pg.Items)
 	if err != nil {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	d := listData{base: c.base("Approvals", "approvals"), Rows: h.rows(c.actor, l, pg.Items), NextToken: pg.NextSkipToken, Paged: skip != ""}
+	d := listData{base: c.base(c.T("approvals.title"), "approvals"), Rows: h.rows(c, l, pg.Items), NextToken: pg.NextSkipToken, Paged: skip != ""}
 	h.render(c.w, c.r, http.StatusOK, "approvals", &d)
 }
 
@@ -207,7 +208,7 @@ func (h *handler) decide(c *call) {
 	id := c.r.PathValue("id")
 	decision := c.r.PostForm.Get("decision")
 	if decision != entitled.ReviewApprove && decision != entitled.ReviewDeny {
-		h.renderError(c.w, c.r, c, http.StatusBadRequest, "Choose Approve or Deny.")
+		h.renderError(c.w, c.r, c, http.StatusBadRequest, c.T("approvals.chooseDecision"))
 		return
 	}
 	stages, err := h.svc.Approvals.ApprovalStages(c.ctx, id)
@@ -223,7 +224,7 @@ func (h *handler) decide(c *call) {
 		}
 	}
 	if stageID == "" {
-		h.renderError(c.w, c.r, c, http.StatusConflict, "This request is no longer waiting for a decision; someone may have decided it already.")
+		h.renderError(c.w, c.r, c, http.StatusConflict, c.T("approvals.alreadyDecided"))
 		return
 	}
 	if err := h.svc.Approvals.DecideApprovalStage(c.ctx, id, stageID, decision, strings.TrimSpace(c.r.PostForm.Get("reason"))); err != nil {

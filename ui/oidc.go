@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 	"github.com/entitled-dev/entitled/oidc"
 )
 
@@ -90,7 +91,7 @@ func (h *handler) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		if msg == "" {
 			msg = e
 		}
-		h.refuse(w, r, http.StatusUnauthorized, o.Provider.Name()+" did not sign you in: "+msg)
+		h.refuse(w, r, http.StatusUnauthorized, h.localizer(r, nil).T("oidc.providerRefused", i18n.V("Provider", o.Provider.Name()), i18n.V("Message", msg)))
 		return
 	}
 	var a oidc.Attempt
@@ -128,10 +129,10 @@ func (h *handler) refuseErr(w http.ResponseWriter, r *http.Request, err error) {
 	e := entitled.AsError(err)
 	if e.Kind == entitled.KindInternal {
 		h.log.Error("ui: sign-in with the identity provider failed", "err", err)
-		h.refuse(w, r, http.StatusBadGateway, "Signing in with "+h.cfg.OIDC.Provider.Name()+" failed; try again, and if it keeps failing tell your administrator (the server log says why).")
+		h.refuse(w, r, http.StatusBadGateway, h.localizer(r, nil).T("oidc.failed", i18n.V("Provider", h.cfg.OIDC.Provider.Name())))
 		return
 	}
-	h.refuse(w, r, e.Kind.HTTPStatus(), e.Message)
+	h.refuse(w, r, e.Kind.HTTPStatus(), errorText(h.localizer(r, nil), e))
 }
 
 // refuse renders the sign-in page with why the sign-in was refused.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // Editing an access package for catalog owners and access package
@@ -68,7 +69,7 @@ func (h *handler) manageablePackage(c *call) (*entitled.AccessPackage, bool) {
 		return nil, false
 	}
 	if !c.actor.Can(entitled.OpManagePackages, p.CatalogID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, "You may not change "+p.DisplayName+": that needs the catalog owner or access package manager role.")
+		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("pkg.forbiddenChange", i18n.V("Package", p.DisplayName)))
 		return nil, false
 	}
 	return p, true
@@ -88,7 +89,7 @@ func (h *handler) showRoleForm(c *call, p *entitled.AccessPackage, selected, msg
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	d := roleFormData{base: c.base(p.DisplayName+" — Add a resource role", "governance"), Package: *p, Tab: "roles", Error: msg}
+	d := roleFormData{base: c.base(c.T("pkg.pageTitleAction", i18n.V("Package", p.DisplayName), i18n.V("ActionKey", "roleform.heading")), "governance"), Package: *p, Tab: "roles", Error: msg}
 	for _, res := range pg.Items {
 		for _, role := range res.Roles {
 			v := res.ID + ":" + role.ID
@@ -108,12 +109,12 @@ func (h *handler) addRole(c *call) {
 	v := c.r.PostForm.Get("role")
 	resID, roleID, found := strings.Cut(v, ":")
 	if !found || resID == "" || roleID == "" {
-		h.showRoleForm(c, p, "", "Choose a resource role to add.", http.StatusBadRequest)
+		h.showRoleForm(c, p, "", c.T("roleform.choose"), http.StatusBadRequest)
 		return
 	}
 	if _, err := h.svc.AccessPackages.AddResourceRoleScope(c.ctx, p.ID, entitled.ResourceRoleScopeInput{RoleID: roleID, ResourceID: resID}); err != nil {
 		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
-			h.showRoleForm(c, p, v, e.Message, e.Kind.HTTPStatus())
+			h.showRoleForm(c, p, v, errorText(c.loc, e), e.Kind.HTTPStatus())
 			return
 		}
 		h.fail(c.w, c.r, c, err)
@@ -126,7 +127,7 @@ func (h *handler) addRole(c *call) {
 func (h *handler) addPolicyForm(c *call) {
 	if p, ok := h.manageablePackage(c); ok {
 		f := policyForm{Who: entitled.ScopeAllMemberUsers, Approval: "none", Expiration: "none"}
-		h.render(c.w, c.r, http.StatusOK, "policyform", &policyFormData{base: c.base(p.DisplayName+" — Add a policy", "governance"), Package: *p, Tab: "policies", Form: f})
+		h.render(c.w, c.r, http.StatusOK, "policyform", &policyFormData{base: c.base(c.T("pkg.pageTitleAction", i18n.V("Package", p.DisplayName), i18n.V("ActionKey", "policyform.heading")), "governance"), Package: *p, Tab: "policies", Form: f})
 	}
 }
 
@@ -143,14 +144,14 @@ func (h *handler) addPolicy(c *call) {
 		Expiration: pf.Get("expiration"), Days: strings.TrimSpace(pf.Get("days"))}
 	again := func(status int, msg string) {
 		f.Error = msg
-		h.render(c.w, c.r, status, "policyform", &policyFormData{base: c.base(p.DisplayName+" — Add a policy", "governance"), Package: *p, Tab: "policies", Form: f})
+		h.render(c.w, c.r, status, "policyform", &policyFormData{base: c.base(c.T("pkg.pageTitleAction", i18n.V("Package", p.DisplayName), i18n.V("ActionKey", "policyform.heading")), "governance"), Package: *p, Tab: "policies", Form: f})
 	}
 	pol := &entitled.AssignmentPolicy{AccessPackageID: p.ID, DisplayName: f.Name, Description: f.Description,
 		RequestorSettings:       entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true, EnableTargetsToSelfRemoveAccess: true},
 		RequestApprovalSettings: entitled.ApprovalSettings{IsRequestorJustificationRequired: f.Justification},
 		Expiration:              entitled.Expiration{Type: entitled.ExpirationNone}}
 	if f.Name == "" {
-		again(http.StatusBadRequest, "Enter a name for the policy.")
+		again(http.StatusBadRequest, c.T("policyform.enterName"))
 		return
 	}
 	switch f.Who {
@@ -161,36 +162,36 @@ func (h *handler) addPolicy(c *call) {
 		for _, upn := range strings.FieldsFunc(f.Users, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ' ' || r == ';' }) {
 			u, err := h.svc.Users.User(c.ctx, upn)
 			if err != nil {
-				again(http.StatusBadRequest, "There is no user with the user principal name "+upn+". Check the spelling.")
+				again(http.StatusBadRequest, c.T("form.noSuchUser", i18n.V("UPN", upn)))
 				return
 			}
 			pol.SpecificAllowedTargets = append(pol.SpecificAllowedTargets, entitled.SubjectSet{Type: entitled.SubjectSingleUser, UserID: u.ID})
 		}
 		if len(pol.SpecificAllowedTargets) == 0 {
-			again(http.StatusBadRequest, "Name at least one user who may request, one user principal name a line.")
+			again(http.StatusBadRequest, c.T("policyform.nameUsers"))
 			return
 		}
 	default:
-		again(http.StatusBadRequest, "Choose who may request: all member users or specific users.")
+		again(http.StatusBadRequest, c.T("policyform.chooseWho"))
 		return
 	}
 	switch f.Approval {
 	case "none":
 	case "single":
 		if f.Approver == "" {
-			again(http.StatusBadRequest, "Enter the user principal name of the approver.")
+			again(http.StatusBadRequest, c.T("policyform.enterApprover"))
 			return
 		}
 		u, err := h.svc.Users.User(c.ctx, f.Approver)
 		if err != nil {
-			again(http.StatusBadRequest, "There is no user with the user principal name "+f.Approver+" to approve. Check the spelling.")
+			again(http.StatusBadRequest, c.T("policyform.noSuchApprover", i18n.V("UPN", f.Approver)))
 			return
 		}
 		pol.RequestApprovalSettings.IsApprovalRequiredForAdd = true
 		pol.RequestApprovalSettings.Stages = []entitled.ApprovalStage{{DurationBeforeAutomaticDenial: defaultAutoDeny,
 			PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: u.ID}}}}
 	default:
-		again(http.StatusBadRequest, "Choose whether requests need approval.")
+		again(http.StatusBadRequest, c.T("policyform.chooseApproval"))
 		return
 	}
 	switch f.Expiration {
@@ -198,17 +199,17 @@ func (h *handler) addPolicy(c *call) {
 	case "days":
 		n, err := strconv.Atoi(f.Days)
 		if err != nil || n < 1 || n > 3650 {
-			again(http.StatusBadRequest, "Enter after how many days access expires: a whole number from 1 to 3650.")
+			again(http.StatusBadRequest, c.T("policyform.enterDays"))
 			return
 		}
 		pol.Expiration = entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: time.Duration(n) * 24 * time.Hour}
 	default:
-		again(http.StatusBadRequest, "Choose whether access expires.")
+		again(http.StatusBadRequest, c.T("policyform.chooseExpiration"))
 		return
 	}
 	if err := h.svc.Policies.CreatePolicy(c.ctx, pol); err != nil {
 		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
-			again(e.Kind.HTTPStatus(), e.Message)
+			again(e.Kind.HTTPStatus(), errorText(c.loc, e))
 			return
 		}
 		h.fail(c.w, c.r, c, err)

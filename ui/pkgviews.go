@@ -3,10 +3,9 @@ package ui
 import (
 	"net/http"
 	"net/url"
-	"strconv"
-	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // A package's read-only tabs: Overview, Resource roles and Policies.
@@ -62,7 +61,7 @@ func (h *handler) packageRoles(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	d := pkgRolesData{base: c.base(p.DisplayName+" — Resource roles", "governance"), Package: *p, Tab: "roles",
+	d := pkgRolesData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.roles")), "governance"), Package: *p, Tab: "roles",
 		SystemLinks: c.actor.Can(entitled.OpManageSystems, ""), CanManage: c.actor.Can(entitled.OpManagePackages, p.CatalogID)}
 	// Systems are few: one lookup per distinct system, by name.
 	kinds := map[string]*entitled.ConnectedSystem{}
@@ -75,7 +74,7 @@ func (h *handler) packageRoles(c *call) {
 			}
 		}
 		row := roleRow{Resource: firstNonEmpty(s.Resource.DisplayName, s.Resource.OriginID), ResourceOrigin: s.Resource.OriginID,
-			Role: firstNonEmpty(s.Role.DisplayName, s.Role.OriginID), RoleOrigin: s.Role.OriginID, System: name, Added: when(s.CreatedDateTime)}
+			Role: firstNonEmpty(s.Role.DisplayName, s.Role.OriginID), RoleOrigin: s.Role.OriginID, System: name, Added: c.loc.DateTime(s.CreatedDateTime)}
 		if sys := kinds[name]; sys != nil {
 			row.SystemID, row.SystemKind = sys.ID, sys.Kind
 		}
@@ -120,11 +119,19 @@ type pkgPoliciesData struct {
 	CanManage bool
 }
 
-var scopeWords = map[string]string{
-	entitled.ScopeNotSpecified:           "Nobody may request it; administrators assign it directly",
-	entitled.ScopeSpecificDirectoryUsers: "Specific users and groups",
-	entitled.ScopeAllMemberUsers:         "All member users",
-	entitled.ScopeAllDirectoryUsers:      "All users in the directory",
+var scopeKeys = map[string]string{
+	entitled.ScopeNotSpecified:           "scope.notSpecified",
+	entitled.ScopeSpecificDirectoryUsers: "scope.specificDirectoryUsers",
+	entitled.ScopeAllMemberUsers:         "scope.allMemberUsers",
+	entitled.ScopeAllDirectoryUsers:      "scope.allDirectoryUsers",
+}
+
+// scopeText says who may request under a policy.
+func scopeText(loc *i18n.Localizer, scope string) string {
+	if k, ok := scopeKeys[scope]; ok {
+		return loc.T(k)
+	}
+	return scope
 }
 
 // packagePoliciesTab lists a package's policies with their approval stages
@@ -155,7 +162,7 @@ func (h *handler) packagePoliciesTab(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	l := &lookups{users: users}
+	l := &lookups{loc: c.loc, users: users}
 	groups := map[string]string{}
 	name := func(s entitled.SubjectSet) string {
 		switch s.Type {
@@ -167,17 +174,17 @@ func (h *handler) packagePoliciesTab(c *call) {
 			return pr.Name
 		case entitled.SubjectGroupMembers:
 			if _, ok := groups[s.GroupID]; !ok {
-				groups[s.GroupID] = "group " + s.GroupID
+				groups[s.GroupID] = c.T("approver.unknownGroup", i18n.V("ID", s.GroupID))
 				if g, err := h.svc.Groups.Group(c.ctx, s.GroupID); err == nil {
 					groups[s.GroupID] = g.DisplayName
 				}
 			}
-			return "Members of " + groups[s.GroupID]
+			return c.T("approver.groupMembers", i18n.V("Group", groups[s.GroupID]))
 		case entitled.SubjectRequestorManager:
 			if s.ManagerLevel > 1 {
-				return "The requestor's manager (level " + strconv.Itoa(s.ManagerLevel) + ")"
+				return c.T("approver.managerLevel", i18n.V("Level", s.ManagerLevel))
 			}
-			return "The requestor's manager"
+			return c.T("approver.manager")
 		}
 		return firstNonEmpty(s.Description, s.Type)
 	}
@@ -188,20 +195,20 @@ func (h *handler) packagePoliciesTab(c *call) {
 		}
 		return out
 	}
-	d := pkgPoliciesData{base: c.base(p.DisplayName+" — Policies", "governance"), Package: *p, Tab: "policies",
+	d := pkgPoliciesData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.policies")), "governance"), Package: *p, Tab: "policies",
 		CanManage: c.actor.Can(entitled.OpManagePackages, p.CatalogID)}
 	for _, pol := range pols {
 		ap := pol.RequestApprovalSettings
 		v := policyView{ID: pol.ID, Name: pol.DisplayName, Description: pol.Description,
-			Who: firstNonEmpty(scopeWords[pol.AllowedTargetScope], pol.AllowedTargetScope), SelfAdd: pol.RequestorSettings.EnableTargetsToSelfAddAccess,
+			Who: scopeText(c.loc, pol.AllowedTargetScope), SelfAdd: pol.RequestorSettings.EnableTargetsToSelfAddAccess,
 			SelfRemove: pol.RequestorSettings.EnableTargetsToSelfRemoveAccess, CustomDates: pol.RequestorSettings.AllowCustomAssignmentSchedule,
-			Approval: ap.IsApprovalRequiredForAdd, Justification: ap.IsRequestorJustificationRequired, Expiration: expirationText(pol.Expiration)}
+			Approval: ap.IsApprovalRequiredForAdd, Justification: ap.IsRequestorJustificationRequired, Expiration: expirationText(c.loc, pol.Expiration)}
 		if ap.IsApprovalRequiredForAdd {
 			for i, st := range ap.Stages {
 				sv := stageView{N: i + 1, Approvers: names(st.PrimaryApprovers), Fallback: names(st.FallbackPrimaryApprovers),
-					Reason: st.IsApproverJustificationRequired, AutoDeny: durationText(st.DurationBeforeAutomaticDenial)}
+					Reason: st.IsApproverJustificationRequired, AutoDeny: durationText(c.loc, st.DurationBeforeAutomaticDenial)}
 				if st.IsEscalationEnabled {
-					sv.Escalate = durationText(st.DurationBeforeEscalation)
+					sv.Escalate = durationText(c.loc, st.DurationBeforeEscalation)
 					sv.Escalation = append(names(st.EscalationApprovers), names(st.FallbackEscalationApprovers)...)
 				}
 				v.Stages = append(v.Stages, sv)
@@ -213,30 +220,14 @@ func (h *handler) packagePoliciesTab(c *call) {
 }
 
 // expirationText says when assignments under a policy end.
-func expirationText(e entitled.Expiration) string {
+func expirationText(loc *i18n.Localizer, e entitled.Expiration) string {
 	switch e.Type {
 	case entitled.ExpirationAfterPeriod:
-		return "After " + durationText(e.Duration)
+		return loc.T("expiration.after", i18n.V("Duration", durationText(loc, e.Duration)))
 	case entitled.ExpirationAfterDate:
 		if e.EndDateTime != nil {
-			return "On " + when(*e.EndDateTime)
+			return loc.T("expiration.on", i18n.V("Date", loc.DateTime(*e.EndDateTime)))
 		}
 	}
-	return "Never"
-}
-
-// durationText is a duration in days or hours.
-func durationText(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return "never"
-	case d%(24*time.Hour) == 0:
-		return entitled.FormatWindow(d)
-	case d%time.Hour == 0:
-		if d == time.Hour {
-			return "1 hour"
-		}
-		return strconv.Itoa(int(d/time.Hour)) + " hours"
-	}
-	return d.String()
+	return loc.T("expiration.never")
 }

@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 //go:embed templates static
@@ -29,6 +31,8 @@ type base struct {
 	CanCatalogs bool
 	Flash       string
 	Error       string
+	// loc is the reader's language; it picks the page's templates.
+	loc *i18n.Localizer
 }
 
 // pageData is implemented by every page's data (through base).
@@ -36,15 +40,21 @@ type pageData interface{ b() *base }
 
 func (b *base) b() *base { return b }
 
-// pages maps a page name to its parsed template (layout + page).
-type pages map[string]*template.Template
+// pages maps a language and a page name to its parsed template (layout +
+// page), whose t, when and lang functions speak that language.
+type pages map[string]map[string]*template.Template
 
 var pageNames = []string{"login", "error", "packages", "requestform", "myrequests", "approvals",
 	"governance", "pkgrequests", "request", "pkgassignments", "pkgoverview", "pkgroles", "pkgpolicies",
-	"systems", "systemform", "system", "systemresources", "catalogs", "catalogform", "packageform", "roleform", "policyform", "catalog", "catalogaddresource"}
+	"systems", "systemform", "system", "systemresources", "catalogs", "catalogform", "packageform", "roleform", "policyform", "catalog", "catalogaddresource",
+	"me"}
 
-func parsePages() pages {
-	funcs := template.FuncMap{
+// templateFuncs are the functions of a page in the language of loc: t
+// (a catalogue message, placeholders as name/value pairs: {{t "key" "Name"
+// .Value}}; the pair named Count also chooses the plural form), when (a
+// time), lang (the BCP 47 tag for <html lang>), catalogState.
+func templateFuncs(loc *i18n.Localizer) template.FuncMap {
+	return template.FuncMap{
 		"query": func(kv ...string) template.URL {
 			v := url.Values{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -57,58 +67,100 @@ func parsePages() pages {
 			}
 			return template.URL("?" + v.Encode())
 		},
-		"pkgTabs": func() []pkgTab { return packageTabs },
-		"when":    when,
+		"pkgTabs":      func() []pkgTab { return packageTabs },
+		"t":            func(key string, pairs ...any) string { return loc.T(key, i18n.Pairs(pairs...)...) },
+		"when":         loc.DateTime,
+		"lang":         loc.Lang,
+		"catalogState": func(s string) string { return catalogStateText(loc, s) },
 	}
+}
+
+// parsePages parses every page once per supported language, showing times
+// in zone.
+func parsePages(locs map[string]*i18n.Localizer) pages {
 	ps := pages{}
-	for _, n := range pageNames {
-		ps[n] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/parts.html", "templates/"+n+".html"))
+	for lang, loc := range locs {
+		ps[lang] = map[string]*template.Template{}
+		for _, n := range pageNames {
+			ps[lang][n] = template.Must(template.New("layout.html").Funcs(templateFuncs(loc)).ParseFS(assets, "templates/layout.html", "templates/parts.html", "templates/"+n+".html"))
+		}
 	}
 	return ps
 }
 
-// base fills the layout's data for a signed-in call.
-func (c *call) base(title, nav string) base {
-	return base{Title: title, Nav: nav, User: &c.actor.User, CSRF: c.csrf, CanGovern: canGovern(c.actor), CanSystems: canManageSystems(c.actor),
-		CanCatalogs: canAdminCatalogs(c.actor),
-		Flash:       flashes[c.r.URL.Query().Get("done")]}
+// localizers are one Localizer per supported language, showing times in
+// zone.
+func localizers(zone *time.Location) map[string]*i18n.Localizer {
+	out := map[string]*i18n.Localizer{}
+	for _, l := range i18n.Languages() {
+		out[l] = i18n.For(l).In(zone)
+	}
+	return out
 }
 
-// flashes are the messages shown after a redirect (?done=…).
-var flashes = map[string]string{
-	"packageSaved":       "The access package was saved.",
-	"packageDeleted":     "The access package was deleted with its policies and resource roles.",
-	"roleRemoved":        "The resource role was removed from the access package. Users who already have it keep it until their assignment is removed.",
-	"policyDeleted":      "The policy was deleted.",
-	"catalogDeleted":     "The catalog was deleted.",
-	"resourceRemoved":    "The resource was removed from the catalog.",
-	"requested":          "Your request was submitted.",
-	"canceled":           "The request was canceled.",
-	"approved":           "You approved the request.",
-	"denied":             "You denied the request.",
-	"reprocessed":        "Reprocess accepted: the failed deliveries are being sent again.",
-	"assigned":           "The user was assigned; their access is being set up.",
-	"systemAdded":        "The connected system was added.",
-	"systemPaused":       "The connected system is paused: its deliveries wait until you resume it.",
-	"systemResumed":      "The connected system is active again: its waiting deliveries run now.",
-	"systemUnchanged":    "Nothing changed: the system was already in that state.",
-	"catalogAdded":       "The catalog was created; you own it.",
-	"packageAdded":       "The access package was created. Add the resource roles it grants and a policy.",
-	"roleAdded":          "The resource role was added to the access package.",
-	"policyAdded":        "The policy was added.",
-	"catalogSaved":       "The catalog was saved.",
-	"resourceAdded":      "The resource was added to the catalog.",
-	"catalogRoleAdded":   "The role was given.",
-	"catalogRoleRemoved": "The role was taken away.",
+// localizer picks the reader's language: the signed-in user's
+// preferredLanguage, else the browser's Accept-Language, else English.
+func (h *handler) localizer(r *http.Request, u *entitled.User) *i18n.Localizer {
+	pref := ""
+	if u != nil {
+		pref = u.PreferredLanguage
+	}
+	return h.locs[i18n.Match(pref, r.Header.Get("Accept-Language")).String()]
+}
+
+// base fills the layout's data for a signed-in call.
+func (c *call) base(title, nav string) base {
+	b := base{Title: title, Nav: nav, User: &c.actor.User, CSRF: c.csrf, CanGovern: canGovern(c.actor), CanSystems: canManageSystems(c.actor),
+		CanCatalogs: canAdminCatalogs(c.actor), loc: c.loc}
+	if k, ok := flashKeys[c.r.URL.Query().Get("done")]; ok {
+		b.Flash = c.T(k)
+	}
+	return b
+}
+
+// T is a catalogue message in the caller's language.
+func (c *call) T(key string, args ...i18n.Arg) string { return c.loc.T(key, args...) }
+
+// flashKeys are the messages shown after a redirect (?done=…).
+var flashKeys = map[string]string{
+	"packageSaved":       "flash.packageSaved",
+	"packageDeleted":     "flash.packageDeleted",
+	"roleRemoved":        "flash.roleRemoved",
+	"policyDeleted":      "flash.policyDeleted",
+	"catalogDeleted":     "flash.catalogDeleted",
+	"resourceRemoved":    "flash.resourceRemoved",
+	"requested":          "flash.requested",
+	"canceled":           "flash.canceled",
+	"approved":           "flash.approved",
+	"denied":             "flash.denied",
+	"reprocessed":        "flash.reprocessed",
+	"assigned":           "flash.assigned",
+	"systemAdded":        "flash.systemAdded",
+	"systemPaused":       "flash.systemPaused",
+	"systemResumed":      "flash.systemResumed",
+	"systemUnchanged":    "flash.systemUnchanged",
+	"catalogAdded":       "flash.catalogAdded",
+	"packageAdded":       "flash.packageAdded",
+	"roleAdded":          "flash.roleAdded",
+	"policyAdded":        "flash.policyAdded",
+	"catalogSaved":       "flash.catalogSaved",
+	"resourceAdded":      "flash.resourceAdded",
+	"catalogRoleAdded":   "flash.catalogRoleAdded",
+	"catalogRoleRemoved": "flash.catalogRoleRemoved",
+	"languageSaved":      "flash.languageSaved",
 }
 
 // render writes a page; templates run into a buffer so a template error is
 // a clean 500, never half a page.
 func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, name string, d pageData) {
 	var buf bytes.Buffer
-	if err := h.pages[name].Execute(&buf, d); err != nil {
+	b := d.b()
+	if b.loc == nil {
+		b.loc = h.localizer(r, nil)
+	}
+	if err := h.pages[b.loc.Lang()][name].Execute(&buf, d); err != nil {
 		h.log.Error("ui: render", "page", name, "err", err)
-		http.Error(w, "internal error while showing the page", http.StatusInternalServerError)
+		http.Error(w, b.loc.T("error.render"), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -130,25 +182,31 @@ func (h *handler) renderError(w http.ResponseWriter, r *http.Request, c *call, s
 	d := errorData{Status: status}
 	if c != nil {
 		d.base = c.base("", "")
+	} else {
+		d.loc = h.localizer(r, nil)
 	}
-	d.Title = http.StatusText(status)
+	d.Title = statusTitle(d.loc, status)
 	d.Error = msg
 	h.render(w, r, status, "error", &d)
 }
 
 // fail shows a service error: *entitled.Error messages are written for
-// people and shown as they are, with their status; others are logged and
-// hidden.
+// people and shown in the reader's language when they carry a catalogue key
+// (as they are otherwise), with their status; others are logged and hidden.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, c *call, err error) {
 	e := entitled.AsError(err)
 	if e.Kind == entitled.KindInternal {
 		h.log.Error("ui: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	h.renderError(w, r, c, e.Kind.HTTPStatus(), e.Message)
+	loc := h.localizer(r, nil)
+	if c != nil {
+		loc = c.loc
+	}
+	h.renderError(w, r, c, e.Kind.HTTPStatus(), errorText(loc, e))
 }
 
 func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
-	h.renderError(w, r, nil, http.StatusNotFound, "There is no page at this address.")
+	h.renderError(w, r, nil, http.StatusNotFound, h.localizer(r, nil).T("error.noPage"))
 }
 
 // staticHandler serves the embedded CSS and JavaScript.

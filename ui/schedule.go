@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // The optional start and end dates of the request form.
@@ -16,13 +17,13 @@ const dateLayout = "2006-01-02"
 // of the start date and ends at the end (24:00 UTC) of the end date. Both
 // empty is the policy's own schedule. The service checks the rest (the
 // policy allows a custom schedule, the end lies after the start).
-func formSchedule(start, end string) (entitled.Schedule, error) {
+func formSchedule(loc *i18n.Localizer, start, end string) (entitled.Schedule, error) {
 	var sc entitled.Schedule
 	if start != "" {
 		t, err := time.Parse(dateLayout, start)
 		if err != nil {
 			return sc, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "start",
-				Message: "The start date " + start + " is not a date; write it as YYYY-MM-DD, such as 2031-03-10."}
+				Message: loc.T("schedule.badStart", i18n.V("Start", start))}
 		}
 		sc.StartDateTime = &t
 	}
@@ -30,11 +31,11 @@ func formSchedule(start, end string) (entitled.Schedule, error) {
 		t, err := time.Parse(dateLayout, end)
 		if err != nil {
 			return sc, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "end",
-				Message: "The end date " + end + " is not a date; write it as YYYY-MM-DD, such as 2031-03-31."}
+				Message: loc.T("schedule.badEnd", i18n.V("End", end))}
 		}
 		if sc.StartDateTime != nil && t.Before(*sc.StartDateTime) {
 			return sc, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "end",
-				Message: "The end date " + end + " is before the start date " + start + "; choose an end on or after the start."}
+				Message: loc.T("schedule.endBeforeStart", i18n.V("Start", start), i18n.V("End", end))}
 		}
 		t = t.Add(24 * time.Hour)
 		sc.Expiration = entitled.Expiration{Type: entitled.ExpirationAfterDate, EndDateTime: &t}

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // CookieName is the session cookie.
@@ -30,6 +31,9 @@ type call struct {
 	actor   *entitled.Actor
 	session string
 	csrf    string
+	// loc speaks the user's language (preferredLanguage, else the
+	// browser's Accept-Language, else English).
+	loc *i18n.Localizer
 	// ctx carries the actor and a request id for the services.
 	ctx context.Context
 }
@@ -80,7 +84,7 @@ func (h *handler) authed(fn func(c *call)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		post := r.Method == http.MethodPost
 		if post && !sameOrigin(r) {
-			h.renderError(w, r, nil, http.StatusForbidden, "This form was sent from another site and was refused. Open the page in entitled and try again.")
+			h.renderError(w, r, nil, http.StatusForbidden, h.localizer(r, nil).T("error.crossSite"))
 			return
 		}
 		ck, err := r.Cookie(CookieName)
@@ -108,16 +112,17 @@ func (h *handler) authed(fn func(c *call)) http.HandlerFunc {
 			h.fail(w, r, nil, err)
 			return
 		}
-		c := &call{w: w, r: r, actor: a, session: ck.Value, csrf: csrfToken(ck.Value), ctx: entitled.NewContext(ctx, a)}
+		c := &call{w: w, r: r, actor: a, session: ck.Value, csrf: csrfToken(ck.Value), ctx: entitled.NewContext(ctx, a),
+			loc: h.localizer(r, &a.User)}
 		if post {
 			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 			if err := r.ParseForm(); err != nil {
-				h.renderError(w, r, c, http.StatusBadRequest, "The form could not be read. Go back and try again.")
+				h.renderError(w, r, c, http.StatusBadRequest, c.T("error.formUnreadable"))
 				return
 			}
 			got := r.PostForm.Get(csrfField)
 			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(c.csrf)) != 1 {
-				h.renderError(w, r, c, http.StatusForbidden, "This form has expired or did not come from entitled, so it was refused. Reload the page and try again.")
+				h.renderError(w, r, c, http.StatusForbidden, c.T("error.csrf"))
 				return
 			}
 		}
@@ -136,7 +141,7 @@ func (h *handler) signInAgain(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	h.renderError(w, r, nil, http.StatusUnauthorized, "Your session has ended. Sign in again with a new sign-in link.")
+	h.renderError(w, r, nil, http.StatusUnauthorized, h.localizer(r, nil).T("error.sessionEnded"))
 }
 
 // loginData is the sign-in page.
@@ -156,7 +161,8 @@ type loginData struct {
 // loginData is the sign-in page's data for a request.
 func (h *handler) loginData(r *http.Request) loginData {
 	q := r.URL.Query()
-	return loginData{base: base{Title: "Sign in"}, Token: q.Get("token"), Expired: q.Get("expired") != "",
+	loc := h.localizer(r, nil)
+	return loginData{base: base{Title: loc.T("login.title"), loc: loc}, Token: q.Get("token"), Expired: q.Get("expired") != "",
 		Signout: q.Get("signedout") != "", Provider: h.providerName()}
 }
 
@@ -174,13 +180,14 @@ func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
 
 // login redeems a sign-in secret and starts the session.
 func (h *handler) login(w http.ResponseWriter, r *http.Request) {
+	loc := h.localizer(r, nil)
 	if !sameOrigin(r) {
-		h.renderError(w, r, nil, http.StatusForbidden, "This sign-in was sent from another site and was refused. Open your sign-in link again.")
+		h.renderError(w, r, nil, http.StatusForbidden, loc.T("error.crossSiteSignIn"))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
-		h.renderError(w, r, nil, http.StatusBadRequest, "The form could not be read.")
+		h.renderError(w, r, nil, http.StatusBadRequest, loc.T("error.formUnreadable"))
 		return
 	}
 	session, _, err := h.cfg.Sessions.RedeemLoginLink(r.Context(), r.PostForm.Get("token"), h.cfg.SessionTTL)
@@ -189,7 +196,8 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, nil, err)
 			return
 		}
-		d := loginData{base: base{Title: "Sign in", Error: entitled.AsError(err).Message}, Provider: h.providerName()}
+		d := h.loginData(r)
+		d.Error = errorText(loc, entitled.AsError(err))
 		h.render(w, r, entitled.ErrorKind(err).HTTPStatus(), "login", &d)
 		return
 	}

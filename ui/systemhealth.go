@@ -6,17 +6,18 @@ import (
 	"net/url"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // The health of connected systems on the systems pages: state, since when,
 // why, the waiting deliveries, and Pause/Resume for those who manage
 // systems.
 
-// healthWords are the states as the pages say them.
+// healthWords are the catalogue keys of the states as the pages say them.
 var healthWords = map[entitled.HealthState]string{
-	entitled.HealthActive:    "Active",
-	entitled.HealthSuspended: "Suspended",
-	entitled.HealthPaused:    "Paused",
+	entitled.HealthActive:    "health.state.active",
+	entitled.HealthSuspended: "health.state.suspended",
+	entitled.HealthPaused:    "health.state.paused",
 }
 
 // healthView is a system's health as the pages show it.
@@ -32,17 +33,18 @@ type healthView struct {
 	CanResume bool
 }
 
-// viewHealth describes a system's health for the pages.
-func viewHealth(h *entitled.SystemHealth) healthView {
+// viewHealth describes a system's health for the pages, in the reader's
+// language and the server's time zone.
+func viewHealth(loc *i18n.Localizer, h *entitled.SystemHealth) healthView {
 	if h == nil {
 		h = &entitled.SystemHealth{State: entitled.HealthActive}
 	}
-	v := healthView{State: string(h.State), Word: healthWords[h.State], Reason: h.Reason, LastError: h.LastError,
+	v := healthView{State: string(h.State), Word: loc.T(healthWords[h.State]), Reason: textOf(loc, h.ReasonText()), LastError: h.LastError,
 		Waiting: h.WaitingDeliveries, CanPause: h.State != entitled.HealthPaused, CanResume: h.State != entitled.HealthActive}
 	if h.State != entitled.HealthActive {
-		v.Since = h.Since.UTC().Format("2006-01-02 15:04:05 UTC")
+		v.Since = loc.DateTime(h.Since)
 		if h.NextProbe != nil && h.State == entitled.HealthSuspended {
-			v.NextProbe = h.NextProbe.UTC().Format("15:04:05 UTC")
+			v.NextProbe = h.NextProbe.In(loc.Zone()).Format("15:04:05 MST")
 		}
 	} else {
 		v.Reason, v.LastError = "", ""

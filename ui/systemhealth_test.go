@@ -31,3 +31,19 @@ func TestSystemHealthPauseResume(t *testing.T) {
 	admin.submit(path+"/resume", nil).redirect(t, path+"?done=systemResumed")
 	admin.get(path).see(t, 200, `id="health-state">Active`)
 }
+
+// TestSystemHealthInFrench: the health of a paused system, its reason, the
+// Pause/Resume buttons and the flash speak the reader's language.
+func TestSystemHealthInFrench(t *testing.T) {
+	w := newWorld(t)
+	crm, err := w.store.System(w.sys(), "crm")
+	w.must(err)
+	path := "/admin/systems/" + crm.ID
+
+	admin := w.signIn("admin")
+	admin.getIn("fr", "/admin/systems").see(t, 200, "Santé", `<strong>Actif</strong>`, ">Mettre en pause</button>")
+	admin.submit(path+"/pause", nil).redirect(t, path+"?done=systemPaused")
+	admin.getIn("fr", path+"?done=systemPaused").see(t, 200, "Le système connecté est en pause", `id="health-state">En pause depuis le `,
+		"mis en pause par admin@example.com", ">Reprendre les remises</button>")
+	admin.getIn("fr", "/admin/systems").see(t, 200, `<strong>En pause</strong>`, ">Reprendre</button>")
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // Connected systems, for tenant administrators: list, add, test the
@@ -97,7 +98,7 @@ func (h *handler) systemsAllowed(c *call) bool {
 	if canManageSystems(c.actor) {
 		return true
 	}
-	h.renderError(c.w, c.r, c, http.StatusForbidden, "Connected systems are for Global and Identity Governance Administrators; you hold neither role.")
+	h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("systems.forbidden"))
 	return false
 }
 
@@ -114,9 +115,9 @@ func (h *handler) systemsPage(c *call) {
 	}
 	rows := make([]systemRow, len(pg.Items))
 	for i, sys := range pg.Items {
-		rows[i] = systemRow{ConnectedSystem: sys, Health: viewHealth(sys.Health)}
+		rows[i] = systemRow{ConnectedSystem: sys, Health: viewHealth(c.loc, sys.Health)}
 	}
-	d := systemsData{base: c.base("Connected systems", "systems"), Systems: rows, NextToken: pg.NextSkipToken, Paged: skip != ""}
+	d := systemsData{base: c.base(c.T("nav.systems"), "systems"), Systems: rows, NextToken: pg.NextSkipToken, Paged: skip != ""}
 	h.render(c.w, c.r, http.StatusOK, "systems", &d)
 }
 
@@ -183,7 +184,7 @@ func (h *handler) showSystemForm(c *call, f systemForm, status int) {
 		f.Secrets[i].N = i
 		f.Secrets[i].Value = ""
 	}
-	d := systemFormData{base: c.base("Add a connected system", "systems"), Kinds: h.kinds(), Form: f}
+	d := systemFormData{base: c.base(c.T("systemform.title"), "systems"), Kinds: h.kinds(), Form: f}
 	h.render(c.w, c.r, status, "systemform", &d)
 }
 
@@ -215,7 +216,7 @@ func (h *handler) createSystem(c *call) {
 		h.showSystemForm(c, f, status)
 	}
 	if f.Name == "" || f.Kind == "" {
-		again(http.StatusBadRequest, "Enter a name and choose a kind.")
+		again(http.StatusBadRequest, c.T("systemform.enterNameKind"))
 		return
 	}
 	cfg := map[string]any{}
@@ -223,18 +224,18 @@ func (h *handler) createSystem(c *call) {
 		for _, r := range rows {
 			if r.Key == "" {
 				if strings.TrimSpace(r.Value) != "" {
-					again(http.StatusBadRequest, "A value was entered without its key; name every setting you fill in.")
+					again(http.StatusBadRequest, c.T("systemform.valueWithoutKey"))
 					return
 				}
 				continue
 			}
 			if _, dup := cfg[r.Key]; dup {
-				again(http.StatusBadRequest, "The key "+r.Key+" is entered twice; enter each key once.")
+				again(http.StatusBadRequest, c.T("systemform.duplicateKey", i18n.V("Key", r.Key)))
 				return
 			}
 			v, err := configValue(r.Value)
 			if err != nil {
-				again(http.StatusBadRequest, "The value of "+r.Key+" "+err.Error())
+				again(http.StatusBadRequest, c.T("systemform.badJSON", i18n.V("Key", r.Key), i18n.V("Problem", err.Error())))
 				return
 			}
 			cfg[r.Key] = v
@@ -247,7 +248,7 @@ func (h *handler) createSystem(c *call) {
 			h.fail(c.w, c.r, c, err)
 			return
 		}
-		again(e.Kind.HTTPStatus(), e.Message)
+		again(e.Kind.HTTPStatus(), errorText(c.loc, e))
 		return
 	}
 	http.Redirect(c.w, c.r, "/admin/systems/"+url.PathEscape(sys.ID)+"?done=systemAdded", http.StatusSeeOther)
@@ -268,7 +269,7 @@ func configValue(s string) (any, error) {
 	}
 	var v any
 	if err := json.Unmarshal([]byte(t), &v); err != nil {
-		return nil, fmt.Errorf("starts like JSON but is not valid JSON (%v); write a list as [\"a\", \"b\"]", err)
+		return nil, err
 	}
 	return v, nil
 }
@@ -299,18 +300,18 @@ func (h *handler) showSystem(c *call, checked bool, checkErr error) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	d := systemData{base: c.base(sys.Name+" — Connected system", "systems"), System: *sys, Checked: checked, CheckOK: checked && checkErr == nil,
-		Retry:  fmt.Sprintf("%d attempts, waiting %s to %s", sys.Retry.MaxAttempts, sys.Retry.InitialBackoff, sys.Retry.MaxBackoff),
-		Health: viewHealth(sys.Health)}
+	d := systemData{base: c.base(c.T("system.pageTitle", i18n.V("System", sys.Name)), "systems"), System: *sys, Checked: checked, CheckOK: checked && checkErr == nil,
+		Retry:  c.T("system.retry", i18n.N(sys.Retry.MaxAttempts), i18n.V("Initial", sys.Retry.InitialBackoff), i18n.V("Max", sys.Retry.MaxBackoff)),
+		Health: viewHealth(c.loc, sys.Health)}
 	if sys.Retry.MaxAttempts == 0 {
-		d.Retry = "Default"
+		d.Retry = c.T("system.retryDefault")
 	}
 	if checkErr != nil {
 		var de *entitled.DeliveryError
 		if errors.As(checkErr, &de) {
 			d.Check = de.Message + " (" + string(de.Class) + ")"
 		} else {
-			d.Check = entitled.AsError(checkErr).Message
+			d.Check = errorText(c.loc, entitled.AsError(checkErr))
 		}
 	}
 	secret := h.secretFields(sys.Kind)
@@ -356,7 +357,7 @@ func (h *handler) systemResources(c *call) {
 		return
 	}
 	q := c.r.URL.Query()
-	d := systemResourcesData{base: c.base(sys.Name+" — Resources", "systems"), System: *sys, Search: strings.TrimSpace(q.Get("q")),
+	d := systemResourcesData{base: c.base(c.T("systemresources.title", i18n.V("System", sys.Name)), "systems"), System: *sys, Search: strings.TrimSpace(q.Get("q")),
 		SkipToken: q.Get("skiptoken")}
 	pg, err := h.svc.Systems.SystemResources(c.ctx, sys.ID, d.Search, entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: d.SkipToken})
 	status := http.StatusOK
@@ -369,7 +370,7 @@ func (h *handler) systemResources(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	default:
-		d.Problem, status = e.Message, e.Kind.HTTPStatus()
+		d.Problem, status = errorText(c.loc, e), e.Kind.HTTPStatus()
 	}
 	for _, r := range pg.Items {
 		row := resourceRow{Name: firstNonEmpty(r.DisplayName, r.OriginID), OriginID: r.OriginID, Description: r.Description}

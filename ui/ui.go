@@ -17,6 +17,7 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	ehttp "github.com/entitled-dev/entitled/http"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // Sessions stores one-time sign-in links and browser sessions; secrets are
@@ -61,6 +62,9 @@ type Config struct {
 	// as password inputs. Nil: the kind is typed in and secrets go in the
 	// form's secret rows.
 	Connectors entitled.Connectors
+	// TimeZone is the zone pages show times in, with its name; nil means
+	// UTC.
+	TimeZone *time.Location
 	// OIDC, when set, offers sign-in with an OpenID provider beside the
 	// one-time links (which stay, for break-glass).
 	OIDC *OIDCConfig
@@ -73,6 +77,7 @@ type handler struct {
 	policies PolicyFinder
 	log      *slog.Logger
 	pages    pages
+	locs     map[string]*i18n.Localizer
 	mux      *http.ServeMux
 }
 
@@ -92,7 +97,11 @@ func New(cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	h := &handler{cfg: cfg, svc: cfg.Services, log: cfg.Logger, pages: parsePages(), mux: http.NewServeMux()}
+	if cfg.TimeZone == nil {
+		cfg.TimeZone = time.UTC
+	}
+	locs := localizers(cfg.TimeZone)
+	h := &handler{cfg: cfg, svc: cfg.Services, log: cfg.Logger, pages: parsePages(locs), locs: locs, mux: http.NewServeMux()}
 	h.policies = cfg.Policies
 	if h.policies == nil {
 		if pf, ok := cfg.Sessions.(PolicyFinder); ok {
@@ -115,6 +124,8 @@ func (h *handler) routes() {
 	m.HandleFunc("GET /auth/callback", h.oidcCallback)
 
 	m.HandleFunc("GET /{$}", h.authed(h.packagesPage))
+	m.HandleFunc("GET /me", h.authed(h.mePage))
+	m.HandleFunc("POST /me", h.authed(h.saveMe))
 	m.HandleFunc("GET /packages/{id}/request", h.authed(h.requestForm))
 	m.HandleFunc("POST /packages/{id}/request", h.authed(h.submitRequest))
 	m.HandleFunc("GET /requests", h.authed(h.myRequestsPage))

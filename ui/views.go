@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // person is a user as tables show them.
@@ -40,6 +41,7 @@ type requestRow struct {
 // lookups resolves the names a page shows, one query per kind for the
 // whole page (never one per row).
 type lookups struct {
+	loc   *i18n.Localizer
 	users map[string]entitled.User
 	pkgs  map[string]entitled.AccessPackage
 }
@@ -115,7 +117,8 @@ func (h *handler) loadPackages(ctx context.Context, ids []string) (map[string]en
 }
 
 // load resolves the users and packages of requests.
-func (h *handler) load(ctx context.Context, rs []entitled.AssignmentRequest) (*lookups, error) {
+func (h *handler) load(c *call, rs []entitled.AssignmentRequest) (*lookups, error) {
+	ctx := c.ctx
 	var uids, pids []string
 	for _, r := range rs {
 		uids = append(uids, r.RequestorID, r.TargetID)
@@ -129,7 +132,7 @@ func (h *handler) load(ctx context.Context, rs []entitled.AssignmentRequest) (*l
 	if err != nil {
 		return nil, err
 	}
-	return &lookups{users: users, pkgs: pkgs}, nil
+	return &lookups{loc: c.loc, users: users, pkgs: pkgs}, nil
 }
 
 func (l *lookups) person(id string) person {
@@ -139,40 +142,41 @@ func (l *lookups) person(id string) person {
 	if id == entitled.SystemActor.User.ID {
 		return person{ID: id, Name: "entitled"}
 	}
-	return person{ID: id, Name: "(removed user)"}
+	return person{ID: id, Name: l.loc.T("person.removed")}
 }
 
 func (l *lookups) pkgName(id string) string {
 	if p, ok := l.pkgs[id]; ok {
 		return p.DisplayName
 	}
-	return "(access package " + id + ")"
+	return l.loc.T("person.unknownPackage", i18n.V("ID", id))
 }
 
-// row turns a request into a table row for the actor.
-func (h *handler) row(a *entitled.Actor, l *lookups, r *entitled.AssignmentRequest, now time.Time) requestRow {
+// row turns a request into a table row for the caller, in their language.
+func (h *handler) row(c *call, l *lookups, r *entitled.AssignmentRequest, now time.Time) requestRow {
+	a, loc := c.actor, c.loc
 	row := requestRow{ID: r.ID, PackageID: r.AccessPackageID, Package: l.pkgName(r.AccessPackageID),
-		Requester: l.person(r.RequestorID), Target: l.person(r.TargetID), Type: typeText(r.RequestType),
-		State: stateText(r.State), StateKey: string(r.State), Status: statusText(r.Status),
-		Submitted: when(r.CreatedDateTime), Completed: whenPtr(r.CompletedDateTime), Justification: r.Justification}
+		Requester: l.person(r.RequestorID), Target: l.person(r.TargetID), Type: typeText(loc, r.RequestType),
+		State: stateText(loc, r.State), StateKey: string(r.State), Status: statusText(loc, r.Status),
+		Submitted: loc.DateTime(r.CreatedDateTime), Completed: loc.DateTimePtr(r.CompletedDateTime), Justification: r.Justification}
 	row.CanCancel = r.CheckCancel() == nil && entitled.MayCancel(a, r)
 	if r.State == entitled.StateDeliveryFailed || r.State == entitled.StatePartiallyDelivered {
 		err := r.CheckReprocess(now, h.svc.Requests.ReprocessWindow())
 		row.WindowPassed = err != nil && entitled.AsError(err).Code == entitled.CodeReprocessWindowPassed
 		row.CanReprocess = err == nil && a.Can(entitled.OpReprocess, r.CatalogID)
 		if err == nil && r.CompletedDateTime != nil {
-			row.RetryUntil = when(r.CompletedDateTime.Add(h.svc.Requests.ReprocessWindow()))
+			row.RetryUntil = loc.DateTime(r.CompletedDateTime.Add(h.svc.Requests.ReprocessWindow()))
 		}
 	}
 	return row
 }
 
 // rows turns a page of requests into rows.
-func (h *handler) rows(a *entitled.Actor, l *lookups, rs []entitled.AssignmentRequest) []requestRow {
+func (h *handler) rows(c *call, l *lookups, rs []entitled.AssignmentRequest) []requestRow {
 	now := h.cfg.Now()
 	out := make([]requestRow, len(rs))
 	for i := range rs {
-		out[i] = h.row(a, l, &rs[i], now)
+		out[i] = h.row(c, l, &rs[i], now)
 	}
 	return out
 }

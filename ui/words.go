@@ -1,53 +1,58 @@
 package ui
 
 import (
+	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 )
 
-// Plain words for the states, statuses and types people see.
+// Plain words for the states, statuses and types people see: catalogue
+// keys per enum value (the values themselves are Graph's and stay as they
+// are on the API).
 
-var stateWords = map[entitled.RequestState]string{
-	entitled.StateSubmitted:          "Submitted",
-	entitled.StatePendingApproval:    "Waiting for approval",
-	entitled.StateScheduled:          "Scheduled",
-	entitled.StateDelivering:         "Being delivered",
-	entitled.StateDelivered:          "Delivered",
-	entitled.StatePartiallyDelivered: "Partially delivered",
-	entitled.StateDeliveryFailed:     "Delivery failed",
-	entitled.StateDenied:             "Denied",
-	entitled.StateCanceled:           "Canceled",
+var stateKeys = map[entitled.RequestState]string{
+	entitled.StateSubmitted:          "state.submitted",
+	entitled.StatePendingApproval:    "state.pendingApproval",
+	entitled.StateScheduled:          "state.scheduled",
+	entitled.StateDelivering:         "state.delivering",
+	entitled.StateDelivered:          "state.delivered",
+	entitled.StatePartiallyDelivered: "state.partiallyDelivered",
+	entitled.StateDeliveryFailed:     "state.deliveryFailed",
+	entitled.StateDenied:             "state.denied",
+	entitled.StateCanceled:           "state.canceled",
 }
 
 // stateText is a request state in plain words.
-func stateText(s entitled.RequestState) string {
-	if w, ok := stateWords[s]; ok {
-		return w
+func stateText(loc *i18n.Localizer, s entitled.RequestState) string {
+	if k, ok := stateKeys[s]; ok {
+		return loc.T(k)
 	}
 	return string(s)
 }
 
-var statusWords = map[string]string{
-	"Accepted":                 "Accepted",
-	"PendingApproval":          "Waiting for an approver",
-	"PendingApprovalEscalated": "Waiting for an approver (escalated)",
-	"PendingNotBefore":         "Waiting for its start date",
-	"Delivering":               "Access is being set up",
-	"Delivered":                "Access is set up",
-	"PartiallyDelivered":       "Some access could not be set up",
-	"DeliveryFailed":           "Access could not be set up",
-	"Denied":                   "An approver denied it",
-	"Canceled":                 "Canceled",
+var statusKeys = map[string]string{
+	"Accepted":                 "status.accepted",
+	"PendingApproval":          "status.pendingApproval",
+	"PendingApprovalEscalated": "status.pendingApprovalEscalated",
+	"PendingNotBefore":         "status.pendingNotBefore",
+	"Delivering":               "status.delivering",
+	"Delivered":                "status.delivered",
+	"PartiallyDelivered":       "status.partiallyDelivered",
+	"DeliveryFailed":           "status.deliveryFailed",
+	"Denied":                   "status.denied",
+	"Canceled":                 "status.canceled",
 }
 
 // statusText is a PascalCase status in plain words; unknown ones are split
 // into words ("TimedOut" → "Timed out").
-func statusText(s string) string {
-	if w, ok := statusWords[s]; ok {
-		return w
+func statusText(loc *i18n.Localizer, s string) string {
+	if k, ok := statusKeys[s]; ok {
+		return loc.T(k)
 	}
 	var b strings.Builder
 	for i, r := range s {
@@ -60,55 +65,112 @@ func statusText(s string) string {
 	return b.String()
 }
 
-var typeWords = map[entitled.RequestType]string{
-	entitled.RequestUserAdd:      "Request access",
-	entitled.RequestUserUpdate:   "Change access",
-	entitled.RequestUserRemove:   "Give up access",
-	entitled.RequestAdminAdd:     "Assigned by an administrator",
-	entitled.RequestAdminUpdate:  "Changed by an administrator",
-	entitled.RequestAdminRemove:  "Removed by an administrator",
-	entitled.RequestSystemAdd:    "Added automatically",
-	entitled.RequestSystemRemove: "Removed automatically",
+var typeKeys = map[entitled.RequestType]string{
+	entitled.RequestUserAdd:      "type.userAdd",
+	entitled.RequestUserUpdate:   "type.userUpdate",
+	entitled.RequestUserRemove:   "type.userRemove",
+	entitled.RequestAdminAdd:     "type.adminAdd",
+	entitled.RequestAdminUpdate:  "type.adminUpdate",
+	entitled.RequestAdminRemove:  "type.adminRemove",
+	entitled.RequestSystemAdd:    "type.systemAdd",
+	entitled.RequestSystemRemove: "type.systemRemove",
 }
 
 // typeText is a request type in plain words.
-func typeText(t entitled.RequestType) string {
-	if w, ok := typeWords[t]; ok {
-		return w
+func typeText(loc *i18n.Localizer, t entitled.RequestType) string {
+	if k, ok := typeKeys[t]; ok {
+		return loc.T(k)
 	}
 	return string(t)
 }
 
-var deliveryWords = map[entitled.DeliveryStatus]string{
-	entitled.DeliveryPending:   "Waiting",
-	entitled.DeliveryRunning:   "In progress",
-	entitled.DeliverySucceeded: "Done",
-	entitled.DeliveryFailed:    "Failed",
+var deliveryKeys = map[entitled.DeliveryStatus]string{
+	entitled.DeliveryPending:   "delivery.pending",
+	entitled.DeliveryRunning:   "delivery.running",
+	entitled.DeliverySucceeded: "delivery.succeeded",
+	entitled.DeliveryFailed:    "delivery.failed",
 }
 
 // deliveryText is a delivery status in plain words.
-func deliveryText(s entitled.DeliveryStatus) string {
-	if w, ok := deliveryWords[s]; ok {
-		return w
+func deliveryText(loc *i18n.Localizer, s entitled.DeliveryStatus) string {
+	if k, ok := deliveryKeys[s]; ok {
+		return loc.T(k)
 	}
 	return string(s)
 }
 
-// timeLayout is how times are shown.
-const timeLayout = "2 Jan 2006 15:04 UTC"
-
-// when shows a time, "" for none.
-func when(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(timeLayout)
+var catalogStateKeys = map[string]string{
+	"published":   "catalogState.published",
+	"unpublished": "catalogState.unpublished",
 }
 
-// whenPtr shows an optional time, "" for none.
-func whenPtr(t *time.Time) string {
-	if t == nil {
-		return ""
+// catalogStateText is a catalog state in plain words.
+func catalogStateText(loc *i18n.Localizer, s string) string {
+	if k, ok := catalogStateKeys[s]; ok {
+		return loc.T(k)
 	}
-	return when(*t)
+	return s
+}
+
+var statusTitleKeys = map[int]string{
+	http.StatusBadRequest:            "httpStatus.400",
+	http.StatusUnauthorized:          "httpStatus.401",
+	http.StatusForbidden:             "httpStatus.403",
+	http.StatusNotFound:              "httpStatus.404",
+	http.StatusConflict:              "httpStatus.409",
+	http.StatusRequestEntityTooLarge: "httpStatus.413",
+	http.StatusInternalServerError:   "httpStatus.500",
+	http.StatusBadGateway:            "httpStatus.502",
+	http.StatusServiceUnavailable:    "httpStatus.503",
+}
+
+// statusTitle is the title of an error page.
+func statusTitle(loc *i18n.Localizer, status int) string {
+	if k, ok := statusTitleKeys[status]; ok {
+		return loc.T(k)
+	}
+	return http.StatusText(status)
+}
+
+// errorText is a service error's message for people: in the reader's
+// language when the error names a catalogue message, as written otherwise.
+func errorText(loc *i18n.Localizer, e *entitled.Error) string {
+	return loc.TOr(e.Message, e.MessageKey, i18n.Map(e.KeyArgs())...)
+}
+
+// windowText is the reprocess window in days ("14 days").
+func windowText(loc *i18n.Localizer, d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return loc.T("duration.days", i18n.N(int(d/(24*time.Hour))))
+	}
+	return durationText(loc, d)
+}
+
+// durationText is a duration in days or hours.
+func durationText(loc *i18n.Localizer, d time.Duration) string {
+	switch {
+	case d <= 0:
+		return loc.T("duration.never")
+	case d%(24*time.Hour) == 0:
+		return loc.T("duration.days", i18n.N(int(d/(24*time.Hour))))
+	case d%time.Hour == 0:
+		return loc.T("duration.hours", i18n.N(int(d/time.Hour)))
+	}
+	return d.String()
+}
+
+// itoa is strconv.Itoa, for placeholders that are not plural counts.
+func itoa(n int) string { return strconv.Itoa(n) }
+
+var actionKeys = map[string]string{
+	string(entitled.ActionGrant):  "action.grant",
+	string(entitled.ActionRevoke): "action.revoke",
+}
+
+// actionText is a delivery's action in plain words.
+func actionText(loc *i18n.Localizer, a string) string {
+	if k, ok := actionKeys[a]; ok {
+		return loc.T(k)
+	}
+	return a
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 func adminCommand() *cobra.Command {
@@ -30,9 +32,9 @@ func adminCommand() *cobra.Command {
 			}
 			u := b.User
 			if b.Reenabled {
-				fmt.Fprintf(cmd.OutOrStdout(), "re-enabled the disabled account %s\n", u.UserPrincipalName)
+				fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.adminReenabled", i18n.V("UPN", u.UserPrincipalName)))
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s (%s) is a Global Administrator\n", u.UserPrincipalName, u.ID)
+			fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.adminIsGlobal", i18n.V("UPN", u.UserPrincipalName), i18n.V("ID", u.ID)))
 			return nil
 		},
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -21,6 +22,7 @@ var demoUsers = []struct{ upn, name string }{
 // seedDemo creates a small demo on first run (users, two groups, a catalog,
 // two packages and their policies) and prints tokens and a first request.
 func seedDemo(ctx context.Context, s *sqlstore.Store, out io.Writer, base string) error {
+	loc := cliLoc()
 	first := false
 	if _, err := s.User(ctx, "alice@demo.example"); entitled.ErrorKind(err) == entitled.KindNotFound {
 		first = true
@@ -43,15 +45,15 @@ func seedDemo(ctx context.Context, s *sqlstore.Store, out io.Writer, base string
 		tokens[u.upn] = secret
 	}
 	if first {
-		fmt.Fprintln(out, "Demo data created.")
+		fmt.Fprintln(out, loc.T("cli.demoCreated"))
 	} else {
-		fmt.Fprintln(out, "Demo data already present; new tokens issued.")
+		fmt.Fprintln(out, loc.T("cli.demoPresent"))
 	}
-	fmt.Fprintf(out, "\nentitled is at %s. Tokens for the API (valid 7 days):\n", base)
+	fmt.Fprintf(out, "\n%s\n", loc.T("cli.demoTokens", i18n.V("URL", base)))
 	for _, u := range demoUsers {
 		fmt.Fprintf(out, "  %-22s %s\n", u.name, tokens[u.upn])
 	}
-	fmt.Fprintln(out, "\nSign in to the web UI with a one-time link (valid 1 hour; `entitled login-link --upn …` makes more):")
+	fmt.Fprintf(out, "\n%s\n", loc.T("cli.demoLinks"))
 	for _, u := range demoUsers {
 		secret, _, err := s.CreateLoginLink(ctx, u.upn, time.Hour)
 		if err != nil {
@@ -63,7 +65,7 @@ func seedDemo(ctx context.Context, s *sqlstore.Store, out io.Writer, base string
 		}
 		fmt.Fprintf(out, "  %-22s %s\n", u.name, link)
 	}
-	fmt.Fprintln(out, "\nAccess packages:")
+	fmt.Fprintf(out, "\n%s\n", loc.T("cli.demoPackages"))
 	var pkgID, policyID string
 	for _, p := range pkgs.Items {
 		fmt.Fprintf(out, "  %s  %s\n", p.ID, p.DisplayName)
@@ -77,7 +79,7 @@ func seedDemo(ctx context.Context, s *sqlstore.Store, out io.Writer, base string
 	}
 	em := base + "/v1.0/identityGovernance/entitlementManagement"
 	fmt.Fprintf(out, `
-Try it: Alice requests "Engineering tools" (auto-approved, delivered to two directory groups):
+%s
 
   curl -s -X POST %s/assignmentRequests \
     -H "Authorization: Bearer %s" -H "Content-Type: application/json" \
@@ -85,11 +87,12 @@ Try it: Alice requests "Engineering tools" (auto-approved, delivered to two dire
 
   curl -s %s/assignmentRequests/filterByCurrentUser\(on=\'target\'\) -H "Authorization: Bearer %s"
 
-"Finance reports" needs Bob's approval: see docs/api.md for the whole walkthrough.
+%s
 
-Without --smtp no email is sent: the messages entitled would send (to approvers, requesters,
-managers) are recorded in the outbox: curl -s %s/api/v1/notifications -H "Authorization: Bearer <admin token>"
-`, em, tokens["alice@demo.example"], pkgID, policyID, em, tokens["alice@demo.example"], base)
+%s
+  curl -s %s/api/v1/notifications -H "Authorization: Bearer <admin token>"
+`, loc.T("cli.demoTry"), em, tokens["alice@demo.example"], pkgID, policyID, em, tokens["alice@demo.example"], loc.T("cli.demoMore"),
+		loc.T("cli.demoOutbox"), base)
 	return nil
 }
 

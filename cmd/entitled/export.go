@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/entitled-dev/entitled/i18n"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -54,10 +55,10 @@ keep it like the database itself. A file given with --out is created with mode 0
 			}
 			where := out
 			if out == "-" {
-				where = "standard output"
+				where = cliLoc().T("cli.standardOutput")
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "exported %d rows from %s to %s (%s)\n", stats.Total(),
-				sqlstore.Redact(dbFlag(cmd)), where, countsOf(stats.Rows))
+			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.exported", i18n.N(stats.Total()),
+				i18n.V("DB", sqlstore.Redact(dbFlag(cmd))), i18n.V("Where", where), i18n.V("Counts", countsOf(stats.Rows))))
 			return nil
 		},
 	}
@@ -101,8 +102,8 @@ on the database afterwards. Web sign-in sessions are not carried over.`,
 			for k, n := range stats.Jobs {
 				jobs[string(k)] = n
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "imported %d rows into %s (%s); queued jobs: %s\n", stats.Total(),
-				sqlstore.Redact(dbFlag(cmd)), countsOf(stats.Rows), countsOf(jobs))
+			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.imported", i18n.N(stats.Total()),
+				i18n.V("DB", sqlstore.Redact(dbFlag(cmd))), i18n.V("Counts", countsOf(stats.Rows)), i18n.V("Jobs", countsOf(jobs))))
 			return nil
 		},
 	}

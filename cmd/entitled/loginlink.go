@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // loginLinkCommand prints a one-time sign-in link to the web UI.
@@ -42,7 +44,7 @@ then no longer works. Only the link's hash is stored.`,
 				return err
 			}
 			link, _ = loginURL(base, secret)
-			fmt.Fprintf(cmd.ErrOrStderr(), "sign-in link for %s, usable once until %s\n", upn, exp.UTC().Format(time.RFC3339))
+			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.loginLink", i18n.V("UPN", upn), i18n.V("Until", exp.UTC().Format(time.RFC3339))))
 			fmt.Fprintln(cmd.OutOrStdout(), link)
 			return nil
 		},

@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/entitled-dev/entitled/i18n"
 )
 
 // defaultGCPercent is the garbage collector's target when GOGC is not set:
@@ -23,7 +25,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := rootCommand().ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "entitled:", err)
+		fmt.Fprintln(os.Stderr, cliLoc().T("cli.error", i18n.V("Error", err.Error())))
 		os.Exit(1)
 	}
 }

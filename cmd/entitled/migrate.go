@@ -17,7 +17,7 @@ func migrateCommand() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			fmt.Fprintln(cmd.OutOrStdout(), "database is up to date")
+			fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.migrated"))
 			return nil
 		},
 	}

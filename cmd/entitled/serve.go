@@ -38,6 +38,7 @@ to re-run (grants and revokes are idempotent, nothing is lost).`,
 	}
 	f := cmd.Flags()
 	f.String("addr", envOr("ENTITLED_ADDR", "127.0.0.1:8080"), "listen address (env ENTITLED_ADDR)")
+	f.String("time-zone", envOr("ENTITLED_TIME_ZONE", "UTC"), "IANA time zone the web UI and notification emails show times in, with its name, such as Europe/Paris (env ENTITLED_TIME_ZONE)")
 	f.String("base-url", envOr("ENTITLED_BASE_URL", ""), "address clients reach entitled at, such as https://entitled.example.com; links in answers (nextLink, Location, @odata.context) and printed sign-in links use it, never the request's Host (default: http:// and the listen address; env ENTITLED_BASE_URL)")
 	f.Duration("reprocess-window", entitled.DefaultReprocessWindow, "how long after completion a failed request may be reprocessed")
 	f.Bool("demo", false, "seed a small demo (users, catalog, packages, policies) on first run and print how to use it")
@@ -83,6 +84,11 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	logFormat, _ := f.GetString("log-format")
 	logLevel, _ := f.GetString("log-level")
 	baseURL, _ := f.GetString("base-url")
+	tzName, _ := f.GetString("time-zone")
+	zone, err := time.LoadLocation(tzName)
+	if err != nil {
+		return fmt.Errorf("--time-zone %q: use an IANA time zone such as UTC or Europe/Paris (%v)", tzName, err)
+	}
 	if baseURL != "" {
 		var err error
 		if baseURL, err = parseBaseURL("--base-url", baseURL); err != nil {
@@ -123,7 +129,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	a, err := openApp(ctx, dbFlag(cmd), appOptions{
 		reprocessWindow: window, workers: workers, rescueAfter: rescue, jobTimeout: jobTimeout,
 		pollInterval: 50 * time.Millisecond, registerer: reg, logger: logger,
-		notices: notices, mail: sender, baseURL: base,
+		notices: notices, mail: sender, baseURL: base, zone: zone,
 	})
 	if err != nil {
 		ln.Close()
@@ -155,7 +161,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		SystemHealth: a.store.SystemHealths,
 		BaseURL:      base,
 	}
-	webCfg := ui.Config{Services: a.store.Services(), Sessions: a.store, Connectors: a.store.Connectors(), Logger: logger}
+	webCfg := ui.Config{Services: a.store.Services(), Sessions: a.store, Connectors: a.store.Connectors(), Logger: logger, TimeZone: zone}
 	idp.apply(&apiCfg, &webCfg, a.store, base)
 	api := http.NewServer(apiCfg)
 	web := ui.New(webCfg)

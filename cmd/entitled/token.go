@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/i18n"
 	"github.com/spf13/cobra"
 )
 
@@ -38,7 +39,7 @@ func tokenCommand() *cobra.Command {
 			if t.ExpiresDateTime != nil {
 				exp = t.ExpiresDateTime.UTC().Format(time.RFC3339)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "token %s for %s, expires %s\n", t.ID, upn, exp)
+			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.tokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", upn), i18n.V("Expires", exp)))
 			fmt.Fprintln(cmd.OutOrStdout(), secret)
 			return nil
 		},
@@ -59,7 +60,7 @@ func tokenCommand() *cobra.Command {
 			if err := store.RevokeToken(systemContext(cmd.Context()), args[0]); err != nil {
 				return err
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), "revoked", args[0])
+			fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.tokenRevoked", i18n.V("ID", args[0])))
 			return nil
 		},
 	}
@@ -85,6 +86,7 @@ func tokenListCommand() *cobra.Command {
 			}
 			defer db.Close()
 			w := cmd.OutOrStdout()
+			loc := cliLoc()
 			q := entitled.TokenQuery{UserID: upn, ListOptions: entitled.ListOptions{Top: entitled.MaxPageSize}}
 			for {
 				pg, err := store.Tokens(systemContext(cmd.Context()), q)
@@ -92,8 +94,8 @@ func tokenListCommand() *cobra.Command {
 					return err
 				}
 				for _, t := range pg.Items {
-					fmt.Fprintf(w, "%s\tcreated %s\texpires %s\trevoked %s\tparent %s\t%s\n", t.ID, stamp(&t.CreatedDateTime),
-						stamp(t.ExpiresDateTime), stamp(t.RevokedDateTime), orDash(t.ParentID), t.Description)
+					fmt.Fprintln(w, loc.T("cli.tokenRow", i18n.V("ID", t.ID), i18n.V("Created", stamp(&t.CreatedDateTime)),
+						i18n.V("Expires", stamp(t.ExpiresDateTime)), i18n.V("Revoked", stamp(t.RevokedDateTime)), i18n.V("Parent", orDash(t.ParentID)), i18n.V("Description", t.Description)))
 				}
 				if pg.NextSkipToken == "" {
 					return nil

@@ -41,6 +41,8 @@ type appOptions struct {
 	notices entitled.NoticeSettings
 	mail    notify.Sender
 	baseURL string
+	// zone is the time zone of dates in messages (nil: UTC).
+	zone *time.Location
 }
 
 // openStore opens and migrates the database and returns a store without a
@@ -78,6 +80,7 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 		return nil, err
 	}
 	notifier.Logger = o.logger
+	notifier.Location = o.zone
 	engine, err := delivery.New(delivery.Config{
 		DB:           db.SQL,
 		Dialect:      db.Dialect,
