@@ -40,7 +40,7 @@ func (s *Store) loadActor(ctx context.Context, t *tx, u *entitled.User) (*entitl
 // missing or disabled user is a 401.
 func (s *Store) ActorFor(ctx context.Context, userID string) (*entitled.Actor, error) {
 	var a *entitled.Actor
-	err := s.readTx(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(t *tx) error {
 		u, err := s.loadUser(ctx, t, userID)
 		if err != nil {
 			if entitled.ErrorKind(err) == entitled.KindNotFound {

@@ -181,7 +181,7 @@ func (s *Store) ApprovalStages(ctx context.Context, requestID string) ([]entitle
 		return nil, err
 	}
 	var out []entitled.ApprovalStageRecord
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		q, err := s.loadRequest(ctx, t, requestID)
 		if err != nil {
 			return err
@@ -247,7 +247,7 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 	if err != nil {
 		return err
 	}
-	return s.inLifecycleTx(ctx, func(t *tx) error {
+	return s.db.changeLifecycle(ctx, func(t *tx) error {
 		q, err := s.lockRequest(ctx, t, requestID)
 		if err != nil {
 			return err
@@ -287,7 +287,7 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 		if step == entitled.StepDeny {
 			return s.setRequestState(ctx, t, a, q, entitled.StateDenied, &now, "Deny access package assignment request")
 		}
-		if err := s.audit(ctx, t, a, auditEntry{Activity: "Approve access package assignment request", Operation: "Update",
+		if err := t.audit(ctx, a, auditEntry{Activity: "Approve access package assignment request", Operation: "Update",
 			TargetID: q.ID, TargetType: requestTargetType, TargetName: st.DisplayName, CatalogID: q.CatalogID,
 			Before: map[string]string{"state": string(q.State)}, After: map[string]string{"state": string(q.State)}}); err != nil {
 			return err

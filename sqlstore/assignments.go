@@ -45,7 +45,7 @@ func (s *Store) Assignment(ctx context.Context, id string) (*entitled.Assignment
 		return nil, err
 	}
 	var out *entitled.Assignment
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		as, err := s.loadAssignment(ctx, t, id)
 		if err != nil {
 			return err
@@ -107,7 +107,7 @@ func (s *Store) Assignments(ctx context.Context, q entitled.AssignmentQuery) (en
 	if err != nil {
 		return page, err
 	}
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM assignments `+lq.where+fmt.Sprintf(` ORDER BY id LIMIT %d`, lq.limit+1), lq.args...)
 		if err != nil {
 			return err
@@ -150,7 +150,7 @@ func (s *Store) ReprocessAssignment(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.inLifecycleTx(ctx, func(t *tx) error {
+	return s.db.changeLifecycle(ctx, func(t *tx) error {
 		as, err := s.lockAssignment(ctx, t, id)
 		if err != nil {
 			return err

@@ -67,7 +67,7 @@ func TestAuditPagingFiltersAndScope(t *testing.T) {
 	f := newRoleFixture(t)
 	s, sys := f.s, f.sys
 	now := time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC) // after the fixture's events
-	s.Now = func() time.Time { return now }
+	s.db.Now = func() time.Time { return now }
 	mid := now
 	for i := 0; i < 5; i++ {
 		now = now.Add(time.Minute) // group i at mid + i+1 minutes

@@ -29,7 +29,7 @@ func (s *Store) BootstrapAdmin(ctx context.Context, upn, displayName string) (Ad
 		return out, err
 	}
 	sys := entitled.SystemActor
-	err := s.inTx(ctx, func(t *tx) error {
+	err := s.db.change(ctx, func(t *tx) error {
 		out = AdminBootstrap{}
 		u, err := s.findUser(ctx, t, upn)
 		switch {
@@ -47,7 +47,7 @@ func (s *Store) BootstrapAdmin(ctx context.Context, upn, displayName string) (Ad
 			if _, err := t.exec(ctx, `UPDATE users SET account_enabled = ? WHERE id = ?`, boolInt(true), u.ID); err != nil {
 				return err
 			}
-			if err := s.audit(ctx, t, sys, auditEntry{Activity: "Re-enable administrator account", Operation: "Update",
+			if err := t.audit(ctx, sys, auditEntry{Activity: "Re-enable administrator account", Operation: "Update",
 				TargetID: u.ID, TargetType: "User", TargetName: u.UserPrincipalName, Before: before, After: u}); err != nil {
 				return err
 			}

@@ -90,7 +90,7 @@ func (s *Store) CreateCatalog(ctx context.Context, c *entitled.Catalog) error {
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "catalogType",
 			Message: "catalogType must be userManaged, serviceDefault or serviceManaged, not " + quoteStr(c.CatalogType)}
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		c.ID = newID()
 		c.CreatedDateTime = t.now()
 		c.ModifiedDateTime = c.CreatedDateTime
@@ -99,7 +99,7 @@ func (s *Store) CreateCatalog(ctx context.Context, c *entitled.Catalog) error {
 			fmtTime(c.CreatedDateTime), fmtTime(c.ModifiedDateTime)); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, t, a, auditEntry{Activity: "Create catalog", Operation: "Add", TargetID: c.ID, TargetType: "AccessPackageCatalog",
+		if err := t.audit(ctx, a, auditEntry{Activity: "Create catalog", Operation: "Add", TargetID: c.ID, TargetType: "AccessPackageCatalog",
 			TargetName: c.DisplayName, CatalogID: c.ID, After: c}); err != nil {
 			return err
 		}
@@ -121,7 +121,7 @@ func (s *Store) Catalog(ctx context.Context, id string) (*entitled.Catalog, erro
 		return nil, err
 	}
 	var c *entitled.Catalog
-	err = s.readTx(ctx, func(t *tx) (err error) { c, err = s.loadCatalog(ctx, t, id); return err })
+	err = s.db.read(ctx, func(t *tx) (err error) { c, err = s.loadCatalog(ctx, t, id); return err })
 	return c, err
 }
 
@@ -152,7 +152,7 @@ func (s *Store) UpdateCatalog(ctx context.Context, id string, upd entitled.Catal
 		return nil, err
 	}
 	var out *entitled.Catalog
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.db.change(ctx, func(t *tx) error {
 		c, err := s.loadCatalog(ctx, t, id)
 		if err != nil {
 			return err
@@ -181,7 +181,7 @@ func (s *Store) UpdateCatalog(ctx context.Context, id string, upd entitled.Catal
 			return err
 		}
 		out = c
-		return s.audit(ctx, t, a, auditEntry{Activity: "Update catalog", Operation: "Update", TargetID: c.ID, TargetType: "AccessPackageCatalog",
+		return t.audit(ctx, a, auditEntry{Activity: "Update catalog", Operation: "Update", TargetID: c.ID, TargetType: "AccessPackageCatalog",
 			TargetName: c.DisplayName, CatalogID: c.ID, Before: before, After: c})
 	})
 	return out, err
@@ -197,7 +197,7 @@ func (s *Store) DeleteCatalog(ctx context.Context, id string) error {
 	if err := a.Authorize(entitled.OpEditCatalog, id); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		c, err := s.loadCatalog(ctx, t, id)
 		if err != nil {
 			return err
@@ -218,7 +218,7 @@ func (s *Store) DeleteCatalog(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete catalog", Operation: "Delete", TargetID: c.ID, TargetType: "AccessPackageCatalog",
+		return t.audit(ctx, a, auditEntry{Activity: "Delete catalog", Operation: "Delete", TargetID: c.ID, TargetType: "AccessPackageCatalog",
 			TargetName: c.DisplayName, CatalogID: c.ID, Before: c})
 	})
 }

@@ -142,7 +142,7 @@ func (s *Store) Deliveries(ctx context.Context, requestID string) ([]entitled.De
 		return nil, err
 	}
 	var out []entitled.Delivery
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		q, err := s.loadRequest(ctx, t, requestID)
 		if err != nil {
 			return err

@@ -74,7 +74,7 @@ func (s *Store) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs []any
 // through a systemRemove request. It does nothing when the end
 // time lies ahead, the assignment is gone or expired, or a removal is open.
 func (s *Store) ExpireAssignment(ctx context.Context, assignmentID string) error {
-	return s.inLifecycleTx(ctx, func(t *tx) error {
+	return s.db.changeLifecycle(ctx, func(t *tx) error {
 		as, err := s.lockAssignment(ctx, t, assignmentID)
 		if err != nil {
 			return ignoreNotFound(err)
@@ -98,7 +98,7 @@ func (s *Store) ExpireAssignment(ctx context.Context, assignmentID string) error
 // StartScheduledRequest starts delivery of a scheduled request once its
 // start time has come; otherwise it does nothing.
 func (s *Store) StartScheduledRequest(ctx context.Context, requestID string) error {
-	return s.inLifecycleTx(ctx, func(t *tx) error {
+	return s.db.changeLifecycle(ctx, func(t *tx) error {
 		q, err := s.lockRequest(ctx, t, requestID)
 		if err != nil {
 			return ignoreNotFound(err)
@@ -116,5 +116,5 @@ func (s *Store) StartScheduledRequest(ctx context.Context, requestID string) err
 // TimeOutApprovalStage denies a request whose stage is still in progress at
 // its due time.
 func (s *Store) TimeOutApprovalStage(ctx context.Context, requestID, stageID string) error {
-	return s.inLifecycleTx(ctx, func(t *tx) error { return s.timeOutStage(ctx, t, requestID, stageID) })
+	return s.db.changeLifecycle(ctx, func(t *tx) error { return s.timeOutStage(ctx, t, requestID, stageID) })
 }

@@ -12,7 +12,7 @@ import (
 // The store drives the real delivery engine (River on the same database): an approved request is delivered and rolled up by workers.
 func TestRealEngineDeliversRequest(t *testing.T) {
 	f := newLC(t)
-	f.s.Now = time.Now
+	f.s.db.Now = time.Now
 	eng, err := delivery.New(delivery.Config{DB: f.s.db.SQL, Dialect: f.s.db.Dialect, Engine: f.s, Connectors: f.s.connectors,
 		PollInterval: 10 * time.Millisecond})
 	mustOK(t, err)

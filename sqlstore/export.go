@@ -163,7 +163,7 @@ const importBatch = 100
 // progress with a due time.
 func (s *Store) Import(ctx context.Context, r io.Reader) (ExportStats, error) {
 	stats := ExportStats{Rows: map[string]int{}, Jobs: map[entitled.JobKind]int{}}
-	err := s.inTx(ctx, func(t *tx) error {
+	err := s.db.change(ctx, func(t *tx) error {
 		if err := s.checkEmpty(ctx, t); err != nil {
 			return err
 		}

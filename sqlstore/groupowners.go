@@ -48,7 +48,7 @@ func (s *Store) addToGroup(ctx context.Context, rel groupRelation, groupID, user
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		g, err := s.loadGroup(ctx, t, groupID)
 		if err != nil {
 			return err
@@ -64,7 +64,7 @@ func (s *Store) addToGroup(ctx context.Context, rel groupRelation, groupID, user
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Add " + rel.noun + " to group", Operation: "Update", TargetID: g.ID, TargetType: "Group",
+		return t.audit(ctx, a, auditEntry{Activity: "Add " + rel.noun + " to group", Operation: "Update", TargetID: g.ID, TargetType: "Group",
 			TargetName: g.DisplayName, After: map[string]string{rel.noun + "Id": u.ID, "userPrincipalName": u.UserPrincipalName}})
 	})
 }
@@ -75,7 +75,7 @@ func (s *Store) removeFromGroup(ctx context.Context, rel groupRelation, groupID,
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		g, err := s.loadGroup(ctx, t, groupID)
 		if err != nil {
 			return err
@@ -87,7 +87,7 @@ func (s *Store) removeFromGroup(ctx context.Context, rel groupRelation, groupID,
 		if n, _ := res.RowsAffected(); n == 0 {
 			return entitled.NotFoundf("user %q is not %s of group %s", userID, rel.aNoun, g.DisplayName)
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Remove " + rel.noun + " from group", Operation: "Update", TargetID: g.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Remove " + rel.noun + " from group", Operation: "Update", TargetID: g.ID,
 			TargetType: "Group", TargetName: g.DisplayName, Before: map[string]string{rel.noun + "Id": userID}})
 	})
 }
@@ -97,7 +97,7 @@ func (s *Store) groupUsers(ctx context.Context, rel groupRelation, groupID strin
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.User]{}, err
 	}
-	if err := s.readTx(ctx, func(t *tx) error { _, err := s.loadGroup(ctx, t, groupID); return err }); err != nil {
+	if err := s.db.read(ctx, func(t *tx) error { _, err := s.loadGroup(ctx, t, groupID); return err }); err != nil {
 		return entitled.Page[entitled.User]{}, err
 	}
 	return listRows(ctx, s, opt, userFields, "users", "id", userCols,

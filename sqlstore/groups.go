@@ -49,14 +49,14 @@ func (s *Store) CreateGroup(ctx context.Context, g *entitled.Group) error {
 	if err := needDisplayName(g.DisplayName); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		g.ID = newID()
 		g.CreatedDateTime = t.now()
 		if _, err := t.exec(ctx, `INSERT INTO groups (id, display_name, description, mail_nickname, created_at) VALUES (?,?,?,?,?)`,
 			g.ID, g.DisplayName, g.Description, g.MailNickname, fmtTime(g.CreatedDateTime)); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Create group", Operation: "Add", TargetID: g.ID, TargetType: "Group",
+		return t.audit(ctx, a, auditEntry{Activity: "Create group", Operation: "Add", TargetID: g.ID, TargetType: "Group",
 			TargetName: g.DisplayName, After: g})
 	})
 }
@@ -67,7 +67,7 @@ func (s *Store) Group(ctx context.Context, id string) (*entitled.Group, error) {
 		return nil, err
 	}
 	var g *entitled.Group
-	err := s.readTx(ctx, func(t *tx) (err error) { g, err = s.loadGroup(ctx, t, id); return err })
+	err := s.db.read(ctx, func(t *tx) (err error) { g, err = s.loadGroup(ctx, t, id); return err })
 	return g, err
 }
 
@@ -92,7 +92,7 @@ func (s *Store) UpdateGroup(ctx context.Context, id string, upd entitled.GroupUp
 		return nil, err
 	}
 	var out *entitled.Group
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.db.change(ctx, func(t *tx) error {
 		g, err := s.loadGroup(ctx, t, id)
 		if err != nil {
 			return err
@@ -115,7 +115,7 @@ func (s *Store) UpdateGroup(ctx context.Context, id string, upd entitled.GroupUp
 			return err
 		}
 		out = g
-		return s.audit(ctx, t, a, auditEntry{Activity: "Update group", Operation: "Update", TargetID: g.ID, TargetType: "Group",
+		return t.audit(ctx, a, auditEntry{Activity: "Update group", Operation: "Update", TargetID: g.ID, TargetType: "Group",
 			TargetName: g.DisplayName, Before: before, After: g})
 	})
 	return out, err
@@ -128,7 +128,7 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		g, err := s.loadGroup(ctx, t, id)
 		if err != nil {
 			return err
@@ -143,7 +143,7 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 		if _, err := t.exec(ctx, `DELETE FROM groups WHERE id = ?`, g.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete group", Operation: "Delete", TargetID: g.ID, TargetType: "Group",
+		return t.audit(ctx, a, auditEntry{Activity: "Delete group", Operation: "Delete", TargetID: g.ID, TargetType: "Group",
 			TargetName: g.DisplayName, Before: g})
 	})
 }

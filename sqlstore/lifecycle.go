@@ -132,7 +132,7 @@ func (s *Store) setRequestState(ctx context.Context, t *tx, a *entitled.Actor, q
 
 // auditRequest writes the audit event of a request's state change.
 func (s *Store) auditRequest(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, activity string, before entitled.RequestState) error {
-	return s.audit(ctx, t, a, requestAudit(q, activity, before))
+	return t.audit(ctx, a, requestAudit(q, activity, before))
 }
 
 // requestAudit is the audit entry of a request's state change from before

@@ -87,7 +87,7 @@ func newLCB(b *testing.B) *lc {
 
 func setupLC(t testing.TB, s *Store, sys context.Context) *lc {
 	f := &lc{t: t, s: s, sys: sys, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	s.Now = func() time.Time { return f.now }
+	s.db.Now = func() time.Time { return f.now }
 	f.admin = f.user("admin@example.com")
 	f.reader = f.user("reader@example.com")
 	f.alice = f.user("alice@example.com")

@@ -6,7 +6,7 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-// Row locks of lifecycle changes (inLifecycleTx). On PostgreSQL a change
+// Row locks of lifecycle changes (DB.changeLifecycle). On PostgreSQL a change
 // locks the request or assignment it is about to check and change with
 // SELECT … FOR UPDATE, so two changes of the same request (an approval and
 // a cancel through two replicas) run one after the other: the second reads

@@ -76,7 +76,7 @@ func (s *Store) ApplyMemberships(ctx context.Context, changes []entitled.Members
 	if len(changes) == 0 {
 		return errs
 	}
-	err := s.inUnlockedTx(ctx, func(t *tx) error {
+	err := s.db.changeUnlocked(ctx, func(t *tx) error {
 		groupIDs, userIDs := membershipIDs(changes)
 		names, err := directoryGroupNames(ctx, t, groupIDs)
 		if err != nil {
@@ -268,7 +268,7 @@ func (s *Store) applyMembershipRun(ctx context.Context, t *tx, run []entitled.Me
 			entries = append(entries, membershipAudit(p, add, groupNames[p.GroupID]))
 		}
 	}
-	return s.auditMany(ctx, t, entitled.SystemActor, entries)
+	return t.auditMany(ctx, entitled.SystemActor, entries)
 }
 
 // membershipAudit is the audit event of a membership row added or removed.

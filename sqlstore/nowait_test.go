@@ -83,7 +83,7 @@ func TestReadsDoNotWaitForAChange(t *testing.T) {
 	holding, release := make(chan struct{}), make(chan struct{})
 	held := make(chan error, 1)
 	go func() {
-		held <- f.s.inLifecycleTx(context.Background(), func(t *tx) error {
+		held <- f.s.db.changeLifecycle(context.Background(), func(t *tx) error {
 			q, err := f.s.lockRequest(context.Background(), t, r.ID)
 			if err != nil {
 				close(holding)
@@ -91,7 +91,7 @@ func TestReadsDoNotWaitForAChange(t *testing.T) {
 			}
 			close(holding)
 			<-release
-			now := f.s.now()
+			now := f.s.db.now()
 			return f.s.setRequestState(context.Background(), t, entitled.SystemActor, q, entitled.StateCanceled, &now,
 				activityFor(entitled.StateCanceled))
 		})

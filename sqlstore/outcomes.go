@@ -22,7 +22,7 @@ func (s *Store) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.
 	}
 	// No change lock: each update names the run it records, and rollUp
 	// locks the request rows before deciding.
-	return s.inUnlockedTx(ctx, func(t *tx) error {
+	return s.db.changeUnlocked(ctx, func(t *tx) error {
 		made := map[string]*deliveryCounts{} // per request: deliveries made final here
 		var toRollUp []string
 		err := chunks(len(outcomes), func(lo, hi int) error {
@@ -290,7 +290,7 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 			return fmt.Errorf("roll-up: %d of %d requests were no longer delivering", len(ids)-int(n), len(ids))
 		}
 	}
-	if err := s.auditMany(ctx, t, entitled.SystemActor, audits); err != nil {
+	if err := t.auditMany(ctx, entitled.SystemActor, audits); err != nil {
 		return err
 	}
 	for st, ids := range assignments {

@@ -129,7 +129,7 @@ func (s *Store) CreateAccessPackage(ctx context.Context, p *entitled.AccessPacka
 	if err := needDisplayName(p.DisplayName); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		if _, err := s.loadCatalog(ctx, t, p.CatalogID); err != nil {
 			return err
 		}
@@ -141,7 +141,7 @@ func (s *Store) CreateAccessPackage(ctx context.Context, p *entitled.AccessPacka
 			fmtTime(p.ModifiedDateTime)); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Create access package", Operation: "Add", TargetID: p.ID, TargetType: "AccessPackage",
+		return t.audit(ctx, a, auditEntry{Activity: "Create access package", Operation: "Add", TargetID: p.ID, TargetType: "AccessPackage",
 			TargetName: p.DisplayName, CatalogID: p.CatalogID, After: p})
 	})
 }
@@ -154,7 +154,7 @@ func (s *Store) AccessPackage(ctx context.Context, id string) (*entitled.AccessP
 		return nil, err
 	}
 	var p *entitled.AccessPackage
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		if p, err = s.loadPackage(ctx, t, id); err != nil {
 			return err
 		}
@@ -186,7 +186,7 @@ func (s *Store) RequestableAccessPackages(ctx context.Context, opt entitled.List
 		return entitled.Page[entitled.AccessPackage]{}, err
 	}
 	var ids []string
-	if err := s.readTx(ctx, func(t *tx) (err error) { ids, err = s.requestablePackageIDs(ctx, t, a, "", false); return err }); err != nil {
+	if err := s.db.read(ctx, func(t *tx) (err error) { ids, err = s.requestablePackageIDs(ctx, t, a, "", false); return err }); err != nil {
 		return entitled.Page[entitled.AccessPackage]{}, err
 	}
 	base := "1 = 0"
@@ -208,7 +208,7 @@ func (s *Store) UpdateAccessPackage(ctx context.Context, id string, upd entitled
 		return nil, err
 	}
 	var out *entitled.AccessPackage
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.db.change(ctx, func(t *tx) error {
 		p, err := s.loadPackage(ctx, t, id)
 		if err != nil {
 			return err
@@ -235,7 +235,7 @@ func (s *Store) UpdateAccessPackage(ctx context.Context, id string, upd entitled
 			return err
 		}
 		out = p
-		return s.audit(ctx, t, a, auditEntry{Activity: "Update access package", Operation: "Update", TargetID: p.ID, TargetType: "AccessPackage",
+		return t.audit(ctx, a, auditEntry{Activity: "Update access package", Operation: "Update", TargetID: p.ID, TargetType: "AccessPackage",
 			TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: before, After: p})
 	})
 	return out, err
@@ -249,7 +249,7 @@ func (s *Store) DeleteAccessPackage(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		p, err := s.loadPackage(ctx, t, id)
 		if err != nil {
 			return err
@@ -284,7 +284,7 @@ func (s *Store) DeleteAccessPackage(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete access package", Operation: "Delete", TargetID: p.ID, TargetType: "AccessPackage",
+		return t.audit(ctx, a, auditEntry{Activity: "Delete access package", Operation: "Delete", TargetID: p.ID, TargetType: "AccessPackage",
 			TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: p})
 	})
 }
@@ -304,7 +304,7 @@ func (s *Store) AddResourceRoleScope(ctx context.Context, packageID string, in e
 		return nil, err
 	}
 	var out *entitled.ResourceRoleScope
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.db.change(ctx, func(t *tx) error {
 		p, err := s.loadPackage(ctx, t, packageID)
 		if err != nil {
 			return err
@@ -353,7 +353,7 @@ func (s *Store) AddResourceRoleScope(ctx context.Context, packageID string, in e
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Add resource role to access package", Operation: "Add", TargetID: p.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Add resource role to access package", Operation: "Add", TargetID: p.ID,
 			TargetType: "AccessPackage", TargetName: p.DisplayName, CatalogID: p.CatalogID, After: out})
 	})
 	return out, err
@@ -366,7 +366,7 @@ func (s *Store) ResourceRoleScopes(ctx context.Context, packageID string) ([]ent
 		return nil, err
 	}
 	var out []entitled.ResourceRoleScope
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		p, err := s.loadPackage(ctx, t, packageID)
 		if err != nil {
 			return err
@@ -386,7 +386,7 @@ func (s *Store) RemoveResourceRoleScope(ctx context.Context, packageID, scopeID 
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		p, err := s.loadPackage(ctx, t, packageID)
 		if err != nil {
 			return err
@@ -401,7 +401,7 @@ func (s *Store) RemoveResourceRoleScope(ctx context.Context, packageID, scopeID 
 		if _, err := t.exec(ctx, `DELETE FROM resource_role_scopes WHERE id = ?`, scopeID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Remove resource role from access package", Operation: "Delete", TargetID: p.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Remove resource role from access package", Operation: "Delete", TargetID: p.ID,
 			TargetType: "AccessPackage", TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: sc})
 	})
 }

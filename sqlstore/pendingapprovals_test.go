@@ -12,7 +12,7 @@ import (
 // pendingFor runs pendingApprovalsFor for a user.
 func (f *lc) pendingFor(u *entitled.User) ([]string, error) {
 	var ids []string
-	err := f.s.readTx(context.Background(), func(t *tx) error {
+	err := f.s.db.read(context.Background(), func(t *tx) error {
 		var err error
 		ids, err = f.s.pendingApprovalsFor(context.Background(), t, u.ID)
 		return err

@@ -261,7 +261,7 @@ func (s *Store) CreatePolicy(ctx context.Context, p *entitled.AssignmentPolicy) 
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "accessPackage",
 			Message: "accessPackage id is required"}
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		pkg, err := s.loadPackage(ctx, t, p.AccessPackageID)
 		if err != nil {
 			return err
@@ -284,7 +284,7 @@ func (s *Store) CreatePolicy(ctx context.Context, p *entitled.AssignmentPolicy) 
 			p.AllowedTargetScope, encodePolicySettings(p), fmtTime(p.CreatedDateTime), fmtTime(p.ModifiedDateTime)); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Create assignment policy", Operation: "Add", TargetID: p.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Create assignment policy", Operation: "Add", TargetID: p.ID,
 			TargetType: "AccessPackageAssignmentPolicy", TargetName: p.DisplayName, CatalogID: p.CatalogID, After: p})
 	})
 }
@@ -297,7 +297,7 @@ func (s *Store) Policy(ctx context.Context, id string) (*entitled.AssignmentPoli
 		return nil, err
 	}
 	var p *entitled.AssignmentPolicy
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		if p, err = s.loadPolicy(ctx, t, id); err != nil {
 			return err
 		}
@@ -337,7 +337,7 @@ func (s *Store) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy)
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		old, err := s.loadPolicy(ctx, t, p.ID)
 		if err != nil {
 			return err
@@ -361,7 +361,7 @@ func (s *Store) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy)
 			WHERE id = ?`, p.DisplayName, p.Description, p.AllowedTargetScope, encodePolicySettings(p), fmtTime(p.ModifiedDateTime), p.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Update assignment policy", Operation: "Update", TargetID: p.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Update assignment policy", Operation: "Update", TargetID: p.ID,
 			TargetType: "AccessPackageAssignmentPolicy", TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: old, After: p})
 	})
 }
@@ -372,7 +372,7 @@ func (s *Store) DeletePolicy(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		p, err := s.loadPolicy(ctx, t, id)
 		if err != nil {
 			return err
@@ -391,7 +391,7 @@ func (s *Store) DeletePolicy(ctx context.Context, id string) error {
 		if _, err := t.exec(ctx, `DELETE FROM policies WHERE id = ?`, id); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete assignment policy", Operation: "Delete", TargetID: p.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Delete assignment policy", Operation: "Delete", TargetID: p.ID,
 			TargetType: "AccessPackageAssignmentPolicy", TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: p})
 	})
 }

@@ -17,7 +17,7 @@ func (s *Store) RequestablePolicies(ctx context.Context, packageID string) ([]en
 		return nil, err
 	}
 	var out []entitled.AssignmentPolicy
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		pkg, err := s.loadPackage(ctx, t, packageID)
 		if err != nil {
 			return err

@@ -50,7 +50,7 @@ func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.As
 	}
 	// No store lock: entitled.CheckOneLive is backed by unique indexes (migration 3),
 	// and everything else read here is protected by foreign keys.
-	return s.inUnlockedTx(ctx, func(t *tx) error {
+	return s.db.changeUnlocked(ctx, func(t *tx) error {
 		plan, err := s.planAdd(ctx, t, a, r, nil)
 		if err != nil {
 			return err
@@ -252,7 +252,7 @@ func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, pack
 // The caller may have named only the policy: the package is the policy's.
 func (s *Store) liveConflict(ctx context.Context, r *entitled.AssignmentRequest) error {
 	packageID := r.AccessPackageID
-	err := s.readTx(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(t *tx) error {
 		target := r.TargetID
 		if target == "" {
 			if a := entitled.ActorFrom(ctx); a != nil {
@@ -280,7 +280,7 @@ func (s *Store) submitRemove(ctx context.Context, a *entitled.Actor, r *entitled
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.id",
 			Message: "assignment.id is required for a remove request: name the assignment to remove"}
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		as, err := s.loadAssignment(ctx, t, r.AssignmentID)
 		if err != nil {
 			return err
@@ -339,7 +339,7 @@ func (s *Store) Request(ctx context.Context, id string) (*entitled.AssignmentReq
 		return nil, err
 	}
 	var out *entitled.AssignmentRequest
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		q, err := s.loadRequest(ctx, t, id)
 		if err != nil {
 			return err
@@ -402,7 +402,7 @@ func (s *Store) Requests(ctx context.Context, q entitled.RequestQuery) (entitled
 	if err := checkOrderBy(q.ListOptions); err != nil {
 		return page, err
 	}
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		var conds []string
 		var args []any
 		switch strings.ToLower(q.FilterByCurrentUser) {
@@ -524,7 +524,7 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.inLifecycleTx(ctx, func(t *tx) error {
+	return s.db.changeLifecycle(ctx, func(t *tx) error {
 		q, err := s.lockRequest(ctx, t, id)
 		if err != nil {
 			return err
@@ -564,7 +564,7 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 		}
 		// The canceled request's own history names the removal, as the
 		// removal's justification names the canceled request.
-		return s.audit(ctx, t, a, auditEntry{Activity: "Revoke what a canceled request delivered", Operation: "Update",
+		return t.audit(ctx, a, auditEntry{Activity: "Revoke what a canceled request delivered", Operation: "Update",
 			TargetID: q.ID, TargetType: requestTargetType, TargetName: string(q.RequestType), CatalogID: q.CatalogID,
 			After: map[string]string{"state": string(q.State), "removalRequestId": rm.ID}})
 	})
@@ -577,7 +577,7 @@ func (s *Store) ReprocessRequest(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.inLifecycleTx(ctx, func(t *tx) error {
+	return s.db.changeLifecycle(ctx, func(t *tx) error {
 		q, err := s.lockRequest(ctx, t, id)
 		if err != nil {
 			return err

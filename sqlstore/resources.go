@@ -76,7 +76,7 @@ func (s *Store) CatalogResources(ctx context.Context, catalogID string, opt enti
 	if err := a.Authorize(entitled.OpReadCatalog, catalogID); err != nil {
 		return page, err
 	}
-	if err := s.readTx(ctx, func(t *tx) error { _, err := s.loadCatalog(ctx, t, catalogID); return err }); err != nil {
+	if err := s.db.read(ctx, func(t *tx) error { _, err := s.loadCatalog(ctx, t, catalogID); return err }); err != nil {
 		return page, err
 	}
 	page, err = listRows(ctx, s, opt, resourceFields, "resources", "id", resourceCols, "catalog_id = ?", []any{catalogID},
@@ -90,7 +90,7 @@ func (s *Store) CatalogResources(ctx context.Context, catalogID string, opt enti
 	if err != nil {
 		return page, err
 	}
-	err = s.readTx(ctx, func(t *tx) error { return s.loadResourceRoles(ctx, t, page.Items) })
+	err = s.db.read(ctx, func(t *tx) error { return s.loadResourceRoles(ctx, t, page.Items) })
 	return page, err
 }
 
@@ -104,7 +104,7 @@ func (s *Store) CatalogResource(ctx context.Context, catalogID, resourceID strin
 		return nil, err
 	}
 	var res *entitled.Resource
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		r, err := scanResource(t.queryRow(ctx, `SELECT `+resourceCols+` FROM resources WHERE id = ? AND catalog_id = ?`, resourceID, catalogID))
 		if err != nil {
 			return notFound(err, "resource", resourceID)
@@ -183,7 +183,7 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 			Message: "resource.originId and resource.originSystem are required"}
 	}
 	var sys *entitled.ConnectedSystem
-	if err := s.readTx(ctx, func(t *tx) (err error) {
+	if err := s.db.read(ctx, func(t *tx) (err error) {
 		if _, err = s.loadCatalog(ctx, t, rr.CatalogID); err != nil {
 			return err
 		}
@@ -220,7 +220,7 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 	if strings.EqualFold(rr.Resource.OriginSystem, entitled.OriginSystemAadGroup) {
 		origin = entitled.OriginSystemAadGroup
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		if _, err := s.loadCatalog(ctx, t, rr.CatalogID); err != nil {
 			return err
 		}
@@ -268,7 +268,7 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 		if err := s.insertResourceRequest(ctx, t, rr); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Add resource to catalog", Operation: "Add", TargetID: res.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Add resource to catalog", Operation: "Add", TargetID: res.ID,
 			TargetType: "AccessPackageResource", TargetName: res.DisplayName, CatalogID: res.CatalogID, After: res})
 	})
 }
@@ -295,7 +295,7 @@ func (s *Store) insertResourceRequest(ctx context.Context, t *tx, rr *entitled.R
 // removeResource handles adminRemove: the resource is named by id, or by
 // originId (+ originSystem) within the catalog.
 func (s *Store) removeResource(ctx context.Context, a *entitled.Actor, rr *entitled.ResourceRequest) error {
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		if _, err := s.loadCatalog(ctx, t, rr.CatalogID); err != nil {
 			return err
 		}
@@ -344,7 +344,7 @@ func (s *Store) removeResource(ctx context.Context, a *entitled.Actor, rr *entit
 		if err := s.insertResourceRequest(ctx, t, rr); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Remove resource from catalog", Operation: "Delete", TargetID: res.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Remove resource from catalog", Operation: "Delete", TargetID: res.ID,
 			TargetType: "AccessPackageResource", TargetName: res.DisplayName, CatalogID: res.CatalogID, Before: list[0]})
 	})
 }

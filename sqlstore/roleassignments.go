@@ -116,7 +116,7 @@ func (s *Store) insertRoleAssignment(ctx context.Context, t *tx, a *entitled.Act
 		return err
 	}
 	def, _ := entitled.LookupRoleDefinition(ra.RoleDefinitionID)
-	return s.audit(ctx, t, a, auditEntry{Activity: "Create role assignment", Operation: "Add", TargetID: ra.ID,
+	return t.audit(ctx, a, auditEntry{Activity: "Create role assignment", Operation: "Add", TargetID: ra.ID,
 		TargetType: "RoleAssignment", TargetName: def.DisplayName, CatalogID: catalogID, After: ra})
 }
 
@@ -127,7 +127,7 @@ func (s *Store) CreateRoleAssignment(ctx context.Context, directory bool, ra *en
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		catalogID, err := s.authorizeRoleAssignment(ctx, t, a, directory, ra)
 		if err != nil {
 			return err
@@ -187,7 +187,7 @@ func (s *Store) RoleAssignment(ctx context.Context, directory bool, id string) (
 	}
 	vis, args := roleVisibility(a, directory)
 	var ra *entitled.RoleAssignment
-	err = s.readTx(ctx, func(t *tx) (err error) {
+	err = s.db.read(ctx, func(t *tx) (err error) {
 		ra, err = scanRoleAssignment(t.queryRow(ctx, `SELECT `+roleAssignmentCols+` FROM role_assignments WHERE `+
 			andCond("id = ? AND "+familyCond(directory), vis), append([]any{id}, args...)...))
 		return notFound(err, "role assignment", id)
@@ -220,7 +220,7 @@ func (s *Store) DeleteRoleAssignment(ctx context.Context, directory bool, id str
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		ra, err := scanRoleAssignment(t.queryRow(ctx, `SELECT `+roleAssignmentCols+` FROM role_assignments WHERE id = ? AND `+familyCond(directory), id))
 		if err != nil {
 			return notFound(err, "role assignment", id)
@@ -234,7 +234,7 @@ func (s *Store) DeleteRoleAssignment(ctx context.Context, directory bool, id str
 			return err
 		}
 		def, _ := entitled.LookupRoleDefinition(ra.RoleDefinitionID)
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete role assignment", Operation: "Delete", TargetID: ra.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Delete role assignment", Operation: "Delete", TargetID: ra.ID,
 			TargetType: "RoleAssignment", TargetName: def.DisplayName, CatalogID: catalogID, Before: ra})
 	})
 }

@@ -46,7 +46,7 @@ func (s *Store) CreateLoginLink(ctx context.Context, user string, ttl time.Durat
 		return "", time.Time{}, err
 	}
 	var exp time.Time
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.db.change(ctx, func(t *tx) error {
 		u, err := s.findUser(ctx, t, user)
 		if err != nil {
 			return err
@@ -68,7 +68,7 @@ func (s *Store) CreateLoginLink(ctx context.Context, user string, ttl time.Durat
 			hashToken(secret), u.ID, fmtTime(exp), fmtTime(now)); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Create sign-in link", Operation: "Add", TargetID: u.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Create sign-in link", Operation: "Add", TargetID: u.ID,
 			TargetType: "User", TargetName: u.UserPrincipalName})
 	})
 	if err != nil {
@@ -99,7 +99,7 @@ func (s *Store) RedeemLoginLink(ctx context.Context, secret string, ttl time.Dur
 		return "", "", err
 	}
 	var userID string
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.db.change(ctx, func(t *tx) error {
 		var exp string
 		err := t.queryRow(ctx, `SELECT user_id, expires_at FROM ui_login_links WHERE hash = ?`, hashToken(secret)).Scan(&userID, &exp)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -136,7 +136,7 @@ func (s *Store) RedeemLoginLink(ctx context.Context, secret string, ttl time.Dur
 			hashToken(session), u.ID, fmtTime(now.Add(ttl)), fmtTime(now)); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, &entitled.Actor{User: *u}, auditEntry{Activity: "Sign in to the web UI", Operation: "Add",
+		return t.audit(ctx, &entitled.Actor{User: *u}, auditEntry{Activity: "Sign in to the web UI", Operation: "Add",
 			TargetID: u.ID, TargetType: "User", TargetName: u.UserPrincipalName})
 	})
 	if err != nil {
@@ -160,7 +160,7 @@ func (s *Store) SessionUser(ctx context.Context, session string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	if !s.now().Before(parseTime(exp)) {
+	if !s.db.now().Before(parseTime(exp)) {
 		return "", bad
 	}
 	return userID, nil
@@ -171,7 +171,7 @@ func (s *Store) EndSession(ctx context.Context, session string) error {
 	if session == "" {
 		return nil
 	}
-	return s.inUnlockedTx(ctx, func(t *tx) error {
+	return s.db.changeUnlocked(ctx, func(t *tx) error {
 		_, err := t.exec(ctx, `DELETE FROM ui_sessions WHERE hash = ?`, hashToken(session))
 		return err
 	})

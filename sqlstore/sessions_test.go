@@ -13,7 +13,7 @@ import (
 func TestLoginLinksAndSessions(t *testing.T) {
 	s, sys := newTestStore(t)
 	now := time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
-	s.Now = func() time.Time { return now }
+	s.db.Now = func() time.Time { return now }
 	alice := mustUser(t, s, sys, "alice@example.com")
 	bob := mustUser(t, s, sys, "bob@example.com")
 

@@ -20,7 +20,7 @@ func TestStageReviewerColumn(t *testing.T) {
 	mustOK(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", "ok"))
 	wantReviewers(t, f, r.ID, []string{f.approver.ID, "", ""})
 	var ids []string
-	mustOK(t, f.s.readTx(context.Background(), func(tx *tx) error {
+	mustOK(t, f.s.db.read(context.Background(), func(tx *tx) error {
 		var err error
 		ids, err = f.s.approverRequestIDs(context.Background(), tx, f.approver.ID)
 		return err

@@ -80,7 +80,7 @@ func (s *Store) submitAdds(ctx context.Context, subs []*submission) []submitted 
 		return out
 	}
 	alone := make([]bool, len(subs))
-	err := s.inUnlockedTx(ctx, func(t *tx) error {
+	err := s.db.changeUnlocked(ctx, func(t *tx) error {
 		return s.submitBatch(ctx, t, subs, out, alone)
 	})
 	for i, sub := range subs {
@@ -169,7 +169,7 @@ func (s *Store) writeDeliveringNow(ctx context.Context, t *tx, subs []*submissio
 	if err := requestInsert.run(ctx, t, requests, nil); err != nil {
 		return fmt.Errorf("insert requests: %w", err)
 	}
-	if err := s.auditMany(ctx, t, entitled.SystemActor, audits); err != nil {
+	if err := t.auditMany(ctx, entitled.SystemActor, audits); err != nil {
 		return err
 	}
 	return s.insertDeliveriesAs(ctx, t, ds, newID())

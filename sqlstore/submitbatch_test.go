@@ -831,7 +831,6 @@ func TestBatchRollUpIdempotent(t *testing.T) {
 func TestBatchRule7AcrossReplicas(t *testing.T) {
 	f := newLC(t)
 	other := New(f.s.db, &recordingQueue{}, nil)
-	other.Now = f.s.Now
 	admin2 := f.user("admin2@example.com")
 	f.role(admin2.ID, entitled.RoleAccessPackageAssignmentManager)
 	for round := range 3 {

@@ -78,7 +78,7 @@ func (s *Store) DelegatedSystems(ctx context.Context, catalogID string) ([]entit
 		return nil, err
 	}
 	out := []entitled.ConnectedSystem{}
-	err := s.readTx(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(t *tx) error {
 		if _, err := s.loadCatalog(ctx, t, catalogID); err != nil {
 			return err
 		}

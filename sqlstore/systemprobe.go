@@ -23,7 +23,7 @@ func (s *Store) connectorOf(ctx context.Context, id string, delegated bool) (*en
 		return nil, nil, readErr
 	}
 	var sys *entitled.ConnectedSystem
-	if err := s.readTx(ctx, func(t *tx) (err error) {
+	if err := s.db.read(ctx, func(t *tx) (err error) {
 		sys, err = s.findSystem(ctx, t, id)
 		switch {
 		case readErr == nil:

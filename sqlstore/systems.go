@@ -163,7 +163,7 @@ func (s *Store) CreateSystem(ctx context.Context, sys *entitled.ConnectedSystem)
 	if err != nil {
 		return entitled.Invalidf("config cannot be stored: %v", err)
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		if err := s.nameTaken(ctx, t, sys.Name, ""); err != nil {
 			return err
 		}
@@ -183,7 +183,7 @@ func (s *Store) CreateSystem(ctx context.Context, sys *entitled.ConnectedSystem)
 			return err
 		}
 		*sys = *s.redacted(sys)
-		return s.audit(ctx, t, a, auditEntry{Activity: "Create connected system", Operation: "Add", TargetID: sys.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Create connected system", Operation: "Add", TargetID: sys.ID,
 			TargetType: "ConnectedSystem", TargetName: sys.Name, After: sys})
 	})
 }
@@ -198,7 +198,7 @@ func (s *Store) System(ctx context.Context, id string) (*entitled.ConnectedSyste
 		return nil, err
 	}
 	var sys *entitled.ConnectedSystem
-	err = s.readTx(ctx, func(t *tx) (err error) {
+	err = s.db.read(ctx, func(t *tx) (err error) {
 		if sys, err = s.findSystem(ctx, t, id); err != nil {
 			return err
 		}
@@ -233,7 +233,7 @@ func (s *Store) Systems(ctx context.Context, opt entitled.ListOptions) (entitled
 	for i := range page.Items {
 		list[i] = &page.Items[i]
 	}
-	err = s.readTx(ctx, func(t *tx) error { return s.loadSystemCatalogs(ctx, t, list) })
+	err = s.db.read(ctx, func(t *tx) error { return s.loadSystemCatalogs(ctx, t, list) })
 	return page, err
 }
 
@@ -246,7 +246,7 @@ func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.System
 		return nil, err
 	}
 	var out *entitled.ConnectedSystem
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.db.change(ctx, func(t *tx) error {
 		sys, err := s.findSystem(ctx, t, id)
 		if err != nil {
 			return err
@@ -310,7 +310,7 @@ func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.System
 			return err
 		}
 		out = s.redacted(sys)
-		return s.audit(ctx, t, a, auditEntry{Activity: "Update connected system", Operation: "Update", TargetID: sys.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Update connected system", Operation: "Update", TargetID: sys.ID,
 			TargetType: "ConnectedSystem", TargetName: sys.Name, Before: before, After: out})
 	})
 	return out, err
@@ -323,7 +323,7 @@ func (s *Store) DeleteSystem(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		sys, err := s.findSystem(ctx, t, id)
 		if err != nil {
 			return err
@@ -342,7 +342,7 @@ func (s *Store) DeleteSystem(ctx context.Context, id string) error {
 		if _, err := t.exec(ctx, `DELETE FROM systems WHERE id = ?`, sys.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete connected system", Operation: "Delete", TargetID: sys.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Delete connected system", Operation: "Delete", TargetID: sys.ID,
 			TargetType: "ConnectedSystem", TargetName: sys.Name, Before: s.redacted(sys)})
 	})
 }

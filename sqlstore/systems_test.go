@@ -37,7 +37,7 @@ func TestSystemsRedactSecretsEverywhere(t *testing.T) {
 	if upd.Config["url"] != "https://crm2.example.com" {
 		t.Errorf("url not merged: %v", upd.Config)
 	}
-	mustOK(t, s.inTx(sys, func(tx *tx) error {
+	mustOK(t, s.db.change(sys, func(tx *tx) error {
 		full, err := s.loadSystem(sys, tx, f.web.ID)
 		if err == nil && full.Config["secret"] != secret {
 			t.Errorf("loadSystem lost the secret: %v", full.Config)

@@ -72,7 +72,7 @@ func (s *Store) CreateToken(ctx context.Context, req entitled.TokenRequest) (str
 	}
 	secret := entitled.TokenPrefix + base64.RawURLEncoding.EncodeToString(buf)
 	var tok *entitled.Token
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.db.change(ctx, func(t *tx) error {
 		u, err := s.findUser(ctx, t, req.User)
 		if err != nil {
 			return err
@@ -99,7 +99,7 @@ func (s *Store) CreateToken(ctx context.Context, req entitled.TokenRequest) (str
 			tok.ID, u.ID, hashToken(secret), fmtTimePtr(tok.ExpiresDateTime), fmtTime(now), nullIfEmpty(tok.ParentID), tok.Description); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Issue token", Operation: "Add", TargetID: tok.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Issue token", Operation: "Add", TargetID: tok.ID,
 			TargetType: "Token", TargetName: u.UserPrincipalName, After: tok})
 	})
 	if err != nil {
@@ -141,7 +141,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		tok, err := scanToken(t.queryRow(ctx, `SELECT `+tokenCols+` FROM tokens WHERE id = ?`, id))
 		if err != nil {
 			return notFound(err, "token", id)
@@ -167,7 +167,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 		if n, _ := res.RowsAffected(); n == 1 {
 			before := *tok
 			tok.RevokedDateTime = &now
-			if err := s.audit(ctx, t, a, auditEntry{Activity: "Revoke token", Operation: "Update", TargetID: id,
+			if err := t.audit(ctx, a, auditEntry{Activity: "Revoke token", Operation: "Update", TargetID: id,
 				TargetType: "Token", Before: before, After: tok}); err != nil {
 				return err
 			}
@@ -198,7 +198,7 @@ func (s *Store) revokeDescendants(ctx context.Context, t *tx, a *entitled.Actor,
 			if n, _ := res.RowsAffected(); n == 0 {
 				continue
 			}
-			if err := s.audit(ctx, t, a, auditEntry{Activity: "Revoke token", Operation: "Update", TargetID: c,
+			if err := t.audit(ctx, a, auditEntry{Activity: "Revoke token", Operation: "Update", TargetID: c,
 				TargetType: "Token", After: map[string]string{"reason": "the token that minted it was revoked"}}); err != nil {
 				return err
 			}
@@ -219,7 +219,7 @@ func (s *Store) Tokens(ctx context.Context, q entitled.TokenQuery) (entitled.Pag
 	}
 	owner := a.User.ID
 	if q.UserID != "" {
-		err := s.inTx(ctx, func(t *tx) error {
+		err := s.db.change(ctx, func(t *tx) error {
 			u, err := s.findUser(ctx, t, q.UserID)
 			if err != nil {
 				return asInvalid(err, "userId")
@@ -270,7 +270,7 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (*entitled
 	}
 	var a *entitled.Actor
 	var tok *entitled.Token
-	err := s.readTx(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(t *tx) error {
 		var err error
 		tok, err = scanToken(t.queryRow(ctx, `SELECT `+tokenCols+` FROM tokens WHERE hash = ?`, hashToken(secret)))
 		if errors.Is(err, sql.ErrNoRows) {

@@ -12,7 +12,7 @@ import (
 func TestTokenLifecycle(t *testing.T) {
 	s, sys := newTestStore(t)
 	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-	s.Now = func() time.Time { return now }
+	s.db.Now = func() time.Time { return now }
 	alice := mustUser(t, s, sys, "alice@example.com")
 	bob := mustUser(t, s, sys, "bob@example.com")
 	mustOK(t, s.CreateRoleAssignment(sys, true, &entitled.RoleAssignment{PrincipalID: alice.ID, RoleDefinitionID: entitled.RoleUserAdministrator}))

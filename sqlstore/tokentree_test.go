@@ -24,7 +24,7 @@ func authed(t *testing.T, s *Store, secret string) context.Context {
 func TestChildTokensEndWithTheirParent(t *testing.T) {
 	s, sys := newTestStore(t)
 	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-	s.Now = func() time.Time { return now }
+	s.db.Now = func() time.Time { return now }
 	alice := mustUser(t, s, sys, "alice@example.com")
 
 	parent, ptok, err := s.IssueToken(sys, alice.ID, time.Hour)

@@ -86,7 +86,7 @@ func (s *Store) insertUser(ctx context.Context, t *tx, a *entitled.Actor, u *ent
 	if err != nil {
 		return err
 	}
-	return s.audit(ctx, t, a, auditEntry{Activity: "Create user", Operation: "Add", TargetID: u.ID, TargetType: "User",
+	return t.audit(ctx, a, auditEntry{Activity: "Create user", Operation: "Add", TargetID: u.ID, TargetType: "User",
 		TargetName: u.UserPrincipalName, After: u})
 }
 
@@ -119,7 +119,7 @@ func (s *Store) CreateUser(ctx context.Context, u *entitled.User) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error { return s.insertUser(ctx, t, a, u) })
+	return s.db.change(ctx, func(t *tx) error { return s.insertUser(ctx, t, a, u) })
 }
 
 // User finds a user by id or userPrincipalName; any authenticated caller may.
@@ -128,7 +128,7 @@ func (s *Store) User(ctx context.Context, id string) (*entitled.User, error) {
 		return nil, err
 	}
 	var u *entitled.User
-	err := s.readTx(ctx, func(t *tx) (err error) { u, err = s.findUser(ctx, t, id); return err })
+	err := s.db.read(ctx, func(t *tx) (err error) { u, err = s.findUser(ctx, t, id); return err })
 	return u, err
 }
 
@@ -155,7 +155,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd entitled.UserUpda
 		return nil, err
 	}
 	var out *entitled.User
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.db.change(ctx, func(t *tx) error {
 		u, err := s.findUser(ctx, t, id)
 		if err != nil {
 			return err
@@ -191,7 +191,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd entitled.UserUpda
 			return err
 		}
 		out = u
-		return s.audit(ctx, t, a, auditEntry{Activity: "Update user", Operation: "Update", TargetID: u.ID, TargetType: "User",
+		return t.audit(ctx, a, auditEntry{Activity: "Update user", Operation: "Update", TargetID: u.ID, TargetType: "User",
 			TargetName: u.UserPrincipalName, Before: before, After: u})
 	})
 	return out, err
@@ -205,7 +205,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		u, err := s.findUser(ctx, t, id)
 		if err != nil {
 			return err
@@ -241,7 +241,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 		if _, err := t.exec(ctx, `DELETE FROM users WHERE id = ?`, u.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete user", Operation: "Delete", TargetID: u.ID, TargetType: "User",
+		return t.audit(ctx, a, auditEntry{Activity: "Delete user", Operation: "Delete", TargetID: u.ID, TargetType: "User",
 			TargetName: u.UserPrincipalName, Before: u})
 	})
 }
@@ -271,7 +271,7 @@ func (s *Store) SetManager(ctx context.Context, userID, managerID string) error 
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		u, err := s.findUser(ctx, t, userID)
 		if err != nil {
 			return err
@@ -306,7 +306,7 @@ func (s *Store) SetManager(ctx context.Context, userID, managerID string) error 
 		if _, err := t.exec(ctx, `UPDATE users SET manager_id = ? WHERE id = ?`, m.ID, u.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Set manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
+		return t.audit(ctx, a, auditEntry{Activity: "Set manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
 			TargetName: u.UserPrincipalName, Before: before, After: u})
 	})
 }
@@ -317,7 +317,7 @@ func (s *Store) RemoveManager(ctx context.Context, userID string) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		u, err := s.findUser(ctx, t, userID)
 		if err != nil {
 			return err
@@ -333,7 +333,7 @@ func (s *Store) RemoveManager(ctx context.Context, userID string) error {
 		if _, err := t.exec(ctx, `UPDATE users SET manager_id = NULL WHERE id = ?`, u.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Remove manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
+		return t.audit(ctx, a, auditEntry{Activity: "Remove manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
 			TargetName: u.UserPrincipalName, Before: before, After: u})
 	})
 }
@@ -344,7 +344,7 @@ func (s *Store) Manager(ctx context.Context, userID string) (*entitled.User, err
 		return nil, err
 	}
 	var m *entitled.User
-	err := s.readTx(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(t *tx) error {
 		u, err := s.findUser(ctx, t, userID)
 		if err != nil {
 			return err
@@ -370,7 +370,7 @@ func listRows[T any](ctx context.Context, s *Store, opt entitled.ListOptions, f 
 	if err != nil {
 		return page, err
 	}
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		rows, err := t.query(ctx, `SELECT `+cols+` FROM `+from+` `+q.where+` ORDER BY `+idExpr+` LIMIT ?`, append(q.args, q.limit+1)...)
 		if err != nil {
 			return err

@@ -151,7 +151,7 @@ func newWorld(t testing.TB, opts ...func(*options)) *world {
 			_ = eng.Stop(stop)
 		})
 	}
-	st.Now = clk.Now
+	st.DB().Now = clk.Now
 	w := &world{t: t, store: st, db: db, clock: clk, target: newTarget(t), users: map[string]*entitled.User{}}
 	admin, err := st.EnsureAdmin(ctx, "admin@example.com", "Ada Admin")
 	if err != nil {
