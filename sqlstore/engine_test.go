@@ -16,7 +16,9 @@ func TestRealEngineDeliversRequest(t *testing.T) {
 	eng, err := delivery.New(delivery.Config{DB: f.s.db.SQL, Dialect: f.s.db.Dialect, Engine: f.s, Connectors: f.s.connectors,
 		PollInterval: 10 * time.Millisecond})
 	mustOK(t, err)
-	f.s.SetQueue(eng)
+	q, err := delivery.NewQueue(f.s.db.SQL, f.s.db.Dialect)
+	mustOK(t, err)
+	f.s.SetQueue(q)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	mustOK(t, eng.Start(ctx))

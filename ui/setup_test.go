@@ -141,7 +141,11 @@ func newWorld(t testing.TB, opts ...func(*options)) *world {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st.SetQueue(eng)
+		q, err := delivery.NewQueue(db.SQL, db.Dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.SetQueue(q)
 		if err := eng.Start(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -48,7 +48,12 @@ func openStore(ctx context.Context, dsn string) (*sqlstore.DB, *sqlstore.Store, 
 		db.Close()
 		return nil, nil, err
 	}
-	store := sqlstore.New(db, nil, nil)
+	queue, err := delivery.NewQueue(db.SQL, db.Dialect)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	store := sqlstore.New(db, queue, nil)
 	store.SetConnectors(newRegistry(store))
 	return db, store, nil
 }
@@ -82,7 +87,6 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 		db.Close()
 		return nil, fmt.Errorf("delivery engine: %w", err)
 	}
-	store.SetQueue(engine)
 	return &app{db: db, store: store, engine: engine}, nil
 }
 
