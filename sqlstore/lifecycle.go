@@ -16,6 +16,24 @@ import (
 // assignment and engine files: rows, schedules, state transitions and the
 // start of delivery.
 
+// lifecycle is what changes of requests and assignments need beyond their
+// transaction: the queue their jobs go to, and the connectors that tell
+// whether a system's deliveries may be grouped (batches). Its methods start
+// deliveries, approval stages, removals and expiries and settle requests;
+// the request, approval, assignment, delivery and admin services share one.
+type lifecycle struct {
+	queue      Queue
+	connectors entitled.Connectors
+}
+
+// enqueue inserts jobs in the transaction.
+func (lc *lifecycle) enqueue(ctx context.Context, t *tx, jobs ...entitled.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	return lc.queue.InsertJobs(ctx, t.Tx, jobs)
+}
+
 const requestTargetType = "AccessPackageAssignmentRequest"
 
 // reqRow is a stored request with its optimistic-concurrency version.
@@ -48,7 +66,7 @@ func scanRequest(r scanner, extra ...any) (*reqRow, error) {
 }
 
 // loadRequest loads a request by id without authorization; 404 when missing.
-func (s *Store) loadRequest(ctx context.Context, t *tx, id string) (*reqRow, error) {
+func (t *tx) loadRequest(ctx context.Context, id string) (*reqRow, error) {
 	q, err := scanRequest(t.queryRow(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "assignment request", id)
@@ -115,7 +133,7 @@ func errChanged(id string) error {
 // setRequestState moves a request to state if its version is still the one
 // read; it bumps the version, writes the audit event and returns 409 when
 // another transaction changed the request first.
-func (s *Store) setRequestState(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, state entitled.RequestState,
+func (t *tx) setRequestState(ctx context.Context, a *entitled.Actor, q *reqRow, state entitled.RequestState,
 	completed *time.Time, activity string) error {
 	res, err := t.exec(ctx, setRequestStateQuery, string(state), state.Status(), fmtTimePtr(completed), q.ID, q.version)
 	if err != nil {
@@ -127,11 +145,11 @@ func (s *Store) setRequestState(ctx context.Context, t *tx, a *entitled.Actor, q
 	before := q.State
 	q.State, q.Status, q.CompletedDateTime = state, state.Status(), completed
 	q.version++
-	return s.auditRequest(ctx, t, a, q, activity, before)
+	return t.auditRequest(ctx, a, q, activity, before)
 }
 
 // auditRequest writes the audit event of a request's state change.
-func (s *Store) auditRequest(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, activity string, before entitled.RequestState) error {
+func (t *tx) auditRequest(ctx context.Context, a *entitled.Actor, q *reqRow, activity string, before entitled.RequestState) error {
 	return t.audit(ctx, a, requestAudit(q, activity, before))
 }
 
@@ -248,12 +266,12 @@ func endOf(sc entitled.Schedule) *time.Time {
 // each, and moves the request to delivering. The request row must already
 // exist unless insert is true, in which case it is inserted in state
 // delivering (the hot path of an auto-approved request).
-func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, scopes []entitled.ResourceRoleScope,
+func (lc *lifecycle) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, scopes []entitled.ResourceRoleScope,
 	insert bool) error {
 	now := t.now()
 	if scopes == nil {
 		var err error
-		if scopes, err = s.loadRoleScopes(ctx, t, q.AccessPackageID); err != nil {
+		if scopes, err = t.loadRoleScopes(ctx, q.AccessPackageID); err != nil {
 			return err
 		}
 	}
@@ -269,7 +287,7 @@ func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *
 		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule), len(scopes)); err != nil {
 			return err
 		}
-		if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
+		if err := t.auditRequest(ctx, a, q, "Create access package assignment request", ""); err != nil {
 			return err
 		}
 	} else {
@@ -285,11 +303,11 @@ func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *
 		before := q.State
 		q.State, q.Status = entitled.StateDelivering, entitled.StateDelivering.Status()
 		q.version++
-		if err := s.auditRequest(ctx, t, a, q, activityFor(entitled.StateDelivering), before); err != nil {
+		if err := t.auditRequest(ctx, a, q, activityFor(entitled.StateDelivering), before); err != nil {
 			return err
 		}
 	}
-	return s.insertDeliveries(ctx, t, grantDeliveries(q.ID, q.AssignmentID, scopes, now))
+	return lc.insertDeliveries(ctx, t, grantDeliveries(q.ID, q.AssignmentID, scopes, now))
 }
 
 // grantDeliveries returns one pending grant delivery per resource role
@@ -310,7 +328,7 @@ func grantDeliveries(requestID, assignmentID string, scopes []entitled.ResourceR
 // startOrSchedule continues an approved (or approval-free) add request:
 // scheduled with a start job when its start lies in the future, otherwise
 // delivering. insert says whether the request row is still to be written.
-func (s *Store) startOrSchedule(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, scopes []entitled.ResourceRoleScope,
+func (lc *lifecycle) startOrSchedule(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, scopes []entitled.ResourceRoleScope,
 	insert bool) error {
 	now := t.now()
 	if st := q.Schedule.StartDateTime; st != nil && st.After(now) {
@@ -319,22 +337,22 @@ func (s *Store) startOrSchedule(ctx context.Context, t *tx, a *entitled.Actor, q
 			if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule), 0); err != nil {
 				return err
 			}
-			if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
+			if err := t.auditRequest(ctx, a, q, "Create access package assignment request", ""); err != nil {
 				return err
 			}
-		} else if err := s.setRequestState(ctx, t, a, q, entitled.StateScheduled, nil, activityFor(entitled.StateScheduled)); err != nil {
+		} else if err := t.setRequestState(ctx, a, q, entitled.StateScheduled, nil, activityFor(entitled.StateScheduled)); err != nil {
 			return err
 		}
-		return s.enqueue(ctx, t, entitled.Job{Kind: entitled.JobStart, RequestID: q.ID, RunAt: *st})
+		return lc.enqueue(ctx, t, entitled.Job{Kind: entitled.JobStart, RequestID: q.ID, RunAt: *st})
 	}
-	return s.startDelivery(ctx, t, a, q, scopes, insert)
+	return lc.startDelivery(ctx, t, a, q, scopes, insert)
 }
 
 // grantedRoles returns, per resource role, the last succeeded grant of the
 // assignment not followed by a succeeded revoke: what a removal must revoke.
 // onlyRequest limits it to the grants of one request.
-func (s *Store) grantedRoles(ctx context.Context, t *tx, assignmentID, onlyRequest string) ([]entitled.Delivery, error) {
-	ds, err := s.queryDeliveries(ctx, t, `d.assignment_id = ? AND d.status = 'succeeded'`, assignmentID)
+func (t *tx) grantedRoles(ctx context.Context, assignmentID, onlyRequest string) ([]entitled.Delivery, error) {
+	ds, err := t.queryDeliveries(ctx, `d.assignment_id = ? AND d.status = 'succeeded'`, assignmentID)
 	if err != nil {
 		return nil, err
 	}
@@ -365,12 +383,12 @@ func (s *Store) grantedRoles(ctx context.Context, t *tx, assignmentID, onlyReque
 // createRemoval creates a remove request of type typ for an assignment with
 // one revoke delivery per granted role (grants; nil means compute them all).
 // With nothing to revoke it completes at once and the assignment expires.
-func (s *Store) createRemoval(ctx context.Context, t *tx, a *entitled.Actor, as *entitled.Assignment, typ entitled.RequestType,
+func (lc *lifecycle) createRemoval(ctx context.Context, t *tx, a *entitled.Actor, as *entitled.Assignment, typ entitled.RequestType,
 	requestorID, justification string, grants []entitled.Delivery) (*reqRow, error) {
 	now := t.now()
 	if grants == nil {
 		var err error
-		if grants, err = s.grantedRoles(ctx, t, as.ID, ""); err != nil {
+		if grants, err = t.grantedRoles(ctx, as.ID, ""); err != nil {
 			return nil, err
 		}
 	}
@@ -385,11 +403,11 @@ func (s *Store) createRemoval(ctx context.Context, t *tx, a *entitled.Actor, as 
 	if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleJSON{}, len(grants)); err != nil {
 		return nil, err
 	}
-	if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
+	if err := t.auditRequest(ctx, a, q, "Create access package assignment request", ""); err != nil {
 		return nil, err
 	}
 	if len(grants) == 0 {
-		return q, s.expireAssignmentNow(ctx, t, as.ID, now)
+		return q, t.expireAssignmentNow(ctx, as.ID, now)
 	}
 	ds := make([]entitled.Delivery, len(grants))
 	for i, g := range grants {
@@ -397,11 +415,11 @@ func (s *Store) createRemoval(ctx context.Context, t *tx, a *entitled.Actor, as 
 			SystemID: g.SystemID, Action: entitled.ActionRevoke, Status: entitled.DeliveryPending, Run: 1,
 			Resource: g.Resource, Role: g.Role, CreatedDateTime: now, ModifiedDateTime: now}
 	}
-	return q, s.insertDeliveries(ctx, t, ds)
+	return q, lc.insertDeliveries(ctx, t, ds)
 }
 
 // expireAssignmentNow marks an assignment expired.
-func (s *Store) expireAssignmentNow(ctx context.Context, t *tx, assignmentID string, now time.Time) error {
+func (t *tx) expireAssignmentNow(ctx context.Context, assignmentID string, now time.Time) error {
 	_, err := t.exec(ctx, `UPDATE assignments SET state = ?, status = ?, expired_at = ? WHERE id = ?`,
 		string(entitled.AssignmentExpired), entitled.AssignmentExpired.Status(), fmtTime(now), assignmentID)
 	return err

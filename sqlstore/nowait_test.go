@@ -84,7 +84,7 @@ func TestReadsDoNotWaitForAChange(t *testing.T) {
 	held := make(chan error, 1)
 	go func() {
 		held <- f.s.db.changeLifecycle(context.Background(), func(t *tx) error {
-			q, err := f.s.lockRequest(context.Background(), t, r.ID)
+			q, err := t.lockRequest(context.Background(), r.ID)
 			if err != nil {
 				close(holding)
 				return err
@@ -92,7 +92,7 @@ func TestReadsDoNotWaitForAChange(t *testing.T) {
 			close(holding)
 			<-release
 			now := f.s.db.now()
-			return f.s.setRequestState(context.Background(), t, entitled.SystemActor, q, entitled.StateCanceled, &now,
+			return t.setRequestState(context.Background(), entitled.SystemActor, q, entitled.StateCanceled, &now,
 				activityFor(entitled.StateCanceled))
 		})
 	}()

@@ -42,7 +42,7 @@ func TestRoleScopes(t *testing.T) {
 	}
 	// loadRoleScopes gives the engine the same view.
 	mustOK(t, s.db.change(sys, func(tx *tx) error {
-		got, err := s.loadRoleScopes(sys, tx, f.pkg.ID)
+		got, err := tx.loadRoleScopes(sys, f.pkg.ID)
 		if err == nil && (len(got) != 1 || got[0].Resource.SystemID != f.web.ID || got[0].Role.OriginID != "Member") {
 			t.Errorf("loadRoleScopes %+v", got)
 		}

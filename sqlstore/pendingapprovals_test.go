@@ -14,7 +14,7 @@ func (f *lc) pendingFor(u *entitled.User) ([]string, error) {
 	var ids []string
 	err := f.s.db.read(context.Background(), func(t *tx) error {
 		var err error
-		ids, err = f.s.pendingApprovalsFor(context.Background(), t, u.ID)
+		ids, err = t.pendingApprovalsFor(context.Background(), u.ID)
 		return err
 	})
 	return ids, err

@@ -210,7 +210,7 @@ var policyFields = fields{
 }
 
 // checkSubjects verifies that every user and group a policy names exists.
-func (s *Store) checkSubjects(ctx context.Context, t *tx, p *entitled.AssignmentPolicy) error {
+func (t *tx) checkSubjects(ctx context.Context, p *entitled.AssignmentPolicy) error {
 	type named struct {
 		target string
 		sets   []entitled.SubjectSet
@@ -227,9 +227,9 @@ func (s *Store) checkSubjects(ctx context.Context, t *tx, p *entitled.Assignment
 			var err error
 			switch set.Type {
 			case entitled.SubjectSingleUser:
-				_, err = s.loadUser(ctx, t, set.UserID)
+				_, err = t.loadUser(ctx, set.UserID)
 			case entitled.SubjectGroupMembers:
-				_, err = s.loadGroup(ctx, t, set.GroupID)
+				_, err = t.loadGroup(ctx, set.GroupID)
 			}
 			if err != nil {
 				return asInvalid(err, n.target)
@@ -249,7 +249,7 @@ func policyRow(r scanner) (entitled.AssignmentPolicy, error) {
 
 // CreatePolicy creates an assignment policy for a package (OpManagePackages
 // in the package's catalog).
-func (s *Store) CreatePolicy(ctx context.Context, p *entitled.AssignmentPolicy) error {
+func (s *PolicyService) CreatePolicy(ctx context.Context, p *entitled.AssignmentPolicy) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
@@ -262,14 +262,14 @@ func (s *Store) CreatePolicy(ctx context.Context, p *entitled.AssignmentPolicy) 
 			Message: "accessPackage id is required"}
 	}
 	return s.db.change(ctx, func(t *tx) error {
-		pkg, err := s.loadPackage(ctx, t, p.AccessPackageID)
+		pkg, err := t.loadPackage(ctx, p.AccessPackageID)
 		if err != nil {
 			return err
 		}
 		if err := a.Authorize(entitled.OpManagePackages, pkg.CatalogID); err != nil {
 			return err
 		}
-		if err := s.checkSubjects(ctx, t, p); err != nil {
+		if err := t.checkSubjects(ctx, p); err != nil {
 			return err
 		}
 		p.ID = newID()
@@ -291,20 +291,20 @@ func (s *Store) CreatePolicy(ctx context.Context, p *entitled.AssignmentPolicy) 
 
 // Policy reads a policy: readers of its catalog, or anyone who may request
 // under it.
-func (s *Store) Policy(ctx context.Context, id string) (*entitled.AssignmentPolicy, error) {
+func (s *PolicyService) Policy(ctx context.Context, id string) (*entitled.AssignmentPolicy, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var p *entitled.AssignmentPolicy
 	err = s.db.read(ctx, func(t *tx) error {
-		if p, err = s.loadPolicy(ctx, t, id); err != nil {
+		if p, err = t.loadPolicy(ctx, id); err != nil {
 			return err
 		}
 		if a.Can(entitled.OpReadCatalog, p.CatalogID) {
 			return nil
 		}
-		ok, err := s.mayRequest(ctx, t, a, p)
+		ok, err := t.mayRequest(ctx, a, p)
 		if err != nil || ok {
 			return err
 		}
@@ -318,18 +318,18 @@ func (s *Store) Policy(ctx context.Context, id string) (*entitled.AssignmentPoli
 
 // Policies lists the policies of catalogs the caller may read, filterable on
 // id, displayName, accessPackage/id and catalog/id.
-func (s *Store) Policies(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.AssignmentPolicy], error) {
+func (s *PolicyService) Policies(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.AssignmentPolicy], error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return entitled.Page[entitled.AssignmentPolicy]{}, err
 	}
 	base, args := readableCatalogs(a, entitled.OpReadCatalog, "catalog_id")
-	return listRows(ctx, s, opt, policyFields, "policies", "id", policyCols, base, args, policyRow,
+	return listRows(ctx, s.db, opt, policyFields, "policies", "id", policyCols, base, args, policyRow,
 		func(p entitled.AssignmentPolicy) string { return p.ID })
 }
 
 // ReplacePolicy replaces every setting of a policy (PUT); its package cannot change.
-func (s *Store) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy) error {
+func (s *PolicyService) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
@@ -338,7 +338,7 @@ func (s *Store) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy)
 		return err
 	}
 	return s.db.change(ctx, func(t *tx) error {
-		old, err := s.loadPolicy(ctx, t, p.ID)
+		old, err := t.loadPolicy(ctx, p.ID)
 		if err != nil {
 			return err
 		}
@@ -349,7 +349,7 @@ func (s *Store) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy)
 			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "accessPackage",
 				Message: "a policy cannot move to another access package; create a new policy there instead"}
 		}
-		if err := s.checkSubjects(ctx, t, p); err != nil {
+		if err := t.checkSubjects(ctx, p); err != nil {
 			return err
 		}
 		p.AccessPackageID, p.CatalogID, p.CreatedDateTime = old.AccessPackageID, old.CatalogID, old.CreatedDateTime
@@ -367,13 +367,13 @@ func (s *Store) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy)
 }
 
 // DeletePolicy deletes a policy (OpManagePackages); 409 while open requests use it.
-func (s *Store) DeletePolicy(ctx context.Context, id string) error {
+func (s *PolicyService) DeletePolicy(ctx context.Context, id string) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
 	}
 	return s.db.change(ctx, func(t *tx) error {
-		p, err := s.loadPolicy(ctx, t, id)
+		p, err := t.loadPolicy(ctx, id)
 		if err != nil {
 			return err
 		}

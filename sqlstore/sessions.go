@@ -29,7 +29,7 @@ func newSecret() (string, error) {
 // Governance Administrator may, and for a holder of a privileged directory
 // role only a Global Administrator (MayChangeUser). The secret is returned
 // once.
-func (s *Store) CreateLoginLink(ctx context.Context, user string, ttl time.Duration) (string, time.Time, error) {
+func (s *SessionService) CreateLoginLink(ctx context.Context, user string, ttl time.Duration) (string, time.Time, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return "", time.Time{}, err
@@ -47,7 +47,7 @@ func (s *Store) CreateLoginLink(ctx context.Context, user string, ttl time.Durat
 	}
 	var exp time.Time
 	err = s.db.change(ctx, func(t *tx) error {
-		u, err := s.findUser(ctx, t, user)
+		u, err := t.findUser(ctx, user)
 		if err != nil {
 			return err
 		}
@@ -86,7 +86,7 @@ func errBadLink() error {
 // its user: it returns the session secret (for the cookie) and the user id.
 // A link works once: of two concurrent redemptions exactly one succeeds.
 // Unknown, used or expired links and disabled accounts are 401 errors.
-func (s *Store) RedeemLoginLink(ctx context.Context, secret string, ttl time.Duration) (string, string, error) {
+func (s *SessionService) RedeemLoginLink(ctx context.Context, secret string, ttl time.Duration) (string, string, error) {
 	if secret == "" {
 		return "", "", errBadLink()
 	}
@@ -119,7 +119,7 @@ func (s *Store) RedeemLoginLink(ctx context.Context, secret string, ttl time.Dur
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return errBadLink()
 		}
-		u, err := s.loadUser(ctx, t, userID)
+		u, err := t.loadUser(ctx, userID)
 		if err != nil {
 			if errIs(err, entitled.KindNotFound) {
 				return errBadLink()
@@ -147,7 +147,7 @@ func (s *Store) RedeemLoginLink(ctx context.Context, secret string, ttl time.Dur
 
 // SessionUser returns the user id of a live session; a 401 error for
 // unknown, ended or expired sessions.
-func (s *Store) SessionUser(ctx context.Context, session string) (string, error) {
+func (s *SessionService) SessionUser(ctx context.Context, session string) (string, error) {
 	bad := unauthorized("the session has ended or expired; sign in again")
 	if session == "" {
 		return "", bad
@@ -167,7 +167,7 @@ func (s *Store) SessionUser(ctx context.Context, session string) (string, error)
 }
 
 // EndSession signs a session out; ending an unknown session is a no-op.
-func (s *Store) EndSession(ctx context.Context, session string) error {
+func (s *SessionService) EndSession(ctx context.Context, session string) error {
 	if session == "" {
 		return nil
 	}

@@ -1,111 +1,86 @@
 package sqlstore
 
 import (
-	"context"
-	"database/sql"
-	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/entitled-dev/entitled"
-	"github.com/entitled-dev/entitled/internal/coalesce"
 )
 
-// Store implements every service of entitled.Services and entitled.Engine.
+// Store is temporary: it embeds every service while the callers move to
+// Services.
 type Store struct {
+	*TokenService
+	*SessionService
+	*UserService
+	*GroupService
+	*RoleAssignmentService
+	*CatalogService
+	*AccessPackageService
+	*PolicyService
+	*RequestService
+	*AssignmentService
+	*ApprovalService
+	*SystemService
+	*AuditService
+	*DeliveryService
+	*AdminService
+	*Membership
+
 	db         *DB
 	queue      Queue
 	connectors entitled.Connectors
-	// reprocessWindow is how long after completion a failed request may be
-	// reprocessed (entitled.AssignmentRequest.CheckReprocess): the one
-	// setting of it, SetReprocessWindow, read by ReprocessWindow.
-	reprocessWindow time.Duration
-	Logger          *slog.Logger
-
-	// submits batches concurrent add requests (submitbatch.go).
-	submitOnce sync.Once
-	submits    *coalesce.Batcher[*submission, submitted]
+	Logger     *slog.Logger
 }
 
-// New returns a store over db. The queue receives the jobs that state
-// changes start; connectors describe resources of connected systems.
+// New is temporary.
 func New(db *DB, queue Queue, connectors entitled.Connectors) *Store {
-	return &Store{db: db, queue: queue, connectors: connectors,
-		reprocessWindow: entitled.DefaultReprocessWindow, Logger: slog.Default()}
+	s := &Store{db: db, queue: queue, connectors: connectors}
+	s.rebuild()
+	return s
 }
 
-// SetReprocessWindow sets how long after completion a failed request may
-// be reprocessed; d ≤ 0 restores the default. Set it before serving: it is
-// the one setting of the window, which the UI reads (ReprocessWindow).
+func (s *Store) rebuild() {
+	q := s.queue
+	if q == nil {
+		q = nilQueue{}
+	}
+	c := s.connectors
+	if c == nil {
+		c = nilConnectors{}
+	}
+	svc, err := NewServices(s.db, Config{Queue: q, Connectors: c, Logger: s.Logger})
+	if err != nil {
+		panic(err)
+	}
+	s.TokenService, s.SessionService, s.UserService, s.GroupService = svc.Tokens, svc.Sessions, svc.Users, svc.Groups
+	s.RoleAssignmentService, s.CatalogService, s.AccessPackageService = svc.Roles, svc.Catalogs, svc.AccessPackages
+	s.PolicyService, s.RequestService, s.AssignmentService, s.ApprovalService = svc.Policies, svc.Requests, svc.Assignments, svc.Approvals
+	s.SystemService, s.AuditService, s.DeliveryService, s.AdminService, s.Membership = svc.Systems, svc.Audit, svc.Deliveries, svc.Admin, svc.Membership
+}
+
+// SetQueue is temporary.
+func (s *Store) SetQueue(q Queue) { s.queue = q; s.rebuild() }
+
+// SetConnectors is temporary.
+func (s *Store) SetConnectors(c entitled.Connectors) { s.connectors = c; s.rebuild() }
+
+// SetReprocessWindow is temporary.
 func (s *Store) SetReprocessWindow(d time.Duration) {
 	if d <= 0 {
 		d = entitled.DefaultReprocessWindow
 	}
-	s.reprocessWindow = d
+	s.RequestService.reprocessWindow = d
 }
 
-// ReprocessWindow is how long after completion a failed request may be
-// reprocessed.
-func (s *Store) ReprocessWindow() time.Duration { return s.reprocessWindow }
-
-// SetQueue sets the queue after construction (the queue's workers need the
-// store, and the store needs the queue).
-func (s *Store) SetQueue(q Queue) { s.queue = q }
-
-// SetConnectors sets the connector registry after construction (the
-// built-in directory connector needs the store itself).
-func (s *Store) SetConnectors(c entitled.Connectors) { s.connectors = c }
-
-// Connectors returns the store's connector registry.
+// Connectors is temporary.
 func (s *Store) Connectors() entitled.Connectors { return s.connectors }
 
-// DB returns the store's database.
+// DB is temporary.
 func (s *Store) DB() *DB { return s.db }
 
-// Services returns the store as the bundle of domain services.
+// Services is temporary.
 func (s *Store) Services() entitled.Services {
 	return entitled.Services{Tokens: s, Users: s, Groups: s, Roles: s, Catalogs: s, AccessPackages: s,
 		Policies: s, Requests: s, Assignments: s, Approvals: s, Systems: s, Audit: s}
-}
-
-// enqueue inserts jobs in the transaction.
-func (s *Store) enqueue(ctx context.Context, t *tx, jobs ...entitled.Job) error {
-	if len(jobs) == 0 {
-		return nil
-	}
-	if s.queue == nil {
-		return errors.New("no queue configured")
-	}
-	return s.queue.InsertJobs(ctx, t.Tx, jobs)
-}
-
-// actor returns the caller or a 401 error.
-func actor(ctx context.Context) (*entitled.Actor, error) {
-	a := entitled.ActorFrom(ctx)
-	if a == nil {
-		return nil, entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized, "authentication is required")
-	}
-	return a, nil
-}
-
-// authorized returns the caller when they may perform op in the catalog
-// ("" for tenant-wide operations), else a 401 or 403 error.
-func authorized(ctx context.Context, op entitled.Op, catalogID string) (*entitled.Actor, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.Authorize(op, catalogID); err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
-// notFound maps sql.ErrNoRows to a 404 naming the kind of thing and id.
-func notFound(err error, what, id string) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return entitled.NotFoundf("%s %q was not found", what, id)
-	}
-	return err
 }

@@ -38,7 +38,7 @@ func TestSystemsRedactSecretsEverywhere(t *testing.T) {
 		t.Errorf("url not merged: %v", upd.Config)
 	}
 	mustOK(t, s.db.change(sys, func(tx *tx) error {
-		full, err := s.loadSystem(sys, tx, f.web.ID)
+		full, err := tx.loadSystem(sys, f.web.ID)
 		if err == nil && full.Config["secret"] != secret {
 			t.Errorf("loadSystem lost the secret: %v", full.Config)
 		}

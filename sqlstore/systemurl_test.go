@@ -67,7 +67,7 @@ func TestSystemURLCredentialsAreMasked(t *testing.T) {
 	mustOK(t, err)
 	leaks("UpdateSystem", upd)
 	var full *entitled.ConnectedSystem
-	mustOK(t, s.db.change(ctx, func(tx *tx) (err error) { full, err = s.loadSystem(ctx, tx, sys.ID); return err }))
+	mustOK(t, s.db.change(ctx, func(tx *tx) (err error) { full, err = tx.loadSystem(ctx, sys.ID); return err }))
 	if full.Config["url"] != real || full.Config["timeout"] != "5s" {
 		t.Fatalf("stored config after the echo: %v", full.Config)
 	}
@@ -96,7 +96,7 @@ func TestSystemURLCredentialsAreMasked(t *testing.T) {
 	// not the stored URL's masked form is stored as sent.
 	_, err = s.UpdateSystem(ctx, sys.ID, entitled.SystemUpdate{Config: map[string]any{"url": "https://new.example.com/h?code=other"}})
 	mustOK(t, err)
-	mustOK(t, s.db.change(ctx, func(tx *tx) (err error) { full, err = s.loadSystem(ctx, tx, sys.ID); return err }))
+	mustOK(t, s.db.change(ctx, func(tx *tx) (err error) { full, err = tx.loadSystem(ctx, sys.ID); return err }))
 	if full.Config["url"] != "https://new.example.com/h?code=other" {
 		t.Fatalf("a new URL was not stored: %v", full.Config["url"])
 	}
