@@ -13,12 +13,12 @@ import (
 func TestRealEngineDeliversRequest(t *testing.T) {
 	f := newLC(t)
 	f.s.db.Now = time.Now
-	eng, err := delivery.New(delivery.Config{DB: f.s.db.SQL, Dialect: f.s.db.Dialect, Engine: f.s, Connectors: f.s.connectors,
-		PollInterval: 10 * time.Millisecond})
-	mustOK(t, err)
 	q, err := delivery.NewQueue(f.s.db.SQL, f.s.db.Dialect)
 	mustOK(t, err)
-	f.s.SetQueue(q)
+	f.s = withConfig(t, f.s, func(c *Config) { c.Queue = q })
+	eng, err := delivery.New(delivery.Config{DB: f.s.db.SQL, Dialect: f.s.db.Dialect, Engine: f.s.Deliveries, Connectors: f.s.connectors,
+		PollInterval: 10 * time.Millisecond})
+	mustOK(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	mustOK(t, eng.Start(ctx))

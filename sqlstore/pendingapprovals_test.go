@@ -43,9 +43,9 @@ func TestPendingApprovalsFor(t *testing.T) {
 	r := f.mustAdd(entitled.RequestUserAdd, f.threeStages(nil), f.alice)
 	f.wantPending(map[*entitled.User][]string{f.approver: {r.ID}, f.bob: nil, f.big: nil, f.manager: nil, f.alice: nil})
 	st := f.stages(f.as(f.approver), r.ID)
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""))
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""))
 	f.wantPending(map[*entitled.User][]string{f.approver: nil, f.bob: {r.ID}, f.big: nil})
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.bob), r.ID, st[1].ID, "Approve", "ok"))
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.bob), r.ID, st[1].ID, "Approve", "ok"))
 	f.wantPending(map[*entitled.User][]string{f.approver: nil, f.bob: nil, f.big: {r.ID}, f.manager: nil})
 
 	// The target's manager, else the fallback approver: bob has no manager.

@@ -22,7 +22,7 @@ func TestTransactionReadsNowOnce(t *testing.T) {
 	ctx := f.as(f.approver)
 	tick := f.now
 	f.s.db.Now = func() time.Time { tick = tick.Add(time.Second); return tick }
-	mustOK(t, f.s.DecideApprovalStage(ctx, r.ID, st[0].ID, "Approve", ""))
+	mustOK(t, f.s.Approvals.DecideApprovalStage(ctx, r.ID, st[0].ID, "Approve", ""))
 	rows, err := f.s.db.tQuery(`SELECT reviewed_at FROM approval_stages WHERE request_id = ?
 		UNION SELECT created_at FROM deliveries WHERE request_id = ?
 		UNION SELECT a.created_at FROM assignments a JOIN assignment_requests q ON q.assignment_id = a.id WHERE q.id = ?

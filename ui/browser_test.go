@@ -128,7 +128,7 @@ func TestBrowserRequestApproveReprocess(t *testing.T) {
 		t.Fatalf("my requests after submitting: %q", got)
 	}
 	run("my requests", shot("my-requests"))
-	reqs, err := w.store.Requests(w.as("alice"), entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget})
+	reqs, err := w.services.Requests.Requests(w.as("alice"), entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget})
 	w.must(err)
 	if len(reqs.Items) != 1 {
 		t.Fatalf("%d requests, want 1", len(reqs.Items))

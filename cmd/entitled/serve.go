@@ -118,20 +118,20 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		}
 	}
 	if demo {
-		if err := seedDemo(systemContext(ctx), a.store, cmd.OutOrStdout(), base); err != nil {
+		if err := seedDemo(systemContext(ctx), a.services, cmd.OutOrStdout(), base); err != nil {
 			ln.Close()
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
 
 	api := http.NewServer(http.Config{
-		Services: a.store.Services(),
+		Services: a.services.Domain(),
 		Logger:   logger,
 		Metrics:  promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 		Health:   func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
 		BaseURL:  base,
 	})
-	web := ui.New(ui.Config{Services: a.store.Services(), Sessions: a.store, Connectors: a.store.Connectors(), Logger: logger})
+	web := ui.New(ui.Config{Services: a.services.Domain(), Sessions: a.services.Sessions, Connectors: a.services.Connectors(), Logger: logger})
 	srv := &nethttp.Server{Handler: ui.Mux(api, web), ReadHeaderTimeout: 10 * time.Second}
 
 	if err := a.engine.Start(ctx); err != nil {
@@ -158,7 +158,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	if err := a.engine.Stop(stopCtx); err != nil {
 		logger.Warn("delivery engine stop", "err", err)
 	}
-	if c, ok := a.store.Connectors().(io.Closer); ok {
+	if c, ok := a.services.Connectors().(io.Closer); ok {
 		_ = c.Close() // connection pools to target systems
 	}
 	logger.Info("stopped")

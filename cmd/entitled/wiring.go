@@ -19,14 +19,15 @@ import (
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
-// app is the wired product: database, store, connectors and delivery engine.
+// app is the wired product: database, services, connectors and delivery
+// engine.
 type app struct {
-	db     *sqlstore.DB
-	store  *sqlstore.Store
-	engine *delivery.Engine
+	db       *sqlstore.DB
+	services *sqlstore.Services
+	engine   *delivery.Engine
 }
 
-// appOptions tune the engine.
+// appOptions tune the services and the engine.
 type appOptions struct {
 	reprocessWindow time.Duration
 	workers         int
@@ -37,9 +38,18 @@ type appOptions struct {
 	logger          *slog.Logger
 }
 
-// openStore opens and migrates the database and returns a store without a
-// running engine (for administrative commands).
-func openStore(ctx context.Context, dsn string) (*sqlstore.DB, *sqlstore.Store, error) {
+// openServices opens and migrates the database and builds the services
+// without a running engine (for administrative commands).
+func openServices(ctx context.Context, dsn string) (*sqlstore.DB, *sqlstore.Services, error) {
+	return openServicesWith(ctx, dsn, appOptions{})
+}
+
+// openServicesWith opens and migrates the database and builds everything
+// the services need in the one order that has no cycle: the job queue and
+// the built-in directory's membership need only the database; the
+// connector registry needs the membership; the services need the queue and
+// the registry.
+func openServicesWith(ctx context.Context, dsn string, o appOptions) (*sqlstore.DB, *sqlstore.Services, error) {
 	db, err := sqlstore.Open(dsn)
 	if err != nil {
 		return nil, nil, err
@@ -53,41 +63,47 @@ func openStore(ctx context.Context, dsn string) (*sqlstore.DB, *sqlstore.Store, 
 		db.Close()
 		return nil, nil, err
 	}
-	store := sqlstore.New(db, queue, nil)
-	store.SetConnectors(newRegistry(store))
-	return db, store, nil
+	services, err := sqlstore.NewServices(db, sqlstore.Config{
+		Queue:           queue,
+		Connectors:      newRegistry(sqlstore.NewMembership(db)),
+		ReprocessWindow: o.reprocessWindow,
+		Logger:          o.logger,
+	})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, services, nil
 }
 
-// openApp opens the store and builds the delivery engine (not started).
+// openApp opens the services and builds the delivery engine (not started)
+// over them.
 func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
-	db, store, err := openStore(ctx, dsn)
-	if err != nil {
-		return nil, err
-	}
 	if o.logger == nil {
 		o.logger = slog.Default()
 	}
-	store.Logger = o.logger
-	store.SetReprocessWindow(o.reprocessWindow)
-	registry := store.Connectors()
+	db, services, err := openServicesWith(ctx, dsn, o)
+	if err != nil {
+		return nil, err
+	}
 	engine, err := delivery.New(delivery.Config{
 		DB:           db.SQL,
 		Dialect:      db.Dialect,
-		Engine:       store,
-		Connectors:   registry,
+		Engine:       services.Deliveries,
+		Connectors:   services.Connectors(),
 		Logger:       o.logger,
 		Workers:      o.workers,
 		PollInterval: o.pollInterval,
 		RescueAfter:  o.rescueAfter,
 		JobTimeout:   o.jobTimeout,
 		Registerer:   o.registerer,
-		StateCounts:  store.RequestStateCounts,
+		StateCounts:  services.Requests.RequestStateCounts,
 	})
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("delivery engine: %w", err)
 	}
-	return &app{db: db, store: store, engine: engine}, nil
+	return &app{db: db, services: services, engine: engine}, nil
 }
 
 // systemContext is a context acting as the service itself.
@@ -95,10 +111,11 @@ func systemContext(ctx context.Context) context.Context {
 	return entitled.NewContext(ctx, entitled.SystemActor)
 }
 
-// newRegistry knows every kind of connected system entitled delivers to.
-func newRegistry(store *sqlstore.Store) *connectors.Registry {
+// newRegistry knows every kind of connected system entitled delivers to;
+// the built-in directory's kind works on its membership.
+func newRegistry(membership *sqlstore.Membership) *connectors.Registry {
 	return connectors.NewRegistry(
-		directory.NewKind(store),
+		directory.NewKind(membership),
 		webhook.NewKind(nil),
 		ldap.NewKind(),
 		scim.NewKind(nil),
