@@ -10,7 +10,7 @@ import (
 // loadActor builds the actor of a user with every role they hold:
 // directory roles (directory_scope_id "/") and catalog roles
 // (app_scope_id "/" under key "/", "/AccessPackageCatalog/{id}" under the id).
-func (t *tx) loadActor(ctx context.Context, u *entitled.User) (*entitled.Actor, error) {
+func (s *TokenService) loadActor(ctx context.Context, t *tx, u *entitled.User) (*entitled.Actor, error) {
 	a := &entitled.Actor{User: *u, CatalogRoles: map[string][]string{}}
 	rows, err := t.query(ctx, `SELECT role_definition_id, directory_scope_id, app_scope_id FROM role_assignments
 		WHERE principal_id = ? ORDER BY id`, u.ID)
@@ -51,7 +51,7 @@ func (s *TokenService) ActorFor(ctx context.Context, userID string) (*entitled.A
 		if !u.AccountEnabled {
 			return unauthorized("the account " + u.UserPrincipalName + " is disabled")
 		}
-		a, err = t.loadActor(ctx, u)
+		a, err = s.loadActor(ctx, t, u)
 		return err
 	})
 	return a, err

@@ -194,13 +194,13 @@ func (s *ApprovalService) ApprovalStages(ctx context.Context, requestID string) 
 		if out, err = t.loadStages(ctx, requestID); err != nil {
 			return err
 		}
-		return t.markAssignedToMe(ctx, a, q, out)
+		return s.markAssignedToMe(ctx, t, a, q, out)
 	})
 	return out, err
 }
 
 // markAssignedToMe computes AssignedToMe of in-progress stages.
-func (t *tx) markAssignedToMe(ctx context.Context, a *entitled.Actor, q *reqRow, stages []entitled.ApprovalStageRecord) error {
+func (s *ApprovalService) markAssignedToMe(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, stages []entitled.ApprovalStageRecord) error {
 	if entitled.CheckNotOwnRequest(a.User.ID, &q.AssignmentRequest) != nil || q.State != entitled.StatePendingApproval {
 		return nil
 	}
@@ -318,7 +318,7 @@ func (s *ApprovalService) DecideApprovalStage(ctx context.Context, requestID, st
 }
 
 // timeOutStage denies a request whose stage is still in progress.
-func (t *tx) timeOutStage(ctx context.Context, requestID, stageID string) error {
+func (s *DeliveryService) timeOutStage(ctx context.Context, t *tx, requestID, stageID string) error {
 	q, err := t.lockRequest(ctx, requestID)
 	if err != nil {
 		return ignoreNotFound(err)

@@ -114,5 +114,5 @@ func (s *DeliveryService) StartScheduledRequest(ctx context.Context, requestID s
 // TimeOutApprovalStage denies a request whose stage is still in progress at
 // its due time.
 func (s *DeliveryService) TimeOutApprovalStage(ctx context.Context, requestID, stageID string) error {
-	return s.db.changeLifecycle(ctx, func(t *tx) error { return t.timeOutStage(ctx, requestID, stageID) })
+	return s.db.changeLifecycle(ctx, func(t *tx) error { return s.timeOutStage(ctx, t, requestID, stageID) })
 }

@@ -164,7 +164,7 @@ const importBatch = 100
 func (s *AdminService) Import(ctx context.Context, r io.Reader) (ExportStats, error) {
 	stats := ExportStats{Rows: map[string]int{}, Jobs: map[entitled.JobKind]int{}}
 	err := s.db.change(ctx, func(t *tx) error {
-		if err := t.checkEmpty(ctx); err != nil {
+		if err := s.checkEmpty(ctx, t); err != nil {
 			return err
 		}
 		im := &importer{t: t, stats: &stats, columns: map[string]map[string]bool{}}
@@ -177,7 +177,7 @@ func (s *AdminService) Import(ctx context.Context, r io.Reader) (ExportStats, er
 }
 
 // checkEmpty refuses a database that holds any entitled row or queued job.
-func (t *tx) checkEmpty(ctx context.Context) error {
+func (s *AdminService) checkEmpty(ctx context.Context, t *tx) error {
 	for _, table := range append(append([]string{}, ExportTables...), "river_job") {
 		q := `SELECT COUNT(*) FROM ` + table
 		if table == "systems" {

@@ -103,7 +103,7 @@ func (s *Membership) ApplyMemberships(ctx context.Context, changes []entitled.Me
 			for hi < len(valid) && valid[hi].Add == valid[lo].Add {
 				hi++
 			}
-			if err := t.applyMembershipRun(ctx, valid[lo:hi], names); err != nil {
+			if err := s.applyMembershipRun(ctx, t, valid[lo:hi], names); err != nil {
 				return err
 			}
 			lo = hi
@@ -207,7 +207,7 @@ type membershipPair struct{ GroupID, UserID string }
 // applyMembershipRun applies a run of changes that all add (or all remove)
 // with one statement per maxBulkRows distinct pairs, then audits the rows
 // it changed, in the order of the changes, with one auditMany.
-func (t *tx) applyMembershipRun(ctx context.Context, run []entitled.MembershipChange, groupNames map[string]string) error {
+func (s *Membership) applyMembershipRun(ctx context.Context, t *tx, run []entitled.MembershipChange, groupNames map[string]string) error {
 	add := run[0].Add
 	seen := make(map[membershipPair]bool, len(run))
 	pairs := make([]membershipPair, 0, len(run))

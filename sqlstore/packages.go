@@ -100,7 +100,7 @@ func prefixCols(prefix, cols string) string {
 
 // authorizePackageRead allows readers of the package's catalog and anyone
 // who may request the package under one of its policies.
-func (t *tx) authorizePackageRead(ctx context.Context, a *entitled.Actor, p *entitled.AccessPackage) error {
+func (s *AccessPackageService) authorizePackageRead(ctx context.Context, t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
 	if a.Can(entitled.OpReadCatalog, p.CatalogID) {
 		return nil
 	}
@@ -158,7 +158,7 @@ func (s *AccessPackageService) AccessPackage(ctx context.Context, id string) (*e
 		if p, err = t.loadPackage(ctx, id); err != nil {
 			return err
 		}
-		return t.authorizePackageRead(ctx, a, p)
+		return s.authorizePackageRead(ctx, t, a, p)
 	})
 	if err != nil {
 		return nil, err
@@ -371,7 +371,7 @@ func (s *AccessPackageService) ResourceRoleScopes(ctx context.Context, packageID
 		if err != nil {
 			return err
 		}
-		if err := t.authorizePackageRead(ctx, a, p); err != nil {
+		if err := s.authorizePackageRead(ctx, t, a, p); err != nil {
 			return err
 		}
 		out, err = t.loadRoleScopes(ctx, packageID)

@@ -210,7 +210,7 @@ var policyFields = fields{
 }
 
 // checkSubjects verifies that every user and group a policy names exists.
-func (t *tx) checkSubjects(ctx context.Context, p *entitled.AssignmentPolicy) error {
+func (s *PolicyService) checkSubjects(ctx context.Context, t *tx, p *entitled.AssignmentPolicy) error {
 	type named struct {
 		target string
 		sets   []entitled.SubjectSet
@@ -269,7 +269,7 @@ func (s *PolicyService) CreatePolicy(ctx context.Context, p *entitled.Assignment
 		if err := a.Authorize(entitled.OpManagePackages, pkg.CatalogID); err != nil {
 			return err
 		}
-		if err := t.checkSubjects(ctx, p); err != nil {
+		if err := s.checkSubjects(ctx, t, p); err != nil {
 			return err
 		}
 		p.ID = newID()
@@ -349,7 +349,7 @@ func (s *PolicyService) ReplacePolicy(ctx context.Context, p *entitled.Assignmen
 			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "accessPackage",
 				Message: "a policy cannot move to another access package; create a new policy there instead"}
 		}
-		if err := t.checkSubjects(ctx, p); err != nil {
+		if err := s.checkSubjects(ctx, t, p); err != nil {
 			return err
 		}
 		p.AccessPackageID, p.CatalogID, p.CreatedDateTime = old.AccessPackageID, old.CatalogID, old.CreatedDateTime

@@ -51,7 +51,7 @@ func (s *RequestService) submitAdd(ctx context.Context, a *entitled.Actor, r *en
 	// No store lock: entitled.CheckOneLive is backed by unique indexes (migration 3),
 	// and everything else read here is protected by foreign keys.
 	return s.db.changeUnlocked(ctx, func(t *tx) error {
-		plan, err := t.planAdd(ctx, a, r, nil)
+		plan, err := s.planAdd(ctx, t, a, r, nil)
 		if err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ func (pl *addPlan) deliversNow(now time.Time) bool {
 // planAdd checks an add request against its policy, package, target and
 // entitled.CheckOneLive, reading through c when given (a batch's shared lookups), and
 // returns what to write. It writes nothing.
-func (t *tx) planAdd(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest, c *submitCache) (*addPlan, error) {
+func (s *RequestService) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitled.AssignmentRequest, c *submitCache) (*addPlan, error) {
 	now := t.now()
 	p, err := c.policy(ctx, t, r.AssignmentPolicyID)
 	if err != nil {
@@ -417,7 +417,7 @@ func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) 
 						args = append(args, c)
 					}
 				}
-				ids, err := t.approverRequestIDs(ctx, a.User.ID)
+				ids, err := s.approverRequestIDs(ctx, t, a.User.ID)
 				if err != nil {
 					return err
 				}
@@ -496,7 +496,7 @@ func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) 
 }
 
 // approverRequestIDs lists requests the user approves now or decided.
-func (t *tx) approverRequestIDs(ctx context.Context, userID string) ([]string, error) {
+func (s *RequestService) approverRequestIDs(ctx context.Context, t *tx, userID string) ([]string, error) {
 	ids, err := t.pendingApprovalsFor(ctx, userID)
 	if err != nil {
 		return nil, err

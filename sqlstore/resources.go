@@ -41,7 +41,7 @@ func scanResource(r scanner) (*entitled.Resource, error) {
 }
 
 // loadResourceRoles fills in the roles of resources.
-func (t *tx) loadResourceRoles(ctx context.Context, res []entitled.Resource) error {
+func (s *CatalogService) loadResourceRoles(ctx context.Context, t *tx, res []entitled.Resource) error {
 	for i := range res {
 		rows, err := t.query(ctx, `SELECT id, resource_id, display_name, description, origin_id, origin_system
 			FROM resource_roles WHERE resource_id = ? ORDER BY id`, res[i].ID)
@@ -90,7 +90,7 @@ func (s *CatalogService) CatalogResources(ctx context.Context, catalogID string,
 	if err != nil {
 		return page, err
 	}
-	err = s.db.read(ctx, func(t *tx) error { return t.loadResourceRoles(ctx, page.Items) })
+	err = s.db.read(ctx, func(t *tx) error { return s.loadResourceRoles(ctx, t, page.Items) })
 	return page, err
 }
 
@@ -110,7 +110,7 @@ func (s *CatalogService) CatalogResource(ctx context.Context, catalogID, resourc
 			return notFound(err, "resource", resourceID)
 		}
 		list := []entitled.Resource{*r}
-		if err := t.loadResourceRoles(ctx, list); err != nil {
+		if err := s.loadResourceRoles(ctx, t, list); err != nil {
 			return err
 		}
 		res = &list[0]
@@ -121,7 +121,7 @@ func (s *CatalogService) CatalogResource(ctx context.Context, catalogID, resourc
 
 // findSystemByOrigin finds the connected system an originSystem names:
 // its name case-insensitively, or "AadGroup" for the built-in directory.
-func (t *tx) findSystemByOrigin(ctx context.Context, origin string) (*entitled.ConnectedSystem, error) {
+func (s *CatalogService) findSystemByOrigin(ctx context.Context, t *tx, origin string) (*entitled.ConnectedSystem, error) {
 	if strings.EqualFold(origin, entitled.OriginSystemAadGroup) {
 		return t.loadSystem(ctx, DirectorySystemID)
 	}
@@ -187,10 +187,10 @@ func (s *CatalogService) CreateResourceRequest(ctx context.Context, rr *entitled
 		if _, err = t.loadCatalog(ctx, rr.CatalogID); err != nil {
 			return err
 		}
-		if sys, err = t.findSystemByOrigin(ctx, rr.Resource.OriginSystem); err != nil {
+		if sys, err = s.findSystemByOrigin(ctx, t, rr.Resource.OriginSystem); err != nil {
 			return err
 		}
-		return t.mayAddResource(ctx, a, sys, rr)
+		return s.mayAddResource(ctx, t, a, sys, rr)
 	}); err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func (s *CatalogService) CreateResourceRequest(ctx context.Context, rr *entitled
 		}
 		// Ownership or delegation may have been withdrawn while the
 		// connector answered.
-		if err := t.mayAddResource(ctx, a, sys, rr); err != nil {
+		if err := s.mayAddResource(ctx, t, a, sys, rr); err != nil {
 			return err
 		}
 		now := t.now()
@@ -265,7 +265,7 @@ func (s *CatalogService) CreateResourceRequest(ctx context.Context, rr *entitled
 			res.Roles = append(res.Roles, role)
 		}
 		rr.Resource = res
-		if err := t.insertResourceRequest(ctx, rr); err != nil {
+		if err := s.insertResourceRequest(ctx, t, rr); err != nil {
 			return err
 		}
 		return t.audit(ctx, a, auditEntry{Activity: "Add resource to catalog", Operation: "Add", TargetID: res.ID,
@@ -274,7 +274,7 @@ func (s *CatalogService) CreateResourceRequest(ctx context.Context, rr *entitled
 }
 
 // mayAddResource applies entitled.MayAddResource to the resource rr adds.
-func (t *tx) mayAddResource(ctx context.Context, a *entitled.Actor, sys *entitled.ConnectedSystem, rr *entitled.ResourceRequest) error {
+func (s *CatalogService) mayAddResource(ctx context.Context, t *tx, a *entitled.Actor, sys *entitled.ConnectedSystem, rr *entitled.ResourceRequest) error {
 	o, err := t.resourceOwnership(ctx, a, sys, rr.CatalogID, rr.Resource.OriginID)
 	if err != nil {
 		return err
@@ -282,7 +282,7 @@ func (t *tx) mayAddResource(ctx context.Context, a *entitled.Actor, sys *entitle
 	return entitled.MayAddResource(a, o)
 }
 
-func (t *tx) insertResourceRequest(ctx context.Context, rr *entitled.ResourceRequest) error {
+func (s *CatalogService) insertResourceRequest(ctx context.Context, t *tx, rr *entitled.ResourceRequest) error {
 	rr.ID = newID()
 	rr.State = entitled.StateDelivered
 	rr.CreatedDateTime = t.now()
@@ -309,7 +309,7 @@ func (s *CatalogService) removeResource(ctx context.Context, a *entitled.Actor, 
 			q := `SELECT ` + resourceCols + ` FROM resources WHERE catalog_id = ? AND origin_id = ?`
 			args := []any{rr.CatalogID, rr.Resource.OriginID}
 			if rr.Resource.OriginSystem != "" {
-				sys, err := t.findSystemByOrigin(ctx, rr.Resource.OriginSystem)
+				sys, err := s.findSystemByOrigin(ctx, t, rr.Resource.OriginSystem)
 				if err != nil {
 					return err
 				}
@@ -334,14 +334,14 @@ func (s *CatalogService) removeResource(ctx context.Context, a *entitled.Actor, 
 				res.DisplayName, strings.Join(pkgs, ", "))
 		}
 		list := []entitled.Resource{*res}
-		if err := t.loadResourceRoles(ctx, list); err != nil {
+		if err := s.loadResourceRoles(ctx, t, list); err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, `DELETE FROM resources WHERE id = ?`, res.ID); err != nil {
 			return err
 		}
 		rr.Resource = list[0]
-		if err := t.insertResourceRequest(ctx, rr); err != nil {
+		if err := s.insertResourceRequest(ctx, t, rr); err != nil {
 			return err
 		}
 		return t.audit(ctx, a, auditEntry{Activity: "Remove resource from catalog", Operation: "Delete", TargetID: res.ID,

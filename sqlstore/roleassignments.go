@@ -61,7 +61,7 @@ func validRoleIDs(directory bool) string {
 
 // authorizeRoleAssignment checks that a may create or delete ra (of the
 // family) and normalises it; it returns the catalog id of a catalog role.
-func (t *tx) authorizeRoleAssignment(ctx context.Context, a *entitled.Actor, directory bool, ra *entitled.RoleAssignment) (string, error) {
+func (s *RoleAssignmentService) authorizeRoleAssignment(ctx context.Context, t *tx, a *entitled.Actor, directory bool, ra *entitled.RoleAssignment) (string, error) {
 	def, ok := entitled.LookupRoleDefinition(ra.RoleDefinitionID)
 	if !ok || def.Directory != directory {
 		kind := "catalog (entitlement management)"
@@ -128,7 +128,7 @@ func (s *RoleAssignmentService) CreateRoleAssignment(ctx context.Context, direct
 		return err
 	}
 	return s.db.change(ctx, func(t *tx) error {
-		catalogID, err := t.authorizeRoleAssignment(ctx, a, directory, ra)
+		catalogID, err := s.authorizeRoleAssignment(ctx, t, a, directory, ra)
 		if err != nil {
 			return err
 		}
@@ -226,7 +226,7 @@ func (s *RoleAssignmentService) DeleteRoleAssignment(ctx context.Context, direct
 			return notFound(err, "role assignment", id)
 		}
 		check := *ra
-		catalogID, err := t.authorizeRoleAssignment(ctx, a, directory, &check)
+		catalogID, err := s.authorizeRoleAssignment(ctx, t, a, directory, &check)
 		if err != nil {
 			return err
 		}

@@ -22,7 +22,7 @@ func TestStageReviewerColumn(t *testing.T) {
 	var ids []string
 	mustOK(t, f.s.db.read(context.Background(), func(tx *tx) error {
 		var err error
-		ids, err = tx.approverRequestIDs(context.Background(), f.approver.ID)
+		ids, err = f.s.Requests.approverRequestIDs(context.Background(), tx, f.approver.ID)
 		return err
 	}))
 	if !slices.Contains(ids, r.ID) {

@@ -95,7 +95,7 @@ func (s *RequestService) submitAdds(ctx context.Context, subs []*submission) []s
 // fills out for the submissions it decides and marks in alone those that
 // must run on their own afterwards.
 func (s *RequestService) submitBatch(ctx context.Context, t *tx, subs []*submission, out []submitted, alone []bool) error {
-	c, err := t.newSubmitCache(ctx, subs)
+	c, err := s.newSubmitCache(ctx, t, subs)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (s *RequestService) submitBatch(ctx context.Context, t *tx, subs []*submiss
 	var fast []int
 	plans := make([]*addPlan, len(subs))
 	for i, sub := range subs {
-		pl, err := t.planAdd(ctx, sub.a, &sub.r, c)
+		pl, err := s.planAdd(ctx, t, sub.a, &sub.r, c)
 		if err != nil {
 			var e *entitled.Error
 			if !errors.As(err, &e) {

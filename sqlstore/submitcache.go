@@ -38,7 +38,7 @@ var liveQuery = `WITH v(t, p) AS (%s) SELECT v.t, v.p FROM v
 // newSubmitCache reads the policies of subs, whether their targets exist
 // and which (target, package) pairs are live: a query per policy and two
 // per maxBulkRows submissions.
-func (t *tx) newSubmitCache(ctx context.Context, subs []*submission) (*submitCache, error) {
+func (s *RequestService) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (*submitCache, error) {
 	c := &submitCache{policies: map[string]*entitled.AssignmentPolicy{}, packages: map[string]*entitled.AccessPackage{},
 		catalogs: map[string]*entitled.Catalog{},
 		scopes:   map[string][]entitled.ResourceRoleScope{}, users: map[string]bool{}, live: map[[2]string]bool{}}

@@ -15,7 +15,7 @@ import (
 // setSystemCatalogs replaces the catalogs a system is delegated to. Every
 // catalog must exist; the built-in directory cannot be delegated (its groups
 // have owners instead).
-func (t *tx) setSystemCatalogs(ctx context.Context, sys *entitled.ConnectedSystem, ids []string) error {
+func (s *SystemService) setSystemCatalogs(ctx context.Context, t *tx, sys *entitled.ConnectedSystem, ids []string) error {
 	ids = uniqueSorted(ids)
 	if sys.BuiltIn && len(ids) > 0 {
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "delegatedCatalogIds",

@@ -24,14 +24,14 @@ func (s *SystemService) connectorOf(ctx context.Context, id string, delegated bo
 	}
 	var sys *entitled.ConnectedSystem
 	if err := s.db.read(ctx, func(t *tx) (err error) {
-		sys, err = t.findSystem(ctx, id)
+		sys, err = s.findSystem(ctx, t, id)
 		switch {
 		case readErr == nil:
 			return err
 		case err != nil:
 			return readErr // tell nothing of systems the caller may not read
 		}
-		return t.mayBrowseDelegated(ctx, a, sys, readErr)
+		return s.mayBrowseDelegated(ctx, t, a, sys, readErr)
 	}); err != nil {
 		return nil, nil, err
 	}
@@ -94,7 +94,7 @@ func (s *SystemService) CheckSystem(ctx context.Context, id string) error {
 
 // mayBrowseDelegated allows browsing a system to whoever may edit a catalog
 // the system is delegated to; otherwise it returns refused.
-func (t *tx) mayBrowseDelegated(ctx context.Context, a *entitled.Actor, sys *entitled.ConnectedSystem, refused error) error {
+func (s *SystemService) mayBrowseDelegated(ctx context.Context, t *tx, a *entitled.Actor, sys *entitled.ConnectedSystem, refused error) error {
 	list := []*entitled.ConnectedSystem{sys}
 	if err := t.loadSystemCatalogs(ctx, list); err != nil {
 		return err

@@ -110,7 +110,7 @@ func (s *SystemService) knownKinds() string {
 }
 
 // findSystem loads a system by id or name (case-insensitive).
-func (t *tx) findSystem(ctx context.Context, idOrName string) (*entitled.ConnectedSystem, error) {
+func (s *SystemService) findSystem(ctx context.Context, t *tx, idOrName string) (*entitled.ConnectedSystem, error) {
 	sys, err := scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE id = ? OR LOWER(name) = ?`, idOrName, strings.ToLower(idOrName)))
 	if err != nil {
 		return nil, notFound(err, "connected system", idOrName)
@@ -118,7 +118,7 @@ func (t *tx) findSystem(ctx context.Context, idOrName string) (*entitled.Connect
 	return sys, nil
 }
 
-func (t *tx) nameTaken(ctx context.Context, name, exceptID string) error {
+func (s *SystemService) nameTaken(ctx context.Context, t *tx, name, exceptID string) error {
 	ids, err := idList(ctx, t, `SELECT id FROM systems WHERE LOWER(name) = ? AND id <> ?`, strings.ToLower(name), exceptID)
 	if err != nil {
 		return err
@@ -164,7 +164,7 @@ func (s *SystemService) CreateSystem(ctx context.Context, sys *entitled.Connecte
 		return entitled.Invalidf("config cannot be stored: %v", err)
 	}
 	return s.db.change(ctx, func(t *tx) error {
-		if err := t.nameTaken(ctx, sys.Name, ""); err != nil {
+		if err := s.nameTaken(ctx, t, sys.Name, ""); err != nil {
 			return err
 		}
 		sys.ID = newID()
@@ -174,12 +174,12 @@ func (s *SystemService) CreateSystem(ctx context.Context, sys *entitled.Connecte
 		_, err := t.exec(ctx, `INSERT INTO systems (id, name, kind, config, retry, built_in, created_at, modified_at) VALUES (?,?,?,?,?,0,?,?)`,
 			sys.ID, sys.Name, sys.Kind, string(cfg), encodeRetry(sys.Retry), fmtTime(sys.CreatedDateTime), fmtTime(sys.ModifiedDateTime))
 		if isUniqueViolation(err) {
-			return t.nameTaken(ctx, sys.Name, "")
+			return s.nameTaken(ctx, t, sys.Name, "")
 		}
 		if err != nil {
 			return err
 		}
-		if err := t.setSystemCatalogs(ctx, sys, sys.DelegatedCatalogIDs); err != nil {
+		if err := s.setSystemCatalogs(ctx, t, sys, sys.DelegatedCatalogIDs); err != nil {
 			return err
 		}
 		*sys = *s.redacted(sys)
@@ -199,7 +199,7 @@ func (s *SystemService) System(ctx context.Context, id string) (*entitled.Connec
 	}
 	var sys *entitled.ConnectedSystem
 	err = s.db.read(ctx, func(t *tx) (err error) {
-		if sys, err = t.findSystem(ctx, id); err != nil {
+		if sys, err = s.findSystem(ctx, t, id); err != nil {
 			return err
 		}
 		return t.loadSystemCatalogs(ctx, []*entitled.ConnectedSystem{sys})
@@ -247,7 +247,7 @@ func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitle
 	}
 	var out *entitled.ConnectedSystem
 	err = s.db.change(ctx, func(t *tx) error {
-		sys, err := t.findSystem(ctx, id)
+		sys, err := s.findSystem(ctx, t, id)
 		if err != nil {
 			return err
 		}
@@ -263,7 +263,7 @@ func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitle
 			if err := checkSystemName(*upd.Name); err != nil {
 				return err
 			}
-			if err := t.nameTaken(ctx, *upd.Name, sys.ID); err != nil {
+			if err := s.nameTaken(ctx, t, *upd.Name, sys.ID); err != nil {
 				return err
 			}
 			sys.Name = *upd.Name
@@ -293,7 +293,7 @@ func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitle
 			sys.Retry = *upd.Retry
 		}
 		if upd.DelegatedCatalogIDs != nil {
-			if err := t.setSystemCatalogs(ctx, sys, *upd.DelegatedCatalogIDs); err != nil {
+			if err := s.setSystemCatalogs(ctx, t, sys, *upd.DelegatedCatalogIDs); err != nil {
 				return err
 			}
 		}
@@ -305,7 +305,7 @@ func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitle
 		if _, err := t.exec(ctx, `UPDATE systems SET name = ?, config = ?, retry = ?, modified_at = ? WHERE id = ?`,
 			sys.Name, string(cfg), encodeRetry(sys.Retry), fmtTime(sys.ModifiedDateTime), sys.ID); err != nil {
 			if isUniqueViolation(err) {
-				return t.nameTaken(ctx, sys.Name, sys.ID)
+				return s.nameTaken(ctx, t, sys.Name, sys.ID)
 			}
 			return err
 		}
@@ -324,7 +324,7 @@ func (s *SystemService) DeleteSystem(ctx context.Context, id string) error {
 		return err
 	}
 	return s.db.change(ctx, func(t *tx) error {
-		sys, err := t.findSystem(ctx, id)
+		sys, err := s.findSystem(ctx, t, id)
 		if err != nil {
 			return err
 		}

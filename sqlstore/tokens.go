@@ -89,7 +89,7 @@ func (s *TokenService) CreateToken(ctx context.Context, req entitled.TokenReques
 		tok = &entitled.Token{ID: newID(), UserID: u.ID, Description: req.Description, CreatedDateTime: now}
 		var parentExp *time.Time
 		if p := entitled.TokenFrom(ctx); p != nil {
-			if parentExp, err = t.lockParent(ctx, p.ID, now); err != nil {
+			if parentExp, err = s.lockParent(ctx, t, p.ID, now); err != nil {
 				return err
 			}
 			tok.ParentID = p.ID
@@ -113,7 +113,7 @@ func (s *TokenService) CreateToken(ctx context.Context, req entitled.TokenReques
 // meanwhile. The lock orders a concurrent RevokeToken of the parent: it
 // either waits for the child to be committed (and then revokes it too), or
 // wins, and the child is refused here.
-func (t *tx) lockParent(ctx context.Context, id string, now time.Time) (*time.Time, error) {
+func (s *TokenService) lockParent(ctx context.Context, t *tx, id string, now time.Time) (*time.Time, error) {
 	res, err := t.exec(ctx, `UPDATE tokens SET revoked_at = revoked_at WHERE id = ? AND revoked_at IS NULL`, id)
 	if err != nil {
 		return nil, err
@@ -292,7 +292,7 @@ func (s *TokenService) AuthenticateToken(ctx context.Context, secret string) (*e
 		if !u.AccountEnabled {
 			return unauthorized("the account " + u.UserPrincipalName + " is disabled")
 		}
-		a, err = t.loadActor(ctx, u)
+		a, err = s.loadActor(ctx, t, u)
 		return err
 	})
 	if err != nil {
