@@ -29,19 +29,19 @@ type Config struct {
 // Services are entitled's domain services over one database, one per
 // entity; NewServices builds them all, complete.
 type Services struct {
-	Tokens         *TokenService
-	Sessions       *SessionService
-	Users          *UserService
-	Groups         *GroupService
-	Roles          *RoleAssignmentService
-	Catalogs       *CatalogService
-	AccessPackages *AccessPackageService
-	Policies       *PolicyService
-	Requests       *RequestService
-	Assignments    *AssignmentService
-	Approvals      *ApprovalService
-	Systems        *SystemService
-	Audit          *AuditService
+	Tokens         *TokenService          // bearer tokens
+	Sessions       *SessionService        // the web UI's sign-in links and sessions
+	Users          *UserService           // the directory's users
+	Groups         *GroupService          // the directory's groups, members and owners
+	Roles          *RoleAssignmentService // directory and catalog roles
+	Catalogs       *CatalogService        // catalogs and their resources
+	AccessPackages *AccessPackageService  // access packages and their role scopes
+	Policies       *PolicyService         // assignment policies
+	Requests       *RequestService        // the request lifecycle
+	Assignments    *AssignmentService     // assignments
+	Approvals      *ApprovalService       // approval stages
+	Systems        *SystemService         // connected systems
+	Audit          *AuditService          // the audit log
 	// Deliveries is the store side of the delivery engine (entitled.Engine).
 	Deliveries *DeliveryService
 	// Admin bootstraps administrators and imports exports.
