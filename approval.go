@@ -33,4 +33,7 @@ type ApprovalStageRecord struct {
 	AssignedToMe bool
 	// DueDateTime is when the stage is denied automatically, if ever.
 	DueDateTime *time.Time
+	// StartedDateTime is when the stage went in progress (nil before, and
+	// for stages started before it was recorded).
+	StartedDateTime *time.Time
 }

@@ -63,6 +63,9 @@ type Delivery struct {
 	CreatedDateTime   time.Time
 	ModifiedDateTime  time.Time
 	CompletedDateTime *time.Time
+	// Waiting says why a delivery that is not final waits (its system is
+	// suspended or paused; SystemHealth.WaitingReason), "" when it does not.
+	Waiting string
 }
 
 // IdempotencyKey identifies one run of a delivery for the target system.
@@ -144,4 +147,7 @@ type DeliveryOutcome struct {
 	// last attempt of a transient error).
 	Final bool
 	At    time.Time
+	// SystemID is the delivery's connected system, whose health the
+	// outcome counts towards (SystemHealth.Apply); "" counts nowhere.
+	SystemID string
 }

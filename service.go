@@ -196,6 +196,11 @@ type SystemService interface {
 	// DelegatedSystems lists the systems delegated to a catalog, for those
 	// who may edit it: their id, name and kind, no config.
 	DelegatedSystems(ctx context.Context, catalogID string) ([]ConnectedSystem, error)
+	// PauseSystem pauses a system's deliveries (OpManageSystems): they wait
+	// until ResumeSystem.
+	PauseSystem(ctx context.Context, id string) (*ConnectedSystem, error)
+	// ResumeSystem resumes a paused or suspended system (OpManageSystems).
+	ResumeSystem(ctx context.Context, id string) (*ConnectedSystem, error)
 }
 
 // AuditService reads the audit log (filterable by activityDateTime and
@@ -218,6 +223,10 @@ type Services struct {
 	Approvals      ApprovalService
 	Systems        SystemService
 	Audit          AuditService
+	// ServicePrincipals registers applications that call the API with
+	// their own access tokens; nil when the store has none.
+	ServicePrincipals ServicePrincipalService
+	Notifications     NotificationService
 }
 
 // JobKind names a background job.
@@ -230,6 +239,8 @@ const (
 	JobExpire          JobKind = "expire"           // end an assignment when its schedule ends
 	JobStart           JobKind = "start"            // start a scheduled request
 	JobApprovalTimeout JobKind = "approval_timeout" // deny a stage nobody decided in time
+	JobWakeSystem      JobKind = "wake_system"      // run the waiting deliveries of a resumed system now
+	JobNotify          JobKind = "notify"           // tell people about a NoticeEvent
 )
 
 // Job is a unit of background work for the queue.
@@ -247,6 +258,9 @@ type Job struct {
 	// (all with this Group) to one system as one job: the requests a batch
 	// of submissions started together (JobDeliver only).
 	Group string
+	// Notice is what a JobNotify job tells (its RequestID, StageID and
+	// AssignmentID are the notice's).
+	Notice *Notice
 	// RunAt is when the job becomes due (zero: now).
 	RunAt time.Time
 	// Retry is the connected system's policy (JobDeliver only).

@@ -18,8 +18,12 @@ type ConnectedSystem struct {
 	// system's resources (see MayAddResource). Only tenant administrators
 	// set it; the built-in directory has none (its groups have owners).
 	DelegatedCatalogIDs []string
-	CreatedDateTime     time.Time
-	ModifiedDateTime    time.Time
+	// HealthPolicy says when entitled suspends the system (zero: the default).
+	HealthPolicy HealthPolicy
+	// Health is the system's current health (filled in by reads).
+	Health           *SystemHealth
+	CreatedDateTime  time.Time
+	ModifiedDateTime time.Time
 }
 
 // RetryPolicy says how transient delivery errors are retried.
@@ -66,6 +70,8 @@ type SystemUpdate struct {
 	// DelegatedCatalogIDs, when set, replaces the list of catalogs the
 	// system is delegated to.
 	DelegatedCatalogIDs *[]string
+	// HealthPolicy, when set, replaces the system's health policy.
+	HealthPolicy *HealthPolicy
 }
 
 // Grant is what a connector needs to grant or revoke one resource role for one subject.

@@ -14,6 +14,9 @@ import (
 type DeliverArgs struct {
 	Deliveries []DeliveryRef `json:"deliveries"`
 	RequestID  string        `json:"requestId,omitempty"`
+	// SystemID is the connected system of the deliveries: a resume of the
+	// system wakes its waiting jobs by it (wake.go).
+	SystemID string `json:"systemId,omitempty"`
 	// MaxAttempts is the connected system's limit; the River job allows
 	// rescueHeadroom more, so a crash during the last attempt cannot make
 	// River discard a delivery that was never recorded.
@@ -52,6 +55,14 @@ type ApprovalTimeoutArgs struct {
 
 // Kind is the River job kind.
 func (ApprovalTimeoutArgs) Kind() string { return string(entitled.JobApprovalTimeout) }
+
+// NotifyArgs are the River args of a JobNotify job: the notice to tell.
+type NotifyArgs struct {
+	Notice entitled.Notice `json:"notice"`
+}
+
+// Kind is the River job kind.
+func (NotifyArgs) Kind() string { return string(entitled.JobNotify) }
 
 // attemptLimit is the attempt after which a transient error is final.
 func (a DeliverArgs) attemptLimit(riverMax int) int {

@@ -34,6 +34,11 @@ const (
 	DefaultRescueAfter     = time.Minute
 )
 
+// Notifier works notices (notify.Notifier does).
+type Notifier interface {
+	Notify(ctx context.Context, n entitled.Notice) error
+}
+
 // otherMaxAttempts is how often an expire, start or approval time-out job is
 // tried; they fail only when the database does.
 const otherMaxAttempts = 25
@@ -66,9 +71,17 @@ type Config struct {
 	JobTimeout time.Duration
 	// Registerer receives the engine's metrics; nil for none.
 	Registerer prometheus.Registerer
+	// Notifier works notify jobs; nil drops them (logged).
+	Notifier Notifier
 	// StateCounts counts requests by state for the entitled_requests gauge;
 	// nil for none.
 	StateCounts func(ctx context.Context) (map[entitled.RequestState]int, error)
+	// Health is the store side of system health; nil turns suspension,
+	// probes and waiting off (health.go, prober.go).
+	Health entitled.HealthEngine
+	// HealthCacheTTL, ProbeInterval and WaitSnooze tune it (defaults
+	// DefaultHealthCacheTTL, DefaultProbeInterval, DefaultWaitSnooze).
+	HealthCacheTTL, ProbeInterval, WaitSnooze time.Duration
 }
 
 // Engine runs background jobs on River.
@@ -82,6 +95,10 @@ type Engine struct {
 	batchers map[entitled.BatchConnector]*batcher
 	recorder *recorder
 	loads    *loader
+
+	health     *healthCache // nil without Config.Health
+	stopProber context.CancelFunc
+	proberDone chan struct{}
 }
 
 // New checks the config, applies defaults and builds the engine, which
@@ -113,6 +130,7 @@ func New(cfg Config) (*Engine, error) {
 			cfg.JobTimeout, cfg.RescueAfter)
 	}
 	e := &Engine{cfg: cfg, log: cfg.Logger}
+	e.initHealth()
 	e.recorder = e.newRecorder()
 	e.loads = e.newLoader()
 	e.metrics = newMetrics(e)
@@ -124,6 +142,7 @@ func New(cfg Config) (*Engine, error) {
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliverWorker{e: e})
+	river.AddWorker(workers, &wakeWorker{e: e})
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[ExpireArgs]) error {
 		return e.other(ctx, j.JobRow.Kind, j.Args.AssignmentID, func() error { return cfg.Engine.ExpireAssignment(ctx, j.Args.AssignmentID) })
 	}))
@@ -134,6 +153,15 @@ func New(cfg Config) (*Engine, error) {
 		return e.other(ctx, j.JobRow.Kind, j.Args.StageID, func() error {
 			return cfg.Engine.TimeOutApprovalStage(ctx, j.Args.RequestID, j.Args.StageID)
 		})
+	}))
+
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[NotifyArgs]) error {
+		n := j.Args.Notice
+		if cfg.Notifier == nil {
+			e.log.Warn("notice dropped: no notifier configured", "notice", n.ID, "event", n.Event)
+			return nil
+		}
+		return e.other(ctx, j.JobRow.Kind, n.ID, func() error { return cfg.Notifier.Notify(ctx, n) })
 	}))
 
 	driver, err := Driver(cfg.Dialect, cfg.DB)
@@ -224,7 +252,7 @@ func insertParams(g deliverGroup) (river.InsertManyParams, error) {
 			policy = entitled.DefaultRetryPolicy
 		}
 		opts.MaxAttempts = policy.MaxAttempts + rescueHeadroom
-		args = DeliverArgs{Deliveries: g.refs, RequestID: j.RequestID, MaxAttempts: policy.MaxAttempts,
+		args = DeliverArgs{Deliveries: g.refs, RequestID: j.RequestID, SystemID: j.SystemID, MaxAttempts: policy.MaxAttempts,
 			InitialBackoff: policy.InitialBackoff, MaxBackoff: policy.MaxBackoff}
 	case entitled.JobExpire:
 		args = ExpireArgs{AssignmentID: j.AssignmentID}
@@ -232,6 +260,13 @@ func insertParams(g deliverGroup) (river.InsertManyParams, error) {
 		args = StartArgs{RequestID: j.RequestID}
 	case entitled.JobApprovalTimeout:
 		args = ApprovalTimeoutArgs{RequestID: j.RequestID, StageID: j.StageID}
+	case entitled.JobWakeSystem:
+		args = WakeSystemArgs{SystemID: j.SystemID}
+	case entitled.JobNotify:
+		if j.Notice == nil {
+			return river.InsertManyParams{}, fmt.Errorf("delivery: notify job without a notice")
+		}
+		args = NotifyArgs{Notice: *j.Notice}
 	default:
 		return river.InsertManyParams{}, fmt.Errorf("delivery: unknown job kind %q", j.Kind)
 	}
@@ -240,12 +275,17 @@ func insertParams(g deliverGroup) (river.InsertManyParams, error) {
 
 // Start starts working jobs; cancelling ctx stops at once (prefer Stop).
 func (e *Engine) Start(ctx context.Context) error {
-	return e.client.Start(ctx)
+	if err := e.client.Start(ctx); err != nil {
+		return err
+	}
+	e.startProber(ctx)
+	return nil
 }
 
 // Stop stops fetching jobs and lets running ones finish until ctx ends;
 // then it cancels them (their jobs run again later: nothing is lost).
 func (e *Engine) Stop(ctx context.Context) error {
+	e.stopProbing()
 	err := e.client.Stop(ctx)
 	if err == nil {
 		return nil

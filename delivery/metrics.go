@@ -48,7 +48,11 @@ func newMetrics(e *Engine) *metrics {
 }
 
 func (m *metrics) register(r prometheus.Registerer) error {
-	for _, c := range []prometheus.Collector{m.deliveries, m.duration, m} {
+	cs := []prometheus.Collector{m.deliveries, m.duration, m}
+	if m.e.cfg.Health != nil {
+		cs = append(cs, newHealthCollector(m.e))
+	}
+	for _, c := range cs {
 		if err := r.Register(c); err != nil {
 			return err
 		}

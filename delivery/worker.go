@@ -35,6 +35,9 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	e := w.e
 	a := job.Args
 	limit := a.attemptLimit(job.MaxAttempts)
+	if h, wait := e.health.waitingFor(ctx, a.SystemID); wait {
+		return e.wait(a, a.SystemID, h)
+	}
 
 	loaded, err := e.load(ctx, a.Deliveries)
 	if err != nil {
@@ -55,6 +58,12 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	if len(works) == 0 {
 		return nil
 	}
+	// Jobs queued before they carried their system are checked here.
+	if sys := works[0].System.ID; a.SystemID == "" {
+		if h, wait := e.health.waitingFor(ctx, sys); wait {
+			return e.wait(a, sys, h)
+		}
+	}
 
 	start := time.Now()
 	errs := w.apply(ctx, works)
@@ -66,7 +75,8 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		var done []entitled.DeliveryOutcome
 		for i, work := range works {
 			if errs[i] == nil {
-				done = append(done, entitled.DeliveryOutcome{DeliveryID: work.Delivery.ID, Run: work.Delivery.Run, Final: true, At: time.Now().UTC()})
+				done = append(done, entitled.DeliveryOutcome{DeliveryID: work.Delivery.ID, Run: work.Delivery.Run, Final: true,
+					At: time.Now().UTC(), SystemID: work.System.ID})
 			}
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
@@ -79,6 +89,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	}
 
 	var retryErr error
+	transient := false
 	outcomes := make([]entitled.DeliveryOutcome, len(works))
 	for i, work := range works {
 		err := errs[i]
@@ -101,7 +112,11 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		} else {
 			e.log.Info("delivery attempt succeeded", attrs...)
 		}
-		outcomes[i] = entitled.DeliveryOutcome{DeliveryID: work.Delivery.ID, Run: work.Delivery.Run, Err: err, Final: final, At: time.Now().UTC()}
+		outcomes[i] = entitled.DeliveryOutcome{DeliveryID: work.Delivery.ID, Run: work.Delivery.Run, Err: err, Final: final,
+			At: time.Now().UTC(), SystemID: work.System.ID}
+		if err != nil && entitled.ClassOf(err) == entitled.Transient {
+			transient = true
+		}
 	}
 
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
@@ -113,6 +128,11 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		}
 		e.log.Error("delivery: cannot record outcomes; the attempt will run again", "request", a.RequestID, "error", rerr)
 		return w.infraError(job, rerr)
+	}
+	if transient {
+		// The failures counted towards the system's health may have
+		// suspended it: the next job reads it again.
+		e.health.invalidate()
 	}
 	if retryErr != nil {
 		return w.infraError(job, retryErr)

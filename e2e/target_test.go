@@ -38,6 +38,7 @@ type target struct {
 	inFlight map[string]int // deliveryId → calls in progress
 	overlaps int            // calls that overlapped another of the same delivery
 	badSigs  int
+	received []time.Time // every signed call, answered with success or not
 }
 
 func newTarget(t *testing.T, secret string) *target {
@@ -64,6 +65,7 @@ func (tg *target) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad signature", 401)
 		return
 	}
+	tg.received = append(tg.received, time.Now())
 	tg.inFlight[c.Delivery]++
 	if tg.inFlight[c.Delivery] > 1 {
 		tg.overlaps++
@@ -121,6 +123,20 @@ func (tg *target) grantedDeliveries() map[string]int {
 	for _, c := range tg.calls {
 		if c.Action == "grant" {
 			out[c.Delivery]++
+		}
+	}
+	return out
+}
+
+// receivedSince returns the times of the calls received since t, whatever
+// they were answered.
+func (tg *target) receivedSince(t time.Time) []time.Time {
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	var out []time.Time
+	for _, at := range tg.received {
+		if !at.Before(t) {
+			out = append(out, at)
 		}
 	}
 	return out

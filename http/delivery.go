@@ -41,6 +41,9 @@ type deliveryWire struct {
 	CreatedDateTime     *string              `json:"createdDateTime"`
 	ModifiedDateTime    *string              `json:"modifiedDateTime"`
 	CompletedDateTime   *string              `json:"completedDateTime"`
+	// Waiting says why a delivery that is not final waits (its system is
+	// suspended or paused); null when it does not.
+	Waiting *string `json:"waiting"`
 }
 
 func toDelivery(d entitled.Delivery) deliveryWire {
@@ -53,6 +56,9 @@ func toDelivery(d entitled.Delivery) deliveryWire {
 		CompletedDateTime: fmtTimePtr(d.CompletedDateTime)}
 	if d.LastError != "" {
 		w.LastError = &deliveryErrorWire{Class: string(d.LastErrorClass), Message: d.LastError}
+	}
+	if d.Waiting != "" {
+		w.Waiting = &d.Waiting
 	}
 	return w
 }

@@ -67,7 +67,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error, log *slog.Log
 		}
 	}
 	if status == http.StatusUnauthorized {
-		h.Set("WWW-Authenticate", `Bearer realm="entitled"`)
+		h.Set("WWW-Authenticate", wwwAuthenticate(r))
 	}
 	var mna *methodNotAllowed
 	if errors.As(err, &mna) {

@@ -4,6 +4,7 @@ package http
 // such as filterByCurrentUser) come before {id} paths.
 func (s *Server) register() {
 	s.registerDirectory()
+	s.registerServicePrincipals()
 	s.registerGroupRelations()
 	s.registerRoles()
 	s.registerCatalogs()
@@ -16,5 +17,6 @@ func (s *Server) register() {
 	s.registerSystems()
 	s.registerDeliveries()
 	s.registerTokens()
+	s.registerNotifications()
 	s.registerBatch()
 }

@@ -38,6 +38,10 @@ type Config struct {
 	Metrics http.Handler
 	// Health is called by /healthz: nil error → 200 {"status":"ok"}, else 503.
 	Health func(ctx context.Context) error
+	// SystemHealth, when set, lists the connected systems' health for
+	// /healthz, which names those not active (a target that is down does
+	// not make entitled unhealthy: the answer stays 200).
+	SystemHealth func(ctx context.Context) ([]entitled.SystemHealthRecord, error)
 	// MaxBodyBytes bounds request bodies (after gzip decompression too);
 	// 0 means 1 MiB. Larger bodies get 413.
 	MaxBodyBytes int64
@@ -49,6 +53,10 @@ type Config struct {
 	// and X-Forwarded-Proto, which clients control: entitled serve always
 	// sets it (--base-url, or the listen address).
 	BaseURL string
+	// AccessTokens, when set, authenticates bearer tokens that look like a
+	// JWT (an identity provider's access tokens, serve --oidc-audience);
+	// entitled's own tokens are authenticated by Services.Tokens as always.
+	AccessTokens AccessTokenAuthenticator
 }
 
 // DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is 0.
@@ -206,6 +214,10 @@ func (s *Server) authenticate(r *http.Request) (*entitled.Actor, *entitled.Token
 		return nil, nil, entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized,
 			"send a bearer token in the Authorization header: Authorization: Bearer <token>")
 	}
+	if s.cfg.AccessTokens != nil && looksLikeJWT(secret) {
+		a, err := s.cfg.AccessTokens.AuthenticateAccessToken(r.Context(), secret)
+		return a, nil, err
+	}
 	if s.svc.Tokens == nil {
 		return nil, nil, entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable, "authentication is not configured")
 	}
@@ -221,7 +233,11 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	out := map[string]any{"status": "ok"}
+	if s.cfg.SystemHealth != nil {
+		out["systems"] = s.notActiveSystems(r)
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) tooLarge() error {

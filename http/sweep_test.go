@@ -115,6 +115,7 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 	w.id["emRA"] = str(mk("/v1.0/roleManagement/entitlementManagement/roleAssignments", map[string]any{"principalId": w.id["mgr"],
 		"roleDefinitionId": roleCatalogReader, "appScopeId": "/AccessPackageCatalog/" + w.id["cat"]})["id"])
 	w.id["token"] = str(mk("/api/v1/tokens", map[string]any{"userId": w.id["bob"], "ttl": "PT1H"})["id"])
+	w.id["sp"] = str(mk("/v1.0/servicePrincipals", map[string]any{"appId": "sweep-fixture-app"})["id"])
 	audits := list(e.do("GET", "/v1.0/auditLogs/directoryAudits?$top=1", nil).must(t, 200)["value"])
 	if len(audits) != 1 {
 		t.Fatalf("no audit events")
@@ -129,6 +130,7 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 	w.ids = map[string]string{
 		"/v1.0/users/{id}":                                                w.id["alice"],
 		"/v1.0/groups/{id}":                                               w.id["group"],
+		"/v1.0/servicePrincipals/{id}":                                    w.id["sp"],
 		"/v1.0/groups/{id}/members/{userId}":                              w.id["alice"],
 		"/v1.0/groups/{id}/owners/{userId}":                               w.id["alice"],
 		"/v1.0/roleManagement/directory/roleAssignments/{id}":             w.id["dirRA"],
@@ -221,6 +223,7 @@ func (w *sweepWorld) samples() map[string]sample {
 		"PATCH /v1.0/users/{id}":              {body: userBody, invalid: []invalidValue{bad("userPrincipalName", "no at sign")}},
 		"PUT /v1.0/users/{id}/manager/$ref":   {body: map[string]any{"@odata.id": url + "/v1.0/users/" + w.id["mgr"]}},
 		"POST /v1.0/groups":                   {body: groupBody},
+		"POST /v1.0/servicePrincipals":        {body: map[string]any{"appId": "sweep-app", "displayName": "Sweep app"}, invalid: []invalidValue{bad("appId", "")}},
 		"PATCH /v1.0/groups/{id}":             {body: groupBody},
 		"POST /v1.0/groups/{id}/members/$ref": {body: map[string]any{"@odata.id": url + "/v1.0/users/" + w.id["bob"]}},
 		"POST /v1.0/groups/{id}/owners/$ref":  {body: map[string]any{"@odata.id": url + "/v1.0/users/" + w.id["bob"]}},
@@ -259,6 +262,8 @@ func (w *sweepWorld) samples() map[string]sample {
 		"POST " + em + "/assignmentRequests/{id}/reprocess": noBody,
 		"POST " + em + "/assignments/{id}/reprocess":        noBody,
 		"POST /api/v1/systems/{id}/check":                   noBody,
+		"POST /api/v1/systems/{id}/pause":                   noBody,
+		"POST /api/v1/systems/{id}/resume":                  noBody,
 		"PATCH " + em + "/accessPackageAssignmentApprovals/{id}/stages/{stageId}": {body: map[string]any{"reviewResult": "Approve", "justification": "ok"},
 			invalid: []invalidValue{bad("reviewResult", "Maybe")}},
 		"POST /api/v1/systems": {body: sysBody, anyType: []string{"config/secret"},

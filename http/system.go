@@ -35,8 +35,12 @@ type systemWire struct {
 	// DelegatedCatalogIDs lists the catalogs whose owners may add this
 	// system's resources.
 	DelegatedCatalogIDs []string `json:"delegatedCatalogIds"`
-	CreatedDateTime     *string  `json:"createdDateTime"`
-	ModifiedDateTime    *string  `json:"modifiedDateTime"`
+	// HealthPolicy says when entitled suspends the system; Health is its
+	// current health (systemhealth.go).
+	HealthPolicy     healthPolicyWire `json:"healthPolicy"`
+	Health           *healthWire      `json:"health"`
+	CreatedDateTime  *string          `json:"createdDateTime"`
+	ModifiedDateTime *string          `json:"modifiedDateTime"`
 }
 
 func toSystem(cs entitled.ConnectedSystem) systemWire {
@@ -50,7 +54,8 @@ func toSystem(cs entitled.ConnectedSystem) systemWire {
 		delegated = []string{}
 	}
 	return systemWire{ID: cs.ID, Name: cs.Name, Kind: cs.Kind, Config: cfg, BuiltIn: cs.BuiltIn, DelegatedCatalogIDs: delegated,
-		Retry:           retryWire{MaxAttempts: cs.Retry.MaxAttempts, InitialBackoff: iso(cs.Retry.InitialBackoff), MaxBackoff: iso(cs.Retry.MaxBackoff)},
+		Retry:        retryWire{MaxAttempts: cs.Retry.MaxAttempts, InitialBackoff: iso(cs.Retry.InitialBackoff), MaxBackoff: iso(cs.Retry.MaxBackoff)},
+		HealthPolicy: toHealthPolicy(cs.HealthPolicy), Health: toHealth(cs.Health),
 		CreatedDateTime: fmtTime(cs.CreatedDateTime), ModifiedDateTime: fmtTime(cs.ModifiedDateTime)}
 }
 
@@ -62,6 +67,8 @@ type systemInput struct {
 	// DelegatedCatalogIDs, when sent, replaces the catalogs the system is
 	// delegated to.
 	DelegatedCatalogIDs *[]string `json:"delegatedCatalogIds"`
+	// HealthPolicy, when sent, is merged over the system's policy.
+	HealthPolicy *healthPolicyInput `json:"healthPolicy"`
 }
 
 // retry merges the input over base.
@@ -104,6 +111,13 @@ func (s *Server) registerSystems() {
 				return err
 			}
 		}
+		cs.HealthPolicy = entitled.DefaultHealthPolicy
+		if in.HealthPolicy != nil {
+			var err error
+			if cs.HealthPolicy, err = in.HealthPolicy.apply(cs.HealthPolicy); err != nil {
+				return err
+			}
+		}
 		if err := s.svc.Systems.CreateSystem(r.Context(), cs); err != nil {
 			return err
 		}
@@ -142,16 +156,25 @@ func (s *Server) registerSystems() {
 			return err
 		}
 		upd := entitled.SystemUpdate{Name: in.Name, Config: in.Config, DelegatedCatalogIDs: in.DelegatedCatalogIDs}
-		if in.Retry != nil {
+		if in.Retry != nil || in.HealthPolicy != nil {
 			cur, err := s.svc.Systems.System(r.Context(), p["id"])
 			if err != nil {
 				return err
 			}
-			rp, err := in.Retry.apply(cur.Retry)
-			if err != nil {
-				return err
+			if in.Retry != nil {
+				rp, err := in.Retry.apply(cur.Retry)
+				if err != nil {
+					return err
+				}
+				upd.Retry = &rp
 			}
-			upd.Retry = &rp
+			if in.HealthPolicy != nil {
+				hp, err := in.HealthPolicy.apply(cur.HealthPolicy)
+				if err != nil {
+					return err
+				}
+				upd.HealthPolicy = &hp
+			}
 		}
 		cs, err := s.svc.Systems.UpdateSystem(r.Context(), p["id"], upd)
 		if err != nil {
@@ -176,6 +199,7 @@ func (s *Server) registerSystems() {
 		}
 		return writePage(s, w, r, "", pg, q.Select, func(ri entitled.ResourceInfo) (any, error) { return toResourceInfo(ri), nil })
 	})
+	s.registerSystemHealth(base)
 	rt.handle("POST", base+"/{id}/check", func(w http.ResponseWriter, r *http.Request, p params) error {
 		err := s.svc.Systems.CheckSystem(r.Context(), p["id"])
 		var de *entitled.DeliveryError

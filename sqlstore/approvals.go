@@ -12,14 +12,15 @@ import (
 // Approvals: the stages of a request's approval, who approves each, and
 // their decisions (the rules: entitled.StageReview.Decide, entitled.CheckNotOwnRequest).
 
-const stageCols = `id, request_id, idx, display_name, status, review_result, justification, reviewed_by, reviewed_at, due_at`
+const stageCols = `id, request_id, idx, display_name, status, review_result, justification, reviewed_by, reviewed_at, due_at,
+	started_at`
 
 func scanStage(r scanner) (*entitled.ApprovalStageRecord, error) {
 	var st entitled.ApprovalStageRecord
 	var by string
-	var reviewed, due sql.NullString
+	var reviewed, due, started sql.NullString
 	if err := r.Scan(&st.ID, &st.RequestID, &st.Index, &st.DisplayName, &st.Status, &st.ReviewResult, &st.Justification,
-		&by, &reviewed, &due); err != nil {
+		&by, &reviewed, &due, &started); err != nil {
 		return nil, err
 	}
 	if by != "" {
@@ -30,6 +31,7 @@ func scanStage(r scanner) (*entitled.ApprovalStageRecord, error) {
 	}
 	st.ReviewedDateTime = parseTimePtr(reviewed)
 	st.DueDateTime = parseTimePtr(due)
+	st.StartedDateTime = parseTimePtr(started)
 	return &st, nil
 }
 
@@ -84,8 +86,11 @@ func (lc *lifecycle) startStage(ctx context.Context, t *tx, q *reqRow, p *entitl
 			return err
 		}
 	}
-	_, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, due_at = ? WHERE id = ?`, entitled.StageInProgress, due, stageID)
-	return err
+	if _, err := t.exec(ctx, `UPDATE approval_stages SET status = ?, due_at = ?, started_at = ? WHERE id = ?`,
+		entitled.StageInProgress, due, fmtTime(t.now()), stageID); err != nil {
+		return err
+	}
+	return lc.queueNotices(ctx, t, entitled.StageNotices(q.ID, stageID, p.RequestApprovalSettings.Stages[idx], t.now()))
 }
 
 // approvers returns the user ids who may decide stage idx of a request for
@@ -96,11 +101,37 @@ func (t *tx) approvers(ctx context.Context, p *entitled.AssignmentPolicy, idx in
 	if idx < 0 || idx >= len(stages) {
 		return map[string]bool{}, nil
 	}
-	ids, err := t.resolveSubjects(ctx, stages[idx].PrimaryApprovers, targetID)
+	return t.resolveWithFallback(ctx, stages[idx].PrimaryApprovers, stages[idx].FallbackPrimaryApprovers, targetID)
+}
+
+// resolveWithFallback resolves the subject sets of a stage's approvers,
+// or, when they name nobody, its fallback sets.
+func (t *tx) resolveWithFallback(ctx context.Context, sets, fallback []entitled.SubjectSet, targetID string) (map[string]bool, error) {
+	ids, err := t.resolveSubjects(ctx, sets, targetID)
 	if err != nil || len(ids) > 0 {
 		return ids, err
 	}
-	return t.resolveSubjects(ctx, stages[idx].FallbackPrimaryApprovers, targetID)
+	return t.resolveSubjects(ctx, fallback, targetID)
+}
+
+// deciders returns the user ids who may decide a stage of a request for
+// target now: its approvers and, once it has escalated
+// (entitled.ApprovalStage.Escalated), its escalation approvers.
+func (t *tx) deciders(ctx context.Context, p *entitled.AssignmentPolicy, st *entitled.ApprovalStageRecord, targetID string) (map[string]bool, error) {
+	ids, err := t.approvers(ctx, p, st.Index, targetID)
+	stages := p.RequestApprovalSettings.Stages
+	if err != nil || st.Index >= len(stages) || st.Status != entitled.StageInProgress ||
+		!stages[st.Index].Escalated(st.StartedDateTime, t.now()) {
+		return ids, err
+	}
+	more, err := t.escalationApprovers(ctx, p, st.Index, targetID)
+	if err != nil {
+		return nil, err
+	}
+	for id := range more {
+		ids[id] = true
+	}
+	return ids, nil
 }
 
 // resolveSubjects turns subject sets into user ids, now.
@@ -161,8 +192,8 @@ func (t *tx) isApproverOf(ctx context.Context, userID string, q *reqRow) (bool, 
 	if err != nil {
 		return false, nil
 	}
-	for _, st := range stages {
-		ids, err := t.approvers(ctx, p, st.Index, q.TargetID)
+	for i := range stages {
+		ids, err := t.deciders(ctx, p, &stages[i], q.TargetID)
 		if err != nil {
 			return false, err
 		}
@@ -212,7 +243,7 @@ func (s *ApprovalService) markAssignedToMe(ctx context.Context, t *tx, a *entitl
 		if err != nil {
 			return nil
 		}
-		ids, err := t.approvers(ctx, p, stages[i].Index, q.TargetID)
+		ids, err := t.deciders(ctx, p, &stages[i], q.TargetID)
 		if err != nil {
 			return err
 		}
@@ -264,7 +295,7 @@ func (s *ApprovalService) DecideApprovalStage(ctx context.Context, requestID, st
 		if err != nil {
 			return err
 		}
-		ids, err := t.approvers(ctx, p, st.Index, q.TargetID)
+		ids, err := t.deciders(ctx, p, st, q.TargetID)
 		if err != nil {
 			return err
 		}
@@ -285,7 +316,7 @@ func (s *ApprovalService) DecideApprovalStage(ctx context.Context, requestID, st
 			return entitled.Errorf(entitled.KindConflict, entitled.CodeAlreadyDecided, "%s of request %s was decided meanwhile", st.DisplayName, q.ID)
 		}
 		if step == entitled.StepDeny {
-			return t.setRequestState(ctx, a, q, entitled.StateDenied, &now, "Deny access package assignment request")
+			return s.lc.setRequestState(ctx, t, a, q, entitled.StateDenied, &now, "Deny access package assignment request")
 		}
 		if err := t.audit(ctx, a, auditEntry{Activity: "Approve access package assignment request", Operation: "Update",
 			TargetID: q.ID, TargetType: requestTargetType, TargetName: st.DisplayName, CatalogID: q.CatalogID,
@@ -335,5 +366,5 @@ func (s *DeliveryService) timeOutStage(ctx context.Context, t *tx, requestID, st
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil
 	}
-	return t.setRequestState(ctx, entitled.SystemActor, q, entitled.StateDenied, &now, "Request denied: approval timed out")
+	return s.lc.setRequestState(ctx, t, entitled.SystemActor, q, entitled.StateDenied, &now, "Request denied: approval timed out")
 }

@@ -185,7 +185,7 @@ func (s *AssignmentService) ReprocessAssignment(ctx context.Context, id string) 
 		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleJSON{}, len(scopes)); err != nil {
 			return err
 		}
-		if err := t.auditRequest(ctx, a, q, "Reprocess access package assignment", ""); err != nil {
+		if err := s.lc.auditRequest(ctx, t, a, q, "Reprocess access package assignment", ""); err != nil {
 			return err
 		}
 		if err := setAssignmentState(ctx, t, as.ID, entitled.AssignmentDelivering); err != nil {

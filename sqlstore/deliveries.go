@@ -155,8 +155,10 @@ func (s *RequestService) Deliveries(ctx context.Context, requestID string) ([]en
 		if !ok {
 			return entitled.NotFoundf("assignment request %q was not found", requestID)
 		}
-		out, err = t.queryDeliveries(ctx, `d.request_id = ?`, requestID)
-		return err
+		if out, err = t.queryDeliveries(ctx, `d.request_id = ?`, requestID); err != nil {
+			return err
+		}
+		return t.markWaiting(ctx, out)
 	})
 	return out, err
 }

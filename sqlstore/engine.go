@@ -37,6 +37,7 @@ func (lc *lifecycle) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs 
 		return err
 	}
 	var jobs []entitled.Job
+	var notices []entitled.Notice
 	var schedules []any // id, schedule per row
 	for rows.Next() {
 		as, raw, err := scanAssignment(rows)
@@ -52,6 +53,7 @@ func (lc *lifecycle) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs 
 		j.ExpireJobAt = fmtTime(*end)
 		schedules = append(schedules, as.ID, j.encode())
 		jobs = append(jobs, entitled.Job{Kind: entitled.JobExpire, AssignmentID: as.ID, RunAt: *end})
+		notices = append(notices, entitled.AssignmentNotices(as.ID, end, t.now(), lc.notices)...)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil || len(jobs) == 0 {
@@ -65,7 +67,10 @@ func (lc *lifecycle) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs 
 		UPDATE assignments SET schedule = v.vschedule FROM v WHERE assignments.id = v.vid`, args...); err != nil {
 		return fmt.Errorf("record expiry: %w", err)
 	}
-	return lc.enqueue(ctx, t, jobs...)
+	if err := lc.enqueue(ctx, t, jobs...); err != nil {
+		return err
+	}
+	return lc.queueNotices(ctx, t, notices)
 }
 
 // ExpireAssignment removes a live assignment whose end time has passed

@@ -27,17 +27,18 @@ import (
 
 // ExportTables are entitled's tables in dependency order: the order Export
 // writes them and Import expects them.
-var ExportTables = []string{"users", "groups", "group_members", "group_owners", "role_assignments", "tokens", "systems", "catalogs",
+var ExportTables = []string{"users", "oidc_subjects", "service_principals", "groups", "group_members", "group_owners", "role_assignments", "tokens", "systems", "catalogs",
 	"system_catalogs", "resources", "resource_roles", "resource_requests", "access_packages", "resource_role_scopes", "policies",
-	"assignments", "assignment_requests", "approval_stages", "deliveries", "audit_events"}
+	"assignments", "assignment_requests", "approval_stages", "deliveries", "audit_events", "notifications"}
 
 // NotExported are entitled's tables an export leaves out on purpose: web
 // sign-in links and sessions, short-lived secrets of one installation
-// (people sign in again after an import).
-var NotExported = []string{"ui_login_links", "ui_sessions"}
+// (people sign in again after an import), and the health of connected
+// systems (learnt again from the deliveries).
+var NotExported = []string{"ui_login_links", "ui_sessions", "system_health"}
 
 // exportOrder is the ORDER BY of each table: its primary key.
-var exportOrder = map[string]string{"group_members": "group_id, user_id", "group_owners": "group_id, user_id",
+var exportOrder = map[string]string{"oidc_subjects": "issuer, subject", "group_members": "group_id, user_id", "group_owners": "group_id, user_id",
 	"system_catalogs": "system_id, catalog_id"}
 
 // ExportLine is one line of an export: a row of a table, by column name.

@@ -67,7 +67,12 @@ func populate(t *testing.T, f *lc) {
 			{PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.approver.ID}},
 				DurationBeforeAutomaticDenial: 24 * time.Hour}}}
 	})
-	f.mustAdd(entitled.RequestUserAdd, approval, f.reader)
+	pending := f.mustAdd(entitled.RequestUserAdd, approval, f.reader)
+	sent, err := f.s.Notifications.RecordNotification(f.sys, &entitled.Notification{NoticeID: newID(), Event: entitled.NoticeApprovalPending,
+		RequestID: pending.ID, RecipientID: f.approver.ID, RecipientAddress: f.approver.Mail, Language: "en",
+		Subject: "Approval needed", Status: entitled.NotificationQueued})
+	mustOK(t, err)
+	mustOK(t, f.s.Notifications.MarkNotification(f.sys, sent.ID, entitled.NotificationSent, ""))
 	canceled := f.mustAdd(entitled.RequestUserAdd, approval, dan)
 	mustOK(t, f.s.Requests.CancelRequest(f.as(dan), canceled.ID))
 	// approver: delivered, then removed.
@@ -78,7 +83,11 @@ func populate(t *testing.T, f *lc) {
 	f.deliverAll(ok)
 	f.wantState(rm.ID, entitled.StateDelivered)
 
-	_, _, err := f.s.Tokens.IssueToken(f.sys, f.admin.ID, time.Hour)
+	f.exec(`INSERT INTO oidc_subjects (issuer, subject, user_id, created_at) VALUES (?,?,?,?)`,
+		"https://idp.example.org", "sub-carol", carol.ID, fmtTime(f.now))
+	app := f.user("app@example.com")
+	f.exec(`INSERT INTO service_principals (id, app_id, created_at) VALUES (?,?,?)`, app.ID, "client-app", fmtTime(f.now))
+	_, _, err = f.s.Tokens.IssueToken(f.sys, f.admin.ID, time.Hour)
 	mustOK(t, err)
 	mustOK(t, f.s.Catalogs.CreateResourceRequest(f.sys, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd,
 		CatalogID: f.catalog, Resource: entitled.Resource{OriginID: f.group, OriginSystem: entitled.OriginSystemAadGroup}}))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -17,13 +18,24 @@ import (
 // start of delivery.
 
 // lifecycle is what changes of requests and assignments need beyond their
-// transaction: the queue their jobs go to, and the connectors that tell
-// whether a system's deliveries may be grouped (batches). Its methods start
-// deliveries, approval stages, removals and expiries and settle requests;
-// the request, approval, assignment, delivery and admin services share one.
+// transaction: the queue their jobs go to, the connectors that tell
+// whether a system's deliveries may be grouped (batches), and the settings
+// of the notices the changes queue and of the reprocess window a resumed
+// system's retries obey. Its methods move requests between states with
+// their audit events and notices, start deliveries, approval stages,
+// removals and expiries, settle requests and apply system health events;
+// the request, approval, assignment, system, health, delivery and admin
+// services share one.
 type lifecycle struct {
 	queue      Queue
 	connectors entitled.Connectors
+	// notices tunes the notices state changes queue (queueNotices).
+	notices entitled.NoticeSettings
+	// reprocessWindow is how long after completion a failed request may be
+	// reprocessed (entitled.AssignmentRequest.CheckReprocess).
+	reprocessWindow time.Duration
+	// logger logs what is skipped on purpose (retryAfterResume).
+	logger *slog.Logger
 }
 
 // enqueue inserts jobs in the transaction.
@@ -133,7 +145,7 @@ func errChanged(id string) error {
 // setRequestState moves a request to state if its version is still the one
 // read; it bumps the version, writes the audit event and returns 409 when
 // another transaction changed the request first.
-func (t *tx) setRequestState(ctx context.Context, a *entitled.Actor, q *reqRow, state entitled.RequestState,
+func (lc *lifecycle) setRequestState(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, state entitled.RequestState,
 	completed *time.Time, activity string) error {
 	res, err := t.exec(ctx, setRequestStateQuery, string(state), state.Status(), fmtTimePtr(completed), q.ID, q.version)
 	if err != nil {
@@ -145,12 +157,16 @@ func (t *tx) setRequestState(ctx context.Context, a *entitled.Actor, q *reqRow, 
 	before := q.State
 	q.State, q.Status, q.CompletedDateTime = state, state.Status(), completed
 	q.version++
-	return t.auditRequest(ctx, a, q, activity, before)
+	return lc.auditRequest(ctx, t, a, q, activity, before)
 }
 
-// auditRequest writes the audit event of a request's state change.
-func (t *tx) auditRequest(ctx context.Context, a *entitled.Actor, q *reqRow, activity string, before entitled.RequestState) error {
-	return t.audit(ctx, a, requestAudit(q, activity, before))
+// auditRequest writes the audit event of a request's state change and
+// queues the notices it causes (entitled.NoticesOf).
+func (lc *lifecycle) auditRequest(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, activity string, before entitled.RequestState) error {
+	if err := t.audit(ctx, a, requestAudit(q, activity, before)); err != nil {
+		return err
+	}
+	return lc.queueNotices(ctx, t, lc.requestNotices(t, q, before))
 }
 
 // requestAudit is the audit entry of a request's state change from before
@@ -287,7 +303,7 @@ func (lc *lifecycle) startDelivery(ctx context.Context, t *tx, a *entitled.Actor
 		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule), len(scopes)); err != nil {
 			return err
 		}
-		if err := t.auditRequest(ctx, a, q, "Create access package assignment request", ""); err != nil {
+		if err := lc.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
 			return err
 		}
 	} else {
@@ -303,7 +319,7 @@ func (lc *lifecycle) startDelivery(ctx context.Context, t *tx, a *entitled.Actor
 		before := q.State
 		q.State, q.Status = entitled.StateDelivering, entitled.StateDelivering.Status()
 		q.version++
-		if err := t.auditRequest(ctx, a, q, activityFor(entitled.StateDelivering), before); err != nil {
+		if err := lc.auditRequest(ctx, t, a, q, activityFor(entitled.StateDelivering), before); err != nil {
 			return err
 		}
 	}
@@ -337,10 +353,10 @@ func (lc *lifecycle) startOrSchedule(ctx context.Context, t *tx, a *entitled.Act
 			if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule), 0); err != nil {
 				return err
 			}
-			if err := t.auditRequest(ctx, a, q, "Create access package assignment request", ""); err != nil {
+			if err := lc.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
 				return err
 			}
-		} else if err := t.setRequestState(ctx, a, q, entitled.StateScheduled, nil, activityFor(entitled.StateScheduled)); err != nil {
+		} else if err := lc.setRequestState(ctx, t, a, q, entitled.StateScheduled, nil, activityFor(entitled.StateScheduled)); err != nil {
 			return err
 		}
 		return lc.enqueue(ctx, t, entitled.Job{Kind: entitled.JobStart, RequestID: q.ID, RunAt: *st})
@@ -403,7 +419,7 @@ func (lc *lifecycle) createRemoval(ctx context.Context, t *tx, a *entitled.Actor
 	if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleJSON{}, len(grants)); err != nil {
 		return nil, err
 	}
-	if err := t.auditRequest(ctx, a, q, "Create access package assignment request", ""); err != nil {
+	if err := lc.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
 		return nil, err
 	}
 	if len(grants) == 0 {

@@ -127,13 +127,13 @@ func (t *tx) loadRoleScopes(ctx context.Context, packageID string) ([]entitled.R
 	return out, rows.Err()
 }
 
-const systemCols = `id, name, kind, config, retry, built_in, created_at, modified_at`
+const systemCols = `id, name, kind, config, retry, built_in, created_at, modified_at, health_policy`
 
 func scanSystem(r scanner) (*entitled.ConnectedSystem, error) {
 	var sys entitled.ConnectedSystem
-	var config, retry, created, modified string
+	var config, retry, created, modified, health string
 	var builtIn int
-	if err := r.Scan(&sys.ID, &sys.Name, &sys.Kind, &config, &retry, &builtIn, &created, &modified); err != nil {
+	if err := r.Scan(&sys.ID, &sys.Name, &sys.Kind, &config, &retry, &builtIn, &created, &modified, &health); err != nil {
 		return nil, err
 	}
 	sys.Config = map[string]any{}
@@ -147,6 +147,9 @@ func scanSystem(r scanner) (*entitled.ConnectedSystem, error) {
 		return nil, fmt.Errorf("system %s retry: %w", sys.ID, err)
 	}
 	sys.Retry = rp
+	if sys.HealthPolicy, err = decodeHealthPolicy(health); err != nil {
+		return nil, fmt.Errorf("system %s health policy: %w", sys.ID, err)
+	}
 	sys.BuiltIn = builtIn != 0
 	sys.CreatedDateTime = parseTime(created)
 	sys.ModifiedDateTime = parseTime(modified)

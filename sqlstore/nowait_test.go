@@ -92,7 +92,7 @@ func TestReadsDoNotWaitForAChange(t *testing.T) {
 			close(holding)
 			<-release
 			now := f.s.db.now()
-			return t.setRequestState(context.Background(), entitled.SystemActor, q, entitled.StateCanceled, &now,
+			return f.s.Requests.lc.setRequestState(context.Background(), t, entitled.SystemActor, q, entitled.StateCanceled, &now,
 				activityFor(entitled.StateCanceled))
 		})
 	}()

@@ -23,6 +23,9 @@ func (s *DeliveryService) RecordDeliveryOutcomes(ctx context.Context, outcomes [
 	// No change lock: each update names the run it records, and rollUp
 	// locks the request rows before deciding.
 	return s.db.changeUnlocked(ctx, func(t *tx) error {
+		if err := s.countHealth(ctx, t, outcomes); err != nil {
+			return err
+		}
 		made := map[string]*deliveryCounts{} // per request: deliveries made final here
 		var toRollUp []string
 		err := chunks(len(outcomes), func(lo, hi int) error {
@@ -254,6 +257,7 @@ func (lc *lifecycle) settle(ctx context.Context, t *tx, qs []*reqRow, counts map
 	byState := map[entitled.RequestState][]any{}
 	assignments := map[entitled.AssignmentState][]any{}
 	audits := make([]auditEntry, 0, len(qs))
+	var notices []entitled.Notice
 	var expireNow []string
 	var schedule []any
 	for _, q := range qs {
@@ -262,6 +266,7 @@ func (lc *lifecycle) settle(ctx context.Context, t *tx, qs []*reqRow, counts map
 		before := q.State
 		q.State, q.Status, q.CompletedDateTime = state, state.Status(), &now
 		audits = append(audits, requestAudit(q, activityFor(state), before))
+		notices = append(notices, lc.requestNotices(t, q, before)...)
 		if q.AssignmentID == "" {
 			continue
 		}
@@ -291,6 +296,9 @@ func (lc *lifecycle) settle(ctx context.Context, t *tx, qs []*reqRow, counts map
 		}
 	}
 	if err := t.auditMany(ctx, entitled.SystemActor, audits); err != nil {
+		return err
+	}
+	if err := lc.queueNotices(ctx, t, notices); err != nil {
 		return err
 	}
 	for st, ids := range assignments {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,7 +16,8 @@ import (
 // group the user is in, or as the target's manager at some level) and asks
 // only for the requests at those stages, not for every pending request;
 // approvers then decides each of those (fallback approvers count only when
-// the primary ones name nobody). Errors, a policy's included, are returned.
+// the primary ones name nobody; escalation approvers once the stage has
+// escalated). Errors, a policy's included, are returned.
 func (t *tx) pendingApprovalsFor(ctx context.Context, userID string) ([]string, error) {
 	policies, err := t.pendingPolicies(ctx)
 	if err != nil || len(policies) == 0 {
@@ -45,7 +47,7 @@ func (t *tx) pendingApprovalsFor(ctx context.Context, userID string) ([]string, 
 		conds = append(conds, "(st.idx = ? AND "+cond+" AND r.target_id IN ("+reportsAt(c.level)+"))")
 		args = append(args, userID)
 	}
-	rows, err := t.bulkQuery(ctx, `SELECT r.id, r.policy_id, r.target_id, st.idx FROM assignment_requests r
+	rows, err := t.bulkQuery(ctx, `SELECT r.id, r.policy_id, r.target_id, st.idx, st.started_at FROM assignment_requests r
 		JOIN approval_stages st ON st.request_id = r.id AND st.status = ?
 		WHERE r.state = ? AND r.target_id <> ? AND r.requestor_id <> ? AND (`+strings.Join(conds, " OR ")+`)
 		ORDER BY r.id`, args...)
@@ -55,11 +57,12 @@ func (t *tx) pendingApprovalsFor(ctx context.Context, userID string) ([]string, 
 	type pend struct {
 		id, policy, target string
 		idx                int
+		started            sql.NullString
 	}
 	var ps []pend
 	for rows.Next() {
 		var p pend
-		if err := rows.Scan(&p.id, &p.policy, &p.target, &p.idx); err != nil {
+		if err := rows.Scan(&p.id, &p.policy, &p.target, &p.idx, &p.started); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -71,7 +74,8 @@ func (t *tx) pendingApprovalsFor(ctx context.Context, userID string) ([]string, 
 	}
 	ids := []string{}
 	for _, p := range ps {
-		who, err := t.approvers(ctx, policies[p.policy], p.idx, p.target)
+		st := &entitled.ApprovalStageRecord{Index: p.idx, Status: entitled.StageInProgress, StartedDateTime: parseTimePtr(p.started)}
+		who, err := t.deciders(ctx, policies[p.policy], st, p.target)
 		if err != nil {
 			return nil, err
 		}
@@ -91,8 +95,9 @@ type approvalCandidate struct {
 }
 
 // approvalCandidates lists, for each stage index and manager level, the
-// policies whose primary or fallback approvers of that stage could name the
-// user; groups holds the groups the user is a member of.
+// policies whose primary or fallback approvers of that stage (or, with
+// escalation enabled, its escalation approvers) could name the user; groups
+// holds the groups the user is a member of.
 func approvalCandidates(policies map[string]*entitled.AssignmentPolicy, userID string, groups map[string]bool) []approvalCandidate {
 	type key struct{ idx, level int }
 	byKey := map[key][]any{}
@@ -103,7 +108,11 @@ func approvalCandidates(policies map[string]*entitled.AssignmentPolicy, userID s
 	}
 	for id, p := range policies {
 		for idx, st := range p.RequestApprovalSettings.Stages {
-			for _, ss := range slices.Concat(st.PrimaryApprovers, st.FallbackPrimaryApprovers) {
+			sets := slices.Concat(st.PrimaryApprovers, st.FallbackPrimaryApprovers)
+			if st.IsEscalationEnabled {
+				sets = slices.Concat(sets, st.EscalationApprovers, st.FallbackEscalationApprovers)
+			}
+			for _, ss := range sets {
 				switch ss.Type {
 				case entitled.SubjectSingleUser:
 					if ss.UserID == userID {

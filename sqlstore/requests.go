@@ -190,7 +190,7 @@ func (s *RequestService) writeAdd(ctx context.Context, t *tx, a *entitled.Actor,
 		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule), 0); err != nil {
 			return err
 		}
-		if err := t.auditRequest(ctx, a, q, "Create access package assignment request", ""); err != nil {
+		if err := s.lc.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
 			return err
 		}
 		return s.lc.createStages(ctx, t, q, pl.p)
@@ -540,7 +540,7 @@ func (s *RequestService) CancelRequest(ctx context.Context, id string) error {
 		}
 		failed := q.State == entitled.StateDeliveryFailed || q.State == entitled.StatePartiallyDelivered
 		now := t.now()
-		if err := t.setRequestState(ctx, a, q, entitled.StateCanceled, &now, activityFor(entitled.StateCanceled)); err != nil {
+		if err := s.lc.setRequestState(ctx, t, a, q, entitled.StateCanceled, &now, activityFor(entitled.StateCanceled)); err != nil {
 			return err
 		}
 		if !failed || !q.RequestType.IsAdd() || q.AssignmentID == "" {
@@ -594,15 +594,15 @@ func (s *RequestService) ReprocessRequest(ctx context.Context, id string) error 
 		if err := q.CheckReprocess(t.now(), s.reprocessWindow); err != nil {
 			return err
 		}
-		return s.redeliverFailed(ctx, t, a, q)
+		return s.lc.redeliverFailed(ctx, t, a, q)
 	})
 }
 
 // redeliverFailed puts the failed deliveries of a request back to pending
 // with a new run and queues them; the request returns to delivering.
-func (s *RequestService) redeliverFailed(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow) error {
+func (lc *lifecycle) redeliverFailed(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow) error {
 	now := t.now()
-	if err := t.setRequestState(ctx, a, q, entitled.StateDelivering, nil, "Reprocess access package assignment request"); err != nil {
+	if err := lc.setRequestState(ctx, t, a, q, entitled.StateDelivering, nil, "Reprocess access package assignment request"); err != nil {
 		return err
 	}
 	failed, err := t.queryDeliveries(ctx, `d.request_id = ? AND d.status = 'failed'`, q.ID)
@@ -621,5 +621,5 @@ func (s *RequestService) redeliverFailed(ctx context.Context, t *tx, a *entitled
 			return err
 		}
 	}
-	return s.lc.enqueueDeliveries(ctx, t, failed)
+	return lc.enqueueDeliveries(ctx, t, failed)
 }

@@ -21,8 +21,12 @@ type Config struct {
 	// ReprocessWindow is how long after completion a failed request may be
 	// reprocessed; 0 means entitled.DefaultReprocessWindow.
 	ReprocessWindow time.Duration
+	// Notices tunes the notices state changes queue for the notifier
+	// (entitled.NoticesOf); the zero value is notices on with the default
+	// warnings.
+	Notices entitled.NoticeSettings
 	// Logger logs what the services ignore on purpose (outdated delivery
-	// outcomes); nil means slog.Default().
+	// outcomes, retries a resume skips); nil means slog.Default().
 	Logger *slog.Logger
 }
 
@@ -40,8 +44,17 @@ type Services struct {
 	Requests       *RequestService        // the request lifecycle
 	Assignments    *AssignmentService     // assignments
 	Approvals      *ApprovalService       // approval stages
-	Systems        *SystemService         // connected systems
+	Systems        *SystemService         // connected systems, their pause and resume
 	Audit          *AuditService          // the audit log
+	// ServicePrincipals registers the applications that call the API with
+	// their own access tokens.
+	ServicePrincipals *ServicePrincipalService
+	// Notifications is the notifier's side: what a notice says and to
+	// whom, and the outbox.
+	Notifications *NotificationService
+	// Health is the store side of system health for the delivery engine
+	// (entitled.HealthEngine): health of every system, probes.
+	Health *SystemHealthService
 	// Deliveries is the store side of the delivery engine (entitled.Engine).
 	Deliveries *DeliveryService
 	// Admin bootstraps administrators and imports exports.
@@ -75,29 +88,34 @@ func NewServices(db *DB, cfg Config) (*Services, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	lc := &lifecycle{queue: cfg.Queue, connectors: cfg.Connectors}
+	lc := &lifecycle{queue: cfg.Queue, connectors: cfg.Connectors, notices: cfg.Notices,
+		reprocessWindow: cfg.ReprocessWindow, logger: cfg.Logger}
 	requests := &RequestService{db: db, lc: lc, reprocessWindow: cfg.ReprocessWindow}
+	deliveries := &DeliveryService{db: db, lc: lc, logger: cfg.Logger}
 	requests.submits = &coalesce.Batcher[*submission, submitted]{Apply: requests.submitAdds, Max: maxSubmitBatch,
 		Timeout: submitBatchTimeout, Missing: func() submitted { return submitted{err: errLostSubmission} }}
 	return &Services{
-		Tokens:         &TokenService{db: db},
-		Sessions:       &SessionService{db: db},
-		Users:          &UserService{db: db},
-		Groups:         &GroupService{db: db},
-		Roles:          &RoleAssignmentService{db: db},
-		Catalogs:       &CatalogService{db: db, connectors: cfg.Connectors},
-		AccessPackages: &AccessPackageService{db: db},
-		Policies:       &PolicyService{db: db},
-		Requests:       requests,
-		Assignments:    &AssignmentService{db: db, lc: lc},
-		Approvals:      &ApprovalService{db: db, lc: lc},
-		Systems:        &SystemService{db: db, connectors: cfg.Connectors},
-		Audit:          &AuditService{db: db},
-		Deliveries:     &DeliveryService{db: db, lc: lc, logger: cfg.Logger},
-		Admin:          &AdminService{db: db, lc: lc},
-		Membership:     NewMembership(db),
-		db:             db,
-		connectors:     cfg.Connectors,
+		Tokens:            &TokenService{db: db},
+		Sessions:          &SessionService{db: db},
+		Users:             &UserService{db: db},
+		Groups:            &GroupService{db: db},
+		Roles:             &RoleAssignmentService{db: db},
+		Catalogs:          &CatalogService{db: db, connectors: cfg.Connectors},
+		AccessPackages:    &AccessPackageService{db: db},
+		Policies:          &PolicyService{db: db},
+		Requests:          requests,
+		Assignments:       &AssignmentService{db: db, lc: lc},
+		Approvals:         &ApprovalService{db: db, lc: lc},
+		Systems:           &SystemService{db: db, lc: lc, connectors: cfg.Connectors},
+		Audit:             &AuditService{db: db},
+		ServicePrincipals: &ServicePrincipalService{db: db},
+		Notifications:     &NotificationService{db: db, reprocessWindow: cfg.ReprocessWindow},
+		Health:            &SystemHealthService{db: db, lc: lc, connectors: cfg.Connectors, deliveries: deliveries},
+		Deliveries:        deliveries,
+		Admin:             &AdminService{db: db, lc: lc},
+		Membership:        NewMembership(db),
+		db:                db,
+		connectors:        cfg.Connectors,
 	}, nil
 }
 
@@ -105,7 +123,8 @@ func NewServices(db *DB, cfg Config) (*Services, error) {
 func (s *Services) Domain() entitled.Services {
 	return entitled.Services{Tokens: s.Tokens, Users: s.Users, Groups: s.Groups, Roles: s.Roles,
 		Catalogs: s.Catalogs, AccessPackages: s.AccessPackages, Policies: s.Policies, Requests: s.Requests,
-		Assignments: s.Assignments, Approvals: s.Approvals, Systems: s.Systems, Audit: s.Audit}
+		Assignments: s.Assignments, Approvals: s.Approvals, Systems: s.Systems, Audit: s.Audit,
+		ServicePrincipals: s.ServicePrincipals, Notifications: s.Notifications}
 }
 
 // DB returns the services' database.
@@ -116,27 +135,33 @@ func (s *Services) Connectors() entitled.Connectors { return s.connectors }
 
 // The services check that they implement their interfaces.
 var (
-	_ entitled.TokenService          = (*TokenService)(nil)
-	_ entitled.UserService           = (*UserService)(nil)
-	_ entitled.GroupService          = (*GroupService)(nil)
-	_ entitled.RoleAssignmentService = (*RoleAssignmentService)(nil)
-	_ entitled.CatalogService        = (*CatalogService)(nil)
-	_ entitled.AccessPackageService  = (*AccessPackageService)(nil)
-	_ entitled.PolicyService         = (*PolicyService)(nil)
-	_ entitled.RequestService        = (*RequestService)(nil)
-	_ entitled.AssignmentService     = (*AssignmentService)(nil)
-	_ entitled.ApprovalService       = (*ApprovalService)(nil)
-	_ entitled.SystemService         = (*SystemService)(nil)
-	_ entitled.AuditService          = (*AuditService)(nil)
-	_ entitled.Engine                = (*DeliveryService)(nil)
+	_ entitled.TokenService            = (*TokenService)(nil)
+	_ entitled.UserService             = (*UserService)(nil)
+	_ entitled.GroupService            = (*GroupService)(nil)
+	_ entitled.RoleAssignmentService   = (*RoleAssignmentService)(nil)
+	_ entitled.CatalogService          = (*CatalogService)(nil)
+	_ entitled.AccessPackageService    = (*AccessPackageService)(nil)
+	_ entitled.PolicyService           = (*PolicyService)(nil)
+	_ entitled.RequestService          = (*RequestService)(nil)
+	_ entitled.AssignmentService       = (*AssignmentService)(nil)
+	_ entitled.ApprovalService         = (*ApprovalService)(nil)
+	_ entitled.SystemService           = (*SystemService)(nil)
+	_ entitled.AuditService            = (*AuditService)(nil)
+	_ entitled.ServicePrincipalService = (*ServicePrincipalService)(nil)
+	_ entitled.NotificationService     = (*NotificationService)(nil)
+	_ entitled.HealthEngine            = (*SystemHealthService)(nil)
+	_ entitled.Engine                  = (*DeliveryService)(nil)
 )
 
 // TokenService issues, lists, revokes and checks bearer tokens
-// (entitled.TokenService; tokens.go, actors.go).
+// (entitled.TokenService; tokens.go, actors.go) and maps an identity
+// provider's verified access tokens to actors (oidc.Directory;
+// accesstokens.go).
 type TokenService struct{ db *DB }
 
 // SessionService keeps the web UI's sign-in links and browser sessions
-// (sessions.go).
+// (sessions.go), and signs in the people an OpenID provider vouches for
+// (ui.OIDCUsers; oidcsignin.go, sessionstart.go).
 type SessionService struct{ db *DB }
 
 // UserService manages the users of the built-in directory
@@ -193,12 +218,40 @@ type ApprovalService struct {
 	lc *lifecycle
 }
 
-// SystemService manages connected systems and browses them through their
-// connectors (entitled.SystemService; systems.go, systemprobe.go,
-// systemcatalogs.go).
+// SystemService manages connected systems, browses them through their
+// connectors, and pauses and resumes them (entitled.SystemService;
+// systems.go, systemprobe.go, systemcatalogs.go, healthadmin.go).
 type SystemService struct {
 	db         *DB
+	lc         *lifecycle
 	connectors entitled.Connectors
+}
+
+// SystemHealthService is the store side of system health for the delivery
+// engine (entitled.HealthEngine): the health of every system, and the
+// probes of suspended ones, claimed once across replicas (healthadmin.go,
+// healthprobe.go). A probe's delivery is loaded as the engine loads any
+// (DeliveryService.DeliveryWorks).
+type SystemHealthService struct {
+	db         *DB
+	lc         *lifecycle
+	connectors entitled.Connectors
+	deliveries *DeliveryService
+}
+
+// ServicePrincipalService registers the applications that call the API
+// with their own access tokens (entitled.ServicePrincipalService;
+// serviceprincipals.go).
+type ServicePrincipalService struct{ db *DB }
+
+// NotificationService is the notifier's side of notifications
+// (entitled.NotificationService; notices.go): what a notice says and who
+// receives it as of now, and the outbox of messages.
+type NotificationService struct {
+	db *DB
+	// reprocessWindow dates the reprocess deadline a notice of a failed
+	// request tells.
+	reprocessWindow time.Duration
 }
 
 // AuditService reads the audit log (entitled.AuditService; auditlog.go).
@@ -206,8 +259,9 @@ type AuditService struct{ db *DB }
 
 // DeliveryService is the store side of the delivery engine and the
 // scheduler (entitled.Engine): it loads deliveries to attempt, records their
-// outcomes, and runs expiries, scheduled starts and approval time-outs
-// (deliverywork.go, outcomes.go, engine.go).
+// outcomes (counting them towards their systems' health), and runs
+// expiries, scheduled starts and approval time-outs (deliverywork.go,
+// outcomes.go, healthoutcomes.go, engine.go).
 type DeliveryService struct {
 	db     *DB
 	lc     *lifecycle

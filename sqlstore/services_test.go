@@ -41,14 +41,18 @@ func TestNewServicesBuildsEveryService(t *testing.T) {
 	s := newServices(t, db, Config{})
 	if s.Tokens == nil || s.Sessions == nil || s.Users == nil || s.Groups == nil || s.Roles == nil || s.Catalogs == nil ||
 		s.AccessPackages == nil || s.Policies == nil || s.Requests == nil || s.Assignments == nil || s.Approvals == nil ||
-		s.Systems == nil || s.Audit == nil || s.Deliveries == nil || s.Admin == nil || s.Membership == nil {
+		s.Systems == nil || s.Audit == nil || s.Deliveries == nil || s.Admin == nil || s.Membership == nil ||
+		s.ServicePrincipals == nil || s.Notifications == nil || s.Health == nil {
 		t.Fatalf("a service is missing: %+v", s)
 	}
 	if got := s.Requests.ReprocessWindow(); got <= 0 {
 		t.Errorf("reprocess window %s, want the default", got)
 	}
+	if got := s.Notifications.reprocessWindow; got != s.Requests.ReprocessWindow() {
+		t.Errorf("notifications date reprocess deadlines with %s, requests allow %s", got, s.Requests.ReprocessWindow())
+	}
 	d := s.Domain()
-	if d.Requests == nil || d.Audit == nil || d.Systems == nil {
+	if d.Requests == nil || d.Audit == nil || d.Systems == nil || d.ServicePrincipals == nil || d.Notifications == nil {
 		t.Errorf("Domain lacks a service: %+v", d)
 	}
 }

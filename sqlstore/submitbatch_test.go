@@ -352,7 +352,7 @@ func testMixedBatch(t *testing.T, mode string) {
 	// request pending approval, a start job per scheduled request.
 	jobs := testQueue(f.s).Jobs()[before.jobs:]
 	deliverJobs := map[string]entitled.Job{}
-	timeouts, starts := map[string]int{}, map[string]entitled.Job{}
+	timeouts, starts, asked := map[string]int{}, map[string]entitled.Job{}, map[string]int{}
 	for _, j := range jobs {
 		switch j.Kind {
 		case entitled.JobDeliver:
@@ -364,6 +364,12 @@ func testMixedBatch(t *testing.T, mode string) {
 			timeouts[j.RequestID]++
 		case entitled.JobStart:
 			starts[j.RequestID] = j
+		case entitled.JobNotify:
+			if j.Notice == nil || j.Notice.ID == "" || j.Notice.RequestID != j.RequestID {
+				t.Errorf("notify job without its notice: %+v", j)
+			} else if j.Notice.Event == entitled.NoticeApprovalPending {
+				asked[j.RequestID]++
+			}
 		default:
 			t.Errorf("unexpected job %+v", j)
 		}
@@ -424,6 +430,9 @@ func testMixedBatch(t *testing.T, mode string) {
 			}
 			if stages != wantStages || timeouts[r.ID] != wantTimeouts {
 				t.Errorf("%s: %d stages in progress, %d time-out jobs; want %d, %d", c.label, stages, timeouts[r.ID], wantStages, wantTimeouts)
+			}
+			if asked[r.ID] != wantStages {
+				t.Errorf("%s: the approvers were asked %d times, want %d", c.label, asked[r.ID], wantStages)
 			}
 		}
 	}

@@ -159,6 +159,9 @@ func (s *SystemService) CreateSystem(ctx context.Context, sys *entitled.Connecte
 	if err := sys.Retry.Validate(); err != nil {
 		return err
 	}
+	if err := checkHealthPolicy(&sys.HealthPolicy); err != nil {
+		return err
+	}
 	cfg, err := json.Marshal(sys.Config)
 	if err != nil {
 		return entitled.Invalidf("config cannot be stored: %v", err)
@@ -171,8 +174,9 @@ func (s *SystemService) CreateSystem(ctx context.Context, sys *entitled.Connecte
 		sys.BuiltIn = false
 		sys.CreatedDateTime = t.now()
 		sys.ModifiedDateTime = sys.CreatedDateTime
-		_, err := t.exec(ctx, `INSERT INTO systems (id, name, kind, config, retry, built_in, created_at, modified_at) VALUES (?,?,?,?,?,0,?,?)`,
-			sys.ID, sys.Name, sys.Kind, string(cfg), encodeRetry(sys.Retry), fmtTime(sys.CreatedDateTime), fmtTime(sys.ModifiedDateTime))
+		_, err := t.exec(ctx, `INSERT INTO systems (id, name, kind, config, retry, built_in, created_at, modified_at, health_policy) VALUES (?,?,?,?,?,0,?,?,?)`,
+			sys.ID, sys.Name, sys.Kind, string(cfg), encodeRetry(sys.Retry), fmtTime(sys.CreatedDateTime), fmtTime(sys.ModifiedDateTime),
+			encodeHealthPolicy(sys.HealthPolicy))
 		if isUniqueViolation(err) {
 			return s.nameTaken(ctx, t, sys.Name, "")
 		}
@@ -183,6 +187,7 @@ func (s *SystemService) CreateSystem(ctx context.Context, sys *entitled.Connecte
 			return err
 		}
 		*sys = *s.redacted(sys)
+		sys.Health = &entitled.SystemHealth{State: entitled.HealthActive}
 		return t.audit(ctx, a, auditEntry{Activity: "Create connected system", Operation: "Add", TargetID: sys.ID,
 			TargetType: "ConnectedSystem", TargetName: sys.Name, After: sys})
 	})
@@ -200,6 +205,9 @@ func (s *SystemService) System(ctx context.Context, id string) (*entitled.Connec
 	var sys *entitled.ConnectedSystem
 	err = s.db.read(ctx, func(t *tx) (err error) {
 		if sys, err = s.findSystem(ctx, t, id); err != nil {
+			return err
+		}
+		if err := s.loadHealths(ctx, t, []*entitled.ConnectedSystem{sys}); err != nil {
 			return err
 		}
 		return t.loadSystemCatalogs(ctx, []*entitled.ConnectedSystem{sys})
@@ -233,7 +241,12 @@ func (s *SystemService) Systems(ctx context.Context, opt entitled.ListOptions) (
 	for i := range page.Items {
 		list[i] = &page.Items[i]
 	}
-	err = s.db.read(ctx, func(t *tx) error { return t.loadSystemCatalogs(ctx, list) })
+	err = s.db.read(ctx, func(t *tx) error {
+		if err := s.loadHealths(ctx, t, list); err != nil {
+			return err
+		}
+		return t.loadSystemCatalogs(ctx, list)
+	})
 	return page, err
 }
 
@@ -292,6 +305,12 @@ func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitle
 			}
 			sys.Retry = *upd.Retry
 		}
+		if upd.HealthPolicy != nil {
+			if err := checkHealthPolicy(upd.HealthPolicy); err != nil {
+				return err
+			}
+			sys.HealthPolicy = *upd.HealthPolicy
+		}
 		if upd.DelegatedCatalogIDs != nil {
 			if err := s.setSystemCatalogs(ctx, t, sys, *upd.DelegatedCatalogIDs); err != nil {
 				return err
@@ -302,14 +321,17 @@ func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitle
 			return entitled.Invalidf("config cannot be stored: %v", err)
 		}
 		sys.ModifiedDateTime = t.now()
-		if _, err := t.exec(ctx, `UPDATE systems SET name = ?, config = ?, retry = ?, modified_at = ? WHERE id = ?`,
-			sys.Name, string(cfg), encodeRetry(sys.Retry), fmtTime(sys.ModifiedDateTime), sys.ID); err != nil {
+		if _, err := t.exec(ctx, `UPDATE systems SET name = ?, config = ?, retry = ?, modified_at = ?, health_policy = ? WHERE id = ?`,
+			sys.Name, string(cfg), encodeRetry(sys.Retry), fmtTime(sys.ModifiedDateTime), encodeHealthPolicy(sys.HealthPolicy), sys.ID); err != nil {
 			if isUniqueViolation(err) {
 				return s.nameTaken(ctx, t, sys.Name, sys.ID)
 			}
 			return err
 		}
 		out = s.redacted(sys)
+		if err := s.loadHealths(ctx, t, []*entitled.ConnectedSystem{out}); err != nil {
+			return err
+		}
 		return t.audit(ctx, a, auditEntry{Activity: "Update connected system", Operation: "Update", TargetID: sys.ID,
 			TargetType: "ConnectedSystem", TargetName: sys.Name, Before: before, After: out})
 	})

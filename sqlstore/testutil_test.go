@@ -160,7 +160,7 @@ func newServices(tb testing.TB, db *DB, cfg Config) *Services {
 func withConfig(tb testing.TB, s *Services, change func(*Config)) *Services {
 	tb.Helper()
 	cfg := Config{Queue: s.Requests.lc.queue, Connectors: s.connectors, ReprocessWindow: s.Requests.reprocessWindow,
-		Logger: s.Deliveries.logger}
+		Notices: s.Requests.lc.notices, Logger: s.Deliveries.logger}
 	change(&cfg)
 	return newServices(tb, s.db, cfg)
 }

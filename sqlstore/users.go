@@ -138,7 +138,7 @@ func (s *UserService) Users(ctx context.Context, opt entitled.ListOptions) (enti
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.User]{}, err
 	}
-	return listRows(ctx, s.db, opt, userFields, "users", "id", userCols, "", nil, func(r scanner) (entitled.User, error) {
+	return listRows(ctx, s.db, opt, userFields, "users", "id", userCols, notServicePrincipal, nil, func(r scanner) (entitled.User, error) {
 		u, err := scanUser(r)
 		if err != nil {
 			return entitled.User{}, err

@@ -225,6 +225,8 @@ type deliveryRow struct {
 	ErrorClass string
 	Error      string
 	Updated    string
+	// Waiting says why the delivery waits (its system is not active).
+	Waiting string
 }
 
 // requestData is the request detail page.
@@ -270,7 +272,7 @@ func (h *handler) requestDetail(c *call) {
 		d.Deliveries = append(d.Deliveries, deliveryRow{Resource: firstNonEmpty(dl.Resource.DisplayName, dl.Resource.OriginID),
 			Role: firstNonEmpty(dl.Role.DisplayName, dl.Role.OriginID), Action: string(dl.Action), Status: deliveryText(dl.Status),
 			StatusKey: string(dl.Status), Attempts: dl.Attempts, ErrorClass: string(dl.LastErrorClass), Error: dl.LastError,
-			Updated: when(dl.ModifiedDateTime)})
+			Updated: when(dl.ModifiedDateTime), Waiting: dl.Waiting})
 	}
 	d.Audit, d.ShowAudit = h.requestAudit(c, r.ID)
 	h.render(c.w, c.r, http.StatusOK, "request", &d)

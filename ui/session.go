@@ -145,13 +145,30 @@ type loginData struct {
 	Token   string
 	Expired bool
 	Signout bool
+	// Provider names the OpenID provider of the "Sign in with" button;
+	// "" when sign-in links are the only way in.
+	Provider string
+	// EndSession is the provider's sign-out address offered after signing
+	// out of entitled.
+	EndSession string
+}
+
+// loginData is the sign-in page's data for a request.
+func (h *handler) loginData(r *http.Request) loginData {
+	q := r.URL.Query()
+	return loginData{base: base{Title: "Sign in"}, Token: q.Get("token"), Expired: q.Get("expired") != "",
+		Signout: q.Get("signedout") != "", Provider: h.providerName()}
 }
 
 // loginPage shows the sign-in page. A link's GET never uses the secret up
 // (link previewers and mail scanners follow links); the button POSTs it.
+// After signing out it offers the provider's end-session address.
 func (h *handler) loginPage(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	d := loginData{base: base{Title: "Sign in"}, Token: q.Get("token"), Expired: q.Get("expired") != "", Signout: q.Get("signedout") != ""}
+	d := h.loginData(r)
+	if d.Signout {
+		d.EndSession = h.endSessionURL(r)
+		h.cookie(w, r, idTokenCookie, "", "/", -1)
+	}
 	h.render(w, r, http.StatusOK, "login", &d)
 }
 
@@ -172,7 +189,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, nil, err)
 			return
 		}
-		d := loginData{base: base{Title: "Sign in", Error: entitled.AsError(err).Message}}
+		d := loginData{base: base{Title: "Sign in", Error: entitled.AsError(err).Message}, Provider: h.providerName()}
 		h.render(w, r, entitled.ErrorKind(err).HTTPStatus(), "login", &d)
 		return
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors/scim"
 	"github.com/entitled-dev/entitled/connectors/webhook"
 	"github.com/entitled-dev/entitled/delivery"
+	"github.com/entitled-dev/entitled/internal/oidctest"
 	"github.com/entitled-dev/entitled/sqlstore"
 	"github.com/entitled-dev/entitled/ui"
 )
@@ -81,8 +82,10 @@ type world struct {
 	srv      *httptest.Server
 	clock    *clock
 	target   *target
-	users    map[string]*entitled.User // alice (requester), bob (approver), mia (assignment manager), rea (catalog reader)
-	cat      string
+	// op is the OpenID provider of a world made withProvider.
+	op    *oidctest.Provider
+	users map[string]*entitled.User // alice (requester), bob (approver), mia (assignment manager), rea (catalog reader)
+	cat   string
 	// crm needs bob's approval and a justification; wiki needs neither.
 	crm, crmPolicy   string
 	wiki, wikiPolicy string
@@ -109,6 +112,8 @@ type options struct {
 	engine bool
 	// pageSize is the UI's page size; 0 means 5.
 	pageSize int
+	// provider signs people in with a real OpenID provider (oidc_test.go).
+	provider *providerOptions
 }
 
 // withEngine delivers for real.
@@ -192,9 +197,14 @@ func newWorld(t testing.TB, opts ...func(*options)) *world {
 	if o.pageSize == 0 {
 		o.pageSize = 5
 	}
-	w.srv = httptest.NewServer(ui.New(ui.Config{Services: svc, Sessions: st.Sessions, Logger: logger,
-		Now: clk.Now, PageSize: o.pageSize, Connectors: reg}))
+	late := &lateHandler{}
+	w.srv = httptest.NewServer(late)
 	t.Cleanup(w.srv.Close)
+	cfg := ui.Config{Services: svc, Sessions: st.Sessions, Logger: logger, Now: clk.Now, PageSize: o.pageSize, Connectors: reg}
+	if o.provider != nil {
+		cfg.OIDC = w.startProvider(*o.provider)
+	}
+	late.set(ui.New(cfg))
 	return w
 }
 

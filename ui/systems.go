@@ -41,7 +41,7 @@ type systemForm struct {
 // systemsData is the list of connected systems.
 type systemsData struct {
 	base
-	Systems   []entitled.ConnectedSystem
+	Systems   []systemRow
 	NextToken string
 	Paged     bool
 }
@@ -68,6 +68,7 @@ type systemData struct {
 	Checked bool
 	CheckOK bool
 	Check   string
+	Health  healthView
 }
 
 // resourceRow is a resource of a system as the browser shows it.
@@ -111,7 +112,11 @@ func (h *handler) systemsPage(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	d := systemsData{base: c.base("Connected systems", "systems"), Systems: pg.Items, NextToken: pg.NextSkipToken, Paged: skip != ""}
+	rows := make([]systemRow, len(pg.Items))
+	for i, sys := range pg.Items {
+		rows[i] = systemRow{ConnectedSystem: sys, Health: viewHealth(sys.Health)}
+	}
+	d := systemsData{base: c.base("Connected systems", "systems"), Systems: rows, NextToken: pg.NextSkipToken, Paged: skip != ""}
 	h.render(c.w, c.r, http.StatusOK, "systems", &d)
 }
 
@@ -295,7 +300,8 @@ func (h *handler) showSystem(c *call, checked bool, checkErr error) {
 		return
 	}
 	d := systemData{base: c.base(sys.Name+" — Connected system", "systems"), System: *sys, Checked: checked, CheckOK: checked && checkErr == nil,
-		Retry: fmt.Sprintf("%d attempts, waiting %s to %s", sys.Retry.MaxAttempts, sys.Retry.InitialBackoff, sys.Retry.MaxBackoff)}
+		Retry:  fmt.Sprintf("%d attempts, waiting %s to %s", sys.Retry.MaxAttempts, sys.Retry.InitialBackoff, sys.Retry.MaxBackoff),
+		Health: viewHealth(sys.Health)}
 	if sys.Retry.MaxAttempts == 0 {
 		d.Retry = "Default"
 	}

@@ -61,6 +61,9 @@ type Config struct {
 	// as password inputs. Nil: the kind is typed in and secrets go in the
 	// form's secret rows.
 	Connectors entitled.Connectors
+	// OIDC, when set, offers sign-in with an OpenID provider beside the
+	// one-time links (which stay, for break-glass).
+	OIDC *OIDCConfig
 }
 
 // handler serves the UI.
@@ -108,6 +111,8 @@ func (h *handler) routes() {
 	m.HandleFunc("GET /login", h.loginPage)
 	m.HandleFunc("POST /login", h.login)
 	m.HandleFunc("POST /logout", h.authed(h.logout))
+	m.HandleFunc("GET /auth/login", h.oidcLogin)
+	m.HandleFunc("GET /auth/callback", h.oidcCallback)
 
 	m.HandleFunc("GET /{$}", h.authed(h.packagesPage))
 	m.HandleFunc("GET /packages/{id}/request", h.authed(h.requestForm))
@@ -160,6 +165,8 @@ func (h *handler) routes() {
 	m.HandleFunc("POST /admin/systems", h.authed(h.createSystem))
 	m.HandleFunc("GET /admin/systems/{id}", h.authed(h.systemDetail))
 	m.HandleFunc("POST /admin/systems/{id}/check", h.authed(h.checkSystem))
+	m.HandleFunc("POST /admin/systems/{id}/pause", h.authed(h.pauseSystem))
+	m.HandleFunc("POST /admin/systems/{id}/resume", h.authed(h.resumeSystem))
 	m.HandleFunc("GET /admin/systems/{id}/resources", h.authed(h.systemResources))
 
 	m.HandleFunc("/", h.notFound)

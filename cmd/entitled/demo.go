@@ -86,7 +86,10 @@ Try it: Alice requests "Engineering tools" (auto-approved, delivered to two dire
   curl -s %s/assignmentRequests/filterByCurrentUser\(on=\'target\'\) -H "Authorization: Bearer %s"
 
 "Finance reports" needs Bob's approval: see docs/api.md for the whole walkthrough.
-`, em, tokens["alice@demo.example"], pkgID, policyID, em, tokens["alice@demo.example"])
+
+Without --smtp no email is sent: the messages entitled would send (to approvers, requesters,
+managers) are recorded in the outbox: curl -s %s/api/v1/notifications -H "Authorization: Bearer <admin token>"
+`, em, tokens["alice@demo.example"], pkgID, policyID, em, tokens["alice@demo.example"], base)
 	return nil
 }
 

@@ -27,7 +27,8 @@ func serveCommand() *cobra.Command {
 		Use:   "serve",
 		Short: "Migrate the database, then serve the API and run the delivery workers",
 		Long: `serve migrates the database, then serves the Graph-shaped API under /v1.0, entitled's
-own API under /api/v1, the web UI under / (sign in with a link from entitled login-link),
+own API under /api/v1, the web UI under / (sign in with the OpenID provider of
+--oidc-issuer, or with a link from entitled login-link),
 /healthz and /metrics, and runs the delivery workers.
 SIGTERM or SIGINT stops it gracefully: the listener closes, running deliveries get
 --shutdown-timeout to finish, and any still running are left for the next start
@@ -44,8 +45,14 @@ to re-run (grants and revokes are idempotent, nothing is lost).`,
 	f.Duration("rescue-after", time.Minute, "re-run deliveries left running this long by a crashed process")
 	f.Duration("job-timeout", 30*time.Second, "time limit of one delivery attempt (must be below --rescue-after)")
 	f.Duration("shutdown-timeout", 20*time.Second, "how long running deliveries may take to finish on shutdown")
+	f.String("smtp", envOr("ENTITLED_SMTP", ""), "SMTP server that sends notification emails: smtp://[user:password@]host:port?tls=starttls|tls|none (env ENTITLED_SMTP); without it messages are only recorded in the outbox")
+	f.String("mail-from", envOr("ENTITLED_MAIL_FROM", ""), `sender of notification emails, such as "entitled <noreply@example.org>" (env ENTITLED_MAIL_FROM; default noreply at the --base-url host)`)
+	f.Duration("expiry-warning", entitled.DefaultExpiryWarning, "how long before an assignment ends its holder is warned (0: never)")
+	f.Duration("reprocess-reminder", entitled.DefaultDeadlineReminder, "how long before the reprocess deadline managers are reminded of a request still failed (0: never)")
+	f.Bool("notifications", true, "tell approvers, requesters and managers what happens (false: queue no notices at all)")
 	f.String("log-format", "text", "log format: text or json")
 	f.String("log-level", "info", "log level: debug, info, warn, error")
+	addOIDCFlags(cmd)
 	return cmd
 }
 
@@ -95,17 +102,6 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	slog.SetDefault(logger)
 
 	ctx := cmd.Context()
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a, err := openApp(ctx, dbFlag(cmd), appOptions{
-		reprocessWindow: window, workers: workers, rescueAfter: rescue, jobTimeout: jobTimeout,
-		pollInterval: 50 * time.Millisecond, registerer: reg, logger: logger,
-	})
-	if err != nil {
-		return err
-	}
-	defer a.db.Close()
-
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
@@ -117,6 +113,28 @@ func runServe(cmd *cobra.Command, _ []string) error {
 			logger.Warn("--base-url is not set: links in API answers point at "+base+"; set --base-url to the address clients use", "addr", ln.Addr().String())
 		}
 	}
+	notices, sender, err := noticeOptions(f, base)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a, err := openApp(ctx, dbFlag(cmd), appOptions{
+		reprocessWindow: window, workers: workers, rescueAfter: rescue, jobTimeout: jobTimeout,
+		pollInterval: 50 * time.Millisecond, registerer: reg, logger: logger,
+		notices: notices, mail: sender, baseURL: base,
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer a.db.Close()
+	if sender != nil {
+		logger.Info("notification emails are sent", "smtp", sender.Config().String(), "from", sender.Config().From)
+	} else if !notices.Disabled {
+		logger.Info("no --smtp: notification messages are recorded in the outbox (GET /api/v1/notifications) and not sent")
+	}
 	if demo {
 		if err := seedDemo(systemContext(ctx), a.services, cmd.OutOrStdout(), base); err != nil {
 			ln.Close()
@@ -124,14 +142,23 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		}
 	}
 
-	api := http.NewServer(http.Config{
-		Services: a.services.Domain(),
-		Logger:   logger,
-		Metrics:  promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
-		Health:   func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
-		BaseURL:  base,
-	})
-	web := ui.New(ui.Config{Services: a.services.Domain(), Sessions: a.services.Sessions, Connectors: a.services.Connectors(), Logger: logger})
+	idp, err := oidcFromFlags(ctx, cmd, base)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	apiCfg := http.Config{
+		Services:     a.services.Domain(),
+		Logger:       logger,
+		Metrics:      promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		Health:       func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
+		SystemHealth: a.services.Health.SystemHealths,
+		BaseURL:      base,
+	}
+	webCfg := ui.Config{Services: a.services.Domain(), Sessions: a.services.Sessions, Connectors: a.services.Connectors(), Logger: logger}
+	idp.apply(&apiCfg, &webCfg, a.services, base)
+	api := http.NewServer(apiCfg)
+	web := ui.New(webCfg)
 	srv := &nethttp.Server{Handler: ui.Mux(api, web), ReadHeaderTimeout: 10 * time.Second}
 
 	if err := a.engine.Start(ctx); err != nil {

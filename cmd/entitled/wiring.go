@@ -16,6 +16,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors/scim"
 	"github.com/entitled-dev/entitled/connectors/webhook"
 	"github.com/entitled-dev/entitled/delivery"
+	"github.com/entitled-dev/entitled/notify"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -36,6 +37,11 @@ type appOptions struct {
 	pollInterval    time.Duration
 	registerer      prometheus.Registerer
 	logger          *slog.Logger
+	// notices tunes notifications; mail sends them (nil: recorded in the
+	// outbox only); baseURL is where links in messages point.
+	notices entitled.NoticeSettings
+	mail    notify.Sender
+	baseURL string
 }
 
 // openServices opens and migrates the database and builds the services
@@ -48,7 +54,7 @@ func openServices(ctx context.Context, dsn string) (*sqlstore.DB, *sqlstore.Serv
 // the services need in the one order that has no cycle: the job queue and
 // the built-in directory's membership need only the database; the
 // connector registry needs the membership; the services need the queue and
-// the registry.
+// the registry. The notifier and the engine come after (openApp).
 func openServicesWith(ctx context.Context, dsn string, o appOptions) (*sqlstore.DB, *sqlstore.Services, error) {
 	db, err := sqlstore.Open(dsn)
 	if err != nil {
@@ -67,6 +73,7 @@ func openServicesWith(ctx context.Context, dsn string, o appOptions) (*sqlstore.
 		Queue:           queue,
 		Connectors:      newRegistry(sqlstore.NewMembership(db)),
 		ReprocessWindow: o.reprocessWindow,
+		Notices:         o.notices,
 		Logger:          o.logger,
 	})
 	if err != nil {
@@ -76,8 +83,8 @@ func openServicesWith(ctx context.Context, dsn string, o appOptions) (*sqlstore.
 	return db, services, nil
 }
 
-// openApp opens the services and builds the delivery engine (not started)
-// over them.
+// openApp opens the services and builds the notifier over them, then the
+// delivery engine (not started) with both.
 func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 	if o.logger == nil {
 		o.logger = slog.Default()
@@ -86,6 +93,14 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The notifier reads notices through the services and is built before
+	// the engine that runs its jobs.
+	notifier, err := notify.New(services.Notifications, o.mail, o.baseURL, o.registerer)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	notifier.Logger = o.logger
 	engine, err := delivery.New(delivery.Config{
 		DB:           db.SQL,
 		Dialect:      db.Dialect,
@@ -98,6 +113,8 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 		JobTimeout:   o.jobTimeout,
 		Registerer:   o.registerer,
 		StateCounts:  services.Requests.RequestStateCounts,
+		Health:       services.Health,
+		Notifier:     notifier,
 	})
 	if err != nil {
 		db.Close()

@@ -22,7 +22,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -37,6 +36,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/entitled-dev/entitled/internal/testproc"
 )
 
 // Superuser is the name of the bootstrap superuser of every server.
@@ -95,7 +96,7 @@ func StartWith(tb testing.TB, o Options) *Server {
 	})
 	var startErr error
 	for attempt := 0; attempt < 5; attempt++ {
-		if s.port, startErr = freePort(); startErr != nil {
+		if s.port, startErr = testproc.FreePort(); startErr != nil {
 			break
 		}
 		if startErr = s.start(); startErr == nil {
@@ -241,16 +242,6 @@ func (s *Server) run(name string, args ...string) (string, error) {
 	}
 	out, err := cmd.CombinedOutput()
 	return string(out), err
-}
-
-// freePort returns a loopback TCP port that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // start runs pg_ctl start and waits until the server accepts connections.

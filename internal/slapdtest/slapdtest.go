@@ -9,7 +9,6 @@
 package slapdtest
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -19,11 +18,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
+
+	"github.com/entitled-dev/entitled/internal/testproc"
 )
 
 // The fixed names of every test directory.
@@ -68,14 +68,12 @@ type Server struct {
 	// certificate (TLS servers only).
 	CACertPEM string
 
-	tb     testing.TB
-	bin    string
-	dir    string
-	conf   string
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	done   chan struct{}
-	stderr *bytes.Buffer
+	tb   testing.TB
+	bin  string
+	dir  string
+	conf string
+	mu   sync.Mutex
+	proc *testproc.Process // nil while stopped
 }
 
 // Binary returns the slapd binary to run: $SLAPD, /usr/sbin/slapd or slapd
@@ -150,7 +148,7 @@ func start(tb testing.TB, withTLS bool) *Server {
 	if err := os.Mkdir(filepath.Join(dir, "data"), 0o700); err != nil {
 		tb.Fatal(err)
 	}
-	port, err := freePort()
+	port, err := testproc.FreePort()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -159,13 +157,13 @@ func start(tb testing.TB, withTLS bool) *Server {
 	s.conf = filepath.Join(dir, "slapd.conf")
 	tlsConf := ""
 	if withTLS {
-		certFile, keyFile, certPEM, err := writeCert(dir)
+		certFile, keyFile, certPEM, err := testproc.WriteCert(dir)
 		if err != nil {
 			tb.Fatal(err)
 		}
 		s.CACertPEM = string(certPEM)
 		tlsConf = fmt.Sprintf("TLSCertificateFile %s\nTLSCertificateKeyFile %s\n", certFile, keyFile)
-		tlsPort, err := freePort()
+		tlsPort, err := testproc.FreePort()
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -207,60 +205,30 @@ func config(dir, tlsConf string) string {
 	return b.String()
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // start runs slapd and waits until the root DN can bind.
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd != nil {
+	if s.proc != nil {
 		return errors.New("slapdtest: slapd is already running")
 	}
 	urls := s.URL
 	if s.LDAPSURL != "" {
 		urls += " " + s.LDAPSURL
 	}
-	cmd := exec.Command(s.bin, "-f", s.conf, "-h", urls, "-d", "0")
-	s.stderr = &bytes.Buffer{}
-	cmd.Stdout = s.stderr
-	cmd.Stderr = s.stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("slapdtest: starting %s: %w", s.bin, err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	s.cmd, s.done = cmd, done
-
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		select {
-		case <-done:
-			s.cmd = nil
-			return fmt.Errorf("slapdtest: slapd exited at start: %s", s.stderr.String())
-		default:
-		}
+	proc, err := testproc.Start(s.bin, []string{"-f", s.conf, "-h", urls, "-d", "0"}, 20*time.Second, func() error {
 		c, err := ldap.DialURL(s.URL, ldap.DialWithDialer(&net.Dialer{Timeout: time.Second}))
-		if err == nil {
-			err = c.Bind(RootDN, RootPassword)
-			c.Close()
-			if err == nil {
-				return nil
-			}
+		if err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			s.stopLocked()
-			return fmt.Errorf("slapdtest: slapd did not answer on %s within 20s: %v", s.URL, err)
-		}
-		time.Sleep(50 * time.Millisecond)
+		defer c.Close()
+		return c.Bind(RootDN, RootPassword)
+	})
+	if err != nil {
+		return fmt.Errorf("slapdtest: %w", err)
 	}
+	s.proc = proc
+	return nil
 }
 
 // Stop stops the server by its PID (SIGTERM, then SIGKILL after 10s) and
@@ -268,21 +236,10 @@ func (s *Server) start() error {
 func (s *Server) Stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.stopLocked()
-}
-
-func (s *Server) stopLocked() {
-	if s.cmd == nil {
-		return
+	if s.proc != nil {
+		s.proc.Stop()
+		s.proc = nil
 	}
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(10 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.done
-	}
-	s.cmd = nil
 }
 
 // Kill stops the server abruptly (SIGKILL), as a crash would, and waits
@@ -290,12 +247,10 @@ func (s *Server) stopLocked() {
 func (s *Server) Kill() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd == nil {
-		return
+	if s.proc != nil {
+		s.proc.Kill()
+		s.proc = nil
 	}
-	s.cmd.Process.Kill()
-	<-s.done
-	s.cmd = nil
 }
 
 // Restart starts a stopped server again on the same port and data.

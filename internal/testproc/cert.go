@@ -1,4 +1,4 @@
-package slapdtest
+package testproc
 
 import (
 	"crypto/ecdsa"
@@ -14,16 +14,16 @@ import (
 	"time"
 )
 
-// writeCert writes a self-signed certificate for 127.0.0.1 and localhost
+// WriteCert writes a self-signed certificate for 127.0.0.1 and localhost
 // (its own CA) and its key into dir, and returns the certificate as PEM.
-func writeCert(dir string) (certFile, keyFile string, certPEM []byte, err error) {
+func WriteCert(dir string) (certFile, keyFile string, certPEM []byte, err error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return "", "", nil, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "slapdtest"},
+		Subject:               pkix.Name{CommonName: "entitled test server"},
 		NotBefore:             time.Now().Add(-time.Hour),
 		NotAfter:              time.Now().Add(24 * time.Hour),
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},

@@ -1,0 +1,349 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Notifications: the lifecycle queues notices in the transaction of the
+// change that causes them (queueNotices, from auditRequest, settle,
+// startStage and scheduleExpiries); the notifier works them later through
+// the NotificationService: NoticeFacts and the outbox methods below.
+
+// queueNotices inserts one notify job per notice, each with a new id.
+func (lc *lifecycle) queueNotices(ctx context.Context, t *tx, ns []entitled.Notice) error {
+	if len(ns) == 0 || lc.notices.Disabled {
+		return nil
+	}
+	jobs := make([]entitled.Job, len(ns))
+	for i := range ns {
+		n := ns[i]
+		n.ID = newID()
+		jobs[i] = entitled.Job{Kind: entitled.JobNotify, Notice: &n, RequestID: n.RequestID, StageID: n.StageID,
+			AssignmentID: n.AssignmentID, RunAt: n.RunAt}
+	}
+	return lc.enqueue(ctx, t, jobs...)
+}
+
+// requestNotices are the notices of a request's change from before to its
+// current state (entitled.NoticesOf).
+func (lc *lifecycle) requestNotices(t *tx, q *reqRow, before entitled.RequestState) []entitled.Notice {
+	return entitled.NoticesOf(entitled.StateChange{Request: &q.AssignmentRequest, Before: before, At: t.now(),
+		ReprocessWindow: lc.reprocessWindow}, lc.notices)
+}
+
+// errStaleNotice is the answer for a notice that no longer applies.
+func errStaleNotice(n entitled.Notice, why string) error {
+	return entitled.Errorf(entitled.KindConflict, entitled.CodeStale, "notice %s (%s): %s", n.ID, n.Event, why)
+}
+
+// NoticeFacts loads what a notice says and who receives it, as of now.
+func (s *NotificationService) NoticeFacts(ctx context.Context, n entitled.Notice) (*entitled.NoticeFacts, error) {
+	f := &entitled.NoticeFacts{Notice: n}
+	err := s.db.read(ctx, func(t *tx) error {
+		var as *entitled.Assignment
+		packageID, catalogID, targetID := "", "", ""
+		if n.RequestID != "" {
+			q, err := t.loadRequest(ctx, n.RequestID)
+			if entitled.ErrorKind(err) == entitled.KindNotFound {
+				return errStaleNotice(n, "the request is gone")
+			} else if err != nil {
+				return err
+			}
+			f.Request = q.AssignmentRequest
+			packageID, catalogID, targetID = q.AccessPackageID, q.CatalogID, q.TargetID
+			if c := q.CompletedDateTime; c != nil {
+				f.ReprocessDeadline = c.Add(s.reprocessWindow)
+			}
+		}
+		if n.AssignmentID != "" {
+			a, err := t.loadAssignment(ctx, n.AssignmentID)
+			if entitled.ErrorKind(err) == entitled.KindNotFound {
+				return errStaleNotice(n, "the assignment is gone")
+			} else if err != nil {
+				return err
+			}
+			as = a
+			f.AssignmentEnd = endOf(a.Schedule)
+			if packageID == "" {
+				packageID, catalogID, targetID = a.AccessPackageID, a.CatalogID, a.TargetID
+			}
+		}
+		stages, err := t.loadStages(ctx, n.RequestID)
+		if err != nil {
+			return err
+		}
+		for i := range stages {
+			if stages[i].ID == n.StageID {
+				f.Stage = &stages[i]
+			}
+			if stages[i].ReviewResult == entitled.ReviewDeny {
+				f.Decision = stages[i].Justification
+			}
+		}
+		if !entitled.NoticeStillApplies(n.Event, &f.Request, f.Stage, as) {
+			return errStaleNotice(n, "it no longer applies")
+		}
+		if err := s.noticeNames(ctx, t, f, packageID, catalogID, targetID); err != nil {
+			return err
+		}
+		if n.RequestID != "" && (f.Request.State == entitled.StateDeliveryFailed || f.Request.State == entitled.StatePartiallyDelivered) {
+			if f.Failed, err = t.queryDeliveries(ctx, "request_id = ? AND status = ?", n.RequestID,
+				string(entitled.DeliveryFailed)); err != nil {
+				return err
+			}
+		}
+		ids, err := s.noticeRecipients(ctx, t, f, catalogID, targetID)
+		if err != nil {
+			return err
+		}
+		f.Recipients, err = s.enabledUsers(ctx, t, ids)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// noticeNames fills in the package, catalog, target and requestor.
+func (s *NotificationService) noticeNames(ctx context.Context, t *tx, f *entitled.NoticeFacts, packageID, catalogID, targetID string) error {
+	if p, err := t.loadPackage(ctx, packageID); err == nil {
+		f.PackageName = p.DisplayName
+	} else if ignoreNotFound(err) != nil {
+		return err
+	}
+	var name sql.NullString
+	if err := t.queryRow(ctx, `SELECT display_name FROM catalogs WHERE id = ?`, catalogID).Scan(&name); err != nil &&
+		!errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	f.CatalogName = name.String
+	for _, p := range []struct {
+		id   string
+		into *entitled.User
+	}{{targetID, &f.Target}, {f.Request.RequestorID, &f.Requestor}} {
+		if p.id == "" {
+			continue
+		}
+		u, err := t.loadUser(ctx, p.id)
+		if err == nil {
+			*p.into = *u
+		} else if ignoreNotFound(err) != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// noticeRecipients returns the user ids of the notice's audience, in a
+// stable order without duplicates.
+func (s *NotificationService) noticeRecipients(ctx context.Context, t *tx, f *entitled.NoticeFacts, catalogID, targetID string) ([]string, error) {
+	var ids []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if id != "" && id != entitled.SystemActor.User.ID && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	switch f.Notice.Event.Audience() {
+	case entitled.AudienceRequester:
+		add(targetID)
+		add(f.Request.RequestorID)
+	case entitled.AudienceApprovers, entitled.AudienceEscalationApprovers:
+		if f.Stage == nil {
+			return nil, nil
+		}
+		p, err := t.loadPolicy(ctx, f.Request.AssignmentPolicyID)
+		if err != nil {
+			return nil, ignoreNotFound(err)
+		}
+		var set map[string]bool
+		if f.Notice.Event.Audience() == entitled.AudienceApprovers {
+			set, err = t.approvers(ctx, p, f.Stage.Index, targetID)
+		} else {
+			set, err = t.escalationApprovers(ctx, p, f.Stage.Index, targetID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range sortedKeys(set) {
+			// The rule "an approver cannot be the target or requestor":
+			// they are not asked to decide.
+			if id != f.Request.TargetID && id != f.Request.RequestorID {
+				add(id)
+			}
+		}
+	case entitled.AudienceManagers:
+		for _, roles := range [][]any{{entitled.RoleAccessPackageManager, entitled.RoleAccessPackageAssignmentManager},
+			{entitled.RoleCatalogOwner}} {
+			cond, args, err := s.db.idIn("role_definition_id", roles)
+			if err != nil {
+				return nil, err
+			}
+			found, err := idList(ctx, t, `SELECT principal_id FROM role_assignments WHERE app_scope_id = ? AND `+cond+`
+				ORDER BY principal_id`, append([]any{entitled.CatalogScope(catalogID)}, args...)...)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range found {
+				add(id)
+			}
+			if len(ids) > 0 {
+				break // catalog owners only when the catalog has no managers
+			}
+		}
+	}
+	return ids, nil
+}
+
+// escalationApprovers returns the user ids who may decide stage idx once it
+// has escalated: its escalation approvers, or their fallback.
+func (t *tx) escalationApprovers(ctx context.Context, p *entitled.AssignmentPolicy, idx int, targetID string) (map[string]bool, error) {
+	stages := p.RequestApprovalSettings.Stages
+	if idx < 0 || idx >= len(stages) {
+		return map[string]bool{}, nil
+	}
+	return t.resolveWithFallback(ctx, stages[idx].EscalationApprovers, stages[idx].FallbackEscalationApprovers, targetID)
+}
+
+const notificationCols = `id, notice_id, event, request_id, recipient_id, recipient_address, language, subject, status, error,
+	attempts, created_at, updated_at`
+
+func scanNotification(r scanner) (*entitled.Notification, error) {
+	var m entitled.Notification
+	var event, created, updated string
+	if err := r.Scan(&m.ID, &m.NoticeID, &event, &m.RequestID, &m.RecipientID, &m.RecipientAddress, &m.Language, &m.Subject,
+		&m.Status, &m.Error, &m.Attempts, &created, &updated); err != nil {
+		return nil, err
+	}
+	m.Event = entitled.NoticeEvent(event)
+	m.CreatedDateTime, m.ModifiedDateTime = parseTime(created), parseTime(updated)
+	return &m, nil
+}
+
+// RecordNotification stores a message before it is sent, or returns the
+// one already stored under its id.
+func (s *NotificationService) RecordNotification(ctx context.Context, m *entitled.Notification) (*entitled.Notification, error) {
+	if m.NoticeID == "" || m.RecipientID == "" {
+		return nil, entitled.Invalidf("a notification needs a notice and a recipient")
+	}
+	var out *entitled.Notification
+	err := s.db.changeUnlocked(ctx, func(t *tx) error {
+		now := fmtTime(t.now())
+		if _, err := t.exec(ctx, `INSERT INTO notifications (`+notificationCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+			ON CONFLICT (notice_id, recipient_id) DO NOTHING`, newID(), m.NoticeID, string(m.Event), m.RequestID, m.RecipientID, m.RecipientAddress,
+			m.Language, m.Subject, m.Status, m.Error, 0, now, now); err != nil {
+			return fmt.Errorf("record notification: %w", err)
+		}
+		var err error
+		out, err = scanNotification(t.queryRow(ctx, `SELECT `+notificationCols+` FROM notifications
+			WHERE notice_id = ? AND recipient_id = ?`, m.NoticeID, m.RecipientID))
+		return err
+	})
+	return out, err
+}
+
+// MarkNotification records the outcome of one attempt to send a message.
+func (s *NotificationService) MarkNotification(ctx context.Context, id, status, errText string) error {
+	switch status {
+	case entitled.NotificationSent, entitled.NotificationRecorded, entitled.NotificationFailed, entitled.NotificationQueued:
+	default:
+		return entitled.Invalidf("unknown notification status %q", status)
+	}
+	if len(errText) > 2000 {
+		errText = errText[:2000]
+	}
+	return s.db.changeUnlocked(ctx, func(t *tx) error {
+		res, err := t.exec(ctx, `UPDATE notifications SET status = ?, error = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`,
+			status, errText, fmtTime(t.now()), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return entitled.NotFoundf("notification %q was not found", id)
+		}
+		return nil
+	})
+}
+
+var notificationFields = fields{
+	"id":               {expr: "id"},
+	"event":            {expr: "event"},
+	"status":           {expr: "status"},
+	"requestid":        {expr: "request_id"},
+	"recipientid":      {expr: "recipient_id"},
+	"createddatetime":  {expr: "created_at", kind: colTime},
+	"modifieddatetime": {expr: "updated_at", kind: colTime},
+}
+
+// Notifications lists the outbox, oldest first (ids grow with time), for those who may read
+// the audit log (tenant administrators).
+func (s *NotificationService) Notifications(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.Notification], error) {
+	if _, err := authorized(ctx, entitled.OpReadAudit, ""); err != nil {
+		return entitled.Page[entitled.Notification]{}, err
+	}
+	return listRows(ctx, s.db, opt, notificationFields, "notifications", "id", notificationCols, "", nil,
+		func(r scanner) (entitled.Notification, error) {
+			m, err := scanNotification(r)
+			if err != nil {
+				return entitled.Notification{}, err
+			}
+			return *m, nil
+		}, func(m entitled.Notification) string { return m.ID })
+}
+
+// enabledUsers loads the users of ids that exist and may sign in, in the
+// order of ids, in one query.
+func (s *NotificationService) enabledUsers(ctx context.Context, t *tx, ids []string) ([]entitled.User, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	cond, args, err := s.db.idIn("id", args)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.query(ctx, `SELECT `+userCols+` FROM users WHERE account_enabled = ? AND `+cond, append([]any{boolInt(true)}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := map[string]entitled.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		byID[u.ID] = *u
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]entitled.User, 0, len(byID))
+	for _, id := range ids {
+		if u, ok := byID[id]; ok {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// sortedKeys returns the keys of a set in order.
+func sortedKeys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,49 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// StartSession starts a web UI session of ttl for a user an identity
+// provider signed in (SignInWithOIDC), without a one-time link: it returns
+// the session secret for the cookie. A missing or disabled user is a 401.
+// method names how the user signed in, for the audit event.
+func (s *SessionService) StartSession(ctx context.Context, userID string, ttl time.Duration, method string) (string, error) {
+	if ttl <= 0 {
+		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "ttl",
+			Message: "the session lifetime must be positive"}
+	}
+	session, err := newSecret()
+	if err != nil {
+		return "", err
+	}
+	err = s.db.change(ctx, func(t *tx) error {
+		u, err := t.loadUser(ctx, userID)
+		if err != nil {
+			if errIs(err, entitled.KindNotFound) {
+				return unauthorized("the user signing in no longer exists")
+			}
+			return err
+		}
+		if !u.AccountEnabled {
+			return unauthorized("the account " + u.UserPrincipalName + " is disabled")
+		}
+		now := t.now()
+		if _, err := t.exec(ctx, `DELETE FROM ui_sessions WHERE expires_at <= ?`, fmtTime(now)); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `INSERT INTO ui_sessions (hash, user_id, expires_at, created_at) VALUES (?,?,?,?)`,
+			hashToken(session), u.ID, fmtTime(now.Add(ttl)), fmtTime(now)); err != nil {
+			return err
+		}
+		return t.audit(ctx, &entitled.Actor{User: *u}, auditEntry{Activity: "Sign in to the web UI", Operation: "Add",
+			TargetID: u.ID, TargetType: "User", TargetName: u.UserPrincipalName, After: map[string]string{"method": method}})
+	})
+	if err != nil {
+		return "", err
+	}
+	return session, nil
+}
