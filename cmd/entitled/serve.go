@@ -120,11 +120,17 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a, err := openApp(ctx, dbFlag(cmd), appOptions{
+	opts := appOptions{
 		reprocessWindow: window, workers: workers, rescueAfter: rescue, jobTimeout: jobTimeout,
 		pollInterval: 50 * time.Millisecond, registerer: reg, logger: logger,
-		notices: notices, mail: sender, baseURL: base,
-	})
+		notices: notices, baseURL: base,
+	}
+	if sender != nil {
+		// Only a real sender: a nil *mail.Sender in the interface would
+		// not be nil, and the notifier would send through it.
+		opts.mail = sender
+	}
+	a, err := openApp(ctx, dbFlag(cmd), opts)
 	if err != nil {
 		ln.Close()
 		return err
