@@ -84,6 +84,10 @@ func BenchmarkEngineDeliveries(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	queue, err := NewQueue(db, dbtest.Backend())
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i += 1000 {
 		jobs := make([]entitled.Job, 0, 1000)
@@ -94,7 +98,7 @@ func BenchmarkEngineDeliveries(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := eng.InsertJobs(ctx, tx, jobs); err != nil {
+		if err := queue.InsertJobs(ctx, tx, jobs); err != nil {
 			b.Fatal(err)
 		}
 		if err := tx.Commit(); err != nil {

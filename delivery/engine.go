@@ -101,8 +101,8 @@ type Engine struct {
 	proberDone chan struct{}
 }
 
-// New checks the config, applies defaults and builds the engine; it inserts
-// jobs at once and works them after Start.
+// New checks the config, applies defaults and builds the engine, which
+// works jobs after Start; a Queue (NewQueue) inserts them.
 func New(cfg Config) (*Engine, error) {
 	if cfg.DB == nil || cfg.Engine == nil || cfg.Connectors == nil {
 		return nil, errors.New("delivery: Config needs DB, Engine and Connectors")
@@ -196,26 +196,6 @@ func Driver(dialect string, db *sql.DB) (riverdriver.Driver[*sql.Tx], error) {
 		return riverdatabasesql.New(db), nil
 	}
 	return nil, fmt.Errorf("delivery: unknown database dialect %q; use sqlite or postgres", dialect)
-}
-
-// InsertJobs inserts jobs in the caller's transaction (it implements
-// sqlstore.Queue): they run only if the transaction commits.
-func (e *Engine) InsertJobs(ctx context.Context, tx *sql.Tx, jobs []entitled.Job) error {
-	if len(jobs) == 0 {
-		return nil
-	}
-	params := make([]river.InsertManyParams, 0, len(jobs))
-	for _, j := range groupDeliveries(jobs) {
-		p, err := insertParams(j)
-		if err != nil {
-			return err
-		}
-		params = append(params, p)
-	}
-	if _, err := e.client.InsertManyTx(ctx, tx, params); err != nil {
-		return fmt.Errorf("insert jobs: %w", err)
-	}
-	return nil
 }
 
 // deliverGroup is a deliver job for several deliveries.

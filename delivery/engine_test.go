@@ -246,6 +246,7 @@ type harness struct {
 	store *fakeStore
 	kind  *fakeKind
 	eng   *Engine
+	queue *Queue
 	reg   *prometheus.Registry
 }
 
@@ -261,6 +262,9 @@ func start(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	h.eng = eng
+	if h.queue, err = NewQueue(h.db, dbtest.Backend()); err != nil {
+		t.Fatal(err)
+	}
 	if err := eng.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +284,7 @@ func (h *harness) insert(t *testing.T, commit bool, jobs ...entitled.Job) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.eng.InsertJobs(ctx, tx, jobs); err != nil {
+	if err := h.queue.InsertJobs(ctx, tx, jobs); err != nil {
 		tx.Rollback()
 		t.Fatal(err)
 	}
@@ -486,7 +490,7 @@ func TestOtherJobs(t *testing.T) {
 	ctx := context.Background()
 	tx, _ := h.db.BeginTx(ctx, nil)
 	defer tx.Rollback()
-	if err := h.eng.InsertJobs(ctx, tx, []entitled.Job{{Kind: "bogus"}}); err == nil {
+	if err := h.queue.InsertJobs(ctx, tx, []entitled.Job{{Kind: "bogus"}}); err == nil {
 		t.Fatalf("unknown job kind accepted")
 	}
 }

@@ -52,11 +52,11 @@ type lateDirectory struct{ e **env }
 func directoryOf(e **env) oidc.Directory { return lateDirectory{e} }
 
 func (d lateDirectory) ActorForIdentity(ctx context.Context, x entitled.ExternalIdentity, o entitled.SignInOptions) (*entitled.Actor, error) {
-	return (*d.e).store.ActorForIdentity(ctx, x, o)
+	return (*d.e).services.Tokens.ActorForIdentity(ctx, x, o)
 }
 
 func (d lateDirectory) ActorForApplication(ctx context.Context, app string) (*entitled.Actor, error) {
-	return (*d.e).store.ActorForApplication(ctx, app)
+	return (*d.e).services.Tokens.ActorForApplication(ctx, app)
 }
 
 func (e *providerEnv) userToken(username string) string {
@@ -102,7 +102,7 @@ func TestProviderAccessTokenCallsTheAPI(t *testing.T) {
 	bobTok := e.userToken("bob")
 	e.doAs(bobTok, "GET", "/v1.0/me", nil).graphError(t, 401, entitled.CodeUnauthorized)
 	ctx := entitled.NewContext(context.Background(), entitled.SystemActor)
-	if _, err := e.store.SignInWithOIDC(ctx, entitled.ExternalIdentity{Issuer: e.op.Issuer, Subject: "sub-bob",
+	if _, err := e.services.Sessions.SignInWithOIDC(ctx, entitled.ExternalIdentity{Issuer: e.op.Issuer, Subject: "sub-bob",
 		Claims: map[string]any{"preferred_username": "bob@example.com"}}, entitled.SignInOptions{}); err != nil {
 		t.Fatal(err)
 	}

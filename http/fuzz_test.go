@@ -23,8 +23,8 @@ type fuzzWorld struct {
 
 func newFuzzWorld(tb testing.TB) *fuzzWorld {
 	tb.Helper()
-	st, admin, secret := newAdminStore(tb)
-	w := &fuzzWorld{h: ehttp.NewServer(ehttp.Config{Services: st.Services(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	st, admin, secret := newAdminServices(tb)
+	w := &fuzzWorld{h: ehttp.NewServer(ehttp.Config{Services: st.Domain(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		MaxBodyBytes: 64 << 10, BaseURL: "https://entitled.example.com"}), token: secret, adminID: admin.ID}
 	cat := w.mustCreate(tb, em+"/catalogs", `{"displayName":"C","state":"published"}`)
 	w.pkg = w.mustCreate(tb, em+"/accessPackages", `{"displayName":"P","catalog":{"id":"`+cat+`"}}`)

@@ -164,12 +164,12 @@ func TestAccessPackageLifecycle(t *testing.T) {
 	}
 
 	// The delivery fails for good: the request can be reprocessed (202).
-	works, err := e.store.DeliveryWorks(context.Background(), []entitled.DeliveryRun{{ID: str(d["id"]), Run: int(d["run"].(float64))}})
+	works, err := e.services.Deliveries.DeliveryWorks(context.Background(), []entitled.DeliveryRun{{ID: str(d["id"]), Run: int(d["run"].(float64))}})
 	if err != nil || works[0] == nil {
 		t.Fatalf("delivery work: %v, %v", works, err)
 	}
 	work := works[0]
-	if err := e.store.RecordDeliveryOutcomes(context.Background(), []entitled.DeliveryOutcome{{DeliveryID: work.Delivery.ID, Run: work.Delivery.Run,
+	if err := e.services.Deliveries.RecordDeliveryOutcomes(context.Background(), []entitled.DeliveryOutcome{{DeliveryID: work.Delivery.ID, Run: work.Delivery.Run,
 		Err: entitled.PermanentErrorf("no such group"), Final: true, At: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}

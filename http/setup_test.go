@@ -28,10 +28,11 @@ type noQueue struct{}
 
 func (noQueue) InsertJobs(context.Context, *sql.Tx, []entitled.Job) error { return nil }
 
-// newAdminStore opens a migrated SQLite store in a temporary directory with
-// the real connector kinds (the built-in directory, webhooks, PostgreSQL),
-// and returns it with its Global Administrator and a token of theirs.
-func newAdminStore(tb testing.TB) (*sqlstore.Store, *entitled.User, string) {
+// newAdminServices opens a migrated SQLite database in a temporary
+// directory, builds the services over it with the real connector kinds (the
+// built-in directory, webhooks, PostgreSQL), and returns them with their
+// Global Administrator and a token of theirs.
+func newAdminServices(tb testing.TB) (*sqlstore.Services, *entitled.User, string) {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open("sqlite:" + tb.TempDir() + "/t.db")
@@ -42,14 +43,19 @@ func newAdminStore(tb testing.TB) (*sqlstore.Store, *entitled.User, string) {
 	if err := db.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	st := sqlstore.New(db, noQueue{}, nil)
-	st.SetConnectors(connectors.NewRegistry(directory.NewKind(st), webhook.NewKind(nil), postgres.NewKind()))
-	st.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	admin, err := st.EnsureAdmin(ctx, "admin@example.com", "Admin")
+	st, err := sqlstore.NewServices(db, sqlstore.Config{
+		Queue:      noQueue{},
+		Connectors: connectors.NewRegistry(directory.NewKind(sqlstore.NewMembership(db)), webhook.NewKind(nil), postgres.NewKind()),
+		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	secret, _, err := st.IssueToken(entitled.NewContext(ctx, entitled.SystemActor), admin.ID, 0)
+	admin, err := st.Admin.EnsureAdmin(ctx, "admin@example.com", "Admin")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	secret, _, err := st.Tokens.IssueToken(entitled.NewContext(ctx, entitled.SystemActor), admin.ID, 0)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -58,31 +64,31 @@ func newAdminStore(tb testing.TB) (*sqlstore.Store, *entitled.User, string) {
 
 // env is a running API over a real SQLite store with an administrator.
 type env struct {
-	t      *testing.T
-	srv    *httptest.Server
-	store  *sqlstore.Store
-	admin  *entitled.User
-	token  string
-	logBuf *bytes.Buffer
+	t        *testing.T
+	srv      *httptest.Server
+	services *sqlstore.Services
+	admin    *entitled.User
+	token    string
+	logBuf   *bytes.Buffer
 }
 
 func newEnv(t *testing.T, mod ...func(*ehttp.Config)) *env {
 	t.Helper()
-	st, admin, secret := newAdminStore(t)
+	st, admin, secret := newAdminServices(t)
 	buf := &bytes.Buffer{}
-	cfg := ehttp.Config{Services: st.Services(), Logger: slog.New(slog.NewJSONHandler(&lockedWriter{w: buf}, nil)), MaxBodyBytes: 64 << 10}
+	cfg := ehttp.Config{Services: st.Domain(), Logger: slog.New(slog.NewJSONHandler(&lockedWriter{w: buf}, nil)), MaxBodyBytes: 64 << 10}
 	for _, m := range mod {
 		m(&cfg)
 	}
 	srv := httptest.NewServer(ehttp.NewServer(cfg))
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, store: st, admin: admin, token: secret, logBuf: buf}
+	return &env{t: t, srv: srv, services: st, admin: admin, token: secret, logBuf: buf}
 }
 
 // tokenFor issues a token for a user.
 func (e *env) tokenFor(userID string) string {
 	e.t.Helper()
-	secret, _, err := e.store.IssueToken(entitled.NewContext(context.Background(), entitled.SystemActor), userID, 0)
+	secret, _, err := e.services.Tokens.IssueToken(entitled.NewContext(context.Background(), entitled.SystemActor), userID, 0)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -319,7 +319,7 @@ type dbState map[string]string
 func (w *sweepWorld) state(t *testing.T) dbState {
 	t.Helper()
 	ctx := context.Background()
-	db := w.e.store.DB().SQL
+	db := w.e.services.DB().SQL
 	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'goose_db_version' ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)

@@ -39,7 +39,7 @@ func TestSystemHealthAPI(t *testing.T) {
 	// Pause and resume: tenant administrators only.
 	ctx := entitled.NewContext(context.Background(), entitled.SystemActor)
 	pat := &entitled.User{UserPrincipalName: "pat@example.com", DisplayName: "Pat", AccountEnabled: true}
-	if err := e.store.CreateUser(ctx, pat); err != nil {
+	if err := e.services.Users.CreateUser(ctx, pat); err != nil {
 		t.Fatal(err)
 	}
 	patToken := e.tokenFor(pat.ID)
@@ -74,7 +74,9 @@ func TestSystemHealthAPI(t *testing.T) {
 func TestHealthzNamesSystemsNotActive(t *testing.T) {
 	var e *env
 	e = newEnv(t, func(c *ehttp.Config) {
-		c.SystemHealth = func(ctx context.Context) ([]entitled.SystemHealthRecord, error) { return e.store.SystemHealths(ctx) }
+		c.SystemHealth = func(ctx context.Context) ([]entitled.SystemHealthRecord, error) {
+			return e.services.Health.SystemHealths(ctx)
+		}
 	})
 	e.do("POST", "/api/v1/systems", map[string]any{"name": "hooks", "kind": "webhook",
 		"config": map[string]any{"url": "https://hooks.example.com"}}).must(t, 201)

@@ -14,7 +14,7 @@ import (
 // revokes its children and grandchildren.
 func TestTokenMintedByTokenIsBounded(t *testing.T) {
 	e := newEnv(t)
-	parentSecret, parent, err := e.store.IssueToken(entitled.NewContext(context.Background(), entitled.SystemActor), e.admin.ID, time.Hour)
+	parentSecret, parent, err := e.services.Tokens.IssueToken(entitled.NewContext(context.Background(), entitled.SystemActor), e.admin.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

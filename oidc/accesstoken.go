@@ -14,8 +14,8 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-// Directory finds who an access token is in entitled. *sqlstore.Store
-// implements it.
+// Directory finds who an access token is in entitled;
+// *sqlstore.TokenService implements it.
 type Directory interface {
 	// ActorForIdentity is the user a person's token names (recorded
 	// subject, then claim matches), or a 401.

@@ -10,7 +10,7 @@ import (
 // loadActor builds the actor of a user with every role they hold:
 // directory roles (directory_scope_id "/") and catalog roles
 // (app_scope_id "/" under key "/", "/AccessPackageCatalog/{id}" under the id).
-func (s *Store) loadActor(ctx context.Context, t *tx, u *entitled.User) (*entitled.Actor, error) {
+func (s *TokenService) loadActor(ctx context.Context, t *tx, u *entitled.User) (*entitled.Actor, error) {
 	a := &entitled.Actor{User: *u, CatalogRoles: map[string][]string{}}
 	rows, err := t.query(ctx, `SELECT role_definition_id, directory_scope_id, app_scope_id FROM role_assignments
 		WHERE principal_id = ? ORDER BY id`, u.ID)
@@ -38,10 +38,10 @@ func (s *Store) loadActor(ctx context.Context, t *tx, u *entitled.User) (*entitl
 
 // ActorFor loads the actor (with roles) of a user id; used by sessions. A
 // missing or disabled user is a 401.
-func (s *Store) ActorFor(ctx context.Context, userID string) (*entitled.Actor, error) {
+func (s *TokenService) ActorFor(ctx context.Context, userID string) (*entitled.Actor, error) {
 	var a *entitled.Actor
-	err := s.readTx(ctx, func(t *tx) error {
-		u, err := s.loadUser(ctx, t, userID)
+	err := s.db.read(ctx, func(t *tx) error {
+		u, err := t.loadUser(ctx, userID)
 		if err != nil {
 			if entitled.ErrorKind(err) == entitled.KindNotFound {
 				return unauthorized("the user of this session no longer exists")

@@ -35,7 +35,7 @@ func scanStage(r scanner) (*entitled.ApprovalStageRecord, error) {
 	return &st, nil
 }
 
-func (s *Store) loadStages(ctx context.Context, t *tx, requestID string) ([]entitled.ApprovalStageRecord, error) {
+func (t *tx) loadStages(ctx context.Context, requestID string) ([]entitled.ApprovalStageRecord, error) {
 	rows, err := t.query(ctx, `SELECT `+stageCols+` FROM approval_stages WHERE request_id = ? ORDER BY idx`, requestID)
 	if err != nil {
 		return nil, err
@@ -54,7 +54,7 @@ func (s *Store) loadStages(ctx context.Context, t *tx, requestID string) ([]enti
 
 // createStages writes the approval stages of a request under the policy:
 // the first in progress (with its time-out job), the others not started.
-func (s *Store) createStages(ctx context.Context, t *tx, q *reqRow, p *entitled.AssignmentPolicy) error {
+func (lc *lifecycle) createStages(ctx context.Context, t *tx, q *reqRow, p *entitled.AssignmentPolicy) error {
 	for i := range p.RequestApprovalSettings.Stages {
 		status := entitled.StageNotStarted
 		if i == 0 {
@@ -66,7 +66,7 @@ func (s *Store) createStages(ctx context.Context, t *tx, q *reqRow, p *entitled.
 			return fmt.Errorf("insert approval stage: %w", err)
 		}
 		if i == 0 {
-			if err := s.startStage(ctx, t, q, p, id, 0); err != nil {
+			if err := lc.startStage(ctx, t, q, p, id, 0); err != nil {
 				return err
 			}
 		}
@@ -75,13 +75,13 @@ func (s *Store) createStages(ctx context.Context, t *tx, q *reqRow, p *entitled.
 }
 
 // startStage puts a stage in progress with its due time and time-out job.
-func (s *Store) startStage(ctx context.Context, t *tx, q *reqRow, p *entitled.AssignmentPolicy, stageID string, idx int) error {
+func (lc *lifecycle) startStage(ctx context.Context, t *tx, q *reqRow, p *entitled.AssignmentPolicy, stageID string, idx int) error {
 	var due any
 	var d = p.RequestApprovalSettings.Stages[idx].DurationBeforeAutomaticDenial
 	if d > 0 {
 		at := t.now().Add(d)
 		due = fmtTime(at)
-		if err := s.enqueue(ctx, t, entitled.Job{Kind: entitled.JobApprovalTimeout, RequestID: q.ID, StageID: stageID,
+		if err := lc.enqueue(ctx, t, entitled.Job{Kind: entitled.JobApprovalTimeout, RequestID: q.ID, StageID: stageID,
 			RunAt: at}); err != nil {
 			return err
 		}
@@ -90,41 +90,41 @@ func (s *Store) startStage(ctx context.Context, t *tx, q *reqRow, p *entitled.As
 		entitled.StageInProgress, due, fmtTime(t.now()), stageID); err != nil {
 		return err
 	}
-	return s.queueNotices(ctx, t, entitled.StageNotices(q.ID, stageID, p.RequestApprovalSettings.Stages[idx], t.now()))
+	return lc.queueNotices(ctx, t, entitled.StageNotices(q.ID, stageID, p.RequestApprovalSettings.Stages[idx], t.now()))
 }
 
 // approvers returns the user ids who may decide stage idx of a request for
 // target under the policy: its primary approvers, or its fallback approvers
 // when the primary ones name nobody.
-func (s *Store) approvers(ctx context.Context, t *tx, p *entitled.AssignmentPolicy, idx int, targetID string) (map[string]bool, error) {
+func (t *tx) approvers(ctx context.Context, p *entitled.AssignmentPolicy, idx int, targetID string) (map[string]bool, error) {
 	stages := p.RequestApprovalSettings.Stages
 	if idx < 0 || idx >= len(stages) {
 		return map[string]bool{}, nil
 	}
-	return s.resolveWithFallback(ctx, t, stages[idx].PrimaryApprovers, stages[idx].FallbackPrimaryApprovers, targetID)
+	return t.resolveWithFallback(ctx, stages[idx].PrimaryApprovers, stages[idx].FallbackPrimaryApprovers, targetID)
 }
 
 // resolveWithFallback resolves the subject sets of a stage's approvers,
 // or, when they name nobody, its fallback sets.
-func (s *Store) resolveWithFallback(ctx context.Context, t *tx, sets, fallback []entitled.SubjectSet, targetID string) (map[string]bool, error) {
-	ids, err := s.resolveSubjects(ctx, t, sets, targetID)
+func (t *tx) resolveWithFallback(ctx context.Context, sets, fallback []entitled.SubjectSet, targetID string) (map[string]bool, error) {
+	ids, err := t.resolveSubjects(ctx, sets, targetID)
 	if err != nil || len(ids) > 0 {
 		return ids, err
 	}
-	return s.resolveSubjects(ctx, t, fallback, targetID)
+	return t.resolveSubjects(ctx, fallback, targetID)
 }
 
 // deciders returns the user ids who may decide a stage of a request for
 // target now: its approvers and, once it has escalated
 // (entitled.ApprovalStage.Escalated), its escalation approvers.
-func (s *Store) deciders(ctx context.Context, t *tx, p *entitled.AssignmentPolicy, st *entitled.ApprovalStageRecord, targetID string) (map[string]bool, error) {
-	ids, err := s.approvers(ctx, t, p, st.Index, targetID)
+func (t *tx) deciders(ctx context.Context, p *entitled.AssignmentPolicy, st *entitled.ApprovalStageRecord, targetID string) (map[string]bool, error) {
+	ids, err := t.approvers(ctx, p, st.Index, targetID)
 	stages := p.RequestApprovalSettings.Stages
 	if err != nil || st.Index >= len(stages) || st.Status != entitled.StageInProgress ||
 		!stages[st.Index].Escalated(st.StartedDateTime, t.now()) {
 		return ids, err
 	}
-	more, err := s.escalationApprovers(ctx, t, p, st.Index, targetID)
+	more, err := t.escalationApprovers(ctx, p, st.Index, targetID)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (s *Store) deciders(ctx context.Context, t *tx, p *entitled.AssignmentPolic
 }
 
 // resolveSubjects turns subject sets into user ids, now.
-func (s *Store) resolveSubjects(ctx context.Context, t *tx, sets []entitled.SubjectSet, targetID string) (map[string]bool, error) {
+func (t *tx) resolveSubjects(ctx context.Context, sets []entitled.SubjectSet, targetID string) (map[string]bool, error) {
 	ids := map[string]bool{}
 	for _, ss := range sets {
 		switch ss.Type {
@@ -144,7 +144,7 @@ func (s *Store) resolveSubjects(ctx context.Context, t *tx, sets []entitled.Subj
 				ids[ss.UserID] = true
 			}
 		case entitled.SubjectGroupMembers:
-			members, err := s.groupMemberIDs(ctx, t, ss.GroupID)
+			members, err := t.groupMemberIDs(ctx, ss.GroupID)
 			if err != nil {
 				return nil, err
 			}
@@ -178,8 +178,8 @@ func (s *Store) resolveSubjects(ctx context.Context, t *tx, sets []entitled.Subj
 
 // isApproverOf reports whether the user approves any stage of the request
 // (now, or did decide one).
-func (s *Store) isApproverOf(ctx context.Context, t *tx, userID string, q *reqRow) (bool, error) {
-	stages, err := s.loadStages(ctx, t, q.ID)
+func (t *tx) isApproverOf(ctx context.Context, userID string, q *reqRow) (bool, error) {
+	stages, err := t.loadStages(ctx, q.ID)
 	if err != nil || len(stages) == 0 {
 		return false, err
 	}
@@ -188,12 +188,12 @@ func (s *Store) isApproverOf(ctx context.Context, t *tx, userID string, q *reqRo
 			return true, nil
 		}
 	}
-	p, err := s.loadPolicy(ctx, t, q.AssignmentPolicyID)
+	p, err := t.loadPolicy(ctx, q.AssignmentPolicyID)
 	if err != nil {
 		return false, nil
 	}
 	for i := range stages {
-		ids, err := s.deciders(ctx, t, p, &stages[i], q.TargetID)
+		ids, err := t.deciders(ctx, p, &stages[i], q.TargetID)
 		if err != nil {
 			return false, err
 		}
@@ -206,23 +206,23 @@ func (s *Store) isApproverOf(ctx context.Context, t *tx, userID string, q *reqRo
 
 // ApprovalStages lists the stages of a request's approval, for its target
 // and requestor, its approvers and holders of OpViewRequests.
-func (s *Store) ApprovalStages(ctx context.Context, requestID string) ([]entitled.ApprovalStageRecord, error) {
+func (s *ApprovalService) ApprovalStages(ctx context.Context, requestID string) ([]entitled.ApprovalStageRecord, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []entitled.ApprovalStageRecord
-	err = s.readTx(ctx, func(t *tx) error {
-		q, err := s.loadRequest(ctx, t, requestID)
+	err = s.db.read(ctx, func(t *tx) error {
+		q, err := t.loadRequest(ctx, requestID)
 		if err != nil {
 			return err
 		}
-		if ok, err := s.canSeeRequest(ctx, t, a, q); err != nil {
+		if ok, err := t.canSeeRequest(ctx, a, q); err != nil {
 			return err
 		} else if !ok {
 			return entitled.NotFoundf("access package assignment approval %q was not found", requestID)
 		}
-		if out, err = s.loadStages(ctx, t, requestID); err != nil {
+		if out, err = t.loadStages(ctx, requestID); err != nil {
 			return err
 		}
 		return s.markAssignedToMe(ctx, t, a, q, out)
@@ -231,7 +231,7 @@ func (s *Store) ApprovalStages(ctx context.Context, requestID string) ([]entitle
 }
 
 // markAssignedToMe computes AssignedToMe of in-progress stages.
-func (s *Store) markAssignedToMe(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, stages []entitled.ApprovalStageRecord) error {
+func (s *ApprovalService) markAssignedToMe(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, stages []entitled.ApprovalStageRecord) error {
 	if entitled.CheckNotOwnRequest(a.User.ID, &q.AssignmentRequest) != nil || q.State != entitled.StatePendingApproval {
 		return nil
 	}
@@ -239,11 +239,11 @@ func (s *Store) markAssignedToMe(ctx context.Context, t *tx, a *entitled.Actor, 
 		if stages[i].Status != entitled.StageInProgress {
 			continue
 		}
-		p, err := s.loadPolicy(ctx, t, q.AssignmentPolicyID)
+		p, err := t.loadPolicy(ctx, q.AssignmentPolicyID)
 		if err != nil {
 			return nil
 		}
-		ids, err := s.deciders(ctx, t, p, &stages[i], q.TargetID)
+		ids, err := t.deciders(ctx, p, &stages[i], q.TargetID)
 		if err != nil {
 			return err
 		}
@@ -253,7 +253,7 @@ func (s *Store) markAssignedToMe(ctx context.Context, t *tx, a *entitled.Actor, 
 }
 
 // ApprovalStage reads one stage of a request's approval.
-func (s *Store) ApprovalStage(ctx context.Context, requestID, stageID string) (*entitled.ApprovalStageRecord, error) {
+func (s *ApprovalService) ApprovalStage(ctx context.Context, requestID, stageID string) (*entitled.ApprovalStageRecord, error) {
 	stages, err := s.ApprovalStages(ctx, requestID)
 	if err != nil {
 		return nil, err
@@ -269,7 +269,7 @@ func (s *Store) ApprovalStage(ctx context.Context, requestID, stageID string) (*
 // DecideApprovalStage records an approver's Approve or Deny of the stage in
 // progress. Denial ends the request; approval of the last stage starts (or
 // schedules) delivery; approval of an earlier stage starts the next one.
-func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, reviewResult, justification string) error {
+func (s *ApprovalService) DecideApprovalStage(ctx context.Context, requestID, stageID, reviewResult, justification string) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
@@ -278,8 +278,8 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 	if err != nil {
 		return err
 	}
-	return s.inLifecycleTx(ctx, func(t *tx) error {
-		q, err := s.lockRequest(ctx, t, requestID)
+	return s.db.changeLifecycle(ctx, func(t *tx) error {
+		q, err := t.lockRequest(ctx, requestID)
 		if err != nil {
 			return err
 		}
@@ -291,11 +291,11 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 		if err := entitled.CheckNotOwnRequest(a.User.ID, &q.AssignmentRequest); err != nil {
 			return err
 		}
-		p, err := s.loadPolicy(ctx, t, q.AssignmentPolicyID)
+		p, err := t.loadPolicy(ctx, q.AssignmentPolicyID)
 		if err != nil {
 			return err
 		}
-		ids, err := s.deciders(ctx, t, p, st, q.TargetID)
+		ids, err := t.deciders(ctx, p, st, q.TargetID)
 		if err != nil {
 			return err
 		}
@@ -316,9 +316,9 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 			return entitled.Errorf(entitled.KindConflict, entitled.CodeAlreadyDecided, "%s of request %s was decided meanwhile", st.DisplayName, q.ID)
 		}
 		if step == entitled.StepDeny {
-			return s.setRequestState(ctx, t, a, q, entitled.StateDenied, &now, "Deny access package assignment request")
+			return s.lc.setRequestState(ctx, t, a, q, entitled.StateDenied, &now, "Deny access package assignment request")
 		}
-		if err := s.audit(ctx, t, a, auditEntry{Activity: "Approve access package assignment request", Operation: "Update",
+		if err := t.audit(ctx, a, auditEntry{Activity: "Approve access package assignment request", Operation: "Update",
 			TargetID: q.ID, TargetType: requestTargetType, TargetName: st.DisplayName, CatalogID: q.CatalogID,
 			Before: map[string]string{"state": string(q.State)}, After: map[string]string{"state": string(q.State)}}); err != nil {
 			return err
@@ -329,7 +329,7 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 			if err := t.queryRow(ctx, `SELECT id FROM approval_stages WHERE request_id = ? AND idx = ?`, q.ID, next).Scan(&nextID); err != nil {
 				return fmt.Errorf("next stage: %w", err)
 			}
-			if err := s.startStage(ctx, t, q, p, nextID, next); err != nil {
+			if err := s.lc.startStage(ctx, t, q, p, nextID, next); err != nil {
 				return err
 			}
 			res, err := t.exec(ctx, `UPDATE assignment_requests SET version = version + 1 WHERE id = ? AND version = ?`, q.ID, q.version)
@@ -341,16 +341,16 @@ func (s *Store) DecideApprovalStage(ctx context.Context, requestID, stageID, rev
 			}
 			return nil
 		}
-		if err := s.checkNoLiveAssignment(ctx, t, q.TargetID, q.AccessPackageID, q.ID); err != nil {
+		if err := t.checkNoLiveAssignment(ctx, q.TargetID, q.AccessPackageID, q.ID); err != nil {
 			return err
 		}
-		return s.startOrSchedule(ctx, t, a, q, nil, false)
+		return s.lc.startOrSchedule(ctx, t, a, q, nil, false)
 	})
 }
 
 // timeOutStage denies a request whose stage is still in progress.
-func (s *Store) timeOutStage(ctx context.Context, t *tx, requestID, stageID string) error {
-	q, err := s.lockRequest(ctx, t, requestID)
+func (s *DeliveryService) timeOutStage(ctx context.Context, t *tx, requestID, stageID string) error {
+	q, err := t.lockRequest(ctx, requestID)
 	if err != nil {
 		return ignoreNotFound(err)
 	}
@@ -366,5 +366,5 @@ func (s *Store) timeOutStage(ctx context.Context, t *tx, requestID, stageID stri
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil
 	}
-	return s.setRequestState(ctx, t, entitled.SystemActor, q, entitled.StateDenied, &now, "Request denied: approval timed out")
+	return s.lc.setRequestState(ctx, t, entitled.SystemActor, q, entitled.StateDenied, &now, "Request denied: approval timed out")
 }

@@ -28,7 +28,7 @@ func (f *lc) threeStages(mutate func(p *entitled.AssignmentPolicy)) string {
 
 func (f *lc) stages(ctx context.Context, requestID string) []entitled.ApprovalStageRecord {
 	f.t.Helper()
-	st, err := f.s.ApprovalStages(ctx, requestID)
+	st, err := f.s.Approvals.ApprovalStages(ctx, requestID)
 	f.must(err)
 	return st
 }
@@ -58,17 +58,17 @@ func TestApprovalThreeStages(t *testing.T) {
 	if mine := f.stages(f.as(f.alice), r.ID); mine[0].AssignedToMe {
 		t.Fatal("stage assigned to its own requestor")
 	}
-	e := wantCode(t, f.s.DecideApprovalStage(f.as(f.alice), r.ID, st[0].ID, "Approve", ""), entitled.KindForbidden, "")
+	e := wantCode(t, f.s.Approvals.DecideApprovalStage(f.as(f.alice), r.ID, st[0].ID, "Approve", ""), entitled.KindForbidden, "")
 	if !strings.Contains(e.Message, "your own request") {
 		t.Fatalf("message: %s", e.Message)
 	}
 	// Someone who is not named, even an administrator, cannot decide.
-	wantKind(t, f.s.DecideApprovalStage(f.as(f.bob), r.ID, st[0].ID, "Approve", ""), entitled.KindForbidden)
-	wantKind(t, f.s.DecideApprovalStage(f.as(f.admin), r.ID, st[0].ID, "Approve", ""), entitled.KindForbidden)
-	wantKind(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "maybe", ""), entitled.KindInvalid)
-	wantKind(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, "nope", "Approve", ""), entitled.KindNotFound)
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "approve", "ok"))
-	wantCode(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""), entitled.KindConflict, entitled.CodeAlreadyDecided)
+	wantKind(t, f.s.Approvals.DecideApprovalStage(f.as(f.bob), r.ID, st[0].ID, "Approve", ""), entitled.KindForbidden)
+	wantKind(t, f.s.Approvals.DecideApprovalStage(f.as(f.admin), r.ID, st[0].ID, "Approve", ""), entitled.KindForbidden)
+	wantKind(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "maybe", ""), entitled.KindInvalid)
+	wantKind(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, "nope", "Approve", ""), entitled.KindNotFound)
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "approve", "ok"))
+	wantCode(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""), entitled.KindConflict, entitled.CodeAlreadyDecided)
 	f.wantState(r.ID, entitled.StatePendingApproval)
 	// Stage 2: bob, a member of the group; justification required.
 	st = f.stages(f.as(f.bob), r.ID)
@@ -76,29 +76,29 @@ func TestApprovalThreeStages(t *testing.T) {
 		st[0].ReviewedBy.UserID != f.approver.ID || st[1].Status != entitled.StageInProgress || !st[1].AssignedToMe {
 		t.Fatalf("after stage 1: %+v", st)
 	}
-	wantCode(t, f.s.DecideApprovalStage(f.as(f.bob), r.ID, st[1].ID, "Approve", " "), entitled.KindInvalid, entitled.CodeBadRequest)
+	wantCode(t, f.s.Approvals.DecideApprovalStage(f.as(f.bob), r.ID, st[1].ID, "Approve", " "), entitled.KindInvalid, entitled.CodeBadRequest)
 	// An approver of stage 2 cannot decide stage 3 before it starts.
-	wantKind(t, f.s.DecideApprovalStage(f.as(f.big), r.ID, st[2].ID, "Approve", ""), entitled.KindConflict)
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.bob), r.ID, st[1].ID, "Approve", "needed for sales"))
+	wantKind(t, f.s.Approvals.DecideApprovalStage(f.as(f.big), r.ID, st[2].ID, "Approve", ""), entitled.KindConflict)
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.bob), r.ID, st[1].ID, "Approve", "needed for sales"))
 	// Stage 3: the manager's manager (level 2), not the direct manager.
-	wantKind(t, f.s.DecideApprovalStage(f.as(f.manager), r.ID, st[2].ID, "Approve", ""), entitled.KindForbidden)
-	page, err := f.s.Requests(f.as(f.big), entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover})
+	wantKind(t, f.s.Approvals.DecideApprovalStage(f.as(f.manager), r.ID, st[2].ID, "Approve", ""), entitled.KindForbidden)
+	page, err := f.s.Requests.Requests(f.as(f.big), entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover})
 	mustOK(t, err)
 	if len(page.Items) != 1 || page.Items[0].ID != r.ID {
 		t.Fatalf("approver's pending list: %+v", page.Items)
 	}
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.big), r.ID, st[2].ID, "Approve", ""))
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.big), r.ID, st[2].ID, "Approve", ""))
 	got := f.wantState(r.ID, entitled.StateDelivering)
 	if got.AssignmentID == "" || len(f.newDeliverJobs()) != 2 {
 		t.Fatal("approval did not start delivery")
 	}
-	page, err = f.s.Requests(f.as(f.big), entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover})
+	page, err = f.s.Requests.Requests(f.as(f.big), entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover})
 	mustOK(t, err)
 	if len(page.Items) != 0 {
 		t.Fatalf("decided request still pending for approver: %+v", page.Items)
 	}
 	// The approver still sees the request they decided.
-	if _, err := f.s.Request(f.as(f.approver), r.ID); err != nil {
+	if _, err := f.s.Requests.Request(f.as(f.approver), r.ID); err != nil {
 		t.Fatalf("approver cannot read the request: %v", err)
 	}
 }
@@ -107,7 +107,7 @@ func TestApprovalDeny(t *testing.T) {
 	f := newLC(t)
 	r := f.mustAdd(entitled.RequestUserAdd, f.threeStages(nil), f.alice)
 	st := f.stages(f.sys, r.ID)
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "DENY", "no"))
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "DENY", "no"))
 	got := f.wantState(r.ID, entitled.StateDenied)
 	if got.CompletedDateTime == nil {
 		t.Fatal("completedDateTime not set")
@@ -115,7 +115,7 @@ func TestApprovalDeny(t *testing.T) {
 	if len(f.newDeliverJobs()) != 0 {
 		t.Fatal("denied request delivered")
 	}
-	wantCode(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""), entitled.KindConflict, entitled.CodeAlreadyDecided)
+	wantCode(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""), entitled.KindConflict, entitled.CodeAlreadyDecided)
 	// The user may request again after a denial.
 	f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
 	states := f.auditStates(r.ID)
@@ -128,7 +128,7 @@ func TestApprovalTimeout(t *testing.T) {
 	f := newLC(t)
 	r := f.mustAdd(entitled.RequestUserAdd, f.threeStages(nil), f.alice)
 	job := f.jobs(entitled.JobApprovalTimeout)[0]
-	mustOK(t, f.s.TimeOutApprovalStage(context.Background(), job.RequestID, job.StageID))
+	mustOK(t, f.s.Deliveries.TimeOutApprovalStage(context.Background(), job.RequestID, job.StageID))
 	f.wantState(r.ID, entitled.StateDenied)
 	if st := f.stages(f.sys, r.ID); st[0].Status != entitled.StageExpired {
 		t.Fatalf("stage %s", st[0].Status)
@@ -136,8 +136,8 @@ func TestApprovalTimeout(t *testing.T) {
 	// A time-out after a decision does nothing.
 	r2 := f.mustAdd(entitled.RequestUserAdd, f.threeStages(nil), f.bob)
 	st := f.stages(f.sys, r2.ID)
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.approver), r2.ID, st[0].ID, "Approve", ""))
-	mustOK(t, f.s.TimeOutApprovalStage(context.Background(), r2.ID, st[0].ID))
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r2.ID, st[0].ID, "Approve", ""))
+	mustOK(t, f.s.Deliveries.TimeOutApprovalStage(context.Background(), r2.ID, st[0].ID))
 	f.wantState(r2.ID, entitled.StatePendingApproval)
 }
 
@@ -152,13 +152,13 @@ func TestApprovalManagerAndFallback(t *testing.T) {
 	// alice has a manager: the manager approves, the fallback may not.
 	r := f.mustAdd(entitled.RequestUserAdd, p, f.alice)
 	st := f.stages(f.sys, r.ID)
-	wantKind(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""), entitled.KindForbidden)
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.manager), r.ID, st[0].ID, "Approve", ""))
+	wantKind(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""), entitled.KindForbidden)
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.manager), r.ID, st[0].ID, "Approve", ""))
 	f.wantState(r.ID, entitled.StateDelivering)
 	// bob has none: the fallback approver decides.
 	r2 := f.mustAdd(entitled.RequestUserAdd, p, f.bob)
 	st = f.stages(f.sys, r2.ID)
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.approver), r2.ID, st[0].ID, "Approve", ""))
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r2.ID, st[0].ID, "Approve", ""))
 	f.wantState(r2.ID, entitled.StateDelivering)
 }
 
@@ -176,10 +176,10 @@ func TestCancelPendingApproval(t *testing.T) {
 	f := newLC(t)
 	r := f.mustAdd(entitled.RequestUserAdd, f.threeStages(nil), f.alice)
 	st := f.stages(f.sys, r.ID)
-	mustOK(t, f.s.CancelRequest(f.as(f.alice), r.ID))
+	mustOK(t, f.s.Requests.CancelRequest(f.as(f.alice), r.ID))
 	f.wantState(r.ID, entitled.StateCanceled)
-	wantCode(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""), entitled.KindConflict, entitled.CodeAlreadyDecided)
-	mustOK(t, f.s.TimeOutApprovalStage(context.Background(), r.ID, st[0].ID))
+	wantCode(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""), entitled.KindConflict, entitled.CodeAlreadyDecided)
+	mustOK(t, f.s.Deliveries.TimeOutApprovalStage(context.Background(), r.ID, st[0].ID))
 	f.wantState(r.ID, entitled.StateCanceled)
 }
 
@@ -196,15 +196,15 @@ func TestNoSelfApprovalEvenWhenNamed(t *testing.T) {
 	if st[0].AssignedToMe {
 		t.Fatal("own request's stage assigned to the requestor")
 	}
-	e := wantCode(t, f.s.DecideApprovalStage(f.as(f.alice), r.ID, st[0].ID, "Approve", ""), entitled.KindForbidden, "")
+	e := wantCode(t, f.s.Approvals.DecideApprovalStage(f.as(f.alice), r.ID, st[0].ID, "Approve", ""), entitled.KindForbidden, "")
 	if !strings.Contains(e.Message, "own request") {
 		t.Fatalf("message: %s", e.Message)
 	}
-	page, err := f.s.Requests(f.as(f.alice), entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover})
+	page, err := f.s.Requests.Requests(f.as(f.alice), entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover})
 	f.must(err)
 	if len(page.Items) != 0 {
 		t.Fatal("own request listed for approval")
 	}
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""))
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""))
 	f.wantState(r.ID, entitled.StateDelivering)
 }

@@ -30,7 +30,7 @@ func scanAssignment(r scanner) (*entitled.Assignment, string, error) {
 }
 
 // loadAssignment loads an assignment without authorization; 404 when missing.
-func (s *Store) loadAssignment(ctx context.Context, t *tx, id string) (*entitled.Assignment, error) {
+func (t *tx) loadAssignment(ctx context.Context, id string) (*entitled.Assignment, error) {
 	as, _, err := scanAssignment(t.queryRow(ctx, `SELECT `+assignmentCols+` FROM assignments WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "assignment", id)
@@ -39,14 +39,14 @@ func (s *Store) loadAssignment(ctx context.Context, t *tx, id string) (*entitled
 }
 
 // Assignment reads one assignment: its target's, or with OpViewRequests.
-func (s *Store) Assignment(ctx context.Context, id string) (*entitled.Assignment, error) {
+func (s *AssignmentService) Assignment(ctx context.Context, id string) (*entitled.Assignment, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out *entitled.Assignment
-	err = s.readTx(ctx, func(t *tx) error {
-		as, err := s.loadAssignment(ctx, t, id)
+	err = s.db.read(ctx, func(t *tx) error {
+		as, err := t.loadAssignment(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ var assignmentFields = fields{
 
 // Assignments lists the assignments the caller may see: their own, and
 // those of catalogs where they hold OpViewRequests.
-func (s *Store) Assignments(ctx context.Context, q entitled.AssignmentQuery) (entitled.Page[entitled.Assignment], error) {
+func (s *AssignmentService) Assignments(ctx context.Context, q entitled.AssignmentQuery) (entitled.Page[entitled.Assignment], error) {
 	var page entitled.Page[entitled.Assignment]
 	a, err := actor(ctx)
 	if err != nil {
@@ -107,7 +107,7 @@ func (s *Store) Assignments(ctx context.Context, q entitled.AssignmentQuery) (en
 	if err != nil {
 		return page, err
 	}
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM assignments `+lq.where+fmt.Sprintf(` ORDER BY id LIMIT %d`, lq.limit+1), lq.args...)
 		if err != nil {
 			return err
@@ -145,13 +145,13 @@ func (s *Store) Assignments(ctx context.Context, q entitled.AssignmentQuery) (en
 // ReprocessAssignment re-asserts every resource role of a delivered
 // assignment through an adminUpdate request with one idempotent
 // grant per resource role scope, rolled up like any request.
-func (s *Store) ReprocessAssignment(ctx context.Context, id string) error {
+func (s *AssignmentService) ReprocessAssignment(ctx context.Context, id string) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
 	}
-	return s.inLifecycleTx(ctx, func(t *tx) error {
-		as, err := s.lockAssignment(ctx, t, id)
+	return s.db.changeLifecycle(ctx, func(t *tx) error {
+		as, err := t.lockAssignment(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -170,7 +170,7 @@ func (s *Store) ReprocessAssignment(ctx context.Context, id string) error {
 		} else if open != "" {
 			return entitled.Conflictf("assignment %s is being removed by request %s", id, open)
 		}
-		scopes, err := s.loadRoleScopes(ctx, t, as.AccessPackageID)
+		scopes, err := t.loadRoleScopes(ctx, as.AccessPackageID)
 		if err != nil {
 			return err
 		}
@@ -185,12 +185,12 @@ func (s *Store) ReprocessAssignment(ctx context.Context, id string) error {
 		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleJSON{}, len(scopes)); err != nil {
 			return err
 		}
-		if err := s.auditRequest(ctx, t, a, q, "Reprocess access package assignment", ""); err != nil {
+		if err := s.lc.auditRequest(ctx, t, a, q, "Reprocess access package assignment", ""); err != nil {
 			return err
 		}
 		if err := setAssignmentState(ctx, t, as.ID, entitled.AssignmentDelivering); err != nil {
 			return err
 		}
-		return s.insertDeliveries(ctx, t, grantDeliveries(q.ID, as.ID, scopes, now))
+		return s.lc.insertDeliveries(ctx, t, grantDeliveries(q.ID, as.ID, scopes, now))
 	})
 }

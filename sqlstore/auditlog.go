@@ -37,7 +37,7 @@ func scanAudit(r scanner) (entitled.AuditEvent, error) {
 // view requests; others get 403. Filterable on activityDateTime,
 // targetId, activityDisplayName, category, correlationId,
 // initiatedBy/user/id, operationType and result.
-func (s *Store) AuditEvents(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.AuditEvent], error) {
+func (s *AuditService) AuditEvents(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.AuditEvent], error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return entitled.Page[entitled.AuditEvent]{}, err
@@ -54,6 +54,6 @@ func (s *Store) AuditEvents(ctx context.Context, opt entitled.ListOptions) (enti
 			return entitled.Page[entitled.AuditEvent]{}, a.Authorize(entitled.OpReadAudit, "")
 		}
 	}
-	return listRows(ctx, s, opt, auditFields, "audit_events", "id", auditCols, base, args, scanAudit,
+	return listRows(ctx, s.db, opt, auditFields, "audit_events", "id", auditCols, base, args, scanAudit,
 		func(e entitled.AuditEvent) string { return e.ID })
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-func countAudit(t *testing.T, s *Store) int {
+func countAudit(t *testing.T, s *Services) int {
 	t.Helper()
 	var n int
 	mustOK(t, s.db.tQueryRow(`SELECT COUNT(*) FROM audit_events`).Scan(&n))
@@ -21,13 +21,13 @@ func TestAuditSameTransaction(t *testing.T) {
 	sys = entitled.WithRequestID(sys, "req-1")
 	before := countAudit(t, s)
 	c := &entitled.Catalog{DisplayName: "Audited"}
-	mustOK(t, s.CreateCatalog(sys, c))
+	mustOK(t, s.Catalogs.CreateCatalog(sys, c))
 	pkg := &entitled.AccessPackage{CatalogID: c.ID, DisplayName: "P"}
-	mustOK(t, s.CreateAccessPackage(sys, pkg))
+	mustOK(t, s.AccessPackages.CreateAccessPackage(sys, pkg))
 	if n := countAudit(t, s); n != before+2 {
 		t.Fatalf("%d new audit events, want 2", n-before)
 	}
-	p, err := s.AuditEvents(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "targetId", Value: pkg.ID}})
+	p, err := s.Audit.AuditEvents(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "targetId", Value: pkg.ID}})
 	mustOK(t, err)
 	if len(p.Items) != 1 {
 		t.Fatalf("events for package: %+v", p.Items)
@@ -40,11 +40,11 @@ func TestAuditSameTransaction(t *testing.T) {
 	// Failed changes: the package blocks the delete; a 400 half way through a
 	// resource add; a duplicate user. None leaves an event.
 	n0 := countAudit(t, s)
-	wantKind(t, s.DeleteCatalog(sys, c.ID), entitled.KindConflict)
+	wantKind(t, s.Catalogs.DeleteCatalog(sys, c.ID), entitled.KindConflict)
 	mustUser(t, s, sys, "dup@example.com")
 	n1 := countAudit(t, s)
-	wantKind(t, s.CreateUser(sys, &entitled.User{UserPrincipalName: "DUP@example.com"}), entitled.KindConflict)
-	wantKind(t, s.CreatePolicy(sys, &entitled.AssignmentPolicy{AccessPackageID: pkg.ID, DisplayName: "x", AllowedTargetScope: entitled.ScopeAllMemberUsers,
+	wantKind(t, s.Users.CreateUser(sys, &entitled.User{UserPrincipalName: "DUP@example.com"}), entitled.KindConflict)
+	wantKind(t, s.Policies.CreatePolicy(sys, &entitled.AssignmentPolicy{AccessPackageID: pkg.ID, DisplayName: "x", AllowedTargetScope: entitled.ScopeAllMemberUsers,
 		RequestApprovalSettings: entitled.ApprovalSettings{IsApprovalRequiredForAdd: true, Stages: []entitled.ApprovalStage{{
 			PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: newID()}}}}}}), entitled.KindInvalid)
 	if n := countAudit(t, s); n != n1 || n1 != n0+1 {
@@ -52,9 +52,9 @@ func TestAuditSameTransaction(t *testing.T) {
 	}
 	// An update records before and after.
 	d := "new"
-	_, err = s.UpdateAccessPackage(sys, pkg.ID, entitled.AccessPackageUpdate{Description: &d})
+	_, err = s.AccessPackages.UpdateAccessPackage(sys, pkg.ID, entitled.AccessPackageUpdate{Description: &d})
 	mustOK(t, err)
-	p, err = s.AuditEvents(sys, entitled.ListOptions{Filter: entitled.Logical{Op: "and",
+	p, err = s.Audit.AuditEvents(sys, entitled.ListOptions{Filter: entitled.Logical{Op: "and",
 		Left:  entitled.Compare{Op: "eq", Property: "targetId", Value: pkg.ID},
 		Right: entitled.Compare{Op: "eq", Property: "activityDisplayName", Value: "Update access package"}}})
 	mustOK(t, err)
@@ -67,20 +67,20 @@ func TestAuditPagingFiltersAndScope(t *testing.T) {
 	f := newRoleFixture(t)
 	s, sys := f.s, f.sys
 	now := time.Date(2030, 6, 1, 0, 0, 0, 0, time.UTC) // after the fixture's events
-	s.Now = func() time.Time { return now }
+	s.db.Now = func() time.Time { return now }
 	mid := now
 	for i := 0; i < 5; i++ {
 		now = now.Add(time.Minute) // group i at mid + i+1 minutes
-		mustOK(t, s.CreateGroup(sys, &entitled.Group{DisplayName: "g"}))
+		mustOK(t, s.Groups.CreateGroup(sys, &entitled.Group{DisplayName: "g"}))
 	}
-	all, err := s.AuditEvents(sys, entitled.ListOptions{Count: true})
+	all, err := s.Audit.AuditEvents(sys, entitled.ListOptions{Count: true})
 	mustOK(t, err)
 	total := *all.Count
 	// Page through with $skiptoken: every event once, in id order.
 	var ids []string
 	opt := entitled.ListOptions{Top: 4}
 	for {
-		p, err := s.AuditEvents(sys, opt)
+		p, err := s.Audit.AuditEvents(sys, opt)
 		mustOK(t, err)
 		for _, e := range p.Items {
 			ids = append(ids, e.ID)
@@ -114,18 +114,18 @@ func TestAuditPagingFiltersAndScope(t *testing.T) {
 		{"activityDisplayName", entitled.Compare{Op: "eq", Property: "activityDisplayName", Value: "Create group"}, 5},
 	}
 	for _, c := range filters {
-		p, err := s.AuditEvents(sys, entitled.ListOptions{Filter: c.e})
+		p, err := s.Audit.AuditEvents(sys, entitled.ListOptions{Filter: c.e})
 		mustOK(t, err)
 		if len(p.Items) != c.want {
 			t.Errorf("%s: %d events, want %d", c.name, len(p.Items), c.want)
 		}
 	}
-	_, err = s.AuditEvents(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "before", Value: "x"}})
+	_, err = s.Audit.AuditEvents(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "before", Value: "x"}})
 	wantKind(t, err, entitled.KindInvalid)
-	_, err = s.AuditEvents(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "ge", Property: "activityDateTime", Value: "yesterday"}})
+	_, err = s.Audit.AuditEvents(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "ge", Property: "activityDateTime", Value: "yesterday"}})
 	wantKind(t, err, entitled.KindInvalid)
 	// A catalog reader sees only events of their catalog.
-	p, err := s.AuditEvents(f.as(t, "catalogReader"), entitled.ListOptions{Top: 999})
+	p, err := s.Audit.AuditEvents(f.as(t, "catalogReader"), entitled.ListOptions{Top: 999})
 	mustOK(t, err)
 	if len(p.Items) == 0 {
 		t.Fatal("catalog reader sees no events")
@@ -136,8 +136,8 @@ func TestAuditPagingFiltersAndScope(t *testing.T) {
 		}
 	}
 	other := &entitled.Catalog{DisplayName: "Other"}
-	mustOK(t, s.CreateCatalog(sys, other))
-	p2, err := s.AuditEvents(f.as(t, "catalogReader"), entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "targetId", Value: other.ID}})
+	mustOK(t, s.Catalogs.CreateCatalog(sys, other))
+	p2, err := s.Audit.AuditEvents(f.as(t, "catalogReader"), entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "targetId", Value: other.ID}})
 	mustOK(t, err)
 	if len(p2.Items) != 0 {
 		t.Errorf("catalog reader sees another catalog's events")

@@ -23,19 +23,19 @@ type AdminBootstrap struct {
 // needed, each audited. It acts as the system and is idempotent; `entitled
 // admin create` uses it to bootstrap a database and to recover from the
 // host a tenant whose administrators were disabled.
-func (s *Store) BootstrapAdmin(ctx context.Context, upn, displayName string) (AdminBootstrap, error) {
+func (s *AdminService) BootstrapAdmin(ctx context.Context, upn, displayName string) (AdminBootstrap, error) {
 	var out AdminBootstrap
 	if err := checkUPN(upn); err != nil {
 		return out, err
 	}
 	sys := entitled.SystemActor
-	err := s.inTx(ctx, func(t *tx) error {
+	err := s.db.change(ctx, func(t *tx) error {
 		out = AdminBootstrap{}
-		u, err := s.findUser(ctx, t, upn)
+		u, err := t.findUser(ctx, upn)
 		switch {
 		case errIs(err, entitled.KindNotFound):
 			u = &entitled.User{UserPrincipalName: upn, DisplayName: displayName, Mail: upn, AccountEnabled: true}
-			if err := s.insertUser(ctx, t, sys, u); err != nil {
+			if err := t.insertUser(ctx, sys, u); err != nil {
 				return err
 			}
 			out.Created = true
@@ -47,7 +47,7 @@ func (s *Store) BootstrapAdmin(ctx context.Context, upn, displayName string) (Ad
 			if _, err := t.exec(ctx, `UPDATE users SET account_enabled = ? WHERE id = ?`, boolInt(true), u.ID); err != nil {
 				return err
 			}
-			if err := s.audit(ctx, t, sys, auditEntry{Activity: "Re-enable administrator account", Operation: "Update",
+			if err := t.audit(ctx, sys, auditEntry{Activity: "Re-enable administrator account", Operation: "Update",
 				TargetID: u.ID, TargetType: "User", TargetName: u.UserPrincipalName, Before: before, After: u}); err != nil {
 				return err
 			}
@@ -64,13 +64,13 @@ func (s *Store) BootstrapAdmin(ctx context.Context, upn, displayName string) (Ad
 		}
 		out.Granted = true
 		ra := &entitled.RoleAssignment{PrincipalID: u.ID, RoleDefinitionID: entitled.RoleGlobalAdministrator, DirectoryScopeID: "/"}
-		return s.insertRoleAssignment(ctx, t, sys, ra, "")
+		return t.insertRoleAssignment(ctx, sys, ra, "")
 	})
 	return out, err
 }
 
 // EnsureAdmin is BootstrapAdmin for callers that only need the user.
-func (s *Store) EnsureAdmin(ctx context.Context, upn, displayName string) (*entitled.User, error) {
+func (s *AdminService) EnsureAdmin(ctx context.Context, upn, displayName string) (*entitled.User, error) {
 	b, err := s.BootstrapAdmin(ctx, upn, displayName)
 	return b.User, err
 }

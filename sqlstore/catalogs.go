@@ -29,7 +29,7 @@ func scanCatalog(r scanner) (*entitled.Catalog, error) {
 	return &c, nil
 }
 
-func (s *Store) loadCatalog(ctx context.Context, t *tx, id string) (*entitled.Catalog, error) {
+func (t *tx) loadCatalog(ctx context.Context, id string) (*entitled.Catalog, error) {
 	c, err := scanCatalog(t.queryRow(ctx, `SELECT `+catalogCols+` FROM catalogs WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "catalog", id)
@@ -70,7 +70,7 @@ func readableCatalogs(a *entitled.Actor, op entitled.Op, catalogExpr string) (st
 
 // CreateCatalog creates a catalog (OpCreateCatalog); its creator becomes its
 // Catalog owner in the same transaction.
-func (s *Store) CreateCatalog(ctx context.Context, c *entitled.Catalog) error {
+func (s *CatalogService) CreateCatalog(ctx context.Context, c *entitled.Catalog) error {
 	a, err := authorized(ctx, entitled.OpCreateCatalog, "")
 	if err != nil {
 		return err
@@ -90,7 +90,7 @@ func (s *Store) CreateCatalog(ctx context.Context, c *entitled.Catalog) error {
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "catalogType",
 			Message: "catalogType must be userManaged, serviceDefault or serviceManaged, not " + quoteStr(c.CatalogType)}
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		c.ID = newID()
 		c.CreatedDateTime = t.now()
 		c.ModifiedDateTime = c.CreatedDateTime
@@ -99,7 +99,7 @@ func (s *Store) CreateCatalog(ctx context.Context, c *entitled.Catalog) error {
 			fmtTime(c.CreatedDateTime), fmtTime(c.ModifiedDateTime)); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, t, a, auditEntry{Activity: "Create catalog", Operation: "Add", TargetID: c.ID, TargetType: "AccessPackageCatalog",
+		if err := t.audit(ctx, a, auditEntry{Activity: "Create catalog", Operation: "Add", TargetID: c.ID, TargetType: "AccessPackageCatalog",
 			TargetName: c.DisplayName, CatalogID: c.ID, After: c}); err != nil {
 			return err
 		}
@@ -107,12 +107,12 @@ func (s *Store) CreateCatalog(ctx context.Context, c *entitled.Catalog) error {
 			return nil
 		}
 		owner := &entitled.RoleAssignment{PrincipalID: a.User.ID, RoleDefinitionID: entitled.RoleCatalogOwner, AppScopeID: entitled.CatalogScope(c.ID)}
-		return s.insertRoleAssignment(ctx, t, a, owner, c.ID)
+		return t.insertRoleAssignment(ctx, a, owner, c.ID)
 	})
 }
 
 // Catalog reads a catalog (OpReadCatalog in it).
-func (s *Store) Catalog(ctx context.Context, id string) (*entitled.Catalog, error) {
+func (s *CatalogService) Catalog(ctx context.Context, id string) (*entitled.Catalog, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
@@ -121,19 +121,19 @@ func (s *Store) Catalog(ctx context.Context, id string) (*entitled.Catalog, erro
 		return nil, err
 	}
 	var c *entitled.Catalog
-	err = s.readTx(ctx, func(t *tx) (err error) { c, err = s.loadCatalog(ctx, t, id); return err })
+	err = s.db.read(ctx, func(t *tx) (err error) { c, err = t.loadCatalog(ctx, id); return err })
 	return c, err
 }
 
 // Catalogs lists the catalogs the caller may read, filterable on id,
 // displayName and state.
-func (s *Store) Catalogs(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.Catalog], error) {
+func (s *CatalogService) Catalogs(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.Catalog], error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return entitled.Page[entitled.Catalog]{}, err
 	}
 	base, args := readableCatalogs(a, entitled.OpReadCatalog, "id")
-	return listRows(ctx, s, opt, catalogFields, "catalogs", "id", catalogCols, base, args, func(r scanner) (entitled.Catalog, error) {
+	return listRows(ctx, s.db, opt, catalogFields, "catalogs", "id", catalogCols, base, args, func(r scanner) (entitled.Catalog, error) {
 		c, err := scanCatalog(r)
 		if err != nil {
 			return entitled.Catalog{}, err
@@ -143,7 +143,7 @@ func (s *Store) Catalogs(ctx context.Context, opt entitled.ListOptions) (entitle
 }
 
 // UpdateCatalog applies a PATCH to a catalog (OpEditCatalog).
-func (s *Store) UpdateCatalog(ctx context.Context, id string, upd entitled.CatalogUpdate) (*entitled.Catalog, error) {
+func (s *CatalogService) UpdateCatalog(ctx context.Context, id string, upd entitled.CatalogUpdate) (*entitled.Catalog, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
@@ -152,8 +152,8 @@ func (s *Store) UpdateCatalog(ctx context.Context, id string, upd entitled.Catal
 		return nil, err
 	}
 	var out *entitled.Catalog
-	err = s.inTx(ctx, func(t *tx) error {
-		c, err := s.loadCatalog(ctx, t, id)
+	err = s.db.change(ctx, func(t *tx) error {
+		c, err := t.loadCatalog(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -181,7 +181,7 @@ func (s *Store) UpdateCatalog(ctx context.Context, id string, upd entitled.Catal
 			return err
 		}
 		out = c
-		return s.audit(ctx, t, a, auditEntry{Activity: "Update catalog", Operation: "Update", TargetID: c.ID, TargetType: "AccessPackageCatalog",
+		return t.audit(ctx, a, auditEntry{Activity: "Update catalog", Operation: "Update", TargetID: c.ID, TargetType: "AccessPackageCatalog",
 			TargetName: c.DisplayName, CatalogID: c.ID, Before: before, After: c})
 	})
 	return out, err
@@ -189,7 +189,7 @@ func (s *Store) UpdateCatalog(ctx context.Context, id string, upd entitled.Catal
 
 // DeleteCatalog deletes a catalog with its resources and catalog role
 // assignments (OpEditCatalog); 409 while it still has access packages.
-func (s *Store) DeleteCatalog(ctx context.Context, id string) error {
+func (s *CatalogService) DeleteCatalog(ctx context.Context, id string) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
@@ -197,8 +197,8 @@ func (s *Store) DeleteCatalog(ctx context.Context, id string) error {
 	if err := a.Authorize(entitled.OpEditCatalog, id); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		c, err := s.loadCatalog(ctx, t, id)
+	return s.db.change(ctx, func(t *tx) error {
+		c, err := t.loadCatalog(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -218,7 +218,7 @@ func (s *Store) DeleteCatalog(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete catalog", Operation: "Delete", TargetID: c.ID, TargetType: "AccessPackageCatalog",
+		return t.audit(ctx, a, auditEntry{Activity: "Delete catalog", Operation: "Delete", TargetID: c.ID, TargetType: "AccessPackageCatalog",
 			TargetName: c.DisplayName, CatalogID: c.ID, Before: c})
 	})
 }

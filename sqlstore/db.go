@@ -38,12 +38,15 @@ type DB struct {
 	// SQL is the pool of changes and of the queue: on SQLite its one
 	// connection is the one writer.
 	SQL *sql.DB
-	// Read is the pool of reads (readTx): on SQLite read-only connections
+	// Read is the pool of reads (DB.read): on SQLite read-only connections
 	// of their own, which read beside the writer in WAL mode; on
 	// PostgreSQL the same pool as SQL.
 	Read    *sql.DB
 	Dialect string // "sqlite" or "postgres"
 	Path    string // file path for sqlite
+	// Now returns the current time; nil means time.Now. Tests may replace
+	// it; a transaction reads it once (tx.now).
+	Now func() time.Time
 }
 
 // readConns is how many read-only connections the SQLite read pool opens.
@@ -192,16 +195,15 @@ type Queue interface {
 }
 
 // tx wraps *sql.Tx with the store's helpers. A read on PostgreSQL
-// (readTx) has no transaction: its statements run on the pool (conn) and
+// (DB.read) has no transaction: its statements run on the pool (conn) and
 // Tx is nil.
 type tx struct {
 	*sql.Tx
 	conn querier // where statements run: Tx, or the read pool
 	db   *DB
-	// clock reads the time (Store.now); at is its first reading in the
+	// at is the first reading of the database's clock (DB.now) in the
 	// transaction, which now returns from then on.
-	clock func() time.Time
-	at    time.Time
+	at time.Time
 }
 
 // now is the time of the transaction: the clock is read once, when the
@@ -209,7 +211,7 @@ type tx struct {
 // timestamp it writes and every deadline it checks use the same instant.
 func (t *tx) now() time.Time {
 	if t.at.IsZero() {
-		t.at = t.clock()
+		t.at = t.db.now()
 	}
 	return t.at
 }
@@ -222,8 +224,8 @@ type querier interface {
 }
 
 // newTx returns the store's wrapper of a transaction.
-func newTx(sqlTx *sql.Tx, db *DB, clock func() time.Time) *tx {
-	return &tx{Tx: sqlTx, conn: sqlTx, db: db, clock: clock}
+func newTx(sqlTx *sql.Tx, db *DB) *tx {
+	return &tx{Tx: sqlTx, conn: sqlTx, db: db}
 }
 
 // rebind turns ? placeholders into the dialect's form. Statements of up

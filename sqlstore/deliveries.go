@@ -34,7 +34,7 @@ func scanDelivery(r scanner, extra ...any) (*entitled.Delivery, error) {
 }
 
 // queryDeliveries lists deliveries matching cond (on alias d), oldest first.
-func (s *Store) queryDeliveries(ctx context.Context, t *tx, cond string, args ...any) ([]entitled.Delivery, error) {
+func (t *tx) queryDeliveries(ctx context.Context, cond string, args ...any) ([]entitled.Delivery, error) {
 	rows, err := t.query(ctx, `SELECT `+deliveryCols+` FROM deliveries d WHERE `+cond+` ORDER BY d.id`, args...)
 	if err != nil {
 		return nil, err
@@ -60,13 +60,13 @@ var deliveryInsert = newInsert("deliveries", append(textColumns("id", "request_i
 
 // insertDeliveries stores new deliveries in one statement and queues one
 // deliver job each, with the retry policy of the delivery's system.
-func (s *Store) insertDeliveries(ctx context.Context, t *tx, ds []entitled.Delivery) error {
-	return s.insertDeliveriesAs(ctx, t, ds, "")
+func (lc *lifecycle) insertDeliveries(ctx context.Context, t *tx, ds []entitled.Delivery) error {
+	return lc.insertDeliveriesAs(ctx, t, ds, "")
 }
 
 // insertDeliveriesAs is insertDeliveries for deliveries of several
 // requests that started together: their jobs carry group (Job.Group).
-func (s *Store) insertDeliveriesAs(ctx context.Context, t *tx, ds []entitled.Delivery, group string) error {
+func (lc *lifecycle) insertDeliveriesAs(ctx context.Context, t *tx, ds []entitled.Delivery, group string) error {
 	if len(ds) == 0 {
 		return nil
 	}
@@ -81,19 +81,19 @@ func (s *Store) insertDeliveriesAs(ctx context.Context, t *tx, ds []entitled.Del
 	if err != nil {
 		return fmt.Errorf("insert deliveries: %w", err)
 	}
-	return s.enqueueDeliveriesAs(ctx, t, ds, group)
+	return lc.enqueueDeliveriesAs(ctx, t, ds, group)
 }
 
 // enqueueDeliveries queues a deliver job for each delivery's current run.
-func (s *Store) enqueueDeliveries(ctx context.Context, t *tx, ds []entitled.Delivery) error {
-	return s.enqueueDeliveriesAs(ctx, t, ds, "")
+func (lc *lifecycle) enqueueDeliveries(ctx context.Context, t *tx, ds []entitled.Delivery) error {
+	return lc.enqueueDeliveriesAs(ctx, t, ds, "")
 }
 
 // enqueueDeliveriesAs is enqueueDeliveries with a Job.Group, which only
 // deliveries to a system whose connector applies batches keep: a job
 // attempts the deliveries of a connector without batches one after
 // another, within one --job-timeout, so those stay one job per request.
-func (s *Store) enqueueDeliveriesAs(ctx context.Context, t *tx, ds []entitled.Delivery, group string) error {
+func (lc *lifecycle) enqueueDeliveriesAs(ctx context.Context, t *tx, ds []entitled.Delivery, group string) error {
 	type target struct {
 		retry entitled.RetryPolicy
 		group string
@@ -103,12 +103,12 @@ func (s *Store) enqueueDeliveriesAs(ctx context.Context, t *tx, ds []entitled.De
 	for i, d := range ds {
 		tg, ok := targets[d.SystemID]
 		if !ok {
-			sys, err := s.loadSystem(ctx, t, d.SystemID)
+			sys, err := t.loadSystem(ctx, d.SystemID)
 			if err != nil {
 				return err
 			}
 			tg = target{retry: sys.Retry}
-			if group != "" && s.batches(sys) {
+			if group != "" && lc.batches(sys) {
 				tg.group = group
 			}
 			targets[d.SystemID] = tg
@@ -116,15 +116,15 @@ func (s *Store) enqueueDeliveriesAs(ctx context.Context, t *tx, ds []entitled.De
 		jobs[i] = entitled.Job{Kind: entitled.JobDeliver, DeliveryID: d.ID, Run: d.Run, RequestID: d.RequestID,
 			AssignmentID: d.AssignmentID, SystemID: d.SystemID, Retry: tg.retry, Group: tg.group}
 	}
-	return s.enqueue(ctx, t, jobs...)
+	return lc.enqueue(ctx, t, jobs...)
 }
 
 // batches reports whether the system's connector applies batches.
-func (s *Store) batches(sys *entitled.ConnectedSystem) bool {
-	if s.connectors == nil {
+func (lc *lifecycle) batches(sys *entitled.ConnectedSystem) bool {
+	if lc.connectors == nil {
 		return false
 	}
-	conn, err := s.connectors.For(sys)
+	conn, err := lc.connectors.For(sys)
 	if err != nil {
 		return false
 	}
@@ -136,29 +136,29 @@ func (s *Store) batches(sys *entitled.ConnectedSystem) bool {
 // may read the request (canSeeRequest: its target or requestor, an approver
 // of it, a holder of OpViewRequests in its catalog); a 404 for others, as
 // when reading the request.
-func (s *Store) Deliveries(ctx context.Context, requestID string) ([]entitled.Delivery, error) {
+func (s *RequestService) Deliveries(ctx context.Context, requestID string) ([]entitled.Delivery, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []entitled.Delivery
-	err = s.readTx(ctx, func(t *tx) error {
-		q, err := s.loadRequest(ctx, t, requestID)
+	err = s.db.read(ctx, func(t *tx) error {
+		q, err := t.loadRequest(ctx, requestID)
 		if err != nil {
 			return err
 		}
 		// The same rule as reading the request itself, and the same 404.
-		ok, err := s.canSeeRequest(ctx, t, a, q)
+		ok, err := t.canSeeRequest(ctx, a, q)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return entitled.NotFoundf("assignment request %q was not found", requestID)
 		}
-		if out, err = s.queryDeliveries(ctx, t, `d.request_id = ?`, requestID); err != nil {
+		if out, err = t.queryDeliveries(ctx, `d.request_id = ?`, requestID); err != nil {
 			return err
 		}
-		return s.markWaiting(ctx, t, out)
+		return t.markWaiting(ctx, out)
 	})
 	return out, err
 }

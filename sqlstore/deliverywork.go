@@ -12,7 +12,7 @@ import (
 // delivery no longer exists, is final, or is on another run. On PostgreSQL
 // the join is planned for each call (bulkArgs): a plan cached while the
 // tables were small would scan them whole once they have grown.
-func (s *Store) DeliveryWorks(ctx context.Context, runs []entitled.DeliveryRun) ([]*entitled.DeliveryWork, error) {
+func (s *DeliveryService) DeliveryWorks(ctx context.Context, runs []entitled.DeliveryRun) ([]*entitled.DeliveryWork, error) {
 	out := make([]*entitled.DeliveryWork, len(runs))
 	if len(runs) == 0 {
 		return out, nil
@@ -74,7 +74,7 @@ const deliveryWorksQuery = `SELECT ` + deliveryCols + `, u.id, u.user_principal_
 	WHERE `
 
 // loadSystems fills a map keyed by system id with the systems that exist.
-func (s *Store) loadSystems(ctx context.Context, systems map[string]*entitled.ConnectedSystem) error {
+func (s *DeliveryService) loadSystems(ctx context.Context, systems map[string]*entitled.ConnectedSystem) error {
 	if len(systems) == 0 {
 		return nil
 	}

@@ -32,7 +32,7 @@ func TestBackendIsTheRunsBackend(t *testing.T) {
 // Audit events cannot be changed or deleted, on either backend.
 func TestAuditAppendOnly(t *testing.T) {
 	s, sys := newTestStore(t)
-	mustOK(t, s.CreateCatalog(sys, &entitled.Catalog{DisplayName: "Audited"}))
+	mustOK(t, s.Catalogs.CreateCatalog(sys, &entitled.Catalog{DisplayName: "Audited"}))
 	for _, q := range []string{
 		`UPDATE audit_events SET result = 'failure'`,
 		`DELETE FROM audit_events`,
@@ -63,7 +63,7 @@ func TestConcurrentAddsOneLiveAssignment(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			errs[i] = f.s.SubmitRequest(ctx, &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd,
+			errs[i] = f.s.Requests.SubmitRequest(ctx, &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd,
 				AssignmentPolicyID: f.policy})
 		}()
 	}
@@ -120,13 +120,13 @@ func TestConcurrentGrantsOneMembership(t *testing.T) {
 	s, sys := newTestStore(t)
 	u := mustUser(t, s, sys, "ada@example.com")
 	g := &entitled.Group{DisplayName: "Payroll"}
-	mustOK(t, s.CreateGroup(sys, g))
+	mustOK(t, s.Groups.CreateGroup(sys, g))
 	before := countAudit(t, s)
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
 	for i := range errs {
 		wg.Add(1)
-		go func() { defer wg.Done(); errs[i] = s.GrantMembership(sys, g.ID, u.ID) }()
+		go func() { defer wg.Done(); errs[i] = s.Membership.GrantMembership(sys, g.ID, u.ID) }()
 	}
 	wg.Wait()
 	for _, err := range errs {

@@ -11,8 +11,6 @@ import (
 // The store side of the delivery engine and the scheduler (entitled.Engine).
 // It acts as the system: no actor is needed or checked.
 
-var _ entitled.Engine = (*Store)(nil)
-
 func errStale(format string, a ...any) error {
 	return &entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeStale, Message: fmt.Sprintf(format, a...)}
 }
@@ -29,8 +27,8 @@ func ignoreNotFound(err error) error {
 // scheduleExpiries queues the expire job of each assignment with an end
 // time, once per end time (recorded in its schedule): one query to read
 // them, one update and one insert of jobs for all.
-func (s *Store) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs []any) error {
-	cond, args, err := s.db.idIn("id", assignmentIDs)
+func (lc *lifecycle) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs []any) error {
+	cond, args, err := t.db.idIn("id", assignmentIDs)
 	if err != nil {
 		return err
 	}
@@ -55,13 +53,13 @@ func (s *Store) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs []any
 		j.ExpireJobAt = fmtTime(*end)
 		schedules = append(schedules, as.ID, j.encode())
 		jobs = append(jobs, entitled.Job{Kind: entitled.JobExpire, AssignmentID: as.ID, RunAt: *end})
-		notices = append(notices, entitled.AssignmentNotices(as.ID, end, t.now(), s.Notices)...)
+		notices = append(notices, entitled.AssignmentNotices(as.ID, end, t.now(), lc.notices)...)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil || len(jobs) == 0 {
 		return err
 	}
-	src, args, err := s.db.rowsSource(textColumns("vid", "vschedule"), schedules)
+	src, args, err := t.db.rowsSource(textColumns("vid", "vschedule"), schedules)
 	if err != nil {
 		return err
 	}
@@ -69,18 +67,18 @@ func (s *Store) scheduleExpiries(ctx context.Context, t *tx, assignmentIDs []any
 		UPDATE assignments SET schedule = v.vschedule FROM v WHERE assignments.id = v.vid`, args...); err != nil {
 		return fmt.Errorf("record expiry: %w", err)
 	}
-	if err := s.enqueue(ctx, t, jobs...); err != nil {
+	if err := lc.enqueue(ctx, t, jobs...); err != nil {
 		return err
 	}
-	return s.queueNotices(ctx, t, notices)
+	return lc.queueNotices(ctx, t, notices)
 }
 
 // ExpireAssignment removes a live assignment whose end time has passed
 // through a systemRemove request. It does nothing when the end
 // time lies ahead, the assignment is gone or expired, or a removal is open.
-func (s *Store) ExpireAssignment(ctx context.Context, assignmentID string) error {
-	return s.inLifecycleTx(ctx, func(t *tx) error {
-		as, err := s.lockAssignment(ctx, t, assignmentID)
+func (s *DeliveryService) ExpireAssignment(ctx context.Context, assignmentID string) error {
+	return s.db.changeLifecycle(ctx, func(t *tx) error {
+		as, err := t.lockAssignment(ctx, assignmentID)
 		if err != nil {
 			return ignoreNotFound(err)
 		}
@@ -94,7 +92,7 @@ func (s *Store) ExpireAssignment(ctx context.Context, assignmentID string) error
 		if open, err := openRemoval(ctx, t, as.ID); err != nil || open != "" {
 			return err
 		}
-		_, err = s.createRemoval(ctx, t, entitled.SystemActor, as, entitled.RequestSystemRemove, entitled.SystemActor.User.ID,
+		_, err = s.lc.createRemoval(ctx, t, entitled.SystemActor, as, entitled.RequestSystemRemove, entitled.SystemActor.User.ID,
 			"the assignment's schedule ended", nil)
 		return err
 	})
@@ -102,9 +100,9 @@ func (s *Store) ExpireAssignment(ctx context.Context, assignmentID string) error
 
 // StartScheduledRequest starts delivery of a scheduled request once its
 // start time has come; otherwise it does nothing.
-func (s *Store) StartScheduledRequest(ctx context.Context, requestID string) error {
-	return s.inLifecycleTx(ctx, func(t *tx) error {
-		q, err := s.lockRequest(ctx, t, requestID)
+func (s *DeliveryService) StartScheduledRequest(ctx context.Context, requestID string) error {
+	return s.db.changeLifecycle(ctx, func(t *tx) error {
+		q, err := t.lockRequest(ctx, requestID)
 		if err != nil {
 			return ignoreNotFound(err)
 		}
@@ -114,12 +112,12 @@ func (s *Store) StartScheduledRequest(ctx context.Context, requestID string) err
 		if st := q.Schedule.StartDateTime; st != nil && st.After(t.now()) {
 			return nil
 		}
-		return s.startDelivery(ctx, t, entitled.SystemActor, q, nil, false)
+		return s.lc.startDelivery(ctx, t, entitled.SystemActor, q, nil, false)
 	})
 }
 
 // TimeOutApprovalStage denies a request whose stage is still in progress at
 // its due time.
-func (s *Store) TimeOutApprovalStage(ctx context.Context, requestID, stageID string) error {
-	return s.inLifecycleTx(ctx, func(t *tx) error { return s.timeOutStage(ctx, t, requestID, stageID) })
+func (s *DeliveryService) TimeOutApprovalStage(ctx context.Context, requestID, stageID string) error {
+	return s.db.changeLifecycle(ctx, func(t *tx) error { return s.timeOutStage(ctx, t, requestID, stageID) })
 }

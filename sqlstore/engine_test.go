@@ -12,11 +12,13 @@ import (
 // The store drives the real delivery engine (River on the same database): an approved request is delivered and rolled up by workers.
 func TestRealEngineDeliversRequest(t *testing.T) {
 	f := newLC(t)
-	f.s.Now = time.Now
-	eng, err := delivery.New(delivery.Config{DB: f.s.db.SQL, Dialect: f.s.db.Dialect, Engine: f.s, Connectors: f.s.connectors,
+	f.s.db.Now = time.Now
+	q, err := delivery.NewQueue(f.s.db.SQL, f.s.db.Dialect)
+	mustOK(t, err)
+	f.s = withConfig(t, f.s, func(c *Config) { c.Queue = q })
+	eng, err := delivery.New(delivery.Config{DB: f.s.db.SQL, Dialect: f.s.db.Dialect, Engine: f.s.Deliveries, Connectors: f.s.connectors,
 		PollInterval: 10 * time.Millisecond})
 	mustOK(t, err)
-	f.s.SetQueue(eng)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	mustOK(t, eng.Start(ctx))

@@ -162,13 +162,13 @@ const importBatch = 100
 // pending or running delivery, an expire job per live assignment with an end,
 // a start job per scheduled request and a time-out job per approval stage in
 // progress with a due time.
-func (s *Store) Import(ctx context.Context, r io.Reader) (ExportStats, error) {
+func (s *AdminService) Import(ctx context.Context, r io.Reader) (ExportStats, error) {
 	stats := ExportStats{Rows: map[string]int{}, Jobs: map[entitled.JobKind]int{}}
-	err := s.inTx(ctx, func(t *tx) error {
+	err := s.db.change(ctx, func(t *tx) error {
 		if err := s.checkEmpty(ctx, t); err != nil {
 			return err
 		}
-		im := &importer{s: s, t: t, stats: &stats, columns: map[string]map[string]bool{}}
+		im := &importer{t: t, stats: &stats, columns: map[string]map[string]bool{}}
 		if err := im.read(ctx, r); err != nil {
 			return err
 		}
@@ -178,7 +178,7 @@ func (s *Store) Import(ctx context.Context, r io.Reader) (ExportStats, error) {
 }
 
 // checkEmpty refuses a database that holds any entitled row or queued job.
-func (s *Store) checkEmpty(ctx context.Context, t *tx) error {
+func (s *AdminService) checkEmpty(ctx context.Context, t *tx) error {
 	for _, table := range append(append([]string{}, ExportTables...), "river_job") {
 		q := `SELECT COUNT(*) FROM ` + table
 		if table == "systems" {
@@ -198,7 +198,6 @@ func (s *Store) checkEmpty(ctx context.Context, t *tx) error {
 
 // importer inserts the rows of an export in batches.
 type importer struct {
-	s       *Store
 	t       *tx
 	stats   *ExportStats
 	columns map[string]map[string]bool // table → its columns in this database
@@ -417,12 +416,12 @@ func importValue(v any) (any, error) {
 }
 
 // requeue queues the jobs of unfinished work in the imported rows.
-func (s *Store) requeue(ctx context.Context, t *tx, counts map[entitled.JobKind]int) error {
-	ds, err := s.queryDeliveries(ctx, t, `d.status IN ('pending','running')`)
+func (s *AdminService) requeue(ctx context.Context, t *tx, counts map[entitled.JobKind]int) error {
+	ds, err := t.queryDeliveries(ctx, `d.status IN ('pending','running')`)
 	if err != nil {
 		return err
 	}
-	if err := s.enqueueDeliveries(ctx, t, ds); err != nil {
+	if err := s.lc.enqueueDeliveries(ctx, t, ds); err != nil {
 		return err
 	}
 	counts[entitled.JobDeliver] += len(ds)
@@ -493,5 +492,5 @@ func (s *Store) requeue(ctx context.Context, t *tx, counts map[entitled.JobKind]
 	for _, j := range jobs {
 		counts[j.Kind]++
 	}
-	return s.enqueue(ctx, t, jobs...)
+	return s.lc.enqueue(ctx, t, jobs...)
 }

@@ -13,7 +13,7 @@ var OpenTestDB = openTestDB
 // DeliveryWork loads one delivery to attempt (DeliveryWorks for one); a
 // CodeStale conflict when it is final, was started again (another run)
 // since the job was queued, or no longer exists.
-func (s *Store) DeliveryWork(ctx context.Context, deliveryID string, run int) (*entitled.DeliveryWork, error) {
+func (s *DeliveryService) DeliveryWork(ctx context.Context, deliveryID string, run int) (*entitled.DeliveryWork, error) {
 	works, err := s.DeliveryWorks(ctx, []entitled.DeliveryRun{{ID: deliveryID, Run: run}})
 	if err != nil {
 		return nil, err
@@ -27,6 +27,6 @@ func (s *Store) DeliveryWork(ctx context.Context, deliveryID string, run int) (*
 // RecordDeliveryOutcome stores one attempt's result and, when the
 // delivery is final and so are all of its request's, rolls the request and
 // its assignment up (entitled.RollUp). Outcomes of an outdated run are ignored.
-func (s *Store) RecordDeliveryOutcome(ctx context.Context, o entitled.DeliveryOutcome) error {
+func (s *DeliveryService) RecordDeliveryOutcome(ctx context.Context, o entitled.DeliveryOutcome) error {
 	return s.RecordDeliveryOutcomes(ctx, []entitled.DeliveryOutcome{o})
 }

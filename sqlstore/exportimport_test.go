@@ -17,7 +17,7 @@ import (
 
 // openSQLiteStore opens a fresh migrated SQLite store in t.TempDir() with a
 // recording queue and the test connectors.
-func openSQLiteStore(t *testing.T, name string) *Store {
+func openSQLiteStore(t *testing.T, name string) *Services {
 	t.Helper()
 	db, err := Open("sqlite:" + filepath.Join(t.TempDir(), name))
 	if err != nil {
@@ -25,8 +25,7 @@ func openSQLiteStore(t *testing.T, name string) *Store {
 	}
 	t.Cleanup(func() { db.Close() })
 	mustOK(t, db.Migrate(context.Background()))
-	return New(db, &recordingQueue{}, &testConnectors{db: db, kinds: map[string]entitled.ConnectorKind{
-		"directory": testDirectoryKind{db: db}, "webhook": testWebhookKind{}}})
+	return newServices(t, db, Config{})
 }
 
 // populate fills the fixture's store with requests in many states: delivered
@@ -59,7 +58,7 @@ func populate(t *testing.T, f *lc) {
 	f.newDeliverJobs()
 	// big: scheduled.
 	start := f.now.Add(24 * time.Hour)
-	mustOK(t, f.s.SubmitRequest(f.as(f.admin), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd,
+	mustOK(t, f.s.Requests.SubmitRequest(f.as(f.admin), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd,
 		AssignmentPolicyID: f.policy, TargetID: f.big.ID, Schedule: entitled.Schedule{StartDateTime: &start}}))
 	// reader: pending approval with a due time; dan: canceled while pending.
 	approval := f.newPolicy(func(p *entitled.AssignmentPolicy) {
@@ -69,18 +68,18 @@ func populate(t *testing.T, f *lc) {
 				DurationBeforeAutomaticDenial: 24 * time.Hour}}}
 	})
 	pending := f.mustAdd(entitled.RequestUserAdd, approval, f.reader)
-	sent, _, err := f.s.RecordNotification(f.sys, &entitled.Notification{NoticeID: newID(), Event: entitled.NoticeApprovalPending,
+	sent, _, err := f.s.Notifications.RecordNotification(f.sys, &entitled.Notification{NoticeID: newID(), Event: entitled.NoticeApprovalPending,
 		RequestID: pending.ID, RecipientID: f.approver.ID, RecipientAddress: f.approver.Mail, Language: "en",
 		Subject: "Approval needed", Status: entitled.NotificationQueued})
 	mustOK(t, err)
-	mustOK(t, f.s.MarkNotification(f.sys, sent.ID, entitled.NotificationSent, ""))
+	mustOK(t, f.s.Notifications.MarkNotification(f.sys, sent.ID, entitled.NotificationSent, ""))
 	canceled := f.mustAdd(entitled.RequestUserAdd, approval, dan)
-	mustOK(t, f.s.CancelRequest(f.as(dan), canceled.ID))
+	mustOK(t, f.s.Requests.CancelRequest(f.as(dan), canceled.ID))
 	// approver: delivered, then removed.
 	r := f.mustAdd(entitled.RequestAdminAdd, f.policy, f.approver)
 	f.deliverAll(ok)
 	rm := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove, AssignmentID: f.request(r.ID).AssignmentID}
-	mustOK(t, f.s.SubmitRequest(f.as(f.admin), rm))
+	mustOK(t, f.s.Requests.SubmitRequest(f.as(f.admin), rm))
 	f.deliverAll(ok)
 	f.wantState(rm.ID, entitled.StateDelivered)
 
@@ -88,13 +87,13 @@ func populate(t *testing.T, f *lc) {
 		"https://idp.example.org", "sub-carol", carol.ID, fmtTime(f.now))
 	app := f.user("app@example.com")
 	f.exec(`INSERT INTO service_principals (id, app_id, created_at) VALUES (?,?,?)`, app.ID, "client-app", fmtTime(f.now))
-	_, _, err = f.s.IssueToken(f.sys, f.admin.ID, time.Hour)
+	_, _, err = f.s.Tokens.IssueToken(f.sys, f.admin.ID, time.Hour)
 	mustOK(t, err)
-	mustOK(t, f.s.CreateResourceRequest(f.sys, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd,
+	mustOK(t, f.s.Catalogs.CreateResourceRequest(f.sys, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd,
 		CatalogID: f.catalog, Resource: entitled.Resource{OriginID: f.group, OriginSystem: entitled.OriginSystemAadGroup}}))
-	mustOK(t, f.s.AddGroupOwner(f.sys, f.group, f.approver.ID))
+	mustOK(t, f.s.Groups.AddGroupOwner(f.sys, f.group, f.approver.ID))
 	delegated := []string{f.catalog}
-	_, err = f.s.UpdateSystem(f.sys, f.systems[0], entitled.SystemUpdate{DelegatedCatalogIDs: &delegated})
+	_, err = f.s.Systems.UpdateSystem(f.sys, f.systems[0], entitled.SystemUpdate{DelegatedCatalogIDs: &delegated})
 	mustOK(t, err)
 }
 
@@ -178,7 +177,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 
 	mid, _ := newTestStore(t) // PostgreSQL in the PostgreSQL run
-	in, err := mid.Import(ctx, bytes.NewReader(first.Bytes()))
+	in, err := mid.Admin.Import(ctx, bytes.NewReader(first.Bytes()))
 	mustOK(t, err)
 	if in.Total() != stats.Total() {
 		t.Errorf("imported %d rows, exported %d", in.Total(), stats.Total())
@@ -193,7 +192,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		kinds[j.Kind]++
 		switch j.Kind {
 		case entitled.JobDeliver:
-			w, err := mid.DeliveryWork(ctx, j.DeliveryID, j.Run)
+			w, err := mid.Deliveries.DeliveryWork(ctx, j.DeliveryID, j.Run)
 			if err != nil || w.Grant.Subject.ID != f.manager.ID || j.Retry.MaxAttempts == 0 {
 				t.Errorf("deliver job %+v: work %+v, %v", j, w, err)
 			}
@@ -223,7 +222,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Errorf("the export of the imported %s database differs from the source's", mid.db.Dialect)
 	}
 	back := openSQLiteStore(t, "back.db")
-	_, err = back.Import(ctx, bytes.NewReader(second.Bytes()))
+	_, err = back.Admin.Import(ctx, bytes.NewReader(second.Bytes()))
 	mustOK(t, err)
 	sameTables(t, "source → "+mid.db.Dialect+" → sqlite", want, dumpTables(t, back.db))
 	var third bytes.Buffer
@@ -236,10 +235,10 @@ func TestExportImportRoundTrip(t *testing.T) {
 	// The imported store works: the pending deliveries complete.
 	for _, j := range jobs {
 		if j.Kind == entitled.JobDeliver {
-			mustOK(t, mid.RecordDeliveryOutcome(ctx, entitled.DeliveryOutcome{DeliveryID: j.DeliveryID, Run: j.Run, Final: true, At: f.now}))
+			mustOK(t, mid.Deliveries.RecordDeliveryOutcome(ctx, entitled.DeliveryOutcome{DeliveryID: j.DeliveryID, Run: j.Run, Final: true, At: f.now}))
 		}
 	}
-	if r, err := mid.Request(f.sys, jobs[0].RequestID); err != nil || r.State != entitled.StateDelivered {
+	if r, err := mid.Requests.Request(f.sys, jobs[0].RequestID); err != nil || r.State != entitled.StateDelivered {
 		t.Errorf("imported delivering request after its deliveries: %v %v", r, err)
 	}
 }
@@ -256,8 +255,8 @@ func TestImportRefusesNonEmptyDatabase(t *testing.T) {
 	mustOK(t, err)
 
 	dst, sys := newTestStore(t)
-	mustOK(t, dst.CreateUser(sys, &entitled.User{UserPrincipalName: "someone@example.com", AccountEnabled: true}))
-	_, err = dst.Import(ctx, bytes.NewReader(exp.Bytes()))
+	mustOK(t, dst.Users.CreateUser(sys, &entitled.User{UserPrincipalName: "someone@example.com", AccountEnabled: true}))
+	_, err = dst.Admin.Import(ctx, bytes.NewReader(exp.Bytes()))
 	e := wantCode(t, err, entitled.KindConflict, "")
 	if !strings.Contains(e.Message, "empty database") || !strings.Contains(e.Message, "users") {
 		t.Errorf("message %q does not say the database must be empty", e.Message)
@@ -266,7 +265,7 @@ func TestImportRefusesNonEmptyDatabase(t *testing.T) {
 	// A failure half-way (a row naming a missing user) leaves nothing.
 	empty, _ := newTestStore(t)
 	bad := exp.String() + `{"table":"audit_events","row":{"id":"x"}}` + "\n" + `{"table":"nonsense","row":{"id":"y"}}` + "\n"
-	_, err = empty.Import(ctx, strings.NewReader(bad))
+	_, err = empty.Admin.Import(ctx, strings.NewReader(bad))
 	e = wantCode(t, err, entitled.KindInvalid, "")
 	if !strings.Contains(e.Message, "nonsense") || !strings.Contains(e.Message, "line ") {
 		t.Errorf("message %q does not name the bad line and table", e.Message)
@@ -279,12 +278,12 @@ func TestImportRefusesNonEmptyDatabase(t *testing.T) {
 	if len(testQueue(empty).Jobs()) != 0 {
 		t.Error("a failed import queued jobs")
 	}
-	_, err = empty.Import(ctx, strings.NewReader(`{"table":"users","row":{"id":"u","shoe_size":42}}`+"\n"))
+	_, err = empty.Admin.Import(ctx, strings.NewReader(`{"table":"users","row":{"id":"u","shoe_size":42}}`+"\n"))
 	e = wantCode(t, err, entitled.KindInvalid, "")
 	if !strings.Contains(e.Message, "shoe_size") {
 		t.Errorf("unknown column: %q", e.Message)
 	}
-	_, err = empty.Import(ctx, strings.NewReader(`{"table":"catalogs","row":{"id":"c"}}`+"\n"+`{"table":"users","row":{"id":"u"}}`+"\n"))
+	_, err = empty.Admin.Import(ctx, strings.NewReader(`{"table":"catalogs","row":{"id":"c"}}`+"\n"+`{"table":"users","row":{"id":"u"}}`+"\n"))
 	e = wantCode(t, err, entitled.KindInvalid, "")
 	if !strings.Contains(e.Message, "comes after") {
 		t.Errorf("tables out of order: %q", e.Message)
@@ -338,7 +337,7 @@ func TestImportManagersAcrossBatches(t *testing.T) {
 	_, err := src.db.Export(ctx, &exp)
 	mustOK(t, err)
 	dst, _ := newTestStore(t)
-	_, err = dst.Import(ctx, &exp)
+	_, err = dst.Admin.Import(ctx, &exp)
 	mustOK(t, err)
 	sameTables(t, "users with later managers", dumpTables(t, src.db), dumpTables(t, dst.db))
 }

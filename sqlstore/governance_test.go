@@ -13,7 +13,7 @@ import (
 func TestUnpublishedCatalogIsNotRequestable(t *testing.T) {
 	f := newLC(t)
 	setState := func(st string) {
-		_, err := f.s.UpdateCatalog(f.sys, f.catalog, entitled.CatalogUpdate{State: &st})
+		_, err := f.s.Catalogs.UpdateCatalog(f.sys, f.catalog, entitled.CatalogUpdate{State: &st})
 		f.must(err)
 	}
 	setState(entitled.CatalogUnpublished)
@@ -26,24 +26,24 @@ func TestUnpublishedCatalogIsNotRequestable(t *testing.T) {
 	_, err = f.add(entitled.RequestAdminAdd, f.policy, f.bob)
 	wantKind(t, err, entitled.KindInvalid)
 
-	pg, err := f.s.RequestableAccessPackages(f.as(f.alice), entitled.ListOptions{})
+	pg, err := f.s.AccessPackages.RequestableAccessPackages(f.as(f.alice), entitled.ListOptions{})
 	f.must(err)
 	if len(pg.Items) != 0 {
 		t.Errorf("an unpublished catalog's packages are listed to a requestor: %v", pg.Items)
 	}
-	pols, err := f.s.RequestablePolicies(f.as(f.alice), f.pkg)
+	pols, err := f.s.Policies.RequestablePolicies(f.as(f.alice), f.pkg)
 	f.must(err)
 	if len(pols) != 0 {
 		t.Errorf("an unpublished catalog's policies are offered: %v", pols)
 	}
-	_, err = f.s.AccessPackage(f.as(f.alice), f.pkg)
+	_, err = f.s.AccessPackages.AccessPackage(f.as(f.alice), f.pkg)
 	wantKind(t, err, entitled.KindForbidden)
-	if _, err := f.s.AccessPackage(f.as(f.admin), f.pkg); err != nil {
+	if _, err := f.s.AccessPackages.AccessPackage(f.as(f.admin), f.pkg); err != nil {
 		t.Errorf("an administrator of the catalog no longer sees its package: %v", err)
 	}
 
 	setState(entitled.CatalogPublished)
-	pg, err = f.s.RequestableAccessPackages(f.as(f.alice), entitled.ListOptions{})
+	pg, err = f.s.AccessPackages.RequestableAccessPackages(f.as(f.alice), entitled.ListOptions{})
 	f.must(err)
 	if len(pg.Items) != 1 {
 		t.Errorf("published again, the package is not listed: %v", pg.Items)
@@ -62,7 +62,7 @@ func TestCustomScheduleNeverOutlivesPolicy(t *testing.T) {
 		p.Expiration = entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 24 * time.Hour}
 	})
 	submit := func(exp entitled.Expiration) error {
-		return f.s.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd,
+		return f.s.Requests.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd,
 			AssignmentPolicyID: day, Schedule: entitled.Schedule{Expiration: exp}})
 	}
 	end := f.now.Add(36500 * 24 * time.Hour)
@@ -76,7 +76,7 @@ func TestCustomScheduleNeverOutlivesPolicy(t *testing.T) {
 	}
 	f.must(submit(entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: time.Hour}))
 	f.deliverAll(ok)
-	asg, err := f.s.Assignments(f.as(f.alice), entitled.AssignmentQuery{FilterByCurrentUser: "target"})
+	asg, err := f.s.Assignments.Assignments(f.as(f.alice), entitled.AssignmentQuery{FilterByCurrentUser: "target"})
 	f.must(err)
 	if len(asg.Items) != 1 || asg.Items[0].Schedule.Expiration.EndDateTime == nil ||
 		asg.Items[0].Schedule.Expiration.EndDateTime.After(f.now.Add(time.Hour+time.Minute)) {

@@ -27,33 +27,33 @@ var (
 
 // AddGroupOwner makes a user an owner of a group (OpManageUsers); adding an
 // owner twice is a 409.
-func (s *Store) AddGroupOwner(ctx context.Context, groupID, userID string) error {
+func (s *GroupService) AddGroupOwner(ctx context.Context, groupID, userID string) error {
 	return s.addToGroup(ctx, groupOwners, groupID, userID)
 }
 
 // RemoveGroupOwner removes an owner of a group (OpManageUsers); 404 when the
 // user is not an owner. Resources the owner added to catalogs stay.
-func (s *Store) RemoveGroupOwner(ctx context.Context, groupID, userID string) error {
+func (s *GroupService) RemoveGroupOwner(ctx context.Context, groupID, userID string) error {
 	return s.removeFromGroup(ctx, groupOwners, groupID, userID)
 }
 
 // GroupOwners lists the owners of a group, with the user filter fields.
-func (s *Store) GroupOwners(ctx context.Context, groupID string, opt entitled.ListOptions) (entitled.Page[entitled.User], error) {
+func (s *GroupService) GroupOwners(ctx context.Context, groupID string, opt entitled.ListOptions) (entitled.Page[entitled.User], error) {
 	return s.groupUsers(ctx, groupOwners, groupID, opt)
 }
 
 // addToGroup links a user to a group; linking twice is a 409.
-func (s *Store) addToGroup(ctx context.Context, rel groupRelation, groupID, userID string) error {
+func (s *GroupService) addToGroup(ctx context.Context, rel groupRelation, groupID, userID string) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		g, err := s.loadGroup(ctx, t, groupID)
+	return s.db.change(ctx, func(t *tx) error {
+		g, err := t.loadGroup(ctx, groupID)
 		if err != nil {
 			return err
 		}
-		u, err := s.findUser(ctx, t, userID)
+		u, err := t.findUser(ctx, userID)
 		if err != nil {
 			return asInvalid(err, rel.noun)
 		}
@@ -64,19 +64,19 @@ func (s *Store) addToGroup(ctx context.Context, rel groupRelation, groupID, user
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Add " + rel.noun + " to group", Operation: "Update", TargetID: g.ID, TargetType: "Group",
+		return t.audit(ctx, a, auditEntry{Activity: "Add " + rel.noun + " to group", Operation: "Update", TargetID: g.ID, TargetType: "Group",
 			TargetName: g.DisplayName, After: map[string]string{rel.noun + "Id": u.ID, "userPrincipalName": u.UserPrincipalName}})
 	})
 }
 
 // removeFromGroup unlinks a user from a group; 404 when not linked.
-func (s *Store) removeFromGroup(ctx context.Context, rel groupRelation, groupID, userID string) error {
+func (s *GroupService) removeFromGroup(ctx context.Context, rel groupRelation, groupID, userID string) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		g, err := s.loadGroup(ctx, t, groupID)
+	return s.db.change(ctx, func(t *tx) error {
+		g, err := t.loadGroup(ctx, groupID)
 		if err != nil {
 			return err
 		}
@@ -87,20 +87,20 @@ func (s *Store) removeFromGroup(ctx context.Context, rel groupRelation, groupID,
 		if n, _ := res.RowsAffected(); n == 0 {
 			return entitled.NotFoundf("user %q is not %s of group %s", userID, rel.aNoun, g.DisplayName)
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Remove " + rel.noun + " from group", Operation: "Update", TargetID: g.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Remove " + rel.noun + " from group", Operation: "Update", TargetID: g.ID,
 			TargetType: "Group", TargetName: g.DisplayName, Before: map[string]string{rel.noun + "Id": userID}})
 	})
 }
 
 // groupUsers lists the users linked to a group, with the user filter fields.
-func (s *Store) groupUsers(ctx context.Context, rel groupRelation, groupID string, opt entitled.ListOptions) (entitled.Page[entitled.User], error) {
+func (s *GroupService) groupUsers(ctx context.Context, rel groupRelation, groupID string, opt entitled.ListOptions) (entitled.Page[entitled.User], error) {
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.User]{}, err
 	}
-	if err := s.readTx(ctx, func(t *tx) error { _, err := s.loadGroup(ctx, t, groupID); return err }); err != nil {
+	if err := s.db.read(ctx, func(t *tx) error { _, err := t.loadGroup(ctx, groupID); return err }); err != nil {
 		return entitled.Page[entitled.User]{}, err
 	}
-	return listRows(ctx, s, opt, userFields, "users", "id", userCols,
+	return listRows(ctx, s.db, opt, userFields, "users", "id", userCols,
 		"id IN (SELECT user_id FROM "+rel.table+" WHERE group_id = ?)", []any{groupID}, func(r scanner) (entitled.User, error) {
 			u, err := scanUser(r)
 			if err != nil {
@@ -111,7 +111,7 @@ func (s *Store) groupUsers(ctx context.Context, rel groupRelation, groupID strin
 }
 
 // inGroup reports whether the user is linked to the group by rel.
-func (s *Store) inGroup(ctx context.Context, t *tx, rel groupRelation, groupID, userID string) (bool, error) {
+func (t *tx) inGroup(ctx context.Context, rel groupRelation, groupID, userID string) (bool, error) {
 	var one int
 	err := t.queryRow(ctx, `SELECT 1 FROM `+rel.table+` WHERE group_id = ? AND user_id = ?`, groupID, userID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {

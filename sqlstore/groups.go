@@ -25,7 +25,7 @@ func scanGroup(r scanner) (*entitled.Group, error) {
 	return &g, nil
 }
 
-func (s *Store) loadGroup(ctx context.Context, t *tx, id string) (*entitled.Group, error) {
+func (t *tx) loadGroup(ctx context.Context, id string) (*entitled.Group, error) {
 	g, err := scanGroup(t.queryRow(ctx, `SELECT `+groupCols+` FROM groups WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "group", id)
@@ -41,7 +41,7 @@ func needDisplayName(name string) error {
 }
 
 // CreateGroup adds a group to the built-in directory (OpManageUsers).
-func (s *Store) CreateGroup(ctx context.Context, g *entitled.Group) error {
+func (s *GroupService) CreateGroup(ctx context.Context, g *entitled.Group) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
 		return err
@@ -49,34 +49,34 @@ func (s *Store) CreateGroup(ctx context.Context, g *entitled.Group) error {
 	if err := needDisplayName(g.DisplayName); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		g.ID = newID()
 		g.CreatedDateTime = t.now()
 		if _, err := t.exec(ctx, `INSERT INTO groups (id, display_name, description, mail_nickname, created_at) VALUES (?,?,?,?,?)`,
 			g.ID, g.DisplayName, g.Description, g.MailNickname, fmtTime(g.CreatedDateTime)); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Create group", Operation: "Add", TargetID: g.ID, TargetType: "Group",
+		return t.audit(ctx, a, auditEntry{Activity: "Create group", Operation: "Add", TargetID: g.ID, TargetType: "Group",
 			TargetName: g.DisplayName, After: g})
 	})
 }
 
 // Group reads a group; any authenticated caller may.
-func (s *Store) Group(ctx context.Context, id string) (*entitled.Group, error) {
+func (s *GroupService) Group(ctx context.Context, id string) (*entitled.Group, error) {
 	if _, err := actor(ctx); err != nil {
 		return nil, err
 	}
 	var g *entitled.Group
-	err := s.readTx(ctx, func(t *tx) (err error) { g, err = s.loadGroup(ctx, t, id); return err })
+	err := s.db.read(ctx, func(t *tx) (err error) { g, err = t.loadGroup(ctx, id); return err })
 	return g, err
 }
 
 // Groups lists groups, filterable on id and displayName.
-func (s *Store) Groups(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.Group], error) {
+func (s *GroupService) Groups(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.Group], error) {
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.Group]{}, err
 	}
-	return listRows(ctx, s, opt, groupFields, "groups", "id", groupCols, "", nil, func(r scanner) (entitled.Group, error) {
+	return listRows(ctx, s.db, opt, groupFields, "groups", "id", groupCols, "", nil, func(r scanner) (entitled.Group, error) {
 		g, err := scanGroup(r)
 		if err != nil {
 			return entitled.Group{}, err
@@ -86,14 +86,14 @@ func (s *Store) Groups(ctx context.Context, opt entitled.ListOptions) (entitled.
 }
 
 // UpdateGroup applies a PATCH to a group (OpManageUsers).
-func (s *Store) UpdateGroup(ctx context.Context, id string, upd entitled.GroupUpdate) (*entitled.Group, error) {
+func (s *GroupService) UpdateGroup(ctx context.Context, id string, upd entitled.GroupUpdate) (*entitled.Group, error) {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
 		return nil, err
 	}
 	var out *entitled.Group
-	err = s.inTx(ctx, func(t *tx) error {
-		g, err := s.loadGroup(ctx, t, id)
+	err = s.db.change(ctx, func(t *tx) error {
+		g, err := t.loadGroup(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -115,7 +115,7 @@ func (s *Store) UpdateGroup(ctx context.Context, id string, upd entitled.GroupUp
 			return err
 		}
 		out = g
-		return s.audit(ctx, t, a, auditEntry{Activity: "Update group", Operation: "Update", TargetID: g.ID, TargetType: "Group",
+		return t.audit(ctx, a, auditEntry{Activity: "Update group", Operation: "Update", TargetID: g.ID, TargetType: "Group",
 			TargetName: g.DisplayName, Before: before, After: g})
 	})
 	return out, err
@@ -123,13 +123,13 @@ func (s *Store) UpdateGroup(ctx context.Context, id string, upd entitled.GroupUp
 
 // DeleteGroup removes a group (OpManageUsers); 409 while a catalog holds it
 // as a resource.
-func (s *Store) DeleteGroup(ctx context.Context, id string) error {
+func (s *GroupService) DeleteGroup(ctx context.Context, id string) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		g, err := s.loadGroup(ctx, t, id)
+	return s.db.change(ctx, func(t *tx) error {
+		g, err := t.loadGroup(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -143,24 +143,24 @@ func (s *Store) DeleteGroup(ctx context.Context, id string) error {
 		if _, err := t.exec(ctx, `DELETE FROM groups WHERE id = ?`, g.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete group", Operation: "Delete", TargetID: g.ID, TargetType: "Group",
+		return t.audit(ctx, a, auditEntry{Activity: "Delete group", Operation: "Delete", TargetID: g.ID, TargetType: "Group",
 			TargetName: g.DisplayName, Before: g})
 	})
 }
 
 // AddGroupMember adds a user to a group (OpManageUsers); adding a member
 // twice is a 409.
-func (s *Store) AddGroupMember(ctx context.Context, groupID, userID string) error {
+func (s *GroupService) AddGroupMember(ctx context.Context, groupID, userID string) error {
 	return s.addToGroup(ctx, groupMembers, groupID, userID)
 }
 
 // RemoveGroupMember removes a user from a group (OpManageUsers); 404 when
 // the user is not a member.
-func (s *Store) RemoveGroupMember(ctx context.Context, groupID, userID string) error {
+func (s *GroupService) RemoveGroupMember(ctx context.Context, groupID, userID string) error {
 	return s.removeFromGroup(ctx, groupMembers, groupID, userID)
 }
 
 // GroupMembers lists the users of a group, with the user filter fields.
-func (s *Store) GroupMembers(ctx context.Context, groupID string, opt entitled.ListOptions) (entitled.Page[entitled.User], error) {
+func (s *GroupService) GroupMembers(ctx context.Context, groupID string, opt entitled.ListOptions) (entitled.Page[entitled.User], error) {
 	return s.groupUsers(ctx, groupMembers, groupID, opt)
 }

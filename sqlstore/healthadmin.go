@@ -17,7 +17,7 @@ const openDeliveryCond = `status IN ('pending', 'running')`
 
 // loadHealths fills in the Health of systems, with the count of their
 // waiting deliveries for those not active.
-func (s *Store) loadHealths(ctx context.Context, t *tx, list []*entitled.ConnectedSystem) error {
+func (s *SystemService) loadHealths(ctx context.Context, t *tx, list []*entitled.ConnectedSystem) error {
 	if len(list) == 0 {
 		return nil
 	}
@@ -74,7 +74,7 @@ func (s *Store) loadHealths(ctx context.Context, t *tx, list []*entitled.Connect
 
 // markWaiting sets the Waiting reason of the deliveries that are not final
 // and go to a system that is not active.
-func (s *Store) markWaiting(ctx context.Context, t *tx, ds []entitled.Delivery) error {
+func (t *tx) markWaiting(ctx context.Context, ds []entitled.Delivery) error {
 	var ids []any
 	seen := map[string]bool{}
 	for _, d := range ds {
@@ -86,7 +86,7 @@ func (s *Store) markWaiting(ctx context.Context, t *tx, ds []entitled.Delivery) 
 	if len(ids) == 0 {
 		return nil
 	}
-	cond, args, err := s.db.idIn("h.system_id", ids)
+	cond, args, err := t.db.idIn("h.system_id", ids)
 	if err != nil {
 		return err
 	}
@@ -124,25 +124,25 @@ func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
 // PauseSystem pauses a connected system (OpManageSystems): its deliveries
 // wait, it is not probed, until ResumeSystem. 409 when already paused.
-func (s *Store) PauseSystem(ctx context.Context, id string) (*entitled.ConnectedSystem, error) {
+func (s *SystemService) PauseSystem(ctx context.Context, id string) (*entitled.ConnectedSystem, error) {
 	return s.changeHealth(ctx, id, entitled.EventPause)
 }
 
 // ResumeSystem resumes a paused or suspended system (OpManageSystems): its
 // waiting deliveries run, and so do those that failed transiently shortly
 // before an automatic suspension. 409 when it is active.
-func (s *Store) ResumeSystem(ctx context.Context, id string) (*entitled.ConnectedSystem, error) {
+func (s *SystemService) ResumeSystem(ctx context.Context, id string) (*entitled.ConnectedSystem, error) {
 	return s.changeHealth(ctx, id, entitled.EventResume)
 }
 
 // changeHealth applies an administrator's pause or resume.
-func (s *Store) changeHealth(ctx context.Context, id string, kind entitled.HealthEventKind) (*entitled.ConnectedSystem, error) {
+func (s *SystemService) changeHealth(ctx context.Context, id string, kind entitled.HealthEventKind) (*entitled.ConnectedSystem, error) {
 	a, err := authorized(ctx, entitled.OpManageSystems, "")
 	if err != nil {
 		return nil, err
 	}
 	var out *entitled.ConnectedSystem
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.db.change(ctx, func(t *tx) error {
 		sys, err := s.findSystem(ctx, t, id)
 		if err != nil {
 			return err
@@ -151,7 +151,7 @@ func (s *Store) changeHealth(ctx context.Context, id string, kind entitled.Healt
 		if by == "" {
 			by = a.User.DisplayName
 		}
-		if _, err := s.applyHealth(ctx, t, a, sys, entitled.HealthEvent{Kind: kind, By: by}); err != nil {
+		if _, err := s.lc.applyHealth(ctx, t, a, sys, entitled.HealthEvent{Kind: kind, By: by}); err != nil {
 			if e, ok := err.(*entitled.Error); ok {
 				e.Message = "connected system " + sys.Name + ": " + e.Message
 			}
@@ -162,16 +162,16 @@ func (s *Store) changeHealth(ctx context.Context, id string, kind entitled.Healt
 		if err := s.loadHealths(ctx, t, list); err != nil {
 			return err
 		}
-		return s.loadSystemCatalogs(ctx, t, list)
+		return t.loadSystemCatalogs(ctx, list)
 	})
 	return out, err
 }
 
 // SystemHealths returns the health of every connected system with its name
 // (entitled.HealthEngine), for the engine's cache, metrics and /healthz.
-func (s *Store) SystemHealths(ctx context.Context) ([]entitled.SystemHealthRecord, error) {
+func (s *SystemHealthService) SystemHealths(ctx context.Context) ([]entitled.SystemHealthRecord, error) {
 	var out []entitled.SystemHealthRecord
-	err := s.readTx(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(t *tx) error {
 		rows, err := t.query(ctx, `SELECT s.id, s.name, COALESCE(h.state, 'active'), COALESCE(h.since, ''), COALESCE(h.reason, ''),
 			COALESCE(h.failures, 0) FROM systems s LEFT JOIN system_health h ON h.system_id = s.id ORDER BY s.name`)
 		if err != nil {

@@ -16,7 +16,7 @@ import (
 //
 // It runs before the outcomes are recorded, so that every transaction
 // takes a system's health row before request rows (as a resume does).
-func (s *Store) countHealth(ctx context.Context, t *tx, outcomes []entitled.DeliveryOutcome) error {
+func (s *DeliveryService) countHealth(ctx context.Context, t *tx, outcomes []entitled.DeliveryOutcome) error {
 	events := map[string]*entitled.HealthEvent{}
 	var order []string
 	for _, o := range outcomes {
@@ -63,14 +63,14 @@ func (s *Store) countHealth(ctx context.Context, t *tx, outcomes []entitled.Deli
 	}
 	slices.Sort(failing) // one order of row locks for every transaction
 	for _, id := range failing {
-		sys, err := s.loadSystem(ctx, t, id)
+		sys, err := t.loadSystem(ctx, id)
 		if err != nil {
 			if ignoreNotFound(err) == nil {
 				continue // deleted meanwhile
 			}
 			return err
 		}
-		if _, err := s.applyHealth(ctx, t, nil, sys, *events[id]); err != nil {
+		if _, err := s.lc.applyHealth(ctx, t, nil, sys, *events[id]); err != nil {
 			return err
 		}
 	}

@@ -17,10 +17,10 @@ import (
 // ClaimProbes claims the suspended systems whose probe is due, for lease
 // (entitled.HealthEngine). Each comes with a delivery to probe with
 // (one that waits) unless its connector has a connection check.
-func (s *Store) ClaimProbes(ctx context.Context, lease time.Duration) ([]entitled.ProbeWork, error) {
-	now := s.now()
+func (s *SystemHealthService) ClaimProbes(ctx context.Context, lease time.Duration) ([]entitled.ProbeWork, error) {
+	now := s.db.now()
 	var due []string
-	err := s.readTx(ctx, func(t *tx) (err error) {
+	err := s.db.read(ctx, func(t *tx) (err error) {
 		due, err = idList(ctx, t, `SELECT system_id FROM system_health WHERE state = ? AND next_probe_at <= ?`,
 			string(entitled.HealthSuspended), fmtTime(now))
 		return err
@@ -31,7 +31,7 @@ func (s *Store) ClaimProbes(ctx context.Context, lease time.Duration) ([]entitle
 	var out []entitled.ProbeWork
 	for _, id := range due {
 		claimed := false
-		err := s.inUnlockedTx(ctx, func(t *tx) error {
+		err := s.db.changeUnlocked(ctx, func(t *tx) error {
 			res, err := t.exec(ctx, `UPDATE system_health SET next_probe_at = ? WHERE system_id = ? AND state = ? AND next_probe_at <= ?`,
 				fmtTime(now.Add(lease)), id, string(entitled.HealthSuspended), fmtTime(now))
 			if err != nil {
@@ -60,11 +60,11 @@ func (s *Store) ClaimProbes(ctx context.Context, lease time.Duration) ([]entitle
 
 // probeWork loads a claimed system with, unless its connector can check its
 // connection, one of its waiting deliveries.
-func (s *Store) probeWork(ctx context.Context, systemID string) (*entitled.ProbeWork, error) {
+func (s *SystemHealthService) probeWork(ctx context.Context, systemID string) (*entitled.ProbeWork, error) {
 	var w *entitled.ProbeWork
 	var runs []entitled.DeliveryRun
-	err := s.readTx(ctx, func(t *tx) error {
-		sys, err := s.loadSystem(ctx, t, systemID)
+	err := s.db.read(ctx, func(t *tx) error {
+		sys, err := t.loadSystem(ctx, systemID)
 		if err != nil {
 			return ignoreNotFound(err)
 		}
@@ -93,7 +93,7 @@ func (s *Store) probeWork(ctx context.Context, systemID string) (*entitled.Probe
 	if err != nil || w == nil || len(runs) == 0 {
 		return w, err
 	}
-	works, err := s.DeliveryWorks(ctx, runs)
+	works, err := s.deliveries.DeliveryWorks(ctx, runs)
 	if err != nil {
 		return nil, err
 	}
@@ -103,17 +103,17 @@ func (s *Store) probeWork(ctx context.Context, systemID string) (*entitled.Probe
 
 // RecordProbe records the result of a probe (entitled.HealthEngine): a
 // success resumes the system, a failure schedules the next probe.
-func (s *Store) RecordProbe(ctx context.Context, systemID string, perr error) error {
+func (s *SystemHealthService) RecordProbe(ctx context.Context, systemID string, perr error) error {
 	ev := entitled.HealthEvent{Kind: entitled.EventProbe, Succeeded: perr == nil}
 	if perr != nil {
 		ev.Error = deliveryMessage(perr)
 	}
-	return s.inLifecycleTx(ctx, func(t *tx) error {
-		sys, err := s.loadSystem(ctx, t, systemID)
+	return s.db.changeLifecycle(ctx, func(t *tx) error {
+		sys, err := t.loadSystem(ctx, systemID)
 		if err != nil {
 			return ignoreNotFound(err)
 		}
-		_, err = s.applyHealth(ctx, t, nil, sys, ev)
+		_, err = s.lc.applyHealth(ctx, t, nil, sys, ev)
 		return err
 	})
 }
@@ -122,7 +122,7 @@ func (s *Store) RecordProbe(ctx context.Context, systemID string, perr error) er
 // deliveries to it that failed transiently since c.RetryFailedSince run
 // again — through a reprocess, by the system, of their requests — and the
 // engine wakes the deliveries that wait for it (JobWakeSystem).
-func (s *Store) resumed(ctx context.Context, t *tx, sys *entitled.ConnectedSystem, c entitled.HealthChange) error {
+func (lc *lifecycle) resumed(ctx context.Context, t *tx, sys *entitled.ConnectedSystem, c entitled.HealthChange) error {
 	if c.RetryFailedSince != nil {
 		ids, err := idList(ctx, t, `SELECT DISTINCT request_id FROM deliveries WHERE system_id = ? AND status = 'failed'
 			AND completed_at >= ? AND last_error_class = ?`, sys.ID, fmtTime(*c.RetryFailedSince), string(entitled.Transient))
@@ -131,12 +131,12 @@ func (s *Store) resumed(ctx context.Context, t *tx, sys *entitled.ConnectedSyste
 		}
 		slices.Sort(ids) // lock requests in one order
 		for _, id := range ids {
-			if err := s.retryAfterResume(ctx, t, id); err != nil {
+			if err := lc.retryAfterResume(ctx, t, id); err != nil {
 				return err
 			}
 		}
 	}
-	return s.enqueue(ctx, t, entitled.Job{Kind: entitled.JobWakeSystem, SystemID: sys.ID})
+	return lc.enqueue(ctx, t, entitled.Job{Kind: entitled.JobWakeSystem, SystemID: sys.ID})
 }
 
 // retryAfterResume re-runs the failed deliveries of a request after a
@@ -144,16 +144,16 @@ func (s *Store) resumed(ctx context.Context, t *tx, sys *entitled.ConnectedSyste
 // (entitled.AssignmentRequest.CheckReprocess), one still delivering at
 // once; a request that is neither (canceled, reprocessed past its window)
 // is left alone.
-func (s *Store) retryAfterResume(ctx context.Context, t *tx, requestID string) error {
-	q, err := s.lockRequest(ctx, t, requestID)
+func (lc *lifecycle) retryAfterResume(ctx context.Context, t *tx, requestID string) error {
+	q, err := t.lockRequest(ctx, requestID)
 	if err != nil {
 		return ignoreNotFound(err)
 	}
 	if q.State != entitled.StateDelivering {
-		if err := q.CheckReprocess(t.now(), s.ReprocessWindow()); err != nil {
-			s.Logger.Info("a delivery that failed before its system was suspended is not run again", "request", q.ID, "reason", err.Error())
+		if err := q.CheckReprocess(t.now(), lc.reprocessWindow); err != nil {
+			lc.logger.Info("a delivery that failed before its system was suspended is not run again", "request", q.ID, "reason", err.Error())
 			return nil
 		}
 	}
-	return s.redeliverFailed(ctx, t, entitled.SystemActor, q)
+	return lc.redeliverFailed(ctx, t, entitled.SystemActor, q)
 }

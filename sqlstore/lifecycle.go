@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -15,6 +16,35 @@ import (
 // The request lifecycle (docs/design.md), shared by the request, approval,
 // assignment and engine files: rows, schedules, state transitions and the
 // start of delivery.
+
+// lifecycle is what changes of requests and assignments need beyond their
+// transaction: the queue their jobs go to, the connectors that tell
+// whether a system's deliveries may be grouped (batches), and the settings
+// of the notices the changes queue and of the reprocess window a resumed
+// system's retries obey. Its methods move requests between states with
+// their audit events and notices, start deliveries, approval stages,
+// removals and expiries, settle requests and apply system health events;
+// the request, approval, assignment, system, health, delivery and admin
+// services share one.
+type lifecycle struct {
+	queue      Queue
+	connectors entitled.Connectors
+	// notices tunes the notices state changes queue (queueNotices).
+	notices entitled.NoticeSettings
+	// reprocessWindow is how long after completion a failed request may be
+	// reprocessed (entitled.AssignmentRequest.CheckReprocess).
+	reprocessWindow time.Duration
+	// logger logs what is skipped on purpose (retryAfterResume).
+	logger *slog.Logger
+}
+
+// enqueue inserts jobs in the transaction.
+func (lc *lifecycle) enqueue(ctx context.Context, t *tx, jobs ...entitled.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	return lc.queue.InsertJobs(ctx, t.Tx, jobs)
+}
 
 const requestTargetType = "AccessPackageAssignmentRequest"
 
@@ -48,7 +78,7 @@ func scanRequest(r scanner, extra ...any) (*reqRow, error) {
 }
 
 // loadRequest loads a request by id without authorization; 404 when missing.
-func (s *Store) loadRequest(ctx context.Context, t *tx, id string) (*reqRow, error) {
+func (t *tx) loadRequest(ctx context.Context, id string) (*reqRow, error) {
 	q, err := scanRequest(t.queryRow(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "assignment request", id)
@@ -115,7 +145,7 @@ func errChanged(id string) error {
 // setRequestState moves a request to state if its version is still the one
 // read; it bumps the version, writes the audit event and returns 409 when
 // another transaction changed the request first.
-func (s *Store) setRequestState(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, state entitled.RequestState,
+func (lc *lifecycle) setRequestState(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, state entitled.RequestState,
 	completed *time.Time, activity string) error {
 	res, err := t.exec(ctx, setRequestStateQuery, string(state), state.Status(), fmtTimePtr(completed), q.ID, q.version)
 	if err != nil {
@@ -127,16 +157,16 @@ func (s *Store) setRequestState(ctx context.Context, t *tx, a *entitled.Actor, q
 	before := q.State
 	q.State, q.Status, q.CompletedDateTime = state, state.Status(), completed
 	q.version++
-	return s.auditRequest(ctx, t, a, q, activity, before)
+	return lc.auditRequest(ctx, t, a, q, activity, before)
 }
 
 // auditRequest writes the audit event of a request's state change and
 // queues the notices it causes (entitled.NoticesOf).
-func (s *Store) auditRequest(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, activity string, before entitled.RequestState) error {
-	if err := s.audit(ctx, t, a, requestAudit(q, activity, before)); err != nil {
+func (lc *lifecycle) auditRequest(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, activity string, before entitled.RequestState) error {
+	if err := t.audit(ctx, a, requestAudit(q, activity, before)); err != nil {
 		return err
 	}
-	return s.queueNotices(ctx, t, s.requestNotices(t, q, before))
+	return lc.queueNotices(ctx, t, lc.requestNotices(t, q, before))
 }
 
 // requestAudit is the audit entry of a request's state change from before
@@ -252,12 +282,12 @@ func endOf(sc entitled.Schedule) *time.Time {
 // each, and moves the request to delivering. The request row must already
 // exist unless insert is true, in which case it is inserted in state
 // delivering (the hot path of an auto-approved request).
-func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, scopes []entitled.ResourceRoleScope,
+func (lc *lifecycle) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, scopes []entitled.ResourceRoleScope,
 	insert bool) error {
 	now := t.now()
 	if scopes == nil {
 		var err error
-		if scopes, err = s.loadRoleScopes(ctx, t, q.AccessPackageID); err != nil {
+		if scopes, err = t.loadRoleScopes(ctx, q.AccessPackageID); err != nil {
 			return err
 		}
 	}
@@ -273,7 +303,7 @@ func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *
 		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule), len(scopes)); err != nil {
 			return err
 		}
-		if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
+		if err := lc.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
 			return err
 		}
 	} else {
@@ -289,11 +319,11 @@ func (s *Store) startDelivery(ctx context.Context, t *tx, a *entitled.Actor, q *
 		before := q.State
 		q.State, q.Status = entitled.StateDelivering, entitled.StateDelivering.Status()
 		q.version++
-		if err := s.auditRequest(ctx, t, a, q, activityFor(entitled.StateDelivering), before); err != nil {
+		if err := lc.auditRequest(ctx, t, a, q, activityFor(entitled.StateDelivering), before); err != nil {
 			return err
 		}
 	}
-	return s.insertDeliveries(ctx, t, grantDeliveries(q.ID, q.AssignmentID, scopes, now))
+	return lc.insertDeliveries(ctx, t, grantDeliveries(q.ID, q.AssignmentID, scopes, now))
 }
 
 // grantDeliveries returns one pending grant delivery per resource role
@@ -314,7 +344,7 @@ func grantDeliveries(requestID, assignmentID string, scopes []entitled.ResourceR
 // startOrSchedule continues an approved (or approval-free) add request:
 // scheduled with a start job when its start lies in the future, otherwise
 // delivering. insert says whether the request row is still to be written.
-func (s *Store) startOrSchedule(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, scopes []entitled.ResourceRoleScope,
+func (lc *lifecycle) startOrSchedule(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow, scopes []entitled.ResourceRoleScope,
 	insert bool) error {
 	now := t.now()
 	if st := q.Schedule.StartDateTime; st != nil && st.After(now) {
@@ -323,22 +353,22 @@ func (s *Store) startOrSchedule(ctx context.Context, t *tx, a *entitled.Actor, q
 			if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule), 0); err != nil {
 				return err
 			}
-			if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
+			if err := lc.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
 				return err
 			}
-		} else if err := s.setRequestState(ctx, t, a, q, entitled.StateScheduled, nil, activityFor(entitled.StateScheduled)); err != nil {
+		} else if err := lc.setRequestState(ctx, t, a, q, entitled.StateScheduled, nil, activityFor(entitled.StateScheduled)); err != nil {
 			return err
 		}
-		return s.enqueue(ctx, t, entitled.Job{Kind: entitled.JobStart, RequestID: q.ID, RunAt: *st})
+		return lc.enqueue(ctx, t, entitled.Job{Kind: entitled.JobStart, RequestID: q.ID, RunAt: *st})
 	}
-	return s.startDelivery(ctx, t, a, q, scopes, insert)
+	return lc.startDelivery(ctx, t, a, q, scopes, insert)
 }
 
 // grantedRoles returns, per resource role, the last succeeded grant of the
 // assignment not followed by a succeeded revoke: what a removal must revoke.
 // onlyRequest limits it to the grants of one request.
-func (s *Store) grantedRoles(ctx context.Context, t *tx, assignmentID, onlyRequest string) ([]entitled.Delivery, error) {
-	ds, err := s.queryDeliveries(ctx, t, `d.assignment_id = ? AND d.status = 'succeeded'`, assignmentID)
+func (t *tx) grantedRoles(ctx context.Context, assignmentID, onlyRequest string) ([]entitled.Delivery, error) {
+	ds, err := t.queryDeliveries(ctx, `d.assignment_id = ? AND d.status = 'succeeded'`, assignmentID)
 	if err != nil {
 		return nil, err
 	}
@@ -369,12 +399,12 @@ func (s *Store) grantedRoles(ctx context.Context, t *tx, assignmentID, onlyReque
 // createRemoval creates a remove request of type typ for an assignment with
 // one revoke delivery per granted role (grants; nil means compute them all).
 // With nothing to revoke it completes at once and the assignment expires.
-func (s *Store) createRemoval(ctx context.Context, t *tx, a *entitled.Actor, as *entitled.Assignment, typ entitled.RequestType,
+func (lc *lifecycle) createRemoval(ctx context.Context, t *tx, a *entitled.Actor, as *entitled.Assignment, typ entitled.RequestType,
 	requestorID, justification string, grants []entitled.Delivery) (*reqRow, error) {
 	now := t.now()
 	if grants == nil {
 		var err error
-		if grants, err = s.grantedRoles(ctx, t, as.ID, ""); err != nil {
+		if grants, err = t.grantedRoles(ctx, as.ID, ""); err != nil {
 			return nil, err
 		}
 	}
@@ -389,11 +419,11 @@ func (s *Store) createRemoval(ctx context.Context, t *tx, a *entitled.Actor, as 
 	if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleJSON{}, len(grants)); err != nil {
 		return nil, err
 	}
-	if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
+	if err := lc.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
 		return nil, err
 	}
 	if len(grants) == 0 {
-		return q, s.expireAssignmentNow(ctx, t, as.ID, now)
+		return q, t.expireAssignmentNow(ctx, as.ID, now)
 	}
 	ds := make([]entitled.Delivery, len(grants))
 	for i, g := range grants {
@@ -401,11 +431,11 @@ func (s *Store) createRemoval(ctx context.Context, t *tx, a *entitled.Actor, as 
 			SystemID: g.SystemID, Action: entitled.ActionRevoke, Status: entitled.DeliveryPending, Run: 1,
 			Resource: g.Resource, Role: g.Role, CreatedDateTime: now, ModifiedDateTime: now}
 	}
-	return q, s.insertDeliveries(ctx, t, ds)
+	return q, lc.insertDeliveries(ctx, t, ds)
 }
 
 // expireAssignmentNow marks an assignment expired.
-func (s *Store) expireAssignmentNow(ctx context.Context, t *tx, assignmentID string, now time.Time) error {
+func (t *tx) expireAssignmentNow(ctx context.Context, assignmentID string, now time.Time) error {
 	_, err := t.exec(ctx, `UPDATE assignments SET state = ?, status = ?, expired_at = ? WHERE id = ?`,
 		string(entitled.AssignmentExpired), entitled.AssignmentExpired.Status(), fmtTime(now), assignmentID)
 	return err

@@ -15,7 +15,7 @@ import (
 // resource role scopes on two webhook systems, and users in every role.
 type lc struct {
 	t        testing.TB
-	s        *Store
+	s        *Services
 	sys      context.Context // system actor
 	now      time.Time
 	catalog  string
@@ -81,13 +81,13 @@ func newLCB(b *testing.B) *lc {
 	if err := db.Migrate(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	s := New(db, &recordingQueue{}, nil)
+	s := newServices(b, db, Config{})
 	return setupLC(b, s, entitled.NewContext(context.Background(), entitled.SystemActor))
 }
 
-func setupLC(t testing.TB, s *Store, sys context.Context) *lc {
+func setupLC(t testing.TB, s *Services, sys context.Context) *lc {
 	f := &lc{t: t, s: s, sys: sys, now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	s.Now = func() time.Time { return f.now }
+	s.db.Now = func() time.Time { return f.now }
 	f.admin = f.user("admin@example.com")
 	f.reader = f.user("reader@example.com")
 	f.alice = f.user("alice@example.com")
@@ -172,7 +172,7 @@ func (f *lc) newPolicy(mutate func(p *entitled.AssignmentPolicy)) string {
 
 func (f *lc) as(u *entitled.User) context.Context {
 	f.t.Helper()
-	a, err := f.s.ActorFor(f.sys, u.ID)
+	a, err := f.s.Tokens.ActorFor(f.sys, u.ID)
 	f.must(err)
 	return entitled.NewContext(context.Background(), a)
 }
@@ -186,7 +186,7 @@ func (f *lc) add(typ entitled.RequestType, policy string, u *entitled.User) (*en
 		r.TargetID = u.ID
 		ctx = f.as(f.admin)
 	}
-	err := f.s.SubmitRequest(ctx, r)
+	err := f.s.Requests.SubmitRequest(ctx, r)
 	return r, err
 }
 
@@ -220,12 +220,12 @@ func (f *lc) newDeliverJobs() []entitled.Job {
 // the work, then record err; final as the engine would decide.
 func (f *lc) attempt(j entitled.Job, err error, final bool) {
 	f.t.Helper()
-	w, werr := f.s.DeliveryWork(context.Background(), j.DeliveryID, j.Run)
+	w, werr := f.s.Deliveries.DeliveryWork(context.Background(), j.DeliveryID, j.Run)
 	f.must(werr)
 	if w.Grant.IdempotencyKey != w.Delivery.IdempotencyKey() || w.Grant.Subject.ID == "" {
 		f.t.Fatalf("bad work: %+v", w.Grant)
 	}
-	f.must(f.s.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: j.DeliveryID,
+	f.must(f.s.Deliveries.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: j.DeliveryID,
 		Run: j.Run, Err: err, Final: final || err == nil, At: f.now}))
 }
 
@@ -242,21 +242,21 @@ func ok(int, entitled.Job) error { return nil }
 
 func (f *lc) request(id string) *entitled.AssignmentRequest {
 	f.t.Helper()
-	r, err := f.s.Request(f.sys, id)
+	r, err := f.s.Requests.Request(f.sys, id)
 	f.must(err)
 	return r
 }
 
 func (f *lc) assignment(id string) *entitled.Assignment {
 	f.t.Helper()
-	a, err := f.s.Assignment(f.sys, id)
+	a, err := f.s.Assignments.Assignment(f.sys, id)
 	f.must(err)
 	return a
 }
 
 func (f *lc) deliveries(requestID string) []entitled.Delivery {
 	f.t.Helper()
-	ds, err := f.s.Deliveries(f.sys, requestID)
+	ds, err := f.s.Requests.Deliveries(f.sys, requestID)
 	f.must(err)
 	return ds
 }

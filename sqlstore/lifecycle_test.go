@@ -46,13 +46,13 @@ func TestSubmitCreatesDeliveryPerScope(t *testing.T) {
 		t.Fatalf("audit: %v", got)
 	}
 	// The work carries the target as subject and the full system.
-	w, err := f.s.DeliveryWork(context.Background(), ds[0].ID, 1)
+	w, err := f.s.Deliveries.DeliveryWork(context.Background(), ds[0].ID, 1)
 	mustOK(t, err)
 	if w.Grant.Subject.PrincipalName != "alice@example.com" || w.System.ID != f.systems[0] || w.Grant.RequestID != r.ID ||
 		w.Grant.IdempotencyKey != ds[0].ID+"-1" {
 		t.Fatalf("work: %+v", w)
 	}
-	_, err = f.s.DeliveryWork(context.Background(), ds[0].ID, 2)
+	_, err = f.s.Deliveries.DeliveryWork(context.Background(), ds[0].ID, 2)
 	wantCode(t, err, entitled.KindConflict, entitled.CodeStale)
 }
 
@@ -88,7 +88,7 @@ func TestRollUp(t *testing.T) {
 				t.Fatalf("last audit %s, want %s", last, tc.want)
 			}
 			// A late outcome of a final delivery changes nothing.
-			mustOK(t, f.s.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: jobs[0].DeliveryID,
+			mustOK(t, f.s.Deliveries.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: jobs[0].DeliveryID,
 				Run: 1, Err: errors.New("late"), Final: true}))
 			f.wantState(r.ID, tc.want)
 		})
@@ -138,7 +138,7 @@ func TestReprocessRunsFailedDeliveriesOnly(t *testing.T) {
 	r := f.partial(f.alice)
 	before := f.deliveries(r.ID)
 	f.now = f.now.Add(time.Hour)
-	mustOK(t, f.s.ReprocessRequest(f.as(f.admin), r.ID))
+	mustOK(t, f.s.Requests.ReprocessRequest(f.as(f.admin), r.ID))
 	got := f.wantState(r.ID, entitled.StateDelivering)
 	if got.CompletedDateTime != nil {
 		t.Fatal("completedDateTime not cleared")
@@ -159,7 +159,7 @@ func TestReprocessRunsFailedDeliveriesOnly(t *testing.T) {
 		t.Fatalf("reprocess jobs: %+v", jobs)
 	}
 	// The job of the old run is stale now.
-	_, err := f.s.DeliveryWork(context.Background(), after[1].ID, 1)
+	_, err := f.s.Deliveries.DeliveryWork(context.Background(), after[1].ID, 1)
 	wantCode(t, err, entitled.KindConflict, entitled.CodeStale)
 	f.attempt(jobs[0], nil, true)
 	f.wantState(r.ID, entitled.StateDelivered)
@@ -178,21 +178,21 @@ func TestReprocessRefused(t *testing.T) {
 	f := newLC(t)
 	r := f.partial(f.alice)
 	// Requestors and catalog readers may not reprocess.
-	wantKind(t, f.s.ReprocessRequest(f.as(f.alice), r.ID), entitled.KindForbidden)
-	wantKind(t, f.s.ReprocessRequest(f.as(f.reader), r.ID), entitled.KindForbidden)
+	wantKind(t, f.s.Requests.ReprocessRequest(f.as(f.alice), r.ID), entitled.KindForbidden)
+	wantKind(t, f.s.Requests.ReprocessRequest(f.as(f.reader), r.ID), entitled.KindForbidden)
 	// Past the window.
 	f.now = f.now.Add(entitled.DefaultReprocessWindow + time.Minute)
-	e := wantCode(t, f.s.ReprocessRequest(f.as(f.admin), r.ID), entitled.KindInvalid, entitled.CodeReprocessWindowPassed)
+	e := wantCode(t, f.s.Requests.ReprocessRequest(f.as(f.admin), r.ID), entitled.KindInvalid, entitled.CodeReprocessWindowPassed)
 	if !strings.Contains(e.Message, "cancel it and request again") {
 		t.Fatalf("message: %s", e.Message)
 	}
 	// A configured window applies.
-	f.s.SetReprocessWindow(30 * 24 * time.Hour)
-	mustOK(t, f.s.ReprocessRequest(f.as(f.admin), r.ID))
+	f.s = withConfig(t, f.s, func(c *Config) { c.ReprocessWindow = 30 * 24 * time.Hour })
+	mustOK(t, f.s.Requests.ReprocessRequest(f.as(f.admin), r.ID))
 	// Wrong state: delivered.
 	f.deliverAll(ok)
 	f.wantState(r.ID, entitled.StateDelivered)
-	wantCode(t, f.s.ReprocessRequest(f.as(f.admin), r.ID), entitled.KindInvalid, entitled.CodeNotReprocessable)
+	wantCode(t, f.s.Requests.ReprocessRequest(f.as(f.admin), r.ID), entitled.KindInvalid, entitled.CodeNotReprocessable)
 }
 
 // Two reprocess calls at once: exactly one wins, the other gets 409.
@@ -206,7 +206,7 @@ func TestConcurrentReprocess(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = f.s.ReprocessRequest(ctx, r.ID)
+			errs[i] = f.s.Requests.ReprocessRequest(ctx, r.ID)
 		}()
 	}
 	wg.Wait()
@@ -232,7 +232,7 @@ func TestCancel(t *testing.T) {
 	f := newLC(t)
 	// Delivering requests cannot be canceled.
 	r := f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
-	wantCode(t, f.s.CancelRequest(f.as(f.alice), r.ID), entitled.KindInvalid, entitled.CodeNotCancelable)
+	wantCode(t, f.s.Requests.CancelRequest(f.as(f.alice), r.ID), entitled.KindInvalid, entitled.CodeNotCancelable)
 	// Others than the target and administrators may not.
 	f.deliverAll(func(i int, _ entitled.Job) error {
 		if i == 1 {
@@ -241,18 +241,18 @@ func TestCancel(t *testing.T) {
 		return nil
 	})
 	f.wantState(r.ID, entitled.StatePartiallyDelivered)
-	if err := f.s.CancelRequest(f.as(f.bob), r.ID); entitled.ErrorKind(err) != entitled.KindNotFound && entitled.ErrorKind(err) != entitled.KindForbidden {
+	if err := f.s.Requests.CancelRequest(f.as(f.bob), r.ID); entitled.ErrorKind(err) != entitled.KindNotFound && entitled.ErrorKind(err) != entitled.KindForbidden {
 		t.Fatalf("bob canceled alice's request: %v", err)
 	}
-	wantKind(t, f.s.CancelRequest(f.as(f.reader), r.ID), entitled.KindForbidden)
+	wantKind(t, f.s.Requests.CancelRequest(f.as(f.reader), r.ID), entitled.KindForbidden)
 	succeeded := f.deliveries(r.ID)[0]
-	mustOK(t, f.s.CancelRequest(f.as(f.alice), r.ID))
+	mustOK(t, f.s.Requests.CancelRequest(f.as(f.alice), r.ID))
 	got := f.wantState(r.ID, entitled.StateCanceled)
 	if got.CompletedDateTime == nil {
 		t.Fatal("completedDateTime not set")
 	}
 	// A systemRemove request revokes exactly the succeeded grant.
-	page, err := f.s.Requests(f.sys, entitled.RequestQuery{ListOptions: entitled.ListOptions{
+	page, err := f.s.Requests.Requests(f.sys, entitled.RequestQuery{ListOptions: entitled.ListOptions{
 		Filter: entitled.Compare{Op: "eq", Property: "requestType", Value: "systemremove"}}})
 	mustOK(t, err)
 	if len(page.Items) != 1 || page.Items[0].AssignmentID != r.AssignmentID || page.Items[0].State != entitled.StateDelivering {
@@ -279,7 +279,7 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("assignment after revoke: %+v", a)
 	}
 	// Canceled twice: not cancelable.
-	wantCode(t, f.s.CancelRequest(f.as(f.admin), r.ID), entitled.KindInvalid, entitled.CodeNotCancelable)
+	wantCode(t, f.s.Requests.CancelRequest(f.as(f.admin), r.ID), entitled.KindInvalid, entitled.CodeNotCancelable)
 }
 
 func TestCancelFailedExpiresAssignment(t *testing.T) {
@@ -287,7 +287,7 @@ func TestCancelFailedExpiresAssignment(t *testing.T) {
 	r := f.mustAdd(entitled.RequestAdminAdd, f.policy, f.alice)
 	f.deliverAll(func(int, entitled.Job) error { return entitled.PermanentErrorf("denied") })
 	f.wantState(r.ID, entitled.StateDeliveryFailed)
-	mustOK(t, f.s.CancelRequest(f.as(f.admin), r.ID)) // an administrator may cancel any
+	mustOK(t, f.s.Requests.CancelRequest(f.as(f.admin), r.ID)) // an administrator may cancel any
 	f.wantState(r.ID, entitled.StateCanceled)
 	if a := f.assignment(r.AssignmentID); a.State != entitled.AssignmentExpired {
 		t.Fatalf("assignment %s", a.State)
@@ -312,7 +312,7 @@ func TestOneLiveAssignment(t *testing.T) {
 	if !strings.Contains(e.Message, r.ID) {
 		t.Fatalf("message does not name request %s: %s", r.ID, e.Message)
 	}
-	mustOK(t, f.s.CancelRequest(f.as(f.alice), r.ID))
+	mustOK(t, f.s.Requests.CancelRequest(f.as(f.alice), r.ID))
 	r2 := f.mustAdd(entitled.RequestAdminAdd, f.policy, f.alice)
 	f.deliverAll(ok)
 	_, err = f.add(entitled.RequestUserAdd, f.policy, f.alice)
@@ -330,20 +330,20 @@ func TestRemoveRequest(t *testing.T) {
 	r := f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
 	f.deliverAll(ok)
 	// Only the target may userRemove; others need adminRemove rights.
-	err := f.s.SubmitRequest(f.as(f.bob), &entitled.AssignmentRequest{RequestType: entitled.RequestUserRemove, AssignmentID: r.AssignmentID})
+	err := f.s.Requests.SubmitRequest(f.as(f.bob), &entitled.AssignmentRequest{RequestType: entitled.RequestUserRemove, AssignmentID: r.AssignmentID})
 	if k := entitled.ErrorKind(err); k != entitled.KindForbidden && k != entitled.KindNotFound {
 		t.Fatalf("bob removed alice's assignment: %v", err)
 	}
-	wantKind(t, f.s.SubmitRequest(f.as(f.reader), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove,
+	wantKind(t, f.s.Requests.SubmitRequest(f.as(f.reader), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove,
 		AssignmentID: r.AssignmentID}), entitled.KindForbidden)
-	wantKind(t, f.s.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserRemove,
+	wantKind(t, f.s.Requests.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserRemove,
 		AssignmentID: "nope"}), entitled.KindNotFound)
 	rm := &entitled.AssignmentRequest{RequestType: "userremove", AssignmentID: r.AssignmentID}
-	mustOK(t, f.s.SubmitRequest(f.as(f.alice), rm))
+	mustOK(t, f.s.Requests.SubmitRequest(f.as(f.alice), rm))
 	if rm.State != entitled.StateDelivering || rm.RequestType != entitled.RequestUserRemove {
 		t.Fatalf("remove request: %+v", rm)
 	}
-	wantKind(t, f.s.SubmitRequest(f.as(f.admin), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove,
+	wantKind(t, f.s.Requests.SubmitRequest(f.as(f.admin), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove,
 		AssignmentID: r.AssignmentID}), entitled.KindConflict)
 	ds := f.deliveries(rm.ID)
 	if len(ds) != 2 || ds[0].Action != entitled.ActionRevoke || ds[1].Action != entitled.ActionRevoke {
@@ -363,7 +363,7 @@ func TestRemoveRequest(t *testing.T) {
 	}
 	// Removing again revokes only what is still granted.
 	rm2 := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove, AssignmentID: r.AssignmentID}
-	mustOK(t, f.s.SubmitRequest(f.as(f.admin), rm2))
+	mustOK(t, f.s.Requests.SubmitRequest(f.as(f.admin), rm2))
 	if ds := f.deliveries(rm2.ID); len(ds) != 1 || ds[0].SystemID != f.systems[1] {
 		t.Fatalf("second removal revokes: %+v", ds)
 	}
@@ -372,7 +372,7 @@ func TestRemoveRequest(t *testing.T) {
 	if a := f.assignment(r.AssignmentID); a.State != entitled.AssignmentExpired || a.ExpiredDateTime == nil {
 		t.Fatalf("assignment after removal: %+v", a)
 	}
-	wantKind(t, f.s.SubmitRequest(f.as(f.admin), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove,
+	wantKind(t, f.s.Requests.SubmitRequest(f.as(f.admin), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove,
 		AssignmentID: r.AssignmentID}), entitled.KindInvalid)
 }
 
@@ -385,13 +385,13 @@ func TestFailedRemovalReprocessed(t *testing.T) {
 	r := f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
 	f.deliverAll(ok)
 	rm := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove, AssignmentID: r.AssignmentID}
-	mustOK(t, f.s.SubmitRequest(f.as(f.admin), rm))
+	mustOK(t, f.s.Requests.SubmitRequest(f.as(f.admin), rm))
 	f.deliverAll(func(int, entitled.Job) error { return entitled.PermanentErrorf("directory refused") })
 	f.wantState(rm.ID, entitled.StateDeliveryFailed)
 	if a := f.assignment(r.AssignmentID); a.State != entitled.AssignmentDelivered {
 		t.Fatalf("a removal that revoked nothing left the assignment %s, want delivered", a.State)
 	}
-	mustOK(t, f.s.ReprocessRequest(f.as(f.admin), rm.ID))
+	mustOK(t, f.s.Requests.ReprocessRequest(f.as(f.admin), rm.ID))
 	f.deliverAll(func(i int, _ entitled.Job) error {
 		if i == 0 {
 			return entitled.PermanentErrorf("directory refused again")
@@ -402,7 +402,7 @@ func TestFailedRemovalReprocessed(t *testing.T) {
 	if a := f.assignment(r.AssignmentID); a.State != entitled.AssignmentPartiallyDelivered {
 		t.Fatalf("a removal that revoked one of two roles left the assignment %s, want partiallyDelivered", a.State)
 	}
-	mustOK(t, f.s.ReprocessRequest(f.as(f.admin), rm.ID))
+	mustOK(t, f.s.Requests.ReprocessRequest(f.as(f.admin), rm.ID))
 	jobs := f.newDeliverJobs()
 	if len(jobs) != 1 {
 		t.Fatalf("reprocess ran %d revokes, want only the one that failed", len(jobs))
@@ -421,7 +421,7 @@ func TestUserRemoveNeedsPolicy(t *testing.T) {
 	p := f.newPolicy(func(p *entitled.AssignmentPolicy) { p.RequestorSettings.EnableTargetsToSelfRemoveAccess = false })
 	r := f.mustAdd(entitled.RequestUserAdd, p, f.alice)
 	f.deliverAll(ok)
-	err := f.s.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserRemove, AssignmentID: r.AssignmentID})
+	err := f.s.Requests.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserRemove, AssignmentID: r.AssignmentID})
 	e := wantCode(t, err, entitled.KindForbidden, "")
 	if !strings.Contains(e.Message, "Sales staff") {
 		t.Fatalf("message: %s", e.Message)
@@ -445,7 +445,7 @@ func TestExpiryQueuedOnce(t *testing.T) {
 		return nil
 	})
 	f.wantState(r.ID, entitled.StatePartiallyDelivered)
-	mustOK(t, f.s.ReprocessRequest(f.as(f.admin), r.ID))
+	mustOK(t, f.s.Requests.ReprocessRequest(f.as(f.admin), r.ID))
 	f.deliverAll(ok)
 	f.wantState(r.ID, entitled.StateDelivered)
 	if exp := f.jobs(entitled.JobExpire); len(exp) != 1 || exp[0].AssignmentID != r.AssignmentID {
@@ -469,11 +469,11 @@ func TestExpiry(t *testing.T) {
 		t.Fatalf("assignment schedule: %+v", a.Schedule)
 	}
 	// Early: nothing happens.
-	mustOK(t, f.s.ExpireAssignment(context.Background(), r.AssignmentID))
+	mustOK(t, f.s.Deliveries.ExpireAssignment(context.Background(), r.AssignmentID))
 	f.now = f.now.Add(49 * time.Hour)
-	mustOK(t, f.s.ExpireAssignment(context.Background(), r.AssignmentID))
-	mustOK(t, f.s.ExpireAssignment(context.Background(), r.AssignmentID)) // idempotent
-	page, err := f.s.Requests(f.sys, entitled.RequestQuery{ListOptions: entitled.ListOptions{
+	mustOK(t, f.s.Deliveries.ExpireAssignment(context.Background(), r.AssignmentID))
+	mustOK(t, f.s.Deliveries.ExpireAssignment(context.Background(), r.AssignmentID)) // idempotent
+	page, err := f.s.Requests.Requests(f.sys, entitled.RequestQuery{ListOptions: entitled.ListOptions{
 		Filter: entitled.Compare{Op: "eq", Property: "requestType", Value: "systemRemove"}}})
 	mustOK(t, err)
 	if len(page.Items) != 1 {
@@ -499,7 +499,7 @@ func TestScheduledStart(t *testing.T) {
 	start := f.now.Add(24 * time.Hour)
 	r := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AssignmentPolicyID: f.policy, TargetID: f.alice.ID,
 		Schedule: entitled.Schedule{StartDateTime: &start}}
-	mustOK(t, f.s.SubmitRequest(f.as(f.admin), r))
+	mustOK(t, f.s.Requests.SubmitRequest(f.as(f.admin), r))
 	if r.State != entitled.StateScheduled || r.Status != "PendingNotBefore" {
 		t.Fatalf("state %s", r.State)
 	}
@@ -510,15 +510,15 @@ func TestScheduledStart(t *testing.T) {
 	if len(f.newDeliverJobs()) != 0 {
 		t.Fatal("delivery started early")
 	}
-	mustOK(t, f.s.StartScheduledRequest(context.Background(), r.ID))
+	mustOK(t, f.s.Deliveries.StartScheduledRequest(context.Background(), r.ID))
 	f.wantState(r.ID, entitled.StateScheduled)
 	f.now = start
-	mustOK(t, f.s.StartScheduledRequest(context.Background(), r.ID))
+	mustOK(t, f.s.Deliveries.StartScheduledRequest(context.Background(), r.ID))
 	got := f.wantState(r.ID, entitled.StateDelivering)
 	if got.AssignmentID == "" || len(f.deliveries(r.ID)) != 2 || len(f.newDeliverJobs()) != 2 {
 		t.Fatal("scheduled start did not start delivery")
 	}
-	mustOK(t, f.s.StartScheduledRequest(context.Background(), r.ID)) // a repeated job does nothing
+	mustOK(t, f.s.Deliveries.StartScheduledRequest(context.Background(), r.ID)) // a repeated job does nothing
 	if len(f.newDeliverJobs()) != 0 {
 		t.Fatal("started twice")
 	}
@@ -545,25 +545,25 @@ func TestSubmitPolicyRules(t *testing.T) {
 	_, err = f.add(entitled.RequestUserAdd, just, f.alice)
 	wantCode(t, err, entitled.KindInvalid, entitled.CodeBadRequest)
 	start := f.now.Add(time.Hour)
-	err = f.s.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: f.policy,
+	err = f.s.Requests.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: f.policy,
 		Schedule: entitled.Schedule{StartDateTime: &start}})
 	wantCode(t, err, entitled.KindInvalid, entitled.CodeBadRequest)
 	// The policy must belong to the named package.
-	err = f.s.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: f.policy,
+	err = f.s.Requests.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: f.policy,
 		AccessPackageID: newID()})
 	wantCode(t, err, entitled.KindInvalid, entitled.CodeBadRequest)
-	err = f.s.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: newID()})
+	err = f.s.Requests.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: newID()})
 	wantCode(t, err, entitled.KindInvalid, entitled.CodeBadRequest)
 	// adminAdd needs direct-assign rights and a target.
-	err = f.s.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AssignmentPolicyID: f.policy,
+	err = f.s.Requests.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AssignmentPolicyID: f.policy,
 		TargetID: f.approver.ID})
 	wantKind(t, err, entitled.KindForbidden)
-	err = f.s.SubmitRequest(f.as(f.reader), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AssignmentPolicyID: f.policy,
+	err = f.s.Requests.SubmitRequest(f.as(f.reader), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AssignmentPolicyID: f.policy,
 		TargetID: f.approver.ID})
 	wantKind(t, err, entitled.KindForbidden)
-	err = f.s.SubmitRequest(f.as(f.admin), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AssignmentPolicyID: f.policy})
+	err = f.s.Requests.SubmitRequest(f.as(f.admin), &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AssignmentPolicyID: f.policy})
 	wantCode(t, err, entitled.KindInvalid, entitled.CodeBadRequest)
-	err = f.s.SubmitRequest(f.as(f.admin), &entitled.AssignmentRequest{RequestType: "adminUpdate", AssignmentPolicyID: f.policy})
+	err = f.s.Requests.SubmitRequest(f.as(f.admin), &entitled.AssignmentRequest{RequestType: "adminUpdate", AssignmentPolicyID: f.policy})
 	wantCode(t, err, entitled.KindInvalid, entitled.CodeBadRequest)
 	// A package without resource roles cannot be requested.
 	f.exec(`DELETE FROM resource_role_scopes WHERE access_package_id = ?`, f.pkg)
@@ -587,7 +587,7 @@ func TestFailedSubmitLeavesNothing(t *testing.T) {
 		return n
 	}
 	audits := count("audit_events")
-	f.s.SetQueue(failingQueue{})
+	f.s = withConfig(t, f.s, func(c *Config) { c.Queue = failingQueue{} })
 	_, err := f.add(entitled.RequestUserAdd, f.policy, f.alice)
 	if err == nil {
 		t.Fatal("submit succeeded without a queue")
@@ -606,16 +606,16 @@ func TestFailedSubmitLeavesNothing(t *testing.T) {
 func TestReprocessAssignment(t *testing.T) {
 	f := newLC(t)
 	r := f.partial(f.alice)
-	wantCode(t, f.s.ReprocessAssignment(f.as(f.admin), r.AssignmentID), entitled.KindInvalid, entitled.CodeNotReprocessable)
-	mustOK(t, f.s.ReprocessRequest(f.as(f.admin), r.ID))
+	wantCode(t, f.s.Assignments.ReprocessAssignment(f.as(f.admin), r.AssignmentID), entitled.KindInvalid, entitled.CodeNotReprocessable)
+	mustOK(t, f.s.Requests.ReprocessRequest(f.as(f.admin), r.ID))
 	f.deliverAll(ok)
-	wantKind(t, f.s.ReprocessAssignment(f.as(f.reader), r.AssignmentID), entitled.KindForbidden)
-	wantKind(t, f.s.ReprocessAssignment(f.as(f.alice), r.AssignmentID), entitled.KindForbidden)
-	mustOK(t, f.s.ReprocessAssignment(f.as(f.admin), r.AssignmentID))
+	wantKind(t, f.s.Assignments.ReprocessAssignment(f.as(f.reader), r.AssignmentID), entitled.KindForbidden)
+	wantKind(t, f.s.Assignments.ReprocessAssignment(f.as(f.alice), r.AssignmentID), entitled.KindForbidden)
+	mustOK(t, f.s.Assignments.ReprocessAssignment(f.as(f.admin), r.AssignmentID))
 	if a := f.assignment(r.AssignmentID); a.State != entitled.AssignmentDelivering {
 		t.Fatalf("assignment %s", a.State)
 	}
-	page, err := f.s.Requests(f.sys, entitled.RequestQuery{ListOptions: entitled.ListOptions{
+	page, err := f.s.Requests.Requests(f.sys, entitled.RequestQuery{ListOptions: entitled.ListOptions{
 		Filter: entitled.Compare{Op: "eq", Property: "requestType", Value: "adminUpdate"}}})
 	mustOK(t, err)
 	if len(page.Items) != 1 {
@@ -650,7 +650,7 @@ func TestRequestStateCounts(t *testing.T) {
 		}
 		return entitled.TransientErrorf("busy")
 	})
-	counts, err := f.s.RequestStateCounts(context.Background())
+	counts, err := f.s.Requests.RequestStateCounts(context.Background())
 	mustOK(t, err)
 	if counts[entitled.StateDelivered] != 1 || counts[entitled.StateDeliveryFailed] != 1 || len(counts) != len(entitled.RequestStates) {
 		t.Fatalf("counts %v", counts)
@@ -663,13 +663,13 @@ func TestDeliveryWorkStaleWhenFinal(t *testing.T) {
 	f.mustAdd(entitled.RequestAdminAdd, f.policy, f.alice)
 	jobs := f.newDeliverJobs()
 	f.attempt(jobs[0], nil, true)
-	_, err := f.s.DeliveryWork(context.Background(), jobs[0].DeliveryID, jobs[0].Run)
+	_, err := f.s.Deliveries.DeliveryWork(context.Background(), jobs[0].DeliveryID, jobs[0].Run)
 	wantCode(t, err, entitled.KindConflict, entitled.CodeStale)
-	_, err = f.s.DeliveryWork(context.Background(), "unknown", 1)
+	_, err = f.s.Deliveries.DeliveryWork(context.Background(), "unknown", 1)
 	wantCode(t, err, entitled.KindConflict, entitled.CodeStale)
 	// An outcome for an unknown delivery or an old run is ignored.
-	mustOK(t, f.s.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: "unknown", Run: 1, Final: true}))
-	mustOK(t, f.s.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: jobs[1].DeliveryID, Run: 7, Final: true}))
+	mustOK(t, f.s.Deliveries.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: "unknown", Run: 1, Final: true}))
+	mustOK(t, f.s.Deliveries.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: jobs[1].DeliveryID, Run: 7, Final: true}))
 	if d := f.deliveries(jobs[1].RequestID)[1]; d.Status != entitled.DeliveryPending || d.Attempts != 0 {
 		t.Fatalf("old-run outcome recorded: %+v", d)
 	}
@@ -681,15 +681,15 @@ func TestCustomSchedule(t *testing.T) {
 	f := newLC(t)
 	p := f.newPolicy(func(p *entitled.AssignmentPolicy) { p.RequestorSettings.AllowCustomAssignmentSchedule = true })
 	past := f.now.Add(-time.Hour)
-	err := f.s.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: p,
+	err := f.s.Requests.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: p,
 		Schedule: entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationAfterDate, EndDateTime: &past}}})
 	wantCode(t, err, entitled.KindInvalid, entitled.CodeBadRequest)
-	err = f.s.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: p,
+	err = f.s.Requests.SubmitRequest(f.as(f.alice), &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: p,
 		Schedule: entitled.Schedule{Expiration: entitled.Expiration{Type: "someday"}}})
 	wantCode(t, err, entitled.KindInvalid, entitled.CodeBadRequest)
 	r := &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: p,
 		Schedule: entitled.Schedule{Expiration: entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 2 * time.Hour}}}
-	mustOK(t, f.s.SubmitRequest(f.as(f.alice), r))
+	mustOK(t, f.s.Requests.SubmitRequest(f.as(f.alice), r))
 	f.deliverAll(ok)
 	a := f.assignment(r.AssignmentID)
 	if end := a.Schedule.Expiration.EndDateTime; end == nil || !end.Equal(f.now.Add(2*time.Hour)) {

@@ -28,7 +28,7 @@ func scanUser(r scanner) (*entitled.User, error) {
 }
 
 // loadUser loads a user by id; 404 when missing.
-func (s *Store) loadUser(ctx context.Context, t *tx, id string) (*entitled.User, error) {
+func (t *tx) loadUser(ctx context.Context, id string) (*entitled.User, error) {
 	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "user", id)
@@ -52,7 +52,7 @@ func scanPackage(r scanner) (*entitled.AccessPackage, error) {
 }
 
 // loadPackage loads an access package by id; 404 when missing.
-func (s *Store) loadPackage(ctx context.Context, t *tx, id string) (*entitled.AccessPackage, error) {
+func (t *tx) loadPackage(ctx context.Context, id string) (*entitled.AccessPackage, error) {
 	p, err := scanPackage(t.queryRow(ctx, `SELECT `+packageCols+` FROM access_packages WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "access package", id)
@@ -78,7 +78,7 @@ func scanPolicy(r scanner) (*entitled.AssignmentPolicy, error) {
 }
 
 // loadPolicy loads an assignment policy by id; 404 when missing.
-func (s *Store) loadPolicy(ctx context.Context, t *tx, id string) (*entitled.AssignmentPolicy, error) {
+func (t *tx) loadPolicy(ctx context.Context, id string) (*entitled.AssignmentPolicy, error) {
 	p, err := scanPolicy(t.queryRow(ctx, `SELECT `+policyCols+` FROM policies WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "assignment policy", id)
@@ -110,7 +110,7 @@ func scanScope(r scanner) (*entitled.ResourceRoleScope, error) {
 
 // loadRoleScopes loads the resource role scopes of a package, oldest first,
 // with Role and Resource (including SystemID) filled in.
-func (s *Store) loadRoleScopes(ctx context.Context, t *tx, packageID string) ([]entitled.ResourceRoleScope, error) {
+func (t *tx) loadRoleScopes(ctx context.Context, packageID string) ([]entitled.ResourceRoleScope, error) {
 	rows, err := t.query(ctx, scopeSelect+` WHERE rs.access_package_id = ? ORDER BY rs.id`, packageID)
 	if err != nil {
 		return nil, err
@@ -158,7 +158,7 @@ func scanSystem(r scanner) (*entitled.ConnectedSystem, error) {
 
 // loadSystem loads a connected system by id with its full config, secrets
 // included (for the delivery engine only; never return it from a service).
-func (s *Store) loadSystem(ctx context.Context, t *tx, id string) (*entitled.ConnectedSystem, error) {
+func (t *tx) loadSystem(ctx context.Context, id string) (*entitled.ConnectedSystem, error) {
 	sys, err := scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "connected system", id)
@@ -167,12 +167,12 @@ func (s *Store) loadSystem(ctx context.Context, t *tx, id string) (*entitled.Con
 }
 
 // isGroupMember reports whether the user is a member of the group.
-func (s *Store) isGroupMember(ctx context.Context, t *tx, groupID, userID string) (bool, error) {
-	return s.inGroup(ctx, t, groupMembers, groupID, userID)
+func (t *tx) isGroupMember(ctx context.Context, groupID, userID string) (bool, error) {
+	return t.inGroup(ctx, groupMembers, groupID, userID)
 }
 
 // groupMemberIDs lists the user ids of a group's members, in id order.
-func (s *Store) groupMemberIDs(ctx context.Context, t *tx, groupID string) ([]string, error) {
+func (t *tx) groupMemberIDs(ctx context.Context, groupID string) ([]string, error) {
 	rows, err := t.query(ctx, `SELECT user_id FROM group_members WHERE group_id = ? ORDER BY user_id`, groupID)
 	if err != nil {
 		return nil, err

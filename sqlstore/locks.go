@@ -6,7 +6,7 @@ import (
 	"github.com/entitled-dev/entitled"
 )
 
-// Row locks of lifecycle changes (inLifecycleTx). On PostgreSQL a change
+// Row locks of lifecycle changes (DB.changeLifecycle). On PostgreSQL a change
 // locks the request or assignment it is about to check and change with
 // SELECT … FOR UPDATE, so two changes of the same request (an approval and
 // a cancel through two replicas) run one after the other: the second reads
@@ -28,8 +28,8 @@ func (db *DB) forUpdate() string {
 
 // lockRequest loads a request and locks its row until the transaction
 // ends; 404 when missing.
-func (s *Store) lockRequest(ctx context.Context, t *tx, id string) (*reqRow, error) {
-	q, err := scanRequest(t.queryRow(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE id = ?`+s.db.forUpdate(), id))
+func (t *tx) lockRequest(ctx context.Context, id string) (*reqRow, error) {
+	q, err := scanRequest(t.queryRow(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE id = ?`+t.db.forUpdate(), id))
 	if err != nil {
 		return nil, notFound(err, "assignment request", id)
 	}
@@ -40,8 +40,8 @@ func (s *Store) lockRequest(ctx context.Context, t *tx, id string) (*reqRow, err
 // transaction ends; 404 when missing. A change that opens a removal of the
 // assignment or re-asserts it locks it first, so its check that no removal
 // is open still holds when it commits.
-func (s *Store) lockAssignment(ctx context.Context, t *tx, id string) (*entitled.Assignment, error) {
-	as, _, err := scanAssignment(t.queryRow(ctx, `SELECT `+assignmentCols+` FROM assignments WHERE id = ?`+s.db.forUpdate(), id))
+func (t *tx) lockAssignment(ctx context.Context, id string) (*entitled.Assignment, error) {
+	as, _, err := scanAssignment(t.queryRow(ctx, `SELECT `+assignmentCols+` FROM assignments WHERE id = ?`+t.db.forUpdate(), id))
 	if err != nil {
 		return nil, notFound(err, "assignment", id)
 	}

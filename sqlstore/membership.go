@@ -20,7 +20,7 @@ const (
 
 // DirectoryGroup loads a group of the built-in directory for the directory
 // connector, without authorization (the delivery engine calls it).
-func (s *Store) DirectoryGroup(ctx context.Context, id string) (*entitled.Group, error) {
+func (s *Membership) DirectoryGroup(ctx context.Context, id string) (*entitled.Group, error) {
 	var g entitled.Group
 	var created string
 	err := s.db.reader().QueryRowContext(ctx, s.db.rebind(`SELECT id, display_name, description, mail_nickname, created_at
@@ -40,13 +40,13 @@ func (s *Store) DirectoryGroup(ctx context.Context, id string) (*entitled.Group,
 // engine calls it as the system. The change and its audit event commit
 // together; a 404 *entitled.Error (Target "group" or "user") names what is
 // unknown.
-func (s *Store) GrantMembership(ctx context.Context, groupID, userID string) error {
+func (s *Membership) GrantMembership(ctx context.Context, groupID, userID string) error {
 	return s.ApplyMemberships(ctx, []entitled.MembershipChange{{GroupID: groupID, UserID: userID, Add: true}})[0]
 }
 
 // RevokeMembership removes the user from the group; not being a member is
 // success. Unknown group or user → 404 *entitled.Error.
-func (s *Store) RevokeMembership(ctx context.Context, groupID, userID string) error {
+func (s *Membership) RevokeMembership(ctx context.Context, groupID, userID string) error {
 	return s.ApplyMemberships(ctx, []entitled.MembershipChange{{GroupID: groupID, UserID: userID}})[0]
 }
 
@@ -71,12 +71,12 @@ func unknownUser(id string) error {
 // maxBulkRows rows). It needs no change lock: the RETURNING rows of the
 // insert or delete say which rows changed (and so what to audit), and
 // foreign keys refuse a group or user deleted since the check.
-func (s *Store) ApplyMemberships(ctx context.Context, changes []entitled.MembershipChange) []error {
+func (s *Membership) ApplyMemberships(ctx context.Context, changes []entitled.MembershipChange) []error {
 	errs := make([]error, len(changes))
 	if len(changes) == 0 {
 		return errs
 	}
-	err := s.inUnlockedTx(ctx, func(t *tx) error {
+	err := s.db.changeUnlocked(ctx, func(t *tx) error {
 		groupIDs, userIDs := membershipIDs(changes)
 		names, err := directoryGroupNames(ctx, t, groupIDs)
 		if err != nil {
@@ -207,7 +207,7 @@ type membershipPair struct{ GroupID, UserID string }
 // applyMembershipRun applies a run of changes that all add (or all remove)
 // with one statement per maxBulkRows distinct pairs, then audits the rows
 // it changed, in the order of the changes, with one auditMany.
-func (s *Store) applyMembershipRun(ctx context.Context, t *tx, run []entitled.MembershipChange, groupNames map[string]string) error {
+func (s *Membership) applyMembershipRun(ctx context.Context, t *tx, run []entitled.MembershipChange, groupNames map[string]string) error {
 	add := run[0].Add
 	seen := make(map[membershipPair]bool, len(run))
 	pairs := make([]membershipPair, 0, len(run))
@@ -268,7 +268,7 @@ func (s *Store) applyMembershipRun(ctx context.Context, t *tx, run []entitled.Me
 			entries = append(entries, membershipAudit(p, add, groupNames[p.GroupID]))
 		}
 	}
-	return s.auditMany(ctx, t, entitled.SystemActor, entries)
+	return t.auditMany(ctx, entitled.SystemActor, entries)
 }
 
 // membershipAudit is the audit event of a membership row added or removed.
@@ -284,7 +284,7 @@ func membershipAudit(p membershipPair, add bool, groupName string) auditEntry {
 
 // DirectoryGroups lists groups for the directory connector's browsing: by
 // id after the one given, display name containing search.
-func (s *Store) DirectoryGroups(ctx context.Context, search, after string, limit int) ([]entitled.Group, error) {
+func (s *Membership) DirectoryGroups(ctx context.Context, search, after string, limit int) ([]entitled.Group, error) {
 	pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(search)) + "%"
 	rows, err := s.db.reader().QueryContext(ctx, s.db.rebind(`SELECT id, display_name, description, mail_nickname, created_at FROM groups
 		WHERE id > ? AND LOWER(display_name) LIKE ? ESCAPE '\' ORDER BY id LIMIT ?`), after, pattern, limit)

@@ -14,7 +14,7 @@ import (
 
 // membershipStore opens a migrated store with one user and one group,
 // inserted with plain SQL.
-func membershipStore(t *testing.T) (*sqlstore.DB, *sqlstore.Store) {
+func membershipStore(t *testing.T) (*sqlstore.DB, *sqlstore.Membership) {
 	t.Helper()
 	ctx := context.Background()
 	db := sqlstore.OpenTestDB(t)
@@ -26,7 +26,7 @@ func membershipStore(t *testing.T) (*sqlstore.DB, *sqlstore.Store) {
 			t.Fatal(err)
 		}
 	}
-	return db, sqlstore.New(db, nil, nil)
+	return db, sqlstore.NewMembership(db)
 }
 
 func TestMembershipGrantRevoke(t *testing.T) {
@@ -96,7 +96,7 @@ func TestMembershipUnknown(t *testing.T) {
 // membershipWorld opens a migrated store with the given users and groups
 // (a group's display name is "Group " + its id) and memberships, inserted
 // with plain SQL.
-func membershipWorld(t testing.TB, users, groups []string, members [][2]string) (*sqlstore.DB, *sqlstore.Store) {
+func membershipWorld(t testing.TB, users, groups []string, members [][2]string) (*sqlstore.DB, *sqlstore.Membership) {
 	t.Helper()
 	db := sqlstore.OpenTestDB(t)
 	var rows []string
@@ -121,7 +121,7 @@ func membershipWorld(t testing.TB, users, groups []string, members [][2]string) 
 			t.Fatal(err)
 		}
 	}
-	return db, sqlstore.New(db, nil, nil)
+	return db, sqlstore.NewMembership(db)
 }
 
 // memberRows returns the group_members rows as "group/user", sorted.

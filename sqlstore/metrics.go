@@ -8,7 +8,7 @@ import (
 
 // RequestStateCounts counts assignment requests per state, every state
 // present (zero when none), for the /metrics gauge. It checks no actor.
-func (s *Store) RequestStateCounts(ctx context.Context) (map[entitled.RequestState]int, error) {
+func (s *RequestService) RequestStateCounts(ctx context.Context) (map[entitled.RequestState]int, error) {
 	out := make(map[entitled.RequestState]int, len(entitled.RequestStates))
 	for _, st := range entitled.RequestStates {
 		out[st] = 0

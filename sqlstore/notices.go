@@ -13,11 +13,11 @@ import (
 // Notifications: the lifecycle queues notices in the transaction of the
 // change that causes them (queueNotices, from auditRequest, settle,
 // startStage and scheduleExpiries); the notifier works them later through
-// NoticeFacts and the outbox methods below.
+// the NotificationService: NoticeFacts and the outbox methods below.
 
 // queueNotices inserts one notify job per notice, each with a new id.
-func (s *Store) queueNotices(ctx context.Context, t *tx, ns []entitled.Notice) error {
-	if len(ns) == 0 || s.Notices.Disabled {
+func (lc *lifecycle) queueNotices(ctx context.Context, t *tx, ns []entitled.Notice) error {
+	if len(ns) == 0 || lc.notices.Disabled {
 		return nil
 	}
 	jobs := make([]entitled.Job, len(ns))
@@ -27,14 +27,14 @@ func (s *Store) queueNotices(ctx context.Context, t *tx, ns []entitled.Notice) e
 		jobs[i] = entitled.Job{Kind: entitled.JobNotify, Notice: &n, RequestID: n.RequestID, StageID: n.StageID,
 			AssignmentID: n.AssignmentID, RunAt: n.RunAt}
 	}
-	return s.enqueue(ctx, t, jobs...)
+	return lc.enqueue(ctx, t, jobs...)
 }
 
 // requestNotices are the notices of a request's change from before to its
 // current state (entitled.NoticesOf).
-func (s *Store) requestNotices(t *tx, q *reqRow, before entitled.RequestState) []entitled.Notice {
+func (lc *lifecycle) requestNotices(t *tx, q *reqRow, before entitled.RequestState) []entitled.Notice {
 	return entitled.NoticesOf(entitled.StateChange{Request: &q.AssignmentRequest, Before: before, At: t.now(),
-		ReprocessWindow: s.reprocessWindow}, s.Notices)
+		ReprocessWindow: lc.reprocessWindow}, lc.notices)
 }
 
 // errStaleNotice is the answer for a notice that no longer applies.
@@ -43,13 +43,13 @@ func errStaleNotice(n entitled.Notice, why string) error {
 }
 
 // NoticeFacts loads what a notice says and who receives it, as of now.
-func (s *Store) NoticeFacts(ctx context.Context, n entitled.Notice) (*entitled.NoticeFacts, error) {
+func (s *NotificationService) NoticeFacts(ctx context.Context, n entitled.Notice) (*entitled.NoticeFacts, error) {
 	f := &entitled.NoticeFacts{Notice: n}
-	err := s.readTx(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(t *tx) error {
 		var as *entitled.Assignment
 		packageID, catalogID, targetID := "", "", ""
 		if n.RequestID != "" {
-			q, err := s.loadRequest(ctx, t, n.RequestID)
+			q, err := t.loadRequest(ctx, n.RequestID)
 			if entitled.ErrorKind(err) == entitled.KindNotFound {
 				return errStaleNotice(n, "the request is gone")
 			} else if err != nil {
@@ -62,7 +62,7 @@ func (s *Store) NoticeFacts(ctx context.Context, n entitled.Notice) (*entitled.N
 			}
 		}
 		if n.AssignmentID != "" {
-			a, err := s.loadAssignment(ctx, t, n.AssignmentID)
+			a, err := t.loadAssignment(ctx, n.AssignmentID)
 			if entitled.ErrorKind(err) == entitled.KindNotFound {
 				return errStaleNotice(n, "the assignment is gone")
 			} else if err != nil {
@@ -74,7 +74,7 @@ func (s *Store) NoticeFacts(ctx context.Context, n entitled.Notice) (*entitled.N
 				packageID, catalogID, targetID = a.AccessPackageID, a.CatalogID, a.TargetID
 			}
 		}
-		stages, err := s.loadStages(ctx, t, n.RequestID)
+		stages, err := t.loadStages(ctx, n.RequestID)
 		if err != nil {
 			return err
 		}
@@ -93,7 +93,7 @@ func (s *Store) NoticeFacts(ctx context.Context, n entitled.Notice) (*entitled.N
 			return err
 		}
 		if n.RequestID != "" && (f.Request.State == entitled.StateDeliveryFailed || f.Request.State == entitled.StatePartiallyDelivered) {
-			if f.Failed, err = s.queryDeliveries(ctx, t, "request_id = ? AND status = ?", n.RequestID,
+			if f.Failed, err = t.queryDeliveries(ctx, "request_id = ? AND status = ?", n.RequestID,
 				string(entitled.DeliveryFailed)); err != nil {
 				return err
 			}
@@ -112,8 +112,8 @@ func (s *Store) NoticeFacts(ctx context.Context, n entitled.Notice) (*entitled.N
 }
 
 // noticeNames fills in the package, catalog, target and requestor.
-func (s *Store) noticeNames(ctx context.Context, t *tx, f *entitled.NoticeFacts, packageID, catalogID, targetID string) error {
-	if p, err := s.loadPackage(ctx, t, packageID); err == nil {
+func (s *NotificationService) noticeNames(ctx context.Context, t *tx, f *entitled.NoticeFacts, packageID, catalogID, targetID string) error {
+	if p, err := t.loadPackage(ctx, packageID); err == nil {
 		f.PackageName = p.DisplayName
 	} else if ignoreNotFound(err) != nil {
 		return err
@@ -131,7 +131,7 @@ func (s *Store) noticeNames(ctx context.Context, t *tx, f *entitled.NoticeFacts,
 		if p.id == "" {
 			continue
 		}
-		u, err := s.loadUser(ctx, t, p.id)
+		u, err := t.loadUser(ctx, p.id)
 		if err == nil {
 			*p.into = *u
 		} else if ignoreNotFound(err) != nil {
@@ -143,7 +143,7 @@ func (s *Store) noticeNames(ctx context.Context, t *tx, f *entitled.NoticeFacts,
 
 // noticeRecipients returns the user ids of the notice's audience, in a
 // stable order without duplicates.
-func (s *Store) noticeRecipients(ctx context.Context, t *tx, f *entitled.NoticeFacts, catalogID, targetID string) ([]string, error) {
+func (s *NotificationService) noticeRecipients(ctx context.Context, t *tx, f *entitled.NoticeFacts, catalogID, targetID string) ([]string, error) {
 	var ids []string
 	seen := map[string]bool{}
 	add := func(id string) {
@@ -160,15 +160,15 @@ func (s *Store) noticeRecipients(ctx context.Context, t *tx, f *entitled.NoticeF
 		if f.Stage == nil {
 			return nil, nil
 		}
-		p, err := s.loadPolicy(ctx, t, f.Request.AssignmentPolicyID)
+		p, err := t.loadPolicy(ctx, f.Request.AssignmentPolicyID)
 		if err != nil {
 			return nil, ignoreNotFound(err)
 		}
 		var set map[string]bool
 		if f.Notice.Event.Audience() == entitled.AudienceApprovers {
-			set, err = s.approvers(ctx, t, p, f.Stage.Index, targetID)
+			set, err = t.approvers(ctx, p, f.Stage.Index, targetID)
 		} else {
-			set, err = s.escalationApprovers(ctx, t, p, f.Stage.Index, targetID)
+			set, err = t.escalationApprovers(ctx, p, f.Stage.Index, targetID)
 		}
 		if err != nil {
 			return nil, err
@@ -205,12 +205,12 @@ func (s *Store) noticeRecipients(ctx context.Context, t *tx, f *entitled.NoticeF
 
 // escalationApprovers returns the user ids who may decide stage idx once it
 // has escalated: its escalation approvers, or their fallback.
-func (s *Store) escalationApprovers(ctx context.Context, t *tx, p *entitled.AssignmentPolicy, idx int, targetID string) (map[string]bool, error) {
+func (t *tx) escalationApprovers(ctx context.Context, p *entitled.AssignmentPolicy, idx int, targetID string) (map[string]bool, error) {
 	stages := p.RequestApprovalSettings.Stages
 	if idx < 0 || idx >= len(stages) {
 		return map[string]bool{}, nil
 	}
-	return s.resolveWithFallback(ctx, t, stages[idx].EscalationApprovers, stages[idx].FallbackEscalationApprovers, targetID)
+	return t.resolveWithFallback(ctx, stages[idx].EscalationApprovers, stages[idx].FallbackEscalationApprovers, targetID)
 }
 
 const notificationCols = `id, notice_id, event, request_id, recipient_id, recipient_address, language, subject, status, error,
@@ -230,13 +230,13 @@ func scanNotification(r scanner) (*entitled.Notification, error) {
 
 // RecordNotification stores a message before it is sent, or returns the
 // one already stored under its id.
-func (s *Store) RecordNotification(ctx context.Context, m *entitled.Notification) (*entitled.Notification, bool, error) {
+func (s *NotificationService) RecordNotification(ctx context.Context, m *entitled.Notification) (*entitled.Notification, bool, error) {
 	if m.NoticeID == "" || m.RecipientID == "" {
 		return nil, false, entitled.Invalidf("a notification needs a notice and a recipient")
 	}
 	var out *entitled.Notification
 	created := false
-	err := s.inUnlockedTx(ctx, func(t *tx) error {
+	err := s.db.changeUnlocked(ctx, func(t *tx) error {
 		now := fmtTime(t.now())
 		res, err := t.exec(ctx, `INSERT INTO notifications (`+notificationCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
 			ON CONFLICT (notice_id, recipient_id) DO NOTHING`, newID(), m.NoticeID, string(m.Event), m.RequestID, m.RecipientID,
@@ -254,7 +254,7 @@ func (s *Store) RecordNotification(ctx context.Context, m *entitled.Notification
 }
 
 // MarkNotification records the outcome of one attempt to send a message.
-func (s *Store) MarkNotification(ctx context.Context, id, status, errText string) error {
+func (s *NotificationService) MarkNotification(ctx context.Context, id, status, errText string) error {
 	switch status {
 	case entitled.NotificationSent, entitled.NotificationRecorded, entitled.NotificationFailed, entitled.NotificationQueued:
 	default:
@@ -263,7 +263,7 @@ func (s *Store) MarkNotification(ctx context.Context, id, status, errText string
 	if len(errText) > 2000 {
 		errText = errText[:2000]
 	}
-	return s.inUnlockedTx(ctx, func(t *tx) error {
+	return s.db.changeUnlocked(ctx, func(t *tx) error {
 		res, err := t.exec(ctx, `UPDATE notifications SET status = ?, error = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`,
 			status, errText, fmtTime(t.now()), id)
 		if err != nil {
@@ -288,11 +288,11 @@ var notificationFields = fields{
 
 // Notifications lists the outbox, oldest first (ids grow with time), for those who may read
 // the audit log (tenant administrators).
-func (s *Store) Notifications(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.Notification], error) {
+func (s *NotificationService) Notifications(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.Notification], error) {
 	if _, err := authorized(ctx, entitled.OpReadAudit, ""); err != nil {
 		return entitled.Page[entitled.Notification]{}, err
 	}
-	return listRows(ctx, s, opt, notificationFields, "notifications", "id", notificationCols, "", nil,
+	return listRows(ctx, s.db, opt, notificationFields, "notifications", "id", notificationCols, "", nil,
 		func(r scanner) (entitled.Notification, error) {
 			m, err := scanNotification(r)
 			if err != nil {
@@ -304,7 +304,7 @@ func (s *Store) Notifications(ctx context.Context, opt entitled.ListOptions) (en
 
 // enabledUsers loads the users of ids that exist and may sign in, in the
 // order of ids, in one query.
-func (s *Store) enabledUsers(ctx context.Context, t *tx, ids []string) ([]entitled.User, error) {
+func (s *NotificationService) enabledUsers(ctx context.Context, t *tx, ids []string) ([]entitled.User, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}

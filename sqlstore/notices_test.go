@@ -44,7 +44,7 @@ func TestNoticeRecipients(t *testing.T) {
 			DurationBeforeAutomaticDenial: 48 * 3600e9}}}
 	})
 	r := f.mustAdd(entitled.RequestUserAdd, approval, f.alice)
-	ask, err := f.s.NoticeFacts(f.sys, f.noticeOf(r.ID, entitled.NoticeApprovalPending))
+	ask, err := f.s.Notifications.NoticeFacts(f.sys, f.noticeOf(r.ID, entitled.NoticeApprovalPending))
 	f.must(err)
 	if got := recipientIDs(ask); len(got) != 2 || !slices.Contains(got, f.approver.ID) || !slices.Contains(got, f.bob.ID) {
 		t.Errorf("approvers asked: %v; want the approver and the group member bob, never alice (the target)", got)
@@ -56,13 +56,13 @@ func TestNoticeRecipients(t *testing.T) {
 	if !reminder.RunAt.Equal(f.now.Add(24 * 3600e9)) {
 		t.Errorf("reminder due %s, want halfway to the automatic denial", reminder.RunAt)
 	}
-	stages, err := f.s.ApprovalStages(f.as(f.approver), r.ID)
+	stages, err := f.s.Approvals.ApprovalStages(f.as(f.approver), r.ID)
 	f.must(err)
-	f.must(f.s.DecideApprovalStage(f.as(f.approver), r.ID, stages[0].ID, entitled.ReviewApprove, "fine"))
-	if _, err := f.s.NoticeFacts(f.sys, reminder); entitled.AsError(err).Code != entitled.CodeStale {
+	f.must(f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, stages[0].ID, entitled.ReviewApprove, "fine"))
+	if _, err := f.s.Notifications.NoticeFacts(f.sys, reminder); entitled.AsError(err).Code != entitled.CodeStale {
 		t.Errorf("reminder of a decided stage: err %v, want Stale", err)
 	}
-	approved, err := f.s.NoticeFacts(f.sys, f.noticeOf(r.ID, entitled.NoticeApproved))
+	approved, err := f.s.Notifications.NoticeFacts(f.sys, f.noticeOf(r.ID, entitled.NoticeApproved))
 	f.must(err)
 	if got := recipientIDs(approved); len(got) != 1 || got[0] != f.alice.ID {
 		t.Errorf("approved told %v, want alice only", got)
@@ -77,7 +77,7 @@ func TestNoticeRecipients(t *testing.T) {
 		return nil
 	})
 	f.wantState(r.ID, entitled.StatePartiallyDelivered)
-	mgr, err := f.s.NoticeFacts(f.sys, f.noticeOf(r.ID, entitled.NoticeManagersFailed))
+	mgr, err := f.s.Notifications.NoticeFacts(f.sys, f.noticeOf(r.ID, entitled.NoticeManagersFailed))
 	f.must(err)
 	if got := recipientIDs(mgr); len(got) != 1 || got[0] != f.admin.ID {
 		t.Errorf("managers told: %v, want the assignment manager", got)
@@ -92,13 +92,13 @@ func TestNoticeRecipients(t *testing.T) {
 	// The outbox keeps one row per notice and recipient, for administrators.
 	m := &entitled.Notification{NoticeID: ask.Notice.ID, Event: ask.Notice.Event, RequestID: r.ID, RecipientID: f.bob.ID,
 		Subject: "Approval needed", Status: entitled.NotificationQueued}
-	first, created, err := f.s.RecordNotification(f.sys, m)
+	first, created, err := f.s.Notifications.RecordNotification(f.sys, m)
 	if !created {
 		t.Error("a new message was not reported as created")
 	}
 	f.must(err)
-	f.must(f.s.MarkNotification(f.sys, first.ID, entitled.NotificationSent, ""))
-	again, created, err := f.s.RecordNotification(f.sys, m)
+	f.must(f.s.Notifications.MarkNotification(f.sys, first.ID, entitled.NotificationSent, ""))
+	again, created, err := f.s.Notifications.RecordNotification(f.sys, m)
 	if created {
 		t.Error("recording a message twice created it twice")
 	}
@@ -106,10 +106,10 @@ func TestNoticeRecipients(t *testing.T) {
 	if again.ID != first.ID || again.Status != entitled.NotificationSent || again.Attempts != 1 {
 		t.Errorf("recording the same message again: %+v; want the sent row", again)
 	}
-	if _, err := f.s.Notifications(f.as(f.reader), entitled.ListOptions{}); entitled.ErrorKind(err) != entitled.KindForbidden {
+	if _, err := f.s.Notifications.Notifications(f.as(f.reader), entitled.ListOptions{}); entitled.ErrorKind(err) != entitled.KindForbidden {
 		t.Errorf("a catalog reader read the outbox: %v", err)
 	}
-	if err := f.s.MarkNotification(f.sys, first.ID, "delivered", ""); entitled.ErrorKind(err) != entitled.KindInvalid {
+	if err := f.s.Notifications.MarkNotification(f.sys, first.ID, "delivered", ""); entitled.ErrorKind(err) != entitled.KindInvalid {
 		t.Errorf("unknown status accepted: %v", err)
 	}
 }
@@ -132,26 +132,26 @@ func TestEscalationApproversDecideOnceEscalated(t *testing.T) {
 	if !esc.RunAt.Equal(f.now.Add(2 * 3600e9)) {
 		t.Errorf("escalation notice due %s, want two hours after the stage started", esc.RunAt)
 	}
-	stages, err := f.s.ApprovalStages(f.sys, r.ID)
+	stages, err := f.s.Approvals.ApprovalStages(f.sys, r.ID)
 	f.must(err)
-	if err := f.s.DecideApprovalStage(f.as(f.manager), r.ID, stages[0].ID, entitled.ReviewApprove, "early"); entitled.ErrorKind(err) != entitled.KindForbidden {
+	if err := f.s.Approvals.DecideApprovalStage(f.as(f.manager), r.ID, stages[0].ID, entitled.ReviewApprove, "early"); entitled.ErrorKind(err) != entitled.KindForbidden {
 		t.Fatalf("the escalation approver decided before the escalation: %v", err)
 	}
-	if page, err := f.s.Requests(f.as(f.manager), entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover}); err != nil || len(page.Items) != 0 {
+	if page, err := f.s.Requests.Requests(f.as(f.manager), entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover}); err != nil || len(page.Items) != 0 {
 		t.Errorf("before the escalation the manager's approvals list %d requests (%v)", len(page.Items), err)
 	}
 
 	f.now = f.now.Add(2 * 3600e9)
-	facts, err := f.s.NoticeFacts(f.sys, esc)
+	facts, err := f.s.Notifications.NoticeFacts(f.sys, esc)
 	f.must(err)
 	if got := recipientIDs(facts); len(got) != 1 || got[0] != f.manager.ID {
 		t.Errorf("escalation told %v, want the escalation approver", got)
 	}
-	if page, err := f.s.Requests(f.as(f.manager), entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover}); err != nil ||
+	if page, err := f.s.Requests.Requests(f.as(f.manager), entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover}); err != nil ||
 		len(page.Items) != 1 || page.Items[0].ID != r.ID {
 		t.Errorf("after the escalation the manager's approvals list %v (%v), want the request", page.Items, err)
 	}
-	f.must(f.s.DecideApprovalStage(f.as(f.manager), r.ID, stages[0].ID, entitled.ReviewApprove, "escalated to me"))
+	f.must(f.s.Approvals.DecideApprovalStage(f.as(f.manager), r.ID, stages[0].ID, entitled.ReviewApprove, "escalated to me"))
 	if got := f.request(r.ID).State; got != entitled.StateDelivering {
 		t.Errorf("state after the escalation approver's approval: %s", got)
 	}

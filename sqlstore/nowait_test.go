@@ -83,16 +83,16 @@ func TestReadsDoNotWaitForAChange(t *testing.T) {
 	holding, release := make(chan struct{}), make(chan struct{})
 	held := make(chan error, 1)
 	go func() {
-		held <- f.s.inLifecycleTx(context.Background(), func(t *tx) error {
-			q, err := f.s.lockRequest(context.Background(), t, r.ID)
+		held <- f.s.db.changeLifecycle(context.Background(), func(t *tx) error {
+			q, err := t.lockRequest(context.Background(), r.ID)
 			if err != nil {
 				close(holding)
 				return err
 			}
 			close(holding)
 			<-release
-			now := f.s.now()
-			return f.s.setRequestState(context.Background(), t, entitled.SystemActor, q, entitled.StateCanceled, &now,
+			now := f.s.db.now()
+			return f.s.Requests.lc.setRequestState(context.Background(), t, entitled.SystemActor, q, entitled.StateCanceled, &now,
 				activityFor(entitled.StateCanceled))
 		})
 	}()
@@ -111,20 +111,20 @@ func TestReadsDoNotWaitForAChange(t *testing.T) {
 		name string
 		read func() error
 	}{
-		{"Request", func() error { _, err := f.s.Request(alice, r.ID); return err }},
-		{"Requests", func() error { _, err := f.s.Requests(admin, entitled.RequestQuery{}); return err }},
+		{"Request", func() error { _, err := f.s.Requests.Request(alice, r.ID); return err }},
+		{"Requests", func() error { _, err := f.s.Requests.Requests(admin, entitled.RequestQuery{}); return err }},
 		{"Requests of the caller", func() error {
-			_, err := f.s.Requests(alice, entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget})
+			_, err := f.s.Requests.Requests(alice, entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget})
 			return err
 		}},
-		{"Catalog", func() error { _, err := f.s.Catalog(f.sys, f.catalog); return err }},
-		{"Policy", func() error { _, err := f.s.Policy(f.sys, approval); return err }},
-		{"AccessPackages", func() error { _, err := f.s.AccessPackages(f.sys, entitled.ListOptions{}); return err }},
-		{"Assignments", func() error { _, err := f.s.Assignments(admin, entitled.AssignmentQuery{}); return err }},
-		{"Deliveries", func() error { _, err := f.s.Deliveries(admin, delivering.ID); return err }},
-		{"AuditEvents", func() error { _, err := f.s.AuditEvents(f.sys, entitled.ListOptions{}); return err }},
-		{"ApprovalStages", func() error { _, err := f.s.ApprovalStages(alice, r.ID); return err }},
-		{"ActorFor", func() error { _, err := f.s.ActorFor(f.sys, f.alice.ID); return err }},
+		{"Catalog", func() error { _, err := f.s.Catalogs.Catalog(f.sys, f.catalog); return err }},
+		{"Policy", func() error { _, err := f.s.Policies.Policy(f.sys, approval); return err }},
+		{"AccessPackages", func() error { _, err := f.s.AccessPackages.AccessPackages(f.sys, entitled.ListOptions{}); return err }},
+		{"Assignments", func() error { _, err := f.s.Assignments.Assignments(admin, entitled.AssignmentQuery{}); return err }},
+		{"Deliveries", func() error { _, err := f.s.Requests.Deliveries(admin, delivering.ID); return err }},
+		{"AuditEvents", func() error { _, err := f.s.Audit.AuditEvents(f.sys, entitled.ListOptions{}); return err }},
+		{"ApprovalStages", func() error { _, err := f.s.Approvals.ApprovalStages(alice, r.ID); return err }},
+		{"ActorFor", func() error { _, err := f.s.Tokens.ActorFor(f.sys, f.alice.ID); return err }},
 	}
 	for _, rd := range reads {
 		done, waited := probe.run(rd.read, true)
@@ -139,7 +139,7 @@ func TestReadsDoNotWaitForAChange(t *testing.T) {
 	// On PostgreSQL a change of another request does not wait either
 	// (SQLite has one writer: there it does).
 	if f.s.db.Dialect == DialectPostgres {
-		done, waited := probe.run(func() error { return f.s.CancelRequest(f.as(f.bob), other.ID) }, true)
+		done, waited := probe.run(func() error { return f.s.Requests.CancelRequest(f.as(f.bob), other.ID) }, true)
 		if waited {
 			t.Fatalf("a cancel of request %s waited behind the open change of request %s", other.ID, r.ID)
 		}
@@ -147,7 +147,7 @@ func TestReadsDoNotWaitForAChange(t *testing.T) {
 	}
 
 	// A second change of the same request waits for the held one.
-	done, waited := probe.run(func() error { return f.s.CancelRequest(alice, r.ID) }, true)
+	done, waited := probe.run(func() error { return f.s.Requests.CancelRequest(alice, r.ID) }, true)
 	if !waited {
 		t.Fatalf("a second cancel of request %s did not wait for the open change: %v", r.ID, <-done)
 	}

@@ -14,7 +14,7 @@ import (
 const notServicePrincipal = `id NOT IN (SELECT id FROM service_principals)`
 
 // signInFacts loads what entitled.DecideSignIn needs about an identity.
-func (s *Store) signInFacts(ctx context.Context, t *tx, x entitled.ExternalIdentity, o entitled.SignInOptions) (entitled.SignInFacts, error) {
+func (t *tx) signInFacts(ctx context.Context, x entitled.ExternalIdentity, o entitled.SignInOptions) (entitled.SignInFacts, error) {
 	if o.Matches == nil {
 		o.Matches = entitled.DefaultClaimMatches
 	}
@@ -24,7 +24,7 @@ func (s *Store) signInFacts(ctx context.Context, t *tx, x entitled.ExternalIdent
 	err := t.queryRow(ctx, `SELECT user_id FROM oidc_subjects WHERE issuer = ? AND subject = ?`, x.Issuer, x.Subject).Scan(&linked)
 	switch {
 	case err == nil:
-		f.Linked, err = s.loadUser(ctx, t, linked)
+		f.Linked, err = t.loadUser(ctx, linked)
 		if err != nil {
 			return f, err
 		}
@@ -81,13 +81,13 @@ func (s *Store) signInFacts(ctx context.Context, t *tx, x entitled.ExternalIdent
 // subject for them, so later sign-ins find them whatever their email
 // becomes. Refusals are 403 errors whose message tells the person who to
 // ask. The creation and the link are audited.
-func (s *Store) SignInWithOIDC(ctx context.Context, x entitled.ExternalIdentity, o entitled.SignInOptions) (*entitled.User, error) {
+func (s *SessionService) SignInWithOIDC(ctx context.Context, x entitled.ExternalIdentity, o entitled.SignInOptions) (*entitled.User, error) {
 	if x.Issuer == "" || x.Subject == "" {
 		return nil, entitled.Invalidf("the identity provider's answer has no issuer or subject")
 	}
 	var user *entitled.User
-	err := s.inTx(ctx, func(t *tx) error {
-		f, err := s.signInFacts(ctx, t, x, o)
+	err := s.db.change(ctx, func(t *tx) error {
+		f, err := t.signInFacts(ctx, x, o)
 		if err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func (s *Store) SignInWithOIDC(ctx context.Context, x entitled.ExternalIdentity,
 		}
 		user = d.User
 		if d.Create != nil {
-			if err := s.insertUser(ctx, t, entitled.SystemActor, d.Create); err != nil {
+			if err := t.insertUser(ctx, entitled.SystemActor, d.Create); err != nil {
 				return err
 			}
 			user = d.Create
@@ -109,7 +109,7 @@ func (s *Store) SignInWithOIDC(ctx context.Context, x entitled.ExternalIdentity,
 			x.Issuer, x.Subject, user.ID, fmtTime(t.now())); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, &entitled.Actor{User: *user}, auditEntry{Activity: "Link OpenID Connect account", Operation: "Add",
+		return t.audit(ctx, &entitled.Actor{User: *user}, auditEntry{Activity: "Link OpenID Connect account", Operation: "Add",
 			TargetID: user.ID, TargetType: "User", TargetName: user.UserPrincipalName,
 			After: map[string]string{"issuer": x.Issuer, "subject": x.Subject, "matchedBy": d.MatchedBy}})
 	})
@@ -117,28 +117,6 @@ func (s *Store) SignInWithOIDC(ctx context.Context, x entitled.ExternalIdentity,
 		return nil, err
 	}
 	return user, nil
-}
-
-// ActorForIdentity is the actor of an API caller whose access token (or the
-// provider's userinfo for it) names a person: the user recorded for the
-// issuer and subject, else the claim matches of entitled.DecideSignIn.
-// It never creates or links a user; no match, or a disabled user, is a 401.
-func (s *Store) ActorForIdentity(ctx context.Context, x entitled.ExternalIdentity, o entitled.SignInOptions) (*entitled.Actor, error) {
-	o.CreateUsers = false
-	var a *entitled.Actor
-	err := s.readTx(ctx, func(t *tx) error {
-		f, err := s.signInFacts(ctx, t, x, o)
-		if err != nil {
-			return err
-		}
-		d, err := entitled.DecideSignIn(f)
-		if err != nil {
-			return unauthorized("the access token is valid, but " + lowerFirst(entitled.AsError(err).Message))
-		}
-		a, err = s.loadActor(ctx, t, d.User)
-		return err
-	})
-	return a, err
 }
 
 // lowerFirst lower-cases the first letter of a sentence that is joined to

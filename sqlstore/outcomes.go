@@ -16,13 +16,13 @@ import (
 
 // RecordDeliveryOutcomes records several outcomes in one transaction and
 // rolls up, once each, the requests that have a newly final delivery.
-func (s *Store) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.DeliveryOutcome) error {
+func (s *DeliveryService) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.DeliveryOutcome) error {
 	if len(outcomes) == 0 {
 		return nil
 	}
 	// No change lock: each update names the run it records, and rollUp
 	// locks the request rows before deciding.
-	return s.inUnlockedTx(ctx, func(t *tx) error {
+	return s.db.changeUnlocked(ctx, func(t *tx) error {
 		if err := s.countHealth(ctx, t, outcomes); err != nil {
 			return err
 		}
@@ -45,7 +45,7 @@ func (s *Store) RecordDeliveryOutcomes(ctx context.Context, outcomes []entitled.
 		if err != nil {
 			return err
 		}
-		return chunks(len(toRollUp), func(lo, hi int) error { return s.rollUp(ctx, t, toRollUp[lo:hi], made) })
+		return chunks(len(toRollUp), func(lo, hi int) error { return s.lc.rollUp(ctx, t, toRollUp[lo:hi], made) })
 	})
 }
 
@@ -65,7 +65,7 @@ var outcomeColumns = append(append(textColumns("vid"), bulkColumn{"vrun", "int8"
 // recordOutcomes updates the deliveries and calls final for each that
 // became final, with its request. Outcomes of an outdated run change
 // nothing.
-func (s *Store) recordOutcomes(ctx context.Context, t *tx, outcomes []entitled.DeliveryOutcome,
+func (s *DeliveryService) recordOutcomes(ctx context.Context, t *tx, outcomes []entitled.DeliveryOutcome,
 	final func(requestID string, st entitled.DeliveryStatus)) error {
 	args := make([]any, 0, len(outcomeColumns)*len(outcomes))
 	for _, o := range outcomes {
@@ -113,7 +113,7 @@ func (s *Store) recordOutcomes(ctx context.Context, t *tx, outcomes []entitled.D
 		return err
 	}
 	if updated < len(outcomes) {
-		s.Logger.Debug("ignored outdated delivery outcomes", "outcomes", len(outcomes), "recorded", updated)
+		s.logger.Debug("ignored outdated delivery outcomes", "outcomes", len(outcomes), "recorded", updated)
 	}
 	return nil
 }
@@ -142,7 +142,7 @@ var rollUpCountsQuery = `WITH v(rid) AS (%s) SELECT v.rid,
 // counts, per request, the deliveries this transaction made final: when
 // that is all of a request's deliveries (its delivery_count), nothing
 // needs counting.
-func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string, made map[string]*deliveryCounts) error {
+func (lc *lifecycle) rollUp(ctx context.Context, t *tx, requestIDs []string, made map[string]*deliveryCounts) error {
 	ids := make([]any, len(requestIDs))
 	for i, id := range requestIDs {
 		ids[i] = id
@@ -152,12 +152,12 @@ func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string, made map
 	// locks make the last of them see all the others' results (and roll
 	// up) after they commit. Locking in id order keeps two batches from
 	// deadlocking. (SQLite has one writer.)
-	cond, args, err := s.db.idIn("id", ids)
+	cond, args, err := t.db.idIn("id", ids)
 	if err != nil {
 		return err
 	}
 	q := `SELECT ` + requestCols + `, delivery_count FROM assignment_requests WHERE ` + cond
-	if s.db.Dialect == DialectPostgres {
+	if t.db.Dialect == DialectPostgres {
 		q += ` ORDER BY id FOR UPDATE`
 	}
 	rows, err := t.bulkQuery(ctx, q, args...)
@@ -188,7 +188,7 @@ func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string, made map
 		return err
 	}
 	if len(count) > 0 {
-		counted, err := s.allFinal(ctx, t, count)
+		counted, err := t.allFinal(ctx, count)
 		if err != nil {
 			return err
 		}
@@ -200,7 +200,7 @@ func (s *Store) rollUp(ctx context.Context, t *tx, requestIDs []string, made map
 			settle = append(settle, q)
 		}
 	}
-	return s.settle(ctx, t, settle, done)
+	return lc.settle(ctx, t, settle, done)
 }
 
 // deliveryCounts is how many of a request's deliveries are final and how
@@ -213,12 +213,12 @@ func (c deliveryCounts) state() entitled.RequestState {
 }
 
 // allFinal returns the counts of the requests whose deliveries are all final.
-func (s *Store) allFinal(ctx context.Context, t *tx, qs []*reqRow) (map[string]deliveryCounts, error) {
+func (t *tx) allFinal(ctx context.Context, qs []*reqRow) (map[string]deliveryCounts, error) {
 	ids := make([]any, len(qs))
 	for i, q := range qs {
 		ids[i] = q.ID
 	}
-	src, args, err := s.db.rowsSource(textColumns("rid"), ids)
+	src, args, err := t.db.rowsSource(textColumns("rid"), ids)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +249,7 @@ func (s *Store) allFinal(ctx context.Context, t *tx, qs []*reqRow) (map[string]d
 // assignments: states in one update per state, expiry for those with an
 // end time, expiry at once for a delivered removal and partially
 // delivered for a partial one.
-func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[string]deliveryCounts) error {
+func (lc *lifecycle) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[string]deliveryCounts) error {
 	if len(qs) == 0 {
 		return nil
 	}
@@ -266,7 +266,7 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 		before := q.State
 		q.State, q.Status, q.CompletedDateTime = state, state.Status(), &now
 		audits = append(audits, requestAudit(q, activityFor(state), before))
-		notices = append(notices, s.requestNotices(t, q, before)...)
+		notices = append(notices, lc.requestNotices(t, q, before)...)
 		if q.AssignmentID == "" {
 			continue
 		}
@@ -282,7 +282,7 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 		}
 	}
 	for state, ids := range byState {
-		cond, args, err := s.db.idIn("id", ids)
+		cond, args, err := t.db.idIn("id", ids)
 		if err != nil {
 			return err
 		}
@@ -295,14 +295,14 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 			return fmt.Errorf("roll-up: %d of %d requests were no longer delivering", len(ids)-int(n), len(ids))
 		}
 	}
-	if err := s.auditMany(ctx, t, entitled.SystemActor, audits); err != nil {
+	if err := t.auditMany(ctx, entitled.SystemActor, audits); err != nil {
 		return err
 	}
-	if err := s.queueNotices(ctx, t, notices); err != nil {
+	if err := lc.queueNotices(ctx, t, notices); err != nil {
 		return err
 	}
 	for st, ids := range assignments {
-		cond, args, err := s.db.idIn("id", ids)
+		cond, args, err := t.db.idIn("id", ids)
 		if err != nil {
 			return err
 		}
@@ -312,12 +312,12 @@ func (s *Store) settle(ctx context.Context, t *tx, qs []*reqRow, counts map[stri
 		}
 	}
 	for _, id := range expireNow {
-		if err := s.expireAssignmentNow(ctx, t, id, now); err != nil {
+		if err := t.expireAssignmentNow(ctx, id, now); err != nil {
 			return err
 		}
 	}
 	if len(schedule) > 0 {
-		if err := s.scheduleExpiries(ctx, t, schedule); err != nil {
+		if err := lc.scheduleExpiries(ctx, t, schedule); err != nil {
 			return err
 		}
 	}

@@ -29,11 +29,11 @@ func scanPackageRow(r scanner) (entitled.AccessPackage, error) {
 
 // mayRequest reports whether the actor may request for themself under the
 // policy (entitled.CheckSelfAdd); the system actor never does.
-func (s *Store) mayRequest(ctx context.Context, t *tx, a *entitled.Actor, p *entitled.AssignmentPolicy) (bool, error) {
+func (t *tx) mayRequest(ctx context.Context, a *entitled.Actor, p *entitled.AssignmentPolicy) (bool, error) {
 	if a.System {
 		return false, nil
 	}
-	err := s.checkSelfAdd(ctx, t, a, p)
+	err := t.checkSelfAdd(ctx, a, p)
 	if entitled.ErrorKind(err) == entitled.KindForbidden {
 		return false, nil
 	}
@@ -43,7 +43,7 @@ func (s *Store) mayRequest(ctx context.Context, t *tx, a *entitled.Actor, p *ent
 // requestablePackageIDs returns the ids of packages (non-hidden unless
 // includeHidden) of published catalogs (Catalog.Requestable) the actor may
 // request under some policy.
-func (s *Store) requestablePackageIDs(ctx context.Context, t *tx, a *entitled.Actor, packageID string, includeHidden bool) ([]string, error) {
+func (t *tx) requestablePackageIDs(ctx context.Context, a *entitled.Actor, packageID string, includeHidden bool) ([]string, error) {
 	q := `SELECT ` + prefixCols("pol.", policyCols) + ` FROM policies pol JOIN access_packages ap ON ap.id = pol.access_package_id
 		JOIN catalogs cat ON cat.id = ap.catalog_id WHERE cat.state = ?`
 	args := []any{entitled.CatalogPublished}
@@ -77,7 +77,7 @@ func (s *Store) requestablePackageIDs(ctx context.Context, t *tx, a *entitled.Ac
 		if seen[p.AccessPackageID] {
 			continue
 		}
-		ok, err := s.mayRequest(ctx, t, a, p)
+		ok, err := t.mayRequest(ctx, a, p)
 		if err != nil {
 			return nil, err
 		}
@@ -100,11 +100,11 @@ func prefixCols(prefix, cols string) string {
 
 // authorizePackageRead allows readers of the package's catalog and anyone
 // who may request the package under one of its policies.
-func (s *Store) authorizePackageRead(ctx context.Context, t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
+func (s *AccessPackageService) authorizePackageRead(ctx context.Context, t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
 	if a.Can(entitled.OpReadCatalog, p.CatalogID) {
 		return nil
 	}
-	ids, err := s.requestablePackageIDs(ctx, t, a, p.ID, true)
+	ids, err := t.requestablePackageIDs(ctx, a, p.ID, true)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (s *Store) authorizePackageRead(ctx context.Context, t *tx, a *entitled.Act
 }
 
 // CreateAccessPackage creates a package in a catalog (OpManagePackages).
-func (s *Store) CreateAccessPackage(ctx context.Context, p *entitled.AccessPackage) error {
+func (s *AccessPackageService) CreateAccessPackage(ctx context.Context, p *entitled.AccessPackage) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
@@ -129,8 +129,8 @@ func (s *Store) CreateAccessPackage(ctx context.Context, p *entitled.AccessPacka
 	if err := needDisplayName(p.DisplayName); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		if _, err := s.loadCatalog(ctx, t, p.CatalogID); err != nil {
+	return s.db.change(ctx, func(t *tx) error {
+		if _, err := t.loadCatalog(ctx, p.CatalogID); err != nil {
 			return err
 		}
 		p.ID = newID()
@@ -141,21 +141,21 @@ func (s *Store) CreateAccessPackage(ctx context.Context, p *entitled.AccessPacka
 			fmtTime(p.ModifiedDateTime)); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Create access package", Operation: "Add", TargetID: p.ID, TargetType: "AccessPackage",
+		return t.audit(ctx, a, auditEntry{Activity: "Create access package", Operation: "Add", TargetID: p.ID, TargetType: "AccessPackage",
 			TargetName: p.DisplayName, CatalogID: p.CatalogID, After: p})
 	})
 }
 
 // AccessPackage reads a package: readers of its catalog, or anyone who may
 // request it.
-func (s *Store) AccessPackage(ctx context.Context, id string) (*entitled.AccessPackage, error) {
+func (s *AccessPackageService) AccessPackage(ctx context.Context, id string) (*entitled.AccessPackage, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var p *entitled.AccessPackage
-	err = s.readTx(ctx, func(t *tx) error {
-		if p, err = s.loadPackage(ctx, t, id); err != nil {
+	err = s.db.read(ctx, func(t *tx) error {
+		if p, err = t.loadPackage(ctx, id); err != nil {
 			return err
 		}
 		return s.authorizePackageRead(ctx, t, a, p)
@@ -168,25 +168,25 @@ func (s *Store) AccessPackage(ctx context.Context, id string) (*entitled.AccessP
 
 // AccessPackages lists the packages of catalogs the caller may read,
 // filterable on id, displayName, description, catalog/id and isHidden.
-func (s *Store) AccessPackages(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.AccessPackage], error) {
+func (s *AccessPackageService) AccessPackages(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.AccessPackage], error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return entitled.Page[entitled.AccessPackage]{}, err
 	}
 	base, args := readableCatalogs(a, entitled.OpReadCatalog, "catalog_id")
-	return listRows(ctx, s, opt, packageFields, "access_packages", "id", packageCols, base, args, scanPackageRow,
+	return listRows(ctx, s.db, opt, packageFields, "access_packages", "id", packageCols, base, args, scanPackageRow,
 		func(p entitled.AccessPackage) string { return p.ID })
 }
 
 // RequestableAccessPackages lists the non-hidden packages the caller may
 // request for themself under some policy.
-func (s *Store) RequestableAccessPackages(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.AccessPackage], error) {
+func (s *AccessPackageService) RequestableAccessPackages(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.AccessPackage], error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return entitled.Page[entitled.AccessPackage]{}, err
 	}
 	var ids []string
-	if err := s.readTx(ctx, func(t *tx) (err error) { ids, err = s.requestablePackageIDs(ctx, t, a, "", false); return err }); err != nil {
+	if err := s.db.read(ctx, func(t *tx) (err error) { ids, err = t.requestablePackageIDs(ctx, a, "", false); return err }); err != nil {
 		return entitled.Page[entitled.AccessPackage]{}, err
 	}
 	base := "1 = 0"
@@ -197,19 +197,19 @@ func (s *Store) RequestableAccessPackages(ctx context.Context, opt entitled.List
 			args = append(args, id)
 		}
 	}
-	return listRows(ctx, s, opt, packageFields, "access_packages", "id", packageCols, base, args, scanPackageRow,
+	return listRows(ctx, s.db, opt, packageFields, "access_packages", "id", packageCols, base, args, scanPackageRow,
 		func(p entitled.AccessPackage) string { return p.ID })
 }
 
 // UpdateAccessPackage applies a PATCH to a package (OpManagePackages).
-func (s *Store) UpdateAccessPackage(ctx context.Context, id string, upd entitled.AccessPackageUpdate) (*entitled.AccessPackage, error) {
+func (s *AccessPackageService) UpdateAccessPackage(ctx context.Context, id string, upd entitled.AccessPackageUpdate) (*entitled.AccessPackage, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out *entitled.AccessPackage
-	err = s.inTx(ctx, func(t *tx) error {
-		p, err := s.loadPackage(ctx, t, id)
+	err = s.db.change(ctx, func(t *tx) error {
+		p, err := t.loadPackage(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -235,7 +235,7 @@ func (s *Store) UpdateAccessPackage(ctx context.Context, id string, upd entitled
 			return err
 		}
 		out = p
-		return s.audit(ctx, t, a, auditEntry{Activity: "Update access package", Operation: "Update", TargetID: p.ID, TargetType: "AccessPackage",
+		return t.audit(ctx, a, auditEntry{Activity: "Update access package", Operation: "Update", TargetID: p.ID, TargetType: "AccessPackage",
 			TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: before, After: p})
 	})
 	return out, err
@@ -244,13 +244,13 @@ func (s *Store) UpdateAccessPackage(ctx context.Context, id string, upd entitled
 // DeleteAccessPackage deletes a package with its policies and role scopes
 // (OpManagePackages); 409 while it has live assignments or open requests,
 // or any request history (hide it instead: isHidden true).
-func (s *Store) DeleteAccessPackage(ctx context.Context, id string) error {
+func (s *AccessPackageService) DeleteAccessPackage(ctx context.Context, id string) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		p, err := s.loadPackage(ctx, t, id)
+	return s.db.change(ctx, func(t *tx) error {
+		p, err := t.loadPackage(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -284,7 +284,7 @@ func (s *Store) DeleteAccessPackage(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete access package", Operation: "Delete", TargetID: p.ID, TargetType: "AccessPackage",
+		return t.audit(ctx, a, auditEntry{Activity: "Delete access package", Operation: "Delete", TargetID: p.ID, TargetType: "AccessPackage",
 			TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: p})
 	})
 }
@@ -298,14 +298,14 @@ func badScope(format string, args ...any) error {
 // AddResourceRoleScope adds a resource role of the package's catalog to the
 // package (OpManagePackages): by role id, or by the role's originId within
 // the resource given by ResourceID. 409 when the role is already in it.
-func (s *Store) AddResourceRoleScope(ctx context.Context, packageID string, in entitled.ResourceRoleScopeInput) (*entitled.ResourceRoleScope, error) {
+func (s *AccessPackageService) AddResourceRoleScope(ctx context.Context, packageID string, in entitled.ResourceRoleScopeInput) (*entitled.ResourceRoleScope, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out *entitled.ResourceRoleScope
-	err = s.inTx(ctx, func(t *tx) error {
-		p, err := s.loadPackage(ctx, t, packageID)
+	err = s.db.change(ctx, func(t *tx) error {
+		p, err := t.loadPackage(ctx, packageID)
 		if err != nil {
 			return err
 		}
@@ -353,41 +353,41 @@ func (s *Store) AddResourceRoleScope(ctx context.Context, packageID string, in e
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Add resource role to access package", Operation: "Add", TargetID: p.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Add resource role to access package", Operation: "Add", TargetID: p.ID,
 			TargetType: "AccessPackage", TargetName: p.DisplayName, CatalogID: p.CatalogID, After: out})
 	})
 	return out, err
 }
 
 // ResourceRoleScopes lists the role scopes of a package (package readers).
-func (s *Store) ResourceRoleScopes(ctx context.Context, packageID string) ([]entitled.ResourceRoleScope, error) {
+func (s *AccessPackageService) ResourceRoleScopes(ctx context.Context, packageID string) ([]entitled.ResourceRoleScope, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []entitled.ResourceRoleScope
-	err = s.readTx(ctx, func(t *tx) error {
-		p, err := s.loadPackage(ctx, t, packageID)
+	err = s.db.read(ctx, func(t *tx) error {
+		p, err := t.loadPackage(ctx, packageID)
 		if err != nil {
 			return err
 		}
 		if err := s.authorizePackageRead(ctx, t, a, p); err != nil {
 			return err
 		}
-		out, err = s.loadRoleScopes(ctx, t, packageID)
+		out, err = t.loadRoleScopes(ctx, packageID)
 		return err
 	})
 	return out, err
 }
 
 // RemoveResourceRoleScope removes a role scope from a package (OpManagePackages).
-func (s *Store) RemoveResourceRoleScope(ctx context.Context, packageID, scopeID string) error {
+func (s *AccessPackageService) RemoveResourceRoleScope(ctx context.Context, packageID, scopeID string) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		p, err := s.loadPackage(ctx, t, packageID)
+	return s.db.change(ctx, func(t *tx) error {
+		p, err := t.loadPackage(ctx, packageID)
 		if err != nil {
 			return err
 		}
@@ -401,7 +401,7 @@ func (s *Store) RemoveResourceRoleScope(ctx context.Context, packageID, scopeID 
 		if _, err := t.exec(ctx, `DELETE FROM resource_role_scopes WHERE id = ?`, scopeID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Remove resource role from access package", Operation: "Delete", TargetID: p.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Remove resource role from access package", Operation: "Delete", TargetID: p.ID,
 			TargetType: "AccessPackage", TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: sc})
 	})
 }

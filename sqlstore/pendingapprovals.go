@@ -18,12 +18,12 @@ import (
 // approvers then decides each of those (fallback approvers count only when
 // the primary ones name nobody; escalation approvers once the stage has
 // escalated). Errors, a policy's included, are returned.
-func (s *Store) pendingApprovalsFor(ctx context.Context, t *tx, userID string) ([]string, error) {
-	policies, err := s.pendingPolicies(ctx, t)
+func (t *tx) pendingApprovalsFor(ctx context.Context, userID string) ([]string, error) {
+	policies, err := t.pendingPolicies(ctx)
 	if err != nil || len(policies) == 0 {
 		return []string{}, err
 	}
-	groups, err := s.userGroupIDs(ctx, t, userID)
+	groups, err := t.userGroupIDs(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +35,7 @@ func (s *Store) pendingApprovalsFor(ctx context.Context, t *tx, userID string) (
 	// The user's own requests are left out (entitled.CheckNotOwnRequest).
 	args := []any{entitled.StageInProgress, string(entitled.StatePendingApproval), userID, userID}
 	for _, c := range cands {
-		cond, ids, err := s.db.idIn("r.policy_id", c.policyIDs)
+		cond, ids, err := t.db.idIn("r.policy_id", c.policyIDs)
 		if err != nil {
 			return nil, err
 		}
@@ -75,7 +75,7 @@ func (s *Store) pendingApprovalsFor(ctx context.Context, t *tx, userID string) (
 	ids := []string{}
 	for _, p := range ps {
 		st := &entitled.ApprovalStageRecord{Index: p.idx, Status: entitled.StageInProgress, StartedDateTime: parseTimePtr(p.started)}
-		who, err := s.deciders(ctx, t, policies[p.policy], st, p.target)
+		who, err := t.deciders(ctx, policies[p.policy], st, p.target)
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +153,7 @@ func reportsAt(level int) string {
 }
 
 // pendingPolicies loads the policies of requests pending approval, by id.
-func (s *Store) pendingPolicies(ctx context.Context, t *tx) (map[string]*entitled.AssignmentPolicy, error) {
+func (t *tx) pendingPolicies(ctx context.Context) (map[string]*entitled.AssignmentPolicy, error) {
 	rows, err := t.query(ctx, `SELECT `+policyCols+` FROM policies WHERE id IN
 		(SELECT policy_id FROM assignment_requests WHERE state = ?)`, string(entitled.StatePendingApproval))
 	if err != nil {
@@ -172,7 +172,7 @@ func (s *Store) pendingPolicies(ctx context.Context, t *tx) (map[string]*entitle
 }
 
 // userGroupIDs returns the groups the user is a direct member of.
-func (s *Store) userGroupIDs(ctx context.Context, t *tx, userID string) (map[string]bool, error) {
+func (t *tx) userGroupIDs(ctx context.Context, userID string) (map[string]bool, error) {
 	rows, err := t.query(ctx, `SELECT group_id FROM group_members WHERE user_id = ?`, userID)
 	if err != nil {
 		return nil, err

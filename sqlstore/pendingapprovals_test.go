@@ -12,9 +12,9 @@ import (
 // pendingFor runs pendingApprovalsFor for a user.
 func (f *lc) pendingFor(u *entitled.User) ([]string, error) {
 	var ids []string
-	err := f.s.readTx(context.Background(), func(t *tx) error {
+	err := f.s.db.read(context.Background(), func(t *tx) error {
 		var err error
-		ids, err = f.s.pendingApprovalsFor(context.Background(), t, u.ID)
+		ids, err = t.pendingApprovalsFor(context.Background(), u.ID)
 		return err
 	})
 	return ids, err
@@ -43,9 +43,9 @@ func TestPendingApprovalsFor(t *testing.T) {
 	r := f.mustAdd(entitled.RequestUserAdd, f.threeStages(nil), f.alice)
 	f.wantPending(map[*entitled.User][]string{f.approver: {r.ID}, f.bob: nil, f.big: nil, f.manager: nil, f.alice: nil})
 	st := f.stages(f.as(f.approver), r.ID)
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""))
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""))
 	f.wantPending(map[*entitled.User][]string{f.approver: nil, f.bob: {r.ID}, f.big: nil})
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.bob), r.ID, st[1].ID, "Approve", "ok"))
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.bob), r.ID, st[1].ID, "Approve", "ok"))
 	f.wantPending(map[*entitled.User][]string{f.approver: nil, f.bob: nil, f.big: {r.ID}, f.manager: nil})
 
 	// The target's manager, else the fallback approver: bob has no manager.

@@ -210,7 +210,7 @@ var policyFields = fields{
 }
 
 // checkSubjects verifies that every user and group a policy names exists.
-func (s *Store) checkSubjects(ctx context.Context, t *tx, p *entitled.AssignmentPolicy) error {
+func (s *PolicyService) checkSubjects(ctx context.Context, t *tx, p *entitled.AssignmentPolicy) error {
 	type named struct {
 		target string
 		sets   []entitled.SubjectSet
@@ -227,9 +227,9 @@ func (s *Store) checkSubjects(ctx context.Context, t *tx, p *entitled.Assignment
 			var err error
 			switch set.Type {
 			case entitled.SubjectSingleUser:
-				_, err = s.loadUser(ctx, t, set.UserID)
+				_, err = t.loadUser(ctx, set.UserID)
 			case entitled.SubjectGroupMembers:
-				_, err = s.loadGroup(ctx, t, set.GroupID)
+				_, err = t.loadGroup(ctx, set.GroupID)
 			}
 			if err != nil {
 				return asInvalid(err, n.target)
@@ -249,7 +249,7 @@ func policyRow(r scanner) (entitled.AssignmentPolicy, error) {
 
 // CreatePolicy creates an assignment policy for a package (OpManagePackages
 // in the package's catalog).
-func (s *Store) CreatePolicy(ctx context.Context, p *entitled.AssignmentPolicy) error {
+func (s *PolicyService) CreatePolicy(ctx context.Context, p *entitled.AssignmentPolicy) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
@@ -261,8 +261,8 @@ func (s *Store) CreatePolicy(ctx context.Context, p *entitled.AssignmentPolicy) 
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "accessPackage",
 			Message: "accessPackage id is required"}
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		pkg, err := s.loadPackage(ctx, t, p.AccessPackageID)
+	return s.db.change(ctx, func(t *tx) error {
+		pkg, err := t.loadPackage(ctx, p.AccessPackageID)
 		if err != nil {
 			return err
 		}
@@ -284,27 +284,27 @@ func (s *Store) CreatePolicy(ctx context.Context, p *entitled.AssignmentPolicy) 
 			p.AllowedTargetScope, encodePolicySettings(p), fmtTime(p.CreatedDateTime), fmtTime(p.ModifiedDateTime)); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Create assignment policy", Operation: "Add", TargetID: p.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Create assignment policy", Operation: "Add", TargetID: p.ID,
 			TargetType: "AccessPackageAssignmentPolicy", TargetName: p.DisplayName, CatalogID: p.CatalogID, After: p})
 	})
 }
 
 // Policy reads a policy: readers of its catalog, or anyone who may request
 // under it.
-func (s *Store) Policy(ctx context.Context, id string) (*entitled.AssignmentPolicy, error) {
+func (s *PolicyService) Policy(ctx context.Context, id string) (*entitled.AssignmentPolicy, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var p *entitled.AssignmentPolicy
-	err = s.readTx(ctx, func(t *tx) error {
-		if p, err = s.loadPolicy(ctx, t, id); err != nil {
+	err = s.db.read(ctx, func(t *tx) error {
+		if p, err = t.loadPolicy(ctx, id); err != nil {
 			return err
 		}
 		if a.Can(entitled.OpReadCatalog, p.CatalogID) {
 			return nil
 		}
-		ok, err := s.mayRequest(ctx, t, a, p)
+		ok, err := t.mayRequest(ctx, a, p)
 		if err != nil || ok {
 			return err
 		}
@@ -318,18 +318,18 @@ func (s *Store) Policy(ctx context.Context, id string) (*entitled.AssignmentPoli
 
 // Policies lists the policies of catalogs the caller may read, filterable on
 // id, displayName, accessPackage/id and catalog/id.
-func (s *Store) Policies(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.AssignmentPolicy], error) {
+func (s *PolicyService) Policies(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.AssignmentPolicy], error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return entitled.Page[entitled.AssignmentPolicy]{}, err
 	}
 	base, args := readableCatalogs(a, entitled.OpReadCatalog, "catalog_id")
-	return listRows(ctx, s, opt, policyFields, "policies", "id", policyCols, base, args, policyRow,
+	return listRows(ctx, s.db, opt, policyFields, "policies", "id", policyCols, base, args, policyRow,
 		func(p entitled.AssignmentPolicy) string { return p.ID })
 }
 
 // ReplacePolicy replaces every setting of a policy (PUT); its package cannot change.
-func (s *Store) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy) error {
+func (s *PolicyService) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
@@ -337,8 +337,8 @@ func (s *Store) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy)
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		old, err := s.loadPolicy(ctx, t, p.ID)
+	return s.db.change(ctx, func(t *tx) error {
+		old, err := t.loadPolicy(ctx, p.ID)
 		if err != nil {
 			return err
 		}
@@ -361,19 +361,19 @@ func (s *Store) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy)
 			WHERE id = ?`, p.DisplayName, p.Description, p.AllowedTargetScope, encodePolicySettings(p), fmtTime(p.ModifiedDateTime), p.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Update assignment policy", Operation: "Update", TargetID: p.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Update assignment policy", Operation: "Update", TargetID: p.ID,
 			TargetType: "AccessPackageAssignmentPolicy", TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: old, After: p})
 	})
 }
 
 // DeletePolicy deletes a policy (OpManagePackages); 409 while open requests use it.
-func (s *Store) DeletePolicy(ctx context.Context, id string) error {
+func (s *PolicyService) DeletePolicy(ctx context.Context, id string) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		p, err := s.loadPolicy(ctx, t, id)
+	return s.db.change(ctx, func(t *tx) error {
+		p, err := t.loadPolicy(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -391,7 +391,7 @@ func (s *Store) DeletePolicy(ctx context.Context, id string) error {
 		if _, err := t.exec(ctx, `DELETE FROM policies WHERE id = ?`, id); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete assignment policy", Operation: "Delete", TargetID: p.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Delete assignment policy", Operation: "Delete", TargetID: p.ID,
 			TargetType: "AccessPackageAssignmentPolicy", TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: p})
 	})
 }

@@ -13,7 +13,7 @@ func TestPolicyValidationAndStorage(t *testing.T) {
 	s, sys := f.s, f.sys
 	approver := f.users["catalogReader"]
 	g := &entitled.Group{DisplayName: "Approvers"}
-	mustOK(t, s.CreateGroup(sys, g))
+	mustOK(t, s.Groups.CreateGroup(sys, g))
 	base := func() *entitled.AssignmentPolicy {
 		return &entitled.AssignmentPolicy{AccessPackageID: f.pkg.ID, DisplayName: "Two stages", AllowedTargetScope: entitled.ScopeAllMemberUsers,
 			RequestorSettings: entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true, EnableTargetsToSelfRemoveAccess: true},
@@ -27,11 +27,11 @@ func TestPolicyValidationAndStorage(t *testing.T) {
 			Expiration: entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 30 * 24 * time.Hour}}
 	}
 	p := base()
-	mustOK(t, s.CreatePolicy(sys, p))
+	mustOK(t, s.Policies.CreatePolicy(sys, p))
 	if p.CatalogID != f.catalog.ID {
 		t.Errorf("catalogId %q, want the package's", p.CatalogID)
 	}
-	got, err := s.Policy(f.as(t, "catalogReader"), p.ID)
+	got, err := s.Policies.Policy(f.as(t, "catalogReader"), p.ID)
 	mustOK(t, err)
 	if !reflect.DeepEqual(got.RequestApprovalSettings, p.RequestApprovalSettings) || !reflect.DeepEqual(got.RequestorSettings, p.RequestorSettings) ||
 		!reflect.DeepEqual(got.Expiration, p.Expiration) {
@@ -62,7 +62,7 @@ func TestPolicyValidationAndStorage(t *testing.T) {
 	for i, mut := range bad {
 		p := base()
 		mut(p)
-		err := s.CreatePolicy(sys, p)
+		err := s.Policies.CreatePolicy(sys, p)
 		wantKind(t, err, entitled.KindInvalid)
 		if i == 6 && !contains(err.Error(), "4b4b4b4b-0000-0000-0000-000000000000") {
 			t.Errorf("400 should name the missing approver: %v", err)
@@ -70,7 +70,7 @@ func TestPolicyValidationAndStorage(t *testing.T) {
 	}
 	p404 := base()
 	p404.AccessPackageID = newID()
-	wantKind(t, s.CreatePolicy(sys, p404), entitled.KindNotFound)
+	wantKind(t, s.Policies.CreatePolicy(sys, p404), entitled.KindNotFound)
 
 	// PUT replaces; the package cannot change.
 	rep := base()
@@ -78,26 +78,26 @@ func TestPolicyValidationAndStorage(t *testing.T) {
 	rep.DisplayName = "One stage"
 	rep.RequestApprovalSettings = entitled.ApprovalSettings{}
 	rep.Expiration = entitled.Expiration{Type: entitled.ExpirationNone}
-	mustOK(t, s.ReplacePolicy(f.as(t, "apManager"), rep))
-	got, err = s.Policy(sys, p.ID)
+	mustOK(t, s.Policies.ReplacePolicy(f.as(t, "apManager"), rep))
+	got, err = s.Policies.Policy(sys, p.ID)
 	mustOK(t, err)
 	if got.DisplayName != "One stage" || len(got.RequestApprovalSettings.Stages) != 0 || got.Expiration.Type != entitled.ExpirationNone {
 		t.Errorf("after PUT: %+v", got)
 	}
 	other := &entitled.AccessPackage{CatalogID: f.catalog.ID, DisplayName: "Other"}
-	mustOK(t, s.CreateAccessPackage(sys, other))
+	mustOK(t, s.AccessPackages.CreateAccessPackage(sys, other))
 	rep.AccessPackageID = other.ID
-	wantKind(t, s.ReplacePolicy(sys, rep), entitled.KindInvalid)
+	wantKind(t, s.Policies.ReplacePolicy(sys, rep), entitled.KindInvalid)
 
 	// Filters on the documented fields.
 	for prop, val := range map[string]string{"id": p.ID, "displayName": "One stage", "accessPackage/id": f.pkg.ID, "catalog/id": f.catalog.ID} {
-		pg, err := s.Policies(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: prop, Value: val}})
+		pg, err := s.Policies.Policies(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: prop, Value: val}})
 		mustOK(t, err)
 		if len(pg.Items) != 1 {
 			t.Errorf("$filter %s: %d", prop, len(pg.Items))
 		}
 	}
-	_, err = s.Policies(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "allowedTargetScope", Value: "x"}})
+	_, err = s.Policies.Policies(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "allowedTargetScope", Value: "x"}})
 	wantKind(t, err, entitled.KindInvalid)
 
 	// Delete: 409 while an open request uses it.
@@ -106,10 +106,10 @@ func TestPolicyValidationAndStorage(t *testing.T) {
 	_, err = s.db.tExec(`INSERT INTO assignment_requests (id, request_type, state, status, created_at, access_package_id, policy_id, catalog_id, target_id, requestor_id)
 		VALUES (?,?,?,?,?,?,?,?,?,?)`, newID(), "userAdd", "delivering", "Delivering", ts, f.pkg.ID, p.ID, f.catalog.ID, u.ID, u.ID)
 	mustOK(t, err)
-	wantKind(t, s.DeletePolicy(sys, p.ID), entitled.KindConflict)
+	wantKind(t, s.Policies.DeletePolicy(sys, p.ID), entitled.KindConflict)
 	_, err = s.db.tExec(`UPDATE assignment_requests SET state = 'delivered' WHERE policy_id = ?`, p.ID)
 	mustOK(t, err)
-	mustOK(t, s.DeletePolicy(sys, p.ID))
-	_, err = s.Policy(sys, p.ID)
+	mustOK(t, s.Policies.DeletePolicy(sys, p.ID))
+	_, err = s.Policies.Policy(sys, p.ID)
 	wantKind(t, err, entitled.KindNotFound)
 }

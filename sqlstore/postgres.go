@@ -65,9 +65,9 @@ type lockMode int
 
 // Modes of the change lock.
 const (
-	lockNone      lockMode = iota // not at all (inUnlockedTx)
-	lockShared                    // beside other shared holders (inLifecycleTx)
-	lockExclusive                 // alone (inTx)
+	lockNone      lockMode = iota // not at all (DB.changeUnlocked)
+	lockShared                    // beside other shared holders (DB.changeLifecycle)
+	lockExclusive                 // alone (DB.change)
 )
 
 // lockChanges takes the change lock on PostgreSQL in the mode asked, until

@@ -11,18 +11,18 @@ import (
 // catalog's policies) can pick one. Readers of the package's catalog see every
 // policy that lets users request for themselves; an unknown package is a 404,
 // a package of an unpublished catalog has none.
-func (s *Store) RequestablePolicies(ctx context.Context, packageID string) ([]entitled.AssignmentPolicy, error) {
+func (s *PolicyService) RequestablePolicies(ctx context.Context, packageID string) ([]entitled.AssignmentPolicy, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []entitled.AssignmentPolicy
-	err = s.readTx(ctx, func(t *tx) error {
-		pkg, err := s.loadPackage(ctx, t, packageID)
+	err = s.db.read(ctx, func(t *tx) error {
+		pkg, err := t.loadPackage(ctx, packageID)
 		if err != nil {
 			return err
 		}
-		cat, err := s.loadCatalog(ctx, t, pkg.CatalogID)
+		cat, err := t.loadCatalog(ctx, pkg.CatalogID)
 		if err != nil {
 			return err
 		}
@@ -47,7 +47,7 @@ func (s *Store) RequestablePolicies(ctx context.Context, packageID string) ([]en
 			return err
 		}
 		for _, p := range pols {
-			ok, err := s.mayRequest(ctx, t, a, p)
+			ok, err := t.mayRequest(ctx, a, p)
 			if err != nil {
 				return err
 			}

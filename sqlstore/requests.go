@@ -16,7 +16,7 @@ import (
 // SubmitRequest creates an add request (userAdd, adminAdd) or a remove
 // request (userRemove, adminRemove) and, in the same transaction, starts
 // what follows: approval, a scheduled start, or delivery.
-func (s *Store) SubmitRequest(ctx context.Context, r *entitled.AssignmentRequest) error {
+func (s *RequestService) SubmitRequest(ctx context.Context, r *entitled.AssignmentRequest) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
@@ -44,13 +44,13 @@ func (s *Store) SubmitRequest(ctx context.Context, r *entitled.AssignmentRequest
 		Message: fmt.Sprintf("requestType %s cannot be submitted; use userAdd, userRemove, adminAdd or adminRemove", typ)}
 }
 
-func (s *Store) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
+func (s *RequestService) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
 	if err := checkAddInput(r); err != nil {
 		return err
 	}
 	// No store lock: entitled.CheckOneLive is backed by unique indexes (migration 3),
 	// and everything else read here is protected by foreign keys.
-	return s.inUnlockedTx(ctx, func(t *tx) error {
+	return s.db.changeUnlocked(ctx, func(t *tx) error {
 		plan, err := s.planAdd(ctx, t, a, r, nil)
 		if err != nil {
 			return err
@@ -92,9 +92,9 @@ func (pl *addPlan) deliversNow(now time.Time) bool {
 // planAdd checks an add request against its policy, package, target and
 // entitled.CheckOneLive, reading through c when given (a batch's shared lookups), and
 // returns what to write. It writes nothing.
-func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitled.AssignmentRequest, c *submitCache) (*addPlan, error) {
+func (s *RequestService) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitled.AssignmentRequest, c *submitCache) (*addPlan, error) {
 	now := t.now()
-	p, err := c.policy(ctx, s, t, r.AssignmentPolicyID)
+	p, err := c.policy(ctx, t, r.AssignmentPolicyID)
 	if err != nil {
 		var e *entitled.Error
 		if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
@@ -111,11 +111,11 @@ func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitl
 		return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
 			Message: fmt.Sprintf("assignment policy %q belongs to access package %s, not %s", p.DisplayName, p.AccessPackageID, packageID)}
 	}
-	pkg, err := c.accessPackage(ctx, s, t, p.AccessPackageID)
+	pkg, err := c.accessPackage(ctx, t, p.AccessPackageID)
 	if err != nil {
 		return nil, err
 	}
-	cat, err := c.catalog(ctx, s, t, pkg.CatalogID)
+	cat, err := c.catalog(ctx, t, pkg.CatalogID)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitl
 			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
 				Message: "assignment.targetId is required for an adminAdd request: name the user to assign"}
 		}
-		exists, err := c.userExists(ctx, s, t, r.TargetID)
+		exists, err := c.userExists(ctx, t, r.TargetID)
 		if err != nil {
 			return nil, err
 		}
@@ -149,7 +149,7 @@ func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitl
 				Message: "a userAdd request is for the caller; use adminAdd to assign someone else"}
 		}
 		q.TargetID = a.User.ID
-		if err := s.checkSelfAdd(ctx, t, a, p); err != nil {
+		if err := t.checkSelfAdd(ctx, a, p); err != nil {
 			return nil, err
 		}
 	}
@@ -164,14 +164,14 @@ func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitl
 		}
 		q.Schedule = sc
 	}
-	if live, err := c.mayBeLive(ctx, s, t, q.TargetID, pkg.ID); err != nil {
+	if live, err := c.mayBeLive(ctx, t, q.TargetID, pkg.ID); err != nil {
 		return nil, err
 	} else if live {
-		if err := s.checkNoLiveAssignment(ctx, t, q.TargetID, pkg.ID, ""); err != nil {
+		if err := t.checkNoLiveAssignment(ctx, q.TargetID, pkg.ID, ""); err != nil {
 			return nil, err
 		}
 	}
-	scopes, err := c.roleScopes(ctx, s, t, pkg.ID)
+	scopes, err := c.roleScopes(ctx, t, pkg.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -183,27 +183,27 @@ func (s *Store) planAdd(ctx context.Context, t *tx, a *entitled.Actor, r *entitl
 
 // writeAdd stores a planned add request and starts what follows: its
 // approval stages, a scheduled start, or delivery.
-func (s *Store) writeAdd(ctx context.Context, t *tx, a *entitled.Actor, pl *addPlan) error {
+func (s *RequestService) writeAdd(ctx context.Context, t *tx, a *entitled.Actor, pl *addPlan) error {
 	q := pl.q
 	if q.RequestType == entitled.RequestUserAdd && pl.p.RequiresApproval() {
 		q.State = entitled.StatePendingApproval
 		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleOf(q.Schedule), 0); err != nil {
 			return err
 		}
-		if err := s.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
+		if err := s.lc.auditRequest(ctx, t, a, q, "Create access package assignment request", ""); err != nil {
 			return err
 		}
-		return s.createStages(ctx, t, q, pl.p)
+		return s.lc.createStages(ctx, t, q, pl.p)
 	}
-	return s.startOrSchedule(ctx, t, a, q, pl.scopes, true)
+	return s.lc.startOrSchedule(ctx, t, a, q, pl.scopes, true)
 }
 
 // checkSelfAdd loads the actor's memberships of the policy's groups and
 // applies entitled.CheckSelfAdd.
-func (s *Store) checkSelfAdd(ctx context.Context, t *tx, a *entitled.Actor, p *entitled.AssignmentPolicy) error {
+func (t *tx) checkSelfAdd(ctx context.Context, a *entitled.Actor, p *entitled.AssignmentPolicy) error {
 	memberOf := map[string]bool{}
 	for _, g := range entitled.SelfAddGroups(p) {
-		ok, err := s.isGroupMember(ctx, t, g, a.User.ID)
+		ok, err := t.isGroupMember(ctx, g, a.User.ID)
 		if err != nil {
 			return err
 		}
@@ -224,7 +224,7 @@ var liveCheckQuery = `SELECT 'request', id FROM assignment_requests
 
 // checkNoLiveAssignment loads what holds the place of the target for the
 // package and applies entitled.CheckOneLive. except names a request to ignore.
-func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, packageID, except string) error {
+func (t *tx) checkNoLiveAssignment(ctx context.Context, targetID, packageID, except string) error {
 	var kind, id string
 	err := t.queryRow(ctx, liveCheckQuery, targetID, packageID, except, targetID, packageID).Scan(&kind, &id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -250,9 +250,9 @@ func (s *Store) checkNoLiveAssignment(ctx context.Context, t *tx, targetID, pack
 // liveConflict explains a conflict of entitled.CheckOneLive found by the database: it names
 // the open request or live assignment of the target for the package.
 // The caller may have named only the policy: the package is the policy's.
-func (s *Store) liveConflict(ctx context.Context, r *entitled.AssignmentRequest) error {
+func (s *RequestService) liveConflict(ctx context.Context, r *entitled.AssignmentRequest) error {
 	packageID := r.AccessPackageID
-	err := s.readTx(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(t *tx) error {
 		target := r.TargetID
 		if target == "" {
 			if a := entitled.ActorFrom(ctx); a != nil {
@@ -260,13 +260,13 @@ func (s *Store) liveConflict(ctx context.Context, r *entitled.AssignmentRequest)
 			}
 		}
 		if packageID == "" {
-			p, err := s.loadPolicy(ctx, t, r.AssignmentPolicyID)
+			p, err := t.loadPolicy(ctx, r.AssignmentPolicyID)
 			if err != nil {
 				return err
 			}
 			packageID = p.AccessPackageID
 		}
-		return s.checkNoLiveAssignment(ctx, t, target, packageID, "")
+		return t.checkNoLiveAssignment(ctx, target, packageID, "")
 	})
 	if err != nil {
 		return err
@@ -275,13 +275,13 @@ func (s *Store) liveConflict(ctx context.Context, r *entitled.AssignmentRequest)
 		"another request for the same user and access package %s was accepted at the same moment; read the user's requests", packageID)
 }
 
-func (s *Store) submitRemove(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
+func (s *RequestService) submitRemove(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
 	if r.AssignmentID == "" {
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.id",
 			Message: "assignment.id is required for a remove request: name the assignment to remove"}
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		as, err := s.loadAssignment(ctx, t, r.AssignmentID)
+	return s.db.change(ctx, func(t *tx) error {
+		as, err := t.loadAssignment(ctx, r.AssignmentID)
 		if err != nil {
 			return err
 		}
@@ -296,7 +296,7 @@ func (s *Store) submitRemove(ctx context.Context, a *entitled.Actor, r *entitled
 				}
 				return entitled.Forbiddenf("a userRemove request removes your own assignment; use adminRemove for assignment %s", as.ID)
 			}
-			p, err := s.loadPolicy(ctx, t, as.AssignmentPolicyID)
+			p, err := t.loadPolicy(ctx, as.AssignmentPolicyID)
 			if err != nil {
 				return err
 			}
@@ -314,7 +314,7 @@ func (s *Store) submitRemove(ctx context.Context, a *entitled.Actor, r *entitled
 		if open != "" {
 			return entitled.Conflictf("remove request %s for assignment %s is already in progress", open, as.ID)
 		}
-		q, err := s.createRemoval(ctx, t, a, as, r.RequestType, a.User.ID, r.Justification, nil)
+		q, err := s.lc.createRemoval(ctx, t, a, as, r.RequestType, a.User.ID, r.Justification, nil)
 		if err != nil {
 			return err
 		}
@@ -325,26 +325,26 @@ func (s *Store) submitRemove(ctx context.Context, a *entitled.Actor, r *entitled
 
 // canSeeRequest reports whether the actor may read the request: its target
 // or requestor, an approver of it, or a holder of OpViewRequests.
-func (s *Store) canSeeRequest(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow) (bool, error) {
+func (t *tx) canSeeRequest(ctx context.Context, a *entitled.Actor, q *reqRow) (bool, error) {
 	if a.User.ID == q.TargetID || a.User.ID == q.RequestorID || a.Can(entitled.OpViewRequests, q.CatalogID) {
 		return true, nil
 	}
-	return s.isApproverOf(ctx, t, a.User.ID, q)
+	return t.isApproverOf(ctx, a.User.ID, q)
 }
 
 // Request reads one request.
-func (s *Store) Request(ctx context.Context, id string) (*entitled.AssignmentRequest, error) {
+func (s *RequestService) Request(ctx context.Context, id string) (*entitled.AssignmentRequest, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out *entitled.AssignmentRequest
-	err = s.readTx(ctx, func(t *tx) error {
-		q, err := s.loadRequest(ctx, t, id)
+	err = s.db.read(ctx, func(t *tx) error {
+		q, err := t.loadRequest(ctx, id)
 		if err != nil {
 			return err
 		}
-		ok, err := s.canSeeRequest(ctx, t, a, q)
+		ok, err := t.canSeeRequest(ctx, a, q)
 		if err != nil {
 			return err
 		}
@@ -393,7 +393,7 @@ func visibleCatalogs(a *entitled.Actor) (all bool, ids []string) {
 }
 
 // Requests lists the requests the caller may see, filtered and keyset-paged.
-func (s *Store) Requests(ctx context.Context, q entitled.RequestQuery) (entitled.Page[entitled.AssignmentRequest], error) {
+func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) (entitled.Page[entitled.AssignmentRequest], error) {
 	var page entitled.Page[entitled.AssignmentRequest]
 	a, err := actor(ctx)
 	if err != nil {
@@ -402,7 +402,7 @@ func (s *Store) Requests(ctx context.Context, q entitled.RequestQuery) (entitled
 	if err := checkOrderBy(q.ListOptions); err != nil {
 		return page, err
 	}
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		var conds []string
 		var args []any
 		switch strings.ToLower(q.FilterByCurrentUser) {
@@ -436,7 +436,7 @@ func (s *Store) Requests(ctx context.Context, q entitled.RequestQuery) (entitled
 			conds = append(conds, "requestor_id = ?")
 			args = append(args, a.User.ID)
 		case strings.ToLower(entitled.OnApprover):
-			ids, err := s.pendingApprovalsFor(ctx, t, a.User.ID)
+			ids, err := t.pendingApprovalsFor(ctx, a.User.ID)
 			if err != nil {
 				return err
 			}
@@ -496,8 +496,8 @@ func (s *Store) Requests(ctx context.Context, q entitled.RequestQuery) (entitled
 }
 
 // approverRequestIDs lists requests the user approves now or decided.
-func (s *Store) approverRequestIDs(ctx context.Context, t *tx, userID string) ([]string, error) {
-	ids, err := s.pendingApprovalsFor(ctx, t, userID)
+func (s *RequestService) approverRequestIDs(ctx context.Context, t *tx, userID string) ([]string, error) {
+	ids, err := t.pendingApprovalsFor(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -519,18 +519,18 @@ func (s *Store) approverRequestIDs(ctx context.Context, t *tx, userID string) ([
 // CancelRequest cancels a request (entitled.MayCancel, CheckCancel): the
 // target's own, or any with OpCancelAny. Canceling a partially delivered add request revokes what it
 // delivered through a systemRemove request.
-func (s *Store) CancelRequest(ctx context.Context, id string) error {
+func (s *RequestService) CancelRequest(ctx context.Context, id string) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
 	}
-	return s.inLifecycleTx(ctx, func(t *tx) error {
-		q, err := s.lockRequest(ctx, t, id)
+	return s.db.changeLifecycle(ctx, func(t *tx) error {
+		q, err := t.lockRequest(ctx, id)
 		if err != nil {
 			return err
 		}
 		if !entitled.MayCancel(a, &q.AssignmentRequest) {
-			if ok, _ := s.canSeeRequest(ctx, t, a, q); !ok {
+			if ok, _ := t.canSeeRequest(ctx, a, q); !ok {
 				return entitled.NotFoundf("assignment request %q was not found", id)
 			}
 			return entitled.Forbiddenf("only the request's target or an administrator of its access package can cancel request %s", id)
@@ -540,31 +540,31 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 		}
 		failed := q.State == entitled.StateDeliveryFailed || q.State == entitled.StatePartiallyDelivered
 		now := t.now()
-		if err := s.setRequestState(ctx, t, a, q, entitled.StateCanceled, &now, activityFor(entitled.StateCanceled)); err != nil {
+		if err := s.lc.setRequestState(ctx, t, a, q, entitled.StateCanceled, &now, activityFor(entitled.StateCanceled)); err != nil {
 			return err
 		}
 		if !failed || !q.RequestType.IsAdd() || q.AssignmentID == "" {
 			return nil
 		}
-		grants, err := s.grantedRoles(ctx, t, q.AssignmentID, q.ID)
+		grants, err := t.grantedRoles(ctx, q.AssignmentID, q.ID)
 		if err != nil {
 			return err
 		}
 		if len(grants) == 0 {
-			return s.expireAssignmentNow(ctx, t, q.AssignmentID, now)
+			return t.expireAssignmentNow(ctx, q.AssignmentID, now)
 		}
-		as, err := s.lockAssignment(ctx, t, q.AssignmentID)
+		as, err := t.lockAssignment(ctx, q.AssignmentID)
 		if err != nil {
 			return err
 		}
-		rm, err := s.createRemoval(ctx, t, a, as, entitled.RequestSystemRemove, entitled.SystemActor.User.ID,
+		rm, err := s.lc.createRemoval(ctx, t, a, as, entitled.RequestSystemRemove, entitled.SystemActor.User.ID,
 			"revokes what canceled request "+q.ID+" delivered", grants)
 		if err != nil {
 			return err
 		}
 		// The canceled request's own history names the removal, as the
 		// removal's justification names the canceled request.
-		return s.audit(ctx, t, a, auditEntry{Activity: "Revoke what a canceled request delivered", Operation: "Update",
+		return t.audit(ctx, a, auditEntry{Activity: "Revoke what a canceled request delivered", Operation: "Update",
 			TargetID: q.ID, TargetType: requestTargetType, TargetName: string(q.RequestType), CatalogID: q.CatalogID,
 			After: map[string]string{"state": string(q.State), "removalRequestId": rm.ID}})
 	})
@@ -572,18 +572,18 @@ func (s *Store) CancelRequest(ctx context.Context, id string) error {
 
 // ReprocessRequest re-runs the failed deliveries of a deliveryFailed or
 // partiallyDelivered request (entitled.AssignmentRequest.CheckReprocess); succeeded deliveries are left alone.
-func (s *Store) ReprocessRequest(ctx context.Context, id string) error {
+func (s *RequestService) ReprocessRequest(ctx context.Context, id string) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
 	}
-	return s.inLifecycleTx(ctx, func(t *tx) error {
-		q, err := s.lockRequest(ctx, t, id)
+	return s.db.changeLifecycle(ctx, func(t *tx) error {
+		q, err := t.lockRequest(ctx, id)
 		if err != nil {
 			return err
 		}
 		if err := a.Authorize(entitled.OpReprocess, q.CatalogID); err != nil {
-			if ok, _ := s.canSeeRequest(ctx, t, a, q); !ok {
+			if ok, _ := t.canSeeRequest(ctx, a, q); !ok {
 				return entitled.NotFoundf("assignment request %q was not found", id)
 			}
 			return entitled.Forbiddenf("only administrators of its access package can reprocess request %s", id)
@@ -591,21 +591,21 @@ func (s *Store) ReprocessRequest(ctx context.Context, id string) error {
 		if q.State == entitled.StateDelivering {
 			return entitled.Conflictf("request %s is being delivered right now (perhaps reprocessed by someone else); wait until it completes", id)
 		}
-		if err := q.CheckReprocess(t.now(), s.ReprocessWindow()); err != nil {
+		if err := q.CheckReprocess(t.now(), s.reprocessWindow); err != nil {
 			return err
 		}
-		return s.redeliverFailed(ctx, t, a, q)
+		return s.lc.redeliverFailed(ctx, t, a, q)
 	})
 }
 
 // redeliverFailed puts the failed deliveries of a request back to pending
 // with a new run and queues them; the request returns to delivering.
-func (s *Store) redeliverFailed(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow) error {
+func (lc *lifecycle) redeliverFailed(ctx context.Context, t *tx, a *entitled.Actor, q *reqRow) error {
 	now := t.now()
-	if err := s.setRequestState(ctx, t, a, q, entitled.StateDelivering, nil, "Reprocess access package assignment request"); err != nil {
+	if err := lc.setRequestState(ctx, t, a, q, entitled.StateDelivering, nil, "Reprocess access package assignment request"); err != nil {
 		return err
 	}
-	failed, err := s.queryDeliveries(ctx, t, `d.request_id = ? AND d.status = 'failed'`, q.ID)
+	failed, err := t.queryDeliveries(ctx, `d.request_id = ? AND d.status = 'failed'`, q.ID)
 	if err != nil {
 		return err
 	}
@@ -621,5 +621,5 @@ func (s *Store) redeliverFailed(ctx context.Context, t *tx, a *entitled.Actor, q
 			return err
 		}
 	}
-	return s.enqueueDeliveries(ctx, t, failed)
+	return lc.enqueueDeliveries(ctx, t, failed)
 }

@@ -14,19 +14,19 @@ func TestRequestVisibility(t *testing.T) {
 	ra := f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
 	rb := f.mustAdd(entitled.RequestAdminAdd, f.policy, f.bob)
 	// Read one.
-	if _, err := f.s.Request(f.as(f.alice), ra.ID); err != nil {
+	if _, err := f.s.Requests.Request(f.as(f.alice), ra.ID); err != nil {
 		t.Fatal(err)
 	}
-	wantKind(t, func() error { _, err := f.s.Request(f.as(f.alice), rb.ID); return err }(), entitled.KindNotFound)
-	if _, err := f.s.Request(f.as(f.reader), rb.ID); err != nil {
+	wantKind(t, func() error { _, err := f.s.Requests.Request(f.as(f.alice), rb.ID); return err }(), entitled.KindNotFound)
+	if _, err := f.s.Requests.Request(f.as(f.reader), rb.ID); err != nil {
 		t.Fatalf("catalog reader: %v", err)
 	}
-	_, err := f.s.Request(context.Background(), ra.ID)
+	_, err := f.s.Requests.Request(context.Background(), ra.ID)
 	wantKind(t, err, entitled.KindUnauthorized)
 	// Lists.
 	ids := func(ctx context.Context, q entitled.RequestQuery) []string {
 		t.Helper()
-		p, err := f.s.Requests(ctx, q)
+		p, err := f.s.Requests.Requests(ctx, q)
 		mustOK(t, err)
 		out := []string{}
 		for _, r := range p.Items {
@@ -49,37 +49,37 @@ func TestRequestVisibility(t *testing.T) {
 	if got := ids(f.as(f.bob), entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget}); len(got) != 1 || got[0] != rb.ID {
 		t.Fatalf("bob target %v", got)
 	}
-	_, err = f.s.Requests(f.as(f.bob), entitled.RequestQuery{FilterByCurrentUser: "owner"})
+	_, err = f.s.Requests.Requests(f.as(f.bob), entitled.RequestQuery{FilterByCurrentUser: "owner"})
 	wantKind(t, err, entitled.KindInvalid)
 	// Deliveries: the target and viewers, nobody else.
 	if len(f.deliveriesAs(f.alice, ra.ID)) != 2 || len(f.deliveriesAs(f.reader, ra.ID)) != 2 {
 		t.Fatal("deliveries not visible to target or reader")
 	}
-	_, err = f.s.Deliveries(f.as(f.bob), ra.ID)
+	_, err = f.s.Requests.Deliveries(f.as(f.bob), ra.ID)
 	wantKind(t, err, entitled.KindNotFound)
 	// Assignments.
-	ap, err := f.s.Assignments(f.as(f.alice), entitled.AssignmentQuery{})
+	ap, err := f.s.Assignments.Assignments(f.as(f.alice), entitled.AssignmentQuery{})
 	mustOK(t, err)
 	if len(ap.Items) != 1 || ap.Items[0].ID != ra.AssignmentID {
 		t.Fatalf("alice's assignments %+v", ap.Items)
 	}
-	ap, err = f.s.Assignments(f.as(f.reader), entitled.AssignmentQuery{})
+	ap, err = f.s.Assignments.Assignments(f.as(f.reader), entitled.AssignmentQuery{})
 	mustOK(t, err)
 	if len(ap.Items) != 2 {
 		t.Fatalf("reader's assignments %d", len(ap.Items))
 	}
-	ap, err = f.s.Assignments(f.as(f.reader), entitled.AssignmentQuery{FilterByCurrentUser: entitled.OnTarget})
+	ap, err = f.s.Assignments.Assignments(f.as(f.reader), entitled.AssignmentQuery{FilterByCurrentUser: entitled.OnTarget})
 	mustOK(t, err)
 	if len(ap.Items) != 0 {
 		t.Fatalf("reader's own assignments %d", len(ap.Items))
 	}
-	_, err = f.s.Assignment(f.as(f.alice), rb.AssignmentID)
+	_, err = f.s.Assignments.Assignment(f.as(f.alice), rb.AssignmentID)
 	wantKind(t, err, entitled.KindNotFound)
 }
 
 func (f *lc) deliveriesAs(u *entitled.User, requestID string) []entitled.Delivery {
 	f.t.Helper()
-	ds, err := f.s.Deliveries(f.as(u), requestID)
+	ds, err := f.s.Requests.Deliveries(f.as(u), requestID)
 	f.must(err)
 	return ds
 }
@@ -99,7 +99,7 @@ func TestRequestFiltersAndPaging(t *testing.T) {
 	})
 	list := func(opt entitled.ListOptions) entitled.Page[entitled.AssignmentRequest] {
 		t.Helper()
-		p, err := f.s.Requests(f.as(f.admin), entitled.RequestQuery{ListOptions: opt})
+		p, err := f.s.Requests.Requests(f.as(f.admin), entitled.RequestQuery{ListOptions: opt})
 		mustOK(t, err)
 		return p
 	}
@@ -119,10 +119,10 @@ func TestRequestFiltersAndPaging(t *testing.T) {
 	if p := list(entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "status", Value: "Delivered"}}); len(p.Items) != 4 {
 		t.Fatalf("status filter: %d", len(p.Items))
 	}
-	_, err := f.s.Requests(f.as(f.admin), entitled.RequestQuery{ListOptions: entitled.ListOptions{
+	_, err := f.s.Requests.Requests(f.as(f.admin), entitled.RequestQuery{ListOptions: entitled.ListOptions{
 		Filter: entitled.Compare{Op: "eq", Property: "state", Value: "nope"}}})
 	wantKind(t, err, entitled.KindInvalid)
-	_, err = f.s.Requests(f.as(f.admin), entitled.RequestQuery{ListOptions: entitled.ListOptions{
+	_, err = f.s.Requests.Requests(f.as(f.admin), entitled.RequestQuery{ListOptions: entitled.ListOptions{
 		Filter: entitled.Compare{Op: "eq", Property: "secret", Value: "x"}}})
 	wantKind(t, err, entitled.KindInvalid)
 	// Keyset paging over every request.
@@ -150,7 +150,7 @@ func TestRequestFiltersAndPaging(t *testing.T) {
 		}
 	}
 	// Assignments filter.
-	ap, err := f.s.Assignments(f.as(f.admin), entitled.AssignmentQuery{ListOptions: entitled.ListOptions{
+	ap, err := f.s.Assignments.Assignments(f.as(f.admin), entitled.AssignmentQuery{ListOptions: entitled.ListOptions{
 		Filter: entitled.Compare{Op: "eq", Property: "state", Value: "delivered"}, Count: true}})
 	mustOK(t, err)
 	if len(ap.Items) != 4 || *ap.Count != 4 {
@@ -174,7 +174,7 @@ func BenchmarkSubmitAndDeliver(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		r := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AssignmentPolicyID: f.policy, TargetID: users[i]}
-		if err := f.s.SubmitRequest(ctx, r); err != nil {
+		if err := f.s.Requests.SubmitRequest(ctx, r); err != nil {
 			b.Fatal(err)
 		}
 		q := testQueue(f.s)
@@ -183,10 +183,10 @@ func BenchmarkSubmitAndDeliver(b *testing.B) {
 		q.jobs = nil
 		q.mu.Unlock()
 		for _, j := range jobs {
-			if _, err := f.s.DeliveryWork(bg, j.DeliveryID, j.Run); err != nil {
+			if _, err := f.s.Deliveries.DeliveryWork(bg, j.DeliveryID, j.Run); err != nil {
 				b.Fatal(err)
 			}
-			if err := f.s.RecordDeliveryOutcome(bg, entitled.DeliveryOutcome{DeliveryID: j.DeliveryID, Run: j.Run, Final: true}); err != nil {
+			if err := f.s.Deliveries.RecordDeliveryOutcome(bg, entitled.DeliveryOutcome{DeliveryID: j.DeliveryID, Run: j.Run, Final: true}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -41,7 +41,7 @@ func scanResource(r scanner) (*entitled.Resource, error) {
 }
 
 // loadResourceRoles fills in the roles of resources.
-func (s *Store) loadResourceRoles(ctx context.Context, t *tx, res []entitled.Resource) error {
+func (s *CatalogService) loadResourceRoles(ctx context.Context, t *tx, res []entitled.Resource) error {
 	for i := range res {
 		rows, err := t.query(ctx, `SELECT id, resource_id, display_name, description, origin_id, origin_system
 			FROM resource_roles WHERE resource_id = ? ORDER BY id`, res[i].ID)
@@ -67,7 +67,7 @@ func (s *Store) loadResourceRoles(ctx context.Context, t *tx, res []entitled.Res
 
 // CatalogResources lists a catalog's resources with their roles
 // (OpReadCatalog), filterable on id, displayName, originId and originSystem.
-func (s *Store) CatalogResources(ctx context.Context, catalogID string, opt entitled.ListOptions) (entitled.Page[entitled.Resource], error) {
+func (s *CatalogService) CatalogResources(ctx context.Context, catalogID string, opt entitled.ListOptions) (entitled.Page[entitled.Resource], error) {
 	var page entitled.Page[entitled.Resource]
 	a, err := actor(ctx)
 	if err != nil {
@@ -76,10 +76,10 @@ func (s *Store) CatalogResources(ctx context.Context, catalogID string, opt enti
 	if err := a.Authorize(entitled.OpReadCatalog, catalogID); err != nil {
 		return page, err
 	}
-	if err := s.readTx(ctx, func(t *tx) error { _, err := s.loadCatalog(ctx, t, catalogID); return err }); err != nil {
+	if err := s.db.read(ctx, func(t *tx) error { _, err := t.loadCatalog(ctx, catalogID); return err }); err != nil {
 		return page, err
 	}
-	page, err = listRows(ctx, s, opt, resourceFields, "resources", "id", resourceCols, "catalog_id = ?", []any{catalogID},
+	page, err = listRows(ctx, s.db, opt, resourceFields, "resources", "id", resourceCols, "catalog_id = ?", []any{catalogID},
 		func(r scanner) (entitled.Resource, error) {
 			res, err := scanResource(r)
 			if err != nil {
@@ -90,12 +90,12 @@ func (s *Store) CatalogResources(ctx context.Context, catalogID string, opt enti
 	if err != nil {
 		return page, err
 	}
-	err = s.readTx(ctx, func(t *tx) error { return s.loadResourceRoles(ctx, t, page.Items) })
+	err = s.db.read(ctx, func(t *tx) error { return s.loadResourceRoles(ctx, t, page.Items) })
 	return page, err
 }
 
 // CatalogResource reads one resource of a catalog with its roles (OpReadCatalog).
-func (s *Store) CatalogResource(ctx context.Context, catalogID, resourceID string) (*entitled.Resource, error) {
+func (s *CatalogService) CatalogResource(ctx context.Context, catalogID, resourceID string) (*entitled.Resource, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
@@ -104,7 +104,7 @@ func (s *Store) CatalogResource(ctx context.Context, catalogID, resourceID strin
 		return nil, err
 	}
 	var res *entitled.Resource
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		r, err := scanResource(t.queryRow(ctx, `SELECT `+resourceCols+` FROM resources WHERE id = ? AND catalog_id = ?`, resourceID, catalogID))
 		if err != nil {
 			return notFound(err, "resource", resourceID)
@@ -121,9 +121,9 @@ func (s *Store) CatalogResource(ctx context.Context, catalogID, resourceID strin
 
 // findSystemByOrigin finds the connected system an originSystem names:
 // its name case-insensitively, or "AadGroup" for the built-in directory.
-func (s *Store) findSystemByOrigin(ctx context.Context, t *tx, origin string) (*entitled.ConnectedSystem, error) {
+func (s *CatalogService) findSystemByOrigin(ctx context.Context, t *tx, origin string) (*entitled.ConnectedSystem, error) {
 	if strings.EqualFold(origin, entitled.OriginSystemAadGroup) {
-		return s.loadSystem(ctx, t, DirectorySystemID)
+		return t.loadSystem(ctx, DirectorySystemID)
 	}
 	sys, err := scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE LOWER(name) = ?`, strings.ToLower(origin)))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -155,7 +155,7 @@ func connectorMessage(err error) string {
 // or what was delegated to their catalog. For adminAdd the connector describes the
 // resource outside any transaction; the resource, its roles, the request
 // and the audit event then commit together.
-func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.ResourceRequest) error {
+func (s *CatalogService) CreateResourceRequest(ctx context.Context, rr *entitled.ResourceRequest) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
@@ -183,8 +183,8 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 			Message: "resource.originId and resource.originSystem are required"}
 	}
 	var sys *entitled.ConnectedSystem
-	if err := s.readTx(ctx, func(t *tx) (err error) {
-		if _, err = s.loadCatalog(ctx, t, rr.CatalogID); err != nil {
+	if err := s.db.read(ctx, func(t *tx) (err error) {
+		if _, err = t.loadCatalog(ctx, rr.CatalogID); err != nil {
 			return err
 		}
 		if sys, err = s.findSystemByOrigin(ctx, t, rr.Resource.OriginSystem); err != nil {
@@ -194,7 +194,7 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 	}); err != nil {
 		return err
 	}
-	if _, ok := s.kind(sys.Kind); !ok {
+	if _, ok := kindOf(s.connectors, sys.Kind); !ok {
 		return entitled.Invalidf("connected system %s has kind %q, which this server does not support", sys.Name, sys.Kind)
 	}
 	conn, err := s.connectors.For(sys)
@@ -220,8 +220,8 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 	if strings.EqualFold(rr.Resource.OriginSystem, entitled.OriginSystemAadGroup) {
 		origin = entitled.OriginSystemAadGroup
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		if _, err := s.loadCatalog(ctx, t, rr.CatalogID); err != nil {
+	return s.db.change(ctx, func(t *tx) error {
+		if _, err := t.loadCatalog(ctx, rr.CatalogID); err != nil {
 			return err
 		}
 		// Ownership or delegation may have been withdrawn while the
@@ -268,21 +268,21 @@ func (s *Store) CreateResourceRequest(ctx context.Context, rr *entitled.Resource
 		if err := s.insertResourceRequest(ctx, t, rr); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Add resource to catalog", Operation: "Add", TargetID: res.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Add resource to catalog", Operation: "Add", TargetID: res.ID,
 			TargetType: "AccessPackageResource", TargetName: res.DisplayName, CatalogID: res.CatalogID, After: res})
 	})
 }
 
 // mayAddResource applies entitled.MayAddResource to the resource rr adds.
-func (s *Store) mayAddResource(ctx context.Context, t *tx, a *entitled.Actor, sys *entitled.ConnectedSystem, rr *entitled.ResourceRequest) error {
-	o, err := s.resourceOwnership(ctx, t, a, sys, rr.CatalogID, rr.Resource.OriginID)
+func (s *CatalogService) mayAddResource(ctx context.Context, t *tx, a *entitled.Actor, sys *entitled.ConnectedSystem, rr *entitled.ResourceRequest) error {
+	o, err := t.resourceOwnership(ctx, a, sys, rr.CatalogID, rr.Resource.OriginID)
 	if err != nil {
 		return err
 	}
 	return entitled.MayAddResource(a, o)
 }
 
-func (s *Store) insertResourceRequest(ctx context.Context, t *tx, rr *entitled.ResourceRequest) error {
+func (s *CatalogService) insertResourceRequest(ctx context.Context, t *tx, rr *entitled.ResourceRequest) error {
 	rr.ID = newID()
 	rr.State = entitled.StateDelivered
 	rr.CreatedDateTime = t.now()
@@ -294,9 +294,9 @@ func (s *Store) insertResourceRequest(ctx context.Context, t *tx, rr *entitled.R
 
 // removeResource handles adminRemove: the resource is named by id, or by
 // originId (+ originSystem) within the catalog.
-func (s *Store) removeResource(ctx context.Context, a *entitled.Actor, rr *entitled.ResourceRequest) error {
-	return s.inTx(ctx, func(t *tx) error {
-		if _, err := s.loadCatalog(ctx, t, rr.CatalogID); err != nil {
+func (s *CatalogService) removeResource(ctx context.Context, a *entitled.Actor, rr *entitled.ResourceRequest) error {
+	return s.db.change(ctx, func(t *tx) error {
+		if _, err := t.loadCatalog(ctx, rr.CatalogID); err != nil {
 			return err
 		}
 		var res *entitled.Resource
@@ -344,20 +344,20 @@ func (s *Store) removeResource(ctx context.Context, a *entitled.Actor, rr *entit
 		if err := s.insertResourceRequest(ctx, t, rr); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Remove resource from catalog", Operation: "Delete", TargetID: res.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Remove resource from catalog", Operation: "Delete", TargetID: res.ID,
 			TargetType: "AccessPackageResource", TargetName: res.DisplayName, CatalogID: res.CatalogID, Before: list[0]})
 	})
 }
 
 // ResourceRequests lists resource requests of the catalogs the caller may
 // read, filterable on id, catalog/id, requestType and state.
-func (s *Store) ResourceRequests(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.ResourceRequest], error) {
+func (s *CatalogService) ResourceRequests(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.ResourceRequest], error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return entitled.Page[entitled.ResourceRequest]{}, err
 	}
 	base, args := readableCatalogs(a, entitled.OpReadCatalog, "catalog_id")
-	return listRows(ctx, s, opt, resourceRequestFields, "resource_requests", "id", `id, request_type, state, catalog_id, resource, created_at`, base, args,
+	return listRows(ctx, s.db, opt, resourceRequestFields, "resource_requests", "id", `id, request_type, state, catalog_id, resource, created_at`, base, args,
 		func(r scanner) (entitled.ResourceRequest, error) {
 			var rr entitled.ResourceRequest
 			var rt, st, snap, created string

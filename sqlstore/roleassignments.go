@@ -61,7 +61,7 @@ func validRoleIDs(directory bool) string {
 
 // authorizeRoleAssignment checks that a may create or delete ra (of the
 // family) and normalises it; it returns the catalog id of a catalog role.
-func (s *Store) authorizeRoleAssignment(ctx context.Context, t *tx, a *entitled.Actor, directory bool, ra *entitled.RoleAssignment) (string, error) {
+func (s *RoleAssignmentService) authorizeRoleAssignment(ctx context.Context, t *tx, a *entitled.Actor, directory bool, ra *entitled.RoleAssignment) (string, error) {
 	def, ok := entitled.LookupRoleDefinition(ra.RoleDefinitionID)
 	if !ok || def.Directory != directory {
 		kind := "catalog (entitlement management)"
@@ -97,14 +97,14 @@ func (s *Store) authorizeRoleAssignment(ctx context.Context, t *tx, a *entitled.
 		}
 		return "", nil
 	}
-	if _, err := s.loadCatalog(ctx, t, catalogID); err != nil {
+	if _, err := t.loadCatalog(ctx, catalogID); err != nil {
 		return "", err
 	}
 	return catalogID, a.Authorize(entitled.OpEditCatalog, catalogID)
 }
 
 // insertRoleAssignment inserts a validated role assignment with its audit event.
-func (s *Store) insertRoleAssignment(ctx context.Context, t *tx, a *entitled.Actor, ra *entitled.RoleAssignment, catalogID string) error {
+func (t *tx) insertRoleAssignment(ctx context.Context, a *entitled.Actor, ra *entitled.RoleAssignment, catalogID string) error {
 	ra.ID = newID()
 	ra.CreatedDateTime = t.now()
 	_, err := t.exec(ctx, `INSERT INTO role_assignments (id, principal_id, role_definition_id, directory_scope_id, app_scope_id, created_at)
@@ -116,28 +116,28 @@ func (s *Store) insertRoleAssignment(ctx context.Context, t *tx, a *entitled.Act
 		return err
 	}
 	def, _ := entitled.LookupRoleDefinition(ra.RoleDefinitionID)
-	return s.audit(ctx, t, a, auditEntry{Activity: "Create role assignment", Operation: "Add", TargetID: ra.ID,
+	return t.audit(ctx, a, auditEntry{Activity: "Create role assignment", Operation: "Add", TargetID: ra.ID,
 		TargetType: "RoleAssignment", TargetName: def.DisplayName, CatalogID: catalogID, After: ra})
 }
 
 // CreateRoleAssignment grants a directory role (OpManageDirectoryRoles) or a
 // catalog role (OpEditCatalog in the catalog; tenant admins for "/").
-func (s *Store) CreateRoleAssignment(ctx context.Context, directory bool, ra *entitled.RoleAssignment) error {
+func (s *RoleAssignmentService) CreateRoleAssignment(ctx context.Context, directory bool, ra *entitled.RoleAssignment) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		catalogID, err := s.authorizeRoleAssignment(ctx, t, a, directory, ra)
 		if err != nil {
 			return err
 		}
-		u, err := s.findUser(ctx, t, ra.PrincipalID)
+		u, err := t.findUser(ctx, ra.PrincipalID)
 		if err != nil {
 			return asInvalid(err, "principalId")
 		}
 		ra.PrincipalID = u.ID
-		return s.insertRoleAssignment(ctx, t, a, ra, catalogID)
+		return t.insertRoleAssignment(ctx, a, ra, catalogID)
 	})
 }
 
@@ -180,14 +180,14 @@ func andCond(a, b string) string {
 
 // RoleAssignment reads one role assignment of the family; 404 when the
 // caller may not see it.
-func (s *Store) RoleAssignment(ctx context.Context, directory bool, id string) (*entitled.RoleAssignment, error) {
+func (s *RoleAssignmentService) RoleAssignment(ctx context.Context, directory bool, id string) (*entitled.RoleAssignment, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	vis, args := roleVisibility(a, directory)
 	var ra *entitled.RoleAssignment
-	err = s.readTx(ctx, func(t *tx) (err error) {
+	err = s.db.read(ctx, func(t *tx) (err error) {
 		ra, err = scanRoleAssignment(t.queryRow(ctx, `SELECT `+roleAssignmentCols+` FROM role_assignments WHERE `+
 			andCond("id = ? AND "+familyCond(directory), vis), append([]any{id}, args...)...))
 		return notFound(err, "role assignment", id)
@@ -197,13 +197,13 @@ func (s *Store) RoleAssignment(ctx context.Context, directory bool, id string) (
 
 // RoleAssignments lists role assignments of the family the caller may see,
 // filterable on principalId, roleDefinitionId, appScopeId and directoryScopeId.
-func (s *Store) RoleAssignments(ctx context.Context, directory bool, opt entitled.ListOptions) (entitled.Page[entitled.RoleAssignment], error) {
+func (s *RoleAssignmentService) RoleAssignments(ctx context.Context, directory bool, opt entitled.ListOptions) (entitled.Page[entitled.RoleAssignment], error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return entitled.Page[entitled.RoleAssignment]{}, err
 	}
 	vis, args := roleVisibility(a, directory)
-	return listRows(ctx, s, opt, roleAssignmentFields, "role_assignments", "id", roleAssignmentCols, andCond(familyCond(directory), vis), args,
+	return listRows(ctx, s.db, opt, roleAssignmentFields, "role_assignments", "id", roleAssignmentCols, andCond(familyCond(directory), vis), args,
 		func(r scanner) (entitled.RoleAssignment, error) {
 			ra, err := scanRoleAssignment(r)
 			if err != nil {
@@ -215,12 +215,12 @@ func (s *Store) RoleAssignments(ctx context.Context, directory bool, opt entitle
 
 // DeleteRoleAssignment removes a role assignment; the same roles that may
 // create it may delete it.
-func (s *Store) DeleteRoleAssignment(ctx context.Context, directory bool, id string) error {
+func (s *RoleAssignmentService) DeleteRoleAssignment(ctx context.Context, directory bool, id string) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		ra, err := scanRoleAssignment(t.queryRow(ctx, `SELECT `+roleAssignmentCols+` FROM role_assignments WHERE id = ? AND `+familyCond(directory), id))
 		if err != nil {
 			return notFound(err, "role assignment", id)
@@ -234,7 +234,7 @@ func (s *Store) DeleteRoleAssignment(ctx context.Context, directory bool, id str
 			return err
 		}
 		def, _ := entitled.LookupRoleDefinition(ra.RoleDefinitionID)
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete role assignment", Operation: "Delete", TargetID: ra.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Delete role assignment", Operation: "Delete", TargetID: ra.ID,
 			TargetType: "RoleAssignment", TargetName: def.DisplayName, CatalogID: catalogID, Before: ra})
 	})
 }

@@ -11,7 +11,7 @@ import (
 // roleFixture is a store with one catalog, one package and one user per
 // delegated role (entitled.Actor.Can).
 type roleFixture struct {
-	s       *Store
+	s       *Services
 	sys     context.Context
 	catalog *entitled.Catalog
 	pkg     *entitled.AccessPackage
@@ -26,12 +26,12 @@ func newRoleFixture(t *testing.T) *roleFixture {
 	s, sys := newTestStore(t)
 	f := &roleFixture{s: s, sys: sys, users: map[string]*entitled.User{}}
 	f.catalog = &entitled.Catalog{DisplayName: "Sales"}
-	mustOK(t, s.CreateCatalog(sys, f.catalog))
+	mustOK(t, s.Catalogs.CreateCatalog(sys, f.catalog))
 	f.pkg = &entitled.AccessPackage{CatalogID: f.catalog.ID, DisplayName: "CRM"}
-	mustOK(t, s.CreateAccessPackage(sys, f.pkg))
+	mustOK(t, s.AccessPackages.CreateAccessPackage(sys, f.pkg))
 	f.web = &entitled.ConnectedSystem{Name: "crm", Kind: "webhook", Config: map[string]any{"url": "http://crm.example.com", "secret": "s3cret"}}
-	mustOK(t, s.CreateSystem(sys, f.web))
-	mustOK(t, s.CreateSystem(sys, &entitled.ConnectedSystem{Name: "hr", Kind: "webhook", Config: map[string]any{"url": "http://hr.example.com"},
+	mustOK(t, s.Systems.CreateSystem(sys, f.web))
+	mustOK(t, s.Systems.CreateSystem(sys, &entitled.ConnectedSystem{Name: "hr", Kind: "webhook", Config: map[string]any{"url": "http://hr.example.com"},
 		DelegatedCatalogIDs: []string{f.catalog.ID}}))
 	grants := map[string]struct {
 		role      string
@@ -56,7 +56,7 @@ func newRoleFixture(t *testing.T) *roleFixture {
 		if !g.directory {
 			ra.AppScopeID = entitled.CatalogScope(f.catalog.ID)
 		}
-		mustOK(t, s.CreateRoleAssignment(sys, g.directory, ra))
+		mustOK(t, s.Roles.CreateRoleAssignment(sys, g.directory, ra))
 	}
 	return f
 }
@@ -78,74 +78,74 @@ func TestAuthorizationTable(t *testing.T) {
 	target := mustUser(t, s, f.sys, "target@example.com")
 	ops := []op{
 		{"create catalog", []string{"globalAdmin", "igAdmin", "userAdmin"}, func(ctx context.Context, role string) error {
-			return s.CreateCatalog(ctx, &entitled.Catalog{DisplayName: "cat " + role})
+			return s.Catalogs.CreateCatalog(ctx, &entitled.Catalog{DisplayName: "cat " + role})
 		}},
 		{"edit catalog", []string{"globalAdmin", "igAdmin", "catalogOwner"}, func(ctx context.Context, role string) error {
 			d := "edited by " + role
-			_, err := s.UpdateCatalog(ctx, f.catalog.ID, entitled.CatalogUpdate{Description: &d})
+			_, err := s.Catalogs.UpdateCatalog(ctx, f.catalog.ID, entitled.CatalogUpdate{Description: &d})
 			return err
 		}},
 		{"add resource", []string{"globalAdmin", "igAdmin"}, func(ctx context.Context, role string) error {
-			return s.CreateResourceRequest(ctx, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: f.catalog.ID,
+			return s.Catalogs.CreateResourceRequest(ctx, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: f.catalog.ID,
 				Resource: entitled.Resource{OriginSystem: "crm", OriginID: "res-" + role}})
 		}},
 		{"add resource of a delegated system", []string{"globalAdmin", "igAdmin", "catalogOwner"}, func(ctx context.Context, role string) error {
-			return s.CreateResourceRequest(ctx, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: f.catalog.ID,
+			return s.Catalogs.CreateResourceRequest(ctx, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: f.catalog.ID,
 				Resource: entitled.Resource{OriginSystem: "hr", OriginID: "res-" + role}})
 		}},
 		{"add a group the caller owns", []string{"globalAdmin", "igAdmin", "catalogOwner"}, func(ctx context.Context, role string) error {
 			g := &entitled.Group{DisplayName: "owned by " + role}
-			mustOK(t, s.CreateGroup(f.sys, g))
-			mustOK(t, s.AddGroupOwner(f.sys, g.ID, f.users[role].ID))
-			return s.CreateResourceRequest(ctx, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: f.catalog.ID,
+			mustOK(t, s.Groups.CreateGroup(f.sys, g))
+			mustOK(t, s.Groups.AddGroupOwner(f.sys, g.ID, f.users[role].ID))
+			return s.Catalogs.CreateResourceRequest(ctx, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: f.catalog.ID,
 				Resource: entitled.Resource{OriginSystem: entitled.OriginSystemAadGroup, OriginID: g.ID}})
 		}},
 		{"add a group the caller does not own", []string{"globalAdmin", "igAdmin"}, func(ctx context.Context, role string) error {
 			g := &entitled.Group{DisplayName: "not owned by " + role}
-			mustOK(t, s.CreateGroup(f.sys, g))
-			return s.CreateResourceRequest(ctx, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: f.catalog.ID,
+			mustOK(t, s.Groups.CreateGroup(f.sys, g))
+			return s.Catalogs.CreateResourceRequest(ctx, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: f.catalog.ID,
 				Resource: entitled.Resource{OriginSystem: entitled.OriginSystemAadGroup, OriginID: g.ID}})
 		}},
 		{"assign catalog role", []string{"globalAdmin", "igAdmin", "catalogOwner"}, func(ctx context.Context, role string) error {
-			return s.CreateRoleAssignment(ctx, false, &entitled.RoleAssignment{PrincipalID: target.ID,
+			return s.Roles.CreateRoleAssignment(ctx, false, &entitled.RoleAssignment{PrincipalID: target.ID,
 				RoleDefinitionID: entitled.RoleCatalogReader, AppScopeID: entitled.CatalogScope(f.catalog.ID)})
 		}},
 		{"create package", []string{"globalAdmin", "igAdmin", "catalogOwner", "apManager"}, func(ctx context.Context, role string) error {
-			return s.CreateAccessPackage(ctx, &entitled.AccessPackage{CatalogID: f.catalog.ID, DisplayName: "pkg " + role})
+			return s.AccessPackages.CreateAccessPackage(ctx, &entitled.AccessPackage{CatalogID: f.catalog.ID, DisplayName: "pkg " + role})
 		}},
 		{"create policy", []string{"globalAdmin", "igAdmin", "catalogOwner", "apManager"}, func(ctx context.Context, role string) error {
-			return s.CreatePolicy(ctx, &entitled.AssignmentPolicy{AccessPackageID: f.pkg.ID, DisplayName: "policy " + role,
+			return s.Policies.CreatePolicy(ctx, &entitled.AssignmentPolicy{AccessPackageID: f.pkg.ID, DisplayName: "policy " + role,
 				AllowedTargetScope: entitled.ScopeAllMemberUsers})
 		}},
 		{"manage users", []string{"globalAdmin", "igAdmin", "userAdmin"}, func(ctx context.Context, role string) error {
-			return s.CreateUser(ctx, &entitled.User{UserPrincipalName: "new-" + role + "@example.com", AccountEnabled: true})
+			return s.Users.CreateUser(ctx, &entitled.User{UserPrincipalName: "new-" + role + "@example.com", AccountEnabled: true})
 		}},
 		{"manage systems", []string{"globalAdmin", "igAdmin"}, func(ctx context.Context, role string) error {
-			return s.CreateSystem(ctx, &entitled.ConnectedSystem{Name: "sys-" + role, Kind: "webhook", Config: map[string]any{"url": "http://x"}})
+			return s.Systems.CreateSystem(ctx, &entitled.ConnectedSystem{Name: "sys-" + role, Kind: "webhook", Config: map[string]any{"url": "http://x"}})
 		}},
 		{"read connected systems", []string{"globalAdmin", "igAdmin"}, func(ctx context.Context, role string) error {
-			if _, err := s.Systems(ctx, entitled.ListOptions{}); err != nil {
+			if _, err := s.Systems.Systems(ctx, entitled.ListOptions{}); err != nil {
 				return err
 			}
-			_, err := s.System(ctx, "crm")
+			_, err := s.Systems.System(ctx, "crm")
 			return err
 		}},
 		{"test a connected system", []string{"globalAdmin", "igAdmin"}, func(ctx context.Context, role string) error {
-			err := s.CheckSystem(ctx, "crm")
+			err := s.Systems.CheckSystem(ctx, "crm")
 			if entitled.ErrorKind(err) == entitled.KindForbidden {
 				return err
 			}
 			return nil // allowed: the check itself may fail, the example host does not answer
 		}},
 		{"browse a connected system not delegated", []string{"globalAdmin", "igAdmin"}, func(ctx context.Context, role string) error {
-			_, err := s.SystemResources(ctx, "crm", "", entitled.ListOptions{})
+			_, err := s.Systems.SystemResources(ctx, "crm", "", entitled.ListOptions{})
 			if entitled.ErrorKind(err) == entitled.KindForbidden {
 				return err
 			}
 			return nil // webhooks cannot list resources: a 400 past the authorization
 		}},
 		{"browse a connected system delegated to the catalog", []string{"globalAdmin", "igAdmin", "catalogOwner"}, func(ctx context.Context, role string) error {
-			_, err := s.SystemResources(ctx, "hr", "", entitled.ListOptions{})
+			_, err := s.Systems.SystemResources(ctx, "hr", "", entitled.ListOptions{})
 			if entitled.ErrorKind(err) == entitled.KindForbidden {
 				return err
 			}
@@ -153,7 +153,7 @@ func TestAuthorizationTable(t *testing.T) {
 		}},
 		{"read audit", []string{"globalAdmin", "igAdmin", "userAdmin", "catalogOwner", "apManager", "apAssignmentManager", "catalogReader"},
 			func(ctx context.Context, role string) error {
-				_, err := s.AuditEvents(ctx, entitled.ListOptions{})
+				_, err := s.Audit.AuditEvents(ctx, entitled.ListOptions{})
 				return err
 			}},
 	}
@@ -185,84 +185,84 @@ func TestRoleAssignmentValidation(t *testing.T) {
 	s, sys := f.s, f.sys
 	u := f.users["requestor"].ID
 	// Wrong family: a catalog role as a directory role, and vice versa.
-	err := s.CreateRoleAssignment(sys, true, &entitled.RoleAssignment{PrincipalID: u, RoleDefinitionID: entitled.RoleCatalogOwner})
+	err := s.Roles.CreateRoleAssignment(sys, true, &entitled.RoleAssignment{PrincipalID: u, RoleDefinitionID: entitled.RoleCatalogOwner})
 	wantKind(t, err, entitled.KindInvalid)
 	if e := entitled.AsError(err); !contains(e.Message, entitled.RoleGlobalAdministrator) {
 		t.Errorf("message should list the valid ids: %s", e.Message)
 	}
-	err = s.CreateRoleAssignment(sys, false, &entitled.RoleAssignment{PrincipalID: u, RoleDefinitionID: entitled.RoleGlobalAdministrator, AppScopeID: "/"})
+	err = s.Roles.CreateRoleAssignment(sys, false, &entitled.RoleAssignment{PrincipalID: u, RoleDefinitionID: entitled.RoleGlobalAdministrator, AppScopeID: "/"})
 	wantKind(t, err, entitled.KindInvalid)
-	err = s.CreateRoleAssignment(sys, false, &entitled.RoleAssignment{PrincipalID: u, RoleDefinitionID: "nope", AppScopeID: "/"})
+	err = s.Roles.CreateRoleAssignment(sys, false, &entitled.RoleAssignment{PrincipalID: u, RoleDefinitionID: "nope", AppScopeID: "/"})
 	wantKind(t, err, entitled.KindInvalid)
 	// Unknown catalog → 404; malformed scope → 400.
-	err = s.CreateRoleAssignment(sys, false, &entitled.RoleAssignment{PrincipalID: u, RoleDefinitionID: entitled.RoleCatalogReader,
+	err = s.Roles.CreateRoleAssignment(sys, false, &entitled.RoleAssignment{PrincipalID: u, RoleDefinitionID: entitled.RoleCatalogReader,
 		AppScopeID: entitled.CatalogScope(newID())})
 	wantKind(t, err, entitled.KindNotFound)
-	err = s.CreateRoleAssignment(sys, false, &entitled.RoleAssignment{PrincipalID: u, RoleDefinitionID: entitled.RoleCatalogReader, AppScopeID: "/x"})
+	err = s.Roles.CreateRoleAssignment(sys, false, &entitled.RoleAssignment{PrincipalID: u, RoleDefinitionID: entitled.RoleCatalogReader, AppScopeID: "/x"})
 	wantKind(t, err, entitled.KindInvalid)
 	// Directory scope defaults to "/"; a duplicate is 409.
 	ra := &entitled.RoleAssignment{PrincipalID: u, RoleDefinitionID: entitled.RoleUserAdministrator}
-	mustOK(t, s.CreateRoleAssignment(sys, true, ra))
+	mustOK(t, s.Roles.CreateRoleAssignment(sys, true, ra))
 	if ra.DirectoryScopeID != "/" {
 		t.Errorf("directoryScopeId = %q, want /", ra.DirectoryScopeID)
 	}
-	err = s.CreateRoleAssignment(sys, true, &entitled.RoleAssignment{PrincipalID: u, RoleDefinitionID: entitled.RoleUserAdministrator})
+	err = s.Roles.CreateRoleAssignment(sys, true, &entitled.RoleAssignment{PrincipalID: u, RoleDefinitionID: entitled.RoleUserAdministrator})
 	wantKind(t, err, entitled.KindConflict)
 	// Unknown principal → 400.
-	err = s.CreateRoleAssignment(sys, true, &entitled.RoleAssignment{PrincipalID: newID(), RoleDefinitionID: entitled.RoleUserAdministrator})
+	err = s.Roles.CreateRoleAssignment(sys, true, &entitled.RoleAssignment{PrincipalID: newID(), RoleDefinitionID: entitled.RoleUserAdministrator})
 	wantKind(t, err, entitled.KindInvalid)
 	// The new role shows in the actor.
-	a, err := s.ActorFor(sys, u)
+	a, err := s.Tokens.ActorFor(sys, u)
 	mustOK(t, err)
 	if !a.HasDirectoryRole(entitled.RoleUserAdministrator) {
 		t.Errorf("actor lacks the assigned directory role: %+v", a)
 	}
 	// A catalog owner may not delete a directory role; a Global Administrator may.
-	wantKind(t, s.DeleteRoleAssignment(f.as(t, "catalogOwner"), true, ra.ID), entitled.KindForbidden)
-	mustOK(t, s.DeleteRoleAssignment(f.as(t, "globalAdmin"), true, ra.ID))
-	wantKind(t, s.DeleteRoleAssignment(sys, true, ra.ID), entitled.KindNotFound)
+	wantKind(t, s.Roles.DeleteRoleAssignment(f.as(t, "catalogOwner"), true, ra.ID), entitled.KindForbidden)
+	mustOK(t, s.Roles.DeleteRoleAssignment(f.as(t, "globalAdmin"), true, ra.ID))
+	wantKind(t, s.Roles.DeleteRoleAssignment(sys, true, ra.ID), entitled.KindNotFound)
 }
 
 func TestRoleAssignmentReadScope(t *testing.T) {
 	f := newRoleFixture(t)
 	s := f.s
 	// Catalog roles: the creator of Sales (system) made none; the fixture made four.
-	all, err := s.RoleAssignments(f.as(t, "igAdmin"), false, entitled.ListOptions{Count: true})
+	all, err := s.Roles.RoleAssignments(f.as(t, "igAdmin"), false, entitled.ListOptions{Count: true})
 	mustOK(t, err)
 	if *all.Count != 4 {
 		t.Fatalf("tenant admin sees %d catalog role assignments, want 4", *all.Count)
 	}
 	// A reader of the catalog sees all four; a requestor sees none (holds none).
-	rd, err := s.RoleAssignments(f.as(t, "catalogReader"), false, entitled.ListOptions{})
+	rd, err := s.Roles.RoleAssignments(f.as(t, "catalogReader"), false, entitled.ListOptions{})
 	mustOK(t, err)
 	if len(rd.Items) != 4 {
 		t.Errorf("catalog reader sees %d, want 4", len(rd.Items))
 	}
-	rq, err := s.RoleAssignments(f.as(t, "requestor"), false, entitled.ListOptions{})
+	rq, err := s.Roles.RoleAssignments(f.as(t, "requestor"), false, entitled.ListOptions{})
 	mustOK(t, err)
 	if len(rq.Items) != 0 {
 		t.Errorf("requestor sees %d, want 0", len(rq.Items))
 	}
 	// Directory roles: a User Administrator sees only their own.
-	dir, err := s.RoleAssignments(f.as(t, "userAdmin"), true, entitled.ListOptions{})
+	dir, err := s.Roles.RoleAssignments(f.as(t, "userAdmin"), true, entitled.ListOptions{})
 	mustOK(t, err)
 	if len(dir.Items) != 1 || dir.Items[0].PrincipalID != f.users["userAdmin"].ID {
 		t.Errorf("user admin sees directory roles %+v, want only their own", dir.Items)
 	}
-	_, err = s.RoleAssignment(f.as(t, "userAdmin"), true, all.Items[0].ID)
+	_, err = s.Roles.RoleAssignment(f.as(t, "userAdmin"), true, all.Items[0].ID)
 	wantKind(t, err, entitled.KindNotFound) // a catalog role read as a directory role
 	// $filter on every documented field, and 400 for another.
 	for _, prop := range []string{"principalId", "roleDefinitionId", "appScopeId", "directoryScopeId"} {
 		val := map[string]string{"principalId": f.users["catalogOwner"].ID, "roleDefinitionId": entitled.RoleCatalogOwner,
 			"appScopeId": entitled.CatalogScope(f.catalog.ID), "directoryScopeId": "/"}[prop]
 		want := map[string]int{"principalId": 1, "roleDefinitionId": 1, "appScopeId": 4, "directoryScopeId": 0}[prop]
-		p, err := s.RoleAssignments(f.sys, false, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: prop, Value: val}})
+		p, err := s.Roles.RoleAssignments(f.sys, false, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: prop, Value: val}})
 		mustOK(t, err)
 		if len(p.Items) != want {
 			t.Errorf("$filter %s eq %s: %d items, want %d", prop, val, len(p.Items), want)
 		}
 	}
-	_, err = s.RoleAssignments(f.sys, false, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "createdBy", Value: "x"}})
+	_, err = s.Roles.RoleAssignments(f.sys, false, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "createdBy", Value: "x"}})
 	wantKind(t, err, entitled.KindInvalid)
 }
 

@@ -30,7 +30,7 @@ func TestConcurrentOutcomesRollUp(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				errs[k] = f.s.RecordDeliveryOutcomes(context.Background(),
+				errs[k] = f.s.Deliveries.RecordDeliveryOutcomes(context.Background(),
 					[]entitled.DeliveryOutcome{{DeliveryID: j.DeliveryID, Run: j.Run, Final: true, At: f.now}})
 			}()
 		}

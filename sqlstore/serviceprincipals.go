@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -59,7 +57,7 @@ func findServicePrincipal(ctx context.Context, t *tx, idOrApp string) (*entitled
 // by its appId (client id), so that its client-credentials access tokens
 // authenticate as this principal (OpManageUsers). It holds no role until an
 // administrator assigns one with its id as principalId.
-func (s *Store) CreateServicePrincipal(ctx context.Context, sp *entitled.ServicePrincipal) error {
+func (s *ServicePrincipalService) CreateServicePrincipal(ctx context.Context, sp *entitled.ServicePrincipal) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
 		return err
@@ -73,7 +71,7 @@ func (s *Store) CreateServicePrincipal(ctx context.Context, sp *entitled.Service
 	if sp.DisplayName == "" {
 		sp.DisplayName = sp.AppID
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		var n int
 		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM service_principals WHERE app_id = ?`, sp.AppID).Scan(&n); err != nil {
 			return err
@@ -93,29 +91,29 @@ func (s *Store) CreateServicePrincipal(ctx context.Context, sp *entitled.Service
 			sp.ID, sp.AppID, fmtTime(sp.CreatedDateTime)); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Add service principal", Operation: "Add", TargetID: sp.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Add service principal", Operation: "Add", TargetID: sp.ID,
 			TargetType: "ServicePrincipal", TargetName: sp.DisplayName, After: sp})
 	})
 }
 
 // ServicePrincipal finds a service principal by id or appId; any
 // authenticated caller may.
-func (s *Store) ServicePrincipal(ctx context.Context, id string) (*entitled.ServicePrincipal, error) {
+func (s *ServicePrincipalService) ServicePrincipal(ctx context.Context, id string) (*entitled.ServicePrincipal, error) {
 	if _, err := actor(ctx); err != nil {
 		return nil, err
 	}
 	var sp *entitled.ServicePrincipal
-	err := s.readTx(ctx, func(t *tx) (err error) { sp, err = findServicePrincipal(ctx, t, id); return err })
+	err := s.db.read(ctx, func(t *tx) (err error) { sp, err = findServicePrincipal(ctx, t, id); return err })
 	return sp, err
 }
 
 // ServicePrincipals lists service principals, filterable on id, appId,
 // displayName and accountEnabled; any authenticated caller may.
-func (s *Store) ServicePrincipals(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.ServicePrincipal], error) {
+func (s *ServicePrincipalService) ServicePrincipals(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.ServicePrincipal], error) {
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.ServicePrincipal]{}, err
 	}
-	return listRows(ctx, s, opt, spFields, spFrom, "sp.id", spCols, "", nil, func(r scanner) (entitled.ServicePrincipal, error) {
+	return listRows(ctx, s.db, opt, spFields, spFrom, "sp.id", spCols, "", nil, func(r scanner) (entitled.ServicePrincipal, error) {
 		sp, err := scanServicePrincipal(r)
 		if err != nil {
 			return entitled.ServicePrincipal{}, err
@@ -127,17 +125,17 @@ func (s *Store) ServicePrincipals(ctx context.Context, opt entitled.ListOptions)
 // DeleteServicePrincipal removes a service principal with its role
 // assignments (OpManageUsers; one holding a directory role only a Global
 // Administrator, MayChangeUser). Its access tokens stop working at once.
-func (s *Store) DeleteServicePrincipal(ctx context.Context, id string) error {
+func (s *ServicePrincipalService) DeleteServicePrincipal(ctx context.Context, id string) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		sp, err := findServicePrincipal(ctx, t, id)
 		if err != nil {
 			return err
 		}
-		u, err := s.loadUser(ctx, t, sp.ID)
+		u, err := t.loadUser(ctx, sp.ID)
 		if err != nil {
 			return err
 		}
@@ -155,35 +153,7 @@ func (s *Store) DeleteServicePrincipal(ctx context.Context, id string) error {
 		if _, err := t.exec(ctx, `DELETE FROM users WHERE id = ?`, sp.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete service principal", Operation: "Delete", TargetID: sp.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Delete service principal", Operation: "Delete", TargetID: sp.ID,
 			TargetType: "ServicePrincipal", TargetName: sp.DisplayName, Before: sp})
 	})
-}
-
-// ActorForApplication is the actor of an application calling with its own
-// access token (client credentials): the service principal registered for
-// appID, with the roles assigned to it. An unknown application or a disabled
-// service principal is a 401 saying what to do.
-func (s *Store) ActorForApplication(ctx context.Context, appID string) (*entitled.Actor, error) {
-	var a *entitled.Actor
-	err := s.readTx(ctx, func(t *tx) error {
-		var id string
-		if err := t.queryRow(ctx, `SELECT id FROM service_principals WHERE app_id = ?`, appID).Scan(&id); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return unauthorized("the access token is an application token of client " + quoteStr(appID) +
-					", which is not registered in entitled; an administrator registers it with POST /v1.0/servicePrincipals {\"appId\": \"" + appID + "\"} and gives it roles")
-			}
-			return err
-		}
-		u, err := s.loadUser(ctx, t, id)
-		if err != nil {
-			return err
-		}
-		if !u.AccountEnabled {
-			return unauthorized("the service principal of client " + quoteStr(appID) + " is disabled")
-		}
-		a, err = s.loadActor(ctx, t, u)
-		return err
-	})
-	return a, err
 }

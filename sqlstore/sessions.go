@@ -29,7 +29,7 @@ func newSecret() (string, error) {
 // Governance Administrator may, and for a holder of a privileged directory
 // role only a Global Administrator (MayChangeUser). The secret is returned
 // once.
-func (s *Store) CreateLoginLink(ctx context.Context, user string, ttl time.Duration) (string, time.Time, error) {
+func (s *SessionService) CreateLoginLink(ctx context.Context, user string, ttl time.Duration) (string, time.Time, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return "", time.Time{}, err
@@ -46,8 +46,8 @@ func (s *Store) CreateLoginLink(ctx context.Context, user string, ttl time.Durat
 		return "", time.Time{}, err
 	}
 	var exp time.Time
-	err = s.inTx(ctx, func(t *tx) error {
-		u, err := s.findUser(ctx, t, user)
+	err = s.db.change(ctx, func(t *tx) error {
+		u, err := t.findUser(ctx, user)
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (s *Store) CreateLoginLink(ctx context.Context, user string, ttl time.Durat
 			hashToken(secret), u.ID, fmtTime(exp), fmtTime(now)); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Create sign-in link", Operation: "Add", TargetID: u.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Create sign-in link", Operation: "Add", TargetID: u.ID,
 			TargetType: "User", TargetName: u.UserPrincipalName})
 	})
 	if err != nil {
@@ -86,7 +86,7 @@ func errBadLink() error {
 // its user: it returns the session secret (for the cookie) and the user id.
 // A link works once: of two concurrent redemptions exactly one succeeds.
 // Unknown, used or expired links and disabled accounts are 401 errors.
-func (s *Store) RedeemLoginLink(ctx context.Context, secret string, ttl time.Duration) (string, string, error) {
+func (s *SessionService) RedeemLoginLink(ctx context.Context, secret string, ttl time.Duration) (string, string, error) {
 	if secret == "" {
 		return "", "", errBadLink()
 	}
@@ -99,7 +99,7 @@ func (s *Store) RedeemLoginLink(ctx context.Context, secret string, ttl time.Dur
 		return "", "", err
 	}
 	var userID string
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.db.change(ctx, func(t *tx) error {
 		var exp string
 		err := t.queryRow(ctx, `SELECT user_id, expires_at FROM ui_login_links WHERE hash = ?`, hashToken(secret)).Scan(&userID, &exp)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -119,7 +119,7 @@ func (s *Store) RedeemLoginLink(ctx context.Context, secret string, ttl time.Dur
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return errBadLink()
 		}
-		u, err := s.loadUser(ctx, t, userID)
+		u, err := t.loadUser(ctx, userID)
 		if err != nil {
 			if errIs(err, entitled.KindNotFound) {
 				return errBadLink()
@@ -136,7 +136,7 @@ func (s *Store) RedeemLoginLink(ctx context.Context, secret string, ttl time.Dur
 			hashToken(session), u.ID, fmtTime(now.Add(ttl)), fmtTime(now)); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, &entitled.Actor{User: *u}, auditEntry{Activity: "Sign in to the web UI", Operation: "Add",
+		return t.audit(ctx, &entitled.Actor{User: *u}, auditEntry{Activity: "Sign in to the web UI", Operation: "Add",
 			TargetID: u.ID, TargetType: "User", TargetName: u.UserPrincipalName})
 	})
 	if err != nil {
@@ -147,7 +147,7 @@ func (s *Store) RedeemLoginLink(ctx context.Context, secret string, ttl time.Dur
 
 // SessionUser returns the user id of a live session; a 401 error for
 // unknown, ended or expired sessions.
-func (s *Store) SessionUser(ctx context.Context, session string) (string, error) {
+func (s *SessionService) SessionUser(ctx context.Context, session string) (string, error) {
 	bad := unauthorized("the session has ended or expired; sign in again")
 	if session == "" {
 		return "", bad
@@ -160,18 +160,18 @@ func (s *Store) SessionUser(ctx context.Context, session string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	if !s.now().Before(parseTime(exp)) {
+	if !s.db.now().Before(parseTime(exp)) {
 		return "", bad
 	}
 	return userID, nil
 }
 
 // EndSession signs a session out; ending an unknown session is a no-op.
-func (s *Store) EndSession(ctx context.Context, session string) error {
+func (s *SessionService) EndSession(ctx context.Context, session string) error {
 	if session == "" {
 		return nil
 	}
-	return s.inUnlockedTx(ctx, func(t *tx) error {
+	return s.db.changeUnlocked(ctx, func(t *tx) error {
 		_, err := t.exec(ctx, `DELETE FROM ui_sessions WHERE hash = ?`, hashToken(session))
 		return err
 	})

@@ -13,18 +13,18 @@ import (
 func TestLoginLinksAndSessions(t *testing.T) {
 	s, sys := newTestStore(t)
 	now := time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
-	s.Now = func() time.Time { return now }
+	s.db.Now = func() time.Time { return now }
 	alice := mustUser(t, s, sys, "alice@example.com")
 	bob := mustUser(t, s, sys, "bob@example.com")
 
-	_, _, err := s.CreateLoginLink(asUser(sys, s, t, alice.ID), "bob@example.com", time.Minute)
+	_, _, err := s.Sessions.CreateLoginLink(asUser(sys, s, t, alice.ID), "bob@example.com", time.Minute)
 	wantKind(t, err, entitled.KindForbidden)
-	_, _, err = s.CreateLoginLink(sys, "alice@example.com", 0)
+	_, _, err = s.Sessions.CreateLoginLink(sys, "alice@example.com", 0)
 	wantKind(t, err, entitled.KindInvalid)
-	_, _, err = s.CreateLoginLink(sys, "nobody@example.com", time.Minute)
+	_, _, err = s.Sessions.CreateLoginLink(sys, "nobody@example.com", time.Minute)
 	wantKind(t, err, entitled.KindNotFound)
 
-	secret, exp, err := s.CreateLoginLink(sys, "alice@example.com", 15*time.Minute)
+	secret, exp, err := s.Sessions.CreateLoginLink(sys, "alice@example.com", 15*time.Minute)
 	mustOK(t, err)
 	if !exp.Equal(now.Add(15 * time.Minute)) {
 		t.Errorf("expires %s, want %s", exp, now.Add(15*time.Minute))
@@ -35,50 +35,50 @@ func TestLoginLinksAndSessions(t *testing.T) {
 		t.Errorf("stored %q, want the hash of the secret", stored)
 	}
 
-	session, uid, err := s.RedeemLoginLink(sys, secret, time.Hour)
+	session, uid, err := s.Sessions.RedeemLoginLink(sys, secret, time.Hour)
 	mustOK(t, err)
 	if uid != alice.ID || session == "" || session == secret {
 		t.Fatalf("redeem: user %q session %q", uid, session)
 	}
-	_, _, err = s.RedeemLoginLink(sys, secret, time.Hour)
+	_, _, err = s.Sessions.RedeemLoginLink(sys, secret, time.Hour)
 	wantKind(t, err, entitled.KindUnauthorized)
-	_, _, err = s.RedeemLoginLink(sys, "", time.Hour)
+	_, _, err = s.Sessions.RedeemLoginLink(sys, "", time.Hour)
 	wantKind(t, err, entitled.KindUnauthorized)
 
-	got, err := s.SessionUser(sys, session)
+	got, err := s.Sessions.SessionUser(sys, session)
 	mustOK(t, err)
 	if got != alice.ID {
 		t.Errorf("session user %s, want %s", got, alice.ID)
 	}
-	_, err = s.SessionUser(sys, secret)
+	_, err = s.Sessions.SessionUser(sys, secret)
 	wantKind(t, err, entitled.KindUnauthorized)
 
 	// Expiry of links and sessions.
-	late, _, err := s.CreateLoginLink(sys, "bob@example.com", 15*time.Minute)
+	late, _, err := s.Sessions.CreateLoginLink(sys, "bob@example.com", 15*time.Minute)
 	mustOK(t, err)
 	now = now.Add(15 * time.Minute)
-	_, _, err = s.RedeemLoginLink(sys, late, time.Hour)
+	_, _, err = s.Sessions.RedeemLoginLink(sys, late, time.Hour)
 	wantKind(t, err, entitled.KindUnauthorized)
 	now = now.Add(45 * time.Minute)
-	_, err = s.SessionUser(sys, session)
+	_, err = s.Sessions.SessionUser(sys, session)
 	wantKind(t, err, entitled.KindUnauthorized)
 
 	// Sign-out ends a session at once; a disabled account cannot sign in.
-	fresh, _, err := s.CreateLoginLink(sys, "bob@example.com", time.Minute)
+	fresh, _, err := s.Sessions.CreateLoginLink(sys, "bob@example.com", time.Minute)
 	mustOK(t, err)
-	bobSession, _, err := s.RedeemLoginLink(sys, fresh, time.Hour)
+	bobSession, _, err := s.Sessions.RedeemLoginLink(sys, fresh, time.Hour)
 	mustOK(t, err)
-	mustOK(t, s.EndSession(sys, bobSession))
-	_, err = s.SessionUser(sys, bobSession)
+	mustOK(t, s.Sessions.EndSession(sys, bobSession))
+	_, err = s.Sessions.SessionUser(sys, bobSession)
 	wantKind(t, err, entitled.KindUnauthorized)
-	link, _, err := s.CreateLoginLink(sys, "bob@example.com", time.Minute)
+	link, _, err := s.Sessions.CreateLoginLink(sys, "bob@example.com", time.Minute)
 	mustOK(t, err)
 	off := false
-	_, err = s.UpdateUser(sys, bob.ID, entitled.UserUpdate{AccountEnabled: &off})
+	_, err = s.Users.UpdateUser(sys, bob.ID, entitled.UserUpdate{AccountEnabled: &off})
 	mustOK(t, err)
-	_, _, err = s.RedeemLoginLink(sys, link, time.Hour)
+	_, _, err = s.Sessions.RedeemLoginLink(sys, link, time.Hour)
 	wantKind(t, err, entitled.KindUnauthorized)
-	_, _, err = s.CreateLoginLink(sys, "bob@example.com", time.Minute)
+	_, _, err = s.Sessions.CreateLoginLink(sys, "bob@example.com", time.Minute)
 	wantKind(t, err, entitled.KindInvalid)
 }
 
@@ -87,7 +87,7 @@ func TestLoginLinksAndSessions(t *testing.T) {
 func TestLoginLinkRedeemedOnceConcurrently(t *testing.T) {
 	s, sys := newTestStore(t)
 	mustUser(t, s, sys, "alice@example.com")
-	secret, _, err := s.CreateLoginLink(sys, "alice@example.com", time.Minute)
+	secret, _, err := s.Sessions.CreateLoginLink(sys, "alice@example.com", time.Minute)
 	mustOK(t, err)
 	const n = 6
 	var wg sync.WaitGroup
@@ -96,7 +96,7 @@ func TestLoginLinkRedeemedOnceConcurrently(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, _, errs[i] = s.RedeemLoginLink(sys, secret, time.Hour)
+			_, _, errs[i] = s.Sessions.RedeemLoginLink(sys, secret, time.Hour)
 		}()
 	}
 	wg.Wait()
@@ -125,9 +125,9 @@ func TestRequestablePolicies(t *testing.T) {
 	alice := mustUser(t, s, sys, "alice@example.com")
 	bob := mustUser(t, s, sys, "bob@example.com")
 	c := &entitled.Catalog{DisplayName: "Apps", State: "published"}
-	mustOK(t, s.CreateCatalog(sys, c))
+	mustOK(t, s.Catalogs.CreateCatalog(sys, c))
 	p := &entitled.AccessPackage{CatalogID: c.ID, DisplayName: "CRM"}
-	mustOK(t, s.CreateAccessPackage(sys, p))
+	mustOK(t, s.AccessPackages.CreateAccessPackage(sys, p))
 	everyone := &entitled.AssignmentPolicy{AccessPackageID: p.ID, DisplayName: "Everyone", AllowedTargetScope: entitled.ScopeAllMemberUsers,
 		RequestorSettings: entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true}}
 	onlyBob := &entitled.AssignmentPolicy{AccessPackageID: p.ID, DisplayName: "Bob only", AllowedTargetScope: entitled.ScopeSpecificDirectoryUsers,
@@ -135,11 +135,11 @@ func TestRequestablePolicies(t *testing.T) {
 		RequestorSettings:      entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true}}
 	adminOnly := &entitled.AssignmentPolicy{AccessPackageID: p.ID, DisplayName: "Direct", AllowedTargetScope: entitled.ScopeNotSpecified}
 	for _, pol := range []*entitled.AssignmentPolicy{everyone, onlyBob, adminOnly} {
-		mustOK(t, s.CreatePolicy(sys, pol))
+		mustOK(t, s.Policies.CreatePolicy(sys, pol))
 	}
 	names := func(userID string) []string {
 		t.Helper()
-		pols, err := s.RequestablePolicies(asUser(sys, s, t, userID), p.ID)
+		pols, err := s.Policies.RequestablePolicies(asUser(sys, s, t, userID), p.ID)
 		mustOK(t, err)
 		var out []string
 		for _, pol := range pols {
@@ -153,7 +153,7 @@ func TestRequestablePolicies(t *testing.T) {
 	if got := names(bob.ID); len(got) != 2 {
 		t.Errorf("bob may request under %v, want Everyone and Bob only", got)
 	}
-	_, err := s.RequestablePolicies(asUser(sys, s, t, alice.ID), "no-such-package")
+	_, err := s.Policies.RequestablePolicies(asUser(sys, s, t, alice.ID), "no-such-package")
 	wantKind(t, err, entitled.KindNotFound)
 }
 
@@ -162,16 +162,16 @@ func TestRequestablePolicies(t *testing.T) {
 // Administrator (it would sign them in as that administrator).
 func TestLoginLinkForAdministrator(t *testing.T) {
 	s, sys := newTestStore(t)
-	ga, err := s.EnsureAdmin(sys, "ga@example.com", "GA")
+	ga, err := s.Admin.EnsureAdmin(sys, "ga@example.com", "GA")
 	mustOK(t, err)
 	iga := mustUser(t, s, sys, "iga@example.com")
-	mustOK(t, s.CreateRoleAssignment(sys, true, &entitled.RoleAssignment{PrincipalID: iga.ID,
+	mustOK(t, s.Roles.CreateRoleAssignment(sys, true, &entitled.RoleAssignment{PrincipalID: iga.ID,
 		RoleDefinitionID: entitled.RoleIdentityGovernanceAdministrator}))
 	mustUser(t, s, sys, "plain@example.com")
-	_, _, err = s.CreateLoginLink(asUser(sys, s, t, iga.ID), "ga@example.com", time.Minute)
+	_, _, err = s.Sessions.CreateLoginLink(asUser(sys, s, t, iga.ID), "ga@example.com", time.Minute)
 	wantKind(t, err, entitled.KindForbidden)
-	_, _, err = s.CreateLoginLink(asUser(sys, s, t, iga.ID), "plain@example.com", time.Minute)
+	_, _, err = s.Sessions.CreateLoginLink(asUser(sys, s, t, iga.ID), "plain@example.com", time.Minute)
 	mustOK(t, err)
-	_, _, err = s.CreateLoginLink(asUser(sys, s, t, ga.ID), "iga@example.com", time.Minute)
+	_, _, err = s.Sessions.CreateLoginLink(asUser(sys, s, t, ga.ID), "iga@example.com", time.Minute)
 	mustOK(t, err)
 }

@@ -11,7 +11,7 @@ import (
 // provider signed in (SignInWithOIDC), without a one-time link: it returns
 // the session secret for the cookie. A missing or disabled user is a 401.
 // method names how the user signed in, for the audit event.
-func (s *Store) StartSession(ctx context.Context, userID string, ttl time.Duration, method string) (string, error) {
+func (s *SessionService) StartSession(ctx context.Context, userID string, ttl time.Duration, method string) (string, error) {
 	if ttl <= 0 {
 		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "ttl",
 			Message: "the session lifetime must be positive"}
@@ -20,8 +20,8 @@ func (s *Store) StartSession(ctx context.Context, userID string, ttl time.Durati
 	if err != nil {
 		return "", err
 	}
-	err = s.inTx(ctx, func(t *tx) error {
-		u, err := s.loadUser(ctx, t, userID)
+	err = s.db.change(ctx, func(t *tx) error {
+		u, err := t.loadUser(ctx, userID)
 		if err != nil {
 			if errIs(err, entitled.KindNotFound) {
 				return unauthorized("the user signing in no longer exists")
@@ -39,7 +39,7 @@ func (s *Store) StartSession(ctx context.Context, userID string, ttl time.Durati
 			hashToken(session), u.ID, fmtTime(now.Add(ttl)), fmtTime(now)); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, &entitled.Actor{User: *u}, auditEntry{Activity: "Sign in to the web UI", Operation: "Add",
+		return t.audit(ctx, &entitled.Actor{User: *u}, auditEntry{Activity: "Sign in to the web UI", Operation: "Add",
 			TargetID: u.ID, TargetType: "User", TargetName: u.UserPrincipalName, After: map[string]string{"method": method}})
 	})
 	if err != nil {

@@ -17,12 +17,12 @@ func TestStageReviewerColumn(t *testing.T) {
 	f := newLC(t)
 	r := f.mustAdd(entitled.RequestUserAdd, f.threeStages(nil), f.alice)
 	st := f.stages(f.as(f.approver), r.ID)
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", "ok"))
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", "ok"))
 	wantReviewers(t, f, r.ID, []string{f.approver.ID, "", ""})
 	var ids []string
-	mustOK(t, f.s.readTx(context.Background(), func(tx *tx) error {
+	mustOK(t, f.s.db.read(context.Background(), func(tx *tx) error {
 		var err error
-		ids, err = f.s.approverRequestIDs(context.Background(), tx, f.approver.ID)
+		ids, err = f.s.Requests.approverRequestIDs(context.Background(), tx, f.approver.ID)
 		return err
 	}))
 	if !slices.Contains(ids, r.ID) {
@@ -36,7 +36,7 @@ func TestStageReviewerBackfill(t *testing.T) {
 	f := newLC(t)
 	r := f.mustAdd(entitled.RequestUserAdd, f.threeStages(nil), f.alice)
 	st := f.stages(f.as(f.approver), r.ID)
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", "ok"))
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", "ok"))
 	p, err := f.s.db.schemaMigrations()
 	mustOK(t, err)
 	ctx := context.Background()
@@ -76,7 +76,7 @@ func TestImportFillsStageReviewer(t *testing.T) {
 	f := setupLC(t, src, entitled.NewContext(ctx, entitled.SystemActor))
 	r := f.mustAdd(entitled.RequestUserAdd, f.threeStages(nil), f.alice)
 	st := f.stages(f.as(f.approver), r.ID)
-	mustOK(t, f.s.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", "ok"))
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", "ok"))
 	var exp bytes.Buffer
 	_, err := src.db.Export(ctx, &exp)
 	mustOK(t, err)
@@ -96,7 +96,7 @@ func TestImportFillsStageReviewer(t *testing.T) {
 		old.Write(append(b, '\n'))
 	}
 	dst, _ := newTestStore(t)
-	_, err = dst.Import(ctx, &old)
+	_, err = dst.Admin.Import(ctx, &old)
 	mustOK(t, err)
 	var got string
 	mustOK(t, dst.db.tQueryRow(`SELECT reviewed_by_id FROM approval_stages WHERE id = ?`, st[0].ID).Scan(&got))

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled"
-	"github.com/entitled-dev/entitled/internal/coalesce"
 )
 
 // Add requests submitted at the same moment commit together, in the manner
@@ -41,13 +40,13 @@ type submitted struct {
 	err error
 }
 
+// errLostSubmission is the outcome of a submission its batch did not
+// report on.
+var errLostSubmission = errors.New("submission lost by its batch")
+
 // submitAddBatched submits an add request through the batcher and copies
 // the stored request into r.
-func (s *Store) submitAddBatched(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
-	s.submitOnce.Do(func() {
-		s.submits = &coalesce.Batcher[*submission, submitted]{Apply: s.submitAdds, Max: maxSubmitBatch, Timeout: submitBatchTimeout,
-			Missing: func() submitted { return submitted{err: errors.New("submission lost by its batch")} }}
-	})
+func (s *RequestService) submitAddBatched(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
 	res, err := s.submits.Do(ctx, []*submission{{ctx: ctx, a: a, r: *r}})
 	if err != nil {
 		return err
@@ -60,7 +59,7 @@ func (s *Store) submitAddBatched(ctx context.Context, a *entitled.Actor, r *enti
 }
 
 // submitAlone submits one add request in its own transaction.
-func (s *Store) submitAlone(sub *submission) submitted {
+func (s *RequestService) submitAlone(sub *submission) submitted {
 	r := sub.r
 	err := s.submitAdd(sub.ctx, sub.a, &r)
 	if isUniqueViolation(err) {
@@ -73,14 +72,14 @@ func (s *Store) submitAlone(sub *submission) submitted {
 
 // submitAdds is the batcher's Apply: one transaction for the batch, each
 // submission on its own when that fails.
-func (s *Store) submitAdds(ctx context.Context, subs []*submission) []submitted {
+func (s *RequestService) submitAdds(ctx context.Context, subs []*submission) []submitted {
 	out := make([]submitted, len(subs))
 	if len(subs) == 1 {
 		out[0] = s.submitAlone(subs[0])
 		return out
 	}
 	alone := make([]bool, len(subs))
-	err := s.inUnlockedTx(ctx, func(t *tx) error {
+	err := s.db.changeUnlocked(ctx, func(t *tx) error {
 		return s.submitBatch(ctx, t, subs, out, alone)
 	})
 	for i, sub := range subs {
@@ -95,7 +94,7 @@ func (s *Store) submitAdds(ctx context.Context, subs []*submission) []submitted 
 // or a start date) one by one and those that deliver now together. It
 // fills out for the submissions it decides and marks in alone those that
 // must run on their own afterwards.
-func (s *Store) submitBatch(ctx context.Context, t *tx, subs []*submission, out []submitted, alone []bool) error {
+func (s *RequestService) submitBatch(ctx context.Context, t *tx, subs []*submission, out []submitted, alone []bool) error {
 	c, err := s.newSubmitCache(ctx, t, subs)
 	if err != nil {
 		return err
@@ -145,7 +144,7 @@ func (s *Store) submitBatch(ctx context.Context, t *tx, subs []*submission, out 
 // delivering with their assignments, audit events, deliveries and jobs,
 // one multi-row insert per table: what startDelivery does for one. Their
 // deliveries to one system may share queue jobs (Job.Group).
-func (s *Store) writeDeliveringNow(ctx context.Context, t *tx, subs []*submission, plans []*addPlan, idx []int, now time.Time) error {
+func (s *RequestService) writeDeliveringNow(ctx context.Context, t *tx, subs []*submission, plans []*addPlan, idx []int, now time.Time) error {
 	if len(idx) == 0 {
 		return nil
 	}
@@ -169,8 +168,8 @@ func (s *Store) writeDeliveringNow(ctx context.Context, t *tx, subs []*submissio
 	if err := requestInsert.run(ctx, t, requests, nil); err != nil {
 		return fmt.Errorf("insert requests: %w", err)
 	}
-	if err := s.auditMany(ctx, t, entitled.SystemActor, audits); err != nil {
+	if err := t.auditMany(ctx, entitled.SystemActor, audits); err != nil {
 		return err
 	}
-	return s.insertDeliveriesAs(ctx, t, ds, newID())
+	return s.lc.insertDeliveriesAs(ctx, t, ds, newID())
 }

@@ -43,7 +43,7 @@ type batchCall struct {
 var batchModes = []string{"concurrent", "oneBatch"}
 
 // submitCalls runs the calls in the mode.
-func submitCalls(t *testing.T, s *Store, mode string, calls []*batchCall) {
+func submitCalls(t *testing.T, s *Services, mode string, calls []*batchCall) {
 	t.Helper()
 	switch mode {
 	case "concurrent":
@@ -57,7 +57,7 @@ func submitCalls(t *testing.T, s *Store, mode string, calls []*batchCall) {
 
 // submitConcurrently starts one goroutine per call, all waiting on a start
 // barrier, then releases them together.
-func submitConcurrently(s *Store, calls []*batchCall) {
+func submitConcurrently(s *Services, calls []*batchCall) {
 	var ready, done sync.WaitGroup
 	start := make(chan struct{})
 	for _, c := range calls {
@@ -67,7 +67,7 @@ func submitConcurrently(s *Store, calls []*batchCall) {
 			defer done.Done()
 			ready.Done()
 			<-start
-			c.err = s.SubmitRequest(c.ctx, c.r)
+			c.err = s.Requests.SubmitRequest(c.ctx, c.r)
 		}()
 	}
 	ready.Wait()
@@ -77,12 +77,12 @@ func submitConcurrently(s *Store, calls []*batchCall) {
 
 // submitInOneBatch hands every call to the batcher's Apply function at
 // once, as one batch, the way SubmitRequest does for an add request.
-func submitInOneBatch(s *Store, calls []*batchCall) {
+func submitInOneBatch(s *Services, calls []*batchCall) {
 	subs := make([]*submission, len(calls))
 	for i, c := range calls {
 		subs[i] = &submission{ctx: c.ctx, a: entitled.ActorFrom(c.ctx), r: *c.r}
 	}
-	out := s.submitAdds(context.Background(), subs)
+	out := s.Requests.submitAdds(context.Background(), subs)
 	for i, c := range calls {
 		c.err = out[i].err
 		if c.err == nil {
@@ -99,14 +99,14 @@ type batchWatch struct {
 
 // watchBatches wraps the store's batcher, which an earlier submission must
 // have created, to record batch sizes.
-func watchBatches(t *testing.T, s *Store) *batchWatch {
+func watchBatches(t *testing.T, s *Services) *batchWatch {
 	t.Helper()
-	if s.submits == nil {
+	if s.Requests.submits == nil {
 		t.Fatal("no submission has gone through the batcher yet")
 	}
 	w := &batchWatch{}
-	apply := s.submits.Apply
-	s.submits.Apply = func(ctx context.Context, subs []*submission) []submitted {
+	apply := s.Requests.submits.Apply
+	s.Requests.submits.Apply = func(ctx context.Context, subs []*submission) []submitted {
 		w.mu.Lock()
 		w.sizes = append(w.sizes, len(subs))
 		w.mu.Unlock()
@@ -729,7 +729,7 @@ func wantRolledUp(t *testing.T, f *lc, cases []*rollUpCase) {
 func TestBatchRollUpSetBased(t *testing.T) {
 	f := newLC(t)
 	cases, outcomes := rollUpWorld(f)
-	mustOK(t, f.s.RecordDeliveryOutcomes(context.Background(), outcomes))
+	mustOK(t, f.s.Deliveries.RecordDeliveryOutcomes(context.Background(), outcomes))
 	wantRolledUp(t, f, cases)
 }
 
@@ -777,7 +777,7 @@ func dbSnapshot(f *lc) string {
 func TestBatchRollUpIdempotent(t *testing.T) {
 	f := newLC(t)
 	cases, outcomes := rollUpWorld(f)
-	mustOK(t, f.s.RecordDeliveryOutcomes(context.Background(), outcomes))
+	mustOK(t, f.s.Deliveries.RecordDeliveryOutcomes(context.Background(), outcomes))
 	want := dbSnapshot(f)
 
 	var again []entitled.DeliveryOutcome
@@ -788,12 +788,12 @@ func TestBatchRollUpIdempotent(t *testing.T) {
 		}
 	}
 	f.now = f.now.Add(time.Hour)
-	mustOK(t, f.s.RecordDeliveryOutcomes(context.Background(), again))
+	mustOK(t, f.s.Deliveries.RecordDeliveryOutcomes(context.Background(), again))
 	if got := dbSnapshot(f); got != want {
 		t.Fatalf("recording the final outcomes again changed the database:\nbefore:\n%s\nafter:\n%s", want, got)
 	}
 	for _, o := range again {
-		mustOK(t, f.s.RecordDeliveryOutcome(context.Background(), o))
+		mustOK(t, f.s.Deliveries.RecordDeliveryOutcome(context.Background(), o))
 	}
 	if got := dbSnapshot(f); got != want {
 		t.Fatalf("recording the final outcomes again one by one changed the database:\nbefore:\n%s\nafter:\n%s", want, got)
@@ -808,8 +808,8 @@ func TestBatchRollUpIdempotent(t *testing.T) {
 		}
 	}
 	eventsBefore := f.count(`SELECT COUNT(*) FROM audit_events`)
-	mustOK(t, f.s.RecordDeliveryOutcomes(context.Background(), append(last, last...)))
-	mustOK(t, f.s.RecordDeliveryOutcomes(context.Background(), last))
+	mustOK(t, f.s.Deliveries.RecordDeliveryOutcomes(context.Background(), append(last, last...)))
+	mustOK(t, f.s.Deliveries.RecordDeliveryOutcomes(context.Background(), last))
 	if n := f.count(`SELECT COUNT(*) FROM audit_events`) - eventsBefore; n != len(last) {
 		t.Errorf("%d audit events for %d requests rolling up", n, len(last))
 	}
@@ -839,8 +839,7 @@ func TestBatchRollUpIdempotent(t *testing.T) {
 // deliveries and one create event per user.
 func TestBatchRule7AcrossReplicas(t *testing.T) {
 	f := newLC(t)
-	other := New(f.s.db, &recordingQueue{}, nil)
-	other.Now = f.s.Now
+	other := newServices(t, f.s.db, Config{})
 	admin2 := f.user("admin2@example.com")
 	f.role(admin2.ID, entitled.RoleAccessPackageAssignmentManager)
 	for round := range 3 {
@@ -849,12 +848,12 @@ func TestBatchRule7AcrossReplicas(t *testing.T) {
 }
 
 // contendAcrossReplicas is one round of TestBatchRule7AcrossReplicas.
-func contendAcrossReplicas(t *testing.T, f *lc, other *Store, admin2 *entitled.User, round int) {
+func contendAcrossReplicas(t *testing.T, f *lc, other *Services, admin2 *entitled.User, round int) {
 	t.Helper()
 	const createActivity = "Create access package assignment request"
 	eventsBefore := f.count(`SELECT COUNT(*) FROM audit_events WHERE activity_display_name = ?`, createActivity)
 	var calls []*batchCall
-	stores := map[*batchCall]*Store{}
+	stores := map[*batchCall]*Services{}
 	for i := range 30 {
 		u := f.user(fmt.Sprintf("contested%d-%02d@example.com", round, i))
 		a := f.adminAddCall(fmt.Sprintf("user %d on replica 1", i), f.admin, u, f.policy, entitled.StateDelivering)
@@ -876,7 +875,7 @@ func contendAcrossReplicas(t *testing.T, f *lc, other *Store, admin2 *entitled.U
 			defer done.Done()
 			ready.Done()
 			<-start
-			c.err = stores[c].SubmitRequest(c.ctx, c.r)
+			c.err = stores[c].Requests.SubmitRequest(c.ctx, c.r)
 		}()
 	}
 	ready.Wait()
@@ -964,7 +963,7 @@ func TestBatchFallbackConflictNamesOpenRequest(t *testing.T) {
 			// The submission as the batch hands it to submitAlone.
 			sub := &submission{ctx: tc.ctx, a: entitled.ActorFrom(tc.ctx), r: tc.r}
 			r := sub.r
-			err := f.s.liveConflict(sub.ctx, &r)
+			err := f.s.Requests.liveConflict(sub.ctx, &r)
 			e := wantCode(t, err, entitled.KindConflict, entitled.CodeExistingAssignment)
 			if !strings.Contains(e.Message, open.ID) || !strings.Contains(e.Message, f.pkg) {
 				t.Fatalf("the 409 must name open request %s and package %s: %s", open.ID, f.pkg, e.Message)

@@ -38,7 +38,7 @@ var liveQuery = `WITH v(t, p) AS (%s) SELECT v.t, v.p FROM v
 // newSubmitCache reads the policies of subs, whether their targets exist
 // and which (target, package) pairs are live: a query per policy and two
 // per maxBulkRows submissions.
-func (s *Store) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (*submitCache, error) {
+func (s *RequestService) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (*submitCache, error) {
 	c := &submitCache{policies: map[string]*entitled.AssignmentPolicy{}, packages: map[string]*entitled.AccessPackage{},
 		catalogs: map[string]*entitled.Catalog{},
 		scopes:   map[string][]entitled.ResourceRoleScope{}, users: map[string]bool{}, live: map[[2]string]bool{}}
@@ -52,7 +52,7 @@ func (s *Store) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (
 			c.users[target] = false
 			targets = append(targets, target)
 		}
-		p, err := c.policy(ctx, s, t, sub.r.AssignmentPolicyID)
+		p, err := c.policy(ctx, t, sub.r.AssignmentPolicyID)
 		if entitled.ErrorKind(err) == entitled.KindNotFound {
 			continue // planAdd says so
 		}
@@ -66,7 +66,7 @@ func (s *Store) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (
 		}
 	}
 	err := chunks(len(targets), func(lo, hi int) error {
-		cond, args, err := s.db.idIn("id", targets[lo:hi])
+		cond, args, err := t.db.idIn("id", targets[lo:hi])
 		if err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Store) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (
 		return nil, err
 	}
 	err = chunks(len(pairs)/2, func(lo, hi int) error {
-		src, args, err := s.db.rowsSource(textColumns("t", "p"), pairs[2*lo:2*hi])
+		src, args, err := t.db.rowsSource(textColumns("t", "p"), pairs[2*lo:2*hi])
 		if err != nil {
 			return err
 		}
@@ -113,39 +113,39 @@ func (s *Store) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (
 }
 
 // policy returns a policy by id (404 when missing).
-func (c *submitCache) policy(ctx context.Context, s *Store, t *tx, id string) (*entitled.AssignmentPolicy, error) {
+func (c *submitCache) policy(ctx context.Context, t *tx, id string) (*entitled.AssignmentPolicy, error) {
 	var m map[string]*entitled.AssignmentPolicy
 	if c != nil {
 		m = c.policies
 	}
-	return memo(m, id, func() (*entitled.AssignmentPolicy, error) { return s.loadPolicy(ctx, t, id) })
+	return memo(m, id, func() (*entitled.AssignmentPolicy, error) { return t.loadPolicy(ctx, id) })
 }
 
 // accessPackage returns a package by id (404 when missing).
-func (c *submitCache) accessPackage(ctx context.Context, s *Store, t *tx, id string) (*entitled.AccessPackage, error) {
+func (c *submitCache) accessPackage(ctx context.Context, t *tx, id string) (*entitled.AccessPackage, error) {
 	var m map[string]*entitled.AccessPackage
 	if c != nil {
 		m = c.packages
 	}
-	return memo(m, id, func() (*entitled.AccessPackage, error) { return s.loadPackage(ctx, t, id) })
+	return memo(m, id, func() (*entitled.AccessPackage, error) { return t.loadPackage(ctx, id) })
 }
 
 // catalog returns a catalog by id (404 when missing).
-func (c *submitCache) catalog(ctx context.Context, s *Store, t *tx, id string) (*entitled.Catalog, error) {
+func (c *submitCache) catalog(ctx context.Context, t *tx, id string) (*entitled.Catalog, error) {
 	var m map[string]*entitled.Catalog
 	if c != nil {
 		m = c.catalogs
 	}
-	return memo(m, id, func() (*entitled.Catalog, error) { return s.loadCatalog(ctx, t, id) })
+	return memo(m, id, func() (*entitled.Catalog, error) { return t.loadCatalog(ctx, id) })
 }
 
 // roleScopes returns the resource role scopes of a package.
-func (c *submitCache) roleScopes(ctx context.Context, s *Store, t *tx, packageID string) ([]entitled.ResourceRoleScope, error) {
+func (c *submitCache) roleScopes(ctx context.Context, t *tx, packageID string) ([]entitled.ResourceRoleScope, error) {
 	var m map[string][]entitled.ResourceRoleScope
 	if c != nil {
 		m = c.scopes
 	}
-	return memo(m, packageID, func() ([]entitled.ResourceRoleScope, error) { return s.loadRoleScopes(ctx, t, packageID) })
+	return memo(m, packageID, func() ([]entitled.ResourceRoleScope, error) { return t.loadRoleScopes(ctx, packageID) })
 }
 
 // memo returns m[key], loading and remembering it on a miss; a nil m
@@ -162,13 +162,13 @@ func memo[V any](m map[string]V, key string, load func() (V, error)) (V, error) 
 }
 
 // userExists reports whether a user exists.
-func (c *submitCache) userExists(ctx context.Context, s *Store, t *tx, id string) (bool, error) {
+func (c *submitCache) userExists(ctx context.Context, t *tx, id string) (bool, error) {
 	if c != nil {
 		if ok, known := c.users[id]; known {
 			return ok, nil
 		}
 	}
-	_, err := s.loadUser(ctx, t, id)
+	_, err := t.loadUser(ctx, id)
 	if entitled.ErrorKind(err) == entitled.KindNotFound {
 		return false, nil
 	}
@@ -179,7 +179,7 @@ func (c *submitCache) userExists(ctx context.Context, s *Store, t *tx, id string
 // request or a live assignment for the package: the caller then makes the
 // exact check, which names it. Without a cache, or for a pair the cache
 // did not look up, it is true.
-func (c *submitCache) mayBeLive(ctx context.Context, s *Store, t *tx, targetID, packageID string) (bool, error) {
+func (c *submitCache) mayBeLive(ctx context.Context, t *tx, targetID, packageID string) (bool, error) {
 	if c == nil {
 		return true, nil
 	}

@@ -15,14 +15,14 @@ import (
 // setSystemCatalogs replaces the catalogs a system is delegated to. Every
 // catalog must exist; the built-in directory cannot be delegated (its groups
 // have owners instead).
-func (s *Store) setSystemCatalogs(ctx context.Context, t *tx, sys *entitled.ConnectedSystem, ids []string) error {
+func (s *SystemService) setSystemCatalogs(ctx context.Context, t *tx, sys *entitled.ConnectedSystem, ids []string) error {
 	ids = uniqueSorted(ids)
 	if sys.BuiltIn && len(ids) > 0 {
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "delegatedCatalogIds",
 			Message: "the built-in directory cannot be delegated to catalogs: make catalog owners owners of the groups they may add (/v1.0/groups/{id}/owners)"}
 	}
 	for _, id := range ids {
-		if _, err := s.loadCatalog(ctx, t, id); err != nil {
+		if _, err := t.loadCatalog(ctx, id); err != nil {
 			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "delegatedCatalogIds",
 				Message: "delegatedCatalogIds names catalog " + quoteStr(id) + ", which does not exist"}
 		}
@@ -41,7 +41,7 @@ func (s *Store) setSystemCatalogs(ctx context.Context, t *tx, sys *entitled.Conn
 
 // loadSystemCatalogs fills in the catalogs each system is delegated to, in
 // one query.
-func (s *Store) loadSystemCatalogs(ctx context.Context, t *tx, systems []*entitled.ConnectedSystem) error {
+func (t *tx) loadSystemCatalogs(ctx context.Context, systems []*entitled.ConnectedSystem) error {
 	if len(systems) == 0 {
 		return nil
 	}
@@ -52,7 +52,7 @@ func (s *Store) loadSystemCatalogs(ctx context.Context, t *tx, systems []*entitl
 		byID[sys.ID] = sys
 		ids = append(ids, sys.ID)
 	}
-	cond, args, err := s.db.idIn("system_id", ids)
+	cond, args, err := t.db.idIn("system_id", ids)
 	if err != nil {
 		return err
 	}
@@ -73,13 +73,13 @@ func (s *Store) loadSystemCatalogs(ctx context.Context, t *tx, systems []*entitl
 
 // DelegatedSystems lists the systems delegated to a catalog (OpEditCatalog),
 // by name: their id, name and kind, no config.
-func (s *Store) DelegatedSystems(ctx context.Context, catalogID string) ([]entitled.ConnectedSystem, error) {
+func (s *SystemService) DelegatedSystems(ctx context.Context, catalogID string) ([]entitled.ConnectedSystem, error) {
 	if _, err := authorized(ctx, entitled.OpEditCatalog, catalogID); err != nil {
 		return nil, err
 	}
 	out := []entitled.ConnectedSystem{}
-	err := s.readTx(ctx, func(t *tx) error {
-		if _, err := s.loadCatalog(ctx, t, catalogID); err != nil {
+	err := s.db.read(ctx, func(t *tx) error {
+		if _, err := t.loadCatalog(ctx, catalogID); err != nil {
 			return err
 		}
 		rows, err := t.query(ctx, `SELECT id, name, kind FROM systems WHERE id IN (SELECT system_id FROM system_catalogs WHERE catalog_id = ?) ORDER BY name`, catalogID)
@@ -102,14 +102,14 @@ func (s *Store) DelegatedSystems(ctx context.Context, catalogID string) ([]entit
 // resourceOwnership finds out what links the caller to a resource they want
 // to add to a catalog: ownership of a directory group, or a delegation of
 // the resource's system to the catalog.
-func (s *Store) resourceOwnership(ctx context.Context, t *tx, a *entitled.Actor, sys *entitled.ConnectedSystem, catalogID, originID string) (entitled.ResourceOwnership, error) {
+func (t *tx) resourceOwnership(ctx context.Context, a *entitled.Actor, sys *entitled.ConnectedSystem, catalogID, originID string) (entitled.ResourceOwnership, error) {
 	o := entitled.ResourceOwnership{SystemName: sys.Name, DirectoryGroup: sys.ID == DirectorySystemID}
 	if a.IsTenantAdmin() {
 		return o, nil // MayAddResource needs nothing more
 	}
 	var err error
 	if o.DirectoryGroup {
-		o.GroupOwner, err = s.inGroup(ctx, t, groupOwners, originID, a.User.ID)
+		o.GroupOwner, err = t.inGroup(ctx, groupOwners, originID, a.User.ID)
 		return o, err
 	}
 	ids, err := idList(ctx, t, `SELECT catalog_id FROM system_catalogs WHERE system_id = ? AND catalog_id = ?`, sys.ID, catalogID)

@@ -39,11 +39,11 @@ func scanHealth(r scanner) (string, entitled.SystemHealth, error) {
 // lockHealth loads a system's health for a change, locking its row until
 // the transaction ends (the row is created first when missing, so that
 // the lock holds on PostgreSQL).
-func (s *Store) lockHealth(ctx context.Context, t *tx, systemID string) (entitled.SystemHealth, error) {
+func (t *tx) lockHealth(ctx context.Context, systemID string) (entitled.SystemHealth, error) {
 	if _, err := t.exec(ctx, `INSERT INTO system_health (system_id) VALUES (?) ON CONFLICT (system_id) DO NOTHING`, systemID); err != nil {
 		return entitled.SystemHealth{}, fmt.Errorf("system health: %w", err)
 	}
-	_, h, err := scanHealth(t.queryRow(ctx, `SELECT `+healthCols+` FROM system_health h WHERE h.system_id = ?`+s.db.forUpdate(), systemID))
+	_, h, err := scanHealth(t.queryRow(ctx, `SELECT `+healthCols+` FROM system_health h WHERE h.system_id = ?`+t.db.forUpdate(), systemID))
 	if err != nil {
 		return h, fmt.Errorf("system health of %s: %w", systemID, err)
 	}
@@ -69,9 +69,9 @@ func saveHealth(ctx context.Context, t *tx, systemID string, h entitled.SystemHe
 // applyHealth applies an event to a system's health under its row lock,
 // persists the result, audits a change of state (by a, or the system) and
 // runs what a resume starts (resumed). It returns the change.
-func (s *Store) applyHealth(ctx context.Context, t *tx, a *entitled.Actor, sys *entitled.ConnectedSystem,
+func (lc *lifecycle) applyHealth(ctx context.Context, t *tx, a *entitled.Actor, sys *entitled.ConnectedSystem,
 	ev entitled.HealthEvent) (entitled.HealthChange, error) {
-	h, err := s.lockHealth(ctx, t, sys.ID)
+	h, err := t.lockHealth(ctx, sys.ID)
 	if err != nil {
 		return entitled.HealthChange{}, err
 	}
@@ -90,12 +90,12 @@ func (s *Store) applyHealth(ctx context.Context, t *tx, a *entitled.Actor, sys *
 	}
 	activity := map[entitled.HealthTransition]string{entitled.TransitionSuspend: "Suspend connected system",
 		entitled.TransitionPause: "Pause connected system", entitled.TransitionResume: "Resume connected system"}[c.Transition]
-	if err := s.audit(ctx, t, a, auditEntry{Activity: activity, Operation: "Update", TargetID: sys.ID, TargetType: "ConnectedSystem",
+	if err := t.audit(ctx, a, auditEntry{Activity: activity, Operation: "Update", TargetID: sys.ID, TargetType: "ConnectedSystem",
 		TargetName: sys.Name, Before: healthSnapshot(h), After: healthSnapshot(c.Health), ResultReason: c.Health.Reason}); err != nil {
 		return c, err
 	}
 	if c.Transition == entitled.TransitionResume {
-		return c, s.resumed(ctx, t, sys, c)
+		return c, lc.resumed(ctx, t, sys, c)
 	}
 	return c, nil
 }

@@ -48,14 +48,14 @@ func (h *healthFixture) request() (crm, mail entitled.Job) {
 // outcome records one attempt of a job, counted towards its system.
 func (h *healthFixture) outcome(j entitled.Job, err error, final bool) {
 	h.t.Helper()
-	h.must(h.s.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: j.DeliveryID, Run: j.Run,
+	h.must(h.s.Deliveries.RecordDeliveryOutcome(context.Background(), entitled.DeliveryOutcome{DeliveryID: j.DeliveryID, Run: j.Run,
 		Err: err, Final: final || err == nil, At: h.now, SystemID: j.SystemID}))
 }
 
 // health reads a system through the API's service method.
 func (h *healthFixture) health(id string) *entitled.SystemHealth {
 	h.t.Helper()
-	sys, err := h.s.System(h.sys, id)
+	sys, err := h.s.Systems.System(h.sys, id)
 	h.must(err)
 	if sys.Health == nil {
 		h.t.Fatalf("system %s read without its health", id)
@@ -120,7 +120,7 @@ func TestSystemSuspendsAfterConsecutiveTransientFailures(t *testing.T) {
 			t.Errorf("delivery to %s: waiting %q, want %q", d.SystemID, d.Waiting, want)
 		}
 	}
-	recs, err := h.s.SystemHealths(context.Background())
+	recs, err := h.s.Health.SystemHealths(context.Background())
 	h.must(err)
 	states := map[string]entitled.HealthState{}
 	for _, r := range recs {
@@ -154,7 +154,7 @@ func TestSuccessResetsFailuresAndZeroNeverSuspends(t *testing.T) {
 	}
 
 	p := entitled.HealthPolicy{SuspendAfter: 0, MaxProbeInterval: time.Minute}
-	_, err := h.s.UpdateSystem(h.sys, h.crm, entitled.SystemUpdate{HealthPolicy: &p})
+	_, err := h.s.Systems.UpdateSystem(h.sys, h.crm, entitled.SystemUpdate{HealthPolicy: &p})
 	h.must(err)
 	for range 6 {
 		crm, _ := h.request()
@@ -193,22 +193,22 @@ func TestProbeResumesAndRetriesRecentFailures(t *testing.T) {
 	}
 
 	// Not due yet: nothing to claim.
-	works, err := h.s.ClaimProbes(context.Background(), time.Minute)
+	works, err := h.s.Health.ClaimProbes(context.Background(), time.Minute)
 	h.must(err)
 	if len(works) != 0 {
 		t.Fatalf("claimed %d probes before they are due", len(works))
 	}
 	h.now = h.now.Add(time.Second)
-	works, err = h.s.ClaimProbes(context.Background(), time.Minute)
+	works, err = h.s.Health.ClaimProbes(context.Background(), time.Minute)
 	h.must(err)
 	if len(works) != 1 || works[0].System.ID != h.crm || works[0].Delivery == nil || works[0].Delivery.Delivery.SystemID != h.crm {
 		t.Fatalf("claim: %+v", works)
 	}
-	if again, _ := h.s.ClaimProbes(context.Background(), time.Minute); len(again) != 0 {
+	if again, _ := h.s.Health.ClaimProbes(context.Background(), time.Minute); len(again) != 0 {
 		t.Fatalf("a claimed probe is claimed again: %+v", again)
 	}
 	// A failed probe backs off: 2 s after the first.
-	h.must(h.s.RecordProbe(context.Background(), h.crm, errDown))
+	h.must(h.s.Health.RecordProbe(context.Background(), h.crm, errDown))
 	got := h.health(h.crm)
 	if got.State != entitled.HealthSuspended || got.ProbeFailures != 1 || !got.NextProbe.Equal(h.now.Add(2*time.Second)) ||
 		got.LastProbe == nil || !got.LastProbe.Equal(h.now) {
@@ -217,12 +217,12 @@ func TestProbeResumesAndRetriesRecentFailures(t *testing.T) {
 	jobsBefore := len(testQueue(h.s).Jobs())
 
 	h.now = h.now.Add(2 * time.Second)
-	works, err = h.s.ClaimProbes(context.Background(), time.Minute)
+	works, err = h.s.Health.ClaimProbes(context.Background(), time.Minute)
 	h.must(err)
 	if len(works) != 1 {
 		t.Fatalf("second probe: %+v", works)
 	}
-	h.must(h.s.RecordProbe(context.Background(), h.crm, nil))
+	h.must(h.s.Health.RecordProbe(context.Background(), h.crm, nil))
 	got = h.health(h.crm)
 	if got.State != entitled.HealthActive || got.Reason != "a probe succeeded" || got.Failures != 0 || got.WaitingDeliveries != 0 {
 		t.Fatalf("after a successful probe: %+v", got)
@@ -275,18 +275,18 @@ func TestPauseAndResumeSystem(t *testing.T) {
 
 	// Only those who manage systems may pause and resume.
 	for _, u := range []*entitled.User{h.alice, h.admin, h.reader} {
-		_, err := h.s.PauseSystem(h.as(u), "crm")
+		_, err := h.s.Systems.PauseSystem(h.as(u), "crm")
 		wantKind(t, err, entitled.KindForbidden)
 	}
-	_, err := h.s.PauseSystem(asAdmin, "nope")
+	_, err := h.s.Systems.PauseSystem(asAdmin, "nope")
 	wantKind(t, err, entitled.KindNotFound)
 
-	sys, err := h.s.PauseSystem(asAdmin, "crm")
+	sys, err := h.s.Systems.PauseSystem(asAdmin, "crm")
 	h.must(err)
 	if sys.Health.State != entitled.HealthPaused || sys.Health.PausedBy != "it@example.com" || sys.Health.Reason != "paused by it@example.com" {
 		t.Fatalf("paused: %+v", sys.Health)
 	}
-	_, err = h.s.PauseSystem(asAdmin, "crm")
+	_, err = h.s.Systems.PauseSystem(asAdmin, "crm")
 	e := wantCode(t, err, entitled.KindConflict, "")
 	if !strings.Contains(e.Message, "crm") || !strings.Contains(e.Message, "already paused") {
 		t.Errorf("message %q", e.Message)
@@ -299,15 +299,15 @@ func TestPauseAndResumeSystem(t *testing.T) {
 		}
 	}
 	h.now = h.now.Add(time.Hour)
-	if works, _ := h.s.ClaimProbes(context.Background(), time.Minute); len(works) != 0 {
+	if works, _ := h.s.Health.ClaimProbes(context.Background(), time.Minute); len(works) != 0 {
 		t.Fatalf("a paused system was claimed for a probe: %+v", works)
 	}
 	for _, u := range []*entitled.User{h.alice, h.admin} {
-		_, err := h.s.ResumeSystem(h.as(u), "crm")
+		_, err := h.s.Systems.ResumeSystem(h.as(u), "crm")
 		wantKind(t, err, entitled.KindForbidden)
 	}
 	before := len(h.jobs(entitled.JobWakeSystem))
-	sys, err = h.s.ResumeSystem(asAdmin, "crm")
+	sys, err = h.s.Systems.ResumeSystem(asAdmin, "crm")
 	h.must(err)
 	if sys.Health.State != entitled.HealthActive || sys.Health.Reason != "resumed by it@example.com" {
 		t.Fatalf("resumed: %+v", sys.Health)
@@ -315,7 +315,7 @@ func TestPauseAndResumeSystem(t *testing.T) {
 	if n := len(h.jobs(entitled.JobWakeSystem)) - before; n != 1 {
 		t.Errorf("%d wake jobs, want 1", n)
 	}
-	_, err = h.s.ResumeSystem(asAdmin, "crm")
+	_, err = h.s.Systems.ResumeSystem(asAdmin, "crm")
 	wantCode(t, err, entitled.KindConflict, "")
 	if acts := h.auditActivities(h.crm); strings.Join(acts, "; ") != "Pause connected system by it@example.com; Resume connected system by it@example.com" {
 		t.Errorf("audit of crm: %v", acts)
@@ -326,23 +326,23 @@ func TestHealthPolicyOfASystem(t *testing.T) {
 	h := newHealthFixture(t)
 	sys := &entitled.ConnectedSystem{Name: "erp", Kind: "webhook", Config: map[string]any{"url": "http://example.com"},
 		HealthPolicy: entitled.HealthPolicy{SuspendAfter: -1, MaxProbeInterval: time.Minute}}
-	wantCode(t, h.s.CreateSystem(h.sys, sys), entitled.KindInvalid, entitled.CodeBadRequest)
+	wantCode(t, h.s.Systems.CreateSystem(h.sys, sys), entitled.KindInvalid, entitled.CodeBadRequest)
 	sys.HealthPolicy = entitled.HealthPolicy{}
-	h.must(h.s.CreateSystem(h.sys, sys))
-	got, err := h.s.System(h.sys, "erp")
+	h.must(h.s.Systems.CreateSystem(h.sys, sys))
+	got, err := h.s.Systems.System(h.sys, "erp")
 	h.must(err)
 	if got.HealthPolicy != entitled.DefaultHealthPolicy || got.Health == nil || got.Health.State != entitled.HealthActive {
 		t.Fatalf("a new system has the default policy and is active: %+v %+v", got.HealthPolicy, got.Health)
 	}
 	p := entitled.HealthPolicy{SuspendAfter: 3, MaxProbeInterval: 10 * time.Second, RetryFailedWithin: time.Minute}
-	_, err = h.s.UpdateSystem(h.sys, "erp", entitled.SystemUpdate{HealthPolicy: &p})
+	_, err = h.s.Systems.UpdateSystem(h.sys, "erp", entitled.SystemUpdate{HealthPolicy: &p})
 	h.must(err)
 	bad := entitled.HealthPolicy{SuspendAfter: 3, MaxProbeInterval: time.Millisecond}
-	_, err = h.s.UpdateSystem(h.sys, "erp", entitled.SystemUpdate{HealthPolicy: &bad})
+	_, err = h.s.Systems.UpdateSystem(h.sys, "erp", entitled.SystemUpdate{HealthPolicy: &bad})
 	if e := wantCode(t, err, entitled.KindInvalid, entitled.CodeBadRequest); e.Target != "healthPolicy.maxProbeInterval" {
 		t.Errorf("target %q", e.Target)
 	}
-	page, err := h.s.Systems(h.sys, entitled.ListOptions{})
+	page, err := h.s.Systems.Systems(h.sys, entitled.ListOptions{})
 	h.must(err)
 	for _, s := range page.Items {
 		if s.Name == "erp" && s.HealthPolicy != p {
@@ -362,8 +362,7 @@ func TestProbeIsClaimedByOneProber(t *testing.T) {
 		h.outcome(crm, errDown, false)
 	}
 	h.now = h.now.Add(time.Minute)
-	other := New(h.s.db, h.s.queue, h.s.connectors) // a second replica's store
-	other.Now = h.s.Now
+	other := withConfig(t, h.s, func(*Config) {}) // a second replica's services, on the same clock
 	var mu sync.Mutex
 	claims := 0
 	var wg sync.WaitGroup
@@ -375,7 +374,7 @@ func TestProbeIsClaimedByOneProber(t *testing.T) {
 			if i%2 == 1 {
 				s = other
 			}
-			works, err := s.ClaimProbes(context.Background(), time.Minute)
+			works, err := s.Health.ClaimProbes(context.Background(), time.Minute)
 			if err != nil {
 				t.Error(err)
 			}

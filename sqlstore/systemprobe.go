@@ -13,7 +13,7 @@ import (
 // connectorOf loads a system (full config) and builds its connector, for
 // those who may read systems, or (delegated) for owners of a catalog the
 // system is delegated to.
-func (s *Store) connectorOf(ctx context.Context, id string, delegated bool) (*entitled.ConnectedSystem, entitled.Connector, error) {
+func (s *SystemService) connectorOf(ctx context.Context, id string, delegated bool) (*entitled.ConnectedSystem, entitled.Connector, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -23,7 +23,7 @@ func (s *Store) connectorOf(ctx context.Context, id string, delegated bool) (*en
 		return nil, nil, readErr
 	}
 	var sys *entitled.ConnectedSystem
-	if err := s.readTx(ctx, func(t *tx) (err error) {
+	if err := s.db.read(ctx, func(t *tx) (err error) {
 		sys, err = s.findSystem(ctx, t, id)
 		switch {
 		case readErr == nil:
@@ -48,7 +48,7 @@ func (s *Store) connectorOf(ctx context.Context, id string, delegated bool) (*en
 // SystemResources lists resources of a connected system whose connector can
 // list them: for tenant administrators, and for the owners of a catalog the
 // system is delegated to (what they may add).
-func (s *Store) SystemResources(ctx context.Context, id, search string, opt entitled.ListOptions) (entitled.Page[entitled.ResourceInfo], error) {
+func (s *SystemService) SystemResources(ctx context.Context, id, search string, opt entitled.ListOptions) (entitled.Page[entitled.ResourceInfo], error) {
 	sys, conn, err := s.connectorOf(ctx, id, true)
 	if err != nil {
 		return entitled.Page[entitled.ResourceInfo]{}, err
@@ -74,7 +74,7 @@ func (s *Store) SystemResources(ctx context.Context, id, search string, opt enti
 }
 
 // CheckSystem tests a connected system's connection and credentials.
-func (s *Store) CheckSystem(ctx context.Context, id string) error {
+func (s *SystemService) CheckSystem(ctx context.Context, id string) error {
 	sys, conn, err := s.connectorOf(ctx, id, false)
 	if err != nil {
 		return err
@@ -94,9 +94,9 @@ func (s *Store) CheckSystem(ctx context.Context, id string) error {
 
 // mayBrowseDelegated allows browsing a system to whoever may edit a catalog
 // the system is delegated to; otherwise it returns refused.
-func (s *Store) mayBrowseDelegated(ctx context.Context, t *tx, a *entitled.Actor, sys *entitled.ConnectedSystem, refused error) error {
+func (s *SystemService) mayBrowseDelegated(ctx context.Context, t *tx, a *entitled.Actor, sys *entitled.ConnectedSystem, refused error) error {
 	list := []*entitled.ConnectedSystem{sys}
-	if err := s.loadSystemCatalogs(ctx, t, list); err != nil {
+	if err := t.loadSystemCatalogs(ctx, list); err != nil {
 		return err
 	}
 	for _, cat := range sys.DelegatedCatalogIDs {

@@ -75,9 +75,9 @@ func canReadSystems(a *entitled.Actor) error {
 }
 
 // redacted returns a copy of sys whose config has no secrets.
-func (s *Store) redacted(sys *entitled.ConnectedSystem) *entitled.ConnectedSystem {
+func (s *SystemService) redacted(sys *entitled.ConnectedSystem) *entitled.ConnectedSystem {
 	out := *sys
-	kind, _ := s.kind(sys.Kind)
+	kind, _ := kindOf(s.connectors, sys.Kind)
 	out.Config = entitled.RedactedConfig(kind, sys.Config)
 	if kind == nil {
 		// An unknown kind: we cannot tell its secrets, so show no values.
@@ -90,7 +90,7 @@ func (s *Store) redacted(sys *entitled.ConnectedSystem) *entitled.ConnectedSyste
 }
 
 // knownKinds lists the registry's kinds (when it can tell) for error messages.
-func (s *Store) knownKinds() string {
+func (s *SystemService) knownKinds() string {
 	if l, ok := s.connectors.(interface{ Kinds() []string }); ok {
 		names := append([]string(nil), l.Kinds()...)
 		sort.Strings(names)
@@ -98,7 +98,7 @@ func (s *Store) knownKinds() string {
 	}
 	var names []string
 	for _, k := range []string{"directory", "webhook", "ldap", "scim", "postgres"} {
-		if _, ok := s.kind(k); ok {
+		if _, ok := kindOf(s.connectors, k); ok {
 			names = append(names, k)
 		}
 	}
@@ -110,7 +110,7 @@ func (s *Store) knownKinds() string {
 }
 
 // findSystem loads a system by id or name (case-insensitive).
-func (s *Store) findSystem(ctx context.Context, t *tx, idOrName string) (*entitled.ConnectedSystem, error) {
+func (s *SystemService) findSystem(ctx context.Context, t *tx, idOrName string) (*entitled.ConnectedSystem, error) {
 	sys, err := scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE id = ? OR LOWER(name) = ?`, idOrName, strings.ToLower(idOrName)))
 	if err != nil {
 		return nil, notFound(err, "connected system", idOrName)
@@ -118,7 +118,7 @@ func (s *Store) findSystem(ctx context.Context, t *tx, idOrName string) (*entitl
 	return sys, nil
 }
 
-func (s *Store) nameTaken(ctx context.Context, t *tx, name, exceptID string) error {
+func (s *SystemService) nameTaken(ctx context.Context, t *tx, name, exceptID string) error {
 	ids, err := idList(ctx, t, `SELECT id FROM systems WHERE LOWER(name) = ? AND id <> ?`, strings.ToLower(name), exceptID)
 	if err != nil {
 		return err
@@ -132,7 +132,7 @@ func (s *Store) nameTaken(ctx context.Context, t *tx, name, exceptID string) err
 
 // CreateSystem adds a connected system (OpManageSystems). The stored config
 // keeps its secrets; sys is filled in with them redacted.
-func (s *Store) CreateSystem(ctx context.Context, sys *entitled.ConnectedSystem) error {
+func (s *SystemService) CreateSystem(ctx context.Context, sys *entitled.ConnectedSystem) error {
 	a, err := authorized(ctx, entitled.OpManageSystems, "")
 	if err != nil {
 		return err
@@ -140,7 +140,7 @@ func (s *Store) CreateSystem(ctx context.Context, sys *entitled.ConnectedSystem)
 	if err := checkSystemName(sys.Name); err != nil {
 		return err
 	}
-	kind, ok := s.kind(sys.Kind)
+	kind, ok := kindOf(s.connectors, sys.Kind)
 	if !ok {
 		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "kind",
 			Message: "kind " + quoteStr(sys.Kind) + " is not known; use one of " + s.knownKinds()}
@@ -166,7 +166,7 @@ func (s *Store) CreateSystem(ctx context.Context, sys *entitled.ConnectedSystem)
 	if err != nil {
 		return entitled.Invalidf("config cannot be stored: %v", err)
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		if err := s.nameTaken(ctx, t, sys.Name, ""); err != nil {
 			return err
 		}
@@ -188,13 +188,13 @@ func (s *Store) CreateSystem(ctx context.Context, sys *entitled.ConnectedSystem)
 		}
 		*sys = *s.redacted(sys)
 		sys.Health = &entitled.SystemHealth{State: entitled.HealthActive}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Create connected system", Operation: "Add", TargetID: sys.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Create connected system", Operation: "Add", TargetID: sys.ID,
 			TargetType: "ConnectedSystem", TargetName: sys.Name, After: sys})
 	})
 }
 
 // System reads a connected system by id or name, secrets redacted.
-func (s *Store) System(ctx context.Context, id string) (*entitled.ConnectedSystem, error) {
+func (s *SystemService) System(ctx context.Context, id string) (*entitled.ConnectedSystem, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
@@ -203,14 +203,14 @@ func (s *Store) System(ctx context.Context, id string) (*entitled.ConnectedSyste
 		return nil, err
 	}
 	var sys *entitled.ConnectedSystem
-	err = s.readTx(ctx, func(t *tx) (err error) {
+	err = s.db.read(ctx, func(t *tx) (err error) {
 		if sys, err = s.findSystem(ctx, t, id); err != nil {
 			return err
 		}
 		if err := s.loadHealths(ctx, t, []*entitled.ConnectedSystem{sys}); err != nil {
 			return err
 		}
-		return s.loadSystemCatalogs(ctx, t, []*entitled.ConnectedSystem{sys})
+		return t.loadSystemCatalogs(ctx, []*entitled.ConnectedSystem{sys})
 	})
 	if err != nil {
 		return nil, err
@@ -219,7 +219,7 @@ func (s *Store) System(ctx context.Context, id string) (*entitled.ConnectedSyste
 }
 
 // Systems lists connected systems, secrets redacted, filterable on id, name and kind.
-func (s *Store) Systems(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.ConnectedSystem], error) {
+func (s *SystemService) Systems(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.ConnectedSystem], error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return entitled.Page[entitled.ConnectedSystem]{}, err
@@ -227,7 +227,7 @@ func (s *Store) Systems(ctx context.Context, opt entitled.ListOptions) (entitled
 	if err := canReadSystems(a); err != nil {
 		return entitled.Page[entitled.ConnectedSystem]{}, err
 	}
-	page, err := listRows(ctx, s, opt, systemFields, "systems", "id", systemCols, "", nil, func(r scanner) (entitled.ConnectedSystem, error) {
+	page, err := listRows(ctx, s.db, opt, systemFields, "systems", "id", systemCols, "", nil, func(r scanner) (entitled.ConnectedSystem, error) {
 		sys, err := scanSystem(r)
 		if err != nil {
 			return entitled.ConnectedSystem{}, err
@@ -241,11 +241,11 @@ func (s *Store) Systems(ctx context.Context, opt entitled.ListOptions) (entitled
 	for i := range page.Items {
 		list[i] = &page.Items[i]
 	}
-	err = s.readTx(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(t *tx) error {
 		if err := s.loadHealths(ctx, t, list); err != nil {
 			return err
 		}
-		return s.loadSystemCatalogs(ctx, t, list)
+		return t.loadSystemCatalogs(ctx, list)
 	})
 	return page, err
 }
@@ -253,18 +253,18 @@ func (s *Store) Systems(ctx context.Context, opt entitled.ListOptions) (entitled
 // UpdateSystem applies a PATCH (OpManageSystems): config is merged key by
 // key (a secret not sent is kept; a null value removes the key) and
 // validated again. The built-in directory cannot be renamed.
-func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.SystemUpdate) (*entitled.ConnectedSystem, error) {
+func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitled.SystemUpdate) (*entitled.ConnectedSystem, error) {
 	a, err := authorized(ctx, entitled.OpManageSystems, "")
 	if err != nil {
 		return nil, err
 	}
 	var out *entitled.ConnectedSystem
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.db.change(ctx, func(t *tx) error {
 		sys, err := s.findSystem(ctx, t, id)
 		if err != nil {
 			return err
 		}
-		if err := s.loadSystemCatalogs(ctx, t, []*entitled.ConnectedSystem{sys}); err != nil {
+		if err := t.loadSystemCatalogs(ctx, []*entitled.ConnectedSystem{sys}); err != nil {
 			return err
 		}
 		before := s.redacted(sys)
@@ -281,7 +281,7 @@ func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.System
 			}
 			sys.Name = *upd.Name
 		}
-		kind, ok := s.kind(sys.Kind)
+		kind, ok := kindOf(s.connectors, sys.Kind)
 		if !ok {
 			return entitled.Invalidf("connected system %s has kind %q, which this server does not support", sys.Name, sys.Kind)
 		}
@@ -332,7 +332,7 @@ func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.System
 		if err := s.loadHealths(ctx, t, []*entitled.ConnectedSystem{out}); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Update connected system", Operation: "Update", TargetID: sys.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Update connected system", Operation: "Update", TargetID: sys.ID,
 			TargetType: "ConnectedSystem", TargetName: sys.Name, Before: before, After: out})
 	})
 	return out, err
@@ -340,12 +340,12 @@ func (s *Store) UpdateSystem(ctx context.Context, id string, upd entitled.System
 
 // DeleteSystem deletes a connected system (OpManageSystems); 400 for the
 // built-in directory, 409 while catalog resources use it.
-func (s *Store) DeleteSystem(ctx context.Context, id string) error {
+func (s *SystemService) DeleteSystem(ctx context.Context, id string) error {
 	a, err := authorized(ctx, entitled.OpManageSystems, "")
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		sys, err := s.findSystem(ctx, t, id)
 		if err != nil {
 			return err
@@ -364,17 +364,18 @@ func (s *Store) DeleteSystem(ctx context.Context, id string) error {
 		if _, err := t.exec(ctx, `DELETE FROM systems WHERE id = ?`, sys.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete connected system", Operation: "Delete", TargetID: sys.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Delete connected system", Operation: "Delete", TargetID: sys.ID,
 			TargetType: "ConnectedSystem", TargetName: sys.Name, Before: s.redacted(sys)})
 	})
 }
 
-// kind finds a connector kind; none are known when no registry is set.
-func (s *Store) kind(name string) (entitled.ConnectorKind, bool) {
-	if s.connectors == nil {
+// kindOf finds a connector kind in the registry; none are known when there
+// is no registry.
+func kindOf(connectors entitled.Connectors, name string) (entitled.ConnectorKind, bool) {
+	if connectors == nil {
 		return nil, false
 	}
-	return s.connectors.Kind(name)
+	return connectors.Kind(name)
 }
 
 // dropSecretMarkers removes the "<secret>Set" keys that reads write in place

@@ -22,30 +22,30 @@ func TestSystemsRedactSecretsEverywhere(t *testing.T) {
 		}
 	}
 	noSecret("CreateSystem", f.web)
-	got, err := s.System(f.as(t, "igAdmin"), "CRM")
+	got, err := s.Systems.System(f.as(t, "igAdmin"), "CRM")
 	mustOK(t, err)
 	noSecret("System", got)
-	page, err := s.Systems(sys, entitled.ListOptions{})
+	page, err := s.Systems.Systems(sys, entitled.ListOptions{})
 	mustOK(t, err)
 	for i := range page.Items {
 		noSecret("Systems", &page.Items[i])
 	}
 	// PATCH without the secret keeps it; the engine (loadSystem) still sees it.
-	upd, err := s.UpdateSystem(sys, f.web.ID, entitled.SystemUpdate{Config: map[string]any{"url": "https://crm2.example.com"}})
+	upd, err := s.Systems.UpdateSystem(sys, f.web.ID, entitled.SystemUpdate{Config: map[string]any{"url": "https://crm2.example.com"}})
 	mustOK(t, err)
 	noSecret("UpdateSystem", upd)
 	if upd.Config["url"] != "https://crm2.example.com" {
 		t.Errorf("url not merged: %v", upd.Config)
 	}
-	mustOK(t, s.inTx(sys, func(tx *tx) error {
-		full, err := s.loadSystem(sys, tx, f.web.ID)
+	mustOK(t, s.db.change(sys, func(tx *tx) error {
+		full, err := tx.loadSystem(sys, f.web.ID)
 		if err == nil && full.Config["secret"] != secret {
 			t.Errorf("loadSystem lost the secret: %v", full.Config)
 		}
 		return err
 	}))
 	// Nor does the audit log hold it.
-	ev, err := s.AuditEvents(sys, entitled.ListOptions{})
+	ev, err := s.Audit.AuditEvents(sys, entitled.ListOptions{})
 	mustOK(t, err)
 	for _, e := range ev.Items {
 		if strings.Contains(e.Before+e.After, secret) {
@@ -53,14 +53,14 @@ func TestSystemsRedactSecretsEverywhere(t *testing.T) {
 		}
 	}
 	// Reading systems: tenant admins and User Admins only.
-	_, err = s.Systems(f.as(t, "catalogOwner"), entitled.ListOptions{})
+	_, err = s.Systems.Systems(f.as(t, "catalogOwner"), entitled.ListOptions{})
 	wantKind(t, err, entitled.KindForbidden)
 }
 
 func TestSystemRules(t *testing.T) {
 	s, sys := newTestStore(t)
 	mk := func(name, kind string, cfg map[string]any) error {
-		return s.CreateSystem(sys, &entitled.ConnectedSystem{Name: name, Kind: kind, Config: cfg})
+		return s.Systems.CreateSystem(sys, &entitled.ConnectedSystem{Name: name, Kind: kind, Config: cfg})
 	}
 	url := map[string]any{"url": "http://hooks.example.com"}
 	mustOK(t, mk("hooks", "webhook", url))
@@ -74,10 +74,10 @@ func TestSystemRules(t *testing.T) {
 		t.Errorf("400 should list the known kinds: %v", err)
 	}
 	wantKind(t, mk("x", "webhook", map[string]any{"url": "ftp://x"}), entitled.KindInvalid)
-	wantKind(t, s.CreateSystem(sys, &entitled.ConnectedSystem{Name: "y", Kind: "webhook", Config: url,
+	wantKind(t, s.Systems.CreateSystem(sys, &entitled.ConnectedSystem{Name: "y", Kind: "webhook", Config: url,
 		Retry: entitled.RetryPolicy{MaxAttempts: 0, InitialBackoff: time.Second}}), entitled.KindInvalid)
 	// Default retry, stored as ISO 8601 JSON.
-	got, err := s.System(sys, "hooks")
+	got, err := s.Systems.System(sys, "hooks")
 	mustOK(t, err)
 	if got.Retry != entitled.DefaultRetryPolicy {
 		t.Errorf("retry %+v, want the default", got.Retry)
@@ -88,47 +88,47 @@ func TestSystemRules(t *testing.T) {
 		t.Errorf("stored retry %s", retry)
 	}
 	rp := entitled.RetryPolicy{MaxAttempts: 3, InitialBackoff: time.Second, MaxBackoff: time.Minute}
-	up, err := s.UpdateSystem(sys, "hooks", entitled.SystemUpdate{Retry: &rp})
+	up, err := s.Systems.UpdateSystem(sys, "hooks", entitled.SystemUpdate{Retry: &rp})
 	mustOK(t, err)
 	if up.Retry != rp {
 		t.Errorf("retry after PATCH %+v", up.Retry)
 	}
 	// PATCH re-validates the merged config.
-	_, err = s.UpdateSystem(sys, "hooks", entitled.SystemUpdate{Config: map[string]any{"url": nil}})
+	_, err = s.Systems.UpdateSystem(sys, "hooks", entitled.SystemUpdate{Config: map[string]any{"url": nil}})
 	wantKind(t, err, entitled.KindInvalid)
 	// The built-in directory: no rename, no delete.
 	dn := "dir2"
-	_, err = s.UpdateSystem(sys, DirectorySystemID, entitled.SystemUpdate{Name: &dn})
+	_, err = s.Systems.UpdateSystem(sys, DirectorySystemID, entitled.SystemUpdate{Name: &dn})
 	wantKind(t, err, entitled.KindInvalid)
-	wantKind(t, s.DeleteSystem(sys, "directory"), entitled.KindInvalid)
+	wantKind(t, s.Systems.DeleteSystem(sys, "directory"), entitled.KindInvalid)
 	// In use → 409; otherwise deleted.
 	cat := &entitled.Catalog{DisplayName: "C"}
-	mustOK(t, s.CreateCatalog(sys, cat))
-	mustOK(t, s.CreateResourceRequest(sys, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: cat.ID,
+	mustOK(t, s.Catalogs.CreateCatalog(sys, cat))
+	mustOK(t, s.Catalogs.CreateResourceRequest(sys, &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: cat.ID,
 		Resource: entitled.Resource{OriginSystem: "hooks", OriginID: "r1"}}))
-	wantKind(t, s.DeleteSystem(sys, "hooks"), entitled.KindConflict)
+	wantKind(t, s.Systems.DeleteSystem(sys, "hooks"), entitled.KindConflict)
 	mustOK(t, mk("spare", "webhook", url))
-	mustOK(t, s.DeleteSystem(sys, "spare"))
+	mustOK(t, s.Systems.DeleteSystem(sys, "spare"))
 	// Filters: id, name, kind; 400 for another.
 	for prop, val := range map[string]string{"id": DirectorySystemID, "name": "hooks", "kind": "directory"} {
-		p, err := s.Systems(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: prop, Value: val}})
+		p, err := s.Systems.Systems(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: prop, Value: val}})
 		mustOK(t, err)
 		if len(p.Items) != 1 {
 			t.Errorf("$filter %s: %d", prop, len(p.Items))
 		}
 	}
-	_, err = s.Systems(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "config", Value: "x"}})
+	_, err = s.Systems.Systems(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "config", Value: "x"}})
 	wantKind(t, err, entitled.KindInvalid)
 }
 
-// TestNoConnectorRegistry: a store built without connectors refuses
+// TestNoConnectorKinds: services whose registry knows no kind refuse
 // systems with a 400 instead of panicking.
-func TestNoConnectorRegistry(t *testing.T) {
+func TestNoConnectorKinds(t *testing.T) {
 	s, sys := newTestStore(t)
-	s.SetConnectors(nil)
-	err := s.CreateSystem(sys, &entitled.ConnectedSystem{Name: "x", Kind: "webhook", Config: map[string]any{"url": "http://x"}})
+	s = withConfig(t, s, func(c *Config) { c.Connectors = &testConnectors{kinds: map[string]entitled.ConnectorKind{}} })
+	err := s.Systems.CreateSystem(sys, &entitled.ConnectedSystem{Name: "x", Kind: "webhook", Config: map[string]any{"url": "http://x"}})
 	wantKind(t, err, entitled.KindInvalid)
-	got, err := s.System(sys, "directory")
+	got, err := s.Systems.System(sys, "directory")
 	mustOK(t, err)
 	if got.Kind != "directory" {
 		t.Errorf("kind %q", got.Kind)

@@ -35,7 +35,7 @@ func TestSystemURLCredentialsAreMasked(t *testing.T) {
 
 	db := openTestDB(t)
 	reg := connectors.NewRegistry(webhook.NewKind(nil))
-	s := New(db, &recordingQueue{}, reg)
+	s := newServices(t, db, Config{Connectors: reg})
 	ctx := entitled.NewContext(context.Background(), entitled.SystemActor)
 	leaks := func(where string, v any) {
 		t.Helper()
@@ -46,16 +46,16 @@ func TestSystemURLCredentialsAreMasked(t *testing.T) {
 	}
 
 	sys := &entitled.ConnectedSystem{Name: "hr", Kind: "webhook", Config: map[string]any{"url": real, "secret": "s3cret-webhook"}}
-	mustOK(t, s.CreateSystem(ctx, sys))
+	mustOK(t, s.Systems.CreateSystem(ctx, sys))
 	if sys.Config["url"] != masked {
 		t.Errorf("CreateSystem url = %v, want %s", sys.Config["url"], masked)
 	}
-	got, err := s.System(ctx, "hr")
+	got, err := s.Systems.System(ctx, "hr")
 	mustOK(t, err)
 	if got.Config["url"] != masked {
 		t.Errorf("System url = %v, want %s", got.Config["url"], masked)
 	}
-	page, err := s.Systems(ctx, entitled.ListOptions{})
+	page, err := s.Systems.Systems(ctx, entitled.ListOptions{})
 	mustOK(t, err)
 	leaks("Systems", page.Items)
 
@@ -63,16 +63,16 @@ func TestSystemURLCredentialsAreMasked(t *testing.T) {
 	// the real URL.
 	cfg := got.Config
 	cfg["timeout"] = "5s"
-	upd, err := s.UpdateSystem(ctx, sys.ID, entitled.SystemUpdate{Config: cfg})
+	upd, err := s.Systems.UpdateSystem(ctx, sys.ID, entitled.SystemUpdate{Config: cfg})
 	mustOK(t, err)
 	leaks("UpdateSystem", upd)
 	var full *entitled.ConnectedSystem
-	mustOK(t, s.inTx(ctx, func(tx *tx) (err error) { full, err = s.loadSystem(ctx, tx, sys.ID); return err }))
+	mustOK(t, s.db.change(ctx, func(tx *tx) (err error) { full, err = tx.loadSystem(ctx, sys.ID); return err }))
 	if full.Config["url"] != real || full.Config["timeout"] != "5s" {
 		t.Fatalf("stored config after the echo: %v", full.Config)
 	}
 
-	ev, err := s.AuditEvents(ctx, entitled.ListOptions{})
+	ev, err := s.Audit.AuditEvents(ctx, entitled.ListOptions{})
 	mustOK(t, err)
 	if len(ev.Items) == 0 {
 		t.Fatal("no audit events")
@@ -94,9 +94,9 @@ func TestSystemURLCredentialsAreMasked(t *testing.T) {
 
 	// A new URL sent in full replaces it; one with a masked part that is
 	// not the stored URL's masked form is stored as sent.
-	_, err = s.UpdateSystem(ctx, sys.ID, entitled.SystemUpdate{Config: map[string]any{"url": "https://new.example.com/h?code=other"}})
+	_, err = s.Systems.UpdateSystem(ctx, sys.ID, entitled.SystemUpdate{Config: map[string]any{"url": "https://new.example.com/h?code=other"}})
 	mustOK(t, err)
-	mustOK(t, s.inTx(ctx, func(tx *tx) (err error) { full, err = s.loadSystem(ctx, tx, sys.ID); return err }))
+	mustOK(t, s.db.change(ctx, func(tx *tx) (err error) { full, err = tx.loadSystem(ctx, sys.ID); return err }))
 	if full.Config["url"] != "https://new.example.com/h?code=other" {
 		t.Fatalf("a new URL was not stored: %v", full.Config["url"])
 	}

@@ -121,25 +121,57 @@ func (testWebhook) Revoke(context.Context, entitled.Grant) error { return nil }
 // group must exist, role Member with originId "Member_{groupId}") and
 // "webhook" (Describe: any originId, roles from config "roles" or
 // ["Member"]). Returns the store and a system-actor context.
-func newTestStore(t *testing.T) (*Store, context.Context) {
+func newTestStore(t *testing.T) (*Services, context.Context) {
 	t.Helper()
 	db := openTestDB(t)
 	ctx := context.Background()
-	conns := &testConnectors{db: db, kinds: map[string]entitled.ConnectorKind{
-		"directory": testDirectoryKind{db: db},
-		"webhook":   testWebhookKind{},
-	}}
-	s := New(db, &recordingQueue{}, conns)
+	s := newServices(t, db, Config{})
 	return s, entitled.NewContext(ctx, entitled.SystemActor)
 }
 
-// testQueue returns the store's recording queue.
-func testQueue(s *Store) *recordingQueue { q, _ := s.queue.(*recordingQueue); return q }
+// newTestConnectors returns the test registry over db: kinds "directory"
+// and "webhook".
+func newTestConnectors(db *DB) *testConnectors {
+	return &testConnectors{db: db, kinds: map[string]entitled.ConnectorKind{
+		"directory": testDirectoryKind{db: db},
+		"webhook":   testWebhookKind{},
+	}}
+}
+
+// newServices builds the services over db with cfg; a recording queue and
+// the test connectors stand in for a Queue and Connectors cfg leaves out.
+func newServices(tb testing.TB, db *DB, cfg Config) *Services {
+	tb.Helper()
+	if cfg.Queue == nil {
+		cfg.Queue = &recordingQueue{}
+	}
+	if cfg.Connectors == nil {
+		cfg.Connectors = newTestConnectors(db)
+	}
+	s, err := NewServices(db, cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// withConfig rebuilds s over the same database with the config it was
+// built with, changed by change.
+func withConfig(tb testing.TB, s *Services, change func(*Config)) *Services {
+	tb.Helper()
+	cfg := Config{Queue: s.Requests.lc.queue, Connectors: s.connectors, ReprocessWindow: s.Requests.reprocessWindow,
+		Notices: s.Requests.lc.notices, Logger: s.Deliveries.logger}
+	change(&cfg)
+	return newServices(tb, s.db, cfg)
+}
+
+// testQueue returns the services' recording queue.
+func testQueue(s *Services) *recordingQueue { q, _ := s.Requests.lc.queue.(*recordingQueue); return q }
 
 // asUser returns a context acting as the user, with the user's roles loaded.
-func asUser(ctx context.Context, s *Store, t *testing.T, userID string) context.Context {
+func asUser(ctx context.Context, s *Services, t *testing.T, userID string) context.Context {
 	t.Helper()
-	a, err := s.ActorFor(entitled.NewContext(context.Background(), entitled.SystemActor), userID)
+	a, err := s.Tokens.ActorFor(entitled.NewContext(context.Background(), entitled.SystemActor), userID)
 	if err != nil {
 		t.Fatalf("ActorFor(%s): %v", userID, err)
 	}
@@ -147,11 +179,11 @@ func asUser(ctx context.Context, s *Store, t *testing.T, userID string) context.
 }
 
 // mustUser creates an enabled user with the given userPrincipalName.
-func mustUser(t *testing.T, s *Store, ctx context.Context, upn string) *entitled.User {
+func mustUser(t *testing.T, s *Services, ctx context.Context, upn string) *entitled.User {
 	t.Helper()
 	name, _, _ := strings.Cut(upn, "@")
 	u := &entitled.User{UserPrincipalName: upn, DisplayName: name, Mail: upn, AccountEnabled: true}
-	if err := s.CreateUser(entitled.NewContext(context.Background(), entitled.SystemActor), u); err != nil {
+	if err := s.Users.CreateUser(entitled.NewContext(context.Background(), entitled.SystemActor), u); err != nil {
 		t.Fatalf("create user %s: %v", upn, err)
 	}
 	return u

@@ -42,7 +42,7 @@ func scanToken(r scanner) (*entitled.Token, error) {
 
 // IssueToken creates a bearer token for a user (id or userPrincipalName);
 // it is CreateToken without a description.
-func (s *Store) IssueToken(ctx context.Context, user string, ttl time.Duration) (string, *entitled.Token, error) {
+func (s *TokenService) IssueToken(ctx context.Context, user string, ttl time.Duration) (string, *entitled.Token, error) {
 	return s.CreateToken(ctx, entitled.TokenRequest{User: user, TTL: ttl})
 }
 
@@ -52,7 +52,7 @@ func (s *Store) IssueToken(ctx context.Context, user string, ttl time.Duration) 
 // caller authenticated with a token (entitled.TokenFrom), the new token
 // records it as its parent and expires no later than it. The secret is
 // returned once; only its SHA-256 hash is stored.
-func (s *Store) CreateToken(ctx context.Context, req entitled.TokenRequest) (string, *entitled.Token, error) {
+func (s *TokenService) CreateToken(ctx context.Context, req entitled.TokenRequest) (string, *entitled.Token, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return "", nil, err
@@ -72,8 +72,8 @@ func (s *Store) CreateToken(ctx context.Context, req entitled.TokenRequest) (str
 	}
 	secret := entitled.TokenPrefix + base64.RawURLEncoding.EncodeToString(buf)
 	var tok *entitled.Token
-	err = s.inTx(ctx, func(t *tx) error {
-		u, err := s.findUser(ctx, t, req.User)
+	err = s.db.change(ctx, func(t *tx) error {
+		u, err := t.findUser(ctx, req.User)
 		if err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func (s *Store) CreateToken(ctx context.Context, req entitled.TokenRequest) (str
 			tok.ID, u.ID, hashToken(secret), fmtTimePtr(tok.ExpiresDateTime), fmtTime(now), nullIfEmpty(tok.ParentID), tok.Description); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Issue token", Operation: "Add", TargetID: tok.ID,
+		return t.audit(ctx, a, auditEntry{Activity: "Issue token", Operation: "Add", TargetID: tok.ID,
 			TargetType: "Token", TargetName: u.UserPrincipalName, After: tok})
 	})
 	if err != nil {
@@ -113,7 +113,7 @@ func (s *Store) CreateToken(ctx context.Context, req entitled.TokenRequest) (str
 // meanwhile. The lock orders a concurrent RevokeToken of the parent: it
 // either waits for the child to be committed (and then revokes it too), or
 // wins, and the child is refused here.
-func (s *Store) lockParent(ctx context.Context, t *tx, id string, now time.Time) (*time.Time, error) {
+func (s *TokenService) lockParent(ctx context.Context, t *tx, id string, now time.Time) (*time.Time, error) {
 	res, err := t.exec(ctx, `UPDATE tokens SET revoked_at = revoked_at WHERE id = ? AND revoked_at IS NULL`, id)
 	if err != nil {
 		return nil, err
@@ -136,12 +136,12 @@ func (s *Store) lockParent(ctx context.Context, t *tx, id string, now time.Time)
 // its owner or a tenant administrator may (for a holder of a privileged
 // directory role only a Global Administrator). Revoking a revoked token
 // revokes what it minted, if anything remained.
-func (s *Store) RevokeToken(ctx context.Context, id string) error {
+func (s *TokenService) RevokeToken(ctx context.Context, id string) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
+	return s.db.change(ctx, func(t *tx) error {
 		tok, err := scanToken(t.queryRow(ctx, `SELECT `+tokenCols+` FROM tokens WHERE id = ?`, id))
 		if err != nil {
 			return notFound(err, "token", id)
@@ -150,7 +150,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 			if !a.IsTenantAdmin() {
 				return entitled.Forbiddenf("only the token's owner or a Global or Identity Governance Administrator may revoke it")
 			}
-			owner, err := s.loadUser(ctx, t, tok.UserID)
+			owner, err := t.loadUser(ctx, tok.UserID)
 			if err != nil {
 				return err
 			}
@@ -167,12 +167,12 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 		if n, _ := res.RowsAffected(); n == 1 {
 			before := *tok
 			tok.RevokedDateTime = &now
-			if err := s.audit(ctx, t, a, auditEntry{Activity: "Revoke token", Operation: "Update", TargetID: id,
+			if err := t.audit(ctx, a, auditEntry{Activity: "Revoke token", Operation: "Update", TargetID: id,
 				TargetType: "Token", Before: before, After: tok}); err != nil {
 				return err
 			}
 		}
-		return s.revokeDescendants(ctx, t, a, []string{id}, now)
+		return t.revokeDescendants(ctx, a, []string{id}, now)
 	})
 }
 
@@ -180,7 +180,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 // others, with one of the tokens ids, one generation at a time, each with
 // its audit event. Each generation is read by a new statement, so a child
 // committed while an earlier generation was revoked is still found.
-func (s *Store) revokeDescendants(ctx context.Context, t *tx, a *entitled.Actor, ids []string, now time.Time) error {
+func (t *tx) revokeDescendants(ctx context.Context, a *entitled.Actor, ids []string, now time.Time) error {
 	for len(ids) > 0 {
 		var children []string
 		for _, id := range ids {
@@ -198,7 +198,7 @@ func (s *Store) revokeDescendants(ctx context.Context, t *tx, a *entitled.Actor,
 			if n, _ := res.RowsAffected(); n == 0 {
 				continue
 			}
-			if err := s.audit(ctx, t, a, auditEntry{Activity: "Revoke token", Operation: "Update", TargetID: c,
+			if err := t.audit(ctx, a, auditEntry{Activity: "Revoke token", Operation: "Update", TargetID: c,
 				TargetType: "Token", After: map[string]string{"reason": "the token that minted it was revoked"}}); err != nil {
 				return err
 			}
@@ -212,15 +212,15 @@ func (s *Store) revokeDescendants(ctx context.Context, t *tx, a *entitled.Actor,
 // userPrincipalName): anyone may list their own, Global and Identity
 // Governance Administrators anyone's. Filterable on id, parentId,
 // description, createdDateTime, expiresDateTime and revokedDateTime.
-func (s *Store) Tokens(ctx context.Context, q entitled.TokenQuery) (entitled.Page[entitled.Token], error) {
+func (s *TokenService) Tokens(ctx context.Context, q entitled.TokenQuery) (entitled.Page[entitled.Token], error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return entitled.Page[entitled.Token]{}, err
 	}
 	owner := a.User.ID
 	if q.UserID != "" {
-		err := s.inTx(ctx, func(t *tx) error {
-			u, err := s.findUser(ctx, t, q.UserID)
+		err := s.db.change(ctx, func(t *tx) error {
+			u, err := t.findUser(ctx, q.UserID)
 			if err != nil {
 				return asInvalid(err, "userId")
 			}
@@ -234,7 +234,7 @@ func (s *Store) Tokens(ctx context.Context, q entitled.TokenQuery) (entitled.Pag
 	if owner != a.User.ID && !a.IsTenantAdmin() {
 		return entitled.Page[entitled.Token]{}, entitled.Forbiddenf("only Global and Identity Governance Administrators may list the tokens of another user")
 	}
-	return listRows(ctx, s, q.ListOptions, tokenFields, "tokens", "id", tokenCols, "user_id = ?", []any{owner},
+	return listRows(ctx, s.db, q.ListOptions, tokenFields, "tokens", "id", tokenCols, "user_id = ?", []any{owner},
 		func(r scanner) (entitled.Token, error) {
 			tok, err := scanToken(r)
 			if err != nil {
@@ -256,21 +256,21 @@ var tokenFields = fields{
 
 // Authenticate returns the actor holding a valid token with their roles; a
 // 401 for unknown, expired or revoked tokens and for disabled accounts.
-func (s *Store) Authenticate(ctx context.Context, secret string) (*entitled.Actor, error) {
+func (s *TokenService) Authenticate(ctx context.Context, secret string) (*entitled.Actor, error) {
 	a, _, err := s.AuthenticateToken(ctx, secret)
 	return a, err
 }
 
 // AuthenticateToken is Authenticate that also returns the token, so the
 // caller can mint child tokens bounded by it (entitled.WithToken).
-func (s *Store) AuthenticateToken(ctx context.Context, secret string) (*entitled.Actor, *entitled.Token, error) {
+func (s *TokenService) AuthenticateToken(ctx context.Context, secret string) (*entitled.Actor, *entitled.Token, error) {
 	bad := unauthorized("the bearer token is not valid: it is unknown, expired or revoked")
 	if len(secret) < len(entitled.TokenPrefix)+10 || secret[:len(entitled.TokenPrefix)] != entitled.TokenPrefix {
 		return nil, nil, bad
 	}
 	var a *entitled.Actor
 	var tok *entitled.Token
-	err := s.readTx(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(t *tx) error {
 		var err error
 		tok, err = scanToken(t.queryRow(ctx, `SELECT `+tokenCols+` FROM tokens WHERE hash = ?`, hashToken(secret)))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -282,7 +282,7 @@ func (s *Store) AuthenticateToken(ctx context.Context, secret string) (*entitled
 		if tok.RevokedDateTime != nil || (tok.ExpiresDateTime != nil && !t.now().Before(*tok.ExpiresDateTime)) {
 			return bad
 		}
-		u, err := s.loadUser(ctx, t, tok.UserID)
+		u, err := t.loadUser(ctx, tok.UserID)
 		if err != nil {
 			if errIs(err, entitled.KindNotFound) {
 				return bad

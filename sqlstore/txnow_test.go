@@ -21,8 +21,8 @@ func TestTransactionReadsNowOnce(t *testing.T) {
 	st := f.stages(f.as(f.approver), r.ID)
 	ctx := f.as(f.approver)
 	tick := f.now
-	f.s.Now = func() time.Time { tick = tick.Add(time.Second); return tick }
-	mustOK(t, f.s.DecideApprovalStage(ctx, r.ID, st[0].ID, "Approve", ""))
+	f.s.db.Now = func() time.Time { tick = tick.Add(time.Second); return tick }
+	mustOK(t, f.s.Approvals.DecideApprovalStage(ctx, r.ID, st[0].ID, "Approve", ""))
 	rows, err := f.s.db.tQuery(`SELECT reviewed_at FROM approval_stages WHERE request_id = ?
 		UNION SELECT created_at FROM deliveries WHERE request_id = ?
 		UNION SELECT a.created_at FROM assignments a JOIN assignment_requests q ON q.assignment_id = a.id WHERE q.id = ?

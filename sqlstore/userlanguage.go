@@ -10,7 +10,7 @@ import (
 // SetMyPreferredLanguage sets the caller's own preferredLanguage (PATCH
 // /v1.0/me, the web UI's language setting): every signed-in user may, for
 // themself only. "" clears it.
-func (s *Store) SetMyPreferredLanguage(ctx context.Context, lang string) (*entitled.User, error) {
+func (s *UserService) SetMyPreferredLanguage(ctx context.Context, lang string) (*entitled.User, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
@@ -20,8 +20,8 @@ func (s *Store) SetMyPreferredLanguage(ctx context.Context, lang string) (*entit
 		return nil, err
 	}
 	var out *entitled.User
-	err = s.inTx(ctx, func(t *tx) error {
-		u, err := s.loadUser(ctx, t, a.User.ID)
+	err = s.db.change(ctx, func(t *tx) error {
+		u, err := t.loadUser(ctx, a.User.ID)
 		if err != nil {
 			return err
 		}
@@ -35,7 +35,7 @@ func (s *Store) SetMyPreferredLanguage(ctx context.Context, lang string) (*entit
 			return err
 		}
 		out = u
-		return s.audit(ctx, t, a, auditEntry{Activity: "Update user", Operation: "Update", TargetID: u.ID, TargetType: "User",
+		return t.audit(ctx, a, auditEntry{Activity: "Update user", Operation: "Update", TargetID: u.ID, TargetType: "User",
 			TargetName: u.UserPrincipalName, Before: before, After: u})
 	})
 	return out, err

@@ -33,7 +33,7 @@ func checkUPN(upn string) error {
 func quoteStr(s string) string { return "'" + s + "'" }
 
 // findUser loads a user by id or userPrincipalName (case-insensitive).
-func (s *Store) findUser(ctx context.Context, t *tx, idOrUPN string) (*entitled.User, error) {
+func (t *tx) findUser(ctx context.Context, idOrUPN string) (*entitled.User, error) {
 	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ? OR upn_key = ?`, idOrUPN, strings.ToLower(idOrUPN)))
 	if err != nil {
 		return nil, notFound(err, "user", idOrUPN)
@@ -63,7 +63,7 @@ func dupUPN(upn string) error {
 }
 
 // insertUser validates and inserts a new user with its audit event.
-func (s *Store) insertUser(ctx context.Context, t *tx, a *entitled.Actor, u *entitled.User) error {
+func (t *tx) insertUser(ctx context.Context, a *entitled.Actor, u *entitled.User) error {
 	if err := checkUPN(u.UserPrincipalName); err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (s *Store) insertUser(ctx context.Context, t *tx, a *entitled.Actor, u *ent
 	}
 	u.PreferredLanguage = lang
 	if u.ManagerID != "" {
-		if _, err := s.loadUser(ctx, t, u.ManagerID); err != nil {
+		if _, err := t.loadUser(ctx, u.ManagerID); err != nil {
 			return asInvalid(err, "manager")
 		}
 	}
@@ -91,7 +91,7 @@ func (s *Store) insertUser(ctx context.Context, t *tx, a *entitled.Actor, u *ent
 	if err != nil {
 		return err
 	}
-	return s.audit(ctx, t, a, auditEntry{Activity: "Create user", Operation: "Add", TargetID: u.ID, TargetType: "User",
+	return t.audit(ctx, a, auditEntry{Activity: "Create user", Operation: "Add", TargetID: u.ID, TargetType: "User",
 		TargetName: u.UserPrincipalName, After: u})
 }
 
@@ -119,31 +119,31 @@ func nullIfEmpty(s string) any {
 }
 
 // CreateUser adds a user to the built-in directory (OpManageUsers).
-func (s *Store) CreateUser(ctx context.Context, u *entitled.User) error {
+func (s *UserService) CreateUser(ctx context.Context, u *entitled.User) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error { return s.insertUser(ctx, t, a, u) })
+	return s.db.change(ctx, func(t *tx) error { return t.insertUser(ctx, a, u) })
 }
 
 // User finds a user by id or userPrincipalName; any authenticated caller may.
-func (s *Store) User(ctx context.Context, id string) (*entitled.User, error) {
+func (s *UserService) User(ctx context.Context, id string) (*entitled.User, error) {
 	if _, err := actor(ctx); err != nil {
 		return nil, err
 	}
 	var u *entitled.User
-	err := s.readTx(ctx, func(t *tx) (err error) { u, err = s.findUser(ctx, t, id); return err })
+	err := s.db.read(ctx, func(t *tx) (err error) { u, err = t.findUser(ctx, id); return err })
 	return u, err
 }
 
 // Users lists users, filterable on id, userPrincipalName, displayName, mail
 // and accountEnabled; any authenticated caller may.
-func (s *Store) Users(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.User], error) {
+func (s *UserService) Users(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.User], error) {
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.User]{}, err
 	}
-	return listRows(ctx, s, opt, userFields, "users", "id", userCols, notServicePrincipal, nil, func(r scanner) (entitled.User, error) {
+	return listRows(ctx, s.db, opt, userFields, "users", "id", userCols, notServicePrincipal, nil, func(r scanner) (entitled.User, error) {
 		u, err := scanUser(r)
 		if err != nil {
 			return entitled.User{}, err
@@ -154,14 +154,14 @@ func (s *Store) Users(ctx context.Context, opt entitled.ListOptions) (entitled.P
 
 // UpdateUser applies a PATCH to a user (OpManageUsers; holders of a
 // privileged directory role only by a Global Administrator, MayChangeUser).
-func (s *Store) UpdateUser(ctx context.Context, id string, upd entitled.UserUpdate) (*entitled.User, error) {
+func (s *UserService) UpdateUser(ctx context.Context, id string, upd entitled.UserUpdate) (*entitled.User, error) {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
 		return nil, err
 	}
 	var out *entitled.User
-	err = s.inTx(ctx, func(t *tx) error {
-		u, err := s.findUser(ctx, t, id)
+	err = s.db.change(ctx, func(t *tx) error {
+		u, err := t.findUser(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -201,7 +201,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd entitled.UserUpda
 			return err
 		}
 		out = u
-		return s.audit(ctx, t, a, auditEntry{Activity: "Update user", Operation: "Update", TargetID: u.ID, TargetType: "User",
+		return t.audit(ctx, a, auditEntry{Activity: "Update user", Operation: "Update", TargetID: u.ID, TargetType: "User",
 			TargetName: u.UserPrincipalName, Before: before, After: u})
 	})
 	return out, err
@@ -210,13 +210,13 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd entitled.UserUpda
 // DeleteUser removes a user (OpManageUsers and MayChangeUser). A user with
 // live assignments, open requests or request history cannot be deleted
 // (409): remove their access first, or disable the account instead.
-func (s *Store) DeleteUser(ctx context.Context, id string) error {
+func (s *UserService) DeleteUser(ctx context.Context, id string) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		u, err := s.findUser(ctx, t, id)
+	return s.db.change(ctx, func(t *tx) error {
+		u, err := t.findUser(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -245,13 +245,13 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		if err := s.revokeDescendants(ctx, t, a, own, t.now()); err != nil {
+		if err := t.revokeDescendants(ctx, a, own, t.now()); err != nil {
 			return err
 		}
 		if _, err := t.exec(ctx, `DELETE FROM users WHERE id = ?`, u.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Delete user", Operation: "Delete", TargetID: u.ID, TargetType: "User",
+		return t.audit(ctx, a, auditEntry{Activity: "Delete user", Operation: "Delete", TargetID: u.ID, TargetType: "User",
 			TargetName: u.UserPrincipalName, Before: u})
 	})
 }
@@ -276,20 +276,20 @@ func idList(ctx context.Context, t *tx, q string, args ...any) ([]string, error)
 
 // SetManager sets a user's manager (OpManageUsers and MayChangeUser); a user cannot manage
 // themself, directly or through a chain of managers (400).
-func (s *Store) SetManager(ctx context.Context, userID, managerID string) error {
+func (s *UserService) SetManager(ctx context.Context, userID, managerID string) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		u, err := s.findUser(ctx, t, userID)
+	return s.db.change(ctx, func(t *tx) error {
+		u, err := t.findUser(ctx, userID)
 		if err != nil {
 			return err
 		}
 		if err := mayChangeUser(ctx, t, a, u); err != nil {
 			return err
 		}
-		m, err := s.findUser(ctx, t, managerID)
+		m, err := t.findUser(ctx, managerID)
 		if err != nil {
 			return asInvalid(err, "manager")
 		}
@@ -316,19 +316,19 @@ func (s *Store) SetManager(ctx context.Context, userID, managerID string) error 
 		if _, err := t.exec(ctx, `UPDATE users SET manager_id = ? WHERE id = ?`, m.ID, u.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Set manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
+		return t.audit(ctx, a, auditEntry{Activity: "Set manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
 			TargetName: u.UserPrincipalName, Before: before, After: u})
 	})
 }
 
 // RemoveManager clears a user's manager (OpManageUsers and MayChangeUser).
-func (s *Store) RemoveManager(ctx context.Context, userID string) error {
+func (s *UserService) RemoveManager(ctx context.Context, userID string) error {
 	a, err := authorized(ctx, entitled.OpManageUsers, "")
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		u, err := s.findUser(ctx, t, userID)
+	return s.db.change(ctx, func(t *tx) error {
+		u, err := t.findUser(ctx, userID)
 		if err != nil {
 			return err
 		}
@@ -343,26 +343,26 @@ func (s *Store) RemoveManager(ctx context.Context, userID string) error {
 		if _, err := t.exec(ctx, `UPDATE users SET manager_id = NULL WHERE id = ?`, u.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, t, a, auditEntry{Activity: "Remove manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
+		return t.audit(ctx, a, auditEntry{Activity: "Remove manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
 			TargetName: u.UserPrincipalName, Before: before, After: u})
 	})
 }
 
 // Manager returns a user's manager; 404 when none is set.
-func (s *Store) Manager(ctx context.Context, userID string) (*entitled.User, error) {
+func (s *UserService) Manager(ctx context.Context, userID string) (*entitled.User, error) {
 	if _, err := actor(ctx); err != nil {
 		return nil, err
 	}
 	var m *entitled.User
-	err := s.readTx(ctx, func(t *tx) error {
-		u, err := s.findUser(ctx, t, userID)
+	err := s.db.read(ctx, func(t *tx) error {
+		u, err := t.findUser(ctx, userID)
 		if err != nil {
 			return err
 		}
 		if u.ManagerID == "" {
 			return entitled.NotFoundf("user %s has no manager", u.UserPrincipalName)
 		}
-		m, err = s.loadUser(ctx, t, u.ManagerID)
+		m, err = t.loadUser(ctx, u.ManagerID)
 		return err
 	})
 	return m, err
@@ -370,7 +370,7 @@ func (s *Store) Manager(ctx context.Context, userID string) (*entitled.User, err
 
 // listRows runs a keyset-paged list over one table: base is an extra
 // condition, cols the selected columns, scan reads one row.
-func listRows[T any](ctx context.Context, s *Store, opt entitled.ListOptions, f fields, from, idExpr, cols, base string, baseArgs []any,
+func listRows[T any](ctx context.Context, db *DB, opt entitled.ListOptions, f fields, from, idExpr, cols, base string, baseArgs []any,
 	scan func(scanner) (T, error), idOf func(T) string) (entitled.Page[T], error) {
 	var page entitled.Page[T]
 	if err := checkOrderBy(opt); err != nil {
@@ -380,7 +380,7 @@ func listRows[T any](ctx context.Context, s *Store, opt entitled.ListOptions, f 
 	if err != nil {
 		return page, err
 	}
-	err = s.readTx(ctx, func(t *tx) error {
+	err = db.read(ctx, func(t *tx) error {
 		rows, err := t.query(ctx, `SELECT `+cols+` FROM `+from+` `+q.where+` ORDER BY `+idExpr+` LIMIT ?`, append(q.args, q.limit+1)...)
 		if err != nil {
 			return err

@@ -12,7 +12,7 @@ import (
 // assignmentOf returns the assignment id of a request.
 func (w *world) assignmentOf(requestID string) string {
 	w.t.Helper()
-	r, err := w.store.Request(w.sys(), requestID)
+	r, err := w.services.Requests.Request(w.sys(), requestID)
 	w.must(err)
 	if r.AssignmentID == "" {
 		w.t.Fatalf("request %s has no assignment", requestID)
@@ -23,7 +23,7 @@ func (w *world) assignmentOf(requestID string) string {
 // assignmentState reads an assignment's state.
 func (w *world) assignmentState(id string) entitled.AssignmentState {
 	w.t.Helper()
-	a, err := w.store.Assignment(w.sys(), id)
+	a, err := w.services.Assignments.Assignment(w.sys(), id)
 	w.must(err)
 	return a.State
 }
@@ -76,7 +76,7 @@ func TestAssignmentsTab(t *testing.T) {
 	mia.submit(add, url.Values{"upn": {"REA@example.com"}, "policy": {w.wikiPolicy}, "justification": {"joins the wiki team"}}).
 		redirect(t, "/governance/packages/"+w.wiki+"/assignments?done=assigned")
 	mia.get("/governance/packages/"+w.wiki+"/assignments?done=assigned").see(t, 200, "The user was assigned", "Rea Reader")
-	pg, err := w.store.Requests(w.sys(), entitled.RequestQuery{ListOptions: entitled.ListOptions{Filter: entitled.Logical{Op: "and",
+	pg, err := w.services.Requests.Requests(w.sys(), entitled.RequestQuery{ListOptions: entitled.ListOptions{Filter: entitled.Logical{Op: "and",
 		Left:  entitled.Compare{Op: "eq", Property: "accessPackage/id", Value: w.wiki},
 		Right: entitled.Compare{Op: "eq", Property: "requestType", Value: "adminAdd"}}}})
 	w.must(err)
@@ -110,7 +110,7 @@ func TestAssignmentsTab(t *testing.T) {
 	res = mia.submit(action, url.Values{"action": {"remove"}, "id": {badA}}).see(t, 200, "Result: 1 of 1 accepted", "Removal accepted")
 	if m := regexp.MustCompile(`data-request="([^"]+)" data-assignment="` + badA + `"`).FindStringSubmatch(res.body); m == nil {
 		t.Error("the removal outcome does not link its request")
-	} else if r, err := w.store.Request(w.sys(), m[1]); err != nil || r.RequestType != entitled.RequestAdminRemove || r.AssignmentID != badA {
+	} else if r, err := w.services.Requests.Request(w.sys(), m[1]); err != nil || r.RequestType != entitled.RequestAdminRemove || r.AssignmentID != badA {
 		t.Errorf("removal request %v %+v, want adminRemove of %s", err, r, badA)
 	}
 	again := mia.submit(action, url.Values{"action": {"remove"}, "id": {badA}}).see(t, 200, "Result: 0 of 1 accepted")
@@ -123,7 +123,7 @@ func TestAssignmentsTab(t *testing.T) {
 	// An assignment of another package is not removed from this tab.
 	crm := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AccessPackageID: w.crm, AssignmentPolicyID: w.crmPolicy,
 		TargetID: w.users["rea"].ID}
-	w.must(w.store.SubmitRequest(w.as("mia"), crm))
+	w.must(w.services.Requests.SubmitRequest(w.as("mia"), crm))
 	crmA := w.assignmentOf(crm.ID)
 	res = mia.submit(action, url.Values{"action": {"remove"}, "id": {crmA}}).see(t, 200, "Result: 0 of 1 accepted")
 	if o := outcomesOf(res.body)[crmA]; !strings.Contains(o, "belongs to another access package") {
@@ -162,7 +162,7 @@ func TestAssignmentsTabRoles(t *testing.T) {
 	if st := w.assignmentState(okA); st != entitled.AssignmentDelivered {
 		t.Fatalf("a reader's forged posts changed the assignment to %s", st)
 	}
-	pg, err := w.store.Assignments(w.sys(), entitled.AssignmentQuery{ListOptions: entitled.ListOptions{
+	pg, err := w.services.Assignments.Assignments(w.sys(), entitled.AssignmentQuery{ListOptions: entitled.ListOptions{
 		Filter: entitled.Compare{Op: "eq", Property: "target/id", Value: w.users["bob"].ID}}})
 	w.must(err)
 	if len(pg.Items) != 0 {

@@ -52,7 +52,7 @@ func TestUIAuthorizationMatrix(t *testing.T) {
 	w.users["ga"] = w.users["admin"]
 	for name, role := range map[string]string{"iga": entitled.RoleIdentityGovernanceAdministrator, "ua": entitled.RoleUserAdministrator} {
 		w.addUser(name, name, "", "")
-		w.must(w.store.CreateRoleAssignment(sys, true, &entitled.RoleAssignment{PrincipalID: w.users[name].ID, RoleDefinitionID: role}))
+		w.must(w.services.Roles.CreateRoleAssignment(sys, true, &entitled.RoleAssignment{PrincipalID: w.users[name].ID, RoleDefinitionID: role}))
 	}
 	w.addUser("co", "Olly Owner", entitled.RoleCatalogOwner, entitled.CatalogScope(w.cat))
 	w.addUser("apm", "Pam Manager", entitled.RoleAccessPackageManager, entitled.CatalogScope(w.cat))
@@ -62,14 +62,14 @@ func TestUIAuthorizationMatrix(t *testing.T) {
 	a := &catalog{id: w.cat, pkg: w.wiki, policy: w.wikiPolicy}
 	b := &catalog{}
 	cb := &entitled.Catalog{DisplayName: "Other apps", State: entitled.CatalogPublished}
-	w.must(w.store.CreateCatalog(sys, cb))
+	w.must(w.services.Catalogs.CreateCatalog(sys, cb))
 	b.id = cb.ID
 	rr := &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: b.id,
 		Resource: entitled.Resource{OriginID: "app-b", OriginSystem: "crm", DisplayName: "App B"}}
-	w.must(w.store.CreateResourceRequest(sys, rr))
+	w.must(w.services.Catalogs.CreateResourceRequest(sys, rr))
 	pb := &entitled.AccessPackage{CatalogID: b.id, DisplayName: "B access"}
-	w.must(w.store.CreateAccessPackage(sys, pb))
-	_, err := w.store.AddResourceRoleScope(sys, pb.ID, entitled.ResourceRoleScopeInput{RoleOriginID: "Member", RoleOriginSystem: "crm", ResourceID: rr.Resource.ID})
+	w.must(w.services.AccessPackages.CreateAccessPackage(sys, pb))
+	_, err := w.services.AccessPackages.AddResourceRoleScope(sys, pb.ID, entitled.ResourceRoleScopeInput{RoleOriginID: "Member", RoleOriginSystem: "crm", ResourceID: rr.Resource.ID})
 	w.must(err)
 	b.pkg = pb.ID
 	b.policy = w.policy(b.pkg, &entitled.ApprovalSettings{})
@@ -79,7 +79,7 @@ func TestUIAuthorizationMatrix(t *testing.T) {
 	a.request = w.request("tara", a.pkg, a.policy)
 	b.request = w.request("tara", b.pkg, b.policy)
 	cats := map[string]*catalog{"A": a, "B": b}
-	crm, err := w.store.System(sys, "crm")
+	crm, err := w.services.Systems.System(sys, "crm")
 	w.must(err)
 
 	seq := 0

@@ -73,7 +73,7 @@ func browserFlow(t *testing.T, fw flowWords) {
 	if fw.lang != "" {
 		for _, u := range w.users {
 			lang := fw.lang
-			_, err := w.store.UpdateUser(w.sys(), u.ID, entitled.UserUpdate{PreferredLanguage: &lang})
+			_, err := w.services.Users.UpdateUser(w.sys(), u.ID, entitled.UserUpdate{PreferredLanguage: &lang})
 			w.must(err)
 		}
 	}
@@ -161,7 +161,7 @@ func browserFlow(t *testing.T, fw flowWords) {
 		t.Fatalf("my requests after submitting: %q", got)
 	}
 	run("my requests", shot("my-requests"))
-	reqs, err := w.store.Requests(w.as("alice"), entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget})
+	reqs, err := w.services.Requests.Requests(w.as("alice"), entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget})
 	w.must(err)
 	if len(reqs.Items) != 1 {
 		t.Fatalf("%d requests, want 1", len(reqs.Items))

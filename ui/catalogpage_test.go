@@ -12,7 +12,7 @@ import (
 // catalogRoles lists the role assignments of a catalog.
 func (w *world) catalogRoles(catalogID string) []entitled.RoleAssignment {
 	w.t.Helper()
-	pg, err := w.store.RoleAssignments(w.sys(), false, entitled.ListOptions{Top: 100,
+	pg, err := w.services.Roles.RoleAssignments(w.sys(), false, entitled.ListOptions{Top: 100,
 		Filter: entitled.Compare{Op: "eq", Property: "appScopeId", Value: entitled.CatalogScope(catalogID)}})
 	w.must(err)
 	return pg.Items
@@ -21,7 +21,7 @@ func (w *world) catalogRoles(catalogID string) []entitled.RoleAssignment {
 // catalogResourceOrigins lists the origin ids of a catalog's resources.
 func (w *world) catalogResourceOrigins(catalogID string) []string {
 	w.t.Helper()
-	pg, err := w.store.CatalogResources(w.sys(), catalogID, entitled.ListOptions{Top: 100})
+	pg, err := w.services.Catalogs.CatalogResources(w.sys(), catalogID, entitled.ListOptions{Top: 100})
 	w.must(err)
 	var out []string
 	for _, r := range pg.Items {
@@ -83,7 +83,7 @@ func TestCatalogPageOwnerEdits(t *testing.T) {
 	olly.submit("/admin/catalogs/"+w.cat, url.Values{"name": {"Line-of-business apps"}, "description": {"CRM and wiki"}}).
 		redirect(t, "/admin/catalogs/"+w.cat+"?done=catalogSaved")
 	olly.get("/admin/catalogs/"+w.cat+"?done=catalogSaved").see(t, 200, "The catalog was saved.", "Line-of-business apps", "CRM and wiki")
-	if c, err := w.store.Catalog(w.sys(), w.cat); err != nil || c.DisplayName != "Line-of-business apps" || c.Description != "CRM and wiki" {
+	if c, err := w.services.Catalogs.Catalog(w.sys(), w.cat); err != nil || c.DisplayName != "Line-of-business apps" || c.Description != "CRM and wiki" {
 		t.Errorf("catalog after save: %+v %v", c, err)
 	}
 
@@ -100,7 +100,7 @@ func TestCatalogPageOwnerEdits(t *testing.T) {
 	olly.submit("/admin/catalogs/"+w.cat+"/resources", url.Values{"system": {"crm"}, "originId": {"app-billing"}, "displayName": {"Billing"}}).
 		see(t, http.StatusForbidden, "delegatedCatalogIds")
 	delegated := []string{w.cat}
-	if _, err := w.store.UpdateSystem(w.sys(), "crm", entitled.SystemUpdate{DelegatedCatalogIDs: &delegated}); err != nil {
+	if _, err := w.services.Systems.UpdateSystem(w.sys(), "crm", entitled.SystemUpdate{DelegatedCatalogIDs: &delegated}); err != nil {
 		t.Fatal(err)
 	}
 	olly.get("/admin/catalogs/"+w.cat+"/resources/add").see(t, 200, `id="browse"`, "crm (webhook)")
@@ -132,9 +132,9 @@ func TestCatalogPageOwnerEdits(t *testing.T) {
 	// A role of another catalog (olly owns both) cannot be removed
 	// through this catalog's page.
 	other := &entitled.Catalog{DisplayName: "Other", State: "published"}
-	w.must(w.store.CreateCatalog(w.sys(), other))
+	w.must(w.services.Catalogs.CreateCatalog(w.sys(), other))
 	for user, role := range map[string]string{"olly": entitled.RoleCatalogOwner, "rea": entitled.RoleCatalogReader} {
-		w.must(w.store.CreateRoleAssignment(w.sys(), false, &entitled.RoleAssignment{PrincipalID: w.users[user].ID,
+		w.must(w.services.Roles.CreateRoleAssignment(w.sys(), false, &entitled.RoleAssignment{PrincipalID: w.users[user].ID,
 			RoleDefinitionID: role, AppScopeID: entitled.CatalogScope(other.ID)}))
 	}
 	olly = w.signIn("olly")
@@ -152,8 +152,8 @@ func TestCatalogPageOwnerEdits(t *testing.T) {
 func TestCatalogPageAdminBrowsesSystem(t *testing.T) {
 	w := newWorld(t)
 	g := &entitled.Group{DisplayName: "Sales team", Description: "Everyone in sales"}
-	w.must(w.store.CreateGroup(w.sys(), g))
-	w.must(w.store.CreateGroup(w.sys(), &entitled.Group{DisplayName: "Finance"}))
+	w.must(w.services.Groups.CreateGroup(w.sys(), g))
+	w.must(w.services.Groups.CreateGroup(w.sys(), &entitled.Group{DisplayName: "Finance"}))
 	admin := w.signIn("admin")
 	admin.get("/admin/catalogs/"+w.cat+"/resources/add").see(t, 200, `id="browse"`, ">directory (", ">crm (webhook)</option>")
 	p := admin.get("/admin/catalogs/"+w.cat+"/resources/add?system=directory&q=Sales").see(t, 200, "Sales team", g.ID)
@@ -172,7 +172,7 @@ func TestCatalogPageAdminBrowsesSystem(t *testing.T) {
 func TestCatalogPageForgedPosts(t *testing.T) {
 	w := newWorld(t)
 	before := func() string {
-		c, err := w.store.Catalog(w.sys(), w.cat)
+		c, err := w.services.Catalogs.Catalog(w.sys(), w.cat)
 		w.must(err)
 		return c.DisplayName + "|" + c.Description + "|" + strings.Join(w.catalogResourceOrigins(w.cat), ",") + "|" +
 			func() string {

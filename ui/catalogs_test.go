@@ -15,17 +15,17 @@ import (
 func (w *world) addUser(name, display, role, appScope string) {
 	w.t.Helper()
 	u := &entitled.User{UserPrincipalName: name + "@example.com", DisplayName: display, Mail: name + "@example.com", AccountEnabled: true}
-	w.must(w.store.CreateUser(w.sys(), u))
+	w.must(w.services.Users.CreateUser(w.sys(), u))
 	w.users[name] = u
 	if role != "" {
-		w.must(w.store.CreateRoleAssignment(w.sys(), false, &entitled.RoleAssignment{PrincipalID: u.ID, RoleDefinitionID: role, AppScopeID: appScope}))
+		w.must(w.services.Roles.CreateRoleAssignment(w.sys(), false, &entitled.RoleAssignment{PrincipalID: u.ID, RoleDefinitionID: role, AppScopeID: appScope}))
 	}
 }
 
 // roleValue is the add-role form's value of a catalog resource's role.
 func (w *world) roleValue(origin string) string {
 	w.t.Helper()
-	pg, err := w.store.CatalogResources(w.sys(), w.cat, entitled.ListOptions{Top: 100})
+	pg, err := w.services.Catalogs.CatalogResources(w.sys(), w.cat, entitled.ListOptions{Top: 100})
 	w.must(err)
 	for _, r := range pg.Items {
 		if r.OriginID == origin && len(r.Roles) > 0 {
@@ -39,7 +39,7 @@ func (w *world) roleValue(origin string) string {
 // policiesOf returns the policies of a package.
 func (w *world) policiesOf(pkg string) []entitled.AssignmentPolicy {
 	w.t.Helper()
-	pg, err := w.store.Policies(w.sys(), entitled.ListOptions{Top: 100})
+	pg, err := w.services.Policies.Policies(w.sys(), entitled.ListOptions{Top: 100})
 	w.must(err)
 	var out []entitled.AssignmentPolicy
 	for _, p := range pg.Items {
@@ -66,7 +66,7 @@ func TestCatalogAndPackageCreation(t *testing.T) {
 	admin.submit("/admin/catalogs", url.Values{"name": {"  "}, "description": {"kept"}}).see(t, 400, "Enter a name for the catalog", ">kept</textarea>")
 	admin.submit("/admin/catalogs", url.Values{"name": {"HR apps"}, "description": {"Payroll and leave"}}).redirect(t, "/admin/catalogs?done=catalogAdded")
 	admin.get("/admin/catalogs?done=catalogAdded").see(t, 200, "The catalog was created", "HR apps", "Payroll and leave")
-	cats, err := w.store.Catalogs(w.sys(), entitled.ListOptions{Top: 100})
+	cats, err := w.services.Catalogs.Catalogs(w.sys(), entitled.ListOptions{Top: 100})
 	w.must(err)
 	if len(cats.Items) != 2 {
 		t.Fatalf("%d catalogs after creating one, want 2", len(cats.Items))
@@ -85,7 +85,7 @@ func TestCatalogAndPackageCreation(t *testing.T) {
 		t.Fatalf("create package: %d %q %s", res.status, res.location, res.body)
 	}
 	pkg := strings.TrimSuffix(strings.TrimPrefix(res.location, "/governance/packages/"), "/roles?done=packageAdded")
-	p, err := w.store.AccessPackage(w.sys(), pkg)
+	p, err := w.services.AccessPackages.AccessPackage(w.sys(), pkg)
 	w.must(err)
 	if p.CatalogID != w.cat || p.DisplayName != "Sales tools" || p.Description != "CRM for sales" || p.IsHidden {
 		t.Fatalf("created package: %+v", p)
@@ -98,7 +98,7 @@ func TestCatalogAndPackageCreation(t *testing.T) {
 	pam.submit("/governance/packages/"+pkg+"/roles/add", url.Values{"role": {""}}).see(t, 400, "Choose a resource role")
 	pam.submit("/governance/packages/"+pkg+"/roles/add", url.Values{"role": {crmRole}}).redirect(t, "/governance/packages/"+pkg+"/roles?done=roleAdded")
 	pam.get("/governance/packages/"+pkg+"/roles").see(t, 200, "app-crm", "Member")
-	scopes, err := w.store.ResourceRoleScopes(w.sys(), pkg)
+	scopes, err := w.services.AccessPackages.ResourceRoleScopes(w.sys(), pkg)
 	w.must(err)
 	if len(scopes) != 1 || scopes[0].Resource.OriginID != "app-crm" {
 		t.Fatalf("role scopes after adding: %+v", scopes)
@@ -161,7 +161,7 @@ func TestCatalogAndPackageCreation(t *testing.T) {
 	// Pam may not create a catalog, even with a forged post.
 	pam.get("/admin/catalogs/new").see(t, 403)
 	pam.submit("/admin/catalogs", url.Values{"name": {"Pam's catalog"}}).see(t, 403)
-	cats, err = w.store.Catalogs(w.sys(), entitled.ListOptions{Top: 100})
+	cats, err = w.services.Catalogs.Catalogs(w.sys(), entitled.ListOptions{Top: 100})
 	w.must(err)
 	if len(cats.Items) != 2 {
 		t.Fatalf("a forged catalog post by an access package manager created a catalog: %d catalogs", len(cats.Items))
@@ -175,7 +175,7 @@ func TestCatalogAndPackageCreation(t *testing.T) {
 func TestCatalogPagesRoles(t *testing.T) {
 	w := newWorld(t)
 	crmRole := w.roleValue("app-crm")
-	pkgsBefore, err := w.store.AccessPackages(w.sys(), entitled.ListOptions{Top: 100})
+	pkgsBefore, err := w.services.AccessPackages.AccessPackages(w.sys(), entitled.ListOptions{Top: 100})
 	w.must(err)
 	for _, name := range []string{"mia", "rea", "alice"} {
 		b := w.signIn(name)
@@ -201,11 +201,11 @@ func TestCatalogPagesRoles(t *testing.T) {
 	if strings.Contains(roles.body, `id="add-role-link"`) {
 		t.Error("an assignment manager is offered Add a resource role")
 	}
-	cats, err := w.store.Catalogs(w.sys(), entitled.ListOptions{Top: 100})
+	cats, err := w.services.Catalogs.Catalogs(w.sys(), entitled.ListOptions{Top: 100})
 	w.must(err)
-	pkgs, err := w.store.AccessPackages(w.sys(), entitled.ListOptions{Top: 100})
+	pkgs, err := w.services.AccessPackages.AccessPackages(w.sys(), entitled.ListOptions{Top: 100})
 	w.must(err)
-	scopes, err := w.store.ResourceRoleScopes(w.sys(), w.wiki)
+	scopes, err := w.services.AccessPackages.ResourceRoleScopes(w.sys(), w.wiki)
 	w.must(err)
 	if len(cats.Items) != 1 || len(pkgs.Items) != len(pkgsBefore.Items) || len(scopes) != 1 || len(w.policiesOf(w.wiki)) != 1 {
 		t.Fatalf("forged posts changed something: %d catalogs, %d packages, %d wiki scopes, %d wiki policies",
@@ -219,7 +219,7 @@ func TestCatalogPagesRoles(t *testing.T) {
 	cora.get("/admin/catalogs/"+w.cat+"/packages/new").see(t, 403)
 	cora.get("/admin/catalogs/new")
 	cora.submit("/admin/catalogs", url.Values{"name": {"Cora's apps"}}).redirect(t, "/admin/catalogs?done=catalogAdded")
-	cats, err = w.store.Catalogs(w.sys(), entitled.ListOptions{Top: 100})
+	cats, err = w.services.Catalogs.Catalogs(w.sys(), entitled.ListOptions{Top: 100})
 	w.must(err)
 	var mine string
 	for _, c := range cats.Items {

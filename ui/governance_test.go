@@ -14,11 +14,11 @@ import (
 // succeed records success for every open delivery of a request.
 func (w *world) succeed(requestID string) {
 	w.t.Helper()
-	ds, err := w.store.Deliveries(w.sys(), requestID)
+	ds, err := w.services.Requests.Deliveries(w.sys(), requestID)
 	w.must(err)
 	for _, d := range ds {
 		if !d.Status.IsFinal() {
-			w.must(w.store.RecordDeliveryOutcomes(context.Background(), []entitled.DeliveryOutcome{{DeliveryID: d.ID, Run: d.Run, Final: true, At: w.clock.Now()}}))
+			w.must(w.services.Deliveries.RecordDeliveryOutcomes(context.Background(), []entitled.DeliveryOutcome{{DeliveryID: d.ID, Run: d.Run, Final: true, At: w.clock.Now()}}))
 		}
 	}
 }
@@ -134,7 +134,7 @@ func TestRequestsTabPagingAndSelectAll(t *testing.T) {
 	for range 7 { // request, fail and cancel, over and over: 7 requests
 		id := w.request("alice", w.wiki, w.wikiPolicy)
 		w.failDeliveries(id)
-		w.must(w.store.CancelRequest(w.as("alice"), id))
+		w.must(w.services.Requests.CancelRequest(w.as("alice"), id))
 		ids = append(ids, id)
 	}
 	mia := w.signIn("mia")

@@ -33,7 +33,7 @@ func TestPagesFollowTheReader(t *testing.T) {
 
 	alice.getIn("en-US", "/me").see(t, 200, "My profile", `<option value="fr" lang="fr">Français</option>`)
 	alice.submit("/me", url.Values{"language": {"fr"}}).redirect(t, "/me?done=languageSaved")
-	if u, err := w.store.User(w.sys(), w.users["alice"].ID); err != nil || u.PreferredLanguage != "fr" {
+	if u, err := w.services.Users.User(w.sys(), w.users["alice"].ID); err != nil || u.PreferredLanguage != "fr" {
 		t.Fatalf("preferredLanguage after saving: %v %v", u, err)
 	}
 	alice.getIn("en-US", "/me?done=languageSaved").see(t, 200, `<html lang="fr">`, "Votre langue a été enregistrée.", `<option value="fr" selected lang="fr">`)

@@ -35,7 +35,7 @@ func TestSignInLinkWorksOnce(t *testing.T) {
 
 	// The session is stored hashed.
 	var hash string
-	w.must(w.store.DB().SQL.QueryRow(`SELECT hash FROM ui_sessions`).Scan(&hash))
+	w.must(w.services.DB().SQL.QueryRow(`SELECT hash FROM ui_sessions`).Scan(&hash))
 	sum := sha256.Sum256([]byte(ck.Value))
 	if hash == ck.Value || hash != hex.EncodeToString(sum[:]) {
 		t.Errorf("stored session %q is not the SHA-256 of the cookie", hash)

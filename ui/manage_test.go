@@ -17,7 +17,7 @@ import (
 func (w *world) manageSnapshot() string {
 	w.t.Helper()
 	var b strings.Builder
-	pg, err := w.store.Catalogs(w.sys(), entitled.ListOptions{Top: 100})
+	pg, err := w.services.Catalogs.Catalogs(w.sys(), entitled.ListOptions{Top: 100})
 	w.must(err)
 	for _, c := range pg.Items {
 		fmt.Fprintf(&b, "catalog %s %q %q\n", c.ID, c.DisplayName, c.Description)
@@ -25,11 +25,11 @@ func (w *world) manageSnapshot() string {
 		sort.Strings(res)
 		fmt.Fprintf(&b, "  resources %v\n", res)
 	}
-	pkgs, err := w.store.AccessPackages(w.sys(), entitled.ListOptions{Top: 100})
+	pkgs, err := w.services.AccessPackages.AccessPackages(w.sys(), entitled.ListOptions{Top: 100})
 	w.must(err)
 	for _, p := range pkgs.Items {
 		fmt.Fprintf(&b, "package %s %q %q hidden=%v\n", p.ID, p.DisplayName, p.Description, p.IsHidden)
-		scopes, err := w.store.ResourceRoleScopes(w.sys(), p.ID)
+		scopes, err := w.services.AccessPackages.ResourceRoleScopes(w.sys(), p.ID)
 		w.must(err)
 		for _, s := range scopes {
 			fmt.Fprintf(&b, "  scope %s\n", s.ID)
@@ -81,7 +81,7 @@ func TestManagePackageEditAndDelete(t *testing.T) {
 		redirect(t, "/governance/packages/"+w.crm+"/overview?done=packageSaved")
 	pam.get("/governance/packages/"+w.crm+"/overview?done=packageSaved").see(t, 200, "The access package was saved.", "Sales CRM",
 		"The CRM of the sales team", `id="pkg-hidden" name="hidden" checked`)
-	p, err := w.store.AccessPackage(w.sys(), w.crm)
+	p, err := w.services.AccessPackages.AccessPackage(w.sys(), w.crm)
 	w.must(err)
 	if p.DisplayName != "Sales CRM" || p.Description != "The CRM of the sales team" || !p.IsHidden {
 		t.Errorf("package after save: %q %q hidden=%v", p.DisplayName, p.Description, p.IsHidden)
@@ -89,7 +89,7 @@ func TestManagePackageEditAndDelete(t *testing.T) {
 	// Unticking hidden shows the package again.
 	pam.submit("/governance/packages/"+w.crm+"/overview", url.Values{"name": {"Sales CRM"}, "description": {""}}).
 		redirect(t, "/governance/packages/"+w.crm+"/overview?done=packageSaved")
-	if p, err := w.store.AccessPackage(w.sys(), w.crm); err != nil || p.IsHidden || p.Description != "" {
+	if p, err := w.services.AccessPackages.AccessPackage(w.sys(), w.crm); err != nil || p.IsHidden || p.Description != "" {
 		t.Errorf("package after unhiding: %+v %v", p, err)
 	}
 
@@ -108,10 +108,10 @@ func TestManagePackageEditAndDelete(t *testing.T) {
 	// A package without history goes, with its policies and roles.
 	pam.submit("/governance/packages/"+w.crm+"/delete", url.Values{"confirm": {"on"}}).redirect(t, "/governance/?done=packageDeleted")
 	pam.get("/governance/?done=packageDeleted").see(t, 200, "The access package was deleted")
-	if _, err := w.store.AccessPackage(w.sys(), w.crm); entitled.ErrorKind(err) != entitled.KindNotFound {
+	if _, err := w.services.AccessPackages.AccessPackage(w.sys(), w.crm); entitled.ErrorKind(err) != entitled.KindNotFound {
 		t.Errorf("deleted package: %v, want not found", err)
 	}
-	if _, err := w.store.Policy(w.sys(), w.crmPolicy); entitled.ErrorKind(err) != entitled.KindNotFound {
+	if _, err := w.services.Policies.Policy(w.sys(), w.crmPolicy); entitled.ErrorKind(err) != entitled.KindNotFound {
 		t.Errorf("policy of the deleted package: %v, want not found", err)
 	}
 }
@@ -136,10 +136,10 @@ func TestManageRemoveRoleAndDeletePolicy(t *testing.T) {
 	pam.submit("/governance/packages/"+w.crm+"/roles/remove", url.Values{"system": {"crm"}, "resource": {"app-crm"}, "role": {"Member"}}).
 		redirect(t, "/governance/packages/"+w.crm+"/roles?done=roleRemoved")
 	pam.get("/governance/packages/"+w.crm+"/roles?done=roleRemoved").see(t, 200, "The resource role was removed", "grants no resource role yet")
-	if scopes, err := w.store.ResourceRoleScopes(w.sys(), w.crm); err != nil || len(scopes) != 0 {
+	if scopes, err := w.services.AccessPackages.ResourceRoleScopes(w.sys(), w.crm); err != nil || len(scopes) != 0 {
 		t.Errorf("scopes after removal: %v %v", scopes, err)
 	}
-	if scopes, err := w.store.ResourceRoleScopes(w.sys(), w.wiki); err != nil || len(scopes) != 1 {
+	if scopes, err := w.services.AccessPackages.ResourceRoleScopes(w.sys(), w.wiki); err != nil || len(scopes) != 1 {
 		t.Errorf("the wiki package's scopes changed: %v %v", scopes, err)
 	}
 
@@ -156,7 +156,7 @@ func TestManageRemoveRoleAndDeletePolicy(t *testing.T) {
 	pam.submit("/governance/packages/"+w.wiki+"/policies/"+w.wikiPolicy+"/delete", nil).
 		redirect(t, "/governance/packages/"+w.wiki+"/policies?done=policyDeleted")
 	pam.get("/governance/packages/"+w.wiki+"/policies?done=policyDeleted").see(t, 200, "The policy was deleted.", "has no policy yet")
-	if _, err := w.store.Policy(w.sys(), w.wikiPolicy); entitled.ErrorKind(err) != entitled.KindNotFound {
+	if _, err := w.services.Policies.Policy(w.sys(), w.wikiPolicy); entitled.ErrorKind(err) != entitled.KindNotFound {
 		t.Errorf("deleted policy: %v, want not found", err)
 	}
 }
@@ -169,7 +169,7 @@ func TestManageCatalog(t *testing.T) {
 	w.addUser("olly", "Olly Owner", entitled.RoleCatalogOwner, entitled.CatalogScope(w.cat))
 	rr := &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: w.cat,
 		Resource: entitled.Resource{OriginID: "app-billing", OriginSystem: "crm", DisplayName: "Billing"}}
-	w.must(w.store.CreateResourceRequest(w.sys(), rr))
+	w.must(w.services.Catalogs.CreateResourceRequest(w.sys(), rr))
 	olly := w.signIn("olly")
 	olly.get("/admin/catalogs/"+w.cat).see(t, 200, `id="delete-catalog-form"`,
 		`Remove<span class="visually-hidden"> resource Billing from the catalog</span>`,
@@ -177,7 +177,7 @@ func TestManageCatalog(t *testing.T) {
 
 	// A resource a package grants a role of stays.
 	used := ""
-	pg, err := w.store.CatalogResources(w.sys(), w.cat, entitled.ListOptions{Top: 100})
+	pg, err := w.services.Catalogs.CatalogResources(w.sys(), w.cat, entitled.ListOptions{Top: 100})
 	w.must(err)
 	for _, r := range pg.Items {
 		if r.OriginID == "app-crm" {
@@ -204,17 +204,17 @@ func TestManageCatalog(t *testing.T) {
 
 	// An empty catalog goes.
 	empty := &entitled.Catalog{DisplayName: "Old apps", State: "published"}
-	w.must(w.store.CreateCatalog(w.sys(), empty))
-	w.must(w.store.CreateRoleAssignment(w.sys(), false, &entitled.RoleAssignment{PrincipalID: w.users["olly"].ID,
+	w.must(w.services.Catalogs.CreateCatalog(w.sys(), empty))
+	w.must(w.services.Roles.CreateRoleAssignment(w.sys(), false, &entitled.RoleAssignment{PrincipalID: w.users["olly"].ID,
 		RoleDefinitionID: entitled.RoleCatalogOwner, AppScopeID: entitled.CatalogScope(empty.ID)}))
 	olly.get("/admin/catalogs/"+empty.ID).see(t, 200, `id="delete-catalog-form"`)
 	olly.submit("/admin/catalogs/"+empty.ID+"/delete", nil).see(t, 400, "Nothing was deleted.")
-	if _, err := w.store.Catalog(w.sys(), empty.ID); err != nil {
+	if _, err := w.services.Catalogs.Catalog(w.sys(), empty.ID); err != nil {
 		t.Fatalf("catalog deleted without confirmation: %v", err)
 	}
 	olly.submit("/admin/catalogs/"+empty.ID+"/delete", url.Values{"confirm": {"on"}}).redirect(t, "/admin/catalogs?done=catalogDeleted")
 	olly.get("/admin/catalogs?done=catalogDeleted").see(t, 200, "The catalog was deleted.")
-	if _, err := w.store.Catalog(w.sys(), empty.ID); entitled.ErrorKind(err) != entitled.KindNotFound {
+	if _, err := w.services.Catalogs.Catalog(w.sys(), empty.ID); entitled.ErrorKind(err) != entitled.KindNotFound {
 		t.Errorf("deleted catalog: %v, want not found", err)
 	}
 }
@@ -238,7 +238,7 @@ func (w *world) unusedResource() string {
 	w.t.Helper()
 	rr := &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: w.cat,
 		Resource: entitled.Resource{OriginID: "app-billing", OriginSystem: "crm", DisplayName: "Billing"}}
-	w.must(w.store.CreateResourceRequest(w.sys(), rr))
+	w.must(w.services.Catalogs.CreateResourceRequest(w.sys(), rr))
 	return rr.Resource.ID
 }
 

@@ -12,7 +12,7 @@ import (
 // myRequests returns the signed-in user's requests, newest last.
 func (w *world) myRequests(user string) []entitled.AssignmentRequest {
 	w.t.Helper()
-	pg, err := w.store.Requests(w.as(user), entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget})
+	pg, err := w.services.Requests.Requests(w.as(user), entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget})
 	w.must(err)
 	return pg.Items
 }
@@ -131,7 +131,7 @@ func TestApprovals(t *testing.T) {
 	if st := w.state(aliceReq); st != entitled.StateDelivering {
 		t.Fatalf("approved request is %s, want delivering", st)
 	}
-	stages, err := w.store.ApprovalStages(w.sys(), aliceReq)
+	stages, err := w.services.Approvals.ApprovalStages(w.sys(), aliceReq)
 	w.must(err)
 	if len(stages) != 1 || stages[0].ReviewResult != entitled.ReviewApprove || stages[0].Justification != "ok for Q3" ||
 		stages[0].ReviewedBy == nil || stages[0].ReviewedBy.UserID != w.users["bob"].ID {

@@ -29,7 +29,7 @@ type IdentityProvider interface {
 }
 
 // OIDCUsers finds the entitled user of a sign-in and starts their session;
-// *sqlstore.Store implements it.
+// *sqlstore.SessionService implements it.
 type OIDCUsers interface {
 	SignInWithOIDC(ctx context.Context, x entitled.ExternalIdentity, o entitled.SignInOptions) (*entitled.User, error)
 	StartSession(ctx context.Context, userID string, ttl time.Duration, method string) (string, error)

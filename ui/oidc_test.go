@@ -57,7 +57,7 @@ func (w *world) startProvider(o providerOptions) *ui.OIDCConfig {
 		RedirectURL: w.srv.URL + "/auth/callback", Name: "Test IdP"})
 	w.must(err)
 	w.op = op
-	return &ui.OIDCConfig{Provider: p, Users: w.store, Options: entitled.SignInOptions{CreateUsers: o.createUsers, Provider: "Test IdP"},
+	return &ui.OIDCConfig{Provider: p, Users: w.services.Sessions, Options: entitled.SignInOptions{CreateUsers: o.createUsers, Provider: "Test IdP"},
 		PostLogoutURL: w.srv.URL + "/login"}
 }
 
@@ -117,7 +117,7 @@ func TestProviderSignIn(t *testing.T) {
 	// The second sign-in finds alice by the recorded subject, even after
 	// her entitled mail changed.
 	mail := "alice.requester@example.com"
-	_, err := w.store.UpdateUser(w.sys(), w.users["alice"].ID, entitled.UserUpdate{Mail: &mail})
+	_, err := w.services.Users.UpdateUser(w.sys(), w.users["alice"].ID, entitled.UserUpdate{Mail: &mail})
 	w.must(err)
 	b2 := w.browser()
 	b2.providerSignIn("alice").redirect(t, "/")
@@ -154,13 +154,13 @@ func TestProviderSignInRefusals(t *testing.T) {
 	// Someone the provider knows but entitled does not: refused, told
 	// whom to ask, and no user is created.
 	w.browser().providerSignIn("zoe").see(t, http.StatusForbidden, "no entitled user matches email")
-	if _, err := w.store.User(w.sys(), "zoe@example.com"); entitled.ErrorKind(err) != entitled.KindNotFound {
+	if _, err := w.services.Users.User(w.sys(), "zoe@example.com"); entitled.ErrorKind(err) != entitled.KindNotFound {
 		t.Fatalf("zoe: %v", err)
 	}
 
 	// A disabled user.
 	off := false
-	_, err := w.store.UpdateUser(w.sys(), w.users["rea"].ID, entitled.UserUpdate{AccountEnabled: &off})
+	_, err := w.services.Users.UpdateUser(w.sys(), w.users["rea"].ID, entitled.UserUpdate{AccountEnabled: &off})
 	w.must(err)
 	w.browser().providerSignIn("rea").see(t, http.StatusForbidden, "is disabled")
 
@@ -204,7 +204,7 @@ func TestProviderSignInCreatesUsers(t *testing.T) {
 	b := w.browser()
 	b.providerSignIn("zoe").redirect(t, "/")
 	b.get("/").see(t, 200, "Zoe (IdP)")
-	u, err := w.store.User(w.sys(), "zoe@example.com")
+	u, err := w.services.Users.User(w.sys(), "zoe@example.com")
 	w.must(err)
 	if u.Mail != "zoe@example.com" || !u.AccountEnabled {
 		t.Fatalf("created user %+v", u)

@@ -14,7 +14,7 @@ import (
 func TestPackageReadOnlyTabs(t *testing.T) {
 	w := newWorld(t)
 	g := &entitled.Group{DisplayName: "CRM approvers"}
-	w.must(w.store.CreateGroup(w.sys(), g))
+	w.must(w.services.Groups.CreateGroup(w.sys(), g))
 	contractors := &entitled.AssignmentPolicy{AccessPackageID: w.crm, DisplayName: "Contractors", Description: "Temporary staff",
 		AllowedTargetScope: entitled.ScopeAllDirectoryUsers,
 		RequestorSettings:  entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true},
@@ -26,7 +26,7 @@ func TestPackageReadOnlyTabs(t *testing.T) {
 				EscalationApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: w.users["admin"].ID}}},
 		}},
 		Expiration: entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 30 * 24 * time.Hour}}
-	w.must(w.store.CreatePolicy(w.sys(), contractors))
+	w.must(w.services.Policies.CreatePolicy(w.sys(), contractors))
 
 	mia := w.signIn("mia")
 	mia.get("/governance/packages/"+w.crm).redirect(t, "/governance/packages/"+w.crm+"/overview")

@@ -19,7 +19,7 @@ func TestRequestFormSchedule(t *testing.T) {
 	pol := &entitled.AssignmentPolicy{AccessPackageID: vpn, DisplayName: "Contractors", AllowedTargetScope: entitled.ScopeAllMemberUsers,
 		RequestorSettings: entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true, AllowCustomAssignmentSchedule: true},
 		Expiration:        entitled.Expiration{Type: entitled.ExpirationNone}}
-	w.must(w.store.CreatePolicy(w.sys(), pol))
+	w.must(w.services.Policies.CreatePolicy(w.sys(), pol))
 
 	alice := w.signIn("alice")
 	if p := alice.get("/packages/"+w.wiki+"/request").see(t, 200, "Request Wiki editor"); strings.Contains(p.body, `name="start"`) {
@@ -33,13 +33,13 @@ func TestRequestFormSchedule(t *testing.T) {
 	alice.submit("/packages/"+vpn+"/request", form("11/03/2031", "")).see(t, 400, "is not a date; write it as YYYY-MM-DD", `value="11/03/2031"`)
 	alice.submit("/packages/"+vpn+"/request", form("2031-03-20", "2031-03-11")).see(t, 400, "is before the start date")
 	alice.submit("/packages/"+w.wiki+"/request", url.Values{"policy": {w.wikiPolicy}, "start": {"2031-03-11"}}).see(t, 400, "does not allow a custom schedule")
-	if pg, err := w.store.Requests(w.sys(), entitled.RequestQuery{}); err != nil || len(pg.Items) != 0 {
+	if pg, err := w.services.Requests.Requests(w.sys(), entitled.RequestQuery{}); err != nil || len(pg.Items) != 0 {
 		t.Fatalf("refused forms created requests: %v %v", pg.Items, err)
 	}
 
 	alice.submit("/packages/"+vpn+"/request", form("2031-03-11", "2031-03-20")).redirect(t, "/requests?done=requested")
 	alice.get("/requests").see(t, 200, "VPN access", "Scheduled", "Waiting for its start date")
-	pg, err := w.store.Requests(w.sys(), entitled.RequestQuery{})
+	pg, err := w.services.Requests.Requests(w.sys(), entitled.RequestQuery{})
 	w.must(err)
 	if len(pg.Items) != 1 {
 		t.Fatalf("%d requests, want 1", len(pg.Items))

@@ -74,14 +74,14 @@ func newTarget(t testing.TB) *target {
 	return tg
 }
 
-// world is a store with users, a catalog and two packages, served by the UI.
+// world is a database with users, a catalog and two packages, served by the UI.
 type world struct {
-	t      testing.TB
-	store  *sqlstore.Store
-	db     *sqlstore.DB
-	srv    *httptest.Server
-	clock  *clock
-	target *target
+	t        testing.TB
+	services *sqlstore.Services
+	db       *sqlstore.DB
+	srv      *httptest.Server
+	clock    *clock
+	target   *target
 	// op is the OpenID provider of a world made withProvider.
 	op    *oidctest.Provider
 	users map[string]*entitled.User // alice (requester), bob (approver), mia (assignment manager), rea (catalog reader)
@@ -135,18 +135,25 @@ func newWorld(t testing.TB, opts ...func(*options)) *world {
 		t.Fatal(err)
 	}
 	clk := &clock{t: time.Date(2031, 3, 4, 9, 0, 0, 0, time.UTC)}
-	st := sqlstore.New(db, noQueue{}, nil)
-	reg := connectors.NewRegistry(directory.NewKind(st), webhook.NewKind(nil), scim.NewKind(nil))
-	st.SetConnectors(reg)
-	st.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	reg := connectors.NewRegistry(directory.NewKind(sqlstore.NewMembership(db)), webhook.NewKind(nil), scim.NewKind(nil))
+	var queue sqlstore.Queue = noQueue{}
 	if o.engine {
 		clk = &clock{}
-		eng, err := delivery.New(delivery.Config{DB: db.SQL, Dialect: db.Dialect, Engine: st, Connectors: reg, Logger: st.Logger,
+		if queue, err = delivery.NewQueue(db.SQL, db.Dialect); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := sqlstore.NewServices(db, sqlstore.Config{Queue: queue, Connectors: reg, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.engine {
+		eng, err := delivery.New(delivery.Config{DB: db.SQL, Dialect: db.Dialect, Engine: st.Deliveries, Connectors: reg, Logger: logger,
 			Workers: 4, PollInterval: 20 * time.Millisecond})
 		if err != nil {
 			t.Fatal(err)
 		}
-		st.SetQueue(eng)
 		if err := eng.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -156,9 +163,9 @@ func newWorld(t testing.TB, opts ...func(*options)) *world {
 			_ = eng.Stop(stop)
 		})
 	}
-	st.Now = clk.Now
-	w := &world{t: t, store: st, db: db, clock: clk, target: newTarget(t), users: map[string]*entitled.User{}}
-	admin, err := st.EnsureAdmin(ctx, "admin@example.com", "Ada Admin")
+	db.Now = clk.Now
+	w := &world{t: t, services: st, db: db, clock: clk, target: newTarget(t), users: map[string]*entitled.User{}}
+	admin, err := st.Admin.EnsureAdmin(ctx, "admin@example.com", "Ada Admin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,13 +173,13 @@ func newWorld(t testing.TB, opts ...func(*options)) *world {
 	sys := w.sys()
 	for name, display := range map[string]string{"alice": "Alice Requester", "bob": "Bob Approver", "mia": "Mia Manager", "rea": "Rea Reader"} {
 		u := &entitled.User{UserPrincipalName: name + "@example.com", DisplayName: display, Mail: name + "@example.com", AccountEnabled: true}
-		w.must(st.CreateUser(sys, u))
+		w.must(st.Users.CreateUser(sys, u))
 		w.users[name] = u
 	}
 	c := &entitled.Catalog{DisplayName: "Business apps", State: "published"}
-	w.must(st.CreateCatalog(sys, c))
+	w.must(st.Catalogs.CreateCatalog(sys, c))
 	w.cat = c.ID
-	w.must(st.CreateSystem(sys, &entitled.ConnectedSystem{Name: "crm", Kind: "webhook",
+	w.must(st.Systems.CreateSystem(sys, &entitled.ConnectedSystem{Name: "crm", Kind: "webhook",
 		Config: map[string]any{"url": w.target.srv.URL, "secret": "webhook-secret", "roles": []any{"Member"}},
 		Retry:  entitled.RetryPolicy{MaxAttempts: 1, InitialBackoff: 10 * time.Millisecond, MaxBackoff: 10 * time.Millisecond}}))
 	w.crm = w.pkg("CRM access", "The sales CRM", "app-crm")
@@ -182,18 +189,18 @@ func newWorld(t testing.TB, opts ...func(*options)) *world {
 			PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: w.users["bob"].ID}}}}})
 	w.wikiPolicy = w.policy(w.wiki, &entitled.ApprovalSettings{})
 	for user, role := range map[string]string{"mia": entitled.RoleAccessPackageAssignmentManager, "rea": entitled.RoleCatalogReader} {
-		w.must(st.CreateRoleAssignment(sys, false, &entitled.RoleAssignment{PrincipalID: w.users[user].ID,
+		w.must(st.Roles.CreateRoleAssignment(sys, false, &entitled.RoleAssignment{PrincipalID: w.users[user].ID,
 			RoleDefinitionID: role, AppScopeID: entitled.CatalogScope(w.cat)}))
 	}
-	svc := st.Services()
-	svc.Users = &countingUsers{UserService: st, n: &w.userLists}
+	svc := st.Domain()
+	svc.Users = &countingUsers{UserService: st.Users, n: &w.userLists}
 	if o.pageSize == 0 {
 		o.pageSize = 5
 	}
 	late := &lateHandler{}
 	w.srv = httptest.NewServer(late)
 	t.Cleanup(w.srv.Close)
-	cfg := ui.Config{Services: svc, Sessions: st, Logger: st.Logger, Now: clk.Now, PageSize: o.pageSize, Connectors: reg}
+	cfg := ui.Config{Services: svc, Sessions: st.Sessions, Logger: logger, Now: clk.Now, PageSize: o.pageSize, Connectors: reg}
 	if o.provider != nil {
 		cfg.OIDC = w.startProvider(*o.provider)
 	}
@@ -216,7 +223,7 @@ func (w *world) sys() context.Context {
 // as is a context acting as a user.
 func (w *world) as(name string) context.Context {
 	w.t.Helper()
-	a, err := w.store.ActorFor(context.Background(), w.users[name].ID)
+	a, err := w.services.Tokens.ActorFor(context.Background(), w.users[name].ID)
 	w.must(err)
 	return entitled.NewContext(context.Background(), a)
 }
@@ -227,10 +234,10 @@ func (w *world) pkg(name, desc, origin string) string {
 	sys := w.sys()
 	rr := &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: w.cat,
 		Resource: entitled.Resource{OriginID: origin, OriginSystem: "crm", DisplayName: origin}}
-	w.must(w.store.CreateResourceRequest(sys, rr))
+	w.must(w.services.Catalogs.CreateResourceRequest(sys, rr))
 	p := &entitled.AccessPackage{CatalogID: w.cat, DisplayName: name, Description: desc}
-	w.must(w.store.CreateAccessPackage(sys, p))
-	_, err := w.store.AddResourceRoleScope(sys, p.ID, entitled.ResourceRoleScopeInput{RoleOriginID: "Member", RoleOriginSystem: "crm", ResourceID: rr.Resource.ID})
+	w.must(w.services.AccessPackages.CreateAccessPackage(sys, p))
+	_, err := w.services.AccessPackages.AddResourceRoleScope(sys, p.ID, entitled.ResourceRoleScopeInput{RoleOriginID: "Member", RoleOriginSystem: "crm", ResourceID: rr.Resource.ID})
 	w.must(err)
 	return p.ID
 }
@@ -240,7 +247,7 @@ func (w *world) policy(pkg string, approval *entitled.ApprovalSettings) string {
 	p := &entitled.AssignmentPolicy{AccessPackageID: pkg, DisplayName: "Employees", AllowedTargetScope: entitled.ScopeAllMemberUsers,
 		RequestorSettings:       entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true, EnableTargetsToSelfRemoveAccess: true},
 		RequestApprovalSettings: *approval, Expiration: entitled.Expiration{Type: entitled.ExpirationNone}}
-	w.must(w.store.CreatePolicy(w.sys(), p))
+	w.must(w.services.Policies.CreatePolicy(w.sys(), p))
 	return p.ID
 }
 
@@ -249,7 +256,7 @@ func (w *world) request(user, pkg, policy string) string {
 	w.t.Helper()
 	r := &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AccessPackageID: pkg, AssignmentPolicyID: policy,
 		Justification: "needed for my work"}
-	w.must(w.store.SubmitRequest(w.as(user), r))
+	w.must(w.services.Requests.SubmitRequest(w.as(user), r))
 	return r.ID
 }
 
@@ -258,13 +265,13 @@ func (w *world) request(user, pkg, policy string) string {
 // deliveryFailed.
 func (w *world) failDeliveries(requestID string) {
 	w.t.Helper()
-	ds, err := w.store.Deliveries(w.sys(), requestID)
+	ds, err := w.services.Requests.Deliveries(w.sys(), requestID)
 	w.must(err)
 	for _, d := range ds {
 		if d.Status.IsFinal() {
 			continue
 		}
-		w.must(w.store.RecordDeliveryOutcomes(context.Background(), []entitled.DeliveryOutcome{{DeliveryID: d.ID, Run: d.Run,
+		w.must(w.services.Deliveries.RecordDeliveryOutcomes(context.Background(), []entitled.DeliveryOutcome{{DeliveryID: d.ID, Run: d.Run,
 			Err: entitled.PermanentErrorf("HTTP 403: no such account in the CRM"), Final: true, At: w.clock.Now()}}))
 	}
 }
@@ -272,7 +279,7 @@ func (w *world) failDeliveries(requestID string) {
 // state reads a request's state.
 func (w *world) state(requestID string) entitled.RequestState {
 	w.t.Helper()
-	r, err := w.store.Request(w.sys(), requestID)
+	r, err := w.services.Requests.Request(w.sys(), requestID)
 	w.must(err)
 	return r.State
 }
@@ -280,7 +287,7 @@ func (w *world) state(requestID string) entitled.RequestState {
 // link creates a one-time sign-in secret for a user.
 func (w *world) link(name string, ttl time.Duration) string {
 	w.t.Helper()
-	secret, _, err := w.store.CreateLoginLink(w.sys(), w.users[name].UserPrincipalName, ttl)
+	secret, _, err := w.services.Sessions.CreateLoginLink(w.sys(), w.users[name].UserPrincipalName, ttl)
 	w.must(err)
 	return secret
 }

@@ -8,7 +8,7 @@ import (
 // and let a tenant administrator pause and resume it; others may not.
 func TestSystemHealthPauseResume(t *testing.T) {
 	w := newWorld(t)
-	crm, err := w.store.System(w.sys(), "crm")
+	crm, err := w.services.Systems.System(w.sys(), "crm")
 	w.must(err)
 	path := "/admin/systems/" + crm.ID
 
@@ -24,7 +24,7 @@ func TestSystemHealthPauseResume(t *testing.T) {
 	mia := w.signIn("mia")
 	mia.get("/").see(t, 200)
 	mia.submit(path+"/resume", nil).see(t, 403)
-	if got, _ := w.store.System(w.sys(), "crm"); got.Health.State != "paused" {
+	if got, _ := w.services.Systems.System(w.sys(), "crm"); got.Health.State != "paused" {
 		t.Fatalf("a forged resume by an assignment manager: %+v", got.Health)
 	}
 
@@ -36,7 +36,7 @@ func TestSystemHealthPauseResume(t *testing.T) {
 // Pause/Resume buttons and the flash speak the reader's language.
 func TestSystemHealthInFrench(t *testing.T) {
 	w := newWorld(t)
-	crm, err := w.store.System(w.sys(), "crm")
+	crm, err := w.services.Systems.System(w.sys(), "crm")
 	w.must(err)
 	path := "/admin/systems/" + crm.ID
 

@@ -92,7 +92,7 @@ func TestConnectedSystems(t *testing.T) {
 		t.Fatalf("add system: %d %q %s", res.status, res.location, res.body)
 	}
 	sysPath := strings.TrimSuffix(res.location, "?done=systemAdded")
-	sys, err := w.store.System(w.sys(), "hr-scim")
+	sys, err := w.services.Systems.System(w.sys(), "hr-scim")
 	w.must(err)
 	if sysPath != "/admin/systems/"+sys.ID {
 		t.Fatalf("redirect to %s, want the new system %s", sysPath, sys.ID)
@@ -120,14 +120,14 @@ func TestConnectedSystems(t *testing.T) {
 		t.Error("the second page repeats the first")
 	}
 	// A system whose kind cannot list resources says so.
-	crm, err := w.store.System(w.sys(), "crm")
+	crm, err := w.services.Systems.System(w.sys(), "crm")
 	w.must(err)
 	admin.get("/admin/systems/"+crm.ID+"/resources").see(t, 400, "cannot list their resources")
 
 	// A wrong token: the test fails with the connector's reason. (The
 	// world's clock stands still; move it so the change is seen.)
 	w.clock.Add(time.Minute)
-	_, err = w.store.UpdateSystem(w.sys(), sys.ID, entitled.SystemUpdate{Config: map[string]any{"token": "wrong"}})
+	_, err = w.services.Systems.UpdateSystem(w.sys(), sys.ID, entitled.SystemUpdate{Config: map[string]any{"token": "wrong"}})
 	w.must(err)
 	check := admin.submit(sysPath+"/check", nil).see(t, 200, "Connection test failed", "401")
 	if strings.Contains(check.body, "wrong") && strings.Contains(check.body, "Bearer") {
@@ -140,7 +140,7 @@ func TestConnectedSystems(t *testing.T) {
 // connected systems pages.
 func TestConnectedSystemsRoles(t *testing.T) {
 	w := newWorld(t)
-	crm, err := w.store.System(w.sys(), "crm")
+	crm, err := w.services.Systems.System(w.sys(), "crm")
 	w.must(err)
 	mia := w.signIn("mia")
 	if strings.Contains(mia.get("/").body, `href="/admin/systems"`) {
@@ -151,7 +151,7 @@ func TestConnectedSystemsRoles(t *testing.T) {
 	}
 	mia.submit("/admin/systems", url.Values{"name": {"sneaky"}, "kind": {"webhook"}, "key": {"url"}, "value": {"http://example.com"}}).see(t, 403)
 	mia.submit("/admin/systems/"+crm.ID+"/check", nil).see(t, 403)
-	if _, err := w.store.System(w.sys(), "sneaky"); entitled.ErrorKind(err) != entitled.KindNotFound {
+	if _, err := w.services.Systems.System(w.sys(), "sneaky"); entitled.ErrorKind(err) != entitled.KindNotFound {
 		t.Fatalf("a forged add by an assignment manager: %v", err)
 	}
 }

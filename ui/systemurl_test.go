@@ -13,7 +13,7 @@ func TestSystemPageMasksURLCredentials(t *testing.T) {
 	w := newWorld(t)
 	sys := &entitled.ConnectedSystem{Name: "hr", Kind: "webhook",
 		Config: map[string]any{"url": "https://svc:pw-9Secret@hooks.example.com/h?code=KEY-77secret"}}
-	w.must(w.store.CreateSystem(w.sys(), sys))
+	w.must(w.services.Systems.CreateSystem(w.sys(), sys))
 	admin := w.signIn("admin")
 	page := admin.get("/admin/systems/"+sys.ID).see(t, 200, "hr", "https://svc:xxxxx@hooks.example.com/h?code=xxxxx")
 	if strings.Contains(page.body, "pw-9Secret") || strings.Contains(page.body, "KEY-77secret") {

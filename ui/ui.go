@@ -21,7 +21,7 @@ import (
 )
 
 // Sessions stores one-time sign-in links and browser sessions; secrets are
-// kept hashed. *sqlstore.Store implements it.
+// kept hashed. *sqlstore.SessionService implements it.
 type Sessions interface {
 	// RedeemLoginLink uses up a sign-in secret and starts a session of ttl;
 	// it returns the session secret and the user id, or a 401 *entitled.Error.
@@ -33,7 +33,7 @@ type Sessions interface {
 }
 
 // PolicyFinder lists the policies of a package under which the caller may
-// request it (a requestor may not list a catalog's policies). *sqlstore.Store
+// request it (a requestor may not list a catalog's policies). *sqlstore.PolicyService
 // implements it.
 type PolicyFinder interface {
 	RequestablePolicies(ctx context.Context, packageID string) ([]entitled.AssignmentPolicy, error)

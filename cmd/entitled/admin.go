@@ -21,12 +21,12 @@ func adminCommand() *cobra.Command {
 			if upn == "" {
 				return errors.New("--upn is required, e.g. --upn admin@example.com")
 			}
-			db, store, err := openStore(cmd.Context(), dbFlag(cmd))
+			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			b, err := store.BootstrapAdmin(systemContext(cmd.Context()), upn, name)
+			b, err := services.Admin.BootstrapAdmin(systemContext(cmd.Context()), upn, name)
 			if err != nil {
 				return err
 			}

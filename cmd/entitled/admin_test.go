@@ -35,13 +35,13 @@ func TestAdminCreateReenables(t *testing.T) {
 	if !strings.Contains(first, "ada@example.com") || strings.Contains(first, "re-enabled") {
 		t.Fatalf("first run: %q", first)
 	}
-	db, store, err := openStore(ctx, dsn)
+	db, services, err := openServices(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	off := false
-	if _, err := store.UpdateUser(sys, "ada@example.com", entitled.UserUpdate{AccountEnabled: &off}); err != nil {
+	if _, err := services.Users.UpdateUser(sys, "ada@example.com", entitled.UserUpdate{AccountEnabled: &off}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -49,11 +49,11 @@ func TestAdminCreateReenables(t *testing.T) {
 	if !strings.Contains(out, "re-enabled the disabled account ada@example.com") {
 		t.Errorf("output %q does not say the account was re-enabled", out)
 	}
-	u, err := store.User(sys, "ada@example.com")
+	u, err := services.Users.User(sys, "ada@example.com")
 	if err != nil || !u.AccountEnabled {
 		t.Fatalf("after admin create: %+v, %v", u, err)
 	}
-	events, err := store.AuditEvents(sys, entitled.ListOptions{Top: 100})
+	events, err := services.Audit.AuditEvents(sys, entitled.ListOptions{Top: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,7 +85,7 @@ func runBench(cmd *cobra.Command, _ []string) error {
 	}
 	fmt.Fprintf(out, "entitled bench: n=%d workers=%d submitters=%d replicas=%d GOMAXPROCS=%d db=%s\n", n, workers, submitters, replicas, runtime.GOMAXPROCS(0), sqlstore.Redact(dsn))
 
-	pkg, policy, users, err := benchSetup(sys, a.store, n)
+	pkg, policy, users, err := benchSetup(sys, a.services, n)
 	if err != nil {
 		return err
 	}
@@ -147,11 +147,11 @@ func runBench(cmd *cobra.Command, _ []string) error {
 
 // benchSetup creates two directory groups in a catalog, a package with both
 // Member roles, an auto-approved policy and n users.
-func benchSetup(ctx context.Context, s *sqlstore.Store, n int) (pkg, policy string, users []string, err error) {
+func benchSetup(ctx context.Context, s *sqlstore.Services, n int) (pkg, policy string, users []string, err error) {
 	var resources []benchResource
 	for i := range 2 {
 		g := &entitled.Group{DisplayName: fmt.Sprintf("bench-group-%d", i)}
-		if err = s.CreateGroup(ctx, g); err != nil {
+		if err = s.Groups.CreateGroup(ctx, g); err != nil {
 			return
 		}
 		resources = append(resources, benchResource{System: entitled.DirectorySystemName, OriginID: g.ID, Role: "Member_" + g.ID})
@@ -172,40 +172,40 @@ type benchResource struct{ System, OriginID, Role string }
 
 // benchPackage creates a catalog with the resources, a package holding
 // their roles and an auto-approved policy.
-func benchPackage(ctx context.Context, s *sqlstore.Store, resources []benchResource) (pkg, policy string, err error) {
+func benchPackage(ctx context.Context, s *sqlstore.Services, resources []benchResource) (pkg, policy string, err error) {
 	cat := &entitled.Catalog{DisplayName: "Bench", State: "published"}
-	if err = s.CreateCatalog(ctx, cat); err != nil {
+	if err = s.Catalogs.CreateCatalog(ctx, cat); err != nil {
 		return
 	}
 	p := &entitled.AccessPackage{CatalogID: cat.ID, DisplayName: "Bench package"}
-	if err = s.CreateAccessPackage(ctx, p); err != nil {
+	if err = s.AccessPackages.CreateAccessPackage(ctx, p); err != nil {
 		return
 	}
 	for _, r := range resources {
 		rr := &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: cat.ID,
 			Resource: entitled.Resource{OriginSystem: r.System, OriginID: r.OriginID}}
-		if err = s.CreateResourceRequest(ctx, rr); err != nil {
+		if err = s.Catalogs.CreateResourceRequest(ctx, rr); err != nil {
 			return
 		}
-		if _, err = s.AddResourceRoleScope(ctx, p.ID, entitled.ResourceRoleScopeInput{ResourceID: rr.Resource.ID,
+		if _, err = s.AccessPackages.AddResourceRoleScope(ctx, p.ID, entitled.ResourceRoleScopeInput{ResourceID: rr.Resource.ID,
 			RoleOriginID: r.Role, RoleOriginSystem: rr.Resource.OriginSystem}); err != nil {
 			return
 		}
 	}
 	pol := &entitled.AssignmentPolicy{AccessPackageID: p.ID, DisplayName: "auto", AllowedTargetScope: entitled.ScopeAllMemberUsers,
 		RequestorSettings: entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true}}
-	if err = s.CreatePolicy(ctx, pol); err != nil {
+	if err = s.Policies.CreatePolicy(ctx, pol); err != nil {
 		return
 	}
 	return p.ID, pol.ID, nil
 }
 
 // benchUsers creates a user per principal name and returns their ids.
-func benchUsers(ctx context.Context, s *sqlstore.Store, upns []string) ([]string, error) {
+func benchUsers(ctx context.Context, s *sqlstore.Services, upns []string) ([]string, error) {
 	ids := make([]string, len(upns))
 	for i, upn := range upns {
 		u := &entitled.User{UserPrincipalName: upn, DisplayName: upn, Mail: upn, AccountEnabled: true}
-		if err := s.CreateUser(ctx, u); err != nil {
+		if err := s.Users.CreateUser(ctx, u); err != nil {
 			return nil, err
 		}
 		ids[i] = u.ID
@@ -235,7 +235,7 @@ func submitAndWait(ctx context.Context, apps []*app, pkg, policy string, users [
 				}
 				r := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AccessPackageID: pkg,
 					AssignmentPolicyID: policy, TargetID: users[i]}
-				if err := apps[i%len(apps)].store.SubmitRequest(sys, r); err != nil {
+				if err := apps[i%len(apps)].services.Requests.SubmitRequest(sys, r); err != nil {
 					errs <- fmt.Errorf("submit %d: %w", i, err)
 					return
 				}
@@ -250,7 +250,7 @@ func submitAndWait(ctx context.Context, apps []*app, pkg, policy string, users [
 	default:
 	}
 	for {
-		counts, err := a.store.RequestStateCounts(ctx)
+		counts, err := a.services.Requests.RequestStateCounts(ctx)
 		if err != nil {
 			return 0, 0, err
 		}

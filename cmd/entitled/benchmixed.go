@@ -88,14 +88,14 @@ func runMixedBench(cmd *cobra.Command, dsn string, workers, writers, n int) erro
 	sys := systemContext(ctx)
 	fmt.Fprintf(out, "entitled bench --mixed: writers=%d read-rate=%d/s duration=%s n=%d GOMAXPROCS=%d db=%s\n",
 		writers, rate, duration, n, runtime.GOMAXPROCS(0), sqlstore.Redact(dsn))
-	pkg, policy, users, err := benchSetup(sys, a.store, n)
+	pkg, policy, users, err := benchSetup(sys, a.services, n)
 	if err != nil {
 		return err
 	}
-	if _, err := a.store.EnsureAdmin(sys, "bench-admin@bench.example", "Bench admin"); err != nil {
+	if _, err := a.services.Admin.EnsureAdmin(sys, "bench-admin@bench.example", "Bench admin"); err != nil {
 		return err
 	}
-	token, _, err := a.store.IssueToken(sys, "bench-admin@bench.example", time.Hour)
+	token, _, err := a.services.Tokens.IssueToken(sys, "bench-admin@bench.example", time.Hour)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func runMixedBench(cmd *cobra.Command, dsn string, workers, writers, n int) erro
 	if err != nil {
 		return err
 	}
-	srv := &nethttp.Server{Handler: http.NewServer(http.Config{Services: a.store.Services(), Logger: quiet}),
+	srv := &nethttp.Server{Handler: http.NewServer(http.Config{Services: a.services.Domain(), Logger: quiet}),
 		ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()

@@ -21,10 +21,10 @@ var demoUsers = []struct{ upn, name string }{
 
 // seedDemo creates a small demo on first run (users, two groups, a catalog,
 // two packages and their policies) and prints tokens and a first request.
-func seedDemo(ctx context.Context, s *sqlstore.Store, out io.Writer, base string) error {
+func seedDemo(ctx context.Context, s *sqlstore.Services, out io.Writer, base string) error {
 	loc := cliLoc()
 	first := false
-	if _, err := s.User(ctx, "alice@demo.example"); entitled.ErrorKind(err) == entitled.KindNotFound {
+	if _, err := s.Users.User(ctx, "alice@demo.example"); entitled.ErrorKind(err) == entitled.KindNotFound {
 		first = true
 		if err := createDemo(ctx, s); err != nil {
 			return err
@@ -32,13 +32,13 @@ func seedDemo(ctx context.Context, s *sqlstore.Store, out io.Writer, base string
 	} else if err != nil {
 		return err
 	}
-	pkgs, err := s.AccessPackages(ctx, entitled.ListOptions{})
+	pkgs, err := s.AccessPackages.AccessPackages(ctx, entitled.ListOptions{})
 	if err != nil {
 		return err
 	}
 	tokens := map[string]string{}
 	for _, u := range demoUsers {
-		secret, _, err := s.IssueToken(ctx, u.upn, 7*24*time.Hour)
+		secret, _, err := s.Tokens.IssueToken(ctx, u.upn, 7*24*time.Hour)
 		if err != nil {
 			return err
 		}
@@ -55,7 +55,7 @@ func seedDemo(ctx context.Context, s *sqlstore.Store, out io.Writer, base string
 	}
 	fmt.Fprintf(out, "\n%s\n", loc.T("cli.demoLinks"))
 	for _, u := range demoUsers {
-		secret, _, err := s.CreateLoginLink(ctx, u.upn, time.Hour)
+		secret, _, err := s.Sessions.CreateLoginLink(ctx, u.upn, time.Hour)
 		if err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ func seedDemo(ctx context.Context, s *sqlstore.Store, out io.Writer, base string
 		fmt.Fprintf(out, "  %s  %s\n", p.ID, p.DisplayName)
 		if p.DisplayName == "Engineering tools" {
 			pkgID = p.ID
-			pols, err := s.Policies(ctx, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "accessPackage/id", Value: p.ID}})
+			pols, err := s.Policies.Policies(ctx, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "accessPackage/id", Value: p.ID}})
 			if err == nil && len(pols.Items) > 0 {
 				policyID = pols.Items[0].ID
 			}
@@ -96,26 +96,26 @@ func seedDemo(ctx context.Context, s *sqlstore.Store, out io.Writer, base string
 	return nil
 }
 
-func createDemo(ctx context.Context, s *sqlstore.Store) error {
-	if _, err := s.EnsureAdmin(ctx, demoUsers[0].upn, demoUsers[0].name); err != nil {
+func createDemo(ctx context.Context, s *sqlstore.Services) error {
+	if _, err := s.Admin.EnsureAdmin(ctx, demoUsers[0].upn, demoUsers[0].name); err != nil {
 		return err
 	}
 	ids := map[string]string{}
 	for _, u := range demoUsers[1:] {
 		user := &entitled.User{UserPrincipalName: u.upn, DisplayName: u.name, Mail: u.upn, AccountEnabled: true}
-		if err := s.CreateUser(ctx, user); err != nil {
+		if err := s.Users.CreateUser(ctx, user); err != nil {
 			return err
 		}
 		ids[u.upn] = user.ID
 	}
-	if err := s.SetManager(ctx, ids["alice@demo.example"], ids["bob@demo.example"]); err != nil {
+	if err := s.Users.SetManager(ctx, ids["alice@demo.example"], ids["bob@demo.example"]); err != nil {
 		return err
 	}
 	cat := &entitled.Catalog{DisplayName: "Demo catalog", Description: "Access for the demo", State: "published"}
-	if err := s.CreateCatalog(ctx, cat); err != nil {
+	if err := s.Catalogs.CreateCatalog(ctx, cat); err != nil {
 		return err
 	}
-	if err := s.CreateRoleAssignment(ctx, false, &entitled.RoleAssignment{
+	if err := s.Roles.CreateRoleAssignment(ctx, false, &entitled.RoleAssignment{
 		PrincipalID: ids["carol@demo.example"], RoleDefinitionID: entitled.RoleAccessPackageAssignmentManager,
 		AppScopeID: entitled.CatalogScope(cat.ID)}); err != nil {
 		return err
@@ -123,30 +123,30 @@ func createDemo(ctx context.Context, s *sqlstore.Store) error {
 	groups := map[string]*entitled.Resource{}
 	for _, name := range []string{"Engineering", "Build servers", "Finance readers"} {
 		g := &entitled.Group{DisplayName: name, MailNickname: nickname(name)}
-		if err := s.CreateGroup(ctx, g); err != nil {
+		if err := s.Groups.CreateGroup(ctx, g); err != nil {
 			return err
 		}
 		rr := &entitled.ResourceRequest{RequestType: entitled.RequestAdminAdd, CatalogID: cat.ID,
 			Resource: entitled.Resource{OriginSystem: entitled.OriginSystemAadGroup, OriginID: g.ID}}
-		if err := s.CreateResourceRequest(ctx, rr); err != nil {
+		if err := s.Catalogs.CreateResourceRequest(ctx, rr); err != nil {
 			return err
 		}
 		groups[name] = &rr.Resource
 	}
 	addPackage := func(name, desc string, resources []string, policy entitled.AssignmentPolicy) error {
 		p := &entitled.AccessPackage{CatalogID: cat.ID, DisplayName: name, Description: desc}
-		if err := s.CreateAccessPackage(ctx, p); err != nil {
+		if err := s.AccessPackages.CreateAccessPackage(ctx, p); err != nil {
 			return err
 		}
 		for _, r := range resources {
 			res := groups[r]
-			if _, err := s.AddResourceRoleScope(ctx, p.ID, entitled.ResourceRoleScopeInput{
+			if _, err := s.AccessPackages.AddResourceRoleScope(ctx, p.ID, entitled.ResourceRoleScopeInput{
 				ResourceID: res.ID, RoleOriginID: "Member_" + res.OriginID, RoleOriginSystem: res.OriginSystem}); err != nil {
 				return err
 			}
 		}
 		policy.AccessPackageID = p.ID
-		return s.CreatePolicy(ctx, &policy)
+		return s.Policies.CreatePolicy(ctx, &policy)
 	}
 	selfService := entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true, EnableTargetsToSelfRemoveAccess: true}
 	if err := addPackage("Engineering tools", "Engineering group and build servers", []string{"Engineering", "Build servers"},

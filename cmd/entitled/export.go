@@ -30,7 +30,7 @@ keep it like the database itself. A file given with --out is created with mode 0
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			out, _ := cmd.Flags().GetString("out")
-			db, _, err := openStore(cmd.Context(), dbFlag(cmd))
+			db, _, err := openServices(cmd.Context(), dbFlag(cmd))
 			if err != nil {
 				return err
 			}
@@ -94,7 +94,7 @@ on the database afterwards. Web sign-in sessions are not carried over.`,
 				return err
 			}
 			defer a.db.Close()
-			stats, err := a.store.Import(cmd.Context(), r)
+			stats, err := a.services.Admin.Import(cmd.Context(), r)
 			if err != nil {
 				return err
 			}

@@ -34,12 +34,12 @@ then no longer works. Only the link's hash is stored.`,
 			if err != nil {
 				return err
 			}
-			db, store, err := openStore(cmd.Context(), dbFlag(cmd))
+			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			secret, exp, err := store.CreateLoginLink(systemContext(cmd.Context()), upn, ttl)
+			secret, exp, err := services.Sessions.CreateLoginLink(systemContext(cmd.Context()), upn, ttl)
 			if err != nil {
 				return err
 			}

@@ -12,12 +12,12 @@ import (
 func TestLoginLinkCommand(t *testing.T) {
 	ctx := context.Background()
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "e.db")
-	db, store, err := openStore(ctx, dsn)
+	db, services, err := openServices(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	u, err := store.EnsureAdmin(ctx, "ada@example.com", "Ada")
+	u, err := services.Admin.EnsureAdmin(ctx, "ada@example.com", "Ada")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,14 +37,14 @@ func TestLoginLinkCommand(t *testing.T) {
 		t.Fatalf("link %q, want %s<secret>", link, prefix)
 	}
 	secret := strings.TrimPrefix(link, prefix)
-	if _, uid, err := store.RedeemLoginLink(ctx, secret, 0); err == nil || uid != "" {
+	if _, uid, err := services.Sessions.RedeemLoginLink(ctx, secret, 0); err == nil || uid != "" {
 		t.Fatalf("a zero session lifetime was accepted")
 	}
-	_, uid, err := store.RedeemLoginLink(ctx, secret, 1e9)
+	_, uid, err := services.Sessions.RedeemLoginLink(ctx, secret, 1e9)
 	if err != nil || uid != u.ID {
 		t.Fatalf("redeem: %v, user %q, want %s", err, uid, u.ID)
 	}
-	if _, _, err := store.RedeemLoginLink(ctx, secret, 1e9); err == nil {
+	if _, _, err := services.Sessions.RedeemLoginLink(ctx, secret, 1e9); err == nil {
 		t.Fatal("the link worked twice")
 	}
 

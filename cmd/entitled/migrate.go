@@ -12,7 +12,7 @@ func migrateCommand() *cobra.Command {
 		Short: "Create or upgrade the database schema (serve does this on start)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, _, err := openStore(cmd.Context(), dbFlag(cmd))
+			db, _, err := openServices(cmd.Context(), dbFlag(cmd))
 			if err != nil {
 				return err
 			}

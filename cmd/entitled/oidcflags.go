@@ -78,12 +78,12 @@ func oidcFromFlags(ctx context.Context, cmd *cobra.Command, base string) (*oidcS
 
 // apply wires the provider into the API (access tokens, when an audience
 // is set) and the web UI (sign-in).
-func (o *oidcSetup) apply(api *http.Config, web *ui.Config, store *sqlstore.Store, base string) {
+func (o *oidcSetup) apply(api *http.Config, web *ui.Config, services *sqlstore.Services, base string) {
 	if o == nil {
 		return
 	}
 	if o.provider.AcceptsAccessTokens() {
-		api.AccessTokens = &oidc.Authenticator{Provider: o.provider, Directory: store, Options: o.options}
+		api.AccessTokens = &oidc.Authenticator{Provider: o.provider, Directory: services.Tokens, Options: o.options}
 	}
-	web.OIDC = &ui.OIDCConfig{Provider: o.provider, Users: store, Options: o.options, PostLogoutURL: base + "/login"}
+	web.OIDC = &ui.OIDCConfig{Provider: o.provider, Users: services.Sessions, Options: o.options, PostLogoutURL: base + "/login"}
 }

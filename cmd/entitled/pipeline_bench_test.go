@@ -95,12 +95,12 @@ func BenchmarkPipelineLDAP(b *testing.B) {
 		conn.Close()
 
 		a, ctx := pipelineApp(b)
-		if err := a.store.CreateSystem(ctx, &entitled.ConnectedSystem{Name: "ldap", Kind: "ldap", Retry: entitled.DefaultRetryPolicy,
+		if err := a.services.Systems.CreateSystem(ctx, &entitled.ConnectedSystem{Name: "ldap", Kind: "ldap", Retry: entitled.DefaultRetryPolicy,
 			Config: map[string]any{"url": dir.URL, "bindDN": slapdtest.ServiceDN, "bindPassword": slapdtest.ServicePassword,
 				"baseDN": slapdtest.BaseDN, "maxConnections": 4}}); err != nil {
 			b.Fatal(err)
 		}
-		pkg, policy, err := benchPackage(ctx, a.store, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}})
+		pkg, policy, err := benchPackage(ctx, a.services, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func BenchmarkPipelineLDAP(b *testing.B) {
 		for i, uid := range uids {
 			upns[i] = uid + "@example.org"
 		}
-		users, err := benchUsers(ctx, a.store, upns)
+		users, err := benchUsers(ctx, a.services, upns)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -145,11 +145,11 @@ func BenchmarkPipelinePostgres(b *testing.B) {
 		raw := float64(n) / time.Since(start).Seconds()
 
 		a, sctx := pipelineApp(b)
-		if err := a.store.CreateSystem(sctx, &entitled.ConnectedSystem{Name: "db", Kind: "postgres", Retry: entitled.DefaultRetryPolicy,
+		if err := a.services.Systems.CreateSystem(sctx, &entitled.ConnectedSystem{Name: "db", Kind: "postgres", Retry: entitled.DefaultRetryPolicy,
 			Config: map[string]any{"dsn": pg.DSN("postgres"), "roleFilter": `app\_%`, "maxConnections": 4}}); err != nil {
 			b.Fatal(err)
 		}
-		pkg, policy, err := benchPackage(sctx, a.store, []benchResource{{System: "db", OriginID: "app_pipeline", Role: "Member"}})
+		pkg, policy, err := benchPackage(sctx, a.services, []benchResource{{System: "db", OriginID: "app_pipeline", Role: "Member"}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -157,7 +157,7 @@ func BenchmarkPipelinePostgres(b *testing.B) {
 		for i := range upns {
 			upns[i] = fmt.Sprintf("u%d@example.org", i)
 		}
-		users, err := benchUsers(sctx, a.store, upns)
+		users, err := benchUsers(sctx, a.services, upns)
 		if err != nil {
 			b.Fatal(err)
 		}

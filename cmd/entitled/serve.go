@@ -126,11 +126,17 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a, err := openApp(ctx, dbFlag(cmd), appOptions{
+	opts := appOptions{
 		reprocessWindow: window, workers: workers, rescueAfter: rescue, jobTimeout: jobTimeout,
 		pollInterval: 50 * time.Millisecond, registerer: reg, logger: logger,
-		notices: notices, mail: sender, baseURL: base, zone: zone,
-	})
+		notices: notices, baseURL: base, zone: zone,
+	}
+	if sender != nil {
+		// Only a real sender: a nil *mail.Sender in the interface would
+		// not be nil, and the notifier would send through it.
+		opts.mail = sender
+	}
+	a, err := openApp(ctx, dbFlag(cmd), opts)
 	if err != nil {
 		ln.Close()
 		return err
@@ -142,7 +148,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		logger.Info("no --smtp: notification messages are recorded in the outbox (GET /api/v1/notifications) and not sent")
 	}
 	if demo {
-		if err := seedDemo(systemContext(ctx), a.store, cmd.OutOrStdout(), base); err != nil {
+		if err := seedDemo(systemContext(ctx), a.services, cmd.OutOrStdout(), base); err != nil {
 			ln.Close()
 			return fmt.Errorf("demo: %w", err)
 		}
@@ -154,15 +160,15 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	apiCfg := http.Config{
-		Services:     a.store.Services(),
+		Services:     a.services.Domain(),
 		Logger:       logger,
 		Metrics:      promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 		Health:       func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
-		SystemHealth: a.store.SystemHealths,
+		SystemHealth: a.services.Health.SystemHealths,
 		BaseURL:      base,
 	}
-	webCfg := ui.Config{Services: a.store.Services(), Sessions: a.store, Connectors: a.store.Connectors(), Logger: logger, TimeZone: zone}
-	idp.apply(&apiCfg, &webCfg, a.store, base)
+	webCfg := ui.Config{Services: a.services.Domain(), Sessions: a.services.Sessions, Connectors: a.services.Connectors(), Logger: logger, TimeZone: zone}
+	idp.apply(&apiCfg, &webCfg, a.services, base)
 	api := http.NewServer(apiCfg)
 	web := ui.New(webCfg)
 	srv := &nethttp.Server{Handler: ui.Mux(api, web), ReadHeaderTimeout: 10 * time.Second}
@@ -191,7 +197,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	if err := a.engine.Stop(stopCtx); err != nil {
 		logger.Warn("delivery engine stop", "err", err)
 	}
-	if c, ok := a.store.Connectors().(io.Closer); ok {
+	if c, ok := a.services.Connectors().(io.Closer); ok {
 		_ = c.Close() // connection pools to target systems
 	}
 	logger.Info("stopped")

@@ -26,12 +26,12 @@ func tokenCommand() *cobra.Command {
 			if ttl < 0 {
 				return errors.New("--ttl must not be negative (0 means no expiry)")
 			}
-			db, store, err := openStore(cmd.Context(), dbFlag(cmd))
+			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			secret, t, err := store.CreateToken(systemContext(cmd.Context()), entitled.TokenRequest{User: upn, TTL: ttl, Description: desc})
+			secret, t, err := services.Tokens.CreateToken(systemContext(cmd.Context()), entitled.TokenRequest{User: upn, TTL: ttl, Description: desc})
 			if err != nil {
 				return err
 			}
@@ -52,12 +52,12 @@ func tokenCommand() *cobra.Command {
 		Short: "Revoke a token by its id",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, store, err := openStore(cmd.Context(), dbFlag(cmd))
+			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if err := store.RevokeToken(systemContext(cmd.Context()), args[0]); err != nil {
+			if err := services.Tokens.RevokeToken(systemContext(cmd.Context()), args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.tokenRevoked", i18n.V("ID", args[0])))
@@ -80,7 +80,7 @@ func tokenListCommand() *cobra.Command {
 			if upn == "" {
 				return errors.New("--upn is required")
 			}
-			db, store, err := openStore(cmd.Context(), dbFlag(cmd))
+			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
 			if err != nil {
 				return err
 			}
@@ -89,7 +89,7 @@ func tokenListCommand() *cobra.Command {
 			loc := cliLoc()
 			q := entitled.TokenQuery{UserID: upn, ListOptions: entitled.ListOptions{Top: entitled.MaxPageSize}}
 			for {
-				pg, err := store.Tokens(systemContext(cmd.Context()), q)
+				pg, err := services.Tokens.Tokens(systemContext(cmd.Context()), q)
 				if err != nil {
 					return err
 				}

@@ -28,12 +28,12 @@ func runToken(t *testing.T, dsn string, args ...string) string {
 func TestTokenListCommand(t *testing.T) {
 	ctx := context.Background()
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "e.db")
-	db, store, err := openStore(ctx, dsn)
+	db, services, err := openServices(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := store.EnsureAdmin(ctx, "ada@example.com", "Ada"); err != nil {
+	if _, err := services.Admin.EnsureAdmin(ctx, "ada@example.com", "Ada"); err != nil {
 		t.Fatal(err)
 	}
 	secret := strings.TrimSpace(runToken(t, dsn, "issue", "--upn", "ada@example.com", "--description", "backup job"))

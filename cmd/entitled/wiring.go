@@ -20,14 +20,15 @@ import (
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
-// app is the wired product: database, store, connectors and delivery engine.
+// app is the wired product: database, services, connectors and delivery
+// engine.
 type app struct {
-	db     *sqlstore.DB
-	store  *sqlstore.Store
-	engine *delivery.Engine
+	db       *sqlstore.DB
+	services *sqlstore.Services
+	engine   *delivery.Engine
 }
 
-// appOptions tune the engine.
+// appOptions tune the services and the engine.
 type appOptions struct {
 	reprocessWindow time.Duration
 	workers         int
@@ -45,9 +46,18 @@ type appOptions struct {
 	zone *time.Location
 }
 
-// openStore opens and migrates the database and returns a store without a
-// running engine (for administrative commands).
-func openStore(ctx context.Context, dsn string) (*sqlstore.DB, *sqlstore.Store, error) {
+// openServices opens and migrates the database and builds the services
+// without a running engine (for administrative commands).
+func openServices(ctx context.Context, dsn string) (*sqlstore.DB, *sqlstore.Services, error) {
+	return openServicesWith(ctx, dsn, appOptions{})
+}
+
+// openServicesWith opens and migrates the database and builds everything
+// the services need in the one order that has no cycle: the job queue and
+// the built-in directory's membership need only the database; the
+// connector registry needs the membership; the services need the queue and
+// the registry. The notifier and the engine come after (openApp).
+func openServicesWith(ctx context.Context, dsn string, o appOptions) (*sqlstore.DB, *sqlstore.Services, error) {
 	db, err := sqlstore.Open(dsn)
 	if err != nil {
 		return nil, nil, err
@@ -56,25 +66,38 @@ func openStore(ctx context.Context, dsn string) (*sqlstore.DB, *sqlstore.Store, 
 		db.Close()
 		return nil, nil, err
 	}
-	store := sqlstore.New(db, nil, nil)
-	store.SetConnectors(newRegistry(store))
-	return db, store, nil
+	queue, err := delivery.NewQueue(db.SQL, db.Dialect)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	services, err := sqlstore.NewServices(db, sqlstore.Config{
+		Queue:           queue,
+		Connectors:      newRegistry(sqlstore.NewMembership(db)),
+		ReprocessWindow: o.reprocessWindow,
+		Notices:         o.notices,
+		Logger:          o.logger,
+	})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, services, nil
 }
 
-// openApp opens the store and builds the delivery engine (not started).
+// openApp opens the services and builds the notifier over them, then the
+// delivery engine (not started) with both.
 func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
-	db, store, err := openStore(ctx, dsn)
-	if err != nil {
-		return nil, err
-	}
 	if o.logger == nil {
 		o.logger = slog.Default()
 	}
-	store.Logger = o.logger
-	store.Notices = o.notices
-	store.SetReprocessWindow(o.reprocessWindow)
-	registry := store.Connectors()
-	notifier, err := notify.New(store, o.mail, o.baseURL, o.registerer)
+	db, services, err := openServicesWith(ctx, dsn, o)
+	if err != nil {
+		return nil, err
+	}
+	// The notifier reads notices through the services and is built before
+	// the engine that runs its jobs.
+	notifier, err := notify.New(services.Notifications, o.mail, o.baseURL, o.registerer)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -84,24 +107,23 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 	engine, err := delivery.New(delivery.Config{
 		DB:           db.SQL,
 		Dialect:      db.Dialect,
-		Engine:       store,
-		Connectors:   registry,
+		Engine:       services.Deliveries,
+		Connectors:   services.Connectors(),
 		Logger:       o.logger,
 		Workers:      o.workers,
 		PollInterval: o.pollInterval,
 		RescueAfter:  o.rescueAfter,
 		JobTimeout:   o.jobTimeout,
 		Registerer:   o.registerer,
-		StateCounts:  store.RequestStateCounts,
-		Health:       store,
+		StateCounts:  services.Requests.RequestStateCounts,
+		Health:       services.Health,
 		Notifier:     notifier,
 	})
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("delivery engine: %w", err)
 	}
-	store.SetQueue(engine)
-	return &app{db: db, store: store, engine: engine}, nil
+	return &app{db: db, services: services, engine: engine}, nil
 }
 
 // systemContext is a context acting as the service itself.
@@ -109,10 +131,11 @@ func systemContext(ctx context.Context) context.Context {
 	return entitled.NewContext(ctx, entitled.SystemActor)
 }
 
-// newRegistry knows every kind of connected system entitled delivers to.
-func newRegistry(store *sqlstore.Store) *connectors.Registry {
+// newRegistry knows every kind of connected system entitled delivers to;
+// the built-in directory's kind works on its membership.
+func newRegistry(membership *sqlstore.Membership) *connectors.Registry {
 	return connectors.NewRegistry(
-		directory.NewKind(store),
+		directory.NewKind(membership),
 		webhook.NewKind(nil),
 		ldap.NewKind(),
 		scim.NewKind(nil),

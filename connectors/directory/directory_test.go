@@ -36,8 +36,7 @@ func setup(t *testing.T) (*sqlstore.DB, entitled.Connector) {
 			t.Fatal(err)
 		}
 	}
-	store := sqlstore.New(db, nil, nil)
-	k := directory.NewKind(store)
+	k := directory.NewKind(sqlstore.NewMembership(db))
 	c, err := k.New(&entitled.ConnectedSystem{ID: sqlstore.DirectorySystemID, Name: "directory", Kind: "directory"})
 	if err != nil {
 		t.Fatal(err)
