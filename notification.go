@@ -71,11 +71,12 @@ type NotificationService interface {
 	// the notice no longer applies (NoticeStillApplies) or its request or
 	// assignment is gone. It acts as the system.
 	NoticeFacts(ctx context.Context, n Notice) (*NoticeFacts, error)
-	// RecordNotification stores a message (before it is sent, or with its
-	// outcome when that is known without sending) and reports whether it
-	// is new. When the message of its notice and recipient exists, that one
-	// is returned instead (a retry, or a resend after a crash).
-	RecordNotification(ctx context.Context, m *Notification) (rec *Notification, created bool, err error)
+	// RecordNotifications stores messages in one write (before they are
+	// sent, or with their outcome when that is known without sending) and
+	// reports which are new. Where the message of a notice and recipient
+	// exists, that one is returned instead (a retry, or a resend after a
+	// crash). The answers are in the order of ms.
+	RecordNotifications(ctx context.Context, ms []*Notification) (recs []*Notification, created []bool, err error)
 	// MarkNotification records the outcome of one send attempt.
 	MarkNotification(ctx context.Context, id, status, errText string) error
 	// Notifications lists recent messages, newest first, for tenant

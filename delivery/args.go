@@ -56,9 +56,21 @@ type ApprovalTimeoutArgs struct {
 // Kind is the River job kind.
 func (ApprovalTimeoutArgs) Kind() string { return string(entitled.JobApprovalTimeout) }
 
-// NotifyArgs are the River args of a JobNotify job: the notice to tell.
+// NotifyArgs are the River args of a JobNotify job: the notices queued
+// together (by one transaction, due at the same time), told in one go.
 type NotifyArgs struct {
-	Notice entitled.Notice `json:"notice"`
+	Notices []entitled.Notice `json:"notices,omitempty"`
+	// Notice is the one notice of a job queued before notices were
+	// grouped.
+	Notice *entitled.Notice `json:"notice,omitempty"`
+}
+
+// all returns the job's notices.
+func (a NotifyArgs) all() []entitled.Notice {
+	if a.Notice != nil {
+		return append([]entitled.Notice{*a.Notice}, a.Notices...)
+	}
+	return a.Notices
 }
 
 // Kind is the River job kind.

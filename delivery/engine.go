@@ -34,9 +34,9 @@ const (
 	DefaultRescueAfter     = time.Minute
 )
 
-// Notifier works notices (notify.Notifier does).
+// Notifier works notices queued together (notify.Notifier does).
 type Notifier interface {
-	Notify(ctx context.Context, n entitled.Notice) error
+	Notices(ctx context.Context, ns []entitled.Notice) error
 }
 
 // otherMaxAttempts is how often an expire, start or approval time-out job is
@@ -156,12 +156,12 @@ func New(cfg Config) (*Engine, error) {
 	}))
 
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[NotifyArgs]) error {
-		n := j.Args.Notice
-		if cfg.Notifier == nil {
-			e.log.Warn("notice dropped: no notifier configured", "notice", n.ID, "event", n.Event)
+		ns := j.Args.all()
+		if cfg.Notifier == nil || len(ns) == 0 {
+			e.log.Warn("notices dropped: no notifier configured", "notices", len(ns))
 			return nil
 		}
-		return e.other(ctx, j.JobRow.Kind, n.ID, func() error { return cfg.Notifier.Notify(ctx, n) })
+		return e.other(ctx, j.JobRow.Kind, ns[0].ID, func() error { return cfg.Notifier.Notices(ctx, ns) })
 	}))
 
 	driver, err := Driver(cfg.Dialect, cfg.DB)
@@ -201,8 +201,12 @@ func Driver(dialect string, db *sql.DB) (riverdriver.Driver[*sql.Tx], error) {
 // deliverGroup is a deliver job for several deliveries.
 type deliverGroup struct {
 	entitled.Job
-	refs []DeliveryRef
+	refs    []DeliveryRef
+	notices []entitled.Notice // JobNotify: the notices of the job
 }
+
+// maxJobNotices bounds the notices of one notify job.
+const maxJobNotices = 100
 
 // maxJobDeliveries bounds the deliveries of one grouped deliver job, so
 // that a connector applying changes one at a time still spreads a batch
@@ -216,7 +220,17 @@ const maxJobDeliveries = 16
 func groupDeliveries(jobs []entitled.Job) []deliverGroup {
 	out := make([]deliverGroup, 0, len(jobs))
 	index := map[[2]string]int{}
+	notify := map[time.Time]int{} // due time → the notify job gathering notices due then
 	for _, j := range jobs {
+		if j.Kind == entitled.JobNotify && j.Notice != nil {
+			if i, ok := notify[j.RunAt]; ok && len(out[i].notices) < maxJobNotices {
+				out[i].notices = append(out[i].notices, *j.Notice)
+				continue
+			}
+			notify[j.RunAt] = len(out)
+			out = append(out, deliverGroup{Job: j, notices: []entitled.Notice{*j.Notice}})
+			continue
+		}
 		if j.Kind != entitled.JobDeliver {
 			out = append(out, deliverGroup{Job: j})
 			continue
@@ -263,10 +277,10 @@ func insertParams(g deliverGroup) (river.InsertManyParams, error) {
 	case entitled.JobWakeSystem:
 		args = WakeSystemArgs{SystemID: j.SystemID}
 	case entitled.JobNotify:
-		if j.Notice == nil {
+		if len(g.notices) == 0 {
 			return river.InsertManyParams{}, fmt.Errorf("delivery: notify job without a notice")
 		}
-		args = NotifyArgs{Notice: *j.Notice}
+		args = NotifyArgs{Notices: g.notices}
 	default:
 		return river.InsertManyParams{}, fmt.Errorf("delivery: unknown job kind %q", j.Kind)
 	}

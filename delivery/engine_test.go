@@ -647,3 +647,38 @@ func TestGroupDeliveriesOfABatch(t *testing.T) {
 		t.Errorf("%d jobs, want %d", len(groups), want)
 	}
 }
+
+// TestGroupNotices: the notices one transaction queues become one notify
+// job per due time (at most maxJobNotices each), beside the other jobs.
+func TestGroupNotices(t *testing.T) {
+	later := time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)
+	var jobs []entitled.Job
+	for i := range maxJobNotices + 5 {
+		n := entitled.Notice{ID: fmt.Sprintf("n%d", i), Event: entitled.NoticeDelivered}
+		jobs = append(jobs, entitled.Job{Kind: entitled.JobNotify, Notice: &n})
+	}
+	r := entitled.Notice{ID: "reminder", Event: entitled.NoticeReprocessDeadline, RunAt: later}
+	jobs = append(jobs, entitled.Job{Kind: entitled.JobNotify, Notice: &r, RunAt: later},
+		entitled.Job{Kind: entitled.JobExpire, AssignmentID: "a1"})
+	groups := groupDeliveries(jobs)
+	if len(groups) != 4 {
+		t.Fatalf("%d jobs, want 4 (two of notices due now, the reminder, the expiry)", len(groups))
+	}
+	if len(groups[0].notices) != maxJobNotices || len(groups[1].notices) != 5 {
+		t.Errorf("notices due now split %d + %d, want %d + 5", len(groups[0].notices), len(groups[1].notices), maxJobNotices)
+	}
+	if len(groups[2].notices) != 1 || groups[2].notices[0].ID != "reminder" || !groups[2].RunAt.Equal(later) {
+		t.Errorf("the reminder's job: %+v", groups[2])
+	}
+	p, err := insertParams(groups[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if args := p.Args.(NotifyArgs); len(args.all()) != maxJobNotices || args.all()[0].ID != "n0" {
+		t.Errorf("insert args hold %d notices", len(args.all()))
+	}
+	old := NotifyArgs{Notice: &r}
+	if got := old.all(); len(got) != 1 || got[0].ID != "reminder" {
+		t.Errorf("a job queued before grouping is read as %+v", got)
+	}
+}

@@ -59,59 +59,93 @@ func New(store entitled.NotificationService, sender Sender, baseURL string, reg 
 	return n, nil
 }
 
-// Notify works one notice. A notice that no longer applies is done. It
-// returns a transient error when some message could not be sent yet: the
-// queue retries the notice later, and the messages already sent are not
-// sent again.
+// Notify works one notice (Notices with one).
 func (n *Notifier) Notify(ctx context.Context, notice entitled.Notice) error {
-	facts, err := n.Store.NoticeFacts(entitled.NewContext(ctx, entitled.SystemActor), notice)
-	if stale(err) {
-		n.log().Info("notice skipped: no longer applies", "notice", notice.ID, "event", notice.Event, "reason", err.Error())
+	return n.Notices(ctx, []entitled.Notice{notice})
+}
+
+// letter is one message of a batch: to whom, about what, what it says.
+type letter struct {
+	facts *entitled.NoticeFacts
+	to    entitled.User
+	msg   message
+	rec   *entitled.Notification
+}
+
+// Notices works notices queued together (those of one transaction): it
+// writes every message, records them all in one write, then sends those
+// that wait for the mail server. A notice that no longer applies is
+// skipped. It returns a transient error when some message could not be
+// sent yet: the queue retries the batch later, and the messages already
+// sent are not sent again.
+func (n *Notifier) Notices(ctx context.Context, notices []entitled.Notice) error {
+	var letters []letter
+	var records []*entitled.Notification
+	for _, notice := range notices {
+		facts, err := n.Store.NoticeFacts(entitled.NewContext(ctx, entitled.SystemActor), notice)
+		if stale(err) {
+			n.log().Info("notice skipped: no longer applies", "notice", notice.ID, "event", notice.Event, "reason", err.Error())
+			continue
+		} else if err != nil {
+			return err
+		}
+		for _, to := range facts.Recipients {
+			lang := language(to)
+			msg, err := n.compose(facts, to, lang)
+			if err != nil {
+				return err
+			}
+			letters = append(letters, letter{facts: facts, to: to, msg: msg})
+			records = append(records, n.record(facts, to, lang, msg.Subject))
+		}
+	}
+	if len(records) == 0 {
 		return nil
-	} else if err != nil {
+	}
+	recs, created, err := n.Store.RecordNotifications(ctx, records)
+	if err != nil {
 		return err
 	}
 	var retry error
-	for _, to := range facts.Recipients {
-		if err := n.tell(ctx, facts, to); err != nil {
+	for i := range letters {
+		l, m := &letters[i], records[i]
+		l.rec = recs[i]
+		if created[i] && m.Status != entitled.NotificationQueued {
+			n.count(l.facts, m.Status, m.Error, l.to)
+		}
+		if l.rec.Status != entitled.NotificationQueued || m.Status != entitled.NotificationQueued {
+			continue // recorded now with its outcome, or done on an earlier attempt
+		}
+		if err := n.send(ctx, l); err != nil {
 			retry = err
 		}
 	}
 	return retry
 }
 
-// tell writes, records and sends the message of a notice to one person.
-func (n *Notifier) tell(ctx context.Context, f *entitled.NoticeFacts, to entitled.User) error {
-	lang := language(to)
-	msg, err := n.compose(f, to, lang)
-	if err != nil {
-		return err
-	}
-	// Without a mail server, or an address, the outcome is known before
-	// any attempt: the message is recorded with it in one write.
-	status, errText := entitled.NotificationQueued, ""
+// record is the outbox row of a message. Without a mail server, or an
+// address, the outcome is known before any attempt: the message is
+// recorded with it.
+func (n *Notifier) record(f *entitled.NoticeFacts, to entitled.User, lang, subject string) *entitled.Notification {
+	m := &entitled.Notification{NoticeID: f.Notice.ID, Event: f.Notice.Event, RequestID: f.Request.ID, RecipientID: to.ID,
+		RecipientAddress: to.Mail, Language: lang, Subject: subject, Status: entitled.NotificationQueued}
 	switch {
 	case to.Mail == "":
-		status, errText = entitled.NotificationFailed, "the recipient has no mail address"
+		m.Status, m.Error = entitled.NotificationFailed, "the recipient has no mail address"
 	case n.Sender == nil:
-		status = entitled.NotificationRecorded
+		m.Status = entitled.NotificationRecorded
 	}
-	m := &entitled.Notification{NoticeID: f.Notice.ID, Event: f.Notice.Event, RequestID: f.Request.ID, RecipientID: to.ID,
-		RecipientAddress: to.Mail, Language: lang, Subject: msg.Subject, Status: status, Error: errText}
-	if status != entitled.NotificationQueued {
+	if m.Status != entitled.NotificationQueued {
 		m.Attempts = 1
 	}
-	rec, created, err := n.Store.RecordNotification(ctx, m)
-	if err != nil {
-		return err
-	}
-	if created && status != entitled.NotificationQueued {
-		n.count(f, status, errText, to)
-	}
-	if rec.Status != entitled.NotificationQueued || status != entitled.NotificationQueued {
-		return nil // recorded now with its outcome, or done on an earlier attempt
-	}
-	status = entitled.NotificationSent
+	return m
+}
+
+// send sends one recorded message and records the outcome; a transient
+// failure is returned (the batch is retried).
+func (n *Notifier) send(ctx context.Context, l *letter) error {
+	f, to, msg := l.facts, l.to, l.msg
+	status, errText := entitled.NotificationSent, ""
 	var retry error
 	if err := n.Sender.Send(ctx, mail.Message{ID: MessageID(f.Notice.ID, to.ID, n.BaseURL),
 		To: []mail.Address{{Name: name(to), Addr: to.Mail}}, Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML,
@@ -122,7 +156,7 @@ func (n *Notifier) tell(ctx context.Context, f *entitled.NoticeFacts, to entitle
 			status, retry = entitled.NotificationQueued, err
 		}
 	}
-	if err := n.Store.MarkNotification(ctx, rec.ID, status, errText); err != nil {
+	if err := n.Store.MarkNotification(ctx, l.rec.ID, status, errText); err != nil {
 		return err
 	}
 	if retry != nil {

@@ -68,11 +68,11 @@ func populate(t *testing.T, f *lc) {
 				DurationBeforeAutomaticDenial: 24 * time.Hour}}}
 	})
 	pending := f.mustAdd(entitled.RequestUserAdd, approval, f.reader)
-	sent, _, err := f.s.Notifications.RecordNotification(f.sys, &entitled.Notification{NoticeID: newID(), Event: entitled.NoticeApprovalPending,
-		RequestID: pending.ID, RecipientID: f.approver.ID, RecipientAddress: f.approver.Mail, Language: "en",
-		Subject: "Approval needed", Status: entitled.NotificationQueued})
+	sent, _, err := f.s.Notifications.RecordNotifications(f.sys, []*entitled.Notification{{NoticeID: newID(),
+		Event: entitled.NoticeApprovalPending, RequestID: pending.ID, RecipientID: f.approver.ID, RecipientAddress: f.approver.Mail,
+		Language: "en", Subject: "Approval needed", Status: entitled.NotificationQueued}})
 	mustOK(t, err)
-	mustOK(t, f.s.Notifications.MarkNotification(f.sys, sent.ID, entitled.NotificationSent, ""))
+	mustOK(t, f.s.Notifications.MarkNotification(f.sys, sent[0].ID, entitled.NotificationSent, ""))
 	canceled := f.mustAdd(entitled.RequestUserAdd, approval, dan)
 	mustOK(t, f.s.Requests.CancelRequest(f.as(dan), canceled.ID))
 	// approver: delivered, then removed.

@@ -228,29 +228,38 @@ func scanNotification(r scanner) (*entitled.Notification, error) {
 	return &m, nil
 }
 
-// RecordNotification stores a message before it is sent, or returns the
-// one already stored under its id.
-func (s *NotificationService) RecordNotification(ctx context.Context, m *entitled.Notification) (*entitled.Notification, bool, error) {
-	if m.NoticeID == "" || m.RecipientID == "" {
-		return nil, false, entitled.Invalidf("a notification needs a notice and a recipient")
+// RecordNotifications stores messages in one transaction, or returns
+// those already stored for their notice and recipient.
+func (s *NotificationService) RecordNotifications(ctx context.Context, ms []*entitled.Notification) ([]*entitled.Notification, []bool, error) {
+	for _, m := range ms {
+		if m.NoticeID == "" || m.RecipientID == "" {
+			return nil, nil, entitled.Invalidf("a notification needs a notice and a recipient")
+		}
 	}
-	var out *entitled.Notification
-	created := false
+	out := make([]*entitled.Notification, len(ms))
+	created := make([]bool, len(ms))
 	err := s.db.changeUnlocked(ctx, func(t *tx) error {
 		now := fmtTime(t.now())
-		res, err := t.exec(ctx, `INSERT INTO notifications (`+notificationCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-			ON CONFLICT (notice_id, recipient_id) DO NOTHING`, newID(), m.NoticeID, string(m.Event), m.RequestID, m.RecipientID,
-			m.RecipientAddress, m.Language, m.Subject, m.Status, m.Error, m.Attempts, now, now)
-		if err != nil {
-			return fmt.Errorf("record notification: %w", err)
+		for i, m := range ms {
+			res, err := t.exec(ctx, `INSERT INTO notifications (`+notificationCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+				ON CONFLICT (notice_id, recipient_id) DO NOTHING`, newID(), m.NoticeID, string(m.Event), m.RequestID, m.RecipientID,
+				m.RecipientAddress, m.Language, m.Subject, m.Status, m.Error, m.Attempts, now, now)
+			if err != nil {
+				return fmt.Errorf("record notification: %w", err)
+			}
+			n, _ := res.RowsAffected()
+			created[i] = n == 1
+			if out[i], err = scanNotification(t.queryRow(ctx, `SELECT `+notificationCols+` FROM notifications
+				WHERE notice_id = ? AND recipient_id = ?`, m.NoticeID, m.RecipientID)); err != nil {
+				return err
+			}
 		}
-		n, _ := res.RowsAffected()
-		created = n == 1
-		out, err = scanNotification(t.queryRow(ctx, `SELECT `+notificationCols+` FROM notifications
-			WHERE notice_id = ? AND recipient_id = ?`, m.NoticeID, m.RecipientID))
-		return err
+		return nil
 	})
-	return out, created, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, created, nil
 }
 
 // MarkNotification records the outcome of one attempt to send a message.

@@ -92,17 +92,21 @@ func TestNoticeRecipients(t *testing.T) {
 	// The outbox keeps one row per notice and recipient, for administrators.
 	m := &entitled.Notification{NoticeID: ask.Notice.ID, Event: ask.Notice.Event, RequestID: r.ID, RecipientID: f.bob.ID,
 		Subject: "Approval needed", Status: entitled.NotificationQueued}
-	first, created, err := f.s.Notifications.RecordNotification(f.sys, m)
-	if !created {
-		t.Error("a new message was not reported as created")
-	}
+	other := &entitled.Notification{NoticeID: ask.Notice.ID, Event: ask.Notice.Event, RequestID: r.ID, RecipientID: f.approver.ID,
+		Subject: "Approval needed", Status: entitled.NotificationRecorded, Attempts: 1}
+	recs, created, err := f.s.Notifications.RecordNotifications(f.sys, []*entitled.Notification{m, other})
 	f.must(err)
+	if len(recs) != 2 || !created[0] || !created[1] || recs[0].RecipientID != f.bob.ID || recs[1].Status != entitled.NotificationRecorded {
+		t.Fatalf("a batch of two new messages: %+v, created %v", recs, created)
+	}
+	first := recs[0]
 	f.must(f.s.Notifications.MarkNotification(f.sys, first.ID, entitled.NotificationSent, ""))
-	again, created, err := f.s.Notifications.RecordNotification(f.sys, m)
-	if created {
+	recs, created, err = f.s.Notifications.RecordNotifications(f.sys, []*entitled.Notification{m})
+	f.must(err)
+	if created[0] {
 		t.Error("recording a message twice created it twice")
 	}
-	f.must(err)
+	again := recs[0]
 	if again.ID != first.ID || again.Status != entitled.NotificationSent || again.Attempts != 1 {
 		t.Errorf("recording the same message again: %+v; want the sent row", again)
 	}
