@@ -8,6 +8,7 @@ import (
 	"testing"
 	"text/template/parse"
 
+	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/i18n"
 )
 
@@ -108,5 +109,15 @@ func walkCalls(node parse.Node, fn func(string)) {
 		walkCalls(n.ElseList, fn)
 	case *parse.TemplateNode:
 		walkCalls(n.Pipe, fn)
+	}
+}
+
+// TestOutboxNamesEveryEvent: the outbox page has words for every notice
+// event, so a new event cannot show up as its raw name.
+func TestOutboxNamesEveryEvent(t *testing.T) {
+	for _, e := range entitled.NoticeEvents() {
+		if outboxEvents[e] == "" {
+			t.Errorf("the outbox page has no words for %s", e)
+		}
 	}
 }

@@ -172,6 +172,7 @@ func (h *handler) routes() {
 	m.HandleFunc("POST /admin/catalogs/{id}/roles/{ra}/remove", h.authed(h.removeCatalogRole))
 
 	m.HandleFunc("GET /admin/systems", h.authed(h.systemsPage))
+	m.HandleFunc("GET /admin/outbox", h.authed(h.outboxPage))
 	m.HandleFunc("GET /admin/systems/new", h.authed(h.newSystemForm))
 	m.HandleFunc("POST /admin/systems", h.authed(h.createSystem))
 	m.HandleFunc("GET /admin/systems/{id}", h.authed(h.systemDetail))
