@@ -2,6 +2,7 @@ package notify
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	htmltemplate "html/template"
 	"net/url"
@@ -51,11 +52,14 @@ func (n *Notifier) compose(f *entitled.NoticeFacts, to entitled.User, lang strin
 		i18n.V("Due", due), i18n.V("Deadline", deadline), i18n.V("End", end),
 		i18n.V("Removal", f.Request.RequestType.IsRemove()), i18n.V("Partial", f.Request.State == entitled.StatePartiallyDelivered),
 	}
-	var failed []string
-	if listsFailures(f.Notice.Event) {
+	var items []string
+	switch aud := f.Notice.Event.Audience(); {
+	case listsFailures(f.Notice.Event):
 		for _, dl := range f.Failed {
-			failed = append(failed, fmt.Sprintf("%s (%s): %s", dl.Resource.DisplayName, dl.Role.DisplayName, oneLine(dl.LastError)))
+			items = append(items, fmt.Sprintf("%s (%s): %s", dl.Resource.DisplayName, dl.Role.DisplayName, oneLine(dl.LastError)))
 		}
+	case aud == entitled.AudienceApprovers || aud == entitled.AudienceEscalationApprovers:
+		items = answerLines(f.Request.Answers, loc.T("punct.colon"))
 	}
 	link, again := n.links(f)
 	prefix := "notice." + string(f.Notice.Event) + "."
@@ -79,8 +83,44 @@ func (n *Notifier) compose(f *entitled.NoticeFacts, to entitled.User, lang strin
 		parts[i] = s
 	}
 	m.Subject = parts[0]
-	m.Text, m.HTML = layout(parts[1], failed, parts[2], parts[3], link, again, loc.T("notice.again"), loc.T("notice.footer"), loc.T("punct.colon"))
+	if len(items) > 0 && !listsFailures(f.Notice.Event) {
+		parts[1] += "\n\n" + loc.T("notice.answers")
+	}
+	m.Text, m.HTML = layout(parts[1], items, parts[2], parts[3], link, again, loc.T("notice.again"), loc.T("notice.footer"), loc.T("punct.colon"))
 	return m, nil
+}
+
+// answerLines reads the requestor's answers to the policy's questions
+// (Graph's accessPackageAnswer array, kept as sent) as "question: answer"
+// lines; unreadable answers are left out.
+func answerLines(raw, colon string) []string {
+	var answers []struct {
+		Value            any    `json:"value"`
+		DisplayValue     string `json:"displayValue"`
+		AnsweredQuestion struct {
+			ID   string `json:"id"`
+			Text string `json:"text"`
+		} `json:"answeredQuestion"`
+	}
+	if strings.TrimSpace(raw) == "" || json.Unmarshal([]byte(raw), &answers) != nil {
+		return nil
+	}
+	var out []string
+	for _, a := range answers {
+		q := a.AnsweredQuestion.Text
+		if q == "" {
+			q = a.AnsweredQuestion.ID
+		}
+		v := a.DisplayValue
+		if v == "" && a.Value != nil {
+			v = fmt.Sprint(a.Value)
+		}
+		if q == "" || v == "" {
+			continue
+		}
+		out = append(out, oneLine(q)+colon+" "+oneLine(v))
+	}
+	return out
 }
 
 // listsFailures reports whether the message of an event lists the failed

@@ -131,3 +131,43 @@ func TestReaderLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestApproverSeesAnswers: the approver's message lists the requestor's
+// answers to the policy's questions (Graph's answer array as sent); other
+// messages do not, and answers that cannot be read are left out.
+func TestApproverSeesAnswers(t *testing.T) {
+	n := &Notifier{BaseURL: "https://entitled.example.org"}
+	answers := `[{"@odata.type":"#microsoft.graph.accessPackageAnswerString","value":"Finance",
+		"answeredQuestion":{"id":"q1","text":"Which team?"}},
+		{"@odata.type":"#microsoft.graph.accessPackageAnswerString","value":"FR-12","displayValue":"Paris office",
+		"answeredQuestion":{"id":"q2"}},
+		{"value":"","answeredQuestion":{"text":"Empty"}}]`
+	for _, c := range []struct{ lang, heading, first string }{
+		{"en", "Answers to the questions:", "Which team?: Finance"},
+		{"fr", "Réponses aux questions :", "Which team? : Finance"},
+	} {
+		f := sampleFacts(entitled.NoticeApprovalPending)
+		f.Request.Answers = answers
+		m, err := n.compose(f, entitled.User{}, c.lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{c.heading, c.first, "q2", "Paris office", "<li>" + c.first + "</li>"} {
+			if !strings.Contains(m.Text+m.HTML, want) {
+				t.Errorf("%s: message lacks %q:\n%s", c.lang, want, m.Text)
+			}
+		}
+		if strings.Contains(m.Text, "Empty") {
+			t.Errorf("%s: an empty answer is listed:\n%s", c.lang, m.Text)
+		}
+	}
+	f := sampleFacts(entitled.NoticeManagersFailed)
+	f.Request.Answers = answers
+	m, _ := n.compose(f, entitled.User{}, "en")
+	if strings.Contains(m.Text, "Which team?") {
+		t.Errorf("the managers' message lists answers:\n%s", m.Text)
+	}
+	if got := answerLines("not json", ":"); got != nil {
+		t.Errorf("unreadable answers: %v", got)
+	}
+}
