@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -183,4 +184,59 @@ func TestEscalationAndRemindersThroughSMTP(t *testing.T) {
 	w.clients["carol"].must(204, "PATCH", em+"/accessPackageAssignmentApprovals/"+d+"/stages/"+stages[0]["id"].(string),
 		map[string]any{"reviewResult": "Approve", "justification": "escalated to me"})
 	waitMail(t, mp, "dave@example.com", "Approved: CRM access")
+}
+
+// TestNoNoticeLostInACrash: notices are queued in the transaction of the
+// change; entitled is killed (SIGKILL) while the deliveries and their
+// messages are being worked, and after a restart every target has been
+// told, one message each (a resend keeps its Message-ID).
+func TestNoNoticeLostInACrash(t *testing.T) {
+	const users = 40
+	mp := mailpittest.Start(t)
+	args := []string{"--smtp", mp.URL("none", "", ""), "--rescue-after", "3s", "--job-timeout", "2s"}
+	w := newWorld(t, args, nil, "")
+	w.target.delay = 20 * time.Millisecond
+	ids := make([]string, users)
+	for i := range ids {
+		ids[i] = w.admin.must(201, "POST", "/v1.0/users", map[string]any{
+			"userPrincipalName": fmt.Sprintf("told%02d@example.com", i), "displayName": fmt.Sprintf("Told %d", i),
+			"mail": fmt.Sprintf("told%02d@example.com", i), "accountEnabled": true}).Str("id")
+	}
+	for _, id := range ids {
+		w.admin.must(201, "POST", em+"/assignmentRequests", map[string]any{"requestType": "adminAdd",
+			"assignment": map[string]any{"targetId": id, "accessPackageId": w.pkg, "assignmentPolicyId": w.policy}})
+	}
+	w.srv.kill()
+	before := len(mp.Messages(t))
+	if before >= users {
+		t.Fatalf("every message was sent before the crash (%d); nothing was tested", before)
+	}
+	t.Logf("killed with %d of %d messages sent", before, users)
+
+	srv := startServer(t, w.db, args...)
+	w.admin.base = srv.base
+	waitFor(t, 60*time.Second, "every target told after the restart", func() bool {
+		told := map[string]bool{}
+		for _, m := range mp.Messages(t) {
+			if strings.HasPrefix(m.Subject, "Access granted: CRM access") && strings.HasPrefix(m.To[0].Address, "told") {
+				told[m.To[0].Address] = true
+			}
+		}
+		return len(told) == users
+	})
+	// The requestor (the administrator) is told too: count the targets'.
+	seen := map[string]int{}
+	for _, m := range mp.Messages(t) {
+		if strings.HasPrefix(m.To[0].Address, "told") {
+			seen[m.MessageID]++
+		}
+	}
+	for id, n := range seen {
+		if n > 1 {
+			t.Logf("message %s arrived %d times (a resend after the crash, recognisable by its Message-ID)", id, n)
+		}
+	}
+	if len(seen) != users {
+		t.Errorf("%d distinct messages, want %d (one per target)", len(seen), users)
+	}
 }
