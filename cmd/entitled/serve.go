@@ -173,7 +173,10 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	web := ui.New(webCfg)
 	srv := &nethttp.Server{Handler: ui.Mux(api, web), ReadHeaderTimeout: 10 * time.Second}
 
-	if err := a.engine.Start(ctx); err != nil {
+	// The engine runs until engine.Stop, not until the signal: a SIGTERM
+	// cancels ctx, and the engine's own context ending would cancel the
+	// deliveries in flight instead of letting them finish.
+	if err := a.engine.Start(context.WithoutCancel(ctx)); err != nil {
 		ln.Close()
 		return fmt.Errorf("start delivery engine: %w", err)
 	}
