@@ -42,6 +42,7 @@ requests that failed or were only partially delivered.
 
 Every command takes --db (also ENTITLED_DB): sqlite:PATH (the default is
 sqlite:entitled.db) or postgres://user:password@host:5432/database?max_conns=20.`,
+		Version:       readBuildInfo().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// Every command runs with the collector tuned for entitled.
@@ -51,8 +52,10 @@ sqlite:entitled.db) or postgres://user:password@host:5432/database?max_conns=20.
 			}
 		},
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().String("db", envOr("ENTITLED_DB", "sqlite:entitled.db"), "database: sqlite:PATH or postgres://user:password@host:port/db[?max_conns=N] (env ENTITLED_DB)")
-	root.AddCommand(serveCommand(), migrateCommand(), adminCommand(), tokenCommand(), benchCommand(), exportCommand(), importCommand(), loginLinkCommand())
+	root.AddCommand(serveCommand(), migrateCommand(), adminCommand(), tokenCommand(), benchCommand(), exportCommand(), importCommand(), loginLinkCommand(),
+		versionCommand())
 	return root
 }
 

@@ -125,7 +125,8 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	build := readBuildInfo()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), build.collector())
 	opts := appOptions{
 		reprocessWindow: window, workers: workers, rescueAfter: rescue, jobTimeout: jobTimeout,
 		pollInterval: 50 * time.Millisecond, registerer: reg, logger: logger,
@@ -182,7 +183,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	logger.Info("entitled is serving", "addr", ln.Addr().String(), "baseURL", base, "db", sqlstore.Redact(dbFlag(cmd)), "reprocessWindow", window.String())
+	logger.Info("entitled is serving", "version", build.String(), "addr", ln.Addr().String(), "baseURL", base, "db", sqlstore.Redact(dbFlag(cmd)), "reprocessWindow", window.String())
 
 	select {
 	case <-ctx.Done():
