@@ -19,6 +19,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
@@ -147,6 +148,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := checkNotNewer(ctx, provider); err != nil {
+		return err
+	}
 	if _, err := provider.Up(ctx); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
 	}
@@ -156,6 +160,25 @@ func (db *DB) Migrate(ctx context.Context) error {
 		err = migrateQueue(ctx, riversqlite.New(db.SQL))
 	}
 	return err
+}
+
+// checkNotNewer refuses a database whose schema a newer entitled migrated:
+// this binary does not know that schema and would misread it. The answer
+// says what to do instead (run the newer release, or restore the backup
+// taken before the upgrade).
+func checkNotNewer(ctx context.Context, provider *goose.Provider) error {
+	sources := provider.ListSources()
+	if len(sources) == 0 {
+		return nil
+	}
+	known := sources[len(sources)-1].Version
+	current, err := provider.GetDBVersion(ctx)
+	if err != nil || current <= known {
+		return nil // a new database, or one this binary can bring up to date
+	}
+	return fmt.Errorf("the database schema is at version %d, newer than this entitled knows (%d): a newer release "+
+		"migrated it. Run that release (or newer), or restore the backup taken before the upgrade; migrations only go forward",
+		current, known)
 }
 
 // schemaMigrations returns the migrations of entitled's schema in the
@@ -169,7 +192,17 @@ func (db *DB) schemaMigrations() (*goose.Provider, error) {
 	if db.Dialect == DialectPostgres {
 		dialect = goose.DialectPostgres
 	}
-	provider, err := goose.NewProvider(dialect, db.SQL, sub)
+	var opts []goose.ProviderOption
+	if db.Dialect == DialectPostgres {
+		// Replicas starting together: one migrates, the others wait for
+		// its advisory lock and then find nothing left to do.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, fmt.Errorf("migrations: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	provider, err := goose.NewProvider(dialect, db.SQL, sub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
