@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/entitled-dev/entitled/internal/testkeys"
 )
 
 // binary is the path of the entitled binary built for this test run.
@@ -30,6 +32,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "entitled")
+	// Every server and command the tests run seals connector secrets with
+	// the tests' key, as a deployment's --secret-key-file would.
+	os.Setenv("ENTITLED_SECRET_KEY", testkeys.Text)
 	build := exec.Command("go", "build", "-o", binary, "../cmd/entitled")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {

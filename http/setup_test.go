@@ -20,6 +20,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors/postgres"
 	"github.com/entitled-dev/entitled/connectors/webhook"
 	ehttp "github.com/entitled-dev/entitled/http"
+	"github.com/entitled-dev/entitled/internal/testkeys"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -35,7 +36,7 @@ func (noQueue) InsertJobs(context.Context, *sql.Tx, []entitled.Job) error { retu
 func newAdminServices(tb testing.TB) (*sqlstore.Services, *entitled.User, string) {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open("sqlite:" + tb.TempDir() + "/t.db")
+	db, err := sqlstore.Open("sqlite:"+tb.TempDir()+"/t.db", sqlstore.WithSecrets(testkeys.Keyring()))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/entitled-dev/entitled/internal/dbtest"
+	"github.com/entitled-dev/entitled/internal/testkeys"
 )
 
 // The whole suite runs once per backend (internal/dbtest): SQLite, then
@@ -17,7 +18,7 @@ import (
 
 func TestMain(m *testing.M) {
 	os.Exit(dbtest.Main(m, "sqlstore", func(dsn string) error {
-		db, err := Open(dsn)
+		db, err := Open(dsn, WithSecrets(testkeys.Keyring()))
 		if err != nil {
 			return err
 		}
@@ -34,7 +35,7 @@ func openTestDB(t testing.TB) *DB {
 	if dbtest.Backend() == dbtest.Postgres {
 		dsn = dbtest.NewPostgres(t)
 	}
-	db, err := Open(dsn)
+	db, err := Open(dsn, WithSecrets(testkeys.Keyring()))
 	if err != nil {
 		t.Fatal(err)
 	}

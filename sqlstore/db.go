@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -26,6 +27,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/secret"
 )
 
 //go:embed migrations
@@ -48,7 +50,18 @@ type DB struct {
 	// Now returns the current time; nil means time.Now. Tests may replace
 	// it; a transaction reads it once (tx.now).
 	Now func() time.Time
+	// secrets seals connector settings at rest (WithSecrets); nil seals
+	// nothing.
+	secrets *secret.Keyring
 }
+
+// Option tunes Open.
+type Option func(*DB)
+
+// WithSecrets seals the settings of connected systems at rest with the
+// keyring's first key and opens those of every key it holds. Without it, a
+// system whose settings hold a secret cannot be stored.
+func WithSecrets(k *secret.Keyring) Option { return func(db *DB) { db.secrets = k } }
 
 // readConns is how many read-only connections the SQLite read pool opens.
 const readConns = 8
@@ -71,7 +84,18 @@ const (
 // needed) or a PostgreSQL URL "postgres://user:password@host:port/db?…"
 // (see openPostgres for its extra parameters). It does not migrate; call
 // Migrate.
-func Open(dsn string) (*DB, error) {
+func Open(dsn string, opts ...Option) (*DB, error) {
+	db, err := open(dsn)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range opts {
+		o(db)
+	}
+	return db, nil
+}
+
+func open(dsn string) (*DB, error) {
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(dsn, "sqlite:")
@@ -83,6 +107,9 @@ func Open(dsn string) (*DB, error) {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return nil, fmt.Errorf("create database directory: %w", err)
 			}
+		}
+		if err := createPrivate(path); err != nil {
+			return nil, err
 		}
 		q := "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		connector, err := openSQLite("file:" + path + q)
@@ -110,6 +137,20 @@ func Open(dsn string) (*DB, error) {
 		return openPostgres(dsn)
 	}
 	return nil, fmt.Errorf("--db %q: expected sqlite:PATH or postgres://user:password@host:port/database", Redact(dsn))
+}
+
+// createPrivate creates a new SQLite file readable by its owner only
+// (0600); SQLite gives its WAL and shared-memory files the same mode. An
+// existing file is left as it is.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return f.Close()
 }
 
 // openSQLiteReader opens the read pool of the SQLite file at path, whose

@@ -94,7 +94,7 @@ func (s *DeliveryService) loadSystems(ctx context.Context, systems map[string]*e
 	}
 	defer rows.Close()
 	for rows.Next() {
-		sys, err := scanSystem(rows)
+		sys, err := s.db.scanSystem(rows)
 		if err != nil {
 			return err
 		}

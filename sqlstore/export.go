@@ -236,6 +236,9 @@ func (im *importer) read(ctx context.Context, r io.Reader) error {
 					line, l.Table, ExportTables[last], strings.Join(ExportTables, ", "))
 			}
 			last = pos
+			if err := im.t.db.checkOpens(line, l); err != nil {
+				return err
+			}
 			if err := im.add(ctx, line, l); err != nil {
 				return err
 			}

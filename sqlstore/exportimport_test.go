@@ -13,13 +13,14 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/internal/dbtest"
+	"github.com/entitled-dev/entitled/internal/testkeys"
 )
 
 // openSQLiteStore opens a fresh migrated SQLite store in t.TempDir() with a
 // recording queue and the test connectors.
 func openSQLiteStore(t *testing.T, name string) *Services {
 	t.Helper()
-	db, err := Open("sqlite:" + filepath.Join(t.TempDir(), name))
+	db, err := Open("sqlite:"+filepath.Join(t.TempDir(), name), WithSecrets(testkeys.Keyring()))
 	if err != nil {
 		t.Fatal(err)
 	}

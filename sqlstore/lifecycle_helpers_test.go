@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/internal/testkeys"
 )
 
 // lc is a lifecycle fixture: a catalog with one access package of two
@@ -73,7 +74,7 @@ func wantDeliveryCounts(t *testing.T, db *DB) {
 // records jobs.
 func newLCB(b *testing.B) *lc {
 	b.Helper()
-	db, err := Open("sqlite:" + filepath.Join(b.TempDir(), "bench.db"))
+	db, err := Open("sqlite:"+filepath.Join(b.TempDir(), "bench.db"), WithSecrets(testkeys.Keyring()))
 	if err != nil {
 		b.Fatal(err)
 	}

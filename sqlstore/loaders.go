@@ -129,16 +129,22 @@ func (t *tx) loadRoleScopes(ctx context.Context, packageID string) ([]entitled.R
 
 const systemCols = `id, name, kind, config, retry, built_in, created_at, modified_at, health_policy`
 
-func scanSystem(r scanner) (*entitled.ConnectedSystem, error) {
+// scanSystem reads a row of systemCols, opening a sealed config with the
+// database's keys.
+func (db *DB) scanSystem(r scanner) (*entitled.ConnectedSystem, error) {
 	var sys entitled.ConnectedSystem
-	var config, retry, created, modified, health string
+	var stored, retry, created, modified, health string
 	var builtIn int
-	if err := r.Scan(&sys.ID, &sys.Name, &sys.Kind, &config, &retry, &builtIn, &created, &modified, &health); err != nil {
+	if err := r.Scan(&sys.ID, &sys.Name, &sys.Kind, &stored, &retry, &builtIn, &created, &modified, &health); err != nil {
 		return nil, err
 	}
+	config, err := db.secrets.Open(stored)
+	if err != nil {
+		return nil, fmt.Errorf("connected system %s: %w", sys.Name, err)
+	}
 	sys.Config = map[string]any{}
-	if config != "" {
-		if err := json.Unmarshal([]byte(config), &sys.Config); err != nil {
+	if len(config) > 0 {
+		if err := json.Unmarshal(config, &sys.Config); err != nil {
 			return nil, fmt.Errorf("system %s config: %w", sys.ID, err)
 		}
 	}
@@ -159,7 +165,7 @@ func scanSystem(r scanner) (*entitled.ConnectedSystem, error) {
 // loadSystem loads a connected system by id with its full config, secrets
 // included (for the delivery engine only; never return it from a service).
 func (t *tx) loadSystem(ctx context.Context, id string) (*entitled.ConnectedSystem, error) {
-	sys, err := scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE id = ?`, id))
+	sys, err := t.db.scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "connected system", id)
 	}

@@ -125,7 +125,7 @@ func (s *CatalogService) findSystemByOrigin(ctx context.Context, t *tx, origin s
 	if strings.EqualFold(origin, entitled.OriginSystemAadGroup) {
 		return t.loadSystem(ctx, DirectorySystemID)
 	}
-	sys, err := scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE LOWER(name) = ?`, strings.ToLower(origin)))
+	sys, err := t.db.scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE LOWER(name) = ?`, strings.ToLower(origin)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, entitled.NotFoundf("no connected system named %q; add it under /api/v1/systems or use AadGroup for directory groups", origin)
 	}

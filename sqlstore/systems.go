@@ -111,7 +111,7 @@ func (s *SystemService) knownKinds() string {
 
 // findSystem loads a system by id or name (case-insensitive).
 func (s *SystemService) findSystem(ctx context.Context, t *tx, idOrName string) (*entitled.ConnectedSystem, error) {
-	sys, err := scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE id = ? OR LOWER(name) = ?`, idOrName, strings.ToLower(idOrName)))
+	sys, err := t.db.scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE id = ? OR LOWER(name) = ?`, idOrName, strings.ToLower(idOrName)))
 	if err != nil {
 		return nil, notFound(err, "connected system", idOrName)
 	}
@@ -162,9 +162,9 @@ func (s *SystemService) CreateSystem(ctx context.Context, sys *entitled.Connecte
 	if err := checkHealthPolicy(&sys.HealthPolicy); err != nil {
 		return err
 	}
-	cfg, err := json.Marshal(sys.Config)
+	cfg, err := s.db.storeConfig(kind, sys.Config)
 	if err != nil {
-		return entitled.Invalidf("config cannot be stored: %v", err)
+		return err
 	}
 	return s.db.change(ctx, func(t *tx) error {
 		if err := s.nameTaken(ctx, t, sys.Name, ""); err != nil {
@@ -175,7 +175,7 @@ func (s *SystemService) CreateSystem(ctx context.Context, sys *entitled.Connecte
 		sys.CreatedDateTime = t.now()
 		sys.ModifiedDateTime = sys.CreatedDateTime
 		_, err := t.exec(ctx, `INSERT INTO systems (id, name, kind, config, retry, built_in, created_at, modified_at, health_policy) VALUES (?,?,?,?,?,0,?,?,?)`,
-			sys.ID, sys.Name, sys.Kind, string(cfg), encodeRetry(sys.Retry), fmtTime(sys.CreatedDateTime), fmtTime(sys.ModifiedDateTime),
+			sys.ID, sys.Name, sys.Kind, cfg, encodeRetry(sys.Retry), fmtTime(sys.CreatedDateTime), fmtTime(sys.ModifiedDateTime),
 			encodeHealthPolicy(sys.HealthPolicy))
 		if isUniqueViolation(err) {
 			return s.nameTaken(ctx, t, sys.Name, "")
@@ -228,7 +228,7 @@ func (s *SystemService) Systems(ctx context.Context, opt entitled.ListOptions) (
 		return entitled.Page[entitled.ConnectedSystem]{}, err
 	}
 	page, err := listRows(ctx, s.db, opt, systemFields, "systems", "id", systemCols, "", nil, func(r scanner) (entitled.ConnectedSystem, error) {
-		sys, err := scanSystem(r)
+		sys, err := s.db.scanSystem(r)
 		if err != nil {
 			return entitled.ConnectedSystem{}, err
 		}
@@ -316,13 +316,13 @@ func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitle
 				return err
 			}
 		}
-		cfg, err := json.Marshal(sys.Config)
+		cfg, err := s.db.storeConfig(kind, sys.Config)
 		if err != nil {
-			return entitled.Invalidf("config cannot be stored: %v", err)
+			return err
 		}
 		sys.ModifiedDateTime = t.now()
 		if _, err := t.exec(ctx, `UPDATE systems SET name = ?, config = ?, retry = ?, modified_at = ?, health_policy = ? WHERE id = ?`,
-			sys.Name, string(cfg), encodeRetry(sys.Retry), fmtTime(sys.ModifiedDateTime), encodeHealthPolicy(sys.HealthPolicy), sys.ID); err != nil {
+			sys.Name, cfg, encodeRetry(sys.Retry), fmtTime(sys.ModifiedDateTime), encodeHealthPolicy(sys.HealthPolicy), sys.ID); err != nil {
 			if isUniqueViolation(err) {
 				return s.nameTaken(ctx, t, sys.Name, sys.ID)
 			}

@@ -24,6 +24,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors/webhook"
 	"github.com/entitled-dev/entitled/delivery"
 	"github.com/entitled-dev/entitled/internal/oidctest"
+	"github.com/entitled-dev/entitled/internal/testkeys"
 	"github.com/entitled-dev/entitled/sqlstore"
 	"github.com/entitled-dev/entitled/ui"
 )
@@ -126,7 +127,7 @@ func newWorld(t testing.TB, opts ...func(*options)) *world {
 		f(&o)
 	}
 	ctx := context.Background()
-	db, err := sqlstore.Open("sqlite:" + filepath.Join(t.TempDir(), "ui.db"))
+	db, err := sqlstore.Open("sqlite:"+filepath.Join(t.TempDir(), "ui.db"), sqlstore.WithSecrets(testkeys.Keyring()))
 	if err != nil {
 		t.Fatal(err)
 	}

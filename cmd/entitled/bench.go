@@ -19,6 +19,7 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/delivery"
+	"github.com/entitled-dev/entitled/secret"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -334,5 +335,19 @@ func riverBareRate(ctx context.Context, db *sqlstore.DB, n, workers int) (time.D
 // workers, a short poll interval, and no log output.
 func openBenchApp(ctx context.Context, dsn string, workers int) (*app, error) {
 	return openApp(ctx, dsn, appOptions{workers: workers, rescueAfter: time.Minute, jobTimeout: 30 * time.Second,
-		pollInterval: 20 * time.Millisecond, logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		pollInterval: 20 * time.Millisecond, logger: slog.New(slog.NewTextHandler(io.Discard, nil)), secrets: benchKeys()})
 }
+
+// benchKeys seals the benchmark's connector secrets: one key for the
+// process, shared by its replicas, made when first needed.
+var benchKeys = sync.OnceValue(func() *secret.Keyring {
+	text, err := secret.Generate()
+	if err != nil {
+		panic(err)
+	}
+	k, err := secret.ParseKey(text)
+	if err != nil {
+		panic(err)
+	}
+	return secret.NewKeyring(k)
+})

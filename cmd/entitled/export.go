@@ -89,7 +89,11 @@ on the database afterwards. Web sign-in sessions are not carried over.`,
 				defer f.Close()
 				r = f
 			}
-			a, err := openApp(cmd.Context(), dbFlag(cmd), appOptions{})
+			keys, err := keyringFlags(cmd, dbFlag(cmd), false)
+			if err != nil {
+				return err
+			}
+			a, err := openApp(cmd.Context(), dbFlag(cmd), appOptions{secrets: keys})
 			if err != nil {
 				return err
 			}

@@ -127,10 +127,20 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	reg := prometheus.NewRegistry()
 	build := readBuildInfo()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), build.collector())
+	keys, err := keyringFlags(cmd, dbFlag(cmd), demo)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if keys.HasKey() {
+		logger.Info("connector secrets are sealed at rest", "key", keys.KeyID())
+	} else {
+		logger.Warn("no secret key (--secret-key-file or ENTITLED_SECRET_KEY): connected systems whose settings hold a secret cannot be added; make a key with `entitled secrets keygen`")
+	}
 	opts := appOptions{
 		reprocessWindow: window, workers: workers, rescueAfter: rescue, jobTimeout: jobTimeout,
 		pollInterval: 50 * time.Millisecond, registerer: reg, logger: logger,
-		notices: notices, baseURL: base, zone: zone,
+		notices: notices, baseURL: base, zone: zone, secrets: keys,
 	}
 	if sender != nil {
 		// Only a real sender: a nil *mail.Sender in the interface would

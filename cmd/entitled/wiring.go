@@ -17,6 +17,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors/webhook"
 	"github.com/entitled-dev/entitled/delivery"
 	"github.com/entitled-dev/entitled/notify"
+	"github.com/entitled-dev/entitled/secret"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -39,6 +40,8 @@ type appOptions struct {
 	logger          *slog.Logger
 	// notices tunes notifications; mail sends them (nil: recorded in the
 	// outbox only); baseURL is where links in messages point.
+	// secrets seals connector secrets at rest (nil: none can be stored).
+	secrets *secret.Keyring
 	notices entitled.NoticeSettings
 	mail    notify.Sender
 	baseURL string
@@ -58,7 +61,7 @@ func openServices(ctx context.Context, dsn string) (*sqlstore.DB, *sqlstore.Serv
 // connector registry needs the membership; the services need the queue and
 // the registry. The notifier and the engine come after (openApp).
 func openServicesWith(ctx context.Context, dsn string, o appOptions) (*sqlstore.DB, *sqlstore.Services, error) {
-	db, err := sqlstore.Open(dsn)
+	db, err := sqlstore.Open(dsn, sqlstore.WithSecrets(o.secrets))
 	if err != nil {
 		return nil, nil, err
 	}

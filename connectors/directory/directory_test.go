@@ -9,6 +9,7 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors/directory"
+	"github.com/entitled-dev/entitled/internal/testkeys"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -20,7 +21,7 @@ const (
 func setup(t *testing.T) (*sqlstore.DB, entitled.Connector) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open("sqlite:" + filepath.Join(t.TempDir(), "e.db"))
+	db, err := sqlstore.Open("sqlite:"+filepath.Join(t.TempDir(), "e.db"), sqlstore.WithSecrets(testkeys.Keyring()))
 	if err != nil {
 		t.Fatal(err)
 	}

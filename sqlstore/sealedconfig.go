@@ -1,0 +1,97 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/secret"
+)
+
+// storeConfig is the stored form of a connected system's settings: sealed
+// with the database's key when it has one (all of it: which keys are
+// secret depends on the kind, and a DSN or URL may hold a password too).
+// Without a key, settings holding a secret of the kind are refused with
+// how to configure one; others are stored as they are.
+func (db *DB) storeConfig(kind entitled.ConnectorKind, config map[string]any) (string, error) {
+	raw, err := json.Marshal(config)
+	if err != nil {
+		return "", entitled.Invalidf("config cannot be stored: %v", err)
+	}
+	if db.secrets.HasKey() {
+		return db.secrets.Seal(raw)
+	}
+	if kind != nil {
+		for _, f := range kind.SecretFields() {
+			if v, ok := config[f]; ok && v != nil && v != "" {
+				return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config." + f,
+					Message: "config." + f + " is a secret, and secrets are stored only sealed: " + secret.ErrNoKey.Error()}
+			}
+		}
+	}
+	return string(raw), nil
+}
+
+// Reseal seals the settings of every connected system with the database's
+// sealing key (after a rotation, or to seal settings stored before keys
+// existed) in one transaction, and returns how many it sealed.
+func (db *DB) Reseal(ctx context.Context) (int, error) {
+	if !db.secrets.HasKey() {
+		return 0, secret.ErrNoKey
+	}
+	n := 0
+	err := db.change(ctx, func(t *tx) error {
+		rows, err := t.query(ctx, `SELECT id, config FROM systems`)
+		if err != nil {
+			return err
+		}
+		type row struct{ id, stored string }
+		var all []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.id, &r.stored); err != nil {
+				rows.Close()
+				return err
+			}
+			all = append(all, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, r := range all {
+			if secret.SealedWith(r.stored) == db.secrets.KeyID() {
+				continue
+			}
+			plain, err := db.secrets.Open(r.stored)
+			if err != nil {
+				return fmt.Errorf("connected system %s: %w", r.id, err)
+			}
+			sealed, err := db.secrets.Seal(plain)
+			if err != nil {
+				return err
+			}
+			if _, err := t.exec(ctx, `UPDATE systems SET config = ? WHERE id = ?`, sealed, r.id); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// checkOpens refuses an export line of a connected system whose sealed
+// settings this database's keys cannot open: importing it would store what
+// no server here can read.
+func (db *DB) checkOpens(line int, l ExportLine) error {
+	if l.Table != "systems" {
+		return nil
+	}
+	stored, _ := l.Row["config"].(string)
+	if _, err := db.secrets.Open(stored); err != nil {
+		return entitled.Invalidf("import: line %d: %v", line, err)
+	}
+	return nil
+}
