@@ -80,7 +80,7 @@ func (s *OperationService) matching(ctx context.Context, t *tx, a *entitled.Acto
 	if strings.TrimSpace(b.Filter) != "" {
 		expr, err := odata.ParseFilter(b.Filter)
 		if err != nil {
-			if e := entitled.AsError(err); e != nil && e.Target == "" {
+			if e := entitled.AsError(err); e.Target == "" || e.Target == "$filter" {
 				e.Target = "filter"
 			}
 			return "", nil, "", err
@@ -115,7 +115,7 @@ func (s *OperationService) matching(ctx context.Context, t *tx, a *entitled.Acto
 	}
 	where, wargs, err := countWhere(opt, requestFields, base, args...)
 	if err != nil {
-		if e := entitled.AsError(err); e != nil && e.Target == "" {
+		if e := entitled.AsError(err); e.Target == "" || e.Target == "$filter" {
 			e.Target = "filter"
 		}
 		return "", nil, "", err
@@ -167,6 +167,11 @@ func (s *OperationService) ReprocessRequests(ctx context.Context, b entitled.Bul
 		}
 		op.SystemID = systemID
 		op.CreatedDateTime = t.now()
+		if _, err := t.exec(ctx, `INSERT INTO operations (id, kind, status, filter, system_id, actor, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, op.ID, op.Kind, string(op.Status), op.Filter, op.SystemID, snap,
+			op.CreatedBy, fmtTime(op.CreatedDateTime)); err != nil {
+			return fmt.Errorf("insert operation: %w", err)
+		}
 		res, err := t.exec(ctx, `INSERT INTO operation_requests (operation_id, request_id, outcome)
 			SELECT ?, id, 'pending' FROM assignment_requests `+where, append([]any{op.ID}, args...)...)
 		if err != nil {
@@ -177,10 +182,8 @@ func (s *OperationService) ReprocessRequests(ctx context.Context, b entitled.Bul
 			return err
 		}
 		op.Total = int(n)
-		if _, err := t.exec(ctx, `INSERT INTO operations (id, kind, status, filter, system_id, actor, created_by, total, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, op.ID, op.Kind, string(op.Status), op.Filter, op.SystemID, snap,
-			op.CreatedBy, op.Total, fmtTime(op.CreatedDateTime)); err != nil {
-			return fmt.Errorf("insert operation: %w", err)
+		if _, err := t.exec(ctx, `UPDATE operations SET total = ? WHERE id = ?`, op.Total, op.ID); err != nil {
+			return err
 		}
 		if err := t.audit(ctx, a, auditEntry{Activity: "Start bulk reprocess", Operation: "Add", TargetID: op.ID,
 			TargetType: operationTargetType, TargetName: op.Filter,
