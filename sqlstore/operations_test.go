@@ -201,3 +201,18 @@ func TestBulkReprocessBySystem(t *testing.T) {
 		}
 	}
 }
+
+// An operation whose stored caller cannot be read fails, saying why,
+// instead of retrying for ever; its requests are left alone.
+func TestBulkReprocessFailsWithoutItsCaller(t *testing.T) {
+	f := newLC(t)
+	r := f.partial(f.alice)
+	op, err := f.s.Operations.ReprocessRequests(f.as(f.admin), entitled.BulkReprocess{Filter: "state eq 'partiallyDelivered'"})
+	mustOK(t, err)
+	f.exec(`UPDATE operations SET actor = 'not json' WHERE id = ?`, op.ID)
+	got := f.runOperation(op, f.admin)
+	if got.Status != entitled.OperationFailed || got.Error == "" || got.CompletedDateTime == nil || got.Reprocessed != 0 {
+		t.Fatalf("operation %+v", got)
+	}
+	f.wantState(r.ID, entitled.StatePartiallyDelivered)
+}

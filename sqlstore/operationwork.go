@@ -50,7 +50,11 @@ func (s *OperationService) runBatch(ctx context.Context, id string) (more bool, 
 		}
 		a, err := restoreActor(snap)
 		if err != nil {
-			return err
+			// No retry can act for an identity that cannot be read: the
+			// operation fails, saying why.
+			_, uerr := t.exec(ctx, `UPDATE operations SET status = ?, error = ?, completed_at = ? WHERE id = ?`,
+				string(entitled.OperationFailed), err.Error(), fmtTime(t.now()), id)
+			return uerr
 		}
 		ids, err := s.pendingRequests(ctx, t, id)
 		if err != nil {
