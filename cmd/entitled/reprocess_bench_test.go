@@ -38,6 +38,17 @@ func BenchmarkBulkReprocessWebhook(b *testing.B) {
 			b.Fatal(err)
 		}
 		called := time.Since(start)
+		var worked time.Duration // when the operation had reprocessed every request
+		for worked == 0 {
+			got, err := a.services.Operations.Operation(ctx, op.ID)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if got.Status != entitled.OperationRunning {
+				worked = time.Since(start)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 		waitForState(b, a, entitled.StateDelivered, n)
 		elapsed := time.Since(start)
 		b.StopTimer()
@@ -46,8 +57,8 @@ func BenchmarkBulkReprocessWebhook(b *testing.B) {
 		}
 		b.ReportMetric(elapsed.Seconds(), "s-to-delivered")
 		b.ReportMetric(float64(n)/elapsed.Seconds(), "requests/s")
-		b.Logf("%d deliveryFailed requests reprocessed with one call (answered in %s) and all delivered in %s",
-			n, called.Round(time.Millisecond), elapsed.Round(time.Millisecond))
+		b.Logf("%d deliveryFailed requests reprocessed with one call (answered in %s, all requeued in %s) and all delivered in %s",
+			n, called.Round(time.Millisecond), worked.Round(time.Millisecond), elapsed.Round(time.Millisecond))
 	}
 }
 
