@@ -230,6 +230,9 @@ type Services struct {
 	// their own access tokens; nil when the store has none.
 	ServicePrincipals ServicePrincipalService
 	Notifications     NotificationService
+	// Operations starts and reads long-running operations (bulk
+	// reprocess); nil when the store has none.
+	Operations OperationService
 }
 
 // JobKind names a background job.
@@ -244,6 +247,7 @@ const (
 	JobApprovalTimeout JobKind = "approval_timeout" // deny a stage nobody decided in time
 	JobWakeSystem      JobKind = "wake_system"      // run the waiting deliveries of a resumed system now
 	JobNotify          JobKind = "notify"           // tell people about a NoticeEvent
+	JobOperation       JobKind = "operation"        // work a long-running operation (OperationEngine)
 )
 
 // Job is a unit of background work for the queue.
@@ -254,6 +258,8 @@ type Job struct {
 	RequestID    string
 	AssignmentID string
 	StageID      string
+	// OperationID is the operation a JobOperation job works.
+	OperationID string
 	// SystemID is the connected system of a delivery (JobDeliver only). The
 	// queue may run deliveries of one request to one system as one job.
 	SystemID string

@@ -79,6 +79,9 @@ type Config struct {
 	// Health is the store side of system health; nil turns suspension,
 	// probes and waiting off (health.go, prober.go).
 	Health entitled.HealthEngine
+	// Operations works long-running operations (bulk reprocess); nil
+	// leaves their jobs to retry.
+	Operations entitled.OperationEngine
 	// HealthCacheTTL, ProbeInterval and WaitSnooze tune it (defaults
 	// DefaultHealthCacheTTL, DefaultProbeInterval, DefaultWaitSnooze).
 	HealthCacheTTL, ProbeInterval, WaitSnooze time.Duration
@@ -143,6 +146,7 @@ func New(cfg Config) (*Engine, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliverWorker{e: e})
 	river.AddWorker(workers, &wakeWorker{e: e})
+	river.AddWorker(workers, &operationWorker{e: e})
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[ExpireArgs]) error {
 		return e.other(ctx, j.JobRow.Kind, j.Args.AssignmentID, func() error { return cfg.Engine.ExpireAssignment(ctx, j.Args.AssignmentID) })
 	}))
@@ -276,6 +280,8 @@ func insertParams(g deliverGroup) (river.InsertManyParams, error) {
 		args = ApprovalTimeoutArgs{RequestID: j.RequestID, StageID: j.StageID}
 	case entitled.JobWakeSystem:
 		args = WakeSystemArgs{SystemID: j.SystemID}
+	case entitled.JobOperation:
+		args = OperationArgs{OperationID: j.OperationID}
 	case entitled.JobNotify:
 		if len(g.notices) == 0 {
 			return river.InsertManyParams{}, fmt.Errorf("delivery: notify job without a notice")

@@ -10,6 +10,7 @@ func (s *Server) register() {
 	s.registerCatalogs()
 	s.registerAccessPackages()
 	s.registerPolicies()
+	s.registerOperations()
 	s.registerRequests()
 	s.registerAssignments()
 	s.registerApprovals()

@@ -116,6 +116,7 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 		"roleDefinitionId": roleCatalogReader, "appScopeId": "/AccessPackageCatalog/" + w.id["cat"]})["id"])
 	w.id["token"] = str(mk("/api/v1/tokens", map[string]any{"userId": w.id["bob"], "ttl": "PT1H"})["id"])
 	w.id["sp"] = str(mk("/v1.0/servicePrincipals", map[string]any{"appId": "sweep-fixture-app"})["id"])
+	w.id["op"] = str(e.do("POST", "/api/v1/assignmentRequests/reprocess", map[string]any{"filter": "state eq 'deliveryFailed'"}).must(t, 202)["id"])
 	audits := list(e.do("GET", "/v1.0/auditLogs/directoryAudits?$top=1", nil).must(t, 200)["value"])
 	if len(audits) != 1 {
 		t.Fatalf("no audit events")
@@ -148,6 +149,7 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 		"/api/v1/assignmentRequests/{id}":                                 w.id["reqB"],
 		"/api/v1/systems/{id}":                                            w.id["sys"],
 		"/api/v1/tokens/{id}":                                             w.id["token"],
+		"/api/v1/operations/{id}":                                         w.id["op"],
 	}
 	return w
 }
@@ -259,6 +261,8 @@ func (w *sweepWorld) samples() map[string]sample {
 			invalid: []invalidValue{bad("requestType", "adminMaybe"), bad("schedule/startDateTime", "tomorrow"),
 				bad("schedule/expiration/type", "whenever"), bad("schedule/expiration/duration", "a week"),
 				bad("assignment/targetId", "no-such-user", 400, 404), bad("assignment/assignmentPolicyId", "no-such-policy", 400, 404)}},
+		"POST /api/v1/assignmentRequests/reprocess": {body: map[string]any{"filter": "state eq 'deliveryFailed'", "system": "hooks"},
+			invalid: []invalidValue{bad("filter", "nope eq 'x'"), bad("filter", "state eq"), bad("system", "no-such-system")}},
 		"POST " + em + "/assignmentRequests/{id}/cancel":    noBody,
 		"POST " + em + "/assignmentRequests/{id}/reprocess": noBody,
 		"POST " + em + "/assignments/{id}/reprocess":        noBody,

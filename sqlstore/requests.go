@@ -407,27 +407,13 @@ func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) 
 		var args []any
 		switch strings.ToLower(q.FilterByCurrentUser) {
 		case "":
-			all, cats := visibleCatalogs(a)
-			if !all {
-				vis := []string{"target_id = ?", "requestor_id = ?"}
-				args = append(args, a.User.ID, a.User.ID)
-				if len(cats) > 0 {
-					vis = append(vis, "catalog_id IN ("+inList(len(cats))+")")
-					for _, c := range cats {
-						args = append(args, c)
-					}
-				}
-				ids, err := s.approverRequestIDs(ctx, t, a.User.ID)
-				if err != nil {
-					return err
-				}
-				if len(ids) > 0 {
-					vis = append(vis, "id IN ("+inList(len(ids))+")")
-					for _, id := range ids {
-						args = append(args, id)
-					}
-				}
-				conds = append(conds, strings.Join(vis, " OR "))
+			vis, vargs, err := s.visibleRequests(ctx, t, a)
+			if err != nil {
+				return err
+			}
+			if vis != "" {
+				conds = append(conds, vis)
+				args = append(args, vargs...)
 			}
 		case strings.ToLower(entitled.OnTarget):
 			conds = append(conds, "target_id = ?")
@@ -493,6 +479,34 @@ func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) 
 		return nil
 	})
 	return page, err
+}
+
+// visibleRequests is the condition on assignment_requests of the requests
+// the actor may see (canSeeRequest, as a list): "" when it sees them all.
+func (s *RequestService) visibleRequests(ctx context.Context, t *tx, a *entitled.Actor) (string, []any, error) {
+	all, cats := visibleCatalogs(a)
+	if all {
+		return "", nil, nil
+	}
+	vis := []string{"target_id = ?", "requestor_id = ?"}
+	args := []any{a.User.ID, a.User.ID}
+	if len(cats) > 0 {
+		vis = append(vis, "catalog_id IN ("+inList(len(cats))+")")
+		for _, c := range cats {
+			args = append(args, c)
+		}
+	}
+	ids, err := s.approverRequestIDs(ctx, t, a.User.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(ids) > 0 {
+		vis = append(vis, "id IN ("+inList(len(ids))+")")
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	return strings.Join(vis, " OR "), args, nil
 }
 
 // approverRequestIDs lists requests the user approves now or decided.
@@ -582,16 +596,12 @@ func (s *RequestService) ReprocessRequest(ctx context.Context, id string) error 
 		if err != nil {
 			return err
 		}
-		if err := a.Authorize(entitled.OpReprocess, q.CatalogID); err != nil {
-			if ok, _ := t.canSeeRequest(ctx, a, q); !ok {
-				return entitled.NotFoundf("assignment request %q was not found", id)
+		if err := entitled.MayReprocess(a, &q.AssignmentRequest, t.now(), s.reprocessWindow); err != nil {
+			if entitled.ErrorKind(err) == entitled.KindForbidden {
+				if ok, _ := t.canSeeRequest(ctx, a, q); !ok {
+					return entitled.NotFoundf("assignment request %q was not found", id)
+				}
 			}
-			return entitled.Forbiddenf("only administrators of its access package can reprocess request %s", id)
-		}
-		if q.State == entitled.StateDelivering {
-			return entitled.Conflictf("request %s is being delivered right now (perhaps reprocessed by someone else); wait until it completes", id)
-		}
-		if err := q.CheckReprocess(t.now(), s.reprocessWindow); err != nil {
 			return err
 		}
 		return s.lc.redeliverFailed(ctx, t, a, q)

@@ -70,6 +70,9 @@ type systemData struct {
 	CheckOK bool
 	Check   string
 	Health  healthView
+	// Failed counts the failed requests to the system the caller may
+	// reprocess in bulk (bulkreprocess.go).
+	Failed int
 }
 
 // resourceRow is a resource of a system as the browser shows it.
@@ -302,7 +305,7 @@ func (h *handler) showSystem(c *call, checked bool, checkErr error) {
 	}
 	d := systemData{base: c.base(c.T("system.pageTitle", i18n.V("System", sys.Name)), "systems"), System: *sys, Checked: checked, CheckOK: checked && checkErr == nil,
 		Retry:  c.T("system.retry", i18n.N(sys.Retry.MaxAttempts), i18n.V("Initial", sys.Retry.InitialBackoff), i18n.V("Max", sys.Retry.MaxBackoff)),
-		Health: viewHealth(c.loc, sys.Health)}
+		Health: viewHealth(c.loc, sys.Health), Failed: h.failedToSystem(c, sys.ID)}
 	if sys.Retry.MaxAttempts == 0 {
 		d.Retry = c.T("system.retryDefault")
 	}

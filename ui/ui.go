@@ -180,6 +180,9 @@ func (h *handler) routes() {
 	m.HandleFunc("POST /admin/systems/{id}/pause", h.authed(h.pauseSystem))
 	m.HandleFunc("POST /admin/systems/{id}/resume", h.authed(h.resumeSystem))
 	m.HandleFunc("GET /admin/systems/{id}/resources", h.authed(h.systemResources))
+	m.HandleFunc("POST /admin/systems/{id}/reprocess", h.authed(h.reprocessSystem))
+	m.HandleFunc("POST /governance/packages/{id}/requests/reprocess-all", h.authed(h.reprocessPackageFiltered))
+	m.HandleFunc("GET /operations/{id}", h.authed(h.operationPage))
 
 	m.HandleFunc("/", h.notFound)
 }

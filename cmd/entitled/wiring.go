@@ -120,6 +120,7 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 		Registerer:   o.registerer,
 		StateCounts:  services.Requests.RequestStateCounts,
 		Health:       services.Health,
+		Operations:   services.Operations,
 		Notifier:     notifier,
 	})
 	if err != nil {
