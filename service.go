@@ -230,6 +230,9 @@ type Services struct {
 	// their own access tokens; nil when the store has none.
 	ServicePrincipals ServicePrincipalService
 	Notifications     NotificationService
+	// Subscriptions manages event subscriptions; nil when the store has
+	// none.
+	Subscriptions SubscriptionService
 }
 
 // JobKind names a background job.
