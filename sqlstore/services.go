@@ -61,6 +61,9 @@ type Services struct {
 	Admin *AdminService
 	// Membership is the built-in directory's side of its connector.
 	Membership *Membership
+	// Subscriptions manages event subscriptions and is the outbox their
+	// sender works (subscriptions.go, events.go).
+	Subscriptions *SubscriptionService
 
 	db         *DB
 	connectors entitled.Connectors
@@ -114,6 +117,7 @@ func NewServices(db *DB, cfg Config) (*Services, error) {
 		Deliveries:        deliveries,
 		Admin:             &AdminService{db: db, lc: lc},
 		Membership:        NewMembership(db),
+		Subscriptions:     &SubscriptionService{db: db},
 		db:                db,
 		connectors:        cfg.Connectors,
 	}, nil
@@ -124,7 +128,7 @@ func (s *Services) Domain() entitled.Services {
 	return entitled.Services{Tokens: s.Tokens, Users: s.Users, Groups: s.Groups, Roles: s.Roles,
 		Catalogs: s.Catalogs, AccessPackages: s.AccessPackages, Policies: s.Policies, Requests: s.Requests,
 		Assignments: s.Assignments, Approvals: s.Approvals, Systems: s.Systems, Audit: s.Audit,
-		ServicePrincipals: s.ServicePrincipals, Notifications: s.Notifications}
+		ServicePrincipals: s.ServicePrincipals, Notifications: s.Notifications, Subscriptions: s.Subscriptions}
 }
 
 // DB returns the services' database.
