@@ -18,5 +18,6 @@ func (s *Server) register() {
 	s.registerDeliveries()
 	s.registerTokens()
 	s.registerNotifications()
+	s.registerSubscriptions()
 	s.registerBatch()
 }
