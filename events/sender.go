@@ -30,7 +30,7 @@ type Sender struct {
 	// PollInterval is the wait when nothing is due; 0 means 250ms.
 	PollInterval time.Duration
 	// Lease is how long a claimed send is left to its sender before another
-	// may claim it; 0 means 30s. It must exceed the client's timeout.
+	// may claim it; 0 means 15s. It must exceed the client's timeout.
 	Lease time.Duration
 	// Batch is how many sends are claimed (and sent side by side) at once;
 	// 0 means 32.
@@ -89,7 +89,7 @@ func (s *Sender) Run(ctx context.Context) {
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	lease, batch := s.Lease, s.Batch
 	if lease <= 0 {
-		lease = 30 * time.Second
+		lease = 15 * time.Second
 	}
 	if batch <= 0 {
 		batch = 32
