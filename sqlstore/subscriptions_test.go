@@ -200,3 +200,35 @@ func TestSubscriptionAdministration(t *testing.T) {
 	_, err = f.s.Subscriptions.Subscription(f.sys, sub.ID)
 	wantCode(t, err, entitled.KindNotFound, "")
 }
+
+// TestSubscriptionEventsOfBatchedSubmissions: submissions that arrive
+// together and are written as one batch are events like any other.
+func TestSubscriptionEventsOfBatchedSubmissions(t *testing.T) {
+	f := newLC(t)
+	sub := f.subscribe("assignmentRequest.*")
+	a, err := f.s.Tokens.ActorFor(f.sys, f.admin.ID)
+	f.must(err)
+	var subs []*submission
+	for _, u := range []*entitled.User{f.bob, f.alice} {
+		subs = append(subs, &submission{ctx: f.as(f.admin), a: a, r: entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd,
+			AssignmentPolicyID: f.policy, TargetID: u.ID}})
+	}
+	out := f.s.Requests.submitAdds(f.sys, subs)
+	subjects := map[string]bool{}
+	for i, o := range out {
+		f.must(o.err)
+		subjects[o.r.ID] = true
+		if o.r.State != entitled.StateDelivering {
+			t.Fatalf("submission %d: %s", i, o.r.State)
+		}
+	}
+	sends := f.sends(sub.ID)
+	if len(sends) != 2 {
+		t.Fatalf("sends %v, want one assignmentRequest.delivering per request", types(sends))
+	}
+	for _, e := range sends {
+		if !subjects[e.Event.Subject] || e.Event.Type != "assignmentRequest.delivering" || e.Event.Sequence != 1 {
+			t.Errorf("send %+v", e.Event)
+		}
+	}
+}
