@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -128,7 +129,10 @@ func (s *Sender) send(ctx context.Context, e entitled.EventSend) entitled.SendOu
 	}
 	req.Header.Set("Content-Type", ContentType)
 	req.Header.Set("User-Agent", "entitled-events")
-	stdwebhook.SetHeaders(req.Header, e.SubscriptionKey, e.Event.ID, s.now().Unix(), body)
+	ts := s.now().Unix()
+	req.Header.Set(stdwebhook.IDHeader, e.Event.ID)
+	req.Header.Set(stdwebhook.TimestampHeader, strconv.FormatInt(ts, 10))
+	req.Header.Set(stdwebhook.SignatureHeader, stdwebhook.Sign(e.SubscriptionKey, e.Event.ID, ts, body))
 	resp, err := s.client().Do(req)
 	if err != nil {
 		return entitled.SendOutcome{Err: err}

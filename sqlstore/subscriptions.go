@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -217,14 +218,17 @@ func (s *SubscriptionService) ClaimEventSends(ctx context.Context, limit int, le
 
 // RecordEventSend records the outcome of an attempt: sent, or due again
 // after entitled.SendBackoff, or failed for good after
-// entitled.MaxSendAttempts (the subject's later sends then go on).
+// entitled.MaxSendAttempts (the subject's later sends then go on). A send
+// that is gone (its subscription was deleted meanwhile) records nothing.
 func (s *SubscriptionService) RecordEventSend(ctx context.Context, id string, out entitled.SendOutcome) error {
 	return s.db.changeUnlocked(ctx, func(t *tx) error {
 		now := t.now()
 		var attempts int
 		if err := t.queryRow(ctx, `SELECT attempts FROM subscription_sends WHERE id = ? AND status = ?`, id,
-			entitled.SendPending).Scan(&attempts); err != nil {
-			return notFound(err, "event send", id)
+			entitled.SendPending).Scan(&attempts); errors.Is(err, sql.ErrNoRows) {
+			return nil
+		} else if err != nil {
+			return err
 		}
 		attempts++
 		status, errText, next := entitled.SendSucceeded, "", now

@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
-	"net/http"
 	"strconv"
 	"strings"
 )
@@ -57,12 +56,4 @@ func Sign(key []byte, id string, timestamp int64, body []byte) string {
 	m.Write([]byte(id + "." + strconv.FormatInt(timestamp, 10) + "."))
 	m.Write(body)
 	return "v1," + base64.StdEncoding.EncodeToString(m.Sum(nil))
-}
-
-// SetHeaders sets the three headers of a call with body, signed under key
-// at timestamp.
-func SetHeaders(h http.Header, key []byte, id string, timestamp int64, body []byte) {
-	h.Set(IDHeader, id)
-	h.Set(TimestampHeader, strconv.FormatInt(timestamp, 10))
-	h.Set(SignatureHeader, Sign(key, id, timestamp, body))
 }
