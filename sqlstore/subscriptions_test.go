@@ -232,3 +232,42 @@ func TestSubscriptionEventsOfBatchedSubmissions(t *testing.T) {
 		}
 	}
 }
+
+// TestSubscriptionEventsOfApprovalAndRemoval: a stage started and decided,
+// and the assignment a removal ends, are events of their request.
+func TestSubscriptionEventsOfApprovalAndRemoval(t *testing.T) {
+	f := newLC(t)
+	sub := f.subscribe("approvalStage.*", "assignmentRequest.*", "assignment.expired")
+	p := f.newPolicy(func(p *entitled.AssignmentPolicy) {
+		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true,
+			Stages: []entitled.ApprovalStage{{PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.approver.ID}}}}}
+	})
+	r := f.mustAdd(entitled.RequestUserAdd, p, f.alice)
+	stages, err := f.s.Approvals.ApprovalStages(f.sys, r.ID)
+	f.must(err)
+	f.must(f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, stages[0].ID, entitled.ReviewApprove, "fine"))
+	f.deliverAll(ok)
+	rm := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminRemove, AssignmentID: f.request(r.ID).AssignmentID}
+	f.must(f.s.Requests.SubmitRequest(f.as(f.admin), rm))
+	f.deliverAll(ok)
+
+	bySubject := map[string][]string{}
+	var decided entitled.Event
+	for _, e := range f.sends(sub.ID) {
+		bySubject[e.Event.Subject] = append(bySubject[e.Event.Subject], fmt.Sprintf("%d %s", e.Event.Sequence, e.Event.Type))
+		if e.Event.Type == entitled.EventStageApproved {
+			decided = e.Event
+		}
+	}
+	want := "[1 assignmentRequest.pendingApproval 2 approvalStage.pending 3 approvalStage.approved 4 assignmentRequest.delivering 5 assignmentRequest.delivered]"
+	if got := fmt.Sprint(bySubject[r.ID]); got != want {
+		t.Errorf("request:\n got %s\nwant %s", got, want)
+	}
+	want = "[1 assignmentRequest.delivering 2 assignmentRequest.delivered 3 assignment.expired]"
+	if got := fmt.Sprint(bySubject[rm.ID]); got != want {
+		t.Errorf("removal:\n got %s\nwant %s", got, want)
+	}
+	if decided.Data["reviewerId"] != f.approver.ID || decided.Data["justification"] != "fine" || decided.Data["stage"] != float64(1) {
+		t.Errorf("decision data %v", decided.Data)
+	}
+}
