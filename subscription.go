@@ -28,15 +28,16 @@ type Subscription struct {
 const (
 	// MinSubscriptionKey is the shortest signing key a subscription
 	// accepts, in bytes (Standard Webhooks asks for 24 to 64).
-	MinSubscriptionKey = 24
-	maxSubscriptionURL = 2000
-	maxEventPatterns   = 50
+	MinSubscriptionKey    = 24
+	maxSubscriptionURL    = 2000
+	maxEventPatterns      = 50
+	maxSubscriptionSecret = 512
 )
 
 // Validate checks a new subscription: an absolute http(s) URL, at least
 // one pattern that matches some event type, and a signing secret of at
-// least MinSubscriptionKey bytes ("whsec_" and base64, or plain text). The
-// error is a 400 naming the property.
+// least MinSubscriptionKey bytes ("whsec_" and base64, or plain text) and
+// at most 512 characters. The error is a 400 naming the property.
 func (s *Subscription) Validate() error {
 	bad := func(target, key, msg string, pairs ...any) error {
 		e := &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: msg}
@@ -57,9 +58,9 @@ func (s *Subscription) Validate() error {
 		}
 	}
 	key, err := stdwebhook.SigningKey(s.Secret)
-	if err != nil || len(key) < MinSubscriptionKey {
+	if err != nil || len(key) < MinSubscriptionKey || len(s.Secret) > maxSubscriptionSecret {
 		return bad("secret", "subscription.badSecret",
-			"secret must be whsec_ and the base64 of at least 24 random bytes (such as the output of \"openssl rand -base64 32\"), or at least 24 characters")
+			"secret must be whsec_ and the base64 of 24 to 256 random bytes (such as the output of \"openssl rand -base64 32\"), or 24 to 512 characters")
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package entitled
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -52,6 +53,7 @@ func TestSubscriptionValidate(t *testing.T) {
 		{"an unknown family", "events", func(s *Subscription) { s.Events = []string{"request.*"} }},
 		{"no secret", "secret", func(s *Subscription) { s.Secret = "" }},
 		{"short secret", "secret", func(s *Subscription) { s.Secret = "whsec_c2hvcnQ=" }},
+		{"huge secret", "secret", func(s *Subscription) { s.Secret = strings.Repeat("x", 513) }},
 		{"bad base64", "secret", func(s *Subscription) { s.Secret = "whsec_!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" }},
 	} {
 		s := good()
