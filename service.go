@@ -233,6 +233,9 @@ type Services struct {
 	// Operations starts and reads long-running operations (bulk
 	// reprocess); nil when the store has none.
 	Operations OperationService
+	// Subscriptions manages event subscriptions; nil when the store has
+	// none.
+	Subscriptions SubscriptionService
 }
 
 // JobKind names a background job.

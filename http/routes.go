@@ -19,5 +19,6 @@ func (s *Server) register() {
 	s.registerDeliveries()
 	s.registerTokens()
 	s.registerNotifications()
+	s.registerSubscriptions()
 	s.registerBatch()
 }

@@ -79,6 +79,8 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 	w.id["cat"] = str(mk(em+"/catalogs", map[string]any{"displayName": "Sales", "state": "published"})["id"])
 	w.id["sys"] = str(mk("/api/v1/systems", map[string]any{"name": "hooks", "kind": "webhook",
 		"config": map[string]any{"url": w.hook.URL, "secret": "shh"}, "retry": map[string]any{"maxAttempts": 3}})["id"])
+	w.id["subscription"] = str(mk("/api/v1/subscriptions", map[string]any{"url": w.hook.URL, "events": []any{"*"},
+		"secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYo="})["id"])
 	rr := mk(em+"/resourceRequests", map[string]any{"requestType": "adminAdd",
 		"resource": map[string]any{"originId": w.id["group"], "originSystem": "AadGroup"}, "catalog": map[string]any{"id": w.id["cat"]}})
 	w.id["groupRes"] = str(obj(rr["resource"])["id"])
@@ -148,6 +150,7 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 		"/v1.0/auditLogs/directoryAudits/{id}":                            w.id["audit"],
 		"/api/v1/assignmentRequests/{id}":                                 w.id["reqB"],
 		"/api/v1/systems/{id}":                                            w.id["sys"],
+		"/api/v1/subscriptions/{id}":                                      w.id["subscription"],
 		"/api/v1/tokens/{id}":                                             w.id["token"],
 		"/api/v1/operations/{id}":                                         w.id["op"],
 	}
@@ -269,6 +272,9 @@ func (w *sweepWorld) samples() map[string]sample {
 		"POST /api/v1/systems/{id}/check":                   noBody,
 		"POST /api/v1/systems/{id}/pause":                   noBody,
 		"POST /api/v1/systems/{id}/resume":                  noBody,
+		"POST /api/v1/subscriptions": {body: map[string]any{"url": w.hook.URL, "events": []any{"assignmentRequest.*"},
+			"secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYo="},
+			invalid: []invalidValue{bad("url", "not a url"), bad("events/0", "nope.*"), bad("secret", "short")}},
 		"PATCH " + em + "/accessPackageAssignmentApprovals/{id}/stages/{stageId}": {body: map[string]any{"reviewResult": "Approve", "justification": "ok"},
 			invalid: []invalidValue{bad("reviewResult", "Maybe")}},
 		"POST /api/v1/systems": {body: sysBody, anyType: []string{"config/secret"},

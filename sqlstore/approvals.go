@@ -90,6 +90,7 @@ func (lc *lifecycle) startStage(ctx context.Context, t *tx, q *reqRow, p *entitl
 		entitled.StageInProgress, due, fmtTime(t.now()), stageID); err != nil {
 		return err
 	}
+	t.emit(entitled.StageEvent(entitled.EventStagePending, q.ID, stageID, idx, "", "", t.now()))
 	return lc.queueNotices(ctx, t, entitled.StageNotices(q.ID, stageID, p.RequestApprovalSettings.Stages[idx], t.now()))
 }
 
@@ -315,6 +316,7 @@ func (s *ApprovalService) DecideApprovalStage(ctx context.Context, requestID, st
 		if n, _ := res.RowsAffected(); n == 0 {
 			return entitled.Errorf(entitled.KindConflict, entitled.CodeAlreadyDecided, "%s of request %s was decided meanwhile", st.DisplayName, q.ID)
 		}
+		t.emit(entitled.StageEvent(stageEventOf(result), q.ID, stageID, st.Index, a.User.ID, justification, now))
 		if step == entitled.StepDeny {
 			return s.lc.setRequestState(ctx, t, a, q, entitled.StateDenied, &now, "Deny access package assignment request")
 		}
@@ -366,5 +368,10 @@ func (s *DeliveryService) timeOutStage(ctx context.Context, t *tx, requestID, st
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil
 	}
+	var idx int
+	if err := t.queryRow(ctx, `SELECT idx FROM approval_stages WHERE id = ?`, stageID).Scan(&idx); err != nil {
+		return err
+	}
+	t.emit(entitled.StageEvent(entitled.EventStageTimedOut, q.ID, stageID, idx, "", "", now))
 	return s.lc.setRequestState(ctx, t, entitled.SystemActor, q, entitled.StateDenied, &now, "Request denied: approval timed out")
 }

@@ -278,6 +278,9 @@ type tx struct {
 	// at is the first reading of the database's clock (DB.now) in the
 	// transaction, which now returns from then on.
 	at time.Time
+	// events are the events for subscriptions the transaction emitted,
+	// queued before it commits (events.go).
+	events []entitled.Event
 }
 
 // now is the time of the transaction: the clock is read once, when the

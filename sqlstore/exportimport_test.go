@@ -36,6 +36,10 @@ func openSQLiteStore(t *testing.T, name string) *Services {
 func populate(t *testing.T, f *lc) {
 	t.Helper()
 	carol, dan := f.user("carol@example.com"), f.user("dan@example.com")
+	// A subscription to every event: the lifecycle below queues its sends.
+	_, err := f.s.Subscriptions.CreateSubscription(f.sys, &entitled.Subscription{URL: "https://hooks.example.org/entitled",
+		Events: []string{"*"}, Secret: testSubscriptionSecret})
+	mustOK(t, err)
 	// bob: delivered.
 	f.mustAdd(entitled.RequestAdminAdd, f.policy, f.bob)
 	f.deliverAll(ok)

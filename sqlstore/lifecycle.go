@@ -423,6 +423,7 @@ func (lc *lifecycle) createRemoval(ctx context.Context, t *tx, a *entitled.Actor
 		return nil, err
 	}
 	if len(grants) == 0 {
+		t.emit(entitled.ExpiryEvent(&q.AssignmentRequest, now))
 		return q, t.expireAssignmentNow(ctx, as.ID, now)
 	}
 	ds := make([]entitled.Delivery, len(grants))

@@ -31,10 +31,12 @@ func (lc *lifecycle) queueNotices(ctx context.Context, t *tx, ns []entitled.Noti
 }
 
 // requestNotices are the notices of a request's change from before to its
-// current state (entitled.NoticesOf).
+// current state (entitled.NoticesOf). Every state change passes here, so
+// it also emits the change's event for subscriptions (events.go).
 func (lc *lifecycle) requestNotices(t *tx, q *reqRow, before entitled.RequestState) []entitled.Notice {
-	return entitled.NoticesOf(entitled.StateChange{Request: &q.AssignmentRequest, Before: before, At: t.now(),
-		ReprocessWindow: lc.reprocessWindow}, lc.notices)
+	c := entitled.StateChange{Request: &q.AssignmentRequest, Before: before, At: t.now(), ReprocessWindow: lc.reprocessWindow}
+	t.emitRequest(c)
+	return entitled.NoticesOf(c, lc.notices)
 }
 
 // errStaleNotice is the answer for a notice that no longer applies.

@@ -56,7 +56,7 @@ var recordOutcomesQuery = `WITH v(vid, vrun, vstatus, vclass, vmsg, vat, vcomple
 	UPDATE deliveries SET attempts = attempts + 1, status = v.vstatus, last_error_class = v.vclass, last_error = v.vmsg,
 	modified_at = v.vat, completed_at = v.vcompleted
 	FROM v WHERE deliveries.id = v.vid AND deliveries.run = v.vrun AND deliveries.status NOT IN ` + finalDeliverySQL + `
-	RETURNING request_id, status`
+	` + outcomeReturning
 
 // outcomeColumns are the columns of recordOutcomesQuery's rows.
 var outcomeColumns = append(append(textColumns("vid"), bulkColumn{"vrun", "int8"}),
@@ -100,13 +100,14 @@ func (s *DeliveryService) recordOutcomes(ctx context.Context, t *tx, outcomes []
 	defer rows.Close()
 	updated := 0
 	for rows.Next() {
-		var requestID, status string
-		if err := rows.Scan(&requestID, &status); err != nil {
+		d, err := scanOutcome(rows)
+		if err != nil {
 			return err
 		}
 		updated++
-		if st := entitled.DeliveryStatus(status); st.IsFinal() {
-			final(requestID, st)
+		if d.Status.IsFinal() {
+			final(d.RequestID, d.Status)
+			t.emit(entitled.DeliveryEvent(d, t.now()))
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -276,6 +277,7 @@ func (lc *lifecycle) settle(ctx context.Context, t *tx, qs []*reqRow, counts map
 		}
 		if eff.ExpireNow {
 			expireNow = append(expireNow, q.AssignmentID)
+			t.emit(entitled.ExpiryEvent(&q.AssignmentRequest, now))
 		}
 		if eff.ScheduleExpiry {
 			schedule = append(schedule, q.AssignmentID)

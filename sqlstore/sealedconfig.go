@@ -25,8 +25,8 @@ func (db *DB) storeConfig(kind entitled.ConnectorKind, config map[string]any) (s
 	if kind != nil {
 		for _, f := range kind.SecretFields() {
 			if v, ok := config[f]; ok && v != nil && v != "" {
-				return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config." + f,
-					Message: "config." + f + " is a secret, and secrets are stored only sealed: " + secret.ErrNoKey.Error()}
+				_, err := db.sealSecret("config."+f, "")
+				return "", err
 			}
 		}
 	}
@@ -94,4 +94,15 @@ func (db *DB) checkOpens(line int, l ExportLine) error {
 		return entitled.Invalidf("import: line %d: %v", line, err)
 	}
 	return nil
+}
+
+// sealSecret is the stored form of one secret value (an event
+// subscription's signing secret): sealed with the database's key, or
+// refused without one, naming the field.
+func (db *DB) sealSecret(field, value string) (string, error) {
+	if !db.secrets.HasKey() {
+		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: field,
+			Message: field + " is a secret, and secrets are stored only sealed: " + secret.ErrNoKey.Error()}
+	}
+	return db.secrets.Seal([]byte(value))
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/entitled-dev/entitled/secret"
 )
 
-// TestSecretsNeverAtRestInClear: a connected system's secret is sealed in
-// the database: it appears in neither the SQLite file, its WAL nor an
+// TestSecretsNeverAtRestInClear: a connected system's secret, and an event
+// subscription's, is sealed in the database: it appears in neither the SQLite file, its WAL nor an
 // export, while the engine still reads it; the file is readable by its
 // owner only. Without a key the secret is refused, with how to make one.
 func TestSecretsNeverAtRestInClear(t *testing.T) {
@@ -28,6 +28,9 @@ func TestSecretsNeverAtRestInClear(t *testing.T) {
 	ctx := entitled.NewContext(context.Background(), entitled.SystemActor)
 	sys := &entitled.ConnectedSystem{Name: "crm", Kind: "webhook", Config: map[string]any{"url": "https://crm.example.org/hook", "secret": marker}}
 	mustOK(t, s.Systems.CreateSystem(ctx, sys))
+	_, err = s.Subscriptions.CreateSubscription(ctx, &entitled.Subscription{URL: "https://hooks.example.org/entitled",
+		Events: []string{"*"}, Secret: marker + "-subscription-signing"})
+	mustOK(t, err)
 
 	var full *entitled.ConnectedSystem
 	mustOK(t, db.read(ctx, func(t *tx) (err error) { full, err = t.loadSystem(ctx, sys.ID); return err }))

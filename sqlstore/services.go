@@ -64,6 +64,9 @@ type Services struct {
 	// Operations starts, reads and works bulk operations (reprocess by
 	// filter).
 	Operations *OperationService
+	// Subscriptions manages event subscriptions and is the outbox their
+	// sender works (subscriptions.go, events.go).
+	Subscriptions *SubscriptionService
 
 	db         *DB
 	connectors entitled.Connectors
@@ -118,6 +121,7 @@ func NewServices(db *DB, cfg Config) (*Services, error) {
 		Admin:             &AdminService{db: db, lc: lc},
 		Membership:        NewMembership(db),
 		Operations:        &OperationService{db: db, lc: lc, requests: requests},
+		Subscriptions:     &SubscriptionService{db: db},
 		db:                db,
 		connectors:        cfg.Connectors,
 	}, nil
@@ -128,7 +132,8 @@ func (s *Services) Domain() entitled.Services {
 	return entitled.Services{Tokens: s.Tokens, Users: s.Users, Groups: s.Groups, Roles: s.Roles,
 		Catalogs: s.Catalogs, AccessPackages: s.AccessPackages, Policies: s.Policies, Requests: s.Requests,
 		Assignments: s.Assignments, Approvals: s.Approvals, Systems: s.Systems, Audit: s.Audit,
-		ServicePrincipals: s.ServicePrincipals, Notifications: s.Notifications, Operations: s.Operations}
+		ServicePrincipals: s.ServicePrincipals, Notifications: s.Notifications, Operations: s.Operations,
+		Subscriptions: s.Subscriptions}
 }
 
 // DB returns the services' database.

@@ -151,6 +151,7 @@ func (s *RequestService) writeDeliveringNow(ctx context.Context, t *tx, subs []*
 	var assignments, requests []any
 	audits := make([]auditEntry, 0, len(idx))
 	var ds []entitled.Delivery
+	var notices []entitled.Notice
 	for _, i := range idx {
 		q := plans[i].q
 		q.AssignmentID = newID()
@@ -160,6 +161,7 @@ func (s *RequestService) writeDeliveringNow(ctx context.Context, t *tx, subs []*
 		e := requestAudit(q, "Create access package assignment request", "")
 		e.By, e.Correlation = subs[i].a, entitled.RequestIDFrom(subs[i].ctx)
 		audits = append(audits, e)
+		notices = append(notices, s.lc.requestNotices(t, q, "")...) // and its event, as auditRequest
 		ds = append(ds, grantDeliveries(q.ID, q.AssignmentID, plans[i].scopes, now)...)
 	}
 	if err := assignmentInsert.run(ctx, t, assignments, nil); err != nil {
@@ -169,6 +171,9 @@ func (s *RequestService) writeDeliveringNow(ctx context.Context, t *tx, subs []*
 		return fmt.Errorf("insert requests: %w", err)
 	}
 	if err := t.auditMany(ctx, entitled.SystemActor, audits); err != nil {
+		return err
+	}
+	if err := s.lc.queueNotices(ctx, t, notices); err != nil {
 		return err
 	}
 	return s.lc.insertDeliveriesAs(ctx, t, ds, newID())

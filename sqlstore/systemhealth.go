@@ -85,6 +85,9 @@ func (lc *lifecycle) applyHealth(ctx context.Context, t *tx, a *entitled.Actor, 
 	if c.Transition == entitled.TransitionNone {
 		return c, nil
 	}
+	if ev, ok := entitled.SystemHealthEvent(sys.ID, sys.Name, c, t.now()); ok {
+		t.emit(ev)
+	}
 	if a == nil {
 		a = entitled.SystemActor
 	}

@@ -91,7 +91,11 @@ func (db *DB) runTx(ctx context.Context, mode lockMode, fn func(t *tx) error) er
 		}
 	}
 	t := newTx(sqlTx, db)
-	if err := fn(t); err != nil {
+	err = fn(t)
+	if err == nil {
+		err = t.flushEvents(ctx)
+	}
+	if err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}

@@ -191,6 +191,9 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		ln.Close()
 		return fmt.Errorf("start delivery engine: %w", err)
 	}
+	eventsCtx, stopEvents := context.WithCancel(ctx)
+	eventsDone := make(chan struct{})
+	go func() { a.events.Run(eventsCtx); close(eventsDone) }()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	logger.Info("entitled is serving", "version", build.String(), "addr", ln.Addr().String(), "baseURL", base, "db", sqlstore.Redact(dbFlag(cmd)), "reprocessWindow", window.String())
@@ -211,6 +214,8 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	if err := a.engine.Stop(stopCtx); err != nil {
 		logger.Warn("delivery engine stop", "err", err)
 	}
+	stopEvents()
+	<-eventsDone
 	if c, ok := a.services.Connectors().(io.Closer); ok {
 		_ = c.Close() // connection pools to target systems
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors/scim"
 	"github.com/entitled-dev/entitled/connectors/webhook"
 	"github.com/entitled-dev/entitled/delivery"
+	"github.com/entitled-dev/entitled/events"
 	"github.com/entitled-dev/entitled/notify"
 	"github.com/entitled-dev/entitled/secret"
 	"github.com/entitled-dev/entitled/sqlstore"
@@ -27,6 +28,8 @@ type app struct {
 	db       *sqlstore.DB
 	services *sqlstore.Services
 	engine   *delivery.Engine
+	// events sends lifecycle events to subscriptions (not started).
+	events *events.Sender
 }
 
 // appOptions tune the services and the engine.
@@ -127,7 +130,13 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 		db.Close()
 		return nil, fmt.Errorf("delivery engine: %w", err)
 	}
-	return &app{db: db, services: services, engine: engine}, nil
+	sender, err := events.New(services.Subscriptions, o.baseURL, o.registerer)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	sender.Logger = o.logger
+	return &app{db: db, services: services, engine: engine, events: sender}, nil
 }
 
 // systemContext is a context acting as the service itself.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled/connectors"
+
+	"github.com/entitled-dev/entitled/internal/stdwebhook"
 )
 
 // Limits and defaults of a webhook system's config.
@@ -21,7 +23,7 @@ const RoleMember = "Member"
 type Config struct {
 	URL    *url.URL
 	Secret string
-	// Key is the HMAC key of Secret (see SigningKey).
+	// Key is the HMAC key of Secret (see stdwebhook.SigningKey).
 	Key     []byte
 	Timeout time.Duration
 	Roles   []string
@@ -66,7 +68,7 @@ func (s *settings) Validate() (*Config, error) {
 	c.URL = u
 
 	if s.Secret != nil {
-		key, err := SigningKey(*s.Secret)
+		key, err := stdwebhook.SigningKey(*s.Secret)
 		if err != nil {
 			return nil, connectors.ConfigError("secret", "config.secret starts with whsec_ but %v; write whsec_ and the base64 of the key (such as the output of \"openssl rand -base64 32\"), or a secret without that prefix", err)
 		}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors/connectortest"
+
+	"github.com/entitled-dev/entitled/internal/stdwebhook"
 )
 
 // protocolTarget is a webhook receiver on loopback that speaks the
@@ -35,7 +37,7 @@ type protocolTarget struct {
 
 func newProtocolTarget(t *testing.T) *protocolTarget {
 	t.Helper()
-	key, err := SigningKey(secret)
+	key, err := stdwebhook.SigningKey(secret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,14 +88,14 @@ func (p *protocolTarget) handle(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, p.detail)
 		return
 	}
-	id, tsText := r.Header.Get(IDHeader), r.Header.Get(TimestampHeader)
+	id, tsText := r.Header.Get(stdwebhook.IDHeader), r.Header.Get(stdwebhook.TimestampHeader)
 	ts, err := strconv.ParseInt(tsText, 10, 64)
 	if id == "" || err != nil || time.Since(time.Unix(ts, 0)).Abs() > 5*time.Minute {
 		http.Error(w, "missing or stale webhook-id or webhook-timestamp", http.StatusBadRequest)
 		return
 	}
-	want := SignStandard(p.key, id, ts, body)
-	if !strings.Contains(" "+r.Header.Get(StandardSignatureHeader)+" ", " "+want+" ") || r.Header.Get(SignatureHeader) != Sign(secret, body) {
+	want := stdwebhook.Sign(p.key, id, ts, body)
+	if !strings.Contains(" "+r.Header.Get(stdwebhook.SignatureHeader)+" ", " "+want+" ") || r.Header.Get(SignatureHeader) != Sign(secret, body) {
 		http.Error(w, "bad signature", http.StatusUnauthorized)
 		return
 	}

@@ -16,10 +16,12 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
+
+	"github.com/entitled-dev/entitled/internal/stdwebhook"
 )
 
 // SignatureHeader carries "sha256=" and the hex HMAC-SHA256 of the body.
-// Deprecated: verify the Standard Webhooks headers (StandardSignatureHeader);
+// Deprecated: verify the Standard Webhooks headers (stdwebhook.SignatureHeader);
 // this one is still sent for one release and then dropped.
 const SignatureHeader = "X-Entitled-Signature"
 
@@ -86,10 +88,10 @@ func (c *Connector) send(ctx context.Context, action entitled.DeliveryAction, g 
 		id = newMessageID()
 	}
 	ts := c.now().Unix()
-	req.Header.Set(IDHeader, id)
-	req.Header.Set(TimestampHeader, strconv.FormatInt(ts, 10))
+	req.Header.Set(stdwebhook.IDHeader, id)
+	req.Header.Set(stdwebhook.TimestampHeader, strconv.FormatInt(ts, 10))
 	if c.cfg.Secret != "" {
-		req.Header.Set(StandardSignatureHeader, SignStandard(c.cfg.Key, id, ts, body))
+		req.Header.Set(stdwebhook.SignatureHeader, stdwebhook.Sign(c.cfg.Key, id, ts, body))
 		req.Header.Set(SignatureHeader, Sign(c.cfg.Secret, body))
 	}
 
