@@ -97,7 +97,7 @@ func NewServices(db *DB, cfg Config) (*Services, error) {
 	return &Services{
 		Tokens:            &TokenService{db: db},
 		Sessions:          &SessionService{db: db},
-		Users:             &UserService{db: db},
+		Users:             &UserService{db: db, lc: lc},
 		Groups:            &GroupService{db: db},
 		Roles:             &RoleAssignmentService{db: db},
 		Catalogs:          &CatalogService{db: db, connectors: cfg.Connectors},
@@ -165,8 +165,12 @@ type TokenService struct{ db *DB }
 type SessionService struct{ db *DB }
 
 // UserService manages the users of the built-in directory
-// (entitled.UserService; users.go).
-type UserService struct{ db *DB }
+// (entitled.UserService; users.go); disabling a user's account removes
+// their access (leavers.go).
+type UserService struct {
+	db *DB
+	lc *lifecycle
+}
 
 // GroupService manages the groups of the built-in directory, their members
 // and owners (entitled.GroupService; groups.go, groupowners.go).
