@@ -157,3 +157,34 @@ func TestSCIMToken(t *testing.T) {
 	_, _, err = s.Tokens.CreateToken(sys, entitled.TokenRequest{User: admin.ID, Scope: "everything"})
 	wantKind(t, err, entitled.KindInvalid)
 }
+
+// TestMoverManagerApprovals: when a requestor's manager changes, their
+// pending "requestor's manager" stage asks the new manager; the old one
+// may no longer decide.
+func TestMoverManagerApprovals(t *testing.T) {
+	f := newLC(t)
+	p := f.newPolicy(func(p *entitled.AssignmentPolicy) {
+		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true, Stages: []entitled.ApprovalStage{{
+			PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectRequestorManager, ManagerLevel: 1}}}}}
+	})
+	r := f.mustAdd(entitled.RequestUserAdd, p, f.alice)
+	st := f.stages(f.sys, r.ID)
+	pendingNotices := func() int {
+		n := 0
+		for _, j := range f.jobs(entitled.JobNotify) {
+			if j.Notice != nil && j.Notice.RequestID == r.ID && j.Notice.Event == entitled.NoticeApprovalPending {
+				n++
+			}
+		}
+		return n
+	}
+	before := pendingNotices()
+	mustOK(t, f.s.Users.SetManager(f.sys, f.alice.ID, f.approver.ID))
+	// The new manager is told, through a new approvalPending notice.
+	if got := pendingNotices(); got != before+1 {
+		t.Fatalf("approvalPending notices after the manager change: %d, want %d", got, before+1)
+	}
+	wantKind(t, f.s.Approvals.DecideApprovalStage(f.as(f.manager), r.ID, st[0].ID, "Approve", ""), entitled.KindForbidden)
+	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""))
+	f.wantState(r.ID, entitled.StateDelivering)
+}

@@ -332,8 +332,11 @@ func (s *UserService) SetManager(ctx context.Context, userID, managerID string) 
 		if _, err := t.exec(ctx, `UPDATE users SET manager_id = ? WHERE id = ?`, m.ID, u.ID); err != nil {
 			return err
 		}
-		return t.audit(ctx, a, auditEntry{Activity: "Set manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
-			TargetName: u.UserPrincipalName, Before: before, After: u})
+		if err := t.audit(ctx, a, auditEntry{Activity: "Set manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
+			TargetName: u.UserPrincipalName, Before: before, After: u}); err != nil || before.ManagerID == m.ID {
+			return err
+		}
+		return s.lc.move(ctx, t, u.ID)
 	})
 }
 
