@@ -18,6 +18,7 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/http"
+	"github.com/entitled-dev/entitled/scimserver"
 	"github.com/entitled-dev/entitled/sqlstore"
 	"github.com/entitled-dev/entitled/ui"
 )
@@ -27,7 +28,8 @@ func serveCommand() *cobra.Command {
 		Use:   "serve",
 		Short: "Migrate the database, then serve the API and run the delivery workers",
 		Long: `serve migrates the database, then serves the Graph-shaped API under /v1.0, entitled's
-own API under /api/v1, the web UI under / (sign in with the OpenID provider of
+own API under /api/v1, the SCIM 2.0 endpoint under /scim/v2 (provisioning tokens only),
+the web UI under / (sign in with the OpenID provider of
 --oidc-issuer, or with a link from entitled login-link),
 /healthz and /metrics, and runs the delivery workers.
 SIGTERM or SIGINT stops it gracefully: the listener closes, running deliveries get
@@ -166,6 +168,10 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		Health:       func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
 		SystemHealth: a.services.Health.SystemHealths,
 		BaseURL:      base,
+	}
+	if apiCfg.SCIM, err = scimserver.New(a.services.Users, a.services.Groups); err != nil {
+		ln.Close()
+		return err
 	}
 	webCfg := ui.Config{Services: a.services.Domain(), Sessions: a.services.Sessions, Connectors: a.services.Connectors(), Logger: logger, TimeZone: zone}
 	idp.apply(&apiCfg, &webCfg, a.services, base)
