@@ -52,7 +52,7 @@ sqlite:entitled.db) or postgres://user:password@host:5432/database?max_conns=20.
 		},
 	}
 	root.PersistentFlags().String("db", envOr("ENTITLED_DB", "sqlite:entitled.db"), "database: sqlite:PATH or postgres://user:password@host:port/db[?max_conns=N] (env ENTITLED_DB)")
-	root.AddCommand(serveCommand(), migrateCommand(), adminCommand(), tokenCommand(), benchCommand(), exportCommand(), importCommand(), loginLinkCommand())
+	root.AddCommand(serveCommand(), migrateCommand(), adminCommand(), tokenCommand(), scimCommand(), benchCommand(), exportCommand(), importCommand(), loginLinkCommand())
 	return root
 }
 
