@@ -56,6 +56,14 @@ type ApprovalTimeoutArgs struct {
 // Kind is the River job kind.
 func (ApprovalTimeoutArgs) Kind() string { return string(entitled.JobApprovalTimeout) }
 
+// LeaverArgs are the River args of a JobLeaver job.
+type LeaverArgs struct {
+	UserID string `json:"userId"`
+}
+
+// Kind is the River job kind.
+func (LeaverArgs) Kind() string { return string(entitled.JobLeaver) }
+
 // NotifyArgs are the River args of a JobNotify job: the notice to tell.
 type NotifyArgs struct {
 	Notice entitled.Notice `json:"notice"`

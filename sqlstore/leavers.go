@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -94,4 +95,47 @@ func (t *tx) checkExternalID(ctx context.Context, externalID, selfID string) err
 			Message: "user " + id[0] + " already has externalId " + quoteStr(externalID) + "; externalIds are unique"}
 	}
 	return nil
+}
+
+// accountChanged follows a change of a user's accountEnabled from before
+// to u.AccountEnabled: a leaver (entitled.IsLeaving) is stamped disabled
+// now and loses their access at once, or without a grace period by a
+// JobLeaver job when it ends; an account enabled again loses its stamp,
+// so a pending job finds nothing to do.
+func (lc *lifecycle) accountChanged(ctx context.Context, t *tx, a *entitled.Actor, before bool, u *entitled.User) error {
+	switch {
+	case entitled.IsLeaving(before, u.AccountEnabled):
+		now := t.now()
+		if _, err := t.exec(ctx, `UPDATE users SET disabled_at = ? WHERE id = ?`, fmtTime(now), u.ID); err != nil {
+			return err
+		}
+		if lc.leaverGrace <= 0 {
+			return lc.leave(ctx, t, a, u)
+		}
+		return lc.enqueue(ctx, t, entitled.Job{Kind: entitled.JobLeaver, UserID: u.ID, RunAt: now.Add(lc.leaverGrace)})
+	case !before && u.AccountEnabled:
+		_, err := t.exec(ctx, `UPDATE users SET disabled_at = NULL WHERE id = ?`, u.ID)
+		return err
+	}
+	return nil
+}
+
+// RemoveLeaverAccess removes the access of a user whose account has been
+// disabled for the leaver grace period (entitled.LeaverDue), as the
+// system; a user enabled again, gone, or within the period is left alone.
+func (s *DeliveryService) RemoveLeaverAccess(ctx context.Context, userID string) error {
+	return s.db.change(ctx, func(t *tx) error {
+		u, err := t.loadUser(ctx, userID)
+		if err != nil {
+			return ignoreNotFound(err)
+		}
+		var disabled sql.NullString
+		if err := t.queryRow(ctx, `SELECT disabled_at FROM users WHERE id = ?`, u.ID).Scan(&disabled); err != nil {
+			return err
+		}
+		if u.AccountEnabled || !disabled.Valid || !entitled.LeaverDue(parseTime(disabled.String), s.lc.leaverGrace, t.now()) {
+			return nil
+		}
+		return s.lc.leave(ctx, t, entitled.SystemActor, u)
+	})
 }

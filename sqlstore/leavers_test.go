@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -187,4 +188,54 @@ func TestMoverManagerApprovals(t *testing.T) {
 	wantKind(t, f.s.Approvals.DecideApprovalStage(f.as(f.manager), r.ID, st[0].ID, "Approve", ""), entitled.KindForbidden)
 	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", ""))
 	f.wantState(r.ID, entitled.StateDelivering)
+}
+
+// TestLeaverGracePeriod: with a grace period, disabling a user queues a
+// leaver job for its end and removes nothing yet; the job removes their
+// access once due, and does nothing for a user enabled again meanwhile.
+func TestLeaverGracePeriod(t *testing.T) {
+	f := newLC(t)
+	f.s = withConfig(t, f.s, func(c *Config) { c.LeaverGrace = 24 * time.Hour })
+	r := f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
+	f.deliverAll(ok)
+	b := f.mustAdd(entitled.RequestUserAdd, f.policy, f.bob)
+	f.deliverAll(ok)
+	off, on := false, true
+	for _, u := range []*entitled.User{f.alice, f.bob} {
+		_, err := f.s.Users.UpdateUser(f.sys, u.ID, entitled.UserUpdate{AccountEnabled: &off})
+		mustOK(t, err)
+	}
+	if n := len(f.requestsOf(f.alice.ID, entitled.RequestSystemRemove)); n != 0 {
+		t.Fatalf("removals within the grace period: %d", n)
+	}
+	jobs := f.jobs(entitled.JobLeaver)
+	if len(jobs) != 2 || jobs[0].UserID != f.alice.ID || !jobs[0].RunAt.Equal(f.now.Add(24*time.Hour)) {
+		t.Fatalf("leaver jobs: %+v", jobs)
+	}
+	// bob comes back within the period.
+	_, err := f.s.Users.UpdateUser(f.sys, f.bob.ID, entitled.UserUpdate{AccountEnabled: &on})
+	mustOK(t, err)
+	// Too early: nothing.
+	mustOK(t, f.s.Deliveries.RemoveLeaverAccess(context.Background(), f.alice.ID))
+	if n := len(f.requestsOf(f.alice.ID, entitled.RequestSystemRemove)); n != 0 {
+		t.Fatalf("removals before the grace period ended: %d", n)
+	}
+	f.now = f.now.Add(24 * time.Hour)
+	mustOK(t, f.s.Deliveries.RemoveLeaverAccess(context.Background(), f.alice.ID))
+	mustOK(t, f.s.Deliveries.RemoveLeaverAccess(context.Background(), f.bob.ID))
+	rms := f.requestsOf(f.alice.ID, entitled.RequestSystemRemove)
+	if len(rms) != 1 || rms[0].AssignmentID != r.AssignmentID {
+		t.Fatalf("alice's removals after the grace period: %+v", rms)
+	}
+	if n := len(f.requestsOf(f.bob.ID, entitled.RequestSystemRemove)); n != 0 {
+		t.Fatalf("bob, enabled again, lost access: %d removals", n)
+	}
+	if a := f.assignment(b.AssignmentID); a.State != entitled.AssignmentDelivered {
+		t.Fatalf("bob's assignment: %s", a.State)
+	}
+	// A job run twice removes nothing more.
+	mustOK(t, f.s.Deliveries.RemoveLeaverAccess(context.Background(), f.alice.ID))
+	if n := len(f.requestsOf(f.alice.ID, entitled.RequestSystemRemove)); n != 1 {
+		t.Fatalf("a second run made %d removals", n)
+	}
 }

@@ -25,6 +25,10 @@ type Config struct {
 	// (entitled.NoticesOf); the zero value is notices on with the default
 	// warnings.
 	Notices entitled.NoticeSettings
+	// LeaverGrace is how long after a user's account is disabled their
+	// access is removed (entitled.LeaverDue); 0 removes it at once, in the
+	// change that disables them.
+	LeaverGrace time.Duration
 	// Logger logs what the services ignore on purpose (outdated delivery
 	// outcomes, retries a resume skips); nil means slog.Default().
 	Logger *slog.Logger
@@ -89,7 +93,7 @@ func NewServices(db *DB, cfg Config) (*Services, error) {
 		cfg.Logger = slog.Default()
 	}
 	lc := &lifecycle{queue: cfg.Queue, connectors: cfg.Connectors, notices: cfg.Notices,
-		reprocessWindow: cfg.ReprocessWindow, logger: cfg.Logger}
+		reprocessWindow: cfg.ReprocessWindow, logger: cfg.Logger, leaverGrace: cfg.LeaverGrace}
 	requests := &RequestService{db: db, lc: lc, reprocessWindow: cfg.ReprocessWindow}
 	deliveries := &DeliveryService{db: db, lc: lc, logger: cfg.Logger}
 	requests.submits = &coalesce.Batcher[*submission, submitted]{Apply: requests.submitAdds, Max: maxSubmitBatch,

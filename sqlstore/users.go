@@ -215,10 +215,7 @@ func (s *UserService) UpdateUser(ctx context.Context, id string, upd entitled.Us
 			TargetName: u.UserPrincipalName, Before: before, After: u}); err != nil {
 			return err
 		}
-		if entitled.IsLeaving(before.AccountEnabled, u.AccountEnabled) {
-			return s.lc.leave(ctx, t, a, u)
-		}
-		return nil
+		return s.lc.accountChanged(ctx, t, a, before.AccountEnabled, u)
 	})
 	return out, err
 }
