@@ -15,6 +15,9 @@ type User struct {
 	// as "fr-FR" (CheckPreferredLanguage), "" when unset. The web UI and
 	// emails speak it to the user.
 	PreferredLanguage string
+	// ExternalID is the identity provider's id of the user (SCIM
+	// externalId), "" when none; unique when set.
+	ExternalID string
 }
 
 // UserUpdate holds the fields of a PATCH to a user; nil means unchanged.
@@ -24,6 +27,7 @@ type UserUpdate struct {
 	Mail              *string
 	AccountEnabled    *bool
 	PreferredLanguage *string
+	ExternalID        *string
 }
 
 // Group is a group in the built-in directory. Its members are users.

@@ -111,6 +111,10 @@ type Actor struct {
 	CatalogRoles map[string][]string
 	// System marks the engine's own actions; it may do everything.
 	System bool
+	// Scope is the scope of the token the actor authenticated with
+	// (Token.Scope); a scoped actor may only what the scope allows
+	// (ScopeAllows), and no more than their roles.
+	Scope string
 }
 
 // SystemActor is the actor for work the service does by itself (delivery,
@@ -137,6 +141,9 @@ func (a *Actor) IsTenantAdmin() bool {
 // be empty for tenant-wide operations).
 func (a *Actor) Can(op Op, catalogID string) bool {
 	if a == nil {
+		return false
+	}
+	if !ScopeAllows(a.Scope, op) {
 		return false
 	}
 	if op == OpManageDirectoryRoles {

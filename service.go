@@ -251,6 +251,7 @@ const (
 	JobWakeSystem      JobKind = "wake_system"      // run the waiting deliveries of a resumed system now
 	JobNotify          JobKind = "notify"           // tell people about a NoticeEvent
 	JobOperation       JobKind = "operation"        // work a long-running operation (OperationEngine)
+	JobLeaver          JobKind = "leaver"           // remove a disabled user's access once their grace period ends
 )
 
 // Job is a unit of background work for the queue.
@@ -273,6 +274,8 @@ type Job struct {
 	// Notice is what a JobNotify job tells (its RequestID, StageID and
 	// AssignmentID are the notice's).
 	Notice *Notice
+	// UserID is the user whose access a JobLeaver job removes.
+	UserID string
 	// RunAt is when the job becomes due (zero: now).
 	RunAt time.Time
 	// Retry is the connected system's policy (JobDeliver only).
@@ -309,6 +312,10 @@ type Engine interface {
 	StartScheduledRequest(ctx context.Context, requestID string) error
 	// TimeOutApprovalStage denies a stage still undecided at its due time.
 	TimeOutApprovalStage(ctx context.Context, requestID, stageID string) error
+	// RemoveLeaverAccess removes the access of a user disabled longer ago
+	// than the leaver grace period (PlanLeaver, LeaverDue); it does nothing
+	// for a user enabled again, gone, or still within the period.
+	RemoveLeaverAccess(ctx context.Context, userID string) error
 }
 
 // CodeStale marks work that no longer applies (a delivery that is final

@@ -15,7 +15,10 @@ type Token struct {
 	// ParentID is the token whose holder minted this one over the API;
 	// empty for tokens issued on the host (`entitled token issue`). A token
 	// never outlives its parent, and revoking the parent revokes it.
-	ParentID        string
+	ParentID string
+	// Scope narrows what the token may do: "" is everything its user may,
+	// TokenScopeSCIM only SCIM provisioning (ScopeAllows).
+	Scope           string
 	ExpiresDateTime *time.Time
 	RevokedDateTime *time.Time
 	CreatedDateTime time.Time
@@ -33,6 +36,8 @@ type TokenRequest struct {
 	TTL time.Duration
 	// Description is an optional note shown when tokens are listed.
 	Description string
+	// Scope narrows the token (Token.Scope); "" for a full token.
+	Scope string
 }
 
 // TokenQuery lists tokens.

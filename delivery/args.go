@@ -56,6 +56,14 @@ type ApprovalTimeoutArgs struct {
 // Kind is the River job kind.
 func (ApprovalTimeoutArgs) Kind() string { return string(entitled.JobApprovalTimeout) }
 
+// LeaverArgs are the River args of a JobLeaver job.
+type LeaverArgs struct {
+	UserID string `json:"userId"`
+}
+
+// Kind is the River job kind.
+func (LeaverArgs) Kind() string { return string(entitled.JobLeaver) }
+
 // NotifyArgs are the River args of a JobNotify job: the notices queued
 // together (by one transaction, due at the same time), told in one go.
 type NotifyArgs struct {

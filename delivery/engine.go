@@ -153,6 +153,9 @@ func New(cfg Config) (*Engine, error) {
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[StartArgs]) error {
 		return e.other(ctx, j.JobRow.Kind, j.Args.RequestID, func() error { return cfg.Engine.StartScheduledRequest(ctx, j.Args.RequestID) })
 	}))
+	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[LeaverArgs]) error {
+		return e.other(ctx, j.JobRow.Kind, j.Args.UserID, func() error { return cfg.Engine.RemoveLeaverAccess(ctx, j.Args.UserID) })
+	}))
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[ApprovalTimeoutArgs]) error {
 		return e.other(ctx, j.JobRow.Kind, j.Args.StageID, func() error {
 			return cfg.Engine.TimeOutApprovalStage(ctx, j.Args.RequestID, j.Args.StageID)
@@ -276,6 +279,8 @@ func insertParams(g deliverGroup) (river.InsertManyParams, error) {
 		args = ExpireArgs{AssignmentID: j.AssignmentID}
 	case entitled.JobStart:
 		args = StartArgs{RequestID: j.RequestID}
+	case entitled.JobLeaver:
+		args = LeaverArgs{UserID: j.UserID}
 	case entitled.JobApprovalTimeout:
 		args = ApprovalTimeoutArgs{RequestID: j.RequestID, StageID: j.StageID}
 	case entitled.JobWakeSystem:

@@ -153,6 +153,10 @@ func (f *fakeStore) StartScheduledRequest(ctx context.Context, id string) error 
 	return f.other("start " + id)
 }
 
+func (f *fakeStore) RemoveLeaverAccess(ctx context.Context, userID string) error {
+	return f.other("leaver " + userID)
+}
+
 func (f *fakeStore) TimeOutApprovalStage(ctx context.Context, requestID, stageID string) error {
 	return f.other("timeout " + requestID + " " + stageID)
 }
@@ -462,14 +466,15 @@ func TestOtherJobs(t *testing.T) {
 		entitled.Job{Kind: entitled.JobExpire, AssignmentID: "a1"},
 		entitled.Job{Kind: entitled.JobStart, RequestID: "r1"},
 		entitled.Job{Kind: entitled.JobApprovalTimeout, RequestID: "r2", StageID: "s1"},
+		entitled.Job{Kind: entitled.JobLeaver, UserID: "u1"},
 		entitled.Job{Kind: entitled.JobStart, RequestID: "later", RunAt: time.Now().Add(time.Hour)})
-	h.store.waitFor(t, "three jobs", func() bool {
+	h.store.waitFor(t, "four jobs", func() bool {
 		h.store.mu.Lock()
 		defer h.store.mu.Unlock()
-		return len(h.store.others) == 3
+		return len(h.store.others) == 4
 	})
 	got := strings.Join(h.store.others, ",")
-	for _, want := range []string{"expire a1", "start r1", "timeout r2 s1"} {
+	for _, want := range []string{"expire a1", "start r1", "timeout r2 s1", "leaver u1"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("ran %q, missing %q", got, want)
 		}
@@ -479,7 +484,7 @@ func TestOtherJobs(t *testing.T) {
 	if state != "scheduled" {
 		t.Fatalf("future job state %q, want scheduled", state)
 	}
-	// Once River has marked the three done, only the scheduled job is left.
+	// Once River has marked the four done, only the scheduled job is left.
 	h.store.waitFor(t, "queue depth 1", func() bool {
 		depth, err := h.eng.QueueDepth(context.Background())
 		if err != nil {

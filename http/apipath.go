@@ -15,7 +15,7 @@ func IsAPIPath(p string) bool {
 			return true
 		}
 	}
-	return underAPIPrefix(p) || p == "/healthz" || p == "/metrics"
+	return underAPIPrefix(p) || p == "/healthz" || p == "/metrics" || isSCIMPath(p)
 }
 
 // underAPIPrefix reports whether p lies below /v1.0/ or /api/v1/, in any case.

@@ -57,6 +57,9 @@ type Config struct {
 	// JWT (an identity provider's access tokens, serve --oidc-audience);
 	// entitled's own tokens are authenticated by Services.Tokens as always.
 	AccessTokens AccessTokenAuthenticator
+	// SCIM, when set, serves the SCIM endpoint under /scim/ (scimserver)
+	// to provisioning tokens only (serveSCIM).
+	SCIM http.Handler
 }
 
 // DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is 0.
@@ -172,12 +175,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.cfg.SCIM != nil && isSCIMPath(r.URL.Path) {
+		s.serveSCIM(w, r)
+		return
+	}
 	if !underAPIPrefix(r.URL.Path) {
 		_, _, err := s.routes.lookup(r.Method, r.URL.Path)
 		writeError(w, r, err, s.log)
 		return
 	}
 	actor, tok, err := s.authenticate(r)
+	if err == nil && !entitled.ScopeAllowsRoute(actor.Scope, false) {
+		err = errScopedToken()
+	}
 	if err != nil {
 		writeError(w, r, err, s.log)
 		return

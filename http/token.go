@@ -15,9 +15,11 @@ type tokenInput struct {
 
 // tokenInfoWire is a token as listed: never its secret.
 type tokenInfoWire struct {
-	ID              string  `json:"id"`
-	UserID          string  `json:"userId"`
-	Description     string  `json:"description"`
+	ID          string `json:"id"`
+	UserID      string `json:"userId"`
+	Description string `json:"description"`
+	// Scope is "" for a full token, "scim" for a provisioning token.
+	Scope           string  `json:"scope"`
 	ParentID        *string `json:"parentId"`
 	CreatedDateTime *string `json:"createdDateTime"`
 	ExpiresDateTime *string `json:"expiresDateTime"`
@@ -31,7 +33,7 @@ type tokenWire struct {
 }
 
 func toTokenInfo(t entitled.Token) tokenInfoWire {
-	w := tokenInfoWire{ID: t.ID, UserID: t.UserID, Description: t.Description, CreatedDateTime: fmtTime(t.CreatedDateTime),
+	w := tokenInfoWire{ID: t.ID, UserID: t.UserID, Description: t.Description, Scope: t.Scope, CreatedDateTime: fmtTime(t.CreatedDateTime),
 		ExpiresDateTime: fmtTimePtr(t.ExpiresDateTime), RevokedDateTime: fmtTimePtr(t.RevokedDateTime)}
 	if t.ParentID != "" {
 		p := t.ParentID

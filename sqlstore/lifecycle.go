@@ -36,6 +36,8 @@ type lifecycle struct {
 	reprocessWindow time.Duration
 	// logger logs what is skipped on purpose (retryAfterResume).
 	logger *slog.Logger
+	// leaverGrace delays the removal of a disabled user's access (leavers.go).
+	leaverGrace time.Duration
 }
 
 // enqueue inserts jobs in the transaction.

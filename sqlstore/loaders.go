@@ -11,7 +11,7 @@ import (
 // Loaders read inside a transaction without authorization; callers have
 // already decided the actor may see what they load.
 
-const userCols = `id, user_principal_name, display_name, mail, account_enabled, COALESCE(manager_id,''), created_at, preferred_language`
+const userCols = `id, user_principal_name, display_name, mail, account_enabled, COALESCE(manager_id,''), created_at, preferred_language, COALESCE(external_id,'')`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -19,7 +19,7 @@ func scanUser(r scanner) (*entitled.User, error) {
 	var u entitled.User
 	var enabled int
 	var created string
-	if err := r.Scan(&u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail, &enabled, &u.ManagerID, &created, &u.PreferredLanguage); err != nil {
+	if err := r.Scan(&u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail, &enabled, &u.ManagerID, &created, &u.PreferredLanguage, &u.ExternalID); err != nil {
 		return nil, err
 	}
 	u.AccountEnabled = enabled != 0

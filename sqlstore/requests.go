@@ -549,38 +549,7 @@ func (s *RequestService) CancelRequest(ctx context.Context, id string) error {
 			}
 			return entitled.Forbiddenf("only the request's target or an administrator of its access package can cancel request %s", id)
 		}
-		if err := q.CheckCancel(); err != nil {
-			return err
-		}
-		failed := q.State == entitled.StateDeliveryFailed || q.State == entitled.StatePartiallyDelivered
-		now := t.now()
-		if err := s.lc.setRequestState(ctx, t, a, q, entitled.StateCanceled, &now, activityFor(entitled.StateCanceled)); err != nil {
-			return err
-		}
-		if !failed || !q.RequestType.IsAdd() || q.AssignmentID == "" {
-			return nil
-		}
-		grants, err := t.grantedRoles(ctx, q.AssignmentID, q.ID)
-		if err != nil {
-			return err
-		}
-		if len(grants) == 0 {
-			return t.expireAssignmentNow(ctx, q.AssignmentID, now)
-		}
-		as, err := t.lockAssignment(ctx, q.AssignmentID)
-		if err != nil {
-			return err
-		}
-		rm, err := s.lc.createRemoval(ctx, t, a, as, entitled.RequestSystemRemove, entitled.SystemActor.User.ID,
-			"revokes what canceled request "+q.ID+" delivered", grants)
-		if err != nil {
-			return err
-		}
-		// The canceled request's own history names the removal, as the
-		// removal's justification names the canceled request.
-		return t.audit(ctx, a, auditEntry{Activity: "Revoke what a canceled request delivered", Operation: "Update",
-			TargetID: q.ID, TargetType: requestTargetType, TargetName: string(q.RequestType), CatalogID: q.CatalogID,
-			After: map[string]string{"state": string(q.State), "removalRequestId": rm.ID}})
+		return s.lc.cancel(ctx, t, a, q)
 	})
 }
 

@@ -25,6 +25,10 @@ type Config struct {
 	// (entitled.NoticesOf); the zero value is notices on with the default
 	// warnings.
 	Notices entitled.NoticeSettings
+	// LeaverGrace is how long after a user's account is disabled their
+	// access is removed (entitled.LeaverDue); 0 removes it at once, in the
+	// change that disables them.
+	LeaverGrace time.Duration
 	// Logger logs what the services ignore on purpose (outdated delivery
 	// outcomes, retries a resume skips); nil means slog.Default().
 	Logger *slog.Logger
@@ -95,7 +99,7 @@ func NewServices(db *DB, cfg Config) (*Services, error) {
 		cfg.Logger = slog.Default()
 	}
 	lc := &lifecycle{queue: cfg.Queue, connectors: cfg.Connectors, notices: cfg.Notices,
-		reprocessWindow: cfg.ReprocessWindow, logger: cfg.Logger}
+		reprocessWindow: cfg.ReprocessWindow, logger: cfg.Logger, leaverGrace: cfg.LeaverGrace}
 	requests := &RequestService{db: db, lc: lc, reprocessWindow: cfg.ReprocessWindow}
 	deliveries := &DeliveryService{db: db, lc: lc, logger: cfg.Logger}
 	requests.submits = &coalesce.Batcher[*submission, submitted]{Apply: requests.submitAdds, Max: maxSubmitBatch,
@@ -103,7 +107,7 @@ func NewServices(db *DB, cfg Config) (*Services, error) {
 	return &Services{
 		Tokens:            &TokenService{db: db},
 		Sessions:          &SessionService{db: db},
-		Users:             &UserService{db: db},
+		Users:             &UserService{db: db, lc: lc},
 		Groups:            &GroupService{db: db},
 		Roles:             &RoleAssignmentService{db: db},
 		Catalogs:          &CatalogService{db: db, connectors: cfg.Connectors},
@@ -176,8 +180,12 @@ type TokenService struct{ db *DB }
 type SessionService struct{ db *DB }
 
 // UserService manages the users of the built-in directory
-// (entitled.UserService; users.go).
-type UserService struct{ db *DB }
+// (entitled.UserService; users.go); disabling a user's account removes
+// their access (leavers.go).
+type UserService struct {
+	db *DB
+	lc *lifecycle
+}
 
 // GroupService manages the groups of the built-in directory, their members
 // and owners (entitled.GroupService; groups.go, groupowners.go).

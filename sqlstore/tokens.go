@@ -22,7 +22,7 @@ func hashToken(secret string) string {
 }
 
 // tokenCols are the columns scanToken reads.
-const tokenCols = `id, user_id, expires_at, revoked_at, created_at, COALESCE(parent_id, ''), description`
+const tokenCols = `id, user_id, expires_at, revoked_at, created_at, COALESCE(parent_id, ''), description, scope`
 
 // maxTokenDescription bounds a token's description, in characters.
 const maxTokenDescription = 200
@@ -31,7 +31,7 @@ func scanToken(r scanner) (*entitled.Token, error) {
 	var tok entitled.Token
 	var exp, rev sql.NullString
 	var created string
-	if err := r.Scan(&tok.ID, &tok.UserID, &exp, &rev, &created, &tok.ParentID, &tok.Description); err != nil {
+	if err := r.Scan(&tok.ID, &tok.UserID, &exp, &rev, &created, &tok.ParentID, &tok.Description, &tok.Scope); err != nil {
 		return nil, err
 	}
 	tok.ExpiresDateTime = parseTimePtr(exp)
@@ -66,6 +66,10 @@ func (s *TokenService) CreateToken(ctx context.Context, req entitled.TokenReques
 		return "", nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "description",
 			Message: "the description is longer than 200 characters"}
 	}
+	if req.Scope != "" && req.Scope != entitled.TokenScopeSCIM {
+		return "", nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "scope",
+			Message: "unknown token scope " + quoteStr(req.Scope) + "; use " + quoteStr(entitled.TokenScopeSCIM) + " or none"}
+	}
 	buf := make([]byte, 32)
 	if _, err := rand.Read(buf); err != nil {
 		return "", nil, err
@@ -86,7 +90,7 @@ func (s *TokenService) CreateToken(ctx context.Context, req entitled.TokenReques
 			}
 		}
 		now := t.now()
-		tok = &entitled.Token{ID: newID(), UserID: u.ID, Description: req.Description, CreatedDateTime: now}
+		tok = &entitled.Token{ID: newID(), UserID: u.ID, Description: req.Description, Scope: req.Scope, CreatedDateTime: now}
 		var parentExp *time.Time
 		if p := entitled.TokenFrom(ctx); p != nil {
 			if parentExp, err = s.lockParent(ctx, t, p.ID, now); err != nil {
@@ -95,8 +99,8 @@ func (s *TokenService) CreateToken(ctx context.Context, req entitled.TokenReques
 			tok.ParentID = p.ID
 		}
 		tok.ExpiresDateTime = entitled.ChildExpiry(now, req.TTL, parentExp)
-		if _, err := t.exec(ctx, `INSERT INTO tokens (id, user_id, hash, expires_at, created_at, parent_id, description) VALUES (?,?,?,?,?,?,?)`,
-			tok.ID, u.ID, hashToken(secret), fmtTimePtr(tok.ExpiresDateTime), fmtTime(now), nullIfEmpty(tok.ParentID), tok.Description); err != nil {
+		if _, err := t.exec(ctx, `INSERT INTO tokens (id, user_id, hash, expires_at, created_at, parent_id, description, scope) VALUES (?,?,?,?,?,?,?,?)`,
+			tok.ID, u.ID, hashToken(secret), fmtTimePtr(tok.ExpiresDateTime), fmtTime(now), nullIfEmpty(tok.ParentID), tok.Description, tok.Scope); err != nil {
 			return err
 		}
 		return t.audit(ctx, a, auditEntry{Activity: "Issue token", Operation: "Add", TargetID: tok.ID,
@@ -293,6 +297,9 @@ func (s *TokenService) AuthenticateToken(ctx context.Context, secret string) (*e
 			return unauthorized("the account " + u.UserPrincipalName + " is disabled")
 		}
 		a, err = s.loadActor(ctx, t, u)
+		if a != nil {
+			a.Scope = tok.Scope
+		}
 		return err
 	})
 	if err != nil {

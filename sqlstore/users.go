@@ -17,6 +17,7 @@ var userFields = fields{
 	"displayname":       {expr: "display_name"},
 	"mail":              {expr: "mail"},
 	"accountenabled":    {expr: "account_enabled", kind: colBool},
+	"externalid":        {expr: "external_id"},
 }
 
 var upnPattern = regexp.MustCompile(`^[^@\s]+@[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$`)
@@ -80,11 +81,14 @@ func (t *tx) insertUser(ctx context.Context, a *entitled.Actor, u *entitled.User
 			return asInvalid(err, "manager")
 		}
 	}
+	if err := t.checkExternalID(ctx, u.ExternalID, ""); err != nil {
+		return err
+	}
 	u.ID = newID()
 	u.CreatedDateTime = t.now()
-	_, err = t.exec(ctx, `INSERT INTO users (id, user_principal_name, upn_key, display_name, mail, account_enabled, manager_id, created_at, preferred_language)
-		VALUES (?,?,?,?,?,?,?,?,?)`, u.ID, u.UserPrincipalName, strings.ToLower(u.UserPrincipalName), u.DisplayName, u.Mail,
-		boolInt(u.AccountEnabled), nullIfEmpty(u.ManagerID), fmtTime(u.CreatedDateTime), u.PreferredLanguage)
+	_, err = t.exec(ctx, `INSERT INTO users (id, user_principal_name, upn_key, display_name, mail, account_enabled, manager_id, created_at, preferred_language, external_id)
+		VALUES (?,?,?,?,?,?,?,?,?,?)`, u.ID, u.UserPrincipalName, strings.ToLower(u.UserPrincipalName), u.DisplayName, u.Mail,
+		boolInt(u.AccountEnabled), nullIfEmpty(u.ManagerID), fmtTime(u.CreatedDateTime), u.PreferredLanguage, nullIfEmpty(u.ExternalID))
 	if isUniqueViolation(err) {
 		return dupUPN(u.UserPrincipalName)
 	}
@@ -192,8 +196,14 @@ func (s *UserService) UpdateUser(ctx context.Context, id string, upd entitled.Us
 				return err
 			}
 		}
-		_, err = t.exec(ctx, `UPDATE users SET user_principal_name = ?, upn_key = ?, display_name = ?, mail = ?, account_enabled = ?, preferred_language = ? WHERE id = ?`,
-			u.UserPrincipalName, strings.ToLower(u.UserPrincipalName), u.DisplayName, u.Mail, boolInt(u.AccountEnabled), u.PreferredLanguage, u.ID)
+		if upd.ExternalID != nil {
+			if err := t.checkExternalID(ctx, *upd.ExternalID, u.ID); err != nil {
+				return err
+			}
+			u.ExternalID = *upd.ExternalID
+		}
+		_, err = t.exec(ctx, `UPDATE users SET user_principal_name = ?, upn_key = ?, display_name = ?, mail = ?, account_enabled = ?, preferred_language = ?, external_id = ? WHERE id = ?`,
+			u.UserPrincipalName, strings.ToLower(u.UserPrincipalName), u.DisplayName, u.Mail, boolInt(u.AccountEnabled), u.PreferredLanguage, nullIfEmpty(u.ExternalID), u.ID)
 		if isUniqueViolation(err) {
 			return dupUPN(u.UserPrincipalName)
 		}
@@ -201,8 +211,11 @@ func (s *UserService) UpdateUser(ctx context.Context, id string, upd entitled.Us
 			return err
 		}
 		out = u
-		return t.audit(ctx, a, auditEntry{Activity: "Update user", Operation: "Update", TargetID: u.ID, TargetType: "User",
-			TargetName: u.UserPrincipalName, Before: before, After: u})
+		if err := t.audit(ctx, a, auditEntry{Activity: "Update user", Operation: "Update", TargetID: u.ID, TargetType: "User",
+			TargetName: u.UserPrincipalName, Before: before, After: u}); err != nil {
+			return err
+		}
+		return s.lc.accountChanged(ctx, t, a, before.AccountEnabled, u)
 	})
 	return out, err
 }
@@ -316,8 +329,11 @@ func (s *UserService) SetManager(ctx context.Context, userID, managerID string) 
 		if _, err := t.exec(ctx, `UPDATE users SET manager_id = ? WHERE id = ?`, m.ID, u.ID); err != nil {
 			return err
 		}
-		return t.audit(ctx, a, auditEntry{Activity: "Set manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
-			TargetName: u.UserPrincipalName, Before: before, After: u})
+		if err := t.audit(ctx, a, auditEntry{Activity: "Set manager", Operation: "Update", TargetID: u.ID, TargetType: "User",
+			TargetName: u.UserPrincipalName, Before: before, After: u}); err != nil || before.ManagerID == m.ID {
+			return err
+		}
+		return s.lc.move(ctx, t, u.ID)
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/http"
+	"github.com/entitled-dev/entitled/scimserver"
 	"github.com/entitled-dev/entitled/sqlstore"
 	"github.com/entitled-dev/entitled/ui"
 )
@@ -27,7 +28,8 @@ func serveCommand() *cobra.Command {
 		Use:   "serve",
 		Short: "Migrate the database, then serve the API and run the delivery workers",
 		Long: `serve migrates the database, then serves the Graph-shaped API under /v1.0, entitled's
-own API under /api/v1, the web UI under / (sign in with the OpenID provider of
+own API under /api/v1, the SCIM 2.0 endpoint under /scim/v2 (provisioning tokens only),
+the web UI under / (sign in with the OpenID provider of
 --oidc-issuer, or with a link from entitled login-link),
 /healthz and /metrics, and runs the delivery workers.
 SIGTERM or SIGINT stops it gracefully: the listener closes, running deliveries get
@@ -41,6 +43,7 @@ to re-run (grants and revokes are idempotent, nothing is lost).`,
 	f.String("time-zone", envOr("ENTITLED_TIME_ZONE", "UTC"), "IANA time zone the web UI and notification emails show times in, with its name, such as Europe/Paris (env ENTITLED_TIME_ZONE)")
 	f.String("base-url", envOr("ENTITLED_BASE_URL", ""), "address clients reach entitled at, such as https://entitled.example.com; links in answers (nextLink, Location, @odata.context) and printed sign-in links use it, never the request's Host (default: http:// and the listen address; env ENTITLED_BASE_URL)")
 	f.Duration("reprocess-window", entitled.DefaultReprocessWindow, "how long after completion a failed request may be reprocessed")
+	f.Duration("leaver-grace", 0, "how long after a user's account is disabled (a leaver) their open requests are canceled and their access removed; 0: at once")
 	f.Bool("demo", false, "seed a small demo (users, catalog, packages, policies) on first run and print how to use it")
 	f.Int("workers", 0, "delivery jobs run at the same time (0: 50 on SQLite, 200 on PostgreSQL)")
 	f.Duration("rescue-after", time.Minute, "re-run deliveries left running this long by a crashed process")
@@ -76,6 +79,10 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	f := cmd.Flags()
 	addr, _ := f.GetString("addr")
 	window, _ := f.GetDuration("reprocess-window")
+	grace, _ := f.GetDuration("leaver-grace")
+	if grace < 0 {
+		return errors.New("--leaver-grace must not be negative (0 removes a leaver's access at once)")
+	}
 	demo, _ := f.GetBool("demo")
 	workers, _ := f.GetInt("workers")
 	rescue, _ := f.GetDuration("rescue-after")
@@ -138,7 +145,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		logger.Warn("no secret key (--secret-key-file or ENTITLED_SECRET_KEY): connected systems whose settings hold a secret cannot be added; make a key with `entitled secrets keygen`")
 	}
 	opts := appOptions{
-		reprocessWindow: window, workers: workers, rescueAfter: rescue, jobTimeout: jobTimeout,
+		reprocessWindow: window, leaverGrace: grace, workers: workers, rescueAfter: rescue, jobTimeout: jobTimeout,
 		pollInterval: 50 * time.Millisecond, registerer: reg, logger: logger,
 		notices: notices, baseURL: base, zone: zone, secrets: keys,
 	}
@@ -177,6 +184,10 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		Health:       func(ctx context.Context) error { return a.db.SQL.PingContext(ctx) },
 		SystemHealth: a.services.Health.SystemHealths,
 		BaseURL:      base,
+	}
+	if apiCfg.SCIM, err = scimserver.New(a.services.Users, a.services.Groups); err != nil {
+		ln.Close()
+		return err
 	}
 	webCfg := ui.Config{Services: a.services.Domain(), Sessions: a.services.Sessions, Connectors: a.services.Connectors(), Logger: logger, TimeZone: zone}
 	idp.apply(&apiCfg, &webCfg, a.services, base)

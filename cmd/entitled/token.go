@@ -73,7 +73,7 @@ func tokenCommand() *cobra.Command {
 func tokenListCommand() *cobra.Command {
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List a user's tokens: id, created, expires, revoked, parent, description",
+		Short: "List a user's tokens: id, scope, created, expires, revoked, parent, description",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			upn, _ := cmd.Flags().GetString("upn")
@@ -94,7 +94,7 @@ func tokenListCommand() *cobra.Command {
 					return err
 				}
 				for _, t := range pg.Items {
-					fmt.Fprintln(w, loc.T("cli.tokenRow", i18n.V("ID", t.ID), i18n.V("Created", stamp(&t.CreatedDateTime)),
+					fmt.Fprintln(w, loc.T("cli.tokenRow", i18n.V("ID", t.ID), i18n.V("Scope", orDash(t.Scope)), i18n.V("Created", stamp(&t.CreatedDateTime)),
 						i18n.V("Expires", stamp(t.ExpiresDateTime)), i18n.V("Revoked", stamp(t.RevokedDateTime)), i18n.V("Parent", orDash(t.ParentID)), i18n.V("Description", t.Description)))
 				}
 				if pg.NextSkipToken == "" {

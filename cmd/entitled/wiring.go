@@ -35,12 +35,14 @@ type app struct {
 // appOptions tune the services and the engine.
 type appOptions struct {
 	reprocessWindow time.Duration
-	workers         int
-	rescueAfter     time.Duration
-	jobTimeout      time.Duration
-	pollInterval    time.Duration
-	registerer      prometheus.Registerer
-	logger          *slog.Logger
+	// leaverGrace delays the removal of a disabled user's access.
+	leaverGrace  time.Duration
+	workers      int
+	rescueAfter  time.Duration
+	jobTimeout   time.Duration
+	pollInterval time.Duration
+	registerer   prometheus.Registerer
+	logger       *slog.Logger
 	// notices tunes notifications; mail sends them (nil: recorded in the
 	// outbox only); baseURL is where links in messages point.
 	// secrets seals connector secrets at rest (nil: none can be stored).
@@ -81,6 +83,7 @@ func openServicesWith(ctx context.Context, dsn string, o appOptions) (*sqlstore.
 		Queue:           queue,
 		Connectors:      newRegistry(sqlstore.NewMembership(db)),
 		ReprocessWindow: o.reprocessWindow,
+		LeaverGrace:     o.leaverGrace,
 		Notices:         o.notices,
 		Logger:          o.logger,
 	})
