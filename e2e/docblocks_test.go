@@ -37,6 +37,7 @@ func docBlocks(t *testing.T, path, name string) []docBlock {
 		cur     docBlock
 		lines   []string
 		lineNo  int
+		indent  string // the fence's, taken off each line of a block in a list
 	)
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -44,13 +45,13 @@ func docBlocks(t *testing.T, path, name string) []docBlock {
 		lineNo++
 		line := sc.Text()
 		if inBlock {
-			if strings.HasPrefix(line, "```") {
+			if strings.HasPrefix(strings.TrimSpace(line), "```") {
 				cur.Text = strings.Join(lines, "\n")
 				blocks = append(blocks, cur)
 				inBlock = false
 				continue
 			}
-			lines = append(lines, line)
+			lines = append(lines, strings.TrimPrefix(line, indent))
 			continue
 		}
 		if m := markerRE.FindStringSubmatch(strings.TrimSpace(line)); m != nil && m[1] == name {
@@ -67,8 +68,9 @@ func docBlocks(t *testing.T, path, name string) []docBlock {
 			switch {
 			case strings.TrimSpace(line) == "":
 				continue
-			case strings.HasPrefix(line, "```"):
+			case strings.HasPrefix(strings.TrimSpace(line), "```"):
 				inBlock, cur, lines = true, docBlock{Role: pending, Line: lineNo}, nil
+				indent = line[:len(line)-len(strings.TrimLeft(line, " "))]
 				pending = ""
 				continue
 			default:
@@ -153,7 +155,7 @@ func replaceBlocks(t *testing.T, path string, texts map[int]string) {
 		if !ok {
 			continue
 		}
-		for i+1 < len(lines) && !strings.HasPrefix(lines[i+1], "```") {
+		for i+1 < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[i+1]), "```") {
 			i++
 		}
 		out = append(out, strings.TrimRight(text, "\n"))
