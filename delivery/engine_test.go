@@ -336,7 +336,7 @@ func TestSuccessRecordsFinalOnce(t *testing.T) {
 		t.Fatalf("granted %d times, want 1", n)
 	}
 	logs := h.logs.String()
-	for _, want := range []string{"delivery=ok-1", "request=req-ok-1", "system=fake", "action=grant", "attempt=1", "outcome=succeeded", "duration="} {
+	for _, want := range []string{"delivery=ok-1", "request=req-ok-1", "system=fake", "action=grant", "attempt=1", "outcome=succeeded", "duration_ms="} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("attempt log lacks %q:\n%s", want, logs)
 		}

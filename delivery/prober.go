@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/internal/logattr"
 )
 
 // Every replica looks for suspended systems whose probe is due every
@@ -67,7 +68,7 @@ func (e *Engine) probeOne(ctx context.Context, w entitled.ProbeWork) {
 	if !answered {
 		probeErr = err
 	}
-	attrs := []any{"system", w.System.Name, "by", how, "duration", time.Since(start)}
+	attrs := []any{"system", w.System.Name, "by", how, logattr.Duration(time.Since(start))}
 	if rerr := e.cfg.Health.RecordProbe(ctx, w.System.ID, probeErr); rerr != nil {
 		e.log.Error("delivery: cannot record the probe of a suspended system", append(attrs, "error", rerr)...)
 		return

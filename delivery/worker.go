@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/internal/logattr"
 )
 
 // recordTimeout bounds recording an outcome; recording uses a context
@@ -84,7 +85,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		if err := e.cfg.Engine.RecordDeliveryOutcomes(rctx, done); err != nil {
 			e.log.Warn("delivery: cannot record outcomes at shutdown; they will run again", "request", a.RequestID, "error", err)
 		}
-		e.log.Info("deliveries interrupted by shutdown; they will run again", "request", a.RequestID, "duration", took)
+		e.log.Info("deliveries interrupted by shutdown; they will run again", "request", a.RequestID, logattr.Duration(took))
 		return river.JobSnooze(0)
 	}
 
@@ -105,7 +106,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		e.metrics.observe(work.Delivery.Action, outcome, work.System.Kind, took)
 		attrs := []any{"delivery", work.Delivery.ID, "run", work.Delivery.Run, "attempt", job.Attempt,
 			"request", work.Delivery.RequestID, "system", work.System.Name, "action", string(work.Delivery.Action),
-			"outcome", outcome, "duration", took, "maxAttempts", limit}
+			"outcome", outcome, logattr.Duration(took), "maxAttempts", limit}
 		if err != nil {
 			attrs = append(attrs, "class", string(entitled.ClassOf(err)), "error", err.Error())
 			e.log.Warn("delivery attempt failed", attrs...)
@@ -223,7 +224,7 @@ func (e *Engine) other(ctx context.Context, kind, id string, fn func() error) er
 	err := fn()
 	switch {
 	case err == nil:
-		e.log.Info("job done", "kind", kind, "target", id, "duration", time.Since(start))
+		e.log.Info("job done", "kind", kind, "target", id, logattr.Duration(time.Since(start)))
 	case gone(err) || entitled.ErrorKind(err) == entitled.KindConflict:
 		e.log.Info("job skipped: no longer applies", "kind", kind, "target", id, "reason", err.Error())
 		return nil

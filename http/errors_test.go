@@ -128,6 +128,10 @@ func TestRequestID(t *testing.T) {
 			if m["user_id"] != e.admin.ID || m["method"] != "POST" || m["path"] != "/v1.0/groups" || m["status"] != float64(201) {
 				t.Errorf("log line %v", m)
 			}
+			// The time taken says its unit: milliseconds, as a number.
+			if ms, ok := m["duration_ms"].(float64); !ok || ms <= 0 || m["duration"] != nil {
+				t.Errorf("log line %v: want duration_ms, a positive number of milliseconds", m)
+			}
 		}
 	}
 	if !found {

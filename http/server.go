@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/internal/logattr"
 )
 
 // DeliveryLister lists the deliveries of an assignment request, oldest first.
@@ -155,7 +156,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 		s.log.LogAttrs(ctx, slog.LevelInfo, "http request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", w.status),
-			slog.Duration("duration", time.Since(start)), slog.String("request_id", id), slog.String("user_id", st.userID))
+			logattr.Duration(time.Since(start)), slog.String("request_id", id), slog.String("user_id", st.userID))
 	}()
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)

@@ -51,7 +51,7 @@ func seedDemo(ctx context.Context, s *sqlstore.Services, out io.Writer, base str
 	}
 	fmt.Fprintf(out, "\n%s\n", loc.T("cli.demoTokens", i18n.V("URL", base)))
 	for _, u := range demoUsers {
-		fmt.Fprintf(out, "  %-22s %s\n", u.name, tokens[u.upn])
+		fmt.Fprintf(out, "  %-22s %-20s %s\n", u.name, u.upn, tokens[u.upn])
 	}
 	fmt.Fprintf(out, "\n%s\n", loc.T("cli.demoLinks"))
 	for _, u := range demoUsers {
@@ -63,7 +63,7 @@ func seedDemo(ctx context.Context, s *sqlstore.Services, out io.Writer, base str
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "  %-22s %s\n", u.name, link)
+		fmt.Fprintf(out, "  %-22s %-20s %s\n", u.name, u.upn, link)
 	}
 	fmt.Fprintf(out, "\n%s\n", loc.T("cli.demoPackages"))
 	var pkgID, policyID string

@@ -133,7 +133,21 @@ func StartTLS(tb testing.TB) *Server {
 	return start(tb, true)
 }
 
+// StartEmpty starts a slapd with an empty database (not even BaseDN) whose
+// access rules are acl (slapd.conf `access to …` lines) instead of the
+// default, as a directory's administrator would write them; load entries
+// with Add (as RootDN, which no rule limits).
+func StartEmpty(tb testing.TB, acl string) *Server {
+	tb.Helper()
+	return startWith(tb, false, acl, true)
+}
+
 func start(tb testing.TB, withTLS bool) *Server {
+	tb.Helper()
+	return startWith(tb, withTLS, "", false)
+}
+
+func startWith(tb testing.TB, withTLS bool, acl string, empty bool) *Server {
 	tb.Helper()
 	bin := Require(tb)
 	dir, err := os.MkdirTemp("", "slapdtest-")
@@ -169,11 +183,14 @@ func start(tb testing.TB, withTLS bool) *Server {
 		}
 		s.LDAPSURL = "ldaps://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(tlsPort)) + "/"
 	}
-	if err := os.WriteFile(s.conf, []byte(config(dir, tlsConf)), 0o600); err != nil {
+	if err := os.WriteFile(s.conf, []byte(config(dir, tlsConf, acl)), 0o600); err != nil {
 		tb.Fatal(err)
 	}
 	if err := s.start(); err != nil {
 		tb.Fatal(err)
+	}
+	if empty {
+		return s
 	}
 	s.Add(tb, BaseDN, map[string][]string{"objectClass": {"top", "dcObject", "organization"}, "dc": {"example"}, "o": {"Example"}})
 	s.Add(tb, PeopleDN, map[string][]string{"objectClass": {"organizationalUnit"}, "ou": {"people"}})
@@ -183,8 +200,9 @@ func start(tb testing.TB, withTLS bool) *Server {
 	return s
 }
 
-// config returns the slapd.conf of a server in dir.
-func config(dir, tlsConf string) string {
+// config returns the slapd.conf of a server in dir; acl replaces the
+// default access rule when not empty.
+func config(dir, tlsConf, acl string) string {
 	var b strings.Builder
 	for _, s := range []string{"core", "cosine", "inetorgperson", "nis"} {
 		fmt.Fprintf(&b, "include %s\n", filepath.Join(SchemaDir, s+".schema"))
@@ -201,7 +219,11 @@ func config(dir, tlsConf string) string {
 	b.WriteString("database mdb\nmaxsize 1073741824\n")
 	fmt.Fprintf(&b, "suffix %q\nrootdn %q\nrootpw %s\ndirectory %s\n", BaseDN, RootDN, RootPassword, filepath.Join(dir, "data"))
 	b.WriteString("index objectClass eq\nindex uid,mail,cn eq\n")
-	fmt.Fprintf(&b, "access to * by dn.exact=%q write by * read\n", ServiceDN)
+	if acl != "" {
+		b.WriteString(strings.TrimSpace(acl) + "\n")
+	} else {
+		fmt.Fprintf(&b, "access to * by dn.exact=%q write by * read\n", ServiceDN)
+	}
 	return b.String()
 }
 
