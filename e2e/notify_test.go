@@ -240,3 +240,48 @@ func TestNoNoticeLostInACrash(t *testing.T) {
 		t.Errorf("%d distinct messages, want %d (one per target)", len(seen), users)
 	}
 }
+
+// TestOtherMessagesThroughSMTP: the message kinds the other scenarios do
+// not reach, through a real SMTP server: a request canceled while it waits,
+// a delivery that fails on every resource, an assignment's expiry warning
+// and its end.
+func TestOtherMessagesThroughSMTP(t *testing.T) {
+	mp := mailpittest.Start(t)
+	w := newWorld(t, []string{"--smtp", mp.URL("none", "", ""), "--expiry-warning", "4s"}, []string{"alice", "bob", "carol", "dave"}, "bob")
+
+	// Canceled while waiting for approval.
+	id := w.request("alice")
+	waitMail(t, mp, "bob@example.com", "Approval needed: Alice requests CRM access")
+	w.clients["alice"].must(204, "POST", em+"/assignmentRequests/"+id+"/cancel", nil)
+	waitMail(t, mp, "alice@example.com", "Canceled: CRM access")
+
+	// Not delivered at all: both resources refuse.
+	w.target.fail("app-a", 400)
+	w.target.fail("app-b", 400)
+	id = w.request("carol")
+	w.approve("bob", id)
+	w.admin.waitState(id, 30*time.Second, "deliveryFailed")
+	failed := waitMail(t, mp, "carol@example.com", "Not delivered: CRM access")
+	if !strings.Contains(failed.Text, "app-a") || !strings.Contains(failed.Text, "app-b") {
+		t.Errorf("the failure message lacks a failed resource:\n%s", failed.Text)
+	}
+	w.target.fail("app-a", 0)
+	w.target.fail("app-b", 0)
+
+	// An assignment that ends 8 s after delivery: warned 4 s before, told
+	// when it ended.
+	short := w.admin.must(201, "POST", em+"/assignmentPolicies", map[string]any{
+		"displayName": "Short", "allowedTargetScope": "allMemberUsers",
+		"accessPackage":     map[string]any{"id": w.pkg},
+		"requestorSettings": map[string]any{"enableTargetsToSelfAddAccess": true},
+		"expiration":        map[string]any{"type": "afterDuration", "duration": "PT8S"},
+	}).Str("id")
+	id = w.clients["dave"].must(201, "POST", em+"/assignmentRequests", map[string]any{"requestType": "userAdd",
+		"assignment": map[string]any{"accessPackageId": w.pkg, "assignmentPolicyId": short}}).Str("id")
+	w.admin.waitState(id, 30*time.Second, "delivered")
+	warn := waitMail(t, mp, "dave@example.com", "Access ends ")
+	if !strings.Contains(warn.Text, "ends on") {
+		t.Errorf("expiry warning:\n%s", warn.Text)
+	}
+	waitMail(t, mp, "dave@example.com", "Access ended: CRM access")
+}

@@ -14,8 +14,8 @@ import (
 )
 
 // TestSecretsNeverAtRestInClear: a connected system's secret, and an event
-// subscription's, is sealed in the database: it appears in neither the SQLite file, its WAL nor an
-// export, while the engine still reads it; the file is readable by its
+// subscription's, is sealed in the database: it appears in neither the SQLite file, its WAL, a
+// backup nor an export, while the engine still reads it; the file is readable by its
 // owner only. Without a key the secret is refused, with how to make one.
 func TestSecretsNeverAtRestInClear(t *testing.T) {
 	const marker = "Zq7-never-in-clear-4711"
@@ -40,7 +40,12 @@ func TestSecretsNeverAtRestInClear(t *testing.T) {
 	var export bytes.Buffer
 	_, err = db.Export(ctx, &export)
 	mustOK(t, err)
-	for _, f := range []string{path, path + "-wal"} {
+	// A backup copy, as sqlite3's .backup or VACUUM INTO make it.
+	backup := path + ".backup"
+	if _, err := db.SQL.ExecContext(ctx, `VACUUM INTO '`+backup+`'`); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{path, path + "-wal", backup} {
 		raw, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
