@@ -17,6 +17,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors"
 	"github.com/entitled-dev/entitled/connectors/directory"
 	"github.com/entitled-dev/entitled/delivery"
+	"github.com/entitled-dev/entitled/internal/testkeys"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -25,7 +26,7 @@ const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYo="
 // store opens a real SQLite store whose clock the test sets.
 func store(t *testing.T) (*sqlstore.Services, *time.Time) {
 	t.Helper()
-	db, err := sqlstore.Open("sqlite:" + filepath.Join(t.TempDir(), "entitled.db"))
+	db, err := sqlstore.Open("sqlite:"+filepath.Join(t.TempDir(), "entitled.db"), sqlstore.WithSecrets(testkeys.Keyring()))
 	if err != nil {
 		t.Fatal(err)
 	}
