@@ -32,7 +32,10 @@ type target struct {
 	secret string
 	delay  time.Duration
 
-	mu       sync.Mutex
+	mu        sync.Mutex
+	holdAfter int           // when > 0, calls past this many wait for gate
+	gate      chan struct{} // closed by release
+	held      int           // calls waiting at the gate
 	calls    []call
 	failWith map[string]int // resource originId → status to answer
 	inFlight map[string]int // deliveryId → calls in progress
@@ -71,8 +74,17 @@ func (tg *target) serve(w http.ResponseWriter, r *http.Request) {
 		tg.overlaps++
 	}
 	status := tg.failWith[c.Resource.OriginID]
+	gate := tg.gate
+	if tg.holdAfter > 0 && len(tg.received) > tg.holdAfter {
+		tg.held++
+	} else {
+		gate = nil
+	}
 	tg.mu.Unlock()
 
+	if gate != nil {
+		<-gate
+	}
 	if tg.delay > 0 {
 		time.Sleep(tg.delay)
 	}
@@ -88,6 +100,32 @@ func (tg *target) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// hold makes every call after the first n wait until release: a test sees
+// work in flight for as long as it needs, however fast the machine.
+func (tg *target) hold(t *testing.T, n int) {
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	tg.holdAfter, tg.gate = n, make(chan struct{})
+	t.Cleanup(tg.release)
+}
+
+// release lets the held calls, and every later one, through.
+func (tg *target) release() {
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	if tg.gate != nil {
+		close(tg.gate)
+		tg.gate, tg.holdAfter = nil, 0
+	}
+}
+
+// heldCalls returns how many calls have waited at the gate.
+func (tg *target) heldCalls() int {
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	return tg.held
 }
 
 // fail makes the target answer status for a resource; 0 recovers it.
