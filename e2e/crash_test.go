@@ -16,6 +16,7 @@ func TestCrashMidDelivery(t *testing.T) {
 	args := []string{"--rescue-after", "3s", "--job-timeout", "2s", "--workers", "20"}
 	w := newWorld(t, args, nil, "")
 	w.target.delay = 5 * time.Millisecond
+	w.target.hold(t, 700) // the rest wait until after the crash, however fast the machine
 
 	ids := make([]string, users)
 	for i := range ids {
@@ -50,8 +51,10 @@ func TestCrashMidDelivery(t *testing.T) {
 	}
 
 	waitFor(t, 60*time.Second, "300 grants before the crash", func() bool { return len(w.target.grantedDeliveries()) >= 300 })
+	waitFor(t, 60*time.Second, "deliveries waiting at the target", func() bool { return w.target.heldCalls() > 0 })
 	w.srv.kill()
 	before := len(w.target.grantedDeliveries())
+	w.target.release()
 	if before >= 2*users {
 		t.Fatalf("all deliveries finished before the crash (%d); nothing was tested", before)
 	}

@@ -58,6 +58,7 @@ func TestReplicasCrashMidDelivery(t *testing.T) {
 	rw := newReplicaWorld(t, replicas, args, nil, "")
 	w := rw.world
 	w.target.delay = 40 * time.Millisecond
+	w.target.hold(t, 400) // the rest wait until after the kill, however fast the machine
 
 	ids := make([]string, users)
 	for i := range ids {
@@ -83,8 +84,10 @@ func TestReplicasCrashMidDelivery(t *testing.T) {
 
 	waitFor(t, 60*time.Second, "100 grants before the kill", func() bool { return len(w.target.grantedDeliveries()) >= 100 })
 	victim := rw.replicas[0]
+	waitFor(t, 60*time.Second, "deliveries waiting at the target", func() bool { return w.target.heldCalls() > 0 })
 	victim.kill()
 	before := len(w.target.grantedDeliveries())
+	w.target.release()
 	if before >= 2*users {
 		t.Fatalf("all deliveries finished before the kill (%d); nothing was tested", before)
 	}
