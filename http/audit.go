@@ -70,6 +70,10 @@ func stateOf(snapshot string) (string, bool) {
 	return "", false
 }
 
+// DirectoryAudit is e in Graph's directoryAudit shape, as the API lists it:
+// what `entitled audit export` writes, one per line.
+func DirectoryAudit(e entitled.AuditEvent) any { return toAudit(e) }
+
 func toAudit(e entitled.AuditEvent) auditWire {
 	w := auditWire{ID: e.ID, Category: entitled.AuditCategory, CorrelationID: e.CorrelationID,
 		ActivityDateTime: fmtTime(e.ActivityDateTime), ActivityDisplayName: e.ActivityDisplayName,

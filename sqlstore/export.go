@@ -30,7 +30,7 @@ import (
 var ExportTables = []string{"users", "oidc_subjects", "service_principals", "groups", "group_members", "group_owners", "role_assignments", "tokens", "systems", "catalogs",
 	"system_catalogs", "resources", "resource_roles", "resource_requests", "access_packages", "resource_role_scopes", "policies",
 	"assignments", "assignment_requests", "approval_stages", "deliveries", "audit_events", "notifications",
-	"subscriptions", "subscription_sends"}
+	"subscriptions", "subscription_sends", "audit_retention"}
 
 // NotExported are entitled's tables an export leaves out on purpose: web
 // sign-in links and sessions, short-lived secrets of one installation

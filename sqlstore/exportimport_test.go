@@ -100,6 +100,7 @@ func populate(t *testing.T, f *lc) {
 	delegated := []string{f.catalog}
 	_, err = f.s.Systems.UpdateSystem(f.sys, f.systems[0], entitled.SystemUpdate{DelegatedCatalogIDs: &delegated})
 	mustOK(t, err)
+	mustOK(t, f.s.Audit.RecordAuditExport(f.sys, &entitled.AuditRetention{Before: f.now.Add(-time.Hour), SHA256: "e3b0c442"}))
 }
 
 // dumpTables reads every exported table of db, row by row in primary-key

@@ -1,0 +1,38 @@
+-- +goose Up
+-- Audit retention: what `entitled audit export --before` wrote and what
+-- `entitled audit prune --before` removed. The audit log stays append-only
+-- except for events older than the latest recorded prune: a prune writes its
+-- row first, then deletes, in one transaction.
+CREATE TABLE audit_retention (
+    id TEXT PRIMARY KEY,
+    action TEXT NOT NULL,
+    before_time TEXT NOT NULL,
+    events INTEGER NOT NULL,
+    sha256 TEXT NOT NULL DEFAULT '',
+    recorded_by TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+
+-- +goose StatementBegin
+CREATE TRIGGER audit_retention_no_update BEFORE UPDATE ON audit_retention
+BEGIN SELECT RAISE(ABORT, 'audit retention records are append-only'); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER audit_retention_no_delete BEFORE DELETE ON audit_retention
+BEGIN SELECT RAISE(ABORT, 'audit retention records are append-only'); END;
+-- +goose StatementEnd
+
+DROP TRIGGER audit_events_no_delete;
+-- +goose StatementBegin
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+WHEN old.activity_date_time >= coalesce((SELECT max(before_time) FROM audit_retention WHERE action = 'prune'), '')
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP TRIGGER audit_events_no_delete;
+-- +goose StatementBegin
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+-- +goose StatementEnd
+DROP TABLE audit_retention;
