@@ -7,7 +7,9 @@ import (
 )
 
 // DeliverArgs are the River args of a deliver job: the deliveries of one
-// request to one connected system, attempted in order. Grouping them halves
+// request (or of several requests started together: at most
+// maxJobDeliveries) to one connected system, each request's attempted in
+// order. Grouping them halves
 // the queue's work for a typical two-role package; each delivery keeps its
 // own status, run and error. The retry policy travels with the job so the
 // backoff does not need the database.

@@ -77,6 +77,9 @@ func (f *fakeStore) DeliveryWork(ctx context.Context, id string, run int) (*enti
 		return nil, &entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeStale, Message: "stale"}
 	}
 	d := entitled.Delivery{ID: id, RequestID: "req-" + id, Action: entitled.ActionGrant, Run: run}
+	if strings.HasPrefix(id, "conc-") { // conc-<request>-<n>: several deliveries of one request
+		d.RequestID = id[:strings.LastIndex(id, "-")]
+	}
 	return &entitled.DeliveryWork{Delivery: d,
 		System: entitled.ConnectedSystem{ID: "sys1", Name: "fake", Kind: "fake"},
 		Grant:  entitled.Grant{DeliveryID: id, RequestID: d.RequestID, IdempotencyKey: d.IdempotencyKey()}}, nil
@@ -192,6 +195,14 @@ func (f *fakeStore) waitFor(t *testing.T, what string, cond func() bool) {
 type fakeKind struct {
 	mu     sync.Mutex
 	grants map[string]int
+	// conc: calls for "conc-" deliveries in flight, per request and in all,
+	// the most seen at once, and the order each request's calls came in.
+	concNow     map[string]int
+	concAll     int
+	concMax     int
+	concOverlap int
+	concOrder   map[string][]string
+	concMore    chan struct{} // signalled when a call starts
 }
 
 func (k *fakeKind) Name() string                  { return "fake" }
@@ -216,8 +227,49 @@ func (k *fakeKind) Grant(ctx context.Context, g entitled.Grant) error {
 	case strings.HasPrefix(g.DeliveryID, "block"):
 		<-ctx.Done()
 		return entitled.TransientErrorf("canceled")
+	case strings.HasPrefix(g.DeliveryID, "conc-"):
+		k.concCall(g)
 	}
 	return nil
+}
+
+// concCall is a target call that waits (up to a second) for a call of
+// another request to arrive while it is in flight: calls made one after
+// another see no company and the test sees concMax 1.
+func (k *fakeKind) concCall(g entitled.Grant) {
+	k.mu.Lock()
+	k.concNow[g.RequestID]++
+	if k.concNow[g.RequestID] > 1 {
+		k.concOverlap++
+	}
+	k.concAll++
+	k.concMax = max(k.concMax, k.concAll)
+	k.concOrder[g.RequestID] = append(k.concOrder[g.RequestID], g.DeliveryID)
+	k.mu.Unlock()
+	select {
+	case k.concMore <- struct{}{}:
+	default:
+	}
+	deadline := time.After(time.Second)
+	for waiting := true; waiting; {
+		k.mu.Lock()
+		company := k.concAll > 1
+		k.mu.Unlock()
+		if company {
+			break
+		}
+		select {
+		case <-k.concMore:
+		case <-time.After(5 * time.Millisecond):
+		case <-deadline:
+			waiting = false
+		}
+	}
+	time.Sleep(20 * time.Millisecond)
+	k.mu.Lock()
+	k.concNow[g.RequestID]--
+	k.concAll--
+	k.mu.Unlock()
 }
 
 func (k *fakeKind) grantsOf(id string) int {
@@ -256,7 +308,7 @@ type harness struct {
 
 func start(t *testing.T) *harness {
 	t.Helper()
-	h := &harness{logs: &syncBuffer{}, db: openDB(t), store: newFakeStore(), kind: &fakeKind{grants: map[string]int{}}, reg: prometheus.NewRegistry()}
+	h := &harness{logs: &syncBuffer{}, db: openDB(t), store: newFakeStore(), kind: &fakeKind{grants: map[string]int{}, concNow: map[string]int{}, concOrder: map[string][]string{}, concMore: make(chan struct{}, 1)}, reg: prometheus.NewRegistry()}
 	eng, err := New(Config{DB: h.db, Dialect: dbtest.Backend(), Engine: h.store, Connectors: connectors.NewRegistry(h.kind),
 		Logger: slog.New(slog.NewTextHandler(h.logs, nil)), Registerer: h.reg,
 		StateCounts: func(context.Context) (map[entitled.RequestState]int, error) {
@@ -608,6 +660,53 @@ func TestGroupedDeliveries(t *testing.T) {
 	defer h.kind.mu.Unlock()
 	if n := h.kind.grants["ok-g"]; n != 1 {
 		t.Errorf("ok-g granted %d times, want 1", n)
+	}
+}
+
+// TestGroupedJobCallsRequestsSideBySide: a grouped job of a connector that
+// does not apply batches calls the target for its requests at the same
+// time, and for each request's deliveries one after another, in order.
+func TestGroupedJobCallsRequestsSideBySide(t *testing.T) {
+	h := start(t)
+	var jobs []entitled.Job
+	var ids []string
+	for r := range 4 {
+		for n := range 2 {
+			j := deliver(fmt.Sprintf("conc-r%d-%d", r, n), fast)
+			j.RequestID, j.SystemID, j.Group = fmt.Sprintf("conc-r%d", r), "sys1", "batch"
+			jobs = append(jobs, j)
+			ids = append(ids, j.DeliveryID)
+		}
+	}
+	h.insert(t, true, jobs...)
+	var n int
+	if err := h.db.QueryRow(q(`SELECT count(*) FROM river_job WHERE kind = 'deliver'`)).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%d deliver jobs, want the 8 deliveries in one", n)
+	}
+	h.store.waitFor(t, "every delivery final", func() bool {
+		for _, id := range ids {
+			if !h.store.isFinal(id) {
+				return false
+			}
+		}
+		return true
+	})
+	h.kind.mu.Lock()
+	defer h.kind.mu.Unlock()
+	if h.kind.concMax < 2 {
+		t.Errorf("at most %d call in flight: the job called its requests one after another", h.kind.concMax)
+	}
+	if h.kind.concOverlap != 0 {
+		t.Errorf("%d calls overlapped another of the same request", h.kind.concOverlap)
+	}
+	for r := range 4 {
+		req := fmt.Sprintf("conc-r%d", r)
+		if got := h.kind.concOrder[req]; len(got) != 2 || got[0] != req+"-0" {
+			t.Errorf("request %s called %v, want its deliveries in order", req, got)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -142,7 +143,8 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 }
 
 // apply runs the changes of works (all for one system): through the
-// system's batcher when the connector applies batches, else one by one. It returns one error per work.
+// system's batcher when the connector applies batches, else one request at
+// a time per goroutine. It returns one error per work.
 func (w *deliverWorker) apply(ctx context.Context, works []*entitled.DeliveryWork) []error {
 	errs := make([]error, len(works))
 	conn, err := w.connector(&works[0].System)
@@ -159,14 +161,42 @@ func (w *deliverWorker) apply(ctx context.Context, works []*entitled.DeliveryWor
 		}
 		return w.e.applyBatched(ctx, bc, changes)
 	}
-	for i, work := range works {
-		if ctx.Err() != nil {
-			errs[i] = ctx.Err()
-			continue
-		}
-		errs[i] = applyOne(ctx, conn, work)
+	// A grouped job holds the deliveries of several requests: each
+	// request's run in order, the requests side by side, so that the job
+	// takes as long as its slowest request, not the sum of them (a job holds
+	// at most maxJobDeliveries deliveries).
+	var wg sync.WaitGroup
+	for _, idx := range byRequest(works) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, i := range idx {
+				if ctx.Err() != nil {
+					errs[i] = ctx.Err()
+					continue
+				}
+				errs[i] = applyOne(ctx, conn, works[i])
+			}
+		}()
 	}
+	wg.Wait()
 	return errs
+}
+
+// byRequest returns the indexes of works per request, in order.
+func byRequest(works []*entitled.DeliveryWork) [][]int {
+	var out [][]int
+	seen := map[string]int{}
+	for i, work := range works {
+		k, ok := seen[work.Delivery.RequestID]
+		if !ok {
+			k = len(out)
+			seen[work.Delivery.RequestID] = k
+			out = append(out, nil)
+		}
+		out[k] = append(out[k], i)
+	}
+	return out
 }
 
 // connector builds the system's connector; a connector that cannot be

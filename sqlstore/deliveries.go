@@ -89,47 +89,27 @@ func (lc *lifecycle) enqueueDeliveries(ctx context.Context, t *tx, ds []entitled
 	return lc.enqueueDeliveriesAs(ctx, t, ds, "")
 }
 
-// enqueueDeliveriesAs is enqueueDeliveries with a Job.Group, which only
-// deliveries to a system whose connector applies batches keep: a job
-// attempts the deliveries of a connector without batches one after
-// another, within one --job-timeout, so those stay one job per request.
+// enqueueDeliveriesAs is enqueueDeliveries with a Job.Group: the queue may
+// then run deliveries of several requests to one system as one job (a
+// connector that applies batches gets them in one call; for one that does
+// not, the job calls the target for its requests side by side).
 func (lc *lifecycle) enqueueDeliveriesAs(ctx context.Context, t *tx, ds []entitled.Delivery, group string) error {
-	type target struct {
-		retry entitled.RetryPolicy
-		group string
-	}
-	targets := map[string]target{}
+	retries := map[string]entitled.RetryPolicy{}
 	jobs := make([]entitled.Job, len(ds))
 	for i, d := range ds {
-		tg, ok := targets[d.SystemID]
+		retry, ok := retries[d.SystemID]
 		if !ok {
 			sys, err := t.loadSystem(ctx, d.SystemID)
 			if err != nil {
 				return err
 			}
-			tg = target{retry: sys.Retry}
-			if group != "" && lc.batches(sys) {
-				tg.group = group
-			}
-			targets[d.SystemID] = tg
+			retry = sys.Retry
+			retries[d.SystemID] = retry
 		}
 		jobs[i] = entitled.Job{Kind: entitled.JobDeliver, DeliveryID: d.ID, Run: d.Run, RequestID: d.RequestID,
-			AssignmentID: d.AssignmentID, SystemID: d.SystemID, Retry: tg.retry, Group: tg.group}
+			AssignmentID: d.AssignmentID, SystemID: d.SystemID, Retry: retry, Group: group}
 	}
 	return lc.enqueue(ctx, t, jobs...)
-}
-
-// batches reports whether the system's connector applies batches.
-func (lc *lifecycle) batches(sys *entitled.ConnectedSystem) bool {
-	if lc.connectors == nil {
-		return false
-	}
-	conn, err := lc.connectors.For(sys)
-	if err != nil {
-		return false
-	}
-	_, ok := conn.(entitled.BatchConnector)
-	return ok
 }
 
 // Deliveries lists the deliveries of a request, oldest first, to whoever

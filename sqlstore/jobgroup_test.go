@@ -23,12 +23,11 @@ func (batchHook) ApplyBatch(_ context.Context, changes []entitled.Change) []erro
 	return make([]error, len(changes))
 }
 
-// TestBatchGroupsJobsOnlyForBatchConnectors: the deliveries a batch of
-// submissions starts share queue jobs (one Group) for a system whose
-// connector applies batches; for one that calls the target delivery by
-// delivery they stay one job per request, so one job never holds more
-// calls than one request brings within one --job-timeout.
-func TestBatchGroupsJobsOnlyForBatchConnectors(t *testing.T) {
+// TestBatchGroupsJobs: the deliveries a batch of submissions starts share
+// queue jobs (one Group per system) whether or not the system's connector
+// applies batches: the queue merges them into jobs of a few deliveries,
+// which a connector without batches calls side by side.
+func TestBatchGroupsJobs(t *testing.T) {
 	f := newLC(t)
 	f.s.connectors.(*testConnectors).kinds["batchhook"] = batchHookKind{}
 	batching, single := f.systems[1], f.systems[0]
@@ -45,29 +44,24 @@ func TestBatchGroupsJobsOnlyForBatchConnectors(t *testing.T) {
 			t.Fatalf("%s: %v", c.label, c.err)
 		}
 	}
-	groups := map[string]int{}
+	groups := map[string]map[string]int{batching: {}, single: {}}
 	perSystem := map[string]int{}
 	for _, j := range testQueue(f.s).Jobs()[before:] {
 		if j.Kind != entitled.JobDeliver {
 			continue
 		}
 		perSystem[j.SystemID]++
-		switch j.SystemID {
-		case batching:
-			if j.Group == "" {
-				t.Errorf("delivery %s to the batching system has no group", j.DeliveryID)
-			}
-			groups[j.Group]++
-		case single:
-			if j.Group != "" {
-				t.Errorf("delivery %s to the one-by-one system is grouped (%s)", j.DeliveryID, j.Group)
-			}
+		if j.Group == "" {
+			t.Errorf("delivery %s to system %s has no group", j.DeliveryID, j.SystemID)
 		}
+		groups[j.SystemID][j.Group]++
 	}
 	if perSystem[batching] != 6 || perSystem[single] != 6 {
 		t.Fatalf("deliver jobs per system %v, want 6 each", perSystem)
 	}
-	if len(groups) != 1 {
-		t.Errorf("the batch's deliveries to one system carry %d groups, want 1", len(groups))
+	for sys, g := range groups {
+		if len(g) != 1 {
+			t.Errorf("the batch's deliveries to system %s carry %d groups, want 1", sys, len(g))
+		}
 	}
 }

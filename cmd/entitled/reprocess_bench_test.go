@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"testing"
 	"time"
@@ -31,6 +32,7 @@ func BenchmarkBulkReprocessWebhook(b *testing.B) {
 			b.Fatal(err)
 		}
 		ctx := entitled.NewContext(context.Background(), actor)
+		stopProfile := profileFrom(b, os.Getenv("REPROCESS_CPUPROFILE"))
 		b.StartTimer()
 		start := time.Now()
 		op, err := a.services.Operations.ReprocessRequests(ctx, entitled.BulkReprocess{Filter: "state eq 'deliveryFailed'", SystemID: "hook"})
@@ -52,6 +54,7 @@ func BenchmarkBulkReprocessWebhook(b *testing.B) {
 		waitForState(b, a, entitled.StateDelivered, n)
 		elapsed := time.Since(start)
 		b.StopTimer()
+		stopProfile()
 		if op.Total != n || hook.accepted.Load() != int64(n) {
 			b.Fatalf("operation matched %d, target accepted %d; want %d", op.Total, hook.accepted.Load(), n)
 		}
@@ -60,6 +63,22 @@ func BenchmarkBulkReprocessWebhook(b *testing.B) {
 		b.Logf("%d deliveryFailed requests reprocessed with one call (answered in %s, all requeued in %s) and all delivered in %s",
 			n, called.Round(time.Millisecond), worked.Round(time.Millisecond), elapsed.Round(time.Millisecond))
 	}
+}
+
+// profileFrom writes a CPU profile of the measured part to path (none when
+// empty) until the returned function is called.
+func profileFrom(b *testing.B, path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 // envN reads a positive count from the environment variable, else def.

@@ -48,7 +48,7 @@ func newHookTarget(tb testing.TB) *hookTarget {
 func failedWebhookRequests(tb testing.TB, n int) (*app, *hookTarget) {
 	tb.Helper()
 	ctx := systemContext(context.Background())
-	a, err := openApp(context.Background(), "sqlite:"+filepath.Join(tb.TempDir(), "e.db"), appOptions{workers: 50,
+	a, err := openApp(context.Background(), "sqlite:"+filepath.Join(tb.TempDir(), "e.db"), appOptions{workers: envN("REPROCESS_WORKERS", 50),
 		rescueAfter: time.Minute, jobTimeout: 30 * time.Second, pollInterval: 20 * time.Millisecond,
 		logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
