@@ -36,12 +36,12 @@ type target struct {
 	holdAfter int           // when > 0, calls past this many wait for gate
 	gate      chan struct{} // closed by release
 	held      int           // calls waiting at the gate
-	calls    []call
-	failWith map[string]int // resource originId → status to answer
-	inFlight map[string]int // deliveryId → calls in progress
-	overlaps int            // calls that overlapped another of the same delivery
-	badSigs  int
-	received []time.Time // every signed call, answered with success or not
+	calls     []call
+	failWith  map[string]int // resource originId → status to answer
+	inFlight  map[string]int // deliveryId → calls in progress
+	overlaps  int            // calls that overlapped another of the same delivery
+	badSigs   int
+	received  []time.Time // every signed call, answered with success or not
 }
 
 func newTarget(t *testing.T, secret string) *target {
