@@ -17,36 +17,25 @@ func tokenCommand() *cobra.Command {
 		Short: "Print a new bearer token for a user as the last line of stdout",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			upn, _ := cmd.Flags().GetString("upn")
-			ttl, _ := cmd.Flags().GetDuration("ttl")
-			desc, _ := cmd.Flags().GetString("description")
-			if upn == "" {
-				return errors.New("--upn is required")
-			}
-			if ttl < 0 {
-				return errors.New("--ttl must not be negative (0 means no expiry)")
+			req, err := tokenRequestFlags(cmd, "--upn is required")
+			if err != nil {
+				return err
 			}
 			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			secret, t, err := services.Tokens.CreateToken(systemContext(cmd.Context()), entitled.TokenRequest{User: upn, TTL: ttl, Description: desc})
+			secret, t, err := services.Tokens.CreateToken(systemContext(cmd.Context()), req)
 			if err != nil {
 				return err
 			}
-			exp := "never"
-			if t.ExpiresDateTime != nil {
-				exp = t.ExpiresDateTime.UTC().Format(time.RFC3339)
-			}
-			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.tokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", upn), i18n.V("Expires", exp)))
+			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.tokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", req.User), i18n.V("Expires", tokenExpiry(t))))
 			fmt.Fprintln(cmd.OutOrStdout(), secret)
 			return nil
 		},
 	}
-	issue.Flags().String("upn", "", "user principal name (required)")
-	issue.Flags().Duration("ttl", 24*time.Hour, "lifetime of the token (0: no expiry)")
-	issue.Flags().String("description", "", "what the token is for, shown by token list")
+	addTokenFlags(issue, "user principal name (required)", 24*time.Hour, "")
 	revoke := &cobra.Command{
 		Use:   "revoke ID",
 		Short: "Revoke a token by its id",
