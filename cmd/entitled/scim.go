@@ -31,28 +31,25 @@ and revoke it like other tokens (entitled token list / revoke).`,
 			}
 			upn := req.User
 			base, _ := cmd.Flags().GetString("base-url")
-			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			ctx := systemContext(cmd.Context())
-			owner, err := services.Tokens.ActorFor(ctx, upnID(ctx, services, upn))
-			if err != nil {
-				return err
-			}
-			if !owner.Can(entitled.OpManageUsers, "") {
-				return fmt.Errorf("%s may not manage users: give them the User Administrator role first", upn)
-			}
-			req.Scope = entitled.TokenScopeSCIM
-			secret, t, err := services.Tokens.CreateToken(ctx, req)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.scimTokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", upn),
-				i18n.V("Expires", tokenExpiry(t)), i18n.V("URL", strings.TrimRight(base, "/")+"/scim/v2")))
-			fmt.Fprintln(cmd.OutOrStdout(), secret)
-			return nil
+			return withServices(cmd, func(services *sqlstore.Services) error {
+				ctx := systemContext(cmd.Context())
+				owner, err := services.Tokens.ActorFor(ctx, upnID(ctx, services, upn))
+				if err != nil {
+					return err
+				}
+				if !owner.Can(entitled.OpManageUsers, "") {
+					return fmt.Errorf("%s may not manage users: give them the User Administrator role first", upn)
+				}
+				req.Scope = entitled.TokenScopeSCIM
+				secret, t, err := services.Tokens.CreateToken(ctx, req)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.scimTokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", upn),
+					i18n.V("Expires", tokenExpiry(t)), i18n.V("URL", strings.TrimRight(base, "/")+"/scim/v2")))
+				fmt.Fprintln(cmd.OutOrStdout(), secret)
+				return nil
+			})
 		},
 	}
 	addTokenFlags(token, "the user the identity provider acts as; must be allowed to manage users (required)", 0, "SCIM provisioning")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/i18n"
+	"github.com/entitled-dev/entitled/sqlstore"
 	"github.com/spf13/cobra"
 )
 
@@ -21,18 +22,15 @@ func tokenCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			secret, t, err := services.Tokens.CreateToken(systemContext(cmd.Context()), req)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.tokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", req.User), i18n.V("Expires", tokenExpiry(t))))
-			fmt.Fprintln(cmd.OutOrStdout(), secret)
-			return nil
+			return withServices(cmd, func(services *sqlstore.Services) error {
+				secret, t, err := services.Tokens.CreateToken(systemContext(cmd.Context()), req)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.tokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", req.User), i18n.V("Expires", tokenExpiry(t))))
+				fmt.Fprintln(cmd.OutOrStdout(), secret)
+				return nil
+			})
 		},
 	}
 	addTokenFlags(issue, "user principal name (required)", 24*time.Hour, "")
@@ -41,16 +39,13 @@ func tokenCommand() *cobra.Command {
 		Short: "Revoke a token by its id",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if err := services.Tokens.RevokeToken(systemContext(cmd.Context()), args[0]); err != nil {
-				return err
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.tokenRevoked", i18n.V("ID", args[0])))
-			return nil
+			return withServices(cmd, func(services *sqlstore.Services) error {
+				if err := services.Tokens.RevokeToken(systemContext(cmd.Context()), args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.tokenRevoked", i18n.V("ID", args[0])))
+				return nil
+			})
 		},
 	}
 	revoke.Short = "Revoke a token by its id, and every token minted with it"
@@ -69,28 +64,25 @@ func tokenListCommand() *cobra.Command {
 			if upn == "" {
 				return errors.New("--upn is required")
 			}
-			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			w := cmd.OutOrStdout()
-			loc := cliLoc()
-			q := entitled.TokenQuery{UserID: upn, ListOptions: entitled.ListOptions{Top: entitled.MaxPageSize}}
-			for {
-				pg, err := services.Tokens.Tokens(systemContext(cmd.Context()), q)
-				if err != nil {
-					return err
+			return withServices(cmd, func(services *sqlstore.Services) error {
+				w := cmd.OutOrStdout()
+				loc := cliLoc()
+				q := entitled.TokenQuery{UserID: upn, ListOptions: entitled.ListOptions{Top: entitled.MaxPageSize}}
+				for {
+					pg, err := services.Tokens.Tokens(systemContext(cmd.Context()), q)
+					if err != nil {
+						return err
+					}
+					for _, t := range pg.Items {
+						fmt.Fprintln(w, loc.T("cli.tokenRow", i18n.V("ID", t.ID), i18n.V("Scope", orDash(t.Scope)), i18n.V("Created", stamp(&t.CreatedDateTime)),
+							i18n.V("Expires", stamp(t.ExpiresDateTime)), i18n.V("Revoked", stamp(t.RevokedDateTime)), i18n.V("Parent", orDash(t.ParentID)), i18n.V("Description", t.Description)))
+					}
+					if pg.NextSkipToken == "" {
+						return nil
+					}
+					q.SkipToken = pg.NextSkipToken
 				}
-				for _, t := range pg.Items {
-					fmt.Fprintln(w, loc.T("cli.tokenRow", i18n.V("ID", t.ID), i18n.V("Scope", orDash(t.Scope)), i18n.V("Created", stamp(&t.CreatedDateTime)),
-						i18n.V("Expires", stamp(t.ExpiresDateTime)), i18n.V("Revoked", stamp(t.RevokedDateTime)), i18n.V("Parent", orDash(t.ParentID)), i18n.V("Description", t.Description)))
-				}
-				if pg.NextSkipToken == "" {
-					return nil
-				}
-				q.SkipToken = pg.NextSkipToken
-			}
+			})
 		},
 	}
 	list.Flags().String("upn", "", "user principal name (required)")
