@@ -2,6 +2,7 @@ package connectors
 
 import (
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -67,4 +68,43 @@ func CheckKeys(kind string, config map[string]any, keys, secrets []string) error
 	}
 	sort.Strings(unknown)
 	return ConfigError(unknown[0], "unknown %s config key %q; the keys are %s", kind, unknown[0], strings.Join(keys, ", "))
+}
+
+// ConfigLimits reads the limits of a kind that keeps connections of its
+// own: config.timeout (rawTimeout, a ConfigDuration of at most maxTimeout)
+// into timeout, and config.maxConnections (a whole number from 1 to
+// maxConnections) into connections. An unset one leaves its default.
+func ConfigLimits(rawTimeout any, rawConnections *int, maxTimeout time.Duration, maxConnections int,
+	timeout *time.Duration, connections *int) error {
+	if rawTimeout != nil {
+		d, err := ConfigDuration("timeout", rawTimeout, maxTimeout)
+		if err != nil {
+			return err
+		}
+		*timeout = d
+	}
+	if n := rawConnections; n != nil {
+		if *n < 1 || *n > maxConnections {
+			return ConfigError("maxConnections", "config.maxConnections must be a whole number from 1 to %d", maxConnections)
+		}
+		*connections = *n
+	}
+	return nil
+}
+
+// ConfigHTTPURL reads config.key, an absolute http or https URL such as
+// example; required says what it is when it is missing. Surrounding spaces
+// are dropped.
+func ConfigHTTPURL(key string, raw *string, required, example string) (*url.URL, error) {
+	if raw == nil {
+		return nil, ConfigError(key, "config.%s is required: %s", key, required)
+	}
+	if strings.TrimSpace(*raw) == "" {
+		return nil, ConfigError(key, "config.%s must be a non-empty string such as %q", key, example)
+	}
+	u, err := url.Parse(strings.TrimSpace(*raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, ConfigError(key, "config.%s must be an absolute http or https URL such as %q", key, example)
+	}
+	return u, nil
 }

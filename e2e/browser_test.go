@@ -3,34 +3,18 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/entitled-dev/entitled/internal/browsertest"
 )
 
 // assignmentManagerRole is Graph's "access package assignment manager" role.
 const assignmentManagerRole = "e2182095-804a-4656-ae11-64734e9b7ae5"
-
-// findChromium finds Debian's chromium. Outside CI a missing browser skips
-// the test with a message; with CI=true it fails it.
-func findChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed: .ci/run must `apt-get install -y chromium`")
-	}
-	t.Skip("chromium is not installed (apt-get install -y chromium); the browser tests need it and run in CI")
-	return ""
-}
 
 // uiBrowser is a headless chromium driving the web UI of a real
 // `entitled serve` of a world.
@@ -40,32 +24,11 @@ type uiBrowser struct {
 	ctx context.Context
 }
 
-// newBrowser starts chromium with the same flags as the ui package's
-// browser test; it stops when the test ends.
+// newBrowser starts chromium (browsertest.Start); it stops when the test
+// ends.
 func newBrowser(t *testing.T, w *world) *uiBrowser {
 	t.Helper()
-	exe := findChromium(t)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
-	t.Cleanup(cancelBrowser)
-	// The first run starts the browser and lives as long as its context, so
-	// it gets no timeout; the steps after it do.
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return &uiBrowser{t: t, w: w, ctx: browser}
+	return &uiBrowser{t: t, w: w, ctx: browsertest.Start(t)}
 }
 
 // run performs the actions of one step (at most 30s) or fails the test.
@@ -147,7 +110,7 @@ func (w *world) onlyRequest(user, state string) string {
 // it until it shows Delivered. Then a requester cancels a failed request in
 // My requests and requests the package again.
 func TestBrowserReprocessAgainstServe(t *testing.T) {
-	findChromium(t)
+	browsertest.Chromium(t)
 	w := newWorld(t, nil, []string{"alice", "bob", "carol", "dave"}, "bob")
 	w.grantCatalogRole("carol", assignmentManagerRole)
 	b := newBrowser(t, w)
@@ -358,7 +321,7 @@ func (b *uiBrowser) keyboardSignOut() {
 // typing into fields, Enter to follow links and press buttons, Space to
 // check a checkbox. Every control used must show a visible focus outline.
 func TestBrowserKeyboardOnly(t *testing.T) {
-	findChromium(t)
+	browsertest.Chromium(t)
 	w := newWorld(t, nil, []string{"alice", "bob", "carol"}, "bob")
 	w.grantCatalogRole("carol", assignmentManagerRole)
 	b := newBrowser(t, w)

@@ -71,27 +71,5 @@ func TestCrashMidDelivery(t *testing.T) {
 		}
 		return delivered == users
 	})
-	granted := w.target.grantedDeliveries()
-	if len(granted) != 2*users {
-		t.Errorf("%d distinct deliveries granted, want %d", len(granted), 2*users)
-	}
-	resent := 0
-	for _, n := range granted {
-		resent += n - 1
-	}
-	t.Logf("deliveries sent again after the crash (allowed: grants are idempotent): %d", resent)
-	if w.target.overlaps != 0 {
-		t.Errorf("%d calls overlapped another call of the same delivery", w.target.overlaps)
-	}
-	for _, id := range requests {
-		ds := w.admin.must(200, "GET", "/api/v1/assignmentRequests/"+id+"/deliveries", nil).Values()
-		if len(ds) != 2 {
-			t.Fatalf("request %s has %d deliveries", id, len(ds))
-		}
-		for _, d := range ds {
-			if d["status"] != "succeeded" {
-				t.Fatalf("request %s delivery %v", id, d)
-			}
-		}
-	}
+	wantDeliveredOnce(t, w, users, "crash", requests, func(int) *client { return w.admin })
 }

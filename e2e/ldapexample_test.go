@@ -51,19 +51,5 @@ func TestConnectorsLDAPExample(t *testing.T) {
 		"ADMIN=$(./entitled token issue --upn admin@example.com 2>/dev/null)",
 	}, "\n")}
 	w.run(setup)
-	updates := map[int]string{}
-	for _, b := range blocks {
-		switch b.Role {
-		case "run":
-			w.run(b)
-		case "output":
-			if err := matchOutput(w.rewrite(b.Text), w.lastOut); err != nil {
-				updates[b.Line] = w.unrewrite(w.lastOut)
-				t.Errorf("docs/connectors.md:%d: %v", b.Line, err)
-			}
-		}
-	}
-	if *updateDocs && len(updates) > 0 {
-		replaceBlocks(t, "../docs/connectors.md", updates)
-	}
+	w.replay("../docs/connectors.md", blocks, nil)
 }

@@ -34,27 +34,41 @@ const (
 func TestReadmeWalkthrough(t *testing.T) {
 	requireTools(t, "bash", "curl", "jq", "python3")
 	w := newWalk(t)
-	updates := map[int]string{}
-	for _, b := range docBlocks(t, "../README.md", "walkthrough") {
-		switch b.Role {
-		case "run":
-			w.run(b)
-		case "output":
-			if err := matchOutput(w.rewrite(b.Text), w.lastOut); err != nil {
-				updates[b.Line] = w.unrewrite(w.lastOut)
-				t.Errorf("README.md:%d: %v", b.Line, err)
-			}
-		case "target":
-			w.expectTarget(b)
-		default:
+	w.replay("../README.md", docBlocks(t, "../README.md", "walkthrough"), func(b docBlock) {
+		if b.Role != "target" {
 			t.Fatalf("README.md:%d: unknown walkthrough block role %q", b.Line, b.Role)
 		}
-	}
+		w.expectTarget(b)
+	})
 	if w.entitled == nil || w.target == nil {
 		t.Fatal("the walkthrough never started entitled serve and the webhook target")
 	}
+}
+
+// replay runs the blocks of the document at path in order: a "run" block
+// runs; an "output" block must match what the block before it printed (a
+// mismatch fails the test naming the document's line and, with
+// -update-docs, the document is rewritten with what was printed); any other
+// block goes to other, when there is one.
+func (w *walk) replay(path string, blocks []docBlock, other func(b docBlock)) {
+	w.t.Helper()
+	name := strings.TrimPrefix(path, "../")
+	updates := map[int]string{}
+	for _, b := range blocks {
+		switch {
+		case b.Role == "run":
+			w.run(b)
+		case b.Role == "output":
+			if err := matchOutput(w.rewrite(b.Text), w.lastOut); err != nil {
+				updates[b.Line] = w.unrewrite(w.lastOut)
+				w.t.Errorf("%s:%d: %v", name, b.Line, err)
+			}
+		case other != nil:
+			other(b)
+		}
+	}
 	if *updateDocs && len(updates) > 0 {
-		replaceBlocks(t, "../README.md", updates)
+		replaceBlocks(w.t, path, updates)
 	}
 }
 

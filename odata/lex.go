@@ -46,6 +46,9 @@ func isBarePart(c byte) bool {
 		c == '-' || c == ':' || c == '.' || c == '+'
 }
 
+// punctuation maps the one-character tokens to their kind.
+var punctuation = [256]tokKind{'(': tokLParen, ')': tokRParen, ',': tokComma, ':': tokColon}
+
 // lex splits a $filter expression into tokens.
 func lex(s string) ([]token, error) {
 	var toks []token
@@ -55,17 +58,8 @@ func lex(s string) ([]token, error) {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
-		case c == '(':
-			toks = append(toks, token{tokLParen, "(", i + 1})
-			i++
-		case c == ')':
-			toks = append(toks, token{tokRParen, ")", i + 1})
-			i++
-		case c == ',':
-			toks = append(toks, token{tokComma, ",", i + 1})
-			i++
-		case c == ':':
-			toks = append(toks, token{tokColon, ":", i + 1})
+		case punctuation[c] != 0:
+			toks = append(toks, token{punctuation[c], string(c), i + 1})
 			i++
 		case c == '\'':
 			start := i

@@ -43,8 +43,7 @@ func (h *groupHandler) Create(r *http.Request, attrs scim.ResourceAttributes) (s
 // checkMembers returns a 400 unless every id names a user.
 func (h *groupHandler) checkMembers(ctx context.Context, ids []string) error {
 	for _, id := range ids {
-		u, err := h.users.User(ctx, id)
-		if err != nil || u.ID != id {
+		if !isUser(ctx, h.users, id) {
 			return badValue("member " + id + " is not a user of this directory; members are users, provisioned first")
 		}
 	}

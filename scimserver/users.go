@@ -162,11 +162,17 @@ func (h *userHandler) Create(r *http.Request, attrs scim.ResourceAttributes) (sc
 
 // checkManager returns a 400 unless id names a user.
 func (h *userHandler) checkManager(ctx context.Context, id string) error {
-	m, err := h.users.User(ctx, id)
-	if err != nil || m.ID != id {
+	if !isUser(ctx, h.users, id) {
 		return badValue("manager " + id + " is not a user of this directory; provision the manager first")
 	}
 	return nil
+}
+
+// isUser reports whether id is the SCIM id of a user: entitled's id, not a
+// userPrincipalName that also finds one.
+func isUser(ctx context.Context, users entitled.UserService, id string) bool {
+	u, err := users.User(ctx, id)
+	return err == nil && u.ID == id
 }
 
 // load finds a user by its SCIM id (entitled's id only, not its

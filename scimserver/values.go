@@ -49,23 +49,8 @@ func boolean(v any) (bool, error) {
 // primaryValue returns the value of the primary entry of a multi-valued
 // attribute (emails), else of the first; "" when there is none.
 func primaryValue(v any) string {
-	var list []any
-	switch x := v.(type) {
-	case []any:
-		list = x
-	case []map[string]any:
-		for _, m := range x {
-			list = append(list, m)
-		}
-	case map[string]any:
-		list = []any{x}
-	}
 	first := ""
-	for _, e := range list {
-		m, ok := e.(map[string]any)
-		if !ok {
-			continue
-		}
+	for _, m := range entries(v) {
 		val, _ := get(m, "value")
 		s, _ := str(val)
 		if p, _ := get(m, "primary"); p != nil {
@@ -84,25 +69,31 @@ func primaryValue(v any) string {
 // attribute (members).
 func refValues(v any) []string {
 	var out []string
-	var list []any
-	switch x := v.(type) {
-	case []any:
-		list = x
-	case []map[string]any:
-		for _, m := range x {
-			list = append(list, m)
-		}
-	case map[string]any:
-		list = []any{x}
-	}
-	for _, e := range list {
-		if m, ok := e.(map[string]any); ok {
-			if val, ok := get(m, "value"); ok {
-				if s, _ := str(val); s != "" {
-					out = append(out, s)
-				}
+	for _, m := range entries(v) {
+		if val, ok := get(m, "value"); ok {
+			if s, _ := str(val); s != "" {
+				out = append(out, s)
 			}
 		}
+	}
+	return out
+}
+
+// entries returns the entries of a multi-valued attribute that are objects:
+// a list of them, or a lone object standing for a list of one.
+func entries(v any) []map[string]any {
+	var out []map[string]any
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			if m, ok := e.(map[string]any); ok {
+				out = append(out, m)
+			}
+		}
+	case []map[string]any:
+		out = x
+	case map[string]any:
+		out = []map[string]any{x}
 	}
 	return out
 }

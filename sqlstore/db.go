@@ -222,13 +222,14 @@ func checkNotNewer(ctx context.Context, provider *goose.Provider) error {
 		current, known)
 }
 
-// schemaMigrations returns the migrations of entitled's schema in the
-// database's dialect.
+// schemaMigrations returns the migrations of entitled's schema as the
+// database's dialect reads them (dialectMigrations).
 func (db *DB) schemaMigrations() (*goose.Provider, error) {
-	sub, err := fs.Sub(migrations, "migrations/"+db.Dialect)
+	dir, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return nil, err
 	}
+	sub := dialectMigrations{dir: dir, dialect: db.Dialect}
 	dialect := goose.DialectSQLite3
 	if db.Dialect == DialectPostgres {
 		dialect = goose.DialectPostgres

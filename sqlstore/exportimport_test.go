@@ -45,12 +45,7 @@ func populate(t *testing.T, f *lc) {
 	f.deliverAll(ok)
 	// alice: partially delivered (her manager comes later in id order).
 	f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
-	f.deliverAll(func(i int, _ entitled.Job) error {
-		if i == 1 {
-			return entitled.PermanentErrorf("no such user in mail")
-		}
-		return nil
-	})
+	f.deliverAll(failAt(1, "no such user in mail"))
 	// carol: delivered with an end time.
 	expiring := f.newPolicy(func(p *entitled.AssignmentPolicy) {
 		p.DisplayName = "Contractors"

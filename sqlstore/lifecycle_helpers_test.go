@@ -230,6 +230,17 @@ func (f *lc) attempt(j entitled.Job, err error, final bool) {
 		Run: j.Run, Err: err, Final: final || err == nil, At: f.now}))
 }
 
+// failAt is a deliverAll outcome: the i-th delivery fails for good with
+// msg, every other succeeds.
+func failAt(i int, msg string) func(int, entitled.Job) error {
+	return func(n int, _ entitled.Job) error {
+		if n == i {
+			return entitled.PermanentErrorf("%s", msg)
+		}
+		return nil
+	}
+}
+
 // deliverAll runs every new deliver job with the outcome chosen per job.
 func (f *lc) deliverAll(outcome func(i int, j entitled.Job) error) {
 	f.t.Helper()

@@ -122,12 +122,7 @@ func TestTransientErrorKeepsDelivering(t *testing.T) {
 func (f *lc) partial(u *entitled.User) *entitled.AssignmentRequest {
 	f.t.Helper()
 	r := f.mustAdd(entitled.RequestUserAdd, f.policy, u)
-	f.deliverAll(func(i int, _ entitled.Job) error {
-		if i == 1 {
-			return entitled.PermanentErrorf("access denied")
-		}
-		return nil
-	})
+	f.deliverAll(failAt(1, "access denied"))
 	f.wantState(r.ID, entitled.StatePartiallyDelivered)
 	return r
 }
@@ -234,12 +229,7 @@ func TestCancel(t *testing.T) {
 	r := f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
 	wantCode(t, f.s.Requests.CancelRequest(f.as(f.alice), r.ID), entitled.KindInvalid, entitled.CodeNotCancelable)
 	// Others than the target and administrators may not.
-	f.deliverAll(func(i int, _ entitled.Job) error {
-		if i == 1 {
-			return entitled.PermanentErrorf("no such user")
-		}
-		return nil
-	})
+	f.deliverAll(failAt(1, "no such user"))
 	f.wantState(r.ID, entitled.StatePartiallyDelivered)
 	if err := f.s.Requests.CancelRequest(f.as(f.bob), r.ID); entitled.ErrorKind(err) != entitled.KindNotFound && entitled.ErrorKind(err) != entitled.KindForbidden {
 		t.Fatalf("bob canceled alice's request: %v", err)
@@ -349,12 +339,7 @@ func TestRemoveRequest(t *testing.T) {
 	if len(ds) != 2 || ds[0].Action != entitled.ActionRevoke || ds[1].Action != entitled.ActionRevoke {
 		t.Fatalf("revokes: %+v", ds)
 	}
-	f.deliverAll(func(i int, _ entitled.Job) error {
-		if i == 1 {
-			return entitled.PermanentErrorf("LDAP refused")
-		}
-		return nil
-	})
+	f.deliverAll(failAt(1, "LDAP refused"))
 	f.wantState(rm.ID, entitled.StatePartiallyDelivered)
 	// One role was revoked, one is still granted: that is what the
 	// assignment says.
@@ -392,12 +377,7 @@ func TestFailedRemovalReprocessed(t *testing.T) {
 		t.Fatalf("a removal that revoked nothing left the assignment %s, want delivered", a.State)
 	}
 	mustOK(t, f.s.Requests.ReprocessRequest(f.as(f.admin), rm.ID))
-	f.deliverAll(func(i int, _ entitled.Job) error {
-		if i == 0 {
-			return entitled.PermanentErrorf("directory refused again")
-		}
-		return nil
-	})
+	f.deliverAll(failAt(0, "directory refused again"))
 	f.wantState(rm.ID, entitled.StatePartiallyDelivered)
 	if a := f.assignment(r.AssignmentID); a.State != entitled.AssignmentPartiallyDelivered {
 		t.Fatalf("a removal that revoked one of two roles left the assignment %s, want partiallyDelivered", a.State)
@@ -438,12 +418,7 @@ func TestExpiryQueuedOnce(t *testing.T) {
 		p.Expiration = entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 48 * time.Hour}
 	})
 	r := f.mustAdd(entitled.RequestUserAdd, p, f.alice)
-	f.deliverAll(func(i int, _ entitled.Job) error {
-		if i == 1 {
-			return entitled.PermanentErrorf("refused")
-		}
-		return nil
-	})
+	f.deliverAll(failAt(1, "refused"))
 	f.wantState(r.ID, entitled.StatePartiallyDelivered)
 	mustOK(t, f.s.Requests.ReprocessRequest(f.as(f.admin), r.ID))
 	f.deliverAll(ok)
@@ -625,12 +600,7 @@ func TestReprocessAssignment(t *testing.T) {
 	if ds := f.deliveries(up.ID); len(ds) != 2 || ds[0].Action != entitled.ActionGrant || ds[1].Action != entitled.ActionGrant {
 		t.Fatalf("re-assert deliveries: %+v", ds)
 	}
-	f.deliverAll(func(i int, _ entitled.Job) error {
-		if i == 0 {
-			return entitled.PermanentErrorf("drifted")
-		}
-		return nil
-	})
+	f.deliverAll(failAt(0, "drifted"))
 	f.wantState(up.ID, entitled.StatePartiallyDelivered)
 	if a := f.assignment(r.AssignmentID); a.State != entitled.AssignmentPartiallyDelivered {
 		t.Fatalf("assignment %s", a.State)

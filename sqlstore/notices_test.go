@@ -70,12 +70,7 @@ func TestNoticeRecipients(t *testing.T) {
 
 	// A partial delivery tells the catalog's assignment manager, with the
 	// failed resource and the deadline.
-	f.deliverAll(func(i int, _ entitled.Job) error {
-		if i == 1 {
-			return entitled.PermanentErrorf("no such user in mail")
-		}
-		return nil
-	})
+	f.deliverAll(failAt(1, "no such user in mail"))
 	f.wantState(r.ID, entitled.StatePartiallyDelivered)
 	mgr, err := f.s.Notifications.NoticeFacts(f.sys, f.noticeOf(r.ID, entitled.NoticeManagersFailed))
 	f.must(err)

@@ -90,15 +90,8 @@ func TestPolicyValidationAndStorage(t *testing.T) {
 	wantKind(t, s.Policies.ReplacePolicy(sys, rep), entitled.KindInvalid)
 
 	// Filters on the documented fields.
-	for prop, val := range map[string]string{"id": p.ID, "displayName": "One stage", "accessPackage/id": f.pkg.ID, "catalog/id": f.catalog.ID} {
-		pg, err := s.Policies.Policies(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: prop, Value: val}})
-		mustOK(t, err)
-		if len(pg.Items) != 1 {
-			t.Errorf("$filter %s: %d", prop, len(pg.Items))
-		}
-	}
-	_, err = s.Policies.Policies(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "allowedTargetScope", Value: "x"}})
-	wantKind(t, err, entitled.KindInvalid)
+	wantEqFilters(t, func(o entitled.ListOptions) (entitled.Page[entitled.AssignmentPolicy], error) { return s.Policies.Policies(sys, o) },
+		map[string]string{"id": p.ID, "displayName": "One stage", "accessPackage/id": f.pkg.ID, "catalog/id": f.catalog.ID}, "allowedTargetScope")
 
 	// Delete: 409 while an open request uses it.
 	u := f.users["requestor"]

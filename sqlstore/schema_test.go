@@ -16,7 +16,7 @@ import (
 )
 
 // One schema, two dialects: a fresh SQLite database and a fresh PostgreSQL
-// database, each migrated with its own dialect's migrations, have the same
+// database, each migrated with the migrations as its dialect reads them, have the same
 // tables, columns (name, nullability, type family), indexes (name, table,
 // columns, unique, partial) and constraints (primary keys, unique
 // constraints, foreign keys with their ON DELETE action). River's tables

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"io/fs"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,7 +17,7 @@ import (
 // from Go, so this test keeps it in step.
 func TestOneLiveIndexStates(t *testing.T) {
 	for _, dialect := range []string{DialectSQLite, DialectPostgres} {
-		b, err := migrations.ReadFile("migrations/" + dialect + "/00003_one_live.sql")
+		b, err := fs.ReadFile(dialectMigrations{dir: migrations, dialect: dialect}, "migrations/00003_one_live.sql")
 		if err != nil {
 			t.Fatal(err)
 		}

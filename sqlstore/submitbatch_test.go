@@ -58,6 +58,13 @@ func submitCalls(t *testing.T, s *Services, mode string, calls []*batchCall) {
 // submitConcurrently starts one goroutine per call, all waiting on a start
 // barrier, then releases them together.
 func submitConcurrently(s *Services, calls []*batchCall) {
+	submitTogether(calls, func(*batchCall) *Services { return s })
+}
+
+// submitTogether submits each call on the services storeOf gives it, one
+// goroutine per call, all waiting on a start barrier, then released
+// together.
+func submitTogether(calls []*batchCall, storeOf func(*batchCall) *Services) {
 	var ready, done sync.WaitGroup
 	start := make(chan struct{})
 	for _, c := range calls {
@@ -67,7 +74,7 @@ func submitConcurrently(s *Services, calls []*batchCall) {
 			defer done.Done()
 			ready.Done()
 			<-start
-			c.err = s.Requests.SubmitRequest(c.ctx, c.r)
+			c.err = storeOf(c).Requests.SubmitRequest(c.ctx, c.r)
 		}()
 	}
 	ready.Wait()
@@ -480,19 +487,27 @@ func actorCalls(f *lc, approval string) []*batchCall {
 	return calls
 }
 
+// submitActorCalls submits actorCalls in one batch (in mode) on a new
+// fixture whose batcher exists, and checks they were batched.
+func submitActorCalls(t *testing.T, mode string) (*lc, []*batchCall) {
+	t.Helper()
+	f := newLC(t)
+	approval := f.approvalPolicy()
+	f.mustAdd(entitled.RequestUserAdd, f.policy, f.bob) // creates the batcher
+	watch := watchBatches(t, f.s)
+	calls := actorCalls(f, approval)
+	submitCalls(t, f.s, mode, calls)
+	watch.wantBatched(t, mode)
+	return f, calls
+}
+
 // TestBatchAuditActorAndCorrelation: in a batch of submissions by
 // different callers, each create event names its own caller and carries
 // its own caller's request id, and each request its own requestor.
 func TestBatchAuditActorAndCorrelation(t *testing.T) {
 	for _, mode := range batchModes {
 		t.Run(mode, func(t *testing.T) {
-			f := newLC(t)
-			approval := f.approvalPolicy()
-			f.mustAdd(entitled.RequestUserAdd, f.policy, f.bob) // creates the batcher
-			watch := watchBatches(t, f.s)
-			calls := actorCalls(f, approval)
-			submitCalls(t, f.s, mode, calls)
-			watch.wantBatched(t, mode)
+			f, calls := submitActorCalls(t, mode)
 			for _, c := range calls {
 				wantCallResult(t, c)
 			}
@@ -532,13 +547,7 @@ func TestBatchAuditActorAndCorrelation(t *testing.T) {
 func TestBatchReturnedRequests(t *testing.T) {
 	for _, mode := range batchModes {
 		t.Run(mode, func(t *testing.T) {
-			f := newLC(t)
-			approval := f.approvalPolicy()
-			f.mustAdd(entitled.RequestUserAdd, f.policy, f.bob) // creates the batcher
-			watch := watchBatches(t, f.s)
-			calls := actorCalls(f, approval)
-			submitCalls(t, f.s, mode, calls)
-			watch.wantBatched(t, mode)
+			f, calls := submitActorCalls(t, mode)
 			ids, assignments := map[string]string{}, map[string]string{}
 			for _, c := range calls {
 				wantCallResult(t, c)
@@ -866,21 +875,7 @@ func contendAcrossReplicas(t *testing.T, f *lc, other *Services, admin2 *entitle
 		stores[a], stores[b] = f.s, other
 		calls = append(calls, a, b)
 	}
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	for _, c := range calls {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			c.err = stores[c].Requests.SubmitRequest(c.ctx, c.r)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
+	submitTogether(calls, func(c *batchCall) *Services { return stores[c] })
 
 	winners := 0
 	for i := 0; i < len(calls); i += 2 {

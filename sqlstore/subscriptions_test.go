@@ -47,12 +47,7 @@ func TestSubscriptionEventsQueuedWithChange(t *testing.T) {
 	all := f.subscribe("*")
 	some := f.subscribe("assignmentRequest.*", "delivery.failed")
 	r := f.mustAdd(entitled.RequestAdminAdd, f.policy, f.bob)
-	f.deliverAll(func(i int, _ entitled.Job) error {
-		if i == 1 {
-			return entitled.PermanentErrorf("no such user in mail")
-		}
-		return nil
-	})
+	f.deliverAll(failAt(1, "no such user in mail"))
 	f.wantState(r.ID, entitled.StatePartiallyDelivered)
 
 	got := strings.Join(types(f.sends(all.ID)), ", ")

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,28 +13,13 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/internal/browsertest"
 )
 
 // updateScreenshots writes the browser test's screenshots into
 // docs/screenshots (go test ./ui/ -run Browser -update-screenshots);
 // otherwise they go to a temporary directory.
 var updateScreenshots = flag.Bool("update-screenshots", false, "write the browser test's screenshots to docs/screenshots")
-
-// chromium finds Debian's chromium. Outside CI a missing browser skips the
-// test with a message; with CI=true it fails it.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed: .ci/run must `apt-get install -y chromium`")
-	}
-	t.Skip("chromium is not installed (apt-get install -y chromium); the browser test needs it and runs in CI")
-	return ""
-}
 
 // TestBrowserRequestApproveReprocess drives the UI in a real browser: the
 // requester requests, the approver approves, delivery fails at the target,
@@ -68,7 +52,7 @@ var browserWords = map[string]flowWords{
 // browserFlow is the request → approve → fail → reprocess → delivered flow
 // in a real browser, in the language of fw.
 func browserFlow(t *testing.T, fw flowWords) {
-	exe := chromium(t)
+	browser := browsertest.Start(t)
 	w := newWorld(t, withEngine)
 	if fw.lang != "" {
 		for _, u := range w.users {
@@ -83,26 +67,6 @@ func browserFlow(t *testing.T, fw flowWords) {
 		w.must(os.MkdirAll(shots, 0o755))
 	}
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
-	defer cancelBrowser()
-	// The first run starts the browser and lives as long as its context, so
-	// it gets no timeout; the steps after it do.
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
 	ctx, cancelTime := context.WithTimeout(browser, 2*time.Minute)
 	defer cancelTime()
 

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/entitled-dev/entitled/i18n"
+	"github.com/entitled-dev/entitled/sqlstore"
 )
 
 func adminCommand() *cobra.Command {
@@ -21,21 +22,18 @@ func adminCommand() *cobra.Command {
 			if upn == "" {
 				return errors.New("--upn is required, e.g. --upn admin@example.com")
 			}
-			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			b, err := services.Admin.BootstrapAdmin(systemContext(cmd.Context()), upn, name)
-			if err != nil {
-				return err
-			}
-			u := b.User
-			if b.Reenabled {
-				fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.adminReenabled", i18n.V("UPN", u.UserPrincipalName)))
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.adminIsGlobal", i18n.V("UPN", u.UserPrincipalName), i18n.V("ID", u.ID)))
-			return nil
+			return withServices(cmd, func(services *sqlstore.Services) error {
+				b, err := services.Admin.BootstrapAdmin(systemContext(cmd.Context()), upn, name)
+				if err != nil {
+					return err
+				}
+				u := b.User
+				if b.Reenabled {
+					fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.adminReenabled", i18n.V("UPN", u.UserPrincipalName)))
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.adminIsGlobal", i18n.V("UPN", u.UserPrincipalName), i18n.V("ID", u.ID)))
+				return nil
+			})
 		},
 	}
 	create.Flags().String("upn", "", "user principal name of the administrator (required)")

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,16 +11,7 @@ import (
 // runAdminCreate runs `entitled admin create --upn upn` on the database.
 func runAdminCreate(t *testing.T, dsn, upn string) string {
 	t.Helper()
-	cmd := adminCommand()
-	cmd.PersistentFlags().String("db", dsn, "")
-	var out, errb bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&errb)
-	cmd.SetArgs([]string{"create", "--upn", upn})
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("admin create: %v\n%s", err, errb.String())
-	}
-	return out.String()
+	return runCommand(t, adminCommand(), dsn, "create", "--upn", upn)
 }
 
 // TestAdminCreateReenables: `admin create` on a disabled account enables it
@@ -30,16 +19,11 @@ func runAdminCreate(t *testing.T, dsn, upn string) string {
 func TestAdminCreateReenables(t *testing.T) {
 	ctx := context.Background()
 	sys := entitled.NewContext(ctx, entitled.SystemActor)
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "e.db")
+	dsn, services := commandDatabase(t)
 	first := runAdminCreate(t, dsn, "ada@example.com")
 	if !strings.Contains(first, "ada@example.com") || strings.Contains(first, "re-enabled") {
 		t.Fatalf("first run: %q", first)
 	}
-	db, services, err := openServices(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	off := false
 	if _, err := services.Users.UpdateUser(sys, "ada@example.com", entitled.UserUpdate{AccountEnabled: &off}); err != nil {
 		t.Fatal(err)

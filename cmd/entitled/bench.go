@@ -93,17 +93,11 @@ func runBench(cmd *cobra.Command, _ []string) error {
 	if err := a.engine.Start(ctx); err != nil {
 		return err
 	}
-	if path, _ := cmd.Flags().GetString("cpuprofile"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile() // also stops it when the run fails
+	stopProfile, err := startCPUProfile(cmd)
+	if err != nil {
+		return err
 	}
+	defer stopProfile() // also stops it when the run fails
 	apps := []*app{a}
 	for range replicas - 1 {
 		extra, err := openBenchApp(ctx, dsn, workers)
@@ -351,3 +345,24 @@ var benchKeys = sync.OnceValue(func() *secret.Keyring {
 	}
 	return secret.NewKeyring(k)
 })
+
+// startCPUProfile starts writing a CPU profile to the file --cpuprofile
+// names, if it names one; stop stops it and closes the file.
+func startCPUProfile(cmd *cobra.Command) (stop func(), err error) {
+	path, _ := cmd.Flags().GetString("cpuprofile")
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}

@@ -10,9 +10,7 @@ import (
 	"log/slog"
 	"net"
 	nethttp "net/http"
-	"os"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -115,17 +113,11 @@ func runMixedBench(cmd *cobra.Command, dsn string, workers, writers, n int) erro
 		defer cancel()
 		_ = a.engine.Stop(stop)
 	}()
-	if path, _ := cmd.Flags().GetString("cpuprofile"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(cmd)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	c := &mixedClient{base: "http://" + ln.Addr().String(), token: token,
 		http: &nethttp.Client{Transport: &nethttp.Transport{MaxIdleConnsPerHost: 1024}}}
 	res, err := runMixed(ctx, c, mixedConfig{writers: writers, readRate: rate, duration: duration, readTimeout: readTimeout, n: n},

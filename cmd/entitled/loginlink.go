@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/entitled-dev/entitled/i18n"
+	"github.com/entitled-dev/entitled/sqlstore"
 )
 
 // loginLinkCommand prints a one-time sign-in link to the web UI.
@@ -34,19 +35,16 @@ then no longer works. Only the link's hash is stored.`,
 			if err != nil {
 				return err
 			}
-			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			secret, exp, err := services.Sessions.CreateLoginLink(systemContext(cmd.Context()), upn, ttl)
-			if err != nil {
-				return err
-			}
-			link, _ = loginURL(base, secret)
-			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.loginLink", i18n.V("UPN", upn), i18n.V("Until", exp.UTC().Format(time.RFC3339))))
-			fmt.Fprintln(cmd.OutOrStdout(), link)
-			return nil
+			return withServices(cmd, func(services *sqlstore.Services) error {
+				secret, exp, err := services.Sessions.CreateLoginLink(systemContext(cmd.Context()), upn, ttl)
+				if err != nil {
+					return err
+				}
+				link, _ = loginURL(base, secret)
+				fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.loginLink", i18n.V("UPN", upn), i18n.V("Until", exp.UTC().Format(time.RFC3339))))
+				fmt.Fprintln(cmd.OutOrStdout(), link)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().String("upn", "", "user principal name (required)")

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -11,27 +9,13 @@ import (
 // TestLoginLinkCommand prints a link whose token signs the user in once.
 func TestLoginLinkCommand(t *testing.T) {
 	ctx := context.Background()
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "e.db")
-	db, services, err := openServices(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	dsn, services := commandDatabase(t)
 	u, err := services.Admin.EnsureAdmin(ctx, "ada@example.com", "Ada")
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	cmd := loginLinkCommand()
-	cmd.Flags().String("db", dsn, "")
-	var out, errb bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&errb)
-	cmd.SetArgs([]string{"--upn", "ada@example.com", "--base", "https://id.example.com/"})
-	if err := cmd.ExecuteContext(ctx); err != nil {
-		t.Fatalf("login-link: %v\n%s", err, errb.String())
-	}
-	link := strings.TrimSpace(out.String())
+	link := strings.TrimSpace(runCommand(t, loginLinkCommand(), dsn, "--upn", "ada@example.com", "--base", "https://id.example.com/"))
 	const prefix = "https://id.example.com/login?token="
 	if !strings.HasPrefix(link, prefix) || len(link) < len(prefix)+40 {
 		t.Fatalf("link %q, want %s<secret>", link, prefix)
@@ -48,12 +32,7 @@ func TestLoginLinkCommand(t *testing.T) {
 		t.Fatal("the link worked twice")
 	}
 
-	bad := loginLinkCommand()
-	bad.Flags().String("db", dsn, "")
-	bad.SetOut(&out)
-	bad.SetErr(&errb)
-	bad.SetArgs([]string{"--upn", "nobody@example.com"})
-	if err := bad.ExecuteContext(ctx); err == nil || !strings.Contains(err.Error(), "nobody@example.com") {
+	if _, _, err := tryCommand(loginLinkCommand(), dsn, "--upn", "nobody@example.com"); err == nil || !strings.Contains(err.Error(), "nobody@example.com") {
 		t.Fatalf("unknown user: %v", err)
 	}
 }

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -27,47 +25,34 @@ holders of privileged roles stay for a Global Administrator to change. List
 and revoke it like other tokens (entitled token list / revoke).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			upn, _ := cmd.Flags().GetString("upn")
-			ttl, _ := cmd.Flags().GetDuration("ttl")
-			desc, _ := cmd.Flags().GetString("description")
+			req, err := tokenRequestFlags(cmd, "--upn is required: the user the identity provider acts as (a User Administrator)")
+			if err != nil {
+				return err
+			}
+			upn := req.User
 			base, _ := cmd.Flags().GetString("base-url")
-			if upn == "" {
-				return errors.New("--upn is required: the user the identity provider acts as (a User Administrator)")
-			}
-			if ttl < 0 {
-				return errors.New("--ttl must not be negative (0 means no expiry)")
-			}
-			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			ctx := systemContext(cmd.Context())
-			owner, err := services.Tokens.ActorFor(ctx, upnID(ctx, services, upn))
-			if err != nil {
-				return err
-			}
-			if !owner.Can(entitled.OpManageUsers, "") {
-				return fmt.Errorf("%s may not manage users: give them the User Administrator role first", upn)
-			}
-			secret, t, err := services.Tokens.CreateToken(ctx, entitled.TokenRequest{User: upn, TTL: ttl, Description: desc,
-				Scope: entitled.TokenScopeSCIM})
-			if err != nil {
-				return err
-			}
-			exp := "never"
-			if t.ExpiresDateTime != nil {
-				exp = t.ExpiresDateTime.UTC().Format(time.RFC3339)
-			}
-			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.scimTokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", upn),
-				i18n.V("Expires", exp), i18n.V("URL", strings.TrimRight(base, "/")+"/scim/v2")))
-			fmt.Fprintln(cmd.OutOrStdout(), secret)
-			return nil
+			return withServices(cmd, func(services *sqlstore.Services) error {
+				ctx := systemContext(cmd.Context())
+				owner, err := services.Tokens.ActorFor(ctx, upnID(ctx, services, upn))
+				if err != nil {
+					return err
+				}
+				if !owner.Can(entitled.OpManageUsers, "") {
+					return fmt.Errorf("%s may not manage users: give them the User Administrator role first", upn)
+				}
+				req.Scope = entitled.TokenScopeSCIM
+				secret, t, err := services.Tokens.CreateToken(ctx, req)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.scimTokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", upn),
+					i18n.V("Expires", tokenExpiry(t)), i18n.V("URL", strings.TrimRight(base, "/")+"/scim/v2")))
+				fmt.Fprintln(cmd.OutOrStdout(), secret)
+				return nil
+			})
 		},
 	}
-	token.Flags().String("upn", "", "the user the identity provider acts as; must be allowed to manage users (required)")
-	token.Flags().Duration("ttl", 0, "lifetime of the token (0: no expiry)")
-	token.Flags().String("description", "SCIM provisioning", "what the token is for, shown by token list")
+	addTokenFlags(token, "the user the identity provider acts as; must be allowed to manage users (required)", 0, "SCIM provisioning")
 	token.Flags().String("base-url", "https://entitled.example.com", "entitled's public URL, to print the SCIM endpoint's")
 	c.AddCommand(token)
 	return c

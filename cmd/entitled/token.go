@@ -7,6 +7,7 @@ import (
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/i18n"
+	"github.com/entitled-dev/entitled/sqlstore"
 	"github.com/spf13/cobra"
 )
 
@@ -17,51 +18,34 @@ func tokenCommand() *cobra.Command {
 		Short: "Print a new bearer token for a user as the last line of stdout",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			upn, _ := cmd.Flags().GetString("upn")
-			ttl, _ := cmd.Flags().GetDuration("ttl")
-			desc, _ := cmd.Flags().GetString("description")
-			if upn == "" {
-				return errors.New("--upn is required")
-			}
-			if ttl < 0 {
-				return errors.New("--ttl must not be negative (0 means no expiry)")
-			}
-			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
+			req, err := tokenRequestFlags(cmd, "--upn is required")
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			secret, t, err := services.Tokens.CreateToken(systemContext(cmd.Context()), entitled.TokenRequest{User: upn, TTL: ttl, Description: desc})
-			if err != nil {
-				return err
-			}
-			exp := "never"
-			if t.ExpiresDateTime != nil {
-				exp = t.ExpiresDateTime.UTC().Format(time.RFC3339)
-			}
-			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.tokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", upn), i18n.V("Expires", exp)))
-			fmt.Fprintln(cmd.OutOrStdout(), secret)
-			return nil
+			return withServices(cmd, func(services *sqlstore.Services) error {
+				secret, t, err := services.Tokens.CreateToken(systemContext(cmd.Context()), req)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.tokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", req.User), i18n.V("Expires", tokenExpiry(t))))
+				fmt.Fprintln(cmd.OutOrStdout(), secret)
+				return nil
+			})
 		},
 	}
-	issue.Flags().String("upn", "", "user principal name (required)")
-	issue.Flags().Duration("ttl", 24*time.Hour, "lifetime of the token (0: no expiry)")
-	issue.Flags().String("description", "", "what the token is for, shown by token list")
+	addTokenFlags(issue, "user principal name (required)", 24*time.Hour, "")
 	revoke := &cobra.Command{
 		Use:   "revoke ID",
 		Short: "Revoke a token by its id",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if err := services.Tokens.RevokeToken(systemContext(cmd.Context()), args[0]); err != nil {
-				return err
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.tokenRevoked", i18n.V("ID", args[0])))
-			return nil
+			return withServices(cmd, func(services *sqlstore.Services) error {
+				if err := services.Tokens.RevokeToken(systemContext(cmd.Context()), args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.tokenRevoked", i18n.V("ID", args[0])))
+				return nil
+			})
 		},
 	}
 	revoke.Short = "Revoke a token by its id, and every token minted with it"
@@ -80,28 +64,25 @@ func tokenListCommand() *cobra.Command {
 			if upn == "" {
 				return errors.New("--upn is required")
 			}
-			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			w := cmd.OutOrStdout()
-			loc := cliLoc()
-			q := entitled.TokenQuery{UserID: upn, ListOptions: entitled.ListOptions{Top: entitled.MaxPageSize}}
-			for {
-				pg, err := services.Tokens.Tokens(systemContext(cmd.Context()), q)
-				if err != nil {
-					return err
+			return withServices(cmd, func(services *sqlstore.Services) error {
+				w := cmd.OutOrStdout()
+				loc := cliLoc()
+				q := entitled.TokenQuery{UserID: upn, ListOptions: entitled.ListOptions{Top: entitled.MaxPageSize}}
+				for {
+					pg, err := services.Tokens.Tokens(systemContext(cmd.Context()), q)
+					if err != nil {
+						return err
+					}
+					for _, t := range pg.Items {
+						fmt.Fprintln(w, loc.T("cli.tokenRow", i18n.V("ID", t.ID), i18n.V("Scope", orDash(t.Scope)), i18n.V("Created", stamp(&t.CreatedDateTime)),
+							i18n.V("Expires", stamp(t.ExpiresDateTime)), i18n.V("Revoked", stamp(t.RevokedDateTime)), i18n.V("Parent", orDash(t.ParentID)), i18n.V("Description", t.Description)))
+					}
+					if pg.NextSkipToken == "" {
+						return nil
+					}
+					q.SkipToken = pg.NextSkipToken
 				}
-				for _, t := range pg.Items {
-					fmt.Fprintln(w, loc.T("cli.tokenRow", i18n.V("ID", t.ID), i18n.V("Scope", orDash(t.Scope)), i18n.V("Created", stamp(&t.CreatedDateTime)),
-						i18n.V("Expires", stamp(t.ExpiresDateTime)), i18n.V("Revoked", stamp(t.RevokedDateTime)), i18n.V("Parent", orDash(t.ParentID)), i18n.V("Description", t.Description)))
-				}
-				if pg.NextSkipToken == "" {
-					return nil
-				}
-				q.SkipToken = pg.NextSkipToken
-			}
+			})
 		},
 	}
 	list.Flags().String("upn", "", "user principal name (required)")

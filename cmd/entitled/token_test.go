@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -11,28 +9,14 @@ import (
 // runToken runs `entitled token ARGS…` on the database and returns stdout.
 func runToken(t *testing.T, dsn string, args ...string) string {
 	t.Helper()
-	cmd := tokenCommand()
-	cmd.PersistentFlags().String("db", dsn, "")
-	var out, errb bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&errb)
-	cmd.SetArgs(args)
-	if err := cmd.ExecuteContext(context.Background()); err != nil {
-		t.Fatalf("token %v: %v\n%s", args, err, errb.String())
-	}
-	return out.String()
+	return runCommand(t, tokenCommand(), dsn, args...)
 }
 
 // TestTokenListCommand: `token list` shows a user's tokens with their
 // description and revocation, never a secret.
 func TestTokenListCommand(t *testing.T) {
 	ctx := context.Background()
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "e.db")
-	db, services, err := openServices(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	dsn, services := commandDatabase(t)
 	if _, err := services.Admin.EnsureAdmin(ctx, "ada@example.com", "Ada"); err != nil {
 		t.Fatal(err)
 	}

@@ -62,14 +62,7 @@ func BenchmarkMemberAdds(b *testing.B) {
 		b.Logf("%s: %d adds in %v per run: %.0f adds/s, %.2f× the raw rate (%.0f adds/s)", name, n, total/time.Duration(b.N), rate, rate/rawRate, rawRate)
 	}
 	b.Run("raw-go-ldap", func(b *testing.B) {
-		conn, err := goldap.DialURL(srv.URL)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer conn.Close()
-		if err := conn.Bind(slapdtest.ServiceDN, slapdtest.ServicePassword); err != nil {
-			b.Fatal(err)
-		}
+		conn := serviceConn(b, srv.URL)
 		run(b, "raw", func(b *testing.B, group string) {
 			for _, u := range uids {
 				req := goldap.NewModifyRequest(group, nil)
@@ -81,14 +74,7 @@ func BenchmarkMemberAdds(b *testing.B) {
 		})
 	})
 	b.Run("raw-go-ldap-batch100", func(b *testing.B) {
-		conn, err := goldap.DialURL(srv.URL)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer conn.Close()
-		if err := conn.Bind(slapdtest.ServiceDN, slapdtest.ServicePassword); err != nil {
-			b.Fatal(err)
-		}
+		conn := serviceConn(b, srv.URL)
 		run(b, "raw-batch100", func(b *testing.B, group string) {
 			for start := 0; start < len(uids); start += 100 {
 				var dns []string
@@ -155,4 +141,19 @@ func BenchmarkMemberAdds(b *testing.B) {
 			}
 		})
 	})
+}
+
+// serviceConn is a go-ldap connection to url bound as the service account,
+// closed when the benchmark ends.
+func serviceConn(b *testing.B, url string) *goldap.Conn {
+	b.Helper()
+	conn, err := goldap.DialURL(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { conn.Close() })
+	if err := conn.Bind(slapdtest.ServiceDN, slapdtest.ServicePassword); err != nil {
+		b.Fatal(err)
+	}
+	return conn
 }

@@ -202,16 +202,8 @@ func (s *settings) Validate() (*Config, error) {
 		}
 	}
 
-	if s.Timeout != nil {
-		if c.Timeout, err = connectors.ConfigDuration("timeout", s.Timeout, MaxTimeout); err != nil {
-			return nil, err
-		}
-	}
-	if n := s.MaxConnections; n != nil {
-		if *n < 1 || *n > MaxMaxConnections {
-			return nil, connectors.ConfigError("maxConnections", "config.maxConnections must be a whole number from 1 to %d", MaxMaxConnections)
-		}
-		c.MaxConnections = *n
+	if err := connectors.ConfigLimits(s.Timeout, s.MaxConnections, MaxTimeout, MaxMaxConnections, &c.Timeout, &c.MaxConnections); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

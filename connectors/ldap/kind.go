@@ -7,6 +7,7 @@ package ldap
 
 import (
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
 )
 
 // KindName is the name of the kind as written in the API.
@@ -18,30 +19,12 @@ const (
 	RoleOwner  = "Owner"
 )
 
-type kind struct{}
-
-// NewKind returns the ldap kind.
-func NewKind() entitled.ConnectorKind { return kind{} }
-
-func (kind) Name() string { return KindName }
-
-func (kind) SecretFields() []string { return []string{"bindPassword"} }
-
-// URLFields names config.url, masked when read back should it ever carry
-// credentials or a query (validation refuses both).
-func (kind) URLFields() []string { return []string{"url"} }
-
-func (kind) Validate(config map[string]any) error {
-	_, err := ParseConfig(config)
-	return err
-}
-
-func (kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
-	cfg, err := ParseConfig(sys.Config)
-	if err != nil {
-		return nil, err
-	}
-	return New(cfg), nil
+// NewKind returns the ldap kind. config.bindPassword is write-only;
+// config.url is masked when read back should it ever carry credentials or
+// a query (validation refuses both).
+func NewKind() entitled.ConnectorKind {
+	return connectors.Kind[*Config]{KindName: KindName, Secrets: []string{"bindPassword"}, URLs: []string{"url"}, Parse: ParseConfig,
+		Build: func(cfg *Config) (entitled.Connector, error) { return New(cfg), nil }}
 }
 
 // New returns a connector for a parsed config. Its connections are opened

@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
 )
 
 // KindName is the kind's name as written in the API.
@@ -30,29 +31,13 @@ const KindName = "postgres"
 // RoleMember is the one role of every PostgreSQL role resource.
 const RoleMember = "Member"
 
-type kind struct{}
-
-// NewKind returns the postgres connector kind.
-func NewKind() entitled.ConnectorKind { return kind{} }
-
-func (kind) Name() string { return KindName }
-
-func (kind) SecretFields() []string { return []string{"dsn"} }
-
-func (kind) Validate(config map[string]any) error {
-	_, err := ParseConfig(config)
-	return err
-}
-
-// New returns a connector with its own connection pool; the pool connects
-// lazily, so New succeeds while the server is down. Close the connector to
+// NewKind returns the postgres connector kind; config.dsn is write-only.
+// Each connector has its own connection pool; the pool connects lazily, so
+// building one succeeds while the server is down. Close the connector to
 // close the pool (idle connections also close by themselves after 5 minutes).
-func (kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
-	cfg, err := ParseConfig(sys.Config)
-	if err != nil {
-		return nil, err
-	}
-	return New(cfg)
+func NewKind() entitled.ConnectorKind {
+	return connectors.Kind[*Config]{KindName: KindName, Secrets: []string{"dsn"}, Parse: ParseConfig,
+		Build: func(cfg *Config) (entitled.Connector, error) { return New(cfg) }}
 }
 
 // New returns a connector for a parsed config.

@@ -68,15 +68,10 @@ func ParseConfig(config map[string]any) (*Config, error) {
 func (s *settings) Validate() (*Config, error) {
 	c := &Config{UserMatch: MatchUserName, Timeout: DefaultTimeout, MaxConnections: DefaultMaxConnections}
 
-	if s.BaseURL == nil {
-		return nil, connectors.ConfigError("baseURL", "config.baseURL is required: the SCIM 2.0 base address, such as \"https://app.example.com/scim/v2\"")
-	}
-	if strings.TrimSpace(*s.BaseURL) == "" {
-		return nil, connectors.ConfigError("baseURL", "config.baseURL must be a non-empty string such as \"https://app.example.com/scim/v2\"")
-	}
-	u, err := url.Parse(strings.TrimSpace(*s.BaseURL))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, connectors.ConfigError("baseURL", "config.baseURL must be an absolute http or https URL such as \"https://app.example.com/scim/v2\"")
+	u, err := connectors.ConfigHTTPURL("baseURL", s.BaseURL, `the SCIM 2.0 base address, such as "https://app.example.com/scim/v2"`,
+		"https://app.example.com/scim/v2")
+	if err != nil {
+		return nil, err
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return nil, connectors.ConfigError("baseURL", "config.baseURL must not contain credentials, a query or a fragment; put the bearer token in config.token")
@@ -114,16 +109,8 @@ func (s *settings) Validate() (*Config, error) {
 	if s.CreateUsers != nil {
 		c.CreateUsers = *s.CreateUsers
 	}
-	if s.Timeout != nil {
-		if c.Timeout, err = connectors.ConfigDuration("timeout", s.Timeout, MaxTimeout); err != nil {
-			return nil, err
-		}
-	}
-	if n := s.MaxConnections; n != nil {
-		if *n < 1 || *n > MaxMaxConnections {
-			return nil, connectors.ConfigError("maxConnections", "config.maxConnections must be a whole number from 1 to %d", MaxMaxConnections)
-		}
-		c.MaxConnections = *n
+	if err := connectors.ConfigLimits(s.Timeout, s.MaxConnections, MaxTimeout, MaxMaxConnections, &c.Timeout, &c.MaxConnections); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

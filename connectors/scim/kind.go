@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
 )
 
 // KindName is the kind's name in the API.
@@ -23,33 +24,14 @@ const KindName = "scim"
 // RoleMember is the one role of a SCIM group.
 const RoleMember = "Member"
 
-// kind is the scim connector kind.
-type kind struct{ client *http.Client }
-
 // NewKind returns the scim kind. Requests go through client; nil gives each
 // system its own pooled client sized by its config.maxConnections. Each
-// request's timeout comes from the system's config.
-func NewKind(client *http.Client) entitled.ConnectorKind { return &kind{client: client} }
-
-func (k *kind) Name() string { return KindName }
-
-func (k *kind) SecretFields() []string { return []string{"token"} }
-
-// URLFields names config.baseURL, masked when read back should it ever
-// carry credentials or a query (validation refuses both).
-func (k *kind) URLFields() []string { return []string{"baseURL"} }
-
-func (k *kind) Validate(config map[string]any) error {
-	_, err := ParseConfig(config)
-	return err
-}
-
-func (k *kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
-	cfg, err := ParseConfig(sys.Config)
-	if err != nil {
-		return nil, err
-	}
-	return New(cfg, k.client), nil
+// request's timeout comes from the system's config. config.token is
+// write-only; config.baseURL is masked when read back should it ever carry
+// credentials or a query (validation refuses both).
+func NewKind(client *http.Client) entitled.ConnectorKind {
+	return connectors.Kind[*Config]{KindName: KindName, Secrets: []string{"token"}, URLs: []string{"baseURL"}, Parse: ParseConfig,
+		Build: func(cfg *Config) (entitled.Connector, error) { return New(cfg, client), nil }}
 }
 
 // Connector grants and revokes membership of the groups of one SCIM service

@@ -55,15 +55,10 @@ func ParseConfig(config map[string]any) (*Config, error) {
 func (s *settings) Validate() (*Config, error) {
 	c := &Config{Timeout: DefaultTimeout, Roles: []string{RoleMember}}
 
-	if s.URL == nil {
-		return nil, connectors.ConfigError("url", "config.url is required: the http or https address that receives grant and revoke calls")
-	}
-	if strings.TrimSpace(*s.URL) == "" {
-		return nil, connectors.ConfigError("url", "config.url must be a non-empty string such as \"https://hr.example.com/entitled\"")
-	}
-	u, err := url.Parse(strings.TrimSpace(*s.URL))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, connectors.ConfigError("url", "config.url must be an absolute http or https URL such as \"https://hr.example.com/entitled\"")
+	u, err := connectors.ConfigHTTPURL("url", s.URL, "the http or https address that receives grant and revoke calls",
+		"https://hr.example.com/entitled")
+	if err != nil {
+		return nil, err
 	}
 	c.URL = u
 

@@ -9,42 +9,22 @@ import (
 	"time"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
 )
 
 // KindName is the kind's name as written in the API.
 const KindName = "webhook"
 
-// kind is the webhook connector kind.
-type kind struct{ client *http.Client }
-
 // NewKind returns the webhook kind. Requests go through client (nil: a
 // default client); each request's timeout comes from the system's config.
+// config.secret is write-only; config.url's userinfo and query are masked
+// when the config is read back.
 func NewKind(client *http.Client) entitled.ConnectorKind {
 	if client == nil {
 		client = &http.Client{}
 	}
-	return &kind{client: client}
-}
-
-func (k *kind) Name() string { return KindName }
-
-func (k *kind) SecretFields() []string { return []string{"secret"} }
-
-// URLFields names config.url: its userinfo and query are masked when the
-// config is read back.
-func (k *kind) URLFields() []string { return []string{"url"} }
-
-func (k *kind) Validate(config map[string]any) error {
-	_, err := ParseConfig(config)
-	return err
-}
-
-func (k *kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
-	cfg, err := ParseConfig(sys.Config)
-	if err != nil {
-		return nil, err
-	}
-	return New(cfg, k.client), nil
+	return connectors.Kind[*Config]{KindName: KindName, Secrets: []string{"secret"}, URLs: []string{"url"}, Parse: ParseConfig,
+		Build: func(cfg *Config) (entitled.Connector, error) { return New(cfg, client), nil }}
 }
 
 // New returns a connector for a parsed config; requests go through client

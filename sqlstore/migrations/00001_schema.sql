@@ -1,4 +1,6 @@
 -- +goose Up
+-- The first schema. Times are fixed-width UTC text and booleans INTEGER 0/1,
+-- on both dialects, so one set of queries runs on both.
 CREATE TABLE users (
     id TEXT PRIMARY KEY,
     user_principal_name TEXT NOT NULL,
@@ -231,6 +233,8 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_events_time ON audit_events(activity_date_time, id);
 CREATE INDEX audit_events_target ON audit_events(target_id);
 
+-- Audit events are append-only: each dialect writes its triggers its own way.
+-- +dialect sqlite
 -- +goose StatementBegin
 CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
@@ -239,6 +243,21 @@ BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 -- +goose StatementEnd
+-- +dialect postgres
+-- +goose StatementBegin
+CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit events are append-only';
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+-- +dialect end
 
 INSERT INTO systems (id, name, kind, config, retry, built_in, created_at, modified_at)
 VALUES ('00000000-0000-0000-0000-000000000001', 'directory', 'directory', '{}',

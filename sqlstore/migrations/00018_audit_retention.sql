@@ -13,6 +13,23 @@ CREATE TABLE audit_retention (
     created_at TEXT NOT NULL
 );
 
+-- +dialect sqlite
+-- +goose StatementBegin
+CREATE TRIGGER audit_retention_no_update BEFORE UPDATE ON audit_retention
+BEGIN SELECT RAISE(ABORT, 'audit retention records are append-only'); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER audit_retention_no_delete BEFORE DELETE ON audit_retention
+BEGIN SELECT RAISE(ABORT, 'audit retention records are append-only'); END;
+-- +goose StatementEnd
+
+DROP TRIGGER audit_events_no_delete;
+-- +goose StatementBegin
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+WHEN old.activity_date_time >= coalesce((SELECT max(before_time) FROM audit_retention WHERE action = 'prune'), '')
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+-- +goose StatementEnd
+-- +dialect postgres
 -- +goose StatementBegin
 CREATE FUNCTION audit_retention_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -36,8 +53,17 @@ BEGIN
     RAISE EXCEPTION 'audit events are append-only';
 END $$;
 -- +goose StatementEnd
+-- +dialect end
 
 -- +goose Down
+-- +dialect sqlite
+DROP TRIGGER audit_events_no_delete;
+-- +goose StatementBegin
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+-- +goose StatementEnd
+DROP TABLE audit_retention;
+-- +dialect postgres
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -46,3 +72,4 @@ END $$;
 -- +goose StatementEnd
 DROP TABLE audit_retention;
 DROP FUNCTION audit_retention_append_only();
+-- +dialect end
