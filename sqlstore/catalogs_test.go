@@ -44,7 +44,9 @@ func TestCatalogCreatorBecomesOwner(t *testing.T) {
 	_, err = s.Catalogs.UpdateCatalog(ctx, c.ID, entitled.CatalogUpdate{State: &bad})
 	wantKind(t, err, entitled.KindInvalid)
 	// $filter on id, displayName, state.
-	wantEqFilters(t, func(o entitled.ListOptions) (entitled.Page[entitled.Catalog], error) { return s.Catalogs.Catalogs(ctx, o) },
+	wantEqFilters(t, func(o entitled.ListOptions) (entitled.Page[entitled.Catalog], error) {
+		return s.Catalogs.Catalogs(ctx, o)
+	},
 		map[string]string{"id": c.ID, "displayName": "Mine", "state": "PUBLISHED"}, "description")
 }
 

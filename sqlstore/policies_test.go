@@ -90,7 +90,9 @@ func TestPolicyValidationAndStorage(t *testing.T) {
 	wantKind(t, s.Policies.ReplacePolicy(sys, rep), entitled.KindInvalid)
 
 	// Filters on the documented fields.
-	wantEqFilters(t, func(o entitled.ListOptions) (entitled.Page[entitled.AssignmentPolicy], error) { return s.Policies.Policies(sys, o) },
+	wantEqFilters(t, func(o entitled.ListOptions) (entitled.Page[entitled.AssignmentPolicy], error) {
+		return s.Policies.Policies(sys, o)
+	},
 		map[string]string{"id": p.ID, "displayName": "One stage", "accessPackage/id": f.pkg.ID, "catalog/id": f.catalog.ID}, "allowedTargetScope")
 
 	// Delete: 409 while an open request uses it.

@@ -110,7 +110,9 @@ func TestSystemRules(t *testing.T) {
 	mustOK(t, mk("spare", "webhook", url))
 	mustOK(t, s.Systems.DeleteSystem(sys, "spare"))
 	// Filters: id, name, kind; 400 for another.
-	wantEqFilters(t, func(o entitled.ListOptions) (entitled.Page[entitled.ConnectedSystem], error) { return s.Systems.Systems(sys, o) },
+	wantEqFilters(t, func(o entitled.ListOptions) (entitled.Page[entitled.ConnectedSystem], error) {
+		return s.Systems.Systems(sys, o)
+	},
 		map[string]string{"id": DirectorySystemID, "name": "hooks", "kind": "directory"}, "config")
 }
 
