@@ -3,7 +3,7 @@
 document.addEventListener("DOMContentLoaded", function () {
   var all = document.getElementById("select-all");
   if (!all) return;
-  var rows = Array.prototype.slice.call(document.querySelectorAll("input.row-check"));
+  var rows = Array.prototype.slice.call(document.querySelectorAll("input.row-check:not(:disabled)"));
   var link = document.querySelector(".select-all-link");
   all.hidden = false;
   if (link) link.hidden = true;
