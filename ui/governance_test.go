@@ -168,7 +168,7 @@ func TestRequestsTabPagingAndSelectAll(t *testing.T) {
 		id := w.request(u, w.wiki, w.wikiPolicy)
 		w.failDeliveries(id)
 	}
-	all = mia.get("/governance/packages/" + w.wiki + "/requests?select=all").see(t, 200, `<option value="attention" selected>Needs attention (2)</option>`)
+	all = mia.get("/governance/packages/"+w.wiki+"/requests?select=all").see(t, 200, `<option value="attention" selected>Needs attention (2)</option>`)
 	if n := strings.Count(all.body, `class="row-check" checked`); n != 2 {
 		t.Errorf("select all checked %d rows, want 2", n)
 	}
