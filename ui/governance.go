@@ -290,6 +290,11 @@ type requestData struct {
 	// who may not read it.
 	Audit     []auditRow
 	ShowAudit bool
+	// Denial says who denied the request and why; NoDelivery why it has no
+	// delivery; Starts when a scheduled request starts.
+	Denial     *decisionView
+	NoDelivery string
+	Starts     string
 }
 
 // requestDetail shows one request with its deliveries.
@@ -324,6 +329,10 @@ func (h *handler) requestDetail(c *call) {
 			Updated: c.loc.DateTime(dl.ModifiedDateTime), Waiting: textOf(c.loc, dl.WaitingText)})
 	}
 	d.Audit, d.ShowAudit = h.requestAudit(c, r.ID)
+	d.Denial, d.NoDelivery = h.denial(c, r), noDeliveryText(c, r)
+	if r.Schedule.StartDateTime != nil {
+		d.Starts = c.loc.DateTime(*r.Schedule.StartDateTime)
+	}
 	h.render(c.w, c.r, http.StatusOK, "request", &d)
 }
 

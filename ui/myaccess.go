@@ -49,6 +49,10 @@ type policyChoice struct {
 	// CustomSchedule is set when the policy lets requesters choose when
 	// access starts and ends.
 	CustomSchedule bool
+	// Approvers names who approves, stage by stage; Duration says how long
+	// access lasts.
+	Approvers []string
+	Duration  string
 }
 
 // requestFormData is the request form.
@@ -64,6 +68,12 @@ type requestFormData struct {
 	// OnlySomeSchedule is set when only some offered policies allow it.
 	OnlySomeSchedule bool
 	Start, End       string
+	// Grants lists the resource roles the package gives ("app-crm —
+	// Member"); AskWhy shows the justification field (someone approves or
+	// a policy wants a justification); Approved is set when someone approves.
+	Grants   []string
+	AskWhy   bool
+	Approved bool
 }
 
 // requestForm shows the form to request a package.
@@ -97,11 +107,29 @@ func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
 		return nil, false
 	}
 	d := &requestFormData{base: c.base(c.T("requestform.title", i18n.V("Package", p.DisplayName)), "access"), Package: *p}
+	d.Grants = h.grants(c, p.ID)
+	names, err := h.approverNamer(c, pols)
+	if err != nil {
+		h.log.Warn("ui: approvers of the request form", "package", p.ID, "err", err)
+		names = func([]entitled.SubjectSet) []string { return nil }
+	}
 	for i, pol := range pols {
 		ch := policyChoice{ID: pol.ID, Name: pol.DisplayName, Description: pol.Description,
 			JustificationRequired: pol.RequestApprovalSettings.IsRequestorJustificationRequired,
 			NeedsApproval:         pol.RequiresApproval(), Checked: i == 0,
-			CustomSchedule: pol.RequestorSettings.AllowCustomAssignmentSchedule}
+			CustomSchedule: pol.RequestorSettings.AllowCustomAssignmentSchedule, Duration: lastsText(c.loc, pol.Expiration)}
+		if ch.NeedsApproval {
+			stages := pol.RequestApprovalSettings.Stages
+			for i, st := range stages {
+				who := strings.Join(names(st.PrimaryApprovers), ", ")
+				if len(stages) > 1 {
+					who = c.T("requestform.stage", i18n.V("N", i+1), i18n.V("Approvers", who))
+				}
+				ch.Approvers = append(ch.Approvers, who)
+			}
+		}
+		d.Approved = d.Approved || ch.NeedsApproval
+		d.AskWhy = d.AskWhy || ch.NeedsApproval || ch.JustificationRequired
 		d.JustificationRequired = d.JustificationRequired || (len(pols) == 1 && ch.JustificationRequired)
 		if ch.CustomSchedule {
 			d.CustomSchedule = true
@@ -112,6 +140,35 @@ func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
 	}
 	d.OnlySomeSchedule = d.OnlySomeSchedule && d.CustomSchedule
 	return d, true
+}
+
+// lastsText says how long access under a policy lasts, for a requester.
+func lastsText(loc *i18n.Localizer, e entitled.Expiration) string {
+	switch e.Type {
+	case entitled.ExpirationAfterPeriod:
+		return loc.T("requestform.lastsFor", i18n.V("Duration", durationText(loc, e.Duration)))
+	case entitled.ExpirationAfterDate:
+		if e.EndDateTime != nil {
+			return loc.T("requestform.lastsUntil", i18n.V("Date", loc.DateTime(*e.EndDateTime)))
+		}
+	}
+	return loc.T("requestform.lastsNever")
+}
+
+// grants lists the resource roles a package gives, for its request form;
+// nil when they cannot be read.
+func (h *handler) grants(c *call, packageID string) []string {
+	scopes, err := h.svc.AccessPackages.ResourceRoleScopes(c.ctx, packageID)
+	if err != nil {
+		h.log.Warn("ui: resource roles of the request form", "package", packageID, "err", err)
+		return nil
+	}
+	out := make([]string, len(scopes))
+	for i, s := range scopes {
+		out[i] = c.T("requestform.grant", i18n.V("Resource", firstNonEmpty(s.Resource.DisplayName, s.Resource.OriginID)),
+			i18n.V("Role", firstNonEmpty(s.Role.DisplayName, s.Role.OriginID)))
+	}
+	return out
 }
 
 // submitRequest submits a userAdd request for the signed-in user.
