@@ -225,6 +225,9 @@ func TestBrowserReprocessAgainstServe(t *testing.T) {
 		chromedp.Navigate(w.srv.base+"/requests"),
 		chromedp.WaitVisible(chromedp.CSS(`form[action="/requests/`+failed+`/cancel"] button`)),
 		chromedp.Click(chromedp.CSS(`form[action="/requests/`+failed+`/cancel"] button`)),
+		// Part of its access was delivered: canceling takes it away, so the UI asks first.
+		chromedp.WaitVisible(chromedp.CSS(`#confirm`)),
+		chromedp.Click(chromedp.CSS(`#confirm`)),
 		chromedp.WaitVisible(chromedp.CSS(`.notice.ok`)))
 	carol.waitState(failed, 30*time.Second, "canceled")
 	waitFor(t, 30*time.Second, "app-a revoke for dave", func() bool {

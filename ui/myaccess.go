@@ -234,6 +234,12 @@ func (h *handler) myRequestsPage(c *call) {
 // cancelRequest cancels a request, then returns to the page named by next.
 func (h *handler) cancelRequest(c *call) {
 	id := c.r.PathValue("id")
+	// Canceling what was delivered takes the access away: confirm first.
+	if r, err := h.svc.Requests.Request(c.ctx, id); err == nil && r.CheckCancel() == nil && entitled.MayCancel(c.actor, r) &&
+		(r.State == entitled.StateDelivered || r.State == entitled.StatePartiallyDelivered) &&
+		!h.confirmed(c, c.T("confirm.cancelDelivered"), c.T("confirm.cancelDeliveredButton"), localPath(c.r.PostForm.Get("next"), "/requests")) {
+		return
+	}
 	if err := h.svc.Requests.CancelRequest(c.ctx, id); err != nil {
 		h.fail(c.w, c.r, c, err)
 		return

@@ -47,7 +47,7 @@ type pages map[string]map[string]*template.Template
 var pageNames = []string{"login", "error", "packages", "requestform", "myrequests", "approvals",
 	"governance", "pkgrequests", "request", "pkgassignments", "pkgoverview", "pkgroles", "pkgpolicies",
 	"systems", "systemform", "system", "systemresources", "catalogs", "catalogform", "packageform", "roleform", "policyform", "catalog", "catalogaddresource",
-	"me", "outbox", "operation"}
+	"me", "outbox", "operation", "confirm"}
 
 // templateFuncs are the functions of a page in the language of loc: t
 // (a catalogue message, placeholders as name/value pairs: {{t "key" "Name"
