@@ -33,7 +33,7 @@ const (
 
 // newChrome starts chromium (it stops when the test ends) with a window of
 // the width.
-func newChrome(t *testing.T, w *world, width int) *chrome {
+func newChrome(t *testing.T, w *world, width int, opts ...chromedp.ExecAllocatorOption) *chrome {
 	t.Helper()
 	exe := chromium(t)
 	c := &chrome{t: t, w: w, shots: t.TempDir()}
@@ -41,7 +41,7 @@ func newChrome(t *testing.T, w *world, width int) *chrome {
 		c.shots = filepath.Join("..", "docs", "screenshots")
 		w.must(os.MkdirAll(c.shots, 0o755))
 	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -52,7 +52,7 @@ func newChrome(t *testing.T, w *world, width int) *chrome {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(width, 900),
-	)
+	}, opts...)...)
 	t.Cleanup(cancelAlloc)
 	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
 	t.Cleanup(cancelBrowser)

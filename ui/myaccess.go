@@ -74,6 +74,8 @@ type requestFormData struct {
 	Grants   []string
 	AskWhy   bool
 	Approved bool
+	// Zone names the time zone of the dates.
+	Zone string
 }
 
 // requestForm shows the form to request a package.
@@ -108,6 +110,7 @@ func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
 	}
 	d := &requestFormData{base: c.base(c.T("requestform.title", i18n.V("Package", p.DisplayName)), "access"), Package: *p}
 	d.Grants = h.grants(c, p.ID)
+	d.Zone = c.loc.Zone().String()
 	names, err := h.approverNamer(c, pols)
 	if err != nil {
 		h.log.Warn("ui: approvers of the request form", "package", p.ID, "err", err)

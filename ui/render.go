@@ -148,6 +148,7 @@ var flashKeys = map[string]string{
 	"catalogRoleAdded":   "flash.catalogRoleAdded",
 	"catalogRoleRemoved": "flash.catalogRoleRemoved",
 	"languageSaved":      "flash.languageSaved",
+	"zoneSaved":          "flash.zoneSaved",
 }
 
 // render writes a page; templates run into a buffer so a template error is
