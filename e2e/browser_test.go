@@ -172,7 +172,7 @@ func TestBrowserReprocessAgainstServe(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#reason-`+id), "Sales lead, approved"),
 		chromedp.Click(chromedp.CSS(`form[action="/approvals/`+id+`"] button[value="Approve"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.notice.ok`)))
-	if got := b.text(".notice.ok"); got != "You approved the request." {
+	if got := b.text(".notice.ok"); got != "You approved Alice's request for CRM access." {
 		t.Fatalf("after approving: %q", got)
 	}
 	b.signOut()
@@ -393,7 +393,7 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	b.press("type the reason", "Sales lead, approved", "")
 	b.tabTo(`form[action="/approvals/`+id+`"] button[value="Approve"]`, false)
 	b.press("approve", kb.Enter, `.notice.ok`)
-	if got := b.text(".notice.ok"); got != "You approved the request." {
+	if got := b.text(".notice.ok"); got != "You approved Alice's request for CRM access." {
 		t.Fatalf("after approving: %q", got)
 	}
 	b.keyboardSignOut()

@@ -56,9 +56,9 @@ type flowWords struct {
 }
 
 var browserWords = map[string]flowWords{
-	"en": {lang: "", suffix: "", approved: "You approved the request.", waiting: "Waiting for approval", failed: "Delivery failed",
+	"en": {lang: "", suffix: "", approved: "You approved Alice Requester's request for CRM access.", waiting: "Waiting for approval", failed: "Delivery failed",
 		accepted: "Accepted", delivered: "Delivered", doneWord: "Done"},
-	"fr": {lang: "fr", suffix: "-fr", approved: "Vous avez approuvé la demande.", waiting: "En attente d'approbation", failed: "Échec de la remise",
+	"fr": {lang: "fr", suffix: "-fr", approved: "Vous avez approuvé la demande de Alice Requester pour CRM access.", waiting: "En attente d'approbation", failed: "Échec de la remise",
 		accepted: "Acceptée", delivered: "Remise", doneWord: "Terminée"},
 }
 

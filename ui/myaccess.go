@@ -250,24 +250,6 @@ func (h *handler) cancelRequest(c *call) {
 	http.Redirect(c.w, c.r, localPath(c.r.PostForm.Get("next"), "/requests")+"?done=canceled", http.StatusSeeOther)
 }
 
-// approvalsPage lists the requests waiting for the user's decision.
-func (h *handler) approvalsPage(c *call) {
-	skip := c.r.URL.Query().Get("skiptoken")
-	pg, err := h.svc.Requests.Requests(c.ctx, entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover,
-		ListOptions: entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip}})
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	l, err := h.load(c, pg.Items)
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	d := listData{base: c.base(c.T("approvals.title"), "approvals"), Rows: h.rows(c, l, pg.Items), NextToken: pg.NextSkipToken, Paged: skip != ""}
-	h.render(c.w, c.r, http.StatusOK, "approvals", &d)
-}
-
 // decide records Approve or Deny on the stage of the request now waiting
 // for the user.
 func (h *handler) decide(c *call) {
@@ -301,7 +283,7 @@ func (h *handler) decide(c *call) {
 	if decision == entitled.ReviewDeny {
 		done = "denied"
 	}
-	http.Redirect(c.w, c.r, "/approvals?done="+done, http.StatusSeeOther)
+	http.Redirect(c.w, c.r, decidedPath(done, id), http.StatusSeeOther)
 }
 
 // localPath returns p when it is a path on this site, else def (no open

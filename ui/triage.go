@@ -65,16 +65,22 @@ func (h *handler) requestsFilter(packageID, view string, search bool, targets []
 		f = packageFilter(packageID, string(st))
 	}
 	if search {
-		q := make([]string, len(targets))
-		for i, id := range targets {
-			q[i] = quoted(id)
-		}
-		if len(q) == 0 {
-			q = []string{quoted("")}
-		}
-		f += " and target/id in (" + strings.Join(q, ",") + ")"
+		f += " and " + targetsFilter(targets)
 	}
 	return f, true
+}
+
+// targetsFilter matches the requests for the users with the ids (none
+// when there are no ids).
+func targetsFilter(ids []string) string {
+	q := make([]string, len(ids))
+	for i, id := range ids {
+		q[i] = quoted(id)
+	}
+	if len(q) == 0 {
+		q = []string{quoted("")}
+	}
+	return "target/id in (" + strings.Join(q, ",") + ")"
 }
 
 // maxSearchUsers bounds the users a search of the Requests tab matches.
