@@ -17,10 +17,18 @@ type packagesData struct {
 	Packages  []entitled.AccessPackage
 	NextToken string
 	Paged     bool
+	// View is "" (Available) or "active"; Marks what the user already
+	// holds or requested, per package id.
+	View  string
+	Marks map[string]packageMark
 }
 
 // packagesPage lists the packages the user may request, with search.
 func (h *handler) packagesPage(c *call) {
+	if c.r.URL.Query().Get("view") == "active" {
+		h.activePage(c)
+		return
+	}
 	q := strings.TrimSpace(c.r.URL.Query().Get("q"))
 	opt := entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: c.r.URL.Query().Get("skiptoken")}
 	if q != "" {
@@ -34,7 +42,7 @@ func (h *handler) packagesPage(c *call) {
 		return
 	}
 	d := packagesData{base: c.base(c.T("nav.myAccess"), "access"), Query: q, Packages: pg.Items, NextToken: pg.NextSkipToken,
-		Paged: opt.SkipToken != ""}
+		Paged: opt.SkipToken != "", Marks: h.marks(c)}
 	h.render(c.w, c.r, http.StatusOK, "packages", &d)
 }
 
