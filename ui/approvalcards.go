@@ -51,14 +51,8 @@ func (h *handler) approvalsPage(c *call) {
 			return
 		}
 	}
-	pg, err := h.svc.Requests.Requests(c.ctx, entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover, ListOptions: opt})
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	l, err := h.load(c, pg.Items)
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	pg, l, ok := h.requestPage(c, entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover, ListOptions: opt})
+	if !ok {
 		return
 	}
 	d := approvalsData{base: c.base(c.T("approvals.title"), "approvals"), Search: search, NextToken: pg.NextSkipToken, Paged: skip != ""}

@@ -2,8 +2,6 @@ package ui_test
 
 import (
 	"flag"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/internal/browsertest"
 )
 
 // updateScreenshots writes the browser test's screenshots into
@@ -18,21 +17,8 @@ import (
 // otherwise they go to a temporary directory.
 var updateScreenshots = flag.Bool("update-screenshots", false, "write the browser test's screenshots to docs/screenshots")
 
-// chromium finds Debian's chromium. Outside CI a missing browser skips the
-// test with a message; with CI=true it fails it.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed: .ci/run must `apt-get install -y chromium`")
-	}
-	t.Skip("chromium is not installed (apt-get install -y chromium); the browser test needs it and runs in CI")
-	return ""
-}
+// chromium finds Debian's chromium (browsertest.Find).
+func chromium(t *testing.T) string { return browsertest.Find(t) }
 
 // TestBrowserRequestApproveReprocess drives the UI in a real browser: the
 // requester requests, the approver approves, delivery fails at the target,

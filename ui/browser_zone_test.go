@@ -42,10 +42,7 @@ func TestBrowserTimeZones(t *testing.T) {
 // dates of the request form are days of that zone, and the form says so.
 func TestRequestFormDatesAreLocalDays(t *testing.T) {
 	w := newWorld(t)
-	pol := &entitled.AssignmentPolicy{AccessPackageID: w.wiki, DisplayName: "Later", AllowedTargetScope: entitled.ScopeAllMemberUsers,
-		RequestorSettings: entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true, AllowCustomAssignmentSchedule: true},
-		Expiration:        entitled.Expiration{Type: entitled.ExpirationNone}}
-	w.must(w.services.Policies.CreatePolicy(w.sys(), pol))
+	pol := w.schedulePolicy()
 	alice := w.signIn("alice")
 	u, _ := url.Parse(w.srv.URL)
 	alice.c.Jar.SetCookies(u, []*http.Cookie{{Name: "entitled_tz_choice", Value: "Asia%2FTokyo", Path: "/"}})

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/entitled-dev/entitled/internal/browsertest"
 )
 
 // chrome is a headless chromium driving a world's UI, for the browser
@@ -41,18 +43,7 @@ func newChrome(t *testing.T, w *world, width int, opts ...chromedp.ExecAllocator
 		c.shots = filepath.Join("..", "docs", "screenshots")
 		w.must(os.MkdirAll(c.shots, 0o755))
 	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append([]chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(width, 900),
-	}, opts...)...)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), browsertest.Options(exe, t.TempDir(), width, 900, opts...)...)
 	t.Cleanup(cancelAlloc)
 	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
 	t.Cleanup(cancelBrowser)

@@ -12,10 +12,7 @@ import (
 // start date and says deliveries come then, not "once approved".
 func TestScheduledRequestShowsStart(t *testing.T) {
 	w := newWorld(t)
-	pol := &entitled.AssignmentPolicy{AccessPackageID: w.wiki, DisplayName: "Later", AllowedTargetScope: entitled.ScopeAllMemberUsers,
-		RequestorSettings: entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true, AllowCustomAssignmentSchedule: true},
-		Expiration:        entitled.Expiration{Type: entitled.ExpirationNone}}
-	w.must(w.services.Policies.CreatePolicy(w.sys(), pol))
+	pol := w.schedulePolicy()
 	start := time.Date(2031, 4, 1, 0, 0, 0, 0, time.UTC)
 	r := &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AccessPackageID: w.wiki, AssignmentPolicyID: pol.ID,
 		Schedule: entitled.Schedule{StartDateTime: &start}}
@@ -28,4 +25,15 @@ func TestScheduledRequestShowsStart(t *testing.T) {
 	if strings.Contains(p.body, "once the request is approved") {
 		t.Error("a scheduled request says deliveries start once approved")
 	}
+}
+
+// schedulePolicy adds to the wiki a policy that lets requesters choose
+// their start and end dates.
+func (w *world) schedulePolicy() *entitled.AssignmentPolicy {
+	w.t.Helper()
+	pol := &entitled.AssignmentPolicy{AccessPackageID: w.wiki, DisplayName: "Later", AllowedTargetScope: entitled.ScopeAllMemberUsers,
+		RequestorSettings: entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true, AllowCustomAssignmentSchedule: true},
+		Expiration:        entitled.Expiration{Type: entitled.ExpirationNone}}
+	w.must(w.services.Policies.CreatePolicy(w.sys(), pol))
+	return pol
 }

@@ -155,15 +155,7 @@ func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
 
 // lastsText says how long access under a policy lasts, for a requester.
 func lastsText(loc *i18n.Localizer, e entitled.Expiration) string {
-	switch e.Type {
-	case entitled.ExpirationAfterPeriod:
-		return loc.T("requestform.lastsFor", i18n.V("Duration", durationText(loc, e.Duration)))
-	case entitled.ExpirationAfterDate:
-		if e.EndDateTime != nil {
-			return loc.T("requestform.lastsUntil", i18n.V("Date", loc.DateTime(*e.EndDateTime)))
-		}
-	}
-	return loc.T("requestform.lastsNever")
+	return expirationWords(loc, e, "requestform.lastsNever", "requestform.lastsFor", "requestform.lastsUntil")
 }
 
 // grants lists the resource roles a package gives, for its request form;
@@ -223,18 +215,26 @@ type listData struct {
 	Window    string
 }
 
+// requestPage lists a page of requests with their names resolved; on an
+// error it answers the call and ok is false.
+func (h *handler) requestPage(c *call, q entitled.RequestQuery) (pg entitled.Page[entitled.AssignmentRequest], l *lookups, ok bool) {
+	pg, err := h.svc.Requests.Requests(c.ctx, q)
+	if err == nil {
+		l, err = h.load(c, pg.Items)
+	}
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return pg, nil, false
+	}
+	return pg, l, true
+}
+
 // myRequestsPage lists the requests for the signed-in user.
 func (h *handler) myRequestsPage(c *call) {
 	skip := c.r.URL.Query().Get("skiptoken")
-	pg, err := h.svc.Requests.Requests(c.ctx, entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget,
+	pg, l, ok := h.requestPage(c, entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget,
 		ListOptions: entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip}})
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	l, err := h.load(c, pg.Items)
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	if !ok {
 		return
 	}
 	d := listData{base: c.base(c.T("nav.myRequests"), "requests"), Rows: h.rows(c, l, pg.Items), NextToken: pg.NextSkipToken,

@@ -177,13 +177,19 @@ func (h *handler) packagePoliciesTab(c *call) {
 
 // expirationText says when assignments under a policy end.
 func expirationText(loc *i18n.Localizer, e entitled.Expiration) string {
+	return expirationWords(loc, e, "expiration.never", "expiration.after", "expiration.on")
+}
+
+// expirationWords says an expiration with the catalogue keys for never,
+// after a duration ({{.Duration}}) and on a date ({{.Date}}).
+func expirationWords(loc *i18n.Localizer, e entitled.Expiration, never, after, on string) string {
 	switch e.Type {
 	case entitled.ExpirationAfterPeriod:
-		return loc.T("expiration.after", i18n.V("Duration", durationText(loc, e.Duration)))
+		return loc.T(after, i18n.V("Duration", durationText(loc, e.Duration)))
 	case entitled.ExpirationAfterDate:
 		if e.EndDateTime != nil {
-			return loc.T("expiration.on", i18n.V("Date", loc.DateTime(*e.EndDateTime)))
+			return loc.T(on, i18n.V("Date", loc.DateTime(*e.EndDateTime)))
 		}
 	}
-	return loc.T("expiration.never")
+	return loc.T(never)
 }
