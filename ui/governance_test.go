@@ -28,11 +28,7 @@ func (w *world) succeed(requestID string) {
 // happened: accepted, not eligible (and why), window passed.
 func TestRequestsTabReprocess(t *testing.T) {
 	w := newWorld(t)
-	old := w.request("bob", w.wiki, w.wikiPolicy) // fails, then the window passes
-	w.failDeliveries(old)
-	w.clock.Add(15 * 24 * time.Hour)
-	failed := w.request("alice", w.wiki, w.wikiPolicy)
-	w.failDeliveries(failed)
+	old, failed := w.pastWindowAndFailed()
 	running := w.request("rea", w.wiki, w.wikiPolicy) // still delivering
 	done := w.request("mia", w.wiki, w.wikiPolicy)
 	w.succeed(done)
@@ -193,4 +189,16 @@ func TestRequestDetailReprocess(t *testing.T) {
 	w.succeed(id)
 	mia.get("/governance/requests/"+id).see(t, 200, "Delivered", "Done")
 	mia.get("/governance/requests/no-such-id").see(t, 404)
+}
+
+// pastWindowAndFailed makes two failed wiki requests: Bob's, whose
+// reprocess window then passes, and Alice's, within its window.
+func (w *world) pastWindowAndFailed() (old, failed string) {
+	w.t.Helper()
+	old = w.request("bob", w.wiki, w.wikiPolicy)
+	w.failDeliveries(old)
+	w.clock.Add(15 * 24 * time.Hour)
+	failed = w.request("alice", w.wiki, w.wikiPolicy)
+	w.failDeliveries(failed)
+	return old, failed
 }

@@ -14,11 +14,7 @@ import (
 // counts what needs attention per package.
 func TestRequestsTabTriage(t *testing.T) {
 	w := newWorld(t)
-	old := w.request("bob", w.wiki, w.wikiPolicy) // fails, then the window passes
-	w.failDeliveries(old)
-	w.clock.Add(15 * 24 * time.Hour)
-	failed := w.request("alice", w.wiki, w.wikiPolicy)
-	w.failDeliveries(failed)
+	old, failed := w.pastWindowAndFailed()
 	done := w.request("mia", w.wiki, w.wikiPolicy)
 	w.succeed(done)
 	rea := w.request("rea", w.wiki, w.wikiPolicy)
