@@ -72,6 +72,15 @@ func TestBrowserRequestsTriagePhone(t *testing.T) {
 		}
 		c.run(page.shot, c.shot(page.shot))
 	}
+	// The requester's own list too.
+	c.signOut()
+	c.signIn("alice")
+	c.open("/requests", `table.stack`)
+	c.noSideways("/requests")
+	if disp := c.number(`getComputedStyle(document.querySelector('table.stack tbody td')).display === 'block' ? 1 : 0`); disp != 1 {
+		t.Errorf("/requests: table cells are not stacked at %d px", phoneWidth)
+	}
+	c.run("my requests", c.shot("my-requests"))
 }
 
 // triageWorld has a package with three failed requests within the window
