@@ -151,6 +151,9 @@ type RequestService interface {
 	ReprocessRequest(ctx context.Context, id string) error
 	// Deliveries lists the deliveries of a request, oldest first.
 	Deliveries(ctx context.Context, requestID string) ([]Delivery, error)
+	// FailedDeliveries lists the failed deliveries of the requests with the
+	// ids (at most MaxPageSize) the caller may see, in one query.
+	FailedDeliveries(ctx context.Context, requestIDs []string) ([]Delivery, error)
 	// ReprocessWindow is how long after completion a failed request may be
 	// reprocessed (AssignmentRequest.CheckReprocess).
 	ReprocessWindow() time.Duration

@@ -28,7 +28,7 @@ type uiBrowser struct {
 // ends.
 func newBrowser(t *testing.T, w *world) *uiBrowser {
 	t.Helper()
-	return &uiBrowser{t: t, w: w, ctx: browsertest.Start(t)}
+	return &uiBrowser{t: t, w: w, ctx: browsertest.Start(t, 1280, 900)}
 }
 
 // run performs the actions of one step (at most 30s) or fails the test.
@@ -135,7 +135,7 @@ func TestBrowserReprocessAgainstServe(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#reason-`+id), "Sales lead, approved"),
 		chromedp.Click(chromedp.CSS(`form[action="/approvals/`+id+`"] button[value="Approve"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.notice.ok`)))
-	if got := b.text(".notice.ok"); got != "You approved the request." {
+	if got := b.text(".notice.ok"); got != "You approved Alice's request for CRM access." {
 		t.Fatalf("after approving: %q", got)
 	}
 	b.signOut()
@@ -188,6 +188,9 @@ func TestBrowserReprocessAgainstServe(t *testing.T) {
 		chromedp.Navigate(w.srv.base+"/requests"),
 		chromedp.WaitVisible(chromedp.CSS(`form[action="/requests/`+failed+`/cancel"] button`)),
 		chromedp.Click(chromedp.CSS(`form[action="/requests/`+failed+`/cancel"] button`)),
+		// Part of its access was delivered: canceling takes it away, so the UI asks first.
+		chromedp.WaitVisible(chromedp.CSS(`#confirm`)),
+		chromedp.Click(chromedp.CSS(`#confirm`)),
 		chromedp.WaitVisible(chromedp.CSS(`.notice.ok`)))
 	carol.waitState(failed, 30*time.Second, "canceled")
 	waitFor(t, 30*time.Second, "app-a revoke for dave", func() bool {
@@ -353,7 +356,7 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	b.press("type the reason", "Sales lead, approved", "")
 	b.tabTo(`form[action="/approvals/`+id+`"] button[value="Approve"]`, false)
 	b.press("approve", kb.Enter, `.notice.ok`)
-	if got := b.text(".notice.ok"); got != "You approved the request." {
+	if got := b.text(".notice.ok"); got != "You approved Alice's request for CRM access." {
 		t.Fatalf("after approving: %q", got)
 	}
 	b.keyboardSignOut()

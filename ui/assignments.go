@@ -213,6 +213,11 @@ func (h *handler) assignmentAction(c *call) {
 		return
 	}
 	pkgID := c.r.PathValue("id")
+	if action == "remove" && h.mayAssignIn(c, pkgID) {
+		if !h.confirmed(c, c.T("confirm.removeAssignments", i18n.N(len(ids))), c.T("confirm.removeAssignmentsButton", i18n.N(len(ids))), packagePath(pkgID, "assignments")) {
+			return
+		}
+	}
 	outs := make([]outcome, 0, len(ids))
 	for _, id := range ids {
 		if action == "reprocess" {
@@ -223,6 +228,13 @@ func (h *handler) assignmentAction(c *call) {
 	}
 	h.nameAssignments(c, outs)
 	h.showPackageAssignments(c, f.Get("state"), f.Get("skiptoken"), false, outs, assignForm{}, http.StatusOK)
+}
+
+// mayAssignIn reports whether the caller may assign (and remove) in the
+// catalog of the package; false when the package cannot be read.
+func (h *handler) mayAssignIn(c *call, packageID string) bool {
+	p, err := h.svc.AccessPackages.AccessPackage(c.ctx, packageID)
+	return err == nil && c.actor.Can(entitled.OpDirectAssign, p.CatalogID)
 }
 
 // nameAssignments fills in who each outcome's assignment is for: one query

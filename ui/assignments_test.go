@@ -107,13 +107,13 @@ func TestAssignmentsTab(t *testing.T) {
 	}
 
 	// Remove: accepted once, then not eligible (nothing left to remove).
-	res = mia.submit(action, url.Values{"action": {"remove"}, "id": {badA}}).see(t, 200, "Result: 1 of 1 accepted", "Removal accepted")
+	res = mia.submit(action, url.Values{"action": {"remove"}, "id": {badA}, "confirmed": {"yes"}}).see(t, 200, "Result: 1 of 1 accepted", "Removal accepted")
 	if m := regexp.MustCompile(`data-request="([^"]+)" data-assignment="` + badA + `"`).FindStringSubmatch(res.body); m == nil {
 		t.Error("the removal outcome does not link its request")
 	} else if r, err := w.services.Requests.Request(w.sys(), m[1]); err != nil || r.RequestType != entitled.RequestAdminRemove || r.AssignmentID != badA {
 		t.Errorf("removal request %v %+v, want adminRemove of %s", err, r, badA)
 	}
-	again := mia.submit(action, url.Values{"action": {"remove"}, "id": {badA}}).see(t, 200, "Result: 0 of 1 accepted")
+	again := mia.submit(action, url.Values{"action": {"remove"}, "id": {badA}, "confirmed": {"yes"}}).see(t, 200, "Result: 0 of 1 accepted")
 	if o := outcomesOf(again.body)[badA]; !strings.HasPrefix(o, "ineligible: ") || !strings.Contains(o, "Not eligible because") {
 		t.Errorf("second removal: %q", outcomesOf(again.body)[badA])
 	}
@@ -125,7 +125,7 @@ func TestAssignmentsTab(t *testing.T) {
 		TargetID: w.users["rea"].ID}
 	w.must(w.services.Requests.SubmitRequest(w.as("mia"), crm))
 	crmA := w.assignmentOf(crm.ID)
-	res = mia.submit(action, url.Values{"action": {"remove"}, "id": {crmA}}).see(t, 200, "Result: 0 of 1 accepted")
+	res = mia.submit(action, url.Values{"action": {"remove"}, "id": {crmA}, "confirmed": {"yes"}}).see(t, 200, "Result: 0 of 1 accepted")
 	if o := outcomesOf(res.body)[crmA]; !strings.Contains(o, "belongs to another access package") {
 		t.Errorf("removing a CRM assignment from the wiki's tab: %q", o)
 	}

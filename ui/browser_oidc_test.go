@@ -15,7 +15,7 @@ import (
 // OpenID provider's login form, then signs out of entitled and of the
 // provider, and lands on entitled's sign-in page again.
 func TestBrowserSignInWithProvider(t *testing.T) {
-	browser := browsertest.Start(t)
+	browser := browsertest.Start(t, 0, 0)
 	w := newWorld(t, withProvider(false))
 	ctx, cancel := context.WithTimeout(browser, 2*time.Minute)
 	defer cancel()

@@ -1,11 +1,7 @@
 package ui_test
 
 import (
-	"context"
 	"flag"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/entitled-dev/entitled"
-	"github.com/entitled-dev/entitled/internal/browsertest"
 )
 
 // updateScreenshots writes the browser test's screenshots into
@@ -43,16 +38,15 @@ type flowWords struct {
 }
 
 var browserWords = map[string]flowWords{
-	"en": {lang: "", suffix: "", approved: "You approved the request.", waiting: "Waiting for approval", failed: "Delivery failed",
+	"en": {lang: "", suffix: "", approved: "You approved Alice Requester's request for CRM access.", waiting: "Waiting for approval", failed: "Delivery failed",
 		accepted: "Accepted", delivered: "Delivered", doneWord: "Done"},
-	"fr": {lang: "fr", suffix: "-fr", approved: "Vous avez approuvé la demande.", waiting: "En attente d'approbation", failed: "Échec de la remise",
+	"fr": {lang: "fr", suffix: "-fr", approved: "Vous avez approuvé la demande de Alice Requester pour CRM access.", waiting: "En attente d'approbation", failed: "Échec de la remise",
 		accepted: "Acceptée", delivered: "Remise", doneWord: "Terminée"},
 }
 
 // browserFlow is the request → approve → fail → reprocess → delivered flow
 // in a real browser, in the language of fw.
 func browserFlow(t *testing.T, fw flowWords) {
-	browser := browsertest.Start(t)
 	w := newWorld(t, withEngine)
 	if fw.lang != "" {
 		for _, u := range w.users {
@@ -61,55 +55,9 @@ func browserFlow(t *testing.T, fw flowWords) {
 			w.must(err)
 		}
 	}
-	shots := t.TempDir()
-	if *updateScreenshots {
-		shots = filepath.Join("..", "docs", "screenshots")
-		w.must(os.MkdirAll(shots, 0o755))
-	}
-
-	ctx, cancelTime := context.WithTimeout(browser, 2*time.Minute)
-	defer cancelTime()
-
-	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	shot := func(name string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			png, err := chromedp.FullScreenshot(100)(ctx, tg)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(shots, name+fw.suffix+".png"), png, 0o644)
-		})
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return strings.Join(strings.Fields(s), " ")
-	}
-	signIn := func(name string) {
-		t.Helper()
-		run("sign in as "+name,
-			chromedp.Navigate(w.srv.URL+"/login?token="+url.QueryEscape(w.link(name, 15*time.Minute))),
-			chromedp.WaitVisible(chromedp.CSS(`#signin`)),
-			chromedp.Click(chromedp.CSS(`#signin`)),
-			chromedp.WaitVisible(chromedp.CSS(`.who`)))
-		if got := text(".who"); got != w.users[name].DisplayName {
-			t.Fatalf("signed in as %q, want %s", got, w.users[name].DisplayName)
-		}
-	}
-	signOut := func() {
-		t.Helper()
-		run("sign out", chromedp.Click(chromedp.CSS(`form.signout button`)), chromedp.WaitVisible(chromedp.CSS(`#signed-out`)))
-	}
+	c := newChrome(t, w, desktopWidth)
+	c.suffix = fw.suffix
+	run, shot, text, signIn, signOut := c.run, c.shot, c.text, c.signIn, c.signOut
 
 	// The requester finds the CRM package and requests it.
 	signIn("alice")

@@ -60,14 +60,16 @@ func (h *handler) reprocessPackageFiltered(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	state := c.r.PostForm.Get("state")
-	if st, ok := entitled.ParseRequestState(state); state != "" && !ok {
-		h.renderError(c.w, c.r, c, http.StatusBadRequest, c.T("filter.unknownState", i18n.V("State", state)))
+	f, ok, err := h.packageRequestsFilter(c, p.ID, c.r.PostForm.Get("state"), strings.TrimSpace(c.r.PostForm.Get("q")))
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
 		return
-	} else if ok {
-		state = string(st)
 	}
-	h.startBulk(c, entitled.BulkReprocess{Filter: packageFilter(p.ID, state)})
+	if !ok {
+		h.renderError(c.w, c.r, c, http.StatusBadRequest, c.T("filter.unknownState", i18n.V("State", c.r.PostForm.Get("state"))))
+		return
+	}
+	h.startBulk(c, entitled.BulkReprocess{Filter: h.reprocessableFilter(f)})
 }
 
 // startBulk starts the operation and shows its progress.

@@ -265,6 +265,9 @@ func (h *handler) removeCatalogRole(c *call) {
 		h.renderError(c.w, c.r, c, http.StatusNotFound, c.T("catalog.notItsRole", i18n.V("Catalog", cat.DisplayName)))
 		return
 	}
+	if !h.confirmed(c, c.T("confirm.removeCatalogRole", i18n.V("Catalog", cat.DisplayName)), c.T("confirm.removeCatalogRoleButton"), catalogPath(cat.ID)) {
+		return
+	}
 	if err := h.svc.Roles.DeleteRoleAssignment(c.ctx, false, ra.ID); err != nil {
 		h.fail(c.w, c.r, c, err)
 		return

@@ -124,7 +124,7 @@ func TestCatalogPageOwnerEdits(t *testing.T) {
 	olly.get("/admin/catalogs/"+w.cat).see(t, 200, "Alice Requester", "Access package manager")
 
 	miaRole := w.roleOf(w.cat, "mia", entitled.RoleAccessPackageAssignmentManager)
-	olly.submit("/admin/catalogs/"+w.cat+"/roles/"+miaRole+"/remove", nil).redirect(t, "/admin/catalogs/"+w.cat+"?done=catalogRoleRemoved")
+	olly.submit("/admin/catalogs/"+w.cat+"/roles/"+miaRole+"/remove", url.Values{"confirmed": {"yes"}}).redirect(t, "/admin/catalogs/"+w.cat+"?done=catalogRoleRemoved")
 	if w.roleOf(w.cat, "mia", entitled.RoleAccessPackageAssignmentManager) != "" {
 		t.Error("mia's role was not removed")
 	}

@@ -3,9 +3,11 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/i18n"
+	"github.com/entitled-dev/entitled/odata"
 )
 
 // Identity Governance: packages, a package's Requests tab, reprocess, and
@@ -17,6 +19,8 @@ type governanceData struct {
 	Packages  []entitled.AccessPackage
 	NextToken string
 	Paged     bool
+	// Attention counts, per package id, the requests that need attention.
+	Attention map[string]int
 }
 
 // governancePage lists the access packages of the catalogs the user
@@ -38,7 +42,14 @@ func (h *handler) governancePage(c *call) {
 			pkgs = append(pkgs, p)
 		}
 	}
-	d := governanceData{base: c.base(c.T("nav.governance"), "governance"), Packages: pkgs, NextToken: pg.NextSkipToken, Paged: skip != ""}
+	d := governanceData{base: c.base(c.T("nav.governance"), "governance"), Packages: pkgs, NextToken: pg.NextSkipToken, Paged: skip != "",
+		Attention: map[string]int{}}
+	for _, p := range pkgs {
+		if d.Attention[p.ID], err = h.countRequests(c, h.attentionFilter(p.ID)); err != nil {
+			h.fail(c.w, c.r, c, err)
+			return
+		}
+	}
 	h.render(c.w, c.r, http.StatusOK, "governance", &d)
 }
 
@@ -64,15 +75,21 @@ type pkgRequestsData struct {
 	Package      entitled.AccessPackage
 	Tab          string
 	OutcomeTitle string
-	State        string
-	States       []stateOption
-	Rows         []requestRow
-	SkipToken    string
-	NextToken    string
-	SelectAll    bool
-	CanReprocess bool
-	Outcomes     []outcome
-	Accepted     int
+	// State is the view: "attention", "all" or a request state.
+	State  string
+	States []stateOption
+	// Search is the user search text.
+	Search string
+	// Count is how many requests the view matches; Attention how many need
+	// attention; Matching how many the view's bulk reprocess would take.
+	Count, Attention, Matching int
+	Rows                       []triageRow
+	SkipToken                  string
+	NextToken                  string
+	SelectAll                  bool
+	CanReprocess               bool
+	Outcomes                   []outcome
+	Accepted                   int
 }
 
 // packageRequests shows the Requests tab: the package's requests, filtered
@@ -92,16 +109,34 @@ func (h *handler) showPackageRequests(c *call, state, skip string, selectAll boo
 		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("pkgrequests.forbidden", i18n.V("Package", p.DisplayName)))
 		return
 	}
-	var filter entitled.Expr = entitled.Compare{Op: "eq", Property: "accessPackage/id", Value: p.ID}
-	st, ok := entitled.ParseRequestState(state)
-	if state != "" && !ok {
+	attention, err := h.countRequests(c, h.attentionFilter(p.ID))
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	// Without a choice, the view is what needs fixing, when anything does.
+	if state == "" {
+		state = viewAll
+		if attention > 0 {
+			state = viewAttention
+		}
+	}
+	search := strings.TrimSpace(c.r.FormValue("q"))
+	f, ok, err := h.packageRequestsFilter(c, p.ID, state, search)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	if !ok {
 		h.renderError(c.w, c.r, c, http.StatusBadRequest, c.T("filter.unknownState", i18n.V("State", state)))
 		return
 	}
-	if ok {
-		filter = entitled.Logical{Op: "and", Left: filter, Right: entitled.Compare{Op: "eq", Property: "state", Value: string(st)}}
+	filter, err := odata.ParseFilter(f)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
 	}
-	pg, err := h.svc.Requests.Requests(c.ctx, entitled.RequestQuery{ListOptions: entitled.ListOptions{Filter: filter, Top: h.cfg.PageSize, SkipToken: skip}})
+	pg, err := h.svc.Requests.Requests(c.ctx, entitled.RequestQuery{ListOptions: entitled.ListOptions{Filter: filter, Top: h.cfg.PageSize, SkipToken: skip, Count: true}})
 	if err != nil {
 		h.fail(c.w, c.r, c, err)
 		return
@@ -112,12 +147,26 @@ func (h *handler) showPackageRequests(c *call, state, skip string, selectAll boo
 		return
 	}
 	l := &lookups{loc: c.loc, users: users, pkgs: map[string]entitled.AccessPackage{p.ID: *p}}
-	d := pkgRequestsData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.requests")), "governance"), Package: *p, Tab: "requests", OutcomeTitle: c.T("outcomes.reprocess"), State: string(st),
-		Rows: h.rows(c, l, pg.Items), SkipToken: skip, NextToken: pg.NextSkipToken, SelectAll: selectAll,
+	rows, err := h.triageRows(c, l, pg.Items)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
+	d := pkgRequestsData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.requests")), "governance"), Package: *p, Tab: "requests", OutcomeTitle: c.T("outcomes.reprocess"), State: state,
+		Search: search, Attention: attention, Rows: rows, SkipToken: skip, NextToken: pg.NextSkipToken, SelectAll: selectAll,
 		CanReprocess: c.actor.Can(entitled.OpReprocess, p.CatalogID), Outcomes: outs}
-	d.States = append(d.States, stateOption{Value: "", Label: c.T("filter.allStates"), Selected: st == ""})
+	if pg.Count != nil {
+		d.Count = *pg.Count
+	}
+	if d.CanReprocess && h.svc.Operations != nil {
+		if d.Matching, err = h.svc.Operations.CountReprocessable(c.ctx, entitled.BulkReprocess{Filter: h.reprocessableFilter(f)}); err != nil {
+			h.log.Warn("count reprocessable requests of a package", "package", p.ID, "error", err)
+		}
+	}
+	d.States = append(d.States, stateOption{Value: viewAttention, Label: c.T("pkgrequests.attention", i18n.N(attention)), Selected: state == viewAttention},
+		stateOption{Value: viewAll, Label: c.T("filter.allStates"), Selected: state == viewAll})
 	for _, s := range entitled.RequestStates {
-		d.States = append(d.States, stateOption{Value: string(s), Label: stateText(c.loc, s), Selected: s == st})
+		d.States = append(d.States, stateOption{Value: string(s), Label: stateText(c.loc, s), Selected: string(s) == state})
 	}
 	for _, o := range outs {
 		if o.Kind == "accepted" {
@@ -241,6 +290,11 @@ type requestData struct {
 	// who may not read it.
 	Audit     []auditRow
 	ShowAudit bool
+	// Denial says who denied the request and why; NoDelivery why it has no
+	// delivery; Starts when a scheduled request starts.
+	Denial     *decisionView
+	NoDelivery string
+	Starts     string
 }
 
 // requestDetail shows one request with its deliveries.
@@ -275,6 +329,10 @@ func (h *handler) requestDetail(c *call) {
 			Updated: c.loc.DateTime(dl.ModifiedDateTime), Waiting: textOf(c.loc, dl.WaitingText)})
 	}
 	d.Audit, d.ShowAudit = h.requestAudit(c, r.ID)
+	d.Denial, d.NoDelivery = h.denial(c, r), noDeliveryText(c, r)
+	if r.Schedule.StartDateTime != nil {
+		d.Starts = c.loc.DateTime(*r.Schedule.StartDateTime)
+	}
 	h.render(c.w, c.r, http.StatusOK, "request", &d)
 }
 

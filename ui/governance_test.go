@@ -28,11 +28,7 @@ func (w *world) succeed(requestID string) {
 // happened: accepted, not eligible (and why), window passed.
 func TestRequestsTabReprocess(t *testing.T) {
 	w := newWorld(t)
-	old := w.request("bob", w.wiki, w.wikiPolicy) // fails, then the window passes
-	w.failDeliveries(old)
-	w.clock.Add(15 * 24 * time.Hour)
-	failed := w.request("alice", w.wiki, w.wikiPolicy)
-	w.failDeliveries(failed)
+	old, failed := w.pastWindowAndFailed()
 	running := w.request("rea", w.wiki, w.wikiPolicy) // still delivering
 	done := w.request("mia", w.wiki, w.wikiPolicy)
 	w.succeed(done)
@@ -41,8 +37,8 @@ func TestRequestsTabReprocess(t *testing.T) {
 	mia := w.signIn("mia")
 	mia.get("/governance/").see(t, 200, "Identity Governance", "Wiki editor", "CRM access")
 	w.userLists.Store(0)
-	tab := mia.get("/governance/packages/"+w.wiki+"/requests").see(t, 200, "Alice Requester", "Bob Approver", "Rea Reader", "Mia Manager",
-		"Delivery failed", "Being delivered", "Delivered", "Request access", `id="reprocess"`, `value="`+failed+`"`,
+	tab := mia.get("/governance/packages/"+w.wiki+"/requests?state=all").see(t, 200, "Alice Requester", "Bob Approver", "Rea Reader", "Mia Manager",
+		"Delivery failed", "Being delivered", "Delivered", `id="reprocess"`, `value="`+failed+`"`,
 		"Reprocess window passed: the user must cancel and request again.")
 	if strings.Contains(tab.body, pending) {
 		t.Error("the wiki's Requests tab lists a CRM request")
@@ -50,7 +46,7 @@ func TestRequestsTabReprocess(t *testing.T) {
 	if n := w.userLists.Load(); n != 1 {
 		t.Errorf("the Requests tab listed users %d times, want once for the page", n)
 	}
-	for _, col := range []string{"Requester", "Target", "Type", "State", "Status", "Submitted", "Completed"} {
+	for _, col := range []string{"Target", "State", "Failed resources", "Reprocess until", "Submitted"} {
 		if !strings.Contains(tab.body, `<th scope="col">`+col+`</th>`) {
 			t.Errorf("no %s column", col)
 		}
@@ -138,7 +134,7 @@ func TestRequestsTabPagingAndSelectAll(t *testing.T) {
 		ids = append(ids, id)
 	}
 	mia := w.signIn("mia")
-	first := mia.get("/governance/packages/"+w.wiki+"/requests").see(t, 200, "Next page")
+	first := mia.get("/governance/packages/"+w.wiki+"/requests?state=all").see(t, 200, "Next page")
 	rows := regexp.MustCompile(`<tr data-request="([^"]+)">`).FindAllStringSubmatch(first.body, -1)
 	if len(rows) != 5 {
 		t.Fatalf("first page has %d rows, want 5", len(rows))
@@ -154,9 +150,23 @@ func TestRequestsTabPagingAndSelectAll(t *testing.T) {
 	if strings.Contains(second.body, ids[0]) || strings.Contains(second.body, "Next page") {
 		t.Error("the second page repeats the first or offers a third")
 	}
-	all := mia.get("/governance/packages/" + w.wiki + "/requests?select=all")
-	if n := strings.Count(all.body, `class="row-check" checked`); n != 5 {
-		t.Errorf("select all checked %d rows, want 5", n)
+	// Canceled requests cannot be reprocessed: select all checks none of
+	// them, and their checkboxes are disabled with the reason.
+	all := mia.get("/governance/packages/" + w.wiki + "/requests?state=all&select=all")
+	if n := strings.Count(all.body, `class="row-check" checked`); n != 0 {
+		t.Errorf("select all checked %d canceled rows, want 0", n)
+	}
+	if n := strings.Count(all.body, `disabled title="Nothing to reprocess: the request is Canceled."`); n != 5 {
+		t.Errorf("%d disabled checkboxes with the reason, want 5", n)
+	}
+	// Two failed requests: select all on the Needs attention view checks both.
+	for _, u := range []string{"bob", "rea"} {
+		id := w.request(u, w.wiki, w.wikiPolicy)
+		w.failDeliveries(id)
+	}
+	all = mia.get("/governance/packages/"+w.wiki+"/requests?select=all").see(t, 200, `<option value="attention" selected>Needs attention (2)</option>`)
+	if n := strings.Count(all.body, `class="row-check" checked`); n != 2 {
+		t.Errorf("select all checked %d rows, want 2", n)
 	}
 	if strings.Count(first.body, `class="row-check" checked`) != 0 {
 		t.Error("rows are checked without select all")
@@ -179,4 +189,16 @@ func TestRequestDetailReprocess(t *testing.T) {
 	w.succeed(id)
 	mia.get("/governance/requests/"+id).see(t, 200, "Delivered", "Done")
 	mia.get("/governance/requests/no-such-id").see(t, 404)
+}
+
+// pastWindowAndFailed makes two failed wiki requests: Bob's, whose
+// reprocess window then passes, and Alice's, within its window.
+func (w *world) pastWindowAndFailed() (old, failed string) {
+	w.t.Helper()
+	old = w.request("bob", w.wiki, w.wikiPolicy)
+	w.failDeliveries(old)
+	w.clock.Add(15 * 24 * time.Hour)
+	failed = w.request("alice", w.wiki, w.wikiPolicy)
+	w.failDeliveries(failed)
+	return old, failed
 }

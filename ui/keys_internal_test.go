@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"text/template/parse"
+	"time"
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/i18n"
@@ -118,6 +119,24 @@ func TestOutboxNamesEveryEvent(t *testing.T) {
 	for _, e := range entitled.NoticeEvents() {
 		if outboxEvents[e] == "" {
 			t.Errorf("the outbox page has no words for %s", e)
+		}
+	}
+}
+
+// TestDurationsInWords: windows and durations are days, hours or minutes,
+// never Go's "5m0s"; relative times say "in 13 days", "3 hours ago".
+func TestDurationsInWords(t *testing.T) {
+	loc := i18n.For("en")
+	for d, want := range map[time.Duration]string{5 * time.Minute: "5 minutes", 14 * 24 * time.Hour: "14 days", 3 * time.Hour: "3 hours", 90 * time.Second: "2 minutes"} {
+		if got := windowText(loc, d); got != want {
+			t.Errorf("windowText(%v) = %q, want %q", d, got, want)
+		}
+	}
+	now := time.Date(2031, 3, 4, 9, 0, 0, 0, time.UTC)
+	for at, want := range map[time.Time]string{now.Add(13*24*time.Hour + time.Hour): "in 13 days", now.Add(-3 * time.Hour): "3 hours ago",
+		now.Add(time.Minute): "in 1 minute", now: "now"} {
+		if got := relativeText(loc, now, at); got != want {
+			t.Errorf("relativeText(%v) = %q, want %q", at, got, want)
 		}
 	}
 }

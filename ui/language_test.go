@@ -56,7 +56,7 @@ func TestFrenchRequestsTab(t *testing.T) {
 	mia := w.signIn("mia")
 	lang := "fr"
 	p := mia.getIn(lang, "/governance/packages/"+w.wiki+"/requests").see(t, 200, "Demandes", "Échec de la remise",
-		"L&#39;accès n&#39;a pas pu être mis en place", "Demande d&#39;accès", "Retraiter la sélection", "Tous les états")
+		"Ressources en échec", "HTTP 403: no such account in the CRM", "dans 14 jours", "À traiter (1)", "Retraiter la sélection", "Tous les états")
 	if !regexp.MustCompile(`\d{1,2} (janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4} \d{2}:\d{2} UTC`).MatchString(p.body) {
 		t.Errorf("no French date on the page:\n%s", p.body)
 	}

@@ -164,6 +164,10 @@ func (h *handler) removePackageRole(c *call) {
 		h.renderError(c.w, c.r, c, http.StatusNotFound, c.T("pkgroles.notPart", i18n.V("Role", role), i18n.V("Resource", resource), i18n.V("System", system), i18n.V("Package", p.DisplayName)))
 		return
 	}
+	if c.actor.Can(entitled.OpManagePackages, p.CatalogID) && !h.confirmed(c,
+		c.T("confirm.removeRole", i18n.V("Role", role), i18n.V("Resource", resource), i18n.V("Package", p.DisplayName)), c.T("confirm.removeRoleButton"), packagePath(p.ID, "roles")) {
+		return
+	}
 	if err := h.svc.AccessPackages.RemoveResourceRoleScope(c.ctx, p.ID, id); err != nil {
 		h.fail(c.w, c.r, c, err)
 		return
@@ -244,6 +248,10 @@ func (h *handler) deleteCatalog(c *call) {
 func (h *handler) removeCatalogResource(c *call) {
 	cat, ok := h.pathCatalog(c)
 	if !ok {
+		return
+	}
+	if c.actor.Can(entitled.OpEditCatalog, cat.ID) && !h.confirmed(c, c.T("confirm.removeResource", i18n.V("Catalog", cat.DisplayName)),
+		c.T("confirm.removeResourceButton"), catalogPath(cat.ID)) {
 		return
 	}
 	rr := &entitled.ResourceRequest{RequestType: entitled.RequestAdminRemove, CatalogID: cat.ID,

@@ -133,7 +133,7 @@ func TestManageRemoveRoleAndDeletePolicy(t *testing.T) {
 		see(t, http.StatusNotFound, "is not part of CRM access")
 	w.unchanged(t, before, "removing a role the package does not have")
 
-	pam.submit("/governance/packages/"+w.crm+"/roles/remove", url.Values{"system": {"crm"}, "resource": {"app-crm"}, "role": {"Member"}}).
+	pam.submit("/governance/packages/"+w.crm+"/roles/remove", url.Values{"system": {"crm"}, "resource": {"app-crm"}, "role": {"Member"}, "confirmed": {"yes"}}).
 		redirect(t, "/governance/packages/"+w.crm+"/roles?done=roleRemoved")
 	pam.get("/governance/packages/"+w.crm+"/roles?done=roleRemoved").see(t, 200, "The resource role was removed", "grants no resource role yet")
 	if scopes, err := w.services.AccessPackages.ResourceRoleScopes(w.sys(), w.crm); err != nil || len(scopes) != 0 {
@@ -185,11 +185,11 @@ func TestManageCatalog(t *testing.T) {
 		}
 	}
 	before := w.manageSnapshot()
-	olly.submit("/admin/catalogs/"+w.cat+"/resources/"+used+"/remove", nil).
+	olly.submit("/admin/catalogs/"+w.cat+"/resources/"+used+"/remove", url.Values{"confirmed": {"yes"}}).
 		see(t, http.StatusConflict, `id="catalog-error"`, "The resource was not removed: resource app-crm is still used by access package(s) "+w.crm)
 	w.unchanged(t, before, "removing a resource in use")
 
-	olly.submit("/admin/catalogs/"+w.cat+"/resources/"+rr.Resource.ID+"/remove", nil).redirect(t, "/admin/catalogs/"+w.cat+"?done=resourceRemoved")
+	olly.submit("/admin/catalogs/"+w.cat+"/resources/"+rr.Resource.ID+"/remove", url.Values{"confirmed": {"yes"}}).redirect(t, "/admin/catalogs/"+w.cat+"?done=resourceRemoved")
 	olly.get("/admin/catalogs/"+w.cat+"?done=resourceRemoved").see(t, 200, "The resource was removed from the catalog.")
 	if got := strings.Join(w.catalogResourceOrigins(w.cat), " "); strings.Contains(got, "app-billing") || !strings.Contains(got, "app-crm") {
 		t.Errorf("catalog resources after removal: %s", got)
@@ -226,9 +226,9 @@ func (w *world) manageForms(unused string) map[string]url.Values {
 	return map[string]url.Values{
 		"/governance/packages/" + w.crm + "/overview":                              {"name": {"Forged"}, "description": {"forged"}, "hidden": {"on"}},
 		"/governance/packages/" + w.wiki + "/delete":                               {"confirm": {"on"}},
-		"/governance/packages/" + w.crm + "/roles/remove":                          {"system": {"crm"}, "resource": {"app-crm"}, "role": {"Member"}},
+		"/governance/packages/" + w.crm + "/roles/remove":                          {"system": {"crm"}, "resource": {"app-crm"}, "role": {"Member"}, "confirmed": {"yes"}},
 		"/governance/packages/" + w.wiki + "/policies/" + w.wikiPolicy + "/delete": nil,
-		"/admin/catalogs/" + w.cat + "/resources/" + unused + "/remove":            nil,
+		"/admin/catalogs/" + w.cat + "/resources/" + unused + "/remove":            {"confirmed": {"yes"}},
 		"/admin/catalogs/" + w.cat + "/delete":                                     {"confirm": {"on"}},
 	}
 }
@@ -302,5 +302,5 @@ func TestManageNeedsCSRFToken(t *testing.T) {
 	// The same posts with the token work (the catalog delete is refused by
 	// the service for its packages): the refusals above were the token's.
 	olly.get("/admin/catalogs/" + w.cat)
-	olly.submit("/admin/catalogs/"+w.cat+"/resources/"+unused+"/remove", nil).redirect(t, "/admin/catalogs/"+w.cat+"?done=resourceRemoved")
+	olly.submit("/admin/catalogs/"+w.cat+"/resources/"+unused+"/remove", url.Values{"confirmed": {"yes"}}).redirect(t, "/admin/catalogs/"+w.cat+"?done=resourceRemoved")
 }

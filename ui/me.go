@@ -24,11 +24,16 @@ type meData struct {
 	base
 	Languages []languageChoice
 	Zone      string
+	// ZoneChoice is the zone chosen on this page ("" for the browser's).
+	ZoneChoice string
 }
 
 // mePage shows the signed-in user's page with the language setting.
 func (h *handler) mePage(c *call) {
-	d := meData{base: c.base(c.T("me.title"), "me"), Zone: h.cfg.TimeZone.String()}
+	d := meData{base: c.base(c.T("me.title"), "me"), Zone: c.loc.Zone().String()}
+	if z, chosen := h.viewerZone(c.r); chosen {
+		d.ZoneChoice = z.String()
+	}
 	cur := ""
 	if c.actor.User.PreferredLanguage != "" {
 		cur = i18n.Match(c.actor.User.PreferredLanguage).String()

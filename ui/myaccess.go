@@ -17,10 +17,18 @@ type packagesData struct {
 	Packages  []entitled.AccessPackage
 	NextToken string
 	Paged     bool
+	// View is "" (Available) or "active"; Marks what the user already
+	// holds or requested, per package id.
+	View  string
+	Marks map[string]packageMark
 }
 
 // packagesPage lists the packages the user may request, with search.
 func (h *handler) packagesPage(c *call) {
+	if c.r.URL.Query().Get("view") == "active" {
+		h.activePage(c)
+		return
+	}
 	q := strings.TrimSpace(c.r.URL.Query().Get("q"))
 	opt := entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: c.r.URL.Query().Get("skiptoken")}
 	if q != "" {
@@ -34,7 +42,7 @@ func (h *handler) packagesPage(c *call) {
 		return
 	}
 	d := packagesData{base: c.base(c.T("nav.myAccess"), "access"), Query: q, Packages: pg.Items, NextToken: pg.NextSkipToken,
-		Paged: opt.SkipToken != ""}
+		Paged: opt.SkipToken != "", Marks: h.marks(c)}
 	h.render(c.w, c.r, http.StatusOK, "packages", &d)
 }
 
@@ -49,6 +57,10 @@ type policyChoice struct {
 	// CustomSchedule is set when the policy lets requesters choose when
 	// access starts and ends.
 	CustomSchedule bool
+	// Approvers names who approves, stage by stage; Duration says how long
+	// access lasts.
+	Approvers []string
+	Duration  string
 }
 
 // requestFormData is the request form.
@@ -64,6 +76,14 @@ type requestFormData struct {
 	// OnlySomeSchedule is set when only some offered policies allow it.
 	OnlySomeSchedule bool
 	Start, End       string
+	// Grants lists the resource roles the package gives ("app-crm —
+	// Member"); AskWhy shows the justification field (someone approves or
+	// a policy wants a justification); Approved is set when someone approves.
+	Grants   []string
+	AskWhy   bool
+	Approved bool
+	// Zone names the time zone of the dates.
+	Zone string
 }
 
 // requestForm shows the form to request a package.
@@ -97,11 +117,30 @@ func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
 		return nil, false
 	}
 	d := &requestFormData{base: c.base(c.T("requestform.title", i18n.V("Package", p.DisplayName)), "access"), Package: *p}
+	d.Grants = h.grants(c, p.ID)
+	d.Zone = c.loc.Zone().String()
+	names, err := h.approverNamer(c, pols)
+	if err != nil {
+		h.log.Warn("ui: approvers of the request form", "package", p.ID, "err", err)
+		names = func([]entitled.SubjectSet) []string { return nil }
+	}
 	for i, pol := range pols {
 		ch := policyChoice{ID: pol.ID, Name: pol.DisplayName, Description: pol.Description,
 			JustificationRequired: pol.RequestApprovalSettings.IsRequestorJustificationRequired,
 			NeedsApproval:         pol.RequiresApproval(), Checked: i == 0,
-			CustomSchedule: pol.RequestorSettings.AllowCustomAssignmentSchedule}
+			CustomSchedule: pol.RequestorSettings.AllowCustomAssignmentSchedule, Duration: lastsText(c.loc, pol.Expiration)}
+		if ch.NeedsApproval {
+			stages := pol.RequestApprovalSettings.Stages
+			for i, st := range stages {
+				who := strings.Join(names(st.PrimaryApprovers), ", ")
+				if len(stages) > 1 {
+					who = c.T("requestform.stage", i18n.V("N", i+1), i18n.V("Approvers", who))
+				}
+				ch.Approvers = append(ch.Approvers, who)
+			}
+		}
+		d.Approved = d.Approved || ch.NeedsApproval
+		d.AskWhy = d.AskWhy || ch.NeedsApproval || ch.JustificationRequired
 		d.JustificationRequired = d.JustificationRequired || (len(pols) == 1 && ch.JustificationRequired)
 		if ch.CustomSchedule {
 			d.CustomSchedule = true
@@ -112,6 +151,27 @@ func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
 	}
 	d.OnlySomeSchedule = d.OnlySomeSchedule && d.CustomSchedule
 	return d, true
+}
+
+// lastsText says how long access under a policy lasts, for a requester.
+func lastsText(loc *i18n.Localizer, e entitled.Expiration) string {
+	return expirationWords(loc, e, "requestform.lastsNever", "requestform.lastsFor", "requestform.lastsUntil")
+}
+
+// grants lists the resource roles a package gives, for its request form;
+// nil when they cannot be read.
+func (h *handler) grants(c *call, packageID string) []string {
+	scopes, err := h.svc.AccessPackages.ResourceRoleScopes(c.ctx, packageID)
+	if err != nil {
+		h.log.Warn("ui: resource roles of the request form", "package", packageID, "err", err)
+		return nil
+	}
+	out := make([]string, len(scopes))
+	for i, s := range scopes {
+		out[i] = c.T("requestform.grant", i18n.V("Resource", firstNonEmpty(s.Resource.DisplayName, s.Resource.OriginID)),
+			i18n.V("Role", firstNonEmpty(s.Role.DisplayName, s.Role.OriginID)))
+	}
+	return out
 }
 
 // submitRequest submits a userAdd request for the signed-in user.
@@ -155,18 +215,26 @@ type listData struct {
 	Window    string
 }
 
+// requestPage lists a page of requests with their names resolved; on an
+// error it answers the call and ok is false.
+func (h *handler) requestPage(c *call, q entitled.RequestQuery) (pg entitled.Page[entitled.AssignmentRequest], l *lookups, ok bool) {
+	pg, err := h.svc.Requests.Requests(c.ctx, q)
+	if err == nil {
+		l, err = h.load(c, pg.Items)
+	}
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return pg, nil, false
+	}
+	return pg, l, true
+}
+
 // myRequestsPage lists the requests for the signed-in user.
 func (h *handler) myRequestsPage(c *call) {
 	skip := c.r.URL.Query().Get("skiptoken")
-	pg, err := h.svc.Requests.Requests(c.ctx, entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget,
+	pg, l, ok := h.requestPage(c, entitled.RequestQuery{FilterByCurrentUser: entitled.OnTarget,
 		ListOptions: entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip}})
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	l, err := h.load(c, pg.Items)
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	if !ok {
 		return
 	}
 	d := listData{base: c.base(c.T("nav.myRequests"), "requests"), Rows: h.rows(c, l, pg.Items), NextToken: pg.NextSkipToken,
@@ -177,29 +245,17 @@ func (h *handler) myRequestsPage(c *call) {
 // cancelRequest cancels a request, then returns to the page named by next.
 func (h *handler) cancelRequest(c *call) {
 	id := c.r.PathValue("id")
+	// Canceling what was delivered takes the access away: confirm first.
+	if r, err := h.svc.Requests.Request(c.ctx, id); err == nil && r.CheckCancel() == nil && entitled.MayCancel(c.actor, r) &&
+		(r.State == entitled.StateDelivered || r.State == entitled.StatePartiallyDelivered) &&
+		!h.confirmed(c, c.T("confirm.cancelDelivered"), c.T("confirm.cancelDeliveredButton"), localPath(c.r.PostForm.Get("next"), "/requests")) {
+		return
+	}
 	if err := h.svc.Requests.CancelRequest(c.ctx, id); err != nil {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
 	http.Redirect(c.w, c.r, localPath(c.r.PostForm.Get("next"), "/requests")+"?done=canceled", http.StatusSeeOther)
-}
-
-// approvalsPage lists the requests waiting for the user's decision.
-func (h *handler) approvalsPage(c *call) {
-	skip := c.r.URL.Query().Get("skiptoken")
-	pg, err := h.svc.Requests.Requests(c.ctx, entitled.RequestQuery{FilterByCurrentUser: entitled.OnApprover,
-		ListOptions: entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip}})
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	l, err := h.load(c, pg.Items)
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	d := listData{base: c.base(c.T("approvals.title"), "approvals"), Rows: h.rows(c, l, pg.Items), NextToken: pg.NextSkipToken, Paged: skip != ""}
-	h.render(c.w, c.r, http.StatusOK, "approvals", &d)
 }
 
 // decide records Approve or Deny on the stage of the request now waiting
@@ -235,7 +291,7 @@ func (h *handler) decide(c *call) {
 	if decision == entitled.ReviewDeny {
 		done = "denied"
 	}
-	http.Redirect(c.w, c.r, "/approvals?done="+done, http.StatusSeeOther)
+	http.Redirect(c.w, c.r, decidedPath(done, id), http.StatusSeeOther)
 }
 
 // localPath returns p when it is a path on this site, else def (no open

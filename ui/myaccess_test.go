@@ -127,7 +127,7 @@ func TestApprovals(t *testing.T) {
 	bob.get("/approvals").see(t, 200, "CRM access", "Alice Requester", "alice@example.com", "Pipeline reporting",
 		"Rea Reader", `action="/approvals/`+aliceReq+`"`, `value="Approve"`, `value="Deny"`, `<label for="reason-`+aliceReq+`">`)
 	bob.submit("/approvals/"+aliceReq, url.Values{"decision": {"Maybe"}}).see(t, 400, "Choose Approve or Deny")
-	bob.submit("/approvals/"+aliceReq, url.Values{"decision": {"Approve"}, "reason": {"ok for Q3"}}).redirect(t, "/approvals?done=approved")
+	bob.submit("/approvals/"+aliceReq, url.Values{"decision": {"Approve"}, "reason": {"ok for Q3"}}).redirect(t, "/approvals?done=approved&request="+aliceReq)
 	if st := w.state(aliceReq); st != entitled.StateDelivering {
 		t.Fatalf("approved request is %s, want delivering", st)
 	}
@@ -138,11 +138,12 @@ func TestApprovals(t *testing.T) {
 		t.Fatalf("stage %+v", stages)
 	}
 	bob.get("/approvals")
-	bob.submit("/approvals/"+reaReq, url.Values{"decision": {"Deny"}, "reason": {"not in sales"}}).redirect(t, "/approvals?done=denied")
+	bob.submit("/approvals/"+reaReq, url.Values{"decision": {"Deny"}, "reason": {"not in sales"}}).redirect(t, "/approvals?done=denied&request="+reaReq)
 	if st := w.state(reaReq); st != entitled.StateDenied {
 		t.Fatalf("denied request is %s", st)
 	}
 	bob.get("/approvals?done=denied").see(t, 200, "You denied the request.", "Nothing is waiting for your decision.")
+	bob.get("/approvals?done=denied&request="+reaReq).see(t, 200, "You denied Rea Reader&#39;s request for CRM access.")
 	// Deciding again is refused.
 	bob.submit("/approvals/"+aliceReq, url.Values{"decision": {"Deny"}}).see(t, 409, "no longer waiting")
 }

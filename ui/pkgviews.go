@@ -146,54 +146,10 @@ func (h *handler) packagePoliciesTab(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	// Name approvers: users in one query, groups one by one (few).
-	var uids []string
-	for _, pol := range pols {
-		for _, st := range pol.RequestApprovalSettings.Stages {
-			for _, set := range [][]entitled.SubjectSet{st.PrimaryApprovers, st.FallbackPrimaryApprovers, st.EscalationApprovers, st.FallbackEscalationApprovers} {
-				for _, s := range set {
-					uids = append(uids, s.UserID)
-				}
-			}
-		}
-	}
-	users, err := h.loadUsers(c.ctx, uids)
+	names, err := h.approverNamer(c, pols)
 	if err != nil {
 		h.fail(c.w, c.r, c, err)
 		return
-	}
-	l := &lookups{loc: c.loc, users: users}
-	groups := map[string]string{}
-	name := func(s entitled.SubjectSet) string {
-		switch s.Type {
-		case entitled.SubjectSingleUser:
-			pr := l.person(s.UserID)
-			if pr.UPN != "" {
-				return pr.Name + " (" + pr.UPN + ")"
-			}
-			return pr.Name
-		case entitled.SubjectGroupMembers:
-			if _, ok := groups[s.GroupID]; !ok {
-				groups[s.GroupID] = c.T("approver.unknownGroup", i18n.V("ID", s.GroupID))
-				if g, err := h.svc.Groups.Group(c.ctx, s.GroupID); err == nil {
-					groups[s.GroupID] = g.DisplayName
-				}
-			}
-			return c.T("approver.groupMembers", i18n.V("Group", groups[s.GroupID]))
-		case entitled.SubjectRequestorManager:
-			if s.ManagerLevel > 1 {
-				return c.T("approver.managerLevel", i18n.V("Level", s.ManagerLevel))
-			}
-			return c.T("approver.manager")
-		}
-		return firstNonEmpty(s.Description, s.Type)
-	}
-	names := func(set []entitled.SubjectSet) []string {
-		var out []string
-		for _, s := range set {
-			out = append(out, name(s))
-		}
-		return out
 	}
 	d := pkgPoliciesData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.policies")), "governance"), Package: *p, Tab: "policies",
 		CanManage: c.actor.Can(entitled.OpManagePackages, p.CatalogID)}
@@ -221,13 +177,19 @@ func (h *handler) packagePoliciesTab(c *call) {
 
 // expirationText says when assignments under a policy end.
 func expirationText(loc *i18n.Localizer, e entitled.Expiration) string {
+	return expirationWords(loc, e, "expiration.never", "expiration.after", "expiration.on")
+}
+
+// expirationWords says an expiration with the catalogue keys for never,
+// after a duration ({{.Duration}}) and on a date ({{.Date}}).
+func expirationWords(loc *i18n.Localizer, e entitled.Expiration, never, after, on string) string {
 	switch e.Type {
 	case entitled.ExpirationAfterPeriod:
-		return loc.T("expiration.after", i18n.V("Duration", durationText(loc, e.Duration)))
+		return loc.T(after, i18n.V("Duration", durationText(loc, e.Duration)))
 	case entitled.ExpirationAfterDate:
 		if e.EndDateTime != nil {
-			return loc.T("expiration.on", i18n.V("Date", loc.DateTime(*e.EndDateTime)))
+			return loc.T(on, i18n.V("Date", loc.DateTime(*e.EndDateTime)))
 		}
 	}
-	return loc.T("expiration.never")
+	return loc.T(never)
 }

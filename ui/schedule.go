@@ -13,14 +13,15 @@ import (
 const dateLayout = "2006-01-02"
 
 // formSchedule turns the request form's start and end dates (YYYY-MM-DD,
-// UTC, both optional) into a request schedule: access starts at 00:00 UTC
-// of the start date and ends at the end (24:00 UTC) of the end date. Both
+// local days of the reader's time zone, both optional) into a request
+// schedule: access starts at 00:00 of the start date and ends at the end
+// (24:00) of the end date, in that zone. Both
 // empty is the policy's own schedule. The service checks the rest (the
 // policy allows a custom schedule, the end lies after the start).
 func formSchedule(loc *i18n.Localizer, start, end string) (entitled.Schedule, error) {
 	var sc entitled.Schedule
 	if start != "" {
-		t, err := time.Parse(dateLayout, start)
+		t, err := time.ParseInLocation(dateLayout, start, loc.Zone())
 		if err != nil {
 			return sc, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "start",
 				Message: loc.T("schedule.badStart", i18n.V("Start", start))}
@@ -28,7 +29,7 @@ func formSchedule(loc *i18n.Localizer, start, end string) (entitled.Schedule, er
 		sc.StartDateTime = &t
 	}
 	if end != "" {
-		t, err := time.Parse(dateLayout, end)
+		t, err := time.ParseInLocation(dateLayout, end, loc.Zone())
 		if err != nil {
 			return sc, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "end",
 				Message: loc.T("schedule.badEnd", i18n.V("End", end))}
@@ -37,7 +38,7 @@ func formSchedule(loc *i18n.Localizer, start, end string) (entitled.Schedule, er
 			return sc, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "end",
 				Message: loc.T("schedule.endBeforeStart", i18n.V("Start", start), i18n.V("End", end))}
 		}
-		t = t.Add(24 * time.Hour)
+		t = t.AddDate(0, 0, 1)
 		sc.Expiration = entitled.Expiration{Type: entitled.ExpirationAfterDate, EndDateTime: &t}
 	}
 	return sc, nil

@@ -113,7 +113,7 @@ func (h *handler) authed(fn func(c *call)) http.HandlerFunc {
 			return
 		}
 		c := &call{w: w, r: r, actor: a, session: ck.Value, csrf: csrfToken(ck.Value), ctx: entitled.NewContext(ctx, a),
-			loc: h.localizer(r, &a.User)}
+			loc: h.zoned(r, h.localizer(r, &a.User))}
 		if post {
 			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 			if err := r.ParseForm(); err != nil {

@@ -266,6 +266,13 @@ func (w *world) request(user, pkg, policy string) string {
 // deliveryFailed.
 func (w *world) failDeliveries(requestID string) {
 	w.t.Helper()
+	w.failWith(requestID, "HTTP 403: no such account in the CRM")
+}
+
+// failWith records a permanent failure with the error for every open
+// delivery of a request.
+func (w *world) failWith(requestID, msg string) {
+	w.t.Helper()
 	ds, err := w.services.Requests.Deliveries(w.sys(), requestID)
 	w.must(err)
 	for _, d := range ds {
@@ -273,7 +280,7 @@ func (w *world) failDeliveries(requestID string) {
 			continue
 		}
 		w.must(w.services.Deliveries.RecordDeliveryOutcomes(context.Background(), []entitled.DeliveryOutcome{{DeliveryID: d.ID, Run: d.Run,
-			Err: entitled.PermanentErrorf("HTTP 403: no such account in the CRM"), Final: true, At: w.clock.Now()}}))
+			Err: entitled.PermanentErrorf("%s", msg), Final: true, At: w.clock.Now()}}))
 	}
 }
 

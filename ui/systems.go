@@ -222,6 +222,13 @@ func (h *handler) createSystem(c *call) {
 		again(http.StatusBadRequest, c.T("systemform.enterNameKind"))
 		return
 	}
+	// An empty secret would be saved and shown as "set": refuse it.
+	for _, r := range f.Secrets {
+		if r.Key != "" && strings.TrimSpace(r.Value) == "" {
+			again(http.StatusBadRequest, c.T("systemform.emptySecret", i18n.V("Key", r.Key)))
+			return
+		}
+	}
 	cfg := map[string]any{}
 	for _, rows := range [][]kvRow{f.Settings, f.Secrets} {
 		for _, r := range rows {

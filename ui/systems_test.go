@@ -69,6 +69,14 @@ func TestConnectedSystems(t *testing.T) {
 		t.Error("the form has fewer than 8 setting rows")
 	}
 
+	// An empty secret is refused, not saved as "set".
+	admin.submit("/admin/systems", url.Values{"name": {"hr-scim"}, "kind": {"scim"},
+		"key": {"baseURL"}, "value": {scimSrv.URL + "/scim/v2"}, "skey": {"token"}, "svalue": {""}}).
+		see(t, 400, "The secret token is empty: type it, or clear its name to leave it out.")
+	if _, err := w.services.Systems.System(w.sys(), "hr-scim"); entitled.ErrorKind(err) != entitled.KindNotFound {
+		t.Fatalf("a system with an empty secret was saved: %v", err)
+	}
+
 	// A bad config: the store's message is shown, the secret is not echoed.
 	bad := admin.submit("/admin/systems", url.Values{"name": {"hr-scim"}, "kind": {"scim"},
 		"key": {"baseURL", "bogus"}, "value": {scimSrv.URL + "/scim/v2", "1"}, "skey": {"token"}, "svalue": {"tok-s3cret"}})

@@ -126,6 +126,8 @@ func (h *handler) routes() {
 	m.HandleFunc("GET /{$}", h.authed(h.packagesPage))
 	m.HandleFunc("GET /me", h.authed(h.mePage))
 	m.HandleFunc("POST /me", h.authed(h.saveMe))
+	m.HandleFunc("POST /me/zone", h.authed(h.saveZone))
+	m.HandleFunc("POST /access/{id}/give-up", h.authed(h.giveUp))
 	m.HandleFunc("GET /packages/{id}/request", h.authed(h.requestForm))
 	m.HandleFunc("POST /packages/{id}/request", h.authed(h.submitRequest))
 	m.HandleFunc("GET /requests", h.authed(h.myRequestsPage))

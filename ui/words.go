@@ -146,7 +146,7 @@ func windowText(loc *i18n.Localizer, d time.Duration) string {
 	return durationText(loc, d)
 }
 
-// durationText is a duration in days or hours.
+// durationText is a duration in days, hours or minutes (never "5m0s").
 func durationText(loc *i18n.Localizer, d time.Duration) string {
 	switch {
 	case d <= 0:
@@ -156,7 +156,7 @@ func durationText(loc *i18n.Localizer, d time.Duration) string {
 	case d%time.Hour == 0:
 		return loc.T("duration.hours", i18n.N(int(d/time.Hour)))
 	}
-	return d.String()
+	return loc.T("duration.minutes", i18n.N(int(d.Round(time.Minute)/time.Minute)))
 }
 
 // itoa is strconv.Itoa, for placeholders that are not plural counts.

@@ -1,7 +1,7 @@
-// Package browsertest starts a headless Chromium for the browser tests of
-// the web UI (package ui's and the end-to-end ones), with the same flags
-// everywhere. Outside CI a missing browser skips the test with a message
-// saying what to install; with CI=true it fails it.
+// Package browsertest starts headless Chromium the same way for every
+// browser test (ui, e2e): where the browser is, and its flags. Outside CI a
+// missing browser skips the test with a message saying what to install;
+// with CI=true it fails it.
 package browsertest
 
 import (
@@ -29,14 +29,11 @@ func Chromium(tb testing.TB) string {
 	return ""
 }
 
-// Start starts a headless Chromium in a 1280×900 window with a profile of
-// its own, and returns the context of its first tab. The browser stops when
-// the test ends. The returned context has no timeout (it lives as long as
-// the browser): give each step its own.
-func Start(tb testing.TB) context.Context {
-	tb.Helper()
-	exe := Chromium(tb)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+// Options are the allocator options of a headless chromium at exe with its
+// profile in dataDir and a window of width × height (none when 0), then
+// extra.
+func Options(exe, dataDir string, width, height int, extra ...chromedp.ExecAllocatorOption) []chromedp.ExecAllocatorOption {
+	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -45,9 +42,22 @@ func Start(tb testing.TB) context.Context {
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(tb.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
+		chromedp.UserDataDir(dataDir),
+	}
+	if width > 0 {
+		opts = append(opts, chromedp.WindowSize(width, height))
+	}
+	return append(opts, extra...)
+}
+
+// Start starts a headless Chromium in a width × height window (none when
+// 0) with a profile of its own, and returns the context of its first tab.
+// The browser stops when the test ends. The returned context has no timeout
+// (it lives as long as the browser): give each step its own.
+func Start(tb testing.TB, width, height int, extra ...chromedp.ExecAllocatorOption) context.Context {
+	tb.Helper()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		Options(Chromium(tb), tb.TempDir(), width, height, extra...)...)
 	tb.Cleanup(cancelAlloc)
 	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(tb.Logf))
 	tb.Cleanup(cancelBrowser)
