@@ -183,8 +183,9 @@ type MemberLister interface {
 	// Members reads one page of the members of the role of the resource.
 	Members(ctx context.Context, resource ResourceRef, role ResourceRoleRef, pageToken string) (MemberPage, error)
 	// MemberKeys returns the identifier under which the target lists each
-	// subject, in order; "" for a subject the target does not know.
-	MemberKeys(ctx context.Context, subjects []Subject) ([]string, error)
+	// subject as a holder of role, in order; "" for a subject the target
+	// does not know.
+	MemberKeys(ctx context.Context, role ResourceRoleRef, subjects []Subject) ([]string, error)
 }
 
 // DriftUser is the user of a finding: the entitled user whose key matches,

@@ -115,3 +115,11 @@ func TestLister(t *testing.T) {
 			Search: "alpha", SearchWant: []string{want[0], want[4]}}
 	})
 }
+
+func TestMembersConformance(t *testing.T) {
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			connectortest.RunMembers(t, func(t *testing.T) connectortest.Target { return faultTarget(t, v).Target })
+		})
+	}
+}
