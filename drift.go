@@ -186,6 +186,10 @@ type MemberLister interface {
 	// subject as a holder of role, in order; "" for a subject the target
 	// does not know.
 	MemberKeys(ctx context.Context, role ResourceRoleRef, subjects []Subject) ([]string, error)
+	// RemoveMember revokes the role from the member the target lists as
+	// key (as Members returned it): for unmanaged members, which may have
+	// no entitled user. Not holding it is success.
+	RemoveMember(ctx context.Context, resource ResourceRef, role ResourceRoleRef, key string) error
 }
 
 // DriftUser is the user of a finding: the entitled user whose key matches,

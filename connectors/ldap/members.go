@@ -11,7 +11,7 @@ import (
 // Reconciliation (entitled.MemberLister): the members of a group's role are
 // the values of its member attribute (or owner), read from the group entry
 // with the simple paged results control; the whole entry comes in one
-// page. Keys are DNs normalised (parsed, lower-cased), or uids lower-cased
+// page. Keys are DNs normalised (parsed, lower-cased), or uids as they are
 // for memberUid groups.
 
 // memberPageSize is the paged results control's page size for reading a
@@ -32,7 +32,7 @@ func (c *Connector) roleAttr(role entitled.ResourceRoleRef) (string, error) {
 // memberKey normalises a value of attr for comparison.
 func memberKey(attr, v string) string {
 	if attr == AttrMemberUID {
-		return strings.ToLower(strings.TrimSpace(v))
+		return strings.TrimSpace(v) // memberUid matches case-exactly
 	}
 	if dn, err := goldap.ParseDN(v); err == nil {
 		return strings.ToLower(dn.String())
@@ -101,6 +101,21 @@ func (c *Connector) MemberKeys(ctx context.Context, role entitled.ResourceRoleRe
 		}
 	}
 	return keys, nil
+}
+
+// RemoveMember deletes the member's value from the role's attribute; a
+// value already gone is success.
+func (c *Connector) RemoveMember(ctx context.Context, resource entitled.ResourceRef, role entitled.ResourceRoleRef, key string) error {
+	group, attr, err := c.target(entitled.Change{Action: entitled.ActionRevoke,
+		Grant: entitled.Grant{Resource: resource, Role: role}})
+	if err != nil {
+		return err
+	}
+	m := &modification{group: group, attr: attr, action: entitled.ActionRevoke, values: []string{key}, names: map[string]string{key: key}}
+	if err := c.modifyValues(ctx, m, m.values); err != nil {
+		return c.modifyError(m, key, err)
+	}
+	return nil
 }
 
 var _ entitled.MemberLister = (*Connector)(nil)
