@@ -64,3 +64,11 @@ func TestListerConformance(t *testing.T) {
 			Search: "sales", SearchWant: []string{"g-Sales", "g-Sales EMEA"}}
 	})
 }
+
+func TestMembersConformance(t *testing.T) {
+	connectortest.RunMembers(t, func(t *testing.T) connectortest.Target {
+		db, c := setup(t)
+		return connectortest.Target{Connector: c, Grant: grantOf(groupID, userID), Unknown: grantOf(groupID, "ghost"),
+			Holds: func(t *testing.T) bool { return holds(t, db, groupID, userID) }}
+	})
+}
