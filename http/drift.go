@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/odata"
 )
 
 // Drift (docs/api.md "Drift"): POST /api/v1/systems/{id}/reconcile starts
@@ -74,6 +75,13 @@ func (s *Server) registerDrift(base string) {
 		return s.entity(w, r, http.StatusAccepted, "", toOperationWire(op), nil)
 	})
 	s.routes.handle("GET", base+"/{id}/drift", func(w http.ResponseWriter, r *http.Request, p params) error {
+		q, err := odata.Parse(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		if err := refuseFilterOrder(q); err != nil {
+			return err
+		}
 		d, err := s.drift()
 		if err != nil {
 			return err
@@ -86,7 +94,7 @@ func (s *Server) registerDrift(base string) {
 		for i, f := range fs {
 			items[i] = toDriftFinding(f)
 		}
-		return s.collection(w, r, "", items, "", nil, nil)
+		return s.collection(w, r, "", items, "", nil, q.Select)
 	})
 	s.routes.handle("POST", base+"/{id}/drift/{findingId}/adopt", func(w http.ResponseWriter, r *http.Request, p params) error {
 		d, err := s.drift()

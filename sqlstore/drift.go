@@ -106,7 +106,7 @@ func (s *DriftService) runReconcileOperation(ctx context.Context, id string) (ok
 	a, err := restoreActor(snap)
 	var sum entitled.ReconcileSummary
 	if err == nil {
-		sum, err = s.reconcileClaimed(ctx, a, systemID, false)
+		sum, err = s.reconcileClaimed(ctx, a, systemID, false, entitled.DefaultReconcileInterval)
 	}
 	if entitled.ErrorKind(err) == entitled.KindConflict {
 		return true, err // another replica reconciles it now: the job retries

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
@@ -38,7 +39,7 @@ func driftFixture(t *testing.T) (*lc, string) {
 func TestReconcileFindsMissingAndUnmanaged(t *testing.T) {
 	f, crm := driftFixture(t)
 	ctx := f.sys
-	sum, err := f.s.Drift.reconcileClaimed(ctx, entitled.SystemActor, crm, false)
+	sum, err := f.s.Drift.reconcileClaimed(ctx, entitled.SystemActor, crm, false, time.Hour)
 	f.must(err)
 	if sum.Managed != 1 || sum.Missing != 1 || sum.Unmanaged != 1 || sum.Repaired != 1 || sum.Removed != 0 {
 		t.Fatalf("summary %+v", sum)
@@ -74,7 +75,7 @@ func TestReconcileFindsMissingAndUnmanaged(t *testing.T) {
 	f.must(f.s.Membership.GrantMembership(ctx, f.group, f.alice.ID))
 	f.attempt(jobs[0], nil, true)
 	f.must(f.s.Drift.RevokeFinding(ctx, crm, strange.ID))
-	if _, err := f.s.Drift.reconcileClaimed(ctx, entitled.SystemActor, crm, false); err != nil {
+	if _, err := f.s.Drift.reconcileClaimed(ctx, entitled.SystemActor, crm, false, time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	fs, err = f.s.Drift.Drift(ctx, crm)
@@ -94,19 +95,19 @@ func TestReconcileClaims(t *testing.T) {
 		d         *DriftService
 		due, want bool
 	}{{d, false, true}, {other, false, false}, {d, true, false}} {
-		got, err := step.d.claim(ctx, crm, step.due)
+		got, err := step.d.claim(ctx, crm, step.due, time.Hour)
 		if err != nil || got != step.want {
 			t.Fatalf("claim %d: %v, %v; want %v", i, got, err, step.want)
 		}
 	}
-	if _, err := other.reconcileClaimed(f.sys, entitled.SystemActor, crm, false); entitled.ErrorKind(err) != entitled.KindConflict {
+	if _, err := other.reconcileClaimed(f.sys, entitled.SystemActor, crm, false, time.Hour); entitled.ErrorKind(err) != entitled.KindConflict {
 		t.Fatalf("reconcile while claimed: %v, want a 409", err)
 	}
 	f.must(d.release(ctx, crm, entitled.DefaultReconcileInterval))
-	if got, _ := other.claim(ctx, crm, true); got {
+	if got, _ := other.claim(ctx, crm, true, time.Hour); got {
 		t.Fatal("the periodic run claimed a system reconciled just now")
 	}
-	if got, _ := other.claim(ctx, crm, false); !got {
+	if got, _ := other.claim(ctx, crm, false, time.Hour); !got {
 		t.Fatal("reconcile now could not claim a released system")
 	}
 }

@@ -19,12 +19,13 @@ import (
 const reconcileLease = 15 * time.Minute
 
 // claim claims the system's reconciliation; due requires next_at to have
-// come. claimed is false when another run holds it (or it is not due).
-func (s *DriftService) claim(ctx context.Context, systemID string, due bool) (claimed bool, err error) {
+// come. claimed is false when another run holds it (or it is not due). A
+// system seen for the first time is first due one interval later.
+func (s *DriftService) claim(ctx context.Context, systemID string, due bool, interval time.Duration) (claimed bool, err error) {
 	err = s.db.changeUnlocked(ctx, func(t *tx) error {
 		now := t.now()
 		if _, err := t.exec(ctx, `INSERT INTO reconcile_schedule (system_id, next_at) VALUES (?, ?) ON CONFLICT (system_id) DO NOTHING`,
-			systemID, fmtTime(now)); err != nil {
+			systemID, fmtTime(now.Add(interval))); err != nil {
 			return err
 		}
 		q := `UPDATE reconcile_schedule SET lease_until = ? WHERE system_id = ? AND (lease_until IS NULL OR lease_until <= ?)`
@@ -58,9 +59,10 @@ func (s *DriftService) release(ctx context.Context, systemID string, interval ti
 }
 
 // reconcileClaimed claims the system and reconciles it; a claim held
-// elsewhere is a 409.
-func (s *DriftService) reconcileClaimed(ctx context.Context, a *entitled.Actor, systemID string, due bool) (entitled.ReconcileSummary, error) {
-	claimed, err := s.claim(ctx, systemID, due)
+// elsewhere (or, when due, a system not due yet) is a 409.
+func (s *DriftService) reconcileClaimed(ctx context.Context, a *entitled.Actor, systemID string, due bool,
+	firstInterval time.Duration) (entitled.ReconcileSummary, error) {
+	claimed, err := s.claim(ctx, systemID, due, firstInterval)
 	if err != nil {
 		return entitled.ReconcileSummary{}, err
 	}
@@ -117,7 +119,7 @@ func (s *DriftService) ReconcileDue(ctx context.Context) error {
 		if _, _, err := s.lister(sys); err != nil {
 			continue
 		}
-		sum, err := s.reconcileClaimed(ctx, entitled.SystemActor, sys.ID, true)
+		sum, err := s.reconcileClaimed(ctx, entitled.SystemActor, sys.ID, true, cfg.Interval)
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()
