@@ -80,3 +80,14 @@ func TestFaultConformance(t *testing.T) {
 		}
 	})
 }
+
+func TestMembersConformance(t *testing.T) {
+	srv := pgtest.Start(t)
+	c := newConnector(t, srv, nil)
+	connectortest.RunMembers(t, func(t *testing.T) connectortest.Target {
+		role, user := unique("m_grp_"), unique("dave.")
+		createRoles(t, srv, []string{role}, []string{user})
+		return connectortest.Target{Connector: c, Grant: grantOf(role, user), Unknown: grantOf(role, unique("ghost")),
+			Holds: func(t *testing.T) bool { return isMember(t, srv, role, user) }}
+	})
+}

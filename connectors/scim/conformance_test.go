@@ -75,3 +75,12 @@ func TestListerSuite(t *testing.T) {
 			Search: "engineering", SearchWant: []string{e.g1, eng2}}
 	})
 }
+
+func TestMembersSuite(t *testing.T) {
+	connectortest.RunMembers(t, func(t *testing.T) connectortest.Target {
+		e := newEnv(t, nil)
+		return connectortest.Target{Connector: e.c, Grant: grantOf(adaSubject, e.g1),
+			Unknown: grantOf(ghostSubject, e.g1),
+			Holds:   func(*testing.T) bool { return e.srv.IsMember(e.g1, e.ada) }}
+	})
+}
