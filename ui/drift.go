@@ -13,6 +13,15 @@ import (
 // adopt or revoke an unmanaged membership, each after a confirmation
 // (entitled.DriftService).
 
+// driftWords are the catalogue keys of the kinds and actions of findings.
+var driftWords = map[string]string{
+	string(entitled.DriftMissing):   "drift.kind.missing",
+	string(entitled.DriftUnmanaged): "drift.kind.unmanaged",
+	string(entitled.DriftRepaired):  "drift.action.repaired",
+	string(entitled.DriftReported):  "drift.action.reported",
+	string(entitled.DriftRemoved):   "drift.action.removed",
+}
+
 // driftRow is a finding as the page shows it.
 type driftRow struct {
 	entitled.DriftFinding
@@ -56,8 +65,8 @@ func (h *handler) driftPage(c *call) {
 	}
 	d := driftData{base: c.base(c.T("drift.pageTitle", i18n.V("System", sys.Name)), "systems"), System: *sys}
 	for _, f := range fs {
-		r := driftRow{DriftFinding: f, Who: f.User.TargetID, Kind: c.T("drift.kind." + string(f.Kind)),
-			Action: c.T("drift.action." + string(f.Action)), Detected: c.loc.DateTime(f.DetectedDateTime),
+		r := driftRow{DriftFinding: f, Who: f.User.TargetID, Kind: c.T(driftWords[string(f.Kind)]),
+			Action: c.T(driftWords[string(f.Action)]), Detected: c.loc.DateTime(f.DetectedDateTime),
 			Actionable: f.Kind == entitled.DriftUnmanaged && f.Action != entitled.DriftRemoved}
 		if f.User.PrincipalName != "" {
 			r.Who = f.User.PrincipalName

@@ -55,7 +55,7 @@ func TestDriftPage(t *testing.T) {
 	admin.getIn("fr", path+"/drift").see(t, 200, "Rapprocher maintenant", "Aucune dérive")
 
 	mia := w.signIn("mia")
-	mia.get(path + "/drift").see(t, 403)
+	mia.get(path+"/drift").see(t, 403)
 	mia.get("/").see(t, 200)
 	mia.submit(path+"/reconcile", nil).see(t, 403)
 }

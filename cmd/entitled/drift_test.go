@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -224,5 +226,37 @@ func BenchmarkReconcileLDAP(b *testing.B) {
 		}
 		b.ReportMetric(elapsed.Seconds(), "s/reconcile")
 		b.Logf("reconciled %s memberships in one LDAP group in %s", fmt.Sprint(n), elapsed.Round(time.Millisecond))
+	}
+}
+
+// `entitled reconcile SYSTEM` against a served instance: it waits for the
+// reconciliation and prints each finding and the summary line; an unknown
+// system is the API's 404.
+func TestReconcileCommand(t *testing.T) {
+	dir := slapdtest.Start(t)
+	group := dir.AddPosixGroup(t, "ops", 7002, "eve")
+	a, ctx := driftApp(t, dir, map[string]any{"memberAttribute": "memberUid"})
+	if _, _, err := benchPackage(ctx, a.services, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}}); err != nil {
+		t.Fatal(err)
+	}
+	url, token := serveAPI(t, a)
+	run := func(system string) (string, error) {
+		cmd := reconcileCommand()
+		var out, errb bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&errb)
+		cmd.SetArgs([]string{"--url", url, "--token", token, "--poll", "20ms", system})
+		err := cmd.ExecuteContext(context.Background())
+		return out.String(), err
+	}
+	out, err := run("ldap")
+	if err != nil {
+		t.Fatalf("reconcile: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "unmanaged eve in "+group+" (Member): reported") || !strings.Contains(out, ": 0 missing, 1 unmanaged, 0 repaired or removed") {
+		t.Fatalf("output:\n%s", out)
+	}
+	if _, err := run("nope"); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Fatalf("unknown system: %v", err)
 	}
 }
