@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-
 )
 
 // Every replica looks for connected systems whose reconciliation is due
@@ -30,18 +29,11 @@ func (e *Engine) startReconciler(ctx context.Context) {
 	e.stopReconciler, e.reconcilerDone = cancel, make(chan struct{})
 	go func() {
 		defer close(e.reconcilerDone)
-		tick := time.NewTicker(e.cfg.ReconcileCheck)
-		defer tick.Stop()
-		for {
-			select {
-			case <-rctx.Done():
-				return
-			case <-tick.C:
-				if err := e.cfg.Drift.ReconcileDue(rctx); err != nil && rctx.Err() == nil {
-					e.log.Error("delivery: cannot look for due reconciliations", "error", err)
-				}
+		every(rctx, e.cfg.ReconcileCheck, func() {
+			if err := e.cfg.Drift.ReconcileDue(rctx); err != nil && rctx.Err() == nil {
+				e.log.Error("delivery: cannot look for due reconciliations", "error", err)
 			}
-		}
+		})
 	}()
 }
 
@@ -53,33 +45,17 @@ func (e *Engine) stopReconciling() {
 	}
 }
 
-// driftCollector reports entitled_drift{system,kind}: the findings of each
-// system's latest reconciliation, read at scrape time.
-type driftCollector struct {
-	e    *Engine
-	desc *prometheus.Desc
-}
-
-func newDriftCollector(e *Engine) *driftCollector {
-	return &driftCollector{e: e, desc: prometheus.NewDesc("entitled_drift",
+// newDriftCollector reports entitled_drift{system,kind}: the findings of
+// each system's latest reconciliation.
+func newDriftCollector(e *Engine) *scrapeGauge {
+	return &scrapeGauge{e: e, what: "the drift of connected systems", desc: prometheus.NewDesc("entitled_drift",
 		"Differences the latest reconciliation of each connected system found, by kind (missing, unmanaged).",
-		[]string{"system", "kind"}, nil)}
+		[]string{"system", "kind"}, nil),
+		read: func(ctx context.Context, emit func(float64, ...string)) error {
+			counts, err := e.cfg.Drift.DriftCounts(ctx)
+			for k, n := range counts {
+				emit(float64(n), k[0], k[1])
+			}
+			return err
+		}}
 }
-
-// Describe implements prometheus.Collector.
-func (c *driftCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
-
-// Collect implements prometheus.Collector.
-func (c *driftCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
-	defer cancel()
-	counts, err := c.e.cfg.Drift.DriftCounts(ctx)
-	if err != nil {
-		c.e.log.Warn("metrics: cannot read the drift of connected systems", "error", err)
-		return
-	}
-	for k, n := range counts {
-		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), k[0], k[1])
-	}
-}
-

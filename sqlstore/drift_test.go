@@ -121,3 +121,48 @@ func TestReconcileRefusesNonListers(t *testing.T) {
 	_, err = f.s.Drift.Reconcile(f.sys, "nope")
 	wantCode(t, err, entitled.KindNotFound, entitled.CodeNotFound)
 }
+
+// TestReconcileDue: the periodic run reconciles a system one interval
+// after it first sees it, then once per interval; a system whose
+// config.reconcile.interval is off, and one whose kind cannot list
+// members, never.
+func TestReconcileDue(t *testing.T) {
+	f, crm := driftFixture(t)
+	ctx := context.Background()
+	f.exec(`UPDATE systems SET config = '{"reconcile":{"interval":"PT10M","missing":"report"}}' WHERE id = ?`, crm)
+	runs := func() int {
+		var n int
+		f.must(f.s.db.tQueryRow(`SELECT COUNT(*) FROM audit_events WHERE activity_display_name = 'Reconcile connected system'`).Scan(&n))
+		return n
+	}
+	f.must(f.s.Drift.ReconcileDue(ctx))
+	if runs() != 0 {
+		t.Fatal("reconciled at once a system first seen now")
+	}
+	f.now = f.now.Add(11 * time.Minute)
+	f.must(f.s.Drift.ReconcileDue(ctx))
+	if runs() != 1 {
+		t.Fatalf("%d runs after the interval, want 1", runs())
+	}
+	fs, err := f.s.Drift.Drift(f.sys, crm)
+	f.must(err)
+	if len(fs) != 2 || fs[0].Action != entitled.DriftReported {
+		t.Fatalf("findings %+v, want alice missing (reported, missing: report) and bob", fs)
+	}
+	f.now = f.now.Add(5 * time.Minute)
+	f.must(f.s.Drift.ReconcileDue(ctx))
+	if runs() != 1 {
+		t.Fatal("reconciled again within the interval")
+	}
+	f.exec(`UPDATE systems SET config = '{"reconcile":{"interval":"off"}}' WHERE id = ?`, crm)
+	f.now = f.now.Add(time.Hour)
+	f.must(f.s.Drift.ReconcileDue(ctx))
+	if runs() != 1 {
+		t.Fatal("reconciled a system whose interval is off")
+	}
+	var n int
+	f.must(f.s.db.tQueryRow(`SELECT COUNT(*) FROM reconcile_schedule WHERE system_id = ?`, f.systems[1]).Scan(&n))
+	if n != 0 {
+		t.Fatal("the webhook system was scheduled")
+	}
+}

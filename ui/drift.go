@@ -44,13 +44,23 @@ type driftData struct {
 	Unsupported string
 }
 
-// driftPage shows a system's latest drift findings.
-func (h *handler) driftPage(c *call) {
+// driftAllowed reports whether the caller may use the Drift pages (they
+// manage connected systems, and the server reconciles); it answers the
+// refusal when not.
+func (h *handler) driftAllowed(c *call) bool {
 	if !h.systemsAllowed(c) {
-		return
+		return false
 	}
 	if h.svc.Drift == nil {
 		h.notFound(c.w, c.r)
+		return false
+	}
+	return true
+}
+
+// driftPage shows a system's latest drift findings.
+func (h *handler) driftPage(c *call) {
+	if !h.driftAllowed(c) {
 		return
 	}
 	sys, err := h.svc.Systems.System(c.ctx, c.r.PathValue("id"))
@@ -84,11 +94,7 @@ func driftRedirect(c *call, systemID, done string) {
 
 // reconcileSystem starts a reconciliation of the system now.
 func (h *handler) reconcileSystem(c *call) {
-	if !h.systemsAllowed(c) {
-		return
-	}
-	if h.svc.Drift == nil {
-		h.notFound(c.w, c.r)
+	if !h.driftAllowed(c) {
 		return
 	}
 	id := c.r.PathValue("id")
@@ -115,11 +121,7 @@ func (h *handler) revokeFinding(c *call) {
 }
 
 func (h *handler) actOnFinding(c *call, done string, act func(systemID, findingID string) error) {
-	if !h.systemsAllowed(c) {
-		return
-	}
-	if h.svc.Drift == nil {
-		h.notFound(c.w, c.r)
+	if !h.driftAllowed(c) {
 		return
 	}
 	if c.r.PostForm.Get("confirm") == "" {

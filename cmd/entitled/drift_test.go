@@ -13,23 +13,27 @@ import (
 	"time"
 
 	goldap "github.com/go-ldap/ldap/v3"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/internal/slapdtest"
 )
 
-// driftApp opens entitled with its engine running and an LDAP system
-// "ldap" on dir, with config.reconcile as given (the periodic run off).
-func driftApp(tb testing.TB, dir *slapdtest.Server, extra map[string]any) (*app, context.Context) {
+// driftApp opens entitled with its engine running (its metrics in reg)
+// and an LDAP system "ldap" on dir, with config.reconcile as given (the
+// periodic run off).
+func driftApp(tb testing.TB, dir *slapdtest.Server, extra map[string]any) (a *app, ctx context.Context, reg *prometheus.Registry) {
 	tb.Helper()
+	reg = prometheus.NewRegistry()
 	a, err := openApp(context.Background(), "sqlite:"+filepath.Join(tb.TempDir(), "d.db"), appOptions{workers: 50,
-		rescueAfter: time.Minute, jobTimeout: 30 * time.Second, pollInterval: 20 * time.Millisecond,
+		rescueAfter: time.Minute, jobTimeout: 30 * time.Second, pollInterval: 20 * time.Millisecond, registerer: reg,
 		logger: slog.New(slog.NewTextHandler(io.Discard, nil)), secrets: benchKeys()})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { a.db.Close() })
-	ctx := systemContext(context.Background())
+	ctx = systemContext(context.Background())
 	cfg := map[string]any{"url": dir.URL, "bindDN": slapdtest.ServiceDN, "bindPassword": slapdtest.ServicePassword,
 		"baseDN": slapdtest.BaseDN, "maxConnections": 4, "reconcile": map[string]any{"interval": "off"}}
 	for k, v := range extra {
@@ -39,15 +43,8 @@ func driftApp(tb testing.TB, dir *slapdtest.Server, extra map[string]any) (*app,
 		Retry: entitled.DefaultRetryPolicy, Config: cfg}); err != nil {
 		tb.Fatal(err)
 	}
-	if err := a.engine.Start(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = a.engine.Stop(stop)
-	})
-	return a, ctx
+	startEngine(tb, a)
+	return a, ctx, reg
 }
 
 // reconcileNow starts a reconciliation of the system and waits for its
@@ -88,7 +85,7 @@ func TestDriftLDAP(t *testing.T) {
 		dir.AddUser(t, uid)
 	}
 	group := dir.AddPosixGroup(t, "staff", 7000)
-	a, ctx := driftApp(t, dir, map[string]any{"memberAttribute": "memberUid"})
+	a, ctx, _ := driftApp(t, dir, map[string]any{"memberAttribute": "memberUid"})
 	pkg, policy, err := benchPackage(ctx, a.services, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}})
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +169,7 @@ func TestDriftRemoveUnmanaged(t *testing.T) {
 	dir := slapdtest.Start(t)
 	dir.AddUser(t, "alice")
 	group := dir.AddPosixGroup(t, "ops", 7001, "eve")
-	a, ctx := driftApp(t, dir, map[string]any{"memberAttribute": "memberUid",
+	a, ctx, _ := driftApp(t, dir, map[string]any{"memberAttribute": "memberUid",
 		"reconcile": map[string]any{"interval": "off", "unmanaged": "remove"}})
 	if _, _, err := benchPackage(ctx, a.services, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}}); err != nil {
 		t.Fatal(err)
@@ -200,19 +197,12 @@ func BenchmarkReconcileLDAP(b *testing.B) {
 	dir := slapdtest.Start(b)
 	uids := dir.AddUsers(b, "u", n)
 	group := dir.AddGroupOfNames(b, "big")
-	a, ctx := driftApp(b, dir, map[string]any{"userDNTemplate": "uid={localPart}," + slapdtest.PeopleDN})
+	a, ctx, _ := driftApp(b, dir, map[string]any{"userDNTemplate": "uid={localPart}," + slapdtest.PeopleDN})
 	pkg, policy, err := benchPackage(ctx, a.services, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	upns := make([]string, n)
-	for i, uid := range uids {
-		upns[i] = uid + "@example.org"
-	}
-	users, err := benchUsers(ctx, a.services, upns)
-	if err != nil {
-		b.Fatal(err)
-	}
+	users := ldapUsers(b, ctx, a, uids)
 	if _, _, err := submitAndWait(ctx, []*app{a}, pkg, policy, users, 4); err != nil {
 		b.Fatal(err)
 	}
@@ -235,7 +225,7 @@ func BenchmarkReconcileLDAP(b *testing.B) {
 func TestReconcileCommand(t *testing.T) {
 	dir := slapdtest.Start(t)
 	group := dir.AddPosixGroup(t, "ops", 7002, "eve")
-	a, ctx := driftApp(t, dir, map[string]any{"memberAttribute": "memberUid"})
+	a, ctx, reg := driftApp(t, dir, map[string]any{"memberAttribute": "memberUid"})
 	if _, _, err := benchPackage(ctx, a.services, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -258,5 +248,11 @@ func TestReconcileCommand(t *testing.T) {
 	}
 	if _, err := run("nope"); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Fatalf("unknown system: %v", err)
+	}
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(`# HELP entitled_drift Differences the latest reconciliation of each connected system found, by kind (missing, unmanaged).
+# TYPE entitled_drift gauge
+entitled_drift{kind="unmanaged",system="ldap"} 1
+`), "entitled_drift"); err != nil {
+		t.Errorf("metric: %v", err)
 	}
 }

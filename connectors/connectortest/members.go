@@ -11,25 +11,13 @@ import (
 // allMembers pages through a MemberLister's members of the grant's role.
 func allMembers(t *testing.T, l entitled.MemberLister, g entitled.Grant) []string {
 	t.Helper()
-	var all []string
-	token := ""
-	for page := 0; ; page++ {
-		if page > 100000 {
-			t.Fatal("more than 100000 pages: the page token does not advance")
-		}
+	return pageThrough(t, 100000, func(page int, token string) ([]string, string) {
 		p, err := l.Members(context.Background(), g.Resource, g.Role, token)
 		if err != nil {
 			t.Fatalf("Members(page %d): %v", page, err)
 		}
-		all = append(all, p.Members...)
-		if p.Next == "" {
-			return all
-		}
-		if p.Next == token {
-			t.Fatalf("page token %q repeats", token)
-		}
-		token = p.Next
-	}
+		return p.Members, p.Next
+	})
 }
 
 // RunMembers checks reconciliation reads (entitled.MemberLister): the

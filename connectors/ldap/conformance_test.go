@@ -57,7 +57,9 @@ func faultTarget(t *testing.T, v variant) connectortest.FaultTarget {
 func TestConformance(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
-			connectortest.Run(t, func(t *testing.T) connectortest.Target { return faultTarget(t, v).Target })
+			target := func(t *testing.T) connectortest.Target { return faultTarget(t, v).Target }
+			connectortest.Run(t, target)
+			connectortest.RunMembers(t, target)
 		})
 	}
 }
@@ -114,12 +116,4 @@ func TestLister(t *testing.T) {
 		return connectortest.ListerTarget{Lister: newConnector(t, configFor(srv, nil)), Want: want, Hidden: []string{hidden},
 			Search: "alpha", SearchWant: []string{want[0], want[4]}}
 	})
-}
-
-func TestMembersConformance(t *testing.T) {
-	for _, v := range variants {
-		t.Run(v.name, func(t *testing.T) {
-			connectortest.RunMembers(t, func(t *testing.T) connectortest.Target { return faultTarget(t, v).Target })
-		})
-	}
 }

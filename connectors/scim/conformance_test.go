@@ -8,12 +8,14 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	connectortest.Run(t, func(t *testing.T) connectortest.Target {
+	target := func(t *testing.T) connectortest.Target {
 		e := newEnv(t, nil)
 		return connectortest.Target{Connector: e.c, Grant: grantOf(adaSubject, e.g1),
 			Unknown: grantOf(ghostSubject, e.g1),
 			Holds:   func(*testing.T) bool { return e.srv.IsMember(e.g1, e.ada) }}
-	})
+	}
+	connectortest.Run(t, target)
+	connectortest.RunMembers(t, target)
 }
 
 func TestConformanceUnknownGroup(t *testing.T) {
@@ -73,14 +75,5 @@ func TestListerSuite(t *testing.T) {
 		ops := e.srv.AddGroup("Operations")
 		return connectortest.ListerTarget{Lister: e.c, Want: []string{e.g1, e.g2, eng2, ops},
 			Search: "engineering", SearchWant: []string{e.g1, eng2}}
-	})
-}
-
-func TestMembersSuite(t *testing.T) {
-	connectortest.RunMembers(t, func(t *testing.T) connectortest.Target {
-		e := newEnv(t, nil)
-		return connectortest.Target{Connector: e.c, Grant: grantOf(adaSubject, e.g1),
-			Unknown: grantOf(ghostSubject, e.g1),
-			Holds:   func(*testing.T) bool { return e.srv.IsMember(e.g1, e.ada) }}
 	})
 }
