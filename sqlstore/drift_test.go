@@ -166,3 +166,24 @@ func TestReconcileDue(t *testing.T) {
 		t.Fatal("the webhook system was scheduled")
 	}
 }
+
+// TestRemoveSparesFreshGrants: an unmanaged membership whose user entitled
+// started granting the role since the run began is not removed (409).
+func TestRemoveSparesFreshGrants(t *testing.T) {
+	f, crm := driftFixture(t)
+	ctx := context.Background()
+	var res, role string
+	f.must(f.s.db.tQueryRow(`SELECT resource_origin_id, role_origin_id FROM deliveries WHERE system_id = ?`, crm).Scan(&res, &role))
+	fd := &entitled.DriftFinding{SystemID: crm, Resource: entitled.ResourceRef{OriginID: res}, Role: entitled.ResourceRoleRef{OriginID: role},
+		User: entitled.DriftUser{ID: f.alice.ID}}
+	if err := f.s.Drift.grantedSince(ctx, fd, f.now.Add(-time.Minute)); entitled.ErrorKind(err) != entitled.KindConflict {
+		t.Fatalf("granted during the run: %v, want a 409", err)
+	}
+	if err := f.s.Drift.grantedSince(ctx, fd, f.now.Add(time.Minute)); err != nil {
+		t.Fatalf("granted before the run: %v", err)
+	}
+	fd.User.ID = f.bob.ID
+	if err := f.s.Drift.grantedSince(ctx, fd, f.now.Add(-time.Minute)); err != nil {
+		t.Fatalf("never granted: %v", err)
+	}
+}

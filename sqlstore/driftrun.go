@@ -152,7 +152,10 @@ func (s *DriftService) reconcileSystem(ctx context.Context, a *entitled.Actor, s
 	}
 	sum.Resources = len(roles)
 	var findings []entitled.DriftFinding
-	var users map[string]keyedUser // by key, loaded when a role has unmanaged members
+	// users maps keys to users per role (a target may key roles
+	// differently), loaded when a role has unmanaged members.
+	users := map[string]map[string]keyedUser{}
+	started := s.db.now()
 	for _, r := range roles {
 		subjects := make([]entitled.Subject, len(r.managed))
 		for i, m := range r.managed {
@@ -190,13 +193,13 @@ func (s *DriftService) reconcileSystem(ctx context.Context, a *entitled.Actor, s
 			f.Action = entitled.DriftActionFor(cfg, f.Kind)
 			findings = append(findings, f)
 		}
-		if len(unmanaged) > 0 && users == nil {
-			if users, err = s.usersByKey(ctx, lister, r.role); err != nil {
+		if _, ok := users[r.role.OriginID]; len(unmanaged) > 0 && !ok {
+			if users[r.role.OriginID], err = s.usersByKey(ctx, lister, r.role); err != nil {
 				return sum, err
 			}
 		}
 		for _, k := range unmanaged {
-			u := users[k]
+			u := users[r.role.OriginID][k]
 			if u.id != "" && r.open[u.id] {
 				continue
 			}
@@ -222,7 +225,10 @@ func (s *DriftService) reconcileSystem(ctx context.Context, a *entitled.Actor, s
 				sum.Repaired++
 			}
 		case entitled.DriftRemoved:
-			aerr = s.remove(ctx, a, conn, lister, f)
+			aerr = s.grantedSince(ctx, f, started)
+			if aerr == nil {
+				aerr = s.remove(ctx, a, conn, lister, f)
+			}
 			if aerr == nil {
 				sum.Removed++
 			}
@@ -322,4 +328,25 @@ func sortFindings(fs []entitled.DriftFinding) {
 func errNotLister(sys *entitled.ConnectedSystem) error {
 	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "system",
 		Message: fmt.Sprintf("connected system %s is of kind %s, which cannot list the members of its resources; only directory, ldap, scim and postgres systems can be reconciled", sys.Name, sys.Kind)}
+}
+
+// grantedSince is a 409 when entitled started a grant of the finding's
+// role to its user since the run started: the target may list a member
+// the run's read of the managed set did not yet know, which must not be
+// removed as unmanaged.
+func (s *DriftService) grantedSince(ctx context.Context, f *entitled.DriftFinding, since time.Time) error {
+	if f.User.ID == "" {
+		return nil
+	}
+	var n int
+	err := s.db.read(ctx, func(t *tx) error {
+		return t.queryRow(ctx, `SELECT COUNT(*) FROM deliveries d JOIN assignments a ON a.id = d.assignment_id
+			WHERE a.target_id = ? AND d.system_id = ? AND d.resource_origin_id = ? AND d.role_origin_id = ?
+			AND d.action = 'grant' AND d.created_at >= ?`, f.User.ID, f.SystemID, f.Resource.OriginID, f.Role.OriginID,
+			fmtTime(since)).Scan(&n)
+	})
+	if err == nil && n > 0 {
+		return entitled.Conflictf("entitled granted this membership while the reconciliation ran; it is managed now")
+	}
+	return err
 }
