@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/internal/pgtest"
 	"github.com/entitled-dev/entitled/internal/slapdtest"
 )
 
@@ -254,5 +255,57 @@ func TestReconcileCommand(t *testing.T) {
 entitled_drift{kind="unmanaged",system="ldap"} 1
 `), "entitled_drift"); err != nil {
 		t.Errorf("metric: %v", err)
+	}
+}
+
+// TestDriftTwoReplicasPostgres: two instances share one PostgreSQL
+// database; when a system's reconciliation is due and both look for due
+// ones at once, exactly one reconciles it.
+func TestDriftTwoReplicasPostgres(t *testing.T) {
+	pg := pgtest.Start(t)
+	dsn := pg.CreateDatabase("drift_replicas")
+	dir := slapdtest.Start(t)
+	group := dir.AddPosixGroup(t, "ops", 7003, "eve")
+	ctx := systemContext(context.Background())
+	open := func() *app {
+		a, err := openApp(context.Background(), dsn, appOptions{workers: 4, rescueAfter: time.Minute, jobTimeout: 30 * time.Second,
+			logger: slog.New(slog.NewTextHandler(io.Discard, nil)), secrets: benchKeys()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.db.Close() })
+		return a
+	}
+	a1, a2 := open(), open()
+	if err := a1.services.Systems.CreateSystem(ctx, &entitled.ConnectedSystem{Name: "ldap", Kind: "ldap", Retry: entitled.DefaultRetryPolicy,
+		Config: map[string]any{"url": dir.URL, "bindDN": slapdtest.ServiceDN, "bindPassword": slapdtest.ServicePassword,
+			"baseDN": slapdtest.BaseDN, "memberAttribute": "memberUid", "reconcile": map[string]any{"interval": "PT1M"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := benchPackage(ctx, a1.services, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a1.services.Drift.ReconcileDue(ctx); err != nil { // first sight: due in a minute
+		t.Fatal(err)
+	}
+	if _, err := a1.db.SQL.Exec(`UPDATE reconcile_schedule SET next_at = '2000-01-01T00:00:00.000000Z'`); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 2)
+	for _, a := range []*app{a1, a2} {
+		go func() { errs <- a.services.Drift.ReconcileDue(ctx) }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var runs int
+	if err := a1.db.SQL.QueryRow(`SELECT COUNT(*) FROM audit_events WHERE activity_display_name = 'Reconcile connected system' AND target_display_name = 'ldap'`).Scan(&runs); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := a2.services.Drift.Drift(ctx, "ldap")
+	if runs != 1 || err != nil || len(fs) != 1 || fs[0].User.TargetID != "eve" {
+		t.Fatalf("%d runs, findings %+v (%v); want one run finding eve", runs, fs, err)
 	}
 }
