@@ -174,19 +174,16 @@ func (s *DriftService) Drift(ctx context.Context, systemID string) ([]entitled.D
 	}
 	out := []entitled.DriftFinding{}
 	err = s.db.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT `+findingCols+` FROM drift_findings WHERE system_id = ?`, sys.ID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			f, err := scanFinding(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *f)
-		}
-		return rows.Err()
+		fs, err := queryRows(ctx, t, `SELECT `+findingCols+` FROM drift_findings WHERE system_id = ?`, []any{sys.ID},
+			func(r scanner) (entitled.DriftFinding, error) {
+				f, err := scanFinding(r)
+				if err != nil {
+					return entitled.DriftFinding{}, err
+				}
+				return *f, nil
+			})
+		out = append(out, fs...)
+		return err
 	})
 	sortFindings(out)
 	return out, err
@@ -296,25 +293,18 @@ func (s *DriftService) AdoptFinding(ctx context.Context, systemID, findingID str
 		return nil, entitled.Invalidf("member %s of the target matches no user of entitled; only a known user's membership can be adopted (revoke it instead)", f.User.TargetID)
 	}
 	var cs []entitled.AdoptionCandidate
-	err = s.db.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT rs.access_package_id, MIN(p.id),
+	err = s.db.read(ctx, func(t *tx) (err error) {
+		cs, err = queryRows(ctx, t, `SELECT rs.access_package_id, MIN(p.id),
 				(SELECT COUNT(*) FROM resource_role_scopes o WHERE o.access_package_id = rs.access_package_id)
 			FROM resource_role_scopes rs JOIN resources r ON r.id = rs.resource_id JOIN resource_roles rr ON rr.id = rs.resource_role_id
 			JOIN policies p ON p.access_package_id = rs.access_package_id
 			WHERE r.system_id = ? AND r.origin_id = ? AND rr.origin_id = ?
-			GROUP BY rs.access_package_id`, sys.ID, f.Resource.OriginID, f.Role.OriginID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var c entitled.AdoptionCandidate
-			if err := rows.Scan(&c.AccessPackageID, &c.PolicyID, &c.Roles); err != nil {
-				return err
-			}
-			cs = append(cs, c)
-		}
-		return rows.Err()
+			GROUP BY rs.access_package_id`, []any{sys.ID, f.Resource.OriginID, f.Role.OriginID},
+			func(r scanner) (c entitled.AdoptionCandidate, err error) {
+				err = r.Scan(&c.AccessPackageID, &c.PolicyID, &c.Roles)
+				return c, err
+			})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -333,22 +323,21 @@ func (s *DriftService) AdoptFinding(ctx context.Context, systemID, findingID str
 
 // DriftCounts counts the findings per system name and kind.
 func (s *DriftService) DriftCounts(ctx context.Context) (map[[2]string]int, error) {
+	type count struct {
+		name, kind string
+		n          int
+	}
 	out := map[[2]string]int{}
 	err := s.db.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT s.name, f.kind, COUNT(*) FROM drift_findings f JOIN systems s ON s.id = f.system_id GROUP BY s.name, f.kind`)
-		if err != nil {
-			return err
+		cs, err := queryRows(ctx, t, `SELECT s.name, f.kind, COUNT(*) FROM drift_findings f JOIN systems s ON s.id = f.system_id
+			GROUP BY s.name, f.kind`, nil, func(r scanner) (c count, err error) {
+			err = r.Scan(&c.name, &c.kind, &c.n)
+			return c, err
+		})
+		for _, c := range cs {
+			out[[2]string{c.name, c.kind}] = c.n
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var name, kind string
-			var n int
-			if err := rows.Scan(&name, &kind, &n); err != nil {
-				return err
-			}
-			out[[2]string{name, kind}] = n
-		}
-		return rows.Err()
+		return err
 	})
 	return out, err
 }

@@ -271,20 +271,13 @@ func allMembers(ctx context.Context, l entitled.MemberLister, res entitled.Resou
 // reconciliation finds unmanaged members.
 func (s *DriftService) usersByKey(ctx context.Context, l entitled.MemberLister, role entitled.ResourceRoleRef) (map[string]keyedUser, error) {
 	var us []entitled.User
-	err := s.db.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT id, user_principal_name, display_name, mail FROM users WHERE account_enabled = 1 ORDER BY id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var u entitled.User
-			if err := rows.Scan(&u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail); err != nil {
-				return err
-			}
-			us = append(us, u)
-		}
-		return rows.Err()
+	err := s.db.read(ctx, func(t *tx) (err error) {
+		us, err = queryRows(ctx, t, `SELECT id, user_principal_name, display_name, mail FROM users WHERE account_enabled = 1 ORDER BY id`, nil,
+			func(r scanner) (u entitled.User, err error) {
+				err = r.Scan(&u.ID, &u.UserPrincipalName, &u.DisplayName, &u.Mail)
+				return u, err
+			})
+		return err
 	})
 	if err != nil {
 		return nil, err

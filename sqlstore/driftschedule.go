@@ -93,20 +93,9 @@ func (s *DriftService) reconcileClaimed(ctx context.Context, a *entitled.Actor, 
 // run is logged and retried at the next interval.
 func (s *DriftService) ReconcileDue(ctx context.Context) error {
 	var systems []*entitled.ConnectedSystem
-	err := s.db.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT `+systemCols+` FROM systems ORDER BY id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			sys, err := t.db.scanSystem(rows)
-			if err != nil {
-				return err
-			}
-			systems = append(systems, sys)
-		}
-		return rows.Err()
+	err := s.db.read(ctx, func(t *tx) (err error) {
+		systems, err = queryRows(ctx, t, `SELECT `+systemCols+` FROM systems ORDER BY id`, nil, t.db.scanSystem)
+		return err
 	})
 	if err != nil {
 		return err
