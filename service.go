@@ -239,6 +239,9 @@ type Services struct {
 	// Subscriptions manages event subscriptions; nil when the store has
 	// none.
 	Subscriptions SubscriptionService
+	// Drift reconciles connected systems and reads their drift; nil when
+	// the store has none.
+	Drift DriftService
 }
 
 // JobKind names a background job.

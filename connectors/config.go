@@ -48,9 +48,10 @@ func ConfigDuration(key string, raw any, max time.Duration) (time.Duration, erro
 // CheckKeys refuses a config holding a key other than keys, naming the first
 // unknown one and listing the known ones. The "<secret>Set" markers that
 // reads write in place of secrets are accepted, so that a config read back
-// can be sent unchanged.
+// can be sent unchanged. Every kind accepts config.reconcile, which the
+// store checks (entitled.ParseReconcileConfig).
 func CheckKeys(kind string, config map[string]any, keys, secrets []string) error {
-	known := make(map[string]bool, len(keys)+len(secrets))
+	known := map[string]bool{entitled.ReconcileConfigKey: true}
 	for _, k := range keys {
 		known[k] = true
 	}

@@ -85,6 +85,11 @@ type Config struct {
 	// HealthCacheTTL, ProbeInterval and WaitSnooze tune it (defaults
 	// DefaultHealthCacheTTL, DefaultProbeInterval, DefaultWaitSnooze).
 	HealthCacheTTL, ProbeInterval, WaitSnooze time.Duration
+	// Drift runs periodic reconciliations and counts drift for the
+	// entitled_drift gauge; nil for none (reconciler.go). ReconcileCheck
+	// is how often it looks for due ones (default DefaultReconcileCheck).
+	Drift          entitled.DriftEngine
+	ReconcileCheck time.Duration
 }
 
 // Engine runs background jobs on River.
@@ -102,6 +107,9 @@ type Engine struct {
 	health     *healthCache // nil without Config.Health
 	stopProber context.CancelFunc
 	proberDone chan struct{}
+
+	stopReconciler context.CancelFunc
+	reconcilerDone chan struct{}
 }
 
 // New checks the config, applies defaults and builds the engine, which
@@ -304,6 +312,7 @@ func (e *Engine) Start(ctx context.Context) error {
 		return err
 	}
 	e.startProber(ctx)
+	e.startReconciler(ctx)
 	return nil
 }
 
@@ -311,6 +320,7 @@ func (e *Engine) Start(ctx context.Context) error {
 // then it cancels them (their jobs run again later: nothing is lost).
 func (e *Engine) Stop(ctx context.Context) error {
 	e.stopProbing()
+	e.stopReconciling()
 	err := e.client.Stop(ctx)
 	if err == nil {
 		return nil

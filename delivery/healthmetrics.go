@@ -11,38 +11,48 @@ import (
 // healthStates are the values of the state label of entitled_system_health.
 var healthStates = []entitled.HealthState{entitled.HealthActive, entitled.HealthSuspended, entitled.HealthPaused}
 
-// healthCollector reports entitled_system_health{system,state}: 1 for each
-// system's current state, 0 for the others, read at scrape time.
-type healthCollector struct {
+// scrapeGauge is a gauge read from the store at scrape time: read emits
+// one value per label set; what names it in the warning logged when the
+// read fails.
+type scrapeGauge struct {
 	e    *Engine
 	desc *prometheus.Desc
-}
-
-func newHealthCollector(e *Engine) *healthCollector {
-	return &healthCollector{e: e, desc: prometheus.NewDesc("entitled_system_health",
-		"Health of each connected system: 1 for its current state (active, suspended, paused), 0 for the others.",
-		[]string{"system", "state"}, nil)}
+	what string
+	read func(ctx context.Context, emit func(v float64, labels ...string)) error
 }
 
 // Describe implements prometheus.Collector.
-func (c *healthCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (g *scrapeGauge) Describe(ch chan<- *prometheus.Desc) { ch <- g.desc }
 
 // Collect implements prometheus.Collector.
-func (c *healthCollector) Collect(ch chan<- prometheus.Metric) {
+func (g *scrapeGauge) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
 	defer cancel()
-	recs, err := c.e.cfg.Health.SystemHealths(ctx)
+	err := g.read(ctx, func(v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(g.desc, prometheus.GaugeValue, v, labels...)
+	})
 	if err != nil {
-		c.e.log.Warn("metrics: cannot read the health of connected systems", "error", err)
-		return
+		g.e.log.Warn("metrics: cannot read "+g.what, "error", err)
 	}
-	for _, r := range recs {
-		for _, st := range healthStates {
-			v := 0.0
-			if r.Health.State == st {
-				v = 1
+}
+
+// newHealthCollector reports entitled_system_health{system,state}: 1 for
+// each system's current state, 0 for the others.
+func newHealthCollector(e *Engine) *scrapeGauge {
+	return &scrapeGauge{e: e, what: "the health of connected systems", desc: prometheus.NewDesc("entitled_system_health",
+		"Health of each connected system: 1 for its current state (active, suspended, paused), 0 for the others.",
+		[]string{"system", "state"}, nil),
+		read: func(ctx context.Context, emit func(float64, ...string)) error {
+			recs, err := e.cfg.Health.SystemHealths(ctx)
+			for _, r := range recs {
+				for _, st := range healthStates {
+					v := 0.0
+					if r.Health.State == st {
+						v = 1
+					}
+					emit(v, r.Name, string(st))
+				}
 			}
-			ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, v, r.Name, string(st))
-		}
-	}
+			return err
+		}}
 }

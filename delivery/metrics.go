@@ -52,6 +52,9 @@ func (m *metrics) register(r prometheus.Registerer) error {
 	if m.e.cfg.Health != nil {
 		cs = append(cs, newHealthCollector(m.e))
 	}
+	if m.e.cfg.Drift != nil {
+		cs = append(cs, newDriftCollector(m.e))
+	}
 	for _, c := range cs {
 		if err := r.Register(c); err != nil {
 			return err

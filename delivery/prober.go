@@ -21,14 +21,19 @@ const probeLease = 10 * time.Second
 // runProber probes due systems until ctx ends.
 func (e *Engine) runProber(ctx context.Context) {
 	defer close(e.proberDone)
-	tick := time.NewTicker(e.cfg.ProbeInterval)
+	every(ctx, e.cfg.ProbeInterval, func() { e.probeDue(ctx) })
+}
+
+// every runs fn every interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, fn func()) {
+	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			e.probeDue(ctx)
+			fn()
 		}
 	}
 }

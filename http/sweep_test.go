@@ -153,6 +153,8 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 		"/api/v1/subscriptions/{id}":                                      w.id["subscription"],
 		"/api/v1/tokens/{id}":                                             w.id["token"],
 		"/api/v1/operations/{id}":                                         w.id["op"],
+		// The fixture system has no findings: a finding id never matches.
+		"/api/v1/systems/{id}/drift/{findingId}": "no-finding-yet",
 	}
 	return w
 }
@@ -266,12 +268,15 @@ func (w *sweepWorld) samples() map[string]sample {
 				bad("assignment/targetId", "no-such-user", 400, 404), bad("assignment/assignmentPolicyId", "no-such-policy", 400, 404)}},
 		"POST /api/v1/assignmentRequests/reprocess": {body: map[string]any{"filter": "state eq 'deliveryFailed'", "system": "hooks"},
 			invalid: []invalidValue{bad("filter", "nope eq 'x'"), bad("filter", "state eq"), bad("system", "no-such-system")}},
-		"POST " + em + "/assignmentRequests/{id}/cancel":    noBody,
-		"POST " + em + "/assignmentRequests/{id}/reprocess": noBody,
-		"POST " + em + "/assignments/{id}/reprocess":        noBody,
-		"POST /api/v1/systems/{id}/check":                   noBody,
-		"POST /api/v1/systems/{id}/pause":                   noBody,
-		"POST /api/v1/systems/{id}/resume":                  noBody,
+		"POST " + em + "/assignmentRequests/{id}/cancel":     noBody,
+		"POST " + em + "/assignmentRequests/{id}/reprocess":  noBody,
+		"POST " + em + "/assignments/{id}/reprocess":         noBody,
+		"POST /api/v1/systems/{id}/check":                    noBody,
+		"POST /api/v1/systems/{id}/pause":                    noBody,
+		"POST /api/v1/systems/{id}/resume":                   noBody,
+		"POST /api/v1/systems/{id}/reconcile":                noBody,
+		"POST /api/v1/systems/{id}/drift/{findingId}/adopt":  noBody,
+		"POST /api/v1/systems/{id}/drift/{findingId}/revoke": noBody,
 		"POST /api/v1/subscriptions": {body: map[string]any{"url": w.hook.URL, "events": []any{"assignmentRequest.*"},
 			"secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYo="},
 			invalid: []invalidValue{bad("url", "not a url"), bad("events/0", "nope.*"), bad("secret", "short")}},

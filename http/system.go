@@ -200,6 +200,7 @@ func (s *Server) registerSystems() {
 		return writePage(s, w, r, "", pg, q.Select, func(ri entitled.ResourceInfo) (any, error) { return toResourceInfo(ri), nil })
 	})
 	s.registerSystemHealth(base)
+	s.registerDrift(base)
 	rt.handle("POST", base+"/{id}/check", func(w http.ResponseWriter, r *http.Request, p params) error {
 		err := s.svc.Systems.CheckSystem(r.Context(), p["id"])
 		var de *entitled.DeliveryError

@@ -177,20 +177,27 @@ func (s *AssignmentService) ReprocessAssignment(ctx context.Context, id string) 
 		if len(scopes) == 0 {
 			return entitled.Invalidf("access package %s has no resource roles to re-assert", as.AccessPackageID)
 		}
-		now := t.now()
-		q := &reqRow{AssignmentRequest: entitled.AssignmentRequest{ID: newID(), RequestType: entitled.RequestAdminUpdate,
-			State: entitled.StateDelivering, Justification: "reprocess assignment", CreatedDateTime: now,
-			AccessPackageID: as.AccessPackageID, AssignmentPolicyID: as.AssignmentPolicyID, CatalogID: as.CatalogID,
-			TargetID: as.TargetID, RequestorID: a.User.ID, AssignmentID: as.ID}, version: 1}
-		if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleJSON{}, len(scopes)); err != nil {
-			return err
-		}
-		if err := s.lc.auditRequest(ctx, t, a, q, "Reprocess access package assignment", ""); err != nil {
-			return err
-		}
-		if err := setAssignmentState(ctx, t, as.ID, entitled.AssignmentDelivering); err != nil {
-			return err
-		}
-		return s.lc.insertDeliveries(ctx, t, grantDeliveries(q.ID, as.ID, scopes, now))
+		return s.lc.reassert(ctx, t, a, as, scopes, "reprocess assignment", "Reprocess access package assignment")
 	})
+}
+
+// reassert re-delivers scopes of a delivered assignment through an
+// adminUpdate request with one idempotent grant each, audited as activity.
+func (lc *lifecycle) reassert(ctx context.Context, t *tx, a *entitled.Actor, as *entitled.Assignment, scopes []entitled.ResourceRoleScope,
+	justification, activity string) error {
+	now := t.now()
+	q := &reqRow{AssignmentRequest: entitled.AssignmentRequest{ID: newID(), RequestType: entitled.RequestAdminUpdate,
+		State: entitled.StateDelivering, Justification: justification, CreatedDateTime: now,
+		AccessPackageID: as.AccessPackageID, AssignmentPolicyID: as.AssignmentPolicyID, CatalogID: as.CatalogID,
+		TargetID: as.TargetID, RequestorID: a.User.ID, AssignmentID: as.ID}, version: 1}
+	if err := insertRequest(ctx, t, &q.AssignmentRequest, scheduleJSON{}, len(scopes)); err != nil {
+		return err
+	}
+	if err := lc.auditRequest(ctx, t, a, q, activity, ""); err != nil {
+		return err
+	}
+	if err := setAssignmentState(ctx, t, as.ID, entitled.AssignmentDelivering); err != nil {
+		return err
+	}
+	return lc.insertDeliveries(ctx, t, grantDeliveries(q.ID, as.ID, scopes, now))
 }

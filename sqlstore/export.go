@@ -37,8 +37,10 @@ var ExportTables = []string{"users", "oidc_subjects", "service_principals", "gro
 // (people sign in again after an import), and the health of connected
 // systems (learnt again from the deliveries), and bulk operations (their
 // progress is of background jobs, which are not exported either: a running
-// one does not go on after an import).
-var NotExported = []string{"ui_login_links", "ui_sessions", "system_health", "operations", "operation_requests"}
+// one does not go on after an import), and drift findings and the
+// reconcile schedule (the next reconciliation finds the drift again).
+var NotExported = []string{"ui_login_links", "ui_sessions", "system_health", "operations", "operation_requests",
+	"drift_findings", "reconcile_schedule"}
 
 // exportOrder is the ORDER BY of each table: its primary key.
 var exportOrder = map[string]string{"oidc_subjects": "issuer, subject", "group_members": "group_id, user_id", "group_owners": "group_id, user_id",

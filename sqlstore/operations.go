@@ -30,6 +30,8 @@ type OperationService struct {
 	db       *DB
 	lc       *lifecycle
 	requests *RequestService
+	// drift runs the operations of kind reconcile.
+	drift *DriftService
 	// batch is how many requests one transaction works (tests lower it).
 	batch int
 }

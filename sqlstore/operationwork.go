@@ -20,6 +20,9 @@ import (
 // RunOperation works an operation to its end (entitled.OperationEngine).
 // An operation that is not running, or gone, is left alone.
 func (s *OperationService) RunOperation(ctx context.Context, id string) error {
+	if ok, err := s.drift.runReconcileOperation(ctx, id); ok || err != nil {
+		return err
+	}
 	for {
 		more, err := s.runBatch(ctx, id)
 		if err != nil || !more {

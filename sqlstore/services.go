@@ -71,6 +71,9 @@ type Services struct {
 	// Subscriptions manages event subscriptions and is the outbox their
 	// sender works (subscriptions.go, events.go).
 	Subscriptions *SubscriptionService
+	// Drift reconciles connected systems and keeps their drift findings
+	// (drift.go, driftrun.go, driftschedule.go).
+	Drift *DriftService
 
 	db         *DB
 	connectors entitled.Connectors
@@ -102,6 +105,7 @@ func NewServices(db *DB, cfg Config) (*Services, error) {
 		reprocessWindow: cfg.ReprocessWindow, logger: cfg.Logger, leaverGrace: cfg.LeaverGrace}
 	requests := &RequestService{db: db, lc: lc, reprocessWindow: cfg.ReprocessWindow}
 	deliveries := &DeliveryService{db: db, lc: lc, logger: cfg.Logger}
+	drift := &DriftService{db: db, lc: lc, connectors: cfg.Connectors, requests: requests}
 	requests.submits = &coalesce.Batcher[*submission, submitted]{Apply: requests.submitAdds, Max: maxSubmitBatch,
 		Timeout: submitBatchTimeout, Missing: func() submitted { return submitted{err: errLostSubmission} }}
 	return &Services{
@@ -124,8 +128,9 @@ func NewServices(db *DB, cfg Config) (*Services, error) {
 		Deliveries:        deliveries,
 		Admin:             &AdminService{db: db, lc: lc},
 		Membership:        NewMembership(db),
-		Operations:        &OperationService{db: db, lc: lc, requests: requests},
+		Operations:        &OperationService{db: db, lc: lc, requests: requests, drift: drift},
 		Subscriptions:     &SubscriptionService{db: db},
+		Drift:             drift,
 		db:                db,
 		connectors:        cfg.Connectors,
 	}, nil
@@ -137,7 +142,7 @@ func (s *Services) Domain() entitled.Services {
 		Catalogs: s.Catalogs, AccessPackages: s.AccessPackages, Policies: s.Policies, Requests: s.Requests,
 		Assignments: s.Assignments, Approvals: s.Approvals, Systems: s.Systems, Audit: s.Audit,
 		ServicePrincipals: s.ServicePrincipals, Notifications: s.Notifications, Operations: s.Operations,
-		Subscriptions: s.Subscriptions}
+		Subscriptions: s.Subscriptions, Drift: s.Drift}
 }
 
 // DB returns the services' database.
@@ -166,6 +171,8 @@ var (
 	_ entitled.Engine                  = (*DeliveryService)(nil)
 	_ entitled.OperationService        = (*OperationService)(nil)
 	_ entitled.OperationEngine         = (*OperationService)(nil)
+	_ entitled.DriftService            = (*DriftService)(nil)
+	_ entitled.DriftEngine             = (*DriftService)(nil)
 )
 
 // TokenService issues, lists, revokes and checks bearer tokens

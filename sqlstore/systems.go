@@ -150,7 +150,7 @@ func (s *SystemService) CreateSystem(ctx context.Context, sys *entitled.Connecte
 		sys.Config = map[string]any{}
 	}
 	dropSecretMarkers(kind, sys.Config)
-	if err := kind.Validate(sys.Config); err != nil {
+	if err := validateConfig(kind, sys.Config); err != nil {
 		return err
 	}
 	if sys.Retry == (entitled.RetryPolicy{}) {
@@ -296,7 +296,7 @@ func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitle
 			}
 		}
 		dropSecretMarkers(kind, sys.Config)
-		if err := kind.Validate(sys.Config); err != nil {
+		if err := validateConfig(kind, sys.Config); err != nil {
 			return err
 		}
 		if upd.Retry != nil {

@@ -47,7 +47,7 @@ type pages map[string]map[string]*template.Template
 var pageNames = []string{"login", "error", "packages", "requestform", "myrequests", "approvals",
 	"governance", "pkgrequests", "request", "pkgassignments", "pkgoverview", "pkgroles", "pkgpolicies",
 	"systems", "systemform", "system", "systemresources", "catalogs", "catalogform", "packageform", "roleform", "policyform", "catalog", "catalogaddresource",
-	"me", "outbox", "operation", "confirm", "myactive"}
+	"me", "outbox", "operation", "confirm", "myactive", "drift"}
 
 // templateFuncs are the functions of a page in the language of loc: t
 // (a catalogue message, placeholders as name/value pairs: {{t "key" "Name"
@@ -150,6 +150,9 @@ var flashKeys = map[string]string{
 	"languageSaved":      "flash.languageSaved",
 	"zoneSaved":          "flash.zoneSaved",
 	"gaveUp":             "flash.gaveUp",
+	"reconcileStarted":   "drift.flashStarted",
+	"driftAdopted":       "drift.flashAdopted",
+	"driftRevoked":       "drift.flashRevoked",
 }
 
 // render writes a page; templates run into a buffer so a template error is

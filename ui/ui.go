@@ -183,6 +183,10 @@ func (h *handler) routes() {
 	m.HandleFunc("POST /admin/systems/{id}/resume", h.authed(h.resumeSystem))
 	m.HandleFunc("GET /admin/systems/{id}/resources", h.authed(h.systemResources))
 	m.HandleFunc("POST /admin/systems/{id}/reprocess", h.authed(h.reprocessSystem))
+	m.HandleFunc("GET /admin/systems/{id}/drift", h.authed(h.driftPage))
+	m.HandleFunc("POST /admin/systems/{id}/reconcile", h.authed(h.reconcileSystem))
+	m.HandleFunc("POST /admin/systems/{id}/drift/{fid}/adopt", h.authed(h.adoptFinding))
+	m.HandleFunc("POST /admin/systems/{id}/drift/{fid}/revoke", h.authed(h.revokeFinding))
 	m.HandleFunc("POST /governance/packages/{id}/requests/reprocess-all", h.authed(h.reprocessPackageFiltered))
 	m.HandleFunc("GET /operations/{id}", h.authed(h.operationPage))
 

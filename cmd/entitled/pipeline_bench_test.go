@@ -72,6 +72,21 @@ func runPipeline(b *testing.B, a *app, ctx context.Context, pkg, policy string, 
 		len(users), elapsed.Round(time.Millisecond), rate, what, raw, rate/raw)
 }
 
+// ldapUsers creates the entitled users of slapd's uids (uid@example.org)
+// and returns their ids.
+func ldapUsers(tb testing.TB, ctx context.Context, a *app, uids []string) []string {
+	tb.Helper()
+	upns := make([]string, len(uids))
+	for i, uid := range uids {
+		upns[i] = uid + "@example.org"
+	}
+	users, err := benchUsers(ctx, a.services, upns)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return users
+}
+
 // BenchmarkPipelineLDAP: N requests each adding one member to one LDAP
 // group, beside raw one-value member adds to another group of the same size.
 func BenchmarkPipelineLDAP(b *testing.B) {
@@ -104,14 +119,7 @@ func BenchmarkPipelineLDAP(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		upns := make([]string, n)
-		for i, uid := range uids {
-			upns[i] = uid + "@example.org"
-		}
-		users, err := benchUsers(ctx, a.services, upns)
-		if err != nil {
-			b.Fatal(err)
-		}
+		users := ldapUsers(b, ctx, a, uids)
 		runPipeline(b, a, ctx, pkg, policy, users, raw, "member-adds")
 		if got := len(dir.Values(b, group, "member")); got != n+1 { // + the placeholder member
 			b.Fatalf("group has %d members, want %d", got, n+1)

@@ -79,19 +79,15 @@ func runReprocess(cmd *cobra.Command, _ []string) error {
 	errw := cmd.ErrOrStderr()
 	fmt.Fprintln(errw, lc.T("cli.reprocessStarted", i18n.V("ID", op.ID), i18n.V("Total", op.Total)))
 	bar := isTerminal(errw)
-	for op.Status == "running" {
-		if bar {
+	var tick func()
+	if bar {
+		tick = func() {
 			fmt.Fprintf(errw, "\r%s", lc.T("cli.reprocessProgress", i18n.V("Bar", progressBar(op.Reprocessed+len(op.Refused), op.Total, 30)),
 				i18n.V("Done", op.Reprocessed+len(op.Refused)), i18n.V("Total", op.Total)))
 		}
-		select {
-		case <-cmd.Context().Done():
-			return cmd.Context().Err()
-		case <-time.After(poll):
-		}
-		if _, err := c.call(cmd.Context(), "GET", loc, nil, http.StatusOK, &op); err != nil {
-			return err
-		}
+	}
+	if err := c.follow(cmd.Context(), loc, poll, &op, tick); err != nil {
+		return err
 	}
 	if bar {
 		fmt.Fprintln(errw)
@@ -125,6 +121,25 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// follow reads the operation at loc every poll until it is no longer
+// running, calling tick (when not nil) before each wait.
+func (c *apiClient) follow(ctx context.Context, loc string, poll time.Duration, op *operationBody, tick func()) error {
+	for op.Status == "running" {
+		if tick != nil {
+			tick()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(poll):
+		}
+		if _, err := c.call(ctx, "GET", loc, nil, http.StatusOK, op); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // apiClient calls entitled's API with a bearer token.

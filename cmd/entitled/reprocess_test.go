@@ -72,14 +72,7 @@ func failedWebhookRequests(tb testing.TB, n int) (*app, *hookTarget) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := a.engine.Start(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = a.engine.Stop(stop)
-	})
+	startEngine(tb, a)
 	for _, u := range users {
 		r := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AccessPackageID: pkg,
 			AssignmentPolicyID: policy, TargetID: u}
@@ -89,6 +82,19 @@ func failedWebhookRequests(tb testing.TB, n int) (*app, *hookTarget) {
 	}
 	waitForState(tb, a, entitled.StateDeliveryFailed, n)
 	return a, hook
+}
+
+// startEngine starts the app's engine, stopped when the test ends.
+func startEngine(tb testing.TB, a *app) {
+	tb.Helper()
+	if err := a.engine.Start(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = a.engine.Stop(stop)
+	})
 }
 
 // waitForState waits until n requests are in the state.

@@ -117,6 +117,7 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 		DB:           db.SQL,
 		Dialect:      db.Dialect,
 		Engine:       services.Deliveries,
+		Drift:        services.Drift,
 		Connectors:   services.Connectors(),
 		Logger:       o.logger,
 		Workers:      o.workers,

@@ -27,12 +27,7 @@ type ListerTarget struct {
 // listAll pages through ListResources with the given page size.
 func listAll(t *testing.T, l entitled.ResourceLister, search string, limit int) []entitled.ResourceInfo {
 	t.Helper()
-	var all []entitled.ResourceInfo
-	token := ""
-	for page := 0; ; page++ {
-		if page > 10000 {
-			t.Fatal("more than 10000 pages: the page token does not advance")
-		}
+	return pageThrough(t, 10000, func(page int, token string) ([]entitled.ResourceInfo, string) {
 		p, err := l.ListResources(context.Background(), search, token, limit)
 		if err != nil {
 			t.Fatalf("ListResources(%q, page %d): %v", search, page, err)
@@ -40,14 +35,30 @@ func listAll(t *testing.T, l entitled.ResourceLister, search string, limit int) 
 		if len(p.Resources) > limit {
 			t.Fatalf("page of %d resources for limit %d", len(p.Resources), limit)
 		}
-		all = append(all, p.Resources...)
-		if p.Next == "" {
+		return p.Resources, p.Next
+	})
+}
+
+// pageThrough collects the pages fetch returns, from the first (token "")
+// until one has no next token; a token that repeats, or more than max
+// pages, fails the test.
+func pageThrough[T any](t *testing.T, max int, fetch func(page int, token string) ([]T, string)) []T {
+	t.Helper()
+	var all []T
+	token := ""
+	for page := 0; ; page++ {
+		if page > max {
+			t.Fatalf("more than %d pages: the page token does not advance", max)
+		}
+		items, next := fetch(page, token)
+		all = append(all, items...)
+		if next == "" {
 			return all
 		}
-		if p.Next == token {
+		if next == token {
 			t.Fatalf("page token %q repeats", token)
 		}
-		token = p.Next
+		token = next
 	}
 }
 

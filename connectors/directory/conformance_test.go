@@ -31,11 +31,13 @@ func exec(t *testing.T, db *sqlstore.DB, qs ...string) {
 
 // The directory runs the conformance suite against a real SQLite store.
 func TestConformance(t *testing.T) {
-	connectortest.Run(t, func(t *testing.T) connectortest.Target {
+	target := func(t *testing.T) connectortest.Target {
 		db, c := setup(t)
 		return connectortest.Target{Connector: c, Grant: grantOf(groupID, userID), Unknown: grantOf(groupID, "ghost"),
 			Holds: func(t *testing.T) bool { return holds(t, db, groupID, userID) }}
-	})
+	}
+	connectortest.Run(t, target)
+	connectortest.RunMembers(t, target)
 }
 
 func TestBatchConformance(t *testing.T) {

@@ -40,6 +40,10 @@ type Membership interface {
 	// DirectoryGroups lists groups whose display name contains search
 	// (case-insensitive), ordered by id, after the id given, at most limit.
 	DirectoryGroups(ctx context.Context, search, after string, limit int) ([]entitled.Group, error)
+	// DirectoryGroupMembers lists the ids of a group's members, ordered,
+	// after the id given, at most limit; a 404 *entitled.Error when the
+	// group is unknown.
+	DirectoryGroupMembers(ctx context.Context, groupID, after string, limit int) ([]string, error)
 }
 
 type kind struct{ m Membership }
@@ -51,14 +55,17 @@ func (k *kind) Name() string { return KindName }
 
 func (k *kind) SecretFields() []string { return nil }
 
-// Validate accepts only an empty config: the directory needs no settings.
+// Validate accepts only an empty config (but for config.reconcile, which
+// the store checks): the directory needs no settings.
 func (k *kind) Validate(config map[string]any) error {
-	if len(config) == 0 {
-		return nil
-	}
 	keys := make([]string, 0, len(config))
 	for key := range config {
-		keys = append(keys, key)
+		if key != entitled.ReconcileConfigKey {
+			keys = append(keys, key)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
 	}
 	sort.Strings(keys)
 	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config." + keys[0],

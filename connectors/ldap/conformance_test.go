@@ -57,7 +57,9 @@ func faultTarget(t *testing.T, v variant) connectortest.FaultTarget {
 func TestConformance(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
-			connectortest.Run(t, func(t *testing.T) connectortest.Target { return faultTarget(t, v).Target })
+			target := func(t *testing.T) connectortest.Target { return faultTarget(t, v).Target }
+			connectortest.Run(t, target)
+			connectortest.RunMembers(t, target)
 		})
 	}
 }

@@ -11,12 +11,14 @@ import (
 func TestConformance(t *testing.T) {
 	srv := pgtest.Start(t)
 	c := newConnector(t, srv, nil)
-	connectortest.Run(t, func(t *testing.T) connectortest.Target {
+	target := func(t *testing.T) connectortest.Target {
 		role, user := unique("app_grp_"), unique("alice.")
 		createRoles(t, srv, []string{role}, []string{user})
 		return connectortest.Target{Connector: c, Grant: grantOf(role, user), Unknown: grantOf(role, unique("ghost")),
 			Holds: func(t *testing.T) bool { return isMember(t, srv, role, user) }}
-	})
+	}
+	connectortest.Run(t, target)
+	connectortest.RunMembers(t, target)
 }
 
 func TestBatchConformance(t *testing.T) {

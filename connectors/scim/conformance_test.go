@@ -8,12 +8,14 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	connectortest.Run(t, func(t *testing.T) connectortest.Target {
+	target := func(t *testing.T) connectortest.Target {
 		e := newEnv(t, nil)
 		return connectortest.Target{Connector: e.c, Grant: grantOf(adaSubject, e.g1),
 			Unknown: grantOf(ghostSubject, e.g1),
 			Holds:   func(*testing.T) bool { return e.srv.IsMember(e.g1, e.ada) }}
-	})
+	}
+	connectortest.Run(t, target)
+	connectortest.RunMembers(t, target)
 }
 
 func TestConformanceUnknownGroup(t *testing.T) {
