@@ -110,6 +110,7 @@ type AssignmentPolicy struct {
 	RequestorSettings       RequestorSettings
 	RequestApprovalSettings ApprovalSettings
 	Expiration              Expiration
+	Questions               []Question // asked of requestors, in sequence order
 	CreatedDateTime         time.Time
 	ModifiedDateTime        time.Time
 }
@@ -154,6 +155,9 @@ func (p *AssignmentPolicy) Validate() error {
 				return err
 			}
 		}
+	}
+	if err := validateQuestions(p.Questions); err != nil {
+		return err
 	}
 	switch p.Expiration.Type {
 	case "", ExpirationNotSpecified, ExpirationNone:

@@ -156,6 +156,9 @@ func (s *RequestService) planAdd(ctx context.Context, t *tx, a *entitled.Actor, 
 	if err := entitled.CheckRequestorInput(p, r); err != nil {
 		return nil, err
 	}
+	if q.Answers, err = entitled.RequestAnswers(p, r); err != nil {
+		return nil, err
+	}
 	q.Schedule = entitled.Schedule{Expiration: p.Expiration}
 	if custom := r.Schedule; custom.IsCustom() {
 		sc, err := entitled.RequestSchedule(p.Expiration, custom, now)

@@ -3,7 +3,6 @@ package ui_test
 import (
 	"context"
 	"flag"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,8 +67,9 @@ var browserWords = map[string]flowWords{
 // browserFlow is the request → approve → fail → reprocess → delivered flow
 // in a real browser, in the language of fw.
 func browserFlow(t *testing.T, fw flowWords) {
-	exe := chromium(t)
 	w := newWorld(t, withEngine)
+	b := newBrowserSession(t, w)
+	run, text, signIn, signOut := b.run, b.text, b.signIn, b.signOut
 	if fw.lang != "" {
 		for _, u := range w.users {
 			lang := fw.lang
@@ -83,37 +83,6 @@ func browserFlow(t *testing.T, fw flowWords) {
 		w.must(os.MkdirAll(shots, 0o755))
 	}
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
-	defer cancelBrowser()
-	// The first run starts the browser and lives as long as its context, so
-	// it gets no timeout; the steps after it do.
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	ctx, cancelTime := context.WithTimeout(browser, 2*time.Minute)
-	defer cancelTime()
-
-	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
 	shot := func(name string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			png, err := chromedp.FullScreenshot(100)(ctx, tg)
@@ -123,30 +92,6 @@ func browserFlow(t *testing.T, fw flowWords) {
 			return os.WriteFile(filepath.Join(shots, name+fw.suffix+".png"), png, 0o644)
 		})
 	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return strings.Join(strings.Fields(s), " ")
-	}
-	signIn := func(name string) {
-		t.Helper()
-		run("sign in as "+name,
-			chromedp.Navigate(w.srv.URL+"/login?token="+url.QueryEscape(w.link(name, 15*time.Minute))),
-			chromedp.WaitVisible(chromedp.CSS(`#signin`)),
-			chromedp.Click(chromedp.CSS(`#signin`)),
-			chromedp.WaitVisible(chromedp.CSS(`.who`)))
-		if got := text(".who"); got != w.users[name].DisplayName {
-			t.Fatalf("signed in as %q, want %s", got, w.users[name].DisplayName)
-		}
-	}
-	signOut := func() {
-		t.Helper()
-		run("sign out", chromedp.Click(chromedp.CSS(`form.signout button`)), chromedp.WaitVisible(chromedp.CSS(`#signed-out`)))
-	}
-
 	// The requester finds the CRM package and requests it.
 	signIn("alice")
 	run("my access", chromedp.WaitVisible(chromedp.CSS(`a[href="/packages/`+w.crm+`/request"]`)), shot("my-access"))

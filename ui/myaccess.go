@@ -49,6 +49,8 @@ type policyChoice struct {
 	// CustomSchedule is set when the policy lets requesters choose when
 	// access starts and ends.
 	CustomSchedule bool
+	// Questions are the policy's questions to answer.
+	Questions []questionField
 }
 
 // requestFormData is the request form.
@@ -101,7 +103,7 @@ func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
 		ch := policyChoice{ID: pol.ID, Name: pol.DisplayName, Description: pol.Description,
 			JustificationRequired: pol.RequestApprovalSettings.IsRequestorJustificationRequired,
 			NeedsApproval:         pol.RequiresApproval(), Checked: i == 0,
-			CustomSchedule: pol.RequestorSettings.AllowCustomAssignmentSchedule}
+			CustomSchedule: pol.RequestorSettings.AllowCustomAssignmentSchedule, Questions: questionFields(pol, c.loc.Lang(), c.r.PostForm)}
 		d.JustificationRequired = d.JustificationRequired || (len(pols) == 1 && ch.JustificationRequired)
 		if ch.CustomSchedule {
 			d.CustomSchedule = true
@@ -118,7 +120,8 @@ func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
 func (h *handler) submitRequest(c *call) {
 	f := c.r.PostForm
 	req := &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AccessPackageID: c.r.PathValue("id"),
-		AssignmentPolicyID: f.Get("policy"), Justification: strings.TrimSpace(f.Get("justification"))}
+		AssignmentPolicyID: f.Get("policy"), Justification: strings.TrimSpace(f.Get("justification")),
+		Answers: formAnswers(f, f.Get("policy"))}
 	start, end := strings.TrimSpace(f.Get("start")), strings.TrimSpace(f.Get("end"))
 	sched, err := formSchedule(c.loc, start, end)
 	if err == nil {
