@@ -12,7 +12,7 @@ import (
 var questions = []entitled.Question{
 	{ID: "state", Kind: entitled.QuestionMultipleChoice, Text: "What state are you from?", IsRequired: true,
 		Localizations: []entitled.LocalizedText{{LanguageCode: "fr", Text: "De quel État venez-vous ?"}},
-		Choices: []entitled.AnswerChoice{{ActualValue: "AZ", Text: "Arizona"}, {ActualValue: "CA", Text: "California"}}},
+		Choices:       []entitled.AnswerChoice{{ActualValue: "AZ", Text: "Arizona"}, {ActualValue: "CA", Text: "California"}}},
 	{ID: "badge", Kind: entitled.QuestionTextInput, Text: "Badge number", RegexPattern: `[0-9]{4}`, IsSingleLineQuestion: true},
 	{ID: "sites", Kind: entitled.QuestionMultipleChoice, Text: "Sites", IsMultipleSelectionAllowed: true,
 		Choices: []entitled.AnswerChoice{{ActualValue: "paris"}, {ActualValue: "lyon"}}},

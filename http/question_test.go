@@ -77,7 +77,7 @@ func TestPolicyQuestionsAndAnswers(t *testing.T) {
 		}
 	}
 
-	created := request("[" + choice("CA") + "," + text("0042") + "]").must(t, 201)
+	created := request("["+choice("CA")+","+text("0042")+"]").must(t, 201)
 	stored := e.do("GET", em+"/assignmentRequests/"+str(created["id"]), nil).must(t, 200)
 	answers := list(stored["answers"])
 	if len(answers) != 2 {
