@@ -145,6 +145,10 @@ func (p *AssignmentPolicy) Validate() error {
 		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages",
 			Message: "isApprovalRequiredForAdd needs at least one approval stage"}
 	}
+	if p.RequestApprovalSettings.IsApprovalRequiredForUpdate && len(stages) == 0 {
+		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages",
+			Message: "isApprovalRequiredForUpdate needs at least one approval stage"}
+	}
 	for _, st := range stages {
 		if len(st.PrimaryApprovers) == 0 {
 			return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages.primaryApprovers",

@@ -50,12 +50,12 @@ func CheckSelfAdd(p *AssignmentPolicy, userID string, memberOf map[string]bool) 
 	return Forbiddenf("you are not among the users allowed to request access under policy %q", p.DisplayName)
 }
 
-// CheckRequestorInput is the rule for what a userAdd request brings under
-// its policy: a justification where the policy requires one, and a custom
-// schedule only where the policy allows one. It returns nil or a 400
-// *Error naming the field; other request types are not bound by it.
+// CheckRequestorInput is the rule for what a userAdd or userUpdate request
+// brings under its policy: a justification where the policy requires one,
+// and a custom schedule only where the policy allows one. It returns nil or
+// a 400 *Error naming the field; administrators' requests are not bound by it.
 func CheckRequestorInput(p *AssignmentPolicy, r *AssignmentRequest) error {
-	if r.RequestType != RequestUserAdd {
+	if r.RequestType != RequestUserAdd && r.RequestType != RequestUserUpdate {
 		return nil
 	}
 	if p.RequestApprovalSettings.IsRequestorJustificationRequired && strings.TrimSpace(r.Justification) == "" {

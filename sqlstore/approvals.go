@@ -343,6 +343,9 @@ func (s *ApprovalService) DecideApprovalStage(ctx context.Context, requestID, st
 			}
 			return nil
 		}
+		if q.RequestType.IsUpdate() {
+			return s.lc.applyUpdate(ctx, t, a, q)
+		}
 		if err := t.checkNoLiveAssignment(ctx, q.TargetID, q.AccessPackageID, q.ID); err != nil {
 			return err
 		}

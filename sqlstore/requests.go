@@ -39,6 +39,9 @@ func (s *RequestService) SubmitRequest(ctx context.Context, r *entitled.Assignme
 	case entitled.RequestUserRemove, entitled.RequestAdminRemove:
 		r.RequestType = typ
 		return s.submitRemove(ctx, a, r)
+	case entitled.RequestUserUpdate, entitled.RequestAdminUpdate:
+		r.RequestType = typ
+		return s.submitUpdate(ctx, a, r)
 	}
 	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "requestType",
 		Message: fmt.Sprintf("requestType %s cannot be submitted; use userAdd, userRemove, adminAdd or adminRemove", typ)}
