@@ -349,6 +349,9 @@ func (s *ApprovalService) DecideApprovalStage(ctx context.Context, requestID, st
 		if err := t.checkNoLiveAssignment(ctx, q.TargetID, q.AccessPackageID, q.ID); err != nil {
 			return err
 		}
+		if err := t.checkCompatible(ctx, q.TargetID, q.AccessPackageID); err != nil {
+			return err
+		}
 		return s.lc.startOrSchedule(ctx, t, a, q, nil, false)
 	})
 }

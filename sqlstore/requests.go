@@ -177,6 +177,9 @@ func (s *RequestService) planAdd(ctx context.Context, t *tx, a *entitled.Actor, 
 			return nil, err
 		}
 	}
+	if err := t.checkCompatible(ctx, q.TargetID, pkg.ID); err != nil {
+		return nil, err
+	}
 	scopes, err := c.roleScopes(ctx, t, pkg.ID)
 	if err != nil {
 		return nil, err
