@@ -37,7 +37,7 @@ func TestUpdateRequestsOverGraph(t *testing.T) {
 	pol := e.do("POST", em+"/assignmentPolicies", map[string]any{"displayName": "Ops staff", "allowedTargetScope": "allMemberUsers",
 		"accessPackage": map[string]any{"id": apID}, "expiration": map[string]any{"type": "afterDuration", "duration": "P30D"},
 		"requestorSettings": map[string]any{"enableTargetsToSelfAddAccess": true, "enableTargetsToSelfUpdateAccess": true, "allowCustomAssignmentSchedule": true},
-		"questions": []any{map[string]any{"@odata.type": "#microsoft.graph.accessPackageTextInputQuestion", "text": "Project?", "isAnswerEditable": true}},
+		"questions":         []any{map[string]any{"@odata.type": "#microsoft.graph.accessPackageTextInputQuestion", "text": "Project?", "isAnswerEditable": true}},
 	}).must(t, 201)
 	polID, qID := str(pol["id"]), str(obj(list(pol["questions"])[0])["id"])
 	add := e.doAs(aliceTok, "POST", em+"/assignmentRequests", map[string]any{"requestType": "userAdd",
