@@ -18,6 +18,9 @@ const (
 	SubjectSingleUser       = "singleUser"
 	SubjectGroupMembers     = "groupMembers"
 	SubjectRequestorManager = "requestorManager"
+	// SubjectTargetManager names the target's manager as an on-behalf
+	// requestor (Graph's targetManager).
+	SubjectTargetManager = "targetManager"
 )
 
 // SubjectSet names who may request or approve: one user, the members of a
@@ -136,6 +139,11 @@ func (p *AssignmentPolicy) Validate() error {
 			return err
 		}
 	}
+	for _, s := range p.RequestorSettings.OnBehalfRequestors {
+		if err := s.validate(onBehalfTarget, false); err != nil {
+			return err
+		}
+	}
 	stages := p.RequestApprovalSettings.Stages
 	if len(stages) > MaxApprovalStages {
 		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages",
@@ -196,12 +204,19 @@ func (s SubjectSet) validate(target string, approver bool) error {
 		if !approver {
 			return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: "requestorManager can only name approvers"}
 		}
+	case SubjectTargetManager:
+		if target != onBehalfTarget {
+			return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: "targetManager can only name on-behalf requestors"}
+		}
 	default:
 		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target,
 			Message: "unsupported subject set type " + quote(s.Type) + "; use singleUser, groupMembers or requestorManager"}
 	}
 	return nil
 }
+
+// onBehalfTarget is the property of a policy's on-behalf requestors.
+const onBehalfTarget = "requestorSettings.onBehalfRequestors"
 
 func quote(s string) string { return "'" + s + "'" }
 

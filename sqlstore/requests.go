@@ -146,11 +146,13 @@ func (s *RequestService) planAdd(ctx context.Context, t *tx, a *entitled.Actor, 
 				Message: fmt.Sprintf("target user %q does not exist", r.TargetID)}
 		}
 		q.TargetID = r.TargetID
-	} else {
-		if r.TargetID != "" && r.TargetID != a.User.ID {
-			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
-				Message: "a userAdd request is for the caller; use adminAdd to assign someone else"}
+	} else if r.TargetID != "" && r.TargetID != a.User.ID {
+		// On behalf of someone else (docs/design.md, "On-behalf requests").
+		if err := t.checkOnBehalf(ctx, a, p, r.TargetID); err != nil {
+			return nil, err
 		}
+		q.TargetID = r.TargetID
+	} else {
 		q.TargetID = a.User.ID
 		if err := t.checkSelfAdd(ctx, a, p); err != nil {
 			return nil, err
