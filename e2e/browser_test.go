@@ -3,34 +3,21 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
 	"github.com/chromedp/chromedp/kb"
+	"github.com/entitled-dev/entitled/internal/chrometest"
 )
 
 // assignmentManagerRole is Graph's "access package assignment manager" role.
 const assignmentManagerRole = "e2182095-804a-4656-ae11-64734e9b7ae5"
 
-// findChromium finds Debian's chromium. Outside CI a missing browser skips
-// the test with a message; with CI=true it fails it.
-func findChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed: .ci/run must `apt-get install -y chromium`")
-	}
-	t.Skip("chromium is not installed (apt-get install -y chromium); the browser tests need it and run in CI")
-	return ""
-}
+// findChromium finds chromium (chrometest.Find).
+func findChromium(t *testing.T) string { return chrometest.Find(t) }
 
 // uiBrowser is a headless chromium driving the web UI of a real
 // `entitled serve` of a world.
@@ -44,28 +31,7 @@ type uiBrowser struct {
 // browser test; it stops when the test ends.
 func newBrowser(t *testing.T, w *world) *uiBrowser {
 	t.Helper()
-	exe := findChromium(t)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
-	t.Cleanup(cancelBrowser)
-	// The first run starts the browser and lives as long as its context, so
-	// it gets no timeout; the steps after it do.
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return &uiBrowser{t: t, w: w, ctx: browser}
+	return &uiBrowser{t: t, w: w, ctx: chrometest.Start(t)}
 }
 
 // run performs the actions of one step (at most 30s) or fails the test.

@@ -7,31 +7,16 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/entitled-dev/entitled/internal/chrometest"
 )
 
 // TestBrowserSignInWithProvider signs in in Chromium through the real
 // OpenID provider's login form, then signs out of entitled and of the
 // provider, and lands on entitled's sign-in page again.
 func TestBrowserSignInWithProvider(t *testing.T) {
-	exe := chromium(t)
 	w := newWorld(t, withProvider(false))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
-	defer cancelBrowser()
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	browser := chrometest.Start(t)
 	ctx, cancel := context.WithTimeout(browser, 2*time.Minute)
 	defer cancel()
 	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,22 +18,6 @@ import (
 // docs/screenshots (go test ./ui/ -run Browser -update-screenshots);
 // otherwise they go to a temporary directory.
 var updateScreenshots = flag.Bool("update-screenshots", false, "write the browser test's screenshots to docs/screenshots")
-
-// chromium finds Debian's chromium. Outside CI a missing browser skips the
-// test with a message; with CI=true it fails it.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed: .ci/run must `apt-get install -y chromium`")
-	}
-	t.Skip("chromium is not installed (apt-get install -y chromium); the browser test needs it and runs in CI")
-	return ""
-}
 
 // TestBrowserRequestApproveReprocess drives the UI in a real browser: the
 // requester requests, the approver approves, delivery fails at the target,

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/entitled-dev/entitled/internal/chrometest"
 )
 
 // browserSession is a headless chromium driving a world's UI, for the
@@ -18,31 +20,11 @@ type browserSession struct {
 	ctx context.Context
 }
 
-// newBrowserSession starts chromium (the test fails without it under
-// CI=true) for the world; it stops when the test ends.
+// newBrowserSession starts chromium (chrometest.Start: the test fails
+// without it under CI=true) for the world; it stops when the test ends.
 func newBrowserSession(t *testing.T, w *world) *browserSession {
 	t.Helper()
-	exe := chromium(t)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
-	t.Cleanup(cancelBrowser)
-	// The first run starts the browser and lives as long as its context, so
-	// it gets no timeout; the steps after it do.
-	if err := chromedp.Do(browser); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	browser := chrometest.Start(t)
 	ctx, cancelTime := context.WithTimeout(browser, 2*time.Minute)
 	t.Cleanup(cancelTime)
 	return &browserSession{t: t, w: w, ctx: ctx}
