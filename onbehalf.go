@@ -1,5 +1,7 @@
 package entitled
 
+import "fmt"
+
 // OnBehalfFacts are what the on-behalf rule needs to know about a request
 // by one user for another: the requestor's memberships of the groups among
 // the policy's on-behalf requestors, the target's memberships of the groups
@@ -49,11 +51,13 @@ func OnBehalfManagerLevels(p *AssignmentPolicy) int {
 // (enableOnBehalfRequestorsToAddAccess), the requestor is among its
 // onBehalfRequestors (a user it names, a member of a group it names, or the
 // target's manager at a targetManager set's level), and the target is
-// among its allowed targets. It returns nil or a 403 *Error saying which
-// condition failed.
+// among its allowed targets. It returns nil, a 400 on assignment.targetId
+// when the policy does not enable on-behalf requests, or a 403 saying which
+// other condition failed.
 func CheckOnBehalf(p *AssignmentPolicy, requestorID, targetID string, f OnBehalfFacts) error {
 	if !p.RequestorSettings.EnableOnBehalfRequestorsToAddAccess {
-		return Forbiddenf("policy %q does not let anyone request access on behalf of someone else; a userAdd is for the caller", p.DisplayName).
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "assignment.targetId",
+			Message: fmt.Sprintf("a userAdd request is for the caller: policy %q does not enable on-behalf requests; use adminAdd to assign someone else", p.DisplayName)}).
 			WithKey("error.noOnBehalf", "Policy", p.DisplayName)
 	}
 	if !inSubjects(p.RequestorSettings.OnBehalfRequestors, requestorID, f.RequestorMemberOf, f.TargetManagers) {

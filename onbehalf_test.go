@@ -42,7 +42,7 @@ func TestCheckOnBehalf(t *testing.T) {
 		{"anyone else", open, "carol", entitled.OnBehalfFacts{TargetManagers: chain}, entitled.KindForbidden, "error.notOnBehalfRequestor"},
 		{"the manager's manager at level 1", open, "bigboss", entitled.OnBehalfFacts{TargetManagers: chain}, entitled.KindForbidden, "error.notOnBehalfRequestor"},
 		{"the manager's manager at level 2", skip, "bigboss", entitled.OnBehalfFacts{TargetManagers: chain}, allowed, ""},
-		{"on-behalf disabled", off, "boss", entitled.OnBehalfFacts{TargetManagers: chain}, entitled.KindForbidden, "error.noOnBehalf"},
+		{"on-behalf disabled", off, "boss", entitled.OnBehalfFacts{TargetManagers: chain}, entitled.KindInvalid, "error.noOnBehalf"},
 		{"target outside the scope", specific, "helpdesk", entitled.OnBehalfFacts{}, entitled.KindForbidden, "error.targetNotAllowed"},
 		{"target inside the scope", specific, "helpdesk", entitled.OnBehalfFacts{TargetMemberOf: map[string]bool{"sales": true}}, allowed, ""},
 	} {

@@ -7,8 +7,9 @@ import (
 // TestOnBehalfRequestOverGraph: under a policy whose on-behalf requestors
 // are the target's manager, a manager's userAdd for a direct report
 // (assignment.targetId) creates the report's request with the manager as
-// requestor; anyone else is refused with 403, and so is everyone when the
-// policy does not enable on-behalf requests.
+// requestor; anyone else is refused with 403; a policy that does not enable
+// on-behalf requests keeps a userAdd for the caller (400 on
+// assignment.targetId).
 func TestOnBehalfRequestOverGraph(t *testing.T) {
 	e := newEnv(t)
 	aliceID, aliceTok := e.newUser(t, "alice@example.com")
@@ -37,5 +38,5 @@ func TestOnBehalfRequestOverGraph(t *testing.T) {
 	plain := e.do("POST", em+"/assignmentPolicies", selfAddPolicy(apID)).must(t, 201)
 	e.doAs(bobTok, "POST", em+"/assignmentRequests", map[string]any{"requestType": "userAdd",
 		"assignment": map[string]any{"accessPackageId": apID, "assignmentPolicyId": str(plain["id"]), "targetId": aliceID}}).
-		graphError(t, 403, "Authorization_RequestDenied")
+		graphError(t, 400, "BadRequest")
 }
