@@ -18,6 +18,9 @@ const (
 	SubjectSingleUser       = "singleUser"
 	SubjectGroupMembers     = "groupMembers"
 	SubjectRequestorManager = "requestorManager"
+	// SubjectTargetManager names the target's manager as an on-behalf
+	// requestor (Graph's targetManager).
+	SubjectTargetManager = "targetManager"
 )
 
 // SubjectSet names who may request or approve: one user, the members of a
@@ -110,6 +113,7 @@ type AssignmentPolicy struct {
 	RequestorSettings       RequestorSettings
 	RequestApprovalSettings ApprovalSettings
 	Expiration              Expiration
+	Questions               []Question // asked of requestors, in sequence order
 	CreatedDateTime         time.Time
 	ModifiedDateTime        time.Time
 }
@@ -135,6 +139,11 @@ func (p *AssignmentPolicy) Validate() error {
 			return err
 		}
 	}
+	for _, s := range p.RequestorSettings.OnBehalfRequestors {
+		if err := s.validate(onBehalfTarget, false); err != nil {
+			return err
+		}
+	}
 	stages := p.RequestApprovalSettings.Stages
 	if len(stages) > MaxApprovalStages {
 		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages",
@@ -143,6 +152,10 @@ func (p *AssignmentPolicy) Validate() error {
 	if p.RequestApprovalSettings.IsApprovalRequiredForAdd && len(stages) == 0 {
 		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages",
 			Message: "isApprovalRequiredForAdd needs at least one approval stage"}
+	}
+	if p.RequestApprovalSettings.IsApprovalRequiredForUpdate && len(stages) == 0 {
+		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages",
+			Message: "isApprovalRequiredForUpdate needs at least one approval stage"}
 	}
 	for _, st := range stages {
 		if len(st.PrimaryApprovers) == 0 {
@@ -154,6 +167,9 @@ func (p *AssignmentPolicy) Validate() error {
 				return err
 			}
 		}
+	}
+	if err := validateQuestions(p.Questions); err != nil {
+		return err
 	}
 	switch p.Expiration.Type {
 	case "", ExpirationNotSpecified, ExpirationNone:
@@ -188,12 +204,19 @@ func (s SubjectSet) validate(target string, approver bool) error {
 		if !approver {
 			return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: "requestorManager can only name approvers"}
 		}
+	case SubjectTargetManager:
+		if target != onBehalfTarget {
+			return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: "targetManager can only name on-behalf requestors"}
+		}
 	default:
 		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target,
 			Message: "unsupported subject set type " + quote(s.Type) + "; use singleUser, groupMembers or requestorManager"}
 	}
 	return nil
 }
+
+// onBehalfTarget is the property of a policy's on-behalf requestors.
+const onBehalfTarget = "requestorSettings.onBehalfRequestors"
 
 func quote(s string) string { return "'" + s + "'" }
 

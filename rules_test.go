@@ -217,6 +217,8 @@ func TestCheckRequestorInput(t *testing.T) {
 	}{
 		{"justification given", strict, entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, Justification: "need it"}, allowed, ""},
 		{"justification missing", strict, entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, Justification: "  "}, entitled.KindInvalid, "justification"},
+		{"update justification missing", strict, entitled.AssignmentRequest{RequestType: entitled.RequestUserUpdate}, entitled.KindInvalid, "justification"},
+		{"admin update needs none", strict, entitled.AssignmentRequest{RequestType: entitled.RequestAdminUpdate}, allowed, ""},
 		{"admin needs none", strict, entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd}, allowed, ""},
 		{"custom schedule refused", strict, entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, Justification: "x", Schedule: custom}, entitled.KindInvalid, "schedule"},
 		{"custom schedule allowed", lax, entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, Schedule: custom}, allowed, ""},

@@ -30,32 +30,55 @@ func CheckSelfAdd(p *AssignmentPolicy, userID string, memberOf map[string]bool) 
 	if !p.RequestorSettings.EnableTargetsToSelfAddAccess {
 		return Forbiddenf("policy %q does not let users request access for themselves", p.DisplayName)
 	}
-	switch p.AllowedTargetScope {
-	case ScopeAllMemberUsers, ScopeAllDirectoryUsers:
+	if inTargetScope(p, userID, memberOf) {
 		return nil
-	case ScopeSpecificDirectoryUsers:
-		for _, ss := range p.SpecificAllowedTargets {
-			switch ss.Type {
-			case SubjectSingleUser:
-				if ss.UserID == userID {
-					return nil
-				}
-			case SubjectGroupMembers:
-				if memberOf[ss.GroupID] {
-					return nil
-				}
-			}
-		}
 	}
 	return Forbiddenf("you are not among the users allowed to request access under policy %q", p.DisplayName)
 }
 
-// CheckRequestorInput is the rule for what a userAdd request brings under
-// its policy: a justification where the policy requires one, and a custom
-// schedule only where the policy allows one. It returns nil or a 400
-// *Error naming the field; other request types are not bound by it.
+// inTargetScope reports whether the user is among the policy's allowed
+// targets: all users, or the users and groups it names (memberOf holds the
+// user's memberships of the named groups).
+func inTargetScope(p *AssignmentPolicy, userID string, memberOf map[string]bool) bool {
+	switch p.AllowedTargetScope {
+	case ScopeAllMemberUsers, ScopeAllDirectoryUsers:
+		return true
+	case ScopeSpecificDirectoryUsers:
+		return inSubjects(p.SpecificAllowedTargets, userID, memberOf, nil)
+	}
+	return false
+}
+
+// inSubjects reports whether the user is named by one of the subject sets:
+// as a single user, as a member of a group (memberOf), or as the target's
+// manager at the set's level (managers, level 1 first).
+func inSubjects(sets []SubjectSet, userID string, memberOf map[string]bool, managers []string) bool {
+	for _, ss := range sets {
+		switch ss.Type {
+		case SubjectSingleUser:
+			if ss.UserID == userID {
+				return true
+			}
+		case SubjectGroupMembers:
+			if memberOf[ss.GroupID] {
+				return true
+			}
+		case SubjectTargetManager:
+			lvl := max(ss.ManagerLevel, 1)
+			if lvl <= len(managers) && managers[lvl-1] == userID {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CheckRequestorInput is the rule for what a userAdd or userUpdate request
+// brings under its policy: a justification where the policy requires one,
+// and a custom schedule only where the policy allows one. It returns nil or
+// a 400 *Error naming the field; administrators' requests are not bound by it.
 func CheckRequestorInput(p *AssignmentPolicy, r *AssignmentRequest) error {
-	if r.RequestType != RequestUserAdd {
+	if r.RequestType != RequestUserAdd && r.RequestType != RequestUserUpdate {
 		return nil
 	}
 	if p.RequestApprovalSettings.IsRequestorJustificationRequired && strings.TrimSpace(r.Justification) == "" {

@@ -110,6 +110,7 @@ type AccessPackageService interface {
 	// RequestableAccessPackages lists the packages the caller may request
 	// (filterByCurrentUser(on='allowedRequestor')).
 	RequestableAccessPackages(ctx context.Context, opt ListOptions) (Page[AccessPackage], error)
+	IncompatibilityService
 }
 
 // PolicyService manages assignment policies.

@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/entitled-dev/entitled"
@@ -11,16 +12,7 @@ import (
 // requestor (token requestorTok, id requestorID); it returns the request id.
 func (e *env) pendingRequest(t *testing.T, approverID, requestorID, requestorTok string) string {
 	t.Helper()
-	group := e.do("POST", "/v1.0/groups", map[string]any{"displayName": "Ops", "mailNickname": "ops"}).must(t, 201)
-	groupID := str(group["id"])
-	catID := str(e.do("POST", em+"/catalogs", map[string]any{"displayName": "Ops"}).must(t, 201)["id"])
-	e.do("POST", em+"/resourceRequests", map[string]any{"requestType": "adminAdd",
-		"resource": map[string]any{"originId": groupID, "originSystem": "AadGroup"}, "catalog": map[string]any{"id": catID}}).must(t, 201)
-	resID := str(obj(list(e.do("GET", em+"/catalogs/"+catID+"/resources", nil).must(t, 200)["value"])[0])["id"])
-	apID := str(e.do("POST", em+"/accessPackages", map[string]any{"displayName": "Ops access", "catalog": map[string]any{"id": catID}}).must(t, 201)["id"])
-	e.do("POST", em+"/accessPackages/"+apID+"/resourceRoleScopes", map[string]any{
-		"role":  map[string]any{"originId": "Member_" + groupID, "originSystem": "AadGroup", "resource": map[string]any{"id": resID}},
-		"scope": map[string]any{"originId": groupID, "originSystem": "AadGroup"}}).must(t, 201)
+	apID := e.groupPackage(t, "Ops")
 	polID := str(e.do("POST", em+"/assignmentPolicies", map[string]any{
 		"displayName": "Everyone", "allowedTargetScope": "AllMemberUsers",
 		"accessPackage":     map[string]any{"id": apID},
@@ -33,6 +25,23 @@ func (e *env) pendingRequest(t *testing.T, approverID, requestorID, requestorTok
 	req := e.doAs(requestorTok, "POST", em+"/assignmentRequests", map[string]any{"requestType": "userAdd",
 		"assignment": map[string]any{"accessPackageId": apID, "assignmentPolicyId": polID, "targetId": requestorID}}).must(t, 201)
 	return str(req["id"])
+}
+
+// groupPackage sets up a catalog with one directory group resource and a
+// package granting membership of it; it returns the package id.
+func (e *env) groupPackage(t *testing.T, name string) string {
+	t.Helper()
+	group := e.do("POST", "/v1.0/groups", map[string]any{"displayName": name, "mailNickname": strings.ToLower(name)}).must(t, 201)
+	groupID := str(group["id"])
+	catID := str(e.do("POST", em+"/catalogs", map[string]any{"displayName": name}).must(t, 201)["id"])
+	e.do("POST", em+"/resourceRequests", map[string]any{"requestType": "adminAdd",
+		"resource": map[string]any{"originId": groupID, "originSystem": "AadGroup"}, "catalog": map[string]any{"id": catID}}).must(t, 201)
+	resID := str(obj(list(e.do("GET", em+"/catalogs/"+catID+"/resources", nil).must(t, 200)["value"])[0])["id"])
+	apID := str(e.do("POST", em+"/accessPackages", map[string]any{"displayName": name + " access", "catalog": map[string]any{"id": catID}}).must(t, 201)["id"])
+	e.do("POST", em+"/accessPackages/"+apID+"/resourceRoleScopes", map[string]any{
+		"role":  map[string]any{"originId": "Member_" + groupID, "originSystem": "AadGroup", "resource": map[string]any{"id": resID}},
+		"scope": map[string]any{"originId": groupID, "originSystem": "AadGroup"}}).must(t, 201)
+	return apID
 }
 
 // newUser creates a user by the admin and returns its id and a token.

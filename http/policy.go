@@ -94,7 +94,7 @@ type policyWire struct {
 	Expiration              *expirationWire        `json:"expiration"`
 	RequestorSettings       *requestorSettingsWire `json:"requestorSettings"`
 	RequestApprovalSettings *approvalSettingsWire  `json:"requestApprovalSettings"`
-	Questions               []any                  `json:"questions"`
+	Questions               []questionWire         `json:"questions"`
 	CreatedDateTime         *string                `json:"createdDateTime"`
 	ModifiedDateTime        *string                `json:"modifiedDateTime"`
 	AccessPackage           *idRef                 `json:"accessPackage,omitempty"`
@@ -150,7 +150,7 @@ func toPolicy(p entitled.AssignmentPolicy) policyWire {
 			IsRequestorJustificationRequired: as.IsRequestorJustificationRequired,
 			Stages:                           stages,
 		},
-		Questions:        []any{},
+		Questions:        toQuestions(p.Questions),
 		CreatedDateTime:  fmtTime(p.CreatedDateTime),
 		ModifiedDateTime: fmtTime(p.ModifiedDateTime),
 	}
@@ -171,6 +171,7 @@ func fromPolicy(in policyWire) (*entitled.AssignmentPolicy, error) {
 		}
 		p.AllowedTargetScope = v
 	}
+	p.Questions = fromQuestions(in.Questions)
 	var err error
 	if p.SpecificAllowedTargets, err = fromSubjectSets(in.SpecificAllowedTargets, "specificAllowedTargets"); err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ func (s *Server) register() {
 	s.registerRoles()
 	s.registerCatalogs()
 	s.registerAccessPackages()
+	s.registerIncompatible()
 	s.registerPolicies()
 	s.registerOperations()
 	s.registerRequests()

@@ -88,6 +88,8 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 		"resource": map[string]any{"originId": "team-a", "originSystem": "hooks"}, "catalog": map[string]any{"id": w.id["cat"]}})
 	w.id["hookRes"] = str(obj(rr["resource"])["id"])
 	w.id["ap"] = str(mk(em+"/accessPackages", map[string]any{"displayName": "Sales access", "catalog": map[string]any{"id": w.id["cat"]}})["id"])
+	w.id["ap2"] = str(mk(em+"/accessPackages", map[string]any{"displayName": "Audit access", "catalog": map[string]any{"id": w.id["cat"]}})["id"])
+	w.id["group2"] = str(mk("/v1.0/groups", map[string]any{"displayName": "Auditors", "mailNickname": "auditors"})["id"])
 	w.id["scope"] = str(mk(em+"/accessPackages/"+w.id["ap"]+"/resourceRoleScopes", map[string]any{
 		"role":  map[string]any{"originId": "Member_" + w.id["group"], "originSystem": "AadGroup", "resource": map[string]any{"id": w.id["groupRes"]}},
 		"scope": map[string]any{"originId": w.id["group"], "originSystem": "AadGroup"}})["id"])
@@ -142,6 +144,8 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 		em + "/catalogs/{id}/resources/{rid}":                             w.id["groupRes"],
 		em + "/accessPackages/{id}":                                       w.id["ap"],
 		em + "/accessPackages/{id}/resourceRoleScopes/{sid}":              w.id["scope"],
+		em + "/accessPackages/{id}/incompatibleAccessPackages/{other}":    w.id["ap2"],
+		em + "/accessPackages/{id}/incompatibleGroups/{other}":            w.id["group2"],
 		em + "/assignmentPolicies/{id}":                                   w.id["polA"],
 		em + "/assignmentRequests/{id}":                                   w.id["reqA"],
 		em + "/assignments/{id}":                                          w.id["asg"],
@@ -235,6 +239,8 @@ func (w *sweepWorld) samples() map[string]sample {
 		"PATCH /v1.0/groups/{id}":             {body: groupBody},
 		"POST /v1.0/groups/{id}/members/$ref": {body: map[string]any{"@odata.id": url + "/v1.0/users/" + w.id["bob"]}},
 		"POST /v1.0/groups/{id}/owners/$ref":  {body: map[string]any{"@odata.id": url + "/v1.0/users/" + w.id["bob"]}},
+		"POST " + em + "/accessPackages/{id}/incompatibleAccessPackages/$ref": {body: map[string]any{"@odata.id": url + em + "/accessPackages/" + w.id["ap2"]}},
+		"POST " + em + "/accessPackages/{id}/incompatibleGroups/$ref":         {body: map[string]any{"@odata.id": url + "/v1.0/groups/" + w.id["group2"]}},
 		"POST /v1.0/roleManagement/directory/roleAssignments": {body: map[string]any{"principalId": w.id["ua"],
 			"roleDefinitionId": roleUserAdmin, "directoryScopeId": "/"},
 			invalid: []invalidValue{bad("roleDefinitionId", "not-a-role", 400, 404), bad("directoryScopeId", "/nowhere")}},

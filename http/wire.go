@@ -135,7 +135,7 @@ func toSubjectSets(in []entitled.SubjectSet) []subjectSetWire {
 	out := make([]subjectSetWire, 0, len(in))
 	for _, s := range in {
 		w := subjectSetWire{Type: odataType(s.Type), UserID: s.UserID, GroupID: s.GroupID, Description: s.Description}
-		if s.Type == entitled.SubjectRequestorManager {
+		if s.Type == entitled.SubjectRequestorManager || s.Type == entitled.SubjectTargetManager {
 			lvl := s.ManagerLevel
 			if lvl == 0 {
 				lvl = 1
@@ -151,14 +151,15 @@ func fromSubjectSets(in []subjectSetWire, prop string) ([]entitled.SubjectSet, e
 	var out []entitled.SubjectSet
 	for _, w := range in {
 		t := strings.TrimPrefix(strings.TrimPrefix(w.Type, "#"), "microsoft.graph.")
-		kind, err := enum(prop+".@odata.type", t, entitled.SubjectSingleUser, entitled.SubjectGroupMembers, entitled.SubjectRequestorManager)
+		kind, err := enum(prop+".@odata.type", t, entitled.SubjectSingleUser, entitled.SubjectGroupMembers, entitled.SubjectRequestorManager,
+			entitled.SubjectTargetManager)
 		if err != nil {
-			return nil, badProp(prop, "%s: @odata.type %q is not supported; use #microsoft.graph.singleUser, #microsoft.graph.groupMembers or #microsoft.graph.requestorManager", prop, w.Type)
+			return nil, badProp(prop, "%s: @odata.type %q is not supported; use #microsoft.graph.singleUser, #microsoft.graph.groupMembers, #microsoft.graph.requestorManager or (on-behalf requestors) #microsoft.graph.targetManager", prop, w.Type)
 		}
 		s := entitled.SubjectSet{Type: kind, UserID: w.UserID, GroupID: w.GroupID, Description: w.Description}
 		if w.ManagerLevel != nil {
 			s.ManagerLevel = *w.ManagerLevel
-		} else if kind == entitled.SubjectRequestorManager {
+		} else if kind == entitled.SubjectRequestorManager || kind == entitled.SubjectTargetManager {
 			s.ManagerLevel = 1
 		}
 		out = append(out, s)

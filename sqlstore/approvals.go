@@ -153,24 +153,13 @@ func (t *tx) resolveSubjects(ctx context.Context, sets []entitled.SubjectSet, ta
 				ids[m] = true
 			}
 		case entitled.SubjectRequestorManager:
-			level := ss.ManagerLevel
-			if level < 1 {
-				level = 1
+			level := max(ss.ManagerLevel, 1)
+			chain, err := t.managers(ctx, targetID, level)
+			if err != nil {
+				return nil, err
 			}
-			cur := targetID
-			for i := 0; i < level && cur != ""; i++ {
-				var mgr sql.NullString
-				if err := t.queryRow(ctx, `SELECT manager_id FROM users WHERE id = ?`, cur).Scan(&mgr); err != nil {
-					if err == sql.ErrNoRows {
-						cur = ""
-						break
-					}
-					return nil, err
-				}
-				cur = mgr.String
-			}
-			if cur != "" {
-				ids[cur] = true
+			if len(chain) == level {
+				ids[chain[level-1]] = true
 			}
 		}
 	}
@@ -343,7 +332,13 @@ func (s *ApprovalService) DecideApprovalStage(ctx context.Context, requestID, st
 			}
 			return nil
 		}
+		if q.RequestType.IsUpdate() {
+			return s.lc.applyUpdate(ctx, t, a, q)
+		}
 		if err := t.checkNoLiveAssignment(ctx, q.TargetID, q.AccessPackageID, q.ID); err != nil {
+			return err
+		}
+		if err := t.checkCompatible(ctx, q.TargetID, q.AccessPackageID); err != nil {
 			return err
 		}
 		return s.lc.startOrSchedule(ctx, t, a, q, nil, false)

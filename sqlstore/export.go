@@ -30,7 +30,7 @@ import (
 var ExportTables = []string{"users", "oidc_subjects", "service_principals", "groups", "group_members", "group_owners", "role_assignments", "tokens", "systems", "catalogs",
 	"system_catalogs", "resources", "resource_roles", "resource_requests", "access_packages", "resource_role_scopes", "policies",
 	"assignments", "assignment_requests", "approval_stages", "deliveries", "audit_events", "notifications",
-	"subscriptions", "subscription_sends", "audit_retention"}
+	"subscriptions", "subscription_sends", "audit_retention", "incompatible_packages", "incompatible_groups"}
 
 // NotExported are entitled's tables an export leaves out on purpose: web
 // sign-in links and sessions, short-lived secrets of one installation
@@ -44,7 +44,8 @@ var NotExported = []string{"ui_login_links", "ui_sessions", "system_health", "op
 
 // exportOrder is the ORDER BY of each table: its primary key.
 var exportOrder = map[string]string{"oidc_subjects": "issuer, subject", "group_members": "group_id, user_id", "group_owners": "group_id, user_id",
-	"system_catalogs": "system_id, catalog_id"}
+	"system_catalogs": "system_id, catalog_id", "incompatible_packages": "access_package_id, incompatible_id",
+	"incompatible_groups": "access_package_id, group_id"}
 
 // ExportLine is one line of an export: a row of a table, by column name.
 type ExportLine struct {

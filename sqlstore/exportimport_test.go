@@ -40,6 +40,14 @@ func populate(t *testing.T, f *lc) {
 	_, err := f.s.Subscriptions.CreateSubscription(f.sys, &entitled.Subscription{URL: "https://hooks.example.org/entitled",
 		Events: []string{"*"}, Secret: testSubscriptionSecret})
 	mustOK(t, err)
+	// Separation of duties: an audit package incompatible with the CRM, and
+	// the CRM incompatible with the auditors group.
+	audit := &entitled.AccessPackage{CatalogID: f.catalog, DisplayName: "Audit"}
+	mustOK(t, f.s.AccessPackages.CreateAccessPackage(f.sys, audit))
+	mustOK(t, f.s.AccessPackages.AddIncompatibleAccessPackage(f.sys, audit.ID, f.pkg))
+	auditors := &entitled.Group{DisplayName: "Auditors"}
+	mustOK(t, f.s.Groups.CreateGroup(f.sys, auditors))
+	mustOK(t, f.s.AccessPackages.AddIncompatibleGroup(f.sys, f.pkg, auditors.ID))
 	// bob: delivered.
 	f.mustAdd(entitled.RequestAdminAdd, f.policy, f.bob)
 	f.deliverAll(ok)

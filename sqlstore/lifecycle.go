@@ -452,9 +452,15 @@ func setAssignmentState(ctx context.Context, t *tx, assignmentID string, st enti
 
 // openRemoval returns the id of an open remove request of the assignment, or "".
 func openRemoval(ctx context.Context, t *tx, assignmentID string) (string, error) {
+	return openRequestOn(ctx, t, assignmentID, removeTypesSQL)
+}
+
+// openRequestOn returns the id of an open request of one of the types
+// typesSQL (an SQL list) on the assignment, or "".
+func openRequestOn(ctx context.Context, t *tx, assignmentID, typesSQL string) (string, error) {
 	var id string
 	err := t.queryRow(ctx, `SELECT id FROM assignment_requests WHERE assignment_id = ?
-		AND request_type IN `+removeTypesSQL+`
+		AND request_type IN `+typesSQL+`
 		AND state IN `+openStatesSQL+` LIMIT 1`, assignmentID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil

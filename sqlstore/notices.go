@@ -319,11 +319,7 @@ func (s *NotificationService) enabledUsers(ctx context.Context, t *tx, ids []str
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	cond, args, err := s.db.idIn("id", args)
+	cond, args, err := s.db.idIn("id", stringArgs(ids))
 	if err != nil {
 		return nil, err
 	}

@@ -245,18 +245,7 @@ func (s *AccessPackageService) UpdateAccessPackage(ctx context.Context, id strin
 // (OpManagePackages); 409 while it has live assignments or open requests,
 // or any request history (hide it instead: isHidden true).
 func (s *AccessPackageService) DeleteAccessPackage(ctx context.Context, id string) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
-		p, err := t.loadPackage(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
-			return err
-		}
+	return s.managePackage(ctx, id, func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
 		live, err := idList(ctx, t, `SELECT id FROM assignments WHERE access_package_id = ? AND state <> 'expired' ORDER BY id LIMIT 5`, id)
 		if err != nil {
 			return err
@@ -382,18 +371,7 @@ func (s *AccessPackageService) ResourceRoleScopes(ctx context.Context, packageID
 
 // RemoveResourceRoleScope removes a role scope from a package (OpManagePackages).
 func (s *AccessPackageService) RemoveResourceRoleScope(ctx context.Context, packageID, scopeID string) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
-		p, err := t.loadPackage(ctx, packageID)
-		if err != nil {
-			return err
-		}
-		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
-			return err
-		}
+	return s.managePackage(ctx, packageID, func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
 		sc, err := scanScope(t.queryRow(ctx, scopeSelect+` WHERE rs.id = ? AND rs.access_package_id = ?`, scopeID, packageID))
 		if err != nil {
 			return notFound(err, "resource role scope", scopeID)

@@ -61,6 +61,7 @@ type jsonPolicySettings struct {
 	RequestorSettings      jsonRequestor  `json:"requestorSettings"`
 	Approval               jsonApproval   `json:"approval"`
 	Expiration             jsonExpiration `json:"expiration"`
+	Questions              []jsonQuestion `json:"questions,omitempty"`
 }
 
 func subjectsToJSON(in []entitled.SubjectSet) []jsonSubject {
@@ -121,6 +122,7 @@ func encodePolicySettings(p *entitled.AssignmentPolicy) string {
 			IsRequestorJustificationRequired: ap.IsRequestorJustificationRequired,
 		},
 		Expiration: jsonExpiration{Type: p.Expiration.Type, Duration: isoOrEmpty(p.Expiration.Duration)},
+		Questions:  questionsToJSON(p.Questions),
 	}
 	if p.Expiration.EndDateTime != nil {
 		doc.Expiration.EndDateTime = fmtTime(*p.Expiration.EndDateTime)
@@ -150,6 +152,7 @@ func decodePolicySettings(s string, p *entitled.AssignmentPolicy) error {
 		}
 	}
 	p.SpecificAllowedTargets = subjectsFromJSON(doc.SpecificAllowedTargets)
+	p.Questions = questionsFromJSON(doc.Questions)
 	r := doc.RequestorSettings
 	p.RequestorSettings = entitled.RequestorSettings{
 		EnableTargetsToSelfAddAccess:           r.EnableTargetsToSelfAddAccess,
@@ -273,6 +276,7 @@ func (s *PolicyService) CreatePolicy(ctx context.Context, p *entitled.Assignment
 			return err
 		}
 		p.ID = newID()
+		nameQuestions(p)
 		p.CatalogID = pkg.CatalogID
 		p.CreatedDateTime = t.now()
 		p.ModifiedDateTime = p.CreatedDateTime
@@ -354,6 +358,7 @@ func (s *PolicyService) ReplacePolicy(ctx context.Context, p *entitled.Assignmen
 		}
 		p.AccessPackageID, p.CatalogID, p.CreatedDateTime = old.AccessPackageID, old.CatalogID, old.CreatedDateTime
 		p.ModifiedDateTime = t.now()
+		nameQuestions(p)
 		if p.Expiration.Type == "" {
 			p.Expiration.Type = entitled.ExpirationNone
 		}

@@ -39,6 +39,9 @@ func (s *RequestService) SubmitRequest(ctx context.Context, r *entitled.Assignme
 	case entitled.RequestUserRemove, entitled.RequestAdminRemove:
 		r.RequestType = typ
 		return s.submitRemove(ctx, a, r)
+	case entitled.RequestUserUpdate, entitled.RequestAdminUpdate:
+		r.RequestType = typ
+		return s.submitUpdate(ctx, a, r)
 	}
 	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "requestType",
 		Message: fmt.Sprintf("requestType %s cannot be submitted; use userAdd, userRemove, adminAdd or adminRemove", typ)}
@@ -143,17 +146,22 @@ func (s *RequestService) planAdd(ctx context.Context, t *tx, a *entitled.Actor, 
 				Message: fmt.Sprintf("target user %q does not exist", r.TargetID)}
 		}
 		q.TargetID = r.TargetID
-	} else {
-		if r.TargetID != "" && r.TargetID != a.User.ID {
-			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
-				Message: "a userAdd request is for the caller; use adminAdd to assign someone else"}
+	} else if r.TargetID != "" && r.TargetID != a.User.ID {
+		// On behalf of someone else (docs/design.md, "On-behalf requests").
+		if err := t.checkOnBehalf(ctx, a, p, r.TargetID); err != nil {
+			return nil, err
 		}
+		q.TargetID = r.TargetID
+	} else {
 		q.TargetID = a.User.ID
 		if err := t.checkSelfAdd(ctx, a, p); err != nil {
 			return nil, err
 		}
 	}
 	if err := entitled.CheckRequestorInput(p, r); err != nil {
+		return nil, err
+	}
+	if q.Answers, err = entitled.RequestAnswers(p, r); err != nil {
 		return nil, err
 	}
 	q.Schedule = entitled.Schedule{Expiration: p.Expiration}
@@ -170,6 +178,9 @@ func (s *RequestService) planAdd(ctx context.Context, t *tx, a *entitled.Actor, 
 		if err := t.checkNoLiveAssignment(ctx, q.TargetID, pkg.ID, ""); err != nil {
 			return nil, err
 		}
+	}
+	if err := t.checkCompatible(ctx, q.TargetID, pkg.ID); err != nil {
+		return nil, err
 	}
 	scopes, err := c.roleScopes(ctx, t, pkg.ID)
 	if err != nil {

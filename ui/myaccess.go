@@ -61,6 +61,8 @@ type policyChoice struct {
 	// access lasts.
 	Approvers []string
 	Duration  string
+	// Questions are the policy's questions to answer.
+	Questions []questionField
 }
 
 // requestFormData is the request form.
@@ -128,7 +130,8 @@ func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
 		ch := policyChoice{ID: pol.ID, Name: pol.DisplayName, Description: pol.Description,
 			JustificationRequired: pol.RequestApprovalSettings.IsRequestorJustificationRequired,
 			NeedsApproval:         pol.RequiresApproval(), Checked: i == 0,
-			CustomSchedule: pol.RequestorSettings.AllowCustomAssignmentSchedule, Duration: lastsText(c.loc, pol.Expiration)}
+			CustomSchedule: pol.RequestorSettings.AllowCustomAssignmentSchedule, Duration: lastsText(c.loc, pol.Expiration),
+			Questions: questionFields(pol, c.loc.Lang(), c.r.PostForm)}
 		if ch.NeedsApproval {
 			stages := pol.RequestApprovalSettings.Stages
 			for i, st := range stages {
@@ -178,7 +181,8 @@ func (h *handler) grants(c *call, packageID string) []string {
 func (h *handler) submitRequest(c *call) {
 	f := c.r.PostForm
 	req := &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AccessPackageID: c.r.PathValue("id"),
-		AssignmentPolicyID: f.Get("policy"), Justification: strings.TrimSpace(f.Get("justification"))}
+		AssignmentPolicyID: f.Get("policy"), Justification: strings.TrimSpace(f.Get("justification")),
+		Answers: formAnswers(f, f.Get("policy"))}
 	start, end := strings.TrimSpace(f.Get("start")), strings.TrimSpace(f.Get("end"))
 	sched, err := formSchedule(c.loc, start, end)
 	if err == nil {

@@ -82,7 +82,7 @@ func parsePages(locs map[string]*i18n.Localizer) pages {
 	for lang, loc := range locs {
 		ps[lang] = map[string]*template.Template{}
 		for _, n := range pageNames {
-			ps[lang][n] = template.Must(template.New("layout.html").Funcs(templateFuncs(loc)).ParseFS(assets, "templates/layout.html", "templates/parts.html", "templates/"+n+".html"))
+			ps[lang][n] = template.Must(template.New("layout.html").Funcs(templateFuncs(loc)).ParseFS(assets, "templates/layout.html", "templates/parts.html", "templates/questions.html", "templates/"+n+".html"))
 		}
 	}
 	return ps

@@ -29,6 +29,7 @@ type requestRow struct {
 	Submitted     string
 	Completed     string
 	Justification string
+	Answers       []entitled.Answer
 	CanCancel     bool
 	CanReprocess  bool
 	// WindowPassed is set for a failed request that can no longer be
@@ -158,7 +159,8 @@ func (h *handler) row(c *call, l *lookups, r *entitled.AssignmentRequest, now ti
 	row := requestRow{ID: r.ID, PackageID: r.AccessPackageID, Package: l.pkgName(r.AccessPackageID),
 		Requester: l.person(r.RequestorID), Target: l.person(r.TargetID), Type: typeText(loc, r.RequestType),
 		State: stateText(loc, r.State), StateKey: string(r.State), Status: statusText(loc, r.Status),
-		Submitted: loc.DateTime(r.CreatedDateTime), Completed: loc.DateTimePtr(r.CompletedDateTime), Justification: r.Justification}
+		Submitted: loc.DateTime(r.CreatedDateTime), Completed: loc.DateTimePtr(r.CompletedDateTime), Justification: r.Justification,
+		Answers: storedAnswers(r.Answers)}
 	row.CanCancel = r.CheckCancel() == nil && entitled.MayCancel(a, r)
 	if r.State == entitled.StateDeliveryFailed || r.State == entitled.StatePartiallyDelivered {
 		err := r.CheckReprocess(now, h.svc.Requests.ReprocessWindow())

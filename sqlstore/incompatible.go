@@ -1,0 +1,273 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/entitled-dev/entitled"
+)
+
+// Separation of duties: the incompatible packages and groups of an access
+// package (migration 00016), and the check of an add request against them
+// (entitled.CheckCompatible; docs/design.md, "Separation of duties").
+
+// relation is one incompatibility list of a package: its table and the
+// column naming the other side.
+type relation struct {
+	table, column, what, activity string
+}
+
+var (
+	incompatiblePackages = relation{"incompatible_packages", "incompatible_id", "access package", "incompatible access package"}
+	incompatibleGroups   = relation{"incompatible_groups", "group_id", "group", "incompatible group"}
+)
+
+// IncompatibleAccessPackages lists the packages the package names as
+// incompatible (readers of the package).
+func (s *AccessPackageService) IncompatibleAccessPackages(ctx context.Context, packageID string) ([]entitled.AccessPackage, error) {
+	return s.relatedPackages(ctx, packageID, `SELECT incompatible_id FROM incompatible_packages WHERE access_package_id = ?`)
+}
+
+// AccessPackagesIncompatibleWith lists the packages that name the package
+// as incompatible (readers of the package).
+func (s *AccessPackageService) AccessPackagesIncompatibleWith(ctx context.Context, packageID string) ([]entitled.AccessPackage, error) {
+	return s.relatedPackages(ctx, packageID, `SELECT access_package_id FROM incompatible_packages WHERE incompatible_id = ?`)
+}
+
+func (s *AccessPackageService) relatedPackages(ctx context.Context, packageID, ids string) ([]entitled.AccessPackage, error) {
+	var out []entitled.AccessPackage
+	err := s.readPackage(ctx, packageID, func(t *tx) error {
+		rows, err := t.query(ctx, `SELECT `+packageCols+` FROM access_packages WHERE id IN (`+ids+`) ORDER BY id`, packageID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanPackageRow(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// IncompatibleGroups lists the groups the package names as incompatible.
+func (s *AccessPackageService) IncompatibleGroups(ctx context.Context, packageID string) ([]entitled.Group, error) {
+	var out []entitled.Group
+	err := s.readPackage(ctx, packageID, func(t *tx) error {
+		rows, err := t.query(ctx, `SELECT `+groupCols+` FROM groups WHERE id IN
+			(SELECT group_id FROM incompatible_groups WHERE access_package_id = ?) ORDER BY id`, packageID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			g, err := scanGroup(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, *g)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// readPackage runs read in a read transaction once the caller may read the
+// package.
+func (s *AccessPackageService) readPackage(ctx context.Context, packageID string, read func(t *tx) error) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.read(ctx, func(t *tx) error {
+		p, err := t.loadPackage(ctx, packageID)
+		if err != nil {
+			return err
+		}
+		if err := s.authorizePackageRead(ctx, t, a, p); err != nil {
+			return err
+		}
+		return read(t)
+	})
+}
+
+// AddIncompatibleAccessPackage names otherID as incompatible with the
+// package (OpManagePackages in its catalog); adding it again changes nothing.
+func (s *AccessPackageService) AddIncompatibleAccessPackage(ctx context.Context, packageID, otherID string) error {
+	if packageID == otherID {
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "@odata.id",
+			Message: "an access package cannot be incompatible with itself"}
+	}
+	return s.link(ctx, packageID, otherID, incompatiblePackages, func(t *tx) error {
+		_, err := t.loadPackage(ctx, otherID)
+		return err
+	})
+}
+
+// AddIncompatibleGroup names a group as incompatible with the package.
+func (s *AccessPackageService) AddIncompatibleGroup(ctx context.Context, packageID, groupID string) error {
+	return s.link(ctx, packageID, groupID, incompatibleGroups, func(t *tx) error {
+		_, err := t.loadGroup(ctx, groupID)
+		return err
+	})
+}
+
+// RemoveIncompatibleAccessPackage removes otherID from the package's
+// incompatible packages; 404 when it is not there.
+func (s *AccessPackageService) RemoveIncompatibleAccessPackage(ctx context.Context, packageID, otherID string) error {
+	return s.unlink(ctx, packageID, otherID, incompatiblePackages)
+}
+
+// RemoveIncompatibleGroup removes a group from the package's incompatible
+// groups; 404 when it is not there.
+func (s *AccessPackageService) RemoveIncompatibleGroup(ctx context.Context, packageID, groupID string) error {
+	return s.unlink(ctx, packageID, groupID, incompatibleGroups)
+}
+
+// managePackage runs change once the caller may manage the package.
+func (s *AccessPackageService) managePackage(ctx context.Context, packageID string, change func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.change(ctx, func(t *tx) error {
+		p, err := t.loadPackage(ctx, packageID)
+		if err != nil {
+			return err
+		}
+		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
+			return err
+		}
+		return change(t, a, p)
+	})
+}
+
+func (s *AccessPackageService) link(ctx context.Context, packageID, otherID string, rel relation, exists func(t *tx) error) error {
+	return s.managePackage(ctx, packageID, func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
+		if err := exists(t); err != nil {
+			if entitled.ErrorKind(err) == entitled.KindNotFound {
+				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "@odata.id",
+					Message: fmt.Sprintf("%s %q does not exist", rel.what, otherID)}
+			}
+			return err
+		}
+		res, err := t.exec(ctx, `INSERT INTO `+rel.table+` (access_package_id, `+rel.column+`, created_at) VALUES (?,?,?)
+			ON CONFLICT DO NOTHING`, p.ID, otherID, fmtTime(t.now()))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return t.audit(ctx, a, auditEntry{Activity: "Add " + rel.activity, Operation: "Add", TargetID: p.ID, TargetType: "AccessPackage",
+			TargetName: p.DisplayName, CatalogID: p.CatalogID, After: map[string]string{rel.column: otherID}})
+	})
+}
+
+func (s *AccessPackageService) unlink(ctx context.Context, packageID, otherID string, rel relation) error {
+	return s.managePackage(ctx, packageID, func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
+		res, err := t.exec(ctx, `DELETE FROM `+rel.table+` WHERE access_package_id = ? AND `+rel.column+` = ?`, p.ID, otherID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return entitled.NotFoundf("%s %q is not among the incompatible ones of access package %s", rel.what, otherID, p.ID)
+		}
+		return t.audit(ctx, a, auditEntry{Activity: "Remove " + rel.activity, Operation: "Delete", TargetID: p.ID, TargetType: "AccessPackage",
+			TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: map[string]string{rel.column: otherID}})
+	})
+}
+
+// AdditionalAccess lists the live assignments of packageID whose targets
+// also hold a live assignment of otherID (OpViewRequests in the package's
+// catalog): who would be in conflict if the two were made incompatible.
+func (s *AccessPackageService) AdditionalAccess(ctx context.Context, packageID, otherID string) ([]entitled.Assignment, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []entitled.Assignment
+	err = s.db.read(ctx, func(t *tx) error {
+		p, err := t.loadPackage(ctx, packageID)
+		if err != nil {
+			return err
+		}
+		if err := a.Authorize(entitled.OpViewRequests, p.CatalogID); err != nil {
+			return err
+		}
+		rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM assignments WHERE access_package_id = ? AND state <> 'expired'
+			AND target_id IN (SELECT target_id FROM assignments WHERE access_package_id = ? AND state <> 'expired') ORDER BY id`, packageID, otherID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			as, _, err := scanAssignment(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, *as)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// checkCompatible loads what entitled.CheckCompatible needs for the target
+// and the package, and applies it: one query when the package has no
+// incompatibilities, two more when it has.
+func (t *tx) checkCompatible(ctx context.Context, targetID, packageID string) error {
+	var in entitled.Incompatibilities
+	rows, err := t.query(ctx, `SELECT 'p', incompatible_id FROM incompatible_packages WHERE access_package_id = ?
+		UNION SELECT 'p', access_package_id FROM incompatible_packages WHERE incompatible_id = ?
+		UNION SELECT 'g', group_id FROM incompatible_groups WHERE access_package_id = ?`, packageID, packageID, packageID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var kind, id string
+		if err := rows.Scan(&kind, &id); err != nil {
+			rows.Close()
+			return err
+		}
+		if kind == "p" {
+			in.Packages = append(in.Packages, id)
+		} else {
+			in.Groups = append(in.Groups, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if n := len(in.Packages); n > 0 {
+		args := append([]any{targetID}, stringArgs(in.Packages)...)
+		args = append(append(args, targetID), stringArgs(in.Packages)...)
+		if in.HeldPackages, err = idList(ctx, t, `SELECT access_package_id FROM assignments
+			WHERE target_id = ? AND state <> 'expired' AND access_package_id IN (`+inList(n)+`)
+			UNION SELECT access_package_id FROM assignment_requests WHERE target_id = ? AND request_type IN `+addTypesSQL+`
+			AND state IN `+openStatesSQL+` AND access_package_id IN (`+inList(n)+`)`, args...); err != nil {
+			return err
+		}
+	}
+	if n := len(in.Groups); n > 0 {
+		if in.MemberOf, err = idList(ctx, t, `SELECT group_id FROM group_members WHERE user_id = ? AND group_id IN (`+inList(n)+`)`,
+			append([]any{targetID}, stringArgs(in.Groups)...)...); err != nil {
+			return err
+		}
+	}
+	return entitled.CheckCompatible(targetID, packageID, in)
+}
+
+// stringArgs are ids as query arguments.
+func stringArgs(ids []string) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
