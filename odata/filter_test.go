@@ -44,6 +44,10 @@ func TestParseFilterValid(t *testing.T) {
 		{"activityDateTime ge 2026-01-01T00:00:00Z and targetResources/any(x:x/id eq 'r1')", entitled.Logical{Op: "and",
 			Left:  entitled.Compare{Op: "ge", Property: "activityDateTime", Value: ts},
 			Right: entitled.Compare{Op: "eq", Property: "targetId", Value: "r1"}}},
+		{"contains(tolower(displayName), 'sales')", entitled.Call{Func: "contains", Property: "displayName", Value: "sales", Case: "tolower"}},
+		{"tolower(displayName) eq 'sales'", entitled.Compare{Op: "eq", Property: "displayName", Value: "sales", Case: "tolower"}},
+		{"TOUPPER(displayName) in ('A','B')", entitled.In{Property: "displayName", Values: []any{"A", "B"}, Case: "toupper"}},
+		{"target/objectId eq 'u1'", entitled.Compare{Op: "eq", Property: "target/objectId", Value: "u1"}},
 		{"  ", nil},
 	}
 	for _, tt := range tests {
@@ -77,6 +81,8 @@ func TestParseFilterInvalid(t *testing.T) {
 		{"state in ('a' 'b')", "position 15"},
 		{"t eq 2026-13-01T00:00:00Z", "position 6"},
 		{"length(x) eq 2", "position 1"},
+		{"tolower(x eq 'a'", "position 11"},
+		{"contains(tolower(), 'a')", "position 18"},
 		{"targetResources/any(t: s/id eq 'x')", "position 24"},
 		{"a eq 1 and", "position 11"},
 		{"a eq #", "position 6"},

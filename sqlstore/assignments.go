@@ -69,6 +69,9 @@ var assignmentFields = fields{
 	"targetid":            {expr: "target_id"},
 	"assignmentpolicy/id": {expr: "policy_id"},
 	"catalog/id":          {expr: "catalog_id"},
+	"target/objectid":     {expr: "target_id"},
+	"createddatetime":     {expr: "created_at", kind: colTime},
+	"expireddatetime":     {expr: "expired_at", kind: colTime},
 }
 
 // Assignments lists the assignments the caller may see: their own, and
@@ -77,9 +80,6 @@ func (s *AssignmentService) Assignments(ctx context.Context, q entitled.Assignme
 	var page entitled.Page[entitled.Assignment]
 	a, err := actor(ctx)
 	if err != nil {
-		return page, err
-	}
-	if err := checkOrderBy(q.ListOptions); err != nil {
 		return page, err
 	}
 	var base string
@@ -108,7 +108,7 @@ func (s *AssignmentService) Assignments(ctx context.Context, q entitled.Assignme
 		return page, err
 	}
 	err = s.db.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM assignments `+lq.where+fmt.Sprintf(` ORDER BY id LIMIT %d`, lq.limit+1), lq.args...)
+		rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM assignments `+lq.where+lq.orderLimit(), lq.args...)
 		if err != nil {
 			return err
 		}
@@ -126,6 +126,9 @@ func (s *AssignmentService) Assignments(ctx context.Context, q entitled.Assignme
 			return err
 		}
 		page = finishPage(items, lq.limit, func(as entitled.Assignment) string { return as.ID })
+		if err := lq.rekey(ctx, t, "assignments", &page.NextSkipToken); err != nil {
+			return err
+		}
 		if q.Count {
 			cw, cargs, err := countWhere(q.ListOptions, assignmentFields, base, args...)
 			if err != nil {
