@@ -148,6 +148,9 @@ type RequestService interface {
 	Request(ctx context.Context, id string) (*AssignmentRequest, error)
 	Requests(ctx context.Context, q RequestQuery) (Page[AssignmentRequest], error)
 	CancelRequest(ctx context.Context, id string) error
+	// DeleteRequest deletes a finished request that delivered nothing
+	// (MayDelete, AssignmentRequest.CheckDelete).
+	DeleteRequest(ctx context.Context, id string) error
 	ReprocessRequest(ctx context.Context, id string) error
 	// Deliveries lists the deliveries of a request, oldest first.
 	Deliveries(ctx context.Context, requestID string) ([]Delivery, error)

@@ -172,12 +172,13 @@ func (s *Server) registerCatalogs() {
 		if err != nil {
 			return err
 		}
-		c, err := s.svc.Catalogs.UpdateCatalog(r.Context(), p["id"], entitled.CatalogUpdate{DisplayName: in.DisplayName,
+		// Graph answers an update with 204 and no body, like the other updates.
+		_, err = s.svc.Catalogs.UpdateCatalog(r.Context(), p["id"], entitled.CatalogUpdate{DisplayName: in.DisplayName,
 			Description: in.Description, State: st, IsExternallyVisible: in.IsExternallyVisible})
 		if err != nil {
 			return err
 		}
-		return s.entity(w, r, 200, set, toCatalog(*c), nil)
+		return noContent(w)
 	})
 	rt.handle("DELETE", emBase+"/catalogs/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		if err := s.svc.Catalogs.DeleteCatalog(r.Context(), p["id"]); err != nil {

@@ -221,6 +221,12 @@ func (s *Server) registerRequests() {
 		}
 		return s.entity(w, r, 200, set, out, q.Select)
 	})
+	rt.handle("DELETE", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
+		if err := s.svc.Requests.DeleteRequest(r.Context(), p["id"]); err != nil {
+			return err
+		}
+		return noContent(w)
+	})
 	rt.handle("POST", base+"/{id}/cancel", func(w http.ResponseWriter, r *http.Request, p params) error {
 		if err := s.svc.Requests.CancelRequest(r.Context(), p["id"]); err != nil {
 			return err
