@@ -120,6 +120,9 @@ type PolicyService interface {
 	// ReplacePolicy is the full PUT update of a policy.
 	ReplacePolicy(ctx context.Context, p *AssignmentPolicy) error
 	DeletePolicy(ctx context.Context, id string) error
+	// RequestablePolicies lists the policies of a package under which the
+	// caller may request it for themself.
+	RequestablePolicies(ctx context.Context, packageID string) ([]AssignmentPolicy, error)
 }
 
 // Values of RequestQuery.FilterByCurrentUser and AssignmentQuery.FilterByCurrentUser.
@@ -162,8 +165,13 @@ type RequestService interface {
 // AssignmentQuery lists assignments.
 type AssignmentQuery struct {
 	ListOptions
-	// FilterByCurrentUser is "" or OnTarget.
+	// FilterByCurrentUser is "", OnTarget or OnCreatedBy (assignments
+	// whose add request the caller created).
 	FilterByCurrentUser string
+	// AccessPackageID and IncompatibleAccessPackageID, both set, keep the
+	// live assignments of AccessPackageID whose target also holds a live
+	// assignment of IncompatibleAccessPackageID (Graph's additionalAccess).
+	AccessPackageID, IncompatibleAccessPackageID string
 }
 
 // AssignmentService reads assignments and re-asserts them.

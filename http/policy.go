@@ -238,7 +238,10 @@ func (s *Server) policyOut(r *http.Request, p entitled.AssignmentPolicy, q odata
 		if err != nil {
 			return w, err
 		}
-		cw := toCatalog(*c)
+		cw, err := s.catalogOut(r, *c, q.Sub("catalog"))
+		if err != nil {
+			return w, err
+		}
 		w.Catalog = &cw
 	}
 	return w, nil
@@ -267,7 +270,7 @@ func (s *Server) registerPolicies() {
 		return s.created(w, r, set, p.ID, out)
 	})
 	rt.handle("GET", base, func(w http.ResponseWriter, r *http.Request, _ params) error {
-		q, err := odata.Parse(r.URL.Query(), "accessPackage", "catalog")
+		q, err := query(r, "policy")
 		if err != nil {
 			return err
 		}
@@ -275,10 +278,10 @@ func (s *Server) registerPolicies() {
 		if err != nil {
 			return err
 		}
-		return writePage(s, w, r, set, pg, q.Select, func(p entitled.AssignmentPolicy) (any, error) { return s.policyOut(r, p, q) })
+		return writePage(s, w, r, set, pg, q.Select, func(p entitled.AssignmentPolicy) (any, error) { return nestedOf(q)(s.policyOut(r, p, q)) })
 	})
 	rt.handle("GET", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query(), "accessPackage", "catalog")
+		q, err := query(r, "policy")
 		if err != nil {
 			return err
 		}
@@ -286,7 +289,7 @@ func (s *Server) registerPolicies() {
 		if err != nil {
 			return err
 		}
-		out, err := s.policyOut(r, *pol, q)
+		out, err := nestedOf(q)(s.policyOut(r, *pol, q))
 		if err != nil {
 			return err
 		}

@@ -107,14 +107,19 @@ func TestParseFilterInvalid(t *testing.T) {
 func TestParseOptions(t *testing.T) {
 	v := url.Values{"$filter": {"state eq 'delivered'"}, "$top": {"5"}, "$skiptoken": {"abc"}, "$count": {"true"},
 		"$orderby": {"createdDateTime"}, "$expand": {"accessPackage,resourceRoleScopes($expand=role,scope)"}, "$select": {"id, state"}}
-	q, err := Parse(v, "accessPackage", "resourceRoleScopes")
+	tree := Tree{"p": {{"accessPackage", "ap"}, {"resourceRoleScopes", "rs"}}, "rs": {{"role", "r"}, {"scope", "s"}}}
+	q, err := ParseTree(v, tree, "p")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := Parse(v, "accessPackage", "resourceRoleScopes"); err == nil {
+		t.Errorf("Parse accepted nested $expand options it would ignore")
 	}
 	if q.List.Top != 5 || q.List.SkipToken != "abc" || !q.List.Count || q.List.OrderBy != "createdDateTime" || q.List.Filter == nil {
 		t.Errorf("list options = %+v", q.List)
 	}
-	wantExp := []Expand{{Name: "accessPackage"}, {Name: "resourceRoleScopes", Options: "$expand=role,scope"}}
+	wantExp := []Expand{{Name: "accessPackage"}, {Name: "resourceRoleScopes", Options: "$expand=role,scope",
+		Nested: &Query{Expand: []Expand{{Name: "role"}, {Name: "scope"}}}}}
 	if !reflect.DeepEqual(q.Expand, wantExp) || !q.Expanded("ACCESSPACKAGE") || q.Expanded("catalog") {
 		t.Errorf("expand = %+v", q.Expand)
 	}
@@ -139,6 +144,26 @@ func TestParseOptions(t *testing.T) {
 		var e *entitled.Error
 		if !errors.As(err, &e) || e.Kind != entitled.KindInvalid || e.Target != b.target {
 			t.Errorf("Parse(%v) error = %v, want 400 on %s", b.v, err, b.target)
+		}
+	}
+}
+
+func TestParseTreeNested(t *testing.T) {
+	tree := Tree{"req": {{"assignment", "asg"}, {"accessPackage", "ap"}}, "asg": {{"target", "subj"}, {"accessPackage", "ap"}},
+		"ap": {{"catalog", "cat"}}}
+	q, err := ParseTree(url.Values{"$expand": {"assignment($expand=target,accessPackage($expand=catalog;$select=id);$select=id,state)"}}, tree, "req")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := q.Sub("Assignment")
+	if !a.Expanded("target") || !reflect.DeepEqual(a.Select, []string{"id", "state"}) || !a.Sub("accessPackage").Expanded("catalog") {
+		t.Errorf("nested = %+v", a)
+	}
+	for _, bad := range []string{"assignment($expand=catalog)", "assignment($filter=state eq 'x')", "assignment($top=1)",
+		"accessPackage($expand=catalog($expand=x))", "assignment(target)"} {
+		_, err := ParseTree(url.Values{"$expand": {bad}}, tree, "req")
+		if e, ok := err.(*entitled.Error); !ok || e.Target != "$expand" {
+			t.Errorf("%s: %v, want a 400 on $expand", bad, err)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -82,26 +81,9 @@ func (s *AssignmentService) Assignments(ctx context.Context, q entitled.Assignme
 	if err != nil {
 		return page, err
 	}
-	var base string
-	var args []any
-	switch strings.ToLower(q.FilterByCurrentUser) {
-	case strings.ToLower(entitled.OnTarget):
-		base = "target_id = ?"
-		args = append(args, a.User.ID)
-	case "":
-		if all, cats := visibleCatalogs(a); !all {
-			base = "target_id = ?"
-			args = append(args, a.User.ID)
-			if len(cats) > 0 {
-				base += " OR catalog_id IN (" + inList(len(cats)) + ")"
-				for _, c := range cats {
-					args = append(args, c)
-				}
-			}
-		}
-	default:
-		return page, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "on",
-			Message: fmt.Sprintf("filterByCurrentUser(on=%q) is not supported for assignments; use target", q.FilterByCurrentUser)}
+	base, args, err := assignmentScope(a, q)
+	if err != nil {
+		return page, err
 	}
 	lq, err := buildList(q.ListOptions, assignmentFields, "id", base, args...)
 	if err != nil {
