@@ -14,7 +14,8 @@ import (
 // derived from the wire types the API writes, so the document never claims
 // a property the API does not return. Time properties (…DateTime) are
 // Edm.DateTimeOffset; values entitled passes through unparsed
-// (answers, questions) are Edm.Untyped.
+// (answers, questions) are Edm.Untyped; input-only fields (csdl:"-") are
+// left out.
 
 // metadataPath is the path of the service's CSDL document.
 const metadataPath = "/v1.0/$metadata"
@@ -176,7 +177,7 @@ func describeType(t metaType, names map[reflect.Type]metaType) csdlType {
 	for i := 0; i < rt.NumField(); i++ {
 		f := rt.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "" || name == "-" || strings.HasPrefix(name, "@") {
+		if name == "" || name == "-" || strings.HasPrefix(name, "@") || f.Tag.Get("csdl") == "-" {
 			continue
 		}
 		typ, coll := f.Type, false

@@ -100,6 +100,8 @@ type policyWire struct {
 	AccessPackage           *idRef                 `json:"accessPackage,omitempty"`
 	AccessPackageID         string                 `json:"accessPackageId,omitempty"`
 	Catalog                 *catalogWire           `json:"catalog,omitempty"`
+	// AutomaticRequestSettings is read only to refuse automatic assignment.
+	AutomaticRequestSettings *automaticRequestWire `json:"automaticRequestSettings,omitempty" csdl:"-"`
 }
 
 func durationOrZero(d *string) *string {
@@ -158,6 +160,9 @@ func toPolicy(p entitled.AssignmentPolicy) policyWire {
 
 // fromPolicy converts a POST or PUT body to the domain policy.
 func fromPolicy(in policyWire) (*entitled.AssignmentPolicy, error) {
+	if err := refuseAutomatic(in.AutomaticRequestSettings); err != nil {
+		return nil, err
+	}
 	p := &entitled.AssignmentPolicy{DisplayName: in.DisplayName, Description: in.Description, AccessPackageID: in.AccessPackageID}
 	if in.AccessPackage != nil && in.AccessPackage.ID != "" {
 		p.AccessPackageID = in.AccessPackage.ID

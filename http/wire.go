@@ -152,6 +152,9 @@ func fromSubjectSets(in []subjectSetWire, prop string) ([]entitled.SubjectSet, e
 	for _, w := range in {
 		t := strings.TrimPrefix(strings.TrimPrefix(w.Type, "#"), "microsoft.graph.")
 		kind, err := enum(prop+".@odata.type", t, entitled.SubjectSingleUser, entitled.SubjectGroupMembers, entitled.SubjectRequestorManager)
+		if err := unsupportedSubject(prop, w.Type); err != nil {
+			return nil, err
+		}
 		if err != nil {
 			return nil, badProp(prop, "%s: @odata.type %q is not supported; use #microsoft.graph.singleUser, #microsoft.graph.groupMembers or #microsoft.graph.requestorManager", prop, w.Type)
 		}
