@@ -34,14 +34,7 @@ func (s *Server) assignmentOut(r *http.Request, a entitled.Assignment, q odata.Q
 	ctx := r.Context()
 	var err error
 	if q.Expanded("accessPackage") {
-		w.AccessPackage, err = expandOne(func() (*entitled.AccessPackage, error) {
-			return s.svc.AccessPackages.AccessPackage(ctx, a.AccessPackageID)
-		},
-			func(ap entitled.AccessPackage) (accessPackageWire, error) {
-				return s.expandPackage(r, ap, q.Sub("accessPackage"))
-			},
-			func() accessPackageWire { return accessPackageWire{ID: a.AccessPackageID} })
-		if err != nil {
+		if w.AccessPackage, err = s.packageOf(r, a.AccessPackageID, q.Sub("accessPackage")); err != nil {
 			return w, err
 		}
 	}

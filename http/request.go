@@ -115,14 +115,7 @@ func (s *Server) requestOut(r *http.Request, ar entitled.AssignmentRequest, q od
 	ctx := r.Context()
 	var err error
 	if q.Expanded("accessPackage") && ar.AccessPackageID != "" {
-		w.AccessPackage, err = expandOne(func() (*entitled.AccessPackage, error) {
-			return s.svc.AccessPackages.AccessPackage(ctx, ar.AccessPackageID)
-		},
-			func(ap entitled.AccessPackage) (accessPackageWire, error) {
-				return s.expandPackage(r, ap, q.Sub("accessPackage"))
-			},
-			func() accessPackageWire { return accessPackageWire{ID: ar.AccessPackageID} })
-		if err != nil {
+		if w.AccessPackage, err = s.packageOf(r, ar.AccessPackageID, q.Sub("accessPackage")); err != nil {
 			return w, err
 		}
 	}

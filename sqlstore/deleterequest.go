@@ -15,15 +15,10 @@ func (s *RequestService) DeleteRequest(ctx context.Context, id string) error {
 		return err
 	}
 	return s.db.changeLifecycle(ctx, func(t *tx) error {
-		q, err := t.lockRequest(ctx, id)
+		q, err := t.lockRequestFor(ctx, a, id, entitled.MayDelete,
+			"only an administrator who may cancel the requests of its catalog can delete request "+id)
 		if err != nil {
 			return err
-		}
-		if !entitled.MayDelete(a, &q.AssignmentRequest) {
-			if ok, _ := t.canSeeRequest(ctx, a, q); !ok {
-				return entitled.NotFoundf("assignment request %q was not found", id)
-			}
-			return entitled.Forbiddenf("only an administrator who may cancel the requests of its catalog can delete request %s", id)
 		}
 		var n int
 		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM deliveries WHERE request_id = ?`, id).Scan(&n); err != nil {
@@ -39,4 +34,21 @@ func (s *RequestService) DeleteRequest(ctx context.Context, id string) error {
 			TargetID: q.ID, TargetType: requestTargetType, TargetName: string(q.RequestType), CatalogID: q.CatalogID,
 			Before: map[string]string{"state": string(q.State), "targetId": q.TargetID, "accessPackageId": q.AccessPackageID}})
 	})
+}
+
+// lockRequestFor locks request id for an action a may take when may says
+// so; otherwise the answer is 404 when a cannot even see the request, else
+// 403 with the message denied.
+func (t *tx) lockRequestFor(ctx context.Context, a *entitled.Actor, id string, may func(*entitled.Actor, *entitled.AssignmentRequest) bool, denied string) (*reqRow, error) {
+	q, err := t.lockRequest(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !may(a, &q.AssignmentRequest) {
+		if ok, _ := t.canSeeRequest(ctx, a, q); !ok {
+			return nil, entitled.NotFoundf("assignment request %q was not found", id)
+		}
+		return nil, entitled.Forbiddenf("%s", denied)
+	}
+	return q, nil
 }

@@ -541,15 +541,10 @@ func (s *RequestService) CancelRequest(ctx context.Context, id string) error {
 		return err
 	}
 	return s.db.changeLifecycle(ctx, func(t *tx) error {
-		q, err := t.lockRequest(ctx, id)
+		q, err := t.lockRequestFor(ctx, a, id, entitled.MayCancel,
+			"only the request's target or an administrator of its access package can cancel request "+id)
 		if err != nil {
 			return err
-		}
-		if !entitled.MayCancel(a, &q.AssignmentRequest) {
-			if ok, _ := t.canSeeRequest(ctx, a, q); !ok {
-				return entitled.NotFoundf("assignment request %q was not found", id)
-			}
-			return entitled.Forbiddenf("only the request's target or an administrator of its access package can cancel request %s", id)
 		}
 		return s.lc.cancel(ctx, t, a, q)
 	})
