@@ -13,7 +13,9 @@ import (
 // leads to; options nested in $expand (assignment($expand=target;$select=id))
 // are checked against it, so a nested option is served or refused with a
 // 400, never dropped. Every out function below expands its navigation
-// properties with the nested options (odata.Query.Sub).
+// properties with the nested options (odata.Query.Sub). Types without an
+// entry (subject, scope, roleResource: a role's resource, reference: an
+// {"id"} reference, …) expand nothing further.
 var graphTree = odata.Tree{
 	"assignment":     {{Name: "accessPackage", Type: "accessPackage"}, {Name: "target", Type: "subject"}, {Name: "assignmentPolicy", Type: "policy"}},
 	"request":        {{Name: "accessPackage", Type: "accessPackage"}, {Name: "assignment", Type: "assignment"}, {Name: "requestor", Type: "subject"}},
@@ -21,9 +23,9 @@ var graphTree = odata.Tree{
 	"catalog":        {{Name: "accessPackages", Type: "accessPackage"}},
 	"policy":         {{Name: "accessPackage", Type: "reference"}, {Name: "catalog", Type: "catalog"}, {Name: "questions", Type: "question"}},
 	"roleScope":      {{Name: "role", Type: "scopeRole"}, {Name: "scope", Type: "scope"}},
-	"scopeRole":      {{Name: "resource", Type: "resource"}},
+	"scopeRole":      {{Name: "resource", Type: "roleResource"}},
 	"resource":       {{Name: "roles", Type: "role"}, {Name: "scopes", Type: "scope"}},
-	"role":           {{Name: "resource", Type: "reference"}},
+	"role":           {{Name: "resource", Type: "roleResource"}},
 	"roleAssignment": {{Name: "principal", Type: "directoryObject"}},
 }
 

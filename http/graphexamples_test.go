@@ -185,6 +185,9 @@ func (w *examplesWorld) examples(t *testing.T) []graphExample {
 			}},
 		{name: "nested $filter in $expand", doc: "OData: $expand=x($filter=…)", unsupported: "only $expand and $select nest; a nested $filter is refused rather than ignored",
 			method: "GET", path: em + "/assignments?$expand=" + q("accessPackage($filter=displayName eq 'x')"), status: 400, check: wantErrorMentions("$expand", "$filter")},
+		{name: "nested $expand past what a role's resource offers", doc: "OData: nested $expand", unsupported: "a role's resource expands nothing further",
+			method: "GET", path: em + "/accessPackages/" + w.apA + "?$expand=" + q("resourceRoleScopes($expand=role($expand=resource($expand=roles)))"), status: 400,
+			check: wantErrorMentions("$expand", "resource", "not supported")},
 		{name: "catalogs with accessPackages", doc: "accesspackagecatalog: accessPackages navigation",
 			method: "GET", path: em + "/catalogs/" + w.cat + "?$expand=accessPackages", status: 200,
 			check: func(t *testing.T, r response) {
@@ -207,6 +210,14 @@ func (w *examplesWorld) examples(t *testing.T) []graphExample {
 			check: func(t *testing.T, r response) {
 				vs := values(r)
 				if len(vs) != 1 || obj(vs[0]["resource"])["id"] != w.res {
+					t.Errorf("resource roles %s", r.raw)
+				}
+			}},
+		{name: "resourceRoles with resource($select=displayName)", doc: "OData: $expand=x($select=…)",
+			method: "GET", path: em + "/catalogs/" + w.cat + "/resourceRoles?$expand=" + q("resource($select=displayName)"), status: 200,
+			check: func(t *testing.T, r response) {
+				vs := values(r)
+				if len(vs) != 1 || obj(vs[0]["resource"])["displayName"] != "Sales" || obj(vs[0]["resource"])["originId"] != nil {
 					t.Errorf("resource roles %s", r.raw)
 				}
 			}},

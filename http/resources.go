@@ -100,7 +100,11 @@ func (s *Server) registerResourceRoles() {
 					if q.Expanded("resource") {
 						rw.Resource = &bare
 					}
-					items = append(items, rw)
+					v, err := nestedSelect(rw, q)
+					if err != nil {
+						return err
+					}
+					items = append(items, v)
 				}
 			}
 			if pg.NextSkipToken == "" {
