@@ -51,7 +51,7 @@ func TestCatalogCreatorBecomesOwner(t *testing.T) {
 			t.Errorf("$filter %s: %d", prop, len(p.Items))
 		}
 	}
-	_, err = s.Catalogs.Catalogs(ctx, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "description", Value: "x"}})
+	_, err = s.Catalogs.Catalogs(ctx, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "catalogType", Value: "x"}})
 	wantKind(t, err, entitled.KindInvalid)
 }
 
