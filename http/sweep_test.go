@@ -666,10 +666,12 @@ func TestSweep(t *testing.T) {
 				w.run(t, k, call{name: auth.name, method: r.Method, path: path, token: auth.tok, body: body(), hdr: hdr, want: []int{401}})
 			}
 			// A plain user with no roles: refused or allowed, never 401 or 5xx;
-			// writes other than $batch and PATCH /v1.0/me (every user sets
-			// their own preferredLanguage) must be refused.
+			// writes other than $batch, PATCH /v1.0/me (every user sets
+			// their own preferredLanguage) and getApplicablePolicyRequirements
+			// (a POST that reads what a requestor must supply) must be refused.
 			pc := call{name: "plain user", method: r.Method, path: path, token: w.plainTok, body: body()}
-			if isWrite(r.Method) && !strings.HasSuffix(r.Pattern, "/$batch") && r.Pattern != "/v1.0/me" {
+			if isWrite(r.Method) && !strings.HasSuffix(r.Pattern, "/$batch") && r.Pattern != "/v1.0/me" &&
+				!strings.HasSuffix(r.Pattern, "/getApplicablePolicyRequirements") {
 				pc.want = []int{400, 403, 404}
 			} else {
 				pc.mayChange = true
