@@ -19,12 +19,17 @@ type Compare struct {
 	Op       string
 	Property string // slash-separated path, e.g. "state", "accessPackage/id"
 	Value    any    // string, float64, bool, nil, time.Time
+	// Case is "tolower" or "toupper" when the property is wrapped in that
+	// function (tolower(displayName) eq 'x'); empty otherwise.
+	Case string
 }
 
 // In tests a property against a list of literals.
 type In struct {
 	Property string
 	Values   []any
+	// Case is "tolower", "toupper" or empty, as in Compare.
+	Case string
 }
 
 // Call is a string function: contains, startswith, endswith.
@@ -32,6 +37,9 @@ type Call struct {
 	Func     string
 	Property string
 	Value    string
+	// Case is "tolower", "toupper" or empty, as in Compare. The string
+	// functions ignore case whatever it is.
+	Case string
 }
 
 func (Logical) isExpr() {}

@@ -121,6 +121,9 @@ type PolicyService interface {
 	// ReplacePolicy is the full PUT update of a policy.
 	ReplacePolicy(ctx context.Context, p *AssignmentPolicy) error
 	DeletePolicy(ctx context.Context, id string) error
+	// RequestablePolicies lists the policies of a package under which the
+	// caller may request it for themself.
+	RequestablePolicies(ctx context.Context, packageID string) ([]AssignmentPolicy, error)
 }
 
 // Values of RequestQuery.FilterByCurrentUser and AssignmentQuery.FilterByCurrentUser.
@@ -149,6 +152,9 @@ type RequestService interface {
 	Request(ctx context.Context, id string) (*AssignmentRequest, error)
 	Requests(ctx context.Context, q RequestQuery) (Page[AssignmentRequest], error)
 	CancelRequest(ctx context.Context, id string) error
+	// DeleteRequest deletes a finished request that delivered nothing
+	// (MayDelete, AssignmentRequest.CheckDelete).
+	DeleteRequest(ctx context.Context, id string) error
 	ReprocessRequest(ctx context.Context, id string) error
 	// Deliveries lists the deliveries of a request, oldest first.
 	Deliveries(ctx context.Context, requestID string) ([]Delivery, error)
@@ -163,8 +169,13 @@ type RequestService interface {
 // AssignmentQuery lists assignments.
 type AssignmentQuery struct {
 	ListOptions
-	// FilterByCurrentUser is "" or OnTarget.
+	// FilterByCurrentUser is "", OnTarget or OnCreatedBy (assignments
+	// whose add request the caller created).
 	FilterByCurrentUser string
+	// AccessPackageID and IncompatibleAccessPackageID, both set, keep the
+	// live assignments of AccessPackageID whose target also holds a live
+	// assignment of IncompatibleAccessPackageID (Graph's additionalAccess).
+	AccessPackageID, IncompatibleAccessPackageID string
 }
 
 // AssignmentService reads assignments and re-asserts them.

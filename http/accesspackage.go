@@ -57,9 +57,7 @@ func toRoleScope(rs entitled.ResourceRoleScope) roleScopeWire {
 	res := toResource(rs.Resource, false)
 	role := toRole(rs.Role)
 	role.Resource = &res
-	return roleScopeWire{ID: rs.ID, CreatedDateTime: fmtTime(rs.CreatedDateTime), Role: role,
-		Scope: scopeWire{ID: rs.Resource.ID, DisplayName: "Root", Description: "Root scope", OriginID: rs.Resource.OriginID,
-			OriginSystem: rs.Resource.OriginSystem, IsRootScope: true}}
+	return roleScopeWire{ID: rs.ID, CreatedDateTime: fmtTime(rs.CreatedDateTime), Role: role, Scope: rootScope(rs.Resource)}
 }
 
 type roleScopeInput struct {
@@ -84,7 +82,10 @@ func (s *Server) expandPackage(r *http.Request, ap entitled.AccessPackage, q oda
 		if err != nil {
 			return w, err
 		}
-		cw := toCatalog(*c)
+		cw, err := s.catalogOut(r, *c, q.Sub("catalog"))
+		if err != nil {
+			return w, err
+		}
 		w.Catalog = &cw
 	}
 	if q.Expanded("resourceRoleScopes") {
@@ -106,21 +107,23 @@ func (s *Server) expandPackage(r *http.Request, ap entitled.AccessPackage, q oda
 		}
 		out := make([]policyWire, 0, len(pols.Items))
 		for _, p := range pols.Items {
-			out = append(out, toPolicy(p))
+			pw, err := s.policyOut(r, p, q.Sub("assignmentPolicies"))
+			if err != nil {
+				return w, err
+			}
+			out = append(out, pw)
 		}
 		w.AssignmentPolicies = &out
 	}
 	return w, nil
 }
 
-var packageExpands = []string{"catalog", "resourceRoleScopes", "assignmentPolicies"}
-
 func (s *Server) registerAccessPackages() {
 	rt := s.routes
 	set := emSet + "accessPackages"
 	list := func(requestable bool) handlerFunc {
 		return func(w http.ResponseWriter, r *http.Request, _ params) error {
-			q, err := odata.Parse(r.URL.Query(), packageExpands...)
+			q, err := query(r, "accessPackage")
 			if err != nil {
 				return err
 			}
@@ -134,7 +137,7 @@ func (s *Server) registerAccessPackages() {
 				return err
 			}
 			return writePage(s, w, r, set, pg, q.Select, func(ap entitled.AccessPackage) (any, error) {
-				return s.expandPackage(r, ap, q)
+				return nestedOf(q)(s.expandPackage(r, ap, q))
 			})
 		}
 	}
@@ -161,7 +164,7 @@ func (s *Server) registerAccessPackages() {
 		return s.created(w, r, set, ap.ID, toAccessPackage(*ap))
 	})
 	rt.handle("GET", emBase+"/accessPackages/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query(), packageExpands...)
+		q, err := query(r, "accessPackage")
 		if err != nil {
 			return err
 		}
@@ -169,7 +172,7 @@ func (s *Server) registerAccessPackages() {
 		if err != nil {
 			return err
 		}
-		out, err := s.expandPackage(r, *ap, q)
+		out, err := nestedOf(q)(s.expandPackage(r, *ap, q))
 		if err != nil {
 			return err
 		}
@@ -193,6 +196,7 @@ func (s *Server) registerAccessPackages() {
 		}
 		return noContent(w)
 	})
+	rt.handle("POST", emBase+"/accessPackages/{id}/getApplicablePolicyRequirements", s.applicablePolicyRequirements)
 	rt.handle("POST", emBase+"/accessPackages/{id}/resourceRoleScopes", func(w http.ResponseWriter, r *http.Request, p params) error {
 		var in roleScopeInput
 		if err := s.decode(r, &in); err != nil {
@@ -206,7 +210,7 @@ func (s *Server) registerAccessPackages() {
 		return s.created(w, r, set+"('"+p["id"]+"')/resourceRoleScopes", rs.ID, toRoleScope(*rs))
 	})
 	rt.handle("GET", emBase+"/accessPackages/{id}/resourceRoleScopes", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query(), "role", "scope")
+		q, err := query(r, "roleScope")
 		if err != nil {
 			return err
 		}
@@ -219,7 +223,11 @@ func (s *Server) registerAccessPackages() {
 		}
 		items := make([]any, 0, len(scopes))
 		for _, rs := range scopes {
-			items = append(items, toRoleScope(rs))
+			v, err := nestedSelect(toRoleScope(rs), q)
+			if err != nil {
+				return err
+			}
+			items = append(items, v)
 		}
 		return s.collection(w, r, set+"('"+p["id"]+"')/resourceRoleScopes", items, "", nil, q.Select)
 	})

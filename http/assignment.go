@@ -29,44 +29,27 @@ func toAssignment(a entitled.Assignment) assignmentWire {
 	return w
 }
 
-var assignmentExpands = []string{"accessPackage", "target", "assignmentPolicy"}
-
 func (s *Server) assignmentOut(r *http.Request, a entitled.Assignment, q odata.Query) (assignmentWire, error) {
 	w := toAssignment(a)
 	ctx := r.Context()
+	var err error
 	if q.Expanded("accessPackage") {
-		ap, err := s.svc.AccessPackages.AccessPackage(ctx, a.AccessPackageID)
-		switch {
-		case err == nil:
-			apw := toAccessPackage(*ap)
-			w.AccessPackage = &apw
-		case tolerable(err):
-			w.AccessPackage = &accessPackageWire{ID: a.AccessPackageID}
-		default:
+		if w.AccessPackage, err = s.packageOf(r, a.AccessPackageID, q.Sub("accessPackage")); err != nil {
 			return w, err
 		}
 	}
 	if q.Expanded("target") {
-		u, err := s.svc.Users.User(ctx, a.TargetID)
-		switch {
-		case err == nil:
-			sw := toSubject(*u)
-			w.Target = &sw
-		case tolerable(err):
-			w.Target = &subjectWire{ID: a.TargetID, ObjectID: a.TargetID, SubjectType: "user"}
-		default:
+		if w.Target, err = s.subjectOut(r, a.TargetID); err != nil {
 			return w, err
 		}
 	}
 	if q.Expanded("assignmentPolicy") {
-		p, err := s.svc.Policies.Policy(ctx, a.AssignmentPolicyID)
-		switch {
-		case err == nil:
-			pw := toPolicy(*p)
-			w.AssignmentPolicy = &pw
-		case tolerable(err):
-			w.AssignmentPolicy = &policyWire{ID: a.AssignmentPolicyID}
-		default:
+		w.AssignmentPolicy, err = expandOne(func() (*entitled.AssignmentPolicy, error) { return s.svc.Policies.Policy(ctx, a.AssignmentPolicyID) },
+			func(p entitled.AssignmentPolicy) (policyWire, error) {
+				return s.policyOut(r, p, q.Sub("assignmentPolicy"))
+			},
+			func() policyWire { return policyWire{ID: a.AssignmentPolicyID} })
+		if err != nil {
 			return w, err
 		}
 	}
@@ -79,7 +62,7 @@ func (s *Server) registerAssignments() {
 	base := emBase + "/assignments"
 	list := func(on string) handlerFunc {
 		return func(w http.ResponseWriter, r *http.Request, _ params) error {
-			q, err := odata.Parse(r.URL.Query(), assignmentExpands...)
+			q, err := query(r, "assignment")
 			if err != nil {
 				return err
 			}
@@ -87,13 +70,22 @@ func (s *Server) registerAssignments() {
 			if err != nil {
 				return err
 			}
-			return writePage(s, w, r, set, pg, q.Select, func(a entitled.Assignment) (any, error) { return s.assignmentOut(r, a, q) })
+			return writePage(s, w, r, set, pg, q.Select, func(a entitled.Assignment) (any, error) {
+				return nestedOf(q)(s.assignmentOut(r, a, q))
+			})
 		}
 	}
 	rt.handle("GET", base+"/filterByCurrentUser(on='target')", list(entitled.OnTarget))
+	rt.handle("GET", base+"/filterByCurrentUser(on='createdBy')", list(entitled.OnCreatedBy))
 	rt.handle("GET", base, list(""))
 	rt.handle("GET", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query(), assignmentExpands...)
+		if args, ok, err := functionCall(p["id"], "additionalAccess"); ok || err != nil {
+			if err != nil {
+				return err
+			}
+			return s.additionalAccess(w, r, args)
+		}
+		q, err := query(r, "assignment")
 		if err != nil {
 			return err
 		}
@@ -101,11 +93,11 @@ func (s *Server) registerAssignments() {
 		if err != nil {
 			return err
 		}
-		out, err := s.assignmentOut(r, *a, q)
+		v, err := nestedOf(q)(s.assignmentOut(r, *a, q))
 		if err != nil {
 			return err
 		}
-		return s.entity(w, r, 200, set, out, q.Select)
+		return s.entity(w, r, 200, set, v, q.Select)
 	})
 	rt.handle("POST", base+"/{id}/reprocess", func(w http.ResponseWriter, r *http.Request, p params) error {
 		if err := s.svc.Assignments.ReprocessAssignment(r.Context(), p["id"]); err != nil {

@@ -23,6 +23,8 @@ type catalogWire struct {
 	IsExternallyVisible bool    `json:"isExternallyVisible"`
 	CreatedDateTime     *string `json:"createdDateTime"`
 	ModifiedDateTime    *string `json:"modifiedDateTime"`
+	// AccessPackages appears only under $expand=accessPackages.
+	AccessPackages *[]accessPackageWire `json:"accessPackages,omitempty"`
 }
 
 func toCatalog(c entitled.Catalog) catalogWire {
@@ -49,14 +51,15 @@ func (in catalogInput) state() (*string, error) {
 
 // resourceWire is Graph's accessPackageResource.
 type resourceWire struct {
-	ID               string      `json:"id"`
-	DisplayName      string      `json:"displayName"`
-	Description      string      `json:"description"`
-	OriginID         string      `json:"originId"`
-	OriginSystem     string      `json:"originSystem"`
-	CreatedDateTime  *string     `json:"createdDateTime,omitempty"`
-	ModifiedDateTime *string     `json:"modifiedDateTime,omitempty"`
-	Roles            *[]roleWire `json:"roles,omitempty"`
+	ID               string       `json:"id"`
+	DisplayName      string       `json:"displayName"`
+	Description      string       `json:"description"`
+	OriginID         string       `json:"originId"`
+	OriginSystem     string       `json:"originSystem"`
+	CreatedDateTime  *string      `json:"createdDateTime,omitempty"`
+	ModifiedDateTime *string      `json:"modifiedDateTime,omitempty"`
+	Roles            *[]roleWire  `json:"roles,omitempty"`
+	Scopes           *[]scopeWire `json:"scopes,omitempty"`
 }
 
 // roleWire is Graph's accessPackageResourceRole.
@@ -142,7 +145,7 @@ func (s *Server) registerCatalogs() {
 		return s.created(w, r, set, c.ID, toCatalog(*c))
 	})
 	rt.handle("GET", emBase+"/catalogs", func(w http.ResponseWriter, r *http.Request, _ params) error {
-		q, err := odata.Parse(r.URL.Query())
+		q, err := query(r, "catalog")
 		if err != nil {
 			return err
 		}
@@ -150,10 +153,10 @@ func (s *Server) registerCatalogs() {
 		if err != nil {
 			return err
 		}
-		return writePage(s, w, r, set, p, q.Select, func(c entitled.Catalog) (any, error) { return toCatalog(c), nil })
+		return writePage(s, w, r, set, p, q.Select, func(c entitled.Catalog) (any, error) { return nestedOf(q)(s.catalogOut(r, c, q)) })
 	})
 	rt.handle("GET", emBase+"/catalogs/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query())
+		q, err := query(r, "catalog")
 		if err != nil {
 			return err
 		}
@@ -161,7 +164,11 @@ func (s *Server) registerCatalogs() {
 		if err != nil {
 			return err
 		}
-		return s.entity(w, r, 200, set, toCatalog(*c), q.Select)
+		out, err := nestedOf(q)(s.catalogOut(r, *c, q))
+		if err != nil {
+			return err
+		}
+		return s.entity(w, r, 200, set, out, q.Select)
 	})
 	rt.handle("PATCH", emBase+"/catalogs/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		var in catalogInput
@@ -172,12 +179,13 @@ func (s *Server) registerCatalogs() {
 		if err != nil {
 			return err
 		}
-		c, err := s.svc.Catalogs.UpdateCatalog(r.Context(), p["id"], entitled.CatalogUpdate{DisplayName: in.DisplayName,
+		// Graph answers an update with 204 and no body, like the other updates.
+		_, err = s.svc.Catalogs.UpdateCatalog(r.Context(), p["id"], entitled.CatalogUpdate{DisplayName: in.DisplayName,
 			Description: in.Description, State: st, IsExternallyVisible: in.IsExternallyVisible})
 		if err != nil {
 			return err
 		}
-		return s.entity(w, r, 200, set, toCatalog(*c), nil)
+		return noContent(w)
 	})
 	rt.handle("DELETE", emBase+"/catalogs/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		if err := s.svc.Catalogs.DeleteCatalog(r.Context(), p["id"]); err != nil {
@@ -186,7 +194,7 @@ func (s *Server) registerCatalogs() {
 		return noContent(w)
 	})
 	rt.handle("GET", emBase+"/catalogs/{id}/resources", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query(), "roles")
+		q, err := query(r, "resource")
 		if err != nil {
 			return err
 		}
@@ -195,11 +203,11 @@ func (s *Server) registerCatalogs() {
 			return err
 		}
 		return writePage(s, w, r, set+"('"+p["id"]+"')/resources", pg, q.Select, func(res entitled.Resource) (any, error) {
-			return toResource(res, q.Expanded("roles")), nil
+			return nestedSelect(resourceOut(res, q), q)
 		})
 	})
 	rt.handle("GET", emBase+"/catalogs/{id}/resources/{rid}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query(), "roles")
+		q, err := query(r, "resource")
 		if err != nil {
 			return err
 		}
@@ -207,10 +215,14 @@ func (s *Server) registerCatalogs() {
 		if err != nil {
 			return err
 		}
-		return s.entity(w, r, 200, set+"('"+p["id"]+"')/resources", toResource(*res, q.Expanded("roles")), q.Select)
+		out, err := nestedSelect(resourceOut(*res, q), q)
+		if err != nil {
+			return err
+		}
+		return s.entity(w, r, 200, set+"('"+p["id"]+"')/resources", out, q.Select)
 	})
 	rt.handle("GET", emBase+"/catalogs/{id}/accessPackages", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query())
+		q, err := query(r, "accessPackage")
 		if err != nil {
 			return err
 		}
@@ -228,9 +240,10 @@ func (s *Server) registerCatalogs() {
 			return err
 		}
 		return writePage(s, w, r, emSet+"accessPackages", pg, q.Select, func(ap entitled.AccessPackage) (any, error) {
-			return toAccessPackage(ap), nil
+			return nestedOf(q)(s.expandPackage(r, ap, q))
 		})
 	})
+	s.registerResourceRoles()
 	rt.handle("POST", emBase+"/resourceRequests", func(w http.ResponseWriter, r *http.Request, _ params) error {
 		var in resourceRequestInput
 		if err := s.decode(r, &in); err != nil {

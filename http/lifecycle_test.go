@@ -27,7 +27,8 @@ func TestAccessPackageLifecycle(t *testing.T) {
 	if cat["state"] != "published" {
 		t.Errorf("catalog state %v, want published (lower camel)", cat["state"])
 	}
-	upd := e.do("PATCH", em+"/catalogs/"+catID, map[string]any{"displayName": "Sales 2"}, "If-Match", `W/"x"`).must(t, 200)
+	e.do("PATCH", em+"/catalogs/"+catID, map[string]any{"displayName": "Sales 2"}, "If-Match", `W/"x"`).must(t, 204)
+	upd := e.do("GET", em+"/catalogs/"+catID, nil).must(t, 200)
 	if upd["displayName"] != "Sales 2" {
 		t.Errorf("patched catalog %v", upd)
 	}

@@ -100,6 +100,8 @@ type policyWire struct {
 	AccessPackage           *idRef                 `json:"accessPackage,omitempty"`
 	AccessPackageID         string                 `json:"accessPackageId,omitempty"`
 	Catalog                 *catalogWire           `json:"catalog,omitempty"`
+	// AutomaticRequestSettings is read only to refuse automatic assignment.
+	AutomaticRequestSettings *automaticRequestWire `json:"automaticRequestSettings,omitempty" csdl:"-"`
 }
 
 func durationOrZero(d *string) *string {
@@ -158,6 +160,9 @@ func toPolicy(p entitled.AssignmentPolicy) policyWire {
 
 // fromPolicy converts a POST or PUT body to the domain policy.
 func fromPolicy(in policyWire) (*entitled.AssignmentPolicy, error) {
+	if err := refuseAutomatic(in.AutomaticRequestSettings); err != nil {
+		return nil, err
+	}
 	p := &entitled.AssignmentPolicy{DisplayName: in.DisplayName, Description: in.Description, AccessPackageID: in.AccessPackageID}
 	if in.AccessPackage != nil && in.AccessPackage.ID != "" {
 		p.AccessPackageID = in.AccessPackage.ID
@@ -239,7 +244,10 @@ func (s *Server) policyOut(r *http.Request, p entitled.AssignmentPolicy, q odata
 		if err != nil {
 			return w, err
 		}
-		cw := toCatalog(*c)
+		cw, err := s.catalogOut(r, *c, q.Sub("catalog"))
+		if err != nil {
+			return w, err
+		}
 		w.Catalog = &cw
 	}
 	return w, nil
@@ -268,7 +276,7 @@ func (s *Server) registerPolicies() {
 		return s.created(w, r, set, p.ID, out)
 	})
 	rt.handle("GET", base, func(w http.ResponseWriter, r *http.Request, _ params) error {
-		q, err := odata.Parse(r.URL.Query(), "accessPackage", "catalog")
+		q, err := query(r, "policy")
 		if err != nil {
 			return err
 		}
@@ -276,10 +284,10 @@ func (s *Server) registerPolicies() {
 		if err != nil {
 			return err
 		}
-		return writePage(s, w, r, set, pg, q.Select, func(p entitled.AssignmentPolicy) (any, error) { return s.policyOut(r, p, q) })
+		return writePage(s, w, r, set, pg, q.Select, func(p entitled.AssignmentPolicy) (any, error) { return nestedOf(q)(s.policyOut(r, p, q)) })
 	})
 	rt.handle("GET", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query(), "accessPackage", "catalog")
+		q, err := query(r, "policy")
 		if err != nil {
 			return err
 		}
@@ -287,7 +295,7 @@ func (s *Server) registerPolicies() {
 		if err != nil {
 			return err
 		}
-		out, err := s.policyOut(r, *pol, q)
+		out, err := nestedOf(q)(s.policyOut(r, *pol, q))
 		if err != nil {
 			return err
 		}

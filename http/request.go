@@ -102,20 +102,20 @@ func tolerable(err error) bool {
 	return k == entitled.KindForbidden || k == entitled.KindNotFound
 }
 
-var requestExpands = []string{"accessPackage", "assignment", "requestor"}
+// subjectOut is the expanded accessPackageSubject of a user id; a caller
+// who may not see the user gets the bare reference.
+func (s *Server) subjectOut(r *http.Request, userID string) (*subjectWire, error) {
+	return expandOne(func() (*entitled.User, error) { return s.svc.Users.User(r.Context(), userID) },
+		func(u entitled.User) (subjectWire, error) { return toSubject(u), nil },
+		func() subjectWire { return subjectWire{ID: userID, ObjectID: userID, SubjectType: "user"} })
+}
 
 func (s *Server) requestOut(r *http.Request, ar entitled.AssignmentRequest, q odata.Query) (requestWire, error) {
 	w := toRequest(ar)
 	ctx := r.Context()
+	var err error
 	if q.Expanded("accessPackage") && ar.AccessPackageID != "" {
-		ap, err := s.svc.AccessPackages.AccessPackage(ctx, ar.AccessPackageID)
-		switch {
-		case err == nil:
-			apw := toAccessPackage(*ap)
-			w.AccessPackage = &apw
-		case tolerable(err):
-			w.AccessPackage = &accessPackageWire{ID: ar.AccessPackageID}
-		default:
+		if w.AccessPackage, err = s.packageOf(r, ar.AccessPackageID, q.Sub("accessPackage")); err != nil {
 			return w, err
 		}
 	}
@@ -123,7 +123,9 @@ func (s *Server) requestOut(r *http.Request, ar entitled.AssignmentRequest, q od
 		a, err := s.svc.Assignments.Assignment(ctx, ar.AssignmentID)
 		switch {
 		case err == nil:
-			w.Assignment = toAssignment(*a)
+			if w.Assignment, err = s.assignmentOut(r, *a, q.Sub("assignment")); err != nil {
+				return w, err
+			}
 		case tolerable(err):
 			w.Assignment = idRef{ID: ar.AssignmentID}
 		default:
@@ -131,14 +133,7 @@ func (s *Server) requestOut(r *http.Request, ar entitled.AssignmentRequest, q od
 		}
 	}
 	if q.Expanded("requestor") && ar.RequestorID != "" {
-		u, err := s.svc.Users.User(ctx, ar.RequestorID)
-		switch {
-		case err == nil:
-			sw := toSubject(*u)
-			w.Requestor = &sw
-		case tolerable(err):
-			w.Requestor = &subjectWire{ID: ar.RequestorID, ObjectID: ar.RequestorID, SubjectType: "user"}
-		default:
+		if w.Requestor, err = s.subjectOut(r, ar.RequestorID); err != nil {
 			return w, err
 		}
 	}
@@ -151,7 +146,7 @@ func (s *Server) registerRequests() {
 	base := emBase + "/assignmentRequests"
 	list := func(on string) handlerFunc {
 		return func(w http.ResponseWriter, r *http.Request, _ params) error {
-			q, err := odata.Parse(r.URL.Query(), requestExpands...)
+			q, err := query(r, "request")
 			if err != nil {
 				return err
 			}
@@ -160,7 +155,7 @@ func (s *Server) registerRequests() {
 				return err
 			}
 			return writePage(s, w, r, set, pg, q.Select, func(ar entitled.AssignmentRequest) (any, error) {
-				return s.requestOut(r, ar, q)
+				return nestedOf(q)(s.requestOut(r, ar, q))
 			})
 		}
 	}
@@ -207,7 +202,7 @@ func (s *Server) registerRequests() {
 		return s.created(w, r, set, ar.ID, toRequest(accepted))
 	})
 	rt.handle("GET", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query(), requestExpands...)
+		q, err := query(r, "request")
 		if err != nil {
 			return err
 		}
@@ -215,11 +210,17 @@ func (s *Server) registerRequests() {
 		if err != nil {
 			return err
 		}
-		out, err := s.requestOut(r, *ar, q)
+		v, err := nestedOf(q)(s.requestOut(r, *ar, q))
 		if err != nil {
 			return err
 		}
-		return s.entity(w, r, 200, set, out, q.Select)
+		return s.entity(w, r, 200, set, v, q.Select)
+	})
+	rt.handle("DELETE", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
+		if err := s.svc.Requests.DeleteRequest(r.Context(), p["id"]); err != nil {
+			return err
+		}
+		return noContent(w)
 	})
 	rt.handle("POST", base+"/{id}/cancel", func(w http.ResponseWriter, r *http.Request, p params) error {
 		if err := s.svc.Requests.CancelRequest(r.Context(), p["id"]); err != nil {

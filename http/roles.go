@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/entitled-dev/entitled"
@@ -14,6 +15,8 @@ type roleAssignmentWire struct {
 	RoleDefinitionID string  `json:"roleDefinitionId"`
 	DirectoryScopeID *string `json:"directoryScopeId"`
 	AppScopeID       *string `json:"appScopeId"`
+	// Principal appears only under $expand=principal.
+	Principal map[string]json.RawMessage `json:"principal,omitempty"`
 }
 
 func toRoleAssignment(ra entitled.RoleAssignment) roleAssignmentWire {
@@ -66,7 +69,7 @@ func (s *Server) registerRoles() {
 			return s.created(w, r, set, ra.ID, toRoleAssignment(*ra))
 		})
 		s.routes.handle("GET", base+"/roleAssignments", func(w http.ResponseWriter, r *http.Request, _ params) error {
-			q, err := odata.Parse(r.URL.Query())
+			q, err := query(r, "roleAssignment")
 			if err != nil {
 				return err
 			}
@@ -74,10 +77,10 @@ func (s *Server) registerRoles() {
 			if err != nil {
 				return err
 			}
-			return writePage(s, w, r, set, p, q.Select, func(ra entitled.RoleAssignment) (any, error) { return toRoleAssignment(ra), nil })
+			return writePage(s, w, r, set, p, q.Select, func(ra entitled.RoleAssignment) (any, error) { return s.roleAssignmentOut(r, ra, q) })
 		})
 		s.routes.handle("GET", base+"/roleAssignments/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-			q, err := odata.Parse(r.URL.Query())
+			q, err := query(r, "roleAssignment")
 			if err != nil {
 				return err
 			}
@@ -85,7 +88,11 @@ func (s *Server) registerRoles() {
 			if err != nil {
 				return err
 			}
-			return s.entity(w, r, 200, set, toRoleAssignment(*ra), q.Select)
+			out, err := s.roleAssignmentOut(r, *ra, q)
+			if err != nil {
+				return err
+			}
+			return s.entity(w, r, 200, set, out, q.Select)
 		})
 		s.routes.handle("DELETE", base+"/roleAssignments/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 			if err := s.svc.Roles.DeleteRoleAssignment(r.Context(), dir, p["id"]); err != nil {

@@ -170,6 +170,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "/healthz":
 		s.health(w, r)
 		return
+	case metadataPath: // anonymous, like Graph's
+		s.metadata(w, r)
+		return
 	case "/metrics":
 		if s.cfg.Metrics != nil {
 			s.cfg.Metrics.ServeHTTP(w, r)
@@ -206,6 +209,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 // dispatch routes an authenticated request.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	if isCountPath(r.URL.Path) {
+		if err := s.count(w, r); err != nil {
+			writeError(w, r, err, s.log)
+		}
+		return
+	}
 	h, p, err := s.routes.lookup(r.Method, r.URL.Path)
 	if err == nil {
 		err = h(w, r, p)

@@ -274,15 +274,16 @@ func (w *sweepWorld) samples() map[string]sample {
 				bad("assignment/targetId", "no-such-user", 400, 404), bad("assignment/assignmentPolicyId", "no-such-policy", 400, 404)}},
 		"POST /api/v1/assignmentRequests/reprocess": {body: map[string]any{"filter": "state eq 'deliveryFailed'", "system": "hooks"},
 			invalid: []invalidValue{bad("filter", "nope eq 'x'"), bad("filter", "state eq"), bad("system", "no-such-system")}},
-		"POST " + em + "/assignmentRequests/{id}/cancel":     noBody,
-		"POST " + em + "/assignmentRequests/{id}/reprocess":  noBody,
-		"POST " + em + "/assignments/{id}/reprocess":         noBody,
-		"POST /api/v1/systems/{id}/check":                    noBody,
-		"POST /api/v1/systems/{id}/pause":                    noBody,
-		"POST /api/v1/systems/{id}/resume":                   noBody,
-		"POST /api/v1/systems/{id}/reconcile":                noBody,
-		"POST /api/v1/systems/{id}/drift/{findingId}/adopt":  noBody,
-		"POST /api/v1/systems/{id}/drift/{findingId}/revoke": noBody,
+		"POST " + em + "/assignmentRequests/{id}/cancel":                      noBody,
+		"POST " + em + "/assignmentRequests/{id}/reprocess":                   noBody,
+		"POST " + em + "/assignments/{id}/reprocess":                          noBody,
+		"POST /api/v1/systems/{id}/check":                                     noBody,
+		"POST /api/v1/systems/{id}/pause":                                     noBody,
+		"POST /api/v1/systems/{id}/resume":                                    noBody,
+		"POST /api/v1/systems/{id}/reconcile":                                 noBody,
+		"POST /api/v1/systems/{id}/drift/{findingId}/adopt":                   noBody,
+		"POST /api/v1/systems/{id}/drift/{findingId}/revoke":                  noBody,
+		"POST " + em + "/accessPackages/{id}/getApplicablePolicyRequirements": noBody,
 		"POST /api/v1/subscriptions": {body: map[string]any{"url": w.hook.URL, "events": []any{"assignmentRequest.*"},
 			"secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYo="},
 			invalid: []invalidValue{bad("url", "not a url"), bad("events/0", "nope.*"), bad("secret", "short")}},
@@ -676,10 +677,12 @@ func TestSweep(t *testing.T) {
 				w.run(t, k, call{name: auth.name, method: r.Method, path: path, token: auth.tok, body: body(), hdr: hdr, want: []int{401}})
 			}
 			// A plain user with no roles: refused or allowed, never 401 or 5xx;
-			// writes other than $batch and PATCH /v1.0/me (every user sets
-			// their own preferredLanguage) must be refused.
+			// writes other than $batch, PATCH /v1.0/me (every user sets
+			// their own preferredLanguage) and getApplicablePolicyRequirements
+			// (a POST that reads what a requestor must supply) must be refused.
 			pc := call{name: "plain user", method: r.Method, path: path, token: w.plainTok, body: body()}
-			if isWrite(r.Method) && !strings.HasSuffix(r.Pattern, "/$batch") && r.Pattern != "/v1.0/me" {
+			if isWrite(r.Method) && !strings.HasSuffix(r.Pattern, "/$batch") && r.Pattern != "/v1.0/me" &&
+				!strings.HasSuffix(r.Pattern, "/getApplicablePolicyRequirements") {
 				pc.want = []int{400, 403, 404}
 			} else {
 				pc.mayChange = true

@@ -153,6 +153,9 @@ func fromSubjectSets(in []subjectSetWire, prop string) ([]entitled.SubjectSet, e
 		t := strings.TrimPrefix(strings.TrimPrefix(w.Type, "#"), "microsoft.graph.")
 		kind, err := enum(prop+".@odata.type", t, entitled.SubjectSingleUser, entitled.SubjectGroupMembers, entitled.SubjectRequestorManager,
 			entitled.SubjectTargetManager)
+		if err := unsupportedSubject(prop, w.Type); err != nil {
+			return nil, err
+		}
 		if err != nil {
 			return nil, badProp(prop, "%s: @odata.type %q is not supported; use #microsoft.graph.singleUser, #microsoft.graph.groupMembers, #microsoft.graph.requestorManager or (on-behalf requestors) #microsoft.graph.targetManager", prop, w.Type)
 		}

@@ -22,7 +22,8 @@ var lambdaProperties = map[string]string{
 var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // ParseFilter parses a $filter expression: comparisons (eq ne gt ge lt le)
-// of a property path with a literal, "in (…)", contains/startswith/endswith,
+// of a property path (optionally wrapped in tolower() or toupper()) with a
+// literal, "in (…)", contains/startswith/endswith,
 // and/or/not with parentheses, and "collection/any(x: x/prop eq …)" lambdas.
 // Literals are 'strings' (” escapes a quote), numbers, true, false, null,
 // unquoted date-times (2026-01-01T00:00:00Z) and unquoted GUIDs. An empty
@@ -152,6 +153,30 @@ var compareOps = map[string]bool{"eq": true, "ne": true, "gt": true, "ge": true,
 
 var stringFuncs = map[string]string{"contains": "contains", "startswith": "startswith", "endswith": "endswith"}
 
+// caseFuncs are the functions that may wrap a property: tolower(displayName).
+var caseFuncs = map[string]string{"tolower": "tolower", "toupper": "toupper"}
+
+// operand reads a property, plain or wrapped in tolower()/toupper(), whose
+// first token t is already read.
+func (p *parser) operand(t token) (prop, fn string, err error) {
+	if f, ok := caseFuncs[strings.ToLower(t.text)]; ok && p.peek().kind == tokLParen {
+		p.next()
+		pt, err := p.expect(tokIdent, "a property name")
+		if err != nil {
+			return "", "", err
+		}
+		if prop, err = p.property(pt); err != nil {
+			return "", "", err
+		}
+		if _, err := p.expect(tokRParen, "')'"); err != nil {
+			return "", "", err
+		}
+		return prop, f, nil
+	}
+	prop, err = p.property(t)
+	return prop, "", err
+}
+
 func (p *parser) primary(depth int) (entitled.Expr, error) {
 	t := p.next()
 	switch t.kind {
@@ -173,13 +198,14 @@ func (p *parser) primary(depth int) (entitled.Expr, error) {
 	if fn, ok := stringFuncs[strings.ToLower(t.text)]; ok && p.peek().kind == tokLParen {
 		return p.call(fn)
 	}
-	if p.peek().kind == tokLParen {
+	_, isCase := caseFuncs[strings.ToLower(t.text)]
+	if p.peek().kind == tokLParen && !isCase {
 		if strings.HasSuffix(strings.ToLower(t.text), "/any") {
 			return p.lambda(t, depth)
 		}
-		return nil, filterError(t.pos, "unsupported function %q; use contains, startswith, endswith or any", t.text)
+		return nil, filterError(t.pos, "unsupported function %q; use contains, startswith, endswith, tolower, toupper or any", t.text)
 	}
-	prop, err := p.property(t)
+	prop, fn, err := p.operand(t)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +218,7 @@ func (p *parser) primary(depth int) (entitled.Expr, error) {
 	}
 	name := strings.ToLower(op.text)
 	if name == "in" {
-		return p.in(prop)
+		return p.in(prop, fn)
 	}
 	if !compareOps[name] {
 		return nil, filterError(op.pos, "unsupported operator %q; use eq, ne, gt, ge, lt, le or in", op.text)
@@ -204,7 +230,7 @@ func (p *parser) primary(depth int) (entitled.Expr, error) {
 	if err := p.condition(op.pos, 1); err != nil {
 		return nil, err
 	}
-	return entitled.Compare{Op: name, Property: prop, Value: v}, nil
+	return entitled.Compare{Op: name, Property: prop, Value: v, Case: fn}, nil
 }
 
 // property resolves a property path, rewriting lambda variable paths.
@@ -242,7 +268,7 @@ func (p *parser) call(fn string) (entitled.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	prop, err := p.property(pt)
+	prop, caseFn, err := p.operand(pt)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +282,7 @@ func (p *parser) call(fn string) (entitled.Expr, error) {
 	if _, err := p.expect(tokRParen, "')'"); err != nil {
 		return nil, err
 	}
-	return entitled.Call{Func: fn, Property: prop, Value: st.text}, nil
+	return entitled.Call{Func: fn, Property: prop, Value: st.text, Case: caseFn}, nil
 }
 
 func (p *parser) lambda(t token, depth int) (entitled.Expr, error) {
@@ -290,7 +316,7 @@ func (p *parser) lambda(t token, depth int) (entitled.Expr, error) {
 	return body, nil
 }
 
-func (p *parser) in(prop string) (entitled.Expr, error) {
+func (p *parser) in(prop, fn string) (entitled.Expr, error) {
 	open, err := p.expect(tokLParen, "'(' after in")
 	if err != nil {
 		return nil, err
@@ -316,7 +342,7 @@ func (p *parser) in(prop string) (entitled.Expr, error) {
 			return nil, filterError(t.pos, "expected ',' or ')' in the in (…) list")
 		}
 	}
-	return entitled.In{Property: prop, Values: vals}, nil
+	return entitled.In{Property: prop, Values: vals, Case: fn}, nil
 }
 
 // literal reads a literal value: string, number, bool, null, date-time or GUID.

@@ -44,6 +44,10 @@ func TestParseFilterValid(t *testing.T) {
 		{"activityDateTime ge 2026-01-01T00:00:00Z and targetResources/any(x:x/id eq 'r1')", entitled.Logical{Op: "and",
 			Left:  entitled.Compare{Op: "ge", Property: "activityDateTime", Value: ts},
 			Right: entitled.Compare{Op: "eq", Property: "targetId", Value: "r1"}}},
+		{"contains(tolower(displayName), 'sales')", entitled.Call{Func: "contains", Property: "displayName", Value: "sales", Case: "tolower"}},
+		{"tolower(displayName) eq 'sales'", entitled.Compare{Op: "eq", Property: "displayName", Value: "sales", Case: "tolower"}},
+		{"TOUPPER(displayName) in ('A','B')", entitled.In{Property: "displayName", Values: []any{"A", "B"}, Case: "toupper"}},
+		{"target/objectId eq 'u1'", entitled.Compare{Op: "eq", Property: "target/objectId", Value: "u1"}},
 		{"  ", nil},
 	}
 	for _, tt := range tests {
@@ -77,6 +81,8 @@ func TestParseFilterInvalid(t *testing.T) {
 		{"state in ('a' 'b')", "position 15"},
 		{"t eq 2026-13-01T00:00:00Z", "position 6"},
 		{"length(x) eq 2", "position 1"},
+		{"tolower(x eq 'a'", "position 11"},
+		{"contains(tolower(), 'a')", "position 18"},
 		{"targetResources/any(t: s/id eq 'x')", "position 24"},
 		{"a eq 1 and", "position 11"},
 		{"a eq #", "position 6"},
@@ -101,14 +107,19 @@ func TestParseFilterInvalid(t *testing.T) {
 func TestParseOptions(t *testing.T) {
 	v := url.Values{"$filter": {"state eq 'delivered'"}, "$top": {"5"}, "$skiptoken": {"abc"}, "$count": {"true"},
 		"$orderby": {"createdDateTime"}, "$expand": {"accessPackage,resourceRoleScopes($expand=role,scope)"}, "$select": {"id, state"}}
-	q, err := Parse(v, "accessPackage", "resourceRoleScopes")
+	tree := Tree{"p": {{"accessPackage", "ap"}, {"resourceRoleScopes", "rs"}}, "rs": {{"role", "r"}, {"scope", "s"}}}
+	q, err := ParseTree(v, tree, "p")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := Parse(v, "accessPackage", "resourceRoleScopes"); err == nil {
+		t.Errorf("Parse accepted nested $expand options it would ignore")
 	}
 	if q.List.Top != 5 || q.List.SkipToken != "abc" || !q.List.Count || q.List.OrderBy != "createdDateTime" || q.List.Filter == nil {
 		t.Errorf("list options = %+v", q.List)
 	}
-	wantExp := []Expand{{Name: "accessPackage"}, {Name: "resourceRoleScopes", Options: "$expand=role,scope"}}
+	wantExp := []Expand{{Name: "accessPackage"}, {Name: "resourceRoleScopes", Options: "$expand=role,scope",
+		Nested: &Query{Expand: []Expand{{Name: "role"}, {Name: "scope"}}}}}
 	if !reflect.DeepEqual(q.Expand, wantExp) || !q.Expanded("ACCESSPACKAGE") || q.Expanded("catalog") {
 		t.Errorf("expand = %+v", q.Expand)
 	}
@@ -133,6 +144,26 @@ func TestParseOptions(t *testing.T) {
 		var e *entitled.Error
 		if !errors.As(err, &e) || e.Kind != entitled.KindInvalid || e.Target != b.target {
 			t.Errorf("Parse(%v) error = %v, want 400 on %s", b.v, err, b.target)
+		}
+	}
+}
+
+func TestParseTreeNested(t *testing.T) {
+	tree := Tree{"req": {{"assignment", "asg"}, {"accessPackage", "ap"}}, "asg": {{"target", "subj"}, {"accessPackage", "ap"}},
+		"ap": {{"catalog", "cat"}}}
+	q, err := ParseTree(url.Values{"$expand": {"assignment($expand=target,accessPackage($expand=catalog;$select=id);$select=id,state)"}}, tree, "req")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := q.Sub("Assignment")
+	if !a.Expanded("target") || !reflect.DeepEqual(a.Select, []string{"id", "state"}) || !a.Sub("accessPackage").Expanded("catalog") {
+		t.Errorf("nested = %+v", a)
+	}
+	for _, bad := range []string{"assignment($expand=catalog)", "assignment($filter=state eq 'x')", "assignment($top=1)",
+		"accessPackage($expand=catalog($expand=x))", "assignment(target)"} {
+		_, err := ParseTree(url.Values{"$expand": {bad}}, tree, "req")
+		if e, ok := err.(*entitled.Error); !ok || e.Target != "$expand" {
+			t.Errorf("%s: %v, want a 400 on $expand", bad, err)
 		}
 	}
 }

@@ -57,7 +57,7 @@ func TestQueryLimits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse(url.Values{tc.opt: {tc.value}}, "x")
+			_, err := ParseTree(url.Values{tc.opt: {tc.value}}, Tree{"x": {{"x", "x"}}}, "x")
 			if tc.ok {
 				if err != nil {
 					t.Fatalf("refused: %v", err)

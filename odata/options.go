@@ -15,6 +15,8 @@ import (
 type Expand struct {
 	Name    string
 	Options string
+	// Nested is Options parsed (ParseNested); nil until the caller parses it.
+	Nested *Query
 }
 
 // Query holds the parsed query options of a request.
@@ -41,9 +43,23 @@ func invalid(target, format string, args ...any) *entitled.Error {
 }
 
 // Parse reads the query options of a collection or entity read. expandable
-// lists the navigation properties $expand may name here; any other is a 400.
+// lists the navigation properties $expand may name here; any other is a 400,
+// and so are nested options in $expand (ParseTree reads those).
 // $search and $skip are refused (use $filter and $skiptoken).
 func Parse(v url.Values, expandable ...string) (Query, error) {
+	q, err := parse(v, expandable)
+	if err != nil {
+		return q, err
+	}
+	for _, e := range q.Expand {
+		if strings.TrimSpace(e.Options) != "" {
+			return q, invalid("$expand", "$expand=%s(…): nested options are not supported here", e.Name)
+		}
+	}
+	return q, nil
+}
+
+func parse(v url.Values, expandable []string) (Query, error) {
 	var q Query
 	var err error
 	if _, ok := v["$search"]; ok {
@@ -143,7 +159,10 @@ func nesting(s string) int {
 }
 
 // splitTop splits s at commas outside parentheses.
-func splitTop(s string) []string {
+func splitTop(s string) []string { return splitTopOn(s, ',') }
+
+// splitTopOn splits s at sep outside parentheses.
+func splitTopOn(s string, sep byte) []string {
 	var parts []string
 	depth, start := 0, 0
 	for i := 0; i < len(s); i++ {
@@ -152,7 +171,7 @@ func splitTop(s string) []string {
 			depth++
 		case ')':
 			depth--
-		case ',':
+		case sep:
 			if depth == 0 {
 				parts = append(parts, s[start:i])
 				start = i + 1
@@ -171,4 +190,51 @@ func ParseSelect(s string) []string {
 		}
 	}
 	return out
+}
+
+// ParseNested reads the options nested in a $expand item, e.g. the
+// "$expand=target;$select=id" of assignment($expand=target;$select=id).
+// Nested $expand and $select are supported; any other nested option is a
+// 400, never silently dropped. expandable lists what the nested $expand may
+// name.
+func ParseNested(name, opts string, expandable ...string) (Query, error) {
+	var q Query
+	if len(opts) > MaxOrderByLength*5 {
+		return q, invalid("$expand", "$expand=%s(…): the nested options are %d bytes long; the limit is %d", name, len(opts), MaxOrderByLength*5)
+	}
+	for _, part := range splitTopOn(opts, ';') {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(part, "=")
+		if !ok {
+			return q, invalid("$expand", "$expand=%s(…): nested options are written $option=value, separated by ;", name)
+		}
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "$expand":
+			sub, err := ParseExpand(v, expandable...)
+			if err != nil {
+				err.(*entitled.Error).Message = fmt.Sprintf("in $expand=%s(…): %s", name, err.(*entitled.Error).Message)
+				return q, err
+			}
+			q.Expand = append(q.Expand, sub...)
+		case "$select":
+			q.Select = append(q.Select, ParseSelect(v)...)
+		default:
+			return q, invalid("$expand", "$expand=%s(…): a nested %.20s is not supported; only $expand and $select may be nested", name, strings.TrimSpace(k))
+		}
+	}
+	return q, nil
+}
+
+// Sub returns the options nested in the $expand item name, as set by the
+// caller after ParseNested (an empty Query when there are none).
+func (q Query) Sub(name string) Query {
+	for _, e := range q.Expand {
+		if strings.EqualFold(e.Name, name) && e.Nested != nil {
+			return *e.Nested
+		}
+	}
+	return Query{}
 }

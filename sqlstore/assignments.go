@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -69,6 +68,9 @@ var assignmentFields = fields{
 	"targetid":            {expr: "target_id"},
 	"assignmentpolicy/id": {expr: "policy_id"},
 	"catalog/id":          {expr: "catalog_id"},
+	"target/objectid":     {expr: "target_id"},
+	"createddatetime":     {expr: "created_at", kind: colTime},
+	"expireddatetime":     {expr: "expired_at", kind: colTime},
 }
 
 // Assignments lists the assignments the caller may see: their own, and
@@ -79,36 +81,16 @@ func (s *AssignmentService) Assignments(ctx context.Context, q entitled.Assignme
 	if err != nil {
 		return page, err
 	}
-	if err := checkOrderBy(q.ListOptions); err != nil {
+	base, args, err := assignmentScope(a, q)
+	if err != nil {
 		return page, err
-	}
-	var base string
-	var args []any
-	switch strings.ToLower(q.FilterByCurrentUser) {
-	case strings.ToLower(entitled.OnTarget):
-		base = "target_id = ?"
-		args = append(args, a.User.ID)
-	case "":
-		if all, cats := visibleCatalogs(a); !all {
-			base = "target_id = ?"
-			args = append(args, a.User.ID)
-			if len(cats) > 0 {
-				base += " OR catalog_id IN (" + inList(len(cats)) + ")"
-				for _, c := range cats {
-					args = append(args, c)
-				}
-			}
-		}
-	default:
-		return page, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "on",
-			Message: fmt.Sprintf("filterByCurrentUser(on=%q) is not supported for assignments; use target", q.FilterByCurrentUser)}
 	}
 	lq, err := buildList(q.ListOptions, assignmentFields, "id", base, args...)
 	if err != nil {
 		return page, err
 	}
 	err = s.db.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM assignments `+lq.where+fmt.Sprintf(` ORDER BY id LIMIT %d`, lq.limit+1), lq.args...)
+		rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM assignments `+lq.where+lq.orderLimit(), lq.args...)
 		if err != nil {
 			return err
 		}
@@ -126,6 +108,9 @@ func (s *AssignmentService) Assignments(ctx context.Context, q entitled.Assignme
 			return err
 		}
 		page = finishPage(items, lq.limit, func(as entitled.Assignment) string { return as.ID })
+		if err := lq.rekey(ctx, t, "assignments", &page.NextSkipToken); err != nil {
+			return err
+		}
 		if q.Count {
 			cw, cargs, err := countWhere(q.ListOptions, assignmentFields, base, args...)
 			if err != nil {

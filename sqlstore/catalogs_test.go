@@ -47,7 +47,7 @@ func TestCatalogCreatorBecomesOwner(t *testing.T) {
 	wantEqFilters(t, func(o entitled.ListOptions) (entitled.Page[entitled.Catalog], error) {
 		return s.Catalogs.Catalogs(ctx, o)
 	},
-		map[string]string{"id": c.ID, "displayName": "Mine", "state": "PUBLISHED"}, "description")
+		map[string]string{"id": c.ID, "displayName": "Mine", "state": "PUBLISHED"}, "catalogType")
 }
 
 func TestDeleteCatalog(t *testing.T) {

@@ -103,6 +103,24 @@ func literal(c column, prop string, v any) (any, error) {
 	return s, nil
 }
 
+// operand is the SQL of a property, wrapped in LOWER/UPPER when the filter
+// wraps it in tolower()/toupper(), which apply to text properties only.
+func operand(c column, prop, fn string) (string, error) {
+	if fn == "" {
+		return c.expr, nil
+	}
+	if c.kind != colText || c.enum != nil {
+		return "", badFilter("%s only applies to text properties, not %s", fn, prop)
+	}
+	switch strings.ToLower(fn) {
+	case "tolower":
+		return "LOWER(" + c.expr + ")", nil
+	case "toupper":
+		return "UPPER(" + c.expr + ")", nil
+	}
+	return "", badFilter("unknown function %q", fn)
+}
+
 var sqlOps = map[string]string{"eq": "=", "ne": "<>", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 
 func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
@@ -136,6 +154,10 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 		if !ok {
 			return "", badFilter("unknown operator %q", x.Op)
 		}
+		expr, err := operand(c, x.Property, x.Case)
+		if err != nil {
+			return "", err
+		}
 		v, err := literal(c, x.Property, x.Value)
 		if err != nil {
 			return "", err
@@ -143,14 +165,14 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 		if v == nil {
 			switch op {
 			case "=":
-				return "(" + c.expr + " IS NULL)", nil
+				return "(" + expr + " IS NULL)", nil
 			case "<>":
-				return "(" + c.expr + " IS NOT NULL)", nil
+				return "(" + expr + " IS NOT NULL)", nil
 			}
 			return "", badFilter("null can only be compared with eq or ne")
 		}
 		*args = append(*args, v)
-		return "(" + c.expr + " " + op + " ?)", nil
+		return "(" + expr + " " + op + " ?)", nil
 	case entitled.In:
 		c, err := lookup(f, x.Property)
 		if err != nil {
@@ -158,6 +180,10 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 		}
 		if len(x.Values) == 0 {
 			return "", badFilter("in needs at least one value")
+		}
+		expr, err := operand(c, x.Property, x.Case)
+		if err != nil {
+			return "", err
 		}
 		marks := make([]string, len(x.Values))
 		for i, v := range x.Values {
@@ -168,7 +194,7 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 			*args = append(*args, lv)
 			marks[i] = "?"
 		}
-		return "(" + c.expr + " IN (" + strings.Join(marks, ",") + "))", nil
+		return "(" + expr + " IN (" + strings.Join(marks, ",") + "))", nil
 	case entitled.Call:
 		c, err := lookup(f, x.Property)
 		if err != nil {
@@ -176,6 +202,9 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 		}
 		if c.kind != colText || c.enum != nil {
 			return "", badFilter("%s only applies to text properties", x.Func)
+		}
+		if _, err := operand(c, x.Property, x.Case); err != nil {
+			return "", err
 		}
 		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(x.Value))
 		switch strings.ToLower(x.Func) {
@@ -227,16 +256,23 @@ func encodeSkipToken(lastID string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(lastID))
 }
 
-// listQuery builds "WHERE … AND id > ? ORDER BY id LIMIT n+1" pieces for a
-// keyset-paged list. base is an extra condition (may be empty) with its args.
+// listQuery holds the WHERE (base condition, $filter, skip-token keyset),
+// the ORDER BY of the $orderby and the page size of a keyset-paged list.
 type listQuery struct {
 	where string
 	args  []any
 	limit int
+	order ordering
 }
 
-// buildList combines a base condition, the $filter and the skip token.
-// idExpr is the id column expression (e.g. "r.id").
+// orderLimit is " ORDER BY … LIMIT n+1", one row more than the page to see
+// whether a next page exists.
+func (q listQuery) orderLimit() string {
+	return fmt.Sprintf(" ORDER BY %s LIMIT %d", q.order.orderSQL(), q.limit+1)
+}
+
+// buildList combines a base condition, the $filter, the $orderby and the
+// skip token. idExpr is the id column expression (e.g. "r.id").
 func buildList(opt entitled.ListOptions, f fields, idExpr, base string, baseArgs ...any) (listQuery, error) {
 	conds := []string{}
 	args := []any{}
@@ -252,19 +288,23 @@ func buildList(opt entitled.ListOptions, f fields, idExpr, base string, baseArgs
 		conds = append(conds, fw)
 		args = append(args, fa...)
 	}
-	after, err := decodeSkipToken(opt.SkipToken)
+	order, err := newOrdering(opt, f, idExpr)
+	if err != nil {
+		return listQuery{}, err
+	}
+	after, afterArgs, err := order.after(opt.SkipToken)
 	if err != nil {
 		return listQuery{}, err
 	}
 	if after != "" {
-		conds = append(conds, idExpr+" > ?")
-		args = append(args, after)
+		conds = append(conds, after)
+		args = append(args, afterArgs...)
 	}
 	w := ""
 	if len(conds) > 0 {
 		w = "WHERE " + strings.Join(conds, " AND ")
 	}
-	return listQuery{where: w, args: args, limit: opt.Limit()}, nil
+	return listQuery{where: w, args: args, limit: opt.Limit(), order: order}, nil
 }
 
 // countWhere builds the condition for $count (without the skip token).
@@ -286,15 +326,4 @@ func finishPage[T any](items []T, limit int, idOf func(T) string) entitled.Page[
 		p.Items = []T{}
 	}
 	return p
-}
-
-// checkOrderBy accepts the orders every list supports: by id or by
-// createdDateTime ascending (ids are time-ordered, so they are the same).
-func checkOrderBy(opt entitled.ListOptions) error {
-	switch strings.ToLower(strings.TrimSpace(opt.OrderBy)) {
-	case "", "id", "id asc", "createddatetime", "createddatetime asc":
-		return nil
-	}
-	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$orderby",
-		Message: fmt.Sprintf("$orderby %q is not supported; use createdDateTime", opt.OrderBy)}
 }

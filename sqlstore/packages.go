@@ -11,12 +11,14 @@ import (
 
 // packageFields are the filterable properties of access packages.
 var packageFields = fields{
-	"id":          {expr: "id"},
-	"displayname": {expr: "display_name"},
-	"description": {expr: "description"},
-	"catalog/id":  {expr: "catalog_id"},
-	"catalogid":   {expr: "catalog_id"},
-	"ishidden":    {expr: "is_hidden", kind: colBool},
+	"id":               {expr: "id"},
+	"displayname":      {expr: "display_name"},
+	"description":      {expr: "description"},
+	"catalog/id":       {expr: "catalog_id"},
+	"catalogid":        {expr: "catalog_id"},
+	"ishidden":         {expr: "is_hidden", kind: colBool},
+	"createddatetime":  {expr: "created_at", kind: colTime},
+	"modifieddatetime": {expr: "modified_at", kind: colTime},
 }
 
 func scanPackageRow(r scanner) (entitled.AccessPackage, error) {

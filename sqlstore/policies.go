@@ -210,6 +210,9 @@ var policyFields = fields{
 	"accesspackageid":  {expr: "access_package_id"},
 	"catalog/id":       {expr: "catalog_id"},
 	"catalogid":        {expr: "catalog_id"},
+	"description":      {expr: "description"},
+	"createddatetime":  {expr: "created_at", kind: colTime},
+	"modifieddatetime": {expr: "modified_at", kind: colTime},
 }
 
 // checkSubjects verifies that every user and group a policy names exists.

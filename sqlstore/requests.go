@@ -369,16 +369,19 @@ func (s *RequestService) Request(ctx context.Context, id string) (*entitled.Assi
 }
 
 var requestFields = fields{
-	"id":                {expr: "id"},
-	"state":             {expr: "state", enum: enumOf(requestStateNames()...)},
-	"status":            {expr: "status"},
-	"requesttype":       {expr: "request_type", enum: enumOf("userAdd", "userUpdate", "userRemove", "adminAdd", "adminUpdate", "adminRemove", "systemAdd", "systemRemove")},
-	"accesspackage/id":  {expr: "access_package_id"},
-	"assignment/id":     {expr: "assignment_id"},
-	"target/id":         {expr: "target_id"},
-	"targetid":          {expr: "target_id"},
-	"createddatetime":   {expr: "created_at", kind: colTime},
-	"completeddatetime": {expr: "completed_at", kind: colTime},
+	"id":                 {expr: "id"},
+	"state":              {expr: "state", enum: enumOf(requestStateNames()...)},
+	"status":             {expr: "status"},
+	"requesttype":        {expr: "request_type", enum: enumOf("userAdd", "userUpdate", "userRemove", "adminAdd", "adminUpdate", "adminRemove", "systemAdd", "systemRemove")},
+	"accesspackage/id":   {expr: "access_package_id"},
+	"assignment/id":      {expr: "assignment_id"},
+	"target/id":          {expr: "target_id"},
+	"targetid":           {expr: "target_id"},
+	"target/objectid":    {expr: "target_id"},
+	"requestor/id":       {expr: "requestor_id"},
+	"requestor/objectid": {expr: "requestor_id"},
+	"createddatetime":    {expr: "created_at", kind: colTime},
+	"completeddatetime":  {expr: "completed_at", kind: colTime},
 }
 
 func requestStateNames() []string {
@@ -408,9 +411,6 @@ func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) 
 	var page entitled.Page[entitled.AssignmentRequest]
 	a, err := actor(ctx)
 	if err != nil {
-		return page, err
-	}
-	if err := checkOrderBy(q.ListOptions); err != nil {
 		return page, err
 	}
 	err = s.db.read(ctx, func(t *tx) error {
@@ -457,8 +457,7 @@ func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) 
 		if err != nil {
 			return err
 		}
-		rows, err := t.query(ctx, `SELECT `+requestCols+` FROM assignment_requests `+lq.where+
-			fmt.Sprintf(` ORDER BY id LIMIT %d`, lq.limit+1), lq.args...)
+		rows, err := t.query(ctx, `SELECT `+requestCols+` FROM assignment_requests `+lq.where+lq.orderLimit(), lq.args...)
 		if err != nil {
 			return err
 		}
@@ -476,6 +475,9 @@ func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) 
 			return err
 		}
 		page = finishPage(items, lq.limit, func(r entitled.AssignmentRequest) string { return r.ID })
+		if err := lq.rekey(ctx, t, "assignment_requests", &page.NextSkipToken); err != nil {
+			return err
+		}
 		if q.Count {
 			cw, cargs, err := countWhere(q.ListOptions, requestFields, base, args...)
 			if err != nil {
@@ -550,15 +552,10 @@ func (s *RequestService) CancelRequest(ctx context.Context, id string) error {
 		return err
 	}
 	return s.db.changeLifecycle(ctx, func(t *tx) error {
-		q, err := t.lockRequest(ctx, id)
+		q, err := t.lockRequestFor(ctx, a, id, entitled.MayCancel,
+			"only the request's target or an administrator of its access package can cancel request "+id)
 		if err != nil {
 			return err
-		}
-		if !entitled.MayCancel(a, &q.AssignmentRequest) {
-			if ok, _ := t.canSeeRequest(ctx, a, q); !ok {
-				return entitled.NotFoundf("assignment request %q was not found", id)
-			}
-			return entitled.Forbiddenf("only the request's target or an administrator of its access package can cancel request %s", id)
 		}
 		return s.lc.cancel(ctx, t, a, q)
 	})

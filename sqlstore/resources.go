@@ -12,10 +12,13 @@ import (
 
 // resourceFields are the filterable properties of catalog resources.
 var resourceFields = fields{
-	"id":           {expr: "id"},
-	"displayname":  {expr: "display_name"},
-	"originid":     {expr: "origin_id"},
-	"originsystem": {expr: "origin_system"},
+	"id":               {expr: "id"},
+	"displayname":      {expr: "display_name"},
+	"originid":         {expr: "origin_id"},
+	"originsystem":     {expr: "origin_system"},
+	"description":      {expr: "description"},
+	"createddatetime":  {expr: "created_at", kind: colTime},
+	"modifieddatetime": {expr: "modified_at", kind: colTime},
 }
 
 // resourceRequestFields are the filterable properties of resource requests.

@@ -389,15 +389,12 @@ func (s *UserService) Manager(ctx context.Context, userID string) (*entitled.Use
 func listRows[T any](ctx context.Context, db *DB, opt entitled.ListOptions, f fields, from, idExpr, cols, base string, baseArgs []any,
 	scan func(scanner) (T, error), idOf func(T) string) (entitled.Page[T], error) {
 	var page entitled.Page[T]
-	if err := checkOrderBy(opt); err != nil {
-		return page, err
-	}
 	q, err := buildList(opt, f, idExpr, base, baseArgs...)
 	if err != nil {
 		return page, err
 	}
 	err = db.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT `+cols+` FROM `+from+` `+q.where+` ORDER BY `+idExpr+` LIMIT ?`, append(q.args, q.limit+1)...)
+		rows, err := t.query(ctx, `SELECT `+cols+` FROM `+from+` `+q.where+q.orderLimit(), q.args...)
 		if err != nil {
 			return err
 		}
@@ -415,6 +412,9 @@ func listRows[T any](ctx context.Context, db *DB, opt entitled.ListOptions, f fi
 		}
 		rows.Close()
 		page = finishPage(items, q.limit, idOf)
+		if err := q.rekey(ctx, t, from, &page.NextSkipToken); err != nil {
+			return err
+		}
 		if opt.Count {
 			w, args, err := countWhere(opt, f, base, baseArgs...)
 			if err != nil {

@@ -167,6 +167,6 @@ func TestUserListPagingAndFilters(t *testing.T) {
 	}
 	_, err = s.Users.Users(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "jobTitle", Value: "x"}})
 	wantKind(t, err, entitled.KindInvalid)
-	_, err = s.Users.Users(sys, entitled.ListOptions{OrderBy: "displayName desc"})
+	_, err = s.Users.Users(sys, entitled.ListOptions{OrderBy: "jobTitle desc"})
 	wantKind(t, err, entitled.KindInvalid)
 }
