@@ -34,6 +34,19 @@ const (
 	DefaultRescueAfter     = time.Minute
 )
 
+// River's finished jobs are kept this long, then its job cleaner deletes
+// them (docs/operations.md, "River's finished jobs"). A completed job holds
+// nothing the store does not: every delivery's outcome is in deliveries
+// and the audit log, every notice in notifications; an hour is room to
+// look at a burst while it happens, and keeps river_job small (about 1 KB
+// per request while kept). A discarded job (attempts exhausted) or a
+// cancelled one is what an operator investigates: a week, past a weekend.
+const (
+	CompletedJobRetention = time.Hour
+	CancelledJobRetention = 7 * 24 * time.Hour
+	DiscardedJobRetention = 7 * 24 * time.Hour
+)
+
 // Notifier works notices queued together (notify.Notifier does).
 type Notifier interface {
 	Notices(ctx context.Context, ns []entitled.Notice) error
@@ -193,6 +206,10 @@ func New(cfg Config) (*Engine, error) {
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		MaxAttempts:          otherMaxAttempts,
+
+		CompletedJobRetentionPeriod: CompletedJobRetention,
+		CancelledJobRetentionPeriod: CancelledJobRetention,
+		DiscardedJobRetentionPeriod: DiscardedJobRetention,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delivery: %w", err)
