@@ -103,6 +103,11 @@ type Config struct {
 	// is how often it looks for due ones (default DefaultReconcileCheck).
 	Drift          entitled.DriftEngine
 	ReconcileCheck time.Duration
+	// Outbox prunes the sent and recorded messages older than
+	// NotificationRetention, hourly (outboxretention.go); nil, or a
+	// retention of 0 or less, keeps them for ever.
+	Outbox                OutboxPruner
+	NotificationRetention time.Duration
 }
 
 // Engine runs background jobs on River.
@@ -192,6 +197,8 @@ func New(cfg Config) (*Engine, error) {
 		return e.other(ctx, j.JobRow.Kind, ns[0].ID, func() error { return cfg.Notifier.Notices(ctx, ns) })
 	}))
 
+	periodic := e.outboxRetention(workers)
+
 	driver, err := Driver(cfg.Dialect, cfg.DB)
 	if err != nil {
 		return nil, err
@@ -210,6 +217,7 @@ func New(cfg Config) (*Engine, error) {
 		CompletedJobRetentionPeriod: CompletedJobRetention,
 		CancelledJobRetentionPeriod: CancelledJobRetention,
 		DiscardedJobRetentionPeriod: DiscardedJobRetention,
+		PeriodicJobs:                periodic,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delivery: %w", err)
