@@ -38,11 +38,7 @@ func TestEnginePrunesTheOutbox(t *testing.T) {
 	if err := eng.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		eng.Stop(ctx)
-	})
+	stopAtEnd(t, eng)
 	select {
 	case cut := <-cuts:
 		if cut.Before(started.Add(-retention)) || cut.After(time.Now().Add(-retention)) {
@@ -57,4 +53,13 @@ func TestEnginePrunesTheOutbox(t *testing.T) {
 			t.Errorf("retention %s: %d periodic jobs, want none (kept for ever)", keep, len(jobs))
 		}
 	}
+}
+
+// stopAtEnd stops the engine when the test ends.
+func stopAtEnd(t *testing.T, eng *Engine) {
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		eng.Stop(ctx)
+	})
 }
