@@ -34,6 +34,19 @@ const (
 	DefaultRescueAfter     = time.Minute
 )
 
+// River's finished jobs are kept this long, then its job cleaner deletes
+// them (docs/operations.md, "River's finished jobs"). A completed job holds
+// nothing the store does not: every delivery's outcome is in deliveries
+// and the audit log, every notice in notifications; an hour is room to
+// look at a burst while it happens, and keeps river_job small (about 1 KB
+// per request while kept). A discarded job (attempts exhausted) or a
+// cancelled one is what an operator investigates: a week, past a weekend.
+const (
+	CompletedJobRetention = time.Hour
+	CancelledJobRetention = 7 * 24 * time.Hour
+	DiscardedJobRetention = 7 * 24 * time.Hour
+)
+
 // Notifier works notices queued together (notify.Notifier does).
 type Notifier interface {
 	Notices(ctx context.Context, ns []entitled.Notice) error
@@ -90,6 +103,11 @@ type Config struct {
 	// is how often it looks for due ones (default DefaultReconcileCheck).
 	Drift          entitled.DriftEngine
 	ReconcileCheck time.Duration
+	// Outbox prunes the sent and recorded messages older than
+	// NotificationRetention, hourly (outboxretention.go); nil, or a
+	// retention of 0 or less, keeps them for ever.
+	Outbox                OutboxPruner
+	NotificationRetention time.Duration
 }
 
 // Engine runs background jobs on River.
@@ -179,6 +197,8 @@ func New(cfg Config) (*Engine, error) {
 		return e.other(ctx, j.JobRow.Kind, ns[0].ID, func() error { return cfg.Notifier.Notices(ctx, ns) })
 	}))
 
+	periodic := e.outboxRetention(workers)
+
 	driver, err := Driver(cfg.Dialect, cfg.DB)
 	if err != nil {
 		return nil, err
@@ -193,6 +213,11 @@ func New(cfg Config) (*Engine, error) {
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		MaxAttempts:          otherMaxAttempts,
+
+		CompletedJobRetentionPeriod: CompletedJobRetention,
+		CancelledJobRetentionPeriod: CancelledJobRetention,
+		DiscardedJobRetentionPeriod: DiscardedJobRetention,
+		PeriodicJobs:                periodic,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delivery: %w", err)

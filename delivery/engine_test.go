@@ -324,11 +324,7 @@ func start(t *testing.T) *harness {
 	if err := eng.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		eng.Stop(ctx)
-	})
+	stopAtEnd(t, eng)
 	return h
 }
 

@@ -58,7 +58,7 @@ func (t *tx) auditMany(ctx context.Context, a *entitled.Actor, es []auditEntry) 
 		if e.Correlation != "" {
 			corr = e.Correlation
 		}
-		args = append(args, newID(), now, e.Activity, e.Operation, result, e.ResultReason, corr,
+		args = append(args, newAuditID(t.now()), now, e.Activity, e.Operation, result, e.ResultReason, corr,
 			by.UserID, by.UserPrincipalName, by.DisplayName, e.TargetID, e.TargetType, e.TargetName, e.CatalogID,
 			snapshot(e.Before), snapshot(e.After))
 	}

@@ -9,7 +9,7 @@ import (
 // auditFields are the filterable properties of audit events.
 var auditFields = fields{
 	"id":                  {expr: "id"},
-	"activitydatetime":    {expr: "activity_date_time", kind: colTime},
+	"activitydatetime":    {expr: "activity_date_time", kind: colTime, bound: auditIDBound},
 	"targetid":            {expr: "target_id"},
 	"activitydisplayname": {expr: "activity_display_name"},
 	"category":            {expr: "'" + entitled.AuditCategory + "'"},

@@ -22,8 +22,8 @@ func (s *AuditService) EachAuditEventBefore(ctx context.Context, before time.Tim
 		return err
 	}
 	return s.db.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT `+auditCols+` FROM audit_events WHERE activity_date_time < ?
-			ORDER BY activity_date_time, id`, fmtTime(before))
+		rows, err := t.query(ctx, `SELECT `+auditCols+` FROM audit_events WHERE activity_date_time < ? AND id < ?
+			ORDER BY activity_date_time, id`, fmtTime(before), auditIDBefore(before))
 		if err != nil {
 			return err
 		}
@@ -79,14 +79,14 @@ func (s *AuditService) PruneAudit(ctx context.Context, before time.Time, without
 		if err := entitled.CheckAuditPrune(before, t.now(), exported, withoutExport); err != nil {
 			return err
 		}
-		cut := fmtTime(before)
-		if err := t.queryRow(ctx, `SELECT count(*) FROM audit_events WHERE activity_date_time < ?`, cut).Scan(&rec.Events); err != nil {
+		cut, idCut := fmtTime(before), auditIDBefore(before) // the id range lets the primary key find them
+		if err := t.queryRow(ctx, `SELECT count(*) FROM audit_events WHERE activity_date_time < ? AND id < ?`, cut, idCut).Scan(&rec.Events); err != nil {
 			return err
 		}
 		if err := t.insertRetention(ctx, rec); err != nil {
 			return err
 		}
-		res, err := t.exec(ctx, `DELETE FROM audit_events WHERE activity_date_time < ?`, cut)
+		res, err := t.exec(ctx, `DELETE FROM audit_events WHERE activity_date_time < ? AND id < ?`, cut, idCut)
 		if err != nil {
 			return fmt.Errorf("prune audit events: %w", err)
 		}

@@ -27,6 +27,9 @@ type column struct {
 	kind colKind
 	// enum, when set, normalises enum literals (case-insensitive on input).
 	enum func(string) (string, bool)
+	// bound, when set, is a condition a comparison with the literal v
+	// implies (an indexed range), ANDed to it; "" for none.
+	bound func(op string, v any) (string, []any)
 }
 
 // fields maps lower-cased property paths ("state", "accesspackage/id") to columns.
@@ -103,6 +106,14 @@ func literal(c column, prop string, v any) (any, error) {
 	return s, nil
 }
 
+// implied is the condition c.bound adds to a comparison, if any.
+func implied(c column, op string, v any) (string, []any) {
+	if c.bound == nil {
+		return "", nil
+	}
+	return c.bound(op, v)
+}
+
 // operand is the SQL of a property, wrapped in LOWER/UPPER when the filter
 // wraps it in tolower()/toupper(), which apply to text properties only.
 func operand(c column, prop, fn string) (string, error) {
@@ -172,6 +183,10 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 			return "", badFilter("null can only be compared with eq or ne")
 		}
 		*args = append(*args, v)
+		if b, bargs := implied(c, op, v); b != "" {
+			*args = append(*args, bargs...)
+			return "(" + expr + " " + op + " ? AND " + b + ")", nil
+		}
 		return "(" + expr + " " + op + " ?)", nil
 	case entitled.In:
 		c, err := lookup(f, x.Property)

@@ -262,24 +262,7 @@ func (s *Membership) applyMembershipRun(ctx context.Context, t *tx, run []entitl
 	if err != nil {
 		return err
 	}
-	entries := make([]auditEntry, 0, len(changed))
-	for _, p := range pairs {
-		if changed[p] {
-			entries = append(entries, membershipAudit(p, add, groupNames[p.GroupID]))
-		}
-	}
-	return t.auditMany(ctx, entitled.SystemActor, entries)
-}
-
-// membershipAudit is the audit event of a membership row added or removed.
-func membershipAudit(p membershipPair, add bool, groupName string) auditEntry {
-	snap := map[string]string{"groupId": p.GroupID, "userId": p.UserID}
-	e := auditEntry{Activity: "Remove member from group", Operation: "Delete", TargetID: p.GroupID,
-		TargetType: "Group", TargetName: groupName, Before: snap}
-	if add {
-		e.Activity, e.Operation, e.Before, e.After = "Add member to group", "Add", nil, snap
-	}
-	return e
+	return t.auditMany(ctx, entitled.SystemActor, membershipAudits(pairs, changed, add, groupNames))
 }
 
 // DirectoryGroups lists groups for the directory connector's browsing: by

@@ -147,7 +147,8 @@ func memberRows(t *testing.T, db *sqlstore.DB) []string {
 	return out
 }
 
-// auditRows returns every audit event as one line of its columns, sorted.
+// auditRows returns every audit event as one line of its columns, sorted;
+// an event of membership changes gives one line per member (perMember).
 func auditRows(t *testing.T, db *sqlstore.DB) []string {
 	t.Helper()
 	rows, err := db.SQL.Query(`SELECT activity_display_name, operation_type, result, initiated_by_id,
@@ -162,7 +163,7 @@ func auditRows(t *testing.T, db *sqlstore.DB) []string {
 		if err := rows.Scan(&c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &c[8]); err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, strings.Join(c[:], " | "))
+		out = append(out, perMember(c)...)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)

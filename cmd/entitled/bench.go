@@ -31,7 +31,8 @@ func benchCommand() *cobra.Command {
 policy, submits N requests for N users, and measures the time until every request is
 delivered. In the same run it measures River's bare job rate (no-op jobs) on the same
 database, and prints both and their ratio. Without --db it uses a temporary SQLite file;
-with --db postgres://… give it an empty database.`,
+with --db postgres://… give it an empty database. It also prints the bytes per request
+entitled's tables take (River's left out); --disk adds the figure of each table.`,
 		Args: cobra.NoArgs,
 		RunE: runBench,
 	}
@@ -40,6 +41,7 @@ with --db postgres://… give it an empty database.`,
 	cmd.Flags().Int("submitters", 0, "goroutines submitting requests at once, like API clients (0: 4 on SQLite, 64 on PostgreSQL)")
 	cmd.Flags().Int("replicas", 1, "entitled instances sharing the database (PostgreSQL only), each with its own workers; requests are spread over them")
 	cmd.Flags().String("cpuprofile", "", "write a CPU profile of the measured part to this file")
+	cmd.Flags().Bool("disk", false, "also print the bytes per request of each table (River's left out)")
 	addMixedFlags(cmd)
 	return cmd
 }
@@ -128,6 +130,10 @@ func runBench(cmd *cobra.Command, _ []string) error {
 	rate := float64(n) / elapsed.Seconds()
 	fmt.Fprintf(out, "entitled (%d replica(s)): %d requests (%d deliveries) submitted in %s, all delivered in %s: %.0f requests/s, %.0f deliveries/s\n",
 		replicas, n, 2*n, submitted.Round(time.Millisecond), elapsed.Round(time.Millisecond), rate, 2*rate)
+	byTable, _ := cmd.Flags().GetBool("disk")
+	if err := printDiskPerRequest(ctx, a.db, n, byTable, out); err != nil {
+		return err
+	}
 
 	bareJobs := n // as many no-op jobs as requests
 	bare, err := riverBareRate(ctx, a.db, bareJobs, workers)

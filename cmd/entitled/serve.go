@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/delivery"
 	"github.com/entitled-dev/entitled/http"
 	"github.com/entitled-dev/entitled/scimserver"
 	"github.com/entitled-dev/entitled/sqlstore"
@@ -48,6 +49,7 @@ to re-run (grants and revokes are idempotent, nothing is lost).`,
 	f.Int("workers", 0, "delivery jobs run at the same time (0: 50 on SQLite, 200 on PostgreSQL)")
 	f.Duration("rescue-after", time.Minute, "re-run deliveries left running this long by a crashed process")
 	f.Duration("job-timeout", 30*time.Second, "time limit of one delivery attempt (must be below --rescue-after)")
+	f.Duration("notification-retention", delivery.DefaultNotificationRetention, "how long sent and recorded messages stay in the outbox (0: for ever)")
 	f.Duration("shutdown-timeout", 20*time.Second, "how long running deliveries may take to finish on shutdown")
 	f.String("smtp", envOr("ENTITLED_SMTP", ""), "SMTP server that sends notification emails: smtp://[user:password@]host:port?tls=starttls|tls|none (env ENTITLED_SMTP); without it messages are only recorded in the outbox")
 	f.String("mail-from", envOr("ENTITLED_MAIL_FROM", ""), `sender of notification emails, such as "entitled <noreply@example.org>" (env ENTITLED_MAIL_FROM; default noreply at the --base-url host)`)
@@ -87,6 +89,10 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	workers, _ := f.GetInt("workers")
 	rescue, _ := f.GetDuration("rescue-after")
 	jobTimeout, _ := f.GetDuration("job-timeout")
+	outboxKeep, _ := f.GetDuration("notification-retention")
+	if outboxKeep < 0 {
+		return errors.New("--notification-retention must not be negative (0 keeps messages for ever)")
+	}
 	shutdownTimeout, _ := f.GetDuration("shutdown-timeout")
 	logFormat, _ := f.GetString("log-format")
 	logLevel, _ := f.GetString("log-level")
@@ -148,6 +154,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		reprocessWindow: window, leaverGrace: grace, workers: workers, rescueAfter: rescue, jobTimeout: jobTimeout,
 		pollInterval: 50 * time.Millisecond, registerer: reg, logger: logger,
 		notices: notices, baseURL: base, zone: zone, secrets: keys,
+		notificationRetention: outboxKeep,
 	}
 	if sender != nil {
 		// Only a real sender: a nil *mail.Sender in the interface would

@@ -52,6 +52,9 @@ type appOptions struct {
 	baseURL string
 	// zone is the time zone of dates in messages (nil: UTC).
 	zone *time.Location
+	// notificationRetention is how long sent and recorded messages stay
+	// in the outbox (0: for ever).
+	notificationRetention time.Duration
 }
 
 // openServices opens and migrates the database and builds the services
@@ -129,6 +132,9 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 		Health:       services.Health,
 		Operations:   services.Operations,
 		Notifier:     notifier,
+
+		Outbox:                services.Notifications,
+		NotificationRetention: o.notificationRetention,
 	})
 	if err != nil {
 		db.Close()

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/entitled-dev/entitled/sqlstore"
+)
+
+// tableDisk is the space one table takes, its rows and its indexes apart.
+type tableDisk struct {
+	Name           string
+	Table, Indexes int64
+}
+
+// benchFixtureTables hold what the bench sets up rather than what a
+// request writes: its N users (a real directory has them already) and the
+// memberships the built-in directory delivers (the access itself).
+var benchFixtureTables = map[string]bool{"users": true, "group_members": true}
+
+// printDiskPerRequest prints the bytes per request each table takes (rows
+// and indexes), River's tables left out, and the totals with and without
+// the fixture's tables. With byTable false it prints the totals only.
+func printDiskPerRequest(ctx context.Context, db *sqlstore.DB, n int, byTable bool, w io.Writer) error {
+	tables, err := diskByTable(ctx, db)
+	if err != nil {
+		return fmt.Errorf("disk per request: %w", err)
+	}
+	sort.Slice(tables, func(i, j int) bool {
+		return tables[i].Table+tables[i].Indexes > tables[j].Table+tables[j].Indexes
+	})
+	per := func(b int64) float64 { return float64(b) / float64(n) }
+	var all, requests, small int64
+	for _, t := range tables {
+		all += t.Table + t.Indexes
+		if !benchFixtureTables[t.Name] {
+			requests += t.Table + t.Indexes
+		}
+		if per(t.Table+t.Indexes) < 16 {
+			small += t.Table + t.Indexes
+			continue
+		}
+		if byTable {
+			fmt.Fprintf(w, "  %-28s %8.0f B/request (rows %.0f, indexes %.0f)\n", t.Name, per(t.Table+t.Indexes), per(t.Table), per(t.Indexes))
+		}
+	}
+	if byTable {
+		fmt.Fprintf(w, "  %-28s %8.0f B/request\n", "(tables under 16 B each)", per(small))
+	}
+	fmt.Fprintf(w, "disk: %.0f bytes per request in entitled's tables (River's left out), %.0f without users and group_members (%s)\n",
+		per(all), per(requests), db.Dialect)
+	return nil
+}
+
+// diskByTable measures every table but River's: on SQLite from the dbstat
+// virtual table (pages in use, the WAL included), on PostgreSQL from
+// pg_table_size and pg_indexes_size.
+func diskByTable(ctx context.Context, db *sqlstore.DB) ([]tableDisk, error) {
+	var q string
+	if db.Dialect == sqlstore.DialectPostgres {
+		q = `SELECT c.relname, pg_table_size(c.oid), pg_indexes_size(c.oid) FROM pg_class c
+			JOIN pg_namespace ns ON ns.oid = c.relnamespace
+			WHERE c.relkind = 'r' AND ns.nspname = current_schema()`
+	} else {
+		q = `SELECT m.tbl_name, sum(CASE WHEN m.type = 'table' THEN s.pgsize ELSE 0 END),
+			sum(CASE WHEN m.type = 'index' THEN s.pgsize ELSE 0 END)
+			FROM dbstat s JOIN (SELECT name, tbl_name, type FROM sqlite_master
+				UNION ALL SELECT 'sqlite_master', 'sqlite_master', 'table') m ON m.name = s.name
+			GROUP BY m.tbl_name`
+	}
+	rows, err := db.SQL.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []tableDisk
+	for rows.Next() {
+		var t tableDisk
+		var tbl, idx sql.NullInt64
+		if err := rows.Scan(&t.Name, &tbl, &idx); err != nil {
+			return nil, err
+		}
+		if strings.HasPrefix(t.Name, "river_") || t.Name == "goose_db_version" {
+			continue
+		}
+		t.Table, t.Indexes = tbl.Int64, idx.Int64
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
