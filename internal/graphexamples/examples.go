@@ -18,7 +18,8 @@ type graphExample struct {
 	as     string // token; "" sends none; defaults to the administrator
 	method string
 	path   string
-	body   any
+	pathOf func() string // when set, the path, built when the row runs
+	body   any           // a func() any is called when the row runs
 	hdr    []string
 	status int
 	check  func(t *testing.T, r Response)
@@ -35,6 +36,8 @@ type examplesWorld struct {
 	alice, bob, aliceTok         string
 	cat, res, apA, apB, polA     string
 	reqA, denied, assignA, roleA string
+	polB                         string
+	lifecycleWorld
 }
 
 func newExamplesWorld(t *testing.T, s Server) *examplesWorld {
@@ -49,11 +52,15 @@ func newExamplesWorld(t *testing.T, s Server) *examplesWorld {
 	e.do("POST", em+"/resourceRequests", map[string]any{"requestType": "adminAdd",
 		"resource": map[string]any{"originId": group, "originSystem": "AadGroup"}, "catalog": map[string]any{"id": w.cat}}).must(t, 201)
 	w.res = str(obj(list(e.do("GET", em+"/catalogs/"+w.cat+"/resources", nil).must(t, 200)["value"])[0])["id"])
-	pkg := func(name string) (string, string) {
+	newPackage := func(name string) string {
 		ap := str(e.do("POST", em+"/accessPackages", map[string]any{"displayName": name, "description": "d " + name, "catalog": map[string]any{"id": w.cat}}).must(t, 201)["id"])
 		e.do("POST", em+"/accessPackages/"+ap+"/resourceRoleScopes", map[string]any{
 			"role":  map[string]any{"originId": "Member_" + group, "originSystem": "AadGroup", "resource": map[string]any{"id": w.res}},
 			"scope": map[string]any{"originId": group, "originSystem": "AadGroup"}}).must(t, 201)
+		return ap
+	}
+	pkg := func(name string) (string, string) {
+		ap := newPackage(name)
 		pol := str(e.do("POST", em+"/assignmentPolicies", map[string]any{"displayName": "Employees " + name, "allowedTargetScope": "allMemberUsers",
 			"accessPackage":     map[string]any{"id": ap},
 			"requestorSettings": map[string]any{"enableTargetsToSelfAddAccess": true},
@@ -65,7 +72,8 @@ func newExamplesWorld(t *testing.T, s Server) *examplesWorld {
 	}
 	w.apA, w.polA = pkg("Sales A")
 	apB, polB := pkg("Sales B")
-	w.apB = apB
+	w.apB, w.polB = apB, polB
+	w.lifecycleWorld = lifecycleWorld{group: group, bobTok: s.TokenFor(t, w.bob, "bob@example.com")}
 	assign := func(ap, pol, target string) string {
 		return str(e.do("POST", em+"/assignmentRequests", map[string]any{"requestType": "adminAdd",
 			"assignment": map[string]any{"accessPackageId": ap, "assignmentPolicyId": pol, "targetId": target}}).must(t, 201)["id"])
@@ -76,7 +84,7 @@ func newExamplesWorld(t *testing.T, s Server) *examplesWorld {
 	req := e.do("GET", em+"/assignmentRequests/"+w.reqA+"?$expand=assignment", nil).must(t, 200)
 	w.assignA = str(obj(req["assignment"])["id"])
 	// Bob asks for package B himself; the administrator denies it.
-	w.denied = str(e.doAs(s.TokenFor(t, w.bob, "bob@example.com"), "POST", em+"/assignmentRequests", map[string]any{"requestType": "userAdd", "justification": "please",
+	w.denied = str(e.doAs(w.bobTok, "POST", em+"/assignmentRequests", map[string]any{"requestType": "userAdd", "justification": "please",
 		"assignment": map[string]any{"accessPackageId": apB, "assignmentPolicyId": polB, "targetId": w.bob}}).must(t, 201)["id"])
 	stage := obj(list(e.do("GET", em+"/accessPackageAssignmentApprovals/"+w.denied+"/stages", nil).must(t, 200)["value"])[0])
 	e.do("PATCH", em+"/accessPackageAssignmentApprovals/"+w.denied+"/stages/"+str(stage["id"]), map[string]any{"reviewResult": "Deny", "justification": "no"}).must(t, 204)
@@ -334,13 +342,21 @@ func (w *examplesWorld) examples(t *testing.T) []graphExample {
 // updates).
 func Run(t *testing.T, s Server) {
 	w := newExamplesWorld(t, s)
-	for _, ex := range w.examples(t) {
+	for _, ex := range append(append(w.examples(t), w.lifecycleExamples()...), w.sdkExamples(t)...) {
 		t.Run(ex.name, func(t *testing.T) {
 			tok := w.e.s.AdminToken
 			if ex.as != "" || strings.Contains(ex.path, "$metadata") {
 				tok = ex.as
 			}
-			r := w.e.doAs(tok, ex.method, ex.path, ex.body, ex.hdr...)
+			body := ex.body
+			if f, ok := body.(func() any); ok {
+				body = f() // built from what earlier rows created
+			}
+			path := ex.path
+			if ex.pathOf != nil {
+				path = ex.pathOf()
+			}
+			r := w.e.doAs(tok, ex.method, path, body, ex.hdr...)
 			if r.Status != ex.status {
 				t.Fatalf("%s %s (%s): status %d, want %d; body %s", ex.method, ex.path, ex.doc, r.Status, ex.status, r.Raw)
 			}
