@@ -179,7 +179,7 @@ func (s *Server) registerRequests() {
 		if in.Assignment == nil {
 			return badProp("assignment", "assignment is required: {\"accessPackageId\", \"assignmentPolicyId\", \"targetId\"} to add, {\"id\"} to remove").WithKey("api.assignmentRequired")
 		}
-		if err := checkRequestShape(typ, &in); err != nil {
+		if err := checkRequestShape(&in); err != nil {
 			return err
 		}
 		sched, err := fromSchedule(in.Schedule)

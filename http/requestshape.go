@@ -1,9 +1,5 @@
 package http
 
-import (
-	"github.com/entitled-dev/entitled"
-)
-
 // targetInput is a new request's assignment.target: Graph lets an
 // administrator name a user not yet in the directory by email.
 type targetInput struct {
@@ -11,12 +7,11 @@ type targetInput struct {
 	Email    string `json:"email"`
 }
 
-// checkRequestShape refuses, naming the property, the request shapes of
+// checkRequestShape refuses, naming the property, the request shape of
 // Graph's examples that entitled deliberately does not serve: a target
-// named by email (entitled assigns users of its directory only) and an
-// update that changes answers rather than the schedule. A target named by
-// objectId stands for targetId.
-func checkRequestShape(typ entitled.RequestType, in *requestInput) error {
+// named by email (entitled assigns users of its directory only). A target
+// named by objectId stands for targetId.
+func checkRequestShape(in *requestInput) error {
 	a := in.Assignment
 	if t := a.Target; t != nil && a.TargetID == "" {
 		if t.ObjectID == "" {
@@ -24,10 +19,6 @@ func checkRequestShape(typ entitled.RequestType, in *requestInput) error {
 				WithKey("api.targetByEmail")
 		}
 		a.TargetID = t.ObjectID
-	}
-	if (typ == entitled.RequestUserUpdate || typ == entitled.RequestAdminUpdate) && in.Schedule == nil {
-		return badProp("schedule", "an update request changes the assignment's schedule: send schedule; answers cannot be changed after the request").
-			WithKey("api.updateNeedsSchedule")
 	}
 	return nil
 }

@@ -118,13 +118,6 @@ func (w *examplesWorld) lifecycleExamples() []graphExample {
 				return map[string]any{"requestType": "AdminAdd", "accessPackageAssignment": map[string]any{
 					"target": map[string]any{"email": "user@contoso.com"}, "assignmentPolicyId": w.polA, "accessPackageId": w.apA}}
 			}},
-		{name: "adminUpdate of answers (Example 6)", doc: create + " example 6",
-			unsupported: "an update changes the assignment's schedule; answers are given when the access is requested",
-			method:      "POST", path: em + "/assignmentRequests", status: 400, check: wantErrorMentions("schedule", "answers cannot be changed"),
-			body: func() any {
-				return map[string]any{"@odata.type": "#microsoft.graph.accessPackageAssignmentRequest", "requestType": "adminUpdate",
-					"answers": w.answers("CA", "Dave"), "assignment": map[string]any{"id": w.assignA}}
-			}},
 		{name: "policy letting a user request on others' behalf", doc: "accesspackageassignmentrequestorsettings: onBehalfRequestors",
 			method: "POST", path: em + "/assignmentPolicies", status: 201,
 			body: map[string]any{"displayName": "Team leads", "allowedTargetScope": "allMemberUsers", "accessPackage": map[string]any{"id": w.apB},
