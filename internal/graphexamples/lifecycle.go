@@ -142,6 +142,19 @@ func (w *examplesWorld) lifecycleExamples() []graphExample {
 				return map[string]any{"requestType": "userAdd",
 					"assignment": map[string]any{"accessPackageId": w.apB, "assignmentPolicyId": w.polOnBehalf, "targetId": w.adminID}}
 			}},
+		{name: "a second policy the requestor may use", doc: "entitlementmanagement-post-assignmentpolicies",
+			method: "POST", path: em + "/assignmentPolicies", status: 201,
+			body: func() any {
+				return map[string]any{"displayName": "Self service", "allowedTargetScope": "allMemberUsers", "accessPackage": map[string]any{"id": w.apC},
+					"requestorSettings": map[string]any{"enableTargetsToSelfAddAccess": true}, "requestApprovalSettings": map[string]any{"isApprovalRequiredForAdd": false, "stages": []any{}}}
+			}},
+		{name: "userAdd naming only the package when two policies allow it", doc: create + " example 3",
+			unsupported: "which policy is meant is ambiguous: the request must name one",
+			as:          w.bobTok, method: "POST", path: em + "/assignmentRequests", status: 400,
+			check: wantErrorMentions("assignment.assignmentPolicyId", "several policies"),
+			body: func() any {
+				return map[string]any{"requestType": "userAdd", "assignment": map[string]any{"accessPackageId": w.apC}}
+			}},
 		{name: "add an incompatible access package by $ref", doc: "accesspackage-post-incompatibleaccesspackage",
 			method: "POST", path: em + "/accessPackages/" + w.apA + "/incompatibleAccessPackages/$ref", status: 204,
 			body: func() any {
