@@ -45,10 +45,17 @@ func (c conn) do(method, path string, body any, hdr ...string) Response {
 	return c.doAs(c.s.AdminToken, method, path, body, hdr...)
 }
 
-// doAs sends a request with token ("" sends none); body may be a string or
-// []byte (sent as is) or any value (marshalled); hdr are name, value pairs.
+// doAs sends a request with token ("" sends none).
 func (c conn) doAs(token, method, path string, body any, hdr ...string) Response {
 	c.t.Helper()
+	return Call(c.t, c.s.Base, token, method, path, body, hdr...)
+}
+
+// Call sends a request to the server at base with token ("" sends none);
+// body may be a string or []byte (sent as is) or any value (marshalled);
+// hdr are name, value pairs. It fails t when the request cannot be sent.
+func Call(t testing.TB, base, token, method, path string, body any, hdr ...string) Response {
+	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -59,13 +66,13 @@ func (c conn) doAs(token, method, path string, body any, hdr ...string) Response
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
-			c.t.Fatal(err)
+			t.Fatal(err)
 		}
 		rd = bytes.NewReader(j)
 	}
-	req, err := http.NewRequest(method, c.s.Base+path, rd)
+	req, err := http.NewRequest(method, base+path, rd)
 	if err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -78,7 +85,7 @@ func (c conn) doAs(token, method, path string, body any, hdr ...string) Response
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
@@ -100,7 +107,7 @@ func (r Response) must(t *testing.T, status int) map[string]any {
 
 // Gzip compresses s, as msgraph-sdk-go's compression handler does with
 // request bodies.
-func Gzip(t *testing.T, s string) []byte {
+func Gzip(t testing.TB, s string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	zw := gzip.NewWriter(&b)
