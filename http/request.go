@@ -83,16 +83,14 @@ func toRequest(ar entitled.AssignmentRequest) requestWire {
 }
 
 type requestInput struct {
-	RequestType string `json:"requestType"`
-	Assignment  *struct {
-		ID                 string `json:"id"`
-		TargetID           string `json:"targetId"`
-		AssignmentPolicyID string `json:"assignmentPolicyId"`
-		AccessPackageID    string `json:"accessPackageId"`
-	} `json:"assignment"`
-	Justification string          `json:"justification"`
-	Answers       json.RawMessage `json:"answers"`
-	Schedule      *scheduleWire   `json:"schedule"`
+	RequestType string           `json:"requestType"`
+	Assignment  *assignmentInput `json:"assignment"`
+	// AccessPackageAssignment is assignment under its beta name, which
+	// Graph's v1.0 examples still send.
+	AccessPackageAssignment *assignmentInput `json:"accessPackageAssignment"`
+	Justification           string           `json:"justification"`
+	Answers                 json.RawMessage  `json:"answers"`
+	Schedule                *scheduleWire    `json:"schedule"`
 }
 
 // tolerable reports errors an $expand may skip: the caller may see the
@@ -176,7 +174,13 @@ func (s *Server) registerRequests() {
 			return err
 		}
 		if in.Assignment == nil {
+			in.Assignment = in.AccessPackageAssignment
+		}
+		if in.Assignment == nil {
 			return badProp("assignment", "assignment is required: {\"accessPackageId\", \"assignmentPolicyId\", \"targetId\"} to add, {\"id\"} to remove").WithKey("api.assignmentRequired")
+		}
+		if err := checkRequestShape(&in); err != nil {
+			return err
 		}
 		sched, err := fromSchedule(in.Schedule)
 		if err != nil {
@@ -191,6 +195,9 @@ func (s *Server) registerRequests() {
 				return badProp("answers", "answers must be an array").WithKey("api.answersArray")
 			}
 			ar.Answers = string(in.Answers)
+		}
+		if err := s.inferPolicy(r.Context(), ar); err != nil {
+			return err
 		}
 		if err := s.svc.Requests.SubmitRequest(r.Context(), ar); err != nil {
 			return err
@@ -235,4 +242,14 @@ func (s *Server) registerRequests() {
 		w.WriteHeader(http.StatusAccepted)
 		return nil
 	})
+}
+
+// assignmentInput is the assignment part of a new request.
+type assignmentInput struct {
+	ID                 string `json:"id"`
+	TargetID           string `json:"targetId"`
+	AssignmentPolicyID string `json:"assignmentPolicyId"`
+	AccessPackageID    string `json:"accessPackageId"`
+	// Target names the user as Graph's examples also do (objectId or email).
+	Target *targetInput `json:"target"`
 }

@@ -2,10 +2,8 @@ package http_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +18,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors/postgres"
 	"github.com/entitled-dev/entitled/connectors/webhook"
 	ehttp "github.com/entitled-dev/entitled/http"
+	"github.com/entitled-dev/entitled/internal/graphexamples"
 	"github.com/entitled-dev/entitled/internal/testkeys"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
@@ -112,44 +111,8 @@ func (e *env) do(method, path string, body any, hdr ...string) response {
 
 func (e *env) doAs(token, method, path string, body any, hdr ...string) response {
 	e.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	case []byte:
-		rd = bytes.NewReader(b)
-	default:
-		j, err := json.Marshal(b)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		rd = bytes.NewReader(j)
-	}
-	req, err := http.NewRequest(method, e.srv.URL+path, rd)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := response{status: res.StatusCode, header: res.Header, raw: raw}
-	if len(bytes.TrimSpace(raw)) > 0 {
-		_ = json.Unmarshal(raw, &out.body)
-	}
-	return out
+	r := graphexamples.Call(e.t, e.srv.URL, token, method, path, body, hdr...)
+	return response{status: r.Status, header: r.Header, raw: r.Raw, body: r.Body}
 }
 
 // must asserts the status and returns the body.
@@ -192,16 +155,7 @@ func (r response) graphError(t *testing.T, status int, code string) map[string]a
 	return e
 }
 
-func gz(t *testing.T, s string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	if _, err := zw.Write([]byte(s)); err != nil {
-		t.Fatal(err)
-	}
-	zw.Close()
-	return b.Bytes()
-}
+func gz(t *testing.T, s string) []byte { return graphexamples.Gzip(t, s) }
 
 func str(v any) string { s, _ := v.(string); return s }
 

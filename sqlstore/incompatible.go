@@ -245,6 +245,9 @@ func (t *tx) checkCompatible(ctx context.Context, targetID, packageID string) er
 		return err
 	}
 	if n := len(in.Packages); n > 0 {
+		if err := t.lockTarget(ctx, targetID); err != nil {
+			return err
+		}
 		args := append([]any{targetID}, stringArgs(in.Packages)...)
 		args = append(append(args, targetID), stringArgs(in.Packages)...)
 		if in.HeldPackages, err = idList(ctx, t, `SELECT access_package_id FROM assignments

@@ -100,7 +100,7 @@ func (s *RequestService) submitBatch(ctx context.Context, t *tx, subs []*submiss
 		return err
 	}
 	now := t.now()
-	claimed := map[[2]string]bool{}
+	claimed := map[string]bool{}
 	var fast []int
 	plans := make([]*addPlan, len(subs))
 	for i, sub := range subs {
@@ -113,14 +113,14 @@ func (s *RequestService) submitBatch(ctx context.Context, t *tx, subs []*submiss
 			out[i].err = err
 			continue
 		}
-		// Two submissions of the batch for the same user and package: the
-		// second runs after the batch and meets CheckOneLive there, naming the first.
-		pair := [2]string{pl.q.TargetID, pl.q.AccessPackageID}
-		if claimed[pair] {
+		// Two submissions of the batch for the same user: the second runs
+		// after the batch, where it sees the first — CheckOneLive for the
+		// same package, separation of duties for an incompatible one.
+		if claimed[pl.q.TargetID] {
 			alone[i] = true
 			continue
 		}
-		claimed[pair] = true
+		claimed[pl.q.TargetID] = true
 		plans[i] = pl
 		if pl.deliversNow(now) {
 			fast = append(fast, i)
