@@ -23,14 +23,8 @@ type userWire struct {
 func toUser(u entitled.User) userWire {
 	w := userWire{ID: u.ID, UserPrincipalName: u.UserPrincipalName, DisplayName: u.DisplayName,
 		AccountEnabled: u.AccountEnabled, CreatedDateTime: fmtTime(u.CreatedDateTime)}
-	if u.Mail != "" {
-		m := u.Mail
-		w.Mail = &m
-	}
-	if u.PreferredLanguage != "" {
-		l := u.PreferredLanguage
-		w.PreferredLanguage = &l
-	}
+	w.Mail = orNull(u.Mail)
+	w.PreferredLanguage = orNull(u.PreferredLanguage)
 	return w
 }
 
@@ -63,10 +57,7 @@ type groupWire struct {
 func toGroup(g entitled.Group) groupWire {
 	w := groupWire{ID: g.ID, DisplayName: g.DisplayName, MailNickname: g.MailNickname, SecurityEnabled: true,
 		CreatedDateTime: fmtTime(g.CreatedDateTime)}
-	if g.Description != "" {
-		d := g.Description
-		w.Description = &d
-	}
+	w.Description = orNull(g.Description)
 	return w
 }
 

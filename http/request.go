@@ -72,10 +72,7 @@ func toRequest(ar entitled.AssignmentRequest) requestWire {
 	if w.Status == "" {
 		w.Status = ar.State.Status()
 	}
-	if ar.Justification != "" {
-		j := ar.Justification
-		w.Justification = &j
-	}
+	w.Justification = orNull(ar.Justification)
 	if a := strings.TrimSpace(ar.Answers); a != "" && json.Valid([]byte(a)) {
 		w.Answers = json.RawMessage(a)
 	}
