@@ -163,21 +163,7 @@ func (s *Server) registerAccessPackages() {
 		}
 		return s.created(w, r, set, ap.ID, toAccessPackage(*ap))
 	})
-	rt.handle("GET", emBase+"/accessPackages/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := query(r, "accessPackage")
-		if err != nil {
-			return err
-		}
-		ap, err := s.svc.AccessPackages.AccessPackage(r.Context(), p["id"])
-		if err != nil {
-			return err
-		}
-		out, err := nestedOf(q)(s.expandPackage(r, *ap, q))
-		if err != nil {
-			return err
-		}
-		return s.entity(w, r, 200, set, out, q.Select)
-	})
+	rt.handle("GET", emBase+"/accessPackages/{id}", getOne(s, set, "accessPackage", s.svc.AccessPackages.AccessPackage, s.expandPackage))
 	rt.handle("PATCH", emBase+"/accessPackages/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		var in accessPackageInput
 		if err := s.decode(r, &in); err != nil {

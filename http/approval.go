@@ -29,10 +29,7 @@ type stageWire struct {
 func toStage(st entitled.ApprovalStageRecord) stageWire {
 	w := stageWire{ID: st.ID, DisplayName: st.DisplayName, ReviewResult: st.ReviewResult, Status: st.Status,
 		AssignedToMe: st.AssignedToMe, ReviewedDateTime: fmtTimePtr(st.ReviewedDateTime)}
-	if st.Justification != "" {
-		j := st.Justification
-		w.Justification = &j
-	}
+	w.Justification = orNull(st.Justification)
 	if st.ReviewedBy != nil {
 		w.ReviewedBy = &identityWire{ID: st.ReviewedBy.UserID, DisplayName: st.ReviewedBy.DisplayName,
 			UserPrincipalName: st.ReviewedBy.UserPrincipalName}

@@ -101,17 +101,7 @@ func toAudit(e entitled.AuditEvent) auditWire {
 
 func (s *Server) registerAudit() {
 	set := "auditLogs/directoryAudits"
-	s.routes.handle("GET", "/v1.0/auditLogs/directoryAudits", func(w http.ResponseWriter, r *http.Request, _ params) error {
-		q, err := odata.Parse(r.URL.Query())
-		if err != nil {
-			return err
-		}
-		pg, err := s.svc.Audit.AuditEvents(r.Context(), q.List)
-		if err != nil {
-			return err
-		}
-		return writePage(s, w, r, set, pg, q.Select, func(e entitled.AuditEvent) (any, error) { return toAudit(e), nil })
-	})
+	s.routes.handle("GET", "/v1.0/auditLogs/directoryAudits", getPage(s, set, s.svc.Audit.AuditEvents, func(e entitled.AuditEvent) (any, error) { return toAudit(e), nil }))
 	s.routes.handle("GET", "/v1.0/auditLogs/directoryAudits/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		q, err := odata.Parse(r.URL.Query())
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/entitled-dev/entitled"
-	"github.com/entitled-dev/entitled/odata"
 )
 
 // emBase is the path of Graph's entitlement management.
@@ -41,12 +40,14 @@ type catalogInput struct {
 	IsExternallyVisible *bool   `json:"isExternallyVisible"`
 }
 
-func (in catalogInput) state() (*string, error) {
-	if in.State == nil {
-		return nil, nil
+// decodeCatalog reads a catalog's POST or PATCH body and its state, if sent.
+func (s *Server) decodeCatalog(r *http.Request) (catalogInput, *string, error) {
+	var in catalogInput
+	if err := s.decode(r, &in); err != nil || in.State == nil {
+		return in, nil, err
 	}
 	v, err := enum("state", *in.State, "published", "unpublished")
-	return &v, err
+	return in, &v, err
 }
 
 // resourceWire is Graph's accessPackageResource.
@@ -124,11 +125,7 @@ func (s *Server) registerCatalogs() {
 	rt := s.routes
 	set := emSet + "catalogs"
 	rt.handle("POST", emBase+"/catalogs", func(w http.ResponseWriter, r *http.Request, _ params) error {
-		var in catalogInput
-		if err := s.decode(r, &in); err != nil {
-			return err
-		}
-		st, err := in.state()
+		in, st, err := s.decodeCatalog(r)
 		if err != nil {
 			return err
 		}
@@ -155,27 +152,9 @@ func (s *Server) registerCatalogs() {
 		}
 		return writePage(s, w, r, set, p, q.Select, func(c entitled.Catalog) (any, error) { return nestedOf(q)(s.catalogOut(r, c, q)) })
 	})
-	rt.handle("GET", emBase+"/catalogs/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := query(r, "catalog")
-		if err != nil {
-			return err
-		}
-		c, err := s.svc.Catalogs.Catalog(r.Context(), p["id"])
-		if err != nil {
-			return err
-		}
-		out, err := nestedOf(q)(s.catalogOut(r, *c, q))
-		if err != nil {
-			return err
-		}
-		return s.entity(w, r, 200, set, out, q.Select)
-	})
+	rt.handle("GET", emBase+"/catalogs/{id}", getOne(s, set, "catalog", s.svc.Catalogs.Catalog, s.catalogOut))
 	rt.handle("PATCH", emBase+"/catalogs/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		var in catalogInput
-		if err := s.decode(r, &in); err != nil {
-			return err
-		}
-		st, err := in.state()
+		in, st, err := s.decodeCatalog(r)
 		if err != nil {
 			return err
 		}
@@ -261,17 +240,6 @@ func (s *Server) registerCatalogs() {
 		}
 		return s.created(w, r, emSet+"resourceRequests", rr.ID, toResourceRequest(*rr))
 	})
-	rt.handle("GET", emBase+"/resourceRequests", func(w http.ResponseWriter, r *http.Request, _ params) error {
-		q, err := odata.Parse(r.URL.Query())
-		if err != nil {
-			return err
-		}
-		pg, err := s.svc.Catalogs.ResourceRequests(r.Context(), q.List)
-		if err != nil {
-			return err
-		}
-		return writePage(s, w, r, emSet+"resourceRequests", pg, q.Select, func(rr entitled.ResourceRequest) (any, error) {
-			return toResourceRequest(rr), nil
-		})
-	})
+	rt.handle("GET", emBase+"/resourceRequests", getPage(s, emSet+"resourceRequests", s.svc.Catalogs.ResourceRequests,
+		func(rr entitled.ResourceRequest) (any, error) { return toResourceRequest(rr), nil }))
 }

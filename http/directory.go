@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -22,14 +23,8 @@ type userWire struct {
 func toUser(u entitled.User) userWire {
 	w := userWire{ID: u.ID, UserPrincipalName: u.UserPrincipalName, DisplayName: u.DisplayName,
 		AccountEnabled: u.AccountEnabled, CreatedDateTime: fmtTime(u.CreatedDateTime)}
-	if u.Mail != "" {
-		m := u.Mail
-		w.Mail = &m
-	}
-	if u.PreferredLanguage != "" {
-		l := u.PreferredLanguage
-		w.PreferredLanguage = &l
-	}
+	w.Mail = orNull(u.Mail)
+	w.PreferredLanguage = orNull(u.PreferredLanguage)
 	return w
 }
 
@@ -62,10 +57,7 @@ type groupWire struct {
 func toGroup(g entitled.Group) groupWire {
 	w := groupWire{ID: g.ID, DisplayName: g.DisplayName, MailNickname: g.MailNickname, SecurityEnabled: true,
 		CreatedDateTime: fmtTime(g.CreatedDateTime)}
-	if g.Description != "" {
-		d := g.Description
-		w.Description = &d
-	}
+	w.Description = orNull(g.Description)
 	return w
 }
 
@@ -132,28 +124,13 @@ func (s *Server) registerDirectory() {
 		}
 		return s.created(w, r, "users", u.ID, toUser(*u))
 	})
-	rt.handle("GET", "/v1.0/users", func(w http.ResponseWriter, r *http.Request, _ params) error {
-		q, err := odata.Parse(r.URL.Query())
-		if err != nil {
-			return err
-		}
-		p, err := s.svc.Users.Users(r.Context(), q.List)
-		if err != nil {
-			return err
-		}
-		return writePage(s, w, r, "users", p, q.Select, userConv)
-	})
-	rt.handle("GET", "/v1.0/users/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query())
-		if err != nil {
-			return err
-		}
-		u, err := s.svc.Users.User(r.Context(), p["id"])
-		if err != nil {
-			return err
-		}
-		return s.entity(w, r, 200, "users", toUser(*u), q.Select)
-	})
+	// The user service is looked up per call, as the other user routes do.
+	rt.handle("GET", "/v1.0/users", getPage(s, "users", func(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.User], error) {
+		return s.svc.Users.Users(ctx, opt)
+	}, userConv))
+	rt.handle("GET", "/v1.0/users/{id}", getByID(s, "users", func(ctx context.Context, id string) (*entitled.User, error) {
+		return s.svc.Users.User(ctx, id)
+	}, toUser))
 	rt.handle("PATCH", "/v1.0/users/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		var in userInput
 		if err := s.decode(r, &in); err != nil {
@@ -211,28 +188,8 @@ func (s *Server) registerDirectory() {
 		}
 		return s.created(w, r, "groups", g.ID, toGroup(*g))
 	})
-	rt.handle("GET", "/v1.0/groups", func(w http.ResponseWriter, r *http.Request, _ params) error {
-		q, err := odata.Parse(r.URL.Query())
-		if err != nil {
-			return err
-		}
-		p, err := s.svc.Groups.Groups(r.Context(), q.List)
-		if err != nil {
-			return err
-		}
-		return writePage(s, w, r, "groups", p, q.Select, func(g entitled.Group) (any, error) { return toGroup(g), nil })
-	})
-	rt.handle("GET", "/v1.0/groups/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query())
-		if err != nil {
-			return err
-		}
-		g, err := s.svc.Groups.Group(r.Context(), p["id"])
-		if err != nil {
-			return err
-		}
-		return s.entity(w, r, 200, "groups", toGroup(*g), q.Select)
-	})
+	rt.handle("GET", "/v1.0/groups", getPage(s, "groups", s.svc.Groups.Groups, func(g entitled.Group) (any, error) { return toGroup(g), nil }))
+	rt.handle("GET", "/v1.0/groups/{id}", getByID(s, "groups", s.svc.Groups.Group, toGroup))
 	rt.handle("PATCH", "/v1.0/groups/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		var in groupInput
 		if err := s.decode(r, &in); err != nil {

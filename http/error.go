@@ -90,10 +90,7 @@ func describe(err error, loc *i18n.Localizer) (int, errorDetail) {
 	}
 	e := entitled.AsError(err)
 	d := errorDetail{Code: e.Code, Message: loc.TOr(e.Message, e.MessageKey, i18n.Map(e.KeyArgs())...), Details: []any{}}
-	if e.Target != "" {
-		t := e.Target
-		d.Target = &t
-	}
+	d.Target = orNull(e.Target)
 	if d.Code == "" {
 		d.Code = entitled.CodeInternal
 	}

@@ -286,21 +286,7 @@ func (s *Server) registerPolicies() {
 		}
 		return writePage(s, w, r, set, pg, q.Select, func(p entitled.AssignmentPolicy) (any, error) { return nestedOf(q)(s.policyOut(r, p, q)) })
 	})
-	rt.handle("GET", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := query(r, "policy")
-		if err != nil {
-			return err
-		}
-		pol, err := s.svc.Policies.Policy(r.Context(), p["id"])
-		if err != nil {
-			return err
-		}
-		out, err := nestedOf(q)(s.policyOut(r, *pol, q))
-		if err != nil {
-			return err
-		}
-		return s.entity(w, r, 200, set, out, q.Select)
-	})
+	rt.handle("GET", base+"/{id}", getOne(s, set, "policy", s.svc.Policies.Policy, s.policyOut))
 	rt.handle("PUT", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		var in policyWire
 		if err := s.decode(r, &in); err != nil {

@@ -72,10 +72,7 @@ func toRequest(ar entitled.AssignmentRequest) requestWire {
 	if w.Status == "" {
 		w.Status = ar.State.Status()
 	}
-	if ar.Justification != "" {
-		j := ar.Justification
-		w.Justification = &j
-	}
+	w.Justification = orNull(ar.Justification)
 	if a := strings.TrimSpace(ar.Answers); a != "" && json.Valid([]byte(a)) {
 		w.Answers = json.RawMessage(a)
 	}
@@ -208,21 +205,7 @@ func (s *Server) registerRequests() {
 		accepted.State, accepted.Status = entitled.StateSubmitted, entitled.StateSubmitted.Status()
 		return s.created(w, r, set, ar.ID, toRequest(accepted))
 	})
-	rt.handle("GET", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := query(r, "request")
-		if err != nil {
-			return err
-		}
-		ar, err := s.svc.Requests.Request(r.Context(), p["id"])
-		if err != nil {
-			return err
-		}
-		v, err := nestedOf(q)(s.requestOut(r, *ar, q))
-		if err != nil {
-			return err
-		}
-		return s.entity(w, r, 200, set, v, q.Select)
-	})
+	rt.handle("GET", base+"/{id}", getOne(s, set, "request", s.svc.Requests.Request, s.requestOut))
 	rt.handle("DELETE", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		if err := s.svc.Requests.DeleteRequest(r.Context(), p["id"]); err != nil {
 			return err

@@ -21,14 +21,8 @@ type roleAssignmentWire struct {
 
 func toRoleAssignment(ra entitled.RoleAssignment) roleAssignmentWire {
 	w := roleAssignmentWire{ID: ra.ID, PrincipalID: ra.PrincipalID, RoleDefinitionID: ra.RoleDefinitionID}
-	if ra.DirectoryScopeID != "" {
-		v := ra.DirectoryScopeID
-		w.DirectoryScopeID = &v
-	}
-	if ra.AppScopeID != "" {
-		v := ra.AppScopeID
-		w.AppScopeID = &v
-	}
+	w.DirectoryScopeID = orNull(ra.DirectoryScopeID)
+	w.AppScopeID = orNull(ra.AppScopeID)
 	return w
 }
 

@@ -128,28 +128,8 @@ func (s *Server) registerSystems() {
 		}
 		return s.created(w, r, "", out.ID, toSystem(*out))
 	})
-	rt.handle("GET", base, func(w http.ResponseWriter, r *http.Request, _ params) error {
-		q, err := odata.Parse(r.URL.Query())
-		if err != nil {
-			return err
-		}
-		pg, err := s.svc.Systems.Systems(r.Context(), q.List)
-		if err != nil {
-			return err
-		}
-		return writePage(s, w, r, "", pg, q.Select, func(cs entitled.ConnectedSystem) (any, error) { return toSystem(cs), nil })
-	})
-	rt.handle("GET", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query())
-		if err != nil {
-			return err
-		}
-		cs, err := s.svc.Systems.System(r.Context(), p["id"])
-		if err != nil {
-			return err
-		}
-		return s.entity(w, r, 200, "", toSystem(*cs), q.Select)
-	})
+	rt.handle("GET", base, getPage(s, "", s.svc.Systems.Systems, func(cs entitled.ConnectedSystem) (any, error) { return toSystem(cs), nil }))
+	rt.handle("GET", base+"/{id}", getByID(s, "", s.svc.Systems.System, toSystem))
 	rt.handle("PATCH", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		var in systemInput
 		if err := s.decode(r, &in); err != nil {

@@ -35,10 +35,7 @@ type tokenWire struct {
 func toTokenInfo(t entitled.Token) tokenInfoWire {
 	w := tokenInfoWire{ID: t.ID, UserID: t.UserID, Description: t.Description, Scope: t.Scope, CreatedDateTime: fmtTime(t.CreatedDateTime),
 		ExpiresDateTime: fmtTimePtr(t.ExpiresDateTime), RevokedDateTime: fmtTimePtr(t.RevokedDateTime)}
-	if t.ParentID != "" {
-		p := t.ParentID
-		w.ParentID = &p
-	}
+	w.ParentID = orNull(t.ParentID)
 	return w
 }
 

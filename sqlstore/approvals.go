@@ -197,12 +197,8 @@ func (t *tx) isApproverOf(ctx context.Context, userID string, q *reqRow) (bool, 
 // ApprovalStages lists the stages of a request's approval, for its target
 // and requestor, its approvers and holders of OpViewRequests.
 func (s *ApprovalService) ApprovalStages(ctx context.Context, requestID string) ([]entitled.ApprovalStageRecord, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out []entitled.ApprovalStageRecord
-	err = s.db.read(ctx, func(t *tx) error {
+	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) error {
 		q, err := t.loadRequest(ctx, requestID)
 		if err != nil {
 			return err

@@ -39,12 +39,8 @@ func (t *tx) loadAssignment(ctx context.Context, id string) (*entitled.Assignmen
 
 // Assignment reads one assignment: its target's, or with OpViewRequests.
 func (s *AssignmentService) Assignment(ctx context.Context, id string) (*entitled.Assignment, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out *entitled.Assignment
-	err = s.db.read(ctx, func(t *tx) error {
+	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) error {
 		as, err := t.loadAssignment(ctx, id)
 		if err != nil {
 			return err
@@ -131,11 +127,7 @@ func (s *AssignmentService) Assignments(ctx context.Context, q entitled.Assignme
 // assignment through an adminUpdate request with one idempotent
 // grant per resource role scope, rolled up like any request.
 func (s *AssignmentService) ReprocessAssignment(ctx context.Context, id string) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.changeLifecycle(ctx, func(t *tx) error {
+	return s.db.changeLifecycleAs(ctx, func(t *tx, a *entitled.Actor) error {
 		as, err := t.lockAssignment(ctx, id)
 		if err != nil {
 			return err

@@ -14,14 +14,7 @@ import (
 // before, oldest first, from one consistent snapshot. Only tenant
 // administrators (and the service itself) may read the whole log.
 func (s *AuditService) EachAuditEventBefore(ctx context.Context, before time.Time, fn func(entitled.AuditEvent) error) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpReadAudit, ""); err != nil {
-		return err
-	}
-	return s.db.read(ctx, func(t *tx) error {
+	return s.db.readAuthorized(ctx, entitled.OpReadAudit, "", func(t *tx, a *entitled.Actor) error {
 		rows, err := t.query(ctx, `SELECT `+auditCols+` FROM audit_events WHERE activity_date_time < ? AND id < ?
 			ORDER BY activity_date_time, id`, fmtTime(before), auditIDBefore(before))
 		if err != nil {
@@ -44,11 +37,8 @@ func (s *AuditService) EachAuditEventBefore(ctx context.Context, before time.Tim
 // RecordAuditExport records that the audit events before rec.Before were
 // written out (rec.Events of them, with the output's SHA-256), and audits it.
 func (s *AuditService) RecordAuditExport(ctx context.Context, rec *entitled.AuditRetention) error {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpReadAudit, "")
 	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpReadAudit, ""); err != nil {
 		return err
 	}
 	rec.Action, rec.Before = entitled.AuditExported, rec.Before.UTC()
@@ -63,11 +53,8 @@ func (s *AuditService) RecordAuditExport(ctx context.Context, rec *entitled.Audi
 // then the events go, then the prune is audited, all in one transaction.
 // It returns the record, with the number of events removed.
 func (s *AuditService) PruneAudit(ctx context.Context, before time.Time, withoutExport bool, recordedBy string) (*entitled.AuditRetention, error) {
-	a, err := actor(ctx)
+	a, err := authorized(ctx, entitled.OpReadAudit, "")
 	if err != nil {
-		return nil, err
-	}
-	if err := a.Authorize(entitled.OpReadAudit, ""); err != nil {
 		return nil, err
 	}
 	rec := &entitled.AuditRetention{Action: entitled.AuditPruned, Before: before.UTC(), RecordedBy: recordedBy}

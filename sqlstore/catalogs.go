@@ -116,15 +116,8 @@ func (s *CatalogService) CreateCatalog(ctx context.Context, c *entitled.Catalog)
 
 // Catalog reads a catalog (OpReadCatalog in it).
 func (s *CatalogService) Catalog(ctx context.Context, id string) (*entitled.Catalog, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.Authorize(entitled.OpReadCatalog, id); err != nil {
-		return nil, err
-	}
 	var c *entitled.Catalog
-	err = s.db.read(ctx, func(t *tx) (err error) { c, err = t.loadCatalog(ctx, id); return err })
+	err := s.db.readAuthorized(ctx, entitled.OpReadCatalog, id, func(t *tx, a *entitled.Actor) (err error) { c, err = t.loadCatalog(ctx, id); return err })
 	return c, err
 }
 
@@ -147,15 +140,8 @@ func (s *CatalogService) Catalogs(ctx context.Context, opt entitled.ListOptions)
 
 // UpdateCatalog applies a PATCH to a catalog (OpEditCatalog).
 func (s *CatalogService) UpdateCatalog(ctx context.Context, id string, upd entitled.CatalogUpdate) (*entitled.Catalog, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.Authorize(entitled.OpEditCatalog, id); err != nil {
-		return nil, err
-	}
 	var out *entitled.Catalog
-	err = s.db.change(ctx, func(t *tx) error {
+	err := s.db.changeAuthorized(ctx, entitled.OpEditCatalog, id, func(t *tx, a *entitled.Actor) error {
 		c, err := t.loadCatalog(ctx, id)
 		if err != nil {
 			return err
@@ -193,14 +179,7 @@ func (s *CatalogService) UpdateCatalog(ctx context.Context, id string, upd entit
 // DeleteCatalog deletes a catalog with its resources and catalog role
 // assignments (OpEditCatalog); 409 while it still has access packages.
 func (s *CatalogService) DeleteCatalog(ctx context.Context, id string) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	if err := a.Authorize(entitled.OpEditCatalog, id); err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
+	return s.db.changeAuthorized(ctx, entitled.OpEditCatalog, id, func(t *tx, a *entitled.Actor) error {
 		c, err := t.loadCatalog(ctx, id)
 		if err != nil {
 			return err

@@ -10,11 +10,7 @@ import (
 // (entitled.MayDelete, AssignmentRequest.CheckDelete), with its approval
 // stages; the audit log keeps a Delete event with its last state.
 func (s *RequestService) DeleteRequest(ctx context.Context, id string) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.changeLifecycle(ctx, func(t *tx) error {
+	return s.db.changeLifecycleAs(ctx, func(t *tx, a *entitled.Actor) error {
 		q, err := t.lockRequestFor(ctx, a, id, entitled.MayDelete,
 			"only an administrator who may cancel the requests of its catalog can delete request "+id)
 		if err != nil {

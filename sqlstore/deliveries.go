@@ -117,23 +117,11 @@ func (lc *lifecycle) enqueueDeliveriesAs(ctx context.Context, t *tx, ds []entitl
 // of it, a holder of OpViewRequests in its catalog); a 404 for others, as
 // when reading the request.
 func (s *RequestService) Deliveries(ctx context.Context, requestID string) ([]entitled.Delivery, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out []entitled.Delivery
-	err = s.db.read(ctx, func(t *tx) error {
-		q, err := t.loadRequest(ctx, requestID)
-		if err != nil {
-			return err
-		}
+	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) (err error) {
 		// The same rule as reading the request itself, and the same 404.
-		ok, err := t.canSeeRequest(ctx, a, q)
-		if err != nil {
+		if _, err := t.visibleRequest(ctx, a, requestID); err != nil {
 			return err
-		}
-		if !ok {
-			return entitled.NotFoundf("assignment request %q was not found", requestID)
 		}
 		if out, err = t.queryDeliveries(ctx, `d.request_id = ?`, requestID); err != nil {
 			return err

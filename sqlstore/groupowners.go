@@ -44,11 +44,7 @@ func (s *GroupService) GroupOwners(ctx context.Context, groupID string, opt enti
 
 // addToGroup links a user to a group; linking twice is a 409.
 func (s *GroupService) addToGroup(ctx context.Context, rel groupRelation, groupID, userID string) error {
-	a, err := authorized(ctx, entitled.OpManageUsers, "")
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
+	return s.db.changeAuthorized(ctx, entitled.OpManageUsers, "", func(t *tx, a *entitled.Actor) error {
 		g, err := t.loadGroup(ctx, groupID)
 		if err != nil {
 			return err
@@ -71,11 +67,7 @@ func (s *GroupService) addToGroup(ctx context.Context, rel groupRelation, groupI
 
 // removeFromGroup unlinks a user from a group; 404 when not linked.
 func (s *GroupService) removeFromGroup(ctx context.Context, rel groupRelation, groupID, userID string) error {
-	a, err := authorized(ctx, entitled.OpManageUsers, "")
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
+	return s.db.changeAuthorized(ctx, entitled.OpManageUsers, "", func(t *tx, a *entitled.Actor) error {
 		g, err := t.loadGroup(ctx, groupID)
 		if err != nil {
 			return err

@@ -87,12 +87,8 @@ func (s *GroupService) Groups(ctx context.Context, opt entitled.ListOptions) (en
 
 // UpdateGroup applies a PATCH to a group (OpManageUsers).
 func (s *GroupService) UpdateGroup(ctx context.Context, id string, upd entitled.GroupUpdate) (*entitled.Group, error) {
-	a, err := authorized(ctx, entitled.OpManageUsers, "")
-	if err != nil {
-		return nil, err
-	}
 	var out *entitled.Group
-	err = s.db.change(ctx, func(t *tx) error {
+	err := s.db.changeAuthorized(ctx, entitled.OpManageUsers, "", func(t *tx, a *entitled.Actor) error {
 		g, err := t.loadGroup(ctx, id)
 		if err != nil {
 			return err
@@ -124,11 +120,7 @@ func (s *GroupService) UpdateGroup(ctx context.Context, id string, upd entitled.
 // DeleteGroup removes a group (OpManageUsers); 409 while a catalog holds it
 // as a resource.
 func (s *GroupService) DeleteGroup(ctx context.Context, id string) error {
-	a, err := authorized(ctx, entitled.OpManageUsers, "")
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
+	return s.db.changeAuthorized(ctx, entitled.OpManageUsers, "", func(t *tx, a *entitled.Actor) error {
 		g, err := t.loadGroup(ctx, id)
 		if err != nil {
 			return err

@@ -79,11 +79,7 @@ func (s *AccessPackageService) IncompatibleGroups(ctx context.Context, packageID
 // readPackage runs read in a read transaction once the caller may read the
 // package.
 func (s *AccessPackageService) readPackage(ctx context.Context, packageID string, read func(t *tx) error) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.read(ctx, func(t *tx) error {
+	return s.db.readAs(ctx, func(t *tx, a *entitled.Actor) error {
 		p, err := t.loadPackage(ctx, packageID)
 		if err != nil {
 			return err
@@ -130,11 +126,7 @@ func (s *AccessPackageService) RemoveIncompatibleGroup(ctx context.Context, pack
 
 // managePackage runs change once the caller may manage the package.
 func (s *AccessPackageService) managePackage(ctx context.Context, packageID string, change func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
+	return s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
 		p, err := t.loadPackage(ctx, packageID)
 		if err != nil {
 			return err
@@ -186,12 +178,8 @@ func (s *AccessPackageService) unlink(ctx context.Context, packageID, otherID st
 // also hold a live assignment of otherID (OpViewRequests in the package's
 // catalog): who would be in conflict if the two were made incompatible.
 func (s *AccessPackageService) AdditionalAccess(ctx context.Context, packageID, otherID string) ([]entitled.Assignment, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out []entitled.Assignment
-	err = s.db.read(ctx, func(t *tx) error {
+	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) error {
 		p, err := t.loadPackage(ctx, packageID)
 		if err != nil {
 			return err

@@ -179,18 +179,5 @@ func (t *tx) isGroupMember(ctx context.Context, groupID, userID string) (bool, e
 
 // groupMemberIDs lists the user ids of a group's members, in id order.
 func (t *tx) groupMemberIDs(ctx context.Context, groupID string) ([]string, error) {
-	rows, err := t.query(ctx, `SELECT user_id FROM group_members WHERE group_id = ? ORDER BY user_id`, groupID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	ids := []string{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return idList(ctx, t, `SELECT user_id FROM group_members WHERE group_id = ? ORDER BY user_id`, groupID)
 }

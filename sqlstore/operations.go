@@ -128,12 +128,8 @@ func (s *OperationService) matching(ctx context.Context, t *tx, a *entitled.Acto
 // CountReprocessable counts the requests ReprocessRequests with b would
 // match.
 func (s *OperationService) CountReprocessable(ctx context.Context, b entitled.BulkReprocess) (int, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return 0, err
-	}
 	var n int
-	err = s.db.read(ctx, func(t *tx) error {
+	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) error {
 		where, args, _, err := s.matching(ctx, t, a, b)
 		if err != nil {
 			return err
@@ -221,12 +217,8 @@ func scanOperation(r scanner, extra ...any) (*entitled.Operation, error) {
 // Operation reads an operation with its refusals; its creator and tenant
 // administrators may, others get a 404.
 func (s *OperationService) Operation(ctx context.Context, id string) (*entitled.Operation, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var op *entitled.Operation
-	err = s.db.read(ctx, func(t *tx) error {
+	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) (err error) {
 		op, err = scanOperation(t.queryRow(ctx, `SELECT `+operationCols+` FROM operations WHERE id = ?`, id))
 		if err != nil || (op.CreatedBy != a.User.ID && !a.IsTenantAdmin()) {
 			return entitled.NotFoundf("operation %q was not found", id)

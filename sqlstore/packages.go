@@ -151,12 +151,8 @@ func (s *AccessPackageService) CreateAccessPackage(ctx context.Context, p *entit
 // AccessPackage reads a package: readers of its catalog, or anyone who may
 // request it.
 func (s *AccessPackageService) AccessPackage(ctx context.Context, id string) (*entitled.AccessPackage, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var p *entitled.AccessPackage
-	err = s.db.read(ctx, func(t *tx) error {
+	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) (err error) {
 		if p, err = t.loadPackage(ctx, id); err != nil {
 			return err
 		}
@@ -205,12 +201,8 @@ func (s *AccessPackageService) RequestableAccessPackages(ctx context.Context, op
 
 // UpdateAccessPackage applies a PATCH to a package (OpManagePackages).
 func (s *AccessPackageService) UpdateAccessPackage(ctx context.Context, id string, upd entitled.AccessPackageUpdate) (*entitled.AccessPackage, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out *entitled.AccessPackage
-	err = s.db.change(ctx, func(t *tx) error {
+	err := s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
 		p, err := t.loadPackage(ctx, id)
 		if err != nil {
 			return err
@@ -290,12 +282,8 @@ func badScope(format string, args ...any) error {
 // package (OpManagePackages): by role id, or by the role's originId within
 // the resource given by ResourceID. 409 when the role is already in it.
 func (s *AccessPackageService) AddResourceRoleScope(ctx context.Context, packageID string, in entitled.ResourceRoleScopeInput) (*entitled.ResourceRoleScope, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out *entitled.ResourceRoleScope
-	err = s.db.change(ctx, func(t *tx) error {
+	err := s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
 		p, err := t.loadPackage(ctx, packageID)
 		if err != nil {
 			return err
@@ -352,12 +340,8 @@ func (s *AccessPackageService) AddResourceRoleScope(ctx context.Context, package
 
 // ResourceRoleScopes lists the role scopes of a package (package readers).
 func (s *AccessPackageService) ResourceRoleScopes(ctx context.Context, packageID string) ([]entitled.ResourceRoleScope, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out []entitled.ResourceRoleScope
-	err = s.db.read(ctx, func(t *tx) error {
+	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) error {
 		p, err := t.loadPackage(ctx, packageID)
 		if err != nil {
 			return err

@@ -299,12 +299,8 @@ func (s *PolicyService) CreatePolicy(ctx context.Context, p *entitled.Assignment
 // Policy reads a policy: readers of its catalog, or anyone who may request
 // under it.
 func (s *PolicyService) Policy(ctx context.Context, id string) (*entitled.AssignmentPolicy, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var p *entitled.AssignmentPolicy
-	err = s.db.read(ctx, func(t *tx) error {
+	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) (err error) {
 		if p, err = t.loadPolicy(ctx, id); err != nil {
 			return err
 		}
@@ -376,11 +372,7 @@ func (s *PolicyService) ReplacePolicy(ctx context.Context, p *entitled.Assignmen
 
 // DeletePolicy deletes a policy (OpManagePackages); 409 while open requests use it.
 func (s *PolicyService) DeletePolicy(ctx context.Context, id string) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
+	return s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
 		p, err := t.loadPolicy(ctx, id)
 		if err != nil {
 			return err

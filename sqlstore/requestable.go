@@ -12,12 +12,8 @@ import (
 // policy that lets users request for themselves; an unknown package is a 404,
 // a package of an unpublished catalog has none.
 func (s *PolicyService) RequestablePolicies(ctx context.Context, packageID string) ([]entitled.AssignmentPolicy, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out []entitled.AssignmentPolicy
-	err = s.db.read(ctx, func(t *tx) error {
+	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) error {
 		pkg, err := t.loadPackage(ctx, packageID)
 		if err != nil {
 			return err

@@ -345,22 +345,11 @@ func (t *tx) canSeeRequest(ctx context.Context, a *entitled.Actor, q *reqRow) (b
 
 // Request reads one request.
 func (s *RequestService) Request(ctx context.Context, id string) (*entitled.AssignmentRequest, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out *entitled.AssignmentRequest
-	err = s.db.read(ctx, func(t *tx) error {
-		q, err := t.loadRequest(ctx, id)
+	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) error {
+		q, err := t.visibleRequest(ctx, a, id)
 		if err != nil {
 			return err
-		}
-		ok, err := t.canSeeRequest(ctx, a, q)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return entitled.NotFoundf("assignment request %q was not found", id)
 		}
 		out = &q.AssignmentRequest
 		return nil
@@ -409,11 +398,7 @@ func visibleCatalogs(a *entitled.Actor) (all bool, ids []string) {
 // Requests lists the requests the caller may see, filtered and keyset-paged.
 func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) (entitled.Page[entitled.AssignmentRequest], error) {
 	var page entitled.Page[entitled.AssignmentRequest]
-	a, err := actor(ctx)
-	if err != nil {
-		return page, err
-	}
-	err = s.db.read(ctx, func(t *tx) error {
+	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) error {
 		var conds []string
 		var args []any
 		switch strings.ToLower(q.FilterByCurrentUser) {
@@ -528,30 +513,18 @@ func (s *RequestService) approverRequestIDs(ctx context.Context, t *tx, userID s
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.query(ctx, `SELECT DISTINCT request_id FROM approval_stages WHERE reviewed_by_id = ?`, userID)
+	decided, err := idList(ctx, t, `SELECT DISTINCT request_id FROM approval_stages WHERE reviewed_by_id = ?`, userID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return append(ids, decided...), nil
 }
 
 // CancelRequest cancels a request (entitled.MayCancel, CheckCancel): the
 // target's own, or any with OpCancelAny. Canceling a partially delivered add request revokes what it
 // delivered through a systemRemove request.
 func (s *RequestService) CancelRequest(ctx context.Context, id string) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.changeLifecycle(ctx, func(t *tx) error {
+	return s.db.changeLifecycleAs(ctx, func(t *tx, a *entitled.Actor) error {
 		q, err := t.lockRequestFor(ctx, a, id, entitled.MayCancel,
 			"only the request's target or an administrator of its access package can cancel request "+id)
 		if err != nil {
@@ -564,11 +537,7 @@ func (s *RequestService) CancelRequest(ctx context.Context, id string) error {
 // ReprocessRequest re-runs the failed deliveries of a deliveryFailed or
 // partiallyDelivered request (entitled.AssignmentRequest.CheckReprocess); succeeded deliveries are left alone.
 func (s *RequestService) ReprocessRequest(ctx context.Context, id string) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.changeLifecycle(ctx, func(t *tx) error {
+	return s.db.changeLifecycleAs(ctx, func(t *tx, a *entitled.Actor) error {
 		q, err := t.lockRequest(ctx, id)
 		if err != nil {
 			return err

@@ -72,11 +72,8 @@ func (s *CatalogService) loadResourceRoles(ctx context.Context, t *tx, res []ent
 // (OpReadCatalog), filterable on id, displayName, originId and originSystem.
 func (s *CatalogService) CatalogResources(ctx context.Context, catalogID string, opt entitled.ListOptions) (entitled.Page[entitled.Resource], error) {
 	var page entitled.Page[entitled.Resource]
-	a, err := actor(ctx)
+	_, err := authorized(ctx, entitled.OpReadCatalog, catalogID)
 	if err != nil {
-		return page, err
-	}
-	if err := a.Authorize(entitled.OpReadCatalog, catalogID); err != nil {
 		return page, err
 	}
 	if err := s.db.read(ctx, func(t *tx) error { _, err := t.loadCatalog(ctx, catalogID); return err }); err != nil {
@@ -99,15 +96,8 @@ func (s *CatalogService) CatalogResources(ctx context.Context, catalogID string,
 
 // CatalogResource reads one resource of a catalog with its roles (OpReadCatalog).
 func (s *CatalogService) CatalogResource(ctx context.Context, catalogID, resourceID string) (*entitled.Resource, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.Authorize(entitled.OpReadCatalog, catalogID); err != nil {
-		return nil, err
-	}
 	var res *entitled.Resource
-	err = s.db.read(ctx, func(t *tx) error {
+	err := s.db.readAuthorized(ctx, entitled.OpReadCatalog, catalogID, func(t *tx, a *entitled.Actor) error {
 		r, err := scanResource(t.queryRow(ctx, `SELECT `+resourceCols+` FROM resources WHERE id = ? AND catalog_id = ?`, resourceID, catalogID))
 		if err != nil {
 			return notFound(err, "resource", resourceID)

@@ -123,11 +123,7 @@ func (t *tx) insertRoleAssignment(ctx context.Context, a *entitled.Actor, ra *en
 // CreateRoleAssignment grants a directory role (OpManageDirectoryRoles) or a
 // catalog role (OpEditCatalog in the catalog; tenant admins for "/").
 func (s *RoleAssignmentService) CreateRoleAssignment(ctx context.Context, directory bool, ra *entitled.RoleAssignment) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
+	return s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
 		catalogID, err := s.authorizeRoleAssignment(ctx, t, a, directory, ra)
 		if err != nil {
 			return err
@@ -216,11 +212,7 @@ func (s *RoleAssignmentService) RoleAssignments(ctx context.Context, directory b
 // DeleteRoleAssignment removes a role assignment; the same roles that may
 // create it may delete it.
 func (s *RoleAssignmentService) DeleteRoleAssignment(ctx context.Context, directory bool, id string) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
+	return s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
 		ra, err := scanRoleAssignment(t.queryRow(ctx, `SELECT `+roleAssignmentCols+` FROM role_assignments WHERE id = ? AND `+familyCond(directory), id))
 		if err != nil {
 			return notFound(err, "role assignment", id)

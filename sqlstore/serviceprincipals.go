@@ -126,11 +126,7 @@ func (s *ServicePrincipalService) ServicePrincipals(ctx context.Context, opt ent
 // assignments (OpManageUsers; one holding a directory role only a Global
 // Administrator, MayChangeUser). Its access tokens stop working at once.
 func (s *ServicePrincipalService) DeleteServicePrincipal(ctx context.Context, id string) error {
-	a, err := authorized(ctx, entitled.OpManageUsers, "")
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
+	return s.db.changeAuthorized(ctx, entitled.OpManageUsers, "", func(t *tx, a *entitled.Actor) error {
 		sp, err := findServicePrincipal(ctx, t, id)
 		if err != nil {
 			return err

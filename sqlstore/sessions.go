@@ -126,18 +126,7 @@ func (s *SessionService) RedeemLoginLink(ctx context.Context, secret string, ttl
 			}
 			return err
 		}
-		if !u.AccountEnabled {
-			return unauthorized("the account " + u.UserPrincipalName + " is disabled")
-		}
-		if _, err := t.exec(ctx, `DELETE FROM ui_sessions WHERE expires_at <= ?`, fmtTime(now)); err != nil {
-			return err
-		}
-		if _, err := t.exec(ctx, `INSERT INTO ui_sessions (hash, user_id, expires_at, created_at) VALUES (?,?,?,?)`,
-			hashToken(session), u.ID, fmtTime(now.Add(ttl)), fmtTime(now)); err != nil {
-			return err
-		}
-		return t.audit(ctx, &entitled.Actor{User: *u}, auditEntry{Activity: "Sign in to the web UI", Operation: "Add",
-			TargetID: u.ID, TargetType: "User", TargetName: u.UserPrincipalName})
+		return t.openSession(ctx, u, session, ttl, nil)
 	})
 	if err != nil {
 		return "", "", err

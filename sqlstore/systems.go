@@ -254,12 +254,8 @@ func (s *SystemService) Systems(ctx context.Context, opt entitled.ListOptions) (
 // key (a secret not sent is kept; a null value removes the key) and
 // validated again. The built-in directory cannot be renamed.
 func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitled.SystemUpdate) (*entitled.ConnectedSystem, error) {
-	a, err := authorized(ctx, entitled.OpManageSystems, "")
-	if err != nil {
-		return nil, err
-	}
 	var out *entitled.ConnectedSystem
-	err = s.db.change(ctx, func(t *tx) error {
+	err := s.db.changeAuthorized(ctx, entitled.OpManageSystems, "", func(t *tx, a *entitled.Actor) error {
 		sys, err := s.findSystem(ctx, t, id)
 		if err != nil {
 			return err
@@ -341,11 +337,7 @@ func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitle
 // DeleteSystem deletes a connected system (OpManageSystems); 400 for the
 // built-in directory, 409 while catalog resources use it.
 func (s *SystemService) DeleteSystem(ctx context.Context, id string) error {
-	a, err := authorized(ctx, entitled.OpManageSystems, "")
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
+	return s.db.changeAuthorized(ctx, entitled.OpManageSystems, "", func(t *tx, a *entitled.Actor) error {
 		sys, err := s.findSystem(ctx, t, id)
 		if err != nil {
 			return err

@@ -141,11 +141,7 @@ func (s *TokenService) lockParent(ctx context.Context, t *tx, id string, now tim
 // directory role only a Global Administrator). Revoking a revoked token
 // revokes what it minted, if anything remained.
 func (s *TokenService) RevokeToken(ctx context.Context, id string) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
+	return s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
 		tok, err := scanToken(t.queryRow(ctx, `SELECT `+tokenCols+` FROM tokens WHERE id = ?`, id))
 		if err != nil {
 			return notFound(err, "token", id)

@@ -124,11 +124,7 @@ func nullIfEmpty(s string) any {
 
 // CreateUser adds a user to the built-in directory (OpManageUsers).
 func (s *UserService) CreateUser(ctx context.Context, u *entitled.User) error {
-	a, err := authorized(ctx, entitled.OpManageUsers, "")
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error { return t.insertUser(ctx, a, u) })
+	return s.db.changeAuthorized(ctx, entitled.OpManageUsers, "", func(t *tx, a *entitled.Actor) error { return t.insertUser(ctx, a, u) })
 }
 
 // User finds a user by id or userPrincipalName; any authenticated caller may.
@@ -159,19 +155,8 @@ func (s *UserService) Users(ctx context.Context, opt entitled.ListOptions) (enti
 // UpdateUser applies a PATCH to a user (OpManageUsers; holders of a
 // privileged directory role only by a Global Administrator, MayChangeUser).
 func (s *UserService) UpdateUser(ctx context.Context, id string, upd entitled.UserUpdate) (*entitled.User, error) {
-	a, err := authorized(ctx, entitled.OpManageUsers, "")
-	if err != nil {
-		return nil, err
-	}
 	var out *entitled.User
-	err = s.db.change(ctx, func(t *tx) error {
-		u, err := t.findUser(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := mayChangeUser(ctx, t, a, u); err != nil {
-			return err
-		}
+	err := s.changeUser(ctx, id, func(t *tx, a *entitled.Actor, u *entitled.User) error {
 		before := *u
 		if upd.UserPrincipalName != nil {
 			if err := checkUPN(*upd.UserPrincipalName); err != nil {
@@ -192,9 +177,11 @@ func (s *UserService) UpdateUser(ctx context.Context, id string, upd entitled.Us
 			u.AccountEnabled = *upd.AccountEnabled
 		}
 		if upd.PreferredLanguage != nil {
-			if u.PreferredLanguage, err = entitled.CheckPreferredLanguage(*upd.PreferredLanguage); err != nil {
+			lang, err := entitled.CheckPreferredLanguage(*upd.PreferredLanguage)
+			if err != nil {
 				return err
 			}
+			u.PreferredLanguage = lang
 		}
 		if upd.ExternalID != nil {
 			if err := t.checkExternalID(ctx, *upd.ExternalID, u.ID); err != nil {
@@ -202,7 +189,7 @@ func (s *UserService) UpdateUser(ctx context.Context, id string, upd entitled.Us
 			}
 			u.ExternalID = *upd.ExternalID
 		}
-		_, err = t.exec(ctx, `UPDATE users SET user_principal_name = ?, upn_key = ?, display_name = ?, mail = ?, account_enabled = ?, preferred_language = ?, external_id = ? WHERE id = ?`,
+		_, err := t.exec(ctx, `UPDATE users SET user_principal_name = ?, upn_key = ?, display_name = ?, mail = ?, account_enabled = ?, preferred_language = ?, external_id = ? WHERE id = ?`,
 			u.UserPrincipalName, strings.ToLower(u.UserPrincipalName), u.DisplayName, u.Mail, boolInt(u.AccountEnabled), u.PreferredLanguage, nullIfEmpty(u.ExternalID), u.ID)
 		if isUniqueViolation(err) {
 			return dupUPN(u.UserPrincipalName)
@@ -224,18 +211,7 @@ func (s *UserService) UpdateUser(ctx context.Context, id string, upd entitled.Us
 // live assignments, open requests or request history cannot be deleted
 // (409): remove their access first, or disable the account instead.
 func (s *UserService) DeleteUser(ctx context.Context, id string) error {
-	a, err := authorized(ctx, entitled.OpManageUsers, "")
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
-		u, err := t.findUser(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := mayChangeUser(ctx, t, a, u); err != nil {
-			return err
-		}
+	return s.changeUser(ctx, id, func(t *tx, a *entitled.Actor, u *entitled.User) error {
 		live, err := idList(ctx, t, `SELECT id FROM assignments WHERE target_id = ? AND state <> 'expired' ORDER BY id LIMIT 5`, u.ID)
 		if err != nil {
 			return err
@@ -290,18 +266,7 @@ func idList(ctx context.Context, t *tx, q string, args ...any) ([]string, error)
 // SetManager sets a user's manager (OpManageUsers and MayChangeUser); a user cannot manage
 // themself, directly or through a chain of managers (400).
 func (s *UserService) SetManager(ctx context.Context, userID, managerID string) error {
-	a, err := authorized(ctx, entitled.OpManageUsers, "")
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
-		u, err := t.findUser(ctx, userID)
-		if err != nil {
-			return err
-		}
-		if err := mayChangeUser(ctx, t, a, u); err != nil {
-			return err
-		}
+	return s.changeUser(ctx, userID, func(t *tx, a *entitled.Actor, u *entitled.User) error {
 		m, err := t.findUser(ctx, managerID)
 		if err != nil {
 			return asInvalid(err, "manager")
@@ -339,18 +304,7 @@ func (s *UserService) SetManager(ctx context.Context, userID, managerID string) 
 
 // RemoveManager clears a user's manager (OpManageUsers and MayChangeUser).
 func (s *UserService) RemoveManager(ctx context.Context, userID string) error {
-	a, err := authorized(ctx, entitled.OpManageUsers, "")
-	if err != nil {
-		return err
-	}
-	return s.db.change(ctx, func(t *tx) error {
-		u, err := t.findUser(ctx, userID)
-		if err != nil {
-			return err
-		}
-		if err := mayChangeUser(ctx, t, a, u); err != nil {
-			return err
-		}
+	return s.changeUser(ctx, userID, func(t *tx, a *entitled.Actor, u *entitled.User) error {
 		if u.ManagerID == "" {
 			return entitled.NotFoundf("user %s has no manager", u.UserPrincipalName)
 		}

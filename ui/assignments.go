@@ -57,24 +57,13 @@ type pkgAssignmentsData struct {
 	Accepted     int
 }
 
-var assignmentStateKeys = map[entitled.AssignmentState]string{
-	entitled.AssignmentDelivering:         "state.delivering",
-	entitled.AssignmentDelivered:          "state.delivered",
-	entitled.AssignmentPartiallyDelivered: "state.partiallyDelivered",
-	entitled.AssignmentDeliveryFailed:     "state.deliveryFailed",
-	entitled.AssignmentExpired:            "state.expired",
-}
-
 // assignmentStates are the states of the filter, in order.
 var assignmentStates = []entitled.AssignmentState{entitled.AssignmentDelivering, entitled.AssignmentDelivered,
 	entitled.AssignmentPartiallyDelivered, entitled.AssignmentDeliveryFailed, entitled.AssignmentExpired}
 
 // assignmentStateText is an assignment state in plain words.
 func assignmentStateText(loc *i18n.Localizer, s entitled.AssignmentState) string {
-	if k, ok := assignmentStateKeys[s]; ok {
-		return loc.T(k)
-	}
-	return string(s)
+	return enumText(loc, "state", s)
 }
 
 // viewablePackage loads the package of the path and checks the caller may
@@ -177,20 +166,10 @@ func expiresText(loc *i18n.Localizer, a entitled.Assignment) string {
 
 // packagePolicies lists every policy of a package (a package has few).
 func (h *handler) packagePolicies(c *call, packageID string) ([]entitled.AssignmentPolicy, error) {
-	var out []entitled.AssignmentPolicy
-	skip := ""
-	for {
-		pg, err := h.svc.Policies.Policies(c.ctx, entitled.ListOptions{Top: entitled.MaxPageSize, SkipToken: skip,
+	return allPages(func(skip string) (entitled.Page[entitled.AssignmentPolicy], error) {
+		return h.svc.Policies.Policies(c.ctx, entitled.ListOptions{Top: entitled.MaxPageSize, SkipToken: skip,
 			Filter: entitled.Compare{Op: "eq", Property: "accessPackage/id", Value: packageID}})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, pg.Items...)
-		if pg.NextSkipToken == "" {
-			return out, nil
-		}
-		skip = pg.NextSkipToken
-	}
+	})
 }
 
 // assignmentAction reprocesses or removes every selected assignment and
@@ -254,22 +233,11 @@ func (h *handler) nameAssignments(c *call, outs []outcome) {
 	if err != nil {
 		return
 	}
-	var uids []string
+	targets := map[string]string{}
 	for _, a := range pg.Items {
-		uids = append(uids, a.TargetID)
+		targets[a.ID] = a.TargetID
 	}
-	users, err := h.loadUsers(c.ctx, uids)
-	if err != nil {
-		return
-	}
-	l := &lookups{loc: c.loc, users: users}
-	who := map[string]string{}
-	for _, a := range pg.Items {
-		who[a.ID] = l.person(a.TargetID).Name
-	}
-	for i := range outs {
-		outs[i].Who = who[outs[i].AssignmentID]
-	}
+	h.nameOutcomes(c, outs, targets, func(o outcome) string { return o.AssignmentID })
 }
 
 // reprocessAssignment re-asserts a delivered assignment.

@@ -143,19 +143,9 @@ func (h *handler) browseSystem(c *call, cat *entitled.Catalog, d *addResourceDat
 
 // allSystems lists every connected system (a server has few).
 func (h *handler) allSystems(c *call) ([]entitled.ConnectedSystem, error) {
-	var out []entitled.ConnectedSystem
-	skip := ""
-	for {
-		pg, err := h.svc.Systems.Systems(c.ctx, entitled.ListOptions{Top: entitled.MaxPageSize, SkipToken: skip})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, pg.Items...)
-		if pg.NextSkipToken == "" {
-			return out, nil
-		}
-		skip = pg.NextSkipToken
-	}
+	return allPages(func(skip string) (entitled.Page[entitled.ConnectedSystem], error) {
+		return h.svc.Systems.Systems(c.ctx, entitled.ListOptions{Top: entitled.MaxPageSize, SkipToken: skip})
+	})
 }
 
 // addResource adds a resource of a connected system to the catalog (an

@@ -213,16 +213,11 @@ func (h *handler) reprocessSelected(c *call) {
 	pg, err := h.svc.Requests.Requests(c.ctx, entitled.RequestQuery{ListOptions: entitled.ListOptions{
 		Filter: entitled.In{Property: "id", Values: vals}, Top: entitled.MaxPageSize}})
 	if err == nil {
-		if users, err := h.loadUsers(c.ctx, requestUsers(pg.Items)); err == nil {
-			l := &lookups{loc: c.loc, users: users}
-			who := map[string]string{}
-			for _, r := range pg.Items {
-				who[r.ID] = l.person(r.TargetID).Name
-			}
-			for i := range outs {
-				outs[i].Who = who[outs[i].RequestID]
-			}
+		targets := map[string]string{}
+		for _, r := range pg.Items {
+			targets[r.ID] = r.TargetID
 		}
+		h.nameOutcomes(c, outs, targets, func(o outcome) string { return o.RequestID })
 	}
 	h.showPackageRequests(c, f.Get("state"), f.Get("skiptoken"), false, outs, http.StatusOK)
 }

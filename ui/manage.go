@@ -127,15 +127,14 @@ func (h *handler) deletePackage(c *call) {
 		h.showOverview(c, p, edit, c.T("pkgoverview.confirmFirst", i18n.V("Package", p.DisplayName)), http.StatusBadRequest)
 		return
 	}
-	if err := h.svc.AccessPackages.DeleteAccessPackage(c.ctx, p.ID); err != nil {
-		if e, show := userError(err); show && c.actor.Can(entitled.OpManagePackages, p.CatalogID) {
-			h.showOverview(c, p, edit, c.T("form.nothingDeleted", i18n.V("Reason", errorText(c.loc, e))), e.Kind.HTTPStatus())
-			return
-		}
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	http.Redirect(c.w, c.r, "/governance/?done=packageDeleted", http.StatusSeeOther)
+	h.deleteThen(c, func() error { return h.svc.AccessPackages.DeleteAccessPackage(c.ctx, p.ID) }, "/governance/?done=packageDeleted",
+		func(e *entitled.Error, msg string) bool {
+			if !c.actor.Can(entitled.OpManagePackages, p.CatalogID) {
+				return false
+			}
+			h.showOverview(c, p, edit, msg, e.Kind.HTTPStatus())
+			return true
+		})
 }
 
 // removePackageRole removes a resource role from a package. The form
@@ -232,15 +231,11 @@ func (h *handler) deleteCatalog(c *call) {
 		h.catalogRefused(c, cat, http.StatusBadRequest, c.T("catalog.confirmFirst", i18n.V("Catalog", cat.DisplayName)))
 		return
 	}
-	if err := h.svc.Catalogs.DeleteCatalog(c.ctx, cat.ID); err != nil {
-		if e, show := userError(err); show {
-			h.catalogRefused(c, cat, e.Kind.HTTPStatus(), c.T("form.nothingDeleted", i18n.V("Reason", errorText(c.loc, e))))
-			return
-		}
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	http.Redirect(c.w, c.r, "/admin/catalogs?done=catalogDeleted", http.StatusSeeOther)
+	h.deleteThen(c, func() error { return h.svc.Catalogs.DeleteCatalog(c.ctx, cat.ID) }, "/admin/catalogs?done=catalogDeleted",
+		func(e *entitled.Error, msg string) bool {
+			h.catalogRefused(c, cat, e.Kind.HTTPStatus(), msg)
+			return true
+		})
 }
 
 // removeCatalogResource removes a resource from a catalog (an adminRemove

@@ -11,48 +11,20 @@ import (
 	"github.com/entitled-dev/entitled/i18n"
 )
 
-// Plain words for the states, statuses and types people see: catalogue
-// keys per enum value (the values themselves are Graph's and stay as they
-// are on the API).
-
-var stateKeys = map[entitled.RequestState]string{
-	entitled.StateSubmitted:          "state.submitted",
-	entitled.StatePendingApproval:    "state.pendingApproval",
-	entitled.StateScheduled:          "state.scheduled",
-	entitled.StateDelivering:         "state.delivering",
-	entitled.StateDelivered:          "state.delivered",
-	entitled.StatePartiallyDelivered: "state.partiallyDelivered",
-	entitled.StateDeliveryFailed:     "state.deliveryFailed",
-	entitled.StateDenied:             "state.denied",
-	entitled.StateCanceled:           "state.canceled",
-}
+// Plain words for the states, statuses and types people see (enumText).
 
 // stateText is a request state in plain words.
 func stateText(loc *i18n.Localizer, s entitled.RequestState) string {
-	if k, ok := stateKeys[s]; ok {
-		return loc.T(k)
-	}
-	return string(s)
-}
-
-var statusKeys = map[string]string{
-	"Accepted":                 "status.accepted",
-	"PendingApproval":          "status.pendingApproval",
-	"PendingApprovalEscalated": "status.pendingApprovalEscalated",
-	"PendingNotBefore":         "status.pendingNotBefore",
-	"Delivering":               "status.delivering",
-	"Delivered":                "status.delivered",
-	"PartiallyDelivered":       "status.partiallyDelivered",
-	"DeliveryFailed":           "status.deliveryFailed",
-	"Denied":                   "status.denied",
-	"Canceled":                 "status.canceled",
+	return enumText(loc, "state", s)
 }
 
 // statusText is a PascalCase status in plain words; unknown ones are split
 // into words ("TimedOut" → "Timed out").
 func statusText(loc *i18n.Localizer, s string) string {
-	if k, ok := statusKeys[s]; ok {
-		return loc.T(k)
+	if s != "" {
+		if key := "status." + strings.ToLower(s[:1]) + s[1:]; i18n.Defined(key) {
+			return loc.T(key)
+		}
 	}
 	var b strings.Builder
 	for i, r := range s {
@@ -65,51 +37,19 @@ func statusText(loc *i18n.Localizer, s string) string {
 	return b.String()
 }
 
-var typeKeys = map[entitled.RequestType]string{
-	entitled.RequestUserAdd:      "type.userAdd",
-	entitled.RequestUserUpdate:   "type.userUpdate",
-	entitled.RequestUserRemove:   "type.userRemove",
-	entitled.RequestAdminAdd:     "type.adminAdd",
-	entitled.RequestAdminUpdate:  "type.adminUpdate",
-	entitled.RequestAdminRemove:  "type.adminRemove",
-	entitled.RequestSystemAdd:    "type.systemAdd",
-	entitled.RequestSystemRemove: "type.systemRemove",
-}
-
 // typeText is a request type in plain words.
 func typeText(loc *i18n.Localizer, t entitled.RequestType) string {
-	if k, ok := typeKeys[t]; ok {
-		return loc.T(k)
-	}
-	return string(t)
-}
-
-var deliveryKeys = map[entitled.DeliveryStatus]string{
-	entitled.DeliveryPending:   "delivery.pending",
-	entitled.DeliveryRunning:   "delivery.running",
-	entitled.DeliverySucceeded: "delivery.succeeded",
-	entitled.DeliveryFailed:    "delivery.failed",
+	return enumText(loc, "type", t)
 }
 
 // deliveryText is a delivery status in plain words.
 func deliveryText(loc *i18n.Localizer, s entitled.DeliveryStatus) string {
-	if k, ok := deliveryKeys[s]; ok {
-		return loc.T(k)
-	}
-	return string(s)
-}
-
-var catalogStateKeys = map[string]string{
-	"published":   "catalogState.published",
-	"unpublished": "catalogState.unpublished",
+	return enumText(loc, "delivery", s)
 }
 
 // catalogStateText is a catalog state in plain words.
 func catalogStateText(loc *i18n.Localizer, s string) string {
-	if k, ok := catalogStateKeys[s]; ok {
-		return loc.T(k)
-	}
-	return s
+	return enumText(loc, "catalogState", s)
 }
 
 var statusTitleKeys = map[int]string{
@@ -162,15 +102,7 @@ func durationText(loc *i18n.Localizer, d time.Duration) string {
 // itoa is strconv.Itoa, for placeholders that are not plural counts.
 func itoa(n int) string { return strconv.Itoa(n) }
 
-var actionKeys = map[string]string{
-	string(entitled.ActionGrant):  "action.grant",
-	string(entitled.ActionRevoke): "action.revoke",
-}
-
 // actionText is a delivery's action in plain words.
 func actionText(loc *i18n.Localizer, a string) string {
-	if k, ok := actionKeys[a]; ok {
-		return loc.T(k)
-	}
-	return a
+	return enumText(loc, "action", a)
 }

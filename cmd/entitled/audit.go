@@ -57,30 +57,18 @@ created with mode 0600.`,
 				return err
 			}
 			defer db.Close()
-			var w io.Writer = cmd.OutOrStdout()
-			var f *os.File
-			if out != "-" {
-				if f, err = os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600); err != nil {
-					return fmt.Errorf("--out: %w", err)
-				}
-				defer f.Close()
-				w = f
-			}
 			sum := sha256.New()
-			enc := json.NewEncoder(io.MultiWriter(w, sum))
 			ctx := systemContext(cmd.Context())
 			n := 0
-			err = services.Audit.EachAuditEventBefore(ctx, before, func(e entitled.AuditEvent) error {
-				n++
-				return enc.Encode(enthttp.DirectoryAudit(e))
+			err = writeOut(cmd, out, func(w io.Writer) error {
+				enc := json.NewEncoder(io.MultiWriter(w, sum))
+				return services.Audit.EachAuditEventBefore(ctx, before, func(e entitled.AuditEvent) error {
+					n++
+					return enc.Encode(enthttp.DirectoryAudit(e))
+				})
 			})
 			if err != nil {
 				return err
-			}
-			if f != nil {
-				if err := f.Close(); err != nil {
-					return fmt.Errorf("--out: %w", err)
-				}
 			}
 			rec := &entitled.AuditRetention{Before: before, Events: n, SHA256: hex.EncodeToString(sum.Sum(nil)), RecordedBy: operator()}
 			if err := services.Audit.RecordAuditExport(ctx, rec); err != nil {

@@ -35,23 +35,13 @@ keep it like the database itself. A file given with --out is created with mode 0
 				return err
 			}
 			defer db.Close()
-			var w io.Writer = cmd.OutOrStdout()
-			var f *os.File
-			if out != "-" {
-				if f, err = os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600); err != nil {
-					return fmt.Errorf("--out: %w", err)
-				}
-				defer f.Close()
-				w = f
-			}
-			stats, err := db.Export(cmd.Context(), w)
+			var stats sqlstore.ExportStats
+			err = writeOut(cmd, out, func(w io.Writer) (err error) {
+				stats, err = db.Export(cmd.Context(), w)
+				return err
+			})
 			if err != nil {
 				return err
-			}
-			if f != nil {
-				if err := f.Close(); err != nil {
-					return fmt.Errorf("--out: %w", err)
-				}
 			}
 			where := out
 			if out == "-" {
