@@ -136,6 +136,8 @@ var flashKeys = map[string]string{
 	"reprocessed":        "flash.reprocessed",
 	"assigned":           "flash.assigned",
 	"systemAdded":        "flash.systemAdded",
+	"systemSaved":        "flash.systemSaved",
+	"systemDeleted":      "flash.systemDeleted",
 	"systemPaused":       "flash.systemPaused",
 	"systemResumed":      "flash.systemResumed",
 	"systemUnchanged":    "flash.systemUnchanged",
