@@ -152,6 +152,7 @@ var flashKeys = map[string]string{
 	"languageSaved":      "flash.languageSaved",
 	"zoneSaved":          "flash.zoneSaved",
 	"gaveUp":             "flash.gaveUp",
+	"extended":           "flash.extended",
 	"reconcileStarted":   "drift.flashStarted",
 	"driftAdopted":       "drift.flashAdopted",
 	"driftRevoked":       "drift.flashRevoked",

@@ -128,6 +128,7 @@ func (h *handler) routes() {
 	m.HandleFunc("POST /me", h.authed(h.saveMe))
 	m.HandleFunc("POST /me/zone", h.authed(h.saveZone))
 	m.HandleFunc("POST /access/{id}/give-up", h.authed(h.giveUp))
+	m.HandleFunc("POST /access/{id}/extend", h.authed(h.extendAccess))
 	m.HandleFunc("GET /packages/{id}/request", h.authed(h.requestForm))
 	m.HandleFunc("POST /packages/{id}/request", h.authed(h.submitRequest))
 	m.HandleFunc("GET /requests", h.authed(h.myRequestsPage))
