@@ -29,20 +29,27 @@ func (s *RequestService) TargetAccess(ctx context.Context, requestID string) ([]
 		if err := entitled.MayViewTargetAccess(a, &q.AssignmentRequest, approves); err != nil {
 			return err
 		}
-		rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM assignments WHERE target_id = ? AND catalog_id = ? AND state <> ? ORDER BY created_at, id`,
-			q.TargetID, q.CatalogID, string(entitled.AssignmentExpired))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			as, _, err := scanAssignment(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *as)
-		}
-		return rows.Err()
+		out, err = t.assignmentsWhere(ctx, `target_id = ? AND catalog_id = ? AND state <> 'expired' ORDER BY created_at, id`, q.TargetID, q.CatalogID)
+		return err
 	})
 	return out, err
+}
+
+// assignmentsWhere reads the assignments a condition (with its ORDER BY)
+// selects.
+func (t *tx) assignmentsWhere(ctx context.Context, cond string, args ...any) ([]entitled.Assignment, error) {
+	rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM assignments WHERE `+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []entitled.Assignment
+	for rows.Next() {
+		as, _, err := scanAssignment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *as)
+	}
+	return out, rows.Err()
 }

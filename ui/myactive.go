@@ -96,10 +96,7 @@ func (h *handler) giveUp(c *call) {
 	if a == nil {
 		return
 	}
-	name := a.AccessPackageID
-	if p, err := h.svc.AccessPackages.AccessPackage(c.ctx, a.AccessPackageID); err == nil {
-		name = p.DisplayName
-	}
+	name := h.packageName(c, a.AccessPackageID)
 	if !h.confirmed(c, c.T("confirm.giveUp", i18n.V("Package", name)), c.T("confirm.giveUpButton"), "/?view=active") {
 		return
 	}
@@ -109,6 +106,14 @@ func (h *handler) giveUp(c *call) {
 		return
 	}
 	http.Redirect(c.w, c.r, "/requests/"+url.PathEscape(r.ID)+"?done=gaveUp", http.StatusSeeOther)
+}
+
+// packageName is a package's name, its id when the caller may not read it.
+func (h *handler) packageName(c *call, id string) string {
+	if p, err := h.svc.AccessPackages.AccessPackage(c.ctx, id); err == nil {
+		return p.DisplayName
+	}
+	return id
 }
 
 // ownAssignment finds the signed-in user's assignment of the path; it

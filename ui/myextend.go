@@ -36,10 +36,7 @@ func (h *handler) extendAccess(c *call) {
 	if a == nil {
 		return
 	}
-	name := a.AccessPackageID
-	if p, err := h.svc.AccessPackages.AccessPackage(c.ctx, a.AccessPackageID); err == nil {
-		name = p.DisplayName
-	}
+	name := h.packageName(c, a.AccessPackageID)
 	pol, err := h.svc.Policies.Policy(c.ctx, a.AssignmentPolicyID)
 	if err != nil {
 		h.fail(c.w, c.r, c, err)

@@ -194,12 +194,7 @@ func (h *handler) createSystem(c *call) {
 	}
 	cfg, views, problem := readFields(c, d.Kind, spec, pf, false)
 	d.Fields = views
-	if problem == "" && d.Name == "" {
-		problem = c.T("systemform.enterName")
-	}
-	if problem != "" {
-		d.Error = problem
-		h.render(c.w, c.r, http.StatusBadRequest, "systemform", &d)
+	if h.systemFormProblem(c, &d, problem) {
 		return
 	}
 	sys := &entitled.ConnectedSystem{Name: d.Name, Kind: d.Kind, Config: cfg}
@@ -208,6 +203,21 @@ func (h *handler) createSystem(c *call) {
 		return
 	}
 	http.Redirect(c.w, c.r, "/admin/systems/"+url.PathEscape(sys.ID)+"?done=systemAdded", http.StatusSeeOther)
+}
+
+// systemFormProblem shows the form again with the first problem of what
+// was typed (a setting's, or a missing name) and reports whether there was
+// one.
+func (h *handler) systemFormProblem(c *call, d *systemFormData, problem string) bool {
+	if problem == "" && d.Name == "" {
+		problem = c.T("systemform.enterName")
+	}
+	if problem == "" {
+		return false
+	}
+	d.Error = problem
+	h.render(c.w, c.r, http.StatusBadRequest, "systemform", d)
+	return true
 }
 
 // systemFormRefused shows the form again with the service's refusal.
@@ -224,12 +234,8 @@ func (h *handler) systemFormRefused(c *call, d *systemFormData, err error) {
 // editableSystem loads the system of the path and its typed form; it
 // answers itself (and returns nil) when there is none.
 func (h *handler) editableSystem(c *call) (*entitled.ConnectedSystem, kindSpec) {
-	if !h.systemsAllowed(c) {
-		return nil, kindSpec{}
-	}
-	sys, err := h.svc.Systems.System(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	sys := h.pathSystem(c)
+	if sys == nil {
 		return nil, kindSpec{}
 	}
 	spec, ok := kindOf(sys.Kind)
@@ -267,12 +273,7 @@ func (h *handler) updateSystem(c *call) {
 		views[i].Set = fieldViews(c, d.Kind, spec, sys.Config)[i].Set
 	}
 	d.Fields = views
-	if problem == "" && d.Name == "" {
-		problem = c.T("systemform.enterName")
-	}
-	if problem != "" {
-		d.Error = problem
-		h.render(c.w, c.r, http.StatusBadRequest, "systemform", &d)
+	if h.systemFormProblem(c, &d, problem) {
 		return
 	}
 	upd := entitled.SystemUpdate{Config: cfg}
@@ -289,12 +290,8 @@ func (h *handler) updateSystem(c *call) {
 // deleteSystem deletes a system after confirmation; the services refuse
 // the built-in directory and a system catalog resources use.
 func (h *handler) deleteSystem(c *call) {
-	if !h.systemsAllowed(c) {
-		return
-	}
-	sys, err := h.svc.Systems.System(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	sys := h.pathSystem(c)
+	if sys == nil {
 		return
 	}
 	back := "/admin/systems/" + url.PathEscape(sys.ID)

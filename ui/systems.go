@@ -79,6 +79,20 @@ func (h *handler) systemsAllowed(c *call) bool {
 	return false
 }
 
+// pathSystem loads the system of the path for a tenant administrator; it
+// answers the call itself (and returns nil) otherwise.
+func (h *handler) pathSystem(c *call) *entitled.ConnectedSystem {
+	if !h.systemsAllowed(c) {
+		return nil
+	}
+	sys, err := h.svc.Systems.System(c.ctx, c.r.PathValue("id"))
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return nil
+	}
+	return sys
+}
+
 // systemsPage lists the connected systems.
 func (h *handler) systemsPage(c *call) {
 	if !h.systemsAllowed(c) {
@@ -138,12 +152,8 @@ func (h *handler) systemDetail(c *call) {
 }
 
 func (h *handler) showSystem(c *call, checked bool, checkErr error) {
-	if !h.systemsAllowed(c) {
-		return
-	}
-	sys, err := h.svc.Systems.System(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	sys := h.pathSystem(c)
+	if sys == nil {
 		return
 	}
 	d := systemData{base: c.base(c.T("system.pageTitle", i18n.V("System", sys.Name)), "systems"), System: *sys, Checked: checked, CheckOK: checked && checkErr == nil,
@@ -197,12 +207,8 @@ func (h *handler) checkSystem(c *call) {
 
 // systemResources browses a system's resources with search and paging.
 func (h *handler) systemResources(c *call) {
-	if !h.systemsAllowed(c) {
-		return
-	}
-	sys, err := h.svc.Systems.System(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	sys := h.pathSystem(c)
+	if sys == nil {
 		return
 	}
 	q := c.r.URL.Query()

@@ -30,10 +30,7 @@ func (h *handler) targetAccess(c *call, requestID string) (held []string, none b
 		return nil, false
 	}
 	for _, a := range as {
-		name := a.AccessPackageID
-		if p, err := h.svc.AccessPackages.AccessPackage(c.ctx, a.AccessPackageID); err == nil {
-			name = p.DisplayName
-		}
+		name := h.packageName(c, a.AccessPackageID)
 		if end := a.Schedule.Expiration.EndDateTime; end != nil {
 			held = append(held, c.T("approvals.heldUntil", i18n.V("Package", name), i18n.V("When", c.loc.Date(*end))))
 		} else {
