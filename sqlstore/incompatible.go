@@ -187,20 +187,9 @@ func (s *AccessPackageService) AdditionalAccess(ctx context.Context, packageID, 
 		if err := a.Authorize(entitled.OpViewRequests, p.CatalogID); err != nil {
 			return err
 		}
-		rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM assignments WHERE access_package_id = ? AND state <> 'expired'
+		out, err = t.assignmentsWhere(ctx, `access_package_id = ? AND state <> 'expired'
 			AND target_id IN (SELECT target_id FROM assignments WHERE access_package_id = ? AND state <> 'expired') ORDER BY id`, packageID, otherID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			as, _, err := scanAssignment(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *as)
-		}
-		return rows.Err()
+		return err
 	})
 	return out, err
 }

@@ -23,6 +23,10 @@ type approvalCard struct {
 	// DenyOn is when the request is denied automatically; DenyIn the same
 	// relative to now ("in 6 days").
 	DenyOn, DenyIn string
+	// Held is what the person already has in the catalog (targetaccess.go);
+	// HoldsNothing says it was read and is empty.
+	Held         []string
+	HoldsNothing bool
 }
 
 // approvalsData is the Approvals page.
@@ -70,6 +74,7 @@ func (h *handler) approvalsPage(c *call) {
 			grants[row.PackageID] = h.grants(c, row.PackageID)
 		}
 		card.Grants = grants[row.PackageID]
+		card.Held, card.HoldsNothing = h.targetAccess(c, row.ID)
 		for _, r := range pg.Items {
 			if r.ID == row.ID {
 				card.Policy = h.policyName(c, r.AssignmentPolicyID)

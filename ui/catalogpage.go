@@ -49,6 +49,11 @@ type catalogPageData struct {
 	RolesHidden bool
 	RoleChoices []catalogRoleChoice
 	RoleForm    catalogRoleForm
+	// Packages are the catalog's access packages (catalogpackages.go);
+	// CanAddPackage offers New access package.
+	Packages      []catalogPackageRow
+	MorePackages  bool
+	CanAddPackage bool
 }
 
 // catalogRoleIDs are the roles that can be given in a catalog, in the
@@ -124,6 +129,11 @@ func (h *handler) showCatalog(c *call, cat *entitled.Catalog, form catalogForm, 
 		return
 	}
 	d.NextToken = res.NextSkipToken
+	d.CanAddPackage = c.actor.Can(entitled.OpManagePackages, cat.ID)
+	if d.Packages, d.MorePackages, err = h.catalogPackages(c, cat.ID); err != nil {
+		h.fail(c.w, c.r, c, err)
+		return
+	}
 	for _, r := range res.Items {
 		var roles []string
 		for _, role := range r.Roles {

@@ -93,8 +93,8 @@ func TestCatalogPageOwnerEdits(t *testing.T) {
 	if strings.Contains(add.body, `id="browse"`) {
 		t.Error("the add-resource page offers browsing systems to a catalog owner, who may not read them")
 	}
-	olly.submit("/admin/catalogs/"+w.cat+"/resources", url.Values{"system": {"crm"}, "originId": {""}}).see(t, 400, "origin id", `value="crm"`)
-	olly.submit("/admin/catalogs/"+w.cat+"/resources", url.Values{"system": {"nosuch"}, "originId": {"x"}}).see(t, http.StatusNotFound, `no connected system named &#34;nosuch&#34;`, `value="nosuch"`)
+	olly.submit("/admin/catalogs/"+w.cat+"/resources", url.Values{"system": {"crm"}, "originId": {""}}).see(t, 400, "Enter the resource&#39;s id in crm", `<select id="system-name"`)
+	olly.submit("/admin/catalogs/"+w.cat+"/resources", url.Values{"system": {"nosuch"}, "originId": {"x"}}).see(t, http.StatusNotFound, `no connected system named &#34;nosuch&#34;`, `value="x"`)
 	// A system not delegated to the catalog is refused; once delegated, the
 	// owner may browse it and add its resources.
 	olly.submit("/admin/catalogs/"+w.cat+"/resources", url.Values{"system": {"crm"}, "originId": {"app-billing"}, "displayName": {"Billing"}}).

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/entitled-dev/entitled"
@@ -46,6 +47,9 @@ type addResourceData struct {
 	SkipToken string
 	NextToken string
 	Form      resourceForm
+	// Named are the systems the add-by-id form offers: the browsable ones
+	// and always the built-in directory.
+	Named []systemChoice
 }
 
 // addResourcePage shows the add-resource page of a catalog.
@@ -86,6 +90,7 @@ func (h *handler) showAddResource(c *call, cat *entitled.Catalog, form resourceF
 			}
 		}
 	}
+	d.Named = namedSystems(d.Systems)
 	if d.System != nil {
 		if st := h.browseSystem(c, cat, &d); st != 0 && status == http.StatusOK {
 			status = st
@@ -187,3 +192,17 @@ func (h *handler) addResource(c *call) {
 	}
 	http.Redirect(c.w, c.r, catalogPath(cat.ID)+"?done=resourceAdded", http.StatusSeeOther)
 }
+
+// namedSystems are the systems the add-by-id form lists: those offered for
+// browsing, and the built-in directory, which catalog owners may add their
+// own groups from.
+func namedSystems(browsable []systemChoice) []systemChoice {
+	out := slices.Clone(browsable)
+	if !slices.ContainsFunc(out, func(s systemChoice) bool { return s.Name == builtInDirectory }) {
+		out = append([]systemChoice{{Name: builtInDirectory}}, out...)
+	}
+	return out
+}
+
+// builtInDirectory is the name of the built-in directory system.
+const builtInDirectory = "directory"

@@ -128,7 +128,7 @@ func (h *handler) createCatalog(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	http.Redirect(c.w, c.r, "/admin/catalogs?done=catalogAdded", http.StatusSeeOther)
+	http.Redirect(c.w, c.r, catalogPath(cat.ID)+"?done=catalogAdded", http.StatusSeeOther)
 }
 
 // packageCatalog loads the catalog of the path and refuses a caller who

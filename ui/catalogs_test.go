@@ -64,8 +64,11 @@ func TestCatalogAndPackageCreation(t *testing.T) {
 	admin.get("/admin/catalogs").see(t, 200, "Business apps", `id="add-catalog"`, `href="/admin/catalogs/`+w.cat+`/packages/new"`)
 	admin.get("/admin/catalogs/new").see(t, 200, `id="name"`, `id="create-catalog"`)
 	admin.submit("/admin/catalogs", url.Values{"name": {"  "}, "description": {"kept"}}).see(t, 400, "Enter a name for the catalog", ">kept</textarea>")
-	admin.submit("/admin/catalogs", url.Values{"name": {"HR apps"}, "description": {"Payroll and leave"}}).redirect(t, "/admin/catalogs?done=catalogAdded")
-	admin.get("/admin/catalogs?done=catalogAdded").see(t, 200, "The catalog was created", "HR apps", "Payroll and leave")
+	created := admin.submit("/admin/catalogs", url.Values{"name": {"HR apps"}, "description": {"Payroll and leave"}})
+	if created.status != http.StatusSeeOther || !strings.HasPrefix(created.location, "/admin/catalogs/") || !strings.HasSuffix(created.location, "?done=catalogAdded") {
+		t.Fatalf("creating a catalog leads to %d %q, want its page", created.status, created.location)
+	}
+	admin.get(created.location).see(t, 200, "The catalog was created", "HR apps", "Payroll and leave", `id="new-package"`, `id="no-packages"`)
 	cats, err := w.services.Catalogs.Catalogs(w.sys(), entitled.ListOptions{Top: 100})
 	w.must(err)
 	if len(cats.Items) != 2 {
@@ -218,7 +221,7 @@ func TestCatalogPagesRoles(t *testing.T) {
 	cora.get("/admin/catalogs").see(t, 200, `id="add-catalog"`)
 	cora.get("/admin/catalogs/"+w.cat+"/packages/new").see(t, 403)
 	cora.get("/admin/catalogs/new")
-	cora.submit("/admin/catalogs", url.Values{"name": {"Cora's apps"}}).redirect(t, "/admin/catalogs?done=catalogAdded")
+	cora.submit("/admin/catalogs", url.Values{"name": {"Cora's apps"}}).see(t, http.StatusSeeOther)
 	cats, err = w.services.Catalogs.Catalogs(w.sys(), entitled.ListOptions{Top: 100})
 	w.must(err)
 	var mine string

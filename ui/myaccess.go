@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/entitled-dev/entitled"
@@ -86,6 +87,10 @@ type requestFormData struct {
 	Approved bool
 	// Zone names the time zone of the dates.
 	Zone string
+	// OnBehalf names the offered policies that let the user request for
+	// someone else (onbehalf.go); For is the person typed.
+	OnBehalf string
+	For      string
 }
 
 // requestForm shows the form to request a package.
@@ -153,6 +158,7 @@ func (h *handler) requestFormData(c *call) (*requestFormData, bool) {
 		d.Policies = append(d.Policies, ch)
 	}
 	d.OnlySomeSchedule = d.OnlySomeSchedule && d.CustomSchedule
+	d.OnBehalf = strings.Join(onBehalfOffered(pols), ", ")
 	return d, true
 }
 
@@ -184,12 +190,17 @@ func (h *handler) submitRequest(c *call) {
 		AssignmentPolicyID: f.Get("policy"), Justification: strings.TrimSpace(f.Get("justification")),
 		Answers: formAnswers(f, f.Get("policy"))}
 	start, end := strings.TrimSpace(f.Get("start")), strings.TrimSpace(f.Get("end"))
+	target, problem := h.onBehalfTarget(c, req, f.Get("for"))
 	sched, err := formSchedule(c.loc, start, end)
-	if err == nil {
+	if err == nil && problem == "" {
 		req.Schedule = sched
 		err = h.svc.Requests.SubmitRequest(c.ctx, req)
 	}
-	if err == nil {
+	if err == nil && problem == "" {
+		if target != nil {
+			http.Redirect(c.w, c.r, "/requests/"+url.PathEscape(req.ID)+"?done=requested", http.StatusSeeOther)
+			return
+		}
 		http.Redirect(c.w, c.r, "/requests?done=requested", http.StatusSeeOther)
 		return
 	}
@@ -202,12 +213,23 @@ func (h *handler) submitRequest(c *call) {
 		return
 	}
 	d.Justification = req.Justification
-	d.Start, d.End = start, end
-	d.Error = errorText(c.loc, entitled.AsError(err))
+	d.Start, d.End, d.For = start, end, strings.TrimSpace(f.Get("for"))
+	status := http.StatusBadRequest
+	if problem != "" {
+		d.Error = problem
+	} else {
+		status = entitled.ErrorKind(err).HTTPStatus()
+		d.Error = errorText(c.loc, entitled.AsError(err))
+	}
 	for i := range d.Policies {
 		d.Policies[i].Checked = d.Policies[i].ID == req.AssignmentPolicyID
+		if d.Policies[i].Checked && problem == "" {
+			if msg := onBehalfRefusal(c, err, target, d.Policies[i].Name); msg != "" {
+				d.Error = msg
+			}
+		}
 	}
-	h.render(c.w, c.r, entitled.ErrorKind(err).HTTPStatus(), "requestform", d)
+	h.render(c.w, c.r, status, "requestform", d)
 }
 
 // listData is a page of request rows.

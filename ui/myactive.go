@@ -25,6 +25,10 @@ type heldView struct {
 	Ends, EndsIn string
 	// CanGiveUp is set when the policy lets the user remove it themselves.
 	CanGiveUp bool
+	// CanExtend is set when the policy lets the user update it and asking
+	// again would end it later (myextend.go); NeedsReason when the policy
+	// wants a justification.
+	CanExtend, NeedsReason bool
 }
 
 // activeData is the Active view of My Access.
@@ -77,6 +81,8 @@ func (h *handler) activePage(c *call) {
 		}
 		if pol, err := h.svc.Policies.Policy(c.ctx, a.AssignmentPolicyID); err == nil {
 			v.CanGiveUp = pol.RequestorSettings.EnableTargetsToSelfRemoveAccess
+			v.CanExtend = canExtend(pol, &a, now)
+			v.NeedsReason = pol.RequestApprovalSettings.IsRequestorJustificationRequired
 		}
 		d.Held = append(d.Held, v)
 	}
@@ -86,26 +92,11 @@ func (h *handler) activePage(c *call) {
 // giveUp submits a userRemove request for one of the user's assignments,
 // once confirmed.
 func (h *handler) giveUp(c *call) {
-	id := c.r.PathValue("id")
-	as, err := h.held(c)
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	var a *entitled.Assignment
-	for i := range as {
-		if as[i].ID == id {
-			a = &as[i]
-		}
-	}
+	a := h.ownAssignment(c)
 	if a == nil {
-		h.renderError(c.w, c.r, c, http.StatusNotFound, c.T("active.notYours"))
 		return
 	}
-	name := a.AccessPackageID
-	if p, err := h.svc.AccessPackages.AccessPackage(c.ctx, a.AccessPackageID); err == nil {
-		name = p.DisplayName
-	}
+	name := h.packageName(c, a.AccessPackageID)
 	if !h.confirmed(c, c.T("confirm.giveUp", i18n.V("Package", name)), c.T("confirm.giveUpButton"), "/?view=active") {
 		return
 	}
@@ -115,6 +106,32 @@ func (h *handler) giveUp(c *call) {
 		return
 	}
 	http.Redirect(c.w, c.r, "/requests/"+url.PathEscape(r.ID)+"?done=gaveUp", http.StatusSeeOther)
+}
+
+// packageName is a package's name, its id when the caller may not read it.
+func (h *handler) packageName(c *call, id string) string {
+	if p, err := h.svc.AccessPackages.AccessPackage(c.ctx, id); err == nil {
+		return p.DisplayName
+	}
+	return id
+}
+
+// ownAssignment finds the signed-in user's assignment of the path; it
+// answers itself (and returns nil) when there is none.
+func (h *handler) ownAssignment(c *call) *entitled.Assignment {
+	id := c.r.PathValue("id")
+	as, err := h.held(c)
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return nil
+	}
+	for i := range as {
+		if as[i].ID == id {
+			return &as[i]
+		}
+	}
+	h.renderError(c.w, c.r, c, http.StatusNotFound, c.T("active.notYours"))
+	return nil
 }
 
 // packageMarks says, per package id, what the user already has of it: the

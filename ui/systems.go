@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/entitled-dev/entitled"
@@ -18,40 +16,12 @@ import (
 // Connected systems, for tenant administrators: list, add, test the
 // connection, browse resources.
 
-// Rows of the add form: plain settings and secrets.
-const (
-	settingRows = 8
-	secretRows  = 3
-)
-
-// kvRow is one key/value row of the add form.
-type kvRow struct {
-	N          int
-	Key, Value string
-}
-
-// systemForm is what the add form was filled with; secret values are never
-// kept.
-type systemForm struct {
-	Name, Kind string
-	Settings   []kvRow
-	Secrets    []kvRow
-	Error      string
-}
-
 // systemsData is the list of connected systems.
 type systemsData struct {
 	base
 	Systems   []systemRow
 	NextToken string
 	Paged     bool
-}
-
-// systemFormData is the add form.
-type systemFormData struct {
-	base
-	Kinds []string
-	Form  systemForm
 }
 
 // configRow is a config entry as the detail page shows it.
@@ -70,6 +40,10 @@ type systemData struct {
 	CheckOK bool
 	Check   string
 	Health  healthView
+	// Can says which actions the system's kind offers; Editable whether it
+	// has a typed form.
+	Can      kindSpec
+	Editable bool
 	// Failed counts the failed requests to the system the caller may
 	// reprocess in bulk (bulkreprocess.go).
 	Failed int
@@ -103,6 +77,20 @@ func (h *handler) systemsAllowed(c *call) bool {
 	}
 	h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("systems.forbidden"))
 	return false
+}
+
+// pathSystem loads the system of the path for a tenant administrator; it
+// answers the call itself (and returns nil) otherwise.
+func (h *handler) pathSystem(c *call) *entitled.ConnectedSystem {
+	if !h.systemsAllowed(c) {
+		return nil
+	}
+	sys, err := h.svc.Systems.System(c.ctx, c.r.PathValue("id"))
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return nil
+	}
+	return sys
 }
 
 // systemsPage lists the connected systems.
@@ -146,144 +134,6 @@ func (h *handler) secretFields(kind string) []string {
 	return nil
 }
 
-// newSystemForm shows the add form; ?kind= names the secret rows after the
-// kind's secrets.
-func (h *handler) newSystemForm(c *call) {
-	if !h.systemsAllowed(c) {
-		return
-	}
-	kind := c.r.URL.Query().Get("kind")
-	h.showSystemForm(c, systemForm{Kind: kind}, http.StatusOK)
-}
-
-func (h *handler) showSystemForm(c *call, f systemForm, status int) {
-	for len(f.Settings) < settingRows {
-		f.Settings = append(f.Settings, kvRow{})
-	}
-	secrets := f.Secrets
-	f.Secrets = nil
-	for _, s := range secrets {
-		if s.Key != "" {
-			f.Secrets = append(f.Secrets, kvRow{Key: s.Key})
-		}
-	}
-	for _, k := range h.secretFields(f.Kind) {
-		if !slices.ContainsFunc(f.Secrets, func(r kvRow) bool { return r.Key == k }) {
-			f.Secrets = append(f.Secrets, kvRow{Key: k})
-		}
-	}
-	for len(f.Secrets) < secretRows {
-		f.Secrets = append(f.Secrets, kvRow{})
-	}
-	// Never echo a secret back, even one typed into a plain row.
-	secret := h.secretFields(f.Kind)
-	for i := range f.Settings {
-		f.Settings[i].N = i
-		if slices.Contains(secret, f.Settings[i].Key) {
-			f.Settings[i].Value = ""
-		}
-	}
-	for i := range f.Secrets {
-		f.Secrets[i].N = i
-		f.Secrets[i].Value = ""
-	}
-	d := systemFormData{base: c.base(c.T("systemform.title"), "systems"), Kinds: h.kinds(), Form: f}
-	h.render(c.w, c.r, status, "systemform", &d)
-}
-
-// createSystem adds a connected system from the form.
-func (h *handler) createSystem(c *call) {
-	if !h.systemsAllowed(c) {
-		return
-	}
-	pf := c.r.PostForm
-	f := systemForm{Name: strings.TrimSpace(pf.Get("name")), Kind: strings.TrimSpace(pf.Get("kind"))}
-	keys, vals := pf["key"], pf["value"]
-	for i, k := range keys {
-		v := ""
-		if i < len(vals) {
-			v = vals[i]
-		}
-		f.Settings = append(f.Settings, kvRow{Key: strings.TrimSpace(k), Value: v})
-	}
-	skeys, svals := pf["skey"], pf["svalue"]
-	for i, k := range skeys {
-		v := ""
-		if i < len(svals) {
-			v = svals[i]
-		}
-		f.Secrets = append(f.Secrets, kvRow{Key: strings.TrimSpace(k), Value: v})
-	}
-	again := func(status int, msg string) {
-		f.Error = msg
-		h.showSystemForm(c, f, status)
-	}
-	if f.Name == "" || f.Kind == "" {
-		again(http.StatusBadRequest, c.T("systemform.enterNameKind"))
-		return
-	}
-	// An empty secret would be saved and shown as "set": refuse it.
-	for _, r := range f.Secrets {
-		if r.Key != "" && strings.TrimSpace(r.Value) == "" {
-			again(http.StatusBadRequest, c.T("systemform.emptySecret", i18n.V("Key", r.Key)))
-			return
-		}
-	}
-	cfg := map[string]any{}
-	for _, rows := range [][]kvRow{f.Settings, f.Secrets} {
-		for _, r := range rows {
-			if r.Key == "" {
-				if strings.TrimSpace(r.Value) != "" {
-					again(http.StatusBadRequest, c.T("systemform.valueWithoutKey"))
-					return
-				}
-				continue
-			}
-			if _, dup := cfg[r.Key]; dup {
-				again(http.StatusBadRequest, c.T("systemform.duplicateKey", i18n.V("Key", r.Key)))
-				return
-			}
-			v, err := configValue(r.Value)
-			if err != nil {
-				again(http.StatusBadRequest, c.T("systemform.badJSON", i18n.V("Key", r.Key), i18n.V("Problem", err.Error())))
-				return
-			}
-			cfg[r.Key] = v
-		}
-	}
-	sys := &entitled.ConnectedSystem{Name: f.Name, Kind: f.Kind, Config: cfg}
-	if err := h.svc.Systems.CreateSystem(c.ctx, sys); err != nil {
-		e := entitled.AsError(err)
-		if e.Kind == entitled.KindInternal {
-			h.fail(c.w, c.r, c, err)
-			return
-		}
-		again(e.Kind.HTTPStatus(), errorText(c.loc, e))
-		return
-	}
-	http.Redirect(c.w, c.r, "/admin/systems/"+url.PathEscape(sys.ID)+"?done=systemAdded", http.StatusSeeOther)
-}
-
-// configValue reads a form value: JSON for arrays, objects, true, false and
-// numbers; text otherwise.
-func configValue(s string) (any, error) {
-	t := strings.TrimSpace(s)
-	looksJSON := strings.HasPrefix(t, "[") || strings.HasPrefix(t, "{") || t == "true" || t == "false"
-	if !looksJSON {
-		if _, err := strconv.ParseFloat(t, 64); err == nil && t != "" {
-			looksJSON = true
-		}
-	}
-	if !looksJSON {
-		return s, nil
-	}
-	var v any
-	if err := json.Unmarshal([]byte(t), &v); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
 // showValue writes a config value for people.
 func showValue(v any) string {
 	if s, ok := v.(string); ok {
@@ -302,17 +152,16 @@ func (h *handler) systemDetail(c *call) {
 }
 
 func (h *handler) showSystem(c *call, checked bool, checkErr error) {
-	if !h.systemsAllowed(c) {
-		return
-	}
-	sys, err := h.svc.Systems.System(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	sys := h.pathSystem(c)
+	if sys == nil {
 		return
 	}
 	d := systemData{base: c.base(c.T("system.pageTitle", i18n.V("System", sys.Name)), "systems"), System: *sys, Checked: checked, CheckOK: checked && checkErr == nil,
 		Retry:  c.T("system.retry", i18n.N(sys.Retry.MaxAttempts), i18n.V("Initial", sys.Retry.InitialBackoff), i18n.V("Max", sys.Retry.MaxBackoff)),
-		Health: viewHealth(c.loc, sys.Health), Failed: h.failedToSystem(c, sys.ID)}
+		Health: viewHealth(c.loc, sys.Health), Failed: h.failedToSystem(c, sys.ID), Can: capabilities(sys.Kind)}
+	if spec, ok := kindOf(sys.Kind); ok && len(spec.Fields) > 0 {
+		d.Editable = true
+	}
 	if sys.Retry.MaxAttempts == 0 {
 		d.Retry = c.T("system.retryDefault")
 	}
@@ -333,11 +182,11 @@ func (h *handler) showSystem(c *call, checked bool, checkErr error) {
 	for _, k := range keys {
 		if base, ok := strings.CutSuffix(k, "Set"); ok && (slices.Contains(secret, base) || len(secret) == 0) {
 			if b, _ := sys.Config[k].(bool); b {
-				d.Config = append(d.Config, configRow{Key: base, Secret: true})
+				d.Config = append(d.Config, configRow{Key: settingLabel(c, sys.Kind, base), Secret: true})
 				continue
 			}
 		}
-		d.Config = append(d.Config, configRow{Key: k, Value: showValue(sys.Config[k])})
+		d.Config = append(d.Config, configRow{Key: settingLabel(c, sys.Kind, k), Value: showValue(sys.Config[k])})
 	}
 	h.render(c.w, c.r, http.StatusOK, "system", &d)
 }
@@ -358,12 +207,8 @@ func (h *handler) checkSystem(c *call) {
 
 // systemResources browses a system's resources with search and paging.
 func (h *handler) systemResources(c *call) {
-	if !h.systemsAllowed(c) {
-		return
-	}
-	sys, err := h.svc.Systems.System(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	sys := h.pathSystem(c)
+	if sys == nil {
 		return
 	}
 	q := c.r.URL.Query()

@@ -63,39 +63,38 @@ func TestConnectedSystems(t *testing.T) {
 	admin := w.signIn("admin")
 	admin.get("/").see(t, 200, `href="/admin/systems"`)
 	admin.get("/admin/systems").see(t, 200, "Connected systems", "crm", "webhook", `id="add-system"`)
-	form := admin.get("/admin/systems/new?kind=scim").see(t, 200, `<option value="scim" selected>`,
-		`type="password" id="svalue-0" name="svalue"`, `id="skey-0" name="skey" value="token"`)
-	if strings.Count(form.body, `name="key"`) < 8 {
-		t.Error("the form has fewer than 8 setting rows")
+	// The kind comes first, then its typed form: no key/value rows.
+	admin.get("/admin/systems/new").see(t, 200, `id="kind-scim"`, `id="kind-webhook"`, "SCIM 2.0 application", `id="choose-kind"`)
+	form := admin.get("/admin/systems/new?kind=scim").see(t, 200, `name="kind" value="scim"`,
+		`type="password" id="cfg-token" name="token"`, `id="cfg-baseURL" name="baseURL"`, "Match users by",
+		`<option value="userName" selected>`, "Default: 10s.")
+	if strings.Contains(form.body, `name="key"`) || strings.Contains(form.body, `id="pick-kind"`) {
+		t.Error("the form still has key/value rows or a second kind selector")
 	}
 
 	// An empty secret is refused, not saved as "set".
 	admin.submit("/admin/systems", url.Values{"name": {"hr-scim"}, "kind": {"scim"},
-		"key": {"baseURL"}, "value": {scimSrv.URL + "/scim/v2"}, "skey": {"token"}, "svalue": {""}}).
-		see(t, 400, "The secret token is empty: type it, or clear its name to leave it out.")
+		"baseURL": {scimSrv.URL + "/scim/v2"}, "token": {""}}).
+		see(t, 400, "Type the Bearer token: the connector cannot work without it.")
 	if _, err := w.services.Systems.System(w.sys(), "hr-scim"); entitled.ErrorKind(err) != entitled.KindNotFound {
 		t.Fatalf("a system with an empty secret was saved: %v", err)
 	}
 
-	// A bad config: the store's message is shown, the secret is not echoed.
+	// A bad config: the store's message is shown, the other values are
+	// kept, the secret is not echoed.
 	bad := admin.submit("/admin/systems", url.Values{"name": {"hr-scim"}, "kind": {"scim"},
-		"key": {"baseURL", "bogus"}, "value": {scimSrv.URL + "/scim/v2", "1"}, "skey": {"token"}, "svalue": {"tok-s3cret"}})
-	bad.see(t, 400, "unknown scim config key", `value="hr-scim"`, `value="bogus"`, `value="token"`)
+		"baseURL": {"ftp://nowhere"}, "token": {"tok-s3cret"}, "timeout": {"5s"}})
+	bad.see(t, 400, "config.baseURL", `value="hr-scim"`, `value="5s"`)
 	if strings.Contains(bad.body, "tok-s3cret") {
 		t.Fatal("the form echoed the secret back")
 	}
-	// A secret typed into a plain row is not echoed either.
-	plain := admin.submit("/admin/systems", url.Values{"name": {"hr-scim"}, "kind": {"scim"},
-		"key": {"baseURL", "token", "bogus"}, "value": {scimSrv.URL + "/scim/v2", "tok-s3cret", "x"}})
-	if plain.status != 400 || strings.Contains(plain.body, "tok-s3cret") {
-		t.Fatalf("a secret in a plain row: %d, echoed %v", plain.status, strings.Contains(plain.body, "tok-s3cret"))
-	}
-	admin.submit("/admin/systems", url.Values{"name": {"x"}, "kind": {"scim"}, "key": {"roles"}, "value": {"[oops"}}).
-		see(t, 400, "not valid JSON")
-	admin.submit("/admin/systems", url.Values{"name": {""}, "kind": {"scim"}}).see(t, 400, "Enter a name")
+	admin.submit("/admin/systems", url.Values{"name": {"x"}, "kind": {"scim"}, "baseURL": {scimSrv.URL}, "token": {"t"}, "maxConnections": {"many"}}).
+		see(t, 400, "Maximum connections must be a whole number")
+	admin.submit("/admin/systems", url.Values{"name": {""}, "kind": {"scim"}, "baseURL": {scimSrv.URL}, "token": {"t"}}).see(t, 400, "Enter a name")
+	admin.submit("/admin/systems", url.Values{"name": {"x"}, "kind": {"nosuch"}}).see(t, 400, "Choose the kind of system first.")
 
 	res := admin.submit("/admin/systems", url.Values{"name": {"hr-scim"}, "kind": {"scim"},
-		"key": {"baseURL", "timeout", ""}, "value": {scimSrv.URL + "/scim/v2", "5s", ""}, "skey": {"token", ""}, "svalue": {"tok-s3cret", ""}})
+		"baseURL": {scimSrv.URL + "/scim/v2"}, "timeout": {"5s"}, "token": {"tok-s3cret"}, "userMatch": {"userName"}})
 	if res.status != http.StatusSeeOther || !strings.HasPrefix(res.location, "/admin/systems/") {
 		t.Fatalf("add system: %d %q %s", res.status, res.location, res.body)
 	}
@@ -106,7 +105,7 @@ func TestConnectedSystems(t *testing.T) {
 		t.Fatalf("redirect to %s, want the new system %s", sysPath, sys.ID)
 	}
 	detail := admin.get(res.location).see(t, 200, "The connected system was added", "hr-scim", "scim", scimSrv.URL+"/scim/v2",
-		"<dt>token</dt><dd><span class=\"hint\">set (hidden)</span>", `id="check"`, `id="browse"`)
+		"<dt>Bearer token</dt><dd><span class=\"hint\">set (hidden)</span>", `id="check"`, `id="browse"`, `id="drift"`, `id="edit-system"`, `id="delete-system"`)
 	if strings.Contains(detail.body, "tok-s3cret") {
 		t.Fatal("the detail page shows the secret")
 	}
@@ -131,6 +130,13 @@ func TestConnectedSystems(t *testing.T) {
 	crm, err := w.services.Systems.System(w.sys(), "crm")
 	w.must(err)
 	admin.get("/admin/systems/"+crm.ID+"/resources").see(t, 400, "cannot list their resources")
+	// … and its page does not offer what webhooks cannot do.
+	crmPage := admin.get("/admin/systems/"+crm.ID).see(t, 200, `id="edit-system"`, `id="kind-limits"`)
+	for _, id := range []string{`id="check"`, `id="browse"`, `id="drift"`} {
+		if strings.Contains(crmPage.body, id) {
+			t.Errorf("a webhook system's page offers %s", id)
+		}
+	}
 
 	// A wrong token: the test fails with the connector's reason. (The
 	// world's clock stands still; move it so the change is seen.)
@@ -157,9 +163,64 @@ func TestConnectedSystemsRoles(t *testing.T) {
 	for _, p := range []string{"/admin/systems", "/admin/systems/new", "/admin/systems/" + crm.ID, "/admin/systems/" + crm.ID + "/resources"} {
 		mia.get(p).see(t, 403, "Global and Identity Governance Administrators")
 	}
-	mia.submit("/admin/systems", url.Values{"name": {"sneaky"}, "kind": {"webhook"}, "key": {"url"}, "value": {"http://example.com"}}).see(t, 403)
+	mia.submit("/admin/systems", url.Values{"name": {"sneaky"}, "kind": {"webhook"}, "url": {"http://example.com"}}).see(t, 403)
+	mia.get("/admin/systems/"+crm.ID+"/edit").see(t, 403)
+	mia.submit("/admin/systems/"+crm.ID+"/edit", url.Values{"name": {"sneaky"}, "url": {"http://example.com"}}).see(t, 403)
+	mia.submit("/admin/systems/"+crm.ID+"/delete", url.Values{"confirmed": {"yes"}}).see(t, 403)
 	mia.submit("/admin/systems/"+crm.ID+"/check", nil).see(t, 403)
 	if _, err := w.services.Systems.System(w.sys(), "sneaky"); entitled.ErrorKind(err) != entitled.KindNotFound {
 		t.Fatalf("a forged add by an assignment manager: %v", err)
 	}
+}
+
+// TestEditAndDeleteSystem: a system's settings are edited in the typed
+// form (a secret left empty is kept, a cleared setting falls back to its
+// default), and it is deleted after a confirmation; one catalog resources
+// use is not.
+func TestEditAndDeleteSystem(t *testing.T) {
+	w := newWorld(t)
+	scimSrv := scimServer(t, "tok-s3cret", []string{"Sales"})
+	admin := w.signIn("admin")
+	res := admin.submit("/admin/systems", url.Values{"name": {"hr-scim"}, "kind": {"scim"},
+		"baseURL": {scimSrv.URL + "/scim/v2"}, "timeout": {"5s"}, "token": {"tok-s3cret"}, "userMatch": {"userName"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("add: %d %s", res.status, res.body)
+	}
+	sys, err := w.services.Systems.System(w.sys(), "hr-scim")
+	w.must(err)
+	path := "/admin/systems/" + sys.ID
+
+	edit := admin.get(path+"/edit").see(t, 200, `value="hr-scim"`, `value="5s"`, "A value is stored; leave empty to keep it.", `<option value="userName" selected>`)
+	if strings.Contains(edit.body, "tok-s3cret") {
+		t.Fatal("the edit form shows the secret")
+	}
+	w.clock.Add(time.Minute)
+	admin.submit(path+"/edit", url.Values{"name": {"hr-scim2"}, "baseURL": {scimSrv.URL + "/scim/v2"}, "timeout": {""},
+		"token": {""}, "userMatch": {"emails"}, "createUsers": {"true"}}).see(t, 303)
+	got, err := w.services.Systems.System(w.sys(), sys.ID)
+	w.must(err)
+	if got.Name != "hr-scim2" || got.Config["userMatch"] != "emails" || got.Config["createUsers"] != true || got.Config["tokenSet"] != true {
+		t.Fatalf("after edit: %s %v", got.Name, got.Config)
+	}
+	if _, ok := got.Config["timeout"]; ok {
+		t.Errorf("a cleared timeout is still stored: %v", got.Config["timeout"])
+	}
+	// The kept token still works.
+	admin.submit(path+"/check", nil).see(t, 200, "Connection works")
+	admin.submit(path+"/edit", url.Values{"name": {"hr-scim2"}, "baseURL": {""}}).see(t, 400, "Fill in Base URL.")
+
+	// Delete: asked first, then done.
+	admin.submit(path+"/delete", nil).see(t, 200, "Delete the connected system hr-scim2?", `name="confirmed" value="yes"`)
+	if _, err := w.services.Systems.System(w.sys(), sys.ID); err != nil {
+		t.Fatalf("deleted without confirmation: %v", err)
+	}
+	admin.submit(path+"/delete", url.Values{"confirmed": {"yes"}}).see(t, 303)
+	admin.get("/admin/systems?done=systemDeleted").see(t, 200, "The connected system was deleted.")
+	if _, err := w.services.Systems.System(w.sys(), sys.ID); entitled.ErrorKind(err) != entitled.KindNotFound {
+		t.Fatalf("after delete: %v", err)
+	}
+	// The crm system is used by catalog resources: refused with the reason.
+	crm, err := w.services.Systems.System(w.sys(), "crm")
+	w.must(err)
+	admin.submit("/admin/systems/"+crm.ID+"/delete", url.Values{"confirmed": {"yes"}}).see(t, 409, "remove them from their catalogs first")
 }
