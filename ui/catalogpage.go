@@ -173,20 +173,10 @@ func (h *handler) showCatalog(c *call, cat *entitled.Catalog, form catalogForm, 
 // catalogRoles lists every role assignment in a catalog (a catalog has
 // few).
 func (h *handler) catalogRoles(c *call, catalogID string) ([]entitled.RoleAssignment, error) {
-	var out []entitled.RoleAssignment
-	skip := ""
-	for {
-		pg, err := h.svc.Roles.RoleAssignments(c.ctx, false, entitled.ListOptions{Top: entitled.MaxPageSize, SkipToken: skip,
+	return allPages(func(skip string) (entitled.Page[entitled.RoleAssignment], error) {
+		return h.svc.Roles.RoleAssignments(c.ctx, false, entitled.ListOptions{Top: entitled.MaxPageSize, SkipToken: skip,
 			Filter: entitled.Compare{Op: "eq", Property: "appScopeId", Value: entitled.CatalogScope(catalogID)}})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, pg.Items...)
-		if pg.NextSkipToken == "" {
-			return out, nil
-		}
-		skip = pg.NextSkipToken
-	}
+	})
 }
 
 // editCatalog changes a catalog's name and description.
