@@ -258,11 +258,13 @@ func decodeSkipToken(tok string) (string, error) {
 		return "", nil
 	}
 	// One spelling per token (no line breaks, no stray bits). The id must be text PostgreSQL can
-	// compare (valid UTF-8 without NUL), or the query would fail with a 500.
+	// compare (valid UTF-8 without NUL), or the query would fail with a 500. Ids never start
+	// with "{": such a token is an ordered page's (orderby.go), refused without its $orderby.
 	b, err := base64.RawURLEncoding.Strict().DecodeString(tok)
-	if err != nil || len(b) == 0 || encodeSkipToken(string(b)) != tok || !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+	if err != nil || len(b) == 0 || encodeSkipToken(string(b)) != tok || !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 ||
+		b[0] == '{' {
 		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$skiptoken",
-			Message: "invalid $skiptoken: pass the value from @odata.nextLink unchanged"}
+			Message: "invalid $skiptoken: pass the value from @odata.nextLink unchanged, with the same $orderby"}
 	}
 	return string(b), nil
 }
