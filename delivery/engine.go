@@ -121,6 +121,9 @@ type Engine struct {
 	batchers map[entitled.BatchConnector]*batcher
 	recorder *recorder
 	loads    *loader
+	// calls bounds the target calls in flight for connectors without
+	// batches to Config.Workers, however the jobs group them.
+	calls chan struct{}
 
 	health     *healthCache // nil without Config.Health
 	stopProber context.CancelFunc
@@ -158,7 +161,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("delivery: JobTimeout (%s) must be shorter than RescueAfter (%s), or a slow job would run twice at once",
 			cfg.JobTimeout, cfg.RescueAfter)
 	}
-	e := &Engine{cfg: cfg, log: cfg.Logger}
+	e := &Engine{cfg: cfg, log: cfg.Logger, calls: make(chan struct{}, cfg.Workers)}
 	e.initHealth()
 	e.recorder = e.newRecorder()
 	e.loads = e.newLoader()

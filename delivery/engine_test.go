@@ -308,12 +308,20 @@ type harness struct {
 
 func start(t *testing.T) *harness {
 	t.Helper()
+	return startWith(t, func(*Config) {})
+}
+
+// startWith is start with the engine's config changed by edit first.
+func startWith(t *testing.T, edit func(*Config)) *harness {
+	t.Helper()
 	h := &harness{logs: &syncBuffer{}, db: openDB(t), store: newFakeStore(), kind: &fakeKind{grants: map[string]int{}, concNow: map[string]int{}, concOrder: map[string][]string{}, concMore: make(chan struct{}, 1)}, reg: prometheus.NewRegistry()}
-	eng, err := New(Config{DB: h.db, Dialect: dbtest.Backend(), Engine: h.store, Connectors: connectors.NewRegistry(h.kind),
+	cfg := Config{DB: h.db, Dialect: dbtest.Backend(), Engine: h.store, Connectors: connectors.NewRegistry(h.kind),
 		Logger: slog.New(slog.NewTextHandler(h.logs, nil)), Registerer: h.reg,
 		StateCounts: func(context.Context) (map[entitled.RequestState]int, error) {
 			return map[entitled.RequestState]int{entitled.StateDelivering: 2}, nil
-		}})
+		}}
+	edit(&cfg)
+	eng, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -661,9 +669,10 @@ func TestGroupedDeliveries(t *testing.T) {
 
 // TestGroupedJobCallsRequestsSideBySide: a grouped job of a connector that
 // does not apply batches calls the target for its requests at the same
-// time, and for each request's deliveries one after another, in order.
+// time, never more calls at once than the engine has workers, and for each
+// request's deliveries one after another, in order.
 func TestGroupedJobCallsRequestsSideBySide(t *testing.T) {
-	h := start(t)
+	h := startWith(t, func(c *Config) { c.Workers = 3 })
 	var jobs []entitled.Job
 	var ids []string
 	for r := range 4 {
@@ -694,6 +703,9 @@ func TestGroupedJobCallsRequestsSideBySide(t *testing.T) {
 	defer h.kind.mu.Unlock()
 	if h.kind.concMax < 2 {
 		t.Errorf("at most %d call in flight: the job called its requests one after another", h.kind.concMax)
+	}
+	if h.kind.concMax > 3 {
+		t.Errorf("%d calls in flight at once, more than the engine's 3 workers", h.kind.concMax)
 	}
 	if h.kind.concOverlap != 0 {
 		t.Errorf("%d calls overlapped another of the same request", h.kind.concOverlap)

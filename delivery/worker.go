@@ -164,23 +164,36 @@ func (w *deliverWorker) apply(ctx context.Context, works []*entitled.DeliveryWor
 	// A grouped job holds the deliveries of several requests: each
 	// request's run in order, the requests side by side, so that the job
 	// takes as long as its slowest request, not the sum of them (a job holds
-	// at most maxJobDeliveries deliveries).
+	// at most maxJobDeliveries deliveries); callOne keeps the calls in flight
+	// across all jobs within --workers.
 	var wg sync.WaitGroup
 	for _, idx := range byRequest(works) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for _, i := range idx {
-				if ctx.Err() != nil {
-					errs[i] = ctx.Err()
-					continue
-				}
-				errs[i] = applyOne(ctx, conn, works[i])
+				errs[i] = w.e.callOne(ctx, conn, works[i])
 			}
 		}()
 	}
 	wg.Wait()
 	return errs
+}
+
+// callOne calls the target for one delivery once a slot is free: at most
+// Config.Workers calls are in flight at once, as when every job held one
+// delivery.
+func (e *Engine) callOne(ctx context.Context, conn entitled.Connector, work *entitled.DeliveryWork) error {
+	select {
+	case e.calls <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-e.calls }()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return applyOne(ctx, conn, work)
 }
 
 // byRequest returns the indexes of works per request, in order.
