@@ -18,8 +18,7 @@ import (
 // start of delivery.
 
 // lifecycle is what changes of requests and assignments need beyond their
-// transaction: the queue their jobs go to, the connectors that tell
-// whether a system's deliveries may be grouped (batches), and the settings
+// transaction: the queue their jobs go to, and the settings
 // of the notices the changes queue and of the reprocess window a resumed
 // system's retries obey. Its methods move requests between states with
 // their audit events and notices, start deliveries, approval stages,
@@ -27,8 +26,7 @@ import (
 // the request, approval, assignment, system, health, delivery and admin
 // services share one.
 type lifecycle struct {
-	queue      Queue
-	connectors entitled.Connectors
+	queue Queue
 	// notices tunes the notices state changes queue (queueNotices).
 	notices entitled.NoticeSettings
 	// reprocessWindow is how long after completion a failed request may be

@@ -101,7 +101,7 @@ func NewServices(db *DB, cfg Config) (*Services, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	lc := &lifecycle{queue: cfg.Queue, connectors: cfg.Connectors, notices: cfg.Notices,
+	lc := &lifecycle{queue: cfg.Queue, notices: cfg.Notices,
 		reprocessWindow: cfg.ReprocessWindow, logger: cfg.Logger, leaverGrace: cfg.LeaverGrace}
 	requests := &RequestService{db: db, lc: lc, reprocessWindow: cfg.ReprocessWindow}
 	deliveries := &DeliveryService{db: db, lc: lc, logger: cfg.Logger}
