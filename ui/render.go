@@ -145,6 +145,7 @@ var flashKeys = map[string]string{
 	"packageAdded":       "flash.packageAdded",
 	"roleAdded":          "flash.roleAdded",
 	"policyAdded":        "flash.policyAdded",
+	"policySaved":        "policyedit.saved",
 	"catalogSaved":       "flash.catalogSaved",
 	"resourceAdded":      "flash.resourceAdded",
 	"catalogRoleAdded":   "flash.catalogRoleAdded",
