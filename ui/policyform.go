@@ -49,10 +49,10 @@ type approverList struct {
 	// Stage the stage's number.
 	Field, ID, Kind string
 	Stage           int
-	Chosen   []approverChoice
-	Query    string
-	Searched bool
-	Results  []approverChoice
+	Chosen          []approverChoice
+	Query           string
+	Searched        bool
+	Results         []approverChoice
 }
 
 // approverChoice is an approver chosen or found: its subject value and
