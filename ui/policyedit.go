@@ -50,11 +50,7 @@ func (h *handler) editPolicyForm(c *call) {
 	if !ok {
 		return
 	}
-	var ids []string
-	for _, s := range pol.SpecificAllowedTargets {
-		ids = append(ids, s.UserID)
-	}
-	users, err := h.loadUsers(c.ctx, ids)
+	users, err := h.loadUsers(c.ctx, userIDs(pol.SpecificAllowedTargets))
 	if err != nil {
 		h.fail(c.w, c.r, c, err)
 		return

@@ -122,6 +122,17 @@ func choices(sets []entitled.SubjectSet) []approverChoice {
 	return out
 }
 
+// userIDs are the ids of the single users of the subject sets.
+func userIDs(sets []entitled.SubjectSet) []string {
+	var out []string
+	for _, s := range sets {
+		if s.Type == entitled.SubjectSingleUser {
+			out = append(out, s.UserID)
+		}
+	}
+	return out
+}
+
 // readPolicyForm reads the posted form.
 func readPolicyForm(pf url.Values) policyForm {
 	f := policyForm{Name: strings.TrimSpace(pf.Get("name")), Description: strings.TrimSpace(pf.Get("description")),
@@ -264,14 +275,12 @@ func formFromPolicy(pol *entitled.AssignmentPolicy, upns map[string]entitled.Use
 	case e.Type == entitled.ExpirationAfterPeriod || e.Type == entitled.ExpirationAfterDate:
 		f.Expiration = "keep"
 	}
-	if ap.IsApprovalRequiredForAdd {
-		for i, st := range ap.Stages {
-			f.Stages = append(f.Stages, stageForm{From: i + 1, Reason: st.IsApproverJustificationRequired, Escalate: st.IsEscalationEnabled,
-				DenyDays: wholeDays(st.DurationBeforeAutomaticDenial), EscalateDays: wholeDays(st.DurationBeforeEscalation),
-				Primary: approverList{Chosen: choices(st.PrimaryApprovers)}, Escalation: approverList{Chosen: choices(st.EscalationApprovers)}})
-			if !st.IsEscalationEnabled || st.DurationBeforeEscalation <= 0 {
-				f.Stages[i].EscalateDays = wholeDays(defaultEscalation)
-			}
+	for i, st := range ap.Stages {
+		f.Stages = append(f.Stages, stageForm{From: i + 1, Reason: st.IsApproverJustificationRequired, Escalate: st.IsEscalationEnabled,
+			DenyDays: wholeDays(st.DurationBeforeAutomaticDenial), EscalateDays: wholeDays(st.DurationBeforeEscalation),
+			Primary: approverList{Chosen: choices(st.PrimaryApprovers)}, Escalation: approverList{Chosen: choices(st.EscalationApprovers)}})
+		if !st.IsEscalationEnabled || st.DurationBeforeEscalation <= 0 {
+			f.Stages[i].EscalateDays = wholeDays(defaultEscalation)
 		}
 	}
 	f.number()
