@@ -341,18 +341,11 @@ func (f *lc) auditStates(requestID string) []string {
 	return f.column(`SELECT after_state FROM audit_events WHERE target_id = ? ORDER BY id`, requestID)
 }
 
-// column runs a query of one text column and returns its values, in order.
+// column runs a query of one text column (with ? placeholders) and
+// returns its values, in order.
 func (f *lc) column(query string, args ...any) []string {
 	f.t.Helper()
-	rows, err := f.s.db.tQuery(query, args...)
+	values, err := scanStrings(f.s.db.tQuery(query, args...))
 	f.must(err)
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		f.must(rows.Scan(&s))
-		out = append(out, s)
-	}
-	f.must(rows.Err())
-	return out
+	return values
 }

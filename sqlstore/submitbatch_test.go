@@ -65,21 +65,13 @@ func submitConcurrently(s *Services, calls []*batchCall) {
 // goroutine per call, all waiting on a start barrier, then released
 // together.
 func submitTogether(calls []*batchCall, storeOf func(*batchCall) *Services) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	for _, c := range calls {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			c.err = storeOf(c).Requests.SubmitRequest(c.ctx, c.r)
-		}()
+	errs := atOnce(len(calls), func(i int) error {
+		c := calls[i]
+		return storeOf(c).Requests.SubmitRequest(c.ctx, c.r)
+	})
+	for i, c := range calls {
+		c.err = errs[i]
 	}
-	ready.Wait()
-	close(start)
-	done.Wait()
 }
 
 // submitInOneBatch hands every call to the batcher's Apply function at
