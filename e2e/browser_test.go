@@ -35,23 +35,13 @@ func newBrowser(t *testing.T, w *world) *uiBrowser {
 // run performs the actions of one step (at most 30s) or fails the test.
 func (b *uiBrowser) run(step string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		b.t.Fatalf("%s: %v", step, err)
-	}
+	browsertest.Step(b.t, b.ctx, step, actions...)
 }
 
 // text returns the text of the first element matching sel, spaces collapsed.
 func (b *uiBrowser) text(sel string) string {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		b.t.Fatalf("read %s: %v", sel, err)
-	}
-	return strings.Join(strings.Fields(s), " ")
+	return browsertest.Text(b.t, b.ctx, sel)
 }
 
 // eval evaluates a JavaScript expression returning a string.
@@ -142,11 +132,7 @@ func TestBrowserReprocessAgainstServe(t *testing.T) {
 	b.signOut()
 
 	// app-b answers 503 until retries are exhausted: partially delivered.
-	carol.waitState(id, 30*time.Second, "partiallyDelivered", "delivered", "deliveryFailed")
-	if s := carol.must(200, "GET", em+"/assignmentRequests/"+id, nil).Str("state"); s != "partiallyDelivered" {
-		t.Fatalf("request after delivery: %s, want partiallyDelivered", s)
-	}
-	w.target.fail("app-b", 0)
+	w.wantPartiallyDelivered(t, carol, id)
 
 	// The manager opens the Requests tab, selects the request, reprocesses.
 	b.signIn("carol")
@@ -362,11 +348,7 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	}
 	b.keyboardSignOut()
 
-	carol.waitState(id, 30*time.Second, "partiallyDelivered", "delivered", "deliveryFailed")
-	if s := carol.must(200, "GET", em+"/assignmentRequests/"+id, nil).Str("state"); s != "partiallyDelivered" {
-		t.Fatalf("request after delivery: %s, want partiallyDelivered", s)
-	}
-	w.target.fail("app-b", 0)
+	w.wantPartiallyDelivered(t, carol, id)
 
 	// The manager: Identity Governance → Requests of the package → check the
 	// request with Space → back (Shift+Tab) to Reprocess selected → Enter.
@@ -395,4 +377,16 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	if got := b.text("#request-state"); got != "Delivered" {
 		t.Fatalf("state on the detail page: %q, want Delivered", got)
 	}
+}
+
+// wantPartiallyDelivered waits, as the client who watches, until the
+// request's deliveries end while app-b answers 503, fails unless the
+// request is then partiallyDelivered, and lets app-b answer again.
+func (w *world) wantPartiallyDelivered(t *testing.T, watcher *client, id string) {
+	t.Helper()
+	watcher.waitState(id, 30*time.Second, "partiallyDelivered", "delivered", "deliveryFailed")
+	if s := watcher.must(200, "GET", em+"/assignmentRequests/"+id, nil).Str("state"); s != "partiallyDelivered" {
+		t.Fatalf("request after delivery: %s, want partiallyDelivered", s)
+	}
+	w.target.fail("app-b", 0)
 }

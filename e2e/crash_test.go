@@ -25,25 +25,17 @@ func TestCrashMidDelivery(t *testing.T) {
 		ids[i] = u.Str("id")
 	}
 	requests := make([]string, users)
-	var wg sync.WaitGroup
 	var mu sync.Mutex
-	for g := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := g; i < users; i += 4 {
-				r := w.admin.do("POST", em+"/assignmentRequests", map[string]any{
-					"requestType": "adminAdd",
-					"assignment":  map[string]any{"targetId": ids[i], "accessPackageId": w.pkg, "assignmentPolicyId": w.policy}})
-				mu.Lock()
-				if r.Status == 201 {
-					requests[i] = r.Str("id")
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
+	inLanes(users, 4, func(i int) {
+		r := w.admin.do("POST", em+"/assignmentRequests", map[string]any{
+			"requestType": "adminAdd",
+			"assignment":  map[string]any{"targetId": ids[i], "accessPackageId": w.pkg, "assignmentPolicyId": w.policy}})
+		mu.Lock()
+		if r.Status == 201 {
+			requests[i] = r.Str("id")
+		}
+		mu.Unlock()
+	})
 	for i, id := range requests {
 		if id == "" {
 			t.Fatalf("request %d was not accepted", i)

@@ -10,12 +10,7 @@ import (
 // runs after the restart and revokes every resource.
 func TestExpiryAfterRestart(t *testing.T) {
 	w := newWorld(t, nil, []string{"erin"}, "")
-	policy := w.admin.must(201, "POST", em+"/assignmentPolicies", map[string]any{
-		"displayName": "Short", "allowedTargetScope": "allMemberUsers",
-		"accessPackage":     map[string]any{"id": w.pkg},
-		"requestorSettings": map[string]any{"enableTargetsToSelfAddAccess": true},
-		"expiration":        map[string]any{"type": "afterDuration", "duration": "PT4S"},
-	}).Str("id")
+	policy := w.shortPolicy("PT4S")
 	erin := w.clients["erin"]
 	req := erin.must(201, "POST", em+"/assignmentRequests", map[string]any{"requestType": "userAdd",
 		"assignment": map[string]any{"accessPackageId": w.pkg, "assignmentPolicyId": policy}}).Str("id")
@@ -52,4 +47,16 @@ func TestExpiryAfterRestart(t *testing.T) {
 	if len(removals) != 1 || removals[0]["state"] != "delivered" {
 		t.Errorf("systemRemove requests: %v", removals)
 	}
+}
+
+// shortPolicy creates, on the world's package, a policy ("Short") under
+// which users request for themselves and assignments end after the
+// duration (ISO 8601, as "PT4S"); it returns the policy's id.
+func (w *world) shortPolicy(duration string) string {
+	return w.admin.must(201, "POST", em+"/assignmentPolicies", map[string]any{
+		"displayName": "Short", "allowedTargetScope": "allMemberUsers",
+		"accessPackage":     map[string]any{"id": w.pkg},
+		"requestorSettings": map[string]any{"enableTargetsToSelfAddAccess": true},
+		"expiration":        map[string]any{"type": "afterDuration", "duration": duration},
+	}).Str("id")
 }

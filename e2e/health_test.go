@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -43,18 +42,10 @@ func get(t *testing.T, url string) string {
 // createUsers creates n users through the API and returns their ids.
 func createUsers(c *client, prefix string, n int) []string {
 	ids := make([]string, n)
-	var wg sync.WaitGroup
-	for g := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := g; i < n; i += 4 {
-				ids[i] = c.must(201, "POST", "/v1.0/users", map[string]any{"userPrincipalName": fmt.Sprintf("%s%04d@example.com", prefix, i),
-					"displayName": fmt.Sprintf("%s %d", prefix, i), "accountEnabled": true}).Str("id")
-			}
-		}()
-	}
-	wg.Wait()
+	inLanes(n, 4, func(i int) {
+		ids[i] = c.must(201, "POST", "/v1.0/users", map[string]any{"userPrincipalName": fmt.Sprintf("%s%04d@example.com", prefix, i),
+			"displayName": fmt.Sprintf("%s %d", prefix, i), "accountEnabled": true}).Str("id")
+	})
 	return ids
 }
 
@@ -63,20 +54,11 @@ func createUsers(c *client, prefix string, n int) []string {
 func (w *world) submitOver(c func(i int) *client, users []string, d time.Duration) []string {
 	ids := make([]string, len(users))
 	start := time.Now()
-	var wg sync.WaitGroup
-	const lanes = 6
-	for g := range lanes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := g; i < len(users); i += lanes {
-				time.Sleep(time.Until(start.Add(d * time.Duration(i) / time.Duration(len(users)))))
-				ids[i] = c(i).must(201, "POST", em+"/assignmentRequests", map[string]any{"requestType": "adminAdd",
-					"assignment": map[string]any{"targetId": users[i], "accessPackageId": w.pkg, "assignmentPolicyId": w.policy}}).Str("id")
-			}
-		}()
-	}
-	wg.Wait()
+	inLanes(len(users), 6, func(i int) {
+		time.Sleep(time.Until(start.Add(d * time.Duration(i) / time.Duration(len(users)))))
+		ids[i] = c(i).must(201, "POST", em+"/assignmentRequests", map[string]any{"requestType": "adminAdd",
+			"assignment": map[string]any{"targetId": users[i], "accessPackageId": w.pkg, "assignmentPolicyId": w.policy}}).Str("id")
+	})
 	return ids
 }
 

@@ -274,12 +274,7 @@ func TestOtherMessagesThroughSMTP(t *testing.T) {
 
 	// An assignment that ends 8 s after delivery: warned 4 s before, told
 	// when it ended.
-	short := w.admin.must(201, "POST", em+"/assignmentPolicies", map[string]any{
-		"displayName": "Short", "allowedTargetScope": "allMemberUsers",
-		"accessPackage":     map[string]any{"id": w.pkg},
-		"requestorSettings": map[string]any{"enableTargetsToSelfAddAccess": true},
-		"expiration":        map[string]any{"type": "afterDuration", "duration": "PT8S"},
-	}).Str("id")
+	short := w.shortPolicy("PT8S")
 	id = w.clients["dave"].must(201, "POST", em+"/assignmentRequests", map[string]any{"requestType": "userAdd",
 		"assignment": map[string]any{"accessPackageId": w.pkg, "assignmentPolicyId": short}}).Str("id")
 	w.admin.waitState(id, 30*time.Second, "delivered")

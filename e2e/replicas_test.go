@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -67,20 +66,12 @@ func TestReplicasCrashMidDelivery(t *testing.T) {
 		ids[i] = u.Str("id")
 	}
 	requests := make([]string, users)
-	var wg sync.WaitGroup
-	for g := range 6 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := g; i < users; i += 6 {
-				r := rw.on(w.admin, i%replicas).must(201, "POST", em+"/assignmentRequests", map[string]any{
-					"requestType": "adminAdd",
-					"assignment":  map[string]any{"targetId": ids[i], "accessPackageId": w.pkg, "assignmentPolicyId": w.policy}})
-				requests[i] = r.Str("id")
-			}
-		}()
-	}
-	wg.Wait()
+	inLanes(users, 6, func(i int) {
+		r := rw.on(w.admin, i%replicas).must(201, "POST", em+"/assignmentRequests", map[string]any{
+			"requestType": "adminAdd",
+			"assignment":  map[string]any{"targetId": ids[i], "accessPackageId": w.pkg, "assignmentPolicyId": w.policy}})
+		requests[i] = r.Str("id")
+	})
 
 	waitFor(t, 60*time.Second, "100 grants before the kill", func() bool { return len(w.target.grantedDeliveries()) >= 100 })
 	victim := rw.replicas[0]

@@ -86,8 +86,7 @@ func TestEntraUserSequence(t *testing.T) {
 // rename, add and remove members, delete.
 func TestEntraGroupSequence(t *testing.T) {
 	e := newEnv(t)
-	user := e.do(http.MethodPost, "/scim/v2/Users", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
-		"userName":"member@testuser.com","active":true}`).want(t, http.StatusCreated).str("id")
+	user := e.createUser(t, "member@testuser.com")
 	created := e.do(http.MethodPost, "/scim/v2/Groups", `{
 		"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group","http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
 		"externalId":"8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159",
@@ -130,8 +129,7 @@ func TestEntraGroupSequence(t *testing.T) {
 // and attributes entitled does not know, which are ignored.
 func TestEntraQuirks(t *testing.T) {
 	e := newEnv(t)
-	boss := e.do(http.MethodPost, "/scim/v2/Users", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
-		"userName":"boss@testuser.com","active":true}`).want(t, http.StatusCreated).str("id")
+	boss := e.createUser(t, "boss@testuser.com")
 	id := e.do(http.MethodPost, "/scim/v2/Users", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
 		"userName":"quirk@testuser.com","active":"True","displayName":"Quirk","favouriteColour":"blue",
 		"urn:ietf:params:scim:schemas:extension:contoso:2.0:User":{"badge":"42"}}`).want(t, http.StatusCreated).str("id")
@@ -213,4 +211,11 @@ func TestProvisioningTokenOnlyOpensSCIM(t *testing.T) {
 	e.do(http.MethodGet, "/scim/v2/ServiceProviderConfig", "").want(t, http.StatusOK)
 	e.do(http.MethodGet, "/scim/v2/ResourceTypes", "").want(t, http.StatusOK)
 	e.do(http.MethodGet, "/scim/v2/Schemas", "").want(t, http.StatusOK)
+}
+
+// createUser creates an active user by its userName and returns its id.
+func (e *env) createUser(t *testing.T, userName string) string {
+	t.Helper()
+	return e.do(http.MethodPost, "/scim/v2/Users", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
+		"userName":"`+userName+`","active":true}`).want(t, http.StatusCreated).str("id")
 }

@@ -143,11 +143,9 @@ func TestApprovalTimeout(t *testing.T) {
 
 func TestApprovalManagerAndFallback(t *testing.T) {
 	f := newLC(t)
-	p := f.newPolicy(func(p *entitled.AssignmentPolicy) {
-		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true, Stages: []entitled.ApprovalStage{{
-			PrimaryApprovers:         []entitled.SubjectSet{{Type: entitled.SubjectRequestorManager, ManagerLevel: 1}},
-			FallbackPrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.approver.ID}},
-		}}}
+	p := f.approvalPolicy(entitled.ApprovalStage{
+		PrimaryApprovers:         []entitled.SubjectSet{{Type: entitled.SubjectRequestorManager, ManagerLevel: 1}},
+		FallbackPrimaryApprovers: approvedBy(f.approver).PrimaryApprovers,
 	})
 	// alice has a manager: the manager approves, the fallback may not.
 	r := f.mustAdd(entitled.RequestUserAdd, p, f.alice)
@@ -186,11 +184,7 @@ func TestCancelPendingApproval(t *testing.T) {
 // entitled.CheckNotOwnRequest: a requestor named as approver still cannot approve their own request.
 func TestNoSelfApprovalEvenWhenNamed(t *testing.T) {
 	f := newLC(t)
-	p := f.newPolicy(func(p *entitled.AssignmentPolicy) {
-		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true, Stages: []entitled.ApprovalStage{{
-			PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.alice.ID},
-				{Type: entitled.SubjectSingleUser, UserID: f.approver.ID}}}}}
-	})
+	p := f.approvalPolicy(approvedBy(f.alice, f.approver))
 	r := f.mustAdd(entitled.RequestUserAdd, p, f.alice)
 	st := f.stages(f.as(f.alice), r.ID)
 	if st[0].AssignedToMe {

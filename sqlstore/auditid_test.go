@@ -13,9 +13,8 @@ import (
 // whatever the clock, and ids of events of the same millisecond keep the
 // order the events were written in.
 func TestAuditIDCarriesEventTime(t *testing.T) {
-	s, sys := newTestStore(t)
 	at := time.Date(2025, 3, 4, 5, 6, 7, 89_000_000, time.UTC)
-	s.db.Now = func() time.Time { return at }
+	s, sys, _ := newTestStoreAt(t, at)
 	var want []string
 	for range 5 {
 		g := &entitled.Group{DisplayName: "g"}

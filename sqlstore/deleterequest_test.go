@@ -13,9 +13,7 @@ import (
 func TestDeleteRequest(t *testing.T) {
 	f := newLC(t)
 	// Delivered: alice's assignment, with deliveries.
-	delivered := f.mustAdd(entitled.RequestAdminAdd, f.policy, f.alice)
-	f.deliverAll(ok)
-	f.wantState(delivered.ID, entitled.StateDelivered)
+	delivered := f.mustAddDelivered(entitled.RequestAdminAdd, f.policy, f.alice)
 	wantKind(t, f.s.Requests.DeleteRequest(f.as(f.admin), delivered.ID), entitled.KindConflict)
 
 	// Open: bob's request, waiting for approval.

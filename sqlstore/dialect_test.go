@@ -55,20 +55,10 @@ func TestConcurrentAddsOneLiveAssignment(t *testing.T) {
 	f := newLC(t)
 	ctx := f.as(f.alice)
 	const n = 8
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			errs[i] = f.s.Requests.SubmitRequest(ctx, &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd,
-				AssignmentPolicyID: f.policy})
-		}()
-	}
-	close(start)
-	wg.Wait()
+	errs := atOnce(n, func(int) error {
+		return f.s.Requests.SubmitRequest(ctx, &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd,
+			AssignmentPolicyID: f.policy})
+	})
 	accepted := 0
 	for _, err := range errs {
 		if err == nil {

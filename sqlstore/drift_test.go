@@ -25,9 +25,7 @@ func driftFixture(t *testing.T) (*lc, string) {
 	f.exec(`UPDATE resources SET origin_id = ? WHERE system_id = ?`, f.group, crm)
 	f.exec(`UPDATE resource_roles SET origin_id = ? WHERE resource_id IN (SELECT id FROM resources WHERE system_id = ?)`,
 		directory.RoleOriginID(f.group), crm)
-	r := f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
-	f.deliverAll(ok)
-	f.wantState(r.ID, entitled.StateDelivered)
+	f.mustAddDelivered(entitled.RequestUserAdd, f.policy, f.alice)
 	return f, crm
 }
 

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/entitled-dev/entitled"
@@ -41,19 +40,9 @@ func raceIncompatible(t *testing.T, submit func(f *lc, ctx context.Context, r *e
 		u := f.user(fmt.Sprintf("sod%d@example.com", i))
 		ctx := f.as(u)
 		policies := []string{f.policy, otherPolicy}
-		errs := make([]error, len(policies))
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for k, pol := range policies {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				errs[k] = submit(f, ctx, &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: pol})
-			}()
-		}
-		close(start)
-		wg.Wait()
+		errs := atOnce(len(policies), func(k int) error {
+			return submit(f, ctx, &entitled.AssignmentRequest{RequestType: entitled.RequestUserAdd, AssignmentPolicyID: policies[k]})
+		})
 		passed := 0
 		for _, err := range errs {
 			if err == nil {

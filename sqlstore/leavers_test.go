@@ -15,13 +15,8 @@ import (
 // delivered like any other, and the assignment ends.
 func TestLeaverLosesAccess(t *testing.T) {
 	f := newLC(t)
-	delivered := f.mustAdd(entitled.RequestUserAdd, f.policy, f.alice)
-	f.deliverAll(ok)
-	f.wantState(delivered.ID, entitled.StateDelivered)
-	approval := f.newPolicy(func(p *entitled.AssignmentPolicy) {
-		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true, Stages: []entitled.ApprovalStage{{
-			PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.approver.ID}}}}}
-	})
+	delivered := f.mustAddDelivered(entitled.RequestUserAdd, f.policy, f.alice)
+	approval := f.approvalPolicy(approvedBy(f.approver))
 	// A second package, so alice can have a pending request beside her assignment.
 	f.exec(`UPDATE policies SET access_package_id = ? WHERE id = ?`, f.otherPackage(), approval)
 	pending := f.mustAdd(entitled.RequestUserAdd, approval, f.alice)
@@ -95,16 +90,8 @@ func (f *lc) otherPackage() string {
 // requestsOf lists the requests of a type for a target.
 func (f *lc) requestsOf(targetID string, typ entitled.RequestType) []entitled.AssignmentRequest {
 	f.t.Helper()
-	rows, err := f.s.db.tQuery(`SELECT id FROM assignment_requests WHERE target_id = ? AND request_type = ? ORDER BY created_at, id`,
+	ids := f.column(`SELECT id FROM assignment_requests WHERE target_id = ? AND request_type = ? ORDER BY created_at, id`,
 		targetID, string(typ))
-	f.must(err)
-	var ids []string
-	for rows.Next() {
-		var id string
-		f.must(rows.Scan(&id))
-		ids = append(ids, id)
-	}
-	rows.Close()
 	out := make([]entitled.AssignmentRequest, len(ids))
 	for i, id := range ids {
 		out[i] = *f.request(id)
@@ -164,10 +151,8 @@ func TestSCIMToken(t *testing.T) {
 // may no longer decide.
 func TestMoverManagerApprovals(t *testing.T) {
 	f := newLC(t)
-	p := f.newPolicy(func(p *entitled.AssignmentPolicy) {
-		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true, Stages: []entitled.ApprovalStage{{
-			PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectRequestorManager, ManagerLevel: 1}}}}}
-	})
+	p := f.approvalPolicy(entitled.ApprovalStage{
+		PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectRequestorManager, ManagerLevel: 1}}})
 	r := f.mustAdd(entitled.RequestUserAdd, p, f.alice)
 	st := f.stages(f.sys, r.ID)
 	pendingNotices := func() int {

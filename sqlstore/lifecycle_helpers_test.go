@@ -171,6 +171,24 @@ func (f *lc) newPolicy(mutate func(p *entitled.AssignmentPolicy)) string {
 	return p.ID
 }
 
+// approvalPolicy stores a policy (see newPolicy) whose add requests need
+// approval through the stages, in order.
+func (f *lc) approvalPolicy(stages ...entitled.ApprovalStage) string {
+	f.t.Helper()
+	return f.newPolicy(func(p *entitled.AssignmentPolicy) {
+		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true, Stages: stages}
+	})
+}
+
+// approvedBy is an approval stage whose primary approvers are the users.
+func approvedBy(users ...*entitled.User) entitled.ApprovalStage {
+	var st entitled.ApprovalStage
+	for _, u := range users {
+		st.PrimaryApprovers = append(st.PrimaryApprovers, entitled.SubjectSet{Type: entitled.SubjectSingleUser, UserID: u.ID})
+	}
+	return st
+}
+
 func (f *lc) as(u *entitled.User) context.Context {
 	f.t.Helper()
 	a, err := f.s.Tokens.ActorFor(f.sys, u.ID)
@@ -199,6 +217,15 @@ func (f *lc) mustAdd(typ entitled.RequestType, policy string, u *entitled.User) 
 }
 
 // jobs returns recorded jobs of a kind.
+// mustAddDelivered submits a request (see mustAdd) and delivers it,
+// every delivery succeeding, failing unless the request ends delivered.
+func (f *lc) mustAddDelivered(typ entitled.RequestType, policy string, u *entitled.User) *entitled.AssignmentRequest {
+	f.t.Helper()
+	r := f.mustAdd(typ, policy, u)
+	f.deliverAll(ok)
+	return f.wantState(r.ID, entitled.StateDelivered)
+}
+
 func (f *lc) jobs(kind entitled.JobKind) []entitled.Job {
 	var out []entitled.Job
 	for _, j := range testQueue(f.s).Jobs() {
@@ -282,6 +309,20 @@ func (f *lc) wantState(id string, want entitled.RequestState) *entitled.Assignme
 	return r
 }
 
+// onlyRequestOfType returns the one request whose requestType filter
+// value is typ (as spelled: the filter ignores case), failing unless there
+// is exactly one.
+func (f *lc) onlyRequestOfType(typ string) *entitled.AssignmentRequest {
+	f.t.Helper()
+	page, err := f.s.Requests.Requests(f.sys, entitled.RequestQuery{ListOptions: entitled.ListOptions{
+		Filter: entitled.Compare{Op: "eq", Property: "requestType", Value: typ}}})
+	f.must(err)
+	if len(page.Items) != 1 {
+		f.t.Fatalf("%s requests: %d, want one: %+v", typ, len(page.Items), page.Items)
+	}
+	return &page.Items[0]
+}
+
 // wantCode fails unless err is an *entitled.Error with the kind and code.
 func wantCode(t *testing.T, err error, kind entitled.Kind, code string) *entitled.Error {
 	t.Helper()
@@ -297,14 +338,14 @@ func wantCode(t *testing.T, err error, kind entitled.Kind, code string) *entitle
 // auditStates lists the after-states audited for a request, in order.
 func (f *lc) auditStates(requestID string) []string {
 	f.t.Helper()
-	rows, err := f.s.db.tQuery(`SELECT after_state FROM audit_events WHERE target_id = ? ORDER BY id`, requestID)
+	return f.column(`SELECT after_state FROM audit_events WHERE target_id = ? ORDER BY id`, requestID)
+}
+
+// column runs a query of one text column (with ? placeholders) and
+// returns its values, in order.
+func (f *lc) column(query string, args ...any) []string {
+	f.t.Helper()
+	values, err := scanStrings(f.s.db.tQuery(query, args...))
 	f.must(err)
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		f.must(rows.Scan(&s))
-		out = append(out, s)
-	}
-	return out
+	return values
 }

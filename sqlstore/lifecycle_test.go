@@ -242,13 +242,10 @@ func TestCancel(t *testing.T) {
 		t.Fatal("completedDateTime not set")
 	}
 	// A systemRemove request revokes exactly the succeeded grant.
-	page, err := f.s.Requests.Requests(f.sys, entitled.RequestQuery{ListOptions: entitled.ListOptions{
-		Filter: entitled.Compare{Op: "eq", Property: "requestType", Value: "systemremove"}}})
-	mustOK(t, err)
-	if len(page.Items) != 1 || page.Items[0].AssignmentID != r.AssignmentID || page.Items[0].State != entitled.StateDelivering {
-		t.Fatalf("systemRemove requests: %+v", page.Items)
+	rm := f.onlyRequestOfType("systemremove")
+	if rm.AssignmentID != r.AssignmentID || rm.State != entitled.StateDelivering {
+		t.Fatalf("systemRemove request: %+v", rm)
 	}
-	rm := page.Items[0]
 	ds := f.deliveries(rm.ID)
 	if len(ds) != 1 || ds[0].Action != entitled.ActionRevoke || ds[0].Role.ID != succeeded.Role.ID || ds[0].SystemID != succeeded.SystemID {
 		t.Fatalf("revokes: %+v", ds)
@@ -292,10 +289,7 @@ func TestCancelFailedExpiresAssignment(t *testing.T) {
 // entitled.CheckOneLive: one open request or live assignment per user and package.
 func TestOneLiveAssignment(t *testing.T) {
 	f := newLC(t)
-	p := f.newPolicy(func(p *entitled.AssignmentPolicy) {
-		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true,
-			Stages: []entitled.ApprovalStage{{PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.approver.ID}}}}}
-	})
+	p := f.approvalPolicy(approvedBy(f.approver))
 	r := f.mustAdd(entitled.RequestUserAdd, p, f.alice)
 	_, err := f.add(entitled.RequestAdminAdd, f.policy, f.alice)
 	e := wantCode(t, err, entitled.KindConflict, entitled.CodeExistingAssignment)
@@ -448,13 +442,7 @@ func TestExpiry(t *testing.T) {
 	f.now = f.now.Add(49 * time.Hour)
 	mustOK(t, f.s.Deliveries.ExpireAssignment(context.Background(), r.AssignmentID))
 	mustOK(t, f.s.Deliveries.ExpireAssignment(context.Background(), r.AssignmentID)) // idempotent
-	page, err := f.s.Requests.Requests(f.sys, entitled.RequestQuery{ListOptions: entitled.ListOptions{
-		Filter: entitled.Compare{Op: "eq", Property: "requestType", Value: "systemRemove"}}})
-	mustOK(t, err)
-	if len(page.Items) != 1 {
-		t.Fatalf("want one systemRemove request, got %d", len(page.Items))
-	}
-	rm := page.Items[0]
+	rm := f.onlyRequestOfType("systemRemove")
 	if ds := f.deliveries(rm.ID); len(ds) != 2 || ds[0].Action != entitled.ActionRevoke {
 		t.Fatalf("expiry revokes: %+v", ds)
 	}
@@ -590,13 +578,7 @@ func TestReprocessAssignment(t *testing.T) {
 	if a := f.assignment(r.AssignmentID); a.State != entitled.AssignmentDelivering {
 		t.Fatalf("assignment %s", a.State)
 	}
-	page, err := f.s.Requests.Requests(f.sys, entitled.RequestQuery{ListOptions: entitled.ListOptions{
-		Filter: entitled.Compare{Op: "eq", Property: "requestType", Value: "adminUpdate"}}})
-	mustOK(t, err)
-	if len(page.Items) != 1 {
-		t.Fatalf("adminUpdate requests: %d", len(page.Items))
-	}
-	up := page.Items[0]
+	up := f.onlyRequestOfType("adminUpdate")
 	if ds := f.deliveries(up.ID); len(ds) != 2 || ds[0].Action != entitled.ActionGrant || ds[1].Action != entitled.ActionGrant {
 		t.Fatalf("re-assert deliveries: %+v", ds)
 	}

@@ -11,9 +11,8 @@ import (
 // Pruning the outbox removes the sent and recorded messages older than the
 // cut; failed and queued ones, and newer ones, stay.
 func TestPruneNotificationsKeepsWhatNeedsLooking(t *testing.T) {
-	s, sys := newTestStore(t)
 	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	s.db.Now = func() time.Time { return t0 }
+	s, sys, clock := newTestStoreAt(t, t0)
 	record := func(subject, status string) {
 		t.Helper()
 		_, _, err := s.Notifications.RecordNotifications(sys, []*entitled.Notification{{NoticeID: newID(), Event: entitled.NoticeApprovalPending,
@@ -24,7 +23,7 @@ func TestPruneNotificationsKeepsWhatNeedsLooking(t *testing.T) {
 	record("old recorded", entitled.NotificationRecorded)
 	record("old failed", entitled.NotificationFailed)
 	record("old queued", entitled.NotificationQueued)
-	s.db.Now = func() time.Time { return t0.Add(10 * 24 * time.Hour) }
+	clock.Advance(10 * 24 * time.Hour)
 	record("new recorded", entitled.NotificationRecorded)
 
 	n, err := s.Notifications.PruneNotifications(sys, t0.Add(5*24*time.Hour))

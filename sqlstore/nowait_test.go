@@ -71,10 +71,7 @@ func (p *waitProbe) run(fn func() error, stopOnWait bool) (done chan error, wait
 // one cancel.
 func TestReadsDoNotWaitForAChange(t *testing.T) {
 	f := newLC(t)
-	approval := f.newPolicy(func(p *entitled.AssignmentPolicy) {
-		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true,
-			Stages: []entitled.ApprovalStage{{PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.approver.ID}}}}}
-	})
+	approval := f.approvalPolicy(approvedBy(f.approver))
 	r := f.mustAdd(entitled.RequestUserAdd, approval, f.alice)
 	other := f.mustAdd(entitled.RequestUserAdd, approval, f.bob)
 	delivering := f.mustAdd(entitled.RequestAdminAdd, f.policy, f.manager)

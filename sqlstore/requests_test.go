@@ -126,26 +126,14 @@ func TestRequestFiltersAndPaging(t *testing.T) {
 		Filter: entitled.Compare{Op: "eq", Property: "secret", Value: "x"}}})
 	wantKind(t, err, entitled.KindInvalid)
 	// Keyset paging over every request.
-	var seen []string
-	opt := entitled.ListOptions{Top: 2, Count: true}
-	for {
-		p := list(opt)
-		if p.Count == nil || *p.Count != 5 {
-			t.Fatalf("count %v", p.Count)
-		}
-		for _, r := range p.Items {
-			seen = append(seen, r.ID)
-		}
-		if p.NextSkipToken == "" {
-			break
-		}
-		opt.SkipToken = p.NextSkipToken
-	}
+	seen, _ := pageThrough(t, entitled.ListOptions{Top: 2, Count: true}, func(opt entitled.ListOptions) (entitled.Page[entitled.AssignmentRequest], error) {
+		return list(opt), nil
+	})
 	if len(seen) != 5 {
 		t.Fatalf("paged %d requests", len(seen))
 	}
 	for i, r := range all {
-		if seen[i] != r.ID {
+		if seen[i].ID != r.ID {
 			t.Fatalf("page order: %v", seen)
 		}
 	}

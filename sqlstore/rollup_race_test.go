@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/entitled-dev/entitled"
@@ -22,20 +21,10 @@ func TestConcurrentOutcomesRollUp(t *testing.T) {
 		if len(jobs) != 2 {
 			t.Fatalf("%d deliver jobs, want 2", len(jobs))
 		}
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		errs := make([]error, len(jobs))
-		for k, j := range jobs {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				errs[k] = f.s.Deliveries.RecordDeliveryOutcomes(context.Background(),
-					[]entitled.DeliveryOutcome{{DeliveryID: j.DeliveryID, Run: j.Run, Final: true, At: f.now}})
-			}()
-		}
-		close(start)
-		wg.Wait()
+		errs := atOnce(len(jobs), func(k int) error {
+			return f.s.Deliveries.RecordDeliveryOutcomes(context.Background(),
+				[]entitled.DeliveryOutcome{{DeliveryID: jobs[k].DeliveryID, Run: jobs[k].Run, Final: true, At: f.now}})
+		})
 		for _, err := range errs {
 			f.must(err)
 		}

@@ -461,7 +461,12 @@ func postgresSchema(ctx context.Context, db *sql.DB) ([]string, error) {
 
 // queryStrings runs a query of one text column.
 func queryStrings(ctx context.Context, db *sql.DB, q string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, q)
+	return scanStrings(db.QueryContext(ctx, q))
+}
+
+// scanStrings reads the values of a query of one text column, in order,
+// and closes its rows.
+func scanStrings(rows *sql.Rows, err error) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}

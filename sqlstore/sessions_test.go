@@ -11,9 +11,7 @@ import (
 // TestLoginLinksAndSessions: a sign-in link works once and only before it
 // expires; sessions expire and end; only administrators create links.
 func TestLoginLinksAndSessions(t *testing.T) {
-	s, sys := newTestStore(t)
-	now := time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
-	s.db.Now = func() time.Time { return now }
+	s, sys, clock := newTestStoreAt(t, time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC))
 	alice := mustUser(t, s, sys, "alice@example.com")
 	bob := mustUser(t, s, sys, "bob@example.com")
 
@@ -26,8 +24,8 @@ func TestLoginLinksAndSessions(t *testing.T) {
 
 	secret, exp, err := s.Sessions.CreateLoginLink(sys, "alice@example.com", 15*time.Minute)
 	mustOK(t, err)
-	if !exp.Equal(now.Add(15 * time.Minute)) {
-		t.Errorf("expires %s, want %s", exp, now.Add(15*time.Minute))
+	if !exp.Equal(clock.now.Add(15 * time.Minute)) {
+		t.Errorf("expires %s, want %s", exp, clock.now.Add(15*time.Minute))
 	}
 	var stored string
 	mustOK(t, s.db.tQueryRow(`SELECT hash FROM ui_login_links`).Scan(&stored))
@@ -56,10 +54,10 @@ func TestLoginLinksAndSessions(t *testing.T) {
 	// Expiry of links and sessions.
 	late, _, err := s.Sessions.CreateLoginLink(sys, "bob@example.com", 15*time.Minute)
 	mustOK(t, err)
-	now = now.Add(15 * time.Minute)
+	clock.Advance(15 * time.Minute)
 	_, _, err = s.Sessions.RedeemLoginLink(sys, late, time.Hour)
 	wantKind(t, err, entitled.KindUnauthorized)
-	now = now.Add(45 * time.Minute)
+	clock.Advance(45 * time.Minute)
 	_, err = s.Sessions.SessionUser(sys, session)
 	wantKind(t, err, entitled.KindUnauthorized)
 

@@ -52,16 +52,7 @@ func TestStageReviewerBackfill(t *testing.T) {
 // wantReviewers checks reviewed_by_id of a request's stages, in order.
 func wantReviewers(t *testing.T, f *lc, requestID string, want []string) {
 	t.Helper()
-	rows, err := f.s.db.tQuery(`SELECT reviewed_by_id FROM approval_stages WHERE request_id = ? ORDER BY idx`, requestID)
-	mustOK(t, err)
-	defer rows.Close()
-	var got []string
-	for rows.Next() {
-		var id string
-		mustOK(t, rows.Scan(&id))
-		got = append(got, id)
-	}
-	mustOK(t, rows.Err())
+	got := f.column(`SELECT reviewed_by_id FROM approval_stages WHERE request_id = ? ORDER BY idx`, requestID)
 	if !slices.Equal(got, want) {
 		t.Fatalf("reviewed_by_id = %q, want %q", got, want)
 	}

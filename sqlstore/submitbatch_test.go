@@ -65,21 +65,13 @@ func submitConcurrently(s *Services, calls []*batchCall) {
 // goroutine per call, all waiting on a start barrier, then released
 // together.
 func submitTogether(calls []*batchCall, storeOf func(*batchCall) *Services) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	for _, c := range calls {
-		ready.Add(1)
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			c.err = storeOf(c).Requests.SubmitRequest(c.ctx, c.r)
-		}()
+	errs := atOnce(len(calls), func(i int) error {
+		c := calls[i]
+		return storeOf(c).Requests.SubmitRequest(c.ctx, c.r)
+	})
+	for i, c := range calls {
+		c.err = errs[i]
 	}
-	ready.Wait()
-	close(start)
-	done.Wait()
 }
 
 // submitInOneBatch hands every call to the batcher's Apply function at
@@ -147,10 +139,10 @@ func (f *lc) count(q string, args ...any) int {
 	return n
 }
 
-// approvalPolicy stores a policy under which a userAdd waits for one
-// approval stage (decided by the fixture's approver, denied after 3 days);
-// an adminAdd under it needs no approval.
-func (f *lc) approvalPolicy() string {
+// needsApprovalPolicy stores a policy, "Needs approval", under which a
+// userAdd waits for one approval stage (decided by the fixture's approver,
+// denied after 3 days); an adminAdd under it needs no approval.
+func (f *lc) needsApprovalPolicy() string {
 	return f.newPolicy(func(p *entitled.AssignmentPolicy) {
 		p.DisplayName = "Needs approval"
 		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true,
@@ -211,7 +203,7 @@ func TestBatchMixedSubmissions(t *testing.T) {
 
 func testMixedBatch(t *testing.T, mode string) {
 	f := newLC(t)
-	approval := f.approvalPolicy()
+	approval := f.needsApprovalPolicy()
 	users := make([]*entitled.User, 60)
 	for i := range users {
 		users[i] = f.user(fmt.Sprintf("batch%02d@example.com", i))
@@ -492,7 +484,7 @@ func actorCalls(f *lc, approval string) []*batchCall {
 func submitActorCalls(t *testing.T, mode string) (*lc, []*batchCall) {
 	t.Helper()
 	f := newLC(t)
-	approval := f.approvalPolicy()
+	approval := f.needsApprovalPolicy()
 	f.mustAdd(entitled.RequestUserAdd, f.policy, f.bob) // creates the batcher
 	watch := watchBatches(t, f.s)
 	calls := actorCalls(f, approval)
@@ -918,17 +910,11 @@ func contendAcrossReplicas(t *testing.T, f *lc, other *Services, admin2 *entitle
 	for _, j := range append(testQueue(f.s).Jobs(), testQueue(other).Jobs()...) {
 		queued[j.DeliveryID] = true
 	}
-	rows, err := f.s.db.tQuery(`SELECT id FROM deliveries`)
-	mustOK(t, err)
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		mustOK(t, rows.Scan(&id))
+	for _, id := range f.column(`SELECT id FROM deliveries`) {
 		if !queued[id] {
 			t.Errorf("delivery %s was never queued", id)
 		}
 	}
-	mustOK(t, rows.Err())
 }
 
 // TestBatchFallbackConflictNamesOpenRequest: when a submission that ran

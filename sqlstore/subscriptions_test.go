@@ -233,10 +233,7 @@ func TestSubscriptionEventsOfBatchedSubmissions(t *testing.T) {
 func TestSubscriptionEventsOfApprovalAndRemoval(t *testing.T) {
 	f := newLC(t)
 	sub := f.subscribe("approvalStage.*", "assignmentRequest.*", "assignment.expired")
-	p := f.newPolicy(func(p *entitled.AssignmentPolicy) {
-		p.RequestApprovalSettings = entitled.ApprovalSettings{IsApprovalRequiredForAdd: true,
-			Stages: []entitled.ApprovalStage{{PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: f.approver.ID}}}}}
-	})
+	p := f.approvalPolicy(approvedBy(f.approver))
 	r := f.mustAdd(entitled.RequestUserAdd, p, f.alice)
 	stages, err := f.s.Approvals.ApprovalStages(f.sys, r.ID)
 	f.must(err)

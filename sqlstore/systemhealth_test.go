@@ -45,6 +45,16 @@ func (h *healthFixture) request() (crm, mail entitled.Job) {
 	return crm, mail
 }
 
+// requests submits n requests (see request) and returns their jobs.
+func (h *healthFixture) requests(n int) (crm, mail []entitled.Job) {
+	h.t.Helper()
+	for range n {
+		c, m := h.request()
+		crm, mail = append(crm, c), append(mail, m)
+	}
+	return crm, mail
+}
+
 // outcome records one attempt of a job, counted towards its system.
 func (h *healthFixture) outcome(j entitled.Job, err error, final bool) {
 	h.t.Helper()
@@ -83,10 +93,8 @@ var errDown = entitled.TransientErrorf("HTTP 503: target unavailable")
 
 func TestSystemSuspendsAfterConsecutiveTransientFailures(t *testing.T) {
 	h := newHealthFixture(t)
-	var crmJobs []entitled.Job
-	for range 5 {
-		crm, mail := h.request()
-		crmJobs = append(crmJobs, crm)
+	crmJobs, mailJobs := h.requests(5)
+	for _, mail := range mailJobs {
 		h.outcome(mail, nil, true) // mail works: its successes count for mail only
 	}
 	for i, j := range crmJobs[:4] {
@@ -133,11 +141,7 @@ func TestSystemSuspendsAfterConsecutiveTransientFailures(t *testing.T) {
 
 func TestSuccessResetsFailuresAndZeroNeverSuspends(t *testing.T) {
 	h := newHealthFixture(t)
-	var jobs []entitled.Job
-	for range 9 {
-		crm, _ := h.request()
-		jobs = append(jobs, crm)
-	}
+	jobs, _ := h.requests(9)
 	for _, j := range jobs[:4] {
 		h.outcome(j, errDown, false)
 	}

@@ -10,9 +10,7 @@ import (
 )
 
 func TestTokenLifecycle(t *testing.T) {
-	s, sys := newTestStore(t)
-	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-	s.db.Now = func() time.Time { return now }
+	s, sys, clock := newTestStoreAt(t, time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC))
 	alice := mustUser(t, s, sys, "alice@example.com")
 	bob := mustUser(t, s, sys, "bob@example.com")
 	mustOK(t, s.Roles.CreateRoleAssignment(sys, true, &entitled.RoleAssignment{PrincipalID: alice.ID, RoleDefinitionID: entitled.RoleUserAdministrator}))
@@ -48,7 +46,7 @@ func TestTokenLifecycle(t *testing.T) {
 	}
 
 	// Expiry.
-	now = now.Add(time.Hour)
+	clock.Advance(time.Hour)
 	_, err = s.Tokens.Authenticate(context.Background(), secret)
 	wantKind(t, err, entitled.KindUnauthorized)
 
@@ -65,7 +63,7 @@ func TestTokenLifecycle(t *testing.T) {
 	wantKind(t, err, entitled.KindInvalid)
 	_, _, err = s.Tokens.IssueToken(sys, "nobody@example.com", 0)
 	wantKind(t, err, entitled.KindNotFound)
-	now = now.Add(10000 * time.Hour)
+	clock.Advance(10000 * time.Hour)
 	_, err = s.Tokens.Authenticate(context.Background(), forever)
 	mustOK(t, err)
 

@@ -22,9 +22,7 @@ func authed(t *testing.T, s *Services, secret string) context.Context {
 // stops working when the parent expires, and is revoked with it, through
 // every generation; deleting the parent's owner revokes it too.
 func TestChildTokensEndWithTheirParent(t *testing.T) {
-	s, sys := newTestStore(t)
-	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-	s.db.Now = func() time.Time { return now }
+	s, sys, clock := newTestStoreAt(t, time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC))
 	alice := mustUser(t, s, sys, "alice@example.com")
 
 	parent, ptok, err := s.Tokens.IssueToken(sys, alice.ID, time.Hour)
@@ -37,10 +35,10 @@ func TestChildTokensEndWithTheirParent(t *testing.T) {
 	if ctok.ParentID != ptok.ID || ctok.ExpiresDateTime == nil || !ctok.ExpiresDateTime.Equal(*ptok.ExpiresDateTime) || ctok.Description != "ci" {
 		t.Fatalf("child %+v of parent %+v", ctok, ptok)
 	}
-	now = now.Add(59 * time.Minute)
+	clock.Advance(59 * time.Minute)
 	_, err = s.Tokens.Authenticate(context.Background(), child)
 	mustOK(t, err)
-	now = now.Add(time.Minute)
+	clock.Advance(time.Minute)
 	_, err = s.Tokens.Authenticate(context.Background(), child)
 	wantKind(t, err, entitled.KindUnauthorized)
 

@@ -42,8 +42,7 @@ func outcomesOf(body string) map[string]string {
 // page says per assignment what happened.
 func TestAssignmentsTab(t *testing.T) {
 	w := newWorld(t)
-	ok := w.request("alice", w.wiki, w.wikiPolicy)
-	w.succeed(ok)
+	ok := w.wikiDelivered("alice")
 	bad := w.request("bob", w.wiki, w.wikiPolicy)
 	w.failDeliveries(bad)
 	okA, badA := w.assignmentOf(ok), w.assignmentOf(bad)
@@ -138,8 +137,7 @@ func TestAssignmentsTab(t *testing.T) {
 // checkboxes, buttons or the assignment form; forged posts change nothing.
 func TestAssignmentsTabRoles(t *testing.T) {
 	w := newWorld(t)
-	ok := w.request("alice", w.wiki, w.wikiPolicy)
-	w.succeed(ok)
+	ok := w.wikiDelivered("alice")
 	okA := w.assignmentOf(ok)
 
 	rea := w.signIn("rea")

@@ -15,11 +15,9 @@ import (
 // access" (confirmed) submits the removal.
 func TestBrowserMyAccessActive(t *testing.T) {
 	w := newWorld(t)
-	wiki := w.request("alice", w.wiki, w.wikiPolicy)
-	w.succeed(wiki)
+	w.wikiDelivered("alice")
 	crm := w.request("alice", w.crm, w.crmPolicy)
-	c := newChrome(t, w, desktopWidth)
-	c.signIn("alice")
+	c := signedIn(t, w, "alice")
 	c.open("/", `li[data-package="`+w.wiki+`"]`)
 	if got := c.text(`li[data-package="` + w.wiki + `"]`); !strings.Contains(got, "You have it") || strings.Contains(got, "Request") {
 		t.Errorf("a held package: %q", got)

@@ -14,8 +14,7 @@ import (
 // made; adding a resource by its id picks the system from a list.
 func TestBrowserBuildFlow(t *testing.T) {
 	w := newWorld(t)
-	c := newChrome(t, w, desktopWidth)
-	c.signIn("admin")
+	c := signedIn(t, w, "admin")
 	c.open("/admin/catalogs/new", `#create-catalog`)
 	c.run("create a catalog", chromedp.SendKeys(chromedp.CSS(`#name`), "Finance"),
 		chromedp.Click(chromedp.CSS(`#create-catalog`)), chromedp.WaitVisible(chromedp.CSS(`#new-package`)))

@@ -16,12 +16,9 @@ import (
 // Remove selected looks unlike Reprocess selected.
 func TestBrowserDestructiveActionsConfirmed(t *testing.T) {
 	w := newWorld(t)
-	id := w.request("alice", w.wiki, w.wikiPolicy)
-	w.succeed(id)
-	bobs := w.request("bob", w.wiki, w.wikiPolicy)
-	w.succeed(bobs)
-	c := newChrome(t, w, desktopWidth)
-	c.signIn("mia")
+	id := w.wikiDelivered("alice")
+	w.wikiDelivered("bob")
+	c := signedIn(t, w, "mia")
 	tab := "/governance/packages/" + w.wiki + "/assignments"
 	c.open(tab, `#select-all`)
 	if re, rm := c.text(`#reprocess`), c.number(`getComputedStyle(document.querySelector('#remove')).color === getComputedStyle(document.querySelector('#reprocess')).color ? 1 : 0`); re == "" || rm == 1 {

@@ -17,8 +17,7 @@ import (
 // a failure, not like "Waiting for approval".
 func TestBrowserRequestFormAndDenial(t *testing.T) {
 	w := newWorld(t)
-	c := newChrome(t, w, desktopWidth)
-	c.signIn("alice")
+	c := signedIn(t, w, "alice")
 	c.open("/packages/"+w.crm+"/request", `#justification`)
 	form := c.text("main form")
 	for _, s := range []string{"What you get", "app-crm — Member", "Access lasts", "Until you give it up or an administrator removes it",

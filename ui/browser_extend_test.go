@@ -22,12 +22,10 @@ func TestBrowserExtendAccess(t *testing.T) {
 		Expiration:        entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 30 * 24 * time.Hour}}
 	w.must(w.services.Policies.CreatePolicy(w.sys(), p))
 	w.succeed(w.request("alice", pay, p.ID))
-	wiki := w.request("alice", w.wiki, w.wikiPolicy) // no update allowed
-	w.succeed(wiki)
+	w.wikiDelivered("alice") // no update allowed
 	w.clock.Add(10 * 24 * time.Hour)
 
-	c := newChrome(t, w, desktopWidth)
-	c.signIn("alice")
+	c := signedIn(t, w, "alice")
 	c.open("/?view=active", `li.held`)
 	if n := c.number(`document.querySelectorAll('form.extend').length`); n != 1 {
 		t.Fatalf("%v Extend buttons, want 1 (Payroll only)", n)

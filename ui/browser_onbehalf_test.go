@@ -22,8 +22,7 @@ func TestBrowserRequestOnBehalf(t *testing.T) {
 		Expiration: entitled.Expiration{Type: entitled.ExpirationNone}}
 	w.must(w.services.Policies.CreatePolicy(w.sys(), p))
 
-	c := newChrome(t, w, desktopWidth)
-	c.signIn("alice")
+	c := signedIn(t, w, "alice")
 	c.open("/packages/"+pay+"/request", `#for`)
 	if got := c.text(`#for-hint`); !strings.Contains(got, "Helpdesk") {
 		t.Errorf("on-behalf hint: %q", got)

@@ -13,12 +13,11 @@ import (
 // refused to a user who approves nothing.
 func TestBrowserApprovalShowsCurrentAccess(t *testing.T) {
 	w := newWorld(t)
-	w.succeed(w.request("alice", w.wiki, w.wikiPolicy))
+	w.wikiDelivered("alice")
 	aliceReq := w.request("alice", w.crm, w.crmPolicy)
 	meReq := w.request("mia", w.crm, w.crmPolicy)
 
-	c := newChrome(t, w, desktopWidth)
-	c.signIn("bob")
+	c := signedIn(t, w, "bob")
 	c.open("/approvals", `li[data-request="`+aliceReq+`"] ul.held`)
 	if got := c.text(`li[data-request="` + aliceReq + `"]`); !strings.Contains(got, "Already has") || !strings.Contains(got, "Wiki editor") {
 		t.Errorf("Alice's card: %q", got)

@@ -16,8 +16,7 @@ import (
 // Reprocess selected the table is still on screen.
 func TestBrowserRequestsTriage(t *testing.T) {
 	w := triageWorld(t)
-	c := newChrome(t, w, desktopWidth)
-	c.signIn("mia")
+	c := signedIn(t, w, "mia")
 	c.open("/governance/", `tr[data-package="`+w.wiki+`"] .attention a`)
 	if got := c.text(`tr[data-package="` + w.wiki + `"] .attention`); got != "3 requests" {
 		t.Fatalf("attention on Identity Governance: %q", got)
@@ -90,8 +89,7 @@ func triageWorld(t *testing.T) *world {
 	old := w.request("admin", w.wiki, w.wikiPolicy)
 	w.failDeliveries(old)
 	w.clock.Add(15 * 24 * time.Hour)
-	done := w.request("mia", w.wiki, w.wikiPolicy)
-	w.succeed(done)
+	w.wikiDelivered("mia")
 	for _, u := range []string{"alice", "bob"} {
 		w.failDeliveries(w.request(u, w.wiki, w.wikiPolicy))
 	}

@@ -15,9 +15,7 @@ import (
 // Requests tab reprocesses all that match its filter the same way.
 func TestBulkReprocessFromSystemAndPackage(t *testing.T) {
 	w := newWorld(t)
-	crm, err := w.services.Systems.System(w.sys(), "crm")
-	w.must(err)
-	path := "/admin/systems/" + crm.ID
+	path := w.systemPath("crm")
 	a := w.request("alice", w.wiki, w.wikiPolicy)
 	r := w.request("rea", w.wiki, w.wikiPolicy)
 	w.failDeliveries(a)

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -55,11 +54,7 @@ func newChrome(t *testing.T, w *world, width int, opts ...chromedp.ExecAllocator
 // run performs the actions of one step (at most 30s) or fails the test.
 func (c *chrome) run(step string, actions ...chromedp.Action[chromedp.Void]) {
 	c.t.Helper()
-	ctx, cancel := context.WithTimeout(c.ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		c.t.Fatalf("%s: %v", step, err)
-	}
+	browsertest.Step(c.t, c.ctx, step, actions...)
 }
 
 // shot writes a full-page screenshot named name+suffix.png.
@@ -73,14 +68,11 @@ func (c *chrome) shot(name string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// text returns the text of the first element matching sel, spaces collapsed.
+// text returns the text of the first element matching sel, spaces
+// collapsed (waiting at most 30 s for it).
 func (c *chrome) text(sel string) string {
 	c.t.Helper()
-	s, err := chromedp.Run(c.ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		c.t.Fatalf("read %s: %v", sel, err)
-	}
-	return strings.Join(strings.Fields(s), " ")
+	return browsertest.Text(c.t, c.ctx, sel)
 }
 
 // number evaluates a JavaScript expression returning a number.

@@ -30,8 +30,7 @@ func TestRequestsTabReprocess(t *testing.T) {
 	w := newWorld(t)
 	old, failed := w.pastWindowAndFailed()
 	running := w.request("rea", w.wiki, w.wikiPolicy) // still delivering
-	done := w.request("mia", w.wiki, w.wikiPolicy)
-	w.succeed(done)
+	done := w.wikiDelivered("mia")
 	pending := w.request("alice", w.crm, w.crmPolicy) // another package
 
 	mia := w.signIn("mia")

@@ -53,8 +53,7 @@ func (w *world) unchanged(t *testing.T, before, what string) {
 // package.
 func (w *world) deliveredAssignment() {
 	w.t.Helper()
-	id := w.request("alice", w.wiki, w.wikiPolicy)
-	w.succeed(id)
+	id := w.wikiDelivered("alice")
 	if s := w.state(id); s != entitled.StateDelivered {
 		w.t.Fatalf("wiki request is %s, want delivered", s)
 	}

@@ -8,9 +8,7 @@ import (
 // and let a tenant administrator pause and resume it; others may not.
 func TestSystemHealthPauseResume(t *testing.T) {
 	w := newWorld(t)
-	crm, err := w.services.Systems.System(w.sys(), "crm")
-	w.must(err)
-	path := "/admin/systems/" + crm.ID
+	path := w.systemPath("crm")
 
 	admin := w.signIn("admin")
 	admin.get("/admin/systems").see(t, 200, `data-health="active"`, `<strong>Active</strong>`, `action="`+path+`/pause"`)
@@ -36,9 +34,7 @@ func TestSystemHealthPauseResume(t *testing.T) {
 // Pause/Resume buttons and the flash speak the reader's language.
 func TestSystemHealthInFrench(t *testing.T) {
 	w := newWorld(t)
-	crm, err := w.services.Systems.System(w.sys(), "crm")
-	w.must(err)
-	path := "/admin/systems/" + crm.ID
+	path := w.systemPath("crm")
 
 	admin := w.signIn("admin")
 	admin.getIn("fr", "/admin/systems").see(t, 200, "Santé", `<strong>Actif</strong>`, ">Mettre en pause</button>")

@@ -127,11 +127,10 @@ func TestConnectedSystems(t *testing.T) {
 		t.Error("the second page repeats the first")
 	}
 	// A system whose kind cannot list resources says so.
-	crm, err := w.services.Systems.System(w.sys(), "crm")
-	w.must(err)
-	admin.get("/admin/systems/"+crm.ID+"/resources").see(t, 400, "cannot list their resources")
+	crm := w.systemPath("crm")
+	admin.get(crm+"/resources").see(t, 400, "cannot list their resources")
 	// … and its page does not offer what webhooks cannot do.
-	crmPage := admin.get("/admin/systems/"+crm.ID).see(t, 200, `id="edit-system"`, `id="kind-limits"`)
+	crmPage := admin.get(crm).see(t, 200, `id="edit-system"`, `id="kind-limits"`)
 	for _, id := range []string{`id="check"`, `id="browse"`, `id="drift"`} {
 		if strings.Contains(crmPage.body, id) {
 			t.Errorf("a webhook system's page offers %s", id)
@@ -154,20 +153,19 @@ func TestConnectedSystems(t *testing.T) {
 // connected systems pages.
 func TestConnectedSystemsRoles(t *testing.T) {
 	w := newWorld(t)
-	crm, err := w.services.Systems.System(w.sys(), "crm")
-	w.must(err)
+	crm := w.systemPath("crm")
 	mia := w.signIn("mia")
 	if strings.Contains(mia.get("/").body, `href="/admin/systems"`) {
 		t.Error("an assignment manager's navigation shows Connected systems")
 	}
-	for _, p := range []string{"/admin/systems", "/admin/systems/new", "/admin/systems/" + crm.ID, "/admin/systems/" + crm.ID + "/resources"} {
+	for _, p := range []string{"/admin/systems", "/admin/systems/new", crm, crm + "/resources"} {
 		mia.get(p).see(t, 403, "Global and Identity Governance Administrators")
 	}
 	mia.submit("/admin/systems", url.Values{"name": {"sneaky"}, "kind": {"webhook"}, "url": {"http://example.com"}}).see(t, 403)
-	mia.get("/admin/systems/"+crm.ID+"/edit").see(t, 403)
-	mia.submit("/admin/systems/"+crm.ID+"/edit", url.Values{"name": {"sneaky"}, "url": {"http://example.com"}}).see(t, 403)
-	mia.submit("/admin/systems/"+crm.ID+"/delete", url.Values{"confirmed": {"yes"}}).see(t, 403)
-	mia.submit("/admin/systems/"+crm.ID+"/check", nil).see(t, 403)
+	mia.get(crm+"/edit").see(t, 403)
+	mia.submit(crm+"/edit", url.Values{"name": {"sneaky"}, "url": {"http://example.com"}}).see(t, 403)
+	mia.submit(crm+"/delete", url.Values{"confirmed": {"yes"}}).see(t, 403)
+	mia.submit(crm+"/check", nil).see(t, 403)
 	if _, err := w.services.Systems.System(w.sys(), "sneaky"); entitled.ErrorKind(err) != entitled.KindNotFound {
 		t.Fatalf("a forged add by an assignment manager: %v", err)
 	}
@@ -220,7 +218,5 @@ func TestEditAndDeleteSystem(t *testing.T) {
 		t.Fatalf("after delete: %v", err)
 	}
 	// The crm system is used by catalog resources: refused with the reason.
-	crm, err := w.services.Systems.System(w.sys(), "crm")
-	w.must(err)
-	admin.submit("/admin/systems/"+crm.ID+"/delete", url.Values{"confirmed": {"yes"}}).see(t, 409, "remove them from their catalogs first")
+	admin.submit(w.systemPath("crm")+"/delete", url.Values{"confirmed": {"yes"}}).see(t, 409, "remove them from their catalogs first")
 }

@@ -15,8 +15,7 @@ import (
 func TestRequestsTabTriage(t *testing.T) {
 	w := newWorld(t)
 	old, failed := w.pastWindowAndFailed()
-	done := w.request("mia", w.wiki, w.wikiPolicy)
-	w.succeed(done)
+	done := w.wikiDelivered("mia")
 	rea := w.request("rea", w.wiki, w.wikiPolicy)
 	w.failDeliveries(rea)
 

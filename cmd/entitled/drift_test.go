@@ -87,14 +87,8 @@ func TestDriftLDAP(t *testing.T) {
 	}
 	group := dir.AddPosixGroup(t, "staff", 7000)
 	a, ctx, _ := driftApp(t, dir, map[string]any{"memberAttribute": "memberUid"})
-	pkg, policy, err := benchPackage(ctx, a.services, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	users, err := benchUsers(ctx, a.services, []string{"alice@example.org", "bob@example.org", "carol@example.org", "mallory@example.org"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkg, policy := mustBenchPackage(t, ctx, a, "ldap", group)
+	users := exampleUsers(t, ctx, a, []string{"alice", "bob", "carol", "mallory"})
 	if _, _, err := submitAndWait(ctx, []*app{a}, pkg, policy, users[:3], 1); err != nil {
 		t.Fatal(err)
 	}
@@ -172,9 +166,7 @@ func TestDriftRemoveUnmanaged(t *testing.T) {
 	group := dir.AddPosixGroup(t, "ops", 7001, "eve")
 	a, ctx, _ := driftApp(t, dir, map[string]any{"memberAttribute": "memberUid",
 		"reconcile": map[string]any{"interval": "off", "unmanaged": "remove"}})
-	if _, _, err := benchPackage(ctx, a.services, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}}); err != nil {
-		t.Fatal(err)
-	}
+	mustBenchPackage(t, ctx, a, "ldap", group)
 	op := reconcileNow(t, a, ctx, "ldap")
 	if op.Total != 1 || op.Reprocessed != 1 {
 		t.Fatalf("operation found %d and acted on %d, want 1 and 1", op.Total, op.Reprocessed)
@@ -199,11 +191,8 @@ func BenchmarkReconcileLDAP(b *testing.B) {
 	uids := dir.AddUsers(b, "u", n)
 	group := dir.AddGroupOfNames(b, "big")
 	a, ctx, _ := driftApp(b, dir, map[string]any{"userDNTemplate": "uid={localPart}," + slapdtest.PeopleDN})
-	pkg, policy, err := benchPackage(ctx, a.services, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	users := ldapUsers(b, ctx, a, uids)
+	pkg, policy := mustBenchPackage(b, ctx, a, "ldap", group)
+	users := exampleUsers(b, ctx, a, uids)
 	if _, _, err := submitAndWait(ctx, []*app{a}, pkg, policy, users, 4); err != nil {
 		b.Fatal(err)
 	}
@@ -227,9 +216,7 @@ func TestReconcileCommand(t *testing.T) {
 	dir := slapdtest.Start(t)
 	group := dir.AddPosixGroup(t, "ops", 7002, "eve")
 	a, ctx, reg := driftApp(t, dir, map[string]any{"memberAttribute": "memberUid"})
-	if _, _, err := benchPackage(ctx, a.services, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}}); err != nil {
-		t.Fatal(err)
-	}
+	mustBenchPackage(t, ctx, a, "ldap", group)
 	url, token := serveAPI(t, a)
 	run := func(system string) (string, error) {
 		cmd := reconcileCommand()
@@ -282,9 +269,7 @@ func TestDriftTwoReplicasPostgres(t *testing.T) {
 			"baseDN": slapdtest.BaseDN, "memberAttribute": "memberUid", "reconcile": map[string]any{"interval": "PT1M"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := benchPackage(ctx, a1.services, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}}); err != nil {
-		t.Fatal(err)
-	}
+	mustBenchPackage(t, ctx, a1, "ldap", group)
 	if err := a1.services.Drift.ReconcileDue(ctx); err != nil { // first sight: due in a minute
 		t.Fatal(err)
 	}

@@ -72,21 +72,6 @@ func runPipeline(b *testing.B, a *app, ctx context.Context, pkg, policy string, 
 		len(users), elapsed.Round(time.Millisecond), rate, what, raw, rate/raw)
 }
 
-// ldapUsers creates the entitled users of slapd's uids (uid@example.org)
-// and returns their ids.
-func ldapUsers(tb testing.TB, ctx context.Context, a *app, uids []string) []string {
-	tb.Helper()
-	upns := make([]string, len(uids))
-	for i, uid := range uids {
-		upns[i] = uid + "@example.org"
-	}
-	users, err := benchUsers(ctx, a.services, upns)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return users
-}
-
 // BenchmarkPipelineLDAP: N requests each adding one member to one LDAP
 // group, beside raw one-value member adds to another group of the same size.
 func BenchmarkPipelineLDAP(b *testing.B) {
@@ -115,11 +100,8 @@ func BenchmarkPipelineLDAP(b *testing.B) {
 				"baseDN": slapdtest.BaseDN, "maxConnections": 4}}); err != nil {
 			b.Fatal(err)
 		}
-		pkg, policy, err := benchPackage(ctx, a.services, []benchResource{{System: "ldap", OriginID: group, Role: "Member"}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		users := ldapUsers(b, ctx, a, uids)
+		pkg, policy := mustBenchPackage(b, ctx, a, "ldap", group)
+		users := exampleUsers(b, ctx, a, uids)
 		runPipeline(b, a, ctx, pkg, policy, users, raw, "member-adds")
 		if got := len(dir.Values(b, group, "member")); got != n+1 { // + the placeholder member
 			b.Fatalf("group has %d members, want %d", got, n+1)
@@ -157,18 +139,8 @@ func BenchmarkPipelinePostgres(b *testing.B) {
 			Config: map[string]any{"dsn": pg.DSN("postgres"), "roleFilter": `app\_%`, "maxConnections": 4}}); err != nil {
 			b.Fatal(err)
 		}
-		pkg, policy, err := benchPackage(sctx, a.services, []benchResource{{System: "db", OriginID: "app_pipeline", Role: "Member"}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		upns := make([]string, n)
-		for i := range upns {
-			upns[i] = fmt.Sprintf("u%d@example.org", i)
-		}
-		users, err := benchUsers(sctx, a.services, upns)
-		if err != nil {
-			b.Fatal(err)
-		}
+		pkg, policy := mustBenchPackage(b, sctx, a, "db", "app_pipeline")
+		users := exampleUsers(b, sctx, a, numbered("u%d", n))
 		runPipeline(b, a, sctx, pkg, policy, users, raw, "grants")
 		var granted int
 		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -60,18 +59,8 @@ func failedWebhookRequests(tb testing.TB, n int) (*app, *hookTarget) {
 		Retry: entitled.DefaultRetryPolicy, Config: map[string]any{"url": hook.srv.URL}}); err != nil {
 		tb.Fatal(err)
 	}
-	pkg, policy, err := benchPackage(ctx, a.services, []benchResource{{System: "hook", OriginID: "crm", Role: "Member"}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	upns := make([]string, n)
-	for i := range upns {
-		upns[i] = fmt.Sprintf("user%06d@example.org", i)
-	}
-	users, err := benchUsers(ctx, a.services, upns)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	pkg, policy := mustBenchPackage(tb, ctx, a, "hook", "crm")
+	users := exampleUsers(tb, ctx, a, numbered("user%06d", n))
 	startEngine(tb, a)
 	for _, u := range users {
 		r := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AccessPackageID: pkg,

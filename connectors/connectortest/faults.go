@@ -30,9 +30,7 @@ func RunFaults(t *testing.T, newTarget func(t *testing.T) FaultTarget) {
 	t.Run("ServerDownIsTransient", func(t *testing.T) {
 		tg := newTarget(t)
 		// Warm up the connection pool so the stop hits live connections.
-		if err := tg.Connector.Grant(ctx, tg.Grant); err != nil {
-			t.Fatalf("grant before the stop: %v", err)
-		}
+		mustSucceed(t, "grant before the stop", tg.Connector.Grant(ctx, tg.Grant))
 		tg.Stop(t)
 		WantClass(t, "grant with the server down", tg.Connector.Grant(ctx, tg.Grant), entitled.Transient, tg.Secrets)
 		WantClass(t, "revoke with the server down", tg.Connector.Revoke(ctx, tg.Grant), entitled.Transient, tg.Secrets)
@@ -55,31 +53,23 @@ func RunFaults(t *testing.T, newTarget func(t *testing.T) FaultTarget) {
 	})
 	t.Run("ServerRestartRecovers", func(t *testing.T) {
 		tg := newTarget(t)
-		if err := tg.Connector.Revoke(ctx, tg.Grant); err != nil {
-			t.Fatalf("revoke before the stop: %v", err)
-		}
+		mustSucceed(t, "revoke before the stop", tg.Connector.Revoke(ctx, tg.Grant))
 		tg.Stop(t)
 		WantClass(t, "grant with the server down", tg.Connector.Grant(ctx, tg.Grant), entitled.Transient, tg.Secrets)
 		tg.Start(t)
 		// The first call after the restart must succeed: the connector
 		// replaces connections the restart broke.
-		if err := tg.Connector.Grant(ctx, tg.Grant); err != nil {
-			t.Fatalf("first grant after the restart: %v", err)
-		}
+		mustSucceed(t, "first grant after the restart", tg.Connector.Grant(ctx, tg.Grant))
 		if !tg.Holds(t) {
 			t.Fatal("the subject does not hold the role after the grant that followed the restart")
 		}
 		if c, ok := tg.Connector.(entitled.Checker); ok {
-			if err := c.Check(ctx); err != nil {
-				t.Fatalf("check after the restart: %v", err)
-			}
+			mustSucceed(t, "check after the restart", c.Check(ctx))
 		}
 	})
 	t.Run("RemovedSubjectIsPermanent", func(t *testing.T) {
 		tg := newTarget(t)
-		if err := tg.Connector.Grant(ctx, tg.Grant); err != nil {
-			t.Fatalf("grant before the removal: %v", err)
-		}
+		mustSucceed(t, "grant before the removal", tg.Connector.Grant(ctx, tg.Grant))
 		tg.RemoveSubject(t)
 		WantClass(t, "grant to a removed subject", tg.Connector.Grant(ctx, tg.Grant), entitled.Permanent, tg.Secrets)
 	})

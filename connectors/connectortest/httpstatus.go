@@ -59,9 +59,7 @@ func RunHTTPStatus(t *testing.T, newTarget func(t *testing.T) StatusTarget) {
 			check(t, tg, s, entitled.Transient)
 		}
 		tg.Answer(t, 0, "")
-		if err := tg.Connector.Grant(ctx, tg.Grant); err != nil {
-			t.Fatalf("grant after the server recovered: %v", err)
-		}
+		mustSucceed(t, "grant after the server recovered", tg.Connector.Grant(ctx, tg.Grant))
 		if !tg.Holds(t) {
 			t.Fatal("the subject does not hold the role after the server recovered")
 		}

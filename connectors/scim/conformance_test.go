@@ -7,13 +7,15 @@ import (
 	"github.com/entitled-dev/entitled/connectors/connectortest"
 )
 
+// adaInGroup1 is the suites' target: ada's membership of the first group.
+func adaInGroup1(e *env) connectortest.Target {
+	return connectortest.Target{Connector: e.c, Grant: grantOf(adaSubject, e.g1),
+		Unknown: grantOf(ghostSubject, e.g1),
+		Holds:   func(*testing.T) bool { return e.srv.IsMember(e.g1, e.ada) }}
+}
+
 func TestConformance(t *testing.T) {
-	target := func(t *testing.T) connectortest.Target {
-		e := newEnv(t, nil)
-		return connectortest.Target{Connector: e.c, Grant: grantOf(adaSubject, e.g1),
-			Unknown: grantOf(ghostSubject, e.g1),
-			Holds:   func(*testing.T) bool { return e.srv.IsMember(e.g1, e.ada) }}
-	}
+	target := func(t *testing.T) connectortest.Target { return adaInGroup1(newEnv(t, nil)) }
 	connectortest.Run(t, target)
 	connectortest.RunMembers(t, target)
 }
@@ -44,9 +46,7 @@ func TestFaultSuite(t *testing.T) {
 	connectortest.RunFaults(t, func(t *testing.T) connectortest.FaultTarget {
 		e := newEnv(t, nil)
 		return connectortest.FaultTarget{
-			Target: connectortest.Target{Connector: e.c, Grant: grantOf(adaSubject, e.g1),
-				Unknown: grantOf(ghostSubject, e.g1),
-				Holds:   func(*testing.T) bool { return e.srv.IsMember(e.g1, e.ada) }},
+			Target:        adaInGroup1(e),
 			Stop:          func(*testing.T) { e.srv.Down() },
 			Start:         func(t *testing.T) { e.srv.Up(t) },
 			RemoveSubject: func(*testing.T) { e.srv.DeleteUser(e.ada) },
@@ -59,9 +59,7 @@ func TestHTTPStatusSuite(t *testing.T) {
 	connectortest.RunHTTPStatus(t, func(t *testing.T) connectortest.StatusTarget {
 		e := newEnv(t, nil)
 		return connectortest.StatusTarget{
-			Target: connectortest.Target{Connector: e.c, Grant: grantOf(adaSubject, e.g1),
-				Unknown: grantOf(ghostSubject, e.g1),
-				Holds:   func(*testing.T) bool { return e.srv.IsMember(e.g1, e.ada) }},
+			Target:  adaInGroup1(e),
 			Answer:  func(_ *testing.T, status int, detail string) { e.srv.FailWith(status, detail+" "+token) },
 			Secrets: []string{token},
 		}

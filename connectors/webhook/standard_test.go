@@ -153,14 +153,24 @@ func fixedClock(t *testing.T, config map[string]any, at time.Time) *Connector {
 	return c
 }
 
-func TestStandardWebhooksHeaders(t *testing.T) {
-	at := time.Unix(1_800_000_000, 0)
+// grantSignedAt grants through a connector whose secret is key and whose
+// clock reads at, and returns the one call its target received.
+func grantSignedAt(t *testing.T, key string, at time.Time) received {
+	t.Helper()
 	srv, got := target(t, 204, "")
-	c := fixedClock(t, map[string]any{"url": srv.URL, "secret": whsecSecret}, at)
+	c := fixedClock(t, map[string]any{"url": srv.URL, "secret": key}, at)
 	if err := c.Grant(context.Background(), grant); err != nil {
 		t.Fatal(err)
 	}
-	r := got()[0]
+	if calls := got(); len(calls) != 1 {
+		t.Fatalf("the target received %d calls, want 1", len(calls))
+	}
+	return got()[0]
+}
+
+func TestStandardWebhooksHeaders(t *testing.T) {
+	at := time.Unix(1_800_000_000, 0)
+	r := grantSignedAt(t, whsecSecret, at)
 	if id := r.headers.Get("webhook-id"); id != grant.IdempotencyKey {
 		t.Errorf("webhook-id = %q, want the idempotency key %q", id, grant.IdempotencyKey)
 	}
@@ -194,12 +204,7 @@ func TestStandardWebhooksHeaders(t *testing.T) {
 // Standard Webhooks receiver is given "whsec_" + base64 of it.
 func TestRawSecretIsTheKeyBytes(t *testing.T) {
 	at := time.Unix(1_800_000_000, 0)
-	srv, got := target(t, 204, "")
-	c := fixedClock(t, map[string]any{"url": srv.URL, "secret": secret}, at)
-	if err := c.Grant(context.Background(), grant); err != nil {
-		t.Fatal(err)
-	}
-	r := got()[0]
+	r := grantSignedAt(t, secret, at)
 	if _, err := newReceiver("whsec_"+base64.StdEncoding.EncodeToString([]byte(secret)), at).verify(r.headers, r.body); err != nil {
 		t.Fatalf("raw secret: %v", err)
 	}

@@ -41,6 +41,18 @@ func notFound(kind, id string) error {
 	return scimerrors.ScimError{Detail: fmt.Sprintf("%s %q not found", kind, id), Status: http.StatusNotFound}
 }
 
+// onItem runs fn, under the server's lock, on the item of a kind ("User",
+// "Group") with the id; an unknown id is a 404.
+func onItem[T any](s *Server, kind string, items map[string]*T, id string, fn func(*T) (scim.Resource, error)) (scim.Resource, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	x, ok := items[id]
+	if !ok {
+		return scim.Resource{}, notFound(kind, id)
+	}
+	return fn(x)
+}
+
 func invalidValue(format string, args ...any) error {
 	return scimerrors.ScimError{ScimType: scimerrors.ScimTypeInvalidValue, Detail: fmt.Sprintf(format, args...), Status: http.StatusBadRequest}
 }
@@ -103,13 +115,9 @@ func (h users) Create(r *http.Request, a scim.ResourceAttributes) (scim.Resource
 
 // Get returns one user.
 func (h users) Get(r *http.Request, id string) (scim.Resource, error) {
-	h.s.mu.Lock()
-	defer h.s.mu.Unlock()
-	u, ok := h.s.st.users[id]
-	if !ok {
-		return scim.Resource{}, notFound("User", id)
-	}
-	return h.resource(u), nil
+	return onItem(h.s, "User", h.s.st.users, id, func(u *User) (scim.Resource, error) {
+		return h.resource(u), nil
+	})
 }
 
 // GetAll filters and pages users. A single "eq" on userName, externalId
@@ -164,18 +172,14 @@ func (h users) lookup(path filter.AttributePath, v string, params scim.ListReque
 
 // Replace replaces a user's attributes.
 func (h users) Replace(r *http.Request, id string, a scim.ResourceAttributes) (scim.Resource, error) {
-	h.s.mu.Lock()
-	defer h.s.mu.Unlock()
-	u, ok := h.s.st.users[id]
-	if !ok {
-		return scim.Resource{}, notFound("User", id)
-	}
-	n := *u
-	if err := h.fromAttrs(&n, a); err != nil {
-		return scim.Resource{}, err
-	}
-	*u = n
-	return h.resource(u), nil
+	return onItem(h.s, "User", h.s.st.users, id, func(u *User) (scim.Resource, error) {
+		n := *u
+		if err := h.fromAttrs(&n, a); err != nil {
+			return scim.Resource{}, err
+		}
+		*u = n
+		return h.resource(u), nil
+	})
 }
 
 // Delete removes a user and its group memberships.
@@ -190,30 +194,26 @@ func (h users) Delete(r *http.Request, id string) error {
 
 // Patch supports replace of active and displayName.
 func (h users) Patch(r *http.Request, id string, ops []scim.PatchOperation) (scim.Resource, error) {
-	h.s.mu.Lock()
-	defer h.s.mu.Unlock()
-	u, ok := h.s.st.users[id]
-	if !ok {
-		return scim.Resource{}, notFound("User", id)
-	}
-	n := *u
-	for _, op := range ops {
-		if op.Op != scim.PatchOperationReplace || op.Path == nil {
-			return scim.Resource{}, scimerrors.ScimErrorInvalidPath
+	return onItem(h.s, "User", h.s.st.users, id, func(u *User) (scim.Resource, error) {
+		n := *u
+		for _, op := range ops {
+			if op.Op != scim.PatchOperationReplace || op.Path == nil {
+				return scim.Resource{}, scimerrors.ScimErrorInvalidPath
+			}
+			switch op.Path.AttributePath.AttributeName {
+			case "active":
+				b, _ := op.Value.(bool)
+				n.Active = b
+			case "displayName":
+				s, _ := op.Value.(string)
+				n.DisplayName = s
+			default:
+				return scim.Resource{}, scimerrors.ScimErrorInvalidPath
+			}
 		}
-		switch op.Path.AttributePath.AttributeName {
-		case "active":
-			b, _ := op.Value.(bool)
-			n.Active = b
-		case "displayName":
-			s, _ := op.Value.(string)
-			n.DisplayName = s
-		default:
-			return scim.Resource{}, scimerrors.ScimErrorInvalidPath
-		}
-	}
-	*u = n
-	return scim.Resource{}, nil
+		*u = n
+		return scim.Resource{}, nil
+	})
 }
 
 // groups is the resource handler of /Groups.
@@ -241,13 +241,9 @@ func (h groups) Create(r *http.Request, a scim.ResourceAttributes) (scim.Resourc
 
 // Get returns one group with its members.
 func (h groups) Get(r *http.Request, id string) (scim.Resource, error) {
-	h.s.mu.Lock()
-	defer h.s.mu.Unlock()
-	g, ok := h.s.st.groups[id]
-	if !ok {
-		return scim.Resource{}, notFound("Group", id)
-	}
-	return h.resource(g), nil
+	return onItem(h.s, "Group", h.s.st.groups, id, func(g *Group) (scim.Resource, error) {
+		return h.resource(g), nil
+	})
 }
 
 // GetAll filters and pages groups.
@@ -260,19 +256,15 @@ func (h groups) GetAll(r *http.Request, params scim.ListRequestParams) (scim.Pag
 
 // Replace replaces a group's name and members.
 func (h groups) Replace(r *http.Request, id string, a scim.ResourceAttributes) (scim.Resource, error) {
-	h.s.mu.Lock()
-	defer h.s.mu.Unlock()
-	g, ok := h.s.st.groups[id]
-	if !ok {
-		return scim.Resource{}, notFound("Group", id)
-	}
-	ids, err := h.memberIDs(a["members"])
-	if err != nil {
-		return scim.Resource{}, err
-	}
-	g.DisplayName, _ = a["displayName"].(string)
-	g.Members = ids
-	return h.resource(g), nil
+	return onItem(h.s, "Group", h.s.st.groups, id, func(g *Group) (scim.Resource, error) {
+		ids, err := h.memberIDs(a["members"])
+		if err != nil {
+			return scim.Resource{}, err
+		}
+		g.DisplayName, _ = a["displayName"].(string)
+		g.Members = ids
+		return h.resource(g), nil
+	})
 }
 
 // Delete removes a group.
@@ -315,48 +307,44 @@ func (h groups) memberIDs(v any) ([]string, error) {
 // nothing (RFC 7644 §3.5.2). Adding a member twice is a no-op; removing a
 // member that is absent through a value filter fails with noTarget.
 func (h groups) Patch(r *http.Request, id string, ops []scim.PatchOperation) (scim.Resource, error) {
-	h.s.mu.Lock()
-	defer h.s.mu.Unlock()
-	g, ok := h.s.st.groups[id]
-	if !ok {
-		return scim.Resource{}, notFound("Group", id)
-	}
-	n := *g
-	n.Members = slices.Clone(g.Members)
-	for _, op := range ops {
-		attr := ""
-		if op.Path != nil {
-			attr = op.Path.AttributePath.AttributeName
-		}
-		value := op.Value
-		if attr == "" { // {"op":"add","value":{"members":[…]}}
-			m, _ := value.(map[string]any)
-			switch {
-			case m["members"] != nil:
-				attr, value = "members", m["members"]
-			case m["displayName"] != nil:
-				attr, value = "displayName", m["displayName"]
+	return onItem(h.s, "Group", h.s.st.groups, id, func(g *Group) (scim.Resource, error) {
+		n := *g
+		n.Members = slices.Clone(g.Members)
+		for _, op := range ops {
+			attr := ""
+			if op.Path != nil {
+				attr = op.Path.AttributePath.AttributeName
+			}
+			value := op.Value
+			if attr == "" { // {"op":"add","value":{"members":[…]}}
+				m, _ := value.(map[string]any)
+				switch {
+				case m["members"] != nil:
+					attr, value = "members", m["members"]
+				case m["displayName"] != nil:
+					attr, value = "displayName", m["displayName"]
+				default:
+					return scim.Resource{}, scimerrors.ScimErrorInvalidPath
+				}
+			}
+			switch attr {
+			case "displayName":
+				s, _ := value.(string)
+				if op.Op == scim.PatchOperationRemove || s == "" {
+					return scim.Resource{}, scimerrors.ScimErrorMutability
+				}
+				n.DisplayName = s
+			case "members":
+				if err := h.patchMembers(&n, op, value); err != nil {
+					return scim.Resource{}, err
+				}
 			default:
 				return scim.Resource{}, scimerrors.ScimErrorInvalidPath
 			}
 		}
-		switch attr {
-		case "displayName":
-			s, _ := value.(string)
-			if op.Op == scim.PatchOperationRemove || s == "" {
-				return scim.Resource{}, scimerrors.ScimErrorMutability
-			}
-			n.DisplayName = s
-		case "members":
-			if err := h.patchMembers(&n, op, value); err != nil {
-				return scim.Resource{}, err
-			}
-		default:
-			return scim.Resource{}, scimerrors.ScimErrorInvalidPath
-		}
-	}
-	*g = n
-	return scim.Resource{}, nil
+		*g = n
+		return scim.Resource{}, nil
+	})
 }
 
 func (h groups) patchMembers(g *Group, op scim.PatchOperation, value any) error {
