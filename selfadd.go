@@ -28,12 +28,12 @@ func SelfAddGroups(p *AssignmentPolicy) []string {
 // the groups of SelfAddGroups the user is a member of.
 func CheckSelfAdd(p *AssignmentPolicy, userID string, memberOf map[string]bool) error {
 	if !p.RequestorSettings.EnableTargetsToSelfAddAccess {
-		return Forbiddenf("policy %q does not let users request access for themselves", p.DisplayName)
+		return Forbiddenf("policy %q does not let users request access for themselves", p.DisplayName).WithKey("err.request.noSelfRequest", "Policy", p.DisplayName)
 	}
 	if inTargetScope(p, userID, memberOf) {
 		return nil
 	}
-	return Forbiddenf("you are not among the users allowed to request access under policy %q", p.DisplayName)
+	return Forbiddenf("you are not among the users allowed to request access under policy %q", p.DisplayName).WithKey("err.request.notAllowedRequestor", "Policy", p.DisplayName)
 }
 
 // inTargetScope reports whether the user is among the policy's allowed
