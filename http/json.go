@@ -121,7 +121,7 @@ func (s *Server) decodeError(err error) error {
 		return ie
 	}
 	if strings.Contains(err.Error(), "gzip") || strings.Contains(err.Error(), "flate") {
-		return entitled.Invalidf("the request body is not valid gzip: %v", err)
+		return entitled.Invalidf("the request body is not valid gzip: %v", err).WithKey("api.badGzip", "Problem", err)
 	}
 	return entitled.Invalidf("the request body could not be read: %v", err).WithKey("api.unreadableBody", "Problem", err.Error())
 }

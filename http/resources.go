@@ -41,8 +41,8 @@ func roleFilter(e entitled.Expr) (entitled.Expr, error) {
 		if m, ok := roleFilterProps[strings.ToLower(p)]; ok {
 			return m, nil
 		}
-		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter",
-			Message: "invalid $filter: resourceRoles can be filtered on originSystem and resource/id, not " + p}
+		return "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter",
+			Message: "invalid $filter: resourceRoles can be filtered on originSystem and resource/id, not " + p}).WithKey("err.query.resourceRoleFilter", "Property", p)
 	}
 	var err error
 	switch x := e.(type) {
@@ -67,7 +67,7 @@ func roleFilter(e entitled.Expr) (entitled.Expr, error) {
 		x.Property, err = prop(x.Property)
 		return x, err
 	}
-	return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter", Message: "invalid $filter"}
+	return nil, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter", Message: "invalid $filter"}).WithKey("err.query.badFilter")
 }
 
 // registerResourceRoles serves a catalog's resource roles (every role of
