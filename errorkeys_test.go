@@ -135,8 +135,9 @@ func (g *goFile) enclosingFunc(n ast.Node) string {
 // TestErrorsHaveMessageKeys: every *entitled.Error a non-test Go file
 // builds — a call of Errorf, Invalidf, NotFoundf, Forbiddenf, Conflictf or
 // of a helper marked //i18n:keyed-by-caller, or an Error literal — names
-// its catalogue message (WithKey, or MessageKey in the literal), so that
-// its message reaches French readers in French. Exempt: the constructors
+// its catalogue message with WithKey (the one way; a literal's MessageKey
+// only carries over the key of another error), so that its message reaches
+// French readers in French. Exempt: the constructors
 // themselves, helpers marked keyed-by-caller (their callers key them), and
 // Stale errors (internal signals of the delivery engine no person reads).
 // A literal key must be in the catalogue, and the placeholders its message
@@ -208,7 +209,9 @@ func TestErrorsHaveMessageKeys(t *testing.T) {
 					}
 					switch kv.Key.(*ast.Ident).Name {
 					case "MessageKey":
-						return true
+						if _, lit := kv.Value.(*ast.BasicLit); !lit {
+							return true // the key of another error, carried over
+						}
 					case "Code":
 						code = kv.Value
 					}

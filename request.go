@@ -38,9 +38,8 @@ func ParseRequestType(s string) (RequestType, error) {
 			return t, nil
 		}
 	}
-	return "", &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestType",
-		Message:    fmt.Sprintf("requestType %q is not one of userAdd, userRemove, adminAdd, adminRemove", s),
-		MessageKey: "error.badRequestType", MessageArgs: &Args{"Value": s}}
+	return "", (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestType",
+		Message: fmt.Sprintf("requestType %q is not one of userAdd, userRemove, adminAdd, adminRemove", s)}).WithKey("error.badRequestType", "Value", s)
 }
 
 // RequestState is Graph's accessPackageRequestState.

@@ -82,14 +82,12 @@ func CheckRequestorInput(p *AssignmentPolicy, r *AssignmentRequest) error {
 		return nil
 	}
 	if p.RequestApprovalSettings.IsRequestorJustificationRequired && strings.TrimSpace(r.Justification) == "" {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "justification",
-			Message:    fmt.Sprintf("policy %q requires a justification", p.DisplayName),
-			MessageKey: "error.justificationRequired", MessageArgs: &Args{"Policy": p.DisplayName}}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "justification",
+			Message: fmt.Sprintf("policy %q requires a justification", p.DisplayName)}).WithKey("error.justificationRequired", "Policy", p.DisplayName)
 	}
 	if r.Schedule.IsCustom() && !p.RequestorSettings.AllowCustomAssignmentSchedule {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "schedule",
-			Message:    fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName),
-			MessageKey: "error.noCustomSchedule", MessageArgs: &Args{"Policy": p.DisplayName}}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "schedule",
+			Message: fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName)}).WithKey("error.noCustomSchedule", "Policy", p.DisplayName)
 	}
 	return nil
 }

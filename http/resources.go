@@ -80,8 +80,8 @@ func (s *Server) registerResourceRoles() {
 			return err
 		}
 		if q.List.OrderBy != "" || q.List.SkipToken != "" || q.List.Top != 0 {
-			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$orderby",
-				Message: "resourceRoles is returned whole in its natural order; $orderby, $top and $skiptoken do not apply", MessageKey: "api.noOrderBy"}
+			return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$orderby",
+				Message: "resourceRoles is returned whole in its natural order; $orderby, $top and $skiptoken do not apply"}).WithKey("api.noOrderBy")
 		}
 		opt := entitled.ListOptions{Top: entitled.MaxPageSize}
 		if opt.Filter, err = roleFilter(q.List.Filter); err != nil {
