@@ -69,8 +69,8 @@ func ParseAnswers(raw string) ([]Answer, error) {
 	}
 	var in []answerJSON
 	if err := json.Unmarshal([]byte(raw), &in); err != nil {
-		return nil, &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "answers",
-			Message: "answers must be an array of accessPackageAnswerString objects: {\"value\", \"answeredQuestion\": {\"id\"}}"}
+		return nil, (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "answers",
+			Message: "answers must be an array of accessPackageAnswerString objects: {\"value\", \"answeredQuestion\": {\"id\"}}"}).WithKey("err.request.answersShape")
 	}
 	out := make([]Answer, len(in))
 	for i, a := range in {

@@ -27,8 +27,8 @@ const (
 // still see and edit what the catalog holds.
 func (c *Catalog) Requestable() error {
 	if c.State == CatalogUnpublished {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "assignment.accessPackageId",
-			Message: "catalog " + c.DisplayName + " is unpublished: its access packages cannot be requested or assigned until an owner publishes it"}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "assignment.accessPackageId",
+			Message: "catalog " + c.DisplayName + " is unpublished: its access packages cannot be requested or assigned until an owner publishes it"}).WithKey("err.catalog.unpublished", "Catalog", c.DisplayName)
 	}
 	return nil
 }

@@ -15,10 +15,10 @@ func MayDelete(a *Actor, r *AssignmentRequest) bool {
 // what an assignment holds.
 func (r *AssignmentRequest) CheckDelete(deliveries int) error {
 	if !r.State.IsFinal() {
-		return Conflictf("request %s is %s; only a finished request (delivered, partiallyDelivered, deliveryFailed, denied or canceled) can be deleted; cancel it first", r.ID, r.State)
+		return Conflictf("request %s is %s; only a finished request (delivered, partiallyDelivered, deliveryFailed, denied or canceled) can be deleted; cancel it first", r.ID, r.State).WithKey("err.request.notDeletable", "ID", r.ID, "State", r.State)
 	}
 	if deliveries > 0 {
-		return Conflictf("request %s delivered access (%d deliveries), which is part of its assignment's history; only requests that delivered nothing (denied, canceled) can be deleted", r.ID, deliveries)
+		return Conflictf("request %s delivered access (%d deliveries), which is part of its assignment's history; only requests that delivered nothing (denied, canceled) can be deleted", r.ID, deliveries).WithKey("err.request.deliveredNotDeletable", "ID", r.ID, "Count", deliveries)
 	}
 	return nil
 }

@@ -73,7 +73,7 @@ func ParseReconcileConfig(v any) (ReconcileConfig, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return c, reconcileError("config.reconcile", "config.reconcile must be an object such as {\"interval\": \"PT6H\", \"missing\": \"repair\", \"unmanaged\": \"report\"}")
+		return c, reconcileError("config.reconcile", "config.reconcile must be an object such as {\"interval\": \"PT6H\", \"missing\": \"repair\", \"unmanaged\": \"report\"}").WithKey("err.reconcile.notObject")
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -86,7 +86,7 @@ func ParseReconcileConfig(v any) (ReconcileConfig, error) {
 		switch k {
 		case "interval":
 			if !isString {
-				return c, reconcileError(target, target+" must be an ISO 8601 duration such as \"PT6H\", or \"off\"")
+				return c, reconcileError(target, target+" must be an ISO 8601 duration such as \"PT6H\", or \"off\"").WithKey("err.reconcile.badInterval", "Property", target)
 			}
 			if s == "off" {
 				c.Interval = 0
@@ -94,27 +94,31 @@ func ParseReconcileConfig(v any) (ReconcileConfig, error) {
 			}
 			d, err := ParseISODuration(s)
 			if err != nil || d < MinReconcileInterval {
-				return c, reconcileError(target, fmt.Sprintf("%s must be an ISO 8601 duration of at least PT1M such as \"PT6H\", or \"off\"; %q is not", target, s))
+				return c, reconcileError(target, fmt.Sprintf("%s must be an ISO 8601 duration of at least PT1M such as \"PT6H\", or \"off\"; %q is not", target, s)).WithKey("err.reconcile.intervalTooShort", "Property", target, "Value", s)
 			}
 			c.Interval = d
 		case "missing":
 			if !isString || (s != ReconcileRepair && s != ReconcileReport) {
-				return c, reconcileError(target, target+" must be \"repair\" or \"report\"")
+				return c, reconcileError(target, target+" must be \"repair\" or \"report\"").WithKey("err.reconcile.badMissing", "Property", target)
 			}
 			c.Missing = s
 		case "unmanaged":
 			if !isString || (s != ReconcileReport && s != ReconcileRemove) {
-				return c, reconcileError(target, target+" must be \"report\" or \"remove\"")
+				return c, reconcileError(target, target+" must be \"report\" or \"remove\"").WithKey("err.reconcile.badUnmanaged", "Property", target)
 			}
 			c.Unmanaged = s
 		default:
-			return c, reconcileError(target, fmt.Sprintf("unknown key %q in config.reconcile; the keys are interval, missing and unmanaged", k))
+			return c, reconcileError(target, fmt.Sprintf("unknown key %q in config.reconcile; the keys are interval, missing and unmanaged", k)).WithKey("err.reconcile.unknownKey", "Key", k)
 		}
 	}
 	return c, nil
 }
 
-func reconcileError(target, msg string) error {
+// reconcileError is the 400 for a bad config.reconcile; callers add the
+// message key.
+//
+//i18n:keyed-by-caller
+func reconcileError(target, msg string) *Error {
 	return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: msg}
 }
 
@@ -269,7 +273,7 @@ type AdoptionCandidate struct {
 // package id among equals. No candidate is a 400.
 func AdoptionPackage(cs []AdoptionCandidate) (AdoptionCandidate, error) {
 	if len(cs) == 0 {
-		return AdoptionCandidate{}, Invalidf("no access package with a policy for direct assignment grants this resource role; add one, then adopt")
+		return AdoptionCandidate{}, Invalidf("no access package with a policy for direct assignment grants this resource role; add one, then adopt").WithKey("err.drift.noDirectPolicy")
 	}
 	best := cs[0]
 	for _, c := range cs[1:] {

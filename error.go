@@ -94,7 +94,12 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s", e.Code, e.Message)
 }
 
-// Errorf returns an *Error of the given kind and Graph code.
+// Errorf returns an *Error of the given kind and Graph code. An error a
+// person may read names its catalogue message: chain
+// .WithKey("err.area.name", "Name", value, …) with the placeholders of
+// the English sentence, and add the key to i18n/locales/en.toml and
+// fr.toml (TestErrorsHaveMessageKeys fails otherwise). The same holds for
+// Invalidf, NotFoundf, Forbiddenf, Conflictf and Error literals.
 func Errorf(kind Kind, code, format string, args ...any) *Error {
 	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
 }

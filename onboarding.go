@@ -30,7 +30,7 @@ type ResourceOwnership struct {
 // (OpEditCatalog) is checked before.
 func MayAddResource(a *Actor, o ResourceOwnership) error {
 	if a == nil {
-		return Errorf(KindUnauthorized, CodeUnauthorized, "authentication is required")
+		return Errorf(KindUnauthorized, CodeUnauthorized, "authentication is required").WithKey("error.unauthenticated")
 	}
 	if a.IsTenantAdmin() {
 		return nil
@@ -39,13 +39,13 @@ func MayAddResource(a *Actor, o ResourceOwnership) error {
 	case o.DirectoryGroup && o.GroupOwner:
 		return nil
 	case o.DirectoryGroup:
-		return &Error{Kind: KindForbidden, Code: CodeForbidden, Target: "resource.originId",
+		return (&Error{Kind: KindForbidden, Code: CodeForbidden, Target: "resource.originId",
 			Message: "only a Global or Identity Governance Administrator, or an owner of this group, may add it to a catalog; " +
-				"ask one of them to add it, or to make you an owner of the group"}
+				"ask one of them to add it, or to make you an owner of the group"}).WithKey("err.resource.groupOwnerOnly")
 	case o.DelegatedToCatalog:
 		return nil
 	}
-	return &Error{Kind: KindForbidden, Code: CodeForbidden, Target: "resource.originSystem",
+	return (&Error{Kind: KindForbidden, Code: CodeForbidden, Target: "resource.originSystem",
 		Message: "only a Global or Identity Governance Administrator may add resources of connected system " + o.SystemName +
-			" to this catalog, unless they delegate the system to it (delegatedCatalogIds)"}
+			" to this catalog, unless they delegate the system to it (delegatedCatalogIds)"}).WithKey("err.resource.systemNotDelegated", "System", o.SystemName)
 }

@@ -87,10 +87,10 @@ func MayReprocess(a *Actor, r *AssignmentRequest, now time.Time, window time.Dur
 		if a == nil {
 			return err
 		}
-		return Forbiddenf("only administrators of its access package can reprocess request %s", r.ID)
+		return Forbiddenf("only administrators of its access package can reprocess request %s", r.ID).WithKey("err.request.reprocessAdminsOnly", "ID", r.ID)
 	}
 	if r.State == StateDelivering {
-		return Conflictf("request %s is being delivered right now (perhaps reprocessed by someone else); wait until it completes", r.ID)
+		return Conflictf("request %s is being delivered right now (perhaps reprocessed by someone else); wait until it completes", r.ID).WithKey("err.request.beingDelivered", "ID", r.ID)
 	}
 	return r.CheckReprocess(now, window)
 }

@@ -122,17 +122,17 @@ type AssignmentPolicy struct {
 // *Error describing the first problem.
 func (p *AssignmentPolicy) Validate() error {
 	if strings.TrimSpace(p.DisplayName) == "" {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Message: "displayName is required", Target: "displayName"}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Message: "displayName is required", Target: "displayName"}).WithKey("err.policy.nameRequired")
 	}
 	switch p.AllowedTargetScope {
 	case ScopeNotSpecified, ScopeSpecificDirectoryUsers, ScopeAllMemberUsers, ScopeAllDirectoryUsers:
 	default:
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "allowedTargetScope",
-			Message: "allowedTargetScope must be one of notSpecified, specificDirectoryUsers, allMemberUsers, allDirectoryUsers"}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "allowedTargetScope",
+			Message: "allowedTargetScope must be one of notSpecified, specificDirectoryUsers, allMemberUsers, allDirectoryUsers"}).WithKey("err.policy.badTargetScope")
 	}
 	if p.AllowedTargetScope == ScopeSpecificDirectoryUsers && len(p.SpecificAllowedTargets) == 0 {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "specificAllowedTargets",
-			Message: "specificAllowedTargets must name at least one user or group when allowedTargetScope is specificDirectoryUsers"}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "specificAllowedTargets",
+			Message: "specificAllowedTargets must name at least one user or group when allowedTargetScope is specificDirectoryUsers"}).WithKey("err.policy.noSpecificTargets")
 	}
 	for _, s := range p.SpecificAllowedTargets {
 		if err := s.validate("specificAllowedTargets", false); err != nil {
@@ -146,21 +146,21 @@ func (p *AssignmentPolicy) Validate() error {
 	}
 	stages := p.RequestApprovalSettings.Stages
 	if len(stages) > MaxApprovalStages {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages",
-			Message: "a policy has at most 3 approval stages"}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages",
+			Message: "a policy has at most 3 approval stages"}).WithKey("err.policy.tooManyStages")
 	}
 	if p.RequestApprovalSettings.IsApprovalRequiredForAdd && len(stages) == 0 {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages",
-			Message: "isApprovalRequiredForAdd needs at least one approval stage"}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages",
+			Message: "isApprovalRequiredForAdd needs at least one approval stage"}).WithKey("err.policy.addNeedsStage")
 	}
 	if p.RequestApprovalSettings.IsApprovalRequiredForUpdate && len(stages) == 0 {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages",
-			Message: "isApprovalRequiredForUpdate needs at least one approval stage"}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages",
+			Message: "isApprovalRequiredForUpdate needs at least one approval stage"}).WithKey("err.policy.updateNeedsStage")
 	}
 	for _, st := range stages {
 		if len(st.PrimaryApprovers) == 0 {
-			return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages.primaryApprovers",
-				Message: "every approval stage needs at least one primary approver"}
+			return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestApprovalSettings.stages.primaryApprovers",
+				Message: "every approval stage needs at least one primary approver"}).WithKey("err.policy.noPrimaryApprover")
 		}
 		for _, s := range append(append([]SubjectSet{}, st.PrimaryApprovers...), st.FallbackPrimaryApprovers...) {
 			if err := s.validate("primaryApprovers", true); err != nil {
@@ -175,17 +175,17 @@ func (p *AssignmentPolicy) Validate() error {
 	case "", ExpirationNotSpecified, ExpirationNone:
 	case ExpirationAfterPeriod:
 		if p.Expiration.Duration <= 0 {
-			return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "expiration.duration",
-				Message: "expiration of type afterDuration needs a positive ISO 8601 duration such as P30D"}
+			return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "expiration.duration",
+				Message: "expiration of type afterDuration needs a positive ISO 8601 duration such as P30D"}).WithKey("err.policy.badDuration")
 		}
 	case ExpirationAfterDate:
 		if p.Expiration.EndDateTime == nil {
-			return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "expiration.endDateTime",
-				Message: "expiration of type afterDateTime needs endDateTime"}
+			return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "expiration.endDateTime",
+				Message: "expiration of type afterDateTime needs endDateTime"}).WithKey("err.policy.noEndDateTime")
 		}
 	default:
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "expiration.type",
-			Message: "expiration.type must be noExpiration, afterDuration or afterDateTime"}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "expiration.type",
+			Message: "expiration.type must be noExpiration, afterDuration or afterDateTime"}).WithKey("err.policy.badExpirationType")
 	}
 	return nil
 }
@@ -194,23 +194,23 @@ func (s SubjectSet) validate(target string, approver bool) error {
 	switch s.Type {
 	case SubjectSingleUser:
 		if s.UserID == "" {
-			return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: "a singleUser subject set needs userId"}
+			return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: "a singleUser subject set needs userId"}).WithKey("err.policy.singleUserNeedsId")
 		}
 	case SubjectGroupMembers:
 		if s.GroupID == "" {
-			return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: "a groupMembers subject set needs groupId"}
+			return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: "a groupMembers subject set needs groupId"}).WithKey("err.policy.groupNeedsId")
 		}
 	case SubjectRequestorManager:
 		if !approver {
-			return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: "requestorManager can only name approvers"}
+			return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: "requestorManager can only name approvers"}).WithKey("err.policy.requestorManagerApproverOnly")
 		}
 	case SubjectTargetManager:
 		if target != onBehalfTarget {
-			return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: "targetManager can only name on-behalf requestors"}
+			return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: "targetManager can only name on-behalf requestors"}).WithKey("err.policy.targetManagerOnBehalfOnly")
 		}
 	default:
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target,
-			Message: "unsupported subject set type " + quote(s.Type) + "; use singleUser, groupMembers or requestorManager"}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target,
+			Message: "unsupported subject set type " + quote(s.Type) + "; use singleUser, groupMembers or requestorManager"}).WithKey("err.policy.badSubjectSet", "Type", s.Type)
 	}
 	return nil
 }

@@ -94,54 +94,59 @@ func (q Question) choice(v string) (AnswerChoice, bool) {
 func validateQuestions(qs []Question) error {
 	const target = "questions"
 	if len(qs) > MaxQuestions {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target,
-			Message: fmt.Sprintf("a policy asks at most %d questions", MaxQuestions)}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target,
+			Message: fmt.Sprintf("a policy asks at most %d questions", MaxQuestions)}).WithKey("err.question.tooMany", "Max", MaxQuestions)
 	}
 	ids := map[string]bool{}
 	for i, q := range qs {
-		bad := func(format string, args ...any) error {
-			return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target,
-				Message: fmt.Sprintf("questions[%d]: ", i) + fmt.Sprintf(format, args...)}
-		}
 		if q.ID != "" {
 			if ids[q.ID] {
-				return bad("id %s is used by another question", q.ID)
+				return badQuestion(i, "id %s is used by another question", q.ID).WithKey("err.question.duplicateId", "Index", i, "ID", q.ID)
 			}
 			ids[q.ID] = true
 		}
 		if strings.TrimSpace(q.Text) == "" {
-			return bad("text is required")
+			return badQuestion(i, "text is required").WithKey("err.question.noText", "Index", i)
 		}
 		switch q.Kind {
 		case QuestionTextInput:
 			if len(q.Choices) > 0 {
-				return bad("a text input question has no choices")
+				return badQuestion(i, "a text input question has no choices").WithKey("err.question.textHasChoices", "Index", i)
 			}
 			if q.RegexPattern != "" {
 				if _, err := regexp.Compile(q.RegexPattern); err != nil {
-					return bad("regexPattern does not compile: %v", err)
+					return badQuestion(i, "regexPattern does not compile: %v", err).WithKey("err.question.badPattern", "Index", i, "Problem", err)
 				}
 			}
 		case QuestionMultipleChoice:
 			if len(q.Choices) == 0 {
-				return bad("a multiple choice question needs at least one choice")
+				return badQuestion(i, "a multiple choice question needs at least one choice").WithKey("err.question.noChoices", "Index", i)
 			}
 			values := map[string]bool{}
 			for _, c := range q.Choices {
 				if strings.TrimSpace(c.ActualValue) == "" {
-					return bad("every choice needs an actualValue")
+					return badQuestion(i, "every choice needs an actualValue").WithKey("err.question.emptyChoice", "Index", i)
 				}
 				if values[c.ActualValue] {
-					return bad("choice value %q appears twice", c.ActualValue)
+					return badQuestion(i, "choice value %q appears twice", c.ActualValue).WithKey("err.question.duplicateChoice", "Index", i, "Value", c.ActualValue)
 				}
 				values[c.ActualValue] = true
 			}
 			if q.RegexPattern != "" {
-				return bad("regexPattern applies to text input questions only")
+				return badQuestion(i, "regexPattern applies to text input questions only").WithKey("err.question.patternTextOnly", "Index", i)
 			}
 		default:
-			return bad("@odata.type must be #microsoft.graph.accessPackageTextInputQuestion or #microsoft.graph.accessPackageMultipleChoiceQuestion")
+			return badQuestion(i, "@odata.type must be #microsoft.graph.accessPackageTextInputQuestion or #microsoft.graph.accessPackageMultipleChoiceQuestion").WithKey("err.question.badType", "Index", i)
 		}
 	}
 	return nil
+}
+
+// badQuestion is the 400 for question i of a policy; callers add the
+// message key.
+//
+//i18n:keyed-by-caller
+func badQuestion(i int, format string, args ...any) *Error {
+	return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "questions",
+		Message: fmt.Sprintf("questions[%d]: ", i) + fmt.Sprintf(format, args...)}
 }

@@ -35,9 +35,8 @@ func ParseRequestType(s string) (RequestType, error) {
 	if t, ok := parseFold(s, RequestTypes); ok {
 		return t, nil
 	}
-	return "", &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestType",
-		Message:    fmt.Sprintf("requestType %q is not one of userAdd, userRemove, adminAdd, adminRemove", s),
-		MessageKey: "error.badRequestType", MessageArgs: &Args{"Value": s}}
+	return "", (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestType",
+		Message: fmt.Sprintf("requestType %q is not one of userAdd, userRemove, adminAdd, adminRemove", s)}).WithKey("error.badRequestType", "Value", s)
 }
 
 // RequestState is Graph's accessPackageRequestState.
@@ -144,13 +143,13 @@ const DefaultReprocessWindow = 14 * 24 * time.Hour
 // 400 *Error saying why not: the reprocess-window rule.
 func (r *AssignmentRequest) CheckReprocess(now time.Time, window time.Duration) error {
 	if r.State != StateDeliveryFailed && r.State != StatePartiallyDelivered {
-		return &Error{Kind: KindInvalid, Code: CodeNotReprocessable,
-			Message: fmt.Sprintf("request %s is %s; only requests in deliveryFailed or partiallyDelivered can be reprocessed", r.ID, r.State)}
+		return (&Error{Kind: KindInvalid, Code: CodeNotReprocessable,
+			Message: fmt.Sprintf("request %s is %s; only requests in deliveryFailed or partiallyDelivered can be reprocessed", r.ID, r.State)}).WithKey("err.request.notReprocessable", "ID", r.ID, "State", r.State)
 	}
 	if r.CompletedDateTime != nil && now.After(r.CompletedDateTime.Add(window)) {
-		return &Error{Kind: KindInvalid, Code: CodeReprocessWindowPassed,
+		return (&Error{Kind: KindInvalid, Code: CodeReprocessWindowPassed,
 			Message: fmt.Sprintf("request %s completed on %s, more than %s ago; it can no longer be reprocessed: cancel it and request again",
-				r.ID, r.CompletedDateTime.UTC().Format(time.RFC3339), FormatWindow(window))}
+				r.ID, r.CompletedDateTime.UTC().Format(time.RFC3339), FormatWindow(window))}).WithKey("err.request.reprocessWindowPassed", "ID", r.ID, "Completed", r.CompletedDateTime.UTC().Format(time.RFC3339), "Window", FormatWindow(window))
 	}
 	return nil
 }
@@ -162,8 +161,8 @@ func (r *AssignmentRequest) CheckCancel() error {
 	case StateSubmitted, StatePendingApproval, StateScheduled, StateDeliveryFailed, StatePartiallyDelivered:
 		return nil
 	}
-	return &Error{Kind: KindInvalid, Code: CodeNotCancelable,
-		Message: fmt.Sprintf("request %s is %s; only submitted, pendingApproval, scheduled, deliveryFailed or partiallyDelivered requests can be canceled", r.ID, r.State)}
+	return (&Error{Kind: KindInvalid, Code: CodeNotCancelable,
+		Message: fmt.Sprintf("request %s is %s; only submitted, pendingApproval, scheduled, deliveryFailed or partiallyDelivered requests can be canceled", r.ID, r.State)}).WithKey("err.request.notCancelable", "ID", r.ID, "State", r.State)
 }
 
 // FormatWindow writes a reprocess window for people: "14 days", "90s".

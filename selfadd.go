@@ -28,12 +28,12 @@ func SelfAddGroups(p *AssignmentPolicy) []string {
 // the groups of SelfAddGroups the user is a member of.
 func CheckSelfAdd(p *AssignmentPolicy, userID string, memberOf map[string]bool) error {
 	if !p.RequestorSettings.EnableTargetsToSelfAddAccess {
-		return Forbiddenf("policy %q does not let users request access for themselves", p.DisplayName)
+		return Forbiddenf("policy %q does not let users request access for themselves", p.DisplayName).WithKey("err.request.noSelfRequest", "Policy", p.DisplayName)
 	}
 	if inTargetScope(p, userID, memberOf) {
 		return nil
 	}
-	return Forbiddenf("you are not among the users allowed to request access under policy %q", p.DisplayName)
+	return Forbiddenf("you are not among the users allowed to request access under policy %q", p.DisplayName).WithKey("err.request.notAllowedRequestor", "Policy", p.DisplayName)
 }
 
 // inTargetScope reports whether the user is among the policy's allowed
@@ -82,14 +82,12 @@ func CheckRequestorInput(p *AssignmentPolicy, r *AssignmentRequest) error {
 		return nil
 	}
 	if p.RequestApprovalSettings.IsRequestorJustificationRequired && strings.TrimSpace(r.Justification) == "" {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "justification",
-			Message:    fmt.Sprintf("policy %q requires a justification", p.DisplayName),
-			MessageKey: "error.justificationRequired", MessageArgs: &Args{"Policy": p.DisplayName}}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "justification",
+			Message: fmt.Sprintf("policy %q requires a justification", p.DisplayName)}).WithKey("error.justificationRequired", "Policy", p.DisplayName)
 	}
 	if r.Schedule.IsCustom() && !p.RequestorSettings.AllowCustomAssignmentSchedule {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "schedule",
-			Message:    fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName),
-			MessageKey: "error.noCustomSchedule", MessageArgs: &Args{"Policy": p.DisplayName}}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "schedule",
+			Message: fmt.Sprintf("policy %q does not allow a custom schedule; leave schedule out", p.DisplayName)}).WithKey("error.noCustomSchedule", "Policy", p.DisplayName)
 	}
 	return nil
 }

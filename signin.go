@@ -71,7 +71,7 @@ func ParseClaimMatches(s string) ([]ClaimMatch, error) {
 		c, a, ok := strings.Cut(strings.TrimSpace(part), "=")
 		c, a = strings.TrimSpace(c), strings.TrimSpace(a)
 		if !ok || !claimName.MatchString(c) {
-			return nil, Invalidf("claim match %q: write claim=attribute, such as email=mail", part)
+			return nil, Invalidf("claim match %q: write claim=attribute, such as email=mail", part).WithKey("err.signin.badClaimMatch", "Match", part)
 		}
 		switch strings.ToLower(a) {
 		case "mail":
@@ -81,7 +81,7 @@ func ParseClaimMatches(s string) ([]ClaimMatch, error) {
 		case "id":
 			a = AttrID
 		default:
-			return nil, Invalidf("claim match %q: the attribute must be mail, userPrincipalName or id", part)
+			return nil, Invalidf("claim match %q: the attribute must be mail, userPrincipalName or id", part).WithKey("err.signin.badClaimAttribute", "Match", part)
 		}
 		out = append(out, ClaimMatch{c, a})
 	}

@@ -14,8 +14,8 @@ func ParseReviewResult(s string) (string, error) {
 	case strings.EqualFold(s, ReviewDeny):
 		return ReviewDeny, nil
 	}
-	return "", &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "reviewResult",
-		Message: fmt.Sprintf("reviewResult %q must be Approve or Deny", s)}
+	return "", (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "reviewResult",
+		Message: fmt.Sprintf("reviewResult %q must be Approve or Deny", s)}).WithKey("err.approval.badReviewResult", "Value", s)
 }
 
 // CheckNotOwnRequest is the rule "an approver cannot be the target or the
@@ -23,7 +23,7 @@ func ParseReviewResult(s string) (string, error) {
 // *Error.
 func CheckNotOwnRequest(userID string, r *AssignmentRequest) error {
 	if userID == r.TargetID || userID == r.RequestorID {
-		return Forbiddenf("you cannot approve your own request: request %s was made by or for you", r.ID)
+		return Forbiddenf("you cannot approve your own request: request %s was made by or for you", r.ID).WithKey("err.approval.ownRequest", "ID", r.ID)
 	}
 	return nil
 }
@@ -68,16 +68,16 @@ func (v StageReview) Decide() (StageStep, error) {
 		return 0, err
 	}
 	if !v.IsApprover {
-		return 0, Forbiddenf("you are not an approver of %s of request %s under policy %q", st.DisplayName, r.ID, p.DisplayName)
+		return 0, Forbiddenf("you are not an approver of %s of request %s under policy %q", st.DisplayName, r.ID, p.DisplayName).WithKey("err.approval.notApprover", "Stage", st.DisplayName, "ID", r.ID, "Policy", p.DisplayName)
 	}
 	if st.Status != StageInProgress || r.State != StatePendingApproval {
 		return 0, Errorf(KindConflict, CodeAlreadyDecided,
-			"%s of request %s is %s (request %s); it can no longer be decided", st.DisplayName, r.ID, st.Status, r.State)
+			"%s of request %s is %s (request %s); it can no longer be decided", st.DisplayName, r.ID, st.Status, r.State).WithKey("err.approval.alreadyDecided", "Stage", st.DisplayName, "ID", r.ID, "Status", st.Status, "State", r.State)
 	}
 	stages := p.RequestApprovalSettings.Stages
 	if st.Index < len(stages) && stages[st.Index].IsApproverJustificationRequired && strings.TrimSpace(v.Justification) == "" {
-		return 0, &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "justification",
-			Message: fmt.Sprintf("%s requires a justification from the approver", st.DisplayName)}
+		return 0, (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "justification",
+			Message: fmt.Sprintf("%s requires a justification from the approver", st.DisplayName)}).WithKey("err.approval.justificationRequired", "Stage", st.DisplayName)
 	}
 	switch {
 	case v.Result == ReviewDeny:

@@ -40,8 +40,7 @@ const (
 // at most 512 characters. The error is a 400 naming the property.
 func (s *Subscription) Validate() error {
 	bad := func(target, key, msg string, pairs ...any) error {
-		e := &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: msg}
-		return e.WithKey(key, pairs...)
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: msg}).WithKey(key, pairs...)
 	}
 	u, err := url.Parse(s.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(s.URL) > maxSubscriptionURL {

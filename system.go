@@ -52,11 +52,11 @@ func (p RetryPolicy) Backoff(n int) time.Duration {
 // Validate checks the policy and returns a 400 *Error.
 func (p RetryPolicy) Validate() error {
 	if p.MaxAttempts < 1 || p.MaxAttempts > 100 {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "retry.maxAttempts", Message: "retry.maxAttempts must be between 1 and 100"}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "retry.maxAttempts", Message: "retry.maxAttempts must be between 1 and 100"}).WithKey("err.system.badMaxAttempts")
 	}
 	if p.InitialBackoff < 0 || p.MaxBackoff < p.InitialBackoff {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "retry",
-			Message: "retry.initialBackoff must be ≥ 0 and retry.maxBackoff ≥ initialBackoff"}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "retry",
+			Message: "retry.initialBackoff must be ≥ 0 and retry.maxBackoff ≥ initialBackoff"}).WithKey("err.system.badBackoff")
 	}
 	return nil
 }

@@ -45,18 +45,23 @@ const (
 	maxRetryFailedWithin = 7 * 24 * time.Hour
 )
 
+// badHealthPolicy is the 400 for a bad health policy; callers add the
+// message key.
+//
+//i18n:keyed-by-caller
+func badHealthPolicy(target, msg string) *Error {
+	return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: msg}
+}
+
 // Validate checks the policy and returns a 400 *Error naming the property.
 func (p HealthPolicy) Validate() error {
-	bad := func(target, msg string) error {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: target, Message: msg}
-	}
 	switch {
 	case p.SuspendAfter < 0 || p.SuspendAfter > maxSuspendAfter:
-		return bad("healthPolicy.suspendAfter", fmt.Sprintf("healthPolicy.suspendAfter must be between 0 (never suspend) and %d", maxSuspendAfter))
+		return badHealthPolicy("healthPolicy.suspendAfter", fmt.Sprintf("healthPolicy.suspendAfter must be between 0 (never suspend) and %d", maxSuspendAfter)).WithKey("err.health.badSuspendAfter", "Max", maxSuspendAfter)
 	case p.MaxProbeInterval < minProbeInterval || p.MaxProbeInterval > maxProbeInterval:
-		return bad("healthPolicy.maxProbeInterval", "healthPolicy.maxProbeInterval must be between PT1S and P1D")
+		return badHealthPolicy("healthPolicy.maxProbeInterval", "healthPolicy.maxProbeInterval must be between PT1S and P1D").WithKey("err.health.badProbeInterval")
 	case p.RetryFailedWithin < 0 || p.RetryFailedWithin > maxRetryFailedWithin:
-		return bad("healthPolicy.retryFailedWithin", "healthPolicy.retryFailedWithin must be between PT0S and P7D")
+		return badHealthPolicy("healthPolicy.retryFailedWithin", "healthPolicy.retryFailedWithin must be between PT0S and P7D").WithKey("err.health.badRetryWithin")
 	}
 	return nil
 }

@@ -12,10 +12,10 @@ func MayViewTargetAccess(a *Actor, r *AssignmentRequest, approves bool) error {
 		return nil
 	}
 	if r.State != StatePendingApproval {
-		return Forbiddenf("the current access of the person a request is for is shown to its approvers only while it waits for approval")
+		return Forbiddenf("the current access of the person a request is for is shown to its approvers only while it waits for approval").WithKey("err.request.accessWhilePending")
 	}
 	if !approves {
-		return Forbiddenf("only an approver of the request may see the current access of the person it is for")
+		return Forbiddenf("only an approver of the request may see the current access of the person it is for").WithKey("err.request.accessApproversOnly")
 	}
 	return nil
 }

@@ -24,21 +24,21 @@ func CheckUpdate(a *Actor, p *AssignmentPolicy, as *Assignment, typ RequestType)
 	switch typ {
 	case RequestUserUpdate:
 		if a.User.ID != as.TargetID {
-			return Forbiddenf("a userUpdate changes the caller's own assignment; use adminUpdate to change someone else's")
+			return Forbiddenf("a userUpdate changes the caller's own assignment; use adminUpdate to change someone else's").WithKey("err.request.ownUpdateOnly")
 		}
 		if !p.RequestorSettings.EnableTargetsToSelfUpdateAccess {
-			return Forbiddenf("policy %q does not let users update their own access", p.DisplayName)
+			return Forbiddenf("policy %q does not let users update their own access", p.DisplayName).WithKey("err.request.noSelfUpdate", "Policy", p.DisplayName)
 		}
 	case RequestAdminUpdate:
 		if err := a.Authorize(OpDirectAssign, as.CatalogID); err != nil {
 			return err
 		}
 	default:
-		return Invalidf("requestType %s does not update an assignment", typ)
+		return Invalidf("requestType %s does not update an assignment", typ).WithKey("err.request.notAnUpdate", "Type", typ)
 	}
 	if as.State != AssignmentDelivered {
-		return &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "assignment.id",
-			Message: fmt.Sprintf("assignment %s is %s; only a delivered assignment can be updated", as.ID, as.State)}
+		return (&Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "assignment.id",
+			Message: fmt.Sprintf("assignment %s is %s; only a delivered assignment can be updated", as.ID, as.State)}).WithKey("err.request.notUpdatable", "ID", as.ID, "State", as.State)
 	}
 	return nil
 }
@@ -51,7 +51,7 @@ func CheckUpdate(a *Actor, p *AssignmentPolicy, as *Assignment, typ RequestType)
 // stored as a date (afterDateTime), or noExpiration.
 func UpdatedSchedule(policy Expiration, current, requested Schedule, now time.Time) (Schedule, error) {
 	if requested.StartDateTime != nil {
-		return current, badSchedule("schedule.startDateTime", "an update cannot move the start of access that is already granted; leave schedule.startDateTime out")
+		return current, badSchedule("schedule.startDateTime", "an update cannot move the start of access that is already granted; leave schedule.startDateTime out").WithKey("err.schedule.startFixed")
 	}
 	checked, err := RequestSchedule(policy, Schedule{Expiration: requested.Expiration}, now)
 	if err != nil {

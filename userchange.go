@@ -17,7 +17,7 @@ var PrivilegedRoles = []string{RoleGlobalAdministrator, RoleIdentityGovernanceAd
 // users at all (OpManageUsers, or the token rules) is checked separately.
 func MayChangeUser(a *Actor, targetRoles []string) error {
 	if a == nil {
-		return Errorf(KindUnauthorized, CodeUnauthorized, "authentication is required")
+		return Errorf(KindUnauthorized, CodeUnauthorized, "authentication is required").WithKey("error.unauthenticated")
 	}
 	if a.System || a.HasDirectoryRole(RoleGlobalAdministrator) {
 		return nil
@@ -26,7 +26,7 @@ func MayChangeUser(a *Actor, targetRoles []string) error {
 		for _, r := range targetRoles {
 			if r == p {
 				def, _ := LookupRoleDefinition(p)
-				return Forbiddenf("only a Global Administrator may change a user who holds the %s role", def.DisplayName)
+				return Forbiddenf("only a Global Administrator may change a user who holds the %s role", def.DisplayName).WithKey("err.user.globalAdminOnly", "Role", def.DisplayName)
 			}
 		}
 	}

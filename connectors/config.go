@@ -13,8 +13,11 @@ import (
 // Helpers for reading connector configs, shared by the kinds so that the
 // same setting is read, and refused, the same way everywhere.
 
-// ConfigError is the 400 error for a bad config value, naming config.key.
-func ConfigError(key, format string, args ...any) error {
+// ConfigError is the 400 error for a bad config value, naming config.key;
+// callers add the message key.
+//
+//i18n:keyed-by-caller
+func ConfigError(key, format string, args ...any) *entitled.Error {
 	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config." + key,
 		Message: fmt.Sprintf(format, args...)}
 }
@@ -32,15 +35,15 @@ func ConfigDuration(key string, raw any, max time.Duration) (time.Duration, erro
 			d, err = time.ParseDuration(strings.TrimSpace(v))
 		}
 		if err != nil {
-			return 0, ConfigError(key, "config.%s %q is not a duration; write \"10s\" or \"PT10S\"", key, v)
+			return 0, ConfigError(key, "config.%s %q is not a duration; write \"10s\" or \"PT10S\"", key, v).WithKey("err.config.notDuration", "Key", key, "Value", v)
 		}
 	case float64:
 		d = time.Duration(v * float64(time.Second))
 	default:
-		return 0, ConfigError(key, "config.%s must be a duration such as \"10s\" or \"PT10S\"", key)
+		return 0, ConfigError(key, "config.%s must be a duration such as \"10s\" or \"PT10S\"", key).WithKey("err.config.wantsDuration", "Key", key)
 	}
 	if d <= 0 || d > max {
-		return 0, ConfigError(key, "config.%s must be more than 0 and at most %s", key, max)
+		return 0, ConfigError(key, "config.%s must be more than 0 and at most %s", key, max).WithKey("err.config.durationRange", "Key", key, "Max", max)
 	}
 	return d, nil
 }
@@ -68,7 +71,7 @@ func CheckKeys(kind string, config map[string]any, keys, secrets []string) error
 		return nil
 	}
 	sort.Strings(unknown)
-	return ConfigError(unknown[0], "unknown %s config key %q; the keys are %s", kind, unknown[0], strings.Join(keys, ", "))
+	return ConfigError(unknown[0], "unknown %s config key %q; the keys are %s", kind, unknown[0], strings.Join(keys, ", ")).WithKey("err.config.unknownKey", "Kind", kind, "Key", unknown[0], "Keys", strings.Join(keys, ", "))
 }
 
 // ConfigLimits reads the limits of a kind that keeps connections of its
@@ -86,7 +89,7 @@ func ConfigLimits(rawTimeout any, rawConnections *int, maxTimeout time.Duration,
 	}
 	if n := rawConnections; n != nil {
 		if *n < 1 || *n > maxConnections {
-			return ConfigError("maxConnections", "config.maxConnections must be a whole number from 1 to %d", maxConnections)
+			return ConfigError("maxConnections", "config.maxConnections must be a whole number from 1 to %d", maxConnections).WithKey("err.config.maxConnections", "Max", maxConnections)
 		}
 		*connections = *n
 	}
@@ -98,14 +101,14 @@ func ConfigLimits(rawTimeout any, rawConnections *int, maxTimeout time.Duration,
 // are dropped.
 func ConfigHTTPURL(key string, raw *string, required, example string) (*url.URL, error) {
 	if raw == nil {
-		return nil, ConfigError(key, "config.%s is required: %s", key, required)
+		return nil, ConfigError(key, "config.%s is required: %s", key, required).WithKey("err.config.required", "Key", key, "What", required)
 	}
 	if strings.TrimSpace(*raw) == "" {
-		return nil, ConfigError(key, "config.%s must be a non-empty string such as %q", key, example)
+		return nil, ConfigError(key, "config.%s must be a non-empty string such as %q", key, example).WithKey("err.config.wantsString", "Key", key, "Example", example)
 	}
 	u, err := url.Parse(strings.TrimSpace(*raw))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, ConfigError(key, "config.%s must be an absolute http or https URL such as %q", key, example)
+		return nil, ConfigError(key, "config.%s must be an absolute http or https URL such as %q", key, example).WithKey("err.config.wantsURL", "Key", key, "Example", example)
 	}
 	return u, nil
 }

@@ -55,9 +55,9 @@ func Decode(kind string, config map[string]any, secrets []string, dst any) error
 // message of its field.
 func wrongType(dst any, key string) error {
 	if f, ok := field(dst, key); ok && f.Tag.Get("invalid") != "" {
-		return ConfigError(key, "config.%s %s", key, f.Tag.Get("invalid"))
+		return ConfigError(key, "config.%s %s", key, f.Tag.Get("invalid")).WithKey("err.config.invalid", "Key", key, "Rule", f.Tag.Get("invalid"))
 	}
-	return ConfigError(key, "config.%s has the wrong type", key)
+	return ConfigError(key, "config.%s has the wrong type", key).WithKey("err.config.wrongType", "Key", key)
 }
 
 // Keys returns the config keys of a tagged config struct (or a pointer to

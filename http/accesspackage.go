@@ -146,7 +146,7 @@ func (s *Server) registerAccessPackages() {
 			ap.CatalogID = in.Catalog.ID
 		}
 		if strings.TrimSpace(ap.CatalogID) == "" {
-			return badProp("catalog", "catalog is required: send \"catalog\": {\"id\": \"<catalog id>\"}")
+			return badProp("catalog", "catalog is required: send \"catalog\": {\"id\": \"<catalog id>\"}").WithKey("err.package.catalogMissing")
 		}
 		if in.IsHidden != nil {
 			ap.IsHidden = *in.IsHidden

@@ -113,7 +113,7 @@ func (s *Server) registerAudit() {
 			return err
 		}
 		if len(pg.Items) == 0 {
-			return entitled.NotFoundf("audit event %q was not found", p["id"])
+			return entitled.NotFoundf("audit event %q was not found", p["id"]).WithKey("err.audit.eventNotFound", "ID", p["id"])
 		}
 		return s.entity(w, r, 200, set, toAudit(pg.Items[0]), q.Select)
 	})

@@ -81,12 +81,12 @@ func (s *Server) registerBatch() {
 			return err
 		}
 		if len(in.Requests) == 0 || len(in.Requests) > maxBatchRequests {
-			return badProp("requests", "a batch holds 1 to %d requests, not %d", maxBatchRequests, len(in.Requests))
+			return badProp("requests", "a batch holds 1 to %d requests, not %d", maxBatchRequests, len(in.Requests)).WithKey("err.batch.size", "Max", maxBatchRequests, "Given", len(in.Requests))
 		}
 		seen := map[string]bool{}
 		for _, br := range in.Requests {
 			if br.ID == "" || seen[br.ID] {
-				return badProp("requests.id", "every batch request needs a unique id")
+				return badProp("requests.id", "every batch request needs a unique id").WithKey("err.batch.uniqueIds")
 			}
 			seen[br.ID] = true
 		}
@@ -112,14 +112,14 @@ func (s *Server) registerBatch() {
 
 // nestedBatch is the 400 for a $batch inside a $batch.
 func nestedBatch() error {
-	return badProp("requests.url", "a batch request cannot be a $batch: batches do not nest")
+	return badProp("requests.url", "a batch request cannot be a $batch: batches do not nest").WithKey("err.batch.nested")
 }
 
 // batchTooLarge is the error of a sub-request whose response does not fit.
 func (s *Server) batchTooLarge(id, what string) error {
-	return &entitled.Error{Kind: entitled.KindTooLarge, Code: codeBatchResponseTooLarge, Target: "requests.id",
+	return (&entitled.Error{Kind: entitled.KindTooLarge, Code: codeBatchResponseTooLarge, Target: "requests.id",
 		Message: fmt.Sprintf("batch request %s %s: the responses of a batch are limited to %d bytes together; send it in another batch or on its own, or ask for less with $top or $select",
-			id, what, s.cfg.MaxBatchResponseBytes)}
+			id, what, s.cfg.MaxBatchResponseBytes)}).WithKey("err.batch.responseTooLarge", "ID", id, "What", what, "Max", s.cfg.MaxBatchResponseBytes)
 }
 
 // batchPath resolves a sub-request's url (relative to /v1.0 unless it
@@ -144,7 +144,7 @@ func checkBatchPath(p string) error {
 		case strings.EqualFold(seg, "$batch"), strings.EqualFold(seg, "%24batch"):
 			return nestedBatch()
 		case seg == "", seg == ".", seg == "..":
-			return badProp("requests.url", "batch request url %q has an empty, '.' or '..' segment; send the path it stands for", p)
+			return badProp("requests.url", "batch request url %q has an empty, '.' or '..' segment; send the path it stands for", p).WithKey("err.batch.dotSegment", "URL", p)
 		}
 	}
 	return nil
@@ -172,7 +172,7 @@ func (s *Server) runBatchItem(outer *http.Request, br batchRequest, budget int) 
 	method := strings.ToUpper(br.Method)
 	req, err := http.NewRequestWithContext(outer.Context(), method, u, bytes.NewReader(body))
 	if err != nil {
-		return s.batchError(outer, br.ID, entitled.Invalidf("batch request %s: invalid method or url: %v", br.ID, err))
+		return s.batchError(outer, br.ID, entitled.Invalidf("batch request %s: invalid method or url: %v", br.ID, err).WithKey("err.batch.badRequestLine", "ID", br.ID, "Problem", err))
 	}
 	// The router matches the decoded path: check it too (%24batch, %2F…).
 	if err := checkBatchPath(req.URL.Path); err != nil {

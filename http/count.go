@@ -39,8 +39,8 @@ func (s *Server) count(w http.ResponseWriter, r *http.Request) error {
 		case "$filter", "$search":
 		default:
 			if strings.HasPrefix(k, "$") {
-				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: k,
-					Message: k + " does not apply to /$count; only $filter does"}
+				return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: k,
+					Message: k + " does not apply to /$count; only $filter does"}).WithKey("err.query.countOption", "Option", k)
 			}
 		}
 	}
@@ -59,12 +59,12 @@ func (s *Server) count(w http.ResponseWriter, r *http.Request) error {
 		Value json.RawMessage `json:"value"`
 	}
 	if buf.status != http.StatusOK || buf.overflow || json.Unmarshal(buf.body.Bytes(), &body) != nil || body.Value == nil {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$count",
-			Message: "/$count applies to collections only; " + coll + " is not one"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$count",
+			Message: "/$count applies to collections only; " + coll + " is not one"}).WithKey("err.query.countNotCollection", "Path", coll)
 	}
 	if body.Count == nil {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$count",
-			Message: "/$count is not supported on " + coll + "; read the collection and count its items"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$count",
+			Message: "/$count is not supported on " + coll + "; read the collection and count its items"}).WithKey("err.query.countUnsupported", "Path", coll)
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusOK)

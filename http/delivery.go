@@ -73,7 +73,7 @@ func (s *Server) registerDeliveries() {
 			return err
 		}
 		if s.deliveries == nil {
-			return entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable, "deliveries are not available")
+			return entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable, "deliveries are not available").WithKey("err.service.noDeliveries")
 		}
 		ds, err := s.deliveries.Deliveries(r.Context(), p["id"])
 		if err != nil {

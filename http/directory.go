@@ -76,7 +76,7 @@ type refInput struct {
 func refID(ref string) (string, error) {
 	ref = strings.TrimRight(strings.TrimSpace(ref), "/")
 	if ref == "" {
-		return "", badProp("@odata.id", "@odata.id is required, e.g. https://host/v1.0/users/{id}")
+		return "", badProp("@odata.id", "@odata.id is required, e.g. https://host/v1.0/users/{id}").WithKey("err.directory.odataIdRequired")
 	}
 	if i := strings.LastIndexByte(ref, '/'); i >= 0 {
 		ref = ref[i+1:]

@@ -21,7 +21,7 @@ func functionCall(seg, name string) (args map[string]string, ok bool, err error)
 		k, v, found := strings.Cut(part, "=")
 		v = strings.TrimSpace(v)
 		if !found || len(v) < 2 || v[0] != '\'' || v[len(v)-1] != '\'' {
-			return nil, true, entitled.Invalidf("%s: write the arguments as key='value', separated by commas", name)
+			return nil, true, entitled.Invalidf("%s: write the arguments as key='value', separated by commas", name).WithKey("err.query.functionArgs", "Function", name)
 		}
 		args[strings.ToLower(strings.TrimSpace(k))] = strings.ReplaceAll(v[1:len(v)-1], "''", "'")
 	}
@@ -38,7 +38,7 @@ func (s *Server) additionalAccess(w http.ResponseWriter, r *http.Request, args m
 	}
 	aq := entitled.AssignmentQuery{ListOptions: q.List, AccessPackageID: args["accesspackageid"], IncompatibleAccessPackageID: args["incompatibleaccesspackageid"]}
 	if aq.AccessPackageID == "" || aq.IncompatibleAccessPackageID == "" || len(args) != 2 {
-		return entitled.Invalidf("additionalAccess takes accessPackageId='…' and incompatibleAccessPackageId='…'")
+		return entitled.Invalidf("additionalAccess takes accessPackageId='…' and incompatibleAccessPackageId='…'").WithKey("err.query.additionalAccessArgs")
 	}
 	pg, err := s.svc.Assignments.Assignments(r.Context(), aq)
 	if err != nil {

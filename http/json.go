@@ -65,9 +65,8 @@ func (s *Server) decode(r *http.Request, v any) error {
 		defer zr.Close()
 		body = zr
 	default:
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "Content-Encoding",
-			Message:    fmt.Sprintf("Content-Encoding %q is not supported; send identity or gzip", enc),
-			MessageKey: "api.badEncoding", MessageArgs: &entitled.Args{"Encoding": enc}}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "Content-Encoding",
+			Message: fmt.Sprintf("Content-Encoding %q is not supported; send identity or gzip", enc)}).WithKey("api.badEncoding", "Encoding", enc)
 	}
 	dec := json.NewDecoder(&limitedReader{r: body, n: s.cfg.MaxBodyBytes})
 	var raw json.RawMessage
@@ -112,16 +111,15 @@ func (s *Server) decodeError(err error) error {
 		if field == "" {
 			return entitled.Invalidf("the request body must be a JSON object, not a JSON %s", typ.Value).WithKey("api.notObject", "Type", typ.Value)
 		}
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: field,
-			Message:    fmt.Sprintf("property %q must be %s, not a JSON %s", field, jsonKind(typ.Type.Kind().String()), typ.Value),
-			MessageKey: "api.wrongType", MessageArgs: &entitled.Args{"Property": field, "Want": jsonKind(typ.Type.Kind().String()), "Got": typ.Value}}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: field,
+			Message: fmt.Sprintf("property %q must be %s, not a JSON %s", field, jsonKind(typ.Type.Kind().String()), typ.Value)}).WithKey("api.wrongType", "Property", field, "Want", jsonKind(typ.Type.Kind().String()), "Got", typ.Value)
 	}
 	var ie *entitled.Error
 	if errors.As(err, &ie) {
 		return ie
 	}
 	if strings.Contains(err.Error(), "gzip") || strings.Contains(err.Error(), "flate") {
-		return entitled.Invalidf("the request body is not valid gzip: %v", err)
+		return entitled.Invalidf("the request body is not valid gzip: %v", err).WithKey("api.badGzip", "Problem", err)
 	}
 	return entitled.Invalidf("the request body could not be read: %v", err).WithKey("api.unreadableBody", "Problem", err.Error())
 }

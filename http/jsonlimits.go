@@ -56,8 +56,8 @@ func checkJSONShape(raw []byte) error {
 					if p := jsonPath(stack); p != "" {
 						where = p
 					}
-					return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: jsonPath(stack),
-						Message: fmt.Sprintf("%s holds more than %d items; the limit of any array in a request body", where, MaxJSONArrayItems)}
+					return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: jsonPath(stack),
+						Message: fmt.Sprintf("%s holds more than %d items; the limit of any array in a request body", where, MaxJSONArrayItems)}).WithKey("err.body.arrayTooLong", "Where", where, "Max", MaxJSONArrayItems)
 				}
 			} else {
 				top.wantKey = true
@@ -65,8 +65,8 @@ func checkJSONShape(raw []byte) error {
 		}
 		if d, ok := tok.(json.Delim); ok && (d == '{' || d == '[') {
 			if len(stack) == MaxJSONDepth {
-				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: jsonPath(stack),
-					Message: fmt.Sprintf("the request body nests arrays and objects more than %d levels deep", MaxJSONDepth)}
+				return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: jsonPath(stack),
+					Message: fmt.Sprintf("the request body nests arrays and objects more than %d levels deep", MaxJSONDepth)}).WithKey("err.body.tooDeep", "Max", MaxJSONDepth)
 			}
 			stack = append(stack, jsonFrame{array: d == '[', wantKey: d == '{'})
 		}

@@ -36,7 +36,7 @@ func toNotificationWire(m entitled.Notification) notificationWire {
 func (s *Server) registerNotifications() {
 	s.routes.handle("GET", apiBase+"/notifications", func(w http.ResponseWriter, r *http.Request, _ params) error {
 		if s.svc.Notifications == nil {
-			return entitled.NotFoundf("notifications are not available on this server")
+			return entitled.NotFoundf("notifications are not available on this server").WithKey("err.service.noNotifications")
 		}
 		q, err := odata.Parse(r.URL.Query())
 		if err != nil {

@@ -53,7 +53,7 @@ func toOperationWire(op *entitled.Operation) operationWire {
 func (s *Server) registerOperations() {
 	s.routes.handle("POST", apiBase+"/assignmentRequests/reprocess", func(w http.ResponseWriter, r *http.Request, _ params) error {
 		if s.svc.Operations == nil {
-			return entitled.NotFoundf("bulk operations are not available on this server")
+			return entitled.NotFoundf("bulk operations are not available on this server").WithKey("err.service.noOperations")
 		}
 		var in bulkReprocessWire
 		if err := s.decode(r, &in); err != nil {
@@ -68,7 +68,7 @@ func (s *Server) registerOperations() {
 	})
 	s.routes.handle("GET", apiBase+"/operations/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		if s.svc.Operations == nil {
-			return entitled.NotFoundf("bulk operations are not available on this server")
+			return entitled.NotFoundf("bulk operations are not available on this server").WithKey("err.service.noOperations")
 		}
 		op, err := s.svc.Operations.Operation(r.Context(), p["id"])
 		if err != nil {

@@ -260,7 +260,7 @@ func (s *Server) registerPolicies() {
 			return err
 		}
 		if strings.TrimSpace(p.AccessPackageID) == "" {
-			return badProp("accessPackage", "accessPackage is required: send \"accessPackage\": {\"id\": \"<access package id>\"}")
+			return badProp("accessPackage", "accessPackage is required: send \"accessPackage\": {\"id\": \"<access package id>\"}").WithKey("err.policy.packageMissing")
 		}
 		if err := s.svc.Policies.CreatePolicy(r.Context(), p); err != nil {
 			return err

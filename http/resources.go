@@ -41,8 +41,8 @@ func roleFilter(e entitled.Expr) (entitled.Expr, error) {
 		if m, ok := roleFilterProps[strings.ToLower(p)]; ok {
 			return m, nil
 		}
-		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter",
-			Message: "invalid $filter: resourceRoles can be filtered on originSystem and resource/id, not " + p}
+		return "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter",
+			Message: "invalid $filter: resourceRoles can be filtered on originSystem and resource/id, not " + p}).WithKey("err.query.resourceRoleFilter", "Property", p)
 	}
 	var err error
 	switch x := e.(type) {
@@ -67,7 +67,7 @@ func roleFilter(e entitled.Expr) (entitled.Expr, error) {
 		x.Property, err = prop(x.Property)
 		return x, err
 	}
-	return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter", Message: "invalid $filter"}
+	return nil, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter", Message: "invalid $filter"}).WithKey("err.query.badFilter")
 }
 
 // registerResourceRoles serves a catalog's resource roles (every role of
@@ -80,8 +80,8 @@ func (s *Server) registerResourceRoles() {
 			return err
 		}
 		if q.List.OrderBy != "" || q.List.SkipToken != "" || q.List.Top != 0 {
-			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$orderby",
-				Message: "resourceRoles is returned whole in its natural order; $orderby, $top and $skiptoken do not apply", MessageKey: "api.noOrderBy"}
+			return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$orderby",
+				Message: "resourceRoles is returned whole in its natural order; $orderby, $top and $skiptoken do not apply"}).WithKey("api.noOrderBy")
 		}
 		opt := entitled.ListOptions{Top: entitled.MaxPageSize}
 		if opt.Filter, err = roleFilter(q.List.Filter); err != nil {

@@ -79,9 +79,8 @@ func (rt *router) lookup(method, path string) (handlerFunc, params, error) {
 		if r.method == method || (method == http.MethodHead && r.method == http.MethodGet) {
 			for name, v := range p {
 				if len(v) > MaxPathParam {
-					return nil, nil, &entitled.Error{Kind: entitled.KindNotFound, Code: entitled.CodeNotFound, Target: name,
-						Message:    fmt.Sprintf("no entity has this %s: it is %d bytes long, and ids are at most %d", name, len(v), MaxPathParam),
-						MessageKey: "api.idTooLong", MessageArgs: &entitled.Args{"Name": name, "Length": len(v), "Max": MaxPathParam}}
+					return nil, nil, (&entitled.Error{Kind: entitled.KindNotFound, Code: entitled.CodeNotFound, Target: name,
+						Message: fmt.Sprintf("no entity has this %s: it is %d bytes long, and ids are at most %d", name, len(v), MaxPathParam)}).WithKey("api.idTooLong", "Name", name, "Length", len(v), "Max", MaxPathParam)
 				}
 			}
 			return r.h, p, nil
@@ -91,9 +90,8 @@ func (rt *router) lookup(method, path string) (handlerFunc, params, error) {
 	if len(allowed) > 0 {
 		return nil, nil, &methodNotAllowed{allowed: allowed, method: method}
 	}
-	return nil, nil, &entitled.Error{Kind: entitled.KindNotFound, Code: "UnknownPath",
-		Message:    "no resource at " + path + "; check the path against the API reference",
-		MessageKey: "api.unknownPath", MessageArgs: &entitled.Args{"Path": path}}
+	return nil, nil, (&entitled.Error{Kind: entitled.KindNotFound, Code: "UnknownPath",
+		Message: "no resource at " + path + "; check the path against the API reference"}).WithKey("api.unknownPath", "Path", path)
 }
 
 // methodNotAllowed is the 405 for a known path and an unsupported method.

@@ -39,7 +39,7 @@ func (s *Server) registerServicePrincipals() {
 	rt := s.routes
 	svc := func() (entitled.ServicePrincipalService, error) {
 		if s.svc.ServicePrincipals == nil {
-			return nil, entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable, "service principals are not available")
+			return nil, entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable, "service principals are not available").WithKey("err.service.noServicePrincipals")
 		}
 		return s.svc.ServicePrincipals, nil
 	}

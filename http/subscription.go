@@ -65,7 +65,7 @@ func (s *Server) registerSubscriptions() {
 	base := apiBase + "/subscriptions"
 	svc := func() (entitled.SubscriptionService, error) {
 		if s.svc.Subscriptions == nil {
-			return nil, entitled.NotFoundf("event subscriptions are not available on this server")
+			return nil, entitled.NotFoundf("event subscriptions are not available on this server").WithKey("err.service.noSubscriptions")
 		}
 		return s.svc.Subscriptions, nil
 	}

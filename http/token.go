@@ -56,7 +56,7 @@ func (s *Server) registerTokens() {
 			return err
 		}
 		if ttl < 0 {
-			return badProp("ttl", "ttl must not be negative")
+			return badProp("ttl", "ttl must not be negative").WithKey("err.token.negativeTTL")
 		}
 		secret, tok, err := s.svc.Tokens.CreateToken(r.Context(), entitled.TokenRequest{User: user, TTL: ttl, Description: str(in.Description)})
 		if err != nil {

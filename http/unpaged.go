@@ -10,12 +10,12 @@ import (
 // deliveries): ignoring them would hand the client rows it did not ask for.
 func refuseFilterOrder(q odata.Query) error {
 	if q.List.Filter != nil {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter",
-			Message: "$filter is not supported on this collection; it is small and returned whole, so filter it on the client", MessageKey: "api.noFilter"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter",
+			Message: "$filter is not supported on this collection; it is small and returned whole, so filter it on the client"}).WithKey("api.noFilter")
 	}
 	if q.List.OrderBy != "" {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$orderby",
-			Message: "$orderby is not supported on this collection; it is returned in its natural order", MessageKey: "api.noOrderBy"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$orderby",
+			Message: "$orderby is not supported on this collection; it is returned in its natural order"}).WithKey("api.noOrderBy")
 	}
 	return nil
 }

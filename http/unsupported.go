@@ -33,7 +33,7 @@ func unsupportedSubject(prop, odataType string) error {
 		return nil
 	}
 	return badProp(prop, "%s: %s (%s) is not supported by entitled; use #microsoft.graph.singleUser, #microsoft.graph.groupMembers or #microsoft.graph.requestorManager",
-		prop, odataType, what)
+		prop, odataType, what).WithKey("err.policy.unsupportedSubject", "Property", prop, "Type", odataType, "What", what)
 }
 
 // automaticRequestWire is Graph's accessPackageAutomaticRequestSettings,
@@ -49,6 +49,6 @@ func refuseAutomatic(in *automaticRequestWire) error {
 	if in == nil || !in.RequestAccessForAllowedTargets {
 		return nil
 	}
-	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "automaticRequestSettings",
-		Message: "automaticRequestSettings: automatic assignment (requestAccessForAllowedTargets true) is not supported by entitled; assign directly with an adminAdd request"}
+	return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "automaticRequestSettings",
+		Message: "automaticRequestSettings: automatic assignment (requestAccessForAllowedTargets true) is not supported by entitled; assign directly with an adminAdd request"}).WithKey("err.policy.noAutomaticAssignment")
 }

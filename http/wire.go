@@ -34,7 +34,7 @@ func parseTime(s *string, prop string) (*time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(*s))
 	if err != nil {
-		return nil, badProp(prop, "%s must be an RFC 3339 date-time such as 2026-01-31T00:00:00Z, not %q", prop, *s)
+		return nil, badProp(prop, "%s must be an RFC 3339 date-time such as 2026-01-31T00:00:00Z, not %q", prop, *s).WithKey("err.body.badDateTime", "Property", prop, "Value", *s)
 	}
 	t = t.UTC()
 	return &t, nil
@@ -51,18 +51,18 @@ func parseDuration(s *string, prop string, goStyle bool) (time.Duration, error) 
 		return d, nil
 	}
 	if errors.Is(err, entitled.ErrDurationTooLong) {
-		return 0, badProp(prop, "%s %q is %v", prop, *s, entitled.ErrDurationTooLong)
+		return 0, badProp(prop, "%s %q is %v", prop, *s, entitled.ErrDurationTooLong).WithKey("err.body.durationTooLong", "Property", prop, "Value", *s)
 	}
 	if goStyle {
 		if gd, gerr := time.ParseDuration(*s); gerr == nil {
 			if gd > entitled.MaxDuration {
-				return 0, badProp(prop, "%s %q is %v", prop, *s, entitled.ErrDurationTooLong)
+				return 0, badProp(prop, "%s %q is %v", prop, *s, entitled.ErrDurationTooLong).WithKey("err.body.durationTooLong", "Property", prop, "Value", *s)
 			}
 			return gd, nil
 		}
-		return 0, badProp(prop, "%s must be an ISO 8601 duration such as PT2S or a duration such as 2s, not %q", prop, *s)
+		return 0, badProp(prop, "%s must be an ISO 8601 duration such as PT2S or a duration such as 2s, not %q", prop, *s).WithKey("err.body.badShortDuration", "Property", prop, "Value", *s)
 	}
-	return 0, badProp(prop, "%s must be an ISO 8601 duration such as P14D or PT8H, not %q", prop, *s)
+	return 0, badProp(prop, "%s must be an ISO 8601 duration such as P14D or PT8H, not %q", prop, *s).WithKey("err.body.badDuration", "Property", prop, "Value", *s)
 }
 
 func fmtDuration(d time.Duration) *string {
@@ -73,7 +73,10 @@ func fmtDuration(d time.Duration) *string {
 	return &s
 }
 
-// badProp is a 400 naming the offending property.
+// badProp is a 400 naming the offending property; callers add the
+// message key.
+//
+//i18n:keyed-by-caller
 func badProp(prop, format string, args ...any) *entitled.Error {
 	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: prop,
 		Message: fmt.Sprintf(format, args...)}
@@ -87,7 +90,7 @@ func enum(prop, v string, values ...string) (string, error) {
 			return c, nil
 		}
 	}
-	return "", badProp(prop, "%s %q is not one of %s", prop, v, strings.Join(values, ", "))
+	return "", badProp(prop, "%s %q is not one of %s", prop, v, strings.Join(values, ", ")).WithKey("err.body.notOneOf", "Property", prop, "Value", v, "Values", strings.Join(values, ", "))
 }
 
 func str(p *string) string {
@@ -111,7 +114,7 @@ func rawString(raw json.RawMessage, key string) (string, error) {
 		if strings.EqualFold(k, key) {
 			var s *string
 			if err := json.Unmarshal(v, &s); err != nil {
-				return "", badProp(key, "%s must be a string", key)
+				return "", badProp(key, "%s must be a string", key).WithKey("err.body.notString", "Property", key)
 			}
 			return str(s), nil
 		}
@@ -157,7 +160,7 @@ func fromSubjectSets(in []subjectSetWire, prop string) ([]entitled.SubjectSet, e
 			return nil, err
 		}
 		if err != nil {
-			return nil, badProp(prop, "%s: @odata.type %q is not supported; use #microsoft.graph.singleUser, #microsoft.graph.groupMembers, #microsoft.graph.requestorManager or (on-behalf requestors) #microsoft.graph.targetManager", prop, w.Type)
+			return nil, badProp(prop, "%s: @odata.type %q is not supported; use #microsoft.graph.singleUser, #microsoft.graph.groupMembers, #microsoft.graph.requestorManager or (on-behalf requestors) #microsoft.graph.targetManager", prop, w.Type).WithKey("err.policy.badSubjectType", "Property", prop, "Type", w.Type)
 		}
 		s := entitled.SubjectSet{Type: kind, UserID: w.UserID, GroupID: w.GroupID, Description: w.Description}
 		if w.ManagerLevel != nil {

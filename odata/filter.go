@@ -34,7 +34,7 @@ func ParseFilter(s string) (entitled.Expr, error) {
 		return nil, nil
 	}
 	if len(s) > MaxFilterLength {
-		return nil, invalid("$filter", "$filter is %d bytes long; the limit is %d", len(s), MaxFilterLength)
+		return nil, invalid("$filter", "$filter is %d bytes long; the limit is %d", len(s), MaxFilterLength).WithKey("err.filter.tooLong", "Length", len(s), "Max", MaxFilterLength)
 	}
 	toks, err := lex(s)
 	if err != nil {
@@ -46,7 +46,7 @@ func ParseFilter(s string) (entitled.Expr, error) {
 		return nil, err
 	}
 	if t := p.peek(); t.kind != tokEOF {
-		return nil, filterError(t.pos, "unexpected %q; combine conditions with and/or", t.text)
+		return nil, filterError(t.pos, "unexpected %q; combine conditions with and/or", t.text).WithKey("err.filter.unexpected", "Position", t.pos, "Token", t.text)
 	}
 	return e, nil
 }
@@ -66,10 +66,10 @@ func (p *parser) condition(pos, n int) error {
 	p.conditions++
 	p.values += n
 	if p.conditions > MaxFilterConditions {
-		return filterError(pos, "the filter holds more than %d conditions; split the query", MaxFilterConditions)
+		return filterError(pos, "the filter holds more than %d conditions; split the query", MaxFilterConditions).WithKey("err.filter.tooManyConditions", "Position", pos, "Max", MaxFilterConditions)
 	}
 	if p.values > MaxFilterValues {
-		return filterError(pos, "the filter holds more than %d values (in (…) lists included); split the query", MaxFilterValues)
+		return filterError(pos, "the filter holds more than %d values (in (…) lists included); split the query", MaxFilterValues).WithKey("err.filter.tooManyValues", "Position", pos, "Max", MaxFilterValues)
 	}
 	return nil
 }
@@ -92,16 +92,16 @@ func (p *parser) expect(kind tokKind, what string) (token, error) {
 	t := p.next()
 	if t.kind != kind {
 		if t.kind == tokEOF {
-			return t, filterError(t.pos, "expected %s but the filter ended", what)
+			return t, filterError(t.pos, "expected %s but the filter ended", what).WithKey("err.filter.endedExpecting", "Position", t.pos, "Expected", what)
 		}
-		return t, filterError(t.pos, "expected %s but found %q", what, t.text)
+		return t, filterError(t.pos, "expected %s but found %q", what, t.text).WithKey("err.filter.foundExpecting", "Position", t.pos, "Expected", what, "Token", t.text)
 	}
 	return t, nil
 }
 
 func (p *parser) or(depth int) (entitled.Expr, error) {
 	if depth > maxDepth {
-		return nil, filterError(p.peek().pos, "expression is nested too deeply")
+		return nil, filterError(p.peek().pos, "expression is nested too deeply").WithKey("err.filter.tooDeep", "Position", p.peek().pos)
 	}
 	left, err := p.and(depth)
 	if err != nil {
@@ -136,7 +136,7 @@ func (p *parser) and(depth int) (entitled.Expr, error) {
 
 func (p *parser) unary(depth int) (entitled.Expr, error) {
 	if depth > maxDepth {
-		return nil, filterError(p.peek().pos, "expression is nested too deeply")
+		return nil, filterError(p.peek().pos, "expression is nested too deeply").WithKey("err.filter.tooDeep", "Position", p.peek().pos)
 	}
 	if p.keyword(p.peek(), "not") {
 		p.next()
@@ -191,9 +191,9 @@ func (p *parser) primary(depth int) (entitled.Expr, error) {
 		return e, nil
 	case tokIdent:
 	case tokEOF:
-		return nil, filterError(t.pos, "expected a condition but the filter ended")
+		return nil, filterError(t.pos, "expected a condition but the filter ended").WithKey("err.filter.conditionExpected", "Position", t.pos)
 	default:
-		return nil, filterError(t.pos, "expected a property name but found %q", t.text)
+		return nil, filterError(t.pos, "expected a property name but found %q", t.text).WithKey("err.filter.propertyExpected", "Position", t.pos, "Token", t.text)
 	}
 	if fn, ok := stringFuncs[strings.ToLower(t.text)]; ok && p.peek().kind == tokLParen {
 		return p.call(fn)
@@ -203,7 +203,7 @@ func (p *parser) primary(depth int) (entitled.Expr, error) {
 		if strings.HasSuffix(strings.ToLower(t.text), "/any") {
 			return p.lambda(t, depth)
 		}
-		return nil, filterError(t.pos, "unsupported function %q; use contains, startswith, endswith, tolower, toupper or any", t.text)
+		return nil, filterError(t.pos, "unsupported function %q; use contains, startswith, endswith, tolower, toupper or any", t.text).WithKey("err.filter.unsupportedFunction", "Position", t.pos, "Function", t.text)
 	}
 	prop, fn, err := p.operand(t)
 	if err != nil {
@@ -212,16 +212,16 @@ func (p *parser) primary(depth int) (entitled.Expr, error) {
 	op := p.next()
 	if op.kind != tokIdent {
 		if op.kind == tokEOF {
-			return nil, filterError(op.pos, "expected an operator (eq, ne, gt, ge, lt, le, in) after %q", t.text)
+			return nil, filterError(op.pos, "expected an operator (eq, ne, gt, ge, lt, le, in) after %q", t.text).WithKey("err.filter.operatorAfter", "Position", op.pos, "Token", t.text)
 		}
-		return nil, filterError(op.pos, "expected an operator (eq, ne, gt, ge, lt, le, in) but found %q", op.text)
+		return nil, filterError(op.pos, "expected an operator (eq, ne, gt, ge, lt, le, in) but found %q", op.text).WithKey("err.filter.operatorExpected", "Position", op.pos, "Token", op.text)
 	}
 	name := strings.ToLower(op.text)
 	if name == "in" {
 		return p.in(prop, fn)
 	}
 	if !compareOps[name] {
-		return nil, filterError(op.pos, "unsupported operator %q; use eq, ne, gt, ge, lt, le or in", op.text)
+		return nil, filterError(op.pos, "unsupported operator %q; use eq, ne, gt, ge, lt, le or in", op.text).WithKey("err.filter.unsupportedOperator", "Position", op.pos, "Operator", op.text)
 	}
 	v, err := p.literal()
 	if err != nil {
@@ -237,21 +237,21 @@ func (p *parser) primary(depth int) (entitled.Expr, error) {
 func (p *parser) property(t token) (string, error) {
 	path := t.text
 	if strings.HasPrefix(path, "/") || strings.HasSuffix(path, "/") || strings.Contains(path, "//") {
-		return "", filterError(t.pos, "%q is not a valid property path", path)
+		return "", filterError(t.pos, "%q is not a valid property path", path).WithKey("err.filter.badPath", "Position", t.pos, "Path", path)
 	}
 	switch kw := strings.ToLower(path); kw {
 	case "and", "or", "not", "eq", "ne", "gt", "ge", "lt", "le", "in", "true", "false", "null":
-		return "", filterError(t.pos, "expected a property name but found the keyword %q", path)
+		return "", filterError(t.pos, "expected a property name but found the keyword %q", path).WithKey("err.filter.keywordAsProperty", "Position", t.pos, "Path", path)
 	}
 	if p.lambdaVar == "" {
 		if strings.Contains(strings.ToLower(path), "/any") {
-			return "", filterError(t.pos, "any() must be followed by (x: condition)")
+			return "", filterError(t.pos, "any() must be followed by (x: condition)").WithKey("err.filter.anyNeedsLambda", "Position", t.pos)
 		}
 		return path, nil
 	}
 	head, rest, _ := strings.Cut(path, "/")
 	if head != p.lambdaVar || rest == "" {
-		return "", filterError(t.pos, "inside any(%s: …) refer to properties as %s/property", p.lambdaVar, p.lambdaVar)
+		return "", filterError(t.pos, "inside any(%s: …) refer to properties as %s/property", p.lambdaVar, p.lambdaVar).WithKey("err.filter.lambdaPrefix", "Position", t.pos, "Var", p.lambdaVar, "Var2", p.lambdaVar)
 	}
 	full := p.lambdaColl + "/" + rest
 	if mapped, ok := lambdaProperties[strings.ToLower(full)]; ok {
@@ -287,11 +287,11 @@ func (p *parser) call(fn string) (entitled.Expr, error) {
 
 func (p *parser) lambda(t token, depth int) (entitled.Expr, error) {
 	if p.lambdaVar != "" {
-		return nil, filterError(t.pos, "nested any() is not supported")
+		return nil, filterError(t.pos, "nested any() is not supported").WithKey("err.filter.nestedAny", "Position", t.pos)
 	}
 	coll := t.text[:len(t.text)-len("/any")]
 	if coll == "" || strings.Contains(coll, "//") {
-		return nil, filterError(t.pos, "%q is not a valid collection path", t.text)
+		return nil, filterError(t.pos, "%q is not a valid collection path", t.text).WithKey("err.filter.badCollection", "Position", t.pos, "Path", t.text)
 	}
 	p.next() // (
 	v, err := p.expect(tokIdent, "a variable name such as t")
@@ -299,7 +299,7 @@ func (p *parser) lambda(t token, depth int) (entitled.Expr, error) {
 		return nil, err
 	}
 	if strings.Contains(v.text, "/") {
-		return nil, filterError(v.pos, "%q is not a valid variable name", v.text)
+		return nil, filterError(v.pos, "%q is not a valid variable name", v.text).WithKey("err.filter.badVariable", "Position", v.pos, "Name", v.text)
 	}
 	if _, err := p.expect(tokColon, "':'"); err != nil {
 		return nil, err
@@ -331,7 +331,7 @@ func (p *parser) in(prop, fn string) (entitled.Expr, error) {
 			return nil, err
 		}
 		if p.values++; p.values > MaxFilterValues {
-			return nil, filterError(open.pos, "the filter holds more than %d values (in (…) lists included); split the query", MaxFilterValues)
+			return nil, filterError(open.pos, "the filter holds more than %d values (in (…) lists included); split the query", MaxFilterValues).WithKey("err.filter.tooManyValues", "Position", open.pos, "Max", MaxFilterValues)
 		}
 		vals = append(vals, v)
 		t := p.next()
@@ -339,7 +339,7 @@ func (p *parser) in(prop, fn string) (entitled.Expr, error) {
 			break
 		}
 		if t.kind != tokComma {
-			return nil, filterError(t.pos, "expected ',' or ')' in the in (…) list")
+			return nil, filterError(t.pos, "expected ',' or ')' in the in (…) list").WithKey("err.filter.inListSeparator", "Position", t.pos)
 		}
 	}
 	return entitled.In{Property: prop, Values: vals, Case: fn}, nil
@@ -360,12 +360,12 @@ func (p *parser) literal() (any, error) {
 		case "null":
 			return nil, nil
 		}
-		return nil, filterError(t.pos, "expected a value but found %q; quote strings like '%s'", t.text, t.text)
+		return nil, filterError(t.pos, "expected a value but found %q; quote strings like '%s'", t.text, t.text).WithKey("err.filter.valueQuote", "Position", t.pos, "Token", t.text, "Token2", t.text)
 	case tokBare:
 		if strings.ContainsAny(t.text, "Tt") && strings.Contains(t.text, ":") {
 			tm, err := time.Parse(time.RFC3339Nano, strings.ToUpper(t.text))
 			if err != nil {
-				return nil, filterError(t.pos, "%q is not a date-time such as 2026-01-01T00:00:00Z", t.text)
+				return nil, filterError(t.pos, "%q is not a date-time such as 2026-01-01T00:00:00Z", t.text).WithKey("err.filter.badDateTime", "Position", t.pos, "Token", t.text)
 			}
 			return tm.UTC(), nil
 		}
@@ -374,11 +374,11 @@ func (p *parser) literal() (any, error) {
 		}
 		f, err := strconv.ParseFloat(t.text, 64)
 		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			return nil, filterError(t.pos, "%q is not a number, date-time or GUID; quote strings", t.text)
+			return nil, filterError(t.pos, "%q is not a number, date-time or GUID; quote strings", t.text).WithKey("err.filter.badLiteral", "Position", t.pos, "Token", t.text)
 		}
 		return f, nil
 	case tokEOF:
-		return nil, filterError(t.pos, "expected a value but the filter ended")
+		return nil, filterError(t.pos, "expected a value but the filter ended").WithKey("err.filter.valueExpected", "Position", t.pos)
 	}
-	return nil, filterError(t.pos, "expected a value but found %q", t.text)
+	return nil, filterError(t.pos, "expected a value but found %q", t.text).WithKey("err.filter.valueFound", "Position", t.pos, "Token", t.text)
 }

@@ -27,7 +27,10 @@ type token struct {
 	pos  int    // 1-based character position in the input
 }
 
-// filterError is the 400 error for a $filter the parser cannot read.
+// filterError is the 400 error for a $filter the parser cannot read;
+// callers add the message key.
+//
+//i18n:keyed-by-caller
 func filterError(pos int, format string, args ...any) *entitled.Error {
 	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter",
 		Message: fmt.Sprintf("invalid $filter at position %d: %s", pos, fmt.Sprintf(format, args...))}
@@ -81,7 +84,7 @@ func lex(s string) ([]token, error) {
 				i++
 			}
 			if !closed {
-				return nil, filterError(start+1, "string literal is not closed; end it with ' (write '' for a quote inside)")
+				return nil, filterError(start+1, "string literal is not closed; end it with ' (write '' for a quote inside)").WithKey("err.filter.unclosedString", "Position", start+1)
 			}
 			toks = append(toks, token{tokString, b.String(), start + 1})
 		case isIdentStart(c):
@@ -98,7 +101,7 @@ func lex(s string) ([]token, error) {
 			}
 			toks = append(toks, token{tokBare, s[start:i], start + 1})
 		default:
-			return nil, filterError(i+1, "unexpected character %q", string(c))
+			return nil, filterError(i+1, "unexpected character %q", string(c)).WithKey("err.filter.unexpectedChar", "Position", i+1, "Char", string(c))
 		}
 	}
 	toks = append(toks, token{tokEOF, "", len(s) + 1})

@@ -37,6 +37,10 @@ func (q Query) Expanded(name string) bool {
 	return false
 }
 
+// invalid is a 400 naming the offending option; callers add the message
+// key.
+//
+//i18n:keyed-by-caller
 func invalid(target, format string, args ...any) *entitled.Error {
 	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: target,
 		Message: fmt.Sprintf(format, args...)}
@@ -53,7 +57,7 @@ func Parse(v url.Values, expandable ...string) (Query, error) {
 	}
 	for _, e := range q.Expand {
 		if strings.TrimSpace(e.Options) != "" {
-			return q, invalid("$expand", "$expand=%s(…): nested options are not supported here", e.Name)
+			return q, invalid("$expand", "$expand=%s(…): nested options are not supported here", e.Name).WithKey("err.query.nestedOptions", "Name", e.Name)
 		}
 	}
 	return q, nil
@@ -63,10 +67,10 @@ func parse(v url.Values, expandable []string) (Query, error) {
 	var q Query
 	var err error
 	if _, ok := v["$search"]; ok {
-		return q, invalid("$search", "$search is not supported; use $filter with contains(property,'text')")
+		return q, invalid("$search", "$search is not supported; use $filter with contains(property,'text')").WithKey("err.query.noSearch")
 	}
 	if _, ok := v["$skip"]; ok {
-		return q, invalid("$skip", "$skip is not supported; follow @odata.nextLink, which carries a $skiptoken")
+		return q, invalid("$skip", "$skip is not supported; follow @odata.nextLink, which carries a $skiptoken").WithKey("err.query.noSkip")
 	}
 	if q.List.Filter, err = ParseFilter(v.Get("$filter")); err != nil {
 		return q, err
@@ -74,31 +78,31 @@ func parse(v url.Values, expandable []string) (Query, error) {
 	if s := strings.TrimSpace(v.Get("$top")); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > entitled.MaxPageSize {
-			return q, invalid("$top", "$top must be a whole number from 1 to %d, not %q", entitled.MaxPageSize, s)
+			return q, invalid("$top", "$top must be a whole number from 1 to %d, not %q", entitled.MaxPageSize, s).WithKey("err.query.badTop", "Max", entitled.MaxPageSize, "Value", s)
 		}
 		q.List.Top = n
 	}
 	q.List.SkipToken = v.Get("$skiptoken")
 	if len(q.List.SkipToken) > MaxSkipTokenLength {
-		return q, invalid("$skiptoken", "invalid $skiptoken: pass the value from @odata.nextLink unchanged")
+		return q, invalid("$skiptoken", "invalid $skiptoken: pass the value from @odata.nextLink unchanged").WithKey("err.query.badSkipToken")
 	}
 	switch s := strings.ToLower(strings.TrimSpace(v.Get("$count"))); s {
 	case "", "false":
 	case "true":
 		q.List.Count = true
 	default:
-		return q, invalid("$count", "$count must be true or false, not %q", v.Get("$count"))
+		return q, invalid("$count", "$count must be true or false, not %q", v.Get("$count")).WithKey("err.query.badCount", "Value", v.Get("$count"))
 	}
 	q.List.OrderBy = strings.TrimSpace(v.Get("$orderby"))
 	if len(q.List.OrderBy) > MaxOrderByLength || strings.Count(q.List.OrderBy, ",") >= MaxOrderByKeys {
-		return q, invalid("$orderby", "$orderby may list at most %d keys in %d characters", MaxOrderByKeys, MaxOrderByLength)
+		return q, invalid("$orderby", "$orderby may list at most %d keys in %d characters", MaxOrderByKeys, MaxOrderByLength).WithKey("err.query.orderByTooLong", "Keys", MaxOrderByKeys, "Length", MaxOrderByLength)
 	}
 	if q.Expand, err = ParseExpand(v.Get("$expand"), expandable...); err != nil {
 		return q, err
 	}
 	q.Select = ParseSelect(v.Get("$select"))
 	if len(q.Select) > MaxSelect {
-		return q, invalid("$select", "$select names %d properties; the limit is %d", len(q.Select), MaxSelect)
+		return q, invalid("$select", "$select names %d properties; the limit is %d", len(q.Select), MaxSelect).WithKey("err.query.selectTooLong", "Given", len(q.Select), "Max", MaxSelect)
 	}
 	return q, nil
 }
@@ -108,7 +112,7 @@ func parse(v url.Values, expandable []string) (Query, error) {
 // allowed (case-insensitive) are a 400 error naming the allowed values.
 func ParseExpand(s string, allowed ...string) ([]Expand, error) {
 	if d := nesting(s); d > MaxExpandDepth {
-		return nil, invalid("$expand", "$expand options nest %d levels deep; the limit is %d", d, MaxExpandDepth)
+		return nil, invalid("$expand", "$expand options nest %d levels deep; the limit is %d", d, MaxExpandDepth).WithKey("err.query.expandTooDeep", "Depth", d, "Max", MaxExpandDepth)
 	}
 	var out []Expand
 	for _, item := range splitTop(s) {
@@ -117,12 +121,12 @@ func ParseExpand(s string, allowed ...string) ([]Expand, error) {
 			continue
 		}
 		if len(out) == MaxExpand {
-			return nil, invalid("$expand", "$expand names more than %d navigation properties", MaxExpand)
+			return nil, invalid("$expand", "$expand names more than %d navigation properties", MaxExpand).WithKey("err.query.expandTooMany", "Max", MaxExpand)
 		}
 		name, opts := item, ""
 		if i := strings.IndexByte(item, '('); i >= 0 {
 			if !strings.HasSuffix(item, ")") {
-				return nil, invalid("$expand", "$expand item %q has unbalanced parentheses", item)
+				return nil, invalid("$expand", "$expand item %q has unbalanced parentheses", item).WithKey("err.query.expandParens", "Item", item)
 			}
 			name, opts = strings.TrimSpace(item[:i]), item[i+1:len(item)-1]
 		}
@@ -134,9 +138,9 @@ func ParseExpand(s string, allowed ...string) ([]Expand, error) {
 		}
 		if canonical == "" {
 			if len(allowed) == 0 {
-				return nil, invalid("$expand", "$expand is not supported here")
+				return nil, invalid("$expand", "$expand is not supported here").WithKey("err.query.noExpand")
 			}
-			return nil, invalid("$expand", "cannot expand %q here; expandable: %s", name, strings.Join(allowed, ", "))
+			return nil, invalid("$expand", "cannot expand %q here; expandable: %s", name, strings.Join(allowed, ", ")).WithKey("err.query.notExpandable", "Name", name, "Allowed", strings.Join(allowed, ", "))
 		}
 		out = append(out, Expand{Name: canonical, Options: opts})
 	}
@@ -200,7 +204,7 @@ func ParseSelect(s string) []string {
 func ParseNested(name, opts string, expandable ...string) (Query, error) {
 	var q Query
 	if len(opts) > MaxOrderByLength*5 {
-		return q, invalid("$expand", "$expand=%s(…): the nested options are %d bytes long; the limit is %d", name, len(opts), MaxOrderByLength*5)
+		return q, invalid("$expand", "$expand=%s(…): the nested options are %d bytes long; the limit is %d", name, len(opts), MaxOrderByLength*5).WithKey("err.query.nestedTooLong", "Name", name, "Length", len(opts), "Max", MaxOrderByLength*5)
 	}
 	for _, part := range splitTopOn(opts, ';') {
 		part = strings.TrimSpace(part)
@@ -209,7 +213,7 @@ func ParseNested(name, opts string, expandable ...string) (Query, error) {
 		}
 		k, v, ok := strings.Cut(part, "=")
 		if !ok {
-			return q, invalid("$expand", "$expand=%s(…): nested options are written $option=value, separated by ;", name)
+			return q, invalid("$expand", "$expand=%s(…): nested options are written $option=value, separated by ;", name).WithKey("err.query.nestedSyntax", "Name", name)
 		}
 		switch strings.ToLower(strings.TrimSpace(k)) {
 		case "$expand":
@@ -222,7 +226,7 @@ func ParseNested(name, opts string, expandable ...string) (Query, error) {
 		case "$select":
 			q.Select = append(q.Select, ParseSelect(v)...)
 		default:
-			return q, invalid("$expand", "$expand=%s(…): a nested %.20s is not supported; only $expand and $select may be nested", name, strings.TrimSpace(k))
+			return q, invalid("$expand", "$expand=%s(…): a nested %.20s is not supported; only $expand and $select may be nested", name, strings.TrimSpace(k)).WithKey("err.query.nestedUnsupported", "Name", name, "Option", strings.TrimSpace(k))
 		}
 	}
 	return q, nil

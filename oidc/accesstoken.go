@@ -34,7 +34,11 @@ type Authenticator struct {
 	Options   entitled.SignInOptions
 }
 
-func invalidToken(format string, args ...any) error {
+// invalidToken is a 401 for an access token that is refused; callers add
+// the message key.
+//
+//i18n:keyed-by-caller
+func invalidToken(format string, args ...any) *entitled.Error {
 	return entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized, format, args...)
 }
 
@@ -44,24 +48,24 @@ func invalidToken(format string, args ...any) error {
 // its claims, or a 401 saying what is wrong.
 func (p *Provider) VerifyAccessToken(ctx context.Context, raw string) (entitled.ExternalIdentity, error) {
 	if p.access == nil {
-		return entitled.ExternalIdentity{}, invalidToken("this entitled does not accept access tokens of an identity provider (serve --oidc-audience is not set)")
+		return entitled.ExternalIdentity{}, invalidToken("this entitled does not accept access tokens of an identity provider (serve --oidc-audience is not set)").WithKey("err.oidc.noAudience")
 	}
 	t, err := p.access.Verify(p.ctx(ctx), raw)
 	if err != nil {
 		var exp *gooidc.TokenExpiredError
 		switch {
 		case errors.As(err, &exp):
-			return entitled.ExternalIdentity{}, invalidToken("the access token expired at %s", exp.Expiry.UTC().Format(time.RFC3339))
+			return entitled.ExternalIdentity{}, invalidToken("the access token expired at %s", exp.Expiry.UTC().Format(time.RFC3339)).WithKey("err.oidc.expired", "Expiry", exp.Expiry.UTC().Format(time.RFC3339))
 		case strings.Contains(err.Error(), "audience"):
-			return entitled.ExternalIdentity{}, invalidToken("the access token is not for this API: its audience does not include %q", p.cfg.Audience)
+			return entitled.ExternalIdentity{}, invalidToken("the access token is not for this API: its audience does not include %q", p.cfg.Audience).WithKey("err.oidc.wrongAudience", "Audience", p.cfg.Audience)
 		case strings.Contains(err.Error(), "issued by a different provider"), strings.Contains(err.Error(), "id token issued by"):
-			return entitled.ExternalIdentity{}, invalidToken("the access token was not issued by %s", p.cfg.Issuer)
+			return entitled.ExternalIdentity{}, invalidToken("the access token was not issued by %s", p.cfg.Issuer).WithKey("err.oidc.wrongIssuer", "Issuer", p.cfg.Issuer)
 		}
-		return entitled.ExternalIdentity{}, invalidToken("the access token is not valid: %v", strings.TrimPrefix(err.Error(), "oidc: "))
+		return entitled.ExternalIdentity{}, invalidToken("the access token is not valid: %v", strings.TrimPrefix(err.Error(), "oidc: ")).WithKey("err.oidc.invalid", "Problem", strings.TrimPrefix(err.Error(), "oidc: "))
 	}
 	claims := map[string]any{}
 	if err := t.Claims(&claims); err != nil {
-		return entitled.ExternalIdentity{}, invalidToken("the access token's claims cannot be read")
+		return entitled.ExternalIdentity{}, invalidToken("the access token's claims cannot be read").WithKey("err.oidc.unreadableClaims")
 	}
 	return entitled.ExternalIdentity{Issuer: t.Issuer, Subject: t.Subject, Claims: claims}, nil
 }
@@ -90,7 +94,7 @@ func (a *Authenticator) AuthenticateAccessToken(ctx context.Context, raw string)
 	}
 	extra, uerr := a.Provider.userinfoFor(ctx, raw, x)
 	if uerr != nil {
-		return nil, invalidToken("the access token names no user by the claims entitled matches, and the provider's userinfo endpoint did not answer for it: %v", uerr)
+		return nil, invalidToken("the access token names no user by the claims entitled matches, and the provider's userinfo endpoint did not answer for it: %v", uerr).WithKey("err.oidc.noUser", "Problem", uerr)
 	}
 	for k, v := range extra {
 		if _, ok := x.Claims[k]; !ok {

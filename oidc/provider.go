@@ -141,9 +141,9 @@ func (p *Provider) AuthCodeURL(a Attempt) string {
 // Errors of a sign-in that a person can cause; the UI shows their message.
 var (
 	ErrState = entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized,
-		"this sign-in did not start here or has expired (its state does not match); start again from the sign-in page")
+		"this sign-in did not start here or has expired (its state does not match); start again from the sign-in page").WithKey("err.oidc.badState")
 	ErrNonce = entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized,
-		"the identity provider's ID token was not issued for this sign-in (its nonce does not match); start again from the sign-in page")
+		"the identity provider's ID token was not issued for this sign-in (its nonce does not match); start again from the sign-in page").WithKey("err.oidc.badNonce")
 )
 
 // SignIn is a finished sign-in: who the provider says it is, and the raw ID
@@ -162,7 +162,7 @@ func (p *Provider) Finish(ctx context.Context, a Attempt, state, code string) (*
 		return nil, ErrState
 	}
 	if code == "" {
-		return nil, entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized, "the identity provider sent no authorization code")
+		return nil, entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized, "the identity provider sent no authorization code").WithKey("err.oidc.noCode")
 	}
 	ctx = p.ctx(ctx)
 	tok, err := p.oauth.Exchange(ctx, code, oauth2.VerifierOption(a.Verifier))
@@ -175,7 +175,7 @@ func (p *Provider) Finish(ctx context.Context, a Attempt, state, code string) (*
 	}
 	idt, err := p.idTokens.Verify(ctx, raw)
 	if err != nil {
-		return nil, entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized, "the identity provider's ID token is not valid: %v", err)
+		return nil, entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized, "the identity provider's ID token is not valid: %v", err).WithKey("err.oidc.badIdToken", "Problem", err)
 	}
 	if idt.Nonce != a.Nonce {
 		return nil, ErrNonce

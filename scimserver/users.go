@@ -182,7 +182,7 @@ func (h *userHandler) load(ctx context.Context, id string) (*entitled.User, erro
 		return nil, scimError(err)
 	}
 	if u.ID != id {
-		return nil, scimError(entitled.NotFoundf("user %q was not found", id))
+		return nil, scimError(entitled.NotFoundf("user %q was not found", id).WithKey("error.notFound", "WhatKey", "noun.user", "ID", id))
 	}
 	return u, nil
 }

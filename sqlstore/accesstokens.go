@@ -27,7 +27,7 @@ func (s *TokenService) ActorForIdentity(ctx context.Context, x entitled.External
 		}
 		d, err := entitled.DecideSignIn(f)
 		if err != nil {
-			return unauthorized("the access token is valid, but " + lowerFirst(entitled.AsError(err).Message))
+			return unauthorized("the access token is valid, but "+lowerFirst(entitled.AsError(err).Message)).WithKey("err.auth.tokenUserRefused", "Reason", lowerFirst(entitled.AsError(err).Message))
 		}
 		a, err = s.loadActor(ctx, t, d.User)
 		return err
@@ -45,8 +45,8 @@ func (s *TokenService) ActorForApplication(ctx context.Context, appID string) (*
 		var id string
 		if err := t.queryRow(ctx, `SELECT id FROM service_principals WHERE app_id = ?`, appID).Scan(&id); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
-				return unauthorized("the access token is an application token of client " + quoteStr(appID) +
-					", which is not registered in entitled; an administrator registers it with POST /v1.0/servicePrincipals {\"appId\": \"" + appID + "\"} and gives it roles")
+				return unauthorized("the access token is an application token of client "+quoteStr(appID)+
+					", which is not registered in entitled; an administrator registers it with POST /v1.0/servicePrincipals {\"appId\": \""+appID+"\"} and gives it roles").WithKey("err.auth.unknownApplication", "Client", appID)
 			}
 			return err
 		}
@@ -55,7 +55,7 @@ func (s *TokenService) ActorForApplication(ctx context.Context, appID string) (*
 			return err
 		}
 		if !u.AccountEnabled {
-			return unauthorized("the service principal of client " + quoteStr(appID) + " is disabled")
+			return unauthorized("the service principal of client "+quoteStr(appID)+" is disabled").WithKey("err.auth.applicationDisabled", "Client", appID)
 		}
 		a, err = s.loadActor(ctx, t, u)
 		return err

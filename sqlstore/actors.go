@@ -44,12 +44,12 @@ func (s *TokenService) ActorFor(ctx context.Context, userID string) (*entitled.A
 		u, err := t.loadUser(ctx, userID)
 		if err != nil {
 			if entitled.ErrorKind(err) == entitled.KindNotFound {
-				return unauthorized("the user of this session no longer exists")
+				return unauthorized("the user of this session no longer exists").WithKey("err.auth.sessionUserGone")
 			}
 			return err
 		}
 		if !u.AccountEnabled {
-			return unauthorized("the account " + u.UserPrincipalName + " is disabled")
+			return unauthorized("the account "+u.UserPrincipalName+" is disabled").WithKey("err.auth.accountDisabled", "User", u.UserPrincipalName)
 		}
 		a, err = s.loadActor(ctx, t, u)
 		return err
@@ -57,7 +57,10 @@ func (s *TokenService) ActorFor(ctx context.Context, userID string) (*entitled.A
 	return a, err
 }
 
-func unauthorized(msg string) error {
+// unauthorized is a 401 with msg; callers add the message key.
+//
+//i18n:keyed-by-caller
+func unauthorized(msg string) *entitled.Error {
 	return entitled.Errorf(entitled.KindUnauthorized, entitled.CodeUnauthorized, "%s", msg)
 }
 

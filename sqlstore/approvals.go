@@ -206,7 +206,7 @@ func (s *ApprovalService) ApprovalStages(ctx context.Context, requestID string) 
 		if ok, err := t.canSeeRequest(ctx, a, q); err != nil {
 			return err
 		} else if !ok {
-			return entitled.NotFoundf("access package assignment approval %q was not found", requestID)
+			return entitled.NotFoundf("access package assignment approval %q was not found", requestID).WithKey("err.approval.notFound", "ID", requestID)
 		}
 		if out, err = t.loadStages(ctx, requestID); err != nil {
 			return err
@@ -249,7 +249,7 @@ func (s *ApprovalService) ApprovalStage(ctx context.Context, requestID, stageID 
 			return &stages[i], nil
 		}
 	}
-	return nil, entitled.NotFoundf("approval stage %q of request %s was not found", stageID, requestID)
+	return nil, entitled.NotFoundf("approval stage %q of request %s was not found", stageID, requestID).WithKey("err.approval.stageNotFound", "Stage", stageID, "ID", requestID)
 }
 
 // DecideApprovalStage records an approver's Approve or Deny of the stage in
@@ -299,7 +299,7 @@ func (s *ApprovalService) DecideApprovalStage(ctx context.Context, requestID, st
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return entitled.Errorf(entitled.KindConflict, entitled.CodeAlreadyDecided, "%s of request %s was decided meanwhile", st.DisplayName, q.ID)
+			return entitled.Errorf(entitled.KindConflict, entitled.CodeAlreadyDecided, "%s of request %s was decided meanwhile", st.DisplayName, q.ID).WithKey("err.approval.decidedMeanwhile", "Stage", st.DisplayName, "ID", q.ID)
 		}
 		t.emit(entitled.StageEvent(stageEventOf(result), q.ID, stageID, st.Index, a.User.ID, justification, now))
 		if step == entitled.StepDeny {

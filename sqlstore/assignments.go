@@ -46,7 +46,7 @@ func (s *AssignmentService) Assignment(ctx context.Context, id string) (*entitle
 			return err
 		}
 		if as.TargetID != a.User.ID && !a.Can(entitled.OpViewRequests, as.CatalogID) {
-			return entitled.NotFoundf("assignment %q was not found", id)
+			return entitled.NotFoundf("assignment %q was not found", id).WithKey("error.notFound", "WhatKey", "noun.assignment", "ID", id)
 		}
 		out = as
 		return nil
@@ -134,25 +134,25 @@ func (s *AssignmentService) ReprocessAssignment(ctx context.Context, id string) 
 		}
 		if err := a.Authorize(entitled.OpReprocess, as.CatalogID); err != nil {
 			if as.TargetID != a.User.ID && !a.Can(entitled.OpViewRequests, as.CatalogID) {
-				return entitled.NotFoundf("assignment %q was not found", id)
+				return entitled.NotFoundf("assignment %q was not found", id).WithKey("error.notFound", "WhatKey", "noun.assignment", "ID", id)
 			}
-			return entitled.Forbiddenf("only administrators of its access package can reprocess assignment %s", id)
+			return entitled.Forbiddenf("only administrators of its access package can reprocess assignment %s", id).WithKey("err.assignment.reprocessAdminsOnly", "ID", id)
 		}
 		if as.State != entitled.AssignmentDelivered {
-			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeNotReprocessable,
-				Message: fmt.Sprintf("assignment %s is %s; only delivered assignments can be reprocessed (reprocess its failed request instead)", id, as.State)}
+			return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeNotReprocessable,
+				Message: fmt.Sprintf("assignment %s is %s; only delivered assignments can be reprocessed (reprocess its failed request instead)", id, as.State)}).WithKey("err.assignment.notReprocessable", "ID", id, "State", as.State)
 		}
 		if open, err := openRemoval(ctx, t, as.ID); err != nil {
 			return err
 		} else if open != "" {
-			return entitled.Conflictf("assignment %s is being removed by request %s", id, open)
+			return entitled.Conflictf("assignment %s is being removed by request %s", id, open).WithKey("err.assignment.beingRemoved", "ID", id, "Request", open)
 		}
 		scopes, err := t.loadRoleScopes(ctx, as.AccessPackageID)
 		if err != nil {
 			return err
 		}
 		if len(scopes) == 0 {
-			return entitled.Invalidf("access package %s has no resource roles to re-assert", as.AccessPackageID)
+			return entitled.Invalidf("access package %s has no resource roles to re-assert", as.AccessPackageID).WithKey("err.assignment.noRolesToReassert", "Package", as.AccessPackageID)
 		}
 		return s.lc.reassert(ctx, t, a, as, scopes, "reprocess assignment", "Reprocess access package assignment")
 	})

@@ -26,8 +26,8 @@ func assignmentScope(a *entitled.Actor, q entitled.AssignmentQuery) (string, []a
 		conds = append(conds, c)
 		args = append(args, a.User.ID)
 	} else if on != "" {
-		return "", nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "on",
-			Message: fmt.Sprintf("filterByCurrentUser(on=%q) is not supported for assignments; use target or createdBy", q.FilterByCurrentUser)}
+		return "", nil, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "on",
+			Message: fmt.Sprintf("filterByCurrentUser(on=%q) is not supported for assignments; use target or createdBy", q.FilterByCurrentUser)}).WithKey("err.assignment.badCurrentUserFilter", "On", q.FilterByCurrentUser)
 	} else if all, cats := visibleCatalogs(a); !all {
 		vis := "target_id = ?"
 		args = append(args, a.User.ID)
@@ -40,7 +40,7 @@ func assignmentScope(a *entitled.Actor, q entitled.AssignmentQuery) (string, []a
 		conds = append(conds, vis)
 	}
 	if (q.AccessPackageID == "") != (q.IncompatibleAccessPackageID == "") {
-		return "", nil, entitled.Invalidf("additionalAccess needs both accessPackageId and incompatibleAccessPackageId")
+		return "", nil, entitled.Invalidf("additionalAccess needs both accessPackageId and incompatibleAccessPackageId").WithKey("err.assignment.additionalAccessArgs")
 	}
 	if q.AccessPackageID != "" {
 		conds = append(conds, "access_package_id = ? AND state <> 'expired' AND target_id IN "+

@@ -79,7 +79,7 @@ func (s *AuditService) PruneAudit(ctx context.Context, before time.Time, without
 		}
 		if n, err := res.RowsAffected(); err != nil || int(n) != rec.Events {
 			// An event older than before committed meanwhile: the record would lie.
-			return entitled.Conflictf("the audit log changed during the prune (%d events counted, %d removed): run it again", rec.Events, n)
+			return entitled.Conflictf("the audit log changed during the prune (%d events counted, %d removed): run it again", rec.Events, n).WithKey("err.audit.changedDuringPrune", "Events", rec.Events, "Removed", n)
 		}
 		return t.audit(ctx, a, retentionAudit(rec, "Prune audit log"))
 	})

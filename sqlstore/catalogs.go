@@ -47,8 +47,8 @@ func normCatalogState(st string) (string, error) {
 	if n, ok := enumOf(entitled.CatalogPublished, entitled.CatalogUnpublished)(st); ok {
 		return n, nil
 	}
-	return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "state",
-		Message: "state must be published or unpublished"}
+	return "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "state",
+		Message: "state must be published or unpublished"}).WithKey("err.catalog.badState")
 }
 
 // readableCatalogs returns a condition on catalogExpr limiting rows to the
@@ -90,8 +90,8 @@ func (s *CatalogService) CreateCatalog(ctx context.Context, c *entitled.Catalog)
 	if n, ok := enumOf("userManaged", "serviceDefault", "serviceManaged")(c.CatalogType); ok {
 		c.CatalogType = n
 	} else {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "catalogType",
-			Message: "catalogType must be userManaged, serviceDefault or serviceManaged, not " + quoteStr(c.CatalogType)}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "catalogType",
+			Message: "catalogType must be userManaged, serviceDefault or serviceManaged, not " + quoteStr(c.CatalogType)}).WithKey("err.catalog.badType", "Type", c.CatalogType)
 	}
 	return s.db.change(ctx, func(t *tx) error {
 		c.ID = newID()
@@ -183,7 +183,7 @@ func (s *CatalogService) DeleteCatalog(ctx context.Context, id string) error {
 			return err
 		}
 		if len(pkgs) > 0 {
-			return entitled.Conflictf("catalog %s still has access packages (%s); delete them first", c.DisplayName, strings.Join(pkgs, ", "))
+			return entitled.Conflictf("catalog %s still has access packages (%s); delete them first", c.DisplayName, strings.Join(pkgs, ", ")).WithKey("err.catalog.hasPackages", "Catalog", c.DisplayName, "Packages", strings.Join(pkgs, ", "))
 		}
 		for _, q := range []string{`DELETE FROM role_assignments WHERE app_scope_id = ?`, `DELETE FROM resources WHERE catalog_id = ?`, `DELETE FROM catalogs WHERE id = ?`} {
 			arg := id

@@ -12,7 +12,7 @@ import (
 func (s *RequestService) DeleteRequest(ctx context.Context, id string) error {
 	return s.db.changeLifecycleAs(ctx, func(t *tx, a *entitled.Actor) error {
 		q, err := t.lockRequestFor(ctx, a, id, entitled.MayDelete,
-			"only an administrator who may cancel the requests of its catalog can delete request "+id)
+			entitled.Forbiddenf("only an administrator who may cancel the requests of its catalog can delete request %s", id).WithKey("err.request.deleteAdminsOnly", "ID", id))
 		if err != nil {
 			return err
 		}
@@ -34,17 +34,17 @@ func (s *RequestService) DeleteRequest(ctx context.Context, id string) error {
 
 // lockRequestFor locks request id for an action a may take when may says
 // so; otherwise the answer is 404 when a cannot even see the request, else
-// 403 with the message denied.
-func (t *tx) lockRequestFor(ctx context.Context, a *entitled.Actor, id string, may func(*entitled.Actor, *entitled.AssignmentRequest) bool, denied string) (*reqRow, error) {
+// 403 denied.
+func (t *tx) lockRequestFor(ctx context.Context, a *entitled.Actor, id string, may func(*entitled.Actor, *entitled.AssignmentRequest) bool, denied *entitled.Error) (*reqRow, error) {
 	q, err := t.lockRequest(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if !may(a, &q.AssignmentRequest) {
 		if ok, _ := t.canSeeRequest(ctx, a, q); !ok {
-			return nil, entitled.NotFoundf("assignment request %q was not found", id)
+			return nil, entitled.NotFoundf("assignment request %q was not found", id).WithKey("error.notFound", "WhatKey", "noun.assignmentRequest", "ID", id)
 		}
-		return nil, entitled.Forbiddenf("%s", denied)
+		return nil, denied
 	}
 	return q, nil
 }

@@ -27,7 +27,7 @@ const reconcileOperation = "reconcile"
 func (s *DriftService) lister(sys *entitled.ConnectedSystem) (entitled.MemberLister, entitled.Connector, error) {
 	conn, err := s.connectors.For(sys)
 	if err != nil {
-		return nil, nil, entitled.Invalidf("connected system %s: %v", sys.Name, err)
+		return nil, nil, entitled.Invalidf("connected system %s: %v", sys.Name, err).WithKey("err.system.failed", "System", sys.Name, "Problem", err)
 	}
 	l, ok := conn.(entitled.MemberLister)
 	if !ok {
@@ -204,7 +204,7 @@ func (s *DriftService) unmanagedFinding(ctx context.Context, systemID, findingID
 		return nil, nil, nil, err
 	}
 	if f.Kind != entitled.DriftUnmanaged || f.Action == entitled.DriftRemoved {
-		return nil, nil, nil, entitled.Invalidf("drift finding %s is %s (%s); only unmanaged findings still in the target can be adopted or revoked", f.ID, f.Kind, f.Action)
+		return nil, nil, nil, entitled.Invalidf("drift finding %s is %s (%s); only unmanaged findings still in the target can be adopted or revoked", f.ID, f.Kind, f.Action).WithKey("err.drift.notActionable", "ID", f.ID, "Kind", f.Kind, "Action", f.Action)
 	}
 	return a, sys, f, nil
 }
@@ -255,12 +255,12 @@ func (s *DriftService) repair(ctx context.Context, a *entitled.Actor, f *entitle
 			return err
 		}
 		if as.State != entitled.AssignmentDelivered {
-			return entitled.Conflictf("assignment %s is %s; it is repaired once delivered", as.ID, as.State)
+			return entitled.Conflictf("assignment %s is %s; it is repaired once delivered", as.ID, as.State).WithKey("err.drift.assignmentNotDelivered", "ID", as.ID, "State", as.State)
 		}
 		if open, err := openRemoval(ctx, t, as.ID); err != nil {
 			return err
 		} else if open != "" {
-			return entitled.Conflictf("assignment %s is being removed by request %s", as.ID, open)
+			return entitled.Conflictf("assignment %s is being removed by request %s", as.ID, open).WithKey("err.assignment.beingRemoved", "ID", as.ID, "Request", open)
 		}
 		scopes, err := t.loadRoleScopes(ctx, as.AccessPackageID)
 		if err != nil {
@@ -274,7 +274,7 @@ func (s *DriftService) repair(ctx context.Context, a *entitled.Actor, f *entitle
 			}
 		}
 		if len(mine) == 0 {
-			return entitled.Conflictf("access package %s no longer grants this role", as.AccessPackageID)
+			return entitled.Conflictf("access package %s no longer grants this role", as.AccessPackageID).WithKey("err.drift.roleNoLongerGranted", "Package", as.AccessPackageID)
 		}
 		return s.lc.reassert(ctx, t, a, as, mine, "drift repair", "Repair access package assignment (drift)")
 	})
@@ -290,7 +290,7 @@ func (s *DriftService) AdoptFinding(ctx context.Context, systemID, findingID str
 		return nil, err
 	}
 	if f.User.ID == "" {
-		return nil, entitled.Invalidf("member %s of the target matches no user of entitled; only a known user's membership can be adopted (revoke it instead)", f.User.TargetID)
+		return nil, entitled.Invalidf("member %s of the target matches no user of entitled; only a known user's membership can be adopted (revoke it instead)", f.User.TargetID).WithKey("err.drift.unknownMember", "Member", f.User.TargetID)
 	}
 	var cs []entitled.AdoptionCandidate
 	err = s.db.read(ctx, func(t *tx) (err error) {

@@ -319,8 +319,8 @@ func sortFindings(fs []entitled.DriftFinding) {
 
 // errNotLister is the 400 of a system whose kind cannot list members.
 func errNotLister(sys *entitled.ConnectedSystem) error {
-	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "system",
-		Message: fmt.Sprintf("connected system %s is of kind %s, which cannot list the members of its resources; only directory, ldap, scim and postgres systems can be reconciled", sys.Name, sys.Kind)}
+	return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "system",
+		Message: fmt.Sprintf("connected system %s is of kind %s, which cannot list the members of its resources; only directory, ldap, scim and postgres systems can be reconciled", sys.Name, sys.Kind)}).WithKey("err.drift.notReconcilable", "System", sys.Name, "Kind", sys.Kind)
 }
 
 // grantedSince is a 409 when entitled started a grant of the finding's
@@ -339,7 +339,7 @@ func (s *DriftService) grantedSince(ctx context.Context, f *entitled.DriftFindin
 			fmtTime(since)).Scan(&n)
 	})
 	if err == nil && n > 0 {
-		return entitled.Conflictf("entitled granted this membership while the reconciliation ran; it is managed now")
+		return entitled.Conflictf("entitled granted this membership while the reconciliation ran; it is managed now").WithKey("err.drift.grantedMeanwhile")
 	}
 	return err
 }

@@ -67,7 +67,7 @@ func (s *DriftService) reconcileClaimed(ctx context.Context, a *entitled.Actor, 
 		return entitled.ReconcileSummary{}, err
 	}
 	if !claimed {
-		return entitled.ReconcileSummary{}, entitled.Conflictf("connected system %s is being reconciled right now", systemID)
+		return entitled.ReconcileSummary{}, entitled.Conflictf("connected system %s is being reconciled right now", systemID).WithKey("err.drift.running", "System", systemID)
 	}
 	var sys *entitled.ConnectedSystem
 	err = s.db.read(ctx, func(t *tx) (err error) {

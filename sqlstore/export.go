@@ -196,7 +196,7 @@ func (s *AdminService) checkEmpty(ctx context.Context, t *tx) error {
 		}
 		if n > 0 {
 			return entitled.Conflictf("import needs an empty database, but table %s already holds %d row(s): "+
-				"import into a new database (it is created and migrated on first use), not one that has been served or administered", table, n)
+				"import into a new database (it is created and migrated on first use), not one that has been served or administered", table, n).WithKey("err.import.notEmpty", "Table", table, "Count", n)
 		}
 	}
 	return nil
@@ -230,16 +230,16 @@ func (im *importer) read(ctx context.Context, r io.Reader) error {
 			dec := json.NewDecoder(strings.NewReader(string(raw)))
 			dec.UseNumber()
 			if derr := dec.Decode(&l); derr != nil {
-				return entitled.Invalidf("import: line %d is not an export line {\"table\":…,\"row\":{…}}: %v", line, derr)
+				return entitled.Invalidf("import: line %d is not an export line {\"table\":…,\"row\":{…}}: %v", line, derr).WithKey("err.import.notExportLine", "Line", line, "Problem", derr)
 			}
 			pos, ok := known[l.Table]
 			if !ok {
 				return entitled.Invalidf("import: line %d names table %q, which is not one of entitled's tables (%s)",
-					line, l.Table, strings.Join(ExportTables, ", "))
+					line, l.Table, strings.Join(ExportTables, ", ")).WithKey("err.import.unknownTable", "Line", line, "Table", l.Table, "Tables", strings.Join(ExportTables, ", "))
 			}
 			if pos < last {
 				return entitled.Invalidf("import: line %d: table %s comes after %s; an export lists tables in the order %s",
-					line, l.Table, ExportTables[last], strings.Join(ExportTables, ", "))
+					line, l.Table, ExportTables[last], strings.Join(ExportTables, ", ")).WithKey("err.import.tableOrder", "Line", line, "Table", l.Table, "After", ExportTables[last], "Tables", strings.Join(ExportTables, ", "))
 			}
 			last = pos
 			if err := im.t.db.checkOpens(line, l); err != nil {
@@ -274,7 +274,7 @@ func (im *importer) add(ctx context.Context, line int, l ExportLine) error {
 		return err
 	}
 	if len(l.Row) == 0 {
-		return entitled.Invalidf("import: line %d: the row of table %s is empty", line, l.Table)
+		return entitled.Invalidf("import: line %d: the row of table %s is empty", line, l.Table).WithKey("err.import.emptyRow", "Line", line, "Table", l.Table)
 	}
 	if l.Table == "approval_stages" {
 		stageReviewerID(l.Row)
@@ -283,7 +283,7 @@ func (im *importer) add(ctx context.Context, line int, l ExportLine) error {
 	for c := range l.Row {
 		if !have[c] {
 			return entitled.Invalidf("import: line %d: table %s has no column %q in this database; export and import with the same version of entitled",
-				line, l.Table, c)
+				line, l.Table, c).WithKey("err.import.unknownColumn", "Line", line, "Table", l.Table, "Column", c)
 		}
 		cols = append(cols, c)
 	}
@@ -292,7 +292,7 @@ func (im *importer) add(ctx context.Context, line int, l ExportLine) error {
 	for i, c := range cols {
 		v, err := importValue(l.Row[c])
 		if err != nil {
-			return entitled.Invalidf("import: line %d: %s.%s: %v", line, l.Table, c, err)
+			return entitled.Invalidf("import: line %d: %s.%s: %v", line, l.Table, c, err).WithKey("err.import.badValue", "Line", line, "Table", l.Table, "Column", c, "Problem", err)
 		}
 		vals[i] = v
 	}

@@ -18,7 +18,7 @@ func (s *RequestService) FailedDeliveries(ctx context.Context, requestIDs []stri
 		return nil, nil
 	}
 	if len(requestIDs) > entitled.MaxPageSize {
-		return nil, entitled.Invalidf("at most %d requests at a time, not %d", entitled.MaxPageSize, len(requestIDs))
+		return nil, entitled.Invalidf("at most %d requests at a time, not %d", entitled.MaxPageSize, len(requestIDs)).WithKey("err.request.tooManyAtOnce", "Max", entitled.MaxPageSize, "Given", len(requestIDs))
 	}
 	var out []entitled.Delivery
 	err = s.db.read(ctx, func(t *tx) error {

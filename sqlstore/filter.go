@@ -46,7 +46,11 @@ func where(e entitled.Expr, f fields) (string, []any, error) {
 	return sql, args, err
 }
 
-func badFilter(format string, a ...any) error {
+// badFilter is the 400 for a $filter the store cannot run; callers add
+// the message key.
+//
+//i18n:keyed-by-caller
+func badFilter(format string, a ...any) *entitled.Error {
 	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$filter",
 		Message: "invalid $filter: " + fmt.Sprintf(format, a...)}
 }
@@ -54,7 +58,7 @@ func badFilter(format string, a ...any) error {
 func lookup(f fields, prop string) (column, error) {
 	c, ok := f[strings.ToLower(prop)]
 	if !ok {
-		return column{}, badFilter("property %q cannot be filtered on here", prop)
+		return column{}, badFilter("property %q cannot be filtered on here", prop).WithKey("err.filter.notFilterable", "Property", prop)
 	}
 	return c, nil
 }
@@ -67,7 +71,7 @@ func literal(c column, prop string, v any) (any, error) {
 	case colBool:
 		b, ok := v.(bool)
 		if !ok {
-			return nil, badFilter("%s takes true or false", prop)
+			return nil, badFilter("%s takes true or false", prop).WithKey("err.filter.wantsBool", "Property", prop)
 		}
 		if b {
 			return 1, nil
@@ -76,7 +80,7 @@ func literal(c column, prop string, v any) (any, error) {
 	case colInt:
 		n, ok := v.(float64)
 		if !ok {
-			return nil, badFilter("%s takes a number", prop)
+			return nil, badFilter("%s takes a number", prop).WithKey("err.filter.wantsNumber", "Property", prop)
 		}
 		return int64(n), nil
 	case colTime:
@@ -86,20 +90,20 @@ func literal(c column, prop string, v any) (any, error) {
 		case string:
 			p, err := time.Parse(time.RFC3339Nano, t)
 			if err != nil {
-				return nil, badFilter("%s takes a date-time such as 2026-01-31T00:00:00Z", prop)
+				return nil, badFilter("%s takes a date-time such as 2026-01-31T00:00:00Z", prop).WithKey("err.filter.wantsDateTime", "Property", prop)
 			}
 			return fmtTime(p), nil
 		}
-		return nil, badFilter("%s takes a date-time such as 2026-01-31T00:00:00Z", prop)
+		return nil, badFilter("%s takes a date-time such as 2026-01-31T00:00:00Z", prop).WithKey("err.filter.wantsDateTime", "Property", prop)
 	}
 	s, ok := v.(string)
 	if !ok {
-		return nil, badFilter("%s takes a quoted string", prop)
+		return nil, badFilter("%s takes a quoted string", prop).WithKey("err.filter.wantsString", "Property", prop)
 	}
 	if c.enum != nil {
 		n, ok := c.enum(s)
 		if !ok {
-			return nil, badFilter("%q is not a valid value of %s", s, prop)
+			return nil, badFilter("%q is not a valid value of %s", s, prop).WithKey("err.filter.badValue", "Value", s, "Property", prop)
 		}
 		return n, nil
 	}
@@ -121,7 +125,7 @@ func operand(c column, prop, fn string) (string, error) {
 		return c.expr, nil
 	}
 	if c.kind != colText || c.enum != nil {
-		return "", badFilter("%s only applies to text properties, not %s", fn, prop)
+		return "", badFilter("%s only applies to text properties, not %s", fn, prop).WithKey("err.filter.textOnlyNot", "Function", fn, "Property", prop)
 	}
 	switch strings.ToLower(fn) {
 	case "tolower":
@@ -129,7 +133,7 @@ func operand(c column, prop, fn string) (string, error) {
 	case "toupper":
 		return "UPPER(" + c.expr + ")", nil
 	}
-	return "", badFilter("unknown function %q", fn)
+	return "", badFilter("unknown function %q", fn).WithKey("err.filter.unknownFunction", "Function", fn)
 }
 
 var sqlOps = map[string]string{"eq": "=", "ne": "<>", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
@@ -147,7 +151,7 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 		}
 		op := strings.ToUpper(x.Op)
 		if op != "AND" && op != "OR" {
-			return "", badFilter("unknown operator %q", x.Op)
+			return "", badFilter("unknown operator %q", x.Op).WithKey("err.filter.unknownOperator", "Operator", x.Op)
 		}
 		return "(" + l + " " + op + " " + r + ")", nil
 	case entitled.Not:
@@ -163,7 +167,7 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 		}
 		op, ok := sqlOps[strings.ToLower(x.Op)]
 		if !ok {
-			return "", badFilter("unknown operator %q", x.Op)
+			return "", badFilter("unknown operator %q", x.Op).WithKey("err.filter.unknownOperator", "Operator", x.Op)
 		}
 		expr, err := operand(c, x.Property, x.Case)
 		if err != nil {
@@ -180,7 +184,7 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 			case "<>":
 				return "(" + expr + " IS NOT NULL)", nil
 			}
-			return "", badFilter("null can only be compared with eq or ne")
+			return "", badFilter("null can only be compared with eq or ne").WithKey("err.filter.nullCompare")
 		}
 		*args = append(*args, v)
 		if b, bargs := implied(c, op, v); b != "" {
@@ -194,7 +198,7 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 			return "", err
 		}
 		if len(x.Values) == 0 {
-			return "", badFilter("in needs at least one value")
+			return "", badFilter("in needs at least one value").WithKey("err.filter.emptyIn")
 		}
 		expr, err := operand(c, x.Property, x.Case)
 		if err != nil {
@@ -216,7 +220,7 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 			return "", err
 		}
 		if c.kind != colText || c.enum != nil {
-			return "", badFilter("%s only applies to text properties", x.Func)
+			return "", badFilter("%s only applies to text properties", x.Func).WithKey("err.filter.textOnly", "Function", x.Func)
 		}
 		if _, err := operand(c, x.Property, x.Case); err != nil {
 			return "", err
@@ -230,12 +234,12 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 		case "endswith":
 			esc = "%" + esc
 		default:
-			return "", badFilter("unknown function %q", x.Func)
+			return "", badFilter("unknown function %q", x.Func).WithKey("err.filter.unknownFunction", "Function", x.Func)
 		}
 		*args = append(*args, esc)
 		return "(LOWER(" + c.expr + ") LIKE ? ESCAPE '\\')", nil
 	}
-	return "", badFilter("unsupported expression")
+	return "", badFilter("unsupported expression").WithKey("err.filter.unsupported")
 }
 
 // enumOf returns an enum normaliser over the allowed values.
@@ -263,8 +267,8 @@ func decodeSkipToken(tok string) (string, error) {
 	b, err := base64.RawURLEncoding.Strict().DecodeString(tok)
 	if err != nil || len(b) == 0 || encodeSkipToken(string(b)) != tok || !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 ||
 		b[0] == '{' {
-		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$skiptoken",
-			Message: "invalid $skiptoken: pass the value from @odata.nextLink unchanged, with the same $orderby"}
+		return "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$skiptoken",
+			Message: "invalid $skiptoken: pass the value from @odata.nextLink unchanged, with the same $orderby"}).WithKey("err.filter.badSkipToken")
 	}
 	return string(b), nil
 }

@@ -55,7 +55,7 @@ func (s *GroupService) addToGroup(ctx context.Context, rel groupRelation, groupI
 		}
 		_, err = t.exec(ctx, `INSERT INTO `+rel.table+` (group_id, user_id) VALUES (?,?)`, g.ID, u.ID)
 		if isUniqueViolation(err) {
-			return entitled.Conflictf("user %s is already %s of group %s", u.UserPrincipalName, rel.aNoun, g.DisplayName)
+			return entitled.Conflictf("user %s is already %s of group %s", u.UserPrincipalName, rel.aNoun, g.DisplayName).WithKey("err.group.alreadyRelated", "User", u.UserPrincipalName, "RelationKey", "err.group."+rel.noun, "Group", g.DisplayName)
 		}
 		if err != nil {
 			return err
@@ -77,7 +77,7 @@ func (s *GroupService) removeFromGroup(ctx context.Context, rel groupRelation, g
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return entitled.NotFoundf("user %q is not %s of group %s", userID, rel.aNoun, g.DisplayName)
+			return entitled.NotFoundf("user %q is not %s of group %s", userID, rel.aNoun, g.DisplayName).WithKey("err.group.notRelated", "User", userID, "RelationKey", "err.group."+rel.noun, "Group", g.DisplayName)
 		}
 		return t.audit(ctx, a, auditEntry{Activity: "Remove " + rel.noun + " from group", Operation: "Update", TargetID: g.ID,
 			TargetType: "Group", TargetName: g.DisplayName, Before: map[string]string{rel.noun + "Id": userID}})

@@ -35,7 +35,7 @@ func (t *tx) loadGroup(ctx context.Context, id string) (*entitled.Group, error) 
 
 func needDisplayName(name string) error {
 	if strings.TrimSpace(name) == "" {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "displayName", Message: "displayName is required"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "displayName", Message: "displayName is required"}).WithKey("err.group.nameRequired")
 	}
 	return nil
 }
@@ -124,7 +124,7 @@ func (s *GroupService) DeleteGroup(ctx context.Context, id string) error {
 			return err
 		}
 		if len(cats) > 0 {
-			return entitled.Conflictf("group %s is a resource in catalog(s) %s; remove it from them first", g.DisplayName, strings.Join(cats, ", "))
+			return entitled.Conflictf("group %s is a resource in catalog(s) %s; remove it from them first", g.DisplayName, strings.Join(cats, ", ")).WithKey("err.group.inCatalogs", "Group", g.DisplayName, "Catalogs", strings.Join(cats, ", "))
 		}
 		if _, err := t.exec(ctx, `DELETE FROM groups WHERE id = ?`, g.ID); err != nil {
 			return err

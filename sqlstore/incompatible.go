@@ -95,8 +95,8 @@ func (s *AccessPackageService) readPackage(ctx context.Context, packageID string
 // package (OpManagePackages in its catalog); adding it again changes nothing.
 func (s *AccessPackageService) AddIncompatibleAccessPackage(ctx context.Context, packageID, otherID string) error {
 	if packageID == otherID {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "@odata.id",
-			Message: "an access package cannot be incompatible with itself"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "@odata.id",
+			Message: "an access package cannot be incompatible with itself"}).WithKey("err.package.incompatibleWithItself")
 	}
 	return s.link(ctx, packageID, otherID, incompatiblePackages, func(t *tx) error {
 		_, err := t.loadPackage(ctx, otherID)
@@ -142,8 +142,8 @@ func (s *AccessPackageService) link(ctx context.Context, packageID, otherID stri
 	return s.managePackage(ctx, packageID, func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
 		if err := exists(t); err != nil {
 			if entitled.ErrorKind(err) == entitled.KindNotFound {
-				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "@odata.id",
-					Message: fmt.Sprintf("%s %q does not exist", rel.what, otherID)}
+				return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "@odata.id",
+					Message: fmt.Sprintf("%s %q does not exist", rel.what, otherID)}).WithKey("err.package.incompatibleNotFound", "WhatKey", nounKey(rel.what), "ID", otherID)
 			}
 			return err
 		}
@@ -167,7 +167,7 @@ func (s *AccessPackageService) unlink(ctx context.Context, packageID, otherID st
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return entitled.NotFoundf("%s %q is not among the incompatible ones of access package %s", rel.what, otherID, p.ID)
+			return entitled.NotFoundf("%s %q is not among the incompatible ones of access package %s", rel.what, otherID, p.ID).WithKey("err.package.notIncompatible", "WhatKey", nounKey(rel.what), "ID", otherID, "Package", p.ID)
 		}
 		return t.audit(ctx, a, auditEntry{Activity: "Remove " + rel.activity, Operation: "Delete", TargetID: p.ID, TargetType: "AccessPackage",
 			TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: map[string]string{rel.column: otherID}})

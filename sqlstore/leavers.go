@@ -91,8 +91,8 @@ func (t *tx) checkExternalID(ctx context.Context, externalID, selfID string) err
 		return err
 	}
 	if len(id) > 0 {
-		return &entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeConflict, Target: "externalId",
-			Message: "user " + id[0] + " already has externalId " + quoteStr(externalID) + "; externalIds are unique"}
+		return (&entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeConflict, Target: "externalId",
+			Message: "user " + id[0] + " already has externalId " + quoteStr(externalID) + "; externalIds are unique"}).WithKey("err.user.externalIdTaken", "User", id[0], "ExternalID", externalID)
 	}
 	return nil
 }

@@ -139,7 +139,7 @@ func requestArgs(r *entitled.AssignmentRequest, sched scheduleJSON, deliveries i
 
 // errChanged is the 409 for a request another caller changed first.
 func errChanged(id string) error {
-	return entitled.Conflictf("assignment request %s changed meanwhile (another decision, cancel or reprocess won); reload it and try again", id)
+	return entitled.Conflictf("assignment request %s changed meanwhile (another decision, cancel or reprocess won); reload it and try again", id).WithKey("err.request.changedMeanwhile", "ID", id)
 }
 
 // setRequestState moves a request to state if its version is still the one
@@ -292,7 +292,7 @@ func (lc *lifecycle) startDelivery(ctx context.Context, t *tx, a *entitled.Actor
 		}
 	}
 	if len(scopes) == 0 {
-		return entitled.Invalidf("access package %s has no resource roles to deliver; add a resource role scope first", q.AccessPackageID)
+		return entitled.Invalidf("access package %s has no resource roles to deliver; add a resource role scope first", q.AccessPackageID).WithKey("err.request.noRolesToDeliver", "Package", q.AccessPackageID)
 	}
 	q.AssignmentID = newID()
 	if err := assignmentInsert.run(ctx, t, newAssignmentArgs(q, now), nil); err != nil {

@@ -52,14 +52,14 @@ func (s *Membership) RevokeMembership(ctx context.Context, groupID, userID strin
 
 // unknownGroup is the 404 for a change naming a group the directory lacks.
 func unknownGroup(id string) error {
-	return &entitled.Error{Kind: entitled.KindNotFound, Code: entitled.CodeNotFound,
-		Target: MembershipTargetGroup, Message: "group " + id + " does not exist in the directory"}
+	return (&entitled.Error{Kind: entitled.KindNotFound, Code: entitled.CodeNotFound,
+		Target: MembershipTargetGroup, Message: "group " + id + " does not exist in the directory"}).WithKey("err.group.notInDirectory", "ID", id)
 }
 
 // unknownUser is the 404 for a change naming a user the directory lacks.
 func unknownUser(id string) error {
-	return &entitled.Error{Kind: entitled.KindNotFound, Code: entitled.CodeNotFound,
-		Target: MembershipTargetUser, Message: "user " + id + " does not exist in the directory"}
+	return (&entitled.Error{Kind: entitled.KindNotFound, Code: entitled.CodeNotFound,
+		Target: MembershipTargetUser, Message: "user " + id + " does not exist in the directory"}).WithKey("err.user.notInDirectory", "ID", id)
 }
 
 // ApplyMemberships applies several membership changes in one transaction,

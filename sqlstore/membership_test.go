@@ -220,6 +220,12 @@ func numbered(prefix string, n int) []string {
 	return out
 }
 
+// sameError compares what an English reader gets: kind, code, target and
+// message (the catalogue key and its arguments are not compared).
+func sameError(e, want *entitled.Error) bool {
+	return e.Kind == want.Kind && e.Code == want.Code && e.Target == want.Target && e.Message == want.Message
+}
+
 func notFoundErr(target, id string) *entitled.Error {
 	return &entitled.Error{Kind: entitled.KindNotFound, Code: entitled.CodeNotFound, Target: target,
 		Message: target + " " + id + " does not exist in the directory"}
@@ -274,7 +280,7 @@ func TestMembershipBatchMixed(t *testing.T) {
 		switch {
 		case want == nil && err != nil:
 			t.Errorf("change %d %+v: %v, want success", i, changes[i], err)
-		case want != nil && (!errors.As(err, &e) || *e != *want):
+		case want != nil && (!errors.As(err, &e) || !sameError(e, want)):
 			t.Errorf("change %d %+v: %#v, want %#v", i, changes[i], err, want)
 		}
 	}
@@ -346,7 +352,7 @@ func TestMembershipBatchLarge(t *testing.T) {
 		}
 	}
 	var e *entitled.Error
-	if want := notFoundErr(sqlstore.MembershipTargetUser, "nobody"); !errors.As(errs[len(errs)-1], &e) || *e != *want {
+	if want := notFoundErr(sqlstore.MembershipTargetUser, "nobody"); !errors.As(errs[len(errs)-1], &e) || !sameError(e, want) {
 		t.Fatalf("unknown user: %v", errs[len(errs)-1])
 	}
 	wantRows, wantEvents := applyOneByOne(members, changes, errs)

@@ -235,7 +235,7 @@ func scanNotification(r scanner) (*entitled.Notification, error) {
 func (s *NotificationService) RecordNotifications(ctx context.Context, ms []*entitled.Notification) ([]*entitled.Notification, []bool, error) {
 	for _, m := range ms {
 		if m.NoticeID == "" || m.RecipientID == "" {
-			return nil, nil, entitled.Invalidf("a notification needs a notice and a recipient")
+			return nil, nil, entitled.Invalidf("a notification needs a notice and a recipient").WithKey("err.notification.incomplete")
 		}
 	}
 	out := make([]*entitled.Notification, len(ms))
@@ -269,7 +269,7 @@ func (s *NotificationService) MarkNotification(ctx context.Context, id, status, 
 	switch status {
 	case entitled.NotificationSent, entitled.NotificationRecorded, entitled.NotificationFailed, entitled.NotificationQueued:
 	default:
-		return entitled.Invalidf("unknown notification status %q", status)
+		return entitled.Invalidf("unknown notification status %q", status).WithKey("err.notification.badStatus", "Status", status)
 	}
 	if len(errText) > 2000 {
 		errText = errText[:2000]
@@ -281,7 +281,7 @@ func (s *NotificationService) MarkNotification(ctx context.Context, id, status, 
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return entitled.NotFoundf("notification %q was not found", id)
+			return entitled.NotFoundf("notification %q was not found", id).WithKey("err.notification.notFound", "ID", id)
 		}
 		return nil
 	})

@@ -83,7 +83,7 @@ func (t *tx) signInFacts(ctx context.Context, x entitled.ExternalIdentity, o ent
 // ask. The creation and the link are audited.
 func (s *SessionService) SignInWithOIDC(ctx context.Context, x entitled.ExternalIdentity, o entitled.SignInOptions) (*entitled.User, error) {
 	if x.Issuer == "" || x.Subject == "" {
-		return nil, entitled.Invalidf("the identity provider's answer has no issuer or subject")
+		return nil, entitled.Invalidf("the identity provider's answer has no issuer or subject").WithKey("err.signin.noSubject")
 	}
 	var user *entitled.User
 	err := s.db.change(ctx, func(t *tx) error {

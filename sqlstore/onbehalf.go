@@ -15,8 +15,8 @@ import (
 func (t *tx) checkOnBehalf(ctx context.Context, a *entitled.Actor, p *entitled.AssignmentPolicy, targetID string) error {
 	if _, err := t.loadUser(ctx, targetID); err != nil {
 		if entitled.ErrorKind(err) == entitled.KindNotFound {
-			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
-				Message: fmt.Sprintf("target user %q does not exist", targetID)}
+			return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
+				Message: fmt.Sprintf("target user %q does not exist", targetID)}).WithKey("err.request.targetNotFound", "ID", targetID)
 		}
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // with after (nil for none) as its snapshot.
 func (t *tx) openSession(ctx context.Context, u *entitled.User, session string, ttl time.Duration, after any) error {
 	if !u.AccountEnabled {
-		return unauthorized("the account " + u.UserPrincipalName + " is disabled")
+		return unauthorized("the account "+u.UserPrincipalName+" is disabled").WithKey("err.auth.accountDisabled", "User", u.UserPrincipalName)
 	}
 	now := t.now()
 	if _, err := t.exec(ctx, `DELETE FROM ui_sessions WHERE expires_at <= ?`, fmtTime(now)); err != nil {

@@ -75,8 +75,8 @@ func mayReprocessSomewhere(a *entitled.Actor) bool {
 // matches among those the actor sees.
 func (s *OperationService) matching(ctx context.Context, t *tx, a *entitled.Actor, b entitled.BulkReprocess) (string, []any, string, error) {
 	if strings.TrimSpace(b.Filter) == "" && b.SystemID == "" {
-		return "", nil, "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "filter",
-			Message: "filter is required (an OData $filter over assignmentRequests, such as state eq 'deliveryFailed'), or system"}
+		return "", nil, "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "filter",
+			Message: "filter is required (an OData $filter over assignmentRequests, such as state eq 'deliveryFailed'), or system"}).WithKey("err.operation.filterRequired")
 	}
 	var opt entitled.ListOptions
 	if strings.TrimSpace(b.Filter) != "" {
@@ -103,8 +103,8 @@ func (s *OperationService) matching(ctx context.Context, t *tx, a *entitled.Acto
 	if b.SystemID != "" {
 		err := t.queryRow(ctx, `SELECT id FROM systems WHERE id = ? OR name = ?`, b.SystemID, b.SystemID).Scan(&systemID)
 		if err == sql.ErrNoRows {
-			return "", nil, "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "system",
-				Message: fmt.Sprintf("connected system %q was not found; give the id or name of a connected system", b.SystemID)}
+			return "", nil, "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "system",
+				Message: fmt.Sprintf("connected system %q was not found; give the id or name of a connected system", b.SystemID)}).WithKey("err.operation.systemNotFound", "System", b.SystemID)
 		} else if err != nil {
 			return "", nil, "", err
 		}
@@ -148,7 +148,7 @@ func (s *OperationService) ReprocessRequests(ctx context.Context, b entitled.Bul
 		return nil, err
 	}
 	if !mayReprocessSomewhere(a) {
-		return nil, entitled.Forbiddenf("the caller may not reprocess requests in any catalog")
+		return nil, entitled.Forbiddenf("the caller may not reprocess requests in any catalog").WithKey("err.operation.reprocessNowhere")
 	}
 	snap, err := snapshotActor(a)
 	if err != nil {
@@ -221,7 +221,7 @@ func (s *OperationService) Operation(ctx context.Context, id string) (*entitled.
 	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) (err error) {
 		op, err = scanOperation(t.queryRow(ctx, `SELECT `+operationCols+` FROM operations WHERE id = ?`, id))
 		if err != nil || (op.CreatedBy != a.User.ID && !a.IsTenantAdmin()) {
-			return entitled.NotFoundf("operation %q was not found", id)
+			return entitled.NotFoundf("operation %q was not found", id).WithKey("err.operation.notFound", "ID", id)
 		}
 		rows, err := t.query(ctx, `SELECT request_id, code, message FROM operation_requests
 			WHERE operation_id = ? AND outcome = 'refused' ORDER BY request_id`, id)

@@ -37,7 +37,11 @@ func (k orderKey) sortExpr() string {
 	return "COALESCE(" + k.col.expr + ", '')"
 }
 
-func badOrderBy(format string, a ...any) error {
+// badOrderBy is the 400 for an $orderby the store cannot sort by; callers
+// add the message key.
+//
+//i18n:keyed-by-caller
+func badOrderBy(format string, a ...any) *entitled.Error {
 	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$orderby",
 		Message: "invalid $orderby: " + fmt.Sprintf(format, a...)}
 }
@@ -53,12 +57,12 @@ func parseOrderBy(s string, f fields) ([]orderKey, error) {
 			return nil, nil
 		}
 		if len(words) == 0 || len(words) > 2 {
-			return nil, badOrderBy("%q is not \"property\", \"property asc\" or \"property desc\"", strings.TrimSpace(item))
+			return nil, badOrderBy("%q is not \"property\", \"property asc\" or \"property desc\"", strings.TrimSpace(item)).WithKey("err.orderby.badItem", "Item", strings.TrimSpace(item))
 		}
 		name := strings.ToLower(words[0])
 		c, ok := f[name]
 		if !ok {
-			return nil, badOrderBy("property %q cannot be sorted on here; sortable: %s", words[0], strings.Join(f.names(), ", "))
+			return nil, badOrderBy("property %q cannot be sorted on here; sortable: %s", words[0], strings.Join(f.names(), ", ")).WithKey("err.orderby.notSortable", "Property", words[0], "Sortable", strings.Join(f.names(), ", "))
 		}
 		k := orderKey{name: name, col: c}
 		if len(words) == 2 {
@@ -67,7 +71,7 @@ func parseOrderBy(s string, f fields) ([]orderKey, error) {
 			case "desc":
 				k.desc = true
 			default:
-				return nil, badOrderBy("%q after %s must be asc or desc", words[1], words[0])
+				return nil, badOrderBy("%q after %s must be asc or desc", words[1], words[0]).WithKey("err.orderby.badDirection", "Direction", words[1], "Property", words[0])
 			}
 		}
 		keys = append(keys, k)
@@ -145,8 +149,8 @@ type keyToken struct {
 }
 
 func badSkipToken() error {
-	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$skiptoken",
-		Message: "invalid $skiptoken: pass the value from @odata.nextLink unchanged, with the same $orderby"}
+	return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "$skiptoken",
+		Message: "invalid $skiptoken: pass the value from @odata.nextLink unchanged, with the same $orderby"}).WithKey("err.filter.badSkipToken")
 }
 
 // after is the keyset condition for the page after tok: rows strictly

@@ -123,7 +123,7 @@ func (s *AccessPackageService) CreateAccessPackage(ctx context.Context, p *entit
 		return err
 	}
 	if p.CatalogID == "" {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "catalog", Message: "catalog id is required"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "catalog", Message: "catalog id is required"}).WithKey("err.package.catalogRequired")
 	}
 	if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
 		return err
@@ -239,21 +239,21 @@ func (s *AccessPackageService) DeleteAccessPackage(ctx context.Context, id strin
 			return err
 		}
 		if len(live) > 0 {
-			return entitled.Conflictf("access package %s still has live assignments (%s); remove them first", p.DisplayName, strings.Join(live, ", "))
+			return entitled.Conflictf("access package %s still has live assignments (%s); remove them first", p.DisplayName, strings.Join(live, ", ")).WithKey("err.package.hasAssignments", "Package", p.DisplayName, "Assignments", strings.Join(live, ", "))
 		}
 		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? AND state IN `+openStatesSQL+` ORDER BY id LIMIT 5`, id)
 		if err != nil {
 			return err
 		}
 		if len(open) > 0 {
-			return entitled.Conflictf("access package %s has open requests (%s); wait for them or cancel them first", p.DisplayName, strings.Join(open, ", "))
+			return entitled.Conflictf("access package %s has open requests (%s); wait for them or cancel them first", p.DisplayName, strings.Join(open, ", ")).WithKey("err.package.hasOpenRequests", "Package", p.DisplayName, "Requests", strings.Join(open, ", "))
 		}
 		hist, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? ORDER BY id LIMIT 1`, id)
 		if err != nil {
 			return err
 		}
 		if len(hist) > 0 {
-			return entitled.Conflictf("access package %s has request history that must be kept; hide it (isHidden true) instead of deleting it", p.DisplayName)
+			return entitled.Conflictf("access package %s has request history that must be kept; hide it (isHidden true) instead of deleting it", p.DisplayName).WithKey("err.package.hasHistory", "Package", p.DisplayName)
 		}
 		for _, q := range []string{`DELETE FROM policies WHERE access_package_id = ?`, `DELETE FROM resource_role_scopes WHERE access_package_id = ?`,
 			`DELETE FROM access_packages WHERE id = ?`} {
@@ -266,7 +266,11 @@ func (s *AccessPackageService) DeleteAccessPackage(ctx context.Context, id strin
 	})
 }
 
-func badScope(format string, args ...any) error {
+// badScope is the 400 for a resource role scope that names no role of the
+// catalog; callers add the message key.
+//
+//i18n:keyed-by-caller
+func badScope(format string, args ...any) *entitled.Error {
 	e := entitled.Invalidf(format, args...)
 	e.Target = "role"
 	return e
@@ -291,7 +295,7 @@ func (s *AccessPackageService) AddResourceRoleScope(ctx context.Context, package
 			err = t.queryRow(ctx, `SELECT rr.id, r.id, r.catalog_id FROM resource_roles rr JOIN resources r ON r.id = rr.resource_id WHERE rr.id = ?`,
 				in.RoleID).Scan(&roleID, &resourceID, &catalogID)
 			if errors.Is(err, sql.ErrNoRows) {
-				return badScope("resource role %q does not exist; add its resource to the catalog first", in.RoleID)
+				return badScope("resource role %q does not exist; add its resource to the catalog first", in.RoleID).WithKey("err.package.roleNotFound", "Role", in.RoleID)
 			}
 		case in.RoleOriginID != "" && in.ResourceID != "":
 			q := `SELECT rr.id, r.id, r.catalog_id FROM resource_roles rr JOIN resources r ON r.id = rr.resource_id WHERE r.id = ? AND rr.origin_id = ?`
@@ -302,22 +306,22 @@ func (s *AccessPackageService) AddResourceRoleScope(ctx context.Context, package
 			}
 			err = t.queryRow(ctx, q, args...).Scan(&roleID, &resourceID, &catalogID)
 			if errors.Is(err, sql.ErrNoRows) {
-				return badScope("resource %q has no role with originId %q", in.ResourceID, in.RoleOriginID)
+				return badScope("resource %q has no role with originId %q", in.ResourceID, in.RoleOriginID).WithKey("err.package.noRoleWithOriginId", "Resource", in.ResourceID, "Role", in.RoleOriginID)
 			}
 		default:
-			return badScope("name the role by role.id, or by role.originId with role.resource.id")
+			return badScope("name the role by role.id, or by role.originId with role.resource.id").WithKey("err.package.nameRole")
 		}
 		if err != nil {
 			return err
 		}
 		if catalogID != p.CatalogID {
-			return badScope("resource role %s belongs to a resource of another catalog; add the resource to catalog %s first", roleID, p.CatalogID)
+			return badScope("resource role %s belongs to a resource of another catalog; add the resource to catalog %s first", roleID, p.CatalogID).WithKey("err.package.roleOfOtherCatalog", "Role", roleID, "Catalog", p.CatalogID)
 		}
 		id := newID()
 		_, err = t.exec(ctx, `INSERT INTO resource_role_scopes (id, access_package_id, resource_role_id, resource_id, created_at) VALUES (?,?,?,?,?)`,
 			id, p.ID, roleID, resourceID, fmtTime(t.now()))
 		if isUniqueViolation(err) {
-			return entitled.Conflictf("access package %s already includes resource role %s", p.DisplayName, roleID)
+			return entitled.Conflictf("access package %s already includes resource role %s", p.DisplayName, roleID).WithKey("err.package.roleAlreadyIncluded", "Package", p.DisplayName, "Role", roleID)
 		}
 		if err != nil {
 			return err

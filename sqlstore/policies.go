@@ -264,8 +264,8 @@ func (s *PolicyService) CreatePolicy(ctx context.Context, p *entitled.Assignment
 		return err
 	}
 	if p.AccessPackageID == "" {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "accessPackage",
-			Message: "accessPackage id is required"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "accessPackage",
+			Message: "accessPackage id is required"}).WithKey("err.policy.packageRequired")
 	}
 	return s.db.change(ctx, func(t *tx) error {
 		pkg, err := t.loadPackage(ctx, p.AccessPackageID)
@@ -349,8 +349,8 @@ func (s *PolicyService) ReplacePolicy(ctx context.Context, p *entitled.Assignmen
 			return err
 		}
 		if p.AccessPackageID != "" && p.AccessPackageID != old.AccessPackageID {
-			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "accessPackage",
-				Message: "a policy cannot move to another access package; create a new policy there instead"}
+			return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "accessPackage",
+				Message: "a policy cannot move to another access package; create a new policy there instead"}).WithKey("err.policy.packageFixed")
 		}
 		if err := s.checkSubjects(ctx, t, p); err != nil {
 			return err
@@ -386,7 +386,7 @@ func (s *PolicyService) DeletePolicy(ctx context.Context, id string) error {
 		}
 		if len(open) > 0 {
 			return entitled.Conflictf("assignment policy %s is used by open requests (%s); wait for them or cancel them first",
-				p.DisplayName, strings.Join(open, ", "))
+				p.DisplayName, strings.Join(open, ", ")).WithKey("err.policy.hasOpenRequests", "Policy", p.DisplayName, "Requests", strings.Join(open, ", "))
 		}
 		if _, err := t.exec(ctx, `DELETE FROM policies WHERE id = ?`, id); err != nil {
 			return err

@@ -22,8 +22,8 @@ func (s *RequestService) SubmitRequest(ctx context.Context, r *entitled.Assignme
 		return err
 	}
 	if r.RequestType == "" {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "requestType",
-			Message: "requestType is required: userAdd, userRemove, adminAdd or adminRemove"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "requestType",
+			Message: "requestType is required: userAdd, userRemove, adminAdd or adminRemove"}).WithKey("err.request.typeRequired")
 	}
 	typ, err := entitled.ParseRequestType(string(r.RequestType))
 	if err != nil {
@@ -43,8 +43,8 @@ func (s *RequestService) SubmitRequest(ctx context.Context, r *entitled.Assignme
 		r.RequestType = typ
 		return s.submitUpdate(ctx, a, r)
 	}
-	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "requestType",
-		Message: fmt.Sprintf("requestType %s cannot be submitted; use userAdd, userRemove, adminAdd or adminRemove", typ)}
+	return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "requestType",
+		Message: fmt.Sprintf("requestType %s cannot be submitted; use userAdd, userRemove, adminAdd or adminRemove", typ)}).WithKey("err.request.typeNotSubmittable", "Type", typ)
 }
 
 func (s *RequestService) submitAdd(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
@@ -69,8 +69,8 @@ func (s *RequestService) submitAdd(ctx context.Context, a *entitled.Actor, r *en
 // checkAddInput refuses an add request that lacks what no lookup can supply.
 func checkAddInput(r *entitled.AssignmentRequest) error {
 	if r.AssignmentPolicyID == "" {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
-			Message: "assignment.assignmentPolicyId is required for an add request"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
+			Message: "assignment.assignmentPolicyId is required for an add request"}).WithKey("err.request.policyRequired")
 	}
 	return nil
 }
@@ -101,8 +101,8 @@ func (s *RequestService) planAdd(ctx context.Context, t *tx, a *entitled.Actor, 
 	if err != nil {
 		var e *entitled.Error
 		if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
-			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
-				Message: fmt.Sprintf("assignment policy %q does not exist", r.AssignmentPolicyID)}
+			return nil, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
+				Message: fmt.Sprintf("assignment policy %q does not exist", r.AssignmentPolicyID)}).WithKey("err.request.policyNotFound", "Policy", r.AssignmentPolicyID)
 		}
 		return nil, err
 	}
@@ -111,8 +111,8 @@ func (s *RequestService) planAdd(ctx context.Context, t *tx, a *entitled.Actor, 
 		packageID = p.AccessPackageID
 	}
 	if packageID != p.AccessPackageID {
-		return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
-			Message: fmt.Sprintf("assignment policy %q belongs to access package %s, not %s", p.DisplayName, p.AccessPackageID, packageID)}
+		return nil, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.assignmentPolicyId",
+			Message: fmt.Sprintf("assignment policy %q belongs to access package %s, not %s", p.DisplayName, p.AccessPackageID, packageID)}).WithKey("err.request.policyOfOtherPackage", "Policy", p.DisplayName, "PolicyPackage", p.AccessPackageID, "Package", packageID)
 	}
 	pkg, err := c.accessPackage(ctx, t, p.AccessPackageID)
 	if err != nil {
@@ -134,16 +134,16 @@ func (s *RequestService) planAdd(ctx context.Context, t *tx, a *entitled.Actor, 
 			return nil, err
 		}
 		if r.TargetID == "" {
-			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
-				Message: "assignment.targetId is required for an adminAdd request: name the user to assign"}
+			return nil, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
+				Message: "assignment.targetId is required for an adminAdd request: name the user to assign"}).WithKey("err.request.targetRequired")
 		}
 		exists, err := c.userExists(ctx, t, r.TargetID)
 		if err != nil {
 			return nil, err
 		}
 		if !exists {
-			return nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
-				Message: fmt.Sprintf("target user %q does not exist", r.TargetID)}
+			return nil, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.targetId",
+				Message: fmt.Sprintf("target user %q does not exist", r.TargetID)}).WithKey("err.request.targetNotFound", "ID", r.TargetID)
 		}
 		q.TargetID = r.TargetID
 	} else if r.TargetID != "" && r.TargetID != a.User.ID {
@@ -187,7 +187,7 @@ func (s *RequestService) planAdd(ctx context.Context, t *tx, a *entitled.Actor, 
 		return nil, err
 	}
 	if len(scopes) == 0 {
-		return nil, entitled.Invalidf("access package %q has no resource roles yet; it cannot be requested", pkg.DisplayName)
+		return nil, entitled.Invalidf("access package %q has no resource roles yet; it cannot be requested", pkg.DisplayName).WithKey("err.request.packageWithoutRoles", "Package", pkg.DisplayName)
 	}
 	return &addPlan{q: q, p: p, scopes: scopes}, nil
 }
@@ -283,13 +283,13 @@ func (s *RequestService) liveConflict(ctx context.Context, r *entitled.Assignmen
 		return err
 	}
 	return entitled.Errorf(entitled.KindConflict, entitled.CodeExistingAssignment,
-		"another request for the same user and access package %s was accepted at the same moment; read the user's requests", packageID)
+		"another request for the same user and access package %s was accepted at the same moment; read the user's requests", packageID).WithKey("err.request.concurrentRequest", "Package", packageID)
 }
 
 func (s *RequestService) submitRemove(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
 	if r.AssignmentID == "" {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.id",
-			Message: "assignment.id is required for a remove request: name the assignment to remove"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.id",
+			Message: "assignment.id is required for a remove request: name the assignment to remove"}).WithKey("err.request.assignmentIdRequired")
 	}
 	return s.db.change(ctx, func(t *tx) error {
 		as, err := t.loadAssignment(ctx, r.AssignmentID)
@@ -303,27 +303,27 @@ func (s *RequestService) submitRemove(ctx context.Context, a *entitled.Actor, r 
 		} else {
 			if as.TargetID != a.User.ID {
 				if !a.Can(entitled.OpViewRequests, as.CatalogID) {
-					return entitled.NotFoundf("assignment %q was not found", as.ID)
+					return entitled.NotFoundf("assignment %q was not found", as.ID).WithKey("error.notFound", "WhatKey", "noun.assignment", "ID", as.ID)
 				}
-				return entitled.Forbiddenf("a userRemove request removes your own assignment; use adminRemove for assignment %s", as.ID)
+				return entitled.Forbiddenf("a userRemove request removes your own assignment; use adminRemove for assignment %s", as.ID).WithKey("err.request.ownRemoveOnly", "ID", as.ID)
 			}
 			p, err := t.loadPolicy(ctx, as.AssignmentPolicyID)
 			if err != nil {
 				return err
 			}
 			if !p.RequestorSettings.EnableTargetsToSelfRemoveAccess {
-				return entitled.Forbiddenf("policy %q does not let users remove their own access; ask an administrator", p.DisplayName)
+				return entitled.Forbiddenf("policy %q does not let users remove their own access; ask an administrator", p.DisplayName).WithKey("err.request.noSelfRemove", "Policy", p.DisplayName)
 			}
 		}
 		if as.State == entitled.AssignmentExpired {
-			return entitled.Invalidf("assignment %s has already expired; there is nothing to remove", as.ID)
+			return entitled.Invalidf("assignment %s has already expired; there is nothing to remove", as.ID).WithKey("err.request.alreadyExpired", "ID", as.ID)
 		}
 		open, err := openRemoval(ctx, t, as.ID)
 		if err != nil {
 			return err
 		}
 		if open != "" {
-			return entitled.Conflictf("remove request %s for assignment %s is already in progress", open, as.ID)
+			return entitled.Conflictf("remove request %s for assignment %s is already in progress", open, as.ID).WithKey("err.request.removeInProgress", "Request", open, "ID", as.ID)
 		}
 		q, err := s.lc.createRemoval(ctx, t, a, as, r.RequestType, a.User.ID, r.Justification, nil)
 		if err != nil {
@@ -431,8 +431,8 @@ func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) 
 				}
 			}
 		default:
-			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "on",
-				Message: fmt.Sprintf("filterByCurrentUser(on=%q) is not supported; use target, createdBy or approver", q.FilterByCurrentUser)}
+			return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "on",
+				Message: fmt.Sprintf("filterByCurrentUser(on=%q) is not supported; use target, createdBy or approver", q.FilterByCurrentUser)}).WithKey("err.request.badCurrentUserFilter", "On", q.FilterByCurrentUser)
 		}
 		base := ""
 		if len(conds) > 0 {
@@ -526,7 +526,7 @@ func (s *RequestService) approverRequestIDs(ctx context.Context, t *tx, userID s
 func (s *RequestService) CancelRequest(ctx context.Context, id string) error {
 	return s.db.changeLifecycleAs(ctx, func(t *tx, a *entitled.Actor) error {
 		q, err := t.lockRequestFor(ctx, a, id, entitled.MayCancel,
-			"only the request's target or an administrator of its access package can cancel request "+id)
+			entitled.Forbiddenf("only the request's target or an administrator of its access package can cancel request %s", id).WithKey("err.request.cancelNotAllowed", "ID", id))
 		if err != nil {
 			return err
 		}
@@ -545,7 +545,7 @@ func (s *RequestService) ReprocessRequest(ctx context.Context, id string) error 
 		if err := entitled.MayReprocess(a, &q.AssignmentRequest, t.now(), s.reprocessWindow); err != nil {
 			if entitled.ErrorKind(err) == entitled.KindForbidden {
 				if ok, _ := t.canSeeRequest(ctx, a, q); !ok {
-					return entitled.NotFoundf("assignment request %q was not found", id)
+					return entitled.NotFoundf("assignment request %q was not found", id).WithKey("error.notFound", "WhatKey", "noun.assignmentRequest", "ID", id)
 				}
 			}
 			return err

@@ -120,7 +120,7 @@ func (s *CatalogService) findSystemByOrigin(ctx context.Context, t *tx, origin s
 	}
 	sys, err := t.db.scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE LOWER(name) = ?`, strings.ToLower(origin)))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, entitled.NotFoundf("no connected system named %q; add it under /api/v1/systems or use AadGroup for directory groups", origin)
+		return nil, entitled.NotFoundf("no connected system named %q; add it under /api/v1/systems or use AadGroup for directory groups", origin).WithKey("err.resource.unknownSystem", "System", origin)
 	}
 	return sys, err
 }
@@ -155,15 +155,15 @@ func (s *CatalogService) CreateResourceRequest(ctx context.Context, rr *entitled
 	}
 	rt, err := entitled.ParseRequestType(string(rr.RequestType))
 	if err != nil || (rt != entitled.RequestAdminAdd && rt != entitled.RequestAdminRemove) {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "requestType",
-			Message: "requestType must be adminAdd or adminRemove"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "requestType",
+			Message: "requestType must be adminAdd or adminRemove"}).WithKey("err.resource.badRequestType")
 	}
 	rr.RequestType = rt
 	if rr.CatalogID == "" {
 		rr.CatalogID = rr.Resource.CatalogID
 	}
 	if rr.CatalogID == "" {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "catalogId", Message: "catalogId is required"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "catalogId", Message: "catalogId is required"}).WithKey("err.resource.catalogRequired")
 	}
 	if err := a.Authorize(entitled.OpEditCatalog, rr.CatalogID); err != nil {
 		return err
@@ -172,8 +172,8 @@ func (s *CatalogService) CreateResourceRequest(ctx context.Context, rr *entitled
 		return s.removeResource(ctx, a, rr)
 	}
 	if rr.Resource.OriginID == "" || rr.Resource.OriginSystem == "" {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "resource",
-			Message: "resource.originId and resource.originSystem are required"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "resource",
+			Message: "resource.originId and resource.originSystem are required"}).WithKey("err.resource.originRequired")
 	}
 	var sys *entitled.ConnectedSystem
 	if err := s.db.read(ctx, func(t *tx) (err error) {
@@ -188,26 +188,26 @@ func (s *CatalogService) CreateResourceRequest(ctx context.Context, rr *entitled
 		return err
 	}
 	if _, ok := kindOf(s.connectors, sys.Kind); !ok {
-		return entitled.Invalidf("connected system %s has kind %q, which this server does not support", sys.Name, sys.Kind)
+		return entitled.Invalidf("connected system %s has kind %q, which this server does not support", sys.Name, sys.Kind).WithKey("err.system.unsupportedKind", "System", sys.Name, "Kind", sys.Kind)
 	}
 	conn, err := s.connectors.For(sys)
 	if err != nil {
-		return entitled.Invalidf("connected system %s: %s", sys.Name, connectorMessage(err))
+		return entitled.Invalidf("connected system %s: %s", sys.Name, connectorMessage(err)).WithKey("err.system.failed", "System", sys.Name, "Problem", connectorMessage(err))
 	}
 	info, err := conn.Describe(ctx, rr.Resource.OriginID)
 	if err != nil {
 		var de *entitled.DeliveryError
 		if errors.As(err, &de) && de.Class == entitled.Transient {
 			// The target did not answer: nothing is wrong with the request.
-			return &entitled.Error{Kind: entitled.KindUnavailable, Code: CodeSystemUnavailable,
+			return (&entitled.Error{Kind: entitled.KindUnavailable, Code: CodeSystemUnavailable,
 				Message: "connected system " + sys.Name + " could not be reached to look up resource " +
-					quoteStr(rr.Resource.OriginID) + ": " + de.Message + "; try again when it is back"}
+					quoteStr(rr.Resource.OriginID) + ": " + de.Message + "; try again when it is back"}).WithKey("err.resource.systemUnreachable", "System", sys.Name, "Resource", rr.Resource.OriginID, "Problem", de.Message)
 		}
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "resource.originId",
-			Message: "connected system " + sys.Name + " cannot add resource " + quoteStr(rr.Resource.OriginID) + ": " + connectorMessage(err)}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "resource.originId",
+			Message: "connected system " + sys.Name + " cannot add resource " + quoteStr(rr.Resource.OriginID) + ": " + connectorMessage(err)}).WithKey("err.resource.cannotAdd", "System", sys.Name, "Resource", rr.Resource.OriginID, "Problem", connectorMessage(err))
 	}
 	if len(info.Roles) == 0 {
-		return entitled.Invalidf("connected system %s reports no roles for resource %q; nothing could be granted", sys.Name, rr.Resource.OriginID)
+		return entitled.Invalidf("connected system %s reports no roles for resource %q; nothing could be granted", sys.Name, rr.Resource.OriginID).WithKey("err.resource.noRoles", "System", sys.Name, "Resource", rr.Resource.OriginID)
 	}
 	origin := sys.Name
 	if strings.EqualFold(rr.Resource.OriginSystem, entitled.OriginSystemAadGroup) {
@@ -238,7 +238,7 @@ func (s *CatalogService) CreateResourceRequest(ctx context.Context, rr *entitled
 			VALUES (?,?,?,?,?,?,?,?,?)`, res.ID, res.CatalogID, res.SystemID, res.DisplayName, res.Description, res.OriginID, res.OriginSystem,
 			fmtTime(now), fmtTime(now))
 		if isUniqueViolation(err) {
-			return entitled.Conflictf("resource %q of connected system %s is already in this catalog", res.OriginID, sys.Name)
+			return entitled.Conflictf("resource %q of connected system %s is already in this catalog", res.OriginID, sys.Name).WithKey("err.resource.alreadyInCatalog", "Resource", res.OriginID, "System", sys.Name)
 		}
 		if err != nil {
 			return err
@@ -251,7 +251,7 @@ func (s *CatalogService) CreateResourceRequest(ctx context.Context, rr *entitled
 			if _, err := t.exec(ctx, `INSERT INTO resource_roles (id, resource_id, display_name, description, origin_id, origin_system) VALUES (?,?,?,?,?,?)`,
 				role.ID, role.ResourceID, role.DisplayName, role.Description, role.OriginID, role.OriginSystem); err != nil {
 				if isUniqueViolation(err) {
-					return entitled.Invalidf("connected system %s reports role %q twice for resource %q", sys.Name, ri.OriginID, res.OriginID)
+					return entitled.Invalidf("connected system %s reports role %q twice for resource %q", sys.Name, ri.OriginID, res.OriginID).WithKey("err.resource.roleTwice", "System", sys.Name, "Role", ri.OriginID, "Resource", res.OriginID)
 				}
 				return err
 			}
@@ -312,8 +312,8 @@ func (s *CatalogService) removeResource(ctx context.Context, a *entitled.Actor, 
 			res, err = scanResource(t.queryRow(ctx, q+` ORDER BY id LIMIT 1`, args...))
 			err = notFound(err, "resource", rr.Resource.OriginID)
 		default:
-			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "resource",
-				Message: "name the resource to remove by resource.id or resource.originId"}
+			return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "resource",
+				Message: "name the resource to remove by resource.id or resource.originId"}).WithKey("err.resource.nameToRemove")
 		}
 		if err != nil {
 			return err
@@ -324,7 +324,7 @@ func (s *CatalogService) removeResource(ctx context.Context, a *entitled.Actor, 
 		}
 		if len(pkgs) > 0 {
 			return entitled.Conflictf("resource %s is still used by access package(s) %s; remove its roles from them first",
-				res.DisplayName, strings.Join(pkgs, ", "))
+				res.DisplayName, strings.Join(pkgs, ", ")).WithKey("err.resource.usedByPackages", "Resource", res.DisplayName, "Packages", strings.Join(pkgs, ", "))
 		}
 		list := []entitled.Resource{*res}
 		if err := s.loadResourceRoles(ctx, t, list); err != nil {

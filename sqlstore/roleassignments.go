@@ -68,8 +68,8 @@ func (s *RoleAssignmentService) authorizeRoleAssignment(ctx context.Context, t *
 		if directory {
 			kind = "directory"
 		}
-		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "roleDefinitionId",
-			Message: "roleDefinitionId " + quoteStr(ra.RoleDefinitionID) + " is not a " + kind + " role; use one of " + validRoleIDs(directory)}
+		return "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "roleDefinitionId",
+			Message: "roleDefinitionId " + quoteStr(ra.RoleDefinitionID) + " is not a " + kind + " role; use one of " + validRoleIDs(directory)}).WithKey("err.role.badDefinition", "Role", ra.RoleDefinitionID, "Kind", kind, "Valid", validRoleIDs(directory))
 	}
 	ra.RoleDefinitionID = def.ID
 	if directory {
@@ -77,23 +77,23 @@ func (s *RoleAssignmentService) authorizeRoleAssignment(ctx context.Context, t *
 			ra.DirectoryScopeID = "/"
 		}
 		if ra.DirectoryScopeID != "/" || ra.AppScopeID != "" {
-			return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "directoryScopeId",
-				Message: "directory roles are tenant-wide: directoryScopeId must be \"/\" and appScopeId empty"}
+			return "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "directoryScopeId",
+				Message: "directory roles are tenant-wide: directoryScopeId must be \"/\" and appScopeId empty"}).WithKey("err.role.directoryTenantWide")
 		}
 		return "", a.Authorize(entitled.OpManageDirectoryRoles, "")
 	}
 	if ra.DirectoryScopeID != "" {
-		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "directoryScopeId",
-			Message: "catalog roles take appScopeId, not directoryScopeId"}
+		return "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "directoryScopeId",
+			Message: "catalog roles take appScopeId, not directoryScopeId"}).WithKey("err.role.catalogScope")
 	}
 	catalogID, ok := scopeCatalog(ra.AppScopeID)
 	if !ok {
-		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "appScopeId",
-			Message: "appScopeId must be \"/\" (every catalog) or \"/AccessPackageCatalog/{catalogId}\""}
+		return "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "appScopeId",
+			Message: "appScopeId must be \"/\" (every catalog) or \"/AccessPackageCatalog/{catalogId}\""}).WithKey("err.role.badAppScope")
 	}
 	if catalogID == "" {
 		if !a.IsTenantAdmin() {
-			return "", entitled.Forbiddenf("only Global and Identity Governance Administrators may assign catalog roles on every catalog")
+			return "", entitled.Forbiddenf("only Global and Identity Governance Administrators may assign catalog roles on every catalog").WithKey("err.role.everyCatalogAdminsOnly")
 		}
 		return "", nil
 	}
@@ -110,7 +110,7 @@ func (t *tx) insertRoleAssignment(ctx context.Context, a *entitled.Actor, ra *en
 	_, err := t.exec(ctx, `INSERT INTO role_assignments (id, principal_id, role_definition_id, directory_scope_id, app_scope_id, created_at)
 		VALUES (?,?,?,?,?,?)`, ra.ID, ra.PrincipalID, ra.RoleDefinitionID, ra.DirectoryScopeID, ra.AppScopeID, fmtTime(ra.CreatedDateTime))
 	if isUniqueViolation(err) {
-		return entitled.Conflictf("principal %s already holds role %s on this scope", ra.PrincipalID, ra.RoleDefinitionID)
+		return entitled.Conflictf("principal %s already holds role %s on this scope", ra.PrincipalID, ra.RoleDefinitionID).WithKey("err.role.alreadyHeld", "Principal", ra.PrincipalID, "Role", ra.RoleDefinitionID)
 	}
 	if err != nil {
 		return err

@@ -17,7 +17,7 @@ import (
 func (db *DB) storeConfig(kind entitled.ConnectorKind, config map[string]any) (string, error) {
 	raw, err := json.Marshal(config)
 	if err != nil {
-		return "", entitled.Invalidf("config cannot be stored: %v", err)
+		return "", entitled.Invalidf("config cannot be stored: %v", err).WithKey("err.system.configNotStored", "Problem", err)
 	}
 	if db.secrets.HasKey() {
 		return db.secrets.Seal(raw)
@@ -91,7 +91,7 @@ func (db *DB) checkOpens(line int, l ExportLine) error {
 	}
 	stored, _ := l.Row["config"].(string)
 	if _, err := db.secrets.Open(stored); err != nil {
-		return entitled.Invalidf("import: line %d: %v", line, err)
+		return entitled.Invalidf("import: line %d: %v", line, err).WithKey("err.import.badLine", "Line", line, "Problem", err)
 	}
 	return nil
 }
@@ -101,8 +101,8 @@ func (db *DB) checkOpens(line int, l ExportLine) error {
 // refused without one, naming the field.
 func (db *DB) sealSecret(field, value string) (string, error) {
 	if !db.secrets.HasKey() {
-		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: field,
-			Message: field + " is a secret, and secrets are stored only sealed: " + secret.ErrNoKey.Error()}
+		return "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: field,
+			Message: field + " is a secret, and secrets are stored only sealed: " + secret.ErrNoKey.Error()}).WithKey("err.system.secretNeedsKey", "Property", field, "Problem", secret.ErrNoKey.Error())
 	}
 	return db.secrets.Seal([]byte(value))
 }

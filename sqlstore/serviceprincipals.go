@@ -64,8 +64,8 @@ func (s *ServicePrincipalService) CreateServicePrincipal(ctx context.Context, sp
 	}
 	sp.AppID = strings.TrimSpace(sp.AppID)
 	if sp.AppID == "" || utf8.RuneCountInString(sp.AppID) > 200 {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "appId",
-			Message: "appId is required: the client id of the application at the identity provider, at most 200 characters"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "appId",
+			Message: "appId is required: the client id of the application at the identity provider, at most 200 characters"}).WithKey("err.servicePrincipal.appIdRequired")
 	}
 	sp.DisplayName = strings.TrimSpace(sp.DisplayName)
 	if sp.DisplayName == "" {
@@ -77,8 +77,8 @@ func (s *ServicePrincipalService) CreateServicePrincipal(ctx context.Context, sp
 			return err
 		}
 		if n > 0 {
-			return &entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeConflict, Target: "appId",
-				Message: "a service principal with appId " + quoteStr(sp.AppID) + " already exists"}
+			return (&entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeConflict, Target: "appId",
+				Message: "a service principal with appId " + quoteStr(sp.AppID) + " already exists"}).WithKey("err.servicePrincipal.exists", "AppID", sp.AppID)
 		}
 		sp.ID = newID()
 		sp.AccountEnabled = true
@@ -144,7 +144,7 @@ func (s *ServicePrincipalService) DeleteServicePrincipal(ctx context.Context, id
 		}
 		if len(reqs) > 0 {
 			return entitled.Conflictf("service principal %s is the target of assignment requests (%s) that must be kept; remove its role assignments instead",
-				sp.AppID, strings.Join(reqs, ", "))
+				sp.AppID, strings.Join(reqs, ", ")).WithKey("err.servicePrincipal.hasRequests", "AppID", sp.AppID, "Requests", strings.Join(reqs, ", "))
 		}
 		if _, err := t.exec(ctx, `DELETE FROM users WHERE id = ?`, sp.ID); err != nil {
 			return err

@@ -35,11 +35,11 @@ func (s *SessionService) CreateLoginLink(ctx context.Context, user string, ttl t
 		return "", time.Time{}, err
 	}
 	if !a.IsTenantAdmin() {
-		return "", time.Time{}, entitled.Forbiddenf("only a Global or Identity Governance Administrator may create sign-in links")
+		return "", time.Time{}, entitled.Forbiddenf("only a Global or Identity Governance Administrator may create sign-in links").WithKey("err.session.linkAdminsOnly")
 	}
 	if ttl <= 0 {
-		return "", time.Time{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "ttl",
-			Message: "the sign-in link lifetime must be positive, such as 15m"}
+		return "", time.Time{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "ttl",
+			Message: "the sign-in link lifetime must be positive, such as 15m"}).WithKey("err.session.badLinkLifetime")
 	}
 	secret, err := newSecret()
 	if err != nil {
@@ -57,7 +57,7 @@ func (s *SessionService) CreateLoginLink(ctx context.Context, user string, ttl t
 			}
 		}
 		if !u.AccountEnabled {
-			return entitled.Invalidf("the account %s is disabled; enable it before creating a sign-in link", u.UserPrincipalName)
+			return entitled.Invalidf("the account %s is disabled; enable it before creating a sign-in link", u.UserPrincipalName).WithKey("err.session.accountDisabled", "User", u.UserPrincipalName)
 		}
 		now := t.now()
 		exp = now.Add(ttl)
@@ -79,7 +79,7 @@ func (s *SessionService) CreateLoginLink(ctx context.Context, user string, ttl t
 
 // errBadLink is the answer for a sign-in secret that cannot be used.
 func errBadLink() error {
-	return unauthorized("this sign-in link cannot be used: it was already used, has expired or is unknown; ask an administrator for a new one")
+	return unauthorized("this sign-in link cannot be used: it was already used, has expired or is unknown; ask an administrator for a new one").WithKey("err.session.linkUnusable")
 }
 
 // RedeemLoginLink uses up a sign-in secret and starts a session of ttl for
@@ -91,8 +91,8 @@ func (s *SessionService) RedeemLoginLink(ctx context.Context, secret string, ttl
 		return "", "", errBadLink()
 	}
 	if ttl <= 0 {
-		return "", "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "ttl",
-			Message: "the session lifetime must be positive"}
+		return "", "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "ttl",
+			Message: "the session lifetime must be positive"}).WithKey("err.session.badLifetime")
 	}
 	session, err := newSecret()
 	if err != nil {
@@ -137,7 +137,7 @@ func (s *SessionService) RedeemLoginLink(ctx context.Context, secret string, ttl
 // SessionUser returns the user id of a live session; a 401 error for
 // unknown, ended or expired sessions.
 func (s *SessionService) SessionUser(ctx context.Context, session string) (string, error) {
-	bad := unauthorized("the session has ended or expired; sign in again")
+	bad := unauthorized("the session has ended or expired; sign in again").WithKey("err.session.ended")
 	if session == "" {
 		return "", bad
 	}

@@ -13,8 +13,8 @@ import (
 // method names how the user signed in, for the audit event.
 func (s *SessionService) StartSession(ctx context.Context, userID string, ttl time.Duration, method string) (string, error) {
 	if ttl <= 0 {
-		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "ttl",
-			Message: "the session lifetime must be positive"}
+		return "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "ttl",
+			Message: "the session lifetime must be positive"}).WithKey("err.session.badLifetime")
 	}
 	session, err := newSecret()
 	if err != nil {
@@ -24,7 +24,7 @@ func (s *SessionService) StartSession(ctx context.Context, userID string, ttl ti
 		u, err := t.loadUser(ctx, userID)
 		if err != nil {
 			if errIs(err, entitled.KindNotFound) {
-				return unauthorized("the user signing in no longer exists")
+				return unauthorized("the user signing in no longer exists").WithKey("err.session.userGone")
 			}
 			return err
 		}

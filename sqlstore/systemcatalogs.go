@@ -18,13 +18,13 @@ import (
 func (s *SystemService) setSystemCatalogs(ctx context.Context, t *tx, sys *entitled.ConnectedSystem, ids []string) error {
 	ids = uniqueSorted(ids)
 	if sys.BuiltIn && len(ids) > 0 {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "delegatedCatalogIds",
-			Message: "the built-in directory cannot be delegated to catalogs: make catalog owners owners of the groups they may add (/v1.0/groups/{id}/owners)"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "delegatedCatalogIds",
+			Message: "the built-in directory cannot be delegated to catalogs: make catalog owners owners of the groups they may add (/v1.0/groups/{id}/owners)"}).WithKey("err.system.directoryNotDelegable")
 	}
 	for _, id := range ids {
 		if _, err := t.loadCatalog(ctx, id); err != nil {
-			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "delegatedCatalogIds",
-				Message: "delegatedCatalogIds names catalog " + quoteStr(id) + ", which does not exist"}
+			return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "delegatedCatalogIds",
+				Message: "delegatedCatalogIds names catalog " + quoteStr(id) + ", which does not exist"}).WithKey("err.system.unknownDelegatedCatalog", "Catalog", id)
 		}
 	}
 	if _, err := t.exec(ctx, `DELETE FROM system_catalogs WHERE system_id = ?`, sys.ID); err != nil {

@@ -36,11 +36,11 @@ func (s *SystemService) connectorOf(ctx context.Context, id string, delegated bo
 		return nil, nil, err
 	}
 	if s.connectors == nil {
-		return nil, nil, entitled.Invalidf("no connectors are configured")
+		return nil, nil, entitled.Invalidf("no connectors are configured").WithKey("err.system.noConnectors")
 	}
 	conn, err := s.connectors.For(sys)
 	if err != nil {
-		return nil, nil, entitled.Invalidf("connected system %s: %v", sys.Name, err)
+		return nil, nil, entitled.Invalidf("connected system %s: %v", sys.Name, err).WithKey("err.system.failed", "System", sys.Name, "Problem", err)
 	}
 	return sys, conn, nil
 }
@@ -56,15 +56,15 @@ func (s *SystemService) SystemResources(ctx context.Context, id, search string, 
 	lister, ok := conn.(entitled.ResourceLister)
 	if !ok {
 		return entitled.Page[entitled.ResourceInfo]{}, entitled.Invalidf(
-			"connected systems of kind %s cannot list their resources; add a resource by its originId", sys.Kind)
+			"connected systems of kind %s cannot list their resources; add a resource by its originId", sys.Kind).WithKey("err.system.cannotList", "Kind", sys.Kind)
 	}
 	pg, err := lister.ListResources(ctx, search, opt.SkipToken, opt.Limit())
 	if err != nil {
 		if e, ok := err.(*entitled.Error); ok {
 			return entitled.Page[entitled.ResourceInfo]{}, e
 		}
-		return entitled.Page[entitled.ResourceInfo]{}, &entitled.Error{Kind: entitled.KindUnavailable, Code: CodeSystemUnavailable,
-			Message: fmt.Sprintf("listing the resources of %s failed: %s", sys.Name, connectorMessage(err))}
+		return entitled.Page[entitled.ResourceInfo]{}, (&entitled.Error{Kind: entitled.KindUnavailable, Code: CodeSystemUnavailable,
+			Message: fmt.Sprintf("listing the resources of %s failed: %s", sys.Name, connectorMessage(err))}).WithKey("err.system.listFailed", "System", sys.Name, "Problem", connectorMessage(err))
 	}
 	out := entitled.Page[entitled.ResourceInfo]{Items: pg.Resources, NextSkipToken: pg.Next}
 	if out.Items == nil {
@@ -81,7 +81,7 @@ func (s *SystemService) CheckSystem(ctx context.Context, id string) error {
 	}
 	checker, ok := conn.(entitled.Checker)
 	if !ok {
-		return entitled.Invalidf("connected systems of kind %s have no connection test", sys.Kind)
+		return entitled.Invalidf("connected systems of kind %s have no connection test", sys.Kind).WithKey("err.system.noConnectionTest", "Kind", sys.Kind)
 	}
 	if err := checker.Check(ctx); err != nil {
 		if _, ok := err.(*entitled.DeliveryError); ok {

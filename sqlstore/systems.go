@@ -60,8 +60,8 @@ var systemName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
 
 func checkSystemName(name string) error {
 	if !systemName.MatchString(name) || strings.EqualFold(name, entitled.OriginSystemAadGroup) {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "name",
-			Message: "name " + quoteStr(name) + " must be 1-63 letters, digits, '.', '_' or '-', start with a letter or digit, and not be AadGroup"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "name",
+			Message: "name " + quoteStr(name) + " must be 1-63 letters, digits, '.', '_' or '-', start with a letter or digit, and not be AadGroup"}).WithKey("err.system.badName", "Name", name)
 	}
 	return nil
 }
@@ -124,8 +124,8 @@ func (s *SystemService) nameTaken(ctx context.Context, t *tx, name, exceptID str
 		return err
 	}
 	if len(ids) > 0 {
-		return &entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeConflict, Target: "name",
-			Message: "a connected system named " + quoteStr(name) + " already exists"}
+		return (&entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeConflict, Target: "name",
+			Message: "a connected system named " + quoteStr(name) + " already exists"}).WithKey("err.system.nameTaken", "Name", name)
 	}
 	return nil
 }
@@ -142,8 +142,8 @@ func (s *SystemService) CreateSystem(ctx context.Context, sys *entitled.Connecte
 	}
 	kind, ok := kindOf(s.connectors, sys.Kind)
 	if !ok {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "kind",
-			Message: "kind " + quoteStr(sys.Kind) + " is not known; use one of " + s.knownKinds()}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "kind",
+			Message: "kind " + quoteStr(sys.Kind) + " is not known; use one of " + s.knownKinds()}).WithKey("err.system.unknownKind", "Kind", sys.Kind, "Kinds", s.knownKinds())
 	}
 	sys.Kind = kind.Name()
 	if sys.Config == nil {
@@ -266,8 +266,8 @@ func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitle
 		before := s.redacted(sys)
 		if upd.Name != nil && *upd.Name != sys.Name {
 			if sys.BuiltIn {
-				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "name",
-					Message: "the built-in directory system cannot be renamed"}
+				return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "name",
+					Message: "the built-in directory system cannot be renamed"}).WithKey("err.system.directoryNotRenamable")
 			}
 			if err := checkSystemName(*upd.Name); err != nil {
 				return err
@@ -279,7 +279,7 @@ func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitle
 		}
 		kind, ok := kindOf(s.connectors, sys.Kind)
 		if !ok {
-			return entitled.Invalidf("connected system %s has kind %q, which this server does not support", sys.Name, sys.Kind)
+			return entitled.Invalidf("connected system %s has kind %q, which this server does not support", sys.Name, sys.Kind).WithKey("err.system.unsupportedKind", "System", sys.Name, "Kind", sys.Kind)
 		}
 		for k, v := range upd.Config {
 			if entitled.IsMaskedURLEcho(kind, k, v, sys.Config[k]) {
@@ -343,7 +343,7 @@ func (s *SystemService) DeleteSystem(ctx context.Context, id string) error {
 			return err
 		}
 		if sys.BuiltIn {
-			return entitled.Invalidf("the built-in directory system cannot be deleted")
+			return entitled.Invalidf("the built-in directory system cannot be deleted").WithKey("err.system.directoryNotDeletable")
 		}
 		used, err := idList(ctx, t, `SELECT id FROM resources WHERE system_id = ? ORDER BY id LIMIT 5`, sys.ID)
 		if err != nil {
@@ -351,7 +351,7 @@ func (s *SystemService) DeleteSystem(ctx context.Context, id string) error {
 		}
 		if len(used) > 0 {
 			return entitled.Conflictf("connected system %s is used by catalog resources (%s); remove them from their catalogs first",
-				sys.Name, strings.Join(used, ", "))
+				sys.Name, strings.Join(used, ", ")).WithKey("err.system.usedByResources", "System", sys.Name, "Resources", strings.Join(used, ", "))
 		}
 		if _, err := t.exec(ctx, `DELETE FROM systems WHERE id = ?`, sys.ID); err != nil {
 			return err

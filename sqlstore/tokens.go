@@ -58,17 +58,17 @@ func (s *TokenService) CreateToken(ctx context.Context, req entitled.TokenReques
 		return "", nil, err
 	}
 	if req.TTL < 0 {
-		return "", nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "ttl",
-			Message: "the token lifetime must be positive, or 0 for a token that never expires"}
+		return "", nil, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "ttl",
+			Message: "the token lifetime must be positive, or 0 for a token that never expires"}).WithKey("err.token.badLifetime")
 	}
 	req.Description = strings.TrimSpace(req.Description)
 	if utf8.RuneCountInString(req.Description) > maxTokenDescription {
-		return "", nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "description",
-			Message: "the description is longer than 200 characters"}
+		return "", nil, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "description",
+			Message: "the description is longer than 200 characters"}).WithKey("err.token.descriptionTooLong")
 	}
 	if req.Scope != "" && req.Scope != entitled.TokenScopeSCIM {
-		return "", nil, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "scope",
-			Message: "unknown token scope " + quoteStr(req.Scope) + "; use " + quoteStr(entitled.TokenScopeSCIM) + " or none"}
+		return "", nil, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "scope",
+			Message: "unknown token scope " + quoteStr(req.Scope) + "; use " + quoteStr(entitled.TokenScopeSCIM) + " or none"}).WithKey("err.token.unknownScope", "Scope", req.Scope, "SCIM", entitled.TokenScopeSCIM)
 	}
 	buf := make([]byte, 32)
 	if _, err := rand.Read(buf); err != nil {
@@ -83,7 +83,7 @@ func (s *TokenService) CreateToken(ctx context.Context, req entitled.TokenReques
 		}
 		if a.User.ID != u.ID {
 			if !a.IsTenantAdmin() {
-				return entitled.Forbiddenf("only the user themself or a Global or Identity Governance Administrator may issue a token for %s", u.UserPrincipalName)
+				return entitled.Forbiddenf("only the user themself or a Global or Identity Governance Administrator may issue a token for %s", u.UserPrincipalName).WithKey("err.token.issueNotAllowed", "User", u.UserPrincipalName)
 			}
 			if err := mayChangeUser(ctx, t, a, u); err != nil {
 				return err
@@ -122,7 +122,7 @@ func (s *TokenService) lockParent(ctx context.Context, t *tx, id string, now tim
 	if err != nil {
 		return nil, err
 	}
-	gone := unauthorized("the bearer token is not valid: it is unknown, expired or revoked")
+	gone := unauthorized("the bearer token is not valid: it is unknown, expired or revoked").WithKey("err.token.invalid")
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return nil, gone
 	}
@@ -148,7 +148,7 @@ func (s *TokenService) RevokeToken(ctx context.Context, id string) error {
 		}
 		if a.User.ID != tok.UserID {
 			if !a.IsTenantAdmin() {
-				return entitled.Forbiddenf("only the token's owner or a Global or Identity Governance Administrator may revoke it")
+				return entitled.Forbiddenf("only the token's owner or a Global or Identity Governance Administrator may revoke it").WithKey("err.token.revokeNotAllowed")
 			}
 			owner, err := t.loadUser(ctx, tok.UserID)
 			if err != nil {
@@ -232,7 +232,7 @@ func (s *TokenService) Tokens(ctx context.Context, q entitled.TokenQuery) (entit
 		}
 	}
 	if owner != a.User.ID && !a.IsTenantAdmin() {
-		return entitled.Page[entitled.Token]{}, entitled.Forbiddenf("only Global and Identity Governance Administrators may list the tokens of another user")
+		return entitled.Page[entitled.Token]{}, entitled.Forbiddenf("only Global and Identity Governance Administrators may list the tokens of another user").WithKey("err.token.listNotAllowed")
 	}
 	return listRows(ctx, s.db, q.ListOptions, tokenFields, "tokens", "id", tokenCols, "user_id = ?", []any{owner},
 		func(r scanner) (entitled.Token, error) {
@@ -264,7 +264,7 @@ func (s *TokenService) Authenticate(ctx context.Context, secret string) (*entitl
 // AuthenticateToken is Authenticate that also returns the token, so the
 // caller can mint child tokens bounded by it (entitled.WithToken).
 func (s *TokenService) AuthenticateToken(ctx context.Context, secret string) (*entitled.Actor, *entitled.Token, error) {
-	bad := unauthorized("the bearer token is not valid: it is unknown, expired or revoked")
+	bad := unauthorized("the bearer token is not valid: it is unknown, expired or revoked").WithKey("err.token.invalid")
 	if len(secret) < len(entitled.TokenPrefix)+10 || secret[:len(entitled.TokenPrefix)] != entitled.TokenPrefix {
 		return nil, nil, bad
 	}
@@ -290,7 +290,7 @@ func (s *TokenService) AuthenticateToken(ctx context.Context, secret string) (*e
 			return err
 		}
 		if !u.AccountEnabled {
-			return unauthorized("the account " + u.UserPrincipalName + " is disabled")
+			return unauthorized("the account "+u.UserPrincipalName+" is disabled").WithKey("err.auth.accountDisabled", "User", u.UserPrincipalName)
 		}
 		a, err = s.loadActor(ctx, t, u)
 		if a != nil {

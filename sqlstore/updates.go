@@ -19,8 +19,8 @@ var updateTypesSQL = sqlList(entitled.UpdateRequestTypes)
 // applies it at once, or starts its approval.
 func (s *RequestService) submitUpdate(ctx context.Context, a *entitled.Actor, r *entitled.AssignmentRequest) error {
 	if r.AssignmentID == "" {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.id",
-			Message: "assignment.id is required for an update request: name the assignment to update"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "assignment.id",
+			Message: "assignment.id is required for an update request: name the assignment to update"}).WithKey("err.request.updateIdRequired")
 	}
 	return s.db.changeLifecycle(ctx, func(t *tx) error {
 		as, err := t.lockAssignment(ctx, r.AssignmentID)
@@ -28,7 +28,7 @@ func (s *RequestService) submitUpdate(ctx context.Context, a *entitled.Actor, r 
 			return err
 		}
 		if as.TargetID != a.User.ID && !a.Can(entitled.OpViewRequests, as.CatalogID) {
-			return entitled.NotFoundf("assignment %q was not found", as.ID)
+			return entitled.NotFoundf("assignment %q was not found", as.ID).WithKey("error.notFound", "WhatKey", "noun.assignment", "ID", as.ID)
 		}
 		p, err := t.loadPolicy(ctx, as.AssignmentPolicyID)
 		if err != nil {
@@ -44,7 +44,7 @@ func (s *RequestService) submitUpdate(ctx context.Context, a *entitled.Actor, r 
 			if open, err := openRequestOn(ctx, t, as.ID, types); err != nil {
 				return err
 			} else if open != "" {
-				return entitled.Conflictf("assignment %s has an open request %s; wait for it or cancel it before updating", as.ID, open)
+				return entitled.Conflictf("assignment %s has an open request %s; wait for it or cancel it before updating", as.ID, open).WithKey("err.request.updateOpenRequest", "ID", as.ID, "Request", open)
 			}
 		}
 		now := t.now()
@@ -92,7 +92,7 @@ func (lc *lifecycle) applyUpdate(ctx context.Context, t *tx, a *entitled.Actor, 
 		return err
 	}
 	if as.State != entitled.AssignmentDelivered {
-		return entitled.Conflictf("assignment %s is %s now; request %s can no longer update it: deny or cancel it", as.ID, as.State, q.ID)
+		return entitled.Conflictf("assignment %s is %s now; request %s can no longer update it: deny or cancel it", as.ID, as.State, q.ID).WithKey("err.request.updateTooLate", "ID", as.ID, "State", as.State, "Request", q.ID)
 	}
 	j := scheduleOf(q.Schedule)
 	j.ExpireJobAt = decodeSchedule(raw).ExpireJobAt

@@ -25,8 +25,8 @@ var upnPattern = regexp.MustCompile(`^[^@\s]+@[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0
 // checkUPN returns a 400 unless upn looks like name@domain.
 func checkUPN(upn string) error {
 	if !upnPattern.MatchString(upn) {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "userPrincipalName",
-			Message: "userPrincipalName " + quoteStr(upn) + " must look like name@domain, e.g. alice@example.com"}
+		return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "userPrincipalName",
+			Message: "userPrincipalName " + quoteStr(upn) + " must look like name@domain, e.g. alice@example.com"}).WithKey("err.user.badPrincipalName", "UPN", upn)
 	}
 	return nil
 }
@@ -59,8 +59,8 @@ func mayChangeUser(ctx context.Context, t *tx, a *entitled.Actor, u *entitled.Us
 }
 
 func dupUPN(upn string) error {
-	return &entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeConflict, Target: "userPrincipalName",
-		Message: "a user with userPrincipalName " + quoteStr(upn) + " already exists; userPrincipalNames are unique regardless of case"}
+	return (&entitled.Error{Kind: entitled.KindConflict, Code: entitled.CodeConflict, Target: "userPrincipalName",
+		Message: "a user with userPrincipalName " + quoteStr(upn) + " already exists; userPrincipalNames are unique regardless of case"}).WithKey("err.user.principalNameTaken", "UPN", upn)
 }
 
 // insertUser validates and inserts a new user with its audit event.
@@ -103,7 +103,8 @@ func (t *tx) insertUser(ctx context.Context, a *entitled.Actor, u *entitled.User
 func asInvalid(err error, target string) error {
 	var e *entitled.Error
 	if errors.As(err, &e) && e.Kind == entitled.KindNotFound {
-		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: target, Message: e.Message}
+		return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: target, Message: e.Message,
+			MessageKey: e.MessageKey, MessageArgs: e.MessageArgs}
 	}
 	return err
 }
@@ -166,7 +167,7 @@ func (s *UserService) UpdateUser(ctx context.Context, id string, upd entitled.Us
 		}
 		if upd.DisplayName != nil {
 			if strings.TrimSpace(*upd.DisplayName) == "" {
-				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "displayName", Message: "displayName cannot be empty"}
+				return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "displayName", Message: "displayName cannot be empty"}).WithKey("err.user.emptyName")
 			}
 			u.DisplayName = *upd.DisplayName
 		}
@@ -218,7 +219,7 @@ func (s *UserService) DeleteUser(ctx context.Context, id string) error {
 		}
 		if len(live) > 0 {
 			return entitled.Conflictf("user %s still has live access package assignments (%s); remove them before deleting the user",
-				u.UserPrincipalName, strings.Join(live, ", "))
+				u.UserPrincipalName, strings.Join(live, ", ")).WithKey("err.user.hasAssignments", "User", u.UserPrincipalName, "Assignments", strings.Join(live, ", "))
 		}
 		reqs, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE target_id = ? ORDER BY id LIMIT 5`, u.ID)
 		if err != nil {
@@ -226,7 +227,7 @@ func (s *UserService) DeleteUser(ctx context.Context, id string) error {
 		}
 		if len(reqs) > 0 {
 			return entitled.Conflictf("user %s has assignment request history (%s) that must be kept; disable the account (accountEnabled false) instead of deleting it",
-				u.UserPrincipalName, strings.Join(reqs, ", "))
+				u.UserPrincipalName, strings.Join(reqs, ", ")).WithKey("err.user.hasHistory", "User", u.UserPrincipalName, "Requests", strings.Join(reqs, ", "))
 		}
 		// The user's tokens go with the user; what they minted for others
 		// is revoked first, as when they are revoked.
@@ -272,15 +273,15 @@ func (s *UserService) SetManager(ctx context.Context, userID, managerID string) 
 			return asInvalid(err, "manager")
 		}
 		if m.ID == u.ID {
-			return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "manager",
-				Message: "a user cannot be their own manager"}
+			return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "manager",
+				Message: "a user cannot be their own manager"}).WithKey("err.user.ownManager")
 		}
 		// Walk up from the new manager: reaching the user would close a cycle.
 		seen := map[string]bool{}
 		for cur := m.ManagerID; cur != "" && !seen[cur]; {
 			if cur == u.ID {
-				return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "manager",
-					Message: "setting " + m.UserPrincipalName + " as manager of " + u.UserPrincipalName + " would create a cycle of managers"}
+				return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "manager",
+					Message: "setting " + m.UserPrincipalName + " as manager of " + u.UserPrincipalName + " would create a cycle of managers"}).WithKey("err.user.managerCycle", "Manager", m.UserPrincipalName, "User", u.UserPrincipalName)
 			}
 			seen[cur] = true
 			var next sql.NullString
@@ -306,7 +307,7 @@ func (s *UserService) SetManager(ctx context.Context, userID, managerID string) 
 func (s *UserService) RemoveManager(ctx context.Context, userID string) error {
 	return s.changeUser(ctx, userID, func(t *tx, a *entitled.Actor, u *entitled.User) error {
 		if u.ManagerID == "" {
-			return entitled.NotFoundf("user %s has no manager", u.UserPrincipalName)
+			return entitled.NotFoundf("user %s has no manager", u.UserPrincipalName).WithKey("err.user.noManager", "User", u.UserPrincipalName)
 		}
 		before := *u
 		u.ManagerID = ""
@@ -330,7 +331,7 @@ func (s *UserService) Manager(ctx context.Context, userID string) (*entitled.Use
 			return err
 		}
 		if u.ManagerID == "" {
-			return entitled.NotFoundf("user %s has no manager", u.UserPrincipalName)
+			return entitled.NotFoundf("user %s has no manager", u.UserPrincipalName).WithKey("err.user.noManager", "User", u.UserPrincipalName)
 		}
 		m, err = t.loadUser(ctx, u.ManagerID)
 		return err

@@ -19,7 +19,7 @@ func (t *tx) visibleRequest(ctx context.Context, a *entitled.Actor, id string) (
 		return nil, err
 	}
 	if !ok {
-		return nil, entitled.NotFoundf("assignment request %q was not found", id)
+		return nil, entitled.NotFoundf("assignment request %q was not found", id).WithKey("error.notFound", "WhatKey", "noun.assignmentRequest", "ID", id)
 	}
 	return q, nil
 }

@@ -23,20 +23,20 @@ func formSchedule(loc *i18n.Localizer, start, end string) (entitled.Schedule, er
 	if start != "" {
 		t, err := time.ParseInLocation(dateLayout, start, loc.Zone())
 		if err != nil {
-			return sc, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "start",
-				Message: loc.T("schedule.badStart", i18n.V("Start", start))}
+			return sc, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "start",
+				Message: loc.T("schedule.badStart", i18n.V("Start", start))}).WithKey("schedule.badStart", "Start", start)
 		}
 		sc.StartDateTime = &t
 	}
 	if end != "" {
 		t, err := time.ParseInLocation(dateLayout, end, loc.Zone())
 		if err != nil {
-			return sc, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "end",
-				Message: loc.T("schedule.badEnd", i18n.V("End", end))}
+			return sc, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "end",
+				Message: loc.T("schedule.badEnd", i18n.V("End", end))}).WithKey("schedule.badEnd", "End", end)
 		}
 		if sc.StartDateTime != nil && t.Before(*sc.StartDateTime) {
-			return sc, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "end",
-				Message: loc.T("schedule.endBeforeStart", i18n.V("Start", start), i18n.V("End", end))}
+			return sc, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "end",
+				Message: loc.T("schedule.endBeforeStart", i18n.V("Start", start), i18n.V("End", end))}).WithKey("schedule.endBeforeStart", "Start", start, "End", end)
 		}
 		t = t.AddDate(0, 0, 1)
 		sc.Expiration = entitled.Expiration{Type: entitled.ExpirationAfterDate, EndDateTime: &t}

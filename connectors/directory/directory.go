@@ -68,8 +68,8 @@ func (k *kind) Validate(config map[string]any) error {
 		return nil
 	}
 	sort.Strings(keys)
-	return &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config." + keys[0],
-		Message: fmt.Sprintf("the directory takes no config, but config.%s was given; send an empty config {}", keys[0])}
+	return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "config." + keys[0],
+		Message: fmt.Sprintf("the directory takes no config, but config.%s was given; send an empty config {}", keys[0])}).WithKey("err.config.directoryNoConfig", "Key", keys[0])
 }
 
 func (k *kind) New(sys *entitled.ConnectedSystem) (entitled.Connector, error) {
@@ -86,8 +86,8 @@ type Connector struct{ m Membership }
 // must exist.
 func (c *Connector) Describe(ctx context.Context, originID string) (entitled.ResourceInfo, error) {
 	if strings.TrimSpace(originID) == "" {
-		return entitled.ResourceInfo{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
-			Target: "originId", Message: "originId must be the id of a group of the directory"}
+		return entitled.ResourceInfo{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+			Target: "originId", Message: "originId must be the id of a group of the directory"}).WithKey("err.connector.directoryOriginId")
 	}
 	g, err := c.m.DirectoryGroup(ctx, originID)
 	if err != nil {
@@ -123,8 +123,8 @@ func (c *Connector) ListResources(ctx context.Context, search, pageToken string,
 	if pageToken != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(pageToken)
 		if err != nil || !strings.HasPrefix(string(raw), tokenPrefix) {
-			return entitled.ResourcePage{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
-				Target: "$skipToken", Message: "the page token is not one the directory returned; start again without it"}
+			return entitled.ResourcePage{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+				Target: "$skipToken", Message: "the page token is not one the directory returned; start again without it"}).WithKey("err.connector.directoryPageToken")
 		}
 		after = strings.TrimPrefix(string(raw), tokenPrefix)
 	}

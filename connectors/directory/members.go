@@ -28,7 +28,7 @@ func (c *Connector) Members(ctx context.Context, resource entitled.ResourceRef, 
 	if pageToken != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(pageToken)
 		if err != nil || !strings.HasPrefix(string(raw), memberTokenPrefix) {
-			return entitled.MemberPage{}, entitled.Invalidf("the member page token is not one the directory returned")
+			return entitled.MemberPage{}, entitled.Invalidf("the member page token is not one the directory returned").WithKey("err.connector.directoryMemberToken")
 		}
 		after = strings.TrimPrefix(string(raw), memberTokenPrefix)
 	}

@@ -100,18 +100,18 @@ func (s *settings) Validate() (*Config, error) {
 	}
 	u, perr := url.Parse(raw)
 	if perr != nil || (u.Scheme != "ldap" && u.Scheme != "ldaps") || u.Host == "" {
-		return nil, connectors.ConfigError("url", "config.url must be an ldap:// or ldaps:// URL with a host, such as \"ldaps://ldap.example.com\"")
+		return nil, connectors.ConfigError("url", "config.url must be an ldap:// or ldaps:// URL with a host, such as \"ldaps://ldap.example.com\"").WithKey("err.config.ldapURL")
 	}
 	if u.User != nil {
-		return nil, connectors.ConfigError("url", "config.url must not carry credentials; put them in config.bindDN and config.bindPassword")
+		return nil, connectors.ConfigError("url", "config.url must not carry credentials; put them in config.bindDN and config.bindPassword").WithKey("err.config.ldapURLCredentials")
 	}
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return nil, connectors.ConfigError("url", "config.url must be only scheme, host and port; put the base DN in config.baseDN")
+		return nil, connectors.ConfigError("url", "config.url must be only scheme, host and port; put the base DN in config.baseDN").WithKey("err.config.ldapURLOnlyHost")
 	}
 	c.URL = u
 	c.StartTLS = s.StartTLS
 	if c.StartTLS && u.Scheme == "ldaps" {
-		return nil, connectors.ConfigError("startTLS", "config.startTLS applies to ldap:// URLs only; an ldaps:// URL is already encrypted")
+		return nil, connectors.ConfigError("startTLS", "config.startTLS applies to ldap:// URLs only; an ldaps:// URL is already encrypted").WithKey("err.config.ldapStartTLS")
 	}
 
 	if c.BindDN, err = dn("bindDN", s.BindDN, true, "the DN the connector binds as, such as \"cn=entitled,ou=services,dc=example,dc=org\""); err != nil {
@@ -146,12 +146,12 @@ func (s *settings) Validate() (*Config, error) {
 		case "memberuid":
 			c.MemberAttribute = AttrMemberUID
 		default:
-			return nil, connectors.ConfigError("memberAttribute", "config.memberAttribute must be member (groupOfNames), uniqueMember (groupOfUniqueNames) or memberUid (posixGroup)")
+			return nil, connectors.ConfigError("memberAttribute", "config.memberAttribute must be member (groupOfNames), uniqueMember (groupOfUniqueNames) or memberUid (posixGroup)").WithKey("err.config.ldapMemberAttribute")
 		}
 	}
 	if v, _ := text("uidAttribute", s.UIDAttribute, false, ""); v != "" {
 		if !attrNameRE.MatchString(v) {
-			return nil, connectors.ConfigError("uidAttribute", "config.uidAttribute must be an attribute name such as \"uid\"")
+			return nil, connectors.ConfigError("uidAttribute", "config.uidAttribute must be an attribute name such as \"uid\"").WithKey("err.config.ldapUidAttribute")
 		}
 		c.UIDAttribute = v
 	}
@@ -160,21 +160,21 @@ func (s *settings) Validate() (*Config, error) {
 	if c.GroupFilter == "" {
 		c.GroupFilter = defaultGroupFilter(c.MemberAttribute)
 	} else if _, ferr := goldap.CompileFilter(c.GroupFilter); ferr != nil {
-		return nil, connectors.ConfigError("groupFilter", "config.groupFilter is not a valid LDAP filter (%v); write one such as \"(objectClass=groupOfNames)\"", ferr)
+		return nil, connectors.ConfigError("groupFilter", "config.groupFilter is not a valid LDAP filter (%v); write one such as \"(objectClass=groupOfNames)\"", ferr).WithKey("err.config.ldapGroupFilter", "Problem", ferr)
 	}
 
 	c.UserFilter, _ = text("userFilter", s.UserFilter, false, "")
 	c.UserDNTemplate, _ = text("userDNTemplate", s.UserDNTemplate, false, "")
 	switch {
 	case c.UserFilter != "" && c.UserDNTemplate != "":
-		return nil, connectors.ConfigError("userDNTemplate", "give config.userFilter or config.userDNTemplate, not both")
+		return nil, connectors.ConfigError("userDNTemplate", "give config.userFilter or config.userDNTemplate, not both").WithKey("err.config.ldapUserBoth")
 	case c.UserDNTemplate != "":
 		sample, err := checkTemplate("userDNTemplate", c.UserDNTemplate)
 		if err != nil {
 			return nil, err
 		}
 		if _, perr := goldap.ParseDN(sample); perr != nil {
-			return nil, connectors.ConfigError("userDNTemplate", "config.userDNTemplate is not a DN template (%v); write one such as \"uid={localPart},ou=people,dc=example,dc=org\"", perr)
+			return nil, connectors.ConfigError("userDNTemplate", "config.userDNTemplate is not a DN template (%v); write one such as \"uid={localPart},ou=people,dc=example,dc=org\"", perr).WithKey("err.config.ldapUserDNTemplate", "Problem", perr)
 		}
 	default:
 		if c.UserFilter == "" {
@@ -185,7 +185,7 @@ func (s *settings) Validate() (*Config, error) {
 			return nil, err
 		}
 		if _, ferr := goldap.CompileFilter(sample); ferr != nil {
-			return nil, connectors.ConfigError("userFilter", "config.userFilter is not a valid LDAP filter (%v); write one such as \"(mail={mail})\"", ferr)
+			return nil, connectors.ConfigError("userFilter", "config.userFilter is not a valid LDAP filter (%v); write one such as \"(mail={mail})\"", ferr).WithKey("err.config.ldapUserFilter", "Problem", ferr)
 		}
 	}
 
@@ -194,7 +194,7 @@ func (s *settings) Validate() (*Config, error) {
 	if pem, _ := text("tlsCACert", s.TLSCACert, false, ""); pem != "" {
 		c.TLSRootCAs = x509.NewCertPool()
 		if !c.TLSRootCAs.AppendCertsFromPEM([]byte(pem)) {
-			return nil, connectors.ConfigError("tlsCACert", "config.tlsCACert must hold one or more PEM certificates (-----BEGIN CERTIFICATE-----)")
+			return nil, connectors.ConfigError("tlsCACert", "config.tlsCACert must hold one or more PEM certificates (-----BEGIN CERTIFICATE-----)").WithKey("err.config.ldapCACert")
 		}
 	}
 
@@ -232,10 +232,10 @@ func checkTemplate(key, tmpl string) (string, error) {
 		return "x"
 	})
 	if bad != "" {
-		return "", connectors.ConfigError(key, "config.%s uses the unknown placeholder %s; the placeholders are {principalName}, {mail}, {localPart} (principalName before the @) and {objectId}", key, bad)
+		return "", connectors.ConfigError(key, "config.%s uses the unknown placeholder %s; the placeholders are {principalName}, {mail}, {localPart} (principalName before the @) and {objectId}", key, bad).WithKey("err.config.ldapUnknownPlaceholder", "Key", key, "Placeholder", bad)
 	}
 	if !found {
-		return "", connectors.ConfigError(key, "config.%s must use a placeholder such as {principalName}, {mail} or {localPart} to find the user", key)
+		return "", connectors.ConfigError(key, "config.%s must use a placeholder such as {principalName}, {mail} or {localPart} to find the user", key).WithKey("err.config.ldapNeedsPlaceholder", "Key", key)
 	}
 	return sample, nil
 }
@@ -245,13 +245,13 @@ func checkTemplate(key, tmpl string) (string, error) {
 func text(key string, v *string, required bool, what string) (string, error) {
 	if v == nil {
 		if required {
-			return "", connectors.ConfigError(key, "config.%s is required: %s", key, what)
+			return "", connectors.ConfigError(key, "config.%s is required: %s", key, what).WithKey("err.config.required", "Key", key, "What", what)
 		}
 		return "", nil
 	}
 	s := strings.TrimSpace(*v)
 	if s == "" && required {
-		return "", connectors.ConfigError(key, "config.%s must not be empty: %s", key, what)
+		return "", connectors.ConfigError(key, "config.%s must not be empty: %s", key, what).WithKey("err.config.notEmpty", "Key", key, "What", what)
 	}
 	return s, nil
 }
@@ -263,7 +263,7 @@ func dn(key string, v *string, required bool, what string) (string, error) {
 		return s, err
 	}
 	if _, perr := goldap.ParseDN(s); perr != nil {
-		return "", connectors.ConfigError(key, "config.%s %q is not a DN (%v)", key, s, perr)
+		return "", connectors.ConfigError(key, "config.%s %q is not a DN (%v)", key, s, perr).WithKey("err.config.ldapNotDN", "Key", key, "Value", s, "Problem", perr)
 	}
 	return s, nil
 }

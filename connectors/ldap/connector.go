@@ -235,13 +235,13 @@ func (c *Connector) modifyError(m *modification, value string, err error) error 
 func (c *Connector) Describe(ctx context.Context, originID string) (entitled.ResourceInfo, error) {
 	dn := strings.TrimSpace(originID)
 	if dn == "" {
-		return entitled.ResourceInfo{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
-			Target: "originId", Message: "originId must be the DN of an LDAP group, such as \"cn=staff,ou=groups,dc=example,dc=org\""}
+		return entitled.ResourceInfo{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+			Target: "originId", Message: "originId must be the DN of an LDAP group, such as \"cn=staff,ou=groups,dc=example,dc=org\""}).WithKey("err.connector.ldapOriginId")
 	}
 	parsed, err := goldap.ParseDN(dn)
 	if err != nil {
-		return entitled.ResourceInfo{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
-			Target: "originId", Message: fmt.Sprintf("originId %q is not an LDAP DN (%v); give the group's DN", dn, err)}
+		return entitled.ResourceInfo{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+			Target: "originId", Message: fmt.Sprintf("originId %q is not an LDAP DN (%v); give the group's DN", dn, err)}).WithKey("err.connector.ldapNotDN", "DN", dn, "Problem", err)
 	}
 	if !c.scope.contains(parsed) {
 		return entitled.ResourceInfo{}, c.outside(dn)

@@ -36,8 +36,8 @@ func (c *Connector) ListResources(ctx context.Context, search, pageToken string,
 	if pageToken != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(pageToken)
 		if err != nil || !strings.HasPrefix(string(raw), tokenPrefix) {
-			return entitled.ResourcePage{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
-				Target: "$skipToken", Message: "the page token is not one this LDAP system returned; start again without it"}
+			return entitled.ResourcePage{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+				Target: "$skipToken", Message: "the page token is not one this LDAP system returned; start again without it"}).WithKey("err.connector.ldapPageToken")
 		}
 		after = strings.TrimPrefix(string(raw), tokenPrefix)
 	}

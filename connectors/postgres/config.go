@@ -62,26 +62,26 @@ func (s *settings) Validate() (*Config, error) {
 	c := &Config{MaxConnections: DefaultMaxConnections, ConnectTimeout: DefaultConnectTimeout}
 
 	if s.DSN == nil || strings.TrimSpace(*s.DSN) == "" {
-		return nil, connectors.ConfigError("dsn", "config.dsn is required: a PostgreSQL connection string such as \"postgres://entitled:PASSWORD@db.example.com:5432/postgres\" for a user with CREATEROLE or ADMIN OPTION on the managed roles")
+		return nil, connectors.ConfigError("dsn", "config.dsn is required: a PostgreSQL connection string such as \"postgres://entitled:PASSWORD@db.example.com:5432/postgres\" for a user with CREATEROLE or ADMIN OPTION on the managed roles").WithKey("err.config.postgresDSNRequired")
 	}
 	pc, err := pgxpool.ParseConfig(*s.DSN)
 	if err != nil {
 		// pgx's message may quote parts of the DSN: it is not repeated.
-		return nil, connectors.ConfigError("dsn", "config.dsn is not a valid PostgreSQL connection string; write a URL such as \"postgres://user:password@host:5432/database\" (percent-encode special characters) or key=value pairs such as \"host=db user=entitled password=… dbname=postgres\"")
+		return nil, connectors.ConfigError("dsn", "config.dsn is not a valid PostgreSQL connection string; write a URL such as \"postgres://user:password@host:5432/database\" (percent-encode special characters) or key=value pairs such as \"host=db user=entitled password=… dbname=postgres\"").WithKey("err.config.postgresBadDSN")
 	}
 	c.DSN = *s.DSN
 	c.pool = pc
 
 	if f := s.MaxConnections; f != nil {
 		if *f != math.Trunc(*f) || *f < 1 || *f > MaxMaxConnections {
-			return nil, connectors.ConfigError("maxConnections", "config.maxConnections must be a whole number from 1 to %d (the size of the connection pool)", MaxMaxConnections)
+			return nil, connectors.ConfigError("maxConnections", "config.maxConnections must be a whole number from 1 to %d (the size of the connection pool)", MaxMaxConnections).WithKey("err.config.postgresMaxConnections", "Max", MaxMaxConnections)
 		}
 		c.MaxConnections = int(*f)
 	}
 	if s.ConnectTimeout != nil {
 		d, err := parseDuration(s.ConnectTimeout)
 		if err != nil || d <= 0 || d > MaxConnectTimeout {
-			return nil, connectors.ConfigError("connectTimeout", "config.connectTimeout must be a duration more than 0 and at most %s, such as \"10s\" or \"PT10S\"", MaxConnectTimeout)
+			return nil, connectors.ConfigError("connectTimeout", "config.connectTimeout must be a duration more than 0 and at most %s, such as \"10s\" or \"PT10S\"", MaxConnectTimeout).WithKey("err.config.postgresConnectTimeout", "Max", MaxConnectTimeout)
 		}
 		c.ConnectTimeout = d
 	}
@@ -91,7 +91,7 @@ func (s *settings) Validate() (*Config, error) {
 		filter = *s.RoleFilter
 	}
 	if c.Filter, err = ParseRoleFilter(filter); err != nil {
-		return nil, connectors.ConfigError("roleFilter", "%s", err.Error())
+		return nil, connectors.ConfigError("roleFilter", "%s", err.Error()).WithKey("err.config.postgresRoleFilter", "Problem", err.Error())
 	}
 
 	tmpl := DefaultUserTemplate
@@ -103,7 +103,7 @@ func (s *settings) Validate() (*Config, error) {
 		lower = *s.Lowercase
 	}
 	if c.User, err = ParseUserTemplate(tmpl, lower); err != nil {
-		return nil, connectors.ConfigError("userTemplate", "%s", err.Error())
+		return nil, connectors.ConfigError("userTemplate", "%s", err.Error()).WithKey("err.config.postgresUserTemplate", "Problem", err.Error())
 	}
 	return c, nil
 }

@@ -284,8 +284,8 @@ func (c *Connector) withConn(ctx context.Context, f func(conn *pgxpool.Conn) err
 // be privileged (see privilegedJoin). Its one role is Member.
 func (c *Connector) Describe(ctx context.Context, originID string) (entitled.ResourceInfo, error) {
 	if err := checkIdentifier("origin id (the PostgreSQL role name)", originID); err != nil {
-		return entitled.ResourceInfo{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "originId",
-			Message: err.Error() + "; give the name of a PostgreSQL role"}
+		return entitled.ResourceInfo{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "originId",
+			Message: err.Error() + "; give the name of a PostgreSQL role"}).WithKey("err.connector.postgresRole", "Problem", err.Error())
 	}
 	var r role
 	found := false

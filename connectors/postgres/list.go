@@ -30,8 +30,8 @@ func encodeToken(lastName string) string {
 func decodeToken(token string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || !strings.HasPrefix(string(b), pageTokenPrefix) {
-		return "", &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "pageToken",
-			Message: "the page token is not one this connected system returned; start again without a token"}
+		return "", (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "pageToken",
+			Message: "the page token is not one this connected system returned; start again without a token"}).WithKey("err.connector.pageToken")
 	}
 	return strings.TrimPrefix(string(b), pageTokenPrefix), nil
 }

@@ -70,7 +70,7 @@ func (s *settings) Validate() (*Config, error) {
 		return nil, err
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, connectors.ConfigError("baseURL", "config.baseURL must not contain credentials, a query or a fragment; put the bearer token in config.token")
+		return nil, connectors.ConfigError("baseURL", "config.baseURL must not contain credentials, a query or a fragment; put the bearer token in config.token").WithKey("err.config.scimBaseURL")
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
@@ -79,14 +79,14 @@ func (s *settings) Validate() (*Config, error) {
 	// The store validates the merged config, which holds the stored token
 	// when a client sends back a read config with "tokenSet" only.
 	if s.Token == nil {
-		return nil, connectors.ConfigError("token", "config.token is required: the bearer token the SCIM service provider issued to entitled")
+		return nil, connectors.ConfigError("token", "config.token is required: the bearer token the SCIM service provider issued to entitled").WithKey("err.config.scimTokenRequired")
 	}
 	tok := *s.Token
 	if strings.TrimSpace(tok) == "" {
-		return nil, connectors.ConfigError("token", "config.token must be a non-empty string: the bearer token the SCIM service provider issued to entitled")
+		return nil, connectors.ConfigError("token", "config.token must be a non-empty string: the bearer token the SCIM service provider issued to entitled").WithKey("err.config.scimTokenString")
 	}
 	if strings.ContainsAny(tok, "\r\n") {
-		return nil, connectors.ConfigError("token", "config.token must not contain line breaks")
+		return nil, connectors.ConfigError("token", "config.token must not contain line breaks").WithKey("err.config.scimTokenLineBreaks")
 	}
 	c.Token = strings.TrimSpace(tok)
 
@@ -99,7 +99,7 @@ func (s *settings) Validate() (*Config, error) {
 		case "externalid":
 			c.UserMatch = MatchExternalID
 		default:
-			return nil, connectors.ConfigError("userMatch", "config.userMatch must be \"userName\" (matched with the user's principal name), \"emails\" (the user's mail) or \"externalId\" (the user's object id)")
+			return nil, connectors.ConfigError("userMatch", "config.userMatch must be \"userName\" (matched with the user's principal name), \"emails\" (the user's mail) or \"externalId\" (the user's object id)").WithKey("err.config.scimUserMatch")
 		}
 	}
 	if s.CreateUsers != nil {

@@ -94,8 +94,8 @@ func (g groupJSON) info() entitled.ResourceInfo {
 // Describe reads a group (GET /Groups/{id}) and lists its Member role.
 func (c *Connector) Describe(ctx context.Context, originID string) (entitled.ResourceInfo, error) {
 	if strings.TrimSpace(originID) == "" {
-		return entitled.ResourceInfo{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
-			Target: "originId", Message: "originId must be the id of a SCIM group of the service provider"}
+		return entitled.ResourceInfo{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+			Target: "originId", Message: "originId must be the id of a SCIM group of the service provider"}).WithKey("err.connector.scimOriginId")
 	}
 	if err := checkGroupID(originID); err != nil {
 		return entitled.ResourceInfo{}, err

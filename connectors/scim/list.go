@@ -29,8 +29,8 @@ func (c *Connector) ListResources(ctx context.Context, search, pageToken string,
 	if pageToken != "" {
 		n, err := strconv.Atoi(pageToken)
 		if err != nil || n < 1 {
-			return entitled.ResourcePage{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
-				Target: "pageToken", Message: "the page token is not one this connected system issued; start again without a token"}
+			return entitled.ResourcePage{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+				Target: "pageToken", Message: "the page token is not one this connected system issued; start again without a token"}).WithKey("err.connector.scimPageToken")
 		}
 		start = n
 	}

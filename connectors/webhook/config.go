@@ -61,7 +61,7 @@ func (s *settings) Validate() (*Config, error) {
 	if s.Secret != nil {
 		key, err := stdwebhook.SigningKey(*s.Secret)
 		if err != nil {
-			return nil, connectors.ConfigError("secret", "config.secret starts with whsec_ but %v; write whsec_ and the base64 of the key (such as the output of \"openssl rand -base64 32\"), or a secret without that prefix", err)
+			return nil, connectors.ConfigError("secret", "config.secret starts with whsec_ but %v; write whsec_ and the base64 of the key (such as the output of \"openssl rand -base64 32\"), or a secret without that prefix", err).WithKey("err.config.webhookSecret", "Problem", err)
 		}
 		c.Secret, c.Key = *s.Secret, key
 	}
@@ -75,17 +75,17 @@ func (s *settings) Validate() (*Config, error) {
 	if s.Roles != nil {
 		list := *s.Roles
 		if len(list) == 0 {
-			return nil, connectors.ConfigError("roles", "config.roles must name at least one role")
+			return nil, connectors.ConfigError("roles", "config.roles must name at least one role").WithKey("err.config.webhookRolesRequired")
 		}
 		seen := map[string]bool{}
 		c.Roles = nil
 		for _, v := range list {
 			s, ok := v.(string)
 			if !ok || strings.TrimSpace(s) == "" {
-				return nil, connectors.ConfigError("roles", "config.roles must hold non-empty strings")
+				return nil, connectors.ConfigError("roles", "config.roles must hold non-empty strings").WithKey("err.config.webhookRolesEmpty")
 			}
 			if seen[s] {
-				return nil, connectors.ConfigError("roles", "config.roles names %q twice", s)
+				return nil, connectors.ConfigError("roles", "config.roles names %q twice", s).WithKey("err.config.webhookRoleTwice", "Role", s)
 			}
 			seen[s] = true
 			c.Roles = append(c.Roles, s)

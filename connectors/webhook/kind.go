@@ -47,8 +47,8 @@ type Connector struct {
 // config's roles.
 func (c *Connector) Describe(ctx context.Context, originID string) (entitled.ResourceInfo, error) {
 	if strings.TrimSpace(originID) == "" {
-		return entitled.ResourceInfo{}, &entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
-			Target: "originId", Message: "originId must not be empty: give the resource's id in the webhook's target system"}
+		return entitled.ResourceInfo{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+			Target: "originId", Message: "originId must not be empty: give the resource's id in the webhook's target system"}).WithKey("err.connector.webhookOriginId")
 	}
 	info := entitled.ResourceInfo{OriginID: originID, DisplayName: originID}
 	for _, r := range c.cfg.Roles {
