@@ -46,39 +46,146 @@ func errStaleNotice(n entitled.Notice, why string) error {
 
 // NoticeFacts loads what a notice says and who receives it, as of now.
 func (s *NotificationService) NoticeFacts(ctx context.Context, n entitled.Notice) (*entitled.NoticeFacts, error) {
-	f := &entitled.NoticeFacts{Notice: n}
+	facts, errs, err := s.NoticesFacts(ctx, []entitled.Notice{n})
+	if err != nil {
+		return nil, err
+	}
+	return facts[0], errs[0]
+}
+
+// NoticesFacts loads the facts of several notices in one read, each
+// package, catalog and user read once: a notify job's notices are mostly
+// about one package, and their readers repeat.
+func (s *NotificationService) NoticesFacts(ctx context.Context, ns []entitled.Notice) ([]*entitled.NoticeFacts, []error, error) {
+	facts := make([]*entitled.NoticeFacts, len(ns))
+	errs := make([]error, len(ns))
 	err := s.db.read(ctx, func(t *tx) error {
-		var as *entitled.Assignment
-		packageID, catalogID, targetID := "", "", ""
+		names := &noticeNameCache{packages: map[string]string{}, catalogs: map[string]string{}, users: map[string]*entitled.User{},
+			requests: map[string]*reqRow{}}
+		if err := s.prefetchNotices(ctx, t, ns, names); err != nil {
+			return err
+		}
+		for i, n := range ns {
+			f, err := s.noticeFacts(ctx, t, n, names)
+			var e *entitled.Error
+			if errors.As(err, &e) && e.Kind != entitled.KindInternal {
+				errs[i] = err // the notice's own answer (stale, most often)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			facts[i] = f
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return facts, errs, nil
+}
+
+// noticeNameCache holds the names one read of notices has loaded; a user
+// not found is kept as nil.
+type noticeNameCache struct {
+	packages, catalogs map[string]string
+	users              map[string]*entitled.User
+	requests           map[string]*reqRow
+}
+
+// prefetchNotices reads the requests of the notices, and the users they
+// are for and by, a query per maxBulkRows of each.
+func (s *NotificationService) prefetchNotices(ctx context.Context, t *tx, ns []entitled.Notice, names *noticeNameCache) error {
+	var ids []any
+	for _, n := range ns {
 		if n.RequestID != "" {
-			q, err := t.loadRequest(ctx, n.RequestID)
-			if entitled.ErrorKind(err) == entitled.KindNotFound {
-				return errStaleNotice(n, "the request is gone")
-			} else if err != nil {
-				return err
-			}
-			f.Request = q.AssignmentRequest
-			packageID, catalogID, targetID = q.AccessPackageID, q.CatalogID, q.TargetID
-			if c := q.CompletedDateTime; c != nil {
-				f.ReprocessDeadline = c.Add(s.reprocessWindow)
-			}
+			ids = append(ids, n.RequestID)
 		}
-		if n.AssignmentID != "" {
-			a, err := t.loadAssignment(ctx, n.AssignmentID)
-			if entitled.ErrorKind(err) == entitled.KindNotFound {
-				return errStaleNotice(n, "the assignment is gone")
-			} else if err != nil {
-				return err
-			}
-			as = a
-			f.AssignmentEnd = endOf(a.Schedule)
-			if packageID == "" {
-				packageID, catalogID, targetID = a.AccessPackageID, a.CatalogID, a.TargetID
-			}
-		}
-		stages, err := t.loadStages(ctx, n.RequestID)
+	}
+	if len(ids) < 2 {
+		return nil
+	}
+	var people []any
+	err := chunks(len(ids), func(lo, hi int) error {
+		cond, args, err := t.db.idIn("id", ids[lo:hi])
 		if err != nil {
 			return err
+		}
+		rows, err := t.bulkQuery(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE `+cond, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			q, err := scanRequest(rows)
+			if err != nil {
+				return err
+			}
+			names.requests[q.ID] = q
+			people = append(people, q.TargetID, q.RequestorID)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	return chunks(len(people), func(lo, hi int) error {
+		cond, args, err := t.db.idIn("id", people[lo:hi])
+		if err != nil {
+			return err
+		}
+		rows, err := t.bulkQuery(ctx, `SELECT `+userCols+` FROM users WHERE `+cond, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			u, err := scanUser(rows)
+			if err != nil {
+				return err
+			}
+			names.users[u.ID] = u
+		}
+		return rows.Err()
+	})
+}
+
+// noticeFacts loads one notice's facts in t.
+func (s *NotificationService) noticeFacts(ctx context.Context, t *tx, n entitled.Notice, names *noticeNameCache) (*entitled.NoticeFacts, error) {
+	f := &entitled.NoticeFacts{Notice: n}
+	var as *entitled.Assignment
+	packageID, catalogID, targetID := "", "", ""
+	if n.RequestID != "" {
+		q, err := memo(names.requests, n.RequestID, func() (*reqRow, error) { return t.loadRequest(ctx, n.RequestID) })
+		if entitled.ErrorKind(err) == entitled.KindNotFound {
+			return nil, errStaleNotice(n, "the request is gone")
+		} else if err != nil {
+			return nil, err
+		}
+		f.Request = q.AssignmentRequest
+		packageID, catalogID, targetID = q.AccessPackageID, q.CatalogID, q.TargetID
+		if c := q.CompletedDateTime; c != nil {
+			f.ReprocessDeadline = c.Add(s.reprocessWindow)
+		}
+	}
+	if n.AssignmentID != "" {
+		a, err := t.loadAssignment(ctx, n.AssignmentID)
+		if entitled.ErrorKind(err) == entitled.KindNotFound {
+			return nil, errStaleNotice(n, "the assignment is gone")
+		} else if err != nil {
+			return nil, err
+		}
+		as = a
+		f.AssignmentEnd = endOf(a.Schedule)
+		if packageID == "" {
+			packageID, catalogID, targetID = a.AccessPackageID, a.CatalogID, a.TargetID
+		}
+	}
+	// The stages tell a stage's notice its stage, and a denial its reason.
+	if n.RequestID != "" && (n.StageID != "" || n.Event == entitled.NoticeDenied) {
+		stages, err := t.loadStages(ctx, n.RequestID)
+		if err != nil {
+			return nil, err
 		}
 		for i := range stages {
 			if stages[i].ID == n.StageID {
@@ -88,44 +195,55 @@ func (s *NotificationService) NoticeFacts(ctx context.Context, n entitled.Notice
 				f.Decision = stages[i].Justification
 			}
 		}
-		if !entitled.NoticeStillApplies(n.Event, &f.Request, f.Stage, as) {
-			return errStaleNotice(n, "it no longer applies")
+	}
+	if !entitled.NoticeStillApplies(n.Event, &f.Request, f.Stage, as) {
+		return nil, errStaleNotice(n, "it no longer applies")
+	}
+	if err := s.noticeNames(ctx, t, f, packageID, catalogID, targetID, names); err != nil {
+		return nil, err
+	}
+	var err error
+	if n.RequestID != "" && (f.Request.State == entitled.StateDeliveryFailed || f.Request.State == entitled.StatePartiallyDelivered) {
+		if f.Failed, err = t.queryDeliveries(ctx, "request_id = ? AND status = ?", n.RequestID,
+			string(entitled.DeliveryFailed)); err != nil {
+			return nil, err
 		}
-		if err := s.noticeNames(ctx, t, f, packageID, catalogID, targetID); err != nil {
-			return err
-		}
-		if n.RequestID != "" && (f.Request.State == entitled.StateDeliveryFailed || f.Request.State == entitled.StatePartiallyDelivered) {
-			if f.Failed, err = t.queryDeliveries(ctx, "request_id = ? AND status = ?", n.RequestID,
-				string(entitled.DeliveryFailed)); err != nil {
-				return err
-			}
-		}
-		ids, err := s.noticeRecipients(ctx, t, f, catalogID, targetID)
-		if err != nil {
-			return err
-		}
-		f.Recipients, err = s.enabledUsers(ctx, t, ids)
-		return err
-	})
+	}
+	ids, err := s.noticeRecipients(ctx, t, f, catalogID, targetID)
 	if err != nil {
+		return nil, err
+	}
+	if f.Recipients, err = s.enabledUsers(ctx, t, ids, names); err != nil {
 		return nil, err
 	}
 	return f, nil
 }
 
-// noticeNames fills in the package, catalog, target and requestor.
-func (s *NotificationService) noticeNames(ctx context.Context, t *tx, f *entitled.NoticeFacts, packageID, catalogID, targetID string) error {
-	if p, err := t.loadPackage(ctx, packageID); err == nil {
-		f.PackageName = p.DisplayName
-	} else if ignoreNotFound(err) != nil {
+// noticeNames fills in the package, catalog, target and requestor,
+// reading each through names once.
+func (s *NotificationService) noticeNames(ctx context.Context, t *tx, f *entitled.NoticeFacts, packageID, catalogID, targetID string, names *noticeNameCache) error {
+	var err error
+	f.PackageName, err = memo(names.packages, packageID, func() (string, error) {
+		p, err := t.loadPackage(ctx, packageID)
+		if err != nil {
+			return "", ignoreNotFound(err)
+		}
+		return p.DisplayName, nil
+	})
+	if err != nil {
 		return err
 	}
-	var name sql.NullString
-	if err := t.queryRow(ctx, `SELECT display_name FROM catalogs WHERE id = ?`, catalogID).Scan(&name); err != nil &&
-		!errors.Is(err, sql.ErrNoRows) {
+	f.CatalogName, err = memo(names.catalogs, catalogID, func() (string, error) {
+		var name sql.NullString
+		if err := t.queryRow(ctx, `SELECT display_name FROM catalogs WHERE id = ?`, catalogID).Scan(&name); err != nil &&
+			!errors.Is(err, sql.ErrNoRows) {
+			return "", err
+		}
+		return name.String, nil
+	})
+	if err != nil {
 		return err
 	}
-	f.CatalogName = name.String
 	for _, p := range []struct {
 		id   string
 		into *entitled.User
@@ -133,11 +251,18 @@ func (s *NotificationService) noticeNames(ctx context.Context, t *tx, f *entitle
 		if p.id == "" {
 			continue
 		}
-		u, err := t.loadUser(ctx, p.id)
-		if err == nil {
-			*p.into = *u
-		} else if ignoreNotFound(err) != nil {
+		u, err := memo(names.users, p.id, func() (*entitled.User, error) {
+			u, err := t.loadUser(ctx, p.id)
+			if err != nil {
+				return nil, ignoreNotFound(err)
+			}
+			return u, nil
+		})
+		if err != nil {
 			return err
+		}
+		if u != nil {
+			*p.into = *u
 		}
 	}
 	return nil
@@ -242,19 +367,55 @@ func (s *NotificationService) RecordNotifications(ctx context.Context, ms []*ent
 	created := make([]bool, len(ms))
 	err := s.db.changeUnlocked(ctx, func(t *tx) error {
 		now := fmtTime(t.now())
-		for i, m := range ms {
-			res, err := t.exec(ctx, `INSERT INTO notifications (`+notificationCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-				ON CONFLICT (notice_id, recipient_id) DO NOTHING`, newID(), m.NoticeID, string(m.Event), m.RequestID, m.RecipientID,
-				m.RecipientAddress, m.Language, m.Subject, m.Status, m.Error, m.Attempts, now, now)
-			if err != nil {
-				return fmt.Errorf("record notification: %w", err)
+		args := make([]any, 0, len(ms)*len(notificationInsert.cols))
+		notices := make([]any, 0, len(ms))
+		for _, m := range ms {
+			args = append(args, newID(), m.NoticeID, string(m.Event), m.RequestID, m.RecipientID,
+				m.RecipientAddress, m.Language, m.Subject, m.Status, m.Error, int64(m.Attempts), now, now)
+			notices = append(notices, m.NoticeID)
+		}
+		type key struct{ notice, recipient string }
+		isNew := map[key]bool{}
+		err := notificationInsert.run(ctx, t, args, func(rows *sql.Rows) error {
+			for rows.Next() {
+				var k key
+				if err := rows.Scan(&k.notice, &k.recipient); err != nil {
+					return err
+				}
+				isNew[k] = true
 			}
-			n, _ := res.RowsAffected()
-			created[i] = n == 1
-			if out[i], err = scanNotification(t.queryRow(ctx, `SELECT `+notificationCols+` FROM notifications
-				WHERE notice_id = ? AND recipient_id = ?`, m.NoticeID, m.RecipientID)); err != nil {
+			return rows.Err()
+		})
+		if err != nil {
+			return fmt.Errorf("record notifications: %w", err)
+		}
+		// The stored rows, new or from an earlier attempt, in one read.
+		cond, condArgs, err := s.db.idIn("notice_id", notices)
+		if err != nil {
+			return err
+		}
+		rows, err := t.query(ctx, `SELECT `+notificationCols+` FROM notifications WHERE `+cond, condArgs...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		stored := map[key]*entitled.Notification{}
+		for rows.Next() {
+			n, err := scanNotification(rows)
+			if err != nil {
 				return err
 			}
+			stored[key{n.NoticeID, n.RecipientID}] = n
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i, m := range ms {
+			k := key{m.NoticeID, m.RecipientID}
+			if out[i] = stored[k]; out[i] == nil {
+				return fmt.Errorf("record notification: notice %s for %s not stored", m.NoticeID, m.RecipientID)
+			}
+			created[i] = isNew[k]
 		}
 		return nil
 	})
@@ -263,6 +424,13 @@ func (s *NotificationService) RecordNotifications(ctx context.Context, ms []*ent
 	}
 	return out, created, nil
 }
+
+// notificationInsert stores messages, leaving those already stored for the
+// same notice and recipient as they are, and returns the new ones.
+var notificationInsert = newInsert("notifications", append(textColumns("id", "notice_id", "event", "request_id", "recipient_id",
+	"recipient_address", "language", "subject", "status", "error"), bulkColumn{"attempts", "int8"},
+	bulkColumn{"created_at", "text"}, bulkColumn{"updated_at", "text"}),
+	`ON CONFLICT (notice_id, recipient_id) DO NOTHING RETURNING notice_id, recipient_id`)
 
 // MarkNotification records the outcome of one attempt to send a message.
 func (s *NotificationService) MarkNotification(ctx context.Context, id, status, errText string) error {
@@ -315,34 +483,41 @@ func (s *NotificationService) Notifications(ctx context.Context, opt entitled.Li
 
 // enabledUsers loads the users of ids that exist and may sign in, in the
 // order of ids, in one query.
-func (s *NotificationService) enabledUsers(ctx context.Context, t *tx, ids []string) ([]entitled.User, error) {
-	if len(ids) == 0 {
-		return nil, nil
+func (s *NotificationService) enabledUsers(ctx context.Context, t *tx, ids []string, names *noticeNameCache) ([]entitled.User, error) {
+	var missing []string
+	for _, id := range ids {
+		if _, ok := names.users[id]; !ok {
+			missing = append(missing, id)
+		}
 	}
-	cond, args, err := s.db.idIn("id", stringArgs(ids))
-	if err != nil {
-		return nil, err
-	}
-	rows, err := t.query(ctx, `SELECT `+userCols+` FROM users WHERE account_enabled = ? AND `+cond, append([]any{boolInt(true)}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	byID := map[string]entitled.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
+	if len(missing) > 0 {
+		cond, args, err := s.db.idIn("id", stringArgs(missing))
 		if err != nil {
 			return nil, err
 		}
-		byID[u.ID] = *u
+		rows, err := t.query(ctx, `SELECT `+userCols+` FROM users WHERE `+cond, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for _, id := range missing {
+			names.users[id] = nil // not found unless read below
+		}
+		for rows.Next() {
+			u, err := scanUser(rows)
+			if err != nil {
+				return nil, err
+			}
+			names.users[u.ID] = u
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]entitled.User, 0, len(byID))
+	out := make([]entitled.User, 0, len(ids))
 	for _, id := range ids {
-		if u, ok := byID[id]; ok {
-			out = append(out, u)
+		if u := names.users[id]; u != nil && u.AccountEnabled {
+			out = append(out, *u)
 		}
 	}
 	return out, nil
