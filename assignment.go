@@ -1,9 +1,6 @@
 package entitled
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // AssignmentState is Graph's accessPackageAssignmentState.
 type AssignmentState string
@@ -19,13 +16,8 @@ const (
 
 // ParseAssignmentState reads a state case-insensitively.
 func ParseAssignmentState(s string) (AssignmentState, bool) {
-	for _, st := range []AssignmentState{AssignmentDelivering, AssignmentDelivered, AssignmentPartiallyDelivered,
-		AssignmentDeliveryFailed, AssignmentExpired} {
-		if strings.EqualFold(string(st), s) {
-			return st, true
-		}
-	}
-	return "", false
+	return parseFold(s, []AssignmentState{AssignmentDelivering, AssignmentDelivered, AssignmentPartiallyDelivered,
+		AssignmentDeliveryFailed, AssignmentExpired})
 }
 
 // Status is the PascalCase status string for the state.

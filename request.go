@@ -2,7 +2,6 @@ package entitled
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -33,10 +32,8 @@ func (t RequestType) IsRemove() bool {
 
 // ParseRequestType reads a request type case-insensitively.
 func ParseRequestType(s string) (RequestType, error) {
-	for _, t := range RequestTypes {
-		if strings.EqualFold(string(t), s) {
-			return t, nil
-		}
+	if t, ok := parseFold(s, RequestTypes); ok {
+		return t, nil
 	}
 	return "", &Error{Kind: KindInvalid, Code: CodeBadRequest, Target: "requestType",
 		Message:    fmt.Sprintf("requestType %q is not one of userAdd, userRemove, adminAdd, adminRemove", s),
@@ -65,12 +62,7 @@ var RequestStates = []RequestState{StateSubmitted, StatePendingApproval, StateSc
 
 // ParseRequestState reads a state case-insensitively.
 func ParseRequestState(s string) (RequestState, bool) {
-	for _, st := range RequestStates {
-		if strings.EqualFold(string(st), s) {
-			return st, true
-		}
-	}
-	return "", false
+	return parseFold(s, RequestStates)
 }
 
 // Status is the finer PascalCase status string that goes with a state.

@@ -77,16 +77,9 @@ type roleScopeInput struct {
 func (s *Server) expandPackage(r *http.Request, ap entitled.AccessPackage, q odata.Query) (accessPackageWire, error) {
 	w := toAccessPackage(ap)
 	ctx := r.Context()
-	if q.Expanded("catalog") {
-		c, err := s.svc.Catalogs.Catalog(ctx, ap.CatalogID)
-		if err != nil {
-			return w, err
-		}
-		cw, err := s.catalogOut(r, *c, q.Sub("catalog"))
-		if err != nil {
-			return w, err
-		}
-		w.Catalog = &cw
+	var err error
+	if w.Catalog, err = s.expandCatalog(r, ap.CatalogID, q); err != nil {
+		return w, err
 	}
 	if q.Expanded("resourceRoleScopes") {
 		scopes, err := s.svc.AccessPackages.ResourceRoleScopes(ctx, ap.ID)

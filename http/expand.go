@@ -152,6 +152,23 @@ func (s *Server) allPackagesOf(r *http.Request, catalogID string) ([]entitled.Ac
 	}
 }
 
+// expandCatalog is the catalog of id as $expand=catalog writes it (with
+// its own nested $expand), or nil when q does not expand catalog.
+func (s *Server) expandCatalog(r *http.Request, id string, q odata.Query) (*catalogWire, error) {
+	if !q.Expanded("catalog") {
+		return nil, nil
+	}
+	c, err := s.svc.Catalogs.Catalog(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	cw, err := s.catalogOut(r, *c, q.Sub("catalog"))
+	if err != nil {
+		return nil, err
+	}
+	return &cw, nil
+}
+
 // catalogOut is a catalog with its $expand (accessPackages).
 func (s *Server) catalogOut(r *http.Request, c entitled.Catalog, q odata.Query) (catalogWire, error) {
 	w := toCatalog(c)

@@ -239,16 +239,9 @@ func (s *Server) policyOut(r *http.Request, p entitled.AssignmentPolicy, q odata
 	if q.Expanded("accessPackage") {
 		w.AccessPackage = &idRef{ID: p.AccessPackageID}
 	}
-	if q.Expanded("catalog") {
-		c, err := s.svc.Catalogs.Catalog(r.Context(), p.CatalogID)
-		if err != nil {
-			return w, err
-		}
-		cw, err := s.catalogOut(r, *c, q.Sub("catalog"))
-		if err != nil {
-			return w, err
-		}
-		w.Catalog = &cw
+	var err error
+	if w.Catalog, err = s.expandCatalog(r, p.CatalogID, q); err != nil {
+		return w, err
 	}
 	return w, nil
 }

@@ -71,38 +71,15 @@ func (h *groupHandler) Get(r *http.Request, id string) (scim.Resource, error) {
 // the store.
 func (h *groupHandler) GetAll(r *http.Request, params scim.ListRequestParams) (scim.Page, error) {
 	ctx := r.Context()
-	var f entitled.Expr
-	var exp filter.Expression
-	if params.FilterValidator != nil {
-		exp = params.FilterValidator.GetFilter()
-		f = storeFilter(exp, map[string]string{"displayname": "displayName", "id": "id"})
-	}
 	members := !strings.Contains(strings.ToLower(r.URL.Query().Get("excludedAttributes")), "members")
-	var all []scim.Resource
-	opt := entitled.ListOptions{Filter: f, Top: entitled.MaxPageSize}
-	for {
-		page, err := h.groups.Groups(ctx, opt)
-		if err != nil {
-			return scim.Page{}, scimError(err)
-		}
-		for i := range page.Items {
-			res := scim.Resource{ID: page.Items[i].ID, Attributes: scim.ResourceAttributes{"displayName": page.Items[i].DisplayName},
-				Meta: scim.Meta{Created: ptr(page.Items[i].CreatedDateTime)}}
+	return listAll(ctx, params, map[string]string{"displayname": "displayName", "id": "id"}, h.groups.Groups,
+		func(g *entitled.Group) (scim.Resource, error) {
 			if members {
-				if res, err = h.resource(ctx, &page.Items[i]); err != nil {
-					return scim.Page{}, err
-				}
+				return h.resource(ctx, g)
 			}
-			if params.FilterValidator == nil || params.FilterValidator.PassesFilter(attributesOf(res)) == nil {
-				all = append(all, res)
-			}
-		}
-		if page.NextSkipToken == "" {
-			break
-		}
-		opt.SkipToken = page.NextSkipToken
-	}
-	return pageOf(all, params), nil
+			return scim.Resource{ID: g.ID, Attributes: scim.ResourceAttributes{"displayName": g.DisplayName},
+				Meta: scim.Meta{Created: ptr(g.CreatedDateTime)}}, nil
+		})
 }
 
 // memberIDs lists the ids of a group's members.

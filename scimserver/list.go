@@ -1,6 +1,7 @@
 package scimserver
 
 import (
+	"context"
 	"strings"
 
 	"github.com/elimity-com/scim"
@@ -54,4 +55,38 @@ func pageOf(all []scim.Resource, params scim.ListRequestParams) scim.Page {
 		end = start + params.Count
 	}
 	return scim.Page{TotalResults: len(all), Resources: append([]scim.Resource{}, all[start:end]...)}
+}
+
+// listAll answers a list request from the store: an equality filter on one
+// of the attributes props maps is passed to the store (storeFilter), every
+// page list returns is read, each item turned into a resource and kept when
+// the request's filter passes it, and the page that startIndex and count
+// ask for is returned.
+func listAll[T any](ctx context.Context, params scim.ListRequestParams, props map[string]string,
+	list func(ctx context.Context, opt entitled.ListOptions) (entitled.Page[T], error),
+	resource func(item *T) (scim.Resource, error)) (scim.Page, error) {
+	opt := entitled.ListOptions{Top: entitled.MaxPageSize}
+	if params.FilterValidator != nil {
+		opt.Filter = storeFilter(params.FilterValidator.GetFilter(), props)
+	}
+	var all []scim.Resource
+	for {
+		page, err := list(ctx, opt)
+		if err != nil {
+			return scim.Page{}, scimError(err)
+		}
+		for i := range page.Items {
+			res, err := resource(&page.Items[i])
+			if err != nil {
+				return scim.Page{}, err
+			}
+			if params.FilterValidator == nil || params.FilterValidator.PassesFilter(attributesOf(res)) == nil {
+				all = append(all, res)
+			}
+		}
+		if page.NextSkipToken == "" {
+			return pageOf(all, params), nil
+		}
+		opt.SkipToken = page.NextSkipToken
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/elimity-com/scim"
 	"github.com/elimity-com/scim/optional"
 	"github.com/entitled-dev/entitled"
-	filter "github.com/scim2/filter-parser/v2"
 )
 
 // userHandler maps SCIM users onto the directory's users: userName is the
@@ -201,32 +200,9 @@ func (h *userHandler) Get(r *http.Request, id string) (scim.Resource, error) {
 // equality (what provisioning clients send) is answered by the store; any
 // other filter is applied to every user.
 func (h *userHandler) GetAll(r *http.Request, params scim.ListRequestParams) (scim.Page, error) {
-	var f entitled.Expr
-	var exp filter.Expression
-	if params.FilterValidator != nil {
-		exp = params.FilterValidator.GetFilter()
-		f = storeFilter(exp, map[string]string{"username": "userPrincipalName", "externalid": "externalId",
-			"id": "id", "displayname": "displayName"})
-	}
-	var all []scim.Resource
-	opt := entitled.ListOptions{Filter: f, Top: entitled.MaxPageSize}
-	for {
-		page, err := h.users.Users(r.Context(), opt)
-		if err != nil {
-			return scim.Page{}, scimError(err)
-		}
-		for i := range page.Items {
-			res := userResource(&page.Items[i])
-			if params.FilterValidator == nil || params.FilterValidator.PassesFilter(attributesOf(res)) == nil {
-				all = append(all, res)
-			}
-		}
-		if page.NextSkipToken == "" {
-			break
-		}
-		opt.SkipToken = page.NextSkipToken
-	}
-	return pageOf(all, params), nil
+	return listAll(r.Context(), params, map[string]string{"username": "userPrincipalName", "externalid": "externalId",
+		"id": "id", "displayname": "displayName"}, h.users.Users,
+		func(u *entitled.User) (scim.Resource, error) { return userResource(u), nil })
 }
 
 // Replace replaces a user's attributes (PUT, as Okta sends). What the

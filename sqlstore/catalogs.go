@@ -147,14 +147,8 @@ func (s *CatalogService) UpdateCatalog(ctx context.Context, id string, upd entit
 			return err
 		}
 		before := *c
-		if upd.DisplayName != nil {
-			if err := needDisplayName(*upd.DisplayName); err != nil {
-				return err
-			}
-			c.DisplayName = *upd.DisplayName
-		}
-		if upd.Description != nil {
-			c.Description = *upd.Description
+		if err := patchNames(&c.DisplayName, &c.Description, upd.DisplayName, upd.Description); err != nil {
+			return err
 		}
 		if upd.State != nil {
 			if c.State, err = normCatalogState(*upd.State); err != nil {

@@ -94,14 +94,8 @@ func (s *GroupService) UpdateGroup(ctx context.Context, id string, upd entitled.
 			return err
 		}
 		before := *g
-		if upd.DisplayName != nil {
-			if err := needDisplayName(*upd.DisplayName); err != nil {
-				return err
-			}
-			g.DisplayName = *upd.DisplayName
-		}
-		if upd.Description != nil {
-			g.Description = *upd.Description
+		if err := patchNames(&g.DisplayName, &g.Description, upd.DisplayName, upd.Description); err != nil {
+			return err
 		}
 		if upd.MailNickname != nil {
 			g.MailNickname = *upd.MailNickname

@@ -211,14 +211,8 @@ func (s *AccessPackageService) UpdateAccessPackage(ctx context.Context, id strin
 			return err
 		}
 		before := *p
-		if upd.DisplayName != nil {
-			if err := needDisplayName(*upd.DisplayName); err != nil {
-				return err
-			}
-			p.DisplayName = *upd.DisplayName
-		}
-		if upd.Description != nil {
-			p.Description = *upd.Description
+		if err := patchNames(&p.DisplayName, &p.Description, upd.DisplayName, upd.Description); err != nil {
+			return err
 		}
 		if upd.IsHidden != nil {
 			p.IsHidden = *upd.IsHidden

@@ -34,6 +34,10 @@ create a package                A      +  +   -  +  +   -    -  -
 create a package                B      +  +   -  -  -   -    -  -
 edit a package                  A      +  +   -  +  +   -    -  -
 edit a package                  B      +  +   -  -  -   -    -  -
+open a policy's edit form       A      +  +   -  +  +   -    -  -
+open a policy's edit form       B      +  +   -  -  -   -    -  -
+edit a policy                   A      +  +   -  +  +   -    -  -
+edit a policy                   B      +  +   -  -  -   -    -  -
 assign directly                 A      +  +   +  +  +   +    -  -
 assign directly                 B      +  +   +  -  -   -    -  -
 reprocess another's request     A      !  !   !  !  !   !    -  x
@@ -109,6 +113,13 @@ func TestUIAuthorizationMatrix(t *testing.T) {
 		},
 		"edit a package": func(c *catalog) call {
 			return call{"POST", "/governance/packages/" + c.pkg + "/overview", url.Values{"name": {next("package")}, "description": {"edited"}}}
+		},
+		"open a policy's edit form": func(c *catalog) call {
+			return call{"GET", "/governance/packages/" + c.pkg + "/policies/" + c.policy + "/edit", nil}
+		},
+		"edit a policy": func(c *catalog) call {
+			return call{"POST", "/governance/packages/" + c.pkg + "/policies/" + c.policy + "/edit",
+				url.Values{"name": {next("policy")}, "who": {"allMemberUsers"}, "expiration": {"none"}, "op": {"save"}}}
 		},
 		"assign directly": func(c *catalog) call {
 			return call{"POST", "/governance/packages/" + c.pkg + "/assignments/add", url.Values{"upn": {newUPN()}, "policy": {c.policy}}}

@@ -195,11 +195,7 @@ func (h *handler) editCatalog(c *call) {
 		return
 	}
 	if _, err := h.svc.Catalogs.UpdateCatalog(c.ctx, cat.ID, entitled.CatalogUpdate{DisplayName: &f.Name, Description: &f.Description}); err != nil {
-		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
-			again(e.Kind.HTTPStatus(), errorText(c.loc, e))
-			return
-		}
-		h.fail(c.w, c.r, c, err)
+		h.failForm(c, err, again)
 		return
 	}
 	http.Redirect(c.w, c.r, catalogPath(cat.ID)+"?done=catalogSaved", http.StatusSeeOther)
@@ -239,11 +235,7 @@ func (h *handler) addCatalogRole(c *call) {
 	}
 	ra := &entitled.RoleAssignment{PrincipalID: u.ID, RoleDefinitionID: f.Role, AppScopeID: entitled.CatalogScope(cat.ID)}
 	if err := h.svc.Roles.CreateRoleAssignment(c.ctx, false, ra); err != nil {
-		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
-			again(e.Kind.HTTPStatus(), errorText(c.loc, e))
-			return
-		}
-		h.fail(c.w, c.r, c, err)
+		h.failForm(c, err, again)
 		return
 	}
 	http.Redirect(c.w, c.r, catalogPath(cat.ID)+"?done=catalogRoleAdded", http.StatusSeeOther)

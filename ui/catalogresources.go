@@ -183,11 +183,7 @@ func (h *handler) addResource(c *call) {
 			again(http.StatusBadGateway, c.T("addresource.describeFailed", i18n.V("System", f.System), i18n.V("Reason", de.Message)))
 			return
 		}
-		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
-			again(e.Kind.HTTPStatus(), errorText(c.loc, e))
-			return
-		}
-		h.fail(c.w, c.r, c, err)
+		h.failForm(c, err, again)
 		return
 	}
 	http.Redirect(c.w, c.r, catalogPath(cat.ID)+"?done=resourceAdded", http.StatusSeeOther)

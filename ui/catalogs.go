@@ -121,11 +121,7 @@ func (h *handler) createCatalog(c *call) {
 	}
 	cat := &entitled.Catalog{DisplayName: f.Name, Description: f.Description, State: "published"}
 	if err := h.svc.Catalogs.CreateCatalog(c.ctx, cat); err != nil {
-		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
-			again(e.Kind.HTTPStatus(), errorText(c.loc, e))
-			return
-		}
-		h.fail(c.w, c.r, c, err)
+		h.failForm(c, err, again)
 		return
 	}
 	http.Redirect(c.w, c.r, catalogPath(cat.ID)+"?done=catalogAdded", http.StatusSeeOther)
@@ -174,11 +170,7 @@ func (h *handler) createPackage(c *call) {
 	}
 	p := &entitled.AccessPackage{CatalogID: cat.ID, DisplayName: f.Name, Description: f.Description, IsHidden: f.Hidden}
 	if err := h.svc.AccessPackages.CreateAccessPackage(c.ctx, p); err != nil {
-		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
-			again(e.Kind.HTTPStatus(), errorText(c.loc, e))
-			return
-		}
-		h.fail(c.w, c.r, c, err)
+		h.failForm(c, err, again)
 		return
 	}
 	http.Redirect(c.w, c.r, "/governance/packages/"+url.PathEscape(p.ID)+"/roles?done=packageAdded", http.StatusSeeOther)

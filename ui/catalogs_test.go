@@ -113,12 +113,12 @@ func TestCatalogAndPackageCreation(t *testing.T) {
 
 	// A policy: only alice may request, bob approves, access ends after 30 days.
 	pam.get("/governance/packages/"+pkg+"/policies").see(t, 200, "has no policy yet", `id="add-policy-link"`)
-	pam.get("/governance/packages/"+pkg+"/policies/add").see(t, 200, `id="who-all" name="who" value="allMemberUsers" checked`, `id="approval-none" name="approval" value="none" checked`)
+	pam.get("/governance/packages/"+pkg+"/policies/add").see(t, 200, `id="who-all" name="who" value="allMemberUsers" checked`, `id="no-approval"`)
 	form := url.Values{"name": {"Sales team"}, "who": {"specificDirectoryUsers"}, "users": {"alice@example.com\nnobody@example.com"},
-		"approval": {"single"}, "approver": {"bob@example.com"}, "justification": {"on"}, "expiration": {"days"}, "days": {"30"}}
+		"s1": {"0"}, "s1.primary": {"user:" + w.users["bob"].ID}, "s1.deny": {"14"}, "justification": {"on"}, "expiration": {"days"}, "days": {"30"}}
 	pam.submit("/governance/packages/"+pkg+"/policies/add", form).see(t, 400, "no user with the user principal name nobody@example.com", `value="Sales team"`)
 	form.Set("users", "alice@example.com")
-	for field, bad := range map[string]string{"days": "0", "approver": "", "who": "everyone", "name": ""} {
+	for field, bad := range map[string]string{"days": "0", "s1.primary": "", "s1.deny": "0", "who": "everyone", "name": ""} {
 		f := url.Values{}
 		for k, v := range form {
 			f[k] = v
@@ -153,7 +153,7 @@ func TestCatalogAndPackageCreation(t *testing.T) {
 
 	// A policy open to all members without approval or expiry.
 	pam.submit("/governance/packages/"+pkg+"/policies/add", url.Values{"name": {"Everyone"}, "who": {"allMemberUsers"},
-		"approval": {"none"}, "expiration": {"none"}}).redirect(t, "/governance/packages/"+pkg+"/policies?done=policyAdded")
+		"expiration": {"none"}}).redirect(t, "/governance/packages/"+pkg+"/policies?done=policyAdded")
 	for _, p := range w.policiesOf(pkg) {
 		if p.DisplayName == "Everyone" && (p.AllowedTargetScope != entitled.ScopeAllMemberUsers || p.RequestApprovalSettings.IsApprovalRequiredForAdd ||
 			len(p.RequestApprovalSettings.Stages) != 0 || p.Expiration.Type != entitled.ExpirationNone) {

@@ -3,7 +3,6 @@ package ui
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,8 +11,8 @@ import (
 )
 
 // Editing an access package for catalog owners and access package
-// managers: add a resource role from the catalog's resources, add a simple
-// policy.
+// managers: add a resource role from the catalog's resources (policies:
+// policyedit.go).
 
 // defaultAutoDeny is how long an approval stage made in the UI waits for a
 // decision before the request is denied.
@@ -36,28 +35,6 @@ type roleFormData struct {
 	Tab     string
 	Choices []roleChoice
 	Error   string
-}
-
-// policyForm is what the add-policy form was filled with.
-type policyForm struct {
-	Name, Description string
-	// Who is allMemberUsers or specificDirectoryUsers; Users are the
-	// allowed users' principal names, one a line.
-	Who, Users string
-	// Approval is none or single; Approver is a principal name.
-	Approval, Approver string
-	Justification      bool
-	// Expiration is none or days.
-	Expiration, Days string
-	Error            string
-}
-
-// policyFormData is the add-policy page.
-type policyFormData struct {
-	base
-	Package entitled.AccessPackage
-	Tab     string
-	Form    policyForm
 }
 
 // manageablePackage loads the package of the path and refuses a caller who
@@ -121,99 +98,4 @@ func (h *handler) addRole(c *call) {
 		return
 	}
 	http.Redirect(c.w, c.r, "/governance/packages/"+url.PathEscape(p.ID)+"/roles?done=roleAdded", http.StatusSeeOther)
-}
-
-// addPolicyForm shows the add-policy form.
-func (h *handler) addPolicyForm(c *call) {
-	if p, ok := h.manageablePackage(c); ok {
-		f := policyForm{Who: entitled.ScopeAllMemberUsers, Approval: "none", Expiration: "none"}
-		h.render(c.w, c.r, http.StatusOK, "policyform", &policyFormData{base: c.base(c.T("pkg.pageTitleAction", i18n.V("Package", p.DisplayName), i18n.V("ActionKey", "policyform.heading")), "governance"), Package: *p, Tab: "policies", Form: f})
-	}
-}
-
-// addPolicy creates a policy of the package from the form.
-func (h *handler) addPolicy(c *call) {
-	p, ok := h.manageablePackage(c)
-	if !ok {
-		return
-	}
-	pf := c.r.PostForm
-	f := policyForm{Name: strings.TrimSpace(pf.Get("name")), Description: strings.TrimSpace(pf.Get("description")),
-		Who: pf.Get("who"), Users: strings.TrimSpace(pf.Get("users")), Approval: pf.Get("approval"),
-		Approver: strings.TrimSpace(pf.Get("approver")), Justification: pf.Get("justification") == "on",
-		Expiration: pf.Get("expiration"), Days: strings.TrimSpace(pf.Get("days"))}
-	again := func(status int, msg string) {
-		f.Error = msg
-		h.render(c.w, c.r, status, "policyform", &policyFormData{base: c.base(c.T("pkg.pageTitleAction", i18n.V("Package", p.DisplayName), i18n.V("ActionKey", "policyform.heading")), "governance"), Package: *p, Tab: "policies", Form: f})
-	}
-	pol := &entitled.AssignmentPolicy{AccessPackageID: p.ID, DisplayName: f.Name, Description: f.Description,
-		RequestorSettings:       entitled.RequestorSettings{EnableTargetsToSelfAddAccess: true, EnableTargetsToSelfRemoveAccess: true},
-		RequestApprovalSettings: entitled.ApprovalSettings{IsRequestorJustificationRequired: f.Justification},
-		Expiration:              entitled.Expiration{Type: entitled.ExpirationNone}}
-	if f.Name == "" {
-		again(http.StatusBadRequest, c.T("policyform.enterName"))
-		return
-	}
-	switch f.Who {
-	case entitled.ScopeAllMemberUsers:
-		pol.AllowedTargetScope = f.Who
-	case entitled.ScopeSpecificDirectoryUsers:
-		pol.AllowedTargetScope = f.Who
-		for _, upn := range strings.FieldsFunc(f.Users, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ' ' || r == ';' }) {
-			u, err := h.svc.Users.User(c.ctx, upn)
-			if err != nil {
-				again(http.StatusBadRequest, c.T("form.noSuchUser", i18n.V("UPN", upn)))
-				return
-			}
-			pol.SpecificAllowedTargets = append(pol.SpecificAllowedTargets, entitled.SubjectSet{Type: entitled.SubjectSingleUser, UserID: u.ID})
-		}
-		if len(pol.SpecificAllowedTargets) == 0 {
-			again(http.StatusBadRequest, c.T("policyform.nameUsers"))
-			return
-		}
-	default:
-		again(http.StatusBadRequest, c.T("policyform.chooseWho"))
-		return
-	}
-	switch f.Approval {
-	case "none":
-	case "single":
-		if f.Approver == "" {
-			again(http.StatusBadRequest, c.T("policyform.enterApprover"))
-			return
-		}
-		u, err := h.svc.Users.User(c.ctx, f.Approver)
-		if err != nil {
-			again(http.StatusBadRequest, c.T("policyform.noSuchApprover", i18n.V("UPN", f.Approver)))
-			return
-		}
-		pol.RequestApprovalSettings.IsApprovalRequiredForAdd = true
-		pol.RequestApprovalSettings.Stages = []entitled.ApprovalStage{{DurationBeforeAutomaticDenial: defaultAutoDeny,
-			PrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: u.ID}}}}
-	default:
-		again(http.StatusBadRequest, c.T("policyform.chooseApproval"))
-		return
-	}
-	switch f.Expiration {
-	case "none":
-	case "days":
-		n, err := strconv.Atoi(f.Days)
-		if err != nil || n < 1 || n > 3650 {
-			again(http.StatusBadRequest, c.T("policyform.enterDays"))
-			return
-		}
-		pol.Expiration = entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: time.Duration(n) * 24 * time.Hour}
-	default:
-		again(http.StatusBadRequest, c.T("policyform.chooseExpiration"))
-		return
-	}
-	if err := h.svc.Policies.CreatePolicy(c.ctx, pol); err != nil {
-		if e := entitled.AsError(err); e.Kind != entitled.KindInternal && e.Kind != entitled.KindForbidden {
-			again(e.Kind.HTTPStatus(), errorText(c.loc, e))
-			return
-		}
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	http.Redirect(c.w, c.r, "/governance/packages/"+url.PathEscape(p.ID)+"/policies?done=policyAdded", http.StatusSeeOther)
 }

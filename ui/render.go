@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/entitled-dev/entitled"
@@ -52,21 +51,12 @@ var pageNames = []string{"login", "error", "packages", "requestform", "myrequest
 // templateFuncs are the functions of a page in the language of loc: t
 // (a catalogue message, placeholders as name/value pairs: {{t "key" "Name"
 // .Value}}; the pair named Count also chooses the plural form), when (a
-// time), lang (the BCP 47 tag for <html lang>), catalogState.
+// time), lang (the BCP 47 tag for <html lang>), catalogState, query (a
+// query string) and pager (the links of the "pager" partial).
 func templateFuncs(loc *i18n.Localizer) template.FuncMap {
 	return template.FuncMap{
-		"query": func(kv ...string) template.URL {
-			v := url.Values{}
-			for i := 0; i+1 < len(kv); i += 2 {
-				if kv[i+1] != "" {
-					v.Set(kv[i], kv[i+1])
-				}
-			}
-			if len(v) == 0 {
-				return ""
-			}
-			return template.URL("?" + v.Encode())
-		},
+		"query":        queryOf,
+		"pager":        pager,
 		"pkgTabs":      func() []pkgTab { return packageTabs },
 		"t":            func(key string, pairs ...any) string { return loc.T(key, i18n.Pairs(pairs...)...) },
 		"when":         loc.DateTime,
@@ -145,6 +135,7 @@ var flashKeys = map[string]string{
 	"packageAdded":       "flash.packageAdded",
 	"roleAdded":          "flash.roleAdded",
 	"policyAdded":        "flash.policyAdded",
+	"policySaved":        "policyedit.saved",
 	"catalogSaved":       "flash.catalogSaved",
 	"resourceAdded":      "flash.resourceAdded",
 	"catalogRoleAdded":   "flash.catalogRoleAdded",

@@ -158,6 +158,8 @@ func (h *handler) routes() {
 	m.HandleFunc("POST /governance/packages/{id}/roles/remove", h.authed(h.removePackageRole))
 	m.HandleFunc("GET /governance/packages/{id}/policies/add", h.authed(h.addPolicyForm))
 	m.HandleFunc("POST /governance/packages/{id}/policies/add", h.authed(h.addPolicy))
+	m.HandleFunc("GET /governance/packages/{id}/policies/{policy}/edit", h.authed(h.editPolicyForm))
+	m.HandleFunc("POST /governance/packages/{id}/policies/{policy}/edit", h.authed(h.editPolicy))
 	m.HandleFunc("POST /governance/packages/{id}/policies/{policy}/delete", h.authed(h.deletePackagePolicy))
 
 	m.HandleFunc("GET /admin/catalogs", h.authed(h.catalogsPage))

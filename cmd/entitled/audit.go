@@ -15,22 +15,19 @@ import (
 	"github.com/entitled-dev/entitled"
 	enthttp "github.com/entitled-dev/entitled/http"
 	"github.com/entitled-dev/entitled/i18n"
+	"github.com/entitled-dev/entitled/sqlstore"
 )
 
 // auditCommand groups the audit log's retention commands.
 func auditCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "audit",
-		Short: "Export and prune the audit log (retention)",
-		Long: `The audit log is append-only: the database refuses to change or delete an event.
+	cmd := &cobra.Command{Use: "audit", Short: "Export and prune the audit log (retention)", Long: `The audit log is append-only: the database refuses to change or delete an event.
 Organisations that must keep it for years export it; those that must not keep it
 prune it. A prune removes only events older than a time that an export covered
 (or, with --without-export, the operator's explicit choice), and is itself
 recorded and audited.
 
   entitled audit export --db sqlite:entitled.db --before 2026-01-01 --out audit-2025.jsonl
-  entitled audit prune  --db sqlite:entitled.db --before 2026-01-01`,
-	}
+  entitled audit prune  --db sqlite:entitled.db --before 2026-01-01`}
 	cmd.AddCommand(auditExportCommand(), auditPruneCommand())
 	return cmd
 }
@@ -52,31 +49,28 @@ created with mode 0600.`,
 				return err
 			}
 			out, _ := cmd.Flags().GetString("out")
-			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			sum := sha256.New()
-			ctx := systemContext(cmd.Context())
-			n := 0
-			err = writeOut(cmd, out, func(w io.Writer) error {
-				enc := json.NewEncoder(io.MultiWriter(w, sum))
-				return services.Audit.EachAuditEventBefore(ctx, before, func(e entitled.AuditEvent) error {
-					n++
-					return enc.Encode(enthttp.DirectoryAudit(e))
+			return withServices(cmd, func(services *sqlstore.Services) error {
+				sum := sha256.New()
+				ctx := systemContext(cmd.Context())
+				n := 0
+				err := writeOut(cmd, out, func(w io.Writer) error {
+					enc := json.NewEncoder(io.MultiWriter(w, sum))
+					return services.Audit.EachAuditEventBefore(ctx, before, func(e entitled.AuditEvent) error {
+						n++
+						return enc.Encode(enthttp.DirectoryAudit(e))
+					})
 				})
+				if err != nil {
+					return err
+				}
+				rec := &entitled.AuditRetention{Before: before, Events: n, SHA256: hex.EncodeToString(sum.Sum(nil)), RecordedBy: operator()}
+				if err := services.Audit.RecordAuditExport(ctx, rec); err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.auditExported", i18n.N(n),
+					i18n.V("Before", before.Format(time.RFC3339)), i18n.V("SHA256", rec.SHA256)))
+				return nil
 			})
-			if err != nil {
-				return err
-			}
-			rec := &entitled.AuditRetention{Before: before, Events: n, SHA256: hex.EncodeToString(sum.Sum(nil)), RecordedBy: operator()}
-			if err := services.Audit.RecordAuditExport(ctx, rec); err != nil {
-				return err
-			}
-			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.auditExported", i18n.N(n),
-				i18n.V("Before", before.Format(time.RFC3339)), i18n.V("SHA256", rec.SHA256)))
-			return nil
 		},
 	}
 	cmd.Flags().String("before", "", "export the events older than this date or time (2026-01-01 or RFC 3339)")
@@ -101,17 +95,14 @@ the future.`,
 				return err
 			}
 			without, _ := cmd.Flags().GetBool("without-export")
-			db, services, err := openServices(cmd.Context(), dbFlag(cmd))
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			rec, err := services.Audit.PruneAudit(systemContext(cmd.Context()), before, without, operator())
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.auditPruned", i18n.N(rec.Events), i18n.V("Before", before.Format(time.RFC3339))))
-			return nil
+			return withServices(cmd, func(services *sqlstore.Services) error {
+				rec, err := services.Audit.PruneAudit(systemContext(cmd.Context()), before, without, operator())
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.auditPruned", i18n.N(rec.Events), i18n.V("Before", before.Format(time.RFC3339))))
+				return nil
+			})
 		},
 	}
 	cmd.Flags().String("before", "", "remove the events older than this date or time (2026-01-01 or RFC 3339)")

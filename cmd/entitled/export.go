@@ -30,15 +30,12 @@ keep it like the database itself. A file given with --out is created with mode 0
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			out, _ := cmd.Flags().GetString("out")
-			db, _, err := openServices(cmd.Context(), dbFlag(cmd))
-			if err != nil {
-				return err
-			}
-			defer db.Close()
 			var stats sqlstore.ExportStats
-			err = writeOut(cmd, out, func(w io.Writer) (err error) {
-				stats, err = db.Export(cmd.Context(), w)
-				return err
+			err := withDB(cmd, func(db *sqlstore.DB) error {
+				return writeOut(cmd, out, func(w io.Writer) (err error) {
+					stats, err = db.Export(cmd.Context(), w)
+					return err
+				})
 			})
 			if err != nil {
 				return err

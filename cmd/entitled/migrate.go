@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/entitled-dev/entitled/sqlstore"
 )
 
 func migrateCommand() *cobra.Command {
@@ -12,13 +14,10 @@ func migrateCommand() *cobra.Command {
 		Short: "Create or upgrade the database schema (serve does this on start)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, _, err := openServices(cmd.Context(), dbFlag(cmd))
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.migrated"))
-			return nil
+			return withDB(cmd, func(*sqlstore.DB) error {
+				fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.migrated"))
+				return nil
+			})
 		},
 	}
 }

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -29,9 +26,7 @@ what was done about it, and a summary line. The owner of --token must manage con
 		Args: cobra.ExactArgs(1),
 		RunE: runReconcile,
 	}
-	cmd.Flags().String("url", envOr("ENTITLED_URL", "http://localhost:8080"), "base URL of the served instance (env ENTITLED_URL)")
-	cmd.Flags().String("token", os.Getenv("ENTITLED_TOKEN"), "bearer token of the caller (env ENTITLED_TOKEN)")
-	cmd.Flags().Duration("poll", 500*time.Millisecond, "how often to read the operation's progress")
+	addServedFlags(cmd)
 	return cmd
 }
 
@@ -51,13 +46,10 @@ type driftBody struct {
 }
 
 func runReconcile(cmd *cobra.Command, args []string) error {
-	base, _ := cmd.Flags().GetString("url")
-	token, _ := cmd.Flags().GetString("token")
-	poll, _ := cmd.Flags().GetDuration("poll")
-	if token == "" {
+	c, poll := servedClient(cmd)
+	if c.token == "" {
 		return errors.New("--token (or ENTITLED_TOKEN) is required: the reconciliation runs as its owner")
 	}
-	c := &apiClient{base: strings.TrimRight(base, "/"), token: token}
 	sys := c.base + "/api/v1/systems/" + url.PathEscape(args[0])
 	var op operationBody
 	loc, err := c.call(cmd.Context(), "POST", sys+"/reconcile", nil, http.StatusAccepted, &op)

@@ -34,11 +34,9 @@ operation until it ends and prints a summary line.`,
 		Args: cobra.NoArgs,
 		RunE: runReprocess,
 	}
-	cmd.Flags().String("url", envOr("ENTITLED_URL", "http://localhost:8080"), "base URL of the served instance (env ENTITLED_URL)")
-	cmd.Flags().String("token", os.Getenv("ENTITLED_TOKEN"), "bearer token of the caller (env ENTITLED_TOKEN)")
+	addServedFlags(cmd)
 	cmd.Flags().String("filter", "", "OData $filter over assignmentRequests, e.g. \"state eq 'deliveryFailed'\"")
 	cmd.Flags().String("system", "", "only requests with a failed delivery to this connected system (name or id)")
-	cmd.Flags().Duration("poll", 500*time.Millisecond, "how often to read the operation's progress")
 	return cmd
 }
 
@@ -57,18 +55,15 @@ type operationBody struct {
 }
 
 func runReprocess(cmd *cobra.Command, _ []string) error {
-	base, _ := cmd.Flags().GetString("url")
-	token, _ := cmd.Flags().GetString("token")
+	c, poll := servedClient(cmd)
 	filter, _ := cmd.Flags().GetString("filter")
 	system, _ := cmd.Flags().GetString("system")
-	poll, _ := cmd.Flags().GetDuration("poll")
-	if token == "" {
+	if c.token == "" {
 		return errors.New("--token (or ENTITLED_TOKEN) is required: the request runs as its owner")
 	}
 	if filter == "" && system == "" {
 		return errors.New("--filter is required (or --system)")
 	}
-	c := &apiClient{base: strings.TrimRight(base, "/"), token: token}
 	body, _ := json.Marshal(map[string]string{"filter": filter, "system": system})
 	var op operationBody
 	loc, err := c.call(cmd.Context(), "POST", c.base+"/api/v1/assignmentRequests/reprocess", body, http.StatusAccepted, &op)

@@ -84,11 +84,7 @@ var placeholderRE = regexp.MustCompile(`\{([A-Za-z]*)\}`)
 // ParseConfig checks an ldap config and returns it parsed; errors are 400
 // *entitled.Error values naming the offending key.
 func ParseConfig(config map[string]any) (*Config, error) {
-	var s settings
-	if err := connectors.Decode(KindName, config, []string{"bindPassword"}, &s); err != nil {
-		return nil, err
-	}
-	return s.Validate()
+	return connectors.Parse[*Config](KindName, config, []string{"bindPassword"}, &settings{})
 }
 
 // Validate checks the settings and returns the config they make, with the

@@ -53,11 +53,7 @@ type settings struct {
 // ParseConfig checks a postgres config and returns it parsed; errors are 400
 // *entitled.Error values naming the offending key. They never repeat the DSN.
 func ParseConfig(config map[string]any) (*Config, error) {
-	var s settings
-	if err := connectors.Decode(KindName, config, []string{"dsn"}, &s); err != nil {
-		return nil, err
-	}
-	return s.Validate()
+	return connectors.Parse[*Config](KindName, config, []string{"dsn"}, &settings{})
 }
 
 // Validate checks the settings and returns the config they make, with the

@@ -56,11 +56,7 @@ type settings struct {
 // *entitled.Error values naming the offending key. Error messages never
 // repeat the token.
 func ParseConfig(config map[string]any) (*Config, error) {
-	var s settings
-	if err := connectors.Decode(KindName, config, []string{"token"}, &s); err != nil {
-		return nil, err
-	}
-	return s.Validate()
+	return connectors.Parse[*Config](KindName, config, []string{"token"}, &settings{})
 }
 
 // Validate checks the settings and returns the config they make, with the

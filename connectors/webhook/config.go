@@ -43,11 +43,7 @@ type settings struct {
 // ParseConfig checks a webhook config and returns it parsed; errors are 400
 // *entitled.Error values naming the offending key.
 func ParseConfig(config map[string]any) (*Config, error) {
-	var s settings
-	if err := connectors.Decode(KindName, config, []string{"secret"}, &s); err != nil {
-		return nil, err
-	}
-	return s.Validate()
+	return connectors.Parse[*Config](KindName, config, []string{"secret"}, &settings{})
 }
 
 // Validate checks the settings and returns the config they make, with the
