@@ -68,7 +68,7 @@ type noticeNameCache struct {
 // prefetchNotices reads the requests of the notices, and the users they
 // are for and by, a query per maxBulkRows of each.
 func (s *NotificationService) prefetchNotices(ctx context.Context, t *tx, ns []entitled.Notice, names *noticeNameCache) error {
-	var ids []any
+	var ids []string
 	for _, n := range ns {
 		if n.RequestID != "" {
 			ids = append(ids, n.RequestID)
@@ -77,48 +77,37 @@ func (s *NotificationService) prefetchNotices(ctx context.Context, t *tx, ns []e
 	if len(ids) < 2 {
 		return nil
 	}
-	var people []any
-	err := chunks(len(ids), func(lo, hi int) error {
-		cond, args, err := t.db.idIn("id", ids[lo:hi])
-		if err != nil {
-			return err
-		}
-		rows, err := t.bulkQuery(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE `+cond, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			q, err := scanRequest(rows)
-			if err != nil {
-				return err
-			}
+	var people []string
+	err := queryByIDs(ctx, t, `SELECT `+requestCols+` FROM assignment_requests WHERE id IN (`, ids, func(rows *sql.Rows) error {
+		q, err := scanRequest(rows)
+		if err == nil {
 			names.requests[q.ID] = q
 			people = append(people, q.TargetID, q.RequestorID)
 		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	return chunks(len(people), func(lo, hi int) error {
-		cond, args, err := t.db.idIn("id", people[lo:hi])
-		if err != nil {
-			return err
+	return s.readUsers(ctx, t, people, names)
+}
+
+// readUsers reads the users of ids into names, each id once; an id
+// without a user is kept as nil.
+func (s *NotificationService) readUsers(ctx context.Context, t *tx, ids []string, names *noticeNameCache) error {
+	var missing []string
+	for _, id := range ids {
+		if _, ok := names.users[id]; !ok {
+			names.users[id] = nil // not found unless read below
+			missing = append(missing, id)
 		}
-		rows, err := t.bulkQuery(ctx, `SELECT `+userCols+` FROM users WHERE `+cond, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			u, err := scanUser(rows)
-			if err != nil {
-				return err
-			}
+	}
+	return queryByIDs(ctx, t, `SELECT `+userCols+` FROM users WHERE id IN (`, missing, func(rows *sql.Rows) error {
+		u, err := scanUser(rows)
+		if err == nil {
 			names.users[u.ID] = u
 		}
-		return rows.Err()
+		return err
 	})
 }
 
@@ -318,35 +307,8 @@ const notificationCols = `id, notice_id, event, request_id, recipient_id, recipi
 // enabledUsers loads the users of ids that exist and may sign in, in the
 // order of ids, in one query.
 func (s *NotificationService) enabledUsers(ctx context.Context, t *tx, ids []string, names *noticeNameCache) ([]entitled.User, error) {
-	var missing []string
-	for _, id := range ids {
-		if _, ok := names.users[id]; !ok {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) > 0 {
-		cond, args, err := s.db.idIn("id", stringArgs(missing))
-		if err != nil {
-			return nil, err
-		}
-		rows, err := t.query(ctx, `SELECT `+userCols+` FROM users WHERE `+cond, args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for _, id := range missing {
-			names.users[id] = nil // not found unless read below
-		}
-		for rows.Next() {
-			u, err := scanUser(rows)
-			if err != nil {
-				return nil, err
-			}
-			names.users[u.ID] = u
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	if err := s.readUsers(ctx, t, ids, names); err != nil {
+		return nil, err
 	}
 	out := make([]entitled.User, 0, len(ids))
 	for _, id := range ids {
