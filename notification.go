@@ -71,6 +71,10 @@ type NotificationService interface {
 	// the notice no longer applies (NoticeStillApplies) or its request or
 	// assignment is gone. It acts as the system.
 	NoticeFacts(ctx context.Context, n Notice) (*NoticeFacts, error)
+	// NoticesFacts loads the facts of several notices at once: facts[i]
+	// or errs[i] answers ns[i] as NoticeFacts would; err is a failure of
+	// the whole read.
+	NoticesFacts(ctx context.Context, ns []Notice) (facts []*NoticeFacts, errs []error, err error)
 	// RecordNotifications stores messages in one write (before they are
 	// sent, or with their outcome when that is known without sending) and
 	// reports which are new. Where the message of a notice and recipient

@@ -70,6 +70,9 @@ func (s *Server) registerAssignments() {
 			if err != nil {
 				return err
 			}
+			if q.Expanded("target") {
+				s.prefetchUsers(r, idsOf(pg.Items, func(a entitled.Assignment) string { return a.TargetID }))
+			}
 			return writePage(s, w, r, set, pg, q.Select, func(a entitled.Assignment) (any, error) {
 				return nestedOf(q)(s.assignmentOut(r, a, q))
 			})

@@ -193,7 +193,9 @@ func (s *Server) catalogOut(r *http.Request, c entitled.Catalog, q odata.Query) 
 // packageOf is the expanded access package id with its nested options; a
 // caller who may not see it (or a gone package) gets the bare reference.
 func (s *Server) packageOf(r *http.Request, id string, q odata.Query) (*accessPackageWire, error) {
-	return expandOne(func() (*entitled.AccessPackage, error) { return s.svc.AccessPackages.AccessPackage(r.Context(), id) },
-		func(ap entitled.AccessPackage) (accessPackageWire, error) { return s.expandPackage(r, ap, q) },
-		func() accessPackageWire { return accessPackageWire{ID: id} })
+	return s.memoPackage(r, id, q, func() (*accessPackageWire, error) {
+		return expandOne(func() (*entitled.AccessPackage, error) { return s.svc.AccessPackages.AccessPackage(r.Context(), id) },
+			func(ap entitled.AccessPackage) (accessPackageWire, error) { return s.expandPackage(r, ap, q) },
+			func() accessPackageWire { return accessPackageWire{ID: id} })
+	})
 }

@@ -100,7 +100,7 @@ func tolerable(err error) bool {
 // subjectOut is the expanded accessPackageSubject of a user id; a caller
 // who may not see the user gets the bare reference.
 func (s *Server) subjectOut(r *http.Request, userID string) (*subjectWire, error) {
-	return expandOne(func() (*entitled.User, error) { return s.svc.Users.User(r.Context(), userID) },
+	return expandOne(func() (*entitled.User, error) { return s.memoUser(r, userID) },
 		func(u entitled.User) (subjectWire, error) { return toSubject(u), nil },
 		func() subjectWire { return subjectWire{ID: userID, ObjectID: userID, SubjectType: "user"} })
 }
@@ -148,6 +148,9 @@ func (s *Server) registerRequests() {
 			pg, err := s.svc.Requests.Requests(r.Context(), entitled.RequestQuery{ListOptions: q.List, FilterByCurrentUser: on})
 			if err != nil {
 				return err
+			}
+			if q.Expanded("requestor") {
+				s.prefetchUsers(r, idsOf(pg.Items, func(ar entitled.AssignmentRequest) string { return ar.RequestorID }))
 			}
 			return writePage(s, w, r, set, pg, q.Select, func(ar entitled.AssignmentRequest) (any, error) {
 				return nestedOf(q)(s.requestOut(r, ar, q))

@@ -140,6 +140,7 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	st := &logState{}
 	ctx := entitled.WithRequestID(r.Context(), id)
 	ctx = context.WithValue(ctx, logStateKey{}, st)
+	ctx = withExpansions(ctx)
 	r = r.WithContext(ctx)
 	w := &statusWriter{ResponseWriter: rw}
 	defer func() {

@@ -23,6 +23,13 @@ type message struct {
 // the catalogue's notice.EVENT.subject, .body, .next (where the event has
 // one) and .action, with dates in lang and the notifier's time zone.
 func (n *Notifier) compose(f *entitled.NoticeFacts, to entitled.User, lang string) (message, error) {
+	return n.composeFor(f, to, lang, true)
+}
+
+// composeFor writes the message, or only its subject when whole is false:
+// a message recorded without being sent (no mail server, no address)
+// keeps only its subject, and the body would be written for nothing.
+func (n *Notifier) composeFor(f *entitled.NoticeFacts, to entitled.User, lang string, whole bool) (message, error) {
 	loc := i18n.For(lang).In(n.Location)
 	target, requestor := name(f.Target), name(f.Requestor)
 	if f.Request.RequestorID == entitled.SystemActor.User.ID || requestor == "" {
@@ -74,6 +81,11 @@ func (n *Notifier) compose(f *entitled.NoticeFacts, to entitled.User, lang strin
 		return strings.TrimSpace(loc.T(key, args...)), nil
 	}
 	var m message
+	if !whole {
+		var err error
+		m.Subject, err = text("subject")
+		return m, err
+	}
 	var parts [4]string
 	for i, part := range []string{"subject", "body", "next", "action"} {
 		s, err := text(part)

@@ -81,8 +81,12 @@ type letter struct {
 func (n *Notifier) Notices(ctx context.Context, notices []entitled.Notice) error {
 	var letters []letter
 	var records []*entitled.Notification
-	for _, notice := range notices {
-		facts, err := n.Store.NoticeFacts(entitled.NewContext(ctx, entitled.SystemActor), notice)
+	all, errs, err := n.Store.NoticesFacts(entitled.NewContext(ctx, entitled.SystemActor), notices)
+	if err != nil {
+		return err
+	}
+	for i, notice := range notices {
+		facts, err := all[i], errs[i]
 		if stale(err) {
 			n.log().Info("notice skipped: no longer applies", "notice", notice.ID, "event", notice.Event, "reason", err.Error())
 			continue
@@ -91,7 +95,7 @@ func (n *Notifier) Notices(ctx context.Context, notices []entitled.Notice) error
 		}
 		for _, to := range facts.Recipients {
 			lang := language(to)
-			msg, err := n.compose(facts, to, lang)
+			msg, err := n.composeFor(facts, to, lang, n.Sender != nil && to.Mail != "")
 			if err != nil {
 				return err
 			}

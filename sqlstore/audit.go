@@ -37,7 +37,10 @@ var auditInsert = newInsert("audit_events", textColumns("id", "activity_date_tim
 	"after_state"), "")
 
 // auditMany appends events to the audit log inside the transaction, all by
-// the same actor, in as few statements as the batch allows.
+// the same actor. The rows are inserted when the transaction is about to
+// commit (flushAudit), every event of the transaction in as few statements
+// as their number allows: a batch that settles fifty requests writes
+// their fifty events at once.
 func (t *tx) auditMany(ctx context.Context, a *entitled.Actor, es []auditEntry) error {
 	if len(es) == 0 {
 		return nil
@@ -45,7 +48,7 @@ func (t *tx) auditMany(ctx context.Context, a *entitled.Actor, es []auditEntry) 
 	by := entitled.AuditActorOf(a)
 	now := fmtTime(t.now())
 	corr := entitled.RequestIDFrom(ctx)
-	args := make([]any, 0, len(es)*len(auditInsert.cols))
+	args := t.audits
 	for _, e := range es {
 		result := e.Result
 		if result == "" {
@@ -62,7 +65,18 @@ func (t *tx) auditMany(ctx context.Context, a *entitled.Actor, es []auditEntry) 
 			by.UserID, by.UserPrincipalName, by.DisplayName, e.TargetID, e.TargetType, e.TargetName, e.CatalogID,
 			snapshot(e.Before), snapshot(e.After))
 	}
-	if err := auditInsert.run(ctx, t, args, nil); err != nil {
+	t.audits = args
+	return nil
+}
+
+// flushAudit inserts the audit rows the transaction wrote.
+func (t *tx) flushAudit(ctx context.Context) error {
+	if len(t.audits) == 0 {
+		return nil
+	}
+	rows := t.audits
+	t.audits = nil
+	if err := auditInsert.run(ctx, t, rows, nil); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil

@@ -282,6 +282,9 @@ type tx struct {
 	// events are the events for subscriptions the transaction emitted,
 	// queued before it commits (events.go).
 	events []entitled.Event
+	// audits are the audit rows the transaction wrote, inserted together
+	// before it commits (flushAudit).
+	audits []any
 }
 
 // now is the time of the transaction: the clock is read once, when the

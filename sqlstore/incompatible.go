@@ -198,18 +198,28 @@ func (s *AccessPackageService) AdditionalAccess(ctx context.Context, packageID, 
 // and the package, and applies it: one query when the package has no
 // incompatibilities, two more when it has.
 func (t *tx) checkCompatible(ctx context.Context, targetID, packageID string) error {
+	in, err := t.incompatibilitiesOf(ctx, packageID)
+	if err != nil {
+		return err
+	}
+	return t.checkCompatibleWith(ctx, targetID, packageID, in)
+}
+
+// incompatibilitiesOf loads the packages and groups incompatible with a
+// package, either way round.
+func (t *tx) incompatibilitiesOf(ctx context.Context, packageID string) (entitled.Incompatibilities, error) {
 	var in entitled.Incompatibilities
 	rows, err := t.query(ctx, `SELECT 'p', incompatible_id FROM incompatible_packages WHERE access_package_id = ?
 		UNION SELECT 'p', access_package_id FROM incompatible_packages WHERE incompatible_id = ?
 		UNION SELECT 'g', group_id FROM incompatible_groups WHERE access_package_id = ?`, packageID, packageID, packageID)
 	if err != nil {
-		return err
+		return in, err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var kind, id string
 		if err := rows.Scan(&kind, &id); err != nil {
-			rows.Close()
-			return err
+			return in, err
 		}
 		if kind == "p" {
 			in.Packages = append(in.Packages, id)
@@ -217,10 +227,13 @@ func (t *tx) checkCompatible(ctx context.Context, targetID, packageID string) er
 			in.Groups = append(in.Groups, id)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
+	return in, rows.Err()
+}
+
+// checkCompatibleWith loads what the target holds of the package's
+// incompatibilities in and applies entitled.CheckCompatible.
+func (t *tx) checkCompatibleWith(ctx context.Context, targetID, packageID string, in entitled.Incompatibilities) error {
+	var err error
 	if n := len(in.Packages); n > 0 {
 		if err := t.lockTarget(ctx, targetID); err != nil {
 			return err

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"sort"
 
@@ -39,185 +38,6 @@ func (lc *lifecycle) requestNotices(t *tx, q *reqRow, before entitled.RequestSta
 	return entitled.NoticesOf(c, lc.notices)
 }
 
-// errStaleNotice is the answer for a notice that no longer applies.
-func errStaleNotice(n entitled.Notice, why string) error {
-	return entitled.Errorf(entitled.KindConflict, entitled.CodeStale, "notice %s (%s): %s", n.ID, n.Event, why)
-}
-
-// NoticeFacts loads what a notice says and who receives it, as of now.
-func (s *NotificationService) NoticeFacts(ctx context.Context, n entitled.Notice) (*entitled.NoticeFacts, error) {
-	f := &entitled.NoticeFacts{Notice: n}
-	err := s.db.read(ctx, func(t *tx) error {
-		var as *entitled.Assignment
-		packageID, catalogID, targetID := "", "", ""
-		if n.RequestID != "" {
-			q, err := t.loadRequest(ctx, n.RequestID)
-			if entitled.ErrorKind(err) == entitled.KindNotFound {
-				return errStaleNotice(n, "the request is gone")
-			} else if err != nil {
-				return err
-			}
-			f.Request = q.AssignmentRequest
-			packageID, catalogID, targetID = q.AccessPackageID, q.CatalogID, q.TargetID
-			if c := q.CompletedDateTime; c != nil {
-				f.ReprocessDeadline = c.Add(s.reprocessWindow)
-			}
-		}
-		if n.AssignmentID != "" {
-			a, err := t.loadAssignment(ctx, n.AssignmentID)
-			if entitled.ErrorKind(err) == entitled.KindNotFound {
-				return errStaleNotice(n, "the assignment is gone")
-			} else if err != nil {
-				return err
-			}
-			as = a
-			f.AssignmentEnd = endOf(a.Schedule)
-			if packageID == "" {
-				packageID, catalogID, targetID = a.AccessPackageID, a.CatalogID, a.TargetID
-			}
-		}
-		stages, err := t.loadStages(ctx, n.RequestID)
-		if err != nil {
-			return err
-		}
-		for i := range stages {
-			if stages[i].ID == n.StageID {
-				f.Stage = &stages[i]
-			}
-			if stages[i].ReviewResult == entitled.ReviewDeny {
-				f.Decision = stages[i].Justification
-			}
-		}
-		if !entitled.NoticeStillApplies(n.Event, &f.Request, f.Stage, as) {
-			return errStaleNotice(n, "it no longer applies")
-		}
-		if err := s.noticeNames(ctx, t, f, packageID, catalogID, targetID); err != nil {
-			return err
-		}
-		if n.RequestID != "" && (f.Request.State == entitled.StateDeliveryFailed || f.Request.State == entitled.StatePartiallyDelivered) {
-			if f.Failed, err = t.queryDeliveries(ctx, "request_id = ? AND status = ?", n.RequestID,
-				string(entitled.DeliveryFailed)); err != nil {
-				return err
-			}
-		}
-		ids, err := s.noticeRecipients(ctx, t, f, catalogID, targetID)
-		if err != nil {
-			return err
-		}
-		f.Recipients, err = s.enabledUsers(ctx, t, ids)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return f, nil
-}
-
-// noticeNames fills in the package, catalog, target and requestor.
-func (s *NotificationService) noticeNames(ctx context.Context, t *tx, f *entitled.NoticeFacts, packageID, catalogID, targetID string) error {
-	if p, err := t.loadPackage(ctx, packageID); err == nil {
-		f.PackageName = p.DisplayName
-	} else if ignoreNotFound(err) != nil {
-		return err
-	}
-	var name sql.NullString
-	if err := t.queryRow(ctx, `SELECT display_name FROM catalogs WHERE id = ?`, catalogID).Scan(&name); err != nil &&
-		!errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	f.CatalogName = name.String
-	for _, p := range []struct {
-		id   string
-		into *entitled.User
-	}{{targetID, &f.Target}, {f.Request.RequestorID, &f.Requestor}} {
-		if p.id == "" {
-			continue
-		}
-		u, err := t.loadUser(ctx, p.id)
-		if err == nil {
-			*p.into = *u
-		} else if ignoreNotFound(err) != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// noticeRecipients returns the user ids of the notice's audience, in a
-// stable order without duplicates.
-func (s *NotificationService) noticeRecipients(ctx context.Context, t *tx, f *entitled.NoticeFacts, catalogID, targetID string) ([]string, error) {
-	var ids []string
-	seen := map[string]bool{}
-	add := func(id string) {
-		if id != "" && id != entitled.SystemActor.User.ID && !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	switch f.Notice.Event.Audience() {
-	case entitled.AudienceRequester:
-		add(targetID)
-		add(f.Request.RequestorID)
-	case entitled.AudienceApprovers, entitled.AudienceEscalationApprovers:
-		if f.Stage == nil {
-			return nil, nil
-		}
-		p, err := t.loadPolicy(ctx, f.Request.AssignmentPolicyID)
-		if err != nil {
-			return nil, ignoreNotFound(err)
-		}
-		var set map[string]bool
-		if f.Notice.Event.Audience() == entitled.AudienceApprovers {
-			set, err = t.approvers(ctx, p, f.Stage.Index, targetID)
-		} else {
-			set, err = t.escalationApprovers(ctx, p, f.Stage.Index, targetID)
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range sortedKeys(set) {
-			// The rule "an approver cannot be the target or requestor":
-			// they are not asked to decide.
-			if id != f.Request.TargetID && id != f.Request.RequestorID {
-				add(id)
-			}
-		}
-	case entitled.AudienceManagers:
-		for _, roles := range [][]any{{entitled.RoleAccessPackageManager, entitled.RoleAccessPackageAssignmentManager},
-			{entitled.RoleCatalogOwner}} {
-			cond, args, err := s.db.idIn("role_definition_id", roles)
-			if err != nil {
-				return nil, err
-			}
-			found, err := idList(ctx, t, `SELECT principal_id FROM role_assignments WHERE app_scope_id = ? AND `+cond+`
-				ORDER BY principal_id`, append([]any{entitled.CatalogScope(catalogID)}, args...)...)
-			if err != nil {
-				return nil, err
-			}
-			for _, id := range found {
-				add(id)
-			}
-			if len(ids) > 0 {
-				break // catalog owners only when the catalog has no managers
-			}
-		}
-	}
-	return ids, nil
-}
-
-// escalationApprovers returns the user ids who may decide stage idx once it
-// has escalated: its escalation approvers, or their fallback.
-func (t *tx) escalationApprovers(ctx context.Context, p *entitled.AssignmentPolicy, idx int, targetID string) (map[string]bool, error) {
-	stages := p.RequestApprovalSettings.Stages
-	if idx < 0 || idx >= len(stages) {
-		return map[string]bool{}, nil
-	}
-	return t.resolveWithFallback(ctx, stages[idx].EscalationApprovers, stages[idx].FallbackEscalationApprovers, targetID)
-}
-
-const notificationCols = `id, notice_id, event, request_id, recipient_id, recipient_address, language, subject, status, error,
-	attempts, created_at, updated_at`
-
 func scanNotification(r scanner) (*entitled.Notification, error) {
 	var m entitled.Notification
 	var event, created, updated string
@@ -242,19 +62,55 @@ func (s *NotificationService) RecordNotifications(ctx context.Context, ms []*ent
 	created := make([]bool, len(ms))
 	err := s.db.changeUnlocked(ctx, func(t *tx) error {
 		now := fmtTime(t.now())
-		for i, m := range ms {
-			res, err := t.exec(ctx, `INSERT INTO notifications (`+notificationCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-				ON CONFLICT (notice_id, recipient_id) DO NOTHING`, newID(), m.NoticeID, string(m.Event), m.RequestID, m.RecipientID,
-				m.RecipientAddress, m.Language, m.Subject, m.Status, m.Error, m.Attempts, now, now)
-			if err != nil {
-				return fmt.Errorf("record notification: %w", err)
+		args := make([]any, 0, len(ms)*len(notificationInsert.cols))
+		notices := make([]any, 0, len(ms))
+		for _, m := range ms {
+			args = append(args, newID(), m.NoticeID, string(m.Event), m.RequestID, m.RecipientID,
+				m.RecipientAddress, m.Language, m.Subject, m.Status, m.Error, int64(m.Attempts), now, now)
+			notices = append(notices, m.NoticeID)
+		}
+		type key struct{ notice, recipient string }
+		isNew := map[key]bool{}
+		err := notificationInsert.run(ctx, t, args, func(rows *sql.Rows) error {
+			for rows.Next() {
+				var k key
+				if err := rows.Scan(&k.notice, &k.recipient); err != nil {
+					return err
+				}
+				isNew[k] = true
 			}
-			n, _ := res.RowsAffected()
-			created[i] = n == 1
-			if out[i], err = scanNotification(t.queryRow(ctx, `SELECT `+notificationCols+` FROM notifications
-				WHERE notice_id = ? AND recipient_id = ?`, m.NoticeID, m.RecipientID)); err != nil {
+			return rows.Err()
+		})
+		if err != nil {
+			return fmt.Errorf("record notifications: %w", err)
+		}
+		// The stored rows, new or from an earlier attempt, in one read.
+		cond, condArgs, err := s.db.idIn("notice_id", notices)
+		if err != nil {
+			return err
+		}
+		rows, err := t.query(ctx, `SELECT `+notificationCols+` FROM notifications WHERE `+cond, condArgs...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		stored := map[key]*entitled.Notification{}
+		for rows.Next() {
+			n, err := scanNotification(rows)
+			if err != nil {
 				return err
 			}
+			stored[key{n.NoticeID, n.RecipientID}] = n
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i, m := range ms {
+			k := key{m.NoticeID, m.RecipientID}
+			if out[i] = stored[k]; out[i] == nil {
+				return fmt.Errorf("record notification: notice %s for %s not stored", m.NoticeID, m.RecipientID)
+			}
+			created[i] = isNew[k]
 		}
 		return nil
 	})
@@ -263,6 +119,13 @@ func (s *NotificationService) RecordNotifications(ctx context.Context, ms []*ent
 	}
 	return out, created, nil
 }
+
+// notificationInsert stores messages, leaving those already stored for the
+// same notice and recipient as they are, and returns the new ones.
+var notificationInsert = newInsert("notifications", append(textColumns("id", "notice_id", "event", "request_id", "recipient_id",
+	"recipient_address", "language", "subject", "status", "error"), bulkColumn{"attempts", "int8"},
+	bulkColumn{"created_at", "text"}, bulkColumn{"updated_at", "text"}),
+	`ON CONFLICT (notice_id, recipient_id) DO NOTHING RETURNING notice_id, recipient_id`)
 
 // MarkNotification records the outcome of one attempt to send a message.
 func (s *NotificationService) MarkNotification(ctx context.Context, id, status, errText string) error {
@@ -311,41 +174,6 @@ func (s *NotificationService) Notifications(ctx context.Context, opt entitled.Li
 			}
 			return *m, nil
 		}, func(m entitled.Notification) string { return m.ID })
-}
-
-// enabledUsers loads the users of ids that exist and may sign in, in the
-// order of ids, in one query.
-func (s *NotificationService) enabledUsers(ctx context.Context, t *tx, ids []string) ([]entitled.User, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	cond, args, err := s.db.idIn("id", stringArgs(ids))
-	if err != nil {
-		return nil, err
-	}
-	rows, err := t.query(ctx, `SELECT `+userCols+` FROM users WHERE account_enabled = ? AND `+cond, append([]any{boolInt(true)}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	byID := map[string]entitled.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		byID[u.ID] = *u
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]entitled.User, 0, len(byID))
-	for _, id := range ids {
-		if u, ok := byID[id]; ok {
-			out = append(out, u)
-		}
-	}
-	return out, nil
 }
 
 // sortedKeys returns the keys of a set in order.

@@ -179,7 +179,7 @@ func (s *RequestService) planAdd(ctx context.Context, t *tx, a *entitled.Actor, 
 			return nil, err
 		}
 	}
-	if err := t.checkCompatible(ctx, q.TargetID, pkg.ID); err != nil {
+	if err := c.checkCompatible(ctx, t, q.TargetID, pkg.ID); err != nil {
 		return nil, err
 	}
 	scopes, err := c.roleScopes(ctx, t, pkg.ID)

@@ -19,7 +19,9 @@ type submitCache struct {
 	packages map[string]*entitled.AccessPackage
 	catalogs map[string]*entitled.Catalog
 	scopes   map[string][]entitled.ResourceRoleScope
-	users    map[string]bool
+	// incompatible holds each package's incompatibilities.
+	incompatible map[string]entitled.Incompatibilities
+	users        map[string]bool
 	// live maps each (target, package) pair of the batch to whether it
 	// already has an open add request or a live assignment.
 	live map[[2]string]bool
@@ -41,7 +43,8 @@ var liveQuery = `WITH v(t, p) AS (%s) SELECT v.t, v.p FROM v
 func (s *RequestService) newSubmitCache(ctx context.Context, t *tx, subs []*submission) (*submitCache, error) {
 	c := &submitCache{policies: map[string]*entitled.AssignmentPolicy{}, packages: map[string]*entitled.AccessPackage{},
 		catalogs: map[string]*entitled.Catalog{},
-		scopes:   map[string][]entitled.ResourceRoleScope{}, users: map[string]bool{}, live: map[[2]string]bool{}}
+		scopes:   map[string][]entitled.ResourceRoleScope{}, users: map[string]bool{}, live: map[[2]string]bool{},
+		incompatible: map[string]entitled.Incompatibilities{}}
 	var targets, pairs []any
 	for _, sub := range subs {
 		target := sub.r.TargetID
@@ -146,6 +149,20 @@ func (c *submitCache) roleScopes(ctx context.Context, t *tx, packageID string) (
 		m = c.scopes
 	}
 	return memo(m, packageID, func() ([]entitled.ResourceRoleScope, error) { return t.loadRoleScopes(ctx, packageID) })
+}
+
+// checkCompatible applies entitled.CheckCompatible to the target and the
+// package, reading the package's incompatibilities once per batch.
+func (c *submitCache) checkCompatible(ctx context.Context, t *tx, targetID, packageID string) error {
+	var m map[string]entitled.Incompatibilities
+	if c != nil {
+		m = c.incompatible
+	}
+	in, err := memo(m, packageID, func() (entitled.Incompatibilities, error) { return t.incompatibilitiesOf(ctx, packageID) })
+	if err != nil {
+		return err
+	}
+	return t.checkCompatibleWith(ctx, targetID, packageID, in)
 }
 
 // memo returns m[key], loading and remembering it on a miss; a nil m

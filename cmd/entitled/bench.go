@@ -43,6 +43,7 @@ entitled's tables take (River's left out); --disk adds the figure of each table.
 	cmd.Flags().String("cpuprofile", "", "write a CPU profile of the measured part to this file")
 	cmd.Flags().Bool("disk", false, "also print the bytes per request of each table (River's left out)")
 	addMixedFlags(cmd)
+	addReadsFlags(cmd)
 	return cmd
 }
 
@@ -63,6 +64,12 @@ func runBench(cmd *cobra.Command, _ []string) error {
 		}
 		defer os.RemoveAll(dir)
 		dsn = "sqlite:" + filepath.Join(dir, "bench.db")
+	}
+	if reads, _ := cmd.Flags().GetBool("reads"); reads {
+		if !cmd.Flags().Changed("db") && os.Getenv("ENTITLED_DB") == "" {
+			return errors.New("--reads needs --db: the database an earlier `entitled bench --db …` filled")
+		}
+		return runReadsBench(cmd, dsn)
 	}
 	if mixed, _ := cmd.Flags().GetBool("mixed"); mixed {
 		return runMixedBench(cmd, dsn, workers, submitters, n)
