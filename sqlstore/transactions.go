@@ -95,6 +95,9 @@ func (db *DB) runTx(ctx context.Context, mode lockMode, fn func(t *tx) error) er
 	if err == nil {
 		err = t.flushEvents(ctx)
 	}
+	if err == nil {
+		err = t.flushAudit(ctx)
+	}
 	if err != nil {
 		_ = sqlTx.Rollback()
 		return err
