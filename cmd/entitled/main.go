@@ -25,7 +25,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := rootCommand().ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, cliLoc().T("cli.error", i18n.V("Error", err.Error())))
+		loc := cliLoc()
+		fmt.Fprintln(os.Stderr, loc.T("cli.error", i18n.V("Error", errorText(err, loc))))
 		os.Exit(1)
 	}
 }
