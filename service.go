@@ -140,6 +140,10 @@ type RequestQuery struct {
 	// target, as creator, or as approver of a pending stage; "" for all the
 	// caller may view.
 	FilterByCurrentUser string
+	// CountOnly asks for the count alone (Page.Count), without reading a
+	// page: a count of a few rows among many is then an index lookup, where
+	// a page ordered by id may walk the whole table to find its first row.
+	CountOnly bool
 }
 
 // RequestService runs the request lifecycle (docs/design.md).

@@ -438,6 +438,11 @@ func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) 
 		if len(conds) > 0 {
 			base = "(" + strings.Join(conds, ") AND (") + ")"
 		}
+		if q.CountOnly {
+			n, err := countRequests(ctx, t, q, base, args)
+			page.Count = &n
+			return err
+		}
 		lq, err := buildList(q.ListOptions, requestFields, "id", base, args...)
 		if err != nil {
 			return err
@@ -464,19 +469,24 @@ func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) 
 			return err
 		}
 		if q.Count {
-			cw, cargs, err := countWhere(q.ListOptions, requestFields, base, args...)
-			if err != nil {
-				return err
-			}
-			var n int
-			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM assignment_requests `+cw, cargs...).Scan(&n); err != nil {
-				return err
-			}
+			n, err := countRequests(ctx, t, q, base, args)
 			page.Count = &n
+			return err
 		}
 		return nil
 	})
 	return page, err
+}
+
+// countRequests counts the requests q's filter matches within base.
+func countRequests(ctx context.Context, t *tx, q entitled.RequestQuery, base string, args []any) (int, error) {
+	cw, cargs, err := countWhere(q.ListOptions, requestFields, base, args...)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = t.queryRow(ctx, `SELECT COUNT(*) FROM assignment_requests `+cw, cargs...).Scan(&n)
+	return n, err
 }
 
 // visibleRequests is the condition on assignment_requests of the requests

@@ -125,6 +125,21 @@ func TestRequestFiltersAndPaging(t *testing.T) {
 	_, err = f.s.Requests.Requests(f.as(f.admin), entitled.RequestQuery{ListOptions: entitled.ListOptions{
 		Filter: entitled.Compare{Op: "eq", Property: "secret", Value: "x"}}})
 	wantKind(t, err, entitled.KindInvalid)
+	// The count alone: the same number as a page's count, and no page.
+	for _, c := range []struct {
+		filter entitled.Expr
+		want   int
+	}{
+		{entitled.Compare{Op: "eq", Property: "status", Value: "Delivered"}, 4},
+		{entitled.Compare{Op: "eq", Property: "state", Value: "deliveryFailed"}, 1},
+		{entitled.Compare{Op: "eq", Property: "state", Value: "canceled"}, 0},
+	} {
+		p, err := f.s.Requests.Requests(f.as(f.admin), entitled.RequestQuery{ListOptions: entitled.ListOptions{Filter: c.filter, Count: true}, CountOnly: true})
+		mustOK(t, err)
+		if p.Count == nil || *p.Count != c.want || len(p.Items) != 0 || p.NextSkipToken != "" {
+			t.Fatalf("count only of %+v: %+v, want %d and no items", c.filter, p, c.want)
+		}
+	}
 	// Keyset paging over every request.
 	seen, _ := pageThrough(t, entitled.ListOptions{Top: 2, Count: true}, func(opt entitled.ListOptions) (entitled.Page[entitled.AssignmentRequest], error) {
 		return list(opt), nil

@@ -111,7 +111,7 @@ func (h *handler) countRequests(c *call, filter string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	pg, err := h.svc.Requests.Requests(c.ctx, entitled.RequestQuery{ListOptions: entitled.ListOptions{Filter: expr, Top: 1, Count: true}})
+	pg, err := h.svc.Requests.Requests(c.ctx, entitled.RequestQuery{ListOptions: entitled.ListOptions{Filter: expr, Count: true}, CountOnly: true})
 	if err != nil || pg.Count == nil {
 		return 0, err
 	}
