@@ -318,4 +318,3 @@ func (s *NotificationService) enabledUsers(ctx context.Context, t *tx, ids []str
 	}
 	return out, nil
 }
-
