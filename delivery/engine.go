@@ -108,6 +108,9 @@ type Config struct {
 	// retention of 0 or less, keeps them for ever.
 	Outbox                OutboxPruner
 	NotificationRetention time.Duration
+	// Counts compacts the request counters of closed connections on
+	// PostgreSQL every few minutes (countcompaction.go); nil for never.
+	Counts CountCompactor
 }
 
 // Engine runs background jobs on River.
@@ -200,7 +203,7 @@ func New(cfg Config) (*Engine, error) {
 		return e.other(ctx, j.JobRow.Kind, ns[0].ID, func() error { return cfg.Notifier.Notices(ctx, ns) })
 	}))
 
-	periodic := e.outboxRetention(workers)
+	periodic := append(e.outboxRetention(workers), e.countCompaction(workers)...)
 
 	driver, err := Driver(cfg.Dialect, cfg.DB)
 	if err != nil {

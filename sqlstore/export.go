@@ -38,9 +38,10 @@ var ExportTables = []string{"users", "oidc_subjects", "service_principals", "gro
 // systems (learnt again from the deliveries), and bulk operations (their
 // progress is of background jobs, which are not exported either: a running
 // one does not go on after an import), and drift findings and the
-// reconcile schedule (the next reconciliation finds the drift again).
+// reconcile schedule (the next reconciliation finds the drift again), and
+// the request counters (the import's inserts of requests count them again).
 var NotExported = []string{"ui_login_links", "ui_sessions", "system_health", "operations", "operation_requests",
-	"drift_findings", "reconcile_schedule"}
+	"drift_findings", "reconcile_schedule", "request_counts"}
 
 // exportOrder is the ORDER BY of each table: its primary key.
 var exportOrder = map[string]string{"oidc_subjects": "issuer, subject", "group_members": "group_id, user_id", "group_owners": "group_id, user_id",

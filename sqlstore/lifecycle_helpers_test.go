@@ -39,7 +39,10 @@ func newLC(t *testing.T) *lc {
 	t.Helper()
 	s, sys := newTestStore(t)
 	f := setupLC(t, s, sys)
-	t.Cleanup(func() { wantDeliveryCounts(t, s.db) })
+	t.Cleanup(func() {
+		wantDeliveryCounts(t, s.db)
+		wantRequestCounts(t, s.db)
+	})
 	return f
 }
 

@@ -403,6 +403,13 @@ func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) 
 		var args []any
 		switch strings.ToLower(q.FilterByCurrentUser) {
 		case "":
+			sees, err := seesPinnedPackages(ctx, t, a, q.Filter)
+			if err != nil {
+				return err
+			}
+			if sees {
+				break // every request of the filter's packages is visible
+			}
 			vis, vargs, err := s.visibleRequests(ctx, t, a)
 			if err != nil {
 				return err
@@ -447,7 +454,11 @@ func (s *RequestService) Requests(ctx context.Context, q entitled.RequestQuery) 
 		if err != nil {
 			return err
 		}
-		rows, err := t.query(ctx, `SELECT `+requestCols+` FROM assignment_requests `+lq.where+lq.orderLimit(), lq.args...)
+		from, err := pagePlan(ctx, t, q.Filter)
+		if err != nil {
+			return err
+		}
+		rows, err := t.query(ctx, `SELECT `+requestCols+` FROM `+from+` `+lq.where+lq.orderLimit(), lq.args...)
 		if err != nil {
 			return err
 		}
@@ -483,6 +494,9 @@ func countRequests(ctx context.Context, t *tx, q entitled.RequestQuery, base str
 	cw, cargs, err := countWhere(q.ListOptions, requestFields, base, args...)
 	if err != nil {
 		return 0, err
+	}
+	if tally, ok := tallyOf(q.Filter); ok && base == "" {
+		return tally.count(ctx, t)
 	}
 	var n int
 	err = t.queryRow(ctx, `SELECT COUNT(*) FROM assignment_requests `+cw, cargs...).Scan(&n)

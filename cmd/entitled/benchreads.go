@@ -109,11 +109,13 @@ func runReadsBench(cmd *cobra.Command, dsn string) error {
 		{name: "filtered by package", path: emBase + "/assignmentRequests?$top=50&$filter=" + q("accessPackage/id eq '"+pkg+"'")},
 		{name: "$count=true", path: emBase + "/assignmentRequests?$top=50&$count=true"},
 		{name: "$count with a filter", path: emBase + "/assignmentRequests?$top=50&$count=true&$filter=" + q("state eq 'delivered'")},
+		{name: "$count of a package", path: emBase + "/assignmentRequests?$top=50&$count=true&$filter=" + q("accessPackage/id eq '"+pkg+"'")},
 		{name: "one user's assignments", path: emBase + "/assignments?$filter=" + q("target/id eq '"+user+"'")},
 		{name: "assignments $expand", path: emBase + "/assignments?$top=50&$expand=target,accessPackage"},
 		{name: "requests $expand", path: emBase + "/assignmentRequests?$top=50&$expand=accessPackage,requestor"},
 		{name: "audit page", path: "/v1.0/auditLogs/directoryAudits?$top=50"},
 		{name: "UI Requests tab", path: "/governance/packages/" + pkg + "/requests", ui: "admin"},
+		{name: "UI Needs attention", path: "/governance/packages/" + pkg + "/requests?state=attention", ui: "admin"},
 		{name: "UI My requests", path: "/requests", ui: "user"},
 	}
 	first := map[string]time.Duration{}

@@ -135,6 +135,7 @@ func openApp(ctx context.Context, dsn string, o appOptions) (*app, error) {
 
 		Outbox:                services.Notifications,
 		NotificationRetention: o.notificationRetention,
+		Counts:                services.Requests,
 	})
 	if err != nil {
 		db.Close()
