@@ -46,27 +46,42 @@ BEGIN
 END;
 -- +goose StatementEnd
 -- +dialect postgres
+-- Statement-level triggers: a batch of 64 requests changes its counters
+-- with one upsert per package and state, not 64.
 -- +goose StatementBegin
 CREATE FUNCTION request_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    IF TG_OP = 'INSERT' THEN
         INSERT INTO request_counts (access_package_id, state, shard, n)
-        VALUES (OLD.access_package_id, OLD.state, pg_backend_pid(), -1)
-        ON CONFLICT (access_package_id, state, shard) DO UPDATE SET n = request_counts.n - 1;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        SELECT access_package_id, state, pg_backend_pid(), count(*) FROM new_rows
+        GROUP BY access_package_id, state ORDER BY access_package_id, state
+        ON CONFLICT (access_package_id, state, shard) DO UPDATE SET n = request_counts.n + excluded.n;
+    ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO request_counts (access_package_id, state, shard, n)
-        VALUES (NEW.access_package_id, NEW.state, pg_backend_pid(), 1)
-        ON CONFLICT (access_package_id, state, shard) DO UPDATE SET n = request_counts.n + 1;
+        SELECT access_package_id, state, pg_backend_pid(), -count(*) FROM old_rows
+        GROUP BY access_package_id, state ORDER BY access_package_id, state
+        ON CONFLICT (access_package_id, state, shard) DO UPDATE SET n = request_counts.n + excluded.n;
+    ELSE
+        INSERT INTO request_counts (access_package_id, state, shard, n)
+        SELECT access_package_id, state, pg_backend_pid(), sum(d) FROM (
+            SELECT o.access_package_id, o.state, -1 AS d FROM old_rows o JOIN new_rows w ON w.id = o.id
+            WHERE o.state <> w.state OR o.access_package_id <> w.access_package_id
+            UNION ALL
+            SELECT w.access_package_id, w.state, 1 FROM old_rows o JOIN new_rows w ON w.id = o.id
+            WHERE o.state <> w.state OR o.access_package_id <> w.access_package_id
+        ) c
+        GROUP BY access_package_id, state HAVING sum(d) <> 0 ORDER BY access_package_id, state
+        ON CONFLICT (access_package_id, state, shard) DO UPDATE SET n = request_counts.n + excluded.n;
     END IF;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
-CREATE TRIGGER request_counts_insert AFTER INSERT OR DELETE ON assignment_requests
-    FOR EACH ROW EXECUTE FUNCTION request_counts_track();
-CREATE TRIGGER request_counts_update AFTER UPDATE OF state, access_package_id ON assignment_requests
-    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state OR OLD.access_package_id IS DISTINCT FROM NEW.access_package_id)
-    EXECUTE FUNCTION request_counts_track();
+CREATE TRIGGER request_counts_insert AFTER INSERT ON assignment_requests
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION request_counts_track();
+CREATE TRIGGER request_counts_update AFTER UPDATE ON assignment_requests
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION request_counts_track();
+CREATE TRIGGER request_counts_delete AFTER DELETE ON assignment_requests
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION request_counts_track();
 -- +dialect end
 
 -- +goose Down
@@ -77,6 +92,7 @@ DROP TRIGGER request_counts_delete;
 -- +dialect postgres
 DROP TRIGGER request_counts_insert ON assignment_requests;
 DROP TRIGGER request_counts_update ON assignment_requests;
+DROP TRIGGER request_counts_delete ON assignment_requests;
 DROP FUNCTION request_counts_track();
 -- +dialect end
 DROP TABLE request_counts;
