@@ -194,6 +194,9 @@ func pagePlan(ctx context.Context, t *tx, filter entitled.Expr) (string, error) 
 // no condition of visibility needs adding, and counts and pages of one
 // package read its index alone.
 func seesPinnedPackages(ctx context.Context, t *tx, a *entitled.Actor, filter entitled.Expr) (bool, error) {
+	if a.Can(entitled.OpViewRequests, "") {
+		return true, nil // sees every catalog's requests: nothing to load
+	}
 	ids := pinnedBy(filter).packages
 	if len(ids) == 0 {
 		return false, nil
