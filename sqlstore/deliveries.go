@@ -19,6 +19,13 @@ const deliveryCols = `d.id, d.request_id, d.assignment_id, dt.resource_role_scop
 // deliveriesFrom joins each delivery to its target.
 const deliveriesFrom = `deliveries d JOIN delivery_targets dt ON dt.id = d.target_id`
 
+// deliveriesOfAssignment selects (on alias d) the deliveries of the
+// assignment given twice: through the requests of its user and package
+// (the index assignment_requests_target) and then deliveries_request, so
+// that no index on deliveries.assignment_id is needed (migration 00024).
+const deliveriesOfAssignment = `d.assignment_id = ? AND d.request_id IN (SELECT r.id FROM assignments a
+	JOIN assignment_requests r ON r.target_id = a.target_id AND r.access_package_id = a.access_package_id WHERE a.id = ?)`
+
 func scanDelivery(r scanner, extra ...any) (*entitled.Delivery, error) {
 	var d entitled.Delivery
 	var action, status, class, created, modified string

@@ -333,8 +333,8 @@ func (s *DriftService) grantedSince(ctx context.Context, f *entitled.DriftFindin
 	}
 	var n int
 	err := s.db.read(ctx, func(t *tx) error {
-		return t.queryRow(ctx, `SELECT COUNT(*) FROM `+deliveriesFrom+` JOIN assignments a ON a.id = d.assignment_id
-			WHERE a.target_id = ? AND d.system_id = ? AND dt.resource_origin_id = ? AND dt.role_origin_id = ?
+		return t.queryRow(ctx, `SELECT COUNT(*) FROM `+deliveriesFrom+` JOIN assignment_requests r ON r.id = d.request_id
+			WHERE r.target_id = ? AND d.system_id = ? AND dt.resource_origin_id = ? AND dt.role_origin_id = ?
 			AND d.action = 'grant' AND d.created_at >= ?`, f.User.ID, f.SystemID, f.Resource.OriginID, f.Role.OriginID,
 			fmtTime(since)).Scan(&n)
 	})
