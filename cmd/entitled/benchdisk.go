@@ -7,7 +7,9 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/entitled-dev/entitled/delivery"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -22,9 +24,46 @@ type tableDisk struct {
 // memberships the built-in directory delivers (the access itself).
 var benchFixtureTables = map[string]bool{"users": true, "group_members": true}
 
+// benchTransientTables are pruned after a default retention, like River's
+// finished jobs: the figure counts them apart, with how long they stay.
+var benchTransientTables = map[string]string{
+	"notifications": fmt.Sprintf("the outbox: kept %d days (--notification-retention), then pruned",
+		int(delivery.DefaultNotificationRetention/(24*time.Hour))),
+}
+
+// diskSummary is the bytes per request of the tables, in the groups the
+// bench prints.
+type diskSummary struct {
+	// Kept is every table that keeps its rows (the headline); Fixture is
+	// the part of it in benchFixtureTables.
+	Kept, Fixture float64
+	// Transient is each table of benchTransientTables.
+	Transient map[string]float64
+}
+
+// summarize adds the tables up per request.
+func summarize(tables []tableDisk, n int) diskSummary {
+	s := diskSummary{Transient: map[string]float64{}}
+	for _, t := range tables {
+		b := float64(t.Table+t.Indexes) / float64(n)
+		switch {
+		case benchTransientTables[t.Name] != "":
+			s.Transient[t.Name] += b
+		case benchFixtureTables[t.Name]:
+			s.Kept += b
+			s.Fixture += b
+		default:
+			s.Kept += b
+		}
+	}
+	return s
+}
+
 // printDiskPerRequest prints the bytes per request each table takes (rows
 // and indexes), River's tables left out, and the totals with and without
-// the fixture's tables. With byTable false it prints the totals only.
+// the fixture's tables; tables pruned after a default retention
+// (benchTransientTables) are printed apart and left out of the totals.
+// With byTable false it prints the totals only.
 func printDiskPerRequest(ctx context.Context, db *sqlstore.DB, n int, byTable bool, w io.Writer) error {
 	tables, err := diskByTable(ctx, db)
 	if err != nil {
@@ -34,11 +73,10 @@ func printDiskPerRequest(ctx context.Context, db *sqlstore.DB, n int, byTable bo
 		return tables[i].Table+tables[i].Indexes > tables[j].Table+tables[j].Indexes
 	})
 	per := func(b int64) float64 { return float64(b) / float64(n) }
-	var all, requests, small int64
+	var small int64
 	for _, t := range tables {
-		all += t.Table + t.Indexes
-		if !benchFixtureTables[t.Name] {
-			requests += t.Table + t.Indexes
+		if benchTransientTables[t.Name] != "" {
+			continue
 		}
 		if per(t.Table+t.Indexes) < 16 {
 			small += t.Table + t.Indexes
@@ -51,8 +89,14 @@ func printDiskPerRequest(ctx context.Context, db *sqlstore.DB, n int, byTable bo
 	if byTable {
 		fmt.Fprintf(w, "  %-28s %8.0f B/request\n", "(tables under 16 B each)", per(small))
 	}
-	fmt.Fprintf(w, "disk: %.0f bytes per request in entitled's tables (River's left out), %.0f without users and group_members (%s)\n",
-		per(all), per(requests), db.Dialect)
+	s := summarize(tables, n)
+	fmt.Fprintf(w, "disk: %.0f bytes per request in entitled's tables (River's and the outbox's left out), %.0f without users and group_members (%s)\n",
+		s.Kept, s.Kept-s.Fixture, db.Dialect)
+	for _, t := range tables {
+		if why := benchTransientTables[t.Name]; why != "" {
+			fmt.Fprintf(w, "  and %.0f B/request in %s (%s)\n", s.Transient[t.Name], t.Name, why)
+		}
+	}
 	return nil
 }
 
