@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"reflect"
@@ -107,21 +106,12 @@ func TestImportOldDeliveries(t *testing.T) {
 	src := openSQLiteStore(t, "source.db")
 	f := setupLC(t, src, entitled.NewContext(ctx, entitled.SystemActor))
 	want := renamedDeliveries(f)
-	var exp bytes.Buffer
-	_, err := src.db.Export(ctx, &exp)
-	mustOK(t, err)
 	targets := map[string]map[string]any{}
-	var old bytes.Buffer
-	for _, line := range strings.SplitAfter(exp.String(), "\n") {
-		var l ExportLine
-		if line == "" || json.Unmarshal([]byte(line), &l) != nil {
-			old.WriteString(line)
-			continue
-		}
+	old := rewriteExport(t, exportOf(t, src), func(l *ExportLine) bool {
 		switch l.Table {
 		case "delivery_targets":
 			targets[string(mustJSON(t, l.Row["id"]))] = l.Row
-			continue
+			return false
 		case "deliveries":
 			k := targets[string(mustJSON(t, l.Row["target_id"]))]
 			if k == nil {
@@ -134,11 +124,9 @@ func TestImportOldDeliveries(t *testing.T) {
 			}
 			delete(l.Row, "target_id")
 		}
-		old.Write(append(mustJSON(t, l), '\n'))
-	}
-	dst, _ := newTestStore(t)
-	_, err = dst.Admin.Import(ctx, &old)
-	mustOK(t, err)
+		return true
+	})
+	dst := importNew(t, old)
 	for id, list := range want {
 		got, err := dst.Requests.Deliveries(entitled.NewContext(ctx, entitled.SystemActor), id)
 		mustOK(t, err)
@@ -163,12 +151,7 @@ func TestImportedDeliveryTargetIDsGoOn(t *testing.T) {
 	src := openSQLiteStore(t, "source.db")
 	f := setupLC(t, src, entitled.NewContext(ctx, entitled.SystemActor))
 	renamedDeliveries(f)
-	var exp bytes.Buffer
-	_, err := src.db.Export(ctx, &exp)
-	mustOK(t, err)
-	dst, _ := newTestStore(t)
-	_, err = dst.Admin.Import(ctx, &exp)
-	mustOK(t, err)
+	dst := importNew(t, strings.NewReader(exportOf(t, src)))
 	var max, id int64
 	mustOK(t, dst.db.tQueryRow(`SELECT MAX(id) FROM delivery_targets`).Scan(&max))
 	mustOK(t, dst.db.change(ctx, func(tx *tx) (err error) {
