@@ -10,9 +10,21 @@ import (
 
 // Deliveries: one grant or revoke of one resource role for one request.
 
-const deliveryCols = `d.id, d.request_id, d.assignment_id, d.resource_role_scope_id, d.system_id, d.action, d.status,
-	d.attempts, d.run, d.last_error_class, d.last_error, d.resource_id, d.resource_display_name, d.resource_origin_id,
-	d.resource_origin_system, d.role_id, d.role_display_name, d.role_origin_id, d.created_at, d.modified_at, d.completed_at`
+// deliveryCols are read from deliveriesFrom: the delivery (d) and its
+// target (dt, deliverytargets.go).
+const deliveryCols = `d.id, d.request_id, d.assignment_id, dt.resource_role_scope_id, d.system_id, d.action, d.status,
+	d.attempts, d.run, d.last_error_class, d.last_error, dt.resource_id, dt.resource_display_name, dt.resource_origin_id,
+	dt.resource_origin_system, dt.role_id, dt.role_display_name, dt.role_origin_id, d.created_at, d.modified_at, d.completed_at`
+
+// deliveriesFrom joins each delivery to its target.
+const deliveriesFrom = `deliveries d JOIN delivery_targets dt ON dt.id = d.target_id`
+
+// deliveriesOfAssignment selects (on alias d) the deliveries of the
+// assignment given twice: through the requests of its user and package
+// (the index assignment_requests_target) and then deliveries_request, so
+// that no index on deliveries.assignment_id is needed (migration 00024).
+const deliveriesOfAssignment = `d.assignment_id = ? AND d.request_id IN (SELECT r.id FROM assignments a
+	JOIN assignment_requests r ON r.target_id = a.target_id AND r.access_package_id = a.access_package_id WHERE a.id = ?)`
 
 func scanDelivery(r scanner, extra ...any) (*entitled.Delivery, error) {
 	var d entitled.Delivery
@@ -35,7 +47,7 @@ func scanDelivery(r scanner, extra ...any) (*entitled.Delivery, error) {
 
 // queryDeliveries lists deliveries matching cond (on alias d), oldest first.
 func (t *tx) queryDeliveries(ctx context.Context, cond string, args ...any) ([]entitled.Delivery, error) {
-	rows, err := t.query(ctx, `SELECT `+deliveryCols+` FROM deliveries d WHERE `+cond+` ORDER BY d.id`, args...)
+	rows, err := t.query(ctx, `SELECT `+deliveryCols+` FROM `+deliveriesFrom+` WHERE `+cond+` ORDER BY d.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -53,10 +65,8 @@ func (t *tx) queryDeliveries(ctx context.Context, cond string, args ...any) ([]e
 
 // deliveryInsert stores new deliveries.
 var deliveryInsert = newInsert("deliveries", append(textColumns("id", "request_id", "assignment_id",
-	"resource_role_scope_id", "system_id", "action", "status"), bulkColumn{"attempts", "int8"}, bulkColumn{"run", "int8"},
-	bulkColumn{"resource_id", "text"}, bulkColumn{"resource_display_name", "text"}, bulkColumn{"resource_origin_id", "text"},
-	bulkColumn{"resource_origin_system", "text"}, bulkColumn{"role_id", "text"}, bulkColumn{"role_display_name", "text"},
-	bulkColumn{"role_origin_id", "text"}, bulkColumn{"created_at", "text"}, bulkColumn{"modified_at", "text"}), "")
+	"system_id", "action", "status"), bulkColumn{"attempts", "int8"}, bulkColumn{"run", "int8"},
+	bulkColumn{"target_id", "int8"}, bulkColumn{"created_at", "text"}, bulkColumn{"modified_at", "text"}), "")
 
 // insertDeliveries stores new deliveries in one statement and queues one
 // deliver job each, with the retry policy of the delivery's system.
@@ -70,14 +80,16 @@ func (lc *lifecycle) insertDeliveriesAs(ctx context.Context, t *tx, ds []entitle
 	if len(ds) == 0 {
 		return nil
 	}
-	args := make([]any, 0, len(ds)*len(deliveryInsert.cols))
-	for _, d := range ds {
-		args = append(args, d.ID, d.RequestID, d.AssignmentID, d.ResourceRoleScopeID, d.SystemID, string(d.Action),
-			string(d.Status), d.Attempts, d.Run, d.Resource.ID, d.Resource.DisplayName, d.Resource.OriginID,
-			d.Resource.OriginSystem, d.Role.ID, d.Role.DisplayName, d.Role.OriginID, fmtTime(d.CreatedDateTime),
-			fmtTime(d.ModifiedDateTime))
+	targets, err := t.deliveryTargetIDs(ctx, ds)
+	if err != nil {
+		return err
 	}
-	err := deliveryInsert.run(ctx, t, args, nil)
+	args := make([]any, 0, len(ds)*len(deliveryInsert.cols))
+	for i, d := range ds {
+		args = append(args, d.ID, d.RequestID, d.AssignmentID, d.SystemID, string(d.Action),
+			string(d.Status), d.Attempts, d.Run, targets[i], fmtTime(d.CreatedDateTime), fmtTime(d.ModifiedDateTime))
+	}
+	err = deliveryInsert.run(ctx, t, args, nil)
 	if err != nil {
 		return fmt.Errorf("insert deliveries: %w", err)
 	}

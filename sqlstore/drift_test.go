@@ -171,7 +171,7 @@ func TestRemoveSparesFreshGrants(t *testing.T) {
 	f, crm := driftFixture(t)
 	ctx := context.Background()
 	var res, role string
-	f.must(f.s.db.tQueryRow(`SELECT resource_origin_id, role_origin_id FROM deliveries WHERE system_id = ?`, crm).Scan(&res, &role))
+	f.must(f.s.db.tQueryRow(`SELECT dt.resource_origin_id, dt.role_origin_id FROM `+deliveriesFrom+` WHERE d.system_id = ?`, crm).Scan(&res, &role))
 	fd := &entitled.DriftFinding{SystemID: crm, Resource: entitled.ResourceRef{OriginID: res}, Role: entitled.ResourceRoleRef{OriginID: role},
 		User: entitled.DriftUser{ID: f.alice.ID}}
 	if err := f.s.Drift.grantedSince(ctx, fd, f.now.Add(-time.Minute)); entitled.ErrorKind(err) != entitled.KindConflict {

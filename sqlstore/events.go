@@ -116,17 +116,18 @@ func (t *tx) subscriptionPatterns(ctx context.Context) ([]subscriptionPattern, e
 
 // outcomeReturning is what recording an outcome returns of each delivery
 // it changed: enough for its request's roll-up and for its event.
-const outcomeReturning = `RETURNING request_id, status, id, assignment_id, system_id, action, resource_id, resource_display_name,
-	role_id, role_display_name, last_error`
+// (the target's snapshot is read apart: an UPDATE's RETURNING names only
+// the updated table on SQLite).
+const outcomeReturning = `RETURNING request_id, status, id, assignment_id, system_id, action, target_id, last_error`
 
-// scanOutcome reads a row of outcomeReturning.
-func scanOutcome(r scanner) (entitled.Delivery, error) {
+// scanOutcome reads a row of outcomeReturning, and the delivery's target id.
+func scanOutcome(r scanner) (entitled.Delivery, int64, error) {
 	var d entitled.Delivery
 	var status, action string
-	err := r.Scan(&d.RequestID, &status, &d.ID, &d.AssignmentID, &d.SystemID, &action, &d.Resource.ID, &d.Resource.DisplayName,
-		&d.Role.ID, &d.Role.DisplayName, &d.LastError)
+	var target int64
+	err := r.Scan(&d.RequestID, &status, &d.ID, &d.AssignmentID, &d.SystemID, &action, &target, &d.LastError)
 	d.Status, d.Action = entitled.DeliveryStatus(status), entitled.DeliveryAction(action)
-	return d, err
+	return d, target, err
 }
 
 // emitRequest emits the event of a request's state change

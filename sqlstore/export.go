@@ -29,7 +29,7 @@ import (
 // writes them and Import expects them.
 var ExportTables = []string{"users", "oidc_subjects", "service_principals", "groups", "group_members", "group_owners", "role_assignments", "tokens", "systems", "catalogs",
 	"system_catalogs", "resources", "resource_roles", "resource_requests", "access_packages", "resource_role_scopes", "policies",
-	"assignments", "assignment_requests", "approval_stages", "deliveries", "audit_events", "notifications",
+	"assignments", "assignment_requests", "approval_stages", "delivery_targets", "deliveries", "audit_events", "notifications",
 	"subscriptions", "subscription_sends", "audit_retention", "incompatible_packages", "incompatible_groups"}
 
 // NotExported are entitled's tables an export leaves out on purpose: web
@@ -260,6 +260,9 @@ func (im *importer) read(ctx context.Context, r io.Reader) error {
 	if err := im.flush(ctx); err != nil {
 		return err
 	}
+	if err := im.t.resetDeliveryTargetIDs(ctx); err != nil {
+		return err
+	}
 	for _, m := range im.managers {
 		if _, err := im.t.exec(ctx, `UPDATE users SET manager_id = ? WHERE id = ?`, m[1], m[0]); err != nil {
 			return fmt.Errorf("import: manager of user %s: %w", m[0], err)
@@ -279,6 +282,11 @@ func (im *importer) add(ctx context.Context, line int, l ExportLine) error {
 	}
 	if l.Table == "approval_stages" {
 		stageReviewerID(l.Row)
+	}
+	if l.Table == "deliveries" {
+		if err := im.t.importOldDelivery(ctx, l.Row); err != nil {
+			return err
+		}
 	}
 	cols := make([]string, 0, len(l.Row))
 	for c := range l.Row {

@@ -368,7 +368,7 @@ func (lc *lifecycle) startOrSchedule(ctx context.Context, t *tx, a *entitled.Act
 // assignment not followed by a succeeded revoke: what a removal must revoke.
 // onlyRequest limits it to the grants of one request.
 func (t *tx) grantedRoles(ctx context.Context, assignmentID, onlyRequest string) ([]entitled.Delivery, error) {
-	ds, err := t.queryDeliveries(ctx, `d.assignment_id = ? AND d.status = 'succeeded'`, assignmentID)
+	ds, err := t.queryDeliveries(ctx, deliveriesOfAssignment+` AND d.status = 'succeeded'`, assignmentID, assignmentID)
 	if err != nil {
 		return nil, err
 	}

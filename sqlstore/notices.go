@@ -65,7 +65,9 @@ func (s *NotificationService) RecordNotifications(ctx context.Context, ms []*ent
 		args := make([]any, 0, len(ms)*len(notificationInsert.cols))
 		notices := make([]any, 0, len(ms))
 		for _, m := range ms {
-			args = append(args, newID(), m.NoticeID, string(m.Event), m.RequestID, m.RecipientID,
+			// The id carries created_at, as an audit event's does its time
+			// (auditid.go): a creation time range is an id range.
+			args = append(args, newAuditID(t.now()), m.NoticeID, string(m.Event), m.RequestID, m.RecipientID,
 				m.RecipientAddress, m.Language, m.Subject, m.Status, m.Error, int64(m.Attempts), now, now)
 			notices = append(notices, m.NoticeID)
 		}
@@ -156,7 +158,7 @@ var notificationFields = fields{
 	"status":           {expr: "status"},
 	"requestid":        {expr: "request_id"},
 	"recipientid":      {expr: "recipient_id"},
-	"createddatetime":  {expr: "created_at", kind: colTime},
+	"createddatetime":  {expr: "created_at", kind: colTime, bound: auditIDBound},
 	"modifieddatetime": {expr: "updated_at", kind: colTime},
 }
 

@@ -99,19 +99,31 @@ func (s *DeliveryService) recordOutcomes(ctx context.Context, t *tx, outcomes []
 	}
 	defer rows.Close()
 	updated := 0
+	var finals []entitled.Delivery
+	var targetIDs []int64
 	for rows.Next() {
-		d, err := scanOutcome(rows)
+		d, target, err := scanOutcome(rows)
 		if err != nil {
 			return err
 		}
 		updated++
 		if d.Status.IsFinal() {
-			final(d.RequestID, d.Status)
-			t.emit(entitled.DeliveryEvent(d, t.now()))
+			finals = append(finals, d)
+			targetIDs = append(targetIDs, target)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	rows.Close()
+	targets, err := t.deliveryTargets(ctx, targetIDs)
+	if err != nil {
+		return err
+	}
+	for i, d := range finals {
+		targets[targetIDs[i]].fill(&d)
+		final(d.RequestID, d.Status)
+		t.emit(entitled.DeliveryEvent(d, t.now()))
 	}
 	if updated < len(outcomes) {
 		s.logger.Debug("ignored outdated delivery outcomes", "outcomes", len(outcomes), "recorded", updated)

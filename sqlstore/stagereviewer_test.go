@@ -1,11 +1,8 @@
 package sqlstore
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/entitled-dev/entitled"
@@ -68,27 +65,14 @@ func TestImportFillsStageReviewer(t *testing.T) {
 	r := f.mustAdd(entitled.RequestUserAdd, f.threeStages(nil), f.alice)
 	st := f.stages(f.as(f.approver), r.ID)
 	mustOK(t, f.s.Approvals.DecideApprovalStage(f.as(f.approver), r.ID, st[0].ID, "Approve", "ok"))
-	var exp bytes.Buffer
-	_, err := src.db.Export(ctx, &exp)
-	mustOK(t, err)
 	// The export of an older entitled: approval stages without the column.
-	var old bytes.Buffer
-	for _, line := range strings.SplitAfter(exp.String(), "\n") {
-		var l ExportLine
-		if line == "" || json.Unmarshal([]byte(line), &l) != nil {
-			old.WriteString(line)
-			continue
-		}
+	old := rewriteExport(t, exportOf(t, src), func(l *ExportLine) bool {
 		if l.Table == "approval_stages" {
 			delete(l.Row, "reviewed_by_id")
 		}
-		b, err := json.Marshal(l)
-		mustOK(t, err)
-		old.Write(append(b, '\n'))
-	}
-	dst, _ := newTestStore(t)
-	_, err = dst.Admin.Import(ctx, &old)
-	mustOK(t, err)
+		return true
+	})
+	dst := importNew(t, old)
 	var got string
 	mustOK(t, dst.db.tQueryRow(`SELECT reviewed_by_id FROM approval_stages WHERE id = ?`, st[0].ID).Scan(&got))
 	if got != f.approver.ID {

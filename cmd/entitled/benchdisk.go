@@ -7,7 +7,9 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/entitled-dev/entitled/delivery"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -22,9 +24,69 @@ type tableDisk struct {
 // memberships the built-in directory delivers (the access itself).
 var benchFixtureTables = map[string]bool{"users": true, "group_members": true}
 
+// benchTransientTables are pruned after a default retention, like River's
+// finished jobs: the figure counts them apart, with how long they stay.
+var benchTransientTables = map[string]string{
+	"notifications": fmt.Sprintf("the outbox: kept %d days (--notification-retention), then pruned",
+		int(delivery.DefaultNotificationRetention/(24*time.Hour))),
+}
+
+// diskSummary is the bytes per request of the tables, in the groups the
+// bench prints.
+type diskSummary struct {
+	// Kept is every table that keeps its rows (the headline); Fixture is
+	// the part of it in benchFixtureTables.
+	Kept, Fixture float64
+	// Transient is each table of benchTransientTables.
+	Transient map[string]float64
+	// FixtureAudit estimates the bytes of the fixture users' "Create
+	// user" audit events (createUserShare of audit_events).
+	FixtureAudit float64
+}
+
+// createUserShare is the share of audit_events' text, and of its events,
+// that "Create user" events hold: the bench creates one user per request,
+// a cost of the directory rather than of requests. Rows of one table
+// differ mostly by their text, so the share of the text estimates the
+// share of the rows' bytes; index entries are one per event.
+func createUserShare(ctx context.Context, db *sqlstore.DB) (text, count float64, err error) {
+	const length = `length(id) + length(activity_date_time) + length(activity_display_name) + length(operation_type)
+		+ length(result) + length(result_reason) + length(correlation_id) + length(initiated_by_id) + length(initiated_by_upn)
+		+ length(initiated_by_name) + length(target_id) + length(target_type) + length(target_display_name)
+		+ length(catalog_id) + length(before_state) + length(after_state)`
+	var users, all, nUsers, n sql.NullFloat64
+	err = db.SQL.QueryRowContext(ctx, `SELECT SUM(CASE WHEN activity_display_name = 'Create user' THEN `+length+` ELSE 0 END),
+		SUM(`+length+`), SUM(CASE WHEN activity_display_name = 'Create user' THEN 1 ELSE 0 END), COUNT(*) FROM audit_events`).
+		Scan(&users, &all, &nUsers, &n)
+	if err != nil || all.Float64 == 0 || n.Float64 == 0 {
+		return 0, 0, err
+	}
+	return users.Float64 / all.Float64, nUsers.Float64 / n.Float64, nil
+}
+
+// summarize adds the tables up per request.
+func summarize(tables []tableDisk, n int) diskSummary {
+	s := diskSummary{Transient: map[string]float64{}}
+	for _, t := range tables {
+		b := float64(t.Table+t.Indexes) / float64(n)
+		switch {
+		case benchTransientTables[t.Name] != "":
+			s.Transient[t.Name] += b
+		case benchFixtureTables[t.Name]:
+			s.Kept += b
+			s.Fixture += b
+		default:
+			s.Kept += b
+		}
+	}
+	return s
+}
+
 // printDiskPerRequest prints the bytes per request each table takes (rows
 // and indexes), River's tables left out, and the totals with and without
-// the fixture's tables. With byTable false it prints the totals only.
+// the fixture's tables; tables pruned after a default retention
+// (benchTransientTables) are printed apart and left out of the totals.
+// With byTable false it prints the totals only.
 func printDiskPerRequest(ctx context.Context, db *sqlstore.DB, n int, byTable bool, w io.Writer) error {
 	tables, err := diskByTable(ctx, db)
 	if err != nil {
@@ -34,11 +96,10 @@ func printDiskPerRequest(ctx context.Context, db *sqlstore.DB, n int, byTable bo
 		return tables[i].Table+tables[i].Indexes > tables[j].Table+tables[j].Indexes
 	})
 	per := func(b int64) float64 { return float64(b) / float64(n) }
-	var all, requests, small int64
+	var small int64
 	for _, t := range tables {
-		all += t.Table + t.Indexes
-		if !benchFixtureTables[t.Name] {
-			requests += t.Table + t.Indexes
+		if benchTransientTables[t.Name] != "" {
+			continue
 		}
 		if per(t.Table+t.Indexes) < 16 {
 			small += t.Table + t.Indexes
@@ -51,8 +112,25 @@ func printDiskPerRequest(ctx context.Context, db *sqlstore.DB, n int, byTable bo
 	if byTable {
 		fmt.Fprintf(w, "  %-28s %8.0f B/request\n", "(tables under 16 B each)", per(small))
 	}
-	fmt.Fprintf(w, "disk: %.0f bytes per request in entitled's tables (River's left out), %.0f without users and group_members (%s)\n",
-		per(all), per(requests), db.Dialect)
+	s := summarize(tables, n)
+	text, count, err := createUserShare(ctx, db)
+	if err != nil {
+		return fmt.Errorf("disk per request: %w", err)
+	}
+	for _, t := range tables {
+		if t.Name == "audit_events" {
+			s.FixtureAudit = text*per(t.Table) + count*per(t.Indexes)
+		}
+	}
+	fmt.Fprintf(w, "disk: %.0f bytes per request in entitled's tables (River's and the outbox's left out), %.0f without users and group_members (%s)\n",
+		s.Kept, s.Kept-s.Fixture, db.Dialect)
+	fmt.Fprintf(w, "  about %.0f B/request without the per-user fixture: users, group_members and the users' \"Create user\" audit events (%.0f B/request, estimated: their share of the rows' text and of the index entries)\n",
+		s.Kept-s.Fixture-s.FixtureAudit, s.FixtureAudit)
+	for _, t := range tables {
+		if why := benchTransientTables[t.Name]; why != "" {
+			fmt.Fprintf(w, "  and %.0f B/request in %s (%s)\n", s.Transient[t.Name], t.Name, why)
+		}
+	}
 	return nil
 }
 
