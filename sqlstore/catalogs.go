@@ -8,14 +8,9 @@ import (
 )
 
 // catalogFields are the filterable properties of catalogs.
-var catalogFields = fields{
-	"id":               {expr: "id"},
-	"displayname":      {expr: "display_name"},
-	"state":            {expr: "state", enum: enumOf(entitled.CatalogPublished, entitled.CatalogUnpublished)},
-	"description":      {expr: "description"},
-	"createddatetime":  {expr: "created_at", kind: colTime},
-	"modifieddatetime": {expr: "modified_at", kind: colTime},
-}
+var catalogFields = columnFields("id, display_name, description, created_at, modified_at", fields{
+	"state": {expr: "state", enum: enumOf(entitled.CatalogPublished, entitled.CatalogUnpublished)},
+})
 
 const catalogCols = `id, display_name, description, catalog_type, state, is_externally_visible, created_at, modified_at`
 

@@ -8,10 +8,7 @@ import (
 )
 
 // groupFields are the filterable properties of groups.
-var groupFields = fields{
-	"id":          {expr: "id"},
-	"displayname": {expr: "display_name"},
-}
+var groupFields = columnFields("id, display_name", nil)
 
 const groupCols = `id, display_name, description, mail_nickname, created_at`
 

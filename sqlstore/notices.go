@@ -150,15 +150,9 @@ func (s *NotificationService) MarkNotification(ctx context.Context, id, status, 
 	})
 }
 
-var notificationFields = fields{
-	"id":               {expr: "id"},
-	"event":            {expr: "event"},
-	"status":           {expr: "status"},
-	"requestid":        {expr: "request_id"},
-	"recipientid":      {expr: "recipient_id"},
-	"createddatetime":  {expr: "created_at", kind: colTime},
+var notificationFields = columnFields("id, event, status, request_id, recipient_id, created_at", fields{
 	"modifieddatetime": {expr: "updated_at", kind: colTime},
-}
+})
 
 // Notifications lists the outbox, oldest first (ids grow with time), for those who may read
 // the audit log (tenant administrators).

@@ -10,16 +10,10 @@ import (
 )
 
 // packageFields are the filterable properties of access packages.
-var packageFields = fields{
-	"id":               {expr: "id"},
-	"displayname":      {expr: "display_name"},
-	"description":      {expr: "description"},
-	"catalog/id":       {expr: "catalog_id"},
-	"catalogid":        {expr: "catalog_id"},
-	"ishidden":         {expr: "is_hidden", kind: colBool},
-	"createddatetime":  {expr: "created_at", kind: colTime},
-	"modifieddatetime": {expr: "modified_at", kind: colTime},
-}
+var packageFields = columnFields("id, display_name, description, catalog_id, created_at, modified_at", fields{
+	"catalog/id": {expr: "catalog_id"},
+	"ishidden":   {expr: "is_hidden", kind: colBool},
+})
 
 func scanPackageRow(r scanner) (entitled.AccessPackage, error) {
 	p, err := scanPackage(r)

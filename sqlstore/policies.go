@@ -203,17 +203,10 @@ func decodePolicySettings(s string, p *entitled.AssignmentPolicy) error {
 }
 
 // policyFields are the filterable properties of assignment policies.
-var policyFields = fields{
-	"id":               {expr: "id"},
-	"displayname":      {expr: "display_name"},
+var policyFields = columnFields("id, display_name, access_package_id, catalog_id, description, created_at, modified_at", fields{
 	"accesspackage/id": {expr: "access_package_id"},
-	"accesspackageid":  {expr: "access_package_id"},
 	"catalog/id":       {expr: "catalog_id"},
-	"catalogid":        {expr: "catalog_id"},
-	"description":      {expr: "description"},
-	"createddatetime":  {expr: "created_at", kind: colTime},
-	"modifieddatetime": {expr: "modified_at", kind: colTime},
-}
+})
 
 // checkSubjects verifies that every user and group a policy names exists.
 func (s *PolicyService) checkSubjects(ctx context.Context, t *tx, p *entitled.AssignmentPolicy) error {

@@ -11,23 +11,13 @@ import (
 )
 
 // resourceFields are the filterable properties of catalog resources.
-var resourceFields = fields{
-	"id":               {expr: "id"},
-	"displayname":      {expr: "display_name"},
-	"originid":         {expr: "origin_id"},
-	"originsystem":     {expr: "origin_system"},
-	"description":      {expr: "description"},
-	"createddatetime":  {expr: "created_at", kind: colTime},
-	"modifieddatetime": {expr: "modified_at", kind: colTime},
-}
+var resourceFields = columnFields("id, display_name, origin_id, origin_system, description, created_at, modified_at", nil)
 
 // resourceRequestFields are the filterable properties of resource requests.
-var resourceRequestFields = fields{
-	"id":          {expr: "id"},
+var resourceRequestFields = columnFields("id, state", fields{
 	"catalog/id":  {expr: "catalog_id"},
 	"requesttype": {expr: "request_type", enum: enumOf(string(entitled.RequestAdminAdd), string(entitled.RequestAdminRemove))},
-	"state":       {expr: "state"},
-}
+})
 
 const resourceCols = `id, catalog_id, system_id, display_name, description, origin_id, origin_system, created_at, modified_at`
 

@@ -8,13 +8,7 @@ import (
 )
 
 // roleAssignmentFields are the filterable properties of role assignments.
-var roleAssignmentFields = fields{
-	"id":               {expr: "id"},
-	"principalid":      {expr: "principal_id"},
-	"roledefinitionid": {expr: "role_definition_id"},
-	"appscopeid":       {expr: "app_scope_id"},
-	"directoryscopeid": {expr: "directory_scope_id"},
-}
+var roleAssignmentFields = columnFields("id, principal_id, role_definition_id, app_scope_id, directory_scope_id", nil)
 
 const roleAssignmentCols = `id, principal_id, role_definition_id, directory_scope_id, app_scope_id, created_at`
 

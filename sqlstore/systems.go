@@ -50,11 +50,7 @@ func decodeRetry(s string) (entitled.RetryPolicy, error) {
 }
 
 // systemFields are the filterable properties of connected systems.
-var systemFields = fields{
-	"id":   {expr: "id"},
-	"name": {expr: "name"},
-	"kind": {expr: "kind"},
-}
+var systemFields = columnFields("id, name, kind", nil)
 
 var systemName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
 

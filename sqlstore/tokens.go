@@ -245,14 +245,7 @@ func (s *TokenService) Tokens(ctx context.Context, q entitled.TokenQuery) (entit
 }
 
 // tokenFields are the filterable properties of tokens.
-var tokenFields = fields{
-	"id":              {expr: "id"},
-	"parentid":        {expr: "parent_id"},
-	"description":     {expr: "description"},
-	"createddatetime": {expr: "created_at", kind: colTime},
-	"expiresdatetime": {expr: "expires_at", kind: colTime},
-	"revokeddatetime": {expr: "revoked_at", kind: colTime},
-}
+var tokenFields = columnFields("id, parent_id, description, created_at, expires_at, revoked_at", nil)
 
 // Authenticate returns the actor holding a valid token with their roles; a
 // 401 for unknown, expired or revoked tokens and for disabled accounts.

@@ -11,14 +11,9 @@ import (
 )
 
 // userFields are the filterable properties of users.
-var userFields = fields{
-	"id":                {expr: "id"},
-	"userprincipalname": {expr: "user_principal_name"},
-	"displayname":       {expr: "display_name"},
-	"mail":              {expr: "mail"},
-	"accountenabled":    {expr: "account_enabled", kind: colBool},
-	"externalid":        {expr: "external_id"},
-}
+var userFields = columnFields("id, user_principal_name, display_name, mail, external_id", fields{
+	"accountenabled": {expr: "account_enabled", kind: colBool},
+})
 
 var upnPattern = regexp.MustCompile(`^[^@\s]+@[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$`)
 
