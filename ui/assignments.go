@@ -69,16 +69,7 @@ func assignmentStateText(loc *i18n.Localizer, s entitled.AssignmentState) string
 // viewablePackage loads the package of the path and checks the caller may
 // view its requests and assignments; it shows the error itself.
 func (h *handler) viewablePackage(c *call) (*entitled.AccessPackage, bool) {
-	p, err := h.svc.AccessPackages.AccessPackage(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return nil, false
-	}
-	if !c.actor.Can(entitled.OpViewRequests, p.CatalogID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("pkg.forbiddenView", i18n.V("Package", p.DisplayName)))
-		return nil, false
-	}
-	return p, true
+	return h.allowedPackage(c, entitled.OpViewRequests, "pkg.forbiddenView")
 }
 
 // packageAssignments shows the Assignments tab.

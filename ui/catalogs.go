@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/entitled-dev/entitled"
-	"github.com/entitled-dev/entitled/i18n"
 )
 
 // Catalogs and access packages for their administrators: list catalogs,
@@ -130,16 +129,7 @@ func (h *handler) createCatalog(c *call) {
 // packageCatalog loads the catalog of the path and refuses a caller who
 // may not manage its packages.
 func (h *handler) packageCatalog(c *call) (*entitled.Catalog, bool) {
-	cat, err := h.svc.Catalogs.Catalog(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return nil, false
-	}
-	if !c.actor.Can(entitled.OpManagePackages, cat.ID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("packageform.forbidden", i18n.V("Catalog", cat.DisplayName)))
-		return nil, false
-	}
-	return cat, true
+	return h.allowedCatalog(c, entitled.OpManagePackages, "packageform.forbidden")
 }
 
 // newPackageForm shows the create-package form of a catalog.
