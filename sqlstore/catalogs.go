@@ -28,11 +28,7 @@ func scanCatalog(r scanner) (*entitled.Catalog, error) {
 }
 
 func (t *tx) loadCatalog(ctx context.Context, id string) (*entitled.Catalog, error) {
-	c, err := scanCatalog(t.queryRow(ctx, `SELECT `+catalogCols+` FROM catalogs WHERE id = ?`, id))
-	if err != nil {
-		return nil, notFound(err, "catalog", id)
-	}
-	return c, nil
+	return loadRow(ctx, t, scanCatalog, catalogCols, "catalogs", "catalog", id)
 }
 
 func normCatalogState(st string) (string, error) {
@@ -124,13 +120,7 @@ func (s *CatalogService) Catalogs(ctx context.Context, opt entitled.ListOptions)
 		return entitled.Page[entitled.Catalog]{}, err
 	}
 	base, args := readableCatalogs(a, entitled.OpReadCatalog, "id")
-	return listRows(ctx, s.db, opt, catalogFields, "catalogs", "id", catalogCols, base, args, func(r scanner) (entitled.Catalog, error) {
-		c, err := scanCatalog(r)
-		if err != nil {
-			return entitled.Catalog{}, err
-		}
-		return *c, nil
-	}, func(c entitled.Catalog) string { return c.ID })
+	return listRows(ctx, s.db, opt, catalogFields, "catalogs", "id", catalogCols, base, args, valueOf(scanCatalog), func(c entitled.Catalog) string { return c.ID })
 }
 
 // UpdateCatalog applies a PATCH to a catalog (OpEditCatalog).

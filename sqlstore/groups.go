@@ -23,11 +23,7 @@ func scanGroup(r scanner) (*entitled.Group, error) {
 }
 
 func (t *tx) loadGroup(ctx context.Context, id string) (*entitled.Group, error) {
-	g, err := scanGroup(t.queryRow(ctx, `SELECT `+groupCols+` FROM groups WHERE id = ?`, id))
-	if err != nil {
-		return nil, notFound(err, "group", id)
-	}
-	return g, nil
+	return loadRow(ctx, t, scanGroup, groupCols, "groups", "group", id)
 }
 
 func needDisplayName(name string) error {
@@ -73,13 +69,7 @@ func (s *GroupService) Groups(ctx context.Context, opt entitled.ListOptions) (en
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.Group]{}, err
 	}
-	return listRows(ctx, s.db, opt, groupFields, "groups", "id", groupCols, "", nil, func(r scanner) (entitled.Group, error) {
-		g, err := scanGroup(r)
-		if err != nil {
-			return entitled.Group{}, err
-		}
-		return *g, nil
-	}, func(g entitled.Group) string { return g.ID })
+	return listRows(ctx, s.db, opt, groupFields, "groups", "id", groupCols, "", nil, valueOf(scanGroup), func(g entitled.Group) string { return g.ID })
 }
 
 // UpdateGroup applies a PATCH to a group (OpManageUsers).

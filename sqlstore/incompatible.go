@@ -43,11 +43,11 @@ func (s *AccessPackageService) relatedPackages(ctx context.Context, packageID, i
 		}
 		defer rows.Close()
 		for rows.Next() {
-			p, err := scanPackageRow(rows)
+			p, err := scanPackage(rows)
 			if err != nil {
 				return err
 			}
-			out = append(out, p)
+			out = append(out, *p)
 		}
 		return rows.Err()
 	})

@@ -161,13 +161,7 @@ func (s *NotificationService) Notifications(ctx context.Context, opt entitled.Li
 		return entitled.Page[entitled.Notification]{}, err
 	}
 	return listRows(ctx, s.db, opt, notificationFields, "notifications", "id", notificationCols, "", nil,
-		func(r scanner) (entitled.Notification, error) {
-			m, err := scanNotification(r)
-			if err != nil {
-				return entitled.Notification{}, err
-			}
-			return *m, nil
-		}, func(m entitled.Notification) string { return m.ID })
+		valueOf(scanNotification), func(m entitled.Notification) string { return m.ID })
 }
 
 // sortedKeys returns the keys of a set in order.

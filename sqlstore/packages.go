@@ -15,14 +15,6 @@ var packageFields = columnFields("id, display_name, description, catalog_id, cre
 	"ishidden":   {expr: "is_hidden", kind: colBool},
 })
 
-func scanPackageRow(r scanner) (entitled.AccessPackage, error) {
-	p, err := scanPackage(r)
-	if err != nil {
-		return entitled.AccessPackage{}, err
-	}
-	return *p, nil
-}
-
 // mayRequest reports whether the actor may request for themself under the
 // policy (entitled.CheckSelfAdd); the system actor never does.
 func (t *tx) mayRequest(ctx context.Context, a *entitled.Actor, p *entitled.AssignmentPolicy) (bool, error) {
@@ -166,7 +158,7 @@ func (s *AccessPackageService) AccessPackages(ctx context.Context, opt entitled.
 		return entitled.Page[entitled.AccessPackage]{}, err
 	}
 	base, args := readableCatalogs(a, entitled.OpReadCatalog, "catalog_id")
-	return listRows(ctx, s.db, opt, packageFields, "access_packages", "id", packageCols, base, args, scanPackageRow,
+	return listRows(ctx, s.db, opt, packageFields, "access_packages", "id", packageCols, base, args, valueOf(scanPackage),
 		func(p entitled.AccessPackage) string { return p.ID })
 }
 
@@ -189,7 +181,7 @@ func (s *AccessPackageService) RequestableAccessPackages(ctx context.Context, op
 			args = append(args, id)
 		}
 	}
-	return listRows(ctx, s.db, opt, packageFields, "access_packages", "id", packageCols, base, args, scanPackageRow,
+	return listRows(ctx, s.db, opt, packageFields, "access_packages", "id", packageCols, base, args, valueOf(scanPackage),
 		func(p entitled.AccessPackage) string { return p.ID })
 }
 

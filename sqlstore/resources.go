@@ -70,13 +70,7 @@ func (s *CatalogService) CatalogResources(ctx context.Context, catalogID string,
 		return page, err
 	}
 	page, err = listRows(ctx, s.db, opt, resourceFields, "resources", "id", resourceCols, "catalog_id = ?", []any{catalogID},
-		func(r scanner) (entitled.Resource, error) {
-			res, err := scanResource(r)
-			if err != nil {
-				return entitled.Resource{}, err
-			}
-			return *res, nil
-		}, func(r entitled.Resource) string { return r.ID })
+		valueOf(scanResource), func(r entitled.Resource) string { return r.ID })
 	if err != nil {
 		return page, err
 	}

@@ -194,13 +194,7 @@ func (s *RoleAssignmentService) RoleAssignments(ctx context.Context, directory b
 	}
 	vis, args := roleVisibility(a, directory)
 	return listRows(ctx, s.db, opt, roleAssignmentFields, "role_assignments", "id", roleAssignmentCols, andCond(familyCond(directory), vis), args,
-		func(r scanner) (entitled.RoleAssignment, error) {
-			ra, err := scanRoleAssignment(r)
-			if err != nil {
-				return entitled.RoleAssignment{}, err
-			}
-			return *ra, nil
-		}, func(ra entitled.RoleAssignment) string { return ra.ID })
+		valueOf(scanRoleAssignment), func(ra entitled.RoleAssignment) string { return ra.ID })
 }
 
 // DeleteRoleAssignment removes a role assignment; the same roles that may

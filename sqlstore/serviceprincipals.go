@@ -113,13 +113,7 @@ func (s *ServicePrincipalService) ServicePrincipals(ctx context.Context, opt ent
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.ServicePrincipal]{}, err
 	}
-	return listRows(ctx, s.db, opt, spFields, spFrom, "sp.id", spCols, "", nil, func(r scanner) (entitled.ServicePrincipal, error) {
-		sp, err := scanServicePrincipal(r)
-		if err != nil {
-			return entitled.ServicePrincipal{}, err
-		}
-		return *sp, nil
-	}, func(sp entitled.ServicePrincipal) string { return sp.ID })
+	return listRows(ctx, s.db, opt, spFields, spFrom, "sp.id", spCols, "", nil, valueOf(scanServicePrincipal), func(sp entitled.ServicePrincipal) string { return sp.ID })
 }
 
 // DeleteServicePrincipal removes a service principal with its role

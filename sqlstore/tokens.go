@@ -235,13 +235,7 @@ func (s *TokenService) Tokens(ctx context.Context, q entitled.TokenQuery) (entit
 		return entitled.Page[entitled.Token]{}, entitled.Forbiddenf("only Global and Identity Governance Administrators may list the tokens of another user").WithKey("err.token.listNotAllowed")
 	}
 	return listRows(ctx, s.db, q.ListOptions, tokenFields, "tokens", "id", tokenCols, "user_id = ?", []any{owner},
-		func(r scanner) (entitled.Token, error) {
-			tok, err := scanToken(r)
-			if err != nil {
-				return entitled.Token{}, err
-			}
-			return *tok, nil
-		}, func(tok entitled.Token) string { return tok.ID })
+		valueOf(scanToken), func(tok entitled.Token) string { return tok.ID })
 }
 
 // tokenFields are the filterable properties of tokens.

@@ -139,13 +139,7 @@ func (s *UserService) Users(ctx context.Context, opt entitled.ListOptions) (enti
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.User]{}, err
 	}
-	return listRows(ctx, s.db, opt, userFields, "users", "id", userCols, notServicePrincipal, nil, func(r scanner) (entitled.User, error) {
-		u, err := scanUser(r)
-		if err != nil {
-			return entitled.User{}, err
-		}
-		return *u, nil
-	}, func(u entitled.User) string { return u.ID })
+	return listRows(ctx, s.db, opt, userFields, "users", "id", userCols, notServicePrincipal, nil, valueOf(scanUser), func(u entitled.User) string { return u.ID })
 }
 
 // UpdateUser applies a PATCH to a user (OpManageUsers; holders of a
