@@ -81,21 +81,8 @@ func (s *AssignmentService) Assignments(ctx context.Context, q entitled.Assignme
 		return page, err
 	}
 	err = s.db.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM assignments `+lq.where+lq.orderLimit(), lq.args...)
+		items, err := queryRows(ctx, t, `SELECT `+assignmentCols+` FROM assignments `+lq.where+lq.orderLimit(), lq.args, scanAssignmentValue)
 		if err != nil {
-			return err
-		}
-		items := []entitled.Assignment{}
-		for rows.Next() {
-			as, _, err := scanAssignment(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			items = append(items, *as)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		page = finishPage(items, lq.limit, func(as entitled.Assignment) string { return as.ID })

@@ -99,20 +99,8 @@ func scanScope(r scanner) (*entitled.ResourceRoleScope, error) {
 // loadRoleScopes loads the resource role scopes of a package, oldest first,
 // with Role and Resource (including SystemID) filled in.
 func (t *tx) loadRoleScopes(ctx context.Context, packageID string) ([]entitled.ResourceRoleScope, error) {
-	rows, err := t.query(ctx, scopeSelect+` WHERE rs.access_package_id = ? ORDER BY rs.id`, packageID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []entitled.ResourceRoleScope{}
-	for rows.Next() {
-		sc, err := scanScope(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *sc)
-	}
-	return out, rows.Err()
+	scopes, err := queryRows(ctx, t, scopeSelect+` WHERE rs.access_package_id = ? ORDER BY rs.id`, []any{packageID}, valueOf(scanScope))
+	return append([]entitled.ResourceRoleScope{}, scopes...), err
 }
 
 const systemCols = `id, name, kind, config, retry, built_in, created_at, modified_at, health_policy`

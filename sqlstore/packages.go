@@ -42,21 +42,8 @@ func (t *tx) requestablePackageIDs(ctx context.Context, a *entitled.Actor, packa
 		q += ` AND ap.id = ?`
 		args = append(args, packageID)
 	}
-	rows, err := t.query(ctx, q+` ORDER BY pol.id`, args...)
+	pols, err := queryRows(ctx, t, q+` ORDER BY pol.id`, args, scanPolicy)
 	if err != nil {
-		return nil, err
-	}
-	var pols []*entitled.AssignmentPolicy
-	for rows.Next() {
-		p, err := scanPolicy(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		pols = append(pols, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
@@ -188,14 +175,7 @@ func (s *AccessPackageService) RequestableAccessPackages(ctx context.Context, op
 // UpdateAccessPackage applies a PATCH to a package (OpManagePackages).
 func (s *AccessPackageService) UpdateAccessPackage(ctx context.Context, id string, upd entitled.AccessPackageUpdate) (*entitled.AccessPackage, error) {
 	var out *entitled.AccessPackage
-	err := s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
-		p, err := t.loadPackage(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
-			return err
-		}
+	err := s.managePackage(ctx, id, func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
 		before := *p
 		if err := patchNames(&p.DisplayName, &p.Description, upd.DisplayName, upd.Description); err != nil {
 			return err
@@ -267,14 +247,7 @@ func badScope(format string, args ...any) *entitled.Error {
 // the resource given by ResourceID. 409 when the role is already in it.
 func (s *AccessPackageService) AddResourceRoleScope(ctx context.Context, packageID string, in entitled.ResourceRoleScopeInput) (*entitled.ResourceRoleScope, error) {
 	var out *entitled.ResourceRoleScope
-	err := s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
-		p, err := t.loadPackage(ctx, packageID)
-		if err != nil {
-			return err
-		}
-		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
-			return err
-		}
+	err := s.managePackage(ctx, packageID, func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) (err error) {
 		var roleID, resourceID, catalogID string
 		switch {
 		case in.RoleID != "":

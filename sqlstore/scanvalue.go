@@ -1,6 +1,10 @@
 package sqlstore
 
-import "context"
+import (
+	"context"
+
+	"github.com/entitled-dev/entitled"
+)
 
 // valueOf turns a scan function that returns a pointer (scanCatalog,
 // scanUser, …) into one that returns the value, as listRows takes it.
@@ -23,4 +27,24 @@ func loadRow[T any](ctx context.Context, t *tx, scan func(scanner) (*T, error), 
 		return nil, notFound(err, what, id)
 	}
 	return v, nil
+}
+
+// scanAssignmentValue is scanAssignment for queryRows: the assignment
+// without its stored schedule.
+func scanAssignmentValue(r scanner) (entitled.Assignment, error) {
+	as, _, err := scanAssignment(r)
+	if err != nil {
+		return entitled.Assignment{}, err
+	}
+	return *as, nil
+}
+
+// scanRequestValue is scanRequest for queryRows: the request without its
+// row version.
+func scanRequestValue(r scanner) (entitled.AssignmentRequest, error) {
+	q, err := scanRequest(r)
+	if err != nil {
+		return entitled.AssignmentRequest{}, err
+	}
+	return q.AssignmentRequest, nil
 }

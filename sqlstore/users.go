@@ -237,20 +237,7 @@ func (s *UserService) DeleteUser(ctx context.Context, id string) error {
 
 // idList returns the first column of a query as strings.
 func idList(ctx context.Context, t *tx, q string, args ...any) ([]string, error) {
-	rows, err := t.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, t, q, args, func(r scanner) (id string, err error) { err = r.Scan(&id); return id, err })
 }
 
 // SetManager sets a user's manager (OpManageUsers and MayChangeUser); a user cannot manage
