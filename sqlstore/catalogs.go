@@ -163,12 +163,10 @@ func (s *CatalogService) DeleteCatalog(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		pkgs, err := idList(ctx, t, `SELECT id FROM access_packages WHERE catalog_id = ? ORDER BY id LIMIT 5`, id)
-		if err != nil {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM access_packages WHERE catalog_id = ? ORDER BY id LIMIT 5`, []any{id}, func(pkgs string) error {
+			return entitled.Conflictf("catalog %s still has access packages (%s); delete them first", c.DisplayName, pkgs).WithKey("err.catalog.hasPackages", "Catalog", c.DisplayName, "Packages", pkgs)
+		}); err != nil {
 			return err
-		}
-		if len(pkgs) > 0 {
-			return entitled.Conflictf("catalog %s still has access packages (%s); delete them first", c.DisplayName, strings.Join(pkgs, ", ")).WithKey("err.catalog.hasPackages", "Catalog", c.DisplayName, "Packages", strings.Join(pkgs, ", "))
 		}
 		for _, q := range []string{`DELETE FROM role_assignments WHERE app_scope_id = ?`, `DELETE FROM resources WHERE catalog_id = ?`, `DELETE FROM catalogs WHERE id = ?`} {
 			arg := id

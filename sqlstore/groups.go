@@ -106,17 +106,12 @@ func (s *GroupService) DeleteGroup(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		cats, err := idList(ctx, t, `SELECT catalog_id FROM resources WHERE system_id = ? AND origin_id = ? ORDER BY catalog_id`, DirectorySystemID, g.ID)
-		if err != nil {
+		if err := conflictIfAny(ctx, t, `SELECT catalog_id FROM resources WHERE system_id = ? AND origin_id = ? ORDER BY catalog_id`, []any{DirectorySystemID, g.ID}, func(cats string) error {
+			return entitled.Conflictf("group %s is a resource in catalog(s) %s; remove it from them first", g.DisplayName, cats).WithKey("err.group.inCatalogs", "Group", g.DisplayName, "Catalogs", cats)
+		}); err != nil {
 			return err
 		}
-		if len(cats) > 0 {
-			return entitled.Conflictf("group %s is a resource in catalog(s) %s; remove it from them first", g.DisplayName, strings.Join(cats, ", ")).WithKey("err.group.inCatalogs", "Group", g.DisplayName, "Catalogs", strings.Join(cats, ", "))
-		}
-		if _, err := t.exec(ctx, `DELETE FROM groups WHERE id = ?`, g.ID); err != nil {
-			return err
-		}
-		return t.audit(ctx, a, auditEntry{Activity: "Delete group", Operation: "Delete", TargetID: g.ID, TargetType: "Group",
+		return t.deleteRow(ctx, a, "groups", g.ID, auditEntry{Activity: "Delete group", Operation: "Delete", TargetID: g.ID, TargetType: "Group",
 			TargetName: g.DisplayName, Before: g})
 	})
 }

@@ -104,16 +104,8 @@ func (s *AccessPackageService) RemoveIncompatibleGroup(ctx context.Context, pack
 
 // managePackage runs change once the caller may manage the package.
 func (s *AccessPackageService) managePackage(ctx context.Context, packageID string, change func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error) error {
-	return s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
-		p, err := t.loadPackage(ctx, packageID)
-		if err != nil {
-			return err
-		}
-		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
-			return err
-		}
-		return change(t, a, p)
-	})
+	return managed(ctx, s.db, func(t *tx) (*entitled.AccessPackage, error) { return t.loadPackage(ctx, packageID) },
+		func(p *entitled.AccessPackage) string { return p.CatalogID }, change)
 }
 
 func (s *AccessPackageService) link(ctx context.Context, packageID, otherID string, rel relation, exists func(t *tx) error) error {

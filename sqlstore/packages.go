@@ -200,26 +200,20 @@ func (s *AccessPackageService) UpdateAccessPackage(ctx context.Context, id strin
 // or any request history (hide it instead: isHidden true).
 func (s *AccessPackageService) DeleteAccessPackage(ctx context.Context, id string) error {
 	return s.managePackage(ctx, id, func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
-		live, err := idList(ctx, t, `SELECT id FROM assignments WHERE access_package_id = ? AND state <> 'expired' ORDER BY id LIMIT 5`, id)
-		if err != nil {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM assignments WHERE access_package_id = ? AND state <> 'expired' ORDER BY id LIMIT 5`, []any{id}, func(live string) error {
+			return entitled.Conflictf("access package %s still has live assignments (%s); remove them first", p.DisplayName, live).WithKey("err.package.hasAssignments", "Package", p.DisplayName, "Assignments", live)
+		}); err != nil {
 			return err
 		}
-		if len(live) > 0 {
-			return entitled.Conflictf("access package %s still has live assignments (%s); remove them first", p.DisplayName, strings.Join(live, ", ")).WithKey("err.package.hasAssignments", "Package", p.DisplayName, "Assignments", strings.Join(live, ", "))
-		}
-		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? AND state IN `+openStatesSQL+` ORDER BY id LIMIT 5`, id)
-		if err != nil {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? AND state IN `+openStatesSQL+` ORDER BY id LIMIT 5`, []any{id}, func(open string) error {
+			return entitled.Conflictf("access package %s has open requests (%s); wait for them or cancel them first", p.DisplayName, open).WithKey("err.package.hasOpenRequests", "Package", p.DisplayName, "Requests", open)
+		}); err != nil {
 			return err
 		}
-		if len(open) > 0 {
-			return entitled.Conflictf("access package %s has open requests (%s); wait for them or cancel them first", p.DisplayName, strings.Join(open, ", ")).WithKey("err.package.hasOpenRequests", "Package", p.DisplayName, "Requests", strings.Join(open, ", "))
-		}
-		hist, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? ORDER BY id LIMIT 1`, id)
-		if err != nil {
-			return err
-		}
-		if len(hist) > 0 {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? ORDER BY id LIMIT 1`, []any{id}, func(string) error {
 			return entitled.Conflictf("access package %s has request history that must be kept; hide it (isHidden true) instead of deleting it", p.DisplayName).WithKey("err.package.hasHistory", "Package", p.DisplayName)
+		}); err != nil {
+			return err
 		}
 		for _, q := range []string{`DELETE FROM policies WHERE access_package_id = ?`, `DELETE FROM resource_role_scopes WHERE access_package_id = ?`,
 			`DELETE FROM access_packages WHERE id = ?`} {
@@ -298,14 +292,7 @@ func (s *AccessPackageService) AddResourceRoleScope(ctx context.Context, package
 // ResourceRoleScopes lists the role scopes of a package (package readers).
 func (s *AccessPackageService) ResourceRoleScopes(ctx context.Context, packageID string) ([]entitled.ResourceRoleScope, error) {
 	var out []entitled.ResourceRoleScope
-	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) error {
-		p, err := t.loadPackage(ctx, packageID)
-		if err != nil {
-			return err
-		}
-		if err := s.authorizePackageRead(ctx, t, a, p); err != nil {
-			return err
-		}
+	err := s.readPackage(ctx, packageID, func(t *tx) (err error) {
 		out, err = t.loadRoleScopes(ctx, packageID)
 		return err
 	})
@@ -319,10 +306,7 @@ func (s *AccessPackageService) RemoveResourceRoleScope(ctx context.Context, pack
 		if err != nil {
 			return notFound(err, "resource role scope", scopeID)
 		}
-		if _, err := t.exec(ctx, `DELETE FROM resource_role_scopes WHERE id = ?`, scopeID); err != nil {
-			return err
-		}
-		return t.audit(ctx, a, auditEntry{Activity: "Remove resource role from access package", Operation: "Delete", TargetID: p.ID,
+		return t.deleteRow(ctx, a, "resource_role_scopes", scopeID, auditEntry{Activity: "Remove resource role from access package", Operation: "Delete", TargetID: p.ID,
 			TargetType: "AccessPackage", TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: sc})
 	})
 }

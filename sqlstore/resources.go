@@ -302,13 +302,11 @@ func (s *CatalogService) removeResource(ctx context.Context, a *entitled.Actor, 
 		if err != nil {
 			return err
 		}
-		pkgs, err := idList(ctx, t, `SELECT DISTINCT access_package_id FROM resource_role_scopes WHERE resource_id = ? ORDER BY access_package_id LIMIT 5`, res.ID)
-		if err != nil {
-			return err
-		}
-		if len(pkgs) > 0 {
+		if err := conflictIfAny(ctx, t, `SELECT DISTINCT access_package_id FROM resource_role_scopes WHERE resource_id = ? ORDER BY access_package_id LIMIT 5`, []any{res.ID}, func(pkgs string) error {
 			return entitled.Conflictf("resource %s is still used by access package(s) %s; remove its roles from them first",
-				res.DisplayName, strings.Join(pkgs, ", ")).WithKey("err.resource.usedByPackages", "Resource", res.DisplayName, "Packages", strings.Join(pkgs, ", "))
+				res.DisplayName, pkgs).WithKey("err.resource.usedByPackages", "Resource", res.DisplayName, "Packages", pkgs)
+		}); err != nil {
+			return err
 		}
 		list := []entitled.Resource{*res}
 		if err := s.loadResourceRoles(ctx, t, list); err != nil {

@@ -115,10 +115,7 @@ func (s *SubscriptionService) DeleteSubscription(ctx context.Context, id string)
 		if _, err := t.exec(ctx, `DELETE FROM subscription_sends WHERE subscription_id = ?`, id); err != nil {
 			return err
 		}
-		if _, err := t.exec(ctx, `DELETE FROM subscriptions WHERE id = ?`, id); err != nil {
-			return err
-		}
-		return t.audit(ctx, a, auditEntry{Activity: "Delete event subscription", Operation: "Delete", TargetID: id,
+		return t.deleteRow(ctx, a, "subscriptions", id, auditEntry{Activity: "Delete event subscription", Operation: "Delete", TargetID: id,
 			TargetType: "Subscription", TargetName: sub.URL, Before: map[string]any{"url": sub.URL, "events": sub.Events}})
 	})
 }

@@ -202,21 +202,17 @@ func (s *UserService) UpdateUser(ctx context.Context, id string, upd entitled.Us
 // (409): remove their access first, or disable the account instead.
 func (s *UserService) DeleteUser(ctx context.Context, id string) error {
 	return s.changeUser(ctx, id, func(t *tx, a *entitled.Actor, u *entitled.User) error {
-		live, err := idList(ctx, t, `SELECT id FROM assignments WHERE target_id = ? AND state <> 'expired' ORDER BY id LIMIT 5`, u.ID)
-		if err != nil {
-			return err
-		}
-		if len(live) > 0 {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM assignments WHERE target_id = ? AND state <> 'expired' ORDER BY id LIMIT 5`, []any{u.ID}, func(live string) error {
 			return entitled.Conflictf("user %s still has live access package assignments (%s); remove them before deleting the user",
-				u.UserPrincipalName, strings.Join(live, ", ")).WithKey("err.user.hasAssignments", "User", u.UserPrincipalName, "Assignments", strings.Join(live, ", "))
-		}
-		reqs, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE target_id = ? ORDER BY id LIMIT 5`, u.ID)
-		if err != nil {
+				u.UserPrincipalName, live).WithKey("err.user.hasAssignments", "User", u.UserPrincipalName, "Assignments", live)
+		}); err != nil {
 			return err
 		}
-		if len(reqs) > 0 {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM assignment_requests WHERE target_id = ? ORDER BY id LIMIT 5`, []any{u.ID}, func(reqs string) error {
 			return entitled.Conflictf("user %s has assignment request history (%s) that must be kept; disable the account (accountEnabled false) instead of deleting it",
-				u.UserPrincipalName, strings.Join(reqs, ", ")).WithKey("err.user.hasHistory", "User", u.UserPrincipalName, "Requests", strings.Join(reqs, ", "))
+				u.UserPrincipalName, reqs).WithKey("err.user.hasHistory", "User", u.UserPrincipalName, "Requests", reqs)
+		}); err != nil {
+			return err
 		}
 		// The user's tokens go with the user; what they minted for others
 		// is revoked first, as when they are revoked.
@@ -227,10 +223,7 @@ func (s *UserService) DeleteUser(ctx context.Context, id string) error {
 		if err := t.revokeDescendants(ctx, a, own, t.now()); err != nil {
 			return err
 		}
-		if _, err := t.exec(ctx, `DELETE FROM users WHERE id = ?`, u.ID); err != nil {
-			return err
-		}
-		return t.audit(ctx, a, auditEntry{Activity: "Delete user", Operation: "Delete", TargetID: u.ID, TargetType: "User",
+		return t.deleteRow(ctx, a, "users", u.ID, auditEntry{Activity: "Delete user", Operation: "Delete", TargetID: u.ID, TargetType: "User",
 			TargetName: u.UserPrincipalName, Before: u})
 	})
 }
