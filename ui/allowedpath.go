@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/entitled-dev/entitled"
@@ -37,4 +38,26 @@ func (h *handler) allows(c *call, op entitled.Op, catalogID, refused string) boo
 		return false
 	}
 	return true
+}
+
+// pathObject loads the object the path's id names with get; it shows the
+// error itself.
+func pathObject[T any](h *handler, c *call, get func(ctx context.Context, id string) (*T, error)) (*T, bool) {
+	v, err := get(c.ctx, c.r.PathValue("id"))
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return nil, false
+	}
+	return v, true
+}
+
+// listPage reads the page of a listing that skip (the query's skiptoken)
+// names, of the configured size; it shows the error itself.
+func listPage[T any](h *handler, c *call, skip string, list func(ctx context.Context, opt entitled.ListOptions) (entitled.Page[T], error)) (entitled.Page[T], bool) {
+	pg, err := list(c.ctx, entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip})
+	if err != nil {
+		h.fail(c.w, c.r, c, err)
+		return pg, false
+	}
+	return pg, true
 }

@@ -38,9 +38,7 @@ type assignForm struct {
 
 // pkgAssignmentsData is a package's Assignments tab.
 type pkgAssignmentsData struct {
-	base
-	Package      entitled.AccessPackage
-	Tab          string
+	pkgPage
 	OutcomeTitle string
 	State        string
 	States       []stateOption
@@ -116,7 +114,7 @@ func (h *handler) showPackageAssignments(c *call, state, skip string, selectAll 
 		polName[pol.ID] = pol.DisplayName
 	}
 	l := &lookups{loc: c.loc, users: users}
-	d := pkgAssignmentsData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.assignments")), "governance"), Package: *p, Tab: "assignments",
+	d := pkgAssignmentsData{pkgPage: c.pkgPage(p, "assignments"),
 		OutcomeTitle: c.T("outcomes.result"), State: string(st), SkipToken: skip, NextToken: pg.NextSkipToken, SelectAll: selectAll,
 		CanReprocess: c.actor.Can(entitled.OpReprocess, p.CatalogID), CanAssign: c.actor.Can(entitled.OpDirectAssign, p.CatalogID),
 		Outcomes: outs, Form: form}

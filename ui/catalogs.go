@@ -74,9 +74,8 @@ func (h *handler) catalogsPage(c *call) {
 		return
 	}
 	skip := c.r.URL.Query().Get("skiptoken")
-	pg, err := h.svc.Catalogs.Catalogs(c.ctx, entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip})
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	pg, ok := listPage(h, c, skip, h.svc.Catalogs.Catalogs)
+	if !ok {
 		return
 	}
 	d := catalogsData{base: c.base(c.T("nav.catalogs"), "catalogs"), CanCreate: c.actor.Can(entitled.OpCreateCatalog, ""),
