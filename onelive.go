@@ -3,33 +3,24 @@ package entitled
 // OpenRequestStates are the states in which a request still holds its place
 // (RequestState.IsOpen): the states CheckOneLive counts, and the states every
 // SQL list of open requests is built from.
-var OpenRequestStates = statesWhere(RequestState.IsOpen)
+var OpenRequestStates = kept(RequestStates, RequestState.IsOpen)
 
 // AddRequestTypes are the request types that grant access (RequestType.IsAdd).
-var AddRequestTypes = typesWhere(RequestType.IsAdd)
+var AddRequestTypes = kept(RequestTypes, RequestType.IsAdd)
 
 // RemoveRequestTypes are the request types that remove access (RequestType.IsRemove).
-var RemoveRequestTypes = typesWhere(RequestType.IsRemove)
+var RemoveRequestTypes = kept(RequestTypes, RequestType.IsRemove)
 
 // RequestTypes lists every request type.
 var RequestTypes = []RequestType{RequestUserAdd, RequestUserUpdate, RequestUserRemove, RequestAdminAdd,
 	RequestAdminUpdate, RequestAdminRemove, RequestSystemAdd, RequestSystemRemove}
 
-func statesWhere(keep func(RequestState) bool) []RequestState {
-	var out []RequestState
-	for _, s := range RequestStates {
-		if keep(s) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func typesWhere(keep func(RequestType) bool) []RequestType {
-	var out []RequestType
-	for _, t := range RequestTypes {
-		if keep(t) {
-			out = append(out, t)
+// kept lists the values of all that keep keeps, in order.
+func kept[T any](all []T, keep func(T) bool) []T {
+	var out []T
+	for _, v := range all {
+		if keep(v) {
+			out = append(out, v)
 		}
 	}
 	return out

@@ -64,16 +64,9 @@ const (
 	OpReadAudit                      // read the audit log of every catalog
 )
 
-var opNames = map[Op]string{
-	OpCreateCatalog: "create catalogs", OpReadCatalog: "read this catalog",
-	OpEditCatalog: "edit this catalog", OpManagePackages: "manage access packages and policies in this catalog",
-	OpViewRequests: "view requests and assignments in this catalog", OpDirectAssign: "assign or remove access directly in this catalog",
-	OpReprocess: "reprocess requests and assignments in this catalog", OpCancelAny: "cancel requests of other users in this catalog",
-	OpManageUsers: "manage users and groups", OpManageDirectoryRoles: "assign directory roles",
-	OpManageSystems: "manage connected systems", OpReadAudit: "read the audit log",
-}
-
-func (o Op) String() string { return opNames[o] }
+// String is the operation's English description; Key names it in the i18n
+// catalogue.
+func (o Op) String() string { return opTexts[o].name }
 
 // directoryGrants lists which tenant-wide roles allow which operation in any
 // catalog. Global and Identity Governance Administrators may do everything.

@@ -7,7 +7,7 @@ import (
 
 // UpdateRequestTypes are the request types that change an assignment
 // (RequestType.IsUpdate).
-var UpdateRequestTypes = typesWhere(RequestType.IsUpdate)
+var UpdateRequestTypes = kept(RequestTypes, RequestType.IsUpdate)
 
 // IsUpdate reports whether the request changes an existing assignment
 // (userUpdate, adminUpdate).

@@ -169,12 +169,7 @@ func (s *Server) registerAccessPackages() {
 		}
 		return noContent(w)
 	})
-	rt.handle("DELETE", emBase+"/accessPackages/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		if err := s.svc.AccessPackages.DeleteAccessPackage(r.Context(), p["id"]); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
+	rt.handle("DELETE", emBase+"/accessPackages/{id}", onID(s.svc.AccessPackages.DeleteAccessPackage))
 	rt.handle("POST", emBase+"/accessPackages/{id}/getApplicablePolicyRequirements", s.applicablePolicyRequirements)
 	rt.handle("POST", emBase+"/accessPackages/{id}/resourceRoleScopes", func(w http.ResponseWriter, r *http.Request, p params) error {
 		var in roleScopeInput
@@ -189,24 +184,17 @@ func (s *Server) registerAccessPackages() {
 		return s.created(w, r, set+"('"+p["id"]+"')/resourceRoleScopes", rs.ID, toRoleScope(*rs))
 	})
 	rt.handle("GET", emBase+"/accessPackages/{id}/resourceRoleScopes", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := query(r, "roleScope")
+		q, err := whole(query(r, "roleScope"))
 		if err != nil {
-			return err
-		}
-		if err := refuseFilterOrder(q); err != nil {
 			return err
 		}
 		scopes, err := s.svc.AccessPackages.ResourceRoleScopes(r.Context(), p["id"])
 		if err != nil {
 			return err
 		}
-		items := make([]any, 0, len(scopes))
-		for _, rs := range scopes {
-			v, err := nestedSelect(toRoleScope(rs), q)
-			if err != nil {
-				return err
-			}
-			items = append(items, v)
+		items, err := wireItemsErr(scopes, func(rs entitled.ResourceRoleScope) (any, error) { return nestedSelect(toRoleScope(rs), q) })
+		if err != nil {
+			return err
 		}
 		return s.collection(w, r, set+"('"+p["id"]+"')/resourceRoleScopes", items, "", nil, q.Select)
 	})

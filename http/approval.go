@@ -85,22 +85,15 @@ func (s *Server) registerApprovals() {
 		return s.entity(w, r, 200, set, out, nil)
 	})
 	rt.handle("GET", base+"/{id}/stages", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query())
+		q, err := whole(odata.Parse(r.URL.Query()))
 		if err != nil {
-			return err
-		}
-		if err := refuseFilterOrder(q); err != nil {
 			return err
 		}
 		stages, err := s.svc.Approvals.ApprovalStages(r.Context(), p["id"])
 		if err != nil {
 			return err
 		}
-		items := make([]any, 0, len(stages))
-		for _, st := range stages {
-			items = append(items, toStage(st))
-		}
-		return s.collection(w, r, set+"('"+p["id"]+"')/stages", items, "", nil, q.Select)
+		return s.collection(w, r, set+"('"+p["id"]+"')/stages", wireItems(stages, toStage), "", nil, q.Select)
 	})
 	rt.handle("GET", base+"/{id}/stages/{stageId}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		q, err := odata.Parse(r.URL.Query())

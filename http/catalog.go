@@ -166,12 +166,7 @@ func (s *Server) registerCatalogs() {
 		}
 		return noContent(w)
 	})
-	rt.handle("DELETE", emBase+"/catalogs/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		if err := s.svc.Catalogs.DeleteCatalog(r.Context(), p["id"]); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
+	rt.handle("DELETE", emBase+"/catalogs/{id}", onID(s.svc.Catalogs.DeleteCatalog))
 	rt.handle("GET", emBase+"/catalogs/{id}/resources", func(w http.ResponseWriter, r *http.Request, p params) error {
 		q, err := query(r, "resource")
 		if err != nil {

@@ -65,11 +65,8 @@ func toDelivery(d entitled.Delivery) deliveryWire {
 
 func (s *Server) registerDeliveries() {
 	s.routes.handle("GET", apiBase+"/assignmentRequests/{id}/deliveries", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query())
+		q, err := whole(odata.Parse(r.URL.Query()))
 		if err != nil {
-			return err
-		}
-		if err := refuseFilterOrder(q); err != nil {
 			return err
 		}
 		if s.deliveries == nil {
@@ -79,10 +76,6 @@ func (s *Server) registerDeliveries() {
 		if err != nil {
 			return err
 		}
-		items := make([]any, 0, len(ds))
-		for _, d := range ds {
-			items = append(items, toDelivery(d))
-		}
-		return s.collection(w, r, "", items, "", nil, q.Select)
+		return s.collection(w, r, "", wireItems(ds, toDelivery), "", nil, q.Select)
 	})
 }

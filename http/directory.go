@@ -143,12 +143,7 @@ func (s *Server) registerDirectory() {
 		}
 		return noContent(w)
 	})
-	rt.handle("DELETE", "/v1.0/users/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		if err := s.svc.Users.DeleteUser(r.Context(), p["id"]); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
+	rt.handle("DELETE", "/v1.0/users/{id}", onID(func(ctx context.Context, id string) error { return s.svc.Users.DeleteUser(ctx, id) }))
 	rt.handle("GET", "/v1.0/users/{id}/manager", func(w http.ResponseWriter, r *http.Request, p params) error {
 		m, err := s.svc.Users.Manager(r.Context(), p["id"])
 		if err != nil {
@@ -156,26 +151,10 @@ func (s *Server) registerDirectory() {
 		}
 		return s.entity(w, r, 200, "directoryObjects", toUser(*m), nil)
 	})
-	rt.handle("PUT", "/v1.0/users/{id}/manager/$ref", func(w http.ResponseWriter, r *http.Request, p params) error {
-		var in refInput
-		if err := s.decode(r, &in); err != nil {
-			return err
-		}
-		mid, err := refID(in.ODataID)
-		if err != nil {
-			return err
-		}
-		if err := s.svc.Users.SetManager(r.Context(), p["id"], mid); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
-	rt.handle("DELETE", "/v1.0/users/{id}/manager/$ref", func(w http.ResponseWriter, r *http.Request, p params) error {
-		if err := s.svc.Users.RemoveManager(r.Context(), p["id"]); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
+	rt.handle("PUT", "/v1.0/users/{id}/manager/$ref", s.addRef(func(ctx context.Context, id, managerID string) error {
+		return s.svc.Users.SetManager(ctx, id, managerID)
+	}))
+	rt.handle("DELETE", "/v1.0/users/{id}/manager/$ref", onID(func(ctx context.Context, id string) error { return s.svc.Users.RemoveManager(ctx, id) }))
 
 	rt.handle("POST", "/v1.0/groups", func(w http.ResponseWriter, r *http.Request, _ params) error {
 		var in groupInput
@@ -202,10 +181,5 @@ func (s *Server) registerDirectory() {
 		}
 		return noContent(w)
 	})
-	rt.handle("DELETE", "/v1.0/groups/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		if err := s.svc.Groups.DeleteGroup(r.Context(), p["id"]); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
+	rt.handle("DELETE", "/v1.0/groups/{id}", onID(s.svc.Groups.DeleteGroup))
 }

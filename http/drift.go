@@ -68,11 +68,8 @@ func (s *Server) registerDrift(base string) {
 		return s.entity(w, r, http.StatusAccepted, "", toOperationWire(op), nil)
 	})
 	s.routes.handle("GET", base+"/{id}/drift", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query())
+		q, err := whole(odata.Parse(r.URL.Query()))
 		if err != nil {
-			return err
-		}
-		if err := refuseFilterOrder(q); err != nil {
 			return err
 		}
 		fs, err := d.Drift(r.Context(), p["id"])

@@ -44,24 +44,6 @@ func (s *Server) registerGroupRelation(name string, rel groupRelationRoutes) {
 			}{"#microsoft.graph.user", toUser(u)}, nil
 		})
 	})
-	rt.handle("POST", base+"/$ref", func(w http.ResponseWriter, r *http.Request, p params) error {
-		var in refInput
-		if err := s.decode(r, &in); err != nil {
-			return err
-		}
-		uid, err := refID(in.ODataID)
-		if err != nil {
-			return err
-		}
-		if err := rel.add(r.Context(), p["id"], uid); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
-	rt.handle("DELETE", base+"/{userId}/$ref", func(w http.ResponseWriter, r *http.Request, p params) error {
-		if err := rel.remove(r.Context(), p["id"], p["userId"]); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
+	rt.handle("POST", base+"/$ref", s.addRef(rel.add))
+	rt.handle("DELETE", base+"/{userId}/$ref", removeRef("userId", rel.remove))
 }

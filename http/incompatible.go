@@ -26,11 +26,7 @@ func (s *Server) registerIncompatible() {
 	packages := func(list func(context.Context, string) ([]entitled.AccessPackage, error)) func(context.Context, string) ([]any, error) {
 		return func(ctx context.Context, id string) ([]any, error) {
 			ps, err := list(ctx, id)
-			items := make([]any, 0, len(ps))
-			for _, p := range ps {
-				items = append(items, toAccessPackage(p))
-			}
-			return items, err
+			return wireItems(ps, toAccessPackage), err
 		}
 	}
 	s.registerIncompatibleRelation("incompatibleAccessPackages", incompatibleRoutes{packages(aps.IncompatibleAccessPackages),
@@ -38,11 +34,7 @@ func (s *Server) registerIncompatible() {
 	s.registerIncompatibleRelation("accessPackagesIncompatibleWith", incompatibleRoutes{list: packages(aps.AccessPackagesIncompatibleWith)})
 	s.registerIncompatibleRelation("incompatibleGroups", incompatibleRoutes{func(ctx context.Context, id string) ([]any, error) {
 		gs, err := aps.IncompatibleGroups(ctx, id)
-		items := make([]any, 0, len(gs))
-		for _, g := range gs {
-			items = append(items, toGroup(g))
-		}
-		return items, err
+		return wireItems(gs, toGroup), err
 	}, aps.AddIncompatibleGroup, aps.RemoveIncompatibleGroup})
 }
 
@@ -50,11 +42,8 @@ func (s *Server) registerIncompatibleRelation(name string, rel incompatibleRoute
 	rt := s.routes
 	base := emBase + "/accessPackages/{id}/" + name
 	rt.handle("GET", base, func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := odata.Parse(r.URL.Query())
+		q, err := whole(odata.Parse(r.URL.Query()))
 		if err != nil {
-			return err
-		}
-		if err := refuseFilterOrder(q); err != nil {
 			return err
 		}
 		items, err := rel.list(r.Context(), p["id"])
@@ -66,24 +55,6 @@ func (s *Server) registerIncompatibleRelation(name string, rel incompatibleRoute
 	if rel.add == nil {
 		return
 	}
-	rt.handle("POST", base+"/$ref", func(w http.ResponseWriter, r *http.Request, p params) error {
-		var in refInput
-		if err := s.decode(r, &in); err != nil {
-			return err
-		}
-		id, err := refID(in.ODataID)
-		if err != nil {
-			return err
-		}
-		if err := rel.add(r.Context(), p["id"], id); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
-	rt.handle("DELETE", base+"/{other}/$ref", func(w http.ResponseWriter, r *http.Request, p params) error {
-		if err := rel.remove(r.Context(), p["id"], p["other"]); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
+	rt.handle("POST", base+"/$ref", s.addRef(rel.add))
+	rt.handle("DELETE", base+"/{other}/$ref", removeRef("other", rel.remove))
 }

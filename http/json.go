@@ -242,13 +242,9 @@ func (s *Server) collection(w http.ResponseWriter, r *http.Request, set string, 
 
 // page converts a page of domain values and writes it as a collection.
 func writePage[T any](s *Server, w http.ResponseWriter, r *http.Request, set string, p entitled.Page[T], sel []string, conv func(T) (any, error)) error {
-	items := make([]any, 0, len(p.Items))
-	for _, it := range p.Items {
-		v, err := conv(it)
-		if err != nil {
-			return err
-		}
-		items = append(items, v)
+	items, err := wireItemsErr(p.Items, conv)
+	if err != nil {
+		return err
 	}
 	return s.collection(w, r, set, items, p.NextSkipToken, p.Count, sel)
 }

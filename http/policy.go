@@ -296,10 +296,5 @@ func (s *Server) registerPolicies() {
 		out, _ := s.policyOut(r, *pol, odata.Query{Expand: []odata.Expand{{Name: "accessPackage"}}})
 		return s.entity(w, r, 200, set, out, nil)
 	})
-	rt.handle("DELETE", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		if err := s.svc.Policies.DeletePolicy(r.Context(), p["id"]); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
+	rt.handle("DELETE", base+"/{id}", onID(s.svc.Policies.DeletePolicy))
 }

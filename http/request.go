@@ -209,18 +209,8 @@ func (s *Server) registerRequests() {
 		return s.created(w, r, set, ar.ID, toRequest(accepted))
 	})
 	rt.handle("GET", base+"/{id}", getOne(s, set, "request", s.svc.Requests.Request, s.requestOut))
-	rt.handle("DELETE", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		if err := s.svc.Requests.DeleteRequest(r.Context(), p["id"]); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
-	rt.handle("POST", base+"/{id}/cancel", func(w http.ResponseWriter, r *http.Request, p params) error {
-		if err := s.svc.Requests.CancelRequest(r.Context(), p["id"]); err != nil {
-			return err
-		}
-		return noContent(w)
-	})
+	rt.handle("DELETE", base+"/{id}", onID(s.svc.Requests.DeleteRequest))
+	rt.handle("POST", base+"/{id}/cancel", onID(s.svc.Requests.CancelRequest))
 	rt.handle("POST", base+"/{id}/reprocess", func(w http.ResponseWriter, r *http.Request, p params) error {
 		if err := s.svc.Requests.ReprocessRequest(r.Context(), p["id"]); err != nil {
 			return err

@@ -120,11 +120,8 @@ func (s *Server) registerResourceRoles() {
 		return s.collection(w, r, set+"('"+p["id"]+"')/resourceRoles", items, "", count, q.Select)
 	})
 	s.routes.handle("GET", emBase+"/catalogs/{id}/resources/{rid}/scopes", func(w http.ResponseWriter, r *http.Request, p params) error {
-		q, err := query(r, "scope")
+		q, err := whole(query(r, "scope"))
 		if err != nil {
-			return err
-		}
-		if err := refuseFilterOrder(q); err != nil {
 			return err
 		}
 		res, err := s.svc.Catalogs.CatalogResource(r.Context(), p["id"], p["rid"])

@@ -95,11 +95,8 @@ func (s *Server) registerRoles() {
 			return noContent(w)
 		})
 		s.routes.handle("GET", base+"/roleDefinitions", func(w http.ResponseWriter, r *http.Request, _ params) error {
-			q, err := odata.Parse(r.URL.Query())
+			q, err := whole(odata.Parse(r.URL.Query()))
 			if err != nil {
-				return err
-			}
-			if err := refuseFilterOrder(q); err != nil {
 				return err
 			}
 			var items []any

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/entitled-dev/entitled"
@@ -37,65 +38,41 @@ type servicePrincipalInput struct {
 // accepts; role assignments name a service principal's id as principalId.
 func (s *Server) registerServicePrincipals() {
 	rt := s.routes
-	svc := func() (entitled.ServicePrincipalService, error) {
+	missing := func() error {
 		if s.svc.ServicePrincipals == nil {
-			return nil, entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable, "service principals are not available").WithKey("err.service.noServicePrincipals")
+			return entitled.Errorf(entitled.KindUnavailable, entitled.CodeUnavailable, "service principals are not available").WithKey("err.service.noServicePrincipals")
 		}
-		return s.svc.ServicePrincipals, nil
+		return nil
 	}
-	rt.handle("POST", "/v1.0/servicePrincipals", func(w http.ResponseWriter, r *http.Request, _ params) error {
-		sps, err := svc()
-		if err != nil {
-			return err
-		}
+	rt.handle("POST", "/v1.0/servicePrincipals", optional(missing, func(w http.ResponseWriter, r *http.Request, _ params) error {
 		var in servicePrincipalInput
 		if err := s.decode(r, &in); err != nil {
 			return err
 		}
 		sp := &entitled.ServicePrincipal{AppID: str(in.AppID), DisplayName: str(in.DisplayName)}
-		if err := sps.CreateServicePrincipal(r.Context(), sp); err != nil {
+		if err := s.svc.ServicePrincipals.CreateServicePrincipal(r.Context(), sp); err != nil {
 			return err
 		}
 		return s.created(w, r, "servicePrincipals", sp.ID, toServicePrincipal(*sp))
-	})
-	rt.handle("GET", "/v1.0/servicePrincipals", func(w http.ResponseWriter, r *http.Request, _ params) error {
-		sps, err := svc()
-		if err != nil {
-			return err
-		}
+	}))
+	rt.handle("GET", "/v1.0/servicePrincipals", optional(missing, getPage(s, "servicePrincipals", func(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.ServicePrincipal], error) {
+		return s.svc.ServicePrincipals.ServicePrincipals(ctx, opt)
+	}, servicePrincipalConv)))
+	rt.handle("GET", "/v1.0/servicePrincipals/{id}", optional(missing, func(w http.ResponseWriter, r *http.Request, p params) error {
 		q, err := odata.Parse(r.URL.Query())
 		if err != nil {
 			return err
 		}
-		p, err := sps.ServicePrincipals(r.Context(), q.List)
-		if err != nil {
-			return err
-		}
-		return writePage(s, w, r, "servicePrincipals", p, q.Select, servicePrincipalConv)
-	})
-	rt.handle("GET", "/v1.0/servicePrincipals/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		sps, err := svc()
-		if err != nil {
-			return err
-		}
-		q, err := odata.Parse(r.URL.Query())
-		if err != nil {
-			return err
-		}
-		sp, err := sps.ServicePrincipal(r.Context(), p["id"])
+		sp, err := s.svc.ServicePrincipals.ServicePrincipal(r.Context(), p["id"])
 		if err != nil {
 			return err
 		}
 		return s.entity(w, r, 200, "servicePrincipals", toServicePrincipal(*sp), q.Select)
-	})
-	rt.handle("DELETE", "/v1.0/servicePrincipals/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		sps, err := svc()
-		if err != nil {
-			return err
-		}
-		if err := sps.DeleteServicePrincipal(r.Context(), p["id"]); err != nil {
+	}))
+	rt.handle("DELETE", "/v1.0/servicePrincipals/{id}", optional(missing, func(w http.ResponseWriter, r *http.Request, p params) error {
+		if err := s.svc.ServicePrincipals.DeleteServicePrincipal(r.Context(), p["id"]); err != nil {
 			return err
 		}
 		return noContent(w)
-	})
+	}))
 }

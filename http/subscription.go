@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/entitled-dev/entitled"
@@ -63,78 +64,50 @@ func toEventSendWire(e entitled.EventSend) (any, error) {
 // administrators): /api/v1/subscriptions and each one's deliveries.
 func (s *Server) registerSubscriptions() {
 	base := apiBase + "/subscriptions"
-	svc := func() (entitled.SubscriptionService, error) {
+	missing := func() error {
 		if s.svc.Subscriptions == nil {
-			return nil, entitled.NotFoundf("event subscriptions are not available on this server").WithKey("err.service.noSubscriptions")
+			return entitled.NotFoundf("event subscriptions are not available on this server").WithKey("err.service.noSubscriptions")
 		}
-		return s.svc.Subscriptions, nil
+		return nil
 	}
-	s.routes.handle("POST", base, func(w http.ResponseWriter, r *http.Request, _ params) error {
-		subs, err := svc()
-		if err != nil {
-			return err
-		}
+	s.routes.handle("POST", base, optional(missing, func(w http.ResponseWriter, r *http.Request, _ params) error {
 		var in subscriptionInput
 		if err := s.decode(r, &in); err != nil {
 			return err
 		}
-		sub, err := subs.CreateSubscription(r.Context(), &entitled.Subscription{URL: str(in.URL), Events: in.Events, Secret: str(in.Secret)})
+		sub, err := s.svc.Subscriptions.CreateSubscription(r.Context(), &entitled.Subscription{URL: str(in.URL), Events: in.Events, Secret: str(in.Secret)})
 		if err != nil {
 			return err
 		}
 		v, _ := toSubscriptionWire(*sub)
 		return s.created(w, r, "subscriptions", sub.ID, v)
-	})
-	s.routes.handle("GET", base, func(w http.ResponseWriter, r *http.Request, _ params) error {
-		subs, err := svc()
-		if err != nil {
-			return err
-		}
-		q, err := odata.Parse(r.URL.Query())
-		if err != nil {
-			return err
-		}
-		pg, err := subs.Subscriptions(r.Context(), q.List)
-		if err != nil {
-			return err
-		}
-		return writePage(s, w, r, "", pg, q.Select, toSubscriptionWire)
-	})
-	s.routes.handle("GET", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		subs, err := svc()
-		if err != nil {
-			return err
-		}
-		sub, err := subs.Subscription(r.Context(), p["id"])
+	}))
+	s.routes.handle("GET", base, optional(missing, getPage(s, "", func(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.Subscription], error) {
+		return s.svc.Subscriptions.Subscriptions(ctx, opt)
+	}, toSubscriptionWire)))
+	s.routes.handle("GET", base+"/{id}", optional(missing, func(w http.ResponseWriter, r *http.Request, p params) error {
+		sub, err := s.svc.Subscriptions.Subscription(r.Context(), p["id"])
 		if err != nil {
 			return err
 		}
 		v, _ := toSubscriptionWire(*sub)
 		return s.entity(w, r, http.StatusOK, "subscriptions", v, nil)
-	})
-	s.routes.handle("DELETE", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
-		subs, err := svc()
-		if err != nil {
-			return err
-		}
-		if err := subs.DeleteSubscription(r.Context(), p["id"]); err != nil {
+	}))
+	s.routes.handle("DELETE", base+"/{id}", optional(missing, func(w http.ResponseWriter, r *http.Request, p params) error {
+		if err := s.svc.Subscriptions.DeleteSubscription(r.Context(), p["id"]); err != nil {
 			return err
 		}
 		return noContent(w)
-	})
-	s.routes.handle("GET", base+"/{id}/deliveries", func(w http.ResponseWriter, r *http.Request, p params) error {
-		subs, err := svc()
-		if err != nil {
-			return err
-		}
+	}))
+	s.routes.handle("GET", base+"/{id}/deliveries", optional(missing, func(w http.ResponseWriter, r *http.Request, p params) error {
 		q, err := odata.Parse(r.URL.Query())
 		if err != nil {
 			return err
 		}
-		pg, err := subs.SubscriptionSends(r.Context(), p["id"], q.List)
+		pg, err := s.svc.Subscriptions.SubscriptionSends(r.Context(), p["id"], q.List)
 		if err != nil {
 			return err
 		}
 		return writePage(s, w, r, "", pg, q.Select, toEventSendWire)
-	})
+	}))
 }

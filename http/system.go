@@ -76,21 +76,10 @@ func (in *retryInput) apply(base entitled.RetryPolicy) (entitled.RetryPolicy, er
 	if in.MaxAttempts != nil {
 		base.MaxAttempts = *in.MaxAttempts
 	}
-	if in.InitialBackoff != nil {
-		d, err := parseDuration(in.InitialBackoff, "retry.initialBackoff", true)
-		if err != nil {
-			return base, err
-		}
-		base.InitialBackoff = d
+	if err := mergeDuration(&base.InitialBackoff, in.InitialBackoff, "retry.initialBackoff"); err != nil {
+		return base, err
 	}
-	if in.MaxBackoff != nil {
-		d, err := parseDuration(in.MaxBackoff, "retry.maxBackoff", true)
-		if err != nil {
-			return base, err
-		}
-		base.MaxBackoff = d
-	}
-	return base, nil
+	return base, mergeDuration(&base.MaxBackoff, in.MaxBackoff, "retry.maxBackoff")
 }
 
 func (s *Server) registerSystems() {

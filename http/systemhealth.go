@@ -53,21 +53,10 @@ func (in *healthPolicyInput) apply(base entitled.HealthPolicy) (entitled.HealthP
 	if in.SuspendAfter != nil {
 		base.SuspendAfter = *in.SuspendAfter
 	}
-	if in.MaxProbeInterval != nil {
-		d, err := parseDuration(in.MaxProbeInterval, "healthPolicy.maxProbeInterval", true)
-		if err != nil {
-			return base, err
-		}
-		base.MaxProbeInterval = d
+	if err := mergeDuration(&base.MaxProbeInterval, in.MaxProbeInterval, "healthPolicy.maxProbeInterval"); err != nil {
+		return base, err
 	}
-	if in.RetryFailedWithin != nil {
-		d, err := parseDuration(in.RetryFailedWithin, "healthPolicy.retryFailedWithin", true)
-		if err != nil {
-			return base, err
-		}
-		base.RetryFailedWithin = d
-	}
-	return base, nil
+	return base, mergeDuration(&base.RetryFailedWithin, in.RetryFailedWithin, "healthPolicy.retryFailedWithin")
 }
 
 // registerSystemHealth serves POST /api/v1/systems/{id}/pause and /resume.

@@ -19,3 +19,12 @@ func refuseFilterOrder(q odata.Query) error {
 	}
 	return nil
 }
+
+// whole takes the parsed query options of such a collection (odata.Parse
+// or query) and refuses $filter and $orderby on it (refuseFilterOrder).
+func whole(q odata.Query, err error) (odata.Query, error) {
+	if err == nil {
+		err = refuseFilterOrder(q)
+	}
+	return q, err
+}

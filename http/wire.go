@@ -65,6 +65,19 @@ func parseDuration(s *string, prop string, goStyle bool) (time.Duration, error) 
 	return 0, badProp(prop, "%s must be an ISO 8601 duration such as P14D or PT8H, not %q", prop, *s).WithKey("err.body.badDuration", "Property", prop, "Value", *s)
 }
 
+// mergeDuration sets *dst to the duration in when it was sent (nil keeps
+// *dst); prop names the property in the error of a bad one.
+func mergeDuration(dst *time.Duration, in *string, prop string) error {
+	if in == nil {
+		return nil
+	}
+	d, err := parseDuration(in, prop, true)
+	if err == nil {
+		*dst = d
+	}
+	return err
+}
+
 func fmtDuration(d time.Duration) *string {
 	if d == 0 {
 		return nil

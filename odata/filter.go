@@ -103,33 +103,27 @@ func (p *parser) or(depth int) (entitled.Expr, error) {
 	if depth > maxDepth {
 		return nil, filterError(p.peek().pos, "expression is nested too deeply").WithKey("err.filter.tooDeep", "Position", p.peek().pos)
 	}
-	left, err := p.and(depth)
-	if err != nil {
-		return nil, err
-	}
-	for p.keyword(p.peek(), "or") {
-		p.next()
-		right, err := p.and(depth)
-		if err != nil {
-			return nil, err
-		}
-		left = entitled.Logical{Op: "or", Left: left, Right: right}
-	}
-	return left, nil
+	return p.chain(depth, "or", p.and)
 }
 
 func (p *parser) and(depth int) (entitled.Expr, error) {
-	left, err := p.unary(depth)
+	return p.chain(depth, "and", p.unary)
+}
+
+// chain parses operand (op operand)…, grouping to the left: a and b and c
+// is (a and b) and c.
+func (p *parser) chain(depth int, op string, operand func(depth int) (entitled.Expr, error)) (entitled.Expr, error) {
+	left, err := operand(depth)
 	if err != nil {
 		return nil, err
 	}
-	for p.keyword(p.peek(), "and") {
+	for p.keyword(p.peek(), op) {
 		p.next()
-		right, err := p.unary(depth)
+		right, err := operand(depth)
 		if err != nil {
 			return nil, err
 		}
-		left = entitled.Logical{Op: "and", Left: left, Right: right}
+		left = entitled.Logical{Op: op, Left: left, Right: right}
 	}
 	return left, nil
 }

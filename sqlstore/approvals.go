@@ -36,20 +36,8 @@ func scanStage(r scanner) (*entitled.ApprovalStageRecord, error) {
 }
 
 func (t *tx) loadStages(ctx context.Context, requestID string) ([]entitled.ApprovalStageRecord, error) {
-	rows, err := t.query(ctx, `SELECT `+stageCols+` FROM approval_stages WHERE request_id = ? ORDER BY idx`, requestID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []entitled.ApprovalStageRecord{}
-	for rows.Next() {
-		st, err := scanStage(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *st)
-	}
-	return out, rows.Err()
+	stages, err := queryRows(ctx, t, `SELECT `+stageCols+` FROM approval_stages WHERE request_id = ? ORDER BY idx`, []any{requestID}, valueOf(scanStage))
+	return append([]entitled.ApprovalStageRecord{}, stages...), err
 }
 
 // createStages writes the approval stages of a request under the policy:

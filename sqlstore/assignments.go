@@ -54,20 +54,15 @@ func (s *AssignmentService) Assignment(ctx context.Context, id string) (*entitle
 	return out, err
 }
 
-var assignmentFields = fields{
-	"id": {expr: "id"},
+var assignmentFields = columnFields("id, status, target_id, created_at, expired_at", fields{
 	"state": {expr: "state", enum: enumOf(string(entitled.AssignmentDelivering), string(entitled.AssignmentDelivered),
 		string(entitled.AssignmentPartiallyDelivered), string(entitled.AssignmentDeliveryFailed), string(entitled.AssignmentExpired))},
-	"status":              {expr: "status"},
 	"accesspackage/id":    {expr: "access_package_id"},
 	"target/id":           {expr: "target_id"},
-	"targetid":            {expr: "target_id"},
 	"assignmentpolicy/id": {expr: "policy_id"},
 	"catalog/id":          {expr: "catalog_id"},
 	"target/objectid":     {expr: "target_id"},
-	"createddatetime":     {expr: "created_at", kind: colTime},
-	"expireddatetime":     {expr: "expired_at", kind: colTime},
-}
+})
 
 // Assignments lists the assignments the caller may see: their own, and
 // those of catalogs where they hold OpViewRequests.
@@ -86,21 +81,8 @@ func (s *AssignmentService) Assignments(ctx context.Context, q entitled.Assignme
 		return page, err
 	}
 	err = s.db.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT `+assignmentCols+` FROM assignments `+lq.where+lq.orderLimit(), lq.args...)
+		items, err := queryRows(ctx, t, `SELECT `+assignmentCols+` FROM assignments `+lq.where+lq.orderLimit(), lq.args, scanAssignmentValue)
 		if err != nil {
-			return err
-		}
-		items := []entitled.Assignment{}
-		for rows.Next() {
-			as, _, err := scanAssignment(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			items = append(items, *as)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		page = finishPage(items, lq.limit, func(as entitled.Assignment) string { return as.ID })

@@ -8,14 +8,9 @@ import (
 )
 
 // catalogFields are the filterable properties of catalogs.
-var catalogFields = fields{
-	"id":               {expr: "id"},
-	"displayname":      {expr: "display_name"},
-	"state":            {expr: "state", enum: enumOf(entitled.CatalogPublished, entitled.CatalogUnpublished)},
-	"description":      {expr: "description"},
-	"createddatetime":  {expr: "created_at", kind: colTime},
-	"modifieddatetime": {expr: "modified_at", kind: colTime},
-}
+var catalogFields = columnFields("id, display_name, description, created_at, modified_at", fields{
+	"state": {expr: "state", enum: enumOf(entitled.CatalogPublished, entitled.CatalogUnpublished)},
+})
 
 const catalogCols = `id, display_name, description, catalog_type, state, is_externally_visible, created_at, modified_at`
 
@@ -33,11 +28,7 @@ func scanCatalog(r scanner) (*entitled.Catalog, error) {
 }
 
 func (t *tx) loadCatalog(ctx context.Context, id string) (*entitled.Catalog, error) {
-	c, err := scanCatalog(t.queryRow(ctx, `SELECT `+catalogCols+` FROM catalogs WHERE id = ?`, id))
-	if err != nil {
-		return nil, notFound(err, "catalog", id)
-	}
-	return c, nil
+	return loadRow(ctx, t, scanCatalog, catalogCols, "catalogs", "catalog", id)
 }
 
 func normCatalogState(st string) (string, error) {
@@ -129,13 +120,7 @@ func (s *CatalogService) Catalogs(ctx context.Context, opt entitled.ListOptions)
 		return entitled.Page[entitled.Catalog]{}, err
 	}
 	base, args := readableCatalogs(a, entitled.OpReadCatalog, "id")
-	return listRows(ctx, s.db, opt, catalogFields, "catalogs", "id", catalogCols, base, args, func(r scanner) (entitled.Catalog, error) {
-		c, err := scanCatalog(r)
-		if err != nil {
-			return entitled.Catalog{}, err
-		}
-		return *c, nil
-	}, func(c entitled.Catalog) string { return c.ID })
+	return listRows(ctx, s.db, opt, catalogFields, "catalogs", "id", catalogCols, base, args, valueOf(scanCatalog), func(c entitled.Catalog) string { return c.ID })
 }
 
 // UpdateCatalog applies a PATCH to a catalog (OpEditCatalog).
@@ -178,12 +163,10 @@ func (s *CatalogService) DeleteCatalog(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		pkgs, err := idList(ctx, t, `SELECT id FROM access_packages WHERE catalog_id = ? ORDER BY id LIMIT 5`, id)
-		if err != nil {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM access_packages WHERE catalog_id = ? ORDER BY id LIMIT 5`, []any{id}, func(pkgs string) error {
+			return entitled.Conflictf("catalog %s still has access packages (%s); delete them first", c.DisplayName, pkgs).WithKey("err.catalog.hasPackages", "Catalog", c.DisplayName, "Packages", pkgs)
+		}); err != nil {
 			return err
-		}
-		if len(pkgs) > 0 {
-			return entitled.Conflictf("catalog %s still has access packages (%s); delete them first", c.DisplayName, strings.Join(pkgs, ", ")).WithKey("err.catalog.hasPackages", "Catalog", c.DisplayName, "Packages", strings.Join(pkgs, ", "))
 		}
 		for _, q := range []string{`DELETE FROM role_assignments WHERE app_scope_id = ?`, `DELETE FROM resources WHERE catalog_id = ?`, `DELETE FROM catalogs WHERE id = ?`} {
 			arg := id

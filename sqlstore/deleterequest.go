@@ -23,10 +23,7 @@ func (s *RequestService) DeleteRequest(ctx context.Context, id string) error {
 		if err := q.CheckDelete(n); err != nil {
 			return err
 		}
-		if _, err := t.exec(ctx, `DELETE FROM assignment_requests WHERE id = ?`, id); err != nil {
-			return err
-		}
-		return t.audit(ctx, a, auditEntry{Activity: "Delete access package assignment request", Operation: "Delete",
+		return t.deleteRow(ctx, a, "assignment_requests", id, auditEntry{Activity: "Delete access package assignment request", Operation: "Delete",
 			TargetID: q.ID, TargetType: requestTargetType, TargetName: string(q.RequestType), CatalogID: q.CatalogID,
 			Before: map[string]string{"state": string(q.State), "targetId": q.TargetID, "accessPackageId": q.AccessPackageID}})
 	})

@@ -175,13 +175,7 @@ func (s *DriftService) Drift(ctx context.Context, systemID string) ([]entitled.D
 	out := []entitled.DriftFinding{}
 	err = s.db.read(ctx, func(t *tx) error {
 		fs, err := queryRows(ctx, t, `SELECT `+findingCols+` FROM drift_findings WHERE system_id = ?`, []any{sys.ID},
-			func(r scanner) (entitled.DriftFinding, error) {
-				f, err := scanFinding(r)
-				if err != nil {
-					return entitled.DriftFinding{}, err
-				}
-				return *f, nil
-			})
+			valueOf(scanFinding))
 		out = append(out, fs...)
 		return err
 	})

@@ -93,13 +93,7 @@ func (s *GroupService) groupUsers(ctx context.Context, rel groupRelation, groupI
 		return entitled.Page[entitled.User]{}, err
 	}
 	return listRows(ctx, s.db, opt, userFields, "users", "id", userCols,
-		"id IN (SELECT user_id FROM "+rel.table+" WHERE group_id = ?)", []any{groupID}, func(r scanner) (entitled.User, error) {
-			u, err := scanUser(r)
-			if err != nil {
-				return entitled.User{}, err
-			}
-			return *u, nil
-		}, func(u entitled.User) string { return u.ID })
+		"id IN (SELECT user_id FROM "+rel.table+" WHERE group_id = ?)", []any{groupID}, valueOf(scanUser), func(u entitled.User) string { return u.ID })
 }
 
 // inGroup reports whether the user is linked to the group by rel.

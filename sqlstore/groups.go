@@ -8,10 +8,7 @@ import (
 )
 
 // groupFields are the filterable properties of groups.
-var groupFields = fields{
-	"id":          {expr: "id"},
-	"displayname": {expr: "display_name"},
-}
+var groupFields = columnFields("id, display_name", nil)
 
 const groupCols = `id, display_name, description, mail_nickname, created_at`
 
@@ -26,11 +23,7 @@ func scanGroup(r scanner) (*entitled.Group, error) {
 }
 
 func (t *tx) loadGroup(ctx context.Context, id string) (*entitled.Group, error) {
-	g, err := scanGroup(t.queryRow(ctx, `SELECT `+groupCols+` FROM groups WHERE id = ?`, id))
-	if err != nil {
-		return nil, notFound(err, "group", id)
-	}
-	return g, nil
+	return loadRow(ctx, t, scanGroup, groupCols, "groups", "group", id)
 }
 
 func needDisplayName(name string) error {
@@ -76,13 +69,7 @@ func (s *GroupService) Groups(ctx context.Context, opt entitled.ListOptions) (en
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.Group]{}, err
 	}
-	return listRows(ctx, s.db, opt, groupFields, "groups", "id", groupCols, "", nil, func(r scanner) (entitled.Group, error) {
-		g, err := scanGroup(r)
-		if err != nil {
-			return entitled.Group{}, err
-		}
-		return *g, nil
-	}, func(g entitled.Group) string { return g.ID })
+	return listRows(ctx, s.db, opt, groupFields, "groups", "id", groupCols, "", nil, valueOf(scanGroup), func(g entitled.Group) string { return g.ID })
 }
 
 // UpdateGroup applies a PATCH to a group (OpManageUsers).
@@ -119,17 +106,12 @@ func (s *GroupService) DeleteGroup(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		cats, err := idList(ctx, t, `SELECT catalog_id FROM resources WHERE system_id = ? AND origin_id = ? ORDER BY catalog_id`, DirectorySystemID, g.ID)
-		if err != nil {
+		if err := conflictIfAny(ctx, t, `SELECT catalog_id FROM resources WHERE system_id = ? AND origin_id = ? ORDER BY catalog_id`, []any{DirectorySystemID, g.ID}, func(cats string) error {
+			return entitled.Conflictf("group %s is a resource in catalog(s) %s; remove it from them first", g.DisplayName, cats).WithKey("err.group.inCatalogs", "Group", g.DisplayName, "Catalogs", cats)
+		}); err != nil {
 			return err
 		}
-		if len(cats) > 0 {
-			return entitled.Conflictf("group %s is a resource in catalog(s) %s; remove it from them first", g.DisplayName, strings.Join(cats, ", ")).WithKey("err.group.inCatalogs", "Group", g.DisplayName, "Catalogs", strings.Join(cats, ", "))
-		}
-		if _, err := t.exec(ctx, `DELETE FROM groups WHERE id = ?`, g.ID); err != nil {
-			return err
-		}
-		return t.audit(ctx, a, auditEntry{Activity: "Delete group", Operation: "Delete", TargetID: g.ID, TargetType: "Group",
+		return t.deleteRow(ctx, a, "groups", g.ID, auditEntry{Activity: "Delete group", Operation: "Delete", TargetID: g.ID, TargetType: "Group",
 			TargetName: g.DisplayName, Before: g})
 	})
 }

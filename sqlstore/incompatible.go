@@ -36,20 +36,9 @@ func (s *AccessPackageService) AccessPackagesIncompatibleWith(ctx context.Contex
 
 func (s *AccessPackageService) relatedPackages(ctx context.Context, packageID, ids string) ([]entitled.AccessPackage, error) {
 	var out []entitled.AccessPackage
-	err := s.readPackage(ctx, packageID, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT `+packageCols+` FROM access_packages WHERE id IN (`+ids+`) ORDER BY id`, packageID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPackageRow(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, p)
-		}
-		return rows.Err()
+	err := s.readPackage(ctx, packageID, func(t *tx) (err error) {
+		out, err = queryRows(ctx, t, `SELECT `+packageCols+` FROM access_packages WHERE id IN (`+ids+`) ORDER BY id`, []any{packageID}, valueOf(scanPackage))
+		return err
 	})
 	return out, err
 }
@@ -57,21 +46,10 @@ func (s *AccessPackageService) relatedPackages(ctx context.Context, packageID, i
 // IncompatibleGroups lists the groups the package names as incompatible.
 func (s *AccessPackageService) IncompatibleGroups(ctx context.Context, packageID string) ([]entitled.Group, error) {
 	var out []entitled.Group
-	err := s.readPackage(ctx, packageID, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT `+groupCols+` FROM groups WHERE id IN
-			(SELECT group_id FROM incompatible_groups WHERE access_package_id = ?) ORDER BY id`, packageID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			g, err := scanGroup(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, *g)
-		}
-		return rows.Err()
+	err := s.readPackage(ctx, packageID, func(t *tx) (err error) {
+		out, err = queryRows(ctx, t, `SELECT `+groupCols+` FROM groups WHERE id IN
+			(SELECT group_id FROM incompatible_groups WHERE access_package_id = ?) ORDER BY id`, []any{packageID}, valueOf(scanGroup))
+		return err
 	})
 	return out, err
 }
@@ -126,16 +104,8 @@ func (s *AccessPackageService) RemoveIncompatibleGroup(ctx context.Context, pack
 
 // managePackage runs change once the caller may manage the package.
 func (s *AccessPackageService) managePackage(ctx context.Context, packageID string, change func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error) error {
-	return s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
-		p, err := t.loadPackage(ctx, packageID)
-		if err != nil {
-			return err
-		}
-		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
-			return err
-		}
-		return change(t, a, p)
-	})
+	return managed(ctx, s.db, func(t *tx) (*entitled.AccessPackage, error) { return t.loadPackage(ctx, packageID) },
+		func(p *entitled.AccessPackage) string { return p.CatalogID }, change)
 }
 
 func (s *AccessPackageService) link(ctx context.Context, packageID, otherID string, rel relation, exists func(t *tx) error) error {

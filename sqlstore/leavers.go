@@ -13,39 +13,14 @@ import (
 // assignment is removed through a systemRemove request (createRemoval, as
 // an expiry), delivered, audited and reprocessable like any other.
 func (lc *lifecycle) leave(ctx context.Context, t *tx, a *entitled.Actor, u *entitled.User) error {
-	rows, err := t.query(ctx, `SELECT `+requestCols+` FROM assignment_requests WHERE target_id = ? AND state IN `+openStatesSQL+` ORDER BY id`, u.ID)
+	reqs, err := queryRows(ctx, t, `SELECT `+requestCols+` FROM assignment_requests WHERE target_id = ? AND state IN `+openStatesSQL+` ORDER BY id`,
+		[]any{u.ID}, scanRequestValue)
 	if err != nil {
 		return err
 	}
-	var reqs []entitled.AssignmentRequest
-	for rows.Next() {
-		q, err := scanRequest(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		reqs = append(reqs, q.AssignmentRequest)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = t.query(ctx, `SELECT `+assignmentCols+` FROM assignments WHERE target_id = ? AND state <> ? ORDER BY id`,
-		u.ID, string(entitled.AssignmentExpired))
+	assigns, err := queryRows(ctx, t, `SELECT `+assignmentCols+` FROM assignments WHERE target_id = ? AND state <> ? ORDER BY id`,
+		[]any{u.ID, string(entitled.AssignmentExpired)}, scanAssignmentValue)
 	if err != nil {
-		return err
-	}
-	var assigns []entitled.Assignment
-	for rows.Next() {
-		as, _, err := scanAssignment(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		assigns = append(assigns, *as)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	open := map[string]bool{}

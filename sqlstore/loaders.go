@@ -29,11 +29,7 @@ func scanUser(r scanner) (*entitled.User, error) {
 
 // loadUser loads a user by id; 404 when missing.
 func (t *tx) loadUser(ctx context.Context, id string) (*entitled.User, error) {
-	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
-	if err != nil {
-		return nil, notFound(err, "user", id)
-	}
-	return u, nil
+	return loadRow(ctx, t, scanUser, userCols, "users", "user", id)
 }
 
 const packageCols = `id, catalog_id, display_name, description, is_hidden, created_at, modified_at`
@@ -53,11 +49,7 @@ func scanPackage(r scanner) (*entitled.AccessPackage, error) {
 
 // loadPackage loads an access package by id; 404 when missing.
 func (t *tx) loadPackage(ctx context.Context, id string) (*entitled.AccessPackage, error) {
-	p, err := scanPackage(t.queryRow(ctx, `SELECT `+packageCols+` FROM access_packages WHERE id = ?`, id))
-	if err != nil {
-		return nil, notFound(err, "access package", id)
-	}
-	return p, nil
+	return loadRow(ctx, t, scanPackage, packageCols, "access_packages", "access package", id)
 }
 
 const policyCols = `id, access_package_id, catalog_id, display_name, description, allowed_target_scope, settings, created_at, modified_at`
@@ -79,11 +71,7 @@ func scanPolicy(r scanner) (*entitled.AssignmentPolicy, error) {
 
 // loadPolicy loads an assignment policy by id; 404 when missing.
 func (t *tx) loadPolicy(ctx context.Context, id string) (*entitled.AssignmentPolicy, error) {
-	p, err := scanPolicy(t.queryRow(ctx, `SELECT `+policyCols+` FROM policies WHERE id = ?`, id))
-	if err != nil {
-		return nil, notFound(err, "assignment policy", id)
-	}
-	return p, nil
+	return loadRow(ctx, t, scanPolicy, policyCols, "policies", "assignment policy", id)
 }
 
 const scopeSelect = `SELECT rs.id, rs.access_package_id, rs.created_at,
@@ -111,20 +99,8 @@ func scanScope(r scanner) (*entitled.ResourceRoleScope, error) {
 // loadRoleScopes loads the resource role scopes of a package, oldest first,
 // with Role and Resource (including SystemID) filled in.
 func (t *tx) loadRoleScopes(ctx context.Context, packageID string) ([]entitled.ResourceRoleScope, error) {
-	rows, err := t.query(ctx, scopeSelect+` WHERE rs.access_package_id = ? ORDER BY rs.id`, packageID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []entitled.ResourceRoleScope{}
-	for rows.Next() {
-		sc, err := scanScope(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *sc)
-	}
-	return out, rows.Err()
+	scopes, err := queryRows(ctx, t, scopeSelect+` WHERE rs.access_package_id = ? ORDER BY rs.id`, []any{packageID}, valueOf(scanScope))
+	return append([]entitled.ResourceRoleScope{}, scopes...), err
 }
 
 const systemCols = `id, name, kind, config, retry, built_in, created_at, modified_at, health_policy`
@@ -165,11 +141,7 @@ func (db *DB) scanSystem(r scanner) (*entitled.ConnectedSystem, error) {
 // loadSystem loads a connected system by id with its full config, secrets
 // included (for the delivery engine only; never return it from a service).
 func (t *tx) loadSystem(ctx context.Context, id string) (*entitled.ConnectedSystem, error) {
-	sys, err := t.db.scanSystem(t.queryRow(ctx, `SELECT `+systemCols+` FROM systems WHERE id = ?`, id))
-	if err != nil {
-		return nil, notFound(err, "connected system", id)
-	}
-	return sys, nil
+	return loadRow(ctx, t, t.db.scanSystem, systemCols, "systems", "connected system", id)
 }
 
 // isGroupMember reports whether the user is a member of the group.

@@ -10,27 +10,18 @@ import (
 // stages in progress of the user's pending requests that ask the
 // requestor's manager tell their approvers, now the new manager, again.
 func (lc *lifecycle) move(ctx context.Context, t *tx, userID string) error {
-	rows, err := t.query(ctx, `SELECT r.id, r.policy_id, st.id, st.idx FROM assignment_requests r
-		JOIN approval_stages st ON st.request_id = r.id AND st.status = ?
-		WHERE r.target_id = ? AND r.state = ? ORDER BY r.id`, entitled.StageInProgress, userID, string(entitled.StatePendingApproval))
-	if err != nil {
-		return err
-	}
 	type stage struct {
 		request, policy, id string
 		idx                 int
 	}
-	var stages []stage
-	for rows.Next() {
-		var s stage
-		if err := rows.Scan(&s.request, &s.policy, &s.id, &s.idx); err != nil {
-			rows.Close()
-			return err
-		}
-		stages = append(stages, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	stages, err := queryRows(ctx, t, `SELECT r.id, r.policy_id, st.id, st.idx FROM assignment_requests r
+		JOIN approval_stages st ON st.request_id = r.id AND st.status = ?
+		WHERE r.target_id = ? AND r.state = ? ORDER BY r.id`, []any{entitled.StageInProgress, userID, string(entitled.StatePendingApproval)},
+		func(r scanner) (s stage, err error) {
+			err = r.Scan(&s.request, &s.policy, &s.id, &s.idx)
+			return s, err
+		})
+	if err != nil {
 		return err
 	}
 	var notices []entitled.Notice

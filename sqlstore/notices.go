@@ -152,15 +152,10 @@ func (s *NotificationService) MarkNotification(ctx context.Context, id, status, 
 	})
 }
 
-var notificationFields = fields{
-	"id":               {expr: "id"},
-	"event":            {expr: "event"},
-	"status":           {expr: "status"},
-	"requestid":        {expr: "request_id"},
-	"recipientid":      {expr: "recipient_id"},
+var notificationFields = columnFields("id, event, status, request_id, recipient_id", fields{
 	"createddatetime":  {expr: "created_at", kind: colTime, bound: auditIDBound},
 	"modifieddatetime": {expr: "updated_at", kind: colTime},
-}
+})
 
 // Notifications lists the outbox, oldest first (ids grow with time), for those who may read
 // the audit log (tenant administrators).
@@ -169,13 +164,7 @@ func (s *NotificationService) Notifications(ctx context.Context, opt entitled.Li
 		return entitled.Page[entitled.Notification]{}, err
 	}
 	return listRows(ctx, s.db, opt, notificationFields, "notifications", "id", notificationCols, "", nil,
-		func(r scanner) (entitled.Notification, error) {
-			m, err := scanNotification(r)
-			if err != nil {
-				return entitled.Notification{}, err
-			}
-			return *m, nil
-		}, func(m entitled.Notification) string { return m.ID })
+		valueOf(scanNotification), func(m entitled.Notification) string { return m.ID })
 }
 
 // sortedKeys returns the keys of a set in order.

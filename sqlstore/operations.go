@@ -223,20 +223,14 @@ func (s *OperationService) Operation(ctx context.Context, id string) (*entitled.
 		if err != nil || (op.CreatedBy != a.User.ID && !a.IsTenantAdmin()) {
 			return entitled.NotFoundf("operation %q was not found", id).WithKey("err.operation.notFound", "ID", id)
 		}
-		rows, err := t.query(ctx, `SELECT request_id, code, message FROM operation_requests
-			WHERE operation_id = ? AND outcome = 'refused' ORDER BY request_id`, id)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r entitled.OperationRefusal
-			if err := rows.Scan(&r.ID, &r.Code, &r.Message); err != nil {
-				return err
-			}
-			op.Refused = append(op.Refused, r)
-		}
-		return rows.Err()
+		refused, err := queryRows(ctx, t, `SELECT request_id, code, message FROM operation_requests
+			WHERE operation_id = ? AND outcome = 'refused' ORDER BY request_id`, []any{id},
+			func(r scanner) (x entitled.OperationRefusal, err error) {
+				err = r.Scan(&x.ID, &x.Code, &x.Message)
+				return x, err
+			})
+		op.Refused = append(op.Refused, refused...)
+		return err
 	})
 	return op, err
 }

@@ -88,21 +88,9 @@ func (s *OperationService) pendingRequests(ctx context.Context, t *tx, opID stri
 	if batch <= 0 {
 		batch = defaultOperationBatch
 	}
-	rows, err := t.query(ctx, fmt.Sprintf(`SELECT request_id FROM operation_requests
-		WHERE operation_id = ? AND outcome = 'pending' ORDER BY request_id LIMIT %d`, batch), opID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []any
-	for rows.Next() {
-		var rid string
-		if err := rows.Scan(&rid); err != nil {
-			return nil, err
-		}
-		ids = append(ids, rid)
-	}
-	return ids, rows.Err()
+	return queryRows(ctx, t, fmt.Sprintf(`SELECT request_id FROM operation_requests
+		WHERE operation_id = ? AND outcome = 'pending' ORDER BY request_id LIMIT %d`, batch), []any{opID},
+		func(r scanner) (any, error) { var rid string; err := r.Scan(&rid); return rid, err })
 }
 
 // reprocessBatch locks the requests, checks each with the reprocess rule

@@ -10,24 +10,10 @@ import (
 )
 
 // packageFields are the filterable properties of access packages.
-var packageFields = fields{
-	"id":               {expr: "id"},
-	"displayname":      {expr: "display_name"},
-	"description":      {expr: "description"},
-	"catalog/id":       {expr: "catalog_id"},
-	"catalogid":        {expr: "catalog_id"},
-	"ishidden":         {expr: "is_hidden", kind: colBool},
-	"createddatetime":  {expr: "created_at", kind: colTime},
-	"modifieddatetime": {expr: "modified_at", kind: colTime},
-}
-
-func scanPackageRow(r scanner) (entitled.AccessPackage, error) {
-	p, err := scanPackage(r)
-	if err != nil {
-		return entitled.AccessPackage{}, err
-	}
-	return *p, nil
-}
+var packageFields = columnFields("id, display_name, description, catalog_id, created_at, modified_at", fields{
+	"catalog/id": {expr: "catalog_id"},
+	"ishidden":   {expr: "is_hidden", kind: colBool},
+})
 
 // mayRequest reports whether the actor may request for themself under the
 // policy (entitled.CheckSelfAdd); the system actor never does.
@@ -56,21 +42,8 @@ func (t *tx) requestablePackageIDs(ctx context.Context, a *entitled.Actor, packa
 		q += ` AND ap.id = ?`
 		args = append(args, packageID)
 	}
-	rows, err := t.query(ctx, q+` ORDER BY pol.id`, args...)
+	pols, err := queryRows(ctx, t, q+` ORDER BY pol.id`, args, scanPolicy)
 	if err != nil {
-		return nil, err
-	}
-	var pols []*entitled.AssignmentPolicy
-	for rows.Next() {
-		p, err := scanPolicy(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		pols = append(pols, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
@@ -172,7 +145,7 @@ func (s *AccessPackageService) AccessPackages(ctx context.Context, opt entitled.
 		return entitled.Page[entitled.AccessPackage]{}, err
 	}
 	base, args := readableCatalogs(a, entitled.OpReadCatalog, "catalog_id")
-	return listRows(ctx, s.db, opt, packageFields, "access_packages", "id", packageCols, base, args, scanPackageRow,
+	return listRows(ctx, s.db, opt, packageFields, "access_packages", "id", packageCols, base, args, valueOf(scanPackage),
 		func(p entitled.AccessPackage) string { return p.ID })
 }
 
@@ -195,21 +168,14 @@ func (s *AccessPackageService) RequestableAccessPackages(ctx context.Context, op
 			args = append(args, id)
 		}
 	}
-	return listRows(ctx, s.db, opt, packageFields, "access_packages", "id", packageCols, base, args, scanPackageRow,
+	return listRows(ctx, s.db, opt, packageFields, "access_packages", "id", packageCols, base, args, valueOf(scanPackage),
 		func(p entitled.AccessPackage) string { return p.ID })
 }
 
 // UpdateAccessPackage applies a PATCH to a package (OpManagePackages).
 func (s *AccessPackageService) UpdateAccessPackage(ctx context.Context, id string, upd entitled.AccessPackageUpdate) (*entitled.AccessPackage, error) {
 	var out *entitled.AccessPackage
-	err := s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
-		p, err := t.loadPackage(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
-			return err
-		}
+	err := s.managePackage(ctx, id, func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
 		before := *p
 		if err := patchNames(&p.DisplayName, &p.Description, upd.DisplayName, upd.Description); err != nil {
 			return err
@@ -234,26 +200,20 @@ func (s *AccessPackageService) UpdateAccessPackage(ctx context.Context, id strin
 // or any request history (hide it instead: isHidden true).
 func (s *AccessPackageService) DeleteAccessPackage(ctx context.Context, id string) error {
 	return s.managePackage(ctx, id, func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
-		live, err := idList(ctx, t, `SELECT id FROM assignments WHERE access_package_id = ? AND state <> 'expired' ORDER BY id LIMIT 5`, id)
-		if err != nil {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM assignments WHERE access_package_id = ? AND state <> 'expired' ORDER BY id LIMIT 5`, []any{id}, func(live string) error {
+			return entitled.Conflictf("access package %s still has live assignments (%s); remove them first", p.DisplayName, live).WithKey("err.package.hasAssignments", "Package", p.DisplayName, "Assignments", live)
+		}); err != nil {
 			return err
 		}
-		if len(live) > 0 {
-			return entitled.Conflictf("access package %s still has live assignments (%s); remove them first", p.DisplayName, strings.Join(live, ", ")).WithKey("err.package.hasAssignments", "Package", p.DisplayName, "Assignments", strings.Join(live, ", "))
-		}
-		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? AND state IN `+openStatesSQL+` ORDER BY id LIMIT 5`, id)
-		if err != nil {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? AND state IN `+openStatesSQL+` ORDER BY id LIMIT 5`, []any{id}, func(open string) error {
+			return entitled.Conflictf("access package %s has open requests (%s); wait for them or cancel them first", p.DisplayName, open).WithKey("err.package.hasOpenRequests", "Package", p.DisplayName, "Requests", open)
+		}); err != nil {
 			return err
 		}
-		if len(open) > 0 {
-			return entitled.Conflictf("access package %s has open requests (%s); wait for them or cancel them first", p.DisplayName, strings.Join(open, ", ")).WithKey("err.package.hasOpenRequests", "Package", p.DisplayName, "Requests", strings.Join(open, ", "))
-		}
-		hist, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? ORDER BY id LIMIT 1`, id)
-		if err != nil {
-			return err
-		}
-		if len(hist) > 0 {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM assignment_requests WHERE access_package_id = ? ORDER BY id LIMIT 1`, []any{id}, func(string) error {
 			return entitled.Conflictf("access package %s has request history that must be kept; hide it (isHidden true) instead of deleting it", p.DisplayName).WithKey("err.package.hasHistory", "Package", p.DisplayName)
+		}); err != nil {
+			return err
 		}
 		for _, q := range []string{`DELETE FROM policies WHERE access_package_id = ?`, `DELETE FROM resource_role_scopes WHERE access_package_id = ?`,
 			`DELETE FROM access_packages WHERE id = ?`} {
@@ -281,14 +241,7 @@ func badScope(format string, args ...any) *entitled.Error {
 // the resource given by ResourceID. 409 when the role is already in it.
 func (s *AccessPackageService) AddResourceRoleScope(ctx context.Context, packageID string, in entitled.ResourceRoleScopeInput) (*entitled.ResourceRoleScope, error) {
 	var out *entitled.ResourceRoleScope
-	err := s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
-		p, err := t.loadPackage(ctx, packageID)
-		if err != nil {
-			return err
-		}
-		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
-			return err
-		}
+	err := s.managePackage(ctx, packageID, func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) (err error) {
 		var roleID, resourceID, catalogID string
 		switch {
 		case in.RoleID != "":
@@ -339,14 +292,7 @@ func (s *AccessPackageService) AddResourceRoleScope(ctx context.Context, package
 // ResourceRoleScopes lists the role scopes of a package (package readers).
 func (s *AccessPackageService) ResourceRoleScopes(ctx context.Context, packageID string) ([]entitled.ResourceRoleScope, error) {
 	var out []entitled.ResourceRoleScope
-	err := s.db.readAs(ctx, func(t *tx, a *entitled.Actor) error {
-		p, err := t.loadPackage(ctx, packageID)
-		if err != nil {
-			return err
-		}
-		if err := s.authorizePackageRead(ctx, t, a, p); err != nil {
-			return err
-		}
+	err := s.readPackage(ctx, packageID, func(t *tx) (err error) {
 		out, err = t.loadRoleScopes(ctx, packageID)
 		return err
 	})
@@ -360,10 +306,7 @@ func (s *AccessPackageService) RemoveResourceRoleScope(ctx context.Context, pack
 		if err != nil {
 			return notFound(err, "resource role scope", scopeID)
 		}
-		if _, err := t.exec(ctx, `DELETE FROM resource_role_scopes WHERE id = ?`, scopeID); err != nil {
-			return err
-		}
-		return t.audit(ctx, a, auditEntry{Activity: "Remove resource role from access package", Operation: "Delete", TargetID: p.ID,
+		return t.deleteRow(ctx, a, "resource_role_scopes", scopeID, auditEntry{Activity: "Remove resource role from access package", Operation: "Delete", TargetID: p.ID,
 			TargetType: "AccessPackage", TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: sc})
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/entitled-dev/entitled"
@@ -203,17 +202,10 @@ func decodePolicySettings(s string, p *entitled.AssignmentPolicy) error {
 }
 
 // policyFields are the filterable properties of assignment policies.
-var policyFields = fields{
-	"id":               {expr: "id"},
-	"displayname":      {expr: "display_name"},
+var policyFields = columnFields("id, display_name, access_package_id, catalog_id, description, created_at, modified_at", fields{
 	"accesspackage/id": {expr: "access_package_id"},
-	"accesspackageid":  {expr: "access_package_id"},
 	"catalog/id":       {expr: "catalog_id"},
-	"catalogid":        {expr: "catalog_id"},
-	"description":      {expr: "description"},
-	"createddatetime":  {expr: "created_at", kind: colTime},
-	"modifieddatetime": {expr: "modified_at", kind: colTime},
-}
+})
 
 // checkSubjects verifies that every user and group a policy names exists.
 func (s *PolicyService) checkSubjects(ctx context.Context, t *tx, p *entitled.AssignmentPolicy) error {
@@ -333,21 +325,13 @@ func (s *PolicyService) Policies(ctx context.Context, opt entitled.ListOptions) 
 
 // ReplacePolicy replaces every setting of a policy (PUT); its package cannot change.
 func (s *PolicyService) ReplacePolicy(ctx context.Context, p *entitled.AssignmentPolicy) error {
-	a, err := actor(ctx)
-	if err != nil {
+	if _, err := actor(ctx); err != nil {
 		return err
 	}
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.db.change(ctx, func(t *tx) error {
-		old, err := t.loadPolicy(ctx, p.ID)
-		if err != nil {
-			return err
-		}
-		if err := a.Authorize(entitled.OpManagePackages, old.CatalogID); err != nil {
-			return err
-		}
+	return s.managePolicy(ctx, p.ID, func(t *tx, a *entitled.Actor, old *entitled.AssignmentPolicy) error {
 		if p.AccessPackageID != "" && p.AccessPackageID != old.AccessPackageID {
 			return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "accessPackage",
 				Message: "a policy cannot move to another access package; create a new policy there instead"}).WithKey("err.policy.packageFixed")
@@ -372,26 +356,14 @@ func (s *PolicyService) ReplacePolicy(ctx context.Context, p *entitled.Assignmen
 
 // DeletePolicy deletes a policy (OpManagePackages); 409 while open requests use it.
 func (s *PolicyService) DeletePolicy(ctx context.Context, id string) error {
-	return s.db.changeAs(ctx, func(t *tx, a *entitled.Actor) error {
-		p, err := t.loadPolicy(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := a.Authorize(entitled.OpManagePackages, p.CatalogID); err != nil {
-			return err
-		}
-		open, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE policy_id = ? AND state IN `+openStatesSQL+` ORDER BY id LIMIT 5`, id)
-		if err != nil {
-			return err
-		}
-		if len(open) > 0 {
+	return s.managePolicy(ctx, id, func(t *tx, a *entitled.Actor, p *entitled.AssignmentPolicy) error {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM assignment_requests WHERE policy_id = ? AND state IN `+openStatesSQL+` ORDER BY id LIMIT 5`, []any{id}, func(open string) error {
 			return entitled.Conflictf("assignment policy %s is used by open requests (%s); wait for them or cancel them first",
-				p.DisplayName, strings.Join(open, ", ")).WithKey("err.policy.hasOpenRequests", "Policy", p.DisplayName, "Requests", strings.Join(open, ", "))
-		}
-		if _, err := t.exec(ctx, `DELETE FROM policies WHERE id = ?`, id); err != nil {
+				p.DisplayName, open).WithKey("err.policy.hasOpenRequests", "Policy", p.DisplayName, "Requests", open)
+		}); err != nil {
 			return err
 		}
-		return t.audit(ctx, a, auditEntry{Activity: "Delete assignment policy", Operation: "Delete", TargetID: p.ID,
+		return t.deleteRow(ctx, a, "policies", id, auditEntry{Activity: "Delete assignment policy", Operation: "Delete", TargetID: p.ID,
 			TargetType: "AccessPackageAssignmentPolicy", TargetName: p.DisplayName, CatalogID: p.CatalogID, Before: p})
 	})
 }

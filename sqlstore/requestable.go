@@ -25,21 +25,8 @@ func (s *PolicyService) RequestablePolicies(ctx context.Context, packageID strin
 		if cat.Requestable() != nil {
 			return nil // nothing of an unpublished catalog can be requested
 		}
-		rows, err := t.query(ctx, `SELECT `+policyCols+` FROM policies WHERE access_package_id = ? ORDER BY id`, packageID)
+		pols, err := queryRows(ctx, t, `SELECT `+policyCols+` FROM policies WHERE access_package_id = ? ORDER BY id`, []any{packageID}, scanPolicy)
 		if err != nil {
-			return err
-		}
-		var pols []*entitled.AssignmentPolicy
-		for rows.Next() {
-			p, err := scanPolicy(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			pols = append(pols, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, p := range pols {

@@ -11,23 +11,13 @@ import (
 )
 
 // resourceFields are the filterable properties of catalog resources.
-var resourceFields = fields{
-	"id":               {expr: "id"},
-	"displayname":      {expr: "display_name"},
-	"originid":         {expr: "origin_id"},
-	"originsystem":     {expr: "origin_system"},
-	"description":      {expr: "description"},
-	"createddatetime":  {expr: "created_at", kind: colTime},
-	"modifieddatetime": {expr: "modified_at", kind: colTime},
-}
+var resourceFields = columnFields("id, display_name, origin_id, origin_system, description, created_at, modified_at", nil)
 
 // resourceRequestFields are the filterable properties of resource requests.
-var resourceRequestFields = fields{
-	"id":          {expr: "id"},
+var resourceRequestFields = columnFields("id, state", fields{
 	"catalog/id":  {expr: "catalog_id"},
 	"requesttype": {expr: "request_type", enum: enumOf(string(entitled.RequestAdminAdd), string(entitled.RequestAdminRemove))},
-	"state":       {expr: "state"},
-}
+})
 
 const resourceCols = `id, catalog_id, system_id, display_name, description, origin_id, origin_system, created_at, modified_at`
 
@@ -80,13 +70,7 @@ func (s *CatalogService) CatalogResources(ctx context.Context, catalogID string,
 		return page, err
 	}
 	page, err = listRows(ctx, s.db, opt, resourceFields, "resources", "id", resourceCols, "catalog_id = ?", []any{catalogID},
-		func(r scanner) (entitled.Resource, error) {
-			res, err := scanResource(r)
-			if err != nil {
-				return entitled.Resource{}, err
-			}
-			return *res, nil
-		}, func(r entitled.Resource) string { return r.ID })
+		valueOf(scanResource), func(r entitled.Resource) string { return r.ID })
 	if err != nil {
 		return page, err
 	}
@@ -318,13 +302,11 @@ func (s *CatalogService) removeResource(ctx context.Context, a *entitled.Actor, 
 		if err != nil {
 			return err
 		}
-		pkgs, err := idList(ctx, t, `SELECT DISTINCT access_package_id FROM resource_role_scopes WHERE resource_id = ? ORDER BY access_package_id LIMIT 5`, res.ID)
-		if err != nil {
-			return err
-		}
-		if len(pkgs) > 0 {
+		if err := conflictIfAny(ctx, t, `SELECT DISTINCT access_package_id FROM resource_role_scopes WHERE resource_id = ? ORDER BY access_package_id LIMIT 5`, []any{res.ID}, func(pkgs string) error {
 			return entitled.Conflictf("resource %s is still used by access package(s) %s; remove its roles from them first",
-				res.DisplayName, strings.Join(pkgs, ", ")).WithKey("err.resource.usedByPackages", "Resource", res.DisplayName, "Packages", strings.Join(pkgs, ", "))
+				res.DisplayName, pkgs).WithKey("err.resource.usedByPackages", "Resource", res.DisplayName, "Packages", pkgs)
+		}); err != nil {
+			return err
 		}
 		list := []entitled.Resource{*res}
 		if err := s.loadResourceRoles(ctx, t, list); err != nil {

@@ -8,13 +8,7 @@ import (
 )
 
 // roleAssignmentFields are the filterable properties of role assignments.
-var roleAssignmentFields = fields{
-	"id":               {expr: "id"},
-	"principalid":      {expr: "principal_id"},
-	"roledefinitionid": {expr: "role_definition_id"},
-	"appscopeid":       {expr: "app_scope_id"},
-	"directoryscopeid": {expr: "directory_scope_id"},
-}
+var roleAssignmentFields = columnFields("id, principal_id, role_definition_id, app_scope_id, directory_scope_id", nil)
 
 const roleAssignmentCols = `id, principal_id, role_definition_id, directory_scope_id, app_scope_id, created_at`
 
@@ -200,13 +194,7 @@ func (s *RoleAssignmentService) RoleAssignments(ctx context.Context, directory b
 	}
 	vis, args := roleVisibility(a, directory)
 	return listRows(ctx, s.db, opt, roleAssignmentFields, "role_assignments", "id", roleAssignmentCols, andCond(familyCond(directory), vis), args,
-		func(r scanner) (entitled.RoleAssignment, error) {
-			ra, err := scanRoleAssignment(r)
-			if err != nil {
-				return entitled.RoleAssignment{}, err
-			}
-			return *ra, nil
-		}, func(ra entitled.RoleAssignment) string { return ra.ID })
+		valueOf(scanRoleAssignment), func(ra entitled.RoleAssignment) string { return ra.ID })
 }
 
 // DeleteRoleAssignment removes a role assignment; the same roles that may

@@ -42,22 +42,10 @@ func (db *DB) Reseal(ctx context.Context) (int, error) {
 	}
 	n := 0
 	err := db.change(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT id, config FROM systems`)
-		if err != nil {
-			return err
-		}
 		type row struct{ id, stored string }
-		var all []row
-		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.id, &r.stored); err != nil {
-				rows.Close()
-				return err
-			}
-			all = append(all, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		all, err := queryRows(ctx, t, `SELECT id, config FROM systems`, nil,
+			func(r scanner) (v row, err error) { err = r.Scan(&v.id, &v.stored); return v, err })
+		if err != nil {
 			return err
 		}
 		for _, r := range all {

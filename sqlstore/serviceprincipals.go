@@ -113,13 +113,7 @@ func (s *ServicePrincipalService) ServicePrincipals(ctx context.Context, opt ent
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.ServicePrincipal]{}, err
 	}
-	return listRows(ctx, s.db, opt, spFields, spFrom, "sp.id", spCols, "", nil, func(r scanner) (entitled.ServicePrincipal, error) {
-		sp, err := scanServicePrincipal(r)
-		if err != nil {
-			return entitled.ServicePrincipal{}, err
-		}
-		return *sp, nil
-	}, func(sp entitled.ServicePrincipal) string { return sp.ID })
+	return listRows(ctx, s.db, opt, spFields, spFrom, "sp.id", spCols, "", nil, valueOf(scanServicePrincipal), func(sp entitled.ServicePrincipal) string { return sp.ID })
 }
 
 // DeleteServicePrincipal removes a service principal with its role
@@ -138,18 +132,13 @@ func (s *ServicePrincipalService) DeleteServicePrincipal(ctx context.Context, id
 		if err := mayChangeUser(ctx, t, a, u); err != nil {
 			return err
 		}
-		reqs, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE target_id = ? ORDER BY id LIMIT 5`, sp.ID)
-		if err != nil {
-			return err
-		}
-		if len(reqs) > 0 {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM assignment_requests WHERE target_id = ? ORDER BY id LIMIT 5`, []any{sp.ID}, func(reqs string) error {
 			return entitled.Conflictf("service principal %s is the target of assignment requests (%s) that must be kept; remove its role assignments instead",
-				sp.AppID, strings.Join(reqs, ", ")).WithKey("err.servicePrincipal.hasRequests", "AppID", sp.AppID, "Requests", strings.Join(reqs, ", "))
-		}
-		if _, err := t.exec(ctx, `DELETE FROM users WHERE id = ?`, sp.ID); err != nil {
+				sp.AppID, reqs).WithKey("err.servicePrincipal.hasRequests", "AppID", sp.AppID, "Requests", reqs)
+		}); err != nil {
 			return err
 		}
-		return t.audit(ctx, a, auditEntry{Activity: "Delete service principal", Operation: "Delete", TargetID: sp.ID,
+		return t.deleteRow(ctx, a, "users", sp.ID, auditEntry{Activity: "Delete service principal", Operation: "Delete", TargetID: sp.ID,
 			TargetType: "ServicePrincipal", TargetName: sp.DisplayName, Before: sp})
 	})
 }

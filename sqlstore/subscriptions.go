@@ -72,11 +72,7 @@ func (s *SubscriptionService) CreateSubscription(ctx context.Context, sub *entit
 	return &out, nil
 }
 
-var subscriptionFields = fields{
-	"id":              {expr: "id"},
-	"url":             {expr: "url"},
-	"createddatetime": {expr: "created_at", kind: colTime},
-}
+var subscriptionFields = columnFields("id, url, created_at", nil)
 
 // Subscriptions lists the subscriptions, without secrets.
 func (s *SubscriptionService) Subscriptions(ctx context.Context, opt entitled.ListOptions) (entitled.Page[entitled.Subscription], error) {
@@ -119,10 +115,7 @@ func (s *SubscriptionService) DeleteSubscription(ctx context.Context, id string)
 		if _, err := t.exec(ctx, `DELETE FROM subscription_sends WHERE subscription_id = ?`, id); err != nil {
 			return err
 		}
-		if _, err := t.exec(ctx, `DELETE FROM subscriptions WHERE id = ?`, id); err != nil {
-			return err
-		}
-		return t.audit(ctx, a, auditEntry{Activity: "Delete event subscription", Operation: "Delete", TargetID: id,
+		return t.deleteRow(ctx, a, "subscriptions", id, auditEntry{Activity: "Delete event subscription", Operation: "Delete", TargetID: id,
 			TargetType: "Subscription", TargetName: sub.URL, Before: map[string]any{"url": sub.URL, "events": sub.Events}})
 	})
 }
@@ -146,14 +139,7 @@ func scanSend(r scanner, extra ...any) (entitled.EventSend, error) {
 	return e, nil
 }
 
-var sendFields = fields{
-	"id":              {expr: "id"},
-	"type":            {expr: "type"},
-	"subject":         {expr: "subject"},
-	"status":          {expr: "status"},
-	"eventid":         {expr: "event_id"},
-	"createddatetime": {expr: "created_at", kind: colTime},
-}
+var sendFields = columnFields("id, type, subject, status, event_id, created_at", nil)
 
 // SubscriptionSends lists a subscription's sends in the order they were
 // queued (filterable on status, type, subject, eventId, createdDateTime).

@@ -82,19 +82,13 @@ func (s *SystemService) DelegatedSystems(ctx context.Context, catalogID string) 
 		if _, err := t.loadCatalog(ctx, catalogID); err != nil {
 			return err
 		}
-		rows, err := t.query(ctx, `SELECT id, name, kind FROM systems WHERE id IN (SELECT system_id FROM system_catalogs WHERE catalog_id = ?) ORDER BY name`, catalogID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var sys entitled.ConnectedSystem
-			if err := rows.Scan(&sys.ID, &sys.Name, &sys.Kind); err != nil {
-				return err
-			}
-			out = append(out, sys)
-		}
-		return rows.Err()
+		systems, err := queryRows(ctx, t, `SELECT id, name, kind FROM systems WHERE id IN (SELECT system_id FROM system_catalogs WHERE catalog_id = ?) ORDER BY name`, []any{catalogID},
+			func(r scanner) (sys entitled.ConnectedSystem, err error) {
+				err = r.Scan(&sys.ID, &sys.Name, &sys.Kind)
+				return sys, err
+			})
+		out = append(out, systems...)
+		return err
 	})
 	return out, err
 }

@@ -50,11 +50,7 @@ func decodeRetry(s string) (entitled.RetryPolicy, error) {
 }
 
 // systemFields are the filterable properties of connected systems.
-var systemFields = fields{
-	"id":   {expr: "id"},
-	"name": {expr: "name"},
-	"kind": {expr: "kind"},
-}
+var systemFields = columnFields("id, name, kind", nil)
 
 var systemName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
 
@@ -345,18 +341,13 @@ func (s *SystemService) DeleteSystem(ctx context.Context, id string) error {
 		if sys.BuiltIn {
 			return entitled.Invalidf("the built-in directory system cannot be deleted").WithKey("err.system.directoryNotDeletable")
 		}
-		used, err := idList(ctx, t, `SELECT id FROM resources WHERE system_id = ? ORDER BY id LIMIT 5`, sys.ID)
-		if err != nil {
-			return err
-		}
-		if len(used) > 0 {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM resources WHERE system_id = ? ORDER BY id LIMIT 5`, []any{sys.ID}, func(used string) error {
 			return entitled.Conflictf("connected system %s is used by catalog resources (%s); remove them from their catalogs first",
-				sys.Name, strings.Join(used, ", ")).WithKey("err.system.usedByResources", "System", sys.Name, "Resources", strings.Join(used, ", "))
-		}
-		if _, err := t.exec(ctx, `DELETE FROM systems WHERE id = ?`, sys.ID); err != nil {
+				sys.Name, used).WithKey("err.system.usedByResources", "System", sys.Name, "Resources", used)
+		}); err != nil {
 			return err
 		}
-		return t.audit(ctx, a, auditEntry{Activity: "Delete connected system", Operation: "Delete", TargetID: sys.ID,
+		return t.deleteRow(ctx, a, "systems", sys.ID, auditEntry{Activity: "Delete connected system", Operation: "Delete", TargetID: sys.ID,
 			TargetType: "ConnectedSystem", TargetName: sys.Name, Before: s.redacted(sys)})
 	})
 }

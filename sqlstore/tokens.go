@@ -235,24 +235,11 @@ func (s *TokenService) Tokens(ctx context.Context, q entitled.TokenQuery) (entit
 		return entitled.Page[entitled.Token]{}, entitled.Forbiddenf("only Global and Identity Governance Administrators may list the tokens of another user").WithKey("err.token.listNotAllowed")
 	}
 	return listRows(ctx, s.db, q.ListOptions, tokenFields, "tokens", "id", tokenCols, "user_id = ?", []any{owner},
-		func(r scanner) (entitled.Token, error) {
-			tok, err := scanToken(r)
-			if err != nil {
-				return entitled.Token{}, err
-			}
-			return *tok, nil
-		}, func(tok entitled.Token) string { return tok.ID })
+		valueOf(scanToken), func(tok entitled.Token) string { return tok.ID })
 }
 
 // tokenFields are the filterable properties of tokens.
-var tokenFields = fields{
-	"id":              {expr: "id"},
-	"parentid":        {expr: "parent_id"},
-	"description":     {expr: "description"},
-	"createddatetime": {expr: "created_at", kind: colTime},
-	"expiresdatetime": {expr: "expires_at", kind: colTime},
-	"revokeddatetime": {expr: "revoked_at", kind: colTime},
-}
+var tokenFields = columnFields("id, parent_id, description, created_at, expires_at, revoked_at", nil)
 
 // Authenticate returns the actor holding a valid token with their roles; a
 // 401 for unknown, expired or revoked tokens and for disabled accounts.

@@ -11,14 +11,9 @@ import (
 )
 
 // userFields are the filterable properties of users.
-var userFields = fields{
-	"id":                {expr: "id"},
-	"userprincipalname": {expr: "user_principal_name"},
-	"displayname":       {expr: "display_name"},
-	"mail":              {expr: "mail"},
-	"accountenabled":    {expr: "account_enabled", kind: colBool},
-	"externalid":        {expr: "external_id"},
-}
+var userFields = columnFields("id, user_principal_name, display_name, mail, external_id", fields{
+	"accountenabled": {expr: "account_enabled", kind: colBool},
+})
 
 var upnPattern = regexp.MustCompile(`^[^@\s]+@[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$`)
 
@@ -144,13 +139,7 @@ func (s *UserService) Users(ctx context.Context, opt entitled.ListOptions) (enti
 	if _, err := actor(ctx); err != nil {
 		return entitled.Page[entitled.User]{}, err
 	}
-	return listRows(ctx, s.db, opt, userFields, "users", "id", userCols, notServicePrincipal, nil, func(r scanner) (entitled.User, error) {
-		u, err := scanUser(r)
-		if err != nil {
-			return entitled.User{}, err
-		}
-		return *u, nil
-	}, func(u entitled.User) string { return u.ID })
+	return listRows(ctx, s.db, opt, userFields, "users", "id", userCols, notServicePrincipal, nil, valueOf(scanUser), func(u entitled.User) string { return u.ID })
 }
 
 // UpdateUser applies a PATCH to a user (OpManageUsers; holders of a
@@ -213,21 +202,17 @@ func (s *UserService) UpdateUser(ctx context.Context, id string, upd entitled.Us
 // (409): remove their access first, or disable the account instead.
 func (s *UserService) DeleteUser(ctx context.Context, id string) error {
 	return s.changeUser(ctx, id, func(t *tx, a *entitled.Actor, u *entitled.User) error {
-		live, err := idList(ctx, t, `SELECT id FROM assignments WHERE target_id = ? AND state <> 'expired' ORDER BY id LIMIT 5`, u.ID)
-		if err != nil {
-			return err
-		}
-		if len(live) > 0 {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM assignments WHERE target_id = ? AND state <> 'expired' ORDER BY id LIMIT 5`, []any{u.ID}, func(live string) error {
 			return entitled.Conflictf("user %s still has live access package assignments (%s); remove them before deleting the user",
-				u.UserPrincipalName, strings.Join(live, ", ")).WithKey("err.user.hasAssignments", "User", u.UserPrincipalName, "Assignments", strings.Join(live, ", "))
-		}
-		reqs, err := idList(ctx, t, `SELECT id FROM assignment_requests WHERE target_id = ? ORDER BY id LIMIT 5`, u.ID)
-		if err != nil {
+				u.UserPrincipalName, live).WithKey("err.user.hasAssignments", "User", u.UserPrincipalName, "Assignments", live)
+		}); err != nil {
 			return err
 		}
-		if len(reqs) > 0 {
+		if err := conflictIfAny(ctx, t, `SELECT id FROM assignment_requests WHERE target_id = ? ORDER BY id LIMIT 5`, []any{u.ID}, func(reqs string) error {
 			return entitled.Conflictf("user %s has assignment request history (%s) that must be kept; disable the account (accountEnabled false) instead of deleting it",
-				u.UserPrincipalName, strings.Join(reqs, ", ")).WithKey("err.user.hasHistory", "User", u.UserPrincipalName, "Requests", strings.Join(reqs, ", "))
+				u.UserPrincipalName, reqs).WithKey("err.user.hasHistory", "User", u.UserPrincipalName, "Requests", reqs)
+		}); err != nil {
+			return err
 		}
 		// The user's tokens go with the user; what they minted for others
 		// is revoked first, as when they are revoked.
@@ -238,30 +223,14 @@ func (s *UserService) DeleteUser(ctx context.Context, id string) error {
 		if err := t.revokeDescendants(ctx, a, own, t.now()); err != nil {
 			return err
 		}
-		if _, err := t.exec(ctx, `DELETE FROM users WHERE id = ?`, u.ID); err != nil {
-			return err
-		}
-		return t.audit(ctx, a, auditEntry{Activity: "Delete user", Operation: "Delete", TargetID: u.ID, TargetType: "User",
+		return t.deleteRow(ctx, a, "users", u.ID, auditEntry{Activity: "Delete user", Operation: "Delete", TargetID: u.ID, TargetType: "User",
 			TargetName: u.UserPrincipalName, Before: u})
 	})
 }
 
 // idList returns the first column of a query as strings.
 func idList(ctx context.Context, t *tx, q string, args ...any) ([]string, error) {
-	rows, err := t.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, t, q, args, func(r scanner) (id string, err error) { err = r.Scan(&id); return id, err })
 }
 
 // SetManager sets a user's manager (OpManageUsers and MayChangeUser); a user cannot manage

@@ -38,9 +38,7 @@ type assignForm struct {
 
 // pkgAssignmentsData is a package's Assignments tab.
 type pkgAssignmentsData struct {
-	base
-	Package      entitled.AccessPackage
-	Tab          string
+	pkgPage
 	OutcomeTitle string
 	State        string
 	States       []stateOption
@@ -69,16 +67,7 @@ func assignmentStateText(loc *i18n.Localizer, s entitled.AssignmentState) string
 // viewablePackage loads the package of the path and checks the caller may
 // view its requests and assignments; it shows the error itself.
 func (h *handler) viewablePackage(c *call) (*entitled.AccessPackage, bool) {
-	p, err := h.svc.AccessPackages.AccessPackage(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return nil, false
-	}
-	if !c.actor.Can(entitled.OpViewRequests, p.CatalogID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("pkg.forbiddenView", i18n.V("Package", p.DisplayName)))
-		return nil, false
-	}
-	return p, true
+	return h.allowedPackage(c, entitled.OpViewRequests, "pkg.forbiddenView")
 }
 
 // packageAssignments shows the Assignments tab.
@@ -125,7 +114,7 @@ func (h *handler) showPackageAssignments(c *call, state, skip string, selectAll 
 		polName[pol.ID] = pol.DisplayName
 	}
 	l := &lookups{loc: c.loc, users: users}
-	d := pkgAssignmentsData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.assignments")), "governance"), Package: *p, Tab: "assignments",
+	d := pkgAssignmentsData{pkgPage: c.pkgPage(p, "assignments"),
 		OutcomeTitle: c.T("outcomes.result"), State: string(st), SkipToken: skip, NextToken: pg.NextSkipToken, SelectAll: selectAll,
 		CanReprocess: c.actor.Can(entitled.OpReprocess, p.CatalogID), CanAssign: c.actor.Can(entitled.OpDirectAssign, p.CatalogID),
 		Outcomes: outs, Form: form}

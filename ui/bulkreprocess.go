@@ -55,9 +55,8 @@ func (h *handler) reprocessSystem(c *call) {
 // reprocessPackageFiltered reprocesses every request of a package that the
 // Requests tab's state filter matches.
 func (h *handler) reprocessPackageFiltered(c *call) {
-	p, err := h.svc.AccessPackages.AccessPackage(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	p, ok := h.pathPackage(c)
+	if !ok {
 		return
 	}
 	f, ok, err := h.packageRequestsFilter(c, p.ID, c.r.PostForm.Get("state"), strings.TrimSpace(c.r.PostForm.Get("q")))

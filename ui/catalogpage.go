@@ -83,27 +83,14 @@ func roleName(loc *i18n.Localizer, id string) string {
 // readableCatalog loads the catalog of the path and refuses a caller who
 // may not read it; it shows the error itself.
 func (h *handler) readableCatalog(c *call) (*entitled.Catalog, bool) {
-	cat, err := h.svc.Catalogs.Catalog(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return nil, false
-	}
-	if !c.actor.Can(entitled.OpReadCatalog, cat.ID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("catalog.forbiddenView", i18n.V("Catalog", cat.DisplayName)))
-		return nil, false
-	}
-	return cat, true
+	return h.allowedCatalog(c, entitled.OpReadCatalog, "catalog.forbiddenView")
 }
 
 // editableCatalog loads the catalog of the path and refuses a caller who
 // may not edit it (403: only catalog owners and tenant administrators).
 func (h *handler) editableCatalog(c *call) (*entitled.Catalog, bool) {
 	cat, ok := h.readableCatalog(c)
-	if !ok {
-		return nil, false
-	}
-	if !c.actor.Can(entitled.OpEditCatalog, cat.ID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("catalog.forbiddenEdit", i18n.V("Catalog", cat.DisplayName)))
+	if !ok || !h.allows(c, entitled.OpEditCatalog, cat.ID, c.T("catalog.forbiddenEdit", i18n.V("Catalog", cat.DisplayName))) {
 		return nil, false
 	}
 	return cat, true

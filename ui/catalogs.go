@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/entitled-dev/entitled"
-	"github.com/entitled-dev/entitled/i18n"
 )
 
 // Catalogs and access packages for their administrators: list catalogs,
@@ -75,9 +74,8 @@ func (h *handler) catalogsPage(c *call) {
 		return
 	}
 	skip := c.r.URL.Query().Get("skiptoken")
-	pg, err := h.svc.Catalogs.Catalogs(c.ctx, entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip})
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	pg, ok := listPage(h, c, skip, h.svc.Catalogs.Catalogs)
+	if !ok {
 		return
 	}
 	d := catalogsData{base: c.base(c.T("nav.catalogs"), "catalogs"), CanCreate: c.actor.Can(entitled.OpCreateCatalog, ""),
@@ -130,16 +128,7 @@ func (h *handler) createCatalog(c *call) {
 // packageCatalog loads the catalog of the path and refuses a caller who
 // may not manage its packages.
 func (h *handler) packageCatalog(c *call) (*entitled.Catalog, bool) {
-	cat, err := h.svc.Catalogs.Catalog(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return nil, false
-	}
-	if !c.actor.Can(entitled.OpManagePackages, cat.ID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("packageform.forbidden", i18n.V("Catalog", cat.DisplayName)))
-		return nil, false
-	}
-	return cat, true
+	return h.allowedCatalog(c, entitled.OpManagePackages, "packageform.forbidden")
 }
 
 // newPackageForm shows the create-package form of a catalog.

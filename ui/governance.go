@@ -31,9 +31,8 @@ func (h *handler) governancePage(c *call) {
 		return
 	}
 	skip := c.r.URL.Query().Get("skiptoken")
-	pg, err := h.svc.AccessPackages.AccessPackages(c.ctx, entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip})
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	pg, ok := listPage(h, c, skip, h.svc.AccessPackages.AccessPackages)
+	if !ok {
 		return
 	}
 	var pkgs []entitled.AccessPackage
@@ -45,10 +44,12 @@ func (h *handler) governancePage(c *call) {
 	d := governanceData{base: c.base(c.T("nav.governance"), "governance"), Packages: pkgs, NextToken: pg.NextSkipToken, Paged: skip != "",
 		Attention: map[string]int{}}
 	for _, p := range pkgs {
-		if d.Attention[p.ID], err = h.countRequests(c, h.attentionFilter(p.ID)); err != nil {
+		n, err := h.countRequests(c, h.attentionFilter(p.ID))
+		if err != nil {
 			h.fail(c.w, c.r, c, err)
 			return
 		}
+		d.Attention[p.ID] = n
 	}
 	h.render(c.w, c.r, http.StatusOK, "governance", &d)
 }
@@ -71,9 +72,7 @@ type outcome struct {
 
 // pkgRequestsData is a package's Requests tab.
 type pkgRequestsData struct {
-	base
-	Package      entitled.AccessPackage
-	Tab          string
+	pkgPage
 	OutcomeTitle string
 	// State is the view: "attention", "all" or a request state.
 	State  string
@@ -100,13 +99,8 @@ func (h *handler) packageRequests(c *call) {
 }
 
 func (h *handler) showPackageRequests(c *call, state, skip string, selectAll bool, outs []outcome, status int) {
-	p, err := h.svc.AccessPackages.AccessPackage(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return
-	}
-	if !c.actor.Can(entitled.OpViewRequests, p.CatalogID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("pkgrequests.forbidden", i18n.V("Package", p.DisplayName)))
+	p, ok := h.allowedPackage(c, entitled.OpViewRequests, "pkgrequests.forbidden")
+	if !ok {
 		return
 	}
 	attention, err := h.countRequests(c, h.attentionFilter(p.ID))
@@ -152,7 +146,7 @@ func (h *handler) showPackageRequests(c *call, state, skip string, selectAll boo
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	d := pkgRequestsData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.requests")), "governance"), Package: *p, Tab: "requests", OutcomeTitle: c.T("outcomes.reprocess"), State: state,
+	d := pkgRequestsData{pkgPage: c.pkgPage(p, "requests"), OutcomeTitle: c.T("outcomes.reprocess"), State: state,
 		Search: search, Attention: attention, Rows: rows, SkipToken: skip, NextToken: pg.NextSkipToken, SelectAll: selectAll,
 		CanReprocess: c.actor.Can(entitled.OpReprocess, p.CatalogID), Outcomes: outs}
 	if pg.Count != nil {

@@ -44,8 +44,8 @@ func (h *handler) packageOverview(c *call) {
 
 // showOverview renders the Overview tab with the forms as filled.
 func (h *handler) showOverview(c *call, p *entitled.AccessPackage, edit packageEditForm, deleteErr string, status int) {
-	d := pkgManageOverviewData{pkgOverviewData: pkgOverviewData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.overview")), "governance"), Package: *p,
-		Tab: "overview", Catalog: p.CatalogID, Created: c.loc.DateTime(p.CreatedDateTime), Modified: c.loc.DateTime(p.ModifiedDateTime)},
+	d := pkgManageOverviewData{pkgOverviewData: pkgOverviewData{pkgPage: c.pkgPage(p, "overview"),
+		Catalog: p.CatalogID, Created: c.loc.DateTime(p.CreatedDateTime), Modified: c.loc.DateTime(p.ModifiedDateTime)},
 		CanManage: c.actor.Can(entitled.OpManagePackages, p.CatalogID), Edit: edit, DeleteError: deleteErr}
 	if cat, err := h.svc.Catalogs.Catalog(c.ctx, p.CatalogID); err == nil {
 		d.Catalog = cat.DisplayName
@@ -78,12 +78,7 @@ func userError(err error) (*entitled.Error, bool) {
 // pathPackage loads the package named by the path; it shows the error
 // itself. It does not check the caller's role: the services do.
 func (h *handler) pathPackage(c *call) (*entitled.AccessPackage, bool) {
-	p, err := h.svc.AccessPackages.AccessPackage(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return nil, false
-	}
-	return p, true
+	return pathObject(h, c, h.svc.AccessPackages.AccessPackage)
 }
 
 // editPackage saves a package's name, description and visibility.
@@ -203,12 +198,7 @@ func (h *handler) deletePackagePolicy(c *call) {
 // pathCatalog loads the catalog named by the path; it shows the error
 // itself. It does not check the caller's role: the services do.
 func (h *handler) pathCatalog(c *call) (*entitled.Catalog, bool) {
-	cat, err := h.svc.Catalogs.Catalog(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return nil, false
-	}
-	return cat, true
+	return pathObject(h, c, h.svc.Catalogs.Catalog)
 }
 
 // catalogRefused shows why a change to a catalog was refused: beside the

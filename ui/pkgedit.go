@@ -40,16 +40,7 @@ type roleFormData struct {
 // manageablePackage loads the package of the path and refuses a caller who
 // may not manage the packages of its catalog.
 func (h *handler) manageablePackage(c *call) (*entitled.AccessPackage, bool) {
-	p, err := h.svc.AccessPackages.AccessPackage(c.ctx, c.r.PathValue("id"))
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
-		return nil, false
-	}
-	if !c.actor.Can(entitled.OpManagePackages, p.CatalogID) {
-		h.renderError(c.w, c.r, c, http.StatusForbidden, c.T("pkg.forbiddenChange", i18n.V("Package", p.DisplayName)))
-		return nil, false
-	}
-	return p, true
+	return h.allowedPackage(c, entitled.OpManagePackages, "pkg.forbiddenChange")
 }
 
 // addRoleForm shows the catalog's resource roles to add to the package.

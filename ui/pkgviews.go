@@ -12,9 +12,7 @@ import (
 
 // pkgOverviewData is a package's Overview tab.
 type pkgOverviewData struct {
-	base
-	Package  entitled.AccessPackage
-	Tab      string
+	pkgPage
 	Catalog  string
 	Created  string
 	Modified string
@@ -40,9 +38,7 @@ type roleRow struct {
 
 // pkgRolesData is a package's Resource roles tab.
 type pkgRolesData struct {
-	base
-	Package     entitled.AccessPackage
-	Tab         string
+	pkgPage
 	Rows        []roleRow
 	SystemLinks bool
 	// CanManage shows Add a resource role.
@@ -61,7 +57,7 @@ func (h *handler) packageRoles(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	d := pkgRolesData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.roles")), "governance"), Package: *p, Tab: "roles",
+	d := pkgRolesData{pkgPage: c.pkgPage(p, "roles"),
 		SystemLinks: c.actor.Can(entitled.OpManageSystems, ""), CanManage: c.actor.Can(entitled.OpManagePackages, p.CatalogID)}
 	// Systems are few: one lookup per distinct system, by name.
 	kinds := map[string]*entitled.ConnectedSystem{}
@@ -111,9 +107,7 @@ type policyView struct {
 
 // pkgPoliciesData is a package's Policies tab.
 type pkgPoliciesData struct {
-	base
-	Package  entitled.AccessPackage
-	Tab      string
+	pkgPage
 	Policies []policyView
 	// CanManage shows Add a policy.
 	CanManage bool
@@ -151,7 +145,7 @@ func (h *handler) packagePoliciesTab(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	d := pkgPoliciesData{base: c.base(c.T("pkg.pageTitle", i18n.V("Package", p.DisplayName), i18n.V("TabKey", "tab.policies")), "governance"), Package: *p, Tab: "policies",
+	d := pkgPoliciesData{pkgPage: c.pkgPage(p, "policies"),
 		CanManage: c.actor.Can(entitled.OpManagePackages, p.CatalogID)}
 	for _, pol := range pols {
 		ap := pol.RequestApprovalSettings

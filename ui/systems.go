@@ -99,9 +99,8 @@ func (h *handler) systemsPage(c *call) {
 		return
 	}
 	skip := c.r.URL.Query().Get("skiptoken")
-	pg, err := h.svc.Systems.Systems(c.ctx, entitled.ListOptions{Top: h.cfg.PageSize, SkipToken: skip})
-	if err != nil {
-		h.fail(c.w, c.r, c, err)
+	pg, ok := listPage(h, c, skip, h.svc.Systems.Systems)
+	if !ok {
 		return
 	}
 	rows := make([]systemRow, len(pg.Items))

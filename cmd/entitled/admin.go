@@ -12,30 +12,25 @@ import (
 
 func adminCommand() *cobra.Command {
 	admin := &cobra.Command{Use: "admin", Short: "Administer the installation"}
-	create := &cobra.Command{
-		Use:   "create",
-		Short: "Create a user holding Global Administrator, or re-enable and promote an existing one (idempotent; works on an empty database)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			upn, _ := cmd.Flags().GetString("upn")
-			name, _ := cmd.Flags().GetString("display-name")
-			if upn == "" {
-				return errors.New("--upn is required, e.g. --upn admin@example.com")
+	create := newCommand("create", "Create a user holding Global Administrator, or re-enable and promote an existing one (idempotent; works on an empty database)", "", func(cmd *cobra.Command, _ []string) error {
+		upn, _ := cmd.Flags().GetString("upn")
+		name, _ := cmd.Flags().GetString("display-name")
+		if upn == "" {
+			return errors.New("--upn is required, e.g. --upn admin@example.com")
+		}
+		return withServices(cmd, func(services *sqlstore.Services) error {
+			b, err := services.Admin.BootstrapAdmin(systemContext(cmd.Context()), upn, name)
+			if err != nil {
+				return err
 			}
-			return withServices(cmd, func(services *sqlstore.Services) error {
-				b, err := services.Admin.BootstrapAdmin(systemContext(cmd.Context()), upn, name)
-				if err != nil {
-					return err
-				}
-				u := b.User
-				if b.Reenabled {
-					fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.adminReenabled", i18n.V("UPN", u.UserPrincipalName)))
-				}
-				fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.adminIsGlobal", i18n.V("UPN", u.UserPrincipalName), i18n.V("ID", u.ID)))
-				return nil
-			})
-		},
-	}
+			u := b.User
+			if b.Reenabled {
+				fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.adminReenabled", i18n.V("UPN", u.UserPrincipalName)))
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.adminIsGlobal", i18n.V("UPN", u.UserPrincipalName), i18n.V("ID", u.ID)))
+			return nil
+		})
+	})
 	create.Flags().String("upn", "", "user principal name of the administrator (required)")
 	create.Flags().String("display-name", "", "display name (default: the part of the UPN before @)")
 	admin.AddCommand(create)

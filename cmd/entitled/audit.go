@@ -34,45 +34,39 @@ recorded and audited.
 
 // auditExportCommand writes the events before a time as JSON lines.
 func auditExportCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "export",
-		Short: "Write the audit events older than --before as JSON lines, and record the export",
-		Long: `export writes every audit event strictly older than --before, oldest first, one
+	cmd := newCommand("export", "Write the audit events older than --before as JSON lines, and record the export", `export writes every audit event strictly older than --before, oldest first, one
 Graph directoryAudit object per line (the shape GET /v1.0/auditLogs/directoryAudits
 answers), and records the export — its time, count and SHA-256 — in the database,
 which is what lets audit prune remove those events. A file given with --out is
-created with mode 0600.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			before, err := beforeFlag(cmd)
+created with mode 0600.`, func(cmd *cobra.Command, _ []string) error {
+		before, err := beforeFlag(cmd)
+		if err != nil {
+			return err
+		}
+		out, _ := cmd.Flags().GetString("out")
+		return withServices(cmd, func(services *sqlstore.Services) error {
+			sum := sha256.New()
+			ctx := systemContext(cmd.Context())
+			n := 0
+			err := writeOut(cmd, out, func(w io.Writer) error {
+				enc := json.NewEncoder(io.MultiWriter(w, sum))
+				return services.Audit.EachAuditEventBefore(ctx, before, func(e entitled.AuditEvent) error {
+					n++
+					return enc.Encode(enthttp.DirectoryAudit(e))
+				})
+			})
 			if err != nil {
 				return err
 			}
-			out, _ := cmd.Flags().GetString("out")
-			return withServices(cmd, func(services *sqlstore.Services) error {
-				sum := sha256.New()
-				ctx := systemContext(cmd.Context())
-				n := 0
-				err := writeOut(cmd, out, func(w io.Writer) error {
-					enc := json.NewEncoder(io.MultiWriter(w, sum))
-					return services.Audit.EachAuditEventBefore(ctx, before, func(e entitled.AuditEvent) error {
-						n++
-						return enc.Encode(enthttp.DirectoryAudit(e))
-					})
-				})
-				if err != nil {
-					return err
-				}
-				rec := &entitled.AuditRetention{Before: before, Events: n, SHA256: hex.EncodeToString(sum.Sum(nil)), RecordedBy: operator()}
-				if err := services.Audit.RecordAuditExport(ctx, rec); err != nil {
-					return err
-				}
-				fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.auditExported", i18n.N(n),
-					i18n.V("Before", before.Format(time.RFC3339)), i18n.V("SHA256", rec.SHA256)))
-				return nil
-			})
-		},
-	}
+			rec := &entitled.AuditRetention{Before: before, Events: n, SHA256: hex.EncodeToString(sum.Sum(nil)), RecordedBy: operator()}
+			if err := services.Audit.RecordAuditExport(ctx, rec); err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.auditExported", i18n.N(n),
+				i18n.V("Before", before.Format(time.RFC3339)), i18n.V("SHA256", rec.SHA256)))
+			return nil
+		})
+	})
 	cmd.Flags().String("before", "", "export the events older than this date or time (2026-01-01 or RFC 3339)")
 	cmd.Flags().String("out", "-", "file to write, or - for standard output")
 	return cmd
@@ -80,31 +74,25 @@ created with mode 0600.`,
 
 // auditPruneCommand removes the events before an exported time.
 func auditPruneCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "prune",
-		Short: "Remove the audit events older than --before, once an export covered them",
-		Long: `prune removes every audit event strictly older than --before, in one transaction,
+	cmd := newCommand("prune", "Remove the audit events older than --before, once an export covered them", `prune removes every audit event strictly older than --before, in one transaction,
 and records and audits the prune (who ran it, when, how many events). It refuses
 unless audit export has been run with a --before at least as late, or
 --without-export says the organisation must not keep them. --before cannot be in
-the future.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			before, err := beforeFlag(cmd)
+the future.`, func(cmd *cobra.Command, _ []string) error {
+		before, err := beforeFlag(cmd)
+		if err != nil {
+			return err
+		}
+		without, _ := cmd.Flags().GetBool("without-export")
+		return withServices(cmd, func(services *sqlstore.Services) error {
+			rec, err := services.Audit.PruneAudit(systemContext(cmd.Context()), before, without, operator())
 			if err != nil {
 				return err
 			}
-			without, _ := cmd.Flags().GetBool("without-export")
-			return withServices(cmd, func(services *sqlstore.Services) error {
-				rec, err := services.Audit.PruneAudit(systemContext(cmd.Context()), before, without, operator())
-				if err != nil {
-					return err
-				}
-				fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.auditPruned", i18n.N(rec.Events), i18n.V("Before", before.Format(time.RFC3339))))
-				return nil
-			})
-		},
-	}
+			fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.auditPruned", i18n.N(rec.Events), i18n.V("Before", before.Format(time.RFC3339))))
+			return nil
+		})
+	})
 	cmd.Flags().String("before", "", "remove the events older than this date or time (2026-01-01 or RFC 3339)")
 	cmd.Flags().Bool("without-export", false, "prune although no export covers the time (the organisation must not keep these events)")
 	return cmd

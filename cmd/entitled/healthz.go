@@ -12,28 +12,23 @@ import (
 // healthzCommand checks a running server's /healthz: what a container's
 // HEALTHCHECK runs (a scratch image has no curl).
 func healthzCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "healthz",
-		Short: "Check that a running entitled answers /healthz (exit status 0 when healthy)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			url, _ := cmd.Flags().GetString("url")
-			if url == "" {
-				url = "http://" + loopbackOf(envOr("ENTITLED_ADDR", "127.0.0.1:8080")) + "/healthz"
-			}
-			client := &http.Client{Timeout: 5 * time.Second}
-			resp, err := client.Get(url)
-			if err != nil {
-				return fmt.Errorf("healthz: %w", err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				return fmt.Errorf("healthz: %s answered %s", url, resp.Status)
-			}
-			_, err = fmt.Fprintln(cmd.OutOrStdout(), "healthy")
-			return err
-		},
-	}
+	cmd := newCommand("healthz", "Check that a running entitled answers /healthz (exit status 0 when healthy)", "", func(cmd *cobra.Command, _ []string) error {
+		url, _ := cmd.Flags().GetString("url")
+		if url == "" {
+			url = "http://" + loopbackOf(envOr("ENTITLED_ADDR", "127.0.0.1:8080")) + "/healthz"
+		}
+		client := &http.Client{Timeout: 5 * time.Second}
+		resp, err := client.Get(url)
+		if err != nil {
+			return fmt.Errorf("healthz: %w", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("healthz: %s answered %s", url, resp.Status)
+		}
+		_, err = fmt.Fprintln(cmd.OutOrStdout(), "healthy")
+		return err
+	})
 	cmd.Flags().String("url", "", "address of /healthz (default: ENTITLED_ADDR's port on 127.0.0.1)")
 	return cmd
 }

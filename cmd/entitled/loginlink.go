@@ -14,39 +14,33 @@ import (
 
 // loginLinkCommand prints a one-time sign-in link to the web UI.
 func loginLinkCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "login-link",
-		Short: "Print a one-time sign-in link to the web UI for a user as the last line of stdout",
-		Long: `login-link creates a one-time sign-in link for a user of the built-in directory and
+	cmd := newCommand("login-link", "Print a one-time sign-in link to the web UI for a user as the last line of stdout", `login-link creates a one-time sign-in link for a user of the built-in directory and
 prints it. Following it (and pressing Continue) starts a browser session; the link
-then no longer works. Only the link's hash is stored.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			upn, _ := cmd.Flags().GetString("upn")
-			base, _ := cmd.Flags().GetString("base")
-			ttl, _ := cmd.Flags().GetDuration("ttl")
-			if upn == "" {
-				return errors.New("--upn is required")
-			}
-			if ttl <= 0 {
-				return errors.New("--ttl must be positive, such as 15m")
-			}
-			link, err := loginURL(base, "")
+then no longer works. Only the link's hash is stored.`, func(cmd *cobra.Command, _ []string) error {
+		upn, _ := cmd.Flags().GetString("upn")
+		base, _ := cmd.Flags().GetString("base")
+		ttl, _ := cmd.Flags().GetDuration("ttl")
+		if upn == "" {
+			return errors.New("--upn is required")
+		}
+		if ttl <= 0 {
+			return errors.New("--ttl must be positive, such as 15m")
+		}
+		link, err := loginURL(base, "")
+		if err != nil {
+			return err
+		}
+		return withServices(cmd, func(services *sqlstore.Services) error {
+			secret, exp, err := services.Sessions.CreateLoginLink(systemContext(cmd.Context()), upn, ttl)
 			if err != nil {
 				return err
 			}
-			return withServices(cmd, func(services *sqlstore.Services) error {
-				secret, exp, err := services.Sessions.CreateLoginLink(systemContext(cmd.Context()), upn, ttl)
-				if err != nil {
-					return err
-				}
-				link, _ = loginURL(base, secret)
-				fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.loginLink", i18n.V("UPN", upn), i18n.V("Until", exp.UTC().Format(time.RFC3339))))
-				fmt.Fprintln(cmd.OutOrStdout(), link)
-				return nil
-			})
-		},
-	}
+			link, _ = loginURL(base, secret)
+			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.loginLink", i18n.V("UPN", upn), i18n.V("Until", exp.UTC().Format(time.RFC3339))))
+			fmt.Fprintln(cmd.OutOrStdout(), link)
+			return nil
+		})
+	})
 	cmd.Flags().String("upn", "", "user principal name (required)")
 	cmd.Flags().String("base", envOr("ENTITLED_BASE_URL", "http://127.0.0.1:8080"), "address of the web UI as users reach it, scheme://host[:port] (env ENTITLED_BASE_URL)")
 	cmd.Flags().Duration("ttl", 15*time.Minute, "how long the link can be used")

@@ -9,15 +9,10 @@ import (
 )
 
 func migrateCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "migrate",
-		Short: "Create or upgrade the database schema (serve does this on start)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, func(*sqlstore.DB) error {
-				fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.migrated"))
-				return nil
-			})
-		},
-	}
+	return newCommand("migrate", "Create or upgrade the database schema (serve does this on start)", "", func(cmd *cobra.Command, _ []string) error {
+		return withDB(cmd, func(*sqlstore.DB) error {
+			fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.migrated"))
+			return nil
+		})
+	})
 }

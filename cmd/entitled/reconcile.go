@@ -16,16 +16,11 @@ import (
 // /api/v1/systems/{id}/reconcile, as the owner of --token), waits for the
 // operation, and prints the findings and a summary line.
 func reconcileCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "reconcile SYSTEM",
-		Short: "Reconcile a connected system now, through a served instance's API, and print its drift",
-		Long: `reconcile asks the entitled at --url to compare what the connected system SYSTEM (name or id)
+	cmd := newCommand("reconcile SYSTEM", "Reconcile a connected system now, through a served instance's API, and print its drift", `reconcile asks the entitled at --url to compare what the connected system SYSTEM (name or id)
 holds with what entitled granted, waits until it is done, and prints each difference found
 (missing: granted, absent from the system; unmanaged: present, granted by no assignment),
-what was done about it, and a summary line. The owner of --token must manage connected systems.`,
-		Args: cobra.ExactArgs(1),
-		RunE: runReconcile,
-	}
+what was done about it, and a summary line. The owner of --token must manage connected systems.`, runReconcile)
+	cmd.Args = cobra.ExactArgs(1)
 	addServedFlags(cmd)
 	return cmd
 }

@@ -23,17 +23,11 @@ import (
 // the operation with a progress bar on a terminal, and prints a summary
 // line and the refused requests.
 func reprocessCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "reprocess",
-		Short: "Reprocess every failed request an OData filter matches, through a served instance's API",
-		Long: `reprocess asks the entitled at --url to reprocess the requests --filter matches
+	cmd := newCommand("reprocess", "Reprocess every failed request an OData filter matches, through a served instance's API", `reprocess asks the entitled at --url to reprocess the requests --filter matches
 (an OData $filter over assignmentRequests, such as "state eq 'deliveryFailed'"), optionally
 only those with a failed delivery to the connected system --system (name or id). It acts as
 the owner of --token: requests they may not reprocess are listed as refused. It follows the
-operation until it ends and prints a summary line.`,
-		Args: cobra.NoArgs,
-		RunE: runReprocess,
-	}
+operation until it ends and prints a summary line.`, runReprocess)
 	addServedFlags(cmd)
 	cmd.Flags().String("filter", "", "OData $filter over assignmentRequests, e.g. \"state eq 'deliveryFailed'\"")
 	cmd.Flags().String("system", "", "only requests with a failed delivery to this connected system (name or id)")

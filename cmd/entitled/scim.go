@@ -15,43 +15,37 @@ import (
 // scimCommand groups the SCIM provisioning commands.
 func scimCommand() *cobra.Command {
 	c := &cobra.Command{Use: "scim", Short: "SCIM provisioning from an identity provider (/scim/v2)"}
-	token := &cobra.Command{
-		Use:   "token",
-		Short: "Print a new provisioning token, which only the SCIM endpoint accepts, as the last line of stdout",
-		Long: `token issues a provisioning token (scope "scim"): the SCIM endpoint /scim/v2
+	token := newCommand("token", "Print a new provisioning token, which only the SCIM endpoint accepts, as the last line of stdout", `token issues a provisioning token (scope "scim"): the SCIM endpoint /scim/v2
 accepts it, every other route refuses it (403). It acts as --upn, who must be
 allowed to manage users (a User Administrator or a Global Administrator);
 holders of privileged roles stay for a Global Administrator to change. List
-and revoke it like other tokens (entitled token list / revoke).`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			req, err := tokenRequestFlags(cmd, "--upn is required: the user the identity provider acts as (a User Administrator)")
+and revoke it like other tokens (entitled token list / revoke).`, func(cmd *cobra.Command, _ []string) error {
+		req, err := tokenRequestFlags(cmd, "--upn is required: the user the identity provider acts as (a User Administrator)")
+		if err != nil {
+			return err
+		}
+		upn := req.User
+		base, _ := cmd.Flags().GetString("base-url")
+		return withServices(cmd, func(services *sqlstore.Services) error {
+			ctx := systemContext(cmd.Context())
+			owner, err := services.Tokens.ActorFor(ctx, upnID(ctx, services, upn))
 			if err != nil {
 				return err
 			}
-			upn := req.User
-			base, _ := cmd.Flags().GetString("base-url")
-			return withServices(cmd, func(services *sqlstore.Services) error {
-				ctx := systemContext(cmd.Context())
-				owner, err := services.Tokens.ActorFor(ctx, upnID(ctx, services, upn))
-				if err != nil {
-					return err
-				}
-				if !owner.Can(entitled.OpManageUsers, "") {
-					return fmt.Errorf("%s may not manage users: give them the User Administrator role first", upn)
-				}
-				req.Scope = entitled.TokenScopeSCIM
-				secret, t, err := services.Tokens.CreateToken(ctx, req)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.scimTokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", upn),
-					i18n.V("Expires", tokenExpiry(t)), i18n.V("URL", strings.TrimRight(base, "/")+"/scim/v2")))
-				fmt.Fprintln(cmd.OutOrStdout(), secret)
-				return nil
-			})
-		},
-	}
+			if !owner.Can(entitled.OpManageUsers, "") {
+				return fmt.Errorf("%s may not manage users: give them the User Administrator role first", upn)
+			}
+			req.Scope = entitled.TokenScopeSCIM
+			secret, t, err := services.Tokens.CreateToken(ctx, req)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.scimTokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", upn),
+				i18n.V("Expires", tokenExpiry(t)), i18n.V("URL", strings.TrimRight(base, "/")+"/scim/v2")))
+			fmt.Fprintln(cmd.OutOrStdout(), secret)
+			return nil
+		})
+	})
 	addTokenFlags(token, "the user the identity provider acts as; must be allowed to manage users (required)", 0, "SCIM provisioning")
 	token.Flags().String("base-url", "https://entitled.example.com", "entitled's public URL, to print the SCIM endpoint's")
 	c.AddCommand(token)

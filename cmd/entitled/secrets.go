@@ -77,45 +77,34 @@ func secretsCommand() *cobra.Command {
 		Use:   "secrets",
 		Short: "Manage the key that seals connector secrets at rest",
 	}
-	cmd.AddCommand(&cobra.Command{
-		Use:   "keygen",
-		Short: "Print a new secret key (base64) on stdout: keep it in a file readable by entitled only",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			text, err := secret.Generate()
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintln(cmd.OutOrStdout(), text)
+	cmd.AddCommand(newCommand("keygen", "Print a new secret key (base64) on stdout: keep it in a file readable by entitled only", "", func(cmd *cobra.Command, _ []string) error {
+		text, err := secret.Generate()
+		if err != nil {
 			return err
-		},
-	})
-	rotate := &cobra.Command{
-		Use:   "rotate --new-key-file NEW",
-		Short: "Seal every stored secret with a new key (the current one from --secret-key-file or ENTITLED_SECRET_KEY)",
-		Long: `Seal every stored secret with a new key. The current key (--secret-key-file or
+		}
+		_, err = fmt.Fprintln(cmd.OutOrStdout(), text)
+		return err
+	}))
+	rotate := newCommand("rotate --new-key-file NEW", "Seal every stored secret with a new key (the current one from --secret-key-file or ENTITLED_SECRET_KEY)", `Seal every stored secret with a new key. The current key (--secret-key-file or
 ENTITLED_SECRET_KEY) opens what is stored now; afterwards start entitled with the new key.
 Stop serve first, or run it with the new key right after: a server still on the old key
-cannot read what the rotation sealed.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			path, _ := cmd.Flags().GetString("new-key-file")
-			if path == "" {
-				return errors.New("--new-key-file is required (make one with `entitled secrets keygen > new.key`)")
-			}
-			next, err := secret.ReadKeyFile(path)
-			if err != nil {
-				return err
-			}
-			current, err := keyringFlags(cmd, dbFlag(cmd), false)
-			if err != nil {
-				return err
-			}
-			keys := []*secret.Key{next}
-			keys = append(keys, current.Keys()...)
-			return rotateSecrets(cmd.Context(), cmd, dbFlag(cmd), secret.NewKeyring(keys...))
-		},
-	}
+cannot read what the rotation sealed.`, func(cmd *cobra.Command, _ []string) error {
+		path, _ := cmd.Flags().GetString("new-key-file")
+		if path == "" {
+			return errors.New("--new-key-file is required (make one with `entitled secrets keygen > new.key`)")
+		}
+		next, err := secret.ReadKeyFile(path)
+		if err != nil {
+			return err
+		}
+		current, err := keyringFlags(cmd, dbFlag(cmd), false)
+		if err != nil {
+			return err
+		}
+		keys := []*secret.Key{next}
+		keys = append(keys, current.Keys()...)
+		return rotateSecrets(cmd.Context(), cmd, dbFlag(cmd), secret.NewKeyring(keys...))
+	})
 	rotate.Flags().String("new-key-file", "", "file holding the new key (entitled secrets keygen)")
 	cmd.AddCommand(rotate)
 	return cmd

@@ -25,20 +25,14 @@ import (
 )
 
 func serveCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "serve",
-		Short: "Migrate the database, then serve the API and run the delivery workers",
-		Long: `serve migrates the database, then serves the Graph-shaped API under /v1.0, entitled's
+	cmd := newCommand("serve", "Migrate the database, then serve the API and run the delivery workers", `serve migrates the database, then serves the Graph-shaped API under /v1.0, entitled's
 own API under /api/v1, the SCIM 2.0 endpoint under /scim/v2 (provisioning tokens only),
 the web UI under / (sign in with the OpenID provider of
 --oidc-issuer, or with a link from entitled login-link),
 /healthz and /metrics, and runs the delivery workers.
 SIGTERM or SIGINT stops it gracefully: the listener closes, running deliveries get
 --shutdown-timeout to finish, and any still running are left for the next start
-to re-run (grants and revokes are idempotent, nothing is lost).`,
-		Args: cobra.NoArgs,
-		RunE: runServe,
-	}
+to re-run (grants and revokes are idempotent, nothing is lost).`, runServe)
 	f := cmd.Flags()
 	f.String("addr", envOr("ENTITLED_ADDR", "127.0.0.1:8080"), "listen address (env ENTITLED_ADDR)")
 	f.String("time-zone", envOr("ENTITLED_TIME_ZONE", "UTC"), "IANA time zone the web UI and notification emails show times in, with its name, such as Europe/Paris (env ENTITLED_TIME_ZONE)")

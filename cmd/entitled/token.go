@@ -13,26 +13,21 @@ import (
 
 func tokenCommand() *cobra.Command {
 	tok := &cobra.Command{Use: "token", Short: "Issue and revoke bearer tokens"}
-	issue := &cobra.Command{
-		Use:   "issue",
-		Short: "Print a new bearer token for a user as the last line of stdout",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			req, err := tokenRequestFlags(cmd, "--upn is required")
+	issue := newCommand("issue", "Print a new bearer token for a user as the last line of stdout", "", func(cmd *cobra.Command, _ []string) error {
+		req, err := tokenRequestFlags(cmd, "--upn is required")
+		if err != nil {
+			return err
+		}
+		return withServices(cmd, func(services *sqlstore.Services) error {
+			secret, t, err := services.Tokens.CreateToken(systemContext(cmd.Context()), req)
 			if err != nil {
 				return err
 			}
-			return withServices(cmd, func(services *sqlstore.Services) error {
-				secret, t, err := services.Tokens.CreateToken(systemContext(cmd.Context()), req)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.tokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", req.User), i18n.V("Expires", tokenExpiry(t))))
-				fmt.Fprintln(cmd.OutOrStdout(), secret)
-				return nil
-			})
-		},
-	}
+			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.tokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", req.User), i18n.V("Expires", tokenExpiry(t))))
+			fmt.Fprintln(cmd.OutOrStdout(), secret)
+			return nil
+		})
+	})
 	addTokenFlags(issue, "user principal name (required)", 24*time.Hour, "")
 	revoke := &cobra.Command{
 		Use:   "revoke ID",
@@ -55,36 +50,31 @@ func tokenCommand() *cobra.Command {
 
 // tokenListCommand prints a user's tokens, one a line, never their secrets.
 func tokenListCommand() *cobra.Command {
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List a user's tokens: id, scope, created, expires, revoked, parent, description",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			upn, _ := cmd.Flags().GetString("upn")
-			if upn == "" {
-				return errors.New("--upn is required")
-			}
-			return withServices(cmd, func(services *sqlstore.Services) error {
-				w := cmd.OutOrStdout()
-				loc := cliLoc()
-				q := entitled.TokenQuery{UserID: upn, ListOptions: entitled.ListOptions{Top: entitled.MaxPageSize}}
-				for {
-					pg, err := services.Tokens.Tokens(systemContext(cmd.Context()), q)
-					if err != nil {
-						return err
-					}
-					for _, t := range pg.Items {
-						fmt.Fprintln(w, loc.T("cli.tokenRow", i18n.V("ID", t.ID), i18n.V("Scope", orDash(t.Scope)), i18n.V("Created", stamp(&t.CreatedDateTime)),
-							i18n.V("Expires", stamp(t.ExpiresDateTime)), i18n.V("Revoked", stamp(t.RevokedDateTime)), i18n.V("Parent", orDash(t.ParentID)), i18n.V("Description", t.Description)))
-					}
-					if pg.NextSkipToken == "" {
-						return nil
-					}
-					q.SkipToken = pg.NextSkipToken
+	list := newCommand("list", "List a user's tokens: id, scope, created, expires, revoked, parent, description", "", func(cmd *cobra.Command, _ []string) error {
+		upn, _ := cmd.Flags().GetString("upn")
+		if upn == "" {
+			return errors.New("--upn is required")
+		}
+		return withServices(cmd, func(services *sqlstore.Services) error {
+			w := cmd.OutOrStdout()
+			loc := cliLoc()
+			q := entitled.TokenQuery{UserID: upn, ListOptions: entitled.ListOptions{Top: entitled.MaxPageSize}}
+			for {
+				pg, err := services.Tokens.Tokens(systemContext(cmd.Context()), q)
+				if err != nil {
+					return err
 				}
-			})
-		},
-	}
+				for _, t := range pg.Items {
+					fmt.Fprintln(w, loc.T("cli.tokenRow", i18n.V("ID", t.ID), i18n.V("Scope", orDash(t.Scope)), i18n.V("Created", stamp(&t.CreatedDateTime)),
+						i18n.V("Expires", stamp(t.ExpiresDateTime)), i18n.V("Revoked", stamp(t.RevokedDateTime)), i18n.V("Parent", orDash(t.ParentID)), i18n.V("Description", t.Description)))
+				}
+				if pg.NextSkipToken == "" {
+					return nil
+				}
+				q.SkipToken = pg.NextSkipToken
+			}
+		})
+	})
 	list.Flags().String("upn", "", "user principal name (required)")
 	return list
 }

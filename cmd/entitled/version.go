@@ -71,13 +71,8 @@ func (b buildInfo) collector() prometheus.Collector {
 }
 
 func versionCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version of this build (module version, VCS revision, Go version)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintln(cmd.OutOrStdout(), readBuildInfo())
-			return err
-		},
-	}
+	return newCommand("version", "Print the version of this build (module version, VCS revision, Go version)", "", func(cmd *cobra.Command, _ []string) error {
+		_, err := fmt.Fprintln(cmd.OutOrStdout(), readBuildInfo())
+		return err
+	})
 }

@@ -5,13 +5,13 @@ package directory
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
 )
 
 // KindName is the name of the built-in directory's kind (and of its system).
@@ -119,14 +119,10 @@ func (c *Connector) Revoke(ctx context.Context, g entitled.Grant) error {
 // holds the last id of the page; a token this connector did not return is a
 // 400.
 func (c *Connector) ListResources(ctx context.Context, search, pageToken string, limit int) (entitled.ResourcePage, error) {
-	after := ""
-	if pageToken != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(pageToken)
-		if err != nil || !strings.HasPrefix(string(raw), tokenPrefix) {
-			return entitled.ResourcePage{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
-				Target: "$skipToken", Message: "the page token is not one the directory returned; start again without it"}).WithKey("err.connector.directoryPageToken")
-		}
-		after = strings.TrimPrefix(string(raw), tokenPrefix)
+	after, ok := connectors.DecodePageToken(tokenPrefix, pageToken)
+	if !ok {
+		return entitled.ResourcePage{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+			Target: "$skipToken", Message: "the page token is not one the directory returned; start again without it"}).WithKey("err.connector.directoryPageToken")
 	}
 	gs, err := c.m.DirectoryGroups(ctx, search, after, limit+1)
 	if err != nil {
@@ -135,7 +131,7 @@ func (c *Connector) ListResources(ctx context.Context, search, pageToken string,
 	var page entitled.ResourcePage
 	for i, g := range gs {
 		if i == limit {
-			page.Next = base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + gs[limit-1].ID))
+			page.Next = connectors.EncodePageToken(tokenPrefix, gs[limit-1].ID)
 			break
 		}
 		page.Resources = append(page.Resources, entitled.ResourceInfo{OriginID: g.ID, DisplayName: g.DisplayName,

@@ -246,22 +246,35 @@ func (c *Connector) Describe(ctx context.Context, originID string) (entitled.Res
 	if !c.scope.contains(parsed) {
 		return entitled.ResourceInfo{}, c.outside(dn)
 	}
+	entry, err := c.groupEntry(ctx, dn, groupAttrs, (*goldap.Conn).Search, "reading LDAP group "+dn)
+	if err != nil {
+		return entitled.ResourceInfo{}, err
+	}
+	return c.info(entry), nil
+}
+
+// groupEntry reads the entry of the LDAP group dn, with attrs, by search
+// (Search, or SearchWithPaging for long member lists); doing says what
+// failed in a transient error. A missing entry, or one config.groupFilter
+// does not match, is a permanent error.
+func (c *Connector) groupEntry(ctx context.Context, dn string, attrs []string,
+	search func(*goldap.Conn, *goldap.SearchRequest) (*goldap.SearchResult, error), doing string) (*goldap.Entry, error) {
 	req := goldap.NewSearchRequest(dn, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,
-		c.cfg.GroupFilter, groupAttrs, nil)
+		c.cfg.GroupFilter, attrs, nil)
 	var res *goldap.SearchResult
-	err = c.pool.run(ctx, func(conn *goldap.Conn) (err error) {
-		res, err = conn.Search(req)
+	err := c.pool.run(ctx, func(conn *goldap.Conn) (err error) {
+		res, err = search(conn, req)
 		return err
 	})
 	switch {
 	case code(err) == goldap.LDAPResultNoSuchObject:
-		return entitled.ResourceInfo{}, c.permanentf("LDAP group %s does not exist", dn)
+		return nil, c.permanentf("LDAP group %s does not exist", dn)
 	case err != nil:
-		return entitled.ResourceInfo{}, c.classify(err, "reading LDAP group "+dn)
+		return nil, c.classify(err, doing)
 	case len(res.Entries) == 0:
-		return entitled.ResourceInfo{}, c.permanentf("LDAP entry %s is not a group: it does not match config.groupFilter %s", dn, c.cfg.GroupFilter)
+		return nil, c.permanentf("LDAP entry %s is not a group: it does not match config.groupFilter %s", dn, c.cfg.GroupFilter)
 	}
-	return c.info(res.Entries[0]), nil
+	return res.Entries[0], nil
 }
 
 // groupAttrs are the attributes read to describe a group.

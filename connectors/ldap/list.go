@@ -2,11 +2,11 @@ package ldap
 
 import (
 	"context"
-	"encoding/base64"
 	"sort"
 	"strings"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
 	goldap "github.com/go-ldap/ldap/v3"
 )
 
@@ -32,14 +32,10 @@ func (c *Connector) ListResources(ctx context.Context, search, pageToken string,
 		limit = DefaultListLimit
 	}
 	limit = min(limit, MaxListLimit)
-	after := ""
-	if pageToken != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(pageToken)
-		if err != nil || !strings.HasPrefix(string(raw), tokenPrefix) {
-			return entitled.ResourcePage{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
-				Target: "$skipToken", Message: "the page token is not one this LDAP system returned; start again without it"}).WithKey("err.connector.ldapPageToken")
-		}
-		after = strings.TrimPrefix(string(raw), tokenPrefix)
+	after, ok := connectors.DecodePageToken(tokenPrefix, pageToken)
+	if !ok {
+		return entitled.ResourcePage{}, (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest,
+			Target: "$skipToken", Message: "the page token is not one this LDAP system returned; start again without it"}).WithKey("err.connector.ldapPageToken")
 	}
 	filter := c.cfg.GroupFilter
 	if s := strings.TrimSpace(search); s != "" {
@@ -78,7 +74,7 @@ func (c *Connector) ListResources(ctx context.Context, search, pageToken string,
 	var page entitled.ResourcePage
 	for i, k := range all {
 		if i == limit {
-			page.Next = base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + all[i-1].key))
+			page.Next = connectors.EncodePageToken(tokenPrefix, all[i-1].key)
 			break
 		}
 		page.Resources = append(page.Resources, c.info(k.e))

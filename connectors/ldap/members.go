@@ -47,22 +47,13 @@ func (c *Connector) Members(ctx context.Context, resource entitled.ResourceRef, 
 	if err != nil {
 		return entitled.MemberPage{}, err
 	}
-	req := goldap.NewSearchRequest(group, goldap.ScopeBaseObject, goldap.NeverDerefAliases, 1, 0, false,
-		c.cfg.GroupFilter, []string{attr}, nil)
-	var res *goldap.SearchResult
-	err = c.pool.run(ctx, func(conn *goldap.Conn) (err error) {
-		res, err = conn.SearchWithPaging(req, memberPageSize)
-		return err
-	})
-	switch {
-	case code(err) == goldap.LDAPResultNoSuchObject:
-		return entitled.MemberPage{}, c.permanentf("LDAP group %s does not exist", group)
-	case err != nil:
-		return entitled.MemberPage{}, c.classify(err, "reading the members of LDAP group "+group)
-	case len(res.Entries) == 0:
-		return entitled.MemberPage{}, c.permanentf("LDAP entry %s is not a group: it does not match config.groupFilter %s", group, c.cfg.GroupFilter)
+	entry, err := c.groupEntry(ctx, group, []string{attr}, func(conn *goldap.Conn, req *goldap.SearchRequest) (*goldap.SearchResult, error) {
+		return conn.SearchWithPaging(req, memberPageSize)
+	}, "reading the members of LDAP group "+group)
+	if err != nil {
+		return entitled.MemberPage{}, err
 	}
-	values := res.Entries[0].GetAttributeValues(attr)
+	values := entry.GetAttributeValues(attr)
 	page := entitled.MemberPage{Members: make([]string, 0, len(values))}
 	for _, v := range values {
 		page.Members = append(page.Members, memberKey(attr, v))

@@ -108,8 +108,7 @@ func (h users) Create(r *http.Request, a scim.ResourceAttributes) (scim.Resource
 			Detail: fmt.Sprintf("userName %q is already taken", u.UserName), Status: http.StatusConflict}
 	}
 	u.ID = h.s.st.nextID("u")
-	h.s.st.users[u.ID] = u
-	h.s.st.userOrder = append(h.s.st.userOrder, u.ID)
+	h.s.st.addUser(u)
 	return h.resource(u), nil
 }
 
@@ -234,8 +233,7 @@ func (h groups) Create(r *http.Request, a scim.ResourceAttributes) (scim.Resourc
 		return scim.Resource{}, err
 	}
 	g.Members = ids
-	h.s.st.groups[g.ID] = g
-	h.s.st.grpOrder = append(h.s.st.grpOrder, g.ID)
+	h.s.st.addGroup(g)
 	return h.resource(g), nil
 }
 

@@ -194,8 +194,7 @@ func (s *Server) AddUser(userName, externalID string, emails ...string) string {
 	defer s.mu.Unlock()
 	u := &User{ID: s.st.nextID("u"), UserName: userName, DisplayName: userName, ExternalID: externalID,
 		Emails: emails, Active: true}
-	s.st.users[u.ID] = u
-	s.st.userOrder = append(s.st.userOrder, u.ID)
+	s.st.addUser(u)
 	return u.ID
 }
 
@@ -224,8 +223,7 @@ func (s *Server) AddGroup(displayName string, members ...string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	g := &Group{ID: s.st.nextID("g"), DisplayName: displayName, Members: slices.Clone(members)}
-	s.st.groups[g.ID] = g
-	s.st.grpOrder = append(s.st.grpOrder, g.ID)
+	s.st.addGroup(g)
 	return g.ID
 }
 

@@ -98,6 +98,18 @@ func (s *store) nextID(prefix string) string {
 	return fmt.Sprintf("%s-%06d", prefix, s.seq)
 }
 
+// addUser stores a new user (its ID set), last in list order.
+func (s *store) addUser(u *User) {
+	s.users[u.ID] = u
+	s.userOrder = append(s.userOrder, u.ID)
+}
+
+// addGroup stores a new group (its ID set), last in list order.
+func (s *store) addGroup(g *Group) {
+	s.groups[g.ID] = g
+	s.grpOrder = append(s.grpOrder, g.ID)
+}
+
 func (s *store) userByName(name string) *User {
 	for _, id := range s.userOrder {
 		if u := s.users[id]; strings.EqualFold(u.UserName, name) {
