@@ -10,12 +10,8 @@ import (
 // (entitled.MayDelete, AssignmentRequest.CheckDelete), with its approval
 // stages; the audit log keeps a Delete event with its last state.
 func (s *RequestService) DeleteRequest(ctx context.Context, id string) error {
-	return s.db.changeLifecycleAs(ctx, func(t *tx, a *entitled.Actor) error {
-		q, err := t.lockRequestFor(ctx, a, id, entitled.MayDelete,
-			entitled.Forbiddenf("only an administrator who may cancel the requests of its catalog can delete request %s", id).WithKey("err.request.deleteAdminsOnly", "ID", id))
-		if err != nil {
-			return err
-		}
+	denied := entitled.Forbiddenf("only an administrator who may cancel the requests of its catalog can delete request %s", id).WithKey("err.request.deleteAdminsOnly", "ID", id)
+	return s.db.changeRequestAs(ctx, id, entitled.MayDelete, denied, func(t *tx, a *entitled.Actor, q *reqRow) error {
 		var n int
 		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM deliveries WHERE request_id = ?`, id).Scan(&n); err != nil {
 			return err
@@ -29,19 +25,23 @@ func (s *RequestService) DeleteRequest(ctx context.Context, id string) error {
 	})
 }
 
-// lockRequestFor locks request id for an action a may take when may says
-// so; otherwise the answer is 404 when a cannot even see the request, else
-// 403 denied.
-func (t *tx) lockRequestFor(ctx context.Context, a *entitled.Actor, id string, may func(*entitled.Actor, *entitled.AssignmentRequest) bool, denied *entitled.Error) (*reqRow, error) {
-	q, err := t.lockRequest(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !may(a, &q.AssignmentRequest) {
-		if ok, _ := t.canSeeRequest(ctx, a, q); !ok {
-			return nil, entitled.NotFoundf("assignment request %q was not found", id).WithKey("error.notFound", "WhatKey", "noun.assignmentRequest", "ID", id)
+// changeRequestAs runs fn in a lifecycle change for the caller, on
+// request id locked, when may says the caller may take the action;
+// otherwise the answer is 404 when the caller cannot even see the
+// request, else 403 denied.
+func (db *DB) changeRequestAs(ctx context.Context, id string, may func(*entitled.Actor, *entitled.AssignmentRequest) bool, denied *entitled.Error,
+	fn func(t *tx, a *entitled.Actor, q *reqRow) error) error {
+	return db.changeLifecycleAs(ctx, func(t *tx, a *entitled.Actor) error {
+		q, err := t.lockRequest(ctx, id)
+		if err != nil {
+			return err
 		}
-		return nil, denied
-	}
-	return q, nil
+		if !may(a, &q.AssignmentRequest) {
+			if ok, _ := t.canSeeRequest(ctx, a, q); !ok {
+				return entitled.NotFoundf("assignment request %q was not found", id).WithKey("error.notFound", "WhatKey", "noun.assignmentRequest", "ID", id)
+			}
+			return denied
+		}
+		return fn(t, a, q)
+	})
 }

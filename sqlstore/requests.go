@@ -548,12 +548,8 @@ func (s *RequestService) approverRequestIDs(ctx context.Context, t *tx, userID s
 // target's own, or any with OpCancelAny. Canceling a partially delivered add request revokes what it
 // delivered through a systemRemove request.
 func (s *RequestService) CancelRequest(ctx context.Context, id string) error {
-	return s.db.changeLifecycleAs(ctx, func(t *tx, a *entitled.Actor) error {
-		q, err := t.lockRequestFor(ctx, a, id, entitled.MayCancel,
-			entitled.Forbiddenf("only the request's target or an administrator of its access package can cancel request %s", id).WithKey("err.request.cancelNotAllowed", "ID", id))
-		if err != nil {
-			return err
-		}
+	denied := entitled.Forbiddenf("only the request's target or an administrator of its access package can cancel request %s", id).WithKey("err.request.cancelNotAllowed", "ID", id)
+	return s.db.changeRequestAs(ctx, id, entitled.MayCancel, denied, func(t *tx, a *entitled.Actor, q *reqRow) error {
 		return s.lc.cancel(ctx, t, a, q)
 	})
 }
