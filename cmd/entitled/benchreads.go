@@ -37,7 +37,7 @@ type benchRead struct {
 }
 
 func addReadsFlags(cmd *cobra.Command) {
-	cmd.Flags().Bool("reads", false, "read benchmark over the database --db names (filled by an earlier bench run): p50/p99 of list pages, filters, deep paging, $count, $expand, one user's assignments, the UI Requests tab and My requests")
+	cmd.Flags().Bool("reads", false, "read benchmark over the database --db names (filled by an earlier bench run): p50/p99 of list pages, filters, deep paging, $count (all, by state, by package), $expand, one user's assignments, the UI Requests tab, its Needs attention view and My requests")
 	cmd.Flags().Int("repeat", 100, "with --reads: how many times each read is timed")
 }
 
