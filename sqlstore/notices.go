@@ -91,21 +91,13 @@ func (s *NotificationService) RecordNotifications(ctx context.Context, ms []*ent
 		if err != nil {
 			return err
 		}
-		rows, err := t.query(ctx, `SELECT `+notificationCols+` FROM notifications WHERE `+cond, condArgs...)
+		rows, err := queryRows(ctx, t, `SELECT `+notificationCols+` FROM notifications WHERE `+cond, condArgs, scanNotification)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
 		stored := map[key]*entitled.Notification{}
-		for rows.Next() {
-			n, err := scanNotification(rows)
-			if err != nil {
-				return err
-			}
+		for _, n := range rows {
 			stored[key{n.NoticeID, n.RecipientID}] = n
-		}
-		if err := rows.Err(); err != nil {
-			return err
 		}
 		for i, m := range ms {
 			k := key{m.NoticeID, m.RecipientID}
