@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -203,66 +202,6 @@ func activityFor(state entitled.RequestState) string {
 		return "Request delivering"
 	}
 	return "Request " + string(state)
-}
-
-// scheduleJSON is how schedules are stored in the schedule columns.
-type scheduleJSON struct {
-	StartDateTime string         `json:"startDateTime,omitempty"`
-	Expiration    expirationJSON `json:"expiration"`
-	// ExpireJobAt records the end time for which an expire job was queued,
-	// so a roll-up queues it once (assignments only).
-	ExpireJobAt string `json:"expireJobAt,omitempty"`
-}
-
-type expirationJSON struct {
-	Type        string `json:"type,omitempty"`
-	Duration    string `json:"duration,omitempty"`
-	EndDateTime string `json:"endDateTime,omitempty"`
-}
-
-func scheduleOf(sc entitled.Schedule) scheduleJSON {
-	var j scheduleJSON
-	if sc.StartDateTime != nil {
-		j.StartDateTime = fmtTime(*sc.StartDateTime)
-	}
-	j.Expiration.Type = sc.Expiration.Type
-	if sc.Expiration.Duration > 0 {
-		j.Expiration.Duration = entitled.FormatISODuration(sc.Expiration.Duration)
-	}
-	if sc.Expiration.EndDateTime != nil {
-		j.Expiration.EndDateTime = fmtTime(*sc.Expiration.EndDateTime)
-	}
-	return j
-}
-
-func (j scheduleJSON) encode() string {
-	b, _ := json.Marshal(j)
-	return string(b)
-}
-
-func decodeSchedule(s string) scheduleJSON {
-	var j scheduleJSON
-	if s != "" {
-		_ = json.Unmarshal([]byte(s), &j)
-	}
-	return j
-}
-
-func (j scheduleJSON) schedule() entitled.Schedule {
-	var sc entitled.Schedule
-	if j.StartDateTime != "" {
-		t := parseTime(j.StartDateTime)
-		sc.StartDateTime = &t
-	}
-	sc.Expiration.Type = j.Expiration.Type
-	if j.Expiration.Duration != "" {
-		sc.Expiration.Duration, _ = entitled.ParseISODuration(j.Expiration.Duration)
-	}
-	if j.Expiration.EndDateTime != "" {
-		t := parseTime(j.Expiration.EndDateTime)
-		sc.Expiration.EndDateTime = &t
-	}
-	return sc
 }
 
 // endOf returns when an assignment with this schedule ends, or nil.
