@@ -10,21 +10,23 @@ import (
 
 // Deliveries: one grant or revoke of one resource role for one request.
 
-// deliveryCols are read from deliveriesFrom: the delivery (d) and its
-// target (dt, deliverytargets.go).
-const deliveryCols = `d.id, d.request_id, d.assignment_id, dt.resource_role_scope_id, d.system_id, d.action, d.status,
+// deliveryCols are read from deliveriesFrom: the delivery (d), its target
+// (dt, deliverytargets.go) and its request (r), whose assignment is the
+// delivery's (migration 00032: deliveries no longer repeat it).
+const deliveryCols = `d.id, d.request_id, r.assignment_id, dt.resource_role_scope_id, d.system_id, d.action, d.status,
 	d.attempts, d.run, d.last_error_class, d.last_error, dt.resource_id, dt.resource_display_name, dt.resource_origin_id,
 	dt.resource_origin_system, dt.role_id, dt.role_display_name, dt.role_origin_id, d.created_at, d.modified_at, d.completed_at`
 
-// deliveriesFrom joins each delivery to its target.
-const deliveriesFrom = `deliveries d JOIN delivery_targets dt ON dt.id = d.target_id`
+// deliveriesFrom joins each delivery to its target and its request.
+const deliveriesFrom = `deliveries d JOIN delivery_targets dt ON dt.id = d.target_id JOIN assignment_requests r ON r.id = d.request_id`
 
 // deliveriesOfAssignment selects (on alias d) the deliveries of the
 // assignment given twice: through the requests of its user and package
 // (the index assignment_requests_target) and then deliveries_request, so
-// that no index on deliveries.assignment_id is needed (migration 00024).
-const deliveriesOfAssignment = `d.assignment_id = ? AND d.request_id IN (SELECT r.id FROM assignments a
-	JOIN assignment_requests r ON r.target_id = a.target_id AND r.access_package_id = a.access_package_id WHERE a.id = ?)`
+// that no index on the requests' assignment_id is needed.
+const deliveriesOfAssignment = `d.request_id IN (SELECT ar.id FROM assignments a
+	JOIN assignment_requests ar ON ar.target_id = a.target_id AND ar.access_package_id = a.access_package_id
+	WHERE ar.assignment_id = ? AND a.id = ?)`
 
 func scanDelivery(r scanner, extra ...any) (*entitled.Delivery, error) {
 	var d entitled.Delivery
@@ -64,7 +66,7 @@ func (t *tx) queryDeliveries(ctx context.Context, cond string, args ...any) ([]e
 }
 
 // deliveryInsert stores new deliveries.
-var deliveryInsert = newInsert("deliveries", append(textColumns("id", "request_id", "assignment_id",
+var deliveryInsert = newInsert("deliveries", append(textColumns("id", "request_id",
 	"system_id", "action", "status"), bulkColumn{"attempts", "int8"}, bulkColumn{"run", "int8"},
 	bulkColumn{"target_id", "int8"}, bulkColumn{"created_at", "text"}, bulkColumn{"modified_at", "text"}), "")
 
@@ -86,7 +88,7 @@ func (lc *lifecycle) insertDeliveriesAs(ctx context.Context, t *tx, ds []entitle
 	}
 	args := make([]any, 0, len(ds)*len(deliveryInsert.cols))
 	for i, d := range ds {
-		args = append(args, d.ID, d.RequestID, d.AssignmentID, d.SystemID, string(d.Action),
+		args = append(args, d.ID, d.RequestID, d.SystemID, string(d.Action),
 			string(d.Status), d.Attempts, d.Run, targets[i], fmtTime(d.CreatedDateTime), fmtTime(d.ModifiedDateTime))
 	}
 	err = deliveryInsert.run(ctx, t, args, nil)

@@ -134,6 +134,7 @@ func (t *tx) resetDeliveryTargetIDs(ctx context.Context) error {
 // migration 00023 (the snapshot in the row) into one naming its target,
 // which it stores as the migration does for the rows already stored.
 func (t *tx) importOldDelivery(ctx context.Context, row map[string]any) error {
+	delete(row, "assignment_id") // before 00032: the request's assignment, read through the request now
 	if _, old := row["resource_id"]; !old {
 		return nil
 	}

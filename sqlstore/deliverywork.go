@@ -70,7 +70,7 @@ func (s *DeliveryService) DeliveryWorks(ctx context.Context, runs []entitled.Del
 }
 
 const deliveryWorksQuery = `SELECT ` + deliveryCols + `, u.id, u.user_principal_name, u.display_name, u.mail
-	FROM ` + deliveriesFrom + ` JOIN assignment_requests r ON r.id = d.request_id JOIN users u ON u.id = r.target_id
+	FROM ` + deliveriesFrom + ` JOIN users u ON u.id = r.target_id
 	WHERE `
 
 // loadSystems fills a map keyed by system id with the systems that exist.

@@ -79,9 +79,9 @@ func (s *DriftService) driftRoles(ctx context.Context, systemID string) ([]*drif
 // each role: per assignment and role, the last succeeded delivery is a
 // grant; a pending or running one marks the user as in flight.
 func (s *DriftService) loadManaged(ctx context.Context, t *tx, systemID string, byKey map[string]*driftRole) error {
-	rows, err := t.query(ctx, `SELECT d.assignment_id, dt.resource_origin_id, dt.role_origin_id, d.action, d.status,
+	rows, err := t.query(ctx, `SELECT r.assignment_id, dt.resource_origin_id, dt.role_origin_id, d.action, d.status,
 			u.id, u.user_principal_name, u.display_name, u.mail
-		FROM `+deliveriesFrom+` JOIN assignments a ON a.id = d.assignment_id JOIN users u ON u.id = a.target_id
+		FROM `+deliveriesFrom+` JOIN assignments a ON a.id = r.assignment_id JOIN users u ON u.id = a.target_id
 		WHERE d.system_id = ? AND d.status IN ('succeeded', 'pending', 'running') AND a.state IN (?, ?)
 		ORDER BY d.created_at, d.id`, systemID, string(entitled.AssignmentDelivered), string(entitled.AssignmentDelivering))
 	if err != nil {
@@ -333,7 +333,7 @@ func (s *DriftService) grantedSince(ctx context.Context, f *entitled.DriftFindin
 	}
 	var n int
 	err := s.db.read(ctx, func(t *tx) error {
-		return t.queryRow(ctx, `SELECT COUNT(*) FROM `+deliveriesFrom+` JOIN assignment_requests r ON r.id = d.request_id
+		return t.queryRow(ctx, `SELECT COUNT(*) FROM `+deliveriesFrom+`
 			WHERE r.target_id = ? AND d.system_id = ? AND dt.resource_origin_id = ? AND dt.role_origin_id = ?
 			AND d.action = 'grant' AND d.created_at >= ?`, f.User.ID, f.SystemID, f.Resource.OriginID, f.Role.OriginID,
 			fmtTime(since)).Scan(&n)

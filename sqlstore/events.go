@@ -117,8 +117,9 @@ func (t *tx) subscriptionPatterns(ctx context.Context) ([]subscriptionPattern, e
 // outcomeReturning is what recording an outcome returns of each delivery
 // it changed: enough for its request's roll-up and for its event.
 // (the target's snapshot is read apart: an UPDATE's RETURNING names only
-// the updated table on SQLite).
-const outcomeReturning = `RETURNING request_id, status, id, assignment_id, system_id, action, target_id, last_error`
+// the updated table on SQLite). The assignment is the request's.
+const outcomeReturning = `RETURNING request_id, status, id,
+	(SELECT r.assignment_id FROM assignment_requests r WHERE r.id = deliveries.request_id), system_id, action, target_id, last_error`
 
 // scanOutcome reads a row of outcomeReturning, and the delivery's target id.
 func scanOutcome(r scanner) (entitled.Delivery, int64, error) {

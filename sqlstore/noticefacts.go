@@ -165,7 +165,7 @@ func (s *NotificationService) noticeFacts(ctx context.Context, t *tx, n entitled
 	}
 	var err error
 	if n.RequestID != "" && (f.Request.State == entitled.StateDeliveryFailed || f.Request.State == entitled.StatePartiallyDelivered) {
-		if f.Failed, err = t.queryDeliveries(ctx, "request_id = ? AND status = ?", n.RequestID,
+		if f.Failed, err = t.queryDeliveries(ctx, "d.request_id = ? AND d.status = ?", n.RequestID,
 			string(entitled.DeliveryFailed)); err != nil {
 			return nil, err
 		}
