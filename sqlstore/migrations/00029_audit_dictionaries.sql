@@ -11,7 +11,11 @@
 -- audit_events joins them back into the very columns the table had, so
 -- every read (Graph's directoryAudits, the UI, `entitled audit export`,
 -- the database export) reads what it read before. A snapshot is in the
--- kind or in the event, never both: the view concatenates the two.
+-- kind or in the event, never both: the view concatenates the two. The
+-- joins are LEFT joins on the dictionaries' primary keys: each event has
+-- exactly one row of each, so they read the same, and a planner may drop
+-- a join whose columns a query does not use (both do for a list of ids,
+-- PostgreSQL for a count too).
 --
 -- Dictionary rows are never changed nor deleted (a prune leaves them:
 -- they are few, and a key once made must keep its meaning for every
@@ -98,8 +102,8 @@ SELECT e.id, e.activity_date_time, k.activity_display_name, k.operation_type, k.
     e.target_display_name, k.catalog_id, k.before_state || e.before_state AS before_state,
     k.after_state || e.after_state AS after_state
 FROM audit_event_rows e
-JOIN audit_kinds k ON k.id = e.kind_id
-JOIN audit_actors a ON a.id = e.actor_id;
+LEFT JOIN audit_kinds k ON k.id = e.kind_id
+LEFT JOIN audit_actors a ON a.id = e.actor_id;
 
 -- +dialect sqlite
 -- +goose StatementBegin
