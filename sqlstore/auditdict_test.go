@@ -245,3 +245,38 @@ func TestAuditDictionaryCacheOnlyCommitted(t *testing.T) {
 		t.Fatalf("the event of a content first made in a rolled-back transaction reads %+v", p.Items)
 	}
 }
+
+// TestAuditDictionaryCachedKeysCostNothing: once a process knows the keys
+// of an event's kind and actor, writing another such event runs no
+// statement on the dictionaries (here they are renamed away meanwhile, so
+// any statement on them would fail).
+func TestAuditDictionaryCachedKeysCostNothing(t *testing.T) {
+	s, sys := newTestStore(t)
+	ctx := context.Background()
+	write := func(target string) error {
+		return s.db.changeUnlocked(ctx, func(t *tx) error {
+			return t.auditMany(ctx, entitled.SystemActor, []auditEntry{
+				{Activity: "Request delivered", Operation: "Update", TargetID: target, TargetType: requestTargetType,
+					CatalogID: "c", Before: map[string]string{"state": "delivering"}, After: map[string]string{"state": "delivered"}},
+				{Activity: "Create access package assignment request", Operation: "Add", TargetID: target,
+					TargetType: requestTargetType, CatalogID: "c", After: map[string]string{"state": "delivering"}},
+			})
+		})
+	}
+	mustOK(t, write("first"))
+	for _, q := range []string{`ALTER TABLE audit_kinds RENAME TO audit_kinds_away`, `ALTER TABLE audit_actors RENAME TO audit_actors_away`} {
+		_, err := s.db.tExec(q)
+		mustOK(t, err)
+	}
+	err := write("second")
+	for _, q := range []string{`ALTER TABLE audit_kinds_away RENAME TO audit_kinds`, `ALTER TABLE audit_actors_away RENAME TO audit_actors`} {
+		_, rerr := s.db.tExec(q)
+		mustOK(t, rerr)
+	}
+	mustOK(t, err)
+	p, err := s.Audit.AuditEvents(sys, entitled.ListOptions{Filter: entitled.Compare{Op: "eq", Property: "targetId", Value: "second"}})
+	mustOK(t, err)
+	if len(p.Items) != 2 || p.Items[0].After != `{"state":"delivered"}` || p.Items[1].After != `{"state":"delivering"}` {
+		t.Fatalf("the events written with cached keys read %+v", p.Items)
+	}
+}
