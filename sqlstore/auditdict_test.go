@@ -48,6 +48,7 @@ func TestAuditDictionaryMigration(t *testing.T) {
 	f.mustAddDelivered(entitled.RequestUserAdd, f.policy, f.alice)
 	f.mustAdd(entitled.RequestAdminAdd, f.policy, f.bob)
 	f.now = f.now.Add(time.Minute)
+	api0, export0, view0 := auditEventsOf(t, f.s, f.sys)
 	p, err := f.s.db.schemaMigrations()
 	mustOK(t, err)
 	if _, err := p.DownTo(ctx, 27); err != nil {
@@ -82,6 +83,9 @@ func TestAuditDictionaryMigration(t *testing.T) {
 		f.exec(`INSERT INTO audit_events (`+strings.Join(cols, ", ")+`) VALUES (`+inList(len(cols))+`)`, args...)
 	}
 	table := dumpTables(t, f.s.db)["audit_events"]
+	if !reflect.DeepEqual(table[:len(view0)], view0) {
+		t.Fatalf("down to 00027, the table differs from the view:\n got %q\nwant %q", table[:len(view0)], view0)
+	}
 	if _, err := p.UpTo(ctx, 29); err != nil {
 		t.Fatal(err)
 	}
@@ -91,6 +95,9 @@ func TestAuditDictionaryMigration(t *testing.T) {
 	}
 	if len(api) != len(table) || !reflect.DeepEqual(api, export) {
 		t.Fatalf("%d events by the API, %d exported, %d in the table", len(api), len(export), len(table))
+	}
+	if !reflect.DeepEqual(api[:len(api0)], api0) || !reflect.DeepEqual(export[:len(export0)], export0) {
+		t.Fatalf("the events written before the migrations read back differently:\n got %+v\nwant %+v", api[:len(api0)], api0)
 	}
 	for i, e := range api {
 		row := fmt.Sprintf("activity_date_time=%q activity_display_name=%q after_state=%q before_state=%q", fmtTime(e.ActivityDateTime),
