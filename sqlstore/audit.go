@@ -41,21 +41,22 @@ type auditRow struct {
 	before, after        string // the snapshots the kind does not hold
 }
 
-// newAuditRow returns the row of the event of the given columns, its
-// snapshots in its kind when they are shared (sharedSnapshot).
-func newAuditRow(id, at, activity, operation, result, resultReason, corr string, by entitled.AuditActor,
-	targetID, targetType, targetName, catalogID, before, after string) auditRow {
-	r := auditRow{id: id, at: at, resultReason: resultReason, corr: corr, targetID: targetID, targetName: targetName,
-		before: before, after: after,
-		kind:  auditContent{activity, operation, result, targetType, catalogID},
-		actor: auditContent{by.UserID, by.UserPrincipalName, by.DisplayName}}
-	if sharedSnapshot(before) {
-		r.kind[5], r.before = before, ""
+// sharing returns the row with its snapshots in its kind when they are
+// shared (sharedSnapshot): a kind's contents are before_state and
+// after_state last.
+func (r auditRow) sharing() auditRow {
+	if sharedSnapshot(r.before) {
+		r.kind[5], r.before = r.before, ""
 	}
-	if sharedSnapshot(after) {
-		r.kind[6], r.after = after, ""
+	if sharedSnapshot(r.after) {
+		r.kind[6], r.after = r.after, ""
 	}
 	return r
+}
+
+// actorContent is the audit_actors content of an initiator.
+func actorContent(by entitled.AuditActor) auditContent {
+	return auditContent{by.UserID, by.UserPrincipalName, by.DisplayName}
 }
 
 // sharedSnapshot reports whether an event's snapshot is one of few values,
@@ -95,8 +96,10 @@ func (t *tx) auditMany(ctx context.Context, a *entitled.Actor, es []auditEntry) 
 		if e.Correlation != "" {
 			corr = e.Correlation
 		}
-		t.audits = append(t.audits, newAuditRow(newAuditID(t.now()), now, e.Activity, e.Operation, result, e.ResultReason,
-			corr, by, e.TargetID, e.TargetType, e.TargetName, e.CatalogID, snapshot(e.Before), snapshot(e.After)))
+		t.audits = append(t.audits, auditRow{id: newAuditID(t.now()), at: now,
+			kind:  auditContent{e.Activity, e.Operation, result, e.TargetType, e.CatalogID},
+			actor: actorContent(by), resultReason: e.ResultReason, corr: corr, targetID: e.TargetID, targetName: e.TargetName,
+			before: snapshot(e.Before), after: snapshot(e.After)}.sharing())
 	}
 	return nil
 }

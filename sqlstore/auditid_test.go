@@ -54,8 +54,7 @@ func TestAuditTimeFilterFindsOlderEvents(t *testing.T) {
 	base := time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC)
 	for i, lag := range []time.Duration{0, time.Millisecond, 2 * time.Second, 30 * time.Minute} {
 		at := base.Add(time.Duration(i) * time.Minute)
-		storeAuditRows(t, s.db, newAuditRow(newAuditID(at.Add(lag)), fmtTime(at), "Old event", "Add", "success", "", "",
-			entitled.AuditActor{}, "", "", "", "", "", ""))
+		storeAuditRows(t, s.db, auditRow{id: newAuditID(at.Add(lag)), at: fmtTime(at), kind: auditContent{"Old event", "Add", "success"}})
 	}
 	for _, c := range []struct {
 		op   string

@@ -42,10 +42,11 @@ func (im *importer) flushAudit(ctx context.Context) error {
 		for j, c := range im.cols {
 			col[c], _ = vals[j].(string)
 		}
-		rows[i] = newAuditRow(col["id"], col["activity_date_time"], col["activity_display_name"], col["operation_type"],
-			col["result"], col["result_reason"], col["correlation_id"],
-			entitled.AuditActor{UserID: col["initiated_by_id"], UserPrincipalName: col["initiated_by_upn"], DisplayName: col["initiated_by_name"]},
-			col["target_id"], col["target_type"], col["target_display_name"], col["catalog_id"], col["before_state"], col["after_state"])
+		rows[i] = auditRow{id: col["id"], at: col["activity_date_time"],
+			kind:         auditContent{col["activity_display_name"], col["operation_type"], col["result"], col["target_type"], col["catalog_id"]},
+			actor:        auditContent{col["initiated_by_id"], col["initiated_by_upn"], col["initiated_by_name"]},
+			resultReason: col["result_reason"], corr: col["correlation_id"], targetID: col["target_id"],
+			targetName: col["target_display_name"], before: col["before_state"], after: col["after_state"]}.sharing()
 	}
 	im.pending = im.pending[:0]
 	if err := im.t.insertAudit(ctx, rows); err != nil {
