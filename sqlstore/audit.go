@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/entitled-dev/entitled"
 )
@@ -30,11 +31,46 @@ func (t *tx) audit(ctx context.Context, a *entitled.Actor, e auditEntry) error {
 	return t.auditMany(ctx, a, []auditEntry{e})
 }
 
+// auditRow is an audit event as stored: its kind and actor (dictionary
+// contents, auditdict.go) and the rest of its columns.
+type auditRow struct {
+	id, at               string
+	kind, actor          auditContent
+	resultReason, corr   string
+	targetID, targetName string
+	before, after        string // the snapshots the kind does not hold
+}
+
+// sharing returns the row with its snapshots in its kind when they are
+// shared (sharedSnapshot): a kind's contents are before_state and
+// after_state last.
+func (r auditRow) sharing() auditRow {
+	if sharedSnapshot(r.before) {
+		r.kind[5], r.before = r.before, ""
+	}
+	if sharedSnapshot(r.after) {
+		r.kind[6], r.after = r.after, ""
+	}
+	return r
+}
+
+// actorContent is the audit_actors content of an initiator.
+func actorContent(by entitled.AuditActor) auditContent {
+	return auditContent{by.UserID, by.UserPrincipalName, by.DisplayName}
+}
+
+// sharedSnapshot reports whether an event's snapshot is one of few values,
+// kept in its kind rather than in the event: a lone request state,
+// {"state":"delivered"}. Migration 00029 applies the same rule.
+func sharedSnapshot(s string) bool {
+	return len(s) >= len(`{"state":""}`) && len(s) <= 48 && strings.HasPrefix(s, `{"state":"`) &&
+		strings.HasSuffix(s, `"}`) && !strings.Contains(s, ",")
+}
+
 // auditInsert appends audit events.
-var auditInsert = newInsert("audit_events", textColumns("id", "activity_date_time", "activity_display_name",
-	"operation_type", "result", "result_reason", "correlation_id", "initiated_by_id", "initiated_by_upn",
-	"initiated_by_name", "target_id", "target_type", "target_display_name", "catalog_id", "before_state",
-	"after_state"), "")
+var auditInsert = newInsert("audit_event_rows", []bulkColumn{{"id", "text"}, {"activity_date_time", "text"},
+	{"kind_id", "int8"}, {"actor_id", "int8"}, {"result_reason", "text"}, {"correlation_id", "text"},
+	{"target_id", "text"}, {"target_display_name", "text"}, {"before_state", "text"}, {"after_state", "text"}}, "")
 
 // auditMany appends events to the audit log inside the transaction, all by
 // the same actor. The rows are inserted when the transaction is about to
@@ -48,7 +84,6 @@ func (t *tx) auditMany(ctx context.Context, a *entitled.Actor, es []auditEntry) 
 	by := entitled.AuditActorOf(a)
 	now := fmtTime(t.now())
 	corr := entitled.RequestIDFrom(ctx)
-	args := t.audits
 	for _, e := range es {
 		result := e.Result
 		if result == "" {
@@ -61,25 +96,49 @@ func (t *tx) auditMany(ctx context.Context, a *entitled.Actor, es []auditEntry) 
 		if e.Correlation != "" {
 			corr = e.Correlation
 		}
-		args = append(args, newAuditID(t.now()), now, e.Activity, e.Operation, result, e.ResultReason, corr,
-			by.UserID, by.UserPrincipalName, by.DisplayName, e.TargetID, e.TargetType, e.TargetName, e.CatalogID,
-			snapshot(e.Before), snapshot(e.After))
+		t.audits = append(t.audits, auditRow{id: newAuditID(t.now()), at: now,
+			kind:  auditContent{e.Activity, e.Operation, result, e.TargetType, e.CatalogID},
+			actor: actorContent(by), resultReason: e.ResultReason, corr: corr, targetID: e.TargetID, targetName: e.TargetName,
+			before: snapshot(e.Before), after: snapshot(e.After)}.sharing())
 	}
-	t.audits = args
 	return nil
 }
 
 // flushAudit inserts the audit rows the transaction wrote.
 func (t *tx) flushAudit(ctx context.Context) error {
-	if len(t.audits) == 0 {
-		return nil
-	}
 	rows := t.audits
 	t.audits = nil
-	if err := auditInsert.run(ctx, t, rows, nil); err != nil {
+	if err := t.insertAudit(ctx, rows); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil
+}
+
+// insertAudit stores audit rows and the dictionary rows they need: with
+// the dictionaries' keys cached, one statement per batch of events.
+func (t *tx) insertAudit(ctx context.Context, rows []auditRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	kinds := make([]auditContent, len(rows))
+	actors := make([]auditContent, len(rows))
+	for i := range rows {
+		kinds[i], actors[i] = rows[i].kind, rows[i].actor
+	}
+	kindIDs, err := auditKinds.keysOf(ctx, t, &t.db.audit.kinds, &t.auditMade.kinds, kinds)
+	if err != nil {
+		return err
+	}
+	actorIDs, err := auditActors.keysOf(ctx, t, &t.db.audit.actors, &t.auditMade.actors, actors)
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, len(rows)*len(auditInsert.cols))
+	for i, r := range rows {
+		args = append(args, r.id, r.at, kindIDs[i], actorIDs[i], r.resultReason, r.corr, r.targetID, r.targetName,
+			r.before, r.after)
+	}
+	return auditInsert.run(ctx, t, args, nil)
 }
 
 func snapshot(v any) string {

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -53,9 +54,7 @@ func TestAuditTimeFilterFindsOlderEvents(t *testing.T) {
 	base := time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC)
 	for i, lag := range []time.Duration{0, time.Millisecond, 2 * time.Second, 30 * time.Minute} {
 		at := base.Add(time.Duration(i) * time.Minute)
-		_, err := s.db.SQL.Exec(s.db.rebind(`INSERT INTO audit_events (id, activity_date_time, activity_display_name, operation_type, result)
-			VALUES (?, ?, 'Old event', 'Add', 'success')`), newAuditID(at.Add(lag)), fmtTime(at))
-		mustOK(t, err)
+		storeAuditRows(t, s.db, auditRow{id: newAuditID(at.Add(lag)), at: fmtTime(at), kind: auditContent{"Old event", "Add", "success"}})
 	}
 	for _, c := range []struct {
 		op   string
@@ -73,4 +72,11 @@ func TestAuditTimeFilterFindsOlderEvents(t *testing.T) {
 			t.Errorf("activityDateTime %s %s: %d events, want %d", c.op, c.at.Format(time.TimeOnly), len(p.Items), c.want)
 		}
 	}
+}
+
+// storeAuditRows writes audit rows as the store does (with their
+// dictionary rows), in a transaction of their own.
+func storeAuditRows(t *testing.T, db *DB, rows ...auditRow) {
+	t.Helper()
+	mustOK(t, db.changeUnlocked(context.Background(), func(tx *tx) error { return tx.insertAudit(context.Background(), rows) }))
 }

@@ -50,7 +50,8 @@ func (s *AuditService) RecordAuditExport(ctx context.Context, rec *entitled.Audi
 // PruneAudit removes the audit events strictly older than before, once the
 // rule of audit retention (entitled.CheckAuditPrune) allows it: the prune is
 // recorded first (the database refuses any other delete of audit events),
-// then the events go, then the prune is audited, all in one transaction.
+// then the events go (their dictionary rows stay: auditdict.go), then the
+// prune is audited, all in one transaction.
 // It returns the record, with the number of events removed.
 func (s *AuditService) PruneAudit(ctx context.Context, before time.Time, withoutExport bool, recordedBy string) (*entitled.AuditRetention, error) {
 	a, err := authorized(ctx, entitled.OpReadAudit, "")
@@ -67,13 +68,13 @@ func (s *AuditService) PruneAudit(ctx context.Context, before time.Time, without
 			return err
 		}
 		cut, idCut := fmtTime(before), auditIDBefore(before) // the id range lets the primary key find them
-		if err := t.queryRow(ctx, `SELECT count(*) FROM audit_events WHERE activity_date_time < ? AND id < ?`, cut, idCut).Scan(&rec.Events); err != nil {
+		if err := t.queryRow(ctx, `SELECT count(*) FROM audit_event_rows WHERE activity_date_time < ? AND id < ?`, cut, idCut).Scan(&rec.Events); err != nil {
 			return err
 		}
 		if err := t.insertRetention(ctx, rec); err != nil {
 			return err
 		}
-		res, err := t.exec(ctx, `DELETE FROM audit_events WHERE activity_date_time < ? AND id < ?`, cut, idCut)
+		res, err := t.exec(ctx, `DELETE FROM audit_event_rows WHERE activity_date_time < ? AND id < ?`, cut, idCut)
 		if err != nil {
 			return fmt.Errorf("prune audit events: %w", err)
 		}

@@ -53,6 +53,8 @@ type DB struct {
 	// secrets seals connector settings at rest (WithSecrets); nil seals
 	// nothing.
 	secrets *secret.Keyring
+	// audit caches the audit log's dictionary keys (auditdict.go).
+	audit auditCache
 }
 
 // Option tunes Open.
@@ -289,7 +291,10 @@ type tx struct {
 	events []entitled.Event
 	// audits are the audit rows the transaction wrote, inserted together
 	// before it commits (flushAudit).
-	audits []any
+	audits []auditRow
+	// auditMade are the audit dictionary keys the transaction learnt,
+	// cached once it commits (auditdict.go).
+	auditMade auditMade
 }
 
 // now is the time of the transaction: the clock is read once, when the

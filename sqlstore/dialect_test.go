@@ -29,13 +29,20 @@ func TestBackendIsTheRunsBackend(t *testing.T) {
 	t.Logf("%s %s", backend, v)
 }
 
-// Audit events cannot be changed or deleted, on either backend.
+// Audit events cannot be changed or deleted, on either backend: neither
+// through the view nor in the tables under it (the dictionaries too).
 func TestAuditAppendOnly(t *testing.T) {
 	s, sys := newTestStore(t)
 	mustOK(t, s.Catalogs.CreateCatalog(sys, &entitled.Catalog{DisplayName: "Audited"}))
 	for _, q := range []string{
 		`UPDATE audit_events SET result = 'failure'`,
 		`DELETE FROM audit_events`,
+		`UPDATE audit_event_rows SET result_reason = 'x'`,
+		`DELETE FROM audit_event_rows`,
+		`UPDATE audit_kinds SET result = 'failure'`,
+		`DELETE FROM audit_kinds`,
+		`UPDATE audit_actors SET initiated_by_name = 'x'`,
+		`DELETE FROM audit_actors`,
 	} {
 		_, err := s.db.tExec(q)
 		if err == nil || !strings.Contains(err.Error(), "append-only") {

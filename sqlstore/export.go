@@ -39,9 +39,11 @@ var ExportTables = []string{"users", "oidc_subjects", "service_principals", "gro
 // progress is of background jobs, which are not exported either: a running
 // one does not go on after an import), and drift findings and the
 // reconcile schedule (the next reconciliation finds the drift again), and
-// the request counters (the import's inserts of requests count them again).
+// the request counters (the import's inserts of requests count them again),
+// and the audit log's tables (exported as the view audit_events, whose rows
+// Import stores through the dictionaries again).
 var NotExported = []string{"ui_login_links", "ui_sessions", "system_health", "operations", "operation_requests",
-	"drift_findings", "reconcile_schedule", "request_counts"}
+	"drift_findings", "reconcile_schedule", "request_counts", "audit_event_rows", "audit_kinds", "audit_actors"}
 
 // exportOrder is the ORDER BY of each table: its primary key.
 var exportOrder = map[string]string{"oidc_subjects": "issuer, subject", "group_members": "group_id, user_id", "group_owners": "group_id, user_id",
@@ -305,6 +307,11 @@ func (im *importer) add(ctx context.Context, line int, l ExportLine) error {
 		}
 		vals[i] = v
 	}
+	if l.Table == "audit_events" {
+		if err := checkAuditImport(line, cols, vals); err != nil {
+			return err
+		}
+	}
 	if l.Table == "users" {
 		// A manager may come later in id order: set managers at the end.
 		for i, c := range cols {
@@ -351,6 +358,9 @@ func stageReviewerID(row map[string]any) {
 func (im *importer) flush(ctx context.Context) error {
 	if len(im.pending) == 0 {
 		return nil
+	}
+	if im.table == "audit_events" {
+		return im.flushAudit(ctx)
 	}
 	var b strings.Builder
 	b.WriteString("INSERT INTO " + im.table + " (" + strings.Join(im.cols, ", ") + ") VALUES ")

@@ -17,7 +17,7 @@ import (
 
 // One schema, two dialects: a fresh SQLite database and a fresh PostgreSQL
 // database, each migrated with the migrations as its dialect reads them, have the same
-// tables, columns (name, nullability, type family), indexes (name, table,
+// tables, views (by name), columns (name, nullability, type family), indexes (name, table,
 // columns, unique, partial) and constraints (primary keys, unique
 // constraints, foreign keys with their ON DELETE action). River's tables
 // and goose's version table are left out; triggers are not compared (the
@@ -51,6 +51,7 @@ func TestSchemasOfBothDialectsAreEqual(t *testing.T) {
 		"foreign key users (manager_id) -> users (id) on delete SET NULL",
 		"index assignments_one_live on assignments (target_id, access_package_id) unique partial",
 		"index deliveries_request on deliveries (request_id)",
+		"view audit_events",
 	} {
 		if !slices.Contains(liteSchema, want) || !slices.Contains(pgSchema, want) {
 			t.Errorf("fact %q: on SQLite %v, on PostgreSQL %v", want, slices.Contains(liteSchema, want), slices.Contains(pgSchema, want))
@@ -182,7 +183,14 @@ func sqliteSchema(ctx context.Context, db *sql.DB) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	views, err := queryStrings(ctx, db, `SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
 	var facts []string
+	for _, v := range views {
+		facts = append(facts, "view "+v)
+	}
 	pks := map[string][]string{}
 	for _, table := range tables {
 		if skipTable(table) {
@@ -363,9 +371,17 @@ func postgresSchema(ctx context.Context, db *sql.DB) ([]string, error) {
 			facts = append(facts, "table "+table)
 		}
 	}
+	views, err := queryStrings(ctx, db, `SELECT viewname FROM pg_views WHERE schemaname = current_schema() ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range views {
+		facts = append(facts, "view "+v)
+	}
 
 	rows, err := db.QueryContext(ctx, `SELECT table_name, column_name, is_nullable = 'NO', data_type
-		FROM information_schema.columns WHERE table_schema = current_schema()`)
+		FROM information_schema.columns WHERE table_schema = current_schema()
+		AND table_name IN (SELECT tablename FROM pg_tables WHERE schemaname = current_schema())`)
 	if err != nil {
 		return nil, err
 	}

@@ -105,5 +105,6 @@ func (db *DB) runTx(ctx context.Context, mode lockMode, fn func(t *tx) error) er
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	t.auditCommitted()
 	return nil
 }

@@ -22,7 +22,7 @@ func TestDiskSummaryLeavesTransientTablesOut(t *testing.T) {
 }
 
 // TestCreateUserShare: the share of the "Create user" events in
-// audit_events, by text and by count, from the stored rows.
+// audit_event_rows, by text and by count, from the stored rows.
 func TestCreateUserShare(t *testing.T) {
 	ctx := context.Background()
 	db, _, err := openServices(ctx, "sqlite:"+filepath.Join(t.TempDir(), "s.db"))
@@ -30,22 +30,31 @@ func TestCreateUserShare(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	insert := func(id, activity, after string) {
+	exec := func(q string, args ...any) {
 		t.Helper()
-		if _, err := db.SQL.ExecContext(ctx, `INSERT INTO audit_events (id, activity_date_time, activity_display_name, operation_type, result, after_state)
-			VALUES (?, '2026-01-01T00:00:00.000000Z', ?, 'Add', 'success', ?)`, id, activity, after); err != nil {
+		if _, err := db.SQL.ExecContext(ctx, q, args...); err != nil {
 			t.Fatal(err)
 		}
 	}
-	// Text lengths: 1 + 27 + 11 + 3 + 7 + 29 = 78, and 1 + 27 + 11 + 3 + 7 + 11 = 60.
-	insert("a", "Create user", strings.Repeat("u", 29))
-	insert("b", "Create grup", strings.Repeat("g", 11))
-	insert("c", "Create grup", strings.Repeat("g", 11))
+	exec(`INSERT INTO audit_actors (id, initiated_by_id, initiated_by_upn, initiated_by_name) VALUES (1, '', '', '')`)
+	for id, activity := range map[int]string{1: "Create user", 2: "Create grup"} {
+		exec(`INSERT INTO audit_kinds (id, activity_display_name, operation_type, result, target_type, catalog_id, before_state, after_state)
+			VALUES (?, ?, 'Add', 'success', '', '', '', '')`, id, activity)
+	}
+	insert := func(id string, kind int, after string) {
+		t.Helper()
+		exec(`INSERT INTO audit_event_rows (id, activity_date_time, kind_id, actor_id, after_state)
+			VALUES (?, '2026-01-01T00:00:00.000000Z', ?, 1, ?)`, id, kind, after)
+	}
+	// Text lengths (the two keys count 2): 1 + 27 + 29 + 2 = 59, and 1 + 27 + 11 + 2 = 41.
+	insert("a", 1, strings.Repeat("u", 29))
+	insert("b", 2, strings.Repeat("g", 11))
+	insert("c", 2, strings.Repeat("g", 11))
 	text, count, err := createUserShare(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text != 78.0/198 || count != 1.0/3 {
-		t.Fatalf("share = %v by text, %v by count; want %v and %v", text, count, 78.0/198, 1.0/3)
+	if text != 59.0/141 || count != 1.0/3 {
+		t.Fatalf("share = %v by text, %v by count; want %v and %v", text, count, 59.0/141, 1.0/3)
 	}
 }
