@@ -112,34 +112,43 @@ func dumpTables(t *testing.T, db *DB) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for _, table := range ExportTables {
-		order := "id"
-		if o := exportOrder[table]; o != "" {
-			order = o
-		}
-		rows, err := db.SQL.Query(`SELECT * FROM ` + table + ` ORDER BY ` + order)
-		mustOK(t, err)
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]sql.NullString, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			mustOK(t, rows.Scan(ptrs...))
-			parts := make([]string, len(cols))
-			for i, c := range cols {
-				v := "NULL"
-				if vals[i].Valid {
-					v = fmt.Sprintf("%q", vals[i].String)
-				}
-				parts[i] = c + "=" + v
-			}
-			slices.Sort(parts)
-			out[table] = append(out[table], strings.Join(parts, " "))
-		}
-		mustOK(t, rows.Err())
-		rows.Close()
+		out[table] = dumpTable(t, db, table)
 	}
+	return out
+}
+
+// dumpTable lists the rows of one table in its export order, each as its
+// sorted column=value pairs.
+func dumpTable(t *testing.T, db *DB, table string) []string {
+	t.Helper()
+	order := "id"
+	if o := exportOrder[table]; o != "" {
+		order = o
+	}
+	rows, err := db.SQL.Query(`SELECT * FROM ` + table + ` ORDER BY ` + order)
+	mustOK(t, err)
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		mustOK(t, rows.Scan(ptrs...))
+		parts := make([]string, len(cols))
+		for i, c := range cols {
+			v := "NULL"
+			if vals[i].Valid {
+				v = fmt.Sprintf("%q", vals[i].String)
+			}
+			parts[i] = c + "=" + v
+		}
+		slices.Sort(parts)
+		out = append(out, strings.Join(parts, " "))
+	}
+	mustOK(t, rows.Err())
 	return out
 }
 
