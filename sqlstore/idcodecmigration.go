@@ -57,6 +57,20 @@ func storeUUIDsAsBytes(ctx context.Context, tx *sql.Tx) error {
 	if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
 		return err
 	}
+	// Changing a parent's id looks up its children: a child column no
+	// index leads (users.manager_id, …) would be read whole for each
+	// parent row changed. Such columns get an index for the duration.
+	unindexed, err := queryPairs(ctx, tx, `SELECT DISTINCT m.name, f."from" FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+		WHERE m.type = 'table' AND m.name NOT LIKE 'river\_%' ESCAPE '\' AND NOT EXISTS (
+			SELECT 1 FROM pragma_index_list(m.name) il, pragma_index_info(il.name) ii WHERE ii.seqno = 0 AND ii.name = f."from")`)
+	if err != nil {
+		return err
+	}
+	for i, fk := range unindexed {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE INDEX idcodec_fk_%d ON "%s" ("%s")`, i, fk[0], fk[1])); err != nil {
+			return err
+		}
+	}
 	triggers, err := queryPairs(ctx, tx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name NOT LIKE 'river\_%' ESCAPE '\' ORDER BY rowid`)
 	if err != nil {
 		return err
@@ -100,6 +114,11 @@ func storeUUIDsAsBytes(ctx context.Context, tx *sql.Tx) error {
 	for _, tr := range triggers {
 		if _, err := tx.ExecContext(ctx, tr[1]); err != nil {
 			return fmt.Errorf("recreate trigger %s: %w", tr[0], err)
+		}
+	}
+	for i := range unindexed {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DROP INDEX idcodec_fk_%d`, i)); err != nil {
+			return err
 		}
 	}
 	return nil
