@@ -44,12 +44,23 @@ func isCanonicalUUID(s string) bool {
 // paging keep their order.
 func uuidBytes(s string) []byte {
 	b := make([]byte, 16)
-	hex.Decode(b[0:4], []byte(s[0:8]))
-	hex.Decode(b[4:6], []byte(s[9:13]))
-	hex.Decode(b[6:8], []byte(s[14:18]))
-	hex.Decode(b[8:10], []byte(s[19:23]))
-	hex.Decode(b[10:16], []byte(s[24:36]))
+	for i, j := 0, 0; i < uuidLen; i += 2 {
+		if s[i] == '-' {
+			i--
+			continue
+		}
+		b[j] = hexDigit(s[i])<<4 | hexDigit(s[i+1])
+		j++
+	}
 	return b
+}
+
+// hexDigit is the value of a lowercase hex digit.
+func hexDigit(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c - 'a' + 10
 }
 
 // uuidText returns the canonical text of the 16 bytes b.

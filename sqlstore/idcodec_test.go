@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/entitled-dev/entitled"
 )
 
@@ -226,6 +228,17 @@ func TestFilterOnUUIDDisplayName(t *testing.T) {
 		mustOK(t, err)
 		if len(p.Items) != 1 || p.Items[0].ID != g.ID || p.Items[0].DisplayName != name {
 			t.Errorf("%#v found %+v, want the group named %s", f, p.Items, name)
+		}
+	}
+}
+
+// TestUUIDBytesAreTheUUID: the 16 bytes are the UUID's own (RFC 9562
+// order), and the text comes back from them.
+func TestUUIDBytesAreTheUUID(t *testing.T) {
+	for _, s := range []string{newID(), newID(), DirectorySystemID, "ffffffff-ffff-ffff-ffff-ffffffffffff", "0a1b2c3d-4e5f-6789-abcd-ef0123456789"} {
+		u := uuid.MustParse(s)
+		if b := uuidBytes(s); !bytes.Equal(b, u[:]) || uuidText(b) != s {
+			t.Errorf("%s: bytes %x, want %x; text back %q", s, b, u[:], uuidText(b))
 		}
 	}
 }
