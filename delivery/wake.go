@@ -48,7 +48,7 @@ func (w *wakeWorker) Work(ctx context.Context, job *river.Job[WakeSystemArgs]) e
 // Jobs carry their system in their args (DeliverArgs.SystemID).
 func (e *Engine) wakeDeliveries(ctx context.Context, systemID string) (int, error) {
 	q := `SELECT id FROM river_job WHERE kind = 'deliver' AND state IN ('scheduled', 'retryable')
-		AND json_extract(args, '$.systemId') = ?`
+		AND json_extract(args, '$.systemId') = idtext(?)`
 	if e.cfg.Dialect == "postgres" {
 		q = `SELECT id FROM river_job WHERE kind = 'deliver' AND state IN ('scheduled', 'retryable') AND args->>'systemId' = $1`
 	}

@@ -241,7 +241,7 @@ func (db *DB) schemaMigrations() (*goose.Provider, error) {
 	if db.Dialect == DialectPostgres {
 		dialect = goose.DialectPostgres
 	}
-	var opts []goose.ProviderOption
+	opts := []goose.ProviderOption{goose.WithGoMigrations(idMigration(db.Dialect))}
 	if db.Dialect == DialectPostgres {
 		// Replicas starting together: one migrates, the others wait for
 		// its advisory lock and then find nothing left to do.

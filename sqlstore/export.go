@@ -189,12 +189,12 @@ func (s *AdminService) Import(ctx context.Context, r io.Reader) (ExportStats, er
 // checkEmpty refuses a database that holds any entitled row or queued job.
 func (s *AdminService) checkEmpty(ctx context.Context, t *tx) error {
 	for _, table := range append(append([]string{}, ExportTables...), "river_job") {
-		q := `SELECT COUNT(*) FROM ` + table
+		q, args := `SELECT COUNT(*) FROM `+table, []any{}
 		if table == "systems" {
-			q += ` WHERE id <> '` + DirectorySystemID + `'`
+			q, args = q+` WHERE id <> ?`, append(args, DirectorySystemID)
 		}
 		var n int
-		if err := t.queryRow(ctx, q).Scan(&n); err != nil {
+		if err := t.queryRow(ctx, q, args...).Scan(&n); err != nil {
 			return fmt.Errorf("import: count %s: %w", table, err)
 		}
 		if n > 0 {

@@ -129,9 +129,9 @@ func operand(c column, prop, fn string) (string, error) {
 	}
 	switch strings.ToLower(fn) {
 	case "tolower":
-		return "LOWER(" + c.expr + ")", nil
+		return "LOWER(idtext(" + c.expr + "))", nil
 	case "toupper":
-		return "UPPER(" + c.expr + ")", nil
+		return "UPPER(idtext(" + c.expr + "))", nil
 	}
 	return "", badFilter("unknown function %q", fn).WithKey("err.filter.unknownFunction", "Function", fn)
 }
@@ -186,7 +186,7 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 			}
 			return "", badFilter("null can only be compared with eq or ne").WithKey("err.filter.nullCompare")
 		}
-		*args = append(*args, v)
+		*args = append(*args, textIfCased(v, x.Case))
 		if b, bargs := implied(c, op, v); b != "" {
 			*args = append(*args, bargs...)
 			return "(" + expr + " " + op + " ? AND " + b + ")", nil
@@ -210,7 +210,7 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			*args = append(*args, lv)
+			*args = append(*args, textIfCased(lv, x.Case))
 			marks[i] = "?"
 		}
 		return "(" + expr + " IN (" + strings.Join(marks, ",") + "))", nil
@@ -236,8 +236,8 @@ func translate(e entitled.Expr, f fields, args *[]any) (string, error) {
 		default:
 			return "", badFilter("unknown function %q", x.Func).WithKey("err.filter.unknownFunction", "Function", x.Func)
 		}
-		*args = append(*args, esc)
-		return "(LOWER(" + c.expr + ") LIKE ? ESCAPE '\\')", nil
+		*args = append(*args, keepText(esc))
+		return "(LOWER(idtext(" + c.expr + ")) LIKE ? ESCAPE '\\')", nil
 	}
 	return "", badFilter("unsupported expression").WithKey("err.filter.unsupported")
 }

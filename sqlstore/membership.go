@@ -270,7 +270,7 @@ func (s *Membership) applyMembershipRun(ctx context.Context, t *tx, run []entitl
 func (s *Membership) DirectoryGroups(ctx context.Context, search, after string, limit int) ([]entitled.Group, error) {
 	pattern := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(search)) + "%"
 	rows, err := s.db.reader().QueryContext(ctx, s.db.rebind(`SELECT id, display_name, description, mail_nickname, created_at FROM groups
-		WHERE id > ? AND LOWER(display_name) LIKE ? ESCAPE '\' ORDER BY id LIMIT ?`), after, pattern, limit)
+		WHERE id > ? AND LOWER(idtext(display_name)) LIKE ? ESCAPE '\' ORDER BY id LIMIT ?`), after, keepText(pattern), limit)
 	if err != nil {
 		return nil, err
 	}

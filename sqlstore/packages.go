@@ -254,8 +254,8 @@ func (s *AccessPackageService) AddResourceRoleScope(ctx context.Context, package
 			q := `SELECT rr.id, r.id, r.catalog_id FROM resource_roles rr JOIN resources r ON r.id = rr.resource_id WHERE r.id = ? AND rr.origin_id = ?`
 			args := []any{in.ResourceID, in.RoleOriginID}
 			if in.RoleOriginSystem != "" {
-				q += ` AND LOWER(rr.origin_system) = ?`
-				args = append(args, strings.ToLower(in.RoleOriginSystem))
+				q += ` AND LOWER(idtext(rr.origin_system)) = ?`
+				args = append(args, keepText(strings.ToLower(in.RoleOriginSystem)))
 			}
 			err = t.queryRow(ctx, q, args...).Scan(&roleID, &resourceID, &catalogID)
 			if errors.Is(err, sql.ErrNoRows) {

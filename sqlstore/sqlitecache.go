@@ -19,7 +19,8 @@ import (
 // statements without end.
 const maxCachedStmts = 512
 
-// openSQLite returns a connector for dsn whose connections cache statements.
+// openSQLite returns a connector for dsn whose connections cache statements
+// and store UUIDs in 16 bytes (idcodec.go).
 func openSQLite(dsn string) (driver.Connector, error) {
 	c, err := sqlite.NewConnector(dsn)
 	if err != nil {
@@ -93,7 +94,11 @@ func (c *cachingConn) QueryContext(ctx context.Context, q string, args []driver.
 		return nil, err
 	}
 	if !ok {
-		return c.Conn.(driver.QueryerContext).QueryContext(ctx, q, args)
+		rows, err := c.Conn.(driver.QueryerContext).QueryContext(ctx, q, args)
+		if err != nil {
+			return nil, err
+		}
+		return newIDRows(rows), nil
 	}
 	c.mu.Lock()
 	cs.busy = true
@@ -103,7 +108,7 @@ func (c *cachingConn) QueryContext(ctx context.Context, q string, args []driver.
 		c.release(cs)
 		return nil, err
 	}
-	return &cachedRows{Rows: rows, done: func() { c.release(cs) }}, nil
+	return &cachedRows{Rows: newIDRows(rows), done: func() { c.release(cs) }}, nil
 }
 
 func (c *cachingConn) release(cs *cachedStmt) {
@@ -113,18 +118,20 @@ func (c *cachingConn) release(cs *cachedStmt) {
 }
 
 func (c *cachingConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
-	return c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, q)
+	st, err := c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return idStmt{st}, nil
 }
 
 func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	return c.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
 }
 
+// CheckNamedValue binds a canonical UUID as its 16 bytes (idArg).
 func (c *cachingConn) CheckNamedValue(nv *driver.NamedValue) error {
-	if nvc, ok := c.Conn.(driver.NamedValueChecker); ok {
-		return nvc.CheckNamedValue(nv)
-	}
-	return driver.ErrSkip
+	return idArg(nv)
 }
 
 func (c *cachingConn) ResetSession(ctx context.Context) error {
