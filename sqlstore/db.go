@@ -53,6 +53,9 @@ type DB struct {
 	// secrets seals connector settings at rest (WithSecrets); nil seals
 	// nothing.
 	secrets *secret.Keyring
+	// onStatement, when set (tests, stmtcount.go), sees each statement a
+	// transaction runs.
+	onStatement func(q string)
 }
 
 // Option tunes Open.
@@ -352,10 +355,12 @@ const rebindCacheLen = 2048
 var rebound sync.Map
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	t.db.statement(q)
 	return t.conn.ExecContext(ctx, t.db.rebind(q), args...)
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	t.db.statement(q)
 	return t.conn.QueryContext(ctx, t.db.rebind(q), args...)
 }
 
@@ -365,6 +370,7 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	t.db.statement(q)
 	return t.conn.QueryRowContext(ctx, t.db.rebind(q), args...)
 }
 
