@@ -290,6 +290,8 @@ type tx struct {
 	// events are the events for subscriptions the transaction emitted,
 	// queued before it commits (events.go).
 	events []entitled.Event
+	// subs are the subscriptions, once read (eventsubs.go).
+	subs *[]subscriptionPattern
 	// audits are the audit rows the transaction wrote, inserted together
 	// before it commits (flushAudit).
 	audits []any
