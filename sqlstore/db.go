@@ -368,6 +368,7 @@ func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 
 // queryRow runs a one-row read outside a transaction, on the read pool.
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	db.statement(q)
 	return db.reader().QueryRowContext(ctx, db.rebind(q), args...)
 }
 
