@@ -22,8 +22,8 @@ func printStatements(out io.Writer, tallies []sqlstore.StatementTally, n int) {
 			break
 		}
 		text := strings.Join(strings.Fields(t.Text), " ")
-		if len(text) > 110 {
-			text = text[:110] + "…"
+		if r := []rune(text); len(r) > 110 {
+			text = string(r[:110]) + "…"
 		}
 		fmt.Fprintf(out, "  %.3f  %s\n", float64(t.Count)/float64(n), text)
 	}
