@@ -53,17 +53,10 @@ const deliveryTargetInsert = `INSERT INTO delivery_targets (resource_id, role_id
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`
 
 // deliveryTargetIDs returns the target id of each delivery, storing the
-// targets not stored yet: one lookup of the distinct targets when there
-// are several (deliveryTargetLookup), and for a new one a lookup and an
-// insert.
+// targets not stored yet: one lookup per distinct target, and an insert
+// for a new one.
 func (t *tx) deliveryTargetIDs(ctx context.Context, ds []entitled.Delivery) ([]int64, error) {
 	known := map[deliveryTarget]int64{}
-	if distinct := distinctTargets(ds); len(distinct) > 1 {
-		var err error
-		if known, err = t.deliveryTargetLookup(ctx, distinct); err != nil {
-			return nil, err
-		}
-	}
 	out := make([]int64, len(ds))
 	for i := range ds {
 		k := targetOf(&ds[i])
