@@ -55,6 +55,9 @@ type DB struct {
 	secrets *secret.Keyring
 	// audit caches the audit log's dictionary keys (auditdict.go).
 	audit auditCache
+	// onStatement, when set (tests, stmtcount.go), sees each statement a
+	// transaction runs.
+	onStatement func(q string)
 }
 
 // Option tunes Open.
@@ -289,6 +292,8 @@ type tx struct {
 	// events are the events for subscriptions the transaction emitted,
 	// queued before it commits (events.go).
 	events []entitled.Event
+	// subs are the subscriptions, once read (eventsubs.go).
+	subs *[]subscriptionPattern
 	// audits are the audit rows the transaction wrote, inserted together
 	// before it commits (flushAudit).
 	audits []auditRow
@@ -357,19 +362,23 @@ const rebindCacheLen = 2048
 var rebound sync.Map
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	t.db.statement(q)
 	return t.conn.ExecContext(ctx, t.db.rebind(q), args...)
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	t.db.statement(q)
 	return t.conn.QueryContext(ctx, t.db.rebind(q), args...)
 }
 
 // queryRow runs a one-row read outside a transaction, on the read pool.
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	db.statement(q)
 	return db.reader().QueryRowContext(ctx, db.rebind(q), args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	t.db.statement(q)
 	return t.conn.QueryRowContext(ctx, t.db.rebind(q), args...)
 }
 

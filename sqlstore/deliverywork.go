@@ -25,6 +25,7 @@ func (s *DeliveryService) DeliveryWorks(ctx context.Context, runs []entitled.Del
 	if err != nil {
 		return nil, err
 	}
+	s.db.statement(deliveryWorksQuery + cond)
 	rows, err := s.db.reader().QueryContext(ctx, s.db.rebind(deliveryWorksQuery+cond), s.db.bulkArgs(args)...)
 	if err != nil {
 		return nil, fmt.Errorf("load deliveries: %w", err)
@@ -88,7 +89,9 @@ func (s *DeliveryService) loadSystems(ctx context.Context, systems map[string]*e
 	}
 	// The text is the same for any number of systems on PostgreSQL (an
 	// array), so it stays prepared; systems are few, any plan is cheap.
-	rows, err := s.db.reader().QueryContext(ctx, s.db.rebind(`SELECT `+systemCols+` FROM systems WHERE `+cond), args...)
+	q := `SELECT ` + systemCols + ` FROM systems WHERE ` + cond
+	s.db.statement(q)
+	rows, err := s.db.reader().QueryContext(ctx, s.db.rebind(q), args...)
 	if err != nil {
 		return fmt.Errorf("load connected systems: %w", err)
 	}

@@ -40,7 +40,7 @@ func (t *tx) flushEvents(ctx context.Context) error {
 	}
 	evs := t.events
 	t.events = nil
-	subs, err := t.subscriptionPatterns(ctx)
+	subs, err := t.subscriptions(ctx)
 	if err != nil || len(subs) == 0 {
 		return err
 	}

@@ -33,8 +33,9 @@ type insertStatement struct {
 	cols  []bulkColumn
 	// tail follows the rows: ON CONFLICT …, RETURNING ….
 	tail string
-	// values is the SQLite text up to VALUES; unnest the PostgreSQL text.
-	values, unnest string
+	// head is the text up to the rows' source, values the SQLite text up
+	// to VALUES, unnest the PostgreSQL text.
+	head, values, unnest string
 }
 
 // newInsert builds the statements of a multi-row insert.
@@ -46,7 +47,7 @@ func newInsert(table string, cols []bulkColumn, tail string) *insertStatement {
 		arrays[i] = fmt.Sprintf("$%d::%s[]", i+1, c.pgType)
 	}
 	head := `INSERT INTO ` + table + ` (` + strings.Join(names, ", ") + `) `
-	return &insertStatement{table: table, cols: cols, tail: tail, values: head + `VALUES `,
+	return &insertStatement{table: table, cols: cols, tail: tail, head: head, values: head + `VALUES `,
 		unnest: head + `SELECT * FROM unnest(` + strings.Join(arrays, ", ") + `) ` + tail}
 }
 
@@ -70,8 +71,11 @@ func (st *insertStatement) run(ctx context.Context, t *tx, args []any, scan func
 		return t.runRaw(ctx, st.unnest, arrays, scan)
 	}
 	return chunks(rows, func(lo, hi int) error {
-		q := st.values + valueRows(hi-lo, n) + " " + st.tail
-		return t.runRaw(ctx, q, args[lo*n:hi*n], scan)
+		if hi-lo == 1 {
+			return t.runRaw(ctx, st.values+valueRows(1, n)+" "+st.tail, args[lo*n:hi*n], scan)
+		}
+		src, padded := paddedRows(n, args[lo*n:hi*n])
+		return t.runRaw(ctx, st.head+src+" "+st.tail, padded, scan)
 	})
 }
 
@@ -123,12 +127,14 @@ func columnArrays(what string, cols []bulkColumn, args []any, rows int) ([]any, 
 // rowsSource returns a row source for a CTE, WITH v(…) AS (source), of
 // the rows in args (len(cols) values per row), and its arguments: VALUES
 // on SQLite, unnest of one array per column on PostgreSQL. Callers keep
-// rows within maxBulkRows (SQLite's limit on placeholders).
+// rows within maxBulkRows (SQLite's limit on placeholders). On SQLite
+// the rows are padded (paddedRows): the first column must not be NULL.
 func (db *DB) rowsSource(cols []bulkColumn, args []any) (string, []any, error) {
 	n := len(cols)
 	rows := len(args) / n
 	if db.Dialect != DialectPostgres {
-		return "VALUES " + valueRows(rows, n), args, nil
+		src, padded := paddedRows(n, args)
+		return src, padded, nil
 	}
 	arrays, err := columnArrays("rows", cols, args, rows)
 	if err != nil {
@@ -145,7 +151,8 @@ func (db *DB) rowsSource(cols []bulkColumn, args []any) (string, []any, error) {
 // list on SQLite, = ANY(array) on PostgreSQL.
 func (db *DB) idIn(col string, ids []any) (string, []any, error) {
 	if db.Dialect != DialectPostgres {
-		return col + " IN (" + inList(len(ids)) + ")", ids, nil
+		list, padded := paddedInList(ids)
+		return col + " IN (" + list + ")", padded, nil
 	}
 	arrays, err := columnArrays(col, []bulkColumn{{col, "text"}}, ids, len(ids))
 	if err != nil {

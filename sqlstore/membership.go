@@ -171,6 +171,10 @@ func queryByIDs(ctx context.Context, t *tx, prefix string, ids []string, scan fu
 		for _, id := range ids[lo:hi] {
 			args = append(args, id)
 		}
+		if t.db.Dialect != DialectPostgres && hi-lo > 1 {
+			list, padded := paddedInList(args) // a few texts, each parsed once
+			return t.scanSet(ctx, prefix+list+")", hi-lo, padded, scan)
+		}
 		return t.scanSet(ctx, prefix+inList(hi-lo)+")", hi-lo, args, scan)
 	})
 }

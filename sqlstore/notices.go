@@ -63,41 +63,51 @@ func (s *NotificationService) RecordNotifications(ctx context.Context, ms []*ent
 	err := s.db.changeUnlocked(ctx, func(t *tx) error {
 		now := fmtTime(t.now())
 		args := make([]any, 0, len(ms)*len(notificationInsert.cols))
-		notices := make([]any, 0, len(ms))
 		for _, m := range ms {
 			// The id carries created_at, as an audit event's does its time
 			// (auditid.go): a creation time range is an id range.
 			args = append(args, newAuditID(t.now()), m.NoticeID, string(m.Event), m.RequestID, m.RecipientID,
 				m.RecipientAddress, m.Language, m.Subject, m.Status, m.Error, int64(m.Attempts), now, now)
-			notices = append(notices, m.NoticeID)
 		}
 		type key struct{ notice, recipient string }
+		stored := map[key]*entitled.Notification{}
 		isNew := map[key]bool{}
+		// The insert returns the rows it made; only messages stored by an
+		// earlier attempt are read back.
 		err := notificationInsert.run(ctx, t, args, func(rows *sql.Rows) error {
 			for rows.Next() {
-				var k key
-				if err := rows.Scan(&k.notice, &k.recipient); err != nil {
+				n, err := scanNotification(rows)
+				if err != nil {
 					return err
 				}
-				isNew[k] = true
+				k := key{n.NoticeID, n.RecipientID}
+				stored[k], isNew[k] = n, true
 			}
 			return rows.Err()
 		})
 		if err != nil {
 			return fmt.Errorf("record notifications: %w", err)
 		}
-		// The stored rows, new or from an earlier attempt, in one read.
-		cond, condArgs, err := s.db.idIn("notice_id", notices)
-		if err != nil {
-			return err
+		var earlier []any
+		for _, m := range ms {
+			if stored[key{m.NoticeID, m.RecipientID}] == nil {
+				earlier = append(earlier, m.NoticeID)
+			}
 		}
-		rows, err := queryRows(ctx, t, `SELECT `+notificationCols+` FROM notifications WHERE `+cond, condArgs, scanNotification)
-		if err != nil {
-			return err
-		}
-		stored := map[key]*entitled.Notification{}
-		for _, n := range rows {
-			stored[key{n.NoticeID, n.RecipientID}] = n
+		if len(earlier) > 0 {
+			cond, condArgs, err := s.db.idIn("notice_id", earlier)
+			if err != nil {
+				return err
+			}
+			rows, err := queryRows(ctx, t, `SELECT `+notificationCols+` FROM notifications WHERE `+cond, condArgs, scanNotification)
+			if err != nil {
+				return err
+			}
+			for _, n := range rows {
+				if k := (key{n.NoticeID, n.RecipientID}); stored[k] == nil {
+					stored[k] = n
+				}
+			}
 		}
 		for i, m := range ms {
 			k := key{m.NoticeID, m.RecipientID}
@@ -115,11 +125,11 @@ func (s *NotificationService) RecordNotifications(ctx context.Context, ms []*ent
 }
 
 // notificationInsert stores messages, leaving those already stored for the
-// same notice and recipient as they are, and returns the new ones.
+// same notice and recipient as they are, and returns the new rows.
 var notificationInsert = newInsert("notifications", append(textColumns("id", "notice_id", "event", "request_id", "recipient_id",
 	"recipient_address", "language", "subject", "status", "error"), bulkColumn{"attempts", "int8"},
 	bulkColumn{"created_at", "text"}, bulkColumn{"updated_at", "text"}),
-	`ON CONFLICT (notice_id, recipient_id) DO NOTHING RETURNING notice_id, recipient_id`)
+	`ON CONFLICT (notice_id, recipient_id) DO NOTHING RETURNING `+notificationCols)
 
 // MarkNotification records the outcome of one attempt to send a message.
 func (s *NotificationService) MarkNotification(ctx context.Context, id, status, errText string) error {

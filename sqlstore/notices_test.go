@@ -155,3 +155,33 @@ func TestEscalationApproversDecideOnceEscalated(t *testing.T) {
 		t.Errorf("state after the escalation approver's approval: %s", got)
 	}
 }
+
+// TestRecordNotificationsReadsBackOnlyEarlierRows: new messages are
+// stored and returned by one statement; only a message stored by an
+// earlier attempt is read back.
+func TestRecordNotificationsReadsBackOnlyEarlierRows(t *testing.T) {
+	f := newLC(t)
+	var statements []string
+	f.s.db.onStatement = func(q string) { statements = append(statements, q) }
+	msg := func(recipient string) *entitled.Notification {
+		return &entitled.Notification{NoticeID: "n-1", Event: entitled.NoticeApprovalPending, RecipientID: recipient,
+			Subject: "Approval needed", Status: entitled.NotificationRecorded}
+	}
+	recs, created, err := f.s.Notifications.RecordNotifications(f.sys, []*entitled.Notification{msg(f.bob.ID), msg(f.approver.ID)})
+	f.must(err)
+	if len(recs) != 2 || !created[0] || !created[1] || recs[0].ID == "" || recs[1].RecipientID != f.approver.ID {
+		t.Fatalf("two new messages: %+v, created %v", recs, created)
+	}
+	if len(statements) != 1 {
+		t.Errorf("recording two new messages ran %d statements, want 1: %q", len(statements), statements)
+	}
+	statements = nil
+	again, created, err := f.s.Notifications.RecordNotifications(f.sys, []*entitled.Notification{msg(f.manager.ID), msg(f.bob.ID)})
+	f.must(err)
+	if created[1] || !created[0] || again[1].ID != recs[0].ID || again[0].RecipientID != f.manager.ID {
+		t.Errorf("one new, one earlier message: %+v, created %v", again, created)
+	}
+	if len(statements) != 2 {
+		t.Errorf("recording one new and one earlier message ran %d statements, want 2: %q", len(statements), statements)
+	}
+}

@@ -116,17 +116,28 @@ func (s *DeliveryService) recordOutcomes(ctx context.Context, t *tx, outcomes []
 		return err
 	}
 	rows.Close()
+	if updated < len(outcomes) {
+		s.logger.Debug("ignored outdated delivery outcomes", "outcomes", len(outcomes), "recorded", updated)
+	}
+	for _, d := range finals {
+		final(d.RequestID, d.Status)
+	}
+	// A delivery event names the delivery's target: read only when a
+	// subscription wants the events.
+	if len(finals) == 0 {
+		return nil
+	}
+	want, err := t.wantsEvents(ctx, entitled.EventDeliverySucceeded, entitled.EventDeliveryFailed)
+	if err != nil || !want {
+		return err
+	}
 	targets, err := t.deliveryTargets(ctx, targetIDs)
 	if err != nil {
 		return err
 	}
 	for i, d := range finals {
 		targets[targetIDs[i]].fill(&d)
-		final(d.RequestID, d.Status)
 		t.emit(entitled.DeliveryEvent(d, t.now()))
-	}
-	if updated < len(outcomes) {
-		s.logger.Debug("ignored outdated delivery outcomes", "outcomes", len(outcomes), "recorded", updated)
 	}
 	return nil
 }

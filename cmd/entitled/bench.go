@@ -42,6 +42,7 @@ entitled's tables take (River's left out); --disk adds the figure of each table.
 	cmd.Flags().Int("replicas", 1, "entitled instances sharing the database (PostgreSQL only), each with its own workers; requests are spread over them")
 	cmd.Flags().String("cpuprofile", "", "write a CPU profile of the measured part to this file")
 	cmd.Flags().Bool("disk", false, "also print the bytes per request of each table (River's left out)")
+	cmd.Flags().Bool("statements", false, "also print the store's statements per request in the measured part, the most frequent first (River's, BEGIN and COMMIT left out)")
 	addMixedFlags(cmd)
 	addReadsFlags(cmd)
 	return cmd
@@ -75,6 +76,10 @@ func runBench(cmd *cobra.Command, _ []string) error {
 		return runMixedBench(cmd, dsn, workers, submitters, n)
 	}
 	out := cmd.OutOrStdout()
+	benchStatements = nil
+	if counting, _ := cmd.Flags().GetBool("statements"); counting {
+		benchStatements = &sqlstore.StatementCount{}
+	}
 	a, err := openBenchApp(ctx, dsn, workers)
 	if err != nil {
 		return err
@@ -107,6 +112,9 @@ func runBench(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	defer stopProfile() // also stops it when the run fails
+	if benchStatements != nil {
+		benchStatements.Reset() // the fixture's statements are not the measured part's
+	}
 	apps := []*app{a}
 	for range replicas - 1 {
 		extra, err := openBenchApp(ctx, dsn, workers)
@@ -137,6 +145,9 @@ func runBench(cmd *cobra.Command, _ []string) error {
 	rate := float64(n) / elapsed.Seconds()
 	fmt.Fprintf(out, "entitled (%d replica(s)): %d requests (%d deliveries) submitted in %s, all delivered in %s: %.0f requests/s, %.0f deliveries/s\n",
 		replicas, n, 2*n, submitted.Round(time.Millisecond), elapsed.Round(time.Millisecond), rate, 2*rate)
+	if benchStatements != nil {
+		printStatements(out, benchStatements.Tallies(), n)
+	}
 	byTable, _ := cmd.Flags().GetBool("disk")
 	if err := printDiskPerRequest(ctx, a.db, n, byTable, out); err != nil {
 		return err
@@ -342,8 +353,13 @@ func riverBareRate(ctx context.Context, db *sqlstore.DB, n, workers int) (time.D
 // workers, a short poll interval, and no log output.
 func openBenchApp(ctx context.Context, dsn string, workers int) (*app, error) {
 	return openApp(ctx, dsn, appOptions{workers: workers, rescueAfter: time.Minute, jobTimeout: 30 * time.Second,
-		pollInterval: 20 * time.Millisecond, logger: slog.New(slog.NewTextHandler(io.Discard, nil)), secrets: benchKeys()})
+		pollInterval: 20 * time.Millisecond, logger: slog.New(slog.NewTextHandler(io.Discard, nil)), secrets: benchKeys(),
+		statements: benchStatements})
 }
+
+// benchStatements counts the statements of every replica of `bench
+// --statements` (nil without the flag).
+var benchStatements *sqlstore.StatementCount
 
 // benchKeys seals the benchmark's connector secrets: one key for the
 // process, shared by its replicas, made when first needed.

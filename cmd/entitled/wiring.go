@@ -55,6 +55,8 @@ type appOptions struct {
 	// notificationRetention is how long sent and recorded messages stay
 	// in the outbox (0: for ever).
 	notificationRetention time.Duration
+	// statements, when set, counts the store's statements (bench --statements).
+	statements *sqlstore.StatementCount
 }
 
 // openServices opens and migrates the database and builds the services
@@ -69,7 +71,11 @@ func openServices(ctx context.Context, dsn string) (*sqlstore.DB, *sqlstore.Serv
 // connector registry needs the membership; the services need the queue and
 // the registry. The notifier and the engine come after (openApp).
 func openServicesWith(ctx context.Context, dsn string, o appOptions) (*sqlstore.DB, *sqlstore.Services, error) {
-	db, err := sqlstore.Open(dsn, sqlstore.WithSecrets(o.secrets))
+	opts := []sqlstore.Option{sqlstore.WithSecrets(o.secrets)}
+	if o.statements != nil {
+		opts = append(opts, sqlstore.WithStatementCount(o.statements))
+	}
+	db, err := sqlstore.Open(dsn, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
