@@ -17,10 +17,13 @@ func noticeOptions(f *pflag.FlagSet, baseURL string) (entitled.NoticeSettings, *
 	var s entitled.NoticeSettings
 	on, _ := f.GetBool("notifications")
 	s.Disabled = !on
-	expiry, _ := f.GetDuration("expiry-warning")
-	reminder, _ := f.GetDuration("reprocess-reminder")
-	if expiry < 0 || reminder < 0 {
-		return s, nil, fmt.Errorf("--expiry-warning and --reprocess-reminder must not be negative (0 turns them off)")
+	expiry, err := nonNegative(f, "expiry-warning", "turns it off")
+	if err != nil {
+		return s, nil, err
+	}
+	reminder, err := nonNegative(f, "reprocess-reminder", "turns it off")
+	if err != nil {
+		return s, nil, err
 	}
 	s.ExpiryWarning, s.DeadlineReminder = orNever(expiry), orNever(reminder)
 	raw, _ := f.GetString("smtp")

@@ -75,17 +75,17 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	f := cmd.Flags()
 	addr, _ := f.GetString("addr")
 	window, _ := f.GetDuration("reprocess-window")
-	grace, _ := f.GetDuration("leaver-grace")
-	if grace < 0 {
-		return errors.New("--leaver-grace must not be negative (0 removes a leaver's access at once)")
+	grace, err := nonNegative(f, "leaver-grace", "removes a leaver's access at once")
+	if err != nil {
+		return err
 	}
 	demo, _ := f.GetBool("demo")
 	workers, _ := f.GetInt("workers")
 	rescue, _ := f.GetDuration("rescue-after")
 	jobTimeout, _ := f.GetDuration("job-timeout")
-	outboxKeep, _ := f.GetDuration("notification-retention")
-	if outboxKeep < 0 {
-		return errors.New("--notification-retention must not be negative (0 keeps messages for ever)")
+	outboxKeep, err := nonNegative(f, "notification-retention", "keeps messages for ever")
+	if err != nil {
+		return err
 	}
 	shutdownTimeout, _ := f.GetDuration("shutdown-timeout")
 	logFormat, _ := f.GetString("log-format")

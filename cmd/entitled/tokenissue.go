@@ -22,13 +22,13 @@ func addTokenFlags(c *cobra.Command, upnUsage string, ttl time.Duration, descrip
 // (upnMissing says so, and why) and --ttl must not be negative.
 func tokenRequestFlags(c *cobra.Command, upnMissing string) (entitled.TokenRequest, error) {
 	upn, _ := c.Flags().GetString("upn")
-	ttl, _ := c.Flags().GetDuration("ttl")
 	desc, _ := c.Flags().GetString("description")
 	if upn == "" {
 		return entitled.TokenRequest{}, errors.New(upnMissing)
 	}
-	if ttl < 0 {
-		return entitled.TokenRequest{}, errors.New("--ttl must not be negative (0 means no expiry)")
+	ttl, err := nonNegative(c.Flags(), "ttl", "means no expiry")
+	if err != nil {
+		return entitled.TokenRequest{}, err
 	}
 	return entitled.TokenRequest{User: upn, TTL: ttl, Description: desc}, nil
 }
