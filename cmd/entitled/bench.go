@@ -16,7 +16,6 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/delivery"
@@ -223,28 +222,15 @@ func benchPackage(ctx context.Context, s *sqlstore.Services, resources []benchRe
 // benchUsers creates a user per principal name and returns their ids.
 func benchUsers(ctx context.Context, s *sqlstore.Services, upns []string) ([]string, error) {
 	ids := make([]string, len(upns))
-	// Several at once: on PostgreSQL each creation is a few round trips,
-	// which one goroutine would wait for in turn (a 1,000,000-user fixture
-	// took 25 minutes one by one); SQLite's one writer takes them in turn.
-	var next atomic.Int64
-	g, gctx := errgroup.WithContext(ctx)
-	for range benchUserCreators {
-		g.Go(func() error {
-			for i := int(next.Add(1)) - 1; i < len(upns); i = int(next.Add(1)) - 1 {
-				u := &entitled.User{UserPrincipalName: upns[i], DisplayName: upns[i], Mail: upns[i], AccountEnabled: true}
-				if err := s.Users.CreateUser(gctx, u); err != nil {
-					return err
-				}
-				ids[i] = u.ID
-			}
-			return nil
-		})
+	for i, upn := range upns {
+		u := &entitled.User{UserPrincipalName: upn, DisplayName: upn, Mail: upn, AccountEnabled: true}
+		if err := s.Users.CreateUser(ctx, u); err != nil {
+			return nil, err
+		}
+		ids[i] = u.ID
 	}
-	return ids, g.Wait()
+	return ids, nil
 }
-
-// benchUserCreators is how many goroutines create the fixture's users.
-const benchUserCreators = 8
 
 // submitAndWait submits an adminAdd request per user from several
 // goroutines and waits until every request is delivered. It returns how
