@@ -84,11 +84,8 @@ func (t *tx) insertUser(ctx context.Context, a *entitled.Actor, u *entitled.User
 	_, err = t.exec(ctx, `INSERT INTO users (id, user_principal_name, upn_key, display_name, mail, account_enabled, manager_id, created_at, preferred_language, external_id)
 		VALUES (?,?,?,?,?,?,?,?,?,?)`, u.ID, u.UserPrincipalName, strings.ToLower(u.UserPrincipalName), u.DisplayName, u.Mail,
 		boolInt(u.AccountEnabled), nullIfEmpty(u.ManagerID), fmtTime(u.CreatedDateTime), u.PreferredLanguage, nullIfEmpty(u.ExternalID))
-	if isUniqueViolation(err) {
-		return dupUPN(u.UserPrincipalName)
-	}
 	if err != nil {
-		return err
+		return userInsertFailed(err, u)
 	}
 	return t.audit(ctx, a, auditEntry{Activity: "Create user", Operation: "Add", TargetID: u.ID, TargetType: "User",
 		TargetName: u.UserPrincipalName, After: u})
@@ -119,8 +116,15 @@ func nullIfEmpty(s string) any {
 }
 
 // CreateUser adds a user to the built-in directory (OpManageUsers).
+//
+// It takes no change lock: the database re-makes each check of insertUser
+// as it inserts (the unique userPrincipalName and externalId, the
+// manager's foreign key; userInsertFailed words what it refuses), so
+// creations — an identity provider's SCIM pushes — run beside each other
+// and beside lifecycle changes.
 func (s *UserService) CreateUser(ctx context.Context, u *entitled.User) error {
-	return s.db.changeAuthorized(ctx, entitled.OpManageUsers, "", func(t *tx, a *entitled.Actor) error { return t.insertUser(ctx, a, u) })
+	return runAs(ctx, mayDo(entitled.OpManageUsers, ""), s.db.changeUnlocked,
+		func(t *tx, a *entitled.Actor) error { return t.insertUser(ctx, a, u) })
 }
 
 // User finds a user by id or userPrincipalName; any authenticated caller may.
