@@ -117,16 +117,16 @@ func (t *tx) subscriptionPatterns(ctx context.Context) ([]subscriptionPattern, e
 // outcomeReturning is what recording an outcome returns of each delivery
 // it changed: enough for its request's roll-up and for its event.
 // (the target's snapshot is read apart: an UPDATE's RETURNING names only
-// the updated table on SQLite). The assignment is the request's.
-const outcomeReturning = `RETURNING request_id, status, id,
-	(SELECT r.assignment_id FROM assignment_requests r WHERE r.id = deliveries.request_id), system_id, action, target_id, last_error`
+// the updated table on SQLite; so is the assignment, its request's, and
+// both only when a subscription wants the event: eventDeliveries).
+const outcomeReturning = `RETURNING request_id, status, id, system_id, action, target_id, last_error`
 
 // scanOutcome reads a row of outcomeReturning, and the delivery's target id.
 func scanOutcome(r scanner) (entitled.Delivery, int64, error) {
 	var d entitled.Delivery
 	var status, action string
 	var target int64
-	err := r.Scan(&d.RequestID, &status, &d.ID, &d.AssignmentID, &d.SystemID, &action, &target, &d.LastError)
+	err := r.Scan(&d.RequestID, &status, &d.ID, &d.SystemID, &action, &target, &d.LastError)
 	d.Status, d.Action = entitled.DeliveryStatus(status), entitled.DeliveryAction(action)
 	return d, target, err
 }

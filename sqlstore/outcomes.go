@@ -131,12 +131,37 @@ func (s *DeliveryService) recordOutcomes(ctx context.Context, t *tx, outcomes []
 	if err != nil || !want {
 		return err
 	}
+	return t.emitDeliveryEvents(ctx, finals, targetIDs)
+}
+
+// emitDeliveryEvents emits the event of each delivery made final, with
+// its target (targetIDs, in order) and its request's assignment, which the
+// outcome's RETURNING leaves out.
+func (t *tx) emitDeliveryEvents(ctx context.Context, finals []entitled.Delivery, targetIDs []int64) error {
 	targets, err := t.deliveryTargets(ctx, targetIDs)
 	if err != nil {
 		return err
 	}
+	requestIDs := make([]any, len(finals))
+	for i, d := range finals {
+		requestIDs[i] = d.RequestID
+	}
+	cond, args, err := t.db.idIn("id", requestIDs)
+	if err != nil {
+		return err
+	}
+	pairs, err := queryRows(ctx, t, `SELECT id, assignment_id FROM assignment_requests WHERE `+cond, t.db.bulkArgs(args),
+		func(r scanner) (p [2]string, err error) { return p, r.Scan(&p[0], &p[1]) })
+	if err != nil {
+		return err
+	}
+	assignmentOf := make(map[string]string, len(pairs))
+	for _, p := range pairs {
+		assignmentOf[p[0]] = p[1]
+	}
 	for i, d := range finals {
 		targets[targetIDs[i]].fill(&d)
+		d.AssignmentID = assignmentOf[d.RequestID]
 		t.emit(entitled.DeliveryEvent(d, t.now()))
 	}
 	return nil

@@ -66,7 +66,8 @@ func TestSubscriptionEventsQueuedWithChange(t *testing.T) {
 			t.Errorf("send %+v", e)
 		}
 	}
-	if d := sends[1].Event.Data; d["requestId"] != r.ID || d["resource"] != "mail users" || d["error"] == "" {
+	if d := sends[1].Event.Data; d["requestId"] != r.ID || d["assignmentId"] != f.request(r.ID).AssignmentID ||
+		d["assignmentId"] == "" || d["resource"] != "mail users" || d["error"] == "" {
 		t.Errorf("delivery.failed data %v", d)
 	}
 	if d := sends[2].Event.Data; d["state"] != "partiallyDelivered" || d["previousState"] != "delivering" || d["targetId"] != f.bob.ID {
