@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -100,8 +101,12 @@ type policyWire struct {
 	AccessPackage           *idRef                 `json:"accessPackage,omitempty"`
 	AccessPackageID         string                 `json:"accessPackageId,omitempty"`
 	Catalog                 *catalogWire           `json:"catalog,omitempty"`
-	// AutomaticRequestSettings is read only to refuse automatic assignment.
-	AutomaticRequestSettings *automaticRequestWire `json:"automaticRequestSettings,omitempty" csdl:"-"`
+	// AutomaticRequestSettings, ReviewSettings and
+	// CustomExtensionStageSettings are read only to refuse what entitled
+	// does not build (refuseUnbuilt).
+	AutomaticRequestSettings     *automaticRequestWire `json:"automaticRequestSettings,omitempty" csdl:"-"`
+	ReviewSettings               *reviewWire           `json:"reviewSettings,omitempty" csdl:"-"`
+	CustomExtensionStageSettings []json.RawMessage     `json:"customExtensionStageSettings,omitempty" csdl:"-"`
 }
 
 func durationOrZero(d *string) *string {
@@ -160,7 +165,7 @@ func toPolicy(p entitled.AssignmentPolicy) policyWire {
 
 // fromPolicy converts a POST or PUT body to the domain policy.
 func fromPolicy(in policyWire) (*entitled.AssignmentPolicy, error) {
-	if err := refuseAutomatic(in.AutomaticRequestSettings); err != nil {
+	if err := refuseUnbuilt(in); err != nil {
 		return nil, err
 	}
 	p := &entitled.AssignmentPolicy{DisplayName: in.DisplayName, Description: in.Description, AccessPackageID: in.AccessPackageID}

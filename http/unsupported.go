@@ -2,8 +2,6 @@ package http
 
 import (
 	"strings"
-
-	"github.com/entitled-dev/entitled"
 )
 
 // Graph policy features entitled does not build yet. A policy naming one
@@ -44,11 +42,28 @@ type automaticRequestWire struct {
 	GracePeriodBeforeAccessRemoval             *string `json:"gracePeriodBeforeAccessRemoval"`
 }
 
-// refuseAutomatic refuses automatic assignment policies.
-func refuseAutomatic(in *automaticRequestWire) error {
-	if in == nil || !in.RequestAccessForAllowedTargets {
-		return nil
+// reviewWire is the part of Graph's accessPackageAssignmentReviewSettings
+// entitled reads: whether access reviews are on.
+type reviewWire struct {
+	IsEnabled bool `json:"isEnabled"`
+}
+
+// refuseUnbuilt refuses a policy that turns on a Graph feature entitled
+// does not build: automatic assignment, access reviews of assignments or
+// custom extensions. Accepting one silently would let an administrator
+// believe a control runs that never does; sending it off (null, false or
+// empty, as Graph's SDKs do) is accepted.
+func refuseUnbuilt(in policyWire) error {
+	switch {
+	case in.AutomaticRequestSettings != nil && in.AutomaticRequestSettings.RequestAccessForAllowedTargets:
+		return badProp("automaticRequestSettings", "automaticRequestSettings: automatic assignment (requestAccessForAllowedTargets true) is not supported by entitled; assign directly with an adminAdd request").
+			WithKey("err.policy.noAutomaticAssignment")
+	case in.ReviewSettings != nil && in.ReviewSettings.IsEnabled:
+		return badProp("reviewSettings", "reviewSettings: access reviews of assignments (isEnabled true) are not supported by entitled; give the policy an expiration so that access ends unless it is requested again").
+			WithKey("err.policy.noAccessReviews")
+	case len(in.CustomExtensionStageSettings) > 0:
+		return badProp("customExtensionStageSettings", "customExtensionStageSettings: custom extensions are not supported by entitled; subscribe a webhook to the request events instead (POST /api/v1/subscriptions)").
+			WithKey("err.policy.noCustomExtensions")
 	}
-	return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "automaticRequestSettings",
-		Message: "automaticRequestSettings: automatic assignment (requestAccessForAllowedTargets true) is not supported by entitled; assign directly with an adminAdd request"}).WithKey("err.policy.noAutomaticAssignment")
+	return nil
 }
