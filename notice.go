@@ -84,6 +84,16 @@ func (e NoticeEvent) Audience() Audience {
 	return AudienceRequester
 }
 
+// NoticeWanted is a policy's say on a notice: under a policy whose
+// notificationSettings turn assignment notifications off, requesters are
+// told nothing about their requests and assignments; approvers and
+// managers are told as always, since a stage must reach its approvers and
+// a failure the people who fix it. A nil policy (deleted since) wants
+// every notice.
+func NoticeWanted(e NoticeEvent, p *AssignmentPolicy) bool {
+	return p == nil || !p.IsAssignmentNotificationDisabled || e.Audience() != AudienceRequester
+}
+
 // Notice is one event to tell people about, queued as background work in
 // the transaction of the change that causes it. The notifier loads the
 // request as it is when it runs and sends one message per recipient.

@@ -177,6 +177,36 @@ func TestNoticeAudiences(t *testing.T) {
 	}
 }
 
+func TestNoticeWanted(t *testing.T) {
+	off := &AssignmentPolicy{IsAssignmentNotificationDisabled: true}
+	on := &AssignmentPolicy{}
+	for _, tc := range []struct {
+		event  NoticeEvent
+		policy *AssignmentPolicy
+		want   bool
+	}{
+		{NoticeDelivered, on, true},
+		{NoticeDelivered, off, false},
+		{NoticeApproved, off, false},
+		{NoticeDenied, off, false},
+		{NoticeCanceled, off, false},
+		{NoticeDeliveryFailed, off, false},
+		{NoticeExpiring, off, false},
+		{NoticeExpired, off, false},
+		{NoticeReprocessWindowPassed, off, false},
+		{NoticeApprovalPending, off, true},
+		{NoticeApprovalReminder, off, true},
+		{NoticeApprovalEscalated, off, true},
+		{NoticeManagersFailed, off, true},
+		{NoticeReprocessDeadline, off, true},
+		{NoticeDelivered, nil, true},
+	} {
+		if got := NoticeWanted(tc.event, tc.policy); got != tc.want {
+			t.Errorf("NoticeWanted(%s, disabled=%v) = %v, want %v", tc.event, tc.policy != nil && tc.policy.IsAssignmentNotificationDisabled, got, tc.want)
+		}
+	}
+}
+
 func TestStageEscalated(t *testing.T) {
 	start := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
 	on := ApprovalStage{IsEscalationEnabled: true, DurationBeforeEscalation: time.Hour}

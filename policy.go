@@ -114,8 +114,13 @@ type AssignmentPolicy struct {
 	RequestApprovalSettings ApprovalSettings
 	Expiration              Expiration
 	Questions               []Question // asked of requestors, in sequence order
-	CreatedDateTime         time.Time
-	ModifiedDateTime        time.Time
+	// IsAssignmentNotificationDisabled is Graph's
+	// notificationSettings.isAssignmentNotificationDisabled: requesters
+	// are sent no email about their requests and assignments under this
+	// policy (NoticeWanted).
+	IsAssignmentNotificationDisabled bool
+	CreatedDateTime                  time.Time
+	ModifiedDateTime                 time.Time
 }
 
 // Validate checks a policy's own fields (not references) and returns a 400

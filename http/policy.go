@@ -85,22 +85,28 @@ type approvalSettingsWire struct {
 	Stages                           []approvalStageWire `json:"stages"`
 }
 
+// policyNotificationWire is Graph's accessPackageNotificationSettings.
+type policyNotificationWire struct {
+	IsAssignmentNotificationDisabled bool `json:"isAssignmentNotificationDisabled"`
+}
+
 // policyWire is Graph's accessPackageAssignmentPolicy, both ways.
 type policyWire struct {
-	ID                      string                 `json:"id"`
-	DisplayName             string                 `json:"displayName"`
-	Description             string                 `json:"description"`
-	AllowedTargetScope      string                 `json:"allowedTargetScope"`
-	SpecificAllowedTargets  []subjectSetWire       `json:"specificAllowedTargets"`
-	Expiration              *expirationWire        `json:"expiration"`
-	RequestorSettings       *requestorSettingsWire `json:"requestorSettings"`
-	RequestApprovalSettings *approvalSettingsWire  `json:"requestApprovalSettings"`
-	Questions               []questionWire         `json:"questions"`
-	CreatedDateTime         *string                `json:"createdDateTime"`
-	ModifiedDateTime        *string                `json:"modifiedDateTime"`
-	AccessPackage           *idRef                 `json:"accessPackage,omitempty"`
-	AccessPackageID         string                 `json:"accessPackageId,omitempty"`
-	Catalog                 *catalogWire           `json:"catalog,omitempty"`
+	ID                      string                  `json:"id"`
+	DisplayName             string                  `json:"displayName"`
+	Description             string                  `json:"description"`
+	AllowedTargetScope      string                  `json:"allowedTargetScope"`
+	SpecificAllowedTargets  []subjectSetWire        `json:"specificAllowedTargets"`
+	Expiration              *expirationWire         `json:"expiration"`
+	RequestorSettings       *requestorSettingsWire  `json:"requestorSettings"`
+	RequestApprovalSettings *approvalSettingsWire   `json:"requestApprovalSettings"`
+	Questions               []questionWire          `json:"questions"`
+	NotificationSettings    *policyNotificationWire `json:"notificationSettings"`
+	CreatedDateTime         *string                 `json:"createdDateTime"`
+	ModifiedDateTime        *string                 `json:"modifiedDateTime"`
+	AccessPackage           *idRef                  `json:"accessPackage,omitempty"`
+	AccessPackageID         string                  `json:"accessPackageId,omitempty"`
+	Catalog                 *catalogWire            `json:"catalog,omitempty"`
 	// AutomaticRequestSettings, ReviewSettings and
 	// CustomExtensionStageSettings are read only to refuse what entitled
 	// does not build (refuseUnbuilt).
@@ -157,9 +163,10 @@ func toPolicy(p entitled.AssignmentPolicy) policyWire {
 			IsRequestorJustificationRequired: as.IsRequestorJustificationRequired,
 			Stages:                           stages,
 		},
-		Questions:        toQuestions(p.Questions),
-		CreatedDateTime:  fmtTime(p.CreatedDateTime),
-		ModifiedDateTime: fmtTime(p.ModifiedDateTime),
+		Questions:            toQuestions(p.Questions),
+		NotificationSettings: &policyNotificationWire{IsAssignmentNotificationDisabled: p.IsAssignmentNotificationDisabled},
+		CreatedDateTime:      fmtTime(p.CreatedDateTime),
+		ModifiedDateTime:     fmtTime(p.ModifiedDateTime),
 	}
 }
 
@@ -182,6 +189,7 @@ func fromPolicy(in policyWire) (*entitled.AssignmentPolicy, error) {
 		p.AllowedTargetScope = v
 	}
 	p.Questions = fromQuestions(in.Questions)
+	p.IsAssignmentNotificationDisabled = in.NotificationSettings != nil && in.NotificationSettings.IsAssignmentNotificationDisabled
 	var err error
 	if p.SpecificAllowedTargets, err = fromSubjectSets(in.SpecificAllowedTargets, "specificAllowedTargets"); err != nil {
 		return nil, err

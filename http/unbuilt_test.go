@@ -58,3 +58,27 @@ func TestPolicyRefusesUnbuiltFeatures(t *testing.T) {
 	e.do("POST", em+"/assignmentPolicies", off).must(t, 201)
 	e.do("POST", em+"/assignmentPolicies", body(map[string]any{"reviewSettings": map[string]any{"isEnabled": false}})).must(t, 201)
 }
+
+// TestPolicyNotificationSettings: notificationSettings'
+// isAssignmentNotificationDisabled is stored, read back, and replaced by a
+// PUT that leaves it out (off).
+func TestPolicyNotificationSettings(t *testing.T) {
+	e := newEnv(t)
+	cat := e.do("POST", em+"/catalogs", map[string]any{"displayName": "C", "state": "published"}).must(t, 201)
+	ap := e.do("POST", em+"/accessPackages", map[string]any{"displayName": "P", "catalog": map[string]any{"id": cat["id"]}}).must(t, 201)
+	body := map[string]any{"displayName": "Quiet", "allowedTargetScope": "allMemberUsers", "accessPackage": map[string]any{"id": ap["id"]},
+		"notificationSettings": map[string]any{"isAssignmentNotificationDisabled": true}}
+	p := e.do("POST", em+"/assignmentPolicies", body).must(t, 201)
+	off := func(m map[string]any) any { return obj(m["notificationSettings"])["isAssignmentNotificationDisabled"] }
+	if off(p) != true {
+		t.Errorf("created: notificationSettings %v", p["notificationSettings"])
+	}
+	if got := e.do("GET", em+"/assignmentPolicies/"+str(p["id"]), nil).must(t, 200); off(got) != true {
+		t.Errorf("read back: notificationSettings %v", got["notificationSettings"])
+	}
+	delete(body, "notificationSettings")
+	e.do("PUT", em+"/assignmentPolicies/"+str(p["id"]), body).must(t, 200)
+	if got := e.do("GET", em+"/assignmentPolicies/"+str(p["id"]), nil).must(t, 200); off(got) != false {
+		t.Errorf("after a PUT without it: notificationSettings %v, want isAssignmentNotificationDisabled false", got["notificationSettings"])
+	}
+}

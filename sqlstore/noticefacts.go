@@ -33,7 +33,7 @@ func (s *NotificationService) NoticesFacts(ctx context.Context, ns []entitled.No
 	errs := make([]error, len(ns))
 	err := s.db.read(ctx, func(t *tx) error {
 		names := &noticeNameCache{packages: map[string]string{}, catalogs: map[string]string{}, users: map[string]*entitled.User{},
-			requests: map[string]*reqRow{}}
+			requests: map[string]*reqRow{}, policies: map[string]*entitled.AssignmentPolicy{}}
 		if err := s.prefetchNotices(ctx, t, ns, names); err != nil {
 			return err
 		}
@@ -63,6 +63,7 @@ type noticeNameCache struct {
 	packages, catalogs map[string]string
 	users              map[string]*entitled.User
 	requests           map[string]*reqRow
+	policies           map[string]*entitled.AssignmentPolicy
 }
 
 // prefetchNotices reads the requests of the notices, and the users they
@@ -160,6 +161,11 @@ func (s *NotificationService) noticeFacts(ctx context.Context, t *tx, n entitled
 	if !entitled.NoticeStillApplies(n.Event, &f.Request, f.Stage, as) {
 		return nil, errStaleNotice(n, "it no longer applies")
 	}
+	if wanted, err := s.noticeWanted(ctx, t, n, f, as, names); err != nil {
+		return nil, err
+	} else if !wanted {
+		return nil, errStaleNotice(n, "its policy turns assignment notifications off")
+	}
 	if err := s.noticeNames(ctx, t, f, packageID, catalogID, targetID, names); err != nil {
 		return nil, err
 	}
@@ -178,6 +184,34 @@ func (s *NotificationService) noticeFacts(ctx context.Context, t *tx, n entitled
 		return nil, err
 	}
 	return f, nil
+}
+
+// noticeWanted applies the policy's say on a notice (entitled.NoticeWanted),
+// reading the policy of the notice's request or assignment once per read;
+// only notices to requesters read it.
+func (s *NotificationService) noticeWanted(ctx context.Context, t *tx, n entitled.Notice, f *entitled.NoticeFacts,
+	as *entitled.Assignment, names *noticeNameCache) (bool, error) {
+	if n.Event.Audience() != entitled.AudienceRequester {
+		return true, nil
+	}
+	policyID := f.Request.AssignmentPolicyID
+	if policyID == "" && as != nil {
+		policyID = as.AssignmentPolicyID
+	}
+	if policyID == "" {
+		return true, nil
+	}
+	p, err := memo(names.policies, policyID, func() (*entitled.AssignmentPolicy, error) {
+		p, err := t.loadPolicy(ctx, policyID)
+		if err != nil {
+			return nil, ignoreNotFound(err)
+		}
+		return p, nil
+	})
+	if err != nil {
+		return false, err
+	}
+	return entitled.NoticeWanted(n.Event, p), nil
 }
 
 // noticeNames fills in the package, catalog, target and requestor,

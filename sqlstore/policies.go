@@ -61,6 +61,8 @@ type jsonPolicySettings struct {
 	Approval               jsonApproval   `json:"approval"`
 	Expiration             jsonExpiration `json:"expiration"`
 	Questions              []jsonQuestion `json:"questions,omitempty"`
+	// NoAssignmentMail is notificationSettings.isAssignmentNotificationDisabled.
+	NoAssignmentMail bool `json:"noAssignmentMail,omitempty"`
 }
 
 func subjectsToJSON(in []entitled.SubjectSet) []jsonSubject {
@@ -122,6 +124,8 @@ func encodePolicySettings(p *entitled.AssignmentPolicy) string {
 		},
 		Expiration: jsonExpiration{Type: p.Expiration.Type, Duration: isoOrEmpty(p.Expiration.Duration)},
 		Questions:  questionsToJSON(p.Questions),
+
+		NoAssignmentMail: p.IsAssignmentNotificationDisabled,
 	}
 	if p.Expiration.EndDateTime != nil {
 		doc.Expiration.EndDateTime = fmtTime(*p.Expiration.EndDateTime)
@@ -152,6 +156,7 @@ func decodePolicySettings(s string, p *entitled.AssignmentPolicy) error {
 	}
 	p.SpecificAllowedTargets = subjectsFromJSON(doc.SpecificAllowedTargets)
 	p.Questions = questionsFromJSON(doc.Questions)
+	p.IsAssignmentNotificationDisabled = doc.NoAssignmentMail
 	r := doc.RequestorSettings
 	p.RequestorSettings = entitled.RequestorSettings{
 		EnableTargetsToSelfAddAccess:           r.EnableTargetsToSelfAddAccess,

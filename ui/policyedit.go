@@ -244,6 +244,7 @@ func (h *handler) formPolicy(c *call, p *entitled.AccessPackage, old *entitled.A
 	}
 	ap := &pol.RequestApprovalSettings
 	ap.Stages, ap.IsRequestorJustificationRequired = stages, f.Justification
+	pol.IsAssignmentNotificationDisabled = f.NoMail
 	ap.IsApprovalRequiredForAdd = len(stages) > 0
 	ap.IsApprovalRequiredForUpdate = ap.IsApprovalRequiredForUpdate && len(stages) > 0
 	switch f.Expiration {

@@ -22,6 +22,8 @@ type policyForm struct {
 	// principal names, one a line.
 	Who, Users    string
 	Justification bool
+	// NoMail turns the requesters' emails off (notificationSettings).
+	NoMail bool
 	// Expiration is none, days or keep (the edited policy's own, which the
 	// form cannot express).
 	Expiration, Days string
@@ -137,6 +139,7 @@ func userIDs(sets []entitled.SubjectSet) []string {
 func readPolicyForm(pf url.Values) policyForm {
 	f := policyForm{Name: strings.TrimSpace(pf.Get("name")), Description: strings.TrimSpace(pf.Get("description")),
 		Who: pf.Get("who"), Users: strings.TrimSpace(pf.Get("users")), Justification: pf.Get("justification") == "on",
+		NoMail:     pf.Get("nomail") == "on",
 		Expiration: pf.Get("expiration"), Days: strings.TrimSpace(pf.Get("days"))}
 	for n := 1; n <= entitled.MaxApprovalStages; n++ {
 		p := "s" + strconv.Itoa(n)
@@ -261,7 +264,7 @@ func parseDays(s string) (time.Duration, bool) {
 func formFromPolicy(pol *entitled.AssignmentPolicy, upns map[string]entitled.User) policyForm {
 	ap := pol.RequestApprovalSettings
 	f := policyForm{Name: pol.DisplayName, Description: pol.Description, Who: pol.AllowedTargetScope,
-		Justification: ap.IsRequestorJustificationRequired, Expiration: "none"}
+		Justification: ap.IsRequestorJustificationRequired, NoMail: pol.IsAssignmentNotificationDisabled, Expiration: "none"}
 	var users []string
 	for _, s := range pol.SpecificAllowedTargets {
 		if u, ok := upns[s.UserID]; ok && s.Type == entitled.SubjectSingleUser {

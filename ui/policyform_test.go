@@ -165,8 +165,9 @@ func TestPolicyEdit(t *testing.T) {
 			PrimaryApprovers:         []entitled.SubjectSet{{Type: entitled.SubjectGroupMembers, GroupID: group}},
 			FallbackPrimaryApprovers: []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: w.users["mia"].ID}},
 			EscalationApprovers:      []entitled.SubjectSet{{Type: entitled.SubjectSingleUser, UserID: w.users["bob"].ID}}}}},
-		Questions:  []entitled.Question{{Kind: entitled.QuestionTextInput, Text: "Which team?"}},
-		Expiration: entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 30 * 24 * time.Hour}}
+		Questions:                        []entitled.Question{{Kind: entitled.QuestionTextInput, Text: "Which team?"}},
+		Expiration:                       entitled.Expiration{Type: entitled.ExpirationAfterPeriod, Duration: 30 * 24 * time.Hour},
+		IsAssignmentNotificationDisabled: true}
 	w.must(w.services.Policies.CreatePolicy(sys, pol))
 
 	admin := w.signIn("admin")
@@ -175,7 +176,8 @@ func TestPolicyEdit(t *testing.T) {
 	admin.get(edit).see(t, 200, "Edit the policy", `value="Editors"`, `name="s1" value="1"`, `name="s1.primary" value="group:`+group+`"`,
 		"Members of Sales approvers", `name="s1.deny" min="1" max="3650" value="7"`, `id="s1-escalate" name="s1.escalate" checked`,
 		`name="s1.escalateDays" min="1" max="3650" value="2"`, `name="s1.escalation" value="user:`+w.users["bob"].ID+`"`,
-		`id="expiration-days" name="expiration" value="days" checked`, `id="days" name="days" min="1" max="3650" value="30"`)
+		`id="expiration-days" name="expiration" value="days" checked`, `id="days" name="days" min="1" max="3650" value="30"`,
+		`id="nomail" name="nomail" checked`)
 
 	form := url.Values{"name": {"Wiki editors"}, "who": {"allMemberUsers"}, "expiration": {"days"}, "days": {"90"},
 		"s1": {"1"}, "s1.primary": {"group:" + group}, "s1.deny": {"5"}, "s1.escalate": {"on"}, "s1.escalateDays": {"2"},
@@ -188,6 +190,9 @@ func TestPolicyEdit(t *testing.T) {
 		st[0].DurationBeforeAutomaticDenial != 5*24*time.Hour || len(got.Questions) != 1 ||
 		!got.RequestorSettings.AllowCustomAssignmentSchedule || len(st[0].FallbackPrimaryApprovers) != 1 {
 		t.Fatalf("edited policy: %+v", got)
+	}
+	if got.IsAssignmentNotificationDisabled {
+		t.Error("the form was saved with the requesters' email box unticked, and the policy still keeps them quiet")
 	}
 	admin.get("/governance/packages/"+w.wiki+"/policies?done=policySaved").see(t, 200, "The policy was saved.", "Wiki editors", "5 days", "90 days")
 
