@@ -101,8 +101,10 @@ type policyView struct {
 	CustomDates   bool
 	Approval      bool
 	Justification bool
-	Stages        []stageView
-	Expiration    string
+	// Emails tells whether requesters are emailed (notificationSettings).
+	Emails     bool
+	Stages     []stageView
+	Expiration string
 }
 
 // pkgPoliciesData is a package's Policies tab.
@@ -152,7 +154,8 @@ func (h *handler) packagePoliciesTab(c *call) {
 		v := policyView{ID: pol.ID, Name: pol.DisplayName, Description: pol.Description,
 			Who: scopeText(c.loc, pol.AllowedTargetScope), SelfAdd: pol.RequestorSettings.EnableTargetsToSelfAddAccess,
 			SelfRemove: pol.RequestorSettings.EnableTargetsToSelfRemoveAccess, CustomDates: pol.RequestorSettings.AllowCustomAssignmentSchedule,
-			Approval: ap.IsApprovalRequiredForAdd, Justification: ap.IsRequestorJustificationRequired, Expiration: expirationText(c.loc, pol.Expiration)}
+			Approval: ap.IsApprovalRequiredForAdd, Justification: ap.IsRequestorJustificationRequired, Expiration: expirationText(c.loc, pol.Expiration),
+			Emails: !pol.IsAssignmentNotificationDisabled}
 		if ap.IsApprovalRequiredForAdd {
 			for i, st := range ap.Stages {
 				sv := stageView{N: i + 1, Approvers: names(st.PrimaryApprovers), Fallback: names(st.FallbackPrimaryApprovers),

@@ -172,7 +172,8 @@ func TestPolicyEdit(t *testing.T) {
 
 	admin := w.signIn("admin")
 	edit := "/governance/packages/" + w.wiki + "/policies/" + pol.ID + "/edit"
-	admin.get("/governance/packages/"+w.wiki+"/policies").see(t, 200, `href="`+edit+`"`)
+	quiet := "<dt>Requesters are emailed</dt><dd>No</dd>"
+	admin.get("/governance/packages/"+w.wiki+"/policies").see(t, 200, `href="`+edit+`"`, quiet)
 	admin.get(edit).see(t, 200, "Edit the policy", `value="Editors"`, `name="s1" value="1"`, `name="s1.primary" value="group:`+group+`"`,
 		"Members of Sales approvers", `name="s1.deny" min="1" max="3650" value="7"`, `id="s1-escalate" name="s1.escalate" checked`,
 		`name="s1.escalateDays" min="1" max="3650" value="2"`, `name="s1.escalation" value="user:`+w.users["bob"].ID+`"`,
@@ -194,7 +195,11 @@ func TestPolicyEdit(t *testing.T) {
 	if got.IsAssignmentNotificationDisabled {
 		t.Error("the form was saved with the requesters' email box unticked, and the policy still keeps them quiet")
 	}
-	admin.get("/governance/packages/"+w.wiki+"/policies?done=policySaved").see(t, 200, "The policy was saved.", "Wiki editors", "5 days", "90 days")
+	saved := admin.get("/governance/packages/" + w.wiki + "/policies?done=policySaved")
+	saved.see(t, 200, "The policy was saved.", "Wiki editors", "5 days", "90 days", "<dt>Requesters are emailed</dt><dd>Yes</dd>")
+	if strings.Contains(saved.body, quiet) {
+		t.Error("the Policies tab still says requesters are not emailed")
+	}
 
 	// The world's other policy is not one of the CRM package.
 	crm := w.pkg("CRM", "", "app-crm2")
