@@ -25,7 +25,13 @@ type replicaWorld struct {
 func newReplicaWorld(t *testing.T, n int, serveArgs []string, names []string, approver string) *replicaWorld {
 	t.Helper()
 	pg := pgtest.StartWith(t, pgtest.Options{Settings: []string{"max_connections=300"}})
-	db := pg.CreateDatabase("entitled")
+	return newReplicaWorldOn(t, pg, pg.CreateDatabase("entitled"), n, serveArgs, names, approver)
+}
+
+// newReplicaWorldOn is newReplicaWorld on the database db of pg (reached
+// directly or through a pooler).
+func newReplicaWorldOn(t *testing.T, pg *pgtest.Server, db string, n int, serveArgs []string, names []string, approver string) *replicaWorld {
+	t.Helper()
 	cli(t, "admin", "create", "--db", db, "--upn", "admin@example.com", "--display-name", "Admin")
 	rw := &replicaWorld{pg: pg, args: serveArgs,
 		world: &world{db: db, users: map[string]string{}, clients: map[string]*client{}}}

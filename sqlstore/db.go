@@ -46,7 +46,10 @@ type DB struct {
 	// PostgreSQL the same pool as SQL.
 	Read    *sql.DB
 	Dialect string // "sqlite" or "postgres"
-	Path    string // file path for sqlite
+	// pooled says a transaction pooler (PgBouncer in transaction mode)
+	// stands before PostgreSQL: no session may outlive a transaction.
+	pooled bool
+	Path   string // file path for sqlite
 	// Now returns the current time; nil means time.Now. Tests may replace
 	// it; a transaction reads it once (tx.now).
 	Now func() time.Time
@@ -232,6 +235,10 @@ func checkNotNewer(ctx context.Context, provider *goose.Provider) error {
 		current, known)
 }
 
+// migrationLockTable is the table of the migration lock behind a
+// transaction pooler (goose makes it on first use).
+const migrationLockTable = "entitled_migration_lock"
+
 // schemaMigrations returns the migrations of entitled's schema as the
 // database's dialect reads them (dialectMigrations).
 func (db *DB) schemaMigrations() (*goose.Provider, error) {
@@ -245,7 +252,19 @@ func (db *DB) schemaMigrations() (*goose.Provider, error) {
 		dialect = goose.DialectPostgres
 	}
 	opts := []goose.ProviderOption{goose.WithGoMigrations(idMigration(db.Dialect))}
-	if db.Dialect == DialectPostgres {
+	switch {
+	case db.pooled:
+		// Through a transaction pooler a session lock would be taken on
+		// one server connection and released on another: the lock is a
+		// row of its own table instead, leased and kept alive while the
+		// migrations run.
+		locker, err := lock.NewPostgresTableLocker(lock.WithTableName(migrationLockTable),
+			lock.WithTableLockTimeout(time.Second, 600))
+		if err != nil {
+			return nil, fmt.Errorf("migrations: %w", err)
+		}
+		opts = append(opts, goose.WithLocker(locker))
+	case db.Dialect == DialectPostgres:
 		// Replicas starting together: one migrates, the others wait for
 		// its advisory lock and then find nothing left to do.
 		locker, err := lock.NewPostgresSessionLocker()

@@ -88,12 +88,22 @@ func TestConcurrentAddsOneLiveAssignment(t *testing.T) {
 	}
 }
 
-// max_conns is taken off a PostgreSQL URL and checked; passwords never
-// appear in messages.
+// max_conns and pool_mode are taken off a PostgreSQL URL and checked;
+// passwords never appear in messages.
 func TestOpenPostgresURL(t *testing.T) {
 	_, err := Open("postgres://u:s3cret@127.0.0.1:1/db?max_conns=zero")
 	if err == nil || !strings.Contains(err.Error(), "max_conns") || strings.Contains(err.Error(), "s3cret") {
 		t.Fatalf("bad max_conns: %v", err)
+	}
+	_, err = Open("postgres://u:s3cret@127.0.0.1:1/db?pool_mode=statement")
+	if err == nil || !strings.Contains(err.Error(), `pool_mode="statement" must be session (the default) or transaction`) || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("bad pool_mode: %v", err)
+	}
+	for _, mode := range []string{"session", "transaction"} {
+		_, err = Open("postgres://u:s3cret@127.0.0.1:1/db?connect_timeout=1&pool_mode=" + mode)
+		if err == nil || !strings.HasPrefix(err.Error(), "connect to ") {
+			t.Fatalf("pool_mode=%s: %v; want it accepted, and the server found unreachable", mode, err)
+		}
 	}
 	_, err = Open("postgres://u:s3cret@127.0.0.1:1/db?connect_timeout=1")
 	if err == nil || strings.Contains(err.Error(), "s3cret") {

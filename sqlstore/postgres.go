@@ -22,8 +22,9 @@ const changeLockKey = 0x656e746974 // "entit"
 
 // openPostgres opens a PostgreSQL database through pgx's database/sql
 // driver (pgx keeps each connection's prepared statements). The URL takes
-// every pgx/libpq parameter plus max_conns, the most connections the pool
-// opens (default DefaultMaxConns), which it strips before connecting.
+// every pgx/libpq parameter plus two of entitled's, which it strips before
+// connecting: max_conns, the most connections the pool opens (default
+// DefaultMaxConns), and pool_mode (poolMode).
 func openPostgres(dsn string) (*DB, error) {
 	u, err := url.Parse(dsn)
 	if err != nil {
@@ -31,6 +32,11 @@ func openPostgres(dsn string) (*DB, error) {
 	}
 	maxConns := DefaultMaxConns
 	q := u.Query()
+	pooled, err := poolMode(q)
+	if err != nil {
+		return nil, fmt.Errorf("--db %s: %v", Redact(dsn), err)
+	}
+	u.RawQuery = q.Encode()
 	if v := q.Get("max_conns"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
@@ -43,6 +49,11 @@ func openPostgres(dsn string) (*DB, error) {
 	cfg, err := pgx.ParseConfig(u.String())
 	if err != nil {
 		return nil, fmt.Errorf("--db %s: %v", Redact(dsn), redactErr(err, dsn))
+	}
+	if pooled && !q.Has("default_query_exec_mode") {
+		// A statement prepared on one server connection is unknown on the
+		// next: send each with its text (one round trip all the same).
+		cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
 	}
 	if _, ok := cfg.RuntimeParams["application_name"]; !ok {
 		cfg.RuntimeParams["application_name"] = "entitled"
@@ -57,7 +68,25 @@ func openPostgres(dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %v", Redact(dsn), redactErr(err, dsn))
 	}
-	return &DB{SQL: db, Read: db, Dialect: DialectPostgres}, nil
+	return &DB{SQL: db, Read: db, Dialect: DialectPostgres, pooled: pooled}, nil
+}
+
+// poolMode reads and strips the URL's pool_mode, which says what stands
+// between entitled and PostgreSQL: "session" (the default: PostgreSQL
+// itself, or a pooler that gives each client connection a server
+// connection of its own) or "transaction" (a pooler such as PgBouncer in
+// transaction mode, which may run each transaction on another server
+// connection). It reports whether the pooler pools transactions.
+func poolMode(q url.Values) (bool, error) {
+	v := q.Get("pool_mode")
+	q.Del("pool_mode")
+	switch v {
+	case "", "session":
+		return false, nil
+	case "transaction":
+		return true, nil
+	}
+	return false, fmt.Errorf("pool_mode=%q must be session (the default) or transaction (PgBouncer's transaction pooling)", v)
 }
 
 // lockMode is how a change transaction holds the change lock.

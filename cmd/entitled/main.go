@@ -55,7 +55,7 @@ sqlite:entitled.db) or postgres://user:password@host:5432/database?max_conns=20.
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().String("secret-key-file", envOr("ENTITLED_SECRET_KEY_FILE", ""), "file holding the key that seals connector secrets at rest (entitled secrets keygen; env ENTITLED_SECRET_KEY_FILE, or the key itself in ENTITLED_SECRET_KEY)")
-	root.PersistentFlags().String("db", envOr("ENTITLED_DB", "sqlite:entitled.db"), "database: sqlite:PATH or postgres://user:password@host:port/db[?max_conns=N] (env ENTITLED_DB)")
+	root.PersistentFlags().String("db", envOr("ENTITLED_DB", "sqlite:entitled.db"), "database: sqlite:PATH or postgres://user:password@host:port/db[?max_conns=N][&pool_mode=transaction behind PgBouncer's transaction pooling] (env ENTITLED_DB)")
 	root.AddCommand(serveCommand(), migrateCommand(), adminCommand(), tokenCommand(), scimCommand(), benchCommand(), exportCommand(), importCommand(), auditCommand(), loginLinkCommand(),
 		versionCommand(), secretsCommand(), healthzCommand(), reprocessCommand(), reconcileCommand())
 	return root

@@ -317,6 +317,10 @@ func (s *Server) Log() string { return s.log() }
 // Port is the server's TCP port on 127.0.0.1.
 func (s *Server) Port() int { return s.port }
 
+// Credential is the unprivileged user the server runs as when the test
+// runs as root (nil otherwise), for other servers that refuse root too.
+func (s *Server) Credential() *syscall.Credential { return s.cred }
+
 // SocketDir is the directory of the server's Unix socket.
 func (s *Server) SocketDir() string { return s.sock }
 

@@ -37,10 +37,16 @@ type Process struct {
 // 50 ms, up to timeout). If the process exits first or ready never
 // succeeds, the process is stopped and the error carries its output.
 func Start(name string, args []string, timeout time.Duration, ready func() error) (*Process, error) {
+	return StartAs(nil, name, args, timeout, ready)
+}
+
+// StartAs is Start with the process running as cred's user (nil: as this
+// process's own), for servers that refuse to run as root.
+func StartAs(cred *syscall.Credential, name string, args []string, timeout time.Duration, ready func() error) (*Process, error) {
 	cmd := exec.Command(name, args...)
 	out := &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: cred}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", name, err)
 	}
