@@ -206,7 +206,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return err
 	}
 	if _, err := provider.Up(ctx); err != nil {
-		return fmt.Errorf("migrate schema: %w", err)
+		return db.poolerHint(fmt.Errorf("migrate schema: %w", err))
 	}
 	if db.Dialect == DialectPostgres {
 		err = migrateQueue(ctx, riverdatabasesql.New(db.SQL))

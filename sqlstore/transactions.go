@@ -43,7 +43,7 @@ func (db *DB) now() time.Time {
 // writes. fn must not write.
 func (db *DB) read(ctx context.Context, fn func(t *tx) error) error {
 	if db.Dialect == DialectPostgres {
-		return fn(&tx{conn: db.reader(), db: db})
+		return db.poolerHint(fn(&tx{conn: db.reader(), db: db}))
 	}
 	sqlTx, err := db.reader().BeginTx(ctx, nil) // query-only connections
 	if err != nil {
@@ -80,6 +80,11 @@ func (db *DB) changeUnlocked(ctx context.Context, fn func(t *tx) error) error {
 
 // runTx runs fn in a transaction holding the change lock in mode.
 func (db *DB) runTx(ctx context.Context, mode lockMode, fn func(t *tx) error) error {
+	return db.poolerHint(db.runTxUnhinted(ctx, mode, fn))
+}
+
+// runTxUnhinted is runTx without poolerHint.
+func (db *DB) runTxUnhinted(ctx context.Context, mode lockMode, fn func(t *tx) error) error {
 	sqlTx, err := db.SQL.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
