@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"fmt"
 	"os/exec"
 	"sync"
 	"testing"
@@ -48,19 +47,7 @@ func TestReplicasBehindPgBouncer(t *testing.T) {
 
 	rw := newReplicaWorldOn(t, pg, db, replicas, []string{"--workers", "8"}, nil, "")
 	w := rw.world
-	ids := make([]string, users)
-	for i := range ids {
-		u := rw.on(w.admin, i%replicas).must(201, "POST", "/v1.0/users", map[string]any{
-			"userPrincipalName": fmt.Sprintf("pooled%03d@example.com", i), "displayName": fmt.Sprintf("Pooled %d", i), "accountEnabled": true})
-		ids[i] = u.Str("id")
-	}
-	requests := make([]string, users)
-	inLanes(users, 6, func(i int) {
-		r := rw.on(w.admin, i%replicas).must(201, "POST", em+"/assignmentRequests", map[string]any{
-			"requestType": "adminAdd",
-			"assignment":  map[string]any{"targetId": ids[i], "accessPackageId": w.pkg, "assignmentPolicyId": w.policy}})
-		requests[i] = r.Str("id")
-	})
+	_, requests := rw.assignSpread("pooled", users)
 	waitFor(t, 120*time.Second, "every request delivered through PgBouncer", func() bool {
 		r := w.admin.must(200, "GET", em+"/assignmentRequests?$filter="+urlq("state eq 'delivered'")+"&$top=1&$count=true", nil)
 		n, _ := r.Body["@odata.count"].(float64)

@@ -45,6 +45,27 @@ func newReplicaWorldOn(t *testing.T, pg *pgtest.Server, db string, n int, serveA
 	return rw
 }
 
+// assignSpread creates n users named after prefix and an adminAdd request
+// of the world's package for each, spread over the replicas in turn and
+// sent six at a time; it returns the users' and the requests' ids.
+func (rw *replicaWorld) assignSpread(prefix string, n int) (users, requests []string) {
+	w, k := rw.world, len(rw.replicas)
+	users = make([]string, n)
+	for i := range users {
+		u := rw.on(w.admin, i%k).must(201, "POST", "/v1.0/users", map[string]any{
+			"userPrincipalName": fmt.Sprintf("%s%04d@example.com", prefix, i), "displayName": fmt.Sprintf("%s %d", prefix, i), "accountEnabled": true})
+		users[i] = u.Str("id")
+	}
+	requests = make([]string, n)
+	inLanes(n, 6, func(i int) {
+		r := rw.on(w.admin, i%k).must(201, "POST", em+"/assignmentRequests", map[string]any{
+			"requestType": "adminAdd",
+			"assignment":  map[string]any{"targetId": users[i], "accessPackageId": w.pkg, "assignmentPolicyId": w.policy}})
+		requests[i] = r.Str("id")
+	})
+	return users, requests
+}
+
 // on returns a copy of c that calls replica i.
 func (rw *replicaWorld) on(c *client, i int) *client {
 	cc := *c
@@ -65,19 +86,7 @@ func TestReplicasCrashMidDelivery(t *testing.T) {
 	w.target.delay = 40 * time.Millisecond
 	w.target.hold(t, 400) // the rest wait until after the kill, however fast the machine
 
-	ids := make([]string, users)
-	for i := range ids {
-		u := rw.on(w.admin, i%replicas).must(201, "POST", "/v1.0/users", map[string]any{
-			"userPrincipalName": fmt.Sprintf("replica%04d@example.com", i), "displayName": fmt.Sprintf("Replica %d", i), "accountEnabled": true})
-		ids[i] = u.Str("id")
-	}
-	requests := make([]string, users)
-	inLanes(users, 6, func(i int) {
-		r := rw.on(w.admin, i%replicas).must(201, "POST", em+"/assignmentRequests", map[string]any{
-			"requestType": "adminAdd",
-			"assignment":  map[string]any{"targetId": ids[i], "accessPackageId": w.pkg, "assignmentPolicyId": w.policy}})
-		requests[i] = r.Str("id")
-	})
+	ids, requests := rw.assignSpread("replica", users)
 
 	waitFor(t, 60*time.Second, "100 grants before the kill", func() bool { return len(w.target.grantedDeliveries()) >= 100 })
 	victim := rw.replicas[0]
