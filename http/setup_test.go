@@ -1,7 +1,6 @@
 package http_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors/webhook"
 	ehttp "github.com/entitled-dev/entitled/http"
 	"github.com/entitled-dev/entitled/internal/graphexamples"
+	"github.com/entitled-dev/entitled/internal/syncbuf"
 	"github.com/entitled-dev/entitled/internal/testkeys"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
@@ -69,14 +69,14 @@ type env struct {
 	services *sqlstore.Services
 	admin    *entitled.User
 	token    string
-	logBuf   *bytes.Buffer
+	logBuf   *syncbuf.Buffer
 }
 
 func newEnv(t *testing.T, mod ...func(*ehttp.Config)) *env {
 	t.Helper()
 	st, admin, secret := newAdminServices(t)
-	buf := &bytes.Buffer{}
-	cfg := ehttp.Config{Services: st.Domain(), Logger: slog.New(slog.NewJSONHandler(&lockedWriter{w: buf}, nil)), MaxBodyBytes: 64 << 10}
+	buf := &syncbuf.Buffer{}
+	cfg := ehttp.Config{Services: st.Domain(), Logger: slog.New(slog.NewJSONHandler(buf, nil)), MaxBodyBytes: 64 << 10}
 	for _, m := range mod {
 		m(&cfg)
 	}
