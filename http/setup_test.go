@@ -18,8 +18,8 @@ import (
 	"github.com/entitled-dev/entitled/connectors/webhook"
 	ehttp "github.com/entitled-dev/entitled/http"
 	"github.com/entitled-dev/entitled/internal/graphexamples"
+	"github.com/entitled-dev/entitled/internal/storetest"
 	"github.com/entitled-dev/entitled/internal/syncbuf"
-	"github.com/entitled-dev/entitled/internal/testkeys"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -35,14 +35,7 @@ func (noQueue) InsertJobs(context.Context, *sql.Tx, []entitled.Job) error { retu
 func newAdminServices(tb testing.TB) (*sqlstore.Services, *entitled.User, string) {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open("sqlite:"+tb.TempDir()+"/t.db", sqlstore.WithSecrets(testkeys.Keyring()))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		tb.Fatal(err)
-	}
+	db := storetest.Open(tb)
 	st, err := sqlstore.NewServices(db, sqlstore.Config{
 		Queue:      noQueue{},
 		Connectors: connectors.NewRegistry(directory.NewKind(sqlstore.NewMembership(db)), webhook.NewKind(nil), postgres.NewKind()),
