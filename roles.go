@@ -172,6 +172,24 @@ func (a *Actor) Can(op Op, catalogID string) bool {
 	return false
 }
 
+// CanSomewhere reports whether the actor may perform op tenant-wide or in
+// at least one catalog: whether a section or an action that spans catalogs
+// is offered to them at all.
+func (a *Actor) CanSomewhere(op Op) bool {
+	if a == nil {
+		return false
+	}
+	if a.Can(op, "") {
+		return true
+	}
+	for _, id := range a.CatalogIDs() {
+		if a.Can(op, id) {
+			return true
+		}
+	}
+	return false
+}
+
 // Authorize returns a 403 *Error unless the actor may perform op in the catalog.
 func (a *Actor) Authorize(op Op, catalogID string) error {
 	if a == nil {

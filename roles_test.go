@@ -54,6 +54,10 @@ func TestActorCan(t *testing.T) {
 			if catalogScoped[name] && a.Can(op, other) {
 				t.Errorf("%s may %s in another catalog", name, op)
 			}
+			// Every role here is held tenant-wide or in cat alone.
+			if got := a.CanSomewhere(op); got != want[name] {
+				t.Errorf("%s may %s somewhere: got %v, want %v", name, op, got, want[name])
+			}
 			err := a.Authorize(op, cat)
 			if want[name] != (err == nil) {
 				t.Errorf("%s Authorize(%s) = %v", name, op, err)
@@ -73,6 +77,9 @@ func TestActorCan(t *testing.T) {
 	var nobody *entitled.Actor
 	if err := nobody.Authorize(entitled.OpReadCatalog, cat); entitled.ErrorKind(err) != entitled.KindUnauthorized {
 		t.Errorf("nil actor: got %v, want unauthorized", err)
+	}
+	if nobody.CanSomewhere(entitled.OpReadCatalog) {
+		t.Error("nil actor may read a catalog somewhere")
 	}
 	if !entitled.SystemActor.Can(entitled.OpManageSystems, "") {
 		t.Error("the system actor may do everything")

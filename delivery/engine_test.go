@@ -1,7 +1,6 @@
 package delivery
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -22,6 +21,7 @@ import (
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
 	"github.com/entitled-dev/entitled/internal/dbtest"
+	"github.com/entitled-dev/entitled/internal/syncbuf"
 )
 
 // waitLimit bounds how long a test waits for background work; it is a
@@ -278,26 +278,8 @@ func (k *fakeKind) grantsOf(id string) int {
 	return k.grants[id]
 }
 
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type harness struct {
-	logs  *syncBuffer
+	logs  *syncbuf.Buffer
 	db    *sql.DB
 	store *fakeStore
 	kind  *fakeKind
@@ -314,7 +296,7 @@ func start(t *testing.T) *harness {
 // startWith is start with the engine's config changed by edit first.
 func startWith(t *testing.T, edit func(*Config)) *harness {
 	t.Helper()
-	h := &harness{logs: &syncBuffer{}, db: openDB(t), store: newFakeStore(), kind: &fakeKind{grants: map[string]int{}, concNow: map[string]int{}, concOrder: map[string][]string{}, concMore: make(chan struct{}, 1)}, reg: prometheus.NewRegistry()}
+	h := &harness{logs: &syncbuf.Buffer{}, db: openDB(t), store: newFakeStore(), kind: &fakeKind{grants: map[string]int{}, concNow: map[string]int{}, concOrder: map[string][]string{}, concMore: make(chan struct{}, 1)}, reg: prometheus.NewRegistry()}
 	cfg := Config{DB: h.db, Dialect: dbtest.Backend(), Engine: h.store, Connectors: connectors.NewRegistry(h.kind),
 		Logger: slog.New(slog.NewTextHandler(h.logs, nil)), Registerer: h.reg,
 		StateCounts: func(context.Context) (map[entitled.RequestState]int, error) {

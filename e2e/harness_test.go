@@ -14,11 +14,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/entitled-dev/entitled/internal/syncbuf"
 	"github.com/entitled-dev/entitled/internal/testkeys"
 )
 
@@ -75,23 +75,12 @@ type server struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	base string
-	mu   sync.Mutex
-	logs bytes.Buffer
+	logs syncbuf.Buffer
 	done chan struct{}
 }
 
-func (s *server) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.logs.Write(p)
-}
-
 // Logs returns what the process wrote to stderr and stdout so far.
-func (s *server) Logs() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.logs.String()
-}
+func (s *server) Logs() string { return s.logs.String() }
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -110,7 +99,7 @@ func startServer(t *testing.T, db string, extra ...string) *server {
 	s := &server{t: t, base: "http://" + addr, done: make(chan struct{})}
 	args := append([]string{"serve", "--db", db, "--addr", addr, "--log-level", "debug"}, extra...)
 	s.cmd = exec.Command(binary, args...)
-	s.cmd.Stdout, s.cmd.Stderr = s, s
+	s.cmd.Stdout, s.cmd.Stderr = &s.logs, &s.logs
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

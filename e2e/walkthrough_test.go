@@ -237,7 +237,7 @@ func (w *walk) start(b docBlock, line string) {
 	}
 	s.cmd = exec.Command(args[0], args[1:]...)
 	s.cmd.Dir, s.cmd.Env = w.dir, append(append([]string{}, w.env...), env...)
-	s.cmd.Stdout, s.cmd.Stderr = s, s
+	s.cmd.Stdout, s.cmd.Stderr = &s.logs, &s.logs
 	if err := s.cmd.Start(); err != nil {
 		w.t.Fatalf("README.md:%d: %s: %v", b.Line, line, err)
 	}

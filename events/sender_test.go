@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -17,7 +16,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors"
 	"github.com/entitled-dev/entitled/connectors/directory"
 	"github.com/entitled-dev/entitled/delivery"
-	"github.com/entitled-dev/entitled/internal/testkeys"
+	"github.com/entitled-dev/entitled/internal/storetest"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -26,14 +25,7 @@ const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8GKYo="
 // store opens a real SQLite store whose clock the test sets.
 func store(t *testing.T) (*sqlstore.Services, *time.Time) {
 	t.Helper()
-	db, err := sqlstore.Open("sqlite:"+filepath.Join(t.TempDir(), "entitled.db"), sqlstore.WithSecrets(testkeys.Keyring()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 	queue, err := delivery.NewQueue(db.SQL, db.Dialect)

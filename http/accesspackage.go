@@ -114,28 +114,9 @@ func (s *Server) expandPackage(r *http.Request, ap entitled.AccessPackage, q oda
 func (s *Server) registerAccessPackages() {
 	rt := s.routes
 	set := emSet + "accessPackages"
-	list := func(requestable bool) handlerFunc {
-		return func(w http.ResponseWriter, r *http.Request, _ params) error {
-			q, err := query(r, "accessPackage")
-			if err != nil {
-				return err
-			}
-			var pg entitled.Page[entitled.AccessPackage]
-			if requestable {
-				pg, err = s.svc.AccessPackages.RequestableAccessPackages(r.Context(), q.List)
-			} else {
-				pg, err = s.svc.AccessPackages.AccessPackages(r.Context(), q.List)
-			}
-			if err != nil {
-				return err
-			}
-			return writePage(s, w, r, set, pg, q.Select, func(ap entitled.AccessPackage) (any, error) {
-				return nestedOf(q)(s.expandPackage(r, ap, q))
-			})
-		}
-	}
-	rt.handle("GET", emBase+"/accessPackages/filterByCurrentUser(on='allowedRequestor')", list(true))
-	rt.handle("GET", emBase+"/accessPackages", list(false))
+	rt.handle("GET", emBase+"/accessPackages/filterByCurrentUser(on='allowedRequestor')",
+		getTypedPage(s, set, "accessPackage", s.svc.AccessPackages.RequestableAccessPackages, s.expandPackage))
+	rt.handle("GET", emBase+"/accessPackages", getTypedPage(s, set, "accessPackage", s.svc.AccessPackages.AccessPackages, s.expandPackage))
 	rt.handle("POST", emBase+"/accessPackages", func(w http.ResponseWriter, r *http.Request, _ params) error {
 		var in accessPackageInput
 		if err := s.decode(r, &in); err != nil {

@@ -141,17 +141,7 @@ func (s *Server) registerCatalogs() {
 		}
 		return s.created(w, r, set, c.ID, toCatalog(*c))
 	})
-	rt.handle("GET", emBase+"/catalogs", func(w http.ResponseWriter, r *http.Request, _ params) error {
-		q, err := query(r, "catalog")
-		if err != nil {
-			return err
-		}
-		p, err := s.svc.Catalogs.Catalogs(r.Context(), q.List)
-		if err != nil {
-			return err
-		}
-		return writePage(s, w, r, set, p, q.Select, func(c entitled.Catalog) (any, error) { return nestedOf(q)(s.catalogOut(r, c, q)) })
-	})
+	rt.handle("GET", emBase+"/catalogs", getTypedPage(s, set, "catalog", s.svc.Catalogs.Catalogs, s.catalogOut))
 	rt.handle("GET", emBase+"/catalogs/{id}", getOne(s, set, "catalog", s.svc.Catalogs.Catalog, s.catalogOut))
 	rt.handle("PATCH", emBase+"/catalogs/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		in, st, err := s.decodeCatalog(r)

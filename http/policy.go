@@ -281,17 +281,7 @@ func (s *Server) registerPolicies() {
 		out, _ := s.policyOut(r, *p, odata.Query{Expand: []odata.Expand{{Name: "accessPackage"}}})
 		return s.created(w, r, set, p.ID, out)
 	})
-	rt.handle("GET", base, func(w http.ResponseWriter, r *http.Request, _ params) error {
-		q, err := query(r, "policy")
-		if err != nil {
-			return err
-		}
-		pg, err := s.svc.Policies.Policies(r.Context(), q.List)
-		if err != nil {
-			return err
-		}
-		return writePage(s, w, r, set, pg, q.Select, func(p entitled.AssignmentPolicy) (any, error) { return nestedOf(q)(s.policyOut(r, p, q)) })
-	})
+	rt.handle("GET", base, getTypedPage(s, set, "policy", s.svc.Policies.Policies, s.policyOut))
 	rt.handle("GET", base+"/{id}", getOne(s, set, "policy", s.svc.Policies.Policy, s.policyOut))
 	rt.handle("PUT", base+"/{id}", func(w http.ResponseWriter, r *http.Request, p params) error {
 		var in policyWire

@@ -1,7 +1,6 @@
 package http_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"io"
@@ -19,7 +18,8 @@ import (
 	"github.com/entitled-dev/entitled/connectors/webhook"
 	ehttp "github.com/entitled-dev/entitled/http"
 	"github.com/entitled-dev/entitled/internal/graphexamples"
-	"github.com/entitled-dev/entitled/internal/testkeys"
+	"github.com/entitled-dev/entitled/internal/storetest"
+	"github.com/entitled-dev/entitled/internal/syncbuf"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -35,14 +35,7 @@ func (noQueue) InsertJobs(context.Context, *sql.Tx, []entitled.Job) error { retu
 func newAdminServices(tb testing.TB) (*sqlstore.Services, *entitled.User, string) {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open("sqlite:"+tb.TempDir()+"/t.db", sqlstore.WithSecrets(testkeys.Keyring()))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		tb.Fatal(err)
-	}
+	db := storetest.Open(tb)
 	st, err := sqlstore.NewServices(db, sqlstore.Config{
 		Queue:      noQueue{},
 		Connectors: connectors.NewRegistry(directory.NewKind(sqlstore.NewMembership(db)), webhook.NewKind(nil), postgres.NewKind()),
@@ -69,14 +62,14 @@ type env struct {
 	services *sqlstore.Services
 	admin    *entitled.User
 	token    string
-	logBuf   *bytes.Buffer
+	logBuf   *syncbuf.Buffer
 }
 
 func newEnv(t *testing.T, mod ...func(*ehttp.Config)) *env {
 	t.Helper()
 	st, admin, secret := newAdminServices(t)
-	buf := &bytes.Buffer{}
-	cfg := ehttp.Config{Services: st.Domain(), Logger: slog.New(slog.NewJSONHandler(&lockedWriter{w: buf}, nil)), MaxBodyBytes: 64 << 10}
+	buf := &syncbuf.Buffer{}
+	cfg := ehttp.Config{Services: st.Domain(), Logger: slog.New(slog.NewJSONHandler(buf, nil)), MaxBodyBytes: 64 << 10}
 	for _, m := range mod {
 		m(&cfg)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors"
 	"github.com/entitled-dev/entitled/connectors/directory"
 	ehttp "github.com/entitled-dev/entitled/http"
+	"github.com/entitled-dev/entitled/internal/storetest"
 	"github.com/entitled-dev/entitled/scimserver"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
@@ -38,14 +39,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open("sqlite:" + t.TempDir() + "/t.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	st, err := sqlstore.NewServices(db, sqlstore.Config{Queue: noQueue{},
 		Connectors: connectors.NewRegistry(directory.NewKind(sqlstore.NewMembership(db))),
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil))})

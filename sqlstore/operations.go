@@ -57,20 +57,6 @@ func restoreActor(s string) (*entitled.Actor, error) {
 	return &entitled.Actor{User: snap.User, DirectoryRoles: snap.DirectoryRoles, CatalogRoles: snap.CatalogRoles}, nil
 }
 
-// mayReprocessSomewhere reports whether the actor holds OpReprocess in any
-// catalog.
-func mayReprocessSomewhere(a *entitled.Actor) bool {
-	if a.Can(entitled.OpReprocess, "") {
-		return true
-	}
-	for _, id := range a.CatalogIDs() {
-		if a.Can(entitled.OpReprocess, id) {
-			return true
-		}
-	}
-	return false
-}
-
 // matching builds the condition on assignment_requests of the requests b
 // matches among those the actor sees.
 func (s *OperationService) matching(ctx context.Context, t *tx, a *entitled.Actor, b entitled.BulkReprocess) (string, []any, string, error) {
@@ -147,7 +133,7 @@ func (s *OperationService) ReprocessRequests(ctx context.Context, b entitled.Bul
 	if err != nil {
 		return nil, err
 	}
-	if !mayReprocessSomewhere(a) {
+	if !a.CanSomewhere(entitled.OpReprocess) {
 		return nil, entitled.Forbiddenf("the caller may not reprocess requests in any catalog").WithKey("err.operation.reprocessNowhere")
 	}
 	snap, err := snapshotActor(a)

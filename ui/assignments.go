@@ -95,11 +95,7 @@ func (h *handler) showPackageAssignments(c *call, state, skip string, selectAll 
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	var uids []string
-	for _, a := range pg.Items {
-		uids = append(uids, a.TargetID)
-	}
-	users, err := h.loadUsers(c.ctx, uids)
+	users, err := h.loadUsers(c.ctx, idsOf(pg.Items, func(a entitled.Assignment) string { return a.TargetID }))
 	if err != nil {
 		h.fail(c.w, c.r, c, err)
 		return
@@ -257,23 +253,6 @@ func (h *handler) removeAssignment(c *call, pkgID, id string) outcome {
 	return o
 }
 
-// failedOutcome says in plain words why an action on an assignment failed.
-func (h *handler) failedOutcome(c *call, o outcome, what string, err error) outcome {
-	e := entitled.AsError(err)
-	switch {
-	case e.Code == entitled.CodeNotReprocessable || e.Kind == entitled.KindConflict || e.Kind == entitled.KindInvalid:
-		o.Kind, o.Message = "ineligible", c.T("outcome.ineligible", i18n.V("Reason", errorText(c.loc, e)))
-	case e.Kind == entitled.KindForbidden || e.Kind == entitled.KindNotFound:
-		o.Kind, o.Message = "forbidden", c.T("outcome.forbidden", i18n.V("Reason", errorText(c.loc, e)))
-	default:
-		if e.Kind == entitled.KindInternal {
-			h.log.Error("ui: "+what, "assignment", o.AssignmentID, "err", err)
-		}
-		o.Kind, o.Message = "error", c.T("outcome.failed", i18n.V("Reason", errorText(c.loc, e)))
-	}
-	return o
-}
-
 // directAssign assigns the package to a user (adminAdd) under a chosen
 // policy of the package.
 func (h *handler) directAssign(c *call) {
@@ -291,13 +270,8 @@ func (h *handler) directAssign(c *call) {
 		again(http.StatusBadRequest, c.T("pkgassignments.choosePolicy"))
 		return
 	}
-	u, err := h.svc.Users.User(c.ctx, form.UPN)
-	if err != nil {
-		if entitled.ErrorKind(err) == entitled.KindNotFound {
-			again(http.StatusBadRequest, c.T("form.noSuchUser", i18n.V("UPN", form.UPN)))
-			return
-		}
-		h.fail(c.w, c.r, c, err)
+	u, ok := h.formUser(c, form.UPN, again)
+	if !ok {
 		return
 	}
 	r := &entitled.AssignmentRequest{RequestType: entitled.RequestAdminAdd, AccessPackageID: c.r.PathValue("id"),

@@ -138,11 +138,7 @@ func (h *handler) showCatalog(c *call, cat *entitled.Catalog, form catalogForm, 
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	var uids []string
-	for _, ra := range ras {
-		uids = append(uids, ra.PrincipalID)
-	}
-	users, err := h.loadUsers(c.ctx, uids)
+	users, err := h.loadUsers(c.ctx, idsOf(ras, func(ra entitled.RoleAssignment) string { return ra.PrincipalID }))
 	if err != nil {
 		h.fail(c.w, c.r, c, err)
 		return
@@ -211,13 +207,8 @@ func (h *handler) addCatalogRole(c *call) {
 		again(http.StatusBadRequest, c.T("catalog.chooseRole"))
 		return
 	}
-	u, err := h.svc.Users.User(c.ctx, f.UPN)
-	if err != nil {
-		if entitled.ErrorKind(err) == entitled.KindNotFound {
-			again(http.StatusBadRequest, c.T("form.noSuchUser", i18n.V("UPN", f.UPN)))
-			return
-		}
-		h.fail(c.w, c.r, c, err)
+	u, ok := h.formUser(c, f.UPN, again)
+	if !ok {
 		return
 	}
 	ra := &entitled.RoleAssignment{PrincipalID: u.ID, RoleDefinitionID: f.Role, AppScopeID: entitled.CatalogScope(cat.ID)}

@@ -55,15 +55,7 @@ type packageFormData struct {
 // canAdminCatalogs reports whether the actor may create catalogs or
 // packages in some catalog, so the Catalogs section is shown.
 func canAdminCatalogs(a *entitled.Actor) bool {
-	if a.Can(entitled.OpCreateCatalog, "") || a.Can(entitled.OpManagePackages, "") {
-		return true
-	}
-	for _, id := range a.CatalogIDs() {
-		if a.Can(entitled.OpManagePackages, id) {
-			return true
-		}
-	}
-	return false
+	return a.Can(entitled.OpCreateCatalog, "") || a.CanSomewhere(entitled.OpManagePackages)
 }
 
 // catalogsPage lists the catalogs the caller may read, with the actions

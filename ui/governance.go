@@ -220,22 +220,31 @@ func (h *handler) reprocessSelected(c *call) {
 func (h *handler) reprocess(c *call, id string) outcome {
 	o := outcome{RequestID: id}
 	err := h.svc.Requests.ReprocessRequest(c.ctx, id)
-	if err == nil {
-		o.Kind, o.Message = "accepted", c.T("outcome.reprocessAccepted")
-		return o
-	}
-	e := entitled.AsError(err)
 	switch {
-	case e.Code == entitled.CodeReprocessWindowPassed:
+	case err == nil:
+		o.Kind, o.Message = "accepted", c.T("outcome.reprocessAccepted")
+	case entitled.AsError(err).Code == entitled.CodeReprocessWindowPassed:
 		o.Kind = "window"
 		o.Message = c.T("outcome.windowPassed", i18n.V("Window", windowText(c.loc, h.svc.Requests.ReprocessWindow())))
-	case e.Code == entitled.CodeNotReprocessable || e.Kind == entitled.KindConflict:
+	default:
+		return h.failedOutcome(c, o, "reprocess", err)
+	}
+	return o
+}
+
+// failedOutcome says in plain words why an action on a request or an
+// assignment failed; what names the action in the log of an internal
+// error.
+func (h *handler) failedOutcome(c *call, o outcome, what string, err error) outcome {
+	e := entitled.AsError(err)
+	switch {
+	case e.Code == entitled.CodeNotReprocessable || e.Kind == entitled.KindConflict || e.Kind == entitled.KindInvalid:
 		o.Kind, o.Message = "ineligible", c.T("outcome.ineligible", i18n.V("Reason", errorText(c.loc, e)))
 	case e.Kind == entitled.KindForbidden || e.Kind == entitled.KindNotFound:
 		o.Kind, o.Message = "forbidden", c.T("outcome.forbidden", i18n.V("Reason", errorText(c.loc, e)))
 	default:
 		if e.Kind == entitled.KindInternal {
-			h.log.Error("ui: reprocess", "request", id, "err", err)
+			h.log.Error("ui: "+what, "request", o.RequestID, "assignment", o.AssignmentID, "err", err)
 		}
 		o.Kind, o.Message = "error", c.T("outcome.failed", i18n.V("Reason", errorText(c.loc, e)))
 	}

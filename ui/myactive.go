@@ -61,11 +61,7 @@ func (h *handler) activePage(c *call) {
 		h.fail(c.w, c.r, c, err)
 		return
 	}
-	var pids []string
-	for _, a := range as {
-		pids = append(pids, a.AccessPackageID)
-	}
-	pkgs, err := h.loadPackages(c.ctx, pids)
+	pkgs, err := h.loadPackages(c.ctx, idsOf(as, func(a entitled.Assignment) string { return a.AccessPackageID }))
 	if err != nil {
 		h.fail(c.w, c.r, c, err)
 		return

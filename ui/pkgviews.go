@@ -115,19 +115,9 @@ type pkgPoliciesData struct {
 	CanManage bool
 }
 
-var scopeKeys = map[string]string{
-	entitled.ScopeNotSpecified:           "scope.notSpecified",
-	entitled.ScopeSpecificDirectoryUsers: "scope.specificDirectoryUsers",
-	entitled.ScopeAllMemberUsers:         "scope.allMemberUsers",
-	entitled.ScopeAllDirectoryUsers:      "scope.allDirectoryUsers",
-}
-
 // scopeText says who may request under a policy.
 func scopeText(loc *i18n.Localizer, scope string) string {
-	if k, ok := scopeKeys[scope]; ok {
-		return loc.T(k)
-	}
-	return scope
+	return enumText(loc, "scope", scope)
 }
 
 // packagePoliciesTab lists a package's policies with their approval stages

@@ -9,7 +9,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -24,7 +23,7 @@ import (
 	"github.com/entitled-dev/entitled/connectors/webhook"
 	"github.com/entitled-dev/entitled/delivery"
 	"github.com/entitled-dev/entitled/internal/oidctest"
-	"github.com/entitled-dev/entitled/internal/testkeys"
+	"github.com/entitled-dev/entitled/internal/storetest"
 	"github.com/entitled-dev/entitled/sqlstore"
 	"github.com/entitled-dev/entitled/ui"
 )
@@ -127,23 +126,18 @@ func newWorld(t testing.TB, opts ...func(*options)) *world {
 		f(&o)
 	}
 	ctx := context.Background()
-	db, err := sqlstore.Open("sqlite:"+filepath.Join(t.TempDir(), "ui.db"), sqlstore.WithSecrets(testkeys.Keyring()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	clk := &clock{t: time.Date(2031, 3, 4, 9, 0, 0, 0, time.UTC)}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	reg := connectors.NewRegistry(directory.NewKind(sqlstore.NewMembership(db)), webhook.NewKind(nil), scim.NewKind(nil))
 	var queue sqlstore.Queue = noQueue{}
 	if o.engine {
 		clk = &clock{}
-		if queue, err = delivery.NewQueue(db.SQL, db.Dialect); err != nil {
+		q, err := delivery.NewQueue(db.SQL, db.Dialect)
+		if err != nil {
 			t.Fatal(err)
 		}
+		queue = q
 	}
 	st, err := sqlstore.NewServices(db, sqlstore.Config{Queue: queue, Connectors: reg, Logger: logger})
 	if err != nil {

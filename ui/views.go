@@ -183,6 +183,16 @@ func (h *handler) rows(c *call, l *lookups, rs []entitled.AssignmentRequest) []r
 	return out
 }
 
+// idsOf lists the id each item names.
+func idsOf[T any](items []T, id func(T) string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = id(it)
+	}
+	return out
+}
+
+// distinct drops the empty and repeated ids.
 func distinct(ids []string) []string {
 	seen := make(map[string]bool, len(ids))
 	out := ids[:0:0]

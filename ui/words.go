@@ -52,22 +52,11 @@ func catalogStateText(loc *i18n.Localizer, s string) string {
 	return enumText(loc, "catalogState", s)
 }
 
-var statusTitleKeys = map[int]string{
-	http.StatusBadRequest:            "httpStatus.400",
-	http.StatusUnauthorized:          "httpStatus.401",
-	http.StatusForbidden:             "httpStatus.403",
-	http.StatusNotFound:              "httpStatus.404",
-	http.StatusConflict:              "httpStatus.409",
-	http.StatusRequestEntityTooLarge: "httpStatus.413",
-	http.StatusInternalServerError:   "httpStatus.500",
-	http.StatusBadGateway:            "httpStatus.502",
-	http.StatusServiceUnavailable:    "httpStatus.503",
-}
-
-// statusTitle is the title of an error page.
+// statusTitle is the title of an error page: the catalogue's words for
+// the status (section httpStatus), else Go's English.
 func statusTitle(loc *i18n.Localizer, status int) string {
-	if k, ok := statusTitleKeys[status]; ok {
-		return loc.T(k)
+	if key := "httpStatus." + strconv.Itoa(status); i18n.Defined(key) {
+		return loc.T(key)
 	}
 	return http.StatusText(status)
 }

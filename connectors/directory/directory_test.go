@@ -3,13 +3,12 @@ package directory_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors/directory"
-	"github.com/entitled-dev/entitled/internal/testkeys"
+	"github.com/entitled-dev/entitled/internal/storetest"
 	"github.com/entitled-dev/entitled/sqlstore"
 )
 
@@ -21,14 +20,7 @@ const (
 func setup(t *testing.T) (*sqlstore.DB, entitled.Connector) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open("sqlite:"+filepath.Join(t.TempDir(), "e.db"), sqlstore.WithSecrets(testkeys.Keyring()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	for _, q := range []string{
 		`INSERT INTO users (id, user_principal_name, upn_key, display_name, created_at) VALUES ('` + userID + `', 'Ada@example.com', 'ada@example.com', 'Ada', '2026-01-01T00:00:00.000000Z')`,
 		`INSERT INTO groups (id, display_name, description, created_at) VALUES ('` + groupID + `', 'Payroll', 'pays people', '2026-01-01T00:00:00.000000Z')`,

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/entitled-dev/entitled"
+	"github.com/entitled-dev/entitled/connectors"
 )
 
 // maxPatchOps bounds the operations of one PATCH; larger batches to one
@@ -200,7 +201,7 @@ func (c *Connector) patchGroup(ctx context.Context, gid string, items []*item, e
 		return
 	}
 	var se *statusError
-	if !errors.As(err, &se) || se.transient() ||
+	if !errors.As(err, &se) || connectors.TransientStatus(se.Status) ||
 		se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden {
 		for _, it := range items {
 			errs[it.idx] = c.delivery(err, it.what())

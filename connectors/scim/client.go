@@ -7,12 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/entitled-dev/entitled"
 	"github.com/entitled-dev/entitled/connectors"
@@ -20,9 +18,6 @@ import (
 
 // ContentType is the media type of SCIM requests and responses (RFC 7644 §8.1).
 const ContentType = "application/scim+json"
-
-// maxErrorText is how much of a refusal's body becomes the error message.
-const maxErrorText = 1024
 
 // maxBody bounds a response body the connector reads.
 const maxBody = 16 << 20
@@ -53,15 +48,6 @@ func (e *statusError) summary() string {
 	return s
 }
 
-// transient reports whether retrying may help: 408, 425, 429 and 5xx.
-func (e *statusError) transient() bool {
-	switch e.Status {
-	case http.StatusRequestTimeout, http.StatusTooEarly, http.StatusTooManyRequests:
-		return true
-	}
-	return e.Status >= 500
-}
-
 // delivery turns the error into a classified delivery error; what says
 // what was being done ("add ada to group g1").
 func (c *Connector) delivery(err error, what string) error {
@@ -74,7 +60,7 @@ func (c *Connector) delivery(err error, what string) error {
 		return entitled.TransientErrorf("%s: %s", what, c.redact(err.Error()))
 	}
 	switch {
-	case se.transient():
+	case connectors.TransientStatus(se.Status):
 		return entitled.TransientErrorf("%s: SCIM server %s answered %s", what, c.where(), se.summary())
 	case se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden:
 		return entitled.PermanentErrorf("%s: SCIM server %s refused the bearer token (%s); check config.token and the token's permissions",
@@ -175,30 +161,20 @@ func (c *Connector) statusError(req request, status int, data []byte) error {
 // transportError classifies a failed round trip: all are transient.
 func (c *Connector) transportError(req request, err error) error {
 	what := fmt.Sprintf("SCIM %s %s", req.Method, req.Path)
-	var ne net.Error
-	switch {
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+	switch why, cause := connectors.ClassifyNoAnswer(err); why {
+	case connectors.TimedOut:
 		return entitled.TransientErrorf("%s: the SCIM server %s did not answer within %s", what, c.where(), c.cfg.Timeout)
-	case errors.Is(err, context.Canceled):
+	case connectors.Canceled:
 		return entitled.TransientErrorf("%s: call canceled", what)
+	default:
+		return entitled.TransientErrorf("%s: cannot reach the SCIM server %s: %s", what, c.where(), c.redact(cause.Error()))
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err // the url.Error would repeat the full URL
-	}
-	return entitled.TransientErrorf("%s: cannot reach the SCIM server %s: %s", what, c.where(), c.redact(err.Error()))
 }
 
 // text is the trimmed text (at most 1 KiB, whole UTF-8 characters) without
 // the token.
 func (c *Connector) text(b []byte) string {
-	if len(b) > maxErrorText {
-		b = b[:maxErrorText]
-		for len(b) > 0 && !utf8.Valid(b) {
-			b = b[:len(b)-1]
-		}
-	}
-	return c.redact(strings.TrimSpace(string(b)))
+	return c.redact(connectors.ErrorText(b))
 }
 
 // redact removes the token from s.

@@ -4,14 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/entitled-dev/entitled"
@@ -24,9 +20,6 @@ import (
 // Deprecated: verify the Standard Webhooks headers (stdwebhook.SignatureHeader);
 // this one is still sent for one release and then dropped.
 const SignatureHeader = "X-Entitled-Signature"
-
-// maxErrorBody is how much of a refusal's body becomes the error message.
-const maxErrorBody = 1024
 
 // Payload is the JSON body POSTed to a webhook.
 type Payload struct {
@@ -100,13 +93,13 @@ func (c *Connector) send(ctx context.Context, action entitled.DeliveryAction, g 
 		return c.transportError(ctx, err)
 	}
 	defer resp.Body.Close()
-	text, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody+utf8.UTFMax))
+	text, _ := io.ReadAll(io.LimitReader(resp.Body, connectors.MaxErrorText+utf8.UTFMax))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
 
 	switch code := resp.StatusCode; {
 	case code >= 200 && code < 300:
 		return nil
-	case code == http.StatusRequestTimeout, code == http.StatusTooEarly, code == http.StatusTooManyRequests, code >= 500:
+	case connectors.TransientStatus(code):
 		return entitled.TransientErrorf("HTTP %d%s", code, c.bodyText(text))
 	default:
 		return entitled.PermanentErrorf("HTTP %d%s", code, c.bodyText(text))
@@ -116,33 +109,22 @@ func (c *Connector) send(ctx context.Context, action entitled.DeliveryAction, g 
 // bodyText is ": " and the trimmed body (at most 1 KiB, whole UTF-8
 // characters), or "" for an empty body.
 func (c *Connector) bodyText(b []byte) string {
-	if len(b) > maxErrorBody {
-		b = b[:maxErrorBody]
-		for len(b) > 0 && !utf8.Valid(b) {
-			b = b[:len(b)-1]
-		}
+	if s := connectors.ErrorText(b); s != "" {
+		return ": " + c.redact(s)
 	}
-	s := strings.TrimSpace(string(b))
-	if s == "" {
-		return ""
-	}
-	return ": " + c.redact(s)
+	return ""
 }
 
 // transportError classifies a failed round trip: all are transient.
 func (c *Connector) transportError(ctx context.Context, err error) error {
-	var ne net.Error
-	switch {
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+	switch why, cause := connectors.ClassifyNoAnswer(err); why {
+	case connectors.TimedOut:
 		return entitled.TransientErrorf("webhook %s did not answer within %s", c.where(), c.cfg.Timeout)
-	case errors.Is(err, context.Canceled):
+	case connectors.Canceled:
 		return entitled.TransientErrorf("webhook %s: call canceled", c.where())
+	default:
+		return entitled.TransientErrorf("webhook %s: %s", c.where(), c.redact(cause.Error()))
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err // the url.Error would repeat the full URL
-	}
-	return entitled.TransientErrorf("webhook %s: %s", c.where(), c.redact(err.Error()))
 }
 
 // where names the endpoint without userinfo, query or fragment.
