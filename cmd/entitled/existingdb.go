@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 
@@ -30,4 +32,29 @@ func requireDatabase(dsn string) error {
 		return fmt.Errorf("--db %s: %w", dsn, err)
 	}
 	return nil
+}
+
+// sqliteHeader starts every SQLite database file.
+var sqliteHeader = []byte("SQLite format 3\x00")
+
+// checkDatabaseFile refuses an SQLite --db whose file exists but is not an
+// SQLite database (a backup archive, an export, a typo naming another
+// file), saying so before SQLite answers "file is not a database". An empty
+// file is a new database.
+func checkDatabaseFile(dsn string) error {
+	path, ok := sqlstore.SQLitePath(dsn)
+	if !ok || path == "" {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // missing (created), or for SQLite to report
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteHeader))
+	n, err := io.ReadFull(f, head)
+	if n == 0 || (err == nil && bytes.Equal(head, sqliteHeader)) {
+		return nil
+	}
+	return errors.New(cliLoc().T("cli.notDatabase", i18n.V("Path", path), i18n.V("DB", dsn)))
 }

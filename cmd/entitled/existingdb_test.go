@@ -59,3 +59,30 @@ func TestCommandsRefuseAMissingDatabase(t *testing.T) {
 		t.Errorf("migrate on a new database: %q, %v", out, err)
 	}
 }
+
+// TestCommandsRefuseAFileThatIsNotADatabase: a --db naming a file that is
+// not an SQLite database (here an export) is refused by every command,
+// migrate included, saying what to give instead, and the file is left as
+// it was.
+func TestCommandsRefuseAFileThatIsNotADatabase(t *testing.T) {
+	t.Setenv("LC_ALL", "C")
+	path := filepath.Join(t.TempDir(), "entitled.jsonl")
+	body := []byte(`{"table":"users","row":{}}` + "\n")
+	if err := os.WriteFile(path, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"migrate"},
+		{"admin", "create", "--upn", "ada@example.com"},
+		{"token", "issue", "--upn", "ada@example.com"},
+		{"export", "--out", "-"},
+	} {
+		_, err := runCLI(t, append(args, "--db", "sqlite:"+path)...)
+		if err == nil || !strings.Contains(err.Error(), path+" is not an SQLite database") || !strings.Contains(err.Error(), "give the path of entitled's database file") {
+			t.Errorf("%s: %v", strings.Join(args, " "), err)
+		}
+	}
+	if got, _ := os.ReadFile(path); string(got) != string(body) {
+		t.Errorf("the file changed: %q", got)
+	}
+}

@@ -116,6 +116,9 @@ func rotateSecrets(ctx context.Context, cmd *cobra.Command, dsn string, keys *se
 	if err := requireDatabase(dsn); err != nil {
 		return err
 	}
+	if err := checkDatabaseFile(dsn); err != nil {
+		return err
+	}
 	db, err := sqlstore.Open(dsn, sqlstore.WithSecrets(keys))
 	if err != nil {
 		return err
