@@ -32,7 +32,7 @@ func tokenCommand() *cobra.Command {
 	revoke := &cobra.Command{
 		Use:   "revoke ID",
 		Short: "Revoke a token by its id",
-		Args:  cobra.ExactArgs(1),
+		Args:  oneArgument("cli.arg.tokenID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withServices(cmd, func(services *sqlstore.Services) error {
 				if err := services.Tokens.RevokeToken(systemContext(cmd.Context()), args[0]); err != nil {
