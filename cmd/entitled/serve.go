@@ -117,7 +117,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	ctx := cmd.Context()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+		return listenError(addr, err)
 	}
 	base := baseURL
 	if base == "" {
