@@ -96,8 +96,11 @@ func badProp(prop, format string, args ...any) *entitled.Error {
 }
 
 // enum reads an enum value case-insensitively and returns the canonical
-// (lower camel case) spelling.
+// (lower camel case) spelling; a missing (empty) one is required.
 func enum(prop, v string, values ...string) (string, error) {
+	if v == "" {
+		return "", badProp(prop, "%s is required: %s", prop, strings.Join(values, ", ")).WithKey("err.body.enumRequired", "Property", prop, "Values", strings.Join(values, ", "))
+	}
 	for _, c := range values {
 		if strings.EqualFold(c, v) {
 			return c, nil
