@@ -58,9 +58,15 @@ func tokenListCommand() *cobra.Command {
 		return withServices(cmd, func(services *sqlstore.Services) error {
 			w := cmd.OutOrStdout()
 			loc := cliLoc()
-			q := entitled.TokenQuery{UserID: upn, ListOptions: entitled.ListOptions{Top: entitled.MaxPageSize}}
+			ctx := systemContext(cmd.Context())
+			// An unknown --upn is "user not found", as for token issue.
+			u, err := services.Users.User(ctx, upn)
+			if err != nil {
+				return err
+			}
+			q := entitled.TokenQuery{UserID: u.ID, ListOptions: entitled.ListOptions{Top: entitled.MaxPageSize}}
 			for {
-				pg, err := services.Tokens.Tokens(systemContext(cmd.Context()), q)
+				pg, err := services.Tokens.Tokens(ctx, q)
 				if err != nil {
 					return err
 				}
