@@ -53,6 +53,9 @@ func parseDuration(s *string, prop string, goStyle bool) (time.Duration, error) 
 	if errors.Is(err, entitled.ErrDurationTooLong) {
 		return 0, badProp(prop, "%s %q is %v", prop, *s, entitled.ErrDurationTooLong).WithKey("err.body.durationTooLong", "Property", prop, "Value", *s)
 	}
+	if errors.Is(err, entitled.ErrDurationYearsMonths) {
+		return 0, badProp(prop, "%s %q %v", prop, *s, entitled.ErrDurationYearsMonths).WithKey("err.body.durationYearsMonths", "Property", prop, "Value", *s)
+	}
 	if goStyle {
 		if gd, gerr := time.ParseDuration(*s); gerr == nil {
 			if gd > entitled.MaxDuration {
