@@ -2,24 +2,25 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/entitled-dev/entitled/internal/testproc"
 )
 
 // TestServedCommandsSayWhenNoneAnswers: reprocess and reconcile at an
 // address where nothing listens say so in one line, with what to do.
 func TestServedCommandsSayWhenNoneAnswers(t *testing.T) {
 	t.Setenv("LC_ALL", "C")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := testproc.FreePort() // nothing listens there
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := "http://" + ln.Addr().String()
-	ln.Close()
+	url := fmt.Sprintf("http://127.0.0.1:%d", port)
 	for _, args := range [][]string{
 		{"reprocess", "--filter", "state eq 'deliveryFailed'"},
 		{"reconcile", "crm"},
