@@ -161,6 +161,12 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	defer a.db.Close()
+	release, err := lockServe(dbFlag(cmd))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer release()
 	if sender != nil {
 		logger.Info("notification emails are sent", "smtp", sender.Config().String(), "from", sender.Config().From)
 	} else if !notices.Disabled {
