@@ -18,6 +18,9 @@ type AccessPackageUpdate struct {
 	DisplayName *string
 	Description *string
 	IsHidden    *bool
+	// CatalogID is the catalog the caller names ("" when none): a package
+	// stays in its catalog, so another one is refused, never ignored.
+	CatalogID string
 }
 
 // ResourceRoleScope is one resource role included in an access package.

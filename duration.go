@@ -19,6 +19,14 @@ const MaxDuration = 36500 * 24 * time.Hour
 // (or one of its parts) longer than MaxDuration.
 var ErrDurationTooLong = errors.New("longer than the maximum of 100 years (P36500D)")
 
+// ErrDurationYearsMonths is wrapped by ParseISODuration's error for a
+// well-formed ISO 8601 duration with years or months (P1Y, P6M), which
+// entitled does not accept: their length varies.
+var ErrDurationYearsMonths = errors.New("has years or months, whose length varies; write it in weeks or days, such as P52W or P365D")
+
+// calendarDuration is an ISO 8601 duration with a year or month part.
+var calendarDuration = regexp.MustCompile(`^P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$`)
+
 // isoUnits are the lengths of the W, D, H and M parts of a duration.
 var isoUnits = []time.Duration{7 * 24 * time.Hour, 24 * time.Hour, time.Hour, time.Minute}
 
@@ -30,6 +38,9 @@ func ParseISODuration(s string) (time.Duration, error) {
 	u := strings.ToUpper(strings.TrimSpace(s))
 	m := isoDuration.FindStringSubmatch(u)
 	if m == nil || u == "P" || strings.HasSuffix(u, "T") {
+		if date, _, _ := strings.Cut(u, "T"); calendarDuration.MatchString(u) && strings.ContainsAny(date, "YM") && !strings.HasSuffix(u, "T") {
+			return 0, fmt.Errorf("%q %w", s, ErrDurationYearsMonths)
+		}
 		return 0, fmt.Errorf("%q is not an ISO 8601 duration such as P14D or PT8H", s)
 	}
 	tooLong := fmt.Errorf("%q is %w", s, ErrDurationTooLong)

@@ -15,6 +15,7 @@ func TestParseISODuration(t *testing.T) {
 		want    time.Duration
 		tooLong bool // out of range: ErrDurationTooLong
 		bad     bool // not a duration at all
+		years   bool // ISO 8601 with years or months: ErrDurationYearsMonths
 	}{
 		{in: "P14D", want: 14 * day},
 		{in: "PT8H", want: 8 * time.Hour},
@@ -41,7 +42,12 @@ func TestParseISODuration(t *testing.T) {
 		{in: "P", bad: true},
 		{in: "PT", bad: true},
 		{in: "P1DT", bad: true},
-		{in: "P1Y", bad: true},
+		{in: "P1Y", years: true},
+		{in: "P6M", years: true},
+		{in: "p1y2m3dt4h", years: true},
+		{in: "P1YT", bad: true},
+		{in: "P1X", bad: true},
+		{in: "PT1Y", bad: true},
 		{in: "-P1D", bad: true},
 		{in: "P-1D", bad: true},
 		{in: "", bad: true},
@@ -52,8 +58,12 @@ func TestParseISODuration(t *testing.T) {
 			if !errors.Is(err, entitled.ErrDurationTooLong) {
 				t.Errorf("%q: got %v, %v; want ErrDurationTooLong", c.in, got, err)
 			}
+		case c.years:
+			if !errors.Is(err, entitled.ErrDurationYearsMonths) {
+				t.Errorf("%q: got %v, %v; want ErrDurationYearsMonths", c.in, got, err)
+			}
 		case c.bad:
-			if err == nil || errors.Is(err, entitled.ErrDurationTooLong) {
+			if err == nil || errors.Is(err, entitled.ErrDurationTooLong) || errors.Is(err, entitled.ErrDurationYearsMonths) {
 				t.Errorf("%q: got %v, %v; want a syntax error", c.in, got, err)
 			}
 		default:

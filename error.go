@@ -10,14 +10,15 @@ type Kind int
 
 // The kinds of application error.
 const (
-	KindInternal     Kind = iota // 500: a bug or an unexpected failure
-	KindInvalid                  // 400: malformed or ineligible input
-	KindUnauthorized             // 401: no or bad credentials
-	KindForbidden                // 403: the caller's roles do not allow it
-	KindNotFound                 // 404: unknown id
-	KindConflict                 // 409: the state changed or a duplicate exists
-	KindTooLarge                 // 413: request body too large
-	KindUnavailable              // 503: temporarily unable to serve
+	KindInternal         Kind = iota // 500: a bug or an unexpected failure
+	KindInvalid                      // 400: malformed or ineligible input
+	KindUnauthorized                 // 401: no or bad credentials
+	KindForbidden                    // 403: the caller's roles do not allow it
+	KindNotFound                     // 404: unknown id
+	KindConflict                     // 409: the state changed or a duplicate exists
+	KindTooLarge                     // 413: request body too large
+	KindUnavailable                  // 503: temporarily unable to serve
+	KindFailedDependency             // 424: a batch request whose dependsOn failed, not run
 )
 
 // HTTPStatus is the HTTP status code for the kind.
@@ -37,6 +38,8 @@ func (k Kind) HTTPStatus() int {
 		return 413
 	case KindUnavailable:
 		return 503
+	case KindFailedDependency:
+		return 424
 	}
 	return 500
 }

@@ -72,6 +72,9 @@ type SystemUpdate struct {
 	DelegatedCatalogIDs *[]string
 	// HealthPolicy, when set, replaces the system's health policy.
 	HealthPolicy *HealthPolicy
+	// Kind is the kind the caller names ("" when none): a system keeps
+	// its kind, so another one is refused, never ignored.
+	Kind string
 }
 
 // Grant is what a connector needs to grant or revoke one resource role for one subject.

@@ -143,8 +143,11 @@ func (s *Server) registerAccessPackages() {
 		if err := s.decode(r, &in); err != nil {
 			return err
 		}
-		_, err := s.svc.AccessPackages.UpdateAccessPackage(r.Context(), p["id"], entitled.AccessPackageUpdate{
-			DisplayName: in.DisplayName, Description: in.Description, IsHidden: in.IsHidden})
+		upd := entitled.AccessPackageUpdate{DisplayName: in.DisplayName, Description: in.Description, IsHidden: in.IsHidden, CatalogID: in.CatalogID}
+		if in.Catalog != nil && in.Catalog.ID != "" {
+			upd.CatalogID = in.Catalog.ID
+		}
+		_, err := s.svc.AccessPackages.UpdateAccessPackage(r.Context(), p["id"], upd)
 		if err != nil {
 			return err
 		}

@@ -23,6 +23,10 @@ const DefaultMaxBatchResponseBytes = 4 << 20
 // codeBatchResponseTooLarge is the code of a sub-response that did not fit.
 const codeBatchResponseTooLarge = "BatchResponseTooLarge"
 
+// codeFailedDependency is the code of a sub-request not run because a
+// request it depends on failed (as Graph's 424).
+const codeFailedDependency = "FailedDependency"
+
 type batchRequest struct {
 	ID        string            `json:"id"`
 	Method    string            `json:"method"`
@@ -88,6 +92,12 @@ func (s *Server) registerBatch() {
 			if br.ID == "" || seen[br.ID] {
 				return badProp("requests.id", "every batch request needs a unique id").WithKey("err.batch.uniqueIds")
 			}
+			// Requests run in order: a dependency is an earlier request.
+			for _, dep := range br.DependsOn {
+				if !seen[dep] {
+					return badProp("requests.dependsOn", "batch request %s depends on %q, which is not the id of an earlier request of the batch", br.ID, dep).WithKey("err.batch.badDependsOn", "ID", br.ID, "Dep", dep)
+				}
+			}
 			seen[br.ID] = true
 		}
 		out := struct {
@@ -95,19 +105,36 @@ func (s *Server) registerBatch() {
 		}{Responses: make([]batchResponse, 0, len(in.Requests))}
 		budget := s.cfg.MaxBatchResponseBytes
 		ctx := context.WithValue(r.Context(), inBatchKey{}, true)
+		status := map[string]int{}
 		for _, br := range in.Requests {
 			var resp batchResponse
-			if budget <= 0 {
+			switch failed := failedDependency(br, status); {
+			case failed != "":
+				resp = s.batchError(r, br.ID, (&entitled.Error{Kind: entitled.KindFailedDependency, Code: codeFailedDependency, Target: "requests.dependsOn",
+					Message: fmt.Sprintf("batch request %s was not run: request %s, which it depends on, failed", br.ID, failed)}).WithKey("err.batch.failedDependency", "ID", br.ID, "Dep", failed))
+			case budget <= 0:
 				resp = s.batchError(r, br.ID, s.batchTooLarge(br.ID, "was not run"))
-			} else {
+			default:
 				resp = s.runBatchItem(r.WithContext(ctx), br, budget)
 			}
 			budget -= len(resp.Body)
+			status[br.ID] = resp.Status
 			out.Responses = append(out.Responses, resp)
 		}
 		writeJSON(w, http.StatusOK, out)
 		return nil
 	})
+}
+
+// failedDependency is the first request br depends on whose answer (in
+// status, by id) was not a success, or "".
+func failedDependency(br batchRequest, status map[string]int) string {
+	for _, dep := range br.DependsOn {
+		if st := status[dep]; st < 200 || st > 299 {
+			return dep
+		}
+	}
+	return ""
 }
 
 // nestedBatch is the 400 for a $batch inside a $batch.
@@ -158,9 +185,12 @@ func (s *Server) batchError(outer *http.Request, id string, err error) batchResp
 }
 
 // runBatchItem dispatches one batch request through the router (requests run
-// in order, so dependsOn is honoured trivially). Its response body may use
-// up to budget bytes.
+// in order; one whose dependsOn failed is not run, see failedDependency).
+// Its response body may use up to budget bytes.
 func (s *Server) runBatchItem(outer *http.Request, br batchRequest, budget int) batchResponse {
+	if br.Method == "" || br.URL == "" {
+		return s.batchError(outer, br.ID, badProp("requests.url", "batch request %s needs a method and a url, such as {\"method\": \"GET\", \"url\": \"/me\"}", br.ID).WithKey("err.batch.methodAndURL", "ID", br.ID))
+	}
 	u, err := batchPath(br.URL)
 	if err != nil {
 		return s.batchError(outer, br.ID, err)

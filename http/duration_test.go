@@ -55,3 +55,26 @@ func TestDurationsOutOfRange(t *testing.T) {
 		t.Errorf("expiration.duration %v", d)
 	}
 }
+
+// TestDurationsInYearsOrMonths: a duration with years or months (P1Y, a
+// common way to write a year's access) is a 400 saying to write it in weeks
+// or days, not that it is not ISO 8601 (it is).
+func TestDurationsInYearsOrMonths(t *testing.T) {
+	e := newEnv(t)
+	apID := e.newPackage()
+	for _, c := range []struct {
+		path   string
+		body   any
+		target string
+	}{
+		{em + "/assignmentPolicies", map[string]any{"displayName": "P", "allowedTargetScope": "allMemberUsers",
+			"accessPackage": map[string]any{"id": apID},
+			"expiration":    map[string]any{"type": "afterDuration", "duration": "P1Y"}}, "expiration.duration"},
+		{"/api/v1/tokens", map[string]any{"ttl": "P6M"}, "ttl"},
+	} {
+		er := e.do("POST", c.path, c.body).graphError(t, 400, "BadRequest")
+		if er["target"] != c.target || !strings.HasSuffix(str(er["message"]), "has years or months, whose length varies; write it in weeks or days, such as P52W or P365D") {
+			t.Errorf("%s: %v", c.path, er)
+		}
+	}
+}

@@ -164,6 +164,9 @@ func (s *Server) contextURL(r *http.Request, set string) string {
 // shape marshals v to a JSON object and keeps only the selected keys (id
 // always), so that context annotations can be added.
 func shape(v any, sel []string) (map[string]json.RawMessage, error) {
+	if err := checkSelect(v, sel); err != nil {
+		return nil, err
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err

@@ -132,6 +132,10 @@ func TestAccessPackageLifecycle(t *testing.T) {
 	// Alice cannot approve her own request.
 	e.doAs(aliceTok, "PATCH", stageURL, map[string]any{"reviewResult": "Approve"}).graphError(t, 403, entitled.CodeForbidden)
 	e.do("PATCH", stageURL, map[string]any{"reviewResult": "Maybe"}).graphError(t, 400, "BadRequest")
+	// Without a reviewResult the answer says it is required and what to give.
+	if m := e.do("PATCH", stageURL, map[string]any{"justification": "ok"}).graphError(t, 400, "BadRequest"); m["message"] != "reviewResult is required: Approve, Deny" || m["target"] != "reviewResult" {
+		t.Errorf("no reviewResult: %v", m)
+	}
 	r := e.do("PATCH", stageURL, map[string]any{"reviewResult": "approve", "justification": "ok"})
 	if r.must(t, 204); len(r.raw) != 0 {
 		t.Errorf("204 with body %q", r.raw)

@@ -69,7 +69,7 @@ const MaxPathParam = 512
 
 // lookup finds the handler for the request, or a 404/405 error.
 func (rt *router) lookup(method, path string) (handlerFunc, params, error) {
-	segs := splitPath(path)
+	segs := keySegments(splitPath(path))
 	var allowed []string
 	for _, r := range rt.routes {
 		p, ok := r.match(segs)

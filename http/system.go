@@ -124,7 +124,7 @@ func (s *Server) registerSystems() {
 		if err := s.decode(r, &in); err != nil {
 			return err
 		}
-		upd := entitled.SystemUpdate{Name: in.Name, Config: in.Config, DelegatedCatalogIDs: in.DelegatedCatalogIDs}
+		upd := entitled.SystemUpdate{Name: in.Name, Kind: in.Kind, Config: in.Config, DelegatedCatalogIDs: in.DelegatedCatalogIDs}
 		if in.Retry != nil || in.HealthPolicy != nil {
 			cur, err := s.svc.Systems.System(r.Context(), p["id"])
 			if err != nil {

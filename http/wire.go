@@ -53,6 +53,9 @@ func parseDuration(s *string, prop string, goStyle bool) (time.Duration, error) 
 	if errors.Is(err, entitled.ErrDurationTooLong) {
 		return 0, badProp(prop, "%s %q is %v", prop, *s, entitled.ErrDurationTooLong).WithKey("err.body.durationTooLong", "Property", prop, "Value", *s)
 	}
+	if errors.Is(err, entitled.ErrDurationYearsMonths) {
+		return 0, badProp(prop, "%s %q %v", prop, *s, entitled.ErrDurationYearsMonths).WithKey("err.body.durationYearsMonths", "Property", prop, "Value", *s)
+	}
 	if goStyle {
 		if gd, gerr := time.ParseDuration(*s); gerr == nil {
 			if gd > entitled.MaxDuration {
@@ -96,8 +99,11 @@ func badProp(prop, format string, args ...any) *entitled.Error {
 }
 
 // enum reads an enum value case-insensitively and returns the canonical
-// (lower camel case) spelling.
+// (lower camel case) spelling; a missing (empty) one is required.
 func enum(prop, v string, values ...string) (string, error) {
+	if v == "" {
+		return "", badProp(prop, "%s is required: %s", prop, strings.Join(values, ", ")).WithKey("err.body.enumRequired", "Property", prop, "Values", strings.Join(values, ", "))
+	}
 	for _, c := range values {
 		if strings.EqualFold(c, v) {
 			return c, nil

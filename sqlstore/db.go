@@ -104,10 +104,7 @@ func Open(dsn string, opts ...Option) (*DB, error) {
 }
 
 func open(dsn string) (*DB, error) {
-	switch {
-	case strings.HasPrefix(dsn, "sqlite:"):
-		path := strings.TrimPrefix(dsn, "sqlite:")
-		path = strings.TrimPrefix(path, "//")
+	if path, ok := SQLitePath(dsn); ok {
 		if path == "" {
 			return nil, fmt.Errorf("--db %q: give a file path, e.g. sqlite:entitled.db", dsn)
 		}
@@ -146,7 +143,8 @@ func open(dsn string) (*DB, error) {
 			return nil, err
 		}
 		return &DB{SQL: db, Read: read, Dialect: DialectSQLite, Path: path}, nil
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+	}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		return openPostgres(dsn)
 	}
 	return nil, fmt.Errorf("--db %q: expected sqlite:PATH or postgres://user:password@host:port/database", Redact(dsn))

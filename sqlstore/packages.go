@@ -177,6 +177,10 @@ func (s *AccessPackageService) UpdateAccessPackage(ctx context.Context, id strin
 	var out *entitled.AccessPackage
 	err := s.managePackage(ctx, id, func(t *tx, a *entitled.Actor, p *entitled.AccessPackage) error {
 		before := *p
+		if upd.CatalogID != "" && upd.CatalogID != p.CatalogID {
+			return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "catalog",
+				Message: "an access package cannot move to another catalog; create a new package there instead"}).WithKey("err.package.catalogFixed")
+		}
 		if err := patchNames(&p.DisplayName, &p.Description, upd.DisplayName, upd.Description); err != nil {
 			return err
 		}

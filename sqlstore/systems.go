@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -260,6 +261,10 @@ func (s *SystemService) UpdateSystem(ctx context.Context, id string, upd entitle
 			return err
 		}
 		before := s.redacted(sys)
+		if upd.Kind != "" && !strings.EqualFold(upd.Kind, sys.Kind) {
+			return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "kind",
+				Message: fmt.Sprintf("connected system %s is of kind %s and cannot become %s; create a new system of that kind instead", sys.Name, sys.Kind, upd.Kind)}).WithKey("err.system.kindFixed", "System", sys.Name, "Kind", sys.Kind, "New", upd.Kind)
+		}
 		if upd.Name != nil && *upd.Name != sys.Name {
 			if sys.BuiltIn {
 				return (&entitled.Error{Kind: entitled.KindInvalid, Code: entitled.CodeBadRequest, Target: "name",

@@ -89,6 +89,9 @@ func (s *TokenService) CreateToken(ctx context.Context, req entitled.TokenReques
 				return err
 			}
 		}
+		if !u.AccountEnabled {
+			return entitled.Invalidf("the account %s is disabled, so a token for it would be refused; enable it before issuing one", u.UserPrincipalName).WithKey("err.token.accountDisabled", "User", u.UserPrincipalName)
+		}
 		now := t.now()
 		tok = &entitled.Token{ID: newID(), UserID: u.ID, Description: req.Description, Scope: req.Scope, CreatedDateTime: now}
 		var parentExp *time.Time

@@ -18,7 +18,8 @@ func adminCommand() *cobra.Command {
 		if upn == "" {
 			return errors.New("--upn is required, e.g. --upn admin@example.com")
 		}
-		return withServices(cmd, func(services *sqlstore.Services) error {
+		// The first administrator is made on a new database.
+		return withStore(cmd, false, func(_ *sqlstore.DB, services *sqlstore.Services) error {
 			b, err := services.Admin.BootstrapAdmin(systemContext(cmd.Context()), upn, name)
 			if err != nil {
 				return err

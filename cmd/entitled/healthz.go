@@ -15,7 +15,7 @@ func healthzCommand() *cobra.Command {
 	cmd := newCommand("healthz", "Check that a running entitled answers /healthz (exit status 0 when healthy)", "", func(cmd *cobra.Command, _ []string) error {
 		url, _ := cmd.Flags().GetString("url")
 		if url == "" {
-			url = "http://" + loopbackOf(envOr("ENTITLED_ADDR", "127.0.0.1:8080")) + "/healthz"
+			url = localURL() + "/healthz"
 		}
 		client := &http.Client{Timeout: 5 * time.Second}
 		resp, err := client.Get(url)
@@ -31,6 +31,14 @@ func healthzCommand() *cobra.Command {
 	})
 	cmd.Flags().String("url", "", "address of /healthz (default: ENTITLED_ADDR's port on 127.0.0.1)")
 	return cmd
+}
+
+// localURL is where a command on this host reaches the served instance
+// when no flag says: http:// and ENTITLED_ADDR (serve's --addr default,
+// 127.0.0.1:8080) on a loopback address, as serve's links are without
+// --base-url.
+func localURL() string {
+	return "http://" + loopbackOf(envOr("ENTITLED_ADDR", "127.0.0.1:8080"))
 }
 
 // loopbackOf turns a listen address (":8080", "0.0.0.0:8080") into one

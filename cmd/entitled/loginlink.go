@@ -42,7 +42,7 @@ then no longer works. Only the link's hash is stored.`, func(cmd *cobra.Command,
 		})
 	})
 	cmd.Flags().String("upn", "", "user principal name (required)")
-	cmd.Flags().String("base", envOr("ENTITLED_BASE_URL", "http://127.0.0.1:8080"), "address of the web UI as users reach it, scheme://host[:port] (env ENTITLED_BASE_URL)")
+	cmd.Flags().String("base", envOr("ENTITLED_BASE_URL", localURL()), "address of the web UI as users reach it, scheme://host[:port] (env ENTITLED_BASE_URL; default: ENTITLED_ADDR on 127.0.0.1, as serve's links without --base-url)")
 	cmd.Flags().Duration("ttl", 15*time.Minute, "how long the link can be used")
 	return cmd
 }

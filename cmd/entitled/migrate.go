@@ -10,7 +10,7 @@ import (
 
 func migrateCommand() *cobra.Command {
 	return newCommand("migrate", "Create or upgrade the database schema (serve does this on start)", "", func(cmd *cobra.Command, _ []string) error {
-		return withDB(cmd, func(*sqlstore.DB) error {
+		return withStore(cmd, false, func(*sqlstore.DB, *sqlstore.Services) error {
 			fmt.Fprintln(cmd.OutOrStdout(), cliLoc().T("cli.migrated"))
 			return nil
 		})

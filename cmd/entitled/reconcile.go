@@ -20,7 +20,7 @@ func reconcileCommand() *cobra.Command {
 holds with what entitled granted, waits until it is done, and prints each difference found
 (missing: granted, absent from the system; unmanaged: present, granted by no assignment),
 what was done about it, and a summary line. The owner of --token must manage connected systems.`, runReconcile)
-	cmd.Args = cobra.ExactArgs(1)
+	cmd.Args = oneArgument("cli.arg.system")
 	addServedFlags(cmd)
 	return cmd
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -145,12 +146,14 @@ func (c *apiClient) call(ctx context.Context, method, url string, body []byte, w
 		return "", err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
+	// The API's error messages come back in the CLI's language.
+	req.Header.Set("Accept-Language", cliLoc().Lang())
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return "", err
+		return "", unreachable(c.base, err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
@@ -172,4 +175,14 @@ func (c *apiClient) call(ctx context.Context, method, url string, body []byte, w
 		return "", fmt.Errorf("%s %s: %w", method, url, err)
 	}
 	return res.Header.Get("Location"), nil
+}
+
+// unreachable says that no served instance answered at base, with the
+// transport's own error (refused, no such host, timeout), and what to do.
+func unreachable(base string, err error) error {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err // the method and URL are said once, by base
+	}
+	return errors.New(cliLoc().T("cli.unreachable", i18n.V("URL", base), i18n.V("Error", err.Error())))
 }

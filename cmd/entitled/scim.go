@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -25,7 +24,11 @@ and revoke it like other tokens (entitled token list / revoke).`, func(cmd *cobr
 			return err
 		}
 		upn := req.User
-		base, _ := cmd.Flags().GetString("base-url")
+		flag, _ := cmd.Flags().GetString("base-url")
+		base, err := parseBaseURL("--base-url", flag)
+		if err != nil {
+			return err
+		}
 		return withServices(cmd, func(services *sqlstore.Services) error {
 			ctx := systemContext(cmd.Context())
 			owner, err := services.Tokens.ActorFor(ctx, upnID(ctx, services, upn))
@@ -41,13 +44,13 @@ and revoke it like other tokens (entitled token list / revoke).`, func(cmd *cobr
 				return err
 			}
 			fmt.Fprintln(cmd.ErrOrStderr(), cliLoc().T("cli.scimTokenIssued", i18n.V("ID", t.ID), i18n.V("UPN", upn),
-				i18n.V("Expires", tokenExpiry(t)), i18n.V("URL", strings.TrimRight(base, "/")+"/scim/v2")))
+				i18n.V("Expires", tokenExpiry(t)), i18n.V("URL", base+"/scim/v2")))
 			fmt.Fprintln(cmd.OutOrStdout(), secret)
 			return nil
 		})
 	})
 	addTokenFlags(token, "the user the identity provider acts as; must be allowed to manage users (required)", 0, "SCIM provisioning")
-	token.Flags().String("base-url", "https://entitled.example.com", "entitled's public URL, to print the SCIM endpoint's")
+	token.Flags().String("base-url", envOr("ENTITLED_BASE_URL", localURL()), "entitled's address as the identity provider reaches it, to print the SCIM endpoint's (env ENTITLED_BASE_URL; default: ENTITLED_ADDR on 127.0.0.1, as serve's links without --base-url)")
 	c.AddCommand(token)
 	return c
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -49,10 +48,11 @@ func keyringFlags(cmd *cobra.Command, dsn string, demo bool) (*secret.Keyring, e
 
 // demoKeyPath is where --demo keeps the key of an SQLite database.
 func demoKeyPath(dsn string) (string, bool) {
-	if !strings.HasPrefix(dsn, "sqlite:") {
+	path, ok := sqlstore.SQLitePath(dsn)
+	if !ok {
 		return "", false
 	}
-	return strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//") + ".key", true
+	return path + ".key", true
 }
 
 // demoKey reads the demo's key file, making it (0600) on first run.
@@ -113,6 +113,12 @@ cannot read what the rotation sealed.`, func(cmd *cobra.Command, _ []string) err
 // rotateSecrets re-seals every connected system's settings with the
 // keyring's first key.
 func rotateSecrets(ctx context.Context, cmd *cobra.Command, dsn string, keys *secret.Keyring) error {
+	if err := requireDatabase(dsn); err != nil {
+		return err
+	}
+	if err := checkDatabaseFile(dsn); err != nil {
+		return err
+	}
 	db, err := sqlstore.Open(dsn, sqlstore.WithSecrets(keys))
 	if err != nil {
 		return err

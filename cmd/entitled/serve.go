@@ -117,7 +117,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	ctx := cmd.Context()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+		return listenError(addr, err)
 	}
 	base := baseURL
 	if base == "" {
@@ -161,6 +161,12 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	defer a.db.Close()
+	release, err := lockServe(dbFlag(cmd))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer release()
 	if sender != nil {
 		logger.Info("notification emails are sent", "smtp", sender.Config().String(), "from", sender.Config().From)
 	} else if !notices.Disabled {

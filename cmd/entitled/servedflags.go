@@ -12,7 +12,7 @@ import (
 // served instance's API: --url (which instance), --token (as whom) and
 // --poll (how often an operation's progress is read).
 func addServedFlags(cmd *cobra.Command) {
-	cmd.Flags().String("url", envOr("ENTITLED_URL", "http://localhost:8080"), "base URL of the served instance (env ENTITLED_URL)")
+	cmd.Flags().String("url", envOr("ENTITLED_URL", localURL()), "base URL of the served instance (env ENTITLED_URL; default: ENTITLED_ADDR on 127.0.0.1)")
 	cmd.Flags().String("token", os.Getenv("ENTITLED_TOKEN"), "bearer token of the caller (env ENTITLED_TOKEN)")
 	cmd.Flags().Duration("poll", 500*time.Millisecond, "how often to read the operation's progress")
 }

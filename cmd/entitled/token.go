@@ -32,7 +32,7 @@ func tokenCommand() *cobra.Command {
 	revoke := &cobra.Command{
 		Use:   "revoke ID",
 		Short: "Revoke a token by its id",
-		Args:  cobra.ExactArgs(1),
+		Args:  oneArgument("cli.arg.tokenID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withServices(cmd, func(services *sqlstore.Services) error {
 				if err := services.Tokens.RevokeToken(systemContext(cmd.Context()), args[0]); err != nil {
@@ -58,9 +58,15 @@ func tokenListCommand() *cobra.Command {
 		return withServices(cmd, func(services *sqlstore.Services) error {
 			w := cmd.OutOrStdout()
 			loc := cliLoc()
-			q := entitled.TokenQuery{UserID: upn, ListOptions: entitled.ListOptions{Top: entitled.MaxPageSize}}
+			ctx := systemContext(cmd.Context())
+			// An unknown --upn is "user not found", as for token issue.
+			u, err := services.Users.User(ctx, upn)
+			if err != nil {
+				return err
+			}
+			q := entitled.TokenQuery{UserID: u.ID, ListOptions: entitled.ListOptions{Top: entitled.MaxPageSize}}
 			for {
-				pg, err := services.Tokens.Tokens(systemContext(cmd.Context()), q)
+				pg, err := services.Tokens.Tokens(ctx, q)
 				if err != nil {
 					return err
 				}

@@ -30,6 +30,11 @@ func TestTokenListCommand(t *testing.T) {
 	if strings.Contains(out, secret) || strings.Contains(out, "ent_") {
 		t.Errorf("token list shows a secret:\n%s", out)
 	}
+	// An unknown user is not found, as for token issue (was a BadRequest
+	// naming the internal target userId).
+	if _, _, err := tryCommand(tokenCommand(), dsn, "list", "--upn", "ghost@example.com"); err == nil || err.Error() != `ResourceNotFound: user "ghost@example.com" was not found` {
+		t.Errorf("token list of an unknown user: %v", err)
+	}
 	id, _, _ := strings.Cut(lines[0], "\t")
 	runToken(t, dsn, "revoke", id)
 	if out := runToken(t, dsn, "list", "--upn", "ada@example.com"); !strings.Contains(strings.Split(out, "\n")[0], "revoked 20") {

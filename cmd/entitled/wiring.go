@@ -71,6 +71,9 @@ func openServices(ctx context.Context, dsn string) (*sqlstore.DB, *sqlstore.Serv
 // connector registry needs the membership; the services need the queue and
 // the registry. The notifier and the engine come after (openApp).
 func openServicesWith(ctx context.Context, dsn string, o appOptions) (*sqlstore.DB, *sqlstore.Services, error) {
+	if err := checkDatabaseFile(dsn); err != nil {
+		return nil, nil, err
+	}
 	opts := []sqlstore.Option{sqlstore.WithSecrets(o.secrets)}
 	if o.statements != nil {
 		opts = append(opts, sqlstore.WithStatementCount(o.statements))
