@@ -11,17 +11,23 @@ import (
 // not have (a typo such as $select=stat), as Graph does, instead of
 // answering without it. v is the wire value about to be shaped; values
 // that are not structs (already shaped JSON) are not checked.
+//
+// Two kinds of names are answered without the property instead, since
+// scripts written for Graph select them: the properties of Graph's
+// entitlement-management types that entitled does not serve (graphOnly),
+// and any name on a directory object (directoryTypes), whose Graph types
+// have dozens of properties entitled does not keep (jobTitle, department …).
 func checkSelect(v any, sel []string) error {
 	t := reflect.TypeOf(v)
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == nil || t.Kind() != reflect.Struct || len(sel) == 0 {
+	if t == nil || t.Kind() != reflect.Struct || len(sel) == 0 || directoryTypes[t] {
 		return nil
 	}
 	names := jsonNames(t)
 	for _, s := range sel {
-		if strings.EqualFold(s, "id") || strings.HasPrefix(s, "@odata.") {
+		if strings.EqualFold(s, "id") || strings.HasPrefix(s, "@odata.") || graphOnly[t][strings.ToLower(s)] {
 			continue
 		}
 		if _, ok := names[strings.ToLower(s)]; !ok {
@@ -35,6 +41,33 @@ func checkSelect(v any, sel []string) error {
 		}
 	}
 	return nil
+}
+
+// directoryTypes are the wire types of directory objects, whose $select
+// names are not checked (checkSelect).
+var directoryTypes = map[reflect.Type]bool{
+	reflect.TypeFor[userWire]():             true,
+	reflect.TypeFor[groupWire]():            true,
+	reflect.TypeFor[servicePrincipalWire](): true,
+	reflect.TypeFor[roleAssignmentWire]():   true,
+	reflect.TypeFor[roleDefinitionWire]():   true,
+	reflect.TypeFor[auditWire]():            true,
+}
+
+// graphOnly are, per wire type, the properties (lower case) of Graph's
+// entity type that entitled does not serve: custom extensions, connected
+// organizations, resource attributes and environments, and relationships
+// entitled serves at paths of their own.
+var graphOnly = map[reflect.Type]map[string]bool{
+	reflect.TypeFor[catalogWire](): {"customworkflowextensions": true, "resourceroles": true, "resourcescopes": true, "resources": true},
+	reflect.TypeFor[accessPackageWire](): {"accesspackagesincompatiblewith": true, "incompatibleaccesspackages": true,
+		"incompatiblegroups": true},
+	reflect.TypeFor[requestWire]():  {"customextensioncalloutinstances": true},
+	reflect.TypeFor[resourceWire](): {"attributes": true, "environment": true, "uploadsessions": true},
+	reflect.TypeFor[roleWire]():     {"type": true},
+	reflect.TypeFor[scopeWire]():    {"resource": true},
+	reflect.TypeFor[subjectWire](): {"connectedorganization": true, "onpremisessecurityidentifier": true,
+		"subjectlifecycle": true},
 }
 
 // jsonNameCache holds jsonNames per type.
