@@ -36,7 +36,6 @@ func openPostgres(dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--db %s: %v", Redact(dsn), err)
 	}
-	u.RawQuery = q.Encode()
 	if v := q.Get("max_conns"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
@@ -44,8 +43,8 @@ func openPostgres(dsn string) (*DB, error) {
 		}
 		maxConns = n
 		q.Del("max_conns")
-		u.RawQuery = q.Encode()
 	}
+	u.RawQuery = q.Encode()
 	cfg, err := pgx.ParseConfig(u.String())
 	if err != nil {
 		return nil, fmt.Errorf("--db %s: %v", Redact(dsn), redactErr(err, dsn))
